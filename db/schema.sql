@@ -1,0 +1,480 @@
+-- pg-sor schema snapshot: the kit's schemas as the migrations leave them.
+-- Generated from the catalog; do not edit. Regenerate with the command in README.md.
+-- PostgreSQL major version: 17
+
+-- schemas
+
+create schema sor authorization sor_owner;
+create schema sor_api authorization sor_owner;
+
+-- tables
+
+create table sor.domain_schemas (
+  schema_name name not null,
+  registered_at timestamp with time zone default now() not null,
+  constraint domain_schemas_pkey PRIMARY KEY (schema_name)
+);
+
+create table sor.tenant_members (
+  tenant_id text not null,
+  role_name name not null,
+  added_at timestamp with time zone default now() not null,
+  added_by name default SESSION_USER not null,
+  constraint tenant_members_pkey PRIMARY KEY (tenant_id, role_name),
+  constraint tenant_members_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)
+);
+
+create table sor.tenants (
+  tenant_id text not null,
+  display_name text not null,
+  created_at timestamp with time zone default now() not null,
+  created_by name default SESSION_USER not null,
+  constraint tenants_pkey PRIMARY KEY (tenant_id),
+  constraint tenants_display_name_length CHECK (((length(display_name) >= 1) AND (length(display_name) <= 200))),
+  constraint tenants_tenant_id_format CHECK ((tenant_id ~ '^[a-z][a-z0-9_-]{1,62}$'::text))
+);
+
+-- indexes
+
+CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
+
+-- views
+
+create view sor_api.tenant_members with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    role_name,
+    added_at,
+    added_by
+   FROM sor.tenant_members m;
+
+create view sor_api.tenants with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    display_name,
+    created_at
+   FROM sor.tenants t;
+
+-- functions
+
+CREATE OR REPLACE FUNCTION sor.certify__010_foundation()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with kit as (
+    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+  ), rels as (
+    select c.oid, c.relname, c.relkind, c.relacl, c.relowner, c.relrowsecurity, c.relforcerowsecurity,
+           format('%I.%I', k.nspname, c.relname) as qname
+      from pg_catalog.pg_class c join kit k on k.oid = c.relnamespace
+     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+       and not exists (select 1 from pg_catalog.pg_depend d
+                        where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+  ), funcs as (
+    select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
+           format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname
+      from pg_catalog.pg_proc p join kit k on k.oid = p.pronamespace
+     where not exists (select 1 from pg_catalog.pg_depend d
+                        where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+  ), tenant_tables as (
+    select r.* from rels r
+     where r.relkind in ('r', 'p')
+       and exists (select 1 from pg_catalog.pg_attribute a
+                    where a.attrelid = r.oid and a.attname = 'tenant_id' and not a.attisdropped)
+  ), definer_path as (
+    select f.qname, f.proconfig,
+           (select substr(c, length('search_path=') + 1) from unnest(f.proconfig) c where c like 'search_path=%') as path
+      from funcs f where f.prosecdef
+  ), group_roles as (
+    select g.name, r.rolcanlogin, r.rolsuper, r.rolbypassrls
+      from unnest(array['sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                        'sor_approver', 'sor_admin']) g(name)
+      left join pg_catalog.pg_roles r on r.rolname = g.name
+  ), login_roles as (
+    select r.oid, r.rolname, r.rolbypassrls, pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER') as owner_member
+      from pg_catalog.pg_roles r
+     where r.rolcanlogin and not r.rolsuper
+       and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
+  ), low_roles as (
+    select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
+  )
+  -- governed: every tenant-scoped table has RLS enabled, forced, and at least one policy
+  select 'governed', 'tenant tables have row level security enabled and forced', t.qname,
+         t.relrowsecurity and t.relforcerowsecurity
+           and exists (select 1 from pg_catalog.pg_policy p where p.polrelid = t.oid),
+         case when not t.relrowsecurity then 'row level security is not enabled'
+              when not t.relforcerowsecurity then 'row level security is not forced'
+              when not exists (select 1 from pg_catalog.pg_policy p where p.polrelid = t.oid) then 'no policy'
+              else 'enabled, forced, ' || (select count(*) from pg_catalog.pg_policy p where p.polrelid = t.oid) || ' policies' end
+    from tenant_tables t
+  union all
+  -- governed: PUBLIC holds no privilege on a kit schema, relation or function
+  select 'governed', 'nothing is reachable by PUBLIC', format('schema %I', k.nspname),
+         not exists (select 1 from pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a
+                      where a.grantee = 0),
+         'schema privileges of PUBLIC'
+    from kit k join pg_catalog.pg_namespace n on n.oid = k.oid
+  union all
+  select 'governed', 'nothing is reachable by PUBLIC', r.qname,
+         not exists (select 1 from pg_catalog.aclexplode(coalesce(r.relacl,
+                       pg_catalog.acldefault((case when r.relkind = 'S' then 's' else 'r' end)::"char", r.relowner))) a
+                      where a.grantee = 0),
+         'PUBLIC holds a privilege on this relation'
+    from rels r
+  union all
+  select 'governed', 'nothing is reachable by PUBLIC', f.qname,
+         not exists (select 1 from pg_catalog.aclexplode(coalesce(f.proacl, pg_catalog.acldefault('f', f.proowner))) a
+                      where a.grantee = 0),
+         'PUBLIC may execute this function'
+    from funcs f
+  union all
+  -- governed: every SECURITY DEFINER function pins a search_path that ends in pg_temp
+  select 'governed', 'definer functions pin search_path ending in pg_temp', d.qname,
+         coalesce(btrim(reverse(split_part(reverse(d.path), ',', 1))) = 'pg_temp', false),
+         coalesce('search_path=' || d.path, 'no search_path set')
+    from definer_path d
+  union all
+  -- governed: the kit's group roles are NOLOGIN and carry no superuser or BYPASSRLS
+  select 'governed', 'kit group roles are NOLOGIN without SUPERUSER or BYPASSRLS', g.name,
+         g.rolcanlogin is not null and not g.rolcanlogin and not g.rolsuper and not g.rolbypassrls,
+         case when g.rolcanlogin is null then 'role is missing'
+              when g.rolcanlogin then 'role can log in'
+              when g.rolsuper or g.rolbypassrls then 'role is SUPERUSER or BYPASSRLS'
+              else 'nologin' end
+    from group_roles g
+  union all
+  -- governed: no login role but the admin bypasses RLS or belongs to sor_owner
+  select 'governed', 'no login role bypasses RLS or belongs to sor_owner', l.rolname,
+         not l.rolbypassrls and not l.owner_member,
+         case when l.rolbypassrls then 'login role has BYPASSRLS'
+              when l.owner_member then 'login role is a member of sor_owner'
+              else 'plain login role' end
+    from login_roles l
+  union all
+  select 'governed', 'no login role bypasses RLS or belongs to sor_owner', '(no login roles besides the admin)', true,
+         'only superusers and the database owner can log in'
+   where not exists (select 1 from login_roles)
+  union all
+  -- governed: every kit relation and function is owned by sor_owner
+  select 'governed', 'kit objects are owned by sor_owner', r.qname,
+         r.relowner = 'sor_owner'::regrole, 'owner ' || r.relowner::regrole::text
+    from rels r
+  union all
+  select 'governed', 'kit objects are owned by sor_owner', f.qname,
+         f.proowner = 'sor_owner'::regrole, 'owner ' || f.proowner::regrole::text
+    from funcs f
+  union all
+  -- governed: workers and dispatchers touch no table, view or sequence directly
+  select 'governed', 'workers and dispatchers have no direct table access', l.rolname || ' on ' || r.qname,
+         not (pg_catalog.has_table_privilege(l.oid, r.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+              or (r.relkind = 'S' and pg_catalog.has_sequence_privilege(l.oid, r.oid, 'USAGE, SELECT, UPDATE'))
+              or pg_catalog.has_any_column_privilege(l.oid, r.oid, 'SELECT, INSERT, UPDATE, REFERENCES')),
+         'table privileges of ' || l.rolname
+    from low_roles l cross join rels r
+  union all
+  -- inspectable: every table, view and function carries a COMMENT
+  select 'inspectable', 'every table, view and function has a comment', r.qname,
+         pg_catalog.obj_description(r.oid, 'pg_class') is not null,
+         coalesce(left(pg_catalog.obj_description(r.oid, 'pg_class'), 60), 'no comment')
+    from rels r where r.relkind in ('r', 'p', 'v', 'm', 'f')
+  union all
+  select 'inspectable', 'every table, view and function has a comment', f.qname,
+         pg_catalog.obj_description(f.oid, 'pg_proc') is not null,
+         coalesce(left(pg_catalog.obj_description(f.oid, 'pg_proc'), 60), 'no comment')
+    from funcs f
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.certify_raw()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _fn name;
+begin
+  for _fn in
+    select p.proname
+      from pg_catalog.pg_proc p
+     where p.pronamespace = 'sor'::regnamespace
+       and p.proname like 'certify\_\_%'
+       and p.pronargs = 0
+     order by p.proname
+  loop
+    return query execute format('select c.property, c.check_name, c.object, c.ok, c.detail from sor.%I() c', _fn);
+  end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.current_tenants()
+ RETURNS SETOF text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select m.tenant_id
+    from sor.tenant_members m
+   where m.role_name = current_user
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text DEFAULT NULL::text, check_expr text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _existing "char";
+  _cmd "char";
+  _roles text;
+begin
+  _cmd := case upper(ensure_policy.command)
+            when 'ALL' then '*' when 'SELECT' then 'r' when 'INSERT' then 'a'
+            when 'UPDATE' then 'w' when 'DELETE' then 'd' end;
+  if _cmd is null then
+    raise exception 'unknown policy command %', ensure_policy.command
+      using errcode = '22023', hint = 'Use ALL, SELECT, INSERT, UPDATE or DELETE.';
+  end if;
+  select string_agg(quote_ident(r), ', ') into _roles from unnest(ensure_policy.roles) r;
+
+  select p.polcmd into _existing
+    from pg_catalog.pg_policy p
+   where p.polrelid = ensure_policy.tbl and p.polname = ensure_policy.policy;
+
+  if not found then
+    execute format('create policy %I on %s as permissive for %s to %s%s%s',
+                   ensure_policy.policy, ensure_policy.tbl, upper(ensure_policy.command), _roles,
+                   coalesce(' using (' || using_expr || ')', ''),
+                   coalesce(' with check (' || check_expr || ')', ''));
+  elsif _existing <> _cmd then
+    raise exception 'policy % on % exists for another command', ensure_policy.policy, ensure_policy.tbl
+      using errcode = '22023',
+            hint = 'A policy''s command cannot be altered: give the new policy a new name in a versioned migration.';
+  else
+    execute format('alter policy %I on %s to %s%s%s',
+                   ensure_policy.policy, ensure_policy.tbl, _roles,
+                   coalesce(' using (' || using_expr || ')', ''),
+                   coalesce(' with check (' || check_expr || ')', ''));
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.kit_schemas()
+ RETURNS SETOF name
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select 'sor'::name
+  union all select 'sor_api'::name
+  union all select d.schema_name from sor.domain_schemas d
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.add_member(tenant_id text, role_name text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _role pg_catalog.pg_roles%rowtype;
+begin
+  if add_member.tenant_id is null or add_member.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+    raise exception 'malformed tenant id: %', coalesce(quote_literal(add_member.tenant_id), 'NULL')
+      using errcode = 'SR001',
+            hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = add_member.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', add_member.tenant_id
+      using errcode = 'SR002', hint = 'Create it first with sor_api.add_tenant(tenant_id, display_name).';
+  end if;
+  select r.* into _role from pg_catalog.pg_roles r where r.rolname = add_member.role_name;
+  if not found then
+    raise exception 'unknown role %', coalesce(quote_literal(add_member.role_name), 'NULL')
+      using errcode = 'SR003', hint = 'Create the login role first: CREATE ROLE name LOGIN; GRANT sor_tenant TO name;';
+  end if;
+  if _role.rolsuper or _role.rolbypassrls
+     or pg_catalog.pg_has_role(_role.oid, 'sor_owner', 'MEMBER') then
+    raise exception 'role % is privileged and cannot be a tenant member', add_member.role_name
+      using errcode = 'SR005',
+            hint = 'Tenant members must be plain login roles: no SUPERUSER, no BYPASSRLS, not a member of sor_owner.';
+  end if;
+  insert into sor.tenant_members (tenant_id, role_name)
+  values (add_member.tenant_id, add_member.role_name)
+  on conflict on constraint tenant_members_pkey do nothing;
+  if not found then
+    raise exception 'role % is already a member of tenant %', add_member.role_name, add_member.tenant_id
+      using errcode = 'SR004', hint = 'Nothing to do: the membership exists.';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.add_tenant(tenant_id text, display_name text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if add_tenant.tenant_id is null or add_tenant.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+    raise exception 'malformed tenant id: %', coalesce(quote_literal(add_tenant.tenant_id), 'NULL')
+      using errcode = 'SR001',
+            hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
+  end if;
+  if add_tenant.display_name is null or length(add_tenant.display_name) not between 1 and 200 then
+    raise exception 'display name of tenant % must have 1 to 200 characters', add_tenant.tenant_id
+      using errcode = 'SR001', hint = 'Pass a non-empty display name of at most 200 characters.';
+  end if;
+  insert into sor.tenants (tenant_id, display_name)
+  values (add_tenant.tenant_id, add_tenant.display_name)
+  on conflict on constraint tenants_pkey do nothing;
+  if not found then
+    raise exception 'tenant % already exists', add_tenant.tenant_id
+      using errcode = 'SR004', hint = 'Tenant ids are unique; choose another id or use the existing tenant.';
+  end if;
+  return add_tenant.tenant_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.certify()
+ RETURNS TABLE(property text, "check" text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with raw as (
+    select r.property, r.check_name, r.object, r.ok, r.detail,
+           row_number() over () as n
+      from sor.certify_raw() r
+  ), summary as (
+    select r.property, r.check_name, bool_and(r.ok) as all_ok, count(*) as objects, min(r.n) as first_n
+      from raw r
+     group by r.property, r.check_name
+  ), rows as (
+    select s.property, s.check_name, r.object, r.ok, r.detail, s.first_n, r.n
+      from raw r join summary s on s.property = r.property and s.check_name = r.check_name
+     where not s.all_ok and not r.ok
+    union all
+    select s.property, s.check_name,
+           case when s.objects = 1 then (select r.object from raw r where r.n = s.first_n)
+                else s.objects || ' objects' end,
+           true,
+           case when s.objects = 1 then (select r.detail from raw r where r.n = s.first_n)
+                else 'all ' || s.objects || ' pass' end,
+           s.first_n, s.first_n
+      from summary s
+     where s.all_ok
+  )
+  select x.property, x.check_name, x.object, x.ok, x.detail
+    from rows x
+   order by array_position(array['durable', 'addressable', 'governed', 'replayable', 'inspectable', 'policy-bound'],
+                           x.property), x.first_n, x.n
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.register_domain_schema(schema_name text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform 1 from pg_catalog.pg_namespace n where n.nspname = register_domain_schema.schema_name;
+  if not found then
+    raise exception 'unknown schema %', coalesce(quote_literal(register_domain_schema.schema_name), 'NULL')
+      using errcode = 'SR007', hint = 'Create the schema (owned by sor_owner) before registering it.';
+  end if;
+  insert into sor.domain_schemas (schema_name) values (register_domain_schema.schema_name)
+  on conflict on constraint domain_schemas_pkey do nothing;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.remove_member(tenant_id text, role_name text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  delete from sor.tenant_members m
+   where m.tenant_id = remove_member.tenant_id and m.role_name = remove_member.role_name;
+  if not found then
+    raise exception 'role % is not a member of tenant %',
+          coalesce(quote_literal(remove_member.role_name), 'NULL'), coalesce(quote_literal(remove_member.tenant_id), 'NULL')
+      using errcode = 'SR006', hint = 'List memberships with: select * from sor_api.tenant_members;';
+  end if;
+end
+$function$;
+
+-- row level security
+
+alter table sor.tenant_members enable row level security;
+alter table sor.tenant_members force row level security;
+alter table sor.tenants enable row level security;
+alter table sor.tenants force row level security;
+
+-- policies
+
+create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
+create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
+create policy tenant_members_tenant_select on sor.tenant_members as permissive for select to sor_tenant using ((role_name = CURRENT_USER));
+create policy tenants_auditor_select on sor.tenants as permissive for select to sor_auditor, sor_admin using (true);
+create policy tenants_owner_all on sor.tenants as permissive for all to sor_owner using (true) with check (true);
+create policy tenants_tenant_select on sor.tenants as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+
+-- owners and privileges
+
+-- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
+-- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
+-- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+
+-- column privileges
+
+-- column grants on sor.tenant_members.added_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_members.added_by: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_members.role_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_members.tenant_id: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenants.created_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenants.display_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenants.tenant_id: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+
+-- comments
+
+comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
+comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
+comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
+comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
+comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
+comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
+comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
+comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
+comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
+comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
+comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
+comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
+comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor.current_tenants() relies on this.';
+comment on policy tenants_auditor_select on sor.tenants is 'Auditors and admins read every tenant.';
+comment on policy tenants_owner_all on sor.tenants is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tenants_tenant_select on sor.tenants is 'A member reads only the tenants it belongs to (by current_user).';
+comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
+comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
+comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
+comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
+comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
+comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
+comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';
