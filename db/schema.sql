@@ -7,6 +7,11 @@
 create schema sor authorization sor_owner;
 create schema sor_api authorization sor_owner;
 
+-- sequences
+
+create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+
 -- tables
 
 create table sor.domain_schemas (
@@ -14,6 +19,68 @@ create table sor.domain_schemas (
   registered_at timestamp with time zone default now() not null,
   constraint domain_schemas_pkey PRIMARY KEY (schema_name)
 );
+
+create table sor.events (
+  tenant_id text not null,
+  "position" bigint generated always as identity not null,
+  stream text not null,
+  version integer not null,
+  type text not null,
+  payload jsonb default '{}'::jsonb not null,
+  metadata jsonb default '{}'::jsonb not null,
+  actor name default SESSION_USER not null,
+  occurred_at timestamp with time zone default now() not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  prev_hash bytea,
+  hash bytea not null,
+  constraint events_stream_version_key UNIQUE (tenant_id, stream, version),
+  constraint events_pkey PRIMARY KEY (tenant_id, "position"),
+  constraint events_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint events_chain_start CHECK (((version = 1) = (prev_hash IS NULL))),
+  constraint events_hash_length CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32)))),
+  constraint events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+  constraint events_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
+  constraint events_stream_format CHECK (((stream ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$'::text) AND (length(stream) <= 200))),
+  constraint events_type_format CHECK (((type ~ '^[A-Za-z][A-Za-z0-9_.:-]*$'::text) AND (length(type) <= 100))),
+  constraint events_version_positive CHECK ((version >= 1))
+) with (fillfactor=100);
+
+create table sor.outbox (
+  tenant_id text not null,
+  outbox_id bigint generated always as identity not null,
+  event_id uuid default gen_random_uuid() not null,
+  topic text not null,
+  aggregate_type text not null,
+  aggregate_id text not null,
+  payload jsonb default '{}'::jsonb not null,
+  headers jsonb default '{}'::jsonb not null,
+  dedupe_key text not null,
+  status text default 'pending'::text not null,
+  attempts integer default 0 not null,
+  max_attempts integer default 8 not null,
+  available_at timestamp with time zone default now() not null,
+  leased_by name,
+  lease_token bigint,
+  lease_expires_at timestamp with time zone,
+  provider_ref text,
+  dispatched_at timestamp with time zone,
+  last_error text,
+  run_id uuid,
+  step_id text,
+  block_id bigint,
+  created_at timestamp with time zone default now() not null,
+  created_by name default SESSION_USER not null,
+  constraint outbox_dedupe_key UNIQUE (tenant_id, dedupe_key),
+  constraint outbox_pkey PRIMARY KEY (tenant_id, outbox_id),
+  constraint outbox_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint outbox_attempts_check CHECK (((attempts >= 0) AND (max_attempts >= 1))),
+  constraint outbox_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
+  constraint outbox_dispatched_check CHECK (((status = 'dispatched'::text) = (dispatched_at IS NOT NULL))),
+  constraint outbox_lease_check CHECK (((status = 'leased'::text) = ((lease_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (leased_by IS NOT NULL)))),
+  constraint outbox_payload_object CHECK (((jsonb_typeof(payload) = 'object'::text) AND (jsonb_typeof(headers) = 'object'::text))),
+  constraint outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'deferred'::text, 'leased'::text, 'dispatched'::text, 'failed'::text, 'dead'::text, 'discarded'::text]))),
+  constraint outbox_topic_length CHECK (((length(topic) >= 1) AND (length(topic) <= 200)))
+) with (fillfactor=80);
 
 create table sor.tenant_members (
   tenant_id text not null,
@@ -36,6 +103,12 @@ create table sor.tenants (
 
 -- indexes
 
+CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
+CREATE INDEX events_position_idx ON sor.events USING btree ("position");
+CREATE INDEX outbox_event_id_idx ON sor.outbox USING btree (event_id);
+CREATE INDEX outbox_leased_idx ON sor.outbox USING btree (lease_expires_at) WHERE (status = 'leased'::text);
+CREATE INDEX outbox_ready_idx ON sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
+CREATE INDEX outbox_run_idx ON sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
 
 -- views
@@ -54,6 +127,64 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
    FROM sor.tenants t;
 
 -- functions
+
+CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
+ RETURNS sor.events
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _current integer;
+  _row sor.events;
+begin
+  if append_event.tenant_id is null or append_event.stream is null or append_event.type is null then
+    raise exception 'tenant_id, stream and type are required'
+      using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
+  end if;
+  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or length(append_event.stream) > 200 then
+    raise exception 'malformed stream name %', quote_literal(append_event.stream)
+      using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
+  end if;
+  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(append_event.type) > 100 then
+    raise exception 'malformed event type %', quote_literal(append_event.type)
+      using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
+  end if;
+  if jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
+    raise exception 'payload and metadata of % must be JSON objects', append_event.stream
+      using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+  end if;
+  if octet_length(append_event.payload::text) + octet_length(append_event.metadata::text) > 1048576 then
+    raise exception 'event for stream % is larger than 1 MiB', append_event.stream
+      using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', quote_literal(append_event.tenant_id)
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  if append_event.expected_version is not null then
+    if append_event.expected_version < 0 then
+      raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
+        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
+    end if;
+    perform pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    select coalesce(max(e.version), 0) into _current
+      from sor.events e
+     where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
+    if _current <> append_event.expected_version then
+      raise exception 'wrong expected version % for stream % (stream version: %)',
+            append_event.expected_version, append_event.stream, _current
+        using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry with its current version.';
+    end if;
+  end if;
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  values (append_event.tenant_id, append_event.stream, 0, append_event.type,
+          append_event.payload, append_event.metadata, '\x'::bytea)
+  returning * into _row;
+  return _row;
+end
+$function$;
 
 CREATE OR REPLACE FUNCTION sor.certify__010_foundation()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
@@ -258,6 +389,25 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
+ RETURNS bytea
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
+  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
+  select pg_catalog.sha256(
+           coalesce(event_hash.prev_hash, '\x'::bytea)
+           || pg_catalog.convert_to(
+                pg_catalog.jsonb_build_array(
+                  event_hash.tenant_id, event_hash.stream, event_hash.version, event_hash.type,
+                  event_hash.payload, event_hash.metadata, event_hash.actor::text,
+                  pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                  event_hash."position")::text,
+                'UTF8'))
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.kit_schemas()
  RETURNS SETOF name
  LANGUAGE sql
@@ -267,6 +417,53 @@ AS $function$
   select 'sor'::name
   union all select 'sor_api'::name
   union all select d.schema_name from sor.domain_schemas d
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_events__chain()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _last_version integer;
+  _last_hash bytea;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
+  select e.version, e.hash into _last_version, _last_hash
+    from sor.events e
+   where e.tenant_id = new.tenant_id and e.stream = new.stream
+   order by e.version desc
+   limit 1;
+  new.version := coalesce(_last_version, 0) + 1;
+  new.prev_hash := _last_hash;
+  new.actor := session_user;
+  new.occurred_at := pg_catalog.now();
+  new.tx_id := pg_catalog.pg_current_xact_id();
+  new.hash := sor.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
+                             new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_events__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  raise exception 'sor.events is append-only: % refused', tg_op
+    using errcode = 'SR010',
+          hint = 'Events are never changed or removed. Append a compensating event instead.';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.add_member(tenant_id text, role_name text)
@@ -333,6 +530,28 @@ begin
       using errcode = 'SR004', hint = 'Tenant ids are unique; choose another id or use the existing tenant.';
   end if;
   return add_tenant.tenant_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
+ RETURNS TABLE("position" bigint, version integer, hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _row sor.events;
+begin
+  perform 1 from sor.tenant_members m
+   where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
+  if not found then
+    raise exception 'role % may not append events for tenant %', session_user, coalesce(quote_literal(append_event.tenant_id), 'NULL')
+      using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
+  end if;
+  _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
+                           append_event.payload,
+                           coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
+  return query select _row.position, _row.version, encode(_row.hash, 'hex');
 end
 $function$;
 
@@ -405,8 +624,21 @@ begin
 end
 $function$;
 
+-- triggers
+
+CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__chain();
+alter table sor.events enable always trigger events_chain;
+CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+alter table sor.events enable always trigger events_refuse_truncate;
+CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
+alter table sor.events enable always trigger events_refuse_update_delete;
+
 -- row level security
 
+alter table sor.events enable row level security;
+alter table sor.events force row level security;
+alter table sor.outbox enable row level security;
+alter table sor.outbox force row level security;
 alter table sor.tenant_members enable row level security;
 alter table sor.tenant_members force row level security;
 alter table sor.tenants enable row level security;
@@ -414,6 +646,11 @@ alter table sor.tenants force row level security;
 
 -- policies
 
+create policy events_auditor_select on sor.events as permissive for select to sor_auditor using (true);
+create policy events_owner_all on sor.events as permissive for all to sor_owner using (true) with check (true);
+create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy outbox_auditor_select on sor.outbox as permissive for select to sor_auditor using (true);
+create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_members_tenant_select on sor.tenant_members as permissive for select to sor_tenant using ((role_name = CURRENT_USER));
@@ -423,19 +660,29 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- owners and privileges
 
+-- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.outbox owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -443,6 +690,17 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- column privileges
 
+-- column grants on sor.events.actor: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.hash: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.metadata: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.occurred_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.payload: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events."position": sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.prev_hash: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.stream: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.type: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.version: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_by: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.role_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
@@ -453,18 +711,44 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- comments
 
+comment on column sor.events."position" is 'Global replay order across all tenants and streams; gaps are normal (rolled back appends).';
+comment on column sor.events.actor is 'session_user of the connection that appended the event.';
+comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
+comment on column sor.events.metadata is 'run_id, tool_call_id, step, correlation_id, causation_id and other context; not business data.';
+comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1.';
+comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
+comment on column sor.events.tx_id is 'Appending transaction; events_since() hides positions whose transaction may still be in flight.';
+comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps; the expected-version check compares against it.';
+comment on column sor.outbox.available_at is 'Earliest time the row may be leased (database clock); pushed back with exponential backoff after a failure.';
+comment on column sor.outbox.block_id is 'Review block holding this row deferred, when there is one.';
+comment on column sor.outbox.dedupe_key is 'Unique per tenant: a retried writer cannot queue the same side effect twice; the dispatcher passes it to the provider as its idempotency key.';
+comment on column sor.outbox.event_id is 'Stable uuid of the message; Debezium''s outbox router maps it to the Kafka message id.';
+comment on column sor.outbox.lease_token is 'Fencing token of the current lease; mark_dispatched and mark_failed are refused for any other token.';
+comment on column sor.outbox.run_id is 'Run whose step queued this command, when it came from commit_step.';
+comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
+comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
+comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
+comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
+comment on function sor.tg_events__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
+comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
+comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
+comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
+comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
+comment on policy outbox_auditor_select on sor.outbox is 'Auditors read every outbox row.';
+comment on policy outbox_owner_all on sor.outbox is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
 comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor.current_tenants() relies on this.';
@@ -474,7 +758,12 @@ comment on policy tenants_tenant_select on sor.tenants is 'A member reads only t
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
+comment on table sor.events is 'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
+comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
+comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
+comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';

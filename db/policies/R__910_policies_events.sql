@@ -1,0 +1,35 @@
+-- Events: the chain and refusal triggers (ENABLE ALWAYS, so session_replication_role = replica
+-- cannot silence them), policies and grants. Triggers are created or replaced, never dropped.
+set role sor_owner;
+
+create or replace trigger events_chain
+  before insert on sor.events
+  for each row execute function sor.tg_events__chain();
+create or replace trigger events_refuse_update_delete
+  before update or delete on sor.events
+  for each row execute function sor.tg_events__refuse_change();
+create or replace trigger events_refuse_truncate
+  before truncate on sor.events
+  for each statement execute function sor.tg_events__refuse_change();
+alter table sor.events enable always trigger events_chain;
+alter table sor.events enable always trigger events_refuse_update_delete;
+alter table sor.events enable always trigger events_refuse_truncate;
+comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
+comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
+comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
+
+select sor.ensure_policy('sor.events', 'events_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.events', 'events_tenant_select', 'SELECT', array['sor_tenant']::name[],
+                         'tenant_id in (select sor.current_tenants())');
+select sor.ensure_policy('sor.events', 'events_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
+comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
+comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
+
+revoke all on sor.events from sor_tenant, sor_auditor;
+grant select (tenant_id, position, stream, version, type, payload, metadata, actor, occurred_at, prev_hash, hash)
+  on sor.events to sor_tenant, sor_auditor;
+
+grant execute on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) to sor_worker;
+
+reset role;
