@@ -75,8 +75,10 @@ public final class TestServer {
 
     private void createTemplate() {
         exec(adminPostgres, "create database " + template);
-        // on a shared server the template must not outlive the run
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> exec(adminPostgres, "drop database if exists " + template)));
+        if (!mode.equals("embedded")) {
+            // on a shared server the template must not outlive the run
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> exec(adminPostgres, "drop database if exists " + template)));
+        }
         Migrator.migrateAll(adminPostgres.withDatabaseName(template));
     }
 
