@@ -49,11 +49,16 @@ declare
   _last_hash bytea;
 begin
   perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
+  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
+  -- append of the writer that held the stream lock before us.
   select e.version, e.hash into _last_version, _last_hash
     from sor.events e
    where e.tenant_id = new.tenant_id and e.stream = new.stream
    order by e.version desc
    limit 1;
+  -- The position is drawn under the stream lock, so within one stream positions rise with
+  -- versions: a replay in position order applies every stream's events in version order.
+  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
   new.version := coalesce(_last_version, 0) + 1;
   new.prev_hash := _last_hash;
   new.actor := session_user;
@@ -65,7 +70,7 @@ begin
 end
 $$;
 comment on function sor.tg_events__chain() is
-  'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
+  'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it.';
 
 create or replace function sor.tg_events__refuse_change()
 returns trigger
@@ -74,13 +79,13 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  raise exception 'sor.events is append-only: % refused', tg_op
+  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
     using errcode = 'SR010',
-          hint = 'Events are never changed or removed. Append a compensating event instead.';
+          hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end
 $$;
 comment on function sor.tg_events__refuse_change() is
-  'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
+  'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
