@@ -760,10 +760,15 @@ AS $function$
 declare
   _row sor.events;
 begin
+  if append_event.tenant_id is null then
+    raise exception 'tenant_id is required'
+      using errcode = 'SR011', hint = 'Pass the id of a tenant you are a member of.';
+  end if;
+  -- Membership before existence: a caller learns nothing about tenants it does not belong to.
   perform 1 from sor.tenant_members m
    where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
   if not found then
-    raise exception 'role % may not append events for tenant %', session_user, coalesce(quote_literal(append_event.tenant_id), 'NULL')
+    raise exception 'role % may not append events for tenant %', session_user, quote_literal(append_event.tenant_id)
       using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
   end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,

@@ -11,6 +11,7 @@
 -- Reversal: drop table sor.append_only_tables (guarded: needs an approval; certify then checks
 --      only tables that still carry a refusing trigger).
 set role sor_owner;
+set local lock_timeout = '5s';
 
 create table sor.append_only_tables (
   table_schema  name        not null,
