@@ -349,9 +349,11 @@ AS $function$
     select p.oid from pg_catalog.pg_proc p
      where p.pronamespace = 'sor'::regnamespace and p.proname ~ '^tg_.+__refuse_change$'
   ), triggers as (
-    -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate
+    -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate. A trigger counts
+    -- only without a WHEN condition and, for UPDATE, without a column list (UPDATE OF x).
     select t.tgrelid, t.tgname, t.tgenabled, t.tgtype::integer as tgtype, t.tgfoid,
-           t.tgqual is null and coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as unconditional
+           t.tgqual is null as no_when,
+           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns
       from pg_catalog.pg_trigger t
      where not t.tgisinternal
   ), append_only as (
@@ -373,7 +375,7 @@ AS $function$
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
              where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
                and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
-               and t.unconditional and t.tgenabled = 'A') as good,
+               and t.no_when and (t.all_columns or n.bits & 16 = 0) and t.tgenabled = 'A') as good,
            (select pg_catalog.string_agg(t.tgname || ' (enabled ' || t.tgenabled::text || ')', ', ' order by t.tgname) from triggers t
              where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
                and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
@@ -384,7 +386,7 @@ AS $function$
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
              where t.tgrelid = 'sor.events'::regclass and t.tgfoid = k.fn
                and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
-               and t.unconditional and t.tgenabled = 'A') as good
+               and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
       from (values ('sor.events: chain on INSERT', 'sor.tg_events__chain()'::regprocedure::oid, 1 | 2 | 4),
                    ('sor.events: refuse UPDATE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 16),
                    ('sor.events: refuse DELETE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 8)) k(what, fn, bits)
