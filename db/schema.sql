@@ -155,7 +155,6 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _current integer;
@@ -165,26 +164,26 @@ begin
     raise exception 'tenant_id, stream and type are required'
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
   end if;
-  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or length(append_event.stream) > 200 then
-    raise exception 'malformed stream name %', quote_literal(append_event.stream)
+  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or pg_catalog.length(append_event.stream) > 200 then
+    raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
       using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
   end if;
-  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(append_event.type) > 100 then
-    raise exception 'malformed event type %', quote_literal(append_event.type)
+  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or pg_catalog.length(append_event.type) > 100 then
+    raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
       using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
   end if;
-  if jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
-     or jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
+  if pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
     raise exception 'payload and metadata of % must be JSON objects', append_event.stream
       using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  if octet_length(append_event.payload::text) + octet_length(append_event.metadata::text) > 1048576 then
+  if pg_catalog.octet_length(append_event.payload::text) + pg_catalog.octet_length(append_event.metadata::text) > 1048576 then
     raise exception 'event for stream % is larger than 1 MiB', append_event.stream
       using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
   end if;
   perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
   if not found then
-    raise exception 'unknown tenant %', quote_literal(append_event.tenant_id)
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
   if append_event.expected_version is not null then
@@ -192,8 +191,8 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
-    select coalesce(max(e.version), 0) into _current
+    perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    select coalesce(pg_catalog.max(e.version), 0) into _current
       from sor.events e
      where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
     if _current <> append_event.expected_version then
@@ -535,13 +534,13 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
  RETURNS bytea
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
+begin
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
   -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  select pg_catalog.sha256(
+  return pg_catalog.sha256(
            coalesce(event_hash.prev_hash, '\x'::bytea)
            || pg_catalog.convert_to(
                 pg_catalog.jsonb_build_array(
@@ -549,7 +548,8 @@ AS $function$
                   event_hash.payload, event_hash.metadata, event_hash.actor::text,
                   pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   event_hash."position")::text,
-                'UTF8'))
+                'UTF8'));
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.event_reader_sees(tenant_id text)
@@ -578,7 +578,6 @@ CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
  RETURNS bigint
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
   select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
 $function$;
@@ -586,7 +585,6 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.tg_events__chain()
  RETURNS trigger
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _last_version integer;
@@ -1085,7 +1083,7 @@ comment on column sor.outbox.run_id is 'Run whose step queued this command, when
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (registered or carrying a refusing trigger) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
@@ -1093,11 +1091,11 @@ comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= m
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
-comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
+comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor.event_reader_sees(tenant_id text) is 'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
-comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
-comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it.';
+comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
+comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
