@@ -66,6 +66,34 @@ $$;
 comment on function sor.verify_event_chains(text, text) is
   'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 
+create or replace function sor.check_verify_scope(for_tenant text, for_stream text)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, sor, pg_temp
+as $$
+begin
+  if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
+    raise exception 'stream % needs a tenant', pg_catalog.quote_literal(check_verify_scope.for_stream)
+      using errcode = 'SR011', hint = 'Pass the tenant id with the stream, or neither to verify everything.';
+  end if;
+  if check_verify_scope.for_tenant is not null
+     and not exists (select 1 from sor.tenants t where t.tenant_id = check_verify_scope.for_tenant) then
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(check_verify_scope.for_tenant)
+      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
+  end if;
+  if check_verify_scope.for_stream is not null
+     and not exists (select 1 from sor.events e
+                      where e.tenant_id = check_verify_scope.for_tenant and e.stream = check_verify_scope.for_stream) then
+    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(check_verify_scope.for_stream),
+          pg_catalog.quote_literal(check_verify_scope.for_tenant)
+      using errcode = 'SR015', hint = 'A stream exists once its first event is appended; list streams in sor_api.events.';
+  end if;
+end
+$$;
+comment on function sor.check_verify_scope(text, text) is
+  'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
+
 create or replace function sor_api.verify_events(for_tenant text default null, for_stream text default null)
 returns table (tenant_id text, stream text, "position" bigint, version integer,
                expected_hash text, found_hash text, problem text, detail text)
@@ -106,33 +134,5 @@ end
 $$;
 comment on function sor_api.verify_events_summary(text, text) is
   'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
-
-create or replace function sor.check_verify_scope(for_tenant text, for_stream text)
-returns void
-language plpgsql
-stable
-set search_path = pg_catalog, sor, pg_temp
-as $$
-begin
-  if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
-    raise exception 'stream % needs a tenant', pg_catalog.quote_literal(check_verify_scope.for_stream)
-      using errcode = 'SR011', hint = 'Pass the tenant id with the stream, or neither to verify everything.';
-  end if;
-  if check_verify_scope.for_tenant is not null
-     and not exists (select 1 from sor.tenants t where t.tenant_id = check_verify_scope.for_tenant) then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(check_verify_scope.for_tenant)
-      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-  end if;
-  if check_verify_scope.for_stream is not null
-     and not exists (select 1 from sor.events e
-                      where e.tenant_id = check_verify_scope.for_tenant and e.stream = check_verify_scope.for_stream) then
-    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(check_verify_scope.for_stream),
-          pg_catalog.quote_literal(check_verify_scope.for_tenant)
-      using errcode = 'SR015', hint = 'A stream exists once its first event is appended; list streams in sor_api.events.';
-  end if;
-end
-$$;
-comment on function sor.check_verify_scope(text, text) is
-  'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 
 reset role;
