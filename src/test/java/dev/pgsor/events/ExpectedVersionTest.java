@@ -123,6 +123,21 @@ class ExpectedVersionTest {
         }
     }
 
+    @Test
+    void terminatedWriterReleasesItsStreamAndLeavesNoTrace() throws Exception {
+        try (Connection crashing = fx.acmeWorker.connect(); Connection next = fx.acmeWorker.connect()) {
+            appendExpecting(next, "crash-1", 0);
+            crashing.setAutoCommit(false);
+            appendExpecting(crashing, "crash-1", 1);
+            int pid = (Integer) Sql.scalar(crashing, "select pg_backend_pid()");
+            fx.db.scalar("select pg_terminate_backend(?)", pid);
+            assertThat(appendExpecting(next, "crash-1", 1)).isEqualTo(2);
+        }
+        assertThat(Sql.rows(fx.db.admin(), "select version from sor.events where stream = 'crash-1' order by version"))
+                .containsExactly(List.of(1), List.of(2));
+        assertThat(Sql.rows(fx.auditor, "select * from sor_api.verify_events('acme', 'crash-1')")).isEmpty();
+    }
+
     interface Task {
         void run(int index, Connection c) throws Exception;
     }
