@@ -9,9 +9,11 @@
 --      reversed, only superseded).
 set role sor_owner;
 
+create sequence sor.events_position_seq as bigint;
+
 create table sor.events (
   tenant_id   text        not null,
-  position    bigint      not null generated always as identity,
+  position    bigint      not null,
   stream      text        not null,
   version     integer     not null,
   type        text        not null,
@@ -34,17 +36,21 @@ create table sor.events (
   constraint events_chain_start check ((version = 1) = (prev_hash is null))
 ) with (fillfactor = 100);
 
+alter sequence sor.events_position_seq owned by sor.events.position;
+
 create index events_position_idx on sor.events (position);
 create index events_occurred_at_idx on sor.events (occurred_at, position);
+create index events_tx_position_idx on sor.events (tx_id, position);
 
 comment on table sor.events is
   'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
-comment on column sor.events.position is 'Global replay order across all tenants and streams; gaps are normal (rolled back appends).';
+comment on column sor.events.position is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream lock; gaps are normal (rolled back appends).';
+comment on sequence sor.events_position_seq is 'Positions of sor.events; only the chain trigger draws from it.';
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps; the expected-version check compares against it.';
 comment on column sor.events.metadata is 'run_id, tool_call_id, step, correlation_id, causation_id and other context; not business data.';
 comment on column sor.events.actor is 'session_user of the connection that appended the event.';
-comment on column sor.events.tx_id is 'Appending transaction; events_since() hides positions whose transaction may still be in flight.';
+comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
 comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1.';
 comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
 
