@@ -23,7 +23,8 @@ as $$
   select pg_catalog.jsonb_build_object(
     'schemas', (select coalesce(pg_catalog.jsonb_agg(s.nspname), '[]'::jsonb) from sch s),
     'tables', (select coalesce(pg_catalog.jsonb_object_agg(t.oid::text,
-                        pg_catalog.jsonb_build_array(t.relrowsecurity, t.relforcerowsecurity)), '{}'::jsonb)
+                        pg_catalog.jsonb_build_array(t.relrowsecurity, t.relforcerowsecurity,
+                          (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity)), '{}'::jsonb)
                  from tabs t),
     'columns', (select coalesce(pg_catalog.jsonb_object_agg(a.attrelid::text || '.' || a.attnum::text,
                          pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text), '{}'::jsonb)
@@ -99,7 +100,7 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  if tg_tag in ('ALTER TABLE', 'CREATE TRIGGER') or tg_tag like 'DROP %' then
+  if tg_tag in ('ALTER TABLE', 'ALTER SCHEMA', 'CREATE TRIGGER') or tg_tag like 'DROP %' then
     perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
   end if;
 end
@@ -185,13 +186,28 @@ begin
   if _snap is null then
     return;
   end if;
-  -- row level security switched off or no longer forced
+  -- a protected schema renamed: it leaves the protected set, as if dropped
+  for r in
+    select s.name from pg_catalog.jsonb_array_elements_text(_snap -> 'schemas') s(name)
+     where not exists (select 1 from pg_catalog.pg_namespace n where n.nspname = s.name)
+  loop
+    _ops := _ops || 'drop schema'::text;
+    _ids := _ids || quote_ident(r.name);
+  end loop;
+  -- row level security switched off or no longer forced; a table moved out of the protected schemas
   for r in
     select c.oid, (t.value ->> 0)::boolean as was_enabled, (t.value ->> 1)::boolean as was_forced,
-           c.relrowsecurity, c.relforcerowsecurity
+           t.value ->> 2 as identity, c.relrowsecurity, c.relforcerowsecurity,
+           c.relnamespace in (select n.oid from pg_catalog.pg_namespace n
+                               where n.nspname in (select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'))) as protected
       from pg_catalog.jsonb_each(_snap -> 'tables') t
       join pg_catalog.pg_class c on c.oid = t.key::oid
   loop
+    if not r.protected then
+      _ops := _ops || 'drop table'::text;
+      _ids := _ids || r.identity;
+      continue;
+    end if;
     if r.was_enabled and not r.relrowsecurity then
       _ops := _ops || 'disable row level security'::text;
       _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
@@ -244,6 +260,6 @@ begin
 end
 $$;
 comment on function sor.tg_drop_guard__alter() is
-  'ddl_command_end of ALTER TABLE and CREATE TRIGGER, and table_rewrite (before any USING expression runs): disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
+  'ddl_command_end of ALTER TABLE, ALTER SCHEMA and CREATE TRIGGER, and table_rewrite (before any USING expression runs): a renamed protected schema, a table moved out of one, disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
 
 reset role;

@@ -35,6 +35,7 @@ class DropGuardTest {
             "drop table sor.events cascade",
             "drop table sor.ddl_audit",
             "drop schema sor_api cascade",
+            "alter table sor.outbox set schema public",
             "alter table sor.events drop column payload",
             "alter table sor.outbox drop column last_error cascade",
             "alter table sor.outbox alter column topic type varchar(300)",
@@ -118,6 +119,7 @@ class DropGuardTest {
                 + " create policy notes_owner on dom.notes to sor_owner using (true); reset role;");
         for (String runner : RUNNERS) {
             refused(runner, "drop schema dom cascade");
+            refused(runner, "alter schema dom rename to dom_old");
             refused(runner, "drop table dom.notes");
             refused(runner, "alter table dom.notes drop column body");
             refused(runner, "alter table dom.notes alter column body type varchar(10)");
