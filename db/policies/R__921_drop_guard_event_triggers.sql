@@ -18,7 +18,8 @@ begin
     if exists (select 1 from pg_catalog.pg_event_trigger e
                 where e.evtname = _t.name
                   and (e.evtevent <> _t.event or e.evtfoid <> _t.fn::regprocedure
-                       or e.evttags is distinct from _t.tags)) then
+                       or (select array_agg(g order by g) from unnest(e.evttags) g)
+                          is distinct from (select array_agg(g order by g) from unnest(_t.tags) g))) then
       execute format('drop event trigger %I', _t.name);
     end if;
     if not exists (select 1 from pg_catalog.pg_event_trigger e where e.evtname = _t.name) then

@@ -35,7 +35,7 @@ class DropGuardTest {
             "drop table sor.events cascade",
             "drop table sor.ddl_audit",
             "drop schema sor_api cascade",
-            "alter table sor.outbox set schema public",
+            "alter table sor.outbox set schema elsewhere",
             "alter table sor.events drop column payload",
             "alter table sor.outbox drop column last_error cascade",
             "alter table sor.outbox alter column topic type varchar(300)",
@@ -63,6 +63,7 @@ class DropGuardTest {
     void setUp() {
         db = TestServer.get().freshDatabase();
         approver = db.loginRole("approver", "sor_approver");
+        db.exec("create schema elsewhere authorization sor_owner");
     }
 
     @AfterEach
@@ -119,13 +120,17 @@ class DropGuardTest {
                 + " create policy notes_owner on dom.notes to sor_owner using (true); reset role;");
         for (String runner : RUNNERS) {
             refused(runner, "drop schema dom cascade");
-            refused(runner, "alter schema dom rename to dom_old");
             refused(runner, "drop table dom.notes");
             refused(runner, "alter table dom.notes drop column body");
             refused(runner, "alter table dom.notes alter column body type varchar(10)");
             refused(runner, "drop policy notes_owner on dom.notes");
             refused(runner, "alter table dom.notes no force row level security");
         }
+        // renaming a schema needs CREATE on the database, which sor_owner does not hold
+        refused("reset role", "alter schema dom rename to dom_old");
+        db.exec("set role sor_owner; create type dom.mood as enum ('ok', 'late'); alter table dom.notes add column mood dom.mood; reset role;");
+        refused("reset role", "drop type dom.mood cascade");
+        refused("set role sor_owner", "drop type dom.mood cascade");
         long approval = approve("drop schema", "dom");
         db.exec("drop schema dom cascade");
         assertThat(db.count("select count(*) from pg_namespace where nspname = 'dom'")).isZero();

@@ -66,6 +66,8 @@ class GuardCertifyTest {
     void reapplyingEveryRepeatableFilePassesTheGuard() throws Exception {
         try (TestDatabase db = TestServer.get().freshDatabase()) {
             String before = snapshot(db.admin());
+            String eventTriggers = "select string_agg(evtname || ':' || oid, ', ' order by evtname) from pg_event_trigger";
+            Object eventTriggersBefore = db.scalar(eventTriggers);
             List<Path> files = repeatableFiles();
             assertThat(files).extracting(p -> p.getFileName().toString())
                     .contains("R__210_drop_guard.sql", "R__910_policies_events.sql", "R__921_drop_guard_event_triggers.sql");
@@ -77,6 +79,7 @@ class GuardCertifyTest {
                 }
             }
             assertThat(snapshot(db.admin())).isEqualTo(before);
+            assertThat(db.scalar(eventTriggers)).as("event triggers are not recreated").isEqualTo(eventTriggersBefore);
             assertThat(failing(db)).isEmpty();
             assertThat(db.count("select count(*) from sor.ddl_audit")).isZero();
             assertThat(db.count("select count(*) from pg_trigger t where not t.tgisinternal and t.tgenabled <> 'A'"
