@@ -370,7 +370,7 @@ AS $function$
   ), expected_triggers (tbl, name, fn, kind) as (
     values ('sor.ddl_audit', 'ddl_audit_refuse_update_delete', 'sor.tg_ddl_audit__refuse_change', 'update or delete'),
            ('sor.ddl_audit', 'ddl_audit_refuse_truncate', 'sor.tg_ddl_audit__refuse_change', 'truncate'),
-           ('sor.ddl_approvals', 'ddl_approvals_check_insert', 'sor.tg_ddl_approvals__check_insert', 'insert'),
+           ('sor.ddl_approvals', 'ddl_approvals_check_insert', 'sor.tg_ddl_approvals__refuse_change', 'insert'),
            ('sor.ddl_approvals', 'ddl_approvals_refuse_update_delete', 'sor.tg_ddl_approvals__refuse_change', 'update or delete'),
            ('sor.ddl_approvals', 'ddl_approvals_refuse_truncate', 'sor.tg_ddl_approvals__refuse_change', 'truncate')
   )
@@ -623,31 +623,24 @@ AS $function$
   select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_ddl_approvals__check_insert()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if not sor.may_approve_ddl(session_user) then
-    raise exception 'role % may not write DDL approvals', session_user
-      using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
-  end if;
-  new.approved_by := session_user;
-  new.approved_at := clock_timestamp();
-  new.consumed_at := null;
-  new.consumed_by := null;
-  new.consumed_statement := null;
-  return new;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.tg_ddl_approvals__refuse_change()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
+  if tg_op = 'INSERT' then
+    if not sor.may_approve_ddl(session_user) then
+      raise exception 'role % may not write DDL approvals', session_user
+        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
+    end if;
+    new.approved_by := session_user;
+    new.approved_at := clock_timestamp();
+    new.consumed_at := null;
+    new.consumed_by := null;
+    new.consumed_statement := null;
+    return new;
+  end if;
   if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
      and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
           new.approved_by, new.approved_at, new.expires_at)
@@ -1094,7 +1087,7 @@ $function$;
 
 -- triggers
 
-CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__check_insert();
+CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
 alter table sor.ddl_approvals enable always trigger ddl_approvals_check_insert;
 CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
 alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_truncate;
@@ -1152,7 +1145,6 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
 -- function sor.may_approve_ddl(role_name name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_ddl_approvals__check_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_ddl_approvals__refuse_change() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_ddl_audit__refuse_change() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_drop_guard__alter() owner sor_owner: sor_owner=EXECUTE
@@ -1254,8 +1246,7 @@ comment on function sor.is_refuse_function(fn oid) is 'True for a trigger functi
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
 comment on function sor.may_approve_ddl(role_name name) is 'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
 comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
-comment on function sor.tg_ddl_approvals__check_insert() is 'BEFORE INSERT on sor.ddl_approvals: only an approver''s own session writes an approval (a superuser or the owner cannot), stamped with its session_user and the database clock.';
-comment on function sor.tg_ddl_approvals__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: refuses everything but consuming an unused approval.';
+comment on function sor.tg_ddl_approvals__refuse_change() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
 comment on function sor.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor.tg_drop_guard__alter() is 'ddl_command_end of ALTER TABLE, ALTER SCHEMA and CREATE TRIGGER, and table_rewrite (before any USING expression runs): a renamed protected schema, a table moved out of one, disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
 comment on function sor.tg_drop_guard__sql_drop() is 'sql_drop: every protected schema, table, column, policy or append-only trigger a statement dropped needs an approval (objects inside an approved schema are covered by it).';

@@ -1,7 +1,8 @@
 -- Drop guard approvals: what can be approved (sor_api.ddl_guard_targets), the approval itself
--- (sor_api.approve_ddl, for members of sor_approver only) and the triggers that keep
+-- (sor_api.approve_ddl, for members of sor_approver only) and the trigger function that keeps
 -- sor.ddl_approvals honest (rows written only by an approver's session, never changed except to be
--- consumed, never deleted).
+-- consumed, never deleted). Its name marks the table append-only, so the drop guard protects its
+-- triggers.
 set role sor_owner;
 
 create or replace function sor.is_refuse_function(fn oid)
@@ -115,28 +116,6 @@ $$;
 comment on function sor.may_approve_ddl(name) is
   'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
 
-create or replace function sor.tg_ddl_approvals__check_insert()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-as $$
-begin
-  if not sor.may_approve_ddl(session_user) then
-    raise exception 'role % may not write DDL approvals', session_user
-      using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
-  end if;
-  new.approved_by := session_user;
-  new.approved_at := clock_timestamp();
-  new.consumed_at := null;
-  new.consumed_by := null;
-  new.consumed_statement := null;
-  return new;
-end
-$$;
-comment on function sor.tg_ddl_approvals__check_insert() is
-  'BEFORE INSERT on sor.ddl_approvals: only an approver''s own session writes an approval (a superuser or the owner cannot), stamped with its session_user and the database clock.';
-
 create or replace function sor.tg_ddl_approvals__refuse_change()
 returns trigger
 language plpgsql
@@ -144,6 +123,18 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
+  if tg_op = 'INSERT' then
+    if not sor.may_approve_ddl(session_user) then
+      raise exception 'role % may not write DDL approvals', session_user
+        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
+    end if;
+    new.approved_by := session_user;
+    new.approved_at := clock_timestamp();
+    new.consumed_at := null;
+    new.consumed_by := null;
+    new.consumed_statement := null;
+    return new;
+  end if;
   if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
      and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
           new.approved_by, new.approved_at, new.expires_at)
@@ -158,6 +149,6 @@ begin
 end
 $$;
 comment on function sor.tg_ddl_approvals__refuse_change() is
-  'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: refuses everything but consuming an unused approval.';
+  'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
 
 reset role;

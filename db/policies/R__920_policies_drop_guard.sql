@@ -4,7 +4,7 @@ set role sor_owner;
 
 create or replace trigger ddl_approvals_check_insert
   before insert on sor.ddl_approvals
-  for each row execute function sor.tg_ddl_approvals__check_insert();
+  for each row execute function sor.tg_ddl_approvals__refuse_change();
 create or replace trigger ddl_approvals_refuse_update_delete
   before update or delete on sor.ddl_approvals
   for each row execute function sor.tg_ddl_approvals__refuse_change();

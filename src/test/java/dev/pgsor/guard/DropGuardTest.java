@@ -47,6 +47,7 @@ class DropGuardTest {
             "alter table sor.events enable replica trigger events_refuse_truncate",
             "alter table sor.ddl_audit disable trigger ddl_audit_refuse_update_delete",
             "drop trigger events_refuse_truncate on sor.events",
+            "drop trigger ddl_approvals_check_insert on sor.ddl_approvals",
             "drop function sor.tg_events__refuse_change() cascade",
             "create or replace trigger events_refuse_truncate before truncate on sor.events"
                     + " for each statement execute function sor.tg_events__chain()",
