@@ -12,7 +12,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +202,46 @@ class DropGuardTest {
         assertThat(db.scalar("select format_type(atttypid, atttypmod) from pg_attribute"
                 + " where attrelid = 'sor.outbox'::regclass and attname = 'topic'")).isEqualTo("character varying(300)");
         assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isZero();
+    }
+
+    @Test
+    void concurrentStatementsCannotShareOneApproval() throws Exception {
+        String sql = "alter table sor.events disable trigger events_refuse_truncate";
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 1; round <= 10; round++) {
+                approve("disable trigger", "events_refuse_truncate on sor.events");
+                CountDownLatch ready = new CountDownLatch(3);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> outcomes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    outcomes.add(pool.submit(() -> {
+                        try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
+                            ready.countDown();
+                            go.await();
+                            st.execute(sql);
+                            return "ok";
+                        } catch (SQLException e) {
+                            return e.getSQLState();
+                        }
+                    }));
+                }
+                ready.await();
+                go.countDown();
+                List<String> results = new ArrayList<>();
+                for (Future<String> f : outcomes) {
+                    results.add(f.get(60, TimeUnit.SECONDS));
+                }
+                // a statement that found the trigger already disabled changed nothing and needs no approval
+                assertThat(results).as("round " + round).containsOnly("ok", "SR020").contains("ok");
+                assertThat(db.count("select count(*) from sor.ddl_audit")).as("round " + round).isEqualTo(round);
+                assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isZero();
+                assertThat(db.count("select count(distinct approval_id) from sor.ddl_audit")).isEqualTo(round);
+                db.exec("alter table sor.events enable always trigger events_refuse_truncate");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
