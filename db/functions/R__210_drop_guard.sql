@@ -4,7 +4,9 @@
 -- ddl_command_end and table_rewrite compare the catalog with the snapshot. Every destructive
 -- change found must consume a matching approval (sor.drop_guard_authorize) or the statement is
 -- refused with SR020. The snapshot is state between two events of one statement, never an
--- authorisation: overwriting it can only make the guard refuse, or compare against itself.
+-- authorisation: a value set before the statement is overwritten at its start. Only code that
+-- runs inside the ALTER TABLE itself after the table_rewrite check (a CHECK constraint's function
+-- being validated) could overwrite it; the README lists this among the guard's limits.
 set role sor_owner;
 
 create or replace function sor.drop_guard_snapshot()
