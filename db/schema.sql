@@ -9,17 +9,48 @@ create schema sor_api authorization sor_owner;
 
 -- sequences
 
+create sequence sor.ddl_approvals_approval_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.ddl_audit_audit_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
 
-create table sor.append_only_tables (
-  table_schema name not null,
-  table_name name not null,
-  registered_at timestamp with time zone default now() not null,
-  registered_by name default SESSION_USER not null,
-  constraint append_only_tables_pkey PRIMARY KEY (table_schema, table_name)
+create table sor.ddl_approvals (
+  approval_id bigint generated always as identity not null,
+  operation text not null,
+  object_identity text not null,
+  ticket text not null,
+  rehearsed_on text not null,
+  approved_by name default SESSION_USER not null,
+  approved_at timestamp with time zone default clock_timestamp() not null,
+  expires_at timestamp with time zone not null,
+  consumed_at timestamp with time zone,
+  consumed_by name,
+  consumed_statement text,
+  constraint ddl_approvals_pkey PRIMARY KEY (approval_id),
+  constraint ddl_approvals_consumed_check CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL)))),
+  constraint ddl_approvals_expiry_check CHECK ((expires_at > approved_at)),
+  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop table'::text, 'drop schema'::text, 'drop column'::text, 'alter column type'::text, 'drop policy'::text, 'drop trigger'::text, 'disable trigger'::text, 'disable row level security'::text, 'no force row level security'::text]))),
+  constraint ddl_approvals_rehearsed_on_length CHECK (((length(btrim(rehearsed_on)) >= 1) AND (length(btrim(rehearsed_on)) <= 500))),
+  constraint ddl_approvals_ticket_length CHECK (((length(btrim(ticket)) >= 1) AND (length(btrim(ticket)) <= 200)))
+);
+
+create table sor.ddl_audit (
+  audit_id bigint generated always as identity not null,
+  occurred_at timestamp with time zone default clock_timestamp() not null,
+  session_role name default SESSION_USER not null,
+  set_role text not null,
+  command_tag text not null,
+  operation text not null,
+  object_identity text not null,
+  statement text,
+  approval_id bigint not null,
+  outcome text default 'allowed'::text not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  constraint ddl_audit_pkey PRIMARY KEY (audit_id),
+  constraint ddl_audit_approval_fkey FOREIGN KEY (approval_id) REFERENCES sor.ddl_approvals(approval_id),
+  constraint ddl_audit_outcome_check CHECK ((outcome = 'allowed'::text))
 );
 
 create table sor.domain_schemas (
@@ -30,7 +61,7 @@ create table sor.domain_schemas (
 
 create table sor.events (
   tenant_id text not null,
-  "position" bigint not null,
+  "position" bigint generated always as identity not null,
   stream text not null,
   version integer not null,
   type text not null,
@@ -111,9 +142,10 @@ create table sor.tenants (
 
 -- indexes
 
+CREATE INDEX ddl_approvals_open_idx ON sor.ddl_approvals USING btree (operation, object_identity, expires_at) WHERE (consumed_at IS NULL);
+CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at, audit_id);
 CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
 CREATE INDEX events_position_idx ON sor.events USING btree ("position");
-CREATE INDEX events_tx_position_idx ON sor.events USING btree (tx_id, "position");
 CREATE INDEX outbox_event_id_idx ON sor.outbox USING btree (event_id);
 CREATE INDEX outbox_leased_idx ON sor.outbox USING btree (lease_expires_at) WHERE (status = 'leased'::text);
 CREATE INDEX outbox_ready_idx ON sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
@@ -121,21 +153,6 @@ CREATE INDEX outbox_run_idx ON sor.outbox USING btree (tenant_id, run_id) WHERE 
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
 
 -- views
-
-create view sor_api.events with (security_invoker=true, security_barrier=true) as
- SELECT "position",
-    tenant_id,
-    stream,
-    version,
-    type,
-    payload,
-    metadata,
-    actor,
-    occurred_at,
-    tx_id,
-    encode(prev_hash, 'hex'::text) AS prev_hash,
-    encode(hash, 'hex'::text) AS hash
-   FROM sor.events e;
 
 create view sor_api.tenant_members with (security_invoker=true, security_barrier=true) as
  SELECT tenant_id,
@@ -155,6 +172,7 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
  LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _current integer;
@@ -164,26 +182,26 @@ begin
     raise exception 'tenant_id, stream and type are required'
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
   end if;
-  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or pg_catalog.length(append_event.stream) > 200 then
-    raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
+  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or length(append_event.stream) > 200 then
+    raise exception 'malformed stream name %', quote_literal(append_event.stream)
       using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
   end if;
-  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or pg_catalog.length(append_event.type) > 100 then
-    raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
+  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(append_event.type) > 100 then
+    raise exception 'malformed event type %', quote_literal(append_event.type)
       using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
   end if;
-  if pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
-     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
+  if jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
     raise exception 'payload and metadata of % must be JSON objects', append_event.stream
       using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  if pg_catalog.octet_length(append_event.payload::text) + pg_catalog.octet_length(append_event.metadata::text) > 1048576 then
+  if octet_length(append_event.payload::text) + octet_length(append_event.metadata::text) > 1048576 then
     raise exception 'event for stream % is larger than 1 MiB', append_event.stream
       using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
   end if;
   perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
   if not found then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
+    raise exception 'unknown tenant %', quote_literal(append_event.tenant_id)
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
   if append_event.expected_version is not null then
@@ -191,8 +209,8 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
-    select coalesce(pg_catalog.max(e.version), 0) into _current
+    perform pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    select coalesce(max(e.version), 0) into _current
       from sor.events e
      where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
     if _current <> append_event.expected_version then
@@ -338,84 +356,45 @@ AS $function$
     from funcs f
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.certify__020_events()
+CREATE OR REPLACE FUNCTION sor.certify__030_guard()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with refusers as (
-    select p.oid from pg_catalog.pg_proc p
-     where p.pronamespace = 'sor'::regnamespace and p.proname ~ '^tg_.+__refuse_change$'
-  ), triggers as (
-    -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate. A trigger counts
-    -- only without a WHEN condition and, for UPDATE, without a column list (UPDATE OF x).
-    select t.tgrelid, t.tgname, t.tgenabled, t.tgtype::integer as tgtype, t.tgfoid,
-           t.tgqual is null as no_when,
-           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns
-      from pg_catalog.pg_trigger t
-     where not t.tgisinternal
-  ), append_only as (
-    select r.table_schema::text as table_schema, r.table_name::text as table_name,
-           pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
-      from sor.append_only_tables r
-    union
-    select n.nspname::text, c.relname::text, c.oid
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where n.nspname in (select sor.kit_schemas())
-       and exists (select 1 from triggers t where t.tgrelid = c.oid and t.tgfoid in (select r.oid from refusers r))
-  ), needs as (
-    select a.table_schema, a.table_name, a.relid, k.kind, k.bits
-      from append_only a
-     cross join (values ('UPDATE', 1 | 2 | 16), ('DELETE', 1 | 2 | 8), ('TRUNCATE', 2 | 32)) k(kind, bits)
-  ), judged as (
-    select n.*,
-           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
-               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
-               and t.no_when and (t.all_columns or n.bits & 16 = 0) and t.tgenabled = 'A') as good,
-           (select pg_catalog.string_agg(t.tgname || ' (enabled ' || t.tgenabled::text || ')', ', ' order by t.tgname) from triggers t
-             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
-               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
-               and t.tgenabled <> 'A') as weak
-      from needs n
-  ), event_triggers as (
-    select k.what, k.fn, k.bits,
-           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = 'sor.events'::regclass and t.tgfoid = k.fn
-               and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
-               and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
-      from (values ('sor.events: chain on INSERT', 'sor.tg_events__chain()'::regprocedure::oid, 1 | 2 | 4),
-                   ('sor.events: refuse UPDATE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 16),
-                   ('sor.events: refuse DELETE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 8)) k(what, fn, bits)
-  ), chains as (
-    select c.* from sor.verify_event_chains(null, null) c
+  with expected_event_triggers (name, event, fn) as (
+    values ('sor_drop_guard_start', 'ddl_command_start', 'sor.tg_drop_guard__start'),
+           ('sor_drop_guard_sql_drop', 'sql_drop', 'sor.tg_drop_guard__sql_drop'),
+           ('sor_drop_guard_alter', 'ddl_command_end', 'sor.tg_drop_guard__alter'),
+           ('sor_drop_guard_rewrite', 'table_rewrite', 'sor.tg_drop_guard__alter')
+  ), expected_triggers (tbl, name, fn, kind) as (
+    values ('sor.ddl_audit', 'ddl_audit_refuse_update_delete', 'sor.tg_ddl_audit__refuse_change', 'update or delete'),
+           ('sor.ddl_audit', 'ddl_audit_refuse_truncate', 'sor.tg_ddl_audit__refuse_change', 'truncate'),
+           ('sor.ddl_approvals', 'ddl_approvals_check_insert', 'sor.tg_ddl_approvals__refuse_change', 'insert'),
+           ('sor.ddl_approvals', 'ddl_approvals_refuse_update_delete', 'sor.tg_ddl_approvals__refuse_change', 'update or delete'),
+           ('sor.ddl_approvals', 'ddl_approvals_refuse_truncate', 'sor.tg_ddl_approvals__refuse_change', 'truncate')
   )
-  select 'policy-bound', 'append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)',
-         pg_catalog.format('%I.%I: %s', j.table_schema, j.table_name, j.kind),
-         j.relid is not null and j.good is not null,
-         case when j.relid is null then 'registered in sor.append_only_tables but missing'
-              when j.good is not null then 'BEFORE ' || j.kind || ' trigger ' || j.good
-              when j.weak is not null then 'not ENABLE ALWAYS: ' || j.weak
-              else 'no unconditional BEFORE ' || j.kind
-                   || case when j.kind = 'TRUNCATE' then ' statement' else ' row' end
-                   || ' trigger calling a refusing function' end
-    from judged j
+  select 'policy-bound', 'drop guard event triggers exist and are ENABLE ALWAYS', x.name,
+         coalesce(e.evtenabled = 'A' and e.evtevent = x.event and e.evtfoid = pg_catalog.to_regprocedure(x.fn || '()'), false),
+         case when e.oid is null then 'event trigger is missing'
+              when e.evtevent <> x.event or e.evtfoid <> pg_catalog.to_regprocedure(x.fn || '()')
+                then 'runs ' || e.evtfoid::regproc::text || ' on ' || e.evtevent
+              when e.evtenabled <> 'A' then 'not ENABLE ALWAYS (evtenabled ' || e.evtenabled::text || ')'
+              else 'enabled always on ' || e.evtevent end
+    from expected_event_triggers x
+    left join pg_catalog.pg_event_trigger e on e.evtname = x.name
   union all
-  select 'replayable', 'event log triggers are ENABLE ALWAYS', e.what, e.good is not null,
-         coalesce('trigger ' || e.good, 'no unconditional ENABLE ALWAYS trigger')
-    from event_triggers e
-  union all
-  select 'replayable', 'event hash chains verify', 'sor.events', true,
-         pg_catalog.format('%s streams, %s events intact',
-                           (select pg_catalog.count(*) from chains), (select coalesce(pg_catalog.sum(x.events), 0) from chains x))
-   where not exists (select 1 from chains c where c.problem is not null)
-  union all
-  select 'replayable', 'event hash chains verify', pg_catalog.format('sor.events %s/%s', c.tenant_id, c.stream), false,
-         pg_catalog.format('%s at position %s: %s', c.problem, c.position, c.detail)
-    from chains c
-   where c.problem is not null
+  select 'policy-bound', 'ddl audit and approvals keep their refusing triggers ENABLE ALWAYS', x.name || ' on ' || x.tbl,
+         coalesce(t.tgenabled = 'A' and t.tgfoid = pg_catalog.to_regprocedure(x.fn || '()')
+                  and (case x.kind when 'truncate' then t.tgtype = 2 + 32
+                                   when 'insert' then t.tgtype = 1 + 2 + 4
+                                   else t.tgtype = 1 + 2 + 8 + 16 end), false),
+         case when t.oid is null then 'trigger is missing'
+              when t.tgfoid <> pg_catalog.to_regprocedure(x.fn || '()') then 'executes ' || t.tgfoid::regproc::text
+              when t.tgenabled <> 'A' then 'not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || ')'
+              else 'before ' || x.kind || ', enabled always' end
+    from expected_triggers x
+    left join pg_catalog.pg_trigger t on t.tgrelid = pg_catalog.to_regclass(x.tbl) and t.tgname = x.name
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify_raw()
@@ -440,46 +419,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.check_max_rows(max_rows integer)
- RETURNS void
- LANGUAGE plpgsql
- IMMUTABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if check_max_rows.max_rows is null or check_max_rows.max_rows < 1 or check_max_rows.max_rows > 10000 then
-    raise exception 'max_rows % is out of range', coalesce(check_max_rows.max_rows::text, 'NULL')
-      using errcode = 'SR016', hint = 'Ask for 1 to 10000 rows per call and page on.';
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.check_verify_scope(for_tenant text, for_stream text)
- RETURNS void
- LANGUAGE plpgsql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
-    raise exception 'stream % needs a tenant', pg_catalog.quote_literal(check_verify_scope.for_stream)
-      using errcode = 'SR011', hint = 'Pass the tenant id with the stream, or neither to verify everything.';
-  end if;
-  if check_verify_scope.for_tenant is not null
-     and not exists (select 1 from sor.tenants t where t.tenant_id = check_verify_scope.for_tenant) then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(check_verify_scope.for_tenant)
-      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-  end if;
-  if check_verify_scope.for_stream is not null
-     and not exists (select 1 from sor.events e
-                      where e.tenant_id = check_verify_scope.for_tenant and e.stream = check_verify_scope.for_stream) then
-    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(check_verify_scope.for_stream),
-          pg_catalog.quote_literal(check_verify_scope.for_tenant)
-      using errcode = 'SR015', hint = 'A stream exists once its first event is appended; list streams in sor_api.events.';
-  end if;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.current_tenants()
  RETURNS SETOF text
  LANGUAGE sql
@@ -489,6 +428,95 @@ AS $function$
   select m.tenant_id
     from sor.tenant_members m
    where m.role_name = current_user
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_authorize(command_tag text, operations text[], identities text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _approval bigint;
+  _refused_op text;
+  _refused_id text;
+  _role text := current_setting('role');
+begin
+  for i in 1 .. coalesce(array_length(drop_guard_authorize.operations, 1), 0) loop
+    update sor.ddl_approvals a
+       set consumed_at = clock_timestamp(), consumed_by = session_user, consumed_statement = current_query()
+     where a.approval_id = (
+             select o.approval_id from sor.ddl_approvals o
+              where o.operation = drop_guard_authorize.operations[i]
+                and o.object_identity = drop_guard_authorize.identities[i]
+                and o.consumed_at is null
+                and o.expires_at > clock_timestamp()
+                and o.approved_by <> session_user
+                and sor.may_approve_ddl(o.approved_by)
+              order by o.approved_at, o.approval_id
+              limit 1
+                for update)
+       and a.consumed_at is null
+    returning a.approval_id into _approval;
+    if _approval is null then
+      raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
+                drop_guard_authorize.operations[i], drop_guard_authorize.identities[i], drop_guard_authorize.command_tag,
+                session_user, _role, current_query();
+      if _refused_op is null then
+        _refused_op := drop_guard_authorize.operations[i];
+        _refused_id := drop_guard_authorize.identities[i];
+      end if;
+    else
+      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id)
+      values (_role, drop_guard_authorize.command_tag, drop_guard_authorize.operations[i],
+              drop_guard_authorize.identities[i], current_query(), _approval);
+    end if;
+  end loop;
+  if _refused_op is not null then
+    raise exception 'drop guard: % of % needs an approval', _refused_op, _refused_id
+      using errcode = 'SR020',
+            hint = format('A member of sor_approver, not the role running this DDL, approves it once: select sor_api.approve_ddl(%L, %L, ticket, rehearsed_on, expires_at);',
+                          _refused_op, _refused_id);
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_saved_snapshot()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select nullif(current_setting('sor.drop_guard_snapshot', true), '')::jsonb
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_snapshot()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with sch as (
+    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+  ), tabs as (
+    select c.oid, c.relrowsecurity, c.relforcerowsecurity, c.relispartition
+      from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace
+     where c.relkind in ('r', 'p')
+  )
+  select pg_catalog.jsonb_build_object(
+    'schemas', (select coalesce(pg_catalog.jsonb_agg(s.nspname), '[]'::jsonb) from sch s),
+    'tables', (select coalesce(pg_catalog.jsonb_object_agg(t.oid::text,
+                        pg_catalog.jsonb_build_array(t.relrowsecurity, t.relforcerowsecurity,
+                          (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity)), '{}'::jsonb)
+                 from tabs t),
+    'columns', (select coalesce(pg_catalog.jsonb_object_agg(a.attrelid::text || '.' || a.attnum::text,
+                         pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text), '{}'::jsonb)
+                  from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid
+                 where a.attnum > 0 and not a.attisdropped and not t.relispartition),
+    'triggers', (select coalesce(pg_catalog.jsonb_object_agg(tg.oid::text, pg_catalog.jsonb_build_array(
+                          (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity,
+                          tg.tgenabled)), '{}'::jsonb)
+                   from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid
+                  where not tg.tgisinternal and sor.is_refuse_function(tg.tgfoid)))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text DEFAULT NULL::text, check_expr text DEFAULT NULL::text)
@@ -534,13 +562,13 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
  RETURNS bytea
- LANGUAGE plpgsql
+ LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-begin
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
   -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  return pg_catalog.sha256(
+  select pg_catalog.sha256(
            coalesce(event_hash.prev_hash, '\x'::bytea)
            || pg_catalog.convert_to(
                 pg_catalog.jsonb_build_array(
@@ -548,19 +576,19 @@ begin
                   event_hash.payload, event_hash.metadata, event_hash.actor::text,
                   pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   event_hash."position")::text,
-                'UTF8'));
-end
+                'UTF8'))
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.event_reader_sees(tenant_id text)
+CREATE OR REPLACE FUNCTION sor.is_refuse_function(fn oid)
  RETURNS boolean
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER')
-      or exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = event_reader_sees.tenant_id and m.role_name = session_user)
+  select exists (select 1 from pg_catalog.pg_proc p
+                  where p.oid = is_refuse_function.fn
+                    and p.pronamespace = 'sor'::regnamespace
+                    and p.proname like 'tg\_%\_\_refuse\_change')
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.kit_schemas()
@@ -574,33 +602,236 @@ AS $function$
   union all select d.schema_name from sor.domain_schemas d
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.may_approve_ddl(role_name name)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select coalesce((select not r.rolsuper and not r.rolbypassrls
+                          and pg_catalog.pg_has_role(r.oid, 'sor_approver', 'MEMBER')
+                          and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+                     from pg_catalog.pg_roles r where r.rolname = may_approve_ddl.role_name), false)
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
  RETURNS bigint
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
   select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_ddl_approvals__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    if not sor.may_approve_ddl(session_user) then
+      raise exception 'role % may not write DDL approvals', session_user
+        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
+    end if;
+    new.approved_by := session_user;
+    new.approved_at := clock_timestamp();
+    new.consumed_at := null;
+    new.consumed_by := null;
+    new.consumed_statement := null;
+    return new;
+  end if;
+  if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
+     and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
+          new.approved_by, new.approved_at, new.expires_at)
+         is not distinct from
+         (old.approval_id, old.operation, old.object_identity, old.ticket, old.rehearsed_on,
+          old.approved_by, old.approved_at, old.expires_at) then
+    return new;
+  end if;
+  raise exception 'sor.ddl_approvals: % refused', tg_op
+    using errcode = 'SR024',
+          hint = 'An approval is never changed or removed; it is only consumed by the statement it approves. Let it expire instead.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_ddl_audit__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  raise exception 'sor.ddl_audit is append-only: % refused', tg_op
+    using errcode = 'SR025',
+          hint = 'The audit of destructive DDL is never changed or removed.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__alter()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _snap jsonb := sor.drop_guard_saved_snapshot();
+  _ops text[] := '{}';
+  _ids text[] := '{}';
+  _reenable text[] := '{}';
+  _stmt text;
+  r record;
+begin
+  if _snap is null then
+    return;
+  end if;
+  -- a protected schema renamed: it leaves the protected set, as if dropped
+  for r in
+    select s.name from pg_catalog.jsonb_array_elements_text(_snap -> 'schemas') s(name)
+     where not exists (select 1 from pg_catalog.pg_namespace n where n.nspname = s.name)
+  loop
+    _ops := _ops || 'drop schema'::text;
+    _ids := _ids || quote_ident(r.name);
+  end loop;
+  -- row level security switched off or no longer forced; a table moved out of the protected schemas
+  for r in
+    select c.oid, (t.value ->> 0)::boolean as was_enabled, (t.value ->> 1)::boolean as was_forced,
+           t.value ->> 2 as identity, c.relrowsecurity, c.relforcerowsecurity,
+           c.relnamespace in (select n.oid from pg_catalog.pg_namespace n
+                               where n.nspname in (select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'))) as protected
+      from pg_catalog.jsonb_each(_snap -> 'tables') t
+      join pg_catalog.pg_class c on c.oid = t.key::oid
+  loop
+    if not r.protected then
+      _ops := _ops || 'drop table'::text;
+      _ids := _ids || r.identity;
+      continue;
+    end if;
+    if r.was_enabled and not r.relrowsecurity then
+      _ops := _ops || 'disable row level security'::text;
+      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
+    end if;
+    if r.was_forced and not r.relforcerowsecurity then
+      _ops := _ops || 'no force row level security'::text;
+      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
+    end if;
+  end loop;
+  -- a protected column's type (or collation) changed
+  for r in
+    select a.attrelid, a.attnum
+      from pg_catalog.jsonb_each_text(_snap -> 'columns') k
+      join pg_catalog.pg_attribute a
+        on a.attrelid = split_part(k.key, '.', 1)::oid and a.attnum = split_part(k.key, '.', 2)::smallint
+     where not a.attisdropped
+       and pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text <> k.value
+  loop
+    _ops := _ops || 'alter column type'::text;
+    _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.attrelid, r.attnum)).identity;
+  end loop;
+  -- an append-only trigger replaced by a non-refusing one, disabled, or no longer ENABLE ALWAYS
+  for r in
+    select tg.oid, tg.tgrelid, tg.tgname, tg.tgenabled, t.value ->> 0 as identity, t.value ->> 1 as was_enabled,
+           sor.is_refuse_function(tg.tgfoid) as still_refuses
+      from pg_catalog.jsonb_each(_snap -> 'triggers') t
+      join pg_catalog.pg_trigger tg on tg.oid = t.key::oid
+  loop
+    if not r.still_refuses then
+      _ops := _ops || 'drop trigger'::text;
+      _ids := _ids || r.identity;
+    elsif r.tgenabled <> r.was_enabled and (r.tgenabled = 'D' or r.was_enabled = 'A') then
+      if tg_tag = 'CREATE TRIGGER' and r.tgenabled <> 'D' then
+        -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN; the guard restores ALWAYS
+        _reenable := _reenable || format('alter table %s enable always trigger %I', r.tgrelid::regclass, r.tgname);
+      else
+        _ops := _ops || 'disable trigger'::text;
+        _ids := _ids || r.identity;
+      end if;
+    end if;
+  end loop;
+  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
+  foreach _stmt in array _reenable loop
+    execute _stmt;
+  end loop;
+  if cardinality(_ops) > 0 or cardinality(_reenable) > 0 then
+    -- what was approved now is the state later events of this statement compare against
+    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__sql_drop()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _snap jsonb := coalesce(sor.drop_guard_saved_snapshot(), sor.drop_guard_snapshot());
+  _schemas text[] := array(select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'));
+  _dropped_schemas text[];
+  _ops text[] := '{}';
+  _ids text[] := '{}';
+  _op text;
+  r record;
+begin
+  select coalesce(array_agg(d.address_names[1]), '{}') into _dropped_schemas
+    from pg_catalog.pg_event_trigger_dropped_objects() d
+   where d.object_type = 'schema' and d.address_names[1] = any (_schemas);
+
+  for r in
+    select d.* from pg_catalog.pg_event_trigger_dropped_objects() d
+     where not d.is_temporary and (d.original or d.normal)
+       and d.object_type in ('schema', 'table', 'table column', 'policy', 'trigger')
+  loop
+    _op := null;
+    if r.object_type = 'schema' then
+      if r.address_names[1] = any (_schemas) then
+        _op := 'drop schema';
+      end if;
+    elsif r.address_names[1] = any (_schemas) and not (r.address_names[1] = any (_dropped_schemas)) then
+      _op := case r.object_type
+               when 'table' then 'drop table'
+               when 'table column' then 'drop column'
+               when 'policy' then 'drop policy'
+               when 'trigger' then case when (_snap -> 'triggers') ? r.objid::text then 'drop trigger' end
+             end;
+    end if;
+    if _op is not null then
+      _ops := _ops || _op;
+      _ids := _ids || r.object_identity;
+    end if;
+  end loop;
+  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__start()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if tg_tag in ('ALTER TABLE', 'ALTER SCHEMA', 'CREATE TRIGGER') or tg_tag like 'DROP %' then
+    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
+  end if;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.tg_events__chain()
  RETURNS trigger
  LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _last_version integer;
   _last_hash bytea;
 begin
   perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
-  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
-  -- append of the writer that held the stream lock before us.
   select e.version, e.hash into _last_version, _last_hash
     from sor.events e
    where e.tenant_id = new.tenant_id and e.stream = new.stream
    order by e.version desc
    limit 1;
-  -- The position is drawn under the stream lock, so within one stream positions rise with
-  -- versions: a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
   new.version := coalesce(_last_version, 0) + 1;
   new.prev_hash := _last_hash;
   new.actor := session_user;
@@ -618,70 +849,10 @@ CREATE OR REPLACE FUNCTION sor.tg_events__refuse_change()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
+  raise exception 'sor.events is append-only: % refused', tg_op
     using errcode = 'SR010',
-          hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
+          hint = 'Events are never changed or removed. Append a compensating event instead.';
 end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.verify_event_chains(for_tenant text, for_stream text)
- RETURNS TABLE(tenant_id text, stream text, events bigint, "position" bigint, version integer, expected_hash bytea, found_hash bytea, problem text, detail text)
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  -- Each event is judged against its predecessor in version order. Checks, first failing wins:
-  --   version_gap         version is not the previous version + 1 (a deleted event)
-  --   out_of_order        position is not above the previous event's (reordered events)
-  --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
-  --   hash_mismatch       hash is not sor.event_hash() of the row's own content (a modified event)
-  -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
-  -- for hash_mismatch the recomputed and the stored hash.
-  with ev as materialized (
-    select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
-           sor.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
-                          e.metadata, e.actor, e.occurred_at, e.position) as computed,
-           pg_catalog.lag(e.hash) over w as link_hash,
-           pg_catalog.lag(e.position) over w as link_position,
-           pg_catalog.lag(e.version) over w as link_version
-      from sor.events e
-     where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
-       and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
-    window w as (partition by e.tenant_id, e.stream order by e.version)
-  ), judged as (
-    select ev.*,
-           case when ev.version <> coalesce(ev.link_version, 0) + 1 then 'version_gap'
-                when ev.link_position is not null and ev.position <= ev.link_position then 'out_of_order'
-                when ev.prev_hash is distinct from ev.link_hash then 'prev_hash_mismatch'
-                when ev.hash is distinct from ev.computed then 'hash_mismatch'
-           end as problem
-      from ev
-  ), firsts as (
-    select distinct on (j.tenant_id, j.stream) j.*
-      from judged j
-     where j.problem is not null
-     order by j.tenant_id, j.stream, j.version
-  ), streams as (
-    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events
-      from ev
-     group by ev.tenant_id, ev.stream
-  )
-  select s.tenant_id, s.stream, s.events, f.position, f.version,
-         case when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
-         case when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
-         f.problem,
-         case f.problem
-           when 'version_gap' then pg_catalog.format('version %s follows version %s: expected version %s',
-                                                     f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
-           when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
-                                                      f.position, f.version, f.link_position, f.link_version)
-           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
-                                                            f.version, coalesce(f.link_version::text, '(none)'))
-           when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
-         end
-    from streams s
-    left join firsts f on f.tenant_id = s.tenant_id and f.stream = s.stream
-   order by s.tenant_id, s.stream
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.add_member(tenant_id text, role_name text)
@@ -760,21 +931,58 @@ AS $function$
 declare
   _row sor.events;
 begin
-  if append_event.tenant_id is null then
-    raise exception 'tenant_id is required'
-      using errcode = 'SR011', hint = 'Pass the id of a tenant you are a member of.';
-  end if;
-  -- Membership before existence: a caller learns nothing about tenants it does not belong to.
   perform 1 from sor.tenant_members m
    where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
   if not found then
-    raise exception 'role % may not append events for tenant %', session_user, quote_literal(append_event.tenant_id)
+    raise exception 'role % may not append events for tenant %', session_user, coalesce(quote_literal(append_event.tenant_id), 'NULL')
       using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
   end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
   return query select _row.position, _row.version, encode(_row.hash, 'hex');
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _op text := lower(btrim(approve_ddl.operation));
+  _id bigint;
+begin
+  if not sor.may_approve_ddl(session_user) then
+    raise exception 'role % may not approve DDL', session_user
+      using errcode = '42501',
+            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner.';
+  end if;
+  if not exists (select 1 from sor_api.ddl_guard_targets() t
+                  where t.operation = _op and t.object_identity = approve_ddl.object_identity) then
+    raise exception 'nothing to approve: % of % is not a protected operation on an existing object',
+          coalesce(quote_literal(approve_ddl.operation), 'NULL'), coalesce(quote_literal(approve_ddl.object_identity), 'NULL')
+      using errcode = 'SR021',
+            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
+  end if;
+  if approve_ddl.expires_at is null or approve_ddl.expires_at <= clock_timestamp()
+     or approve_ddl.expires_at > clock_timestamp() + interval '7 days' then
+    raise exception 'approval of % on % must expire within 7 days from now, not at %',
+          _op, approve_ddl.object_identity, coalesce(approve_ddl.expires_at::text, 'NULL')
+      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
+  end if;
+  if coalesce(length(btrim(approve_ddl.ticket)), 0) not between 1 and 200
+     or coalesce(length(btrim(approve_ddl.rehearsed_on)), 0) not between 1 and 500 then
+    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
+          _op, approve_ddl.object_identity
+      using errcode = 'SR023',
+            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
+  end if;
+  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
+  values (_op, approve_ddl.object_identity, btrim(approve_ddl.ticket), btrim(approve_ddl.rehearsed_on), approve_ddl.expires_at)
+  returning approval_id into _id;
+  return _id;
 end
 $function$;
 
@@ -813,82 +1021,34 @@ AS $function$
                            x.property), x.first_n, x.n
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.events_since(after_position bigint DEFAULT 0, max_rows integer DEFAULT 1000)
- RETURNS TABLE("position" bigint, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, prev_hash text, hash text)
- LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION sor_api.ddl_guard_targets()
+ RETURNS TABLE(operation text, object_identity text)
+ LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-declare
-  _cursor_tx xid8 := '0'::xid8;
-  _horizon xid8;
-  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
-  _tenants text[] := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
-begin
-  if events_since.after_position is null or events_since.after_position < 0 then
-    raise exception 'after_position % is not a position', coalesce(events_since.after_position::text, 'NULL')
-      using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
-  end if;
-  perform sor.check_max_rows(events_since.max_rows);
-  if events_since.after_position > 0 then
-    select e.tx_id into _cursor_tx
-      from sor.events e
-     where e.position = events_since.after_position and sor.event_reader_sees(e.tenant_id);
-    if not found then
-      raise exception 'no event at position % visible to %', events_since.after_position, session_user
-        using errcode = 'SR015', hint = 'Pass 0, or the position of an event events_since returned to you.';
-    end if;
-  end if;
-  -- Every transaction older than the snapshot's xmin has ended: its events are visible now or
-  -- never will be. Reading in (tx_id, position) order up to that horizon returns a prefix of the
-  -- final order, so a consumer that resumes after the last row it got never skips an event.
-  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
-  return query
-    select e.position, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
-           e.occurred_at, e.tx_id, pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
-      from sor.events e
-     where (e.tx_id, e.position) > (_cursor_tx, events_since.after_position)
-       and e.tx_id < _horizon
-       and (_all or e.tenant_id = any (_tenants))
-     order by e.tx_id, e.position
-     limit events_since.max_rows;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.read_stream(tenant_id text, stream text, from_version integer DEFAULT 1, max_rows integer DEFAULT 1000)
- RETURNS TABLE("position" bigint, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, prev_hash text, hash text)
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if read_stream.tenant_id is null or read_stream.stream is null
-     or read_stream.from_version is null or read_stream.from_version < 1 then
-    raise exception 'tenant_id, stream and a from_version of 1 or more are required'
-      using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and the first version to read (1 for all).';
-  end if;
-  perform sor.check_max_rows(read_stream.max_rows);
-  if not sor.event_reader_sees(read_stream.tenant_id) then
-    raise exception 'role % may not read events of tenant %', session_user, pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR014', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
-  end if;
-  if not exists (select 1 from sor.tenants t where t.tenant_id = read_stream.tenant_id) then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-  end if;
-  if not exists (select 1 from sor.events e where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream) then
-    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(read_stream.stream), pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR015', hint = 'A stream exists once its first event is appended: append with expected_version 0 to start it.';
-  end if;
-  return query
-    select e.position, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at,
-           pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
-      from sor.events e
-     where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream
-       and e.version >= read_stream.from_version
-     order by e.version
-     limit read_stream.max_rows;
-end
+  with sch as (
+    select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+  ), tabs as (
+    select c.oid from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace where c.relkind in ('r', 'p')
+  )
+  select 'drop schema', (pg_catalog.pg_identify_object('pg_catalog.pg_namespace'::regclass, s.oid, 0)).identity
+    from sch s
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity
+    from tabs t cross join unnest(array['drop table', 'disable row level security', 'no force row level security']) o(op)
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, a.attrelid, a.attnum)).identity
+    from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
+   cross join unnest(array['drop column', 'alter column type']) o(op)
+  union all
+  select 'drop policy', (pg_catalog.pg_identify_object('pg_catalog.pg_policy'::regclass, p.oid, 0)).identity
+    from tabs t join pg_catalog.pg_policy p on p.polrelid = t.oid
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity
+    from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
+   cross join unnest(array['drop trigger', 'disable trigger']) o(op)
+   where sor.is_refuse_function(tg.tgfoid)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.register_domain_schema(schema_name text)
@@ -925,50 +1085,20 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.verify_events(for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text)
- RETURNS TABLE(tenant_id text, stream text, "position" bigint, version integer, expected_hash text, found_hash text, problem text, detail text)
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  perform sor.check_verify_scope(verify_events.for_tenant, verify_events.for_stream);
-  return query
-    select c.tenant_id, c.stream, c.position, c.version,
-           pg_catalog.encode(c.expected_hash, 'hex'), pg_catalog.encode(c.found_hash, 'hex'),
-           c.problem, c.detail
-      from sor.verify_event_chains(verify_events.for_tenant, verify_events.for_stream) c
-     where c.problem is not null
-     order by c.tenant_id, c.stream;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.verify_events_summary(for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text)
- RETURNS TABLE(streams bigint, events bigint, broken_streams bigint, intact boolean)
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  perform sor.check_verify_scope(verify_events_summary.for_tenant, verify_events_summary.for_stream);
-  return query
-    select pg_catalog.count(*), coalesce(pg_catalog.sum(c.events), 0)::bigint,
-           pg_catalog.count(*) filter (where c.problem is not null),
-           pg_catalog.count(*) filter (where c.problem is not null) = 0
-      from sor.verify_event_chains(verify_events_summary.for_tenant, verify_events_summary.for_stream) c;
-end
-$function$;
-
 -- triggers
 
-CREATE TRIGGER append_only_tables_refuse_truncate BEFORE TRUNCATE ON sor.append_only_tables FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
-alter table sor.append_only_tables enable always trigger append_only_tables_refuse_truncate;
-CREATE TRIGGER append_only_tables_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.append_only_tables FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
-alter table sor.append_only_tables enable always trigger append_only_tables_refuse_update_delete;
+CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_check_insert;
+CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_truncate;
+CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_update_delete;
+CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+alter table sor.ddl_audit enable always trigger ddl_audit_refuse_truncate;
+CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+alter table sor.ddl_audit enable always trigger ddl_audit_refuse_update_delete;
 CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__chain();
 alter table sor.events enable always trigger events_chain;
-CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
-alter table sor.events enable always trigger events_refuse_statement;
 CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_truncate;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
@@ -1003,40 +1133,46 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
--- function sor.certify__020_events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__030_guard() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
--- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
--- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.drop_guard_saved_snapshot() owner sor_owner: sor_owner=EXECUTE
+-- function sor.drop_guard_snapshot() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
--- function sor.event_reader_sees(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.is_refuse_function(fn oid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.may_approve_ddl(role_name name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_ddl_approvals__refuse_change() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_ddl_audit__refuse_change() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__alter() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__sql_drop() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__start() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
--- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
--- function sor_api.events_since(after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
--- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.ddl_guard_targets() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
--- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
--- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
+-- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- sequence sor.ddl_approvals_approval_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.ddl_audit_audit_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- table sor.append_only_tables owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ddl_approvals owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ddl_audit owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.outbox owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- view sor_api.events owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 
@@ -1051,7 +1187,6 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 -- column grants on sor.events.prev_hash: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.stream: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.events.tx_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.type: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.version: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
@@ -1064,15 +1199,29 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- comments
 
-comment on column sor.append_only_tables.registered_by is 'session_user of the migration that registered the table.';
-comment on column sor.append_only_tables.table_schema is 'Schema of the registered table; kept by name so a dropped table shows up in certify() as missing.';
-comment on column sor.events."position" is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream lock; gaps are normal (rolled back appends).';
+comment on column sor.ddl_approvals.approved_by is 'session_user of the approver; the role running the DDL must be another role.';
+comment on column sor.ddl_approvals.consumed_at is 'When the approved statement ran; NULL while unused. A rolled-back statement leaves it NULL.';
+comment on column sor.ddl_approvals.consumed_by is 'session_user of the statement that consumed the approval.';
+comment on column sor.ddl_approvals.consumed_statement is 'Text of the top-level statement that consumed the approval.';
+comment on column sor.ddl_approvals.expires_at is 'After this instant (database clock) the approval no longer counts.';
+comment on column sor.ddl_approvals.object_identity is 'The object as pg_identify_object() names it: sor.t (table), sor.t.col (column), sor (schema), p on sor.t (policy), tr on sor.t (trigger).';
+comment on column sor.ddl_approvals.operation is 'drop table, drop schema, drop column, alter column type, drop policy, drop trigger, disable trigger, disable row level security or no force row level security.';
+comment on column sor.ddl_approvals.rehearsed_on is 'The branch database or backup on which the change was rehearsed.';
+comment on column sor.ddl_approvals.ticket is 'Change ticket the approval belongs to.';
+comment on column sor.ddl_audit.object_identity is 'The object, as pg_identify_object() names it.';
+comment on column sor.ddl_audit.operation is 'The guarded operation, as in sor.ddl_approvals.operation.';
+comment on column sor.ddl_audit.outcome is 'Always allowed: a refused statement rolls back its transaction, this row with it; its record is the LOG line in the server log.';
+comment on column sor.ddl_audit.session_role is 'session_user of the connection that ran the DDL.';
+comment on column sor.ddl_audit.set_role is 'The role set with SET ROLE when the DDL ran, or none.';
+comment on column sor.ddl_audit.statement is 'Text of the top-level statement (current_query()).';
+comment on column sor.ddl_audit.tx_id is 'Transaction that ran the DDL.';
+comment on column sor.events."position" is 'Global replay order across all tenants and streams; gaps are normal (rolled back appends).';
 comment on column sor.events.actor is 'session_user of the connection that appended the event.';
 comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
 comment on column sor.events.metadata is 'run_id, tool_call_id, step, correlation_id, causation_id and other context; not business data.';
 comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1.';
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
-comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
+comment on column sor.events.tx_id is 'Appending transaction; events_since() hides positions whose transaction may still be in flight.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps; the expected-version check compares against it.';
 comment on column sor.outbox.available_at is 'Earliest time the row may be leased (database clock); pushed back with exponential backoff after a failure.';
 comment on column sor.outbox.block_id is 'Review block holding this row deferred, when there is one.';
@@ -1083,31 +1232,35 @@ comment on column sor.outbox.run_id is 'Run whose step queued this command, when
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
-comment on function sor.certify__020_events() is 'Events checks: append-only tables (registered or carrying a refusing trigger) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+comment on function sor.certify__030_guard() is 'Drop guard checks: the guard event triggers exist, run the guard functions and are ENABLE ALWAYS; the approval and audit tables keep their refusing triggers ENABLE ALWAYS.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
-comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
-comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
+comment on function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) is 'Consumes one matching, unexpired approval by another role per destructive operation and records it in sor.ddl_audit; refuses the statement (SR020) when any operation has none, logging each refusal at LOG level.';
+comment on function sor.drop_guard_saved_snapshot() is 'The snapshot stored at ddl_command_start of the running statement, or NULL.';
+comment on function sor.drop_guard_snapshot() is 'Protected catalog state the drop guard compares against: kit schemas, RLS flags of their tables, column types, append-only triggers and whether they are ENABLE ALWAYS.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
-comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
-comment on function sor.event_reader_sees(tenant_id text) is 'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
+comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
+comment on function sor.is_refuse_function(fn oid) is 'True for a trigger function named sor.tg_<table>__refuse_change: a table with such a trigger is append-only, and the drop guard protects the trigger.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
-comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
-comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
-comment on function sor.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
-comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
+comment on function sor.may_approve_ddl(role_name name) is 'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
+comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
+comment on function sor.tg_ddl_approvals__refuse_change() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
+comment on function sor.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
+comment on function sor.tg_drop_guard__alter() is 'ddl_command_end of ALTER TABLE, ALTER SCHEMA and CREATE TRIGGER, and table_rewrite (before any USING expression runs): a renamed protected schema, a table moved out of one, disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
+comment on function sor.tg_drop_guard__sql_drop() is 'sql_drop: every protected schema, table, column, policy or append-only trigger a statement dropped needs an approval (objects inside an approved schema are covered by it).';
+comment on function sor.tg_drop_guard__start() is 'ddl_command_start: stores the protected catalog state for the checks that run when the statement ends.';
+comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
+comment on function sor.tg_events__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
+comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one destructive DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for members of sor_approver (42501 otherwise); SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
-comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
-comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR011 bad input, SR014 not a member, SR002 unknown tenant, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now: what sor_api.approve_ddl accepts.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
-comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
-comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
@@ -1121,19 +1274,34 @@ comment on policy tenants_owner_all on sor.tenants is 'Definer functions run as 
 comment on policy tenants_tenant_select on sor.tenants is 'A member reads only the tenants it belongs to (by current_user).';
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
-comment on sequence sor.events_position_seq is 'Positions of sor.events; only the chain trigger draws from it.';
-comment on table sor.append_only_tables is 'Registry of append-only tables: certify() requires BEFORE UPDATE/DELETE row and BEFORE TRUNCATE statement refusal triggers, ENABLE ALWAYS, on each. Itself append-only.';
+comment on table sor.ddl_approvals is 'Single-use approvals of destructive DDL on protected objects, written through sor_api.approve_ddl by a member of sor_approver. Never deleted; consumed by the statement they approve.';
+comment on table sor.ddl_audit is 'Append-only record of every destructive DDL statement the drop guard allowed, with the approval it consumed. Refusals roll back with their transaction and are written to the server log instead.';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
 comment on table sor.events is 'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
 comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
-comment on trigger append_only_tables_refuse_truncate on sor.append_only_tables is 'Append-only: refuses TRUNCATE for every role.';
-comment on trigger append_only_tables_refuse_update_delete on sor.append_only_tables is 'Append-only: a registered table cannot be un-registered.';
+comment on trigger ddl_approvals_check_insert on sor.ddl_approvals is 'Only an approver''s own session writes an approval; stamps approver and time.';
+comment on trigger ddl_approvals_refuse_truncate on sor.ddl_approvals is 'Approvals are never truncated.';
+comment on trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals is 'Approvals are never changed or deleted, only consumed once.';
+comment on trigger ddl_audit_refuse_truncate on sor.ddl_audit is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger ddl_audit_refuse_update_delete on sor.ddl_audit is 'Append-only: refuses UPDATE and DELETE for every role.';
 comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
-comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
-comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
-comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';
+comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';
+
+-- event triggers
+
+create event trigger sor_drop_guard_alter on ddl_command_end when tag in ('ALTER SCHEMA', 'ALTER TABLE', 'CREATE TRIGGER') execute function sor.tg_drop_guard__alter();
+alter event trigger sor_drop_guard_alter enable always;
+
+create event trigger sor_drop_guard_rewrite on table_rewrite execute function sor.tg_drop_guard__alter();
+alter event trigger sor_drop_guard_rewrite enable always;
+
+create event trigger sor_drop_guard_sql_drop on sql_drop execute function sor.tg_drop_guard__sql_drop();
+alter event trigger sor_drop_guard_sql_drop enable always;
+
+create event trigger sor_drop_guard_start on ddl_command_start execute function sor.tg_drop_guard__start();
+alter event trigger sor_drop_guard_start enable always;

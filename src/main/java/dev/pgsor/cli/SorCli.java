@@ -5,6 +5,7 @@ import dev.pgsor.db.Database;
 import dev.pgsor.db.EmbeddedServer;
 import dev.pgsor.db.Migrator;
 import dev.pgsor.db.SchemaSnapshot;
+import dev.pgsor.lint.LintCommand;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 /** The pg-sor command line: a thin shell around the database. */
 @Command(name = "pg-sor", mixinStandardHelpOptions = true, version = "pg-sor 0.1.0",
         description = "Postgres as the system of record for fleets of AI Workers.",
-        subcommands = {SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class})
+        subcommands = {SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, LintCommand.class})
 public final class SorCli implements Callable<Integer> {
 
     @Override
