@@ -100,7 +100,7 @@ class CommitStepTest {
             UUID run = startRun(c, "acme");
             commit(c, run, "s1", 0, "{\"v\": \"first\"}", "[{\"type\": \"e1\"}]", "[{\"type\": \"email.send\"}]");
             commit(c, run, "s2", 1, "{\"w\": 2}");
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThat(commit(c, run, "s1", 0, "{\"v\": \"different\"}", "[{\"type\": \"e1\"}]", "[{\"type\": \"email.send\"}]"))
                     .containsExactly("committed", 1, true, "{\"v\": \"first\"}", null);
             assertThat(fx.snapshot()).isEqualTo(before);
@@ -113,7 +113,7 @@ class CommitStepTest {
         Database other = fx.worker("expense-reconciler", "acme");
         try (Connection c = worker.connect(); Connection o = other.connect()) {
             UUID theirs = startRun(o, "acme");
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThat(commit(c, UUID.randomUUID(), "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
             assertThat(commit(c, UUID.randomUUID(), "s1", 3, "{}")).containsExactly("not_found", null, false, null, null);
             assertThat(commit(c, theirs, "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
@@ -202,7 +202,7 @@ class CommitStepTest {
         try (Connection c = worker.connect(); Connection s = stranger.connect()) {
             UUID run = startRun(c, "acme");
             long block = ((Number) commit(c, run, "ask", 0, "{}", "[]", "[{\"type\": \"review\"}]").get(4)).longValue();
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThatThrownBy(() -> Sql.rows(s, "select * from sor_api.resolve_block(?, true)", block))
                     .extracting("SQLState").isEqualTo("SR042");
             assertThatThrownBy(() -> Sql.scalar(s, "select sor_api.set_overlay(?, '{\"x\": 1}')", run))

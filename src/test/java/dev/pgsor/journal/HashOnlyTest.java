@@ -123,7 +123,7 @@ class HashOnlyTest {
         try (Connection c = worker.connect()) {
             UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('vault', 'reconcile', input_sha256 => ?)",
                     sha256("kept at the bank"));
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1)", run))
                     .extracting("SQLState").isEqualTo("SR039");
             assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1, 'abc', ?)", run, sha256("xyz")))

@@ -53,9 +53,10 @@ final class JournalFixture implements AutoCloseable {
         }
     }
 
-    /** Row counts of every table the journal writes, read as the superuser. */
-    List<Long> snapshot() {
-        return WRITTEN_TABLES.stream().map(t -> db.count("select count(*) from " + t)).toList();
+    /** Row count and content digest of every table the journal writes, read as the superuser. */
+    List<String> snapshot() {
+        return WRITTEN_TABLES.stream().map(t -> t + ": " + db.scalar("select count(*) || ' ' || coalesce(md5(string_agg("
+                + "row_to_json(x)::text, ',' order by row_to_json(x)::text)), '') from " + t + " x")).toList();
     }
 
     static UUID startRun(Connection c, String tenant, String workflow, String input, String key, int leaseSeconds)

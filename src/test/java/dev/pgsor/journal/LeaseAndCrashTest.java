@@ -118,7 +118,7 @@ class LeaseAndCrashTest {
             UUID run = startRun(c, "acme", "reconcile", "{}", null, 1);
             UUID call = (UUID) Sql.scalar(c, "select tool_call_id from sor_api.begin_tool_call(?, 'lookup', '{}')", run);
             awaitLapse(run);
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.heartbeat(?)", run)).extracting("SQLState").isEqualTo("SR036");
             assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'm', 'user', 1, 1, 'late')", run))
                     .extracting("SQLState").isEqualTo("SR036");

@@ -60,7 +60,7 @@ class StartRunTest {
     void theSameKeyWithAnotherInputIsRefusedAndCreatesNothing_SR037() throws Exception {
         try (Connection c = worker.connect()) {
             startRun(c, "acme", "reconcile", "{\"day\": 2}", "other-input", 60);
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThatThrownBy(() -> startRun(c, "acme", "reconcile", "{\"day\": 3}", "other-input", 60))
                     .extracting("SQLState").isEqualTo("SR037");
             assertThat(fx.snapshot()).isEqualTo(before);
@@ -141,7 +141,7 @@ class StartRunTest {
         Database unregistered = fx.db.loginRole("unreg", "sor_worker");
         fx.db.exec("select sor_api.add_member('acme', '" + unregistered.user() + "')");
         Database outsider = fx.worker("expense-reconciler");
-        List<Long> before = fx.snapshot();
+        List<String> before = fx.snapshot();
         try (Connection u = unregistered.connect(); Connection o = outsider.connect()) {
             assertThatThrownBy(() -> startRun(u, "acme")).extracting("SQLState").isEqualTo("SR030");
             assertThatThrownBy(() -> startRun(o, "acme")).extracting("SQLState").isEqualTo("SR032");

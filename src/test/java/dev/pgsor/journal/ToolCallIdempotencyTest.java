@@ -69,7 +69,7 @@ class ToolCallIdempotencyTest {
             List<Object> first = begin(c, crashed, "send_email", "{\"to\": \"alice\"}", "receipt-alice-42");
             finish(c, first.get(0), "{\"message_id\": \"m-42\"}", null);
             UUID retry = startRun(c, "acme");
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThat(begin(c, retry, "send_email", "{\"to\": \"alice\"}", "receipt-alice-42"))
                     .containsExactly(first.get(0), true, "succeeded", "{\"message_id\": \"m-42\"}", null);
             assertThat(fx.snapshot()).isEqualTo(before);
@@ -81,7 +81,7 @@ class ToolCallIdempotencyTest {
         try (Connection c = worker.connect()) {
             UUID run = startRun(c, "acme");
             List<Object> first = begin(c, run, "send_email", "{\"to\": \"alice\"}", "k-mismatch");
-            List<Long> before = fx.snapshot();
+            List<String> before = fx.snapshot();
             assertThatThrownBy(() -> begin(c, run, "send_email", "{\"to\": \"mallory\"}", "k-mismatch"))
                     .extracting("SQLState").isEqualTo("SR037");
             assertThatThrownBy(() -> begin(c, run, "send_sms", "{\"to\": \"alice\"}", "k-mismatch"))
