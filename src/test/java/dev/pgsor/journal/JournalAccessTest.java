@@ -135,4 +135,20 @@ class JournalAccessTest {
             fx.db.exec("revoke execute on function sor_api.heartbeat(uuid, integer) from sor_tenant");
         }
     }
+
+    @Test
+    void noCodePathSkipsTheRunEventsNotEvenTheSuperuserInReplicaMode() throws Exception {
+        UUID run;
+        try (Connection c = worker.connect()) {
+            run = startRun(c, "acme");
+        }
+        try (Connection su = fx.db.admin().connect()) {
+            Sql.scalar(su, "select set_config('session_replication_role', 'replica', false)");
+            Sql.update(su, "update sor.runs set status = 'failed', finished_at = now() where run_id = ?", run);
+            assertThatThrownBy(() -> Sql.update(su, "update sor.runs set state = '{\"late\": 1}' where run_id = ?", run))
+                    .extracting("SQLState").isEqualTo("SR035");
+        }
+        assertThat(Sql.rows(fx.db.admin(), "select type from sor.events where stream = ? order by version", "run-" + run))
+                .containsExactly(List.of("run_started"), List.of("run_failed"));
+    }
 }
