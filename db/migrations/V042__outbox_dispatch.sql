@@ -7,7 +7,9 @@
 --      database). Elsewhere the migration leaves a NOTICE and certify() reports the publication
 --      as not applicable while wal_level is not logical. It publishes inserts of pending rows only,
 --      with the columns the outbox router maps (event_id, aggregate_type, aggregate_id, topic,
---      payload) plus tenant_id, outbox_id, headers, dedupe_key and created_at.
+--      payload) plus tenant_id, outbox_id, headers, dedupe_key and created_at. It is created by
+--      the migrating admin after RESET ROLE (sor_owner has no CREATE on the database) and handed
+--      to sor_owner when the admin is a superuser.
 -- Locks: CREATE INDEX takes a SHARE lock on sor.outbox (writes wait while it builds; the table is
 --      new in this release, so it is small). CREATE PUBLICATION takes no lock on the table's rows.
 -- Reversal: drop index sor.outbox_outbox_id_idx; drop publication if exists sor_outbox_cdc.
@@ -37,6 +39,9 @@ begin
                           headers, dedupe_key, created_at)
     where (status = 'pending')
     with (publish = 'insert');
+  if (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user) then
+    alter publication sor_outbox_cdc owner to sor_owner;
+  end if;
   comment on publication sor_outbox_cdc is
     'Logical replication of new pending outbox rows for a CDC relay (Debezium outbox event router: id=event_id, aggregatetype=aggregate_type, aggregateid=aggregate_id, type=topic, payload=payload).';
 exception when insufficient_privilege then
