@@ -101,6 +101,22 @@ create table sor.tenants (
   constraint tenants_tenant_id_format CHECK ((tenant_id ~ '^[a-z][a-z0-9_-]{1,62}$'::text))
 );
 
+create table sor.tools (
+  tool_name text not null,
+  description text not null,
+  input_schema jsonb not null,
+  function_oid regprocedure not null,
+  allowed_kinds text[] default '{}'::text[] not null,
+  side_effects boolean default true not null,
+  enabled boolean default true not null,
+  registered_at timestamp with time zone default now() not null,
+  registered_by name default SESSION_USER not null,
+  constraint tools_pkey PRIMARY KEY (tool_name),
+  constraint tools_description_length CHECK (((length(description) >= 1) AND (length(description) <= 2000))),
+  constraint tools_name_format CHECK ((tool_name ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
+  constraint tools_schema_object CHECK ((jsonb_typeof(input_schema) = 'object'::text))
+);
+
 -- indexes
 
 CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
@@ -315,6 +331,41 @@ AS $function$
     from funcs f
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.certify__060_tools()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with t as (
+    select t.tool_name, t.input_schema, p.oid, p.prosecdef, p.proacl, p.proowner,
+           (select substr(c, 13) from unnest(p.proconfig) c where c like 'search_path=%') as path
+      from sor.tools t left join pg_catalog.pg_proc p on p.oid = t.function_oid
+  )
+  select 'governed', 'tool functions are definer, pinned and not directly executable', t.tool_name,
+         t.oid is not null and t.prosecdef
+           and coalesce(btrim(reverse(split_part(reverse(t.path), ',', 1))) = 'pg_temp', false)
+           and not exists (select 1 from pg_catalog.aclexplode(coalesce(t.proacl, pg_catalog.acldefault('f', t.proowner))) a
+                            where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+           and not pg_catalog.has_function_privilege('sor_worker', t.oid, 'EXECUTE'),
+         case when t.oid is null then 'function is missing'
+              when not t.prosecdef then 'not SECURITY DEFINER'
+              when not coalesce(btrim(reverse(split_part(reverse(t.path), ',', 1))) = 'pg_temp', false) then 'search_path not pinned ending in pg_temp'
+              when pg_catalog.has_function_privilege('sor_worker', t.oid, 'EXECUTE') then 'Workers can execute it directly'
+              else 'definer, pinned, reachable only through call_tool' end
+    from t
+  union all
+  select 'policy-bound', 'tool input schemas use only enforced keywords', t.tool_name,
+         sor.json_schema_problem(t.input_schema) is null,
+         coalesce(sor.json_schema_problem(t.input_schema), 'schema enforceable')
+    from t
+  union all
+  select 'governed', 'Workers reach tools only through call_tool', 'sor_worker',
+         pg_catalog.has_function_privilege('sor_worker', 'sor_api.call_tool(uuid, text, jsonb, text)', 'EXECUTE')
+           and pg_catalog.has_function_privilege('sor_worker', 'sor_api.list_tools()', 'EXECUTE'),
+         'sor_worker may execute call_tool and list_tools'
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.certify_raw()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE plpgsql
@@ -408,6 +459,220 @@ AS $function$
                 'UTF8'))
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.json_path_append(path text, key text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select case when json_path_append.key ~ '^[A-Za-z_][A-Za-z0-9_]*$'
+              then json_path_append.path || '.' || json_path_append.key
+              else json_path_append.path || '[' || to_jsonb(json_path_append.key)::text || ']' end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.json_schema_problem(schema jsonb, path text DEFAULT '$'::text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _key text;
+  _val jsonb;
+  _problem text;
+  _t text;
+begin
+  if json_schema_problem.schema is null then
+    return json_schema_problem.path || ': schema is NULL';
+  end if;
+  if jsonb_typeof(json_schema_problem.schema) = 'boolean' then
+    return null;
+  end if;
+  if jsonb_typeof(json_schema_problem.schema) <> 'object' then
+    return json_schema_problem.path || ': a schema must be an object or a boolean';
+  end if;
+  for _key, _val in select e.key, e.value from jsonb_each(json_schema_problem.schema) e loop
+    case _key
+      when 'title', 'description', 'default', 'examples', '$schema', '$id', '$comment' then
+        null;
+      when 'type' then
+        for _t in select x #>> '{}' from jsonb_array_elements(case when jsonb_typeof(_val) = 'array' then _val else jsonb_build_array(_val) end) x loop
+          if _t is null or _t not in ('string', 'number', 'integer', 'boolean', 'object', 'array', 'null') then
+            return json_schema_problem.path || ': unknown type ' || coalesce(_t, 'NULL');
+          end if;
+        end loop;
+      when 'enum' then
+        if jsonb_typeof(_val) <> 'array' then return json_schema_problem.path || ': enum must be an array'; end if;
+      when 'const' then
+        null;
+      when 'required' then
+        if jsonb_typeof(_val) <> 'array' or exists (select 1 from jsonb_array_elements(_val) x where jsonb_typeof(x) <> 'string') then
+          return json_schema_problem.path || ': required must be an array of strings';
+        end if;
+      when 'properties' then
+        if jsonb_typeof(_val) <> 'object' then return json_schema_problem.path || ': properties must be an object'; end if;
+        select p into _problem from (
+          select sor.json_schema_problem(e.value, json_schema_problem.path || '.properties.' || e.key) p
+            from jsonb_each(_val) e) s where p is not null limit 1;
+        if _problem is not null then return _problem; end if;
+      when 'additionalProperties', 'items' then
+        _problem := sor.json_schema_problem(_val, json_schema_problem.path || '.' || _key);
+        if _problem is not null then return _problem; end if;
+      when 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum' then
+        if jsonb_typeof(_val) <> 'number' then return json_schema_problem.path || ': ' || _key || ' must be a number'; end if;
+      when 'minLength', 'maxLength', 'minItems', 'maxItems' then
+        if jsonb_typeof(_val) <> 'number' or (_val #>> '{}')::numeric < 0 or (_val #>> '{}')::numeric <> trunc((_val #>> '{}')::numeric) then
+          return json_schema_problem.path || ': ' || _key || ' must be a non-negative integer';
+        end if;
+      when 'pattern' then
+        if jsonb_typeof(_val) <> 'string' then return json_schema_problem.path || ': pattern must be a string'; end if;
+        begin
+          perform '' ~ (_val #>> '{}');
+        exception when invalid_regular_expression then
+          return json_schema_problem.path || ': pattern is not a valid regular expression';
+        end;
+      else
+        return json_schema_problem.path || ': unsupported keyword ' || _key;
+    end case;
+  end loop;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.json_schema_violation(schema jsonb, value jsonb, at_path text DEFAULT '$'::text)
+ RETURNS TABLE(path text, keyword text, detail text)
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _s jsonb := json_schema_violation.schema;
+  _v jsonb := json_schema_violation.value;
+  _p text := json_schema_violation.at_path;
+  _type text := jsonb_typeof(json_schema_violation.value);
+  _ok boolean;
+  _t text;
+  _num numeric;
+  _len integer;
+  _key text;
+  _elem jsonb;
+  _i integer;
+  _sub record;
+begin
+  if _s is null or _s = 'true'::jsonb then
+    return;
+  end if;
+  if _s = 'false'::jsonb then
+    return query select _p, 'false'::text, 'no value is allowed here'::text;
+    return;
+  end if;
+  if _v is null then
+    return query select _p, 'type'::text, 'value is missing'::text;
+    return;
+  end if;
+
+  if _s ? 'type' then
+    _ok := false;
+    for _t in select x #>> '{}' from jsonb_array_elements(case when jsonb_typeof(_s -> 'type') = 'array'
+                                                               then _s -> 'type' else jsonb_build_array(_s -> 'type') end) x loop
+      if _t = _type or (_t = 'integer' and _type = 'number' and (_v #>> '{}')::numeric = trunc((_v #>> '{}')::numeric)) then
+        _ok := true;
+        exit;
+      end if;
+    end loop;
+    if not _ok then
+      return query select _p, 'type'::text, format('expected %s, found %s', _s -> 'type', _type);
+      return;
+    end if;
+  end if;
+
+  if _s ? 'enum' and not exists (select 1 from jsonb_array_elements(_s -> 'enum') e where e = _v) then
+    return query select _p, 'enum'::text, format('must be one of %s', _s -> 'enum');
+    return;
+  end if;
+  if _s ? 'const' and _s -> 'const' <> _v then
+    return query select _p, 'const'::text, format('must be %s', _s -> 'const');
+    return;
+  end if;
+
+  if _type = 'number' then
+    _num := (_v #>> '{}')::numeric;
+    if _s ? 'minimum' and _num < (_s ->> 'minimum')::numeric then
+      return query select _p, 'minimum'::text, format('%s is less than %s', _num, _s ->> 'minimum');
+      return;
+    end if;
+    if _s ? 'maximum' and _num > (_s ->> 'maximum')::numeric then
+      return query select _p, 'maximum'::text, format('%s is greater than %s', _num, _s ->> 'maximum');
+      return;
+    end if;
+    if _s ? 'exclusiveMinimum' and _num <= (_s ->> 'exclusiveMinimum')::numeric then
+      return query select _p, 'exclusiveMinimum'::text, format('%s is not greater than %s', _num, _s ->> 'exclusiveMinimum');
+      return;
+    end if;
+    if _s ? 'exclusiveMaximum' and _num >= (_s ->> 'exclusiveMaximum')::numeric then
+      return query select _p, 'exclusiveMaximum'::text, format('%s is not less than %s', _num, _s ->> 'exclusiveMaximum');
+      return;
+    end if;
+  elsif _type = 'string' then
+    _len := char_length(_v #>> '{}');
+    if _s ? 'minLength' and _len < (_s ->> 'minLength')::integer then
+      return query select _p, 'minLength'::text, format('%s characters, at least %s required', _len, _s ->> 'minLength');
+      return;
+    end if;
+    if _s ? 'maxLength' and _len > (_s ->> 'maxLength')::integer then
+      return query select _p, 'maxLength'::text, format('%s characters, at most %s allowed', _len, _s ->> 'maxLength');
+      return;
+    end if;
+    if _s ? 'pattern' and not ((_v #>> '{}') ~ (_s ->> 'pattern')) then
+      return query select _p, 'pattern'::text, format('does not match %s', _s ->> 'pattern');
+      return;
+    end if;
+  elsif _type = 'array' then
+    _len := jsonb_array_length(_v);
+    if _s ? 'minItems' and _len < (_s ->> 'minItems')::integer then
+      return query select _p, 'minItems'::text, format('%s items, at least %s required', _len, _s ->> 'minItems');
+      return;
+    end if;
+    if _s ? 'maxItems' and _len > (_s ->> 'maxItems')::integer then
+      return query select _p, 'maxItems'::text, format('%s items, at most %s allowed', _len, _s ->> 'maxItems');
+      return;
+    end if;
+    if _s ? 'items' then
+      for _i in 0 .. _len - 1 loop
+        for _sub in select * from sor.json_schema_violation(_s -> 'items', _v -> _i, _p || '[' || _i || ']') limit 1 loop
+          return query select _sub.path, _sub.keyword, _sub.detail;
+          return;
+        end loop;
+      end loop;
+    end if;
+  elsif _type = 'object' then
+    if _s ? 'required' then
+      for _key in select x #>> '{}' from jsonb_array_elements(_s -> 'required') x loop
+        if not _v ? _key then
+          return query select sor.json_path_append(_p, _key), 'required'::text, 'is required'::text;
+          return;
+        end if;
+      end loop;
+    end if;
+    for _key, _elem in select e.key, e.value from jsonb_each(_v) e order by e.key loop
+      if _s -> 'properties' ? _key then
+        for _sub in select * from sor.json_schema_violation(_s -> 'properties' -> _key, _elem, sor.json_path_append(_p, _key)) limit 1 loop
+          return query select _sub.path, _sub.keyword, _sub.detail;
+          return;
+        end loop;
+      elsif _s ? 'additionalProperties' then
+        for _sub in select * from sor.json_schema_violation(_s -> 'additionalProperties', _elem, sor.json_path_append(_p, _key)) limit 1 loop
+          return query select _sub.path,
+                              case when _sub.keyword = 'false' then 'additionalProperties' else _sub.keyword end,
+                              case when _sub.keyword = 'false' then 'is not an allowed property' else _sub.detail end;
+          return;
+        end loop;
+      end if;
+    end loop;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.kit_schemas()
  RETURNS SETOF name
  LANGUAGE sql
@@ -417,6 +682,59 @@ AS $function$
   select 'sor'::name
   union all select 'sor_api'::name
   union all select d.schema_name from sor.domain_schemas d
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean DEFAULT true, enabled boolean DEFAULT true)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _problem text;
+  _proc pg_catalog.pg_proc%rowtype;
+  _path text;
+begin
+  if register_tool.tool_name is null or register_tool.tool_name !~ '^[a-z][a-z0-9_]{0,63}$' then
+    raise exception 'malformed tool name %', coalesce(quote_literal(register_tool.tool_name), 'NULL')
+      using errcode = 'SR073', hint = 'A tool name is lowercase letters, digits and _, starting with a letter, at most 64 characters.';
+  end if;
+  if register_tool.description is null or length(register_tool.description) not between 1 and 2000 then
+    raise exception 'tool % needs a description of 1 to 2000 characters', register_tool.tool_name
+      using errcode = 'SR073', hint = 'The description is what a Worker''s model reads to decide when to call the tool.';
+  end if;
+  _problem := sor.json_schema_problem(register_tool.input_schema);
+  if _problem is not null or jsonb_typeof(register_tool.input_schema) <> 'object'
+     or register_tool.input_schema ->> 'type' is distinct from 'object' then
+    raise exception 'input schema of tool % is not usable: %', register_tool.tool_name,
+          coalesce(_problem, 'the top level must be {"type": "object", ...}')
+      using errcode = 'SR073', hint = 'Use only the JSON Schema keywords the kit enforces (README, Tool boundary) with an object at the top level.';
+  end if;
+  select p.* into _proc from pg_catalog.pg_proc p where p.oid = register_tool.function_oid;
+  if _proc.prorettype <> 'jsonb'::regtype or _proc.pronargs <> 2
+     or _proc.proargtypes[0] <> 'jsonb'::regtype or _proc.proargtypes[1] <> 'jsonb'::regtype then
+    raise exception 'tool function % must take (ctx jsonb, args jsonb) and return jsonb', register_tool.function_oid
+      using errcode = 'SR073', hint = 'Declare it as: create function schema.name(ctx jsonb, args jsonb) returns jsonb ...';
+  end if;
+  select substr(c, 13) into _path from unnest(_proc.proconfig) c where c like 'search_path=%';
+  if not _proc.prosecdef or _path is null or btrim(reverse(split_part(reverse(_path), ',', 1))) <> 'pg_temp' then
+    raise exception 'tool function % must be SECURITY DEFINER with a search_path ending in pg_temp', register_tool.function_oid
+      using errcode = 'SR074', hint = 'Add: security definer set search_path = pg_catalog, <schemas>, pg_temp';
+  end if;
+  if exists (select 1 from pg_catalog.aclexplode(coalesce(_proc.proacl, pg_catalog.acldefault('f', _proc.proowner))) a
+              where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+     or pg_catalog.has_function_privilege('sor_worker', register_tool.function_oid, 'EXECUTE') then
+    raise exception 'tool function % is executable by PUBLIC or by Workers directly', register_tool.function_oid
+      using errcode = 'SR074', hint = 'revoke execute on function ... from public; Workers reach tools only through sor_api.call_tool.';
+  end if;
+  insert into sor.tools as t (tool_name, description, input_schema, function_oid, allowed_kinds, side_effects, enabled)
+  values (register_tool.tool_name, register_tool.description, register_tool.input_schema, register_tool.function_oid,
+          coalesce(register_tool.allowed_kinds, '{}'), coalesce(register_tool.side_effects, true), coalesce(register_tool.enabled, true))
+  on conflict on constraint tools_pkey do update
+     set description = excluded.description, input_schema = excluded.input_schema,
+         function_oid = excluded.function_oid, allowed_kinds = excluded.allowed_kinds,
+         side_effects = excluded.side_effects, enabled = excluded.enabled,
+         registered_at = pg_catalog.now(), registered_by = session_user;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
@@ -463,6 +781,24 @@ begin
   raise exception 'sor.events is append-only: % refused', tg_op
     using errcode = 'SR010',
           hint = 'Events are never changed or removed. Append a compensating event instead.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.worker_kind()
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _kind text;
+begin
+  select w.kind into _kind from sor.workers w where w.role_name = session_user;
+  if not found then
+    raise exception 'role % is not a registered Worker', session_user
+      using errcode = 'SR071', hint = 'An admin registers it with sor_api.register_worker(role_name, kind).';
+  end if;
+  return _kind;
 end
 $function$;
 
@@ -555,6 +891,73 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text DEFAULT NULL::text)
+ RETURNS TABLE(tool_call_id uuid, ok boolean, result jsonb, error jsonb, replayed boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _tool sor.tools%rowtype;
+  _kind text;
+  _violation record;
+  _begin record;
+  _tenant text;
+  _fn text;
+  _result jsonb;
+  _error jsonb;
+  _state text;
+  _message text;
+  _hint text;
+  _detail text;
+begin
+  select t.* into _tool from sor.tools t where t.tool_name = call_tool.tool and t.enabled;
+  if not found then
+    raise exception 'unknown or disabled tool %', coalesce(quote_literal(call_tool.tool), 'NULL')
+      using errcode = 'SR070', hint = 'sor_api.list_tools() lists the tools you may call.';
+  end if;
+  _kind := sor.worker_kind();
+  if not (_kind = any (_tool.allowed_kinds)) then
+    raise exception 'worker kind % may not call tool %', _kind, _tool.tool_name
+      using errcode = 'SR071', hint = 'sor_api.list_tools() lists the tools your kind may call.';
+  end if;
+  if call_tool.args is null or jsonb_typeof(call_tool.args) <> 'object' then
+    raise exception 'arguments of tool % must be a JSON object', _tool.tool_name
+      using errcode = 'SR072', hint = 'Pass the arguments as one JSON object matching the tool''s input schema.';
+  end if;
+  select v.* into _violation from sor.json_schema_violation(_tool.input_schema, call_tool.args) v limit 1;
+  if found then
+    raise exception 'argument % of tool % violates %: %', _violation.path, _tool.tool_name, _violation.keyword, _violation.detail
+      using errcode = 'SR072', hint = 'Fix that argument to match the tool''s input schema (see sor_api.list_tools()).';
+  end if;
+
+  select b.* into _begin from sor.tool_call_begin(call_tool.run_id, _tool.tool_name, call_tool.args, call_tool.idempotency_key) b;
+  if _begin.replayed then
+    return query select _begin.tool_call_id, _begin.status = 'succeeded', _begin.result, _begin.error, true;
+    return;
+  end if;
+
+  select r.tenant_id into _tenant from sor.runs r where r.run_id = call_tool.run_id;
+  select format('%I.%I', n.nspname, p.proname) into _fn
+    from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+   where p.oid = _tool.function_oid;
+  begin
+    execute format('select %s($1, $2)', _fn) into _result
+      using jsonb_build_object('tenant_id', _tenant, 'run_id', call_tool.run_id, 'tool_call_id', _begin.tool_call_id,
+                               'tool', _tool.tool_name, 'worker', session_user::text, 'kind', _kind),
+            call_tool.args;
+  exception when others then
+    get stacked diagnostics _state = returned_sqlstate, _message = message_text, _hint = pg_exception_hint,
+                            _detail = pg_exception_detail;
+    _result := null;
+    _error := jsonb_strip_nulls(jsonb_build_object('sqlstate', _state, 'message', _message,
+                                                   'hint', nullif(_hint, ''), 'detail', nullif(_detail, '')));
+  end;
+  perform sor.tool_call_finish(_begin.tool_call_id, _result, _error);
+  return query select _begin.tool_call_id, _error is null, _result, _error, false;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.certify()
  RETURNS TABLE(property text, "check" text, object text, ok boolean, detail text)
  LANGUAGE sql
@@ -588,6 +991,23 @@ AS $function$
     from rows x
    order by array_position(array['durable', 'addressable', 'governed', 'replayable', 'inspectable', 'policy-bound'],
                            x.property), x.first_n, x.n
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.list_tools()
+ RETURNS TABLE(tool_name text, description text, input_schema jsonb, side_effects boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _kind text := sor.worker_kind();
+begin
+  return query
+    select t.tool_name, t.description, t.input_schema, t.side_effects
+      from sor.tools t
+     where t.enabled and _kind = any (t.allowed_kinds)
+     order by t.tool_name;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.register_domain_schema(schema_name text)
@@ -662,18 +1082,26 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_path_append(path text, key text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_schema_problem(schema jsonb, path text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
+-- function sor.worker_kind() owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.list_tools() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
@@ -685,6 +1113,7 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 -- table sor.outbox owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 
@@ -728,20 +1157,31 @@ comment on column sor.outbox.run_id is 'Run whose step queued this command, when
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
+comment on column sor.tools.allowed_kinds is 'Worker kinds (sor.workers.kind) allowed to call the tool; empty means nobody.';
+comment on column sor.tools.function_oid is 'SECURITY DEFINER function (ctx jsonb, args jsonb) returns jsonb, executable by neither PUBLIC nor Workers.';
+comment on column sor.tools.side_effects is 'Whether the tool writes: a read-only tool can be retried freely, a writing tool should be called with an idempotency key.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
+comment on function sor.json_path_append(path text, key text) is 'Extends a JSON path with an object key: $.name, or $["odd key"] when the key is not an identifier.';
+comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
+comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
+comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
 comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
 comment on function sor.tg_events__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
+comment on function sor.worker_kind() is 'Kind of the calling Worker (by session_user); SR071 when the caller is not a registered Worker.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
+comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
+comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR071 for a caller that is not a registered Worker.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
@@ -762,6 +1202,7 @@ comment on table sor.events is 'Append-only, hash-chained event log. Rows are ne
 comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
+comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
 comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
