@@ -10,9 +10,7 @@ create schema sor_api authorization sor_owner;
 -- sequences
 
 create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
-create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
-create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
 
@@ -84,55 +82,6 @@ create table sor.outbox (
   constraint outbox_topic_length CHECK (((length(topic) >= 1) AND (length(topic) <= 200)))
 ) with (fillfactor=80);
 
-create table sor.queues (
-  queue text not null,
-  description text not null,
-  max_attempts integer default 5 not null,
-  backoff_base interval default '00:00:01'::interval not null,
-  backoff_max interval default '01:00:00'::interval not null,
-  created_at timestamp with time zone default now() not null,
-  created_by name default SESSION_USER not null,
-  constraint queues_pkey PRIMARY KEY (queue),
-  constraint queues_backoff_range CHECK (((backoff_base > '00:00:00'::interval) AND (backoff_max >= backoff_base))),
-  constraint queues_description_length CHECK (((length(description) >= 1) AND (length(description) <= 500))),
-  constraint queues_max_attempts_range CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
-  constraint queues_queue_format CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))
-);
-
-create table sor.tasks (
-  tenant_id text not null,
-  task_id bigint generated always as identity not null,
-  queue text not null,
-  subject text not null,
-  payload jsonb default '{}'::jsonb not null,
-  priority integer default 0 not null,
-  run_after timestamp with time zone default now() not null,
-  attempts integer default 0 not null,
-  max_attempts integer not null,
-  dedupe_key text,
-  status text default 'ready'::text not null,
-  claimed_by name,
-  fencing_token bigint,
-  lease interval,
-  lease_expires_at timestamp with time zone,
-  last_error text,
-  result jsonb,
-  created_at timestamp with time zone default now() not null,
-  created_by name default SESSION_USER not null,
-  finished_at timestamp with time zone,
-  constraint tasks_dedupe_key UNIQUE (tenant_id, queue, dedupe_key),
-  constraint tasks_pkey PRIMARY KEY (tenant_id, task_id),
-  constraint tasks_queue_fkey FOREIGN KEY (queue) REFERENCES sor.queues(queue),
-  constraint tasks_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
-  constraint tasks_attempts_check CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100)))),
-  constraint tasks_claim_check CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL)))),
-  constraint tasks_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
-  constraint tasks_finished_check CHECK (((status = ANY (ARRAY['completed'::text, 'dead'::text])) = (finished_at IS NOT NULL))),
-  constraint tasks_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
-  constraint tasks_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'claimed'::text, 'failed'::text, 'completed'::text, 'dead'::text]))),
-  constraint tasks_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 200)))
-) with (fillfactor=70);
-
 create table sor.tenant_members (
   tenant_id text not null,
   role_name name not null,
@@ -152,20 +101,30 @@ create table sor.tenants (
   constraint tenants_tenant_id_format CHECK ((tenant_id ~ '^[a-z][a-z0-9_-]{1,62}$'::text))
 );
 
+create table sor.tools (
+  tool_name text not null,
+  description text not null,
+  input_schema jsonb not null,
+  function_oid regprocedure not null,
+  allowed_kinds text[] default '{}'::text[] not null,
+  side_effects boolean default true not null,
+  enabled boolean default true not null,
+  registered_at timestamp with time zone default now() not null,
+  registered_by name default SESSION_USER not null,
+  constraint tools_pkey PRIMARY KEY (tool_name),
+  constraint tools_description_length CHECK (((length(description) >= 1) AND (length(description) <= 2000))),
+  constraint tools_name_format CHECK ((tool_name ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
+  constraint tools_schema_object CHECK ((jsonb_typeof(input_schema) = 'object'::text))
+);
+
 -- indexes
 
 CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
 CREATE INDEX events_position_idx ON sor.events USING btree ("position");
-CREATE INDEX outbox_dead_idx ON sor.outbox USING btree (created_at) WHERE (status = 'dead'::text);
 CREATE INDEX outbox_event_id_idx ON sor.outbox USING btree (event_id);
 CREATE INDEX outbox_leased_idx ON sor.outbox USING btree (lease_expires_at) WHERE (status = 'leased'::text);
-CREATE INDEX outbox_outbox_id_idx ON sor.outbox USING btree (outbox_id);
 CREATE INDEX outbox_ready_idx ON sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
 CREATE INDEX outbox_run_idx ON sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
-CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
-CREATE INDEX tasks_dead_idx ON sor.tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
-CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
-CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
 
 -- views
@@ -372,95 +331,39 @@ AS $function$
     from funcs f
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.certify__050_claims()
+CREATE OR REPLACE FUNCTION sor.certify__060_tools()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with queue_tables(tbl, ready_index) as (
-    values ('sor.tasks', 'tasks_ready_idx'), ('sor.outbox', 'outbox_ready_idx')
-  ), queue_rels as (
-    select q.tbl, q.ready_index, c.oid, c.reloptions
-      from queue_tables q
-      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(q.tbl)
-  ), audit_triggers(tbl, trigger_name, function_name) as (
-    values ('sor.tasks', 'tasks_events_insert', 'tg_tasks__events_insert'),
-           ('sor.tasks', 'tasks_events_update', 'tg_tasks__events_update'),
-           ('sor.outbox', 'outbox_events_insert', 'tg_outbox__events_insert'),
-           ('sor.outbox', 'outbox_events_update', 'tg_outbox__events_update'),
-           ('sor.outbox', 'outbox_notify_insert', 'tg_outbox__notify_insert'),
-           ('sor.outbox', 'outbox_notify_update', 'tg_outbox__notify_update')
-  ), triggers as (
-    select a.tbl, a.trigger_name, a.function_name, t.tgenabled, p.proname
-      from audit_triggers a
-      left join pg_catalog.pg_trigger t
-        on t.tgrelid = pg_catalog.to_regclass(a.tbl) and t.tgname = a.trigger_name and not t.tgisinternal
-      left join pg_catalog.pg_proc p on p.oid = t.tgfoid
-  ), dispatcher_allowed(fn) as (
-    values ('sor_api.lease_outbox(integer,interval)'),
-           ('sor_api.mark_dispatched(bigint,bigint,text)'),
-           ('sor_api.mark_failed(bigint,bigint,text)')
-  ), kit_funcs as (
-    select p.oid, p.oid::regprocedure::text as sig
-      from pg_catalog.pg_proc p
-     where p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas()))
-  ), publication as (
-    select pt.attnames
-      from pg_catalog.pg_publication_tables pt
-     where pt.pubname = 'sor_outbox_cdc' and pt.schemaname = 'sor' and pt.tablename = 'outbox'
+  with t as (
+    select t.tool_name, t.input_schema, p.oid, p.prosecdef, p.proacl, p.proowner,
+           (select substr(c, 13) from unnest(p.proconfig) c where c like 'search_path=%') as path
+      from sor.tools t left join pg_catalog.pg_proc p on p.oid = t.function_oid
   )
-  -- policy-bound: queue tables leave room for HOT updates
-  select 'policy-bound', 'queue tables have fillfactor below 100', r.tbl,
-         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100,
-         case when r.oid is null then 'table is missing'
-              else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
-    from queue_rels r
+  select 'governed', 'tool functions are definer, pinned and not directly executable', t.tool_name,
+         t.oid is not null and t.prosecdef
+           and coalesce(btrim(reverse(split_part(reverse(t.path), ',', 1))) = 'pg_temp', false)
+           and not exists (select 1 from pg_catalog.aclexplode(coalesce(t.proacl, pg_catalog.acldefault('f', t.proowner))) a
+                            where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+           and not pg_catalog.has_function_privilege('sor_worker', t.oid, 'EXECUTE'),
+         case when t.oid is null then 'function is missing'
+              when not t.prosecdef then 'not SECURITY DEFINER'
+              when not coalesce(btrim(reverse(split_part(reverse(t.path), ',', 1))) = 'pg_temp', false) then 'search_path not pinned ending in pg_temp'
+              when pg_catalog.has_function_privilege('sor_worker', t.oid, 'EXECUTE') then 'Workers can execute it directly'
+              else 'definer, pinned, reachable only through call_tool' end
+    from t
   union all
-  -- policy-bound: the claim's WHERE clause has its partial index on ready rows
-  select 'policy-bound', 'queue tables have a partial index on ready rows', r.tbl || ' ' || r.ready_index,
-         exists (select 1 from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                  where i.indrelid = r.oid and ic.relname = r.ready_index and i.indisvalid and i.indpred is not null
-                    and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
-         coalesce((select 'where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid)
-                     from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                    where i.indrelid = r.oid and ic.relname = r.ready_index),
-                  'index is missing')
-    from queue_rels r
+  select 'policy-bound', 'tool input schemas use only enforced keywords', t.tool_name,
+         sor.json_schema_problem(t.input_schema) is null,
+         coalesce(sor.json_schema_problem(t.input_schema), 'schema enforceable')
+    from t
   union all
-  -- replayable: every status change writes its event from a trigger nobody can silence
-  select 'replayable', 'task and outbox status changes are written by ENABLE ALWAYS triggers',
-         t.tbl || ' ' || t.trigger_name,
-         coalesce(t.tgenabled = 'A' and t.proname = t.function_name, false),
-         case when t.tgenabled is null then 'trigger is missing'
-              when t.proname <> t.function_name then 'runs ' || t.proname || ', expected ' || t.function_name
-              when t.tgenabled = 'A' then 'enabled always'
-              when t.tgenabled = 'D' then 'disabled'
-              else 'enabled only for session_replication_role ' || case t.tgenabled when 'O' then 'origin' else 'replica' end end
-    from triggers t
-  union all
-  -- governed: the dispatcher may execute its three functions and nothing else of the kit
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', f.sig,
-         f.sig in (select a.fn from dispatcher_allowed a),
-         case when f.sig in (select a.fn from dispatcher_allowed a) then 'granted' else 'sor_dispatcher may execute it' end
-    from kit_funcs f
-   where pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
-  union all
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', a.fn, false,
-         'sor_dispatcher may not execute it (or it is missing)'
-    from dispatcher_allowed a
-   where not exists (select 1 from kit_funcs f
-                      where f.sig = a.fn and pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE'))
-  union all
-  -- durable: the outbox is published for a CDC relay wherever the server can decode it
-  select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
-         case when pg_catalog.current_setting('wal_level') <> 'logical' then true
-              else coalesce((select array['event_id', 'aggregate_type', 'aggregate_id', 'topic', 'payload']::name[] <@ p.attnames
-                               from publication p), false) end,
-         case when pg_catalog.current_setting('wal_level') <> 'logical'
-                then 'not applicable: wal_level is ' || pg_catalog.current_setting('wal_level')
-              when not exists (select 1 from publication) then 'publication of sor.outbox is missing'
-              else 'columns ' || (select array_to_string(p.attnames, ', ') from publication p) end
+  select 'governed', 'Workers reach tools only through call_tool', 'sor_worker',
+         pg_catalog.has_function_privilege('sor_worker', 'sor_api.call_tool(uuid, text, jsonb, text)', 'EXECUTE')
+           and pg_catalog.has_function_privilege('sor_worker', 'sor_api.list_tools()', 'EXECUTE'),
+         'sor_worker may execute call_tool and list_tools'
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify_raw()
@@ -494,50 +397,6 @@ AS $function$
   select m.tenant_id
     from sor.tenant_members m
    where m.role_name = current_user
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, max_attempts integer DEFAULT 8, run_id uuid DEFAULT NULL::uuid, step_id text DEFAULT NULL::text, block_id bigint DEFAULT NULL::bigint)
- RETURNS bigint
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _id bigint;
-begin
-  if enqueue_outbox.tenant_id is null
-     or enqueue_outbox.topic is null or length(enqueue_outbox.topic) not between 1 and 200
-     or enqueue_outbox.aggregate_type is null or length(enqueue_outbox.aggregate_type) not between 1 and 200
-     or enqueue_outbox.aggregate_id is null or length(enqueue_outbox.aggregate_id) not between 1 and 200
-     or jsonb_typeof(coalesce(enqueue_outbox.payload, 'null'::jsonb)) <> 'object'
-     or jsonb_typeof(coalesce(enqueue_outbox.headers, 'null'::jsonb)) <> 'object'
-     or enqueue_outbox.dedupe_key is null or length(enqueue_outbox.dedupe_key) not between 1 and 200
-     or enqueue_outbox.max_attempts is null or enqueue_outbox.max_attempts not between 1 and 100 then
-    raise exception 'invalid outbox row for tenant % (topic %)', coalesce(quote_literal(enqueue_outbox.tenant_id), 'NULL'),
-          coalesce(quote_literal(enqueue_outbox.topic), 'NULL')
-      using errcode = 'SR060',
-            hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
-  end if;
-  perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
-  if not found then
-    raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
-      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
-  end if;
-  insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
-                          max_attempts, status, run_id, step_id, block_id)
-  values (enqueue_outbox.tenant_id, enqueue_outbox.topic, enqueue_outbox.aggregate_type,
-          enqueue_outbox.aggregate_id, enqueue_outbox.payload, enqueue_outbox.headers,
-          enqueue_outbox.dedupe_key, enqueue_outbox.max_attempts,
-          case when enqueue_outbox.block_id is null then 'pending' else 'deferred' end,
-          enqueue_outbox.run_id, enqueue_outbox.step_id, enqueue_outbox.block_id)
-  on conflict on constraint outbox_dedupe_key do nothing
-  returning outbox_id into _id;
-  if _id is null then
-    select o.outbox_id into _id
-      from sor.outbox o
-     where o.tenant_id = enqueue_outbox.tenant_id and o.dedupe_key = enqueue_outbox.dedupe_key;
-  end if;
-  return _id;
-end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text DEFAULT NULL::text, check_expr text DEFAULT NULL::text)
@@ -600,6 +459,220 @@ AS $function$
                 'UTF8'))
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.json_path_append(path text, key text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select case when json_path_append.key ~ '^[A-Za-z_][A-Za-z0-9_]*$'
+              then json_path_append.path || '.' || json_path_append.key
+              else json_path_append.path || '[' || to_jsonb(json_path_append.key)::text || ']' end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.json_schema_problem(schema jsonb, path text DEFAULT '$'::text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _key text;
+  _val jsonb;
+  _problem text;
+  _t text;
+begin
+  if json_schema_problem.schema is null then
+    return json_schema_problem.path || ': schema is NULL';
+  end if;
+  if jsonb_typeof(json_schema_problem.schema) = 'boolean' then
+    return null;
+  end if;
+  if jsonb_typeof(json_schema_problem.schema) <> 'object' then
+    return json_schema_problem.path || ': a schema must be an object or a boolean';
+  end if;
+  for _key, _val in select e.key, e.value from jsonb_each(json_schema_problem.schema) e loop
+    case _key
+      when 'title', 'description', 'default', 'examples', '$schema', '$id', '$comment' then
+        null;
+      when 'type' then
+        for _t in select x #>> '{}' from jsonb_array_elements(case when jsonb_typeof(_val) = 'array' then _val else jsonb_build_array(_val) end) x loop
+          if _t is null or _t not in ('string', 'number', 'integer', 'boolean', 'object', 'array', 'null') then
+            return json_schema_problem.path || ': unknown type ' || coalesce(_t, 'NULL');
+          end if;
+        end loop;
+      when 'enum' then
+        if jsonb_typeof(_val) <> 'array' then return json_schema_problem.path || ': enum must be an array'; end if;
+      when 'const' then
+        null;
+      when 'required' then
+        if jsonb_typeof(_val) <> 'array' or exists (select 1 from jsonb_array_elements(_val) x where jsonb_typeof(x) <> 'string') then
+          return json_schema_problem.path || ': required must be an array of strings';
+        end if;
+      when 'properties' then
+        if jsonb_typeof(_val) <> 'object' then return json_schema_problem.path || ': properties must be an object'; end if;
+        select p into _problem from (
+          select sor.json_schema_problem(e.value, json_schema_problem.path || '.properties.' || e.key) p
+            from jsonb_each(_val) e) s where p is not null limit 1;
+        if _problem is not null then return _problem; end if;
+      when 'additionalProperties', 'items' then
+        _problem := sor.json_schema_problem(_val, json_schema_problem.path || '.' || _key);
+        if _problem is not null then return _problem; end if;
+      when 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum' then
+        if jsonb_typeof(_val) <> 'number' then return json_schema_problem.path || ': ' || _key || ' must be a number'; end if;
+      when 'minLength', 'maxLength', 'minItems', 'maxItems' then
+        if jsonb_typeof(_val) <> 'number' or (_val #>> '{}')::numeric < 0 or (_val #>> '{}')::numeric <> trunc((_val #>> '{}')::numeric) then
+          return json_schema_problem.path || ': ' || _key || ' must be a non-negative integer';
+        end if;
+      when 'pattern' then
+        if jsonb_typeof(_val) <> 'string' then return json_schema_problem.path || ': pattern must be a string'; end if;
+        begin
+          perform '' ~ (_val #>> '{}');
+        exception when invalid_regular_expression then
+          return json_schema_problem.path || ': pattern is not a valid regular expression';
+        end;
+      else
+        return json_schema_problem.path || ': unsupported keyword ' || _key;
+    end case;
+  end loop;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.json_schema_violation(schema jsonb, value jsonb, at_path text DEFAULT '$'::text)
+ RETURNS TABLE(path text, keyword text, detail text)
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _s jsonb := json_schema_violation.schema;
+  _v jsonb := json_schema_violation.value;
+  _p text := json_schema_violation.at_path;
+  _type text := jsonb_typeof(json_schema_violation.value);
+  _ok boolean;
+  _t text;
+  _num numeric;
+  _len integer;
+  _key text;
+  _elem jsonb;
+  _i integer;
+  _sub record;
+begin
+  if _s is null or _s = 'true'::jsonb then
+    return;
+  end if;
+  if _s = 'false'::jsonb then
+    return query select _p, 'false'::text, 'no value is allowed here'::text;
+    return;
+  end if;
+  if _v is null then
+    return query select _p, 'type'::text, 'value is missing'::text;
+    return;
+  end if;
+
+  if _s ? 'type' then
+    _ok := false;
+    for _t in select x #>> '{}' from jsonb_array_elements(case when jsonb_typeof(_s -> 'type') = 'array'
+                                                               then _s -> 'type' else jsonb_build_array(_s -> 'type') end) x loop
+      if _t = _type or (_t = 'integer' and _type = 'number' and (_v #>> '{}')::numeric = trunc((_v #>> '{}')::numeric)) then
+        _ok := true;
+        exit;
+      end if;
+    end loop;
+    if not _ok then
+      return query select _p, 'type'::text, format('expected %s, found %s', _s -> 'type', _type);
+      return;
+    end if;
+  end if;
+
+  if _s ? 'enum' and not exists (select 1 from jsonb_array_elements(_s -> 'enum') e where e = _v) then
+    return query select _p, 'enum'::text, format('must be one of %s', _s -> 'enum');
+    return;
+  end if;
+  if _s ? 'const' and _s -> 'const' <> _v then
+    return query select _p, 'const'::text, format('must be %s', _s -> 'const');
+    return;
+  end if;
+
+  if _type = 'number' then
+    _num := (_v #>> '{}')::numeric;
+    if _s ? 'minimum' and _num < (_s ->> 'minimum')::numeric then
+      return query select _p, 'minimum'::text, format('%s is less than %s', _num, _s ->> 'minimum');
+      return;
+    end if;
+    if _s ? 'maximum' and _num > (_s ->> 'maximum')::numeric then
+      return query select _p, 'maximum'::text, format('%s is greater than %s', _num, _s ->> 'maximum');
+      return;
+    end if;
+    if _s ? 'exclusiveMinimum' and _num <= (_s ->> 'exclusiveMinimum')::numeric then
+      return query select _p, 'exclusiveMinimum'::text, format('%s is not greater than %s', _num, _s ->> 'exclusiveMinimum');
+      return;
+    end if;
+    if _s ? 'exclusiveMaximum' and _num >= (_s ->> 'exclusiveMaximum')::numeric then
+      return query select _p, 'exclusiveMaximum'::text, format('%s is not less than %s', _num, _s ->> 'exclusiveMaximum');
+      return;
+    end if;
+  elsif _type = 'string' then
+    _len := char_length(_v #>> '{}');
+    if _s ? 'minLength' and _len < (_s ->> 'minLength')::integer then
+      return query select _p, 'minLength'::text, format('%s characters, at least %s required', _len, _s ->> 'minLength');
+      return;
+    end if;
+    if _s ? 'maxLength' and _len > (_s ->> 'maxLength')::integer then
+      return query select _p, 'maxLength'::text, format('%s characters, at most %s allowed', _len, _s ->> 'maxLength');
+      return;
+    end if;
+    if _s ? 'pattern' and not ((_v #>> '{}') ~ (_s ->> 'pattern')) then
+      return query select _p, 'pattern'::text, format('does not match %s', _s ->> 'pattern');
+      return;
+    end if;
+  elsif _type = 'array' then
+    _len := jsonb_array_length(_v);
+    if _s ? 'minItems' and _len < (_s ->> 'minItems')::integer then
+      return query select _p, 'minItems'::text, format('%s items, at least %s required', _len, _s ->> 'minItems');
+      return;
+    end if;
+    if _s ? 'maxItems' and _len > (_s ->> 'maxItems')::integer then
+      return query select _p, 'maxItems'::text, format('%s items, at most %s allowed', _len, _s ->> 'maxItems');
+      return;
+    end if;
+    if _s ? 'items' then
+      for _i in 0 .. _len - 1 loop
+        for _sub in select * from sor.json_schema_violation(_s -> 'items', _v -> _i, _p || '[' || _i || ']') limit 1 loop
+          return query select _sub.path, _sub.keyword, _sub.detail;
+          return;
+        end loop;
+      end loop;
+    end if;
+  elsif _type = 'object' then
+    if _s ? 'required' then
+      for _key in select x #>> '{}' from jsonb_array_elements(_s -> 'required') x loop
+        if not _v ? _key then
+          return query select sor.json_path_append(_p, _key), 'required'::text, 'is required'::text;
+          return;
+        end if;
+      end loop;
+    end if;
+    for _key, _elem in select e.key, e.value from jsonb_each(_v) e order by e.key loop
+      if _s -> 'properties' ? _key then
+        for _sub in select * from sor.json_schema_violation(_s -> 'properties' -> _key, _elem, sor.json_path_append(_p, _key)) limit 1 loop
+          return query select _sub.path, _sub.keyword, _sub.detail;
+          return;
+        end loop;
+      elsif _s ? 'additionalProperties' then
+        for _sub in select * from sor.json_schema_violation(_s -> 'additionalProperties', _elem, sor.json_path_append(_p, _key)) limit 1 loop
+          return query select _sub.path,
+                              case when _sub.keyword = 'false' then 'additionalProperties' else _sub.keyword end,
+                              case when _sub.keyword = 'false' then 'is not an allowed property' else _sub.detail end;
+          return;
+        end loop;
+      end if;
+    end loop;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.kit_schemas()
  RETURNS SETOF name
  LANGUAGE sql
@@ -611,69 +684,57 @@ AS $function$
   union all select d.schema_name from sor.domain_schemas d
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text)
+CREATE OR REPLACE FUNCTION sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean DEFAULT true, enabled boolean DEFAULT true)
  RETURNS void
  LANGUAGE plpgsql
- STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
-  _row sor.outbox;
+  _problem text;
+  _proc pg_catalog.pg_proc%rowtype;
+  _path text;
 begin
-  select o.* into _row from sor.outbox o where o.outbox_id = refuse_outbox_call.outbox_id;
-  if not found then
-    raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
-      using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
+  if register_tool.tool_name is null or register_tool.tool_name !~ '^[a-z][a-z0-9_]{0,63}$' then
+    raise exception 'malformed tool name %', coalesce(quote_literal(register_tool.tool_name), 'NULL')
+      using errcode = 'SR073', hint = 'A tool name is lowercase letters, digits and _, starting with a letter, at most 64 characters.';
   end if;
-  if _row.status = 'dispatched' then
-    raise exception 'outbox row % is already dispatched (provider_ref %)', _row.outbox_id, _row.provider_ref
-      using errcode = 'SR063', hint = 'Another lease delivered it; with the dedupe key as the provider''s idempotency key the provider saw one message.';
+  if register_tool.description is null or length(register_tool.description) not between 1 and 2000 then
+    raise exception 'tool % needs a description of 1 to 2000 characters', register_tool.tool_name
+      using errcode = 'SR073', hint = 'The description is what a Worker''s model reads to decide when to call the tool.';
   end if;
-  raise exception 'stale lease token % for outbox row % (%: status %)', coalesce(refuse_outbox_call.lease_token::text, 'NULL'),
-        _row.outbox_id, refuse_outbox_call.action, _row.status
-    using errcode = 'SR062', hint = 'The lease lapsed and the row was leased again, or it is no longer leased: drop it, the current holder reports.';
+  _problem := sor.json_schema_problem(register_tool.input_schema);
+  if _problem is not null or jsonb_typeof(register_tool.input_schema) <> 'object'
+     or register_tool.input_schema ->> 'type' is distinct from 'object' then
+    raise exception 'input schema of tool % is not usable: %', register_tool.tool_name,
+          coalesce(_problem, 'the top level must be {"type": "object", ...}')
+      using errcode = 'SR073', hint = 'Use only the JSON Schema keywords the kit enforces (README, Tool boundary) with an object at the top level.';
+  end if;
+  select p.* into _proc from pg_catalog.pg_proc p where p.oid = register_tool.function_oid;
+  if _proc.prorettype <> 'jsonb'::regtype or _proc.pronargs <> 2
+     or _proc.proargtypes[0] <> 'jsonb'::regtype or _proc.proargtypes[1] <> 'jsonb'::regtype then
+    raise exception 'tool function % must take (ctx jsonb, args jsonb) and return jsonb', register_tool.function_oid
+      using errcode = 'SR073', hint = 'Declare it as: create function schema.name(ctx jsonb, args jsonb) returns jsonb ...';
+  end if;
+  select substr(c, 13) into _path from unnest(_proc.proconfig) c where c like 'search_path=%';
+  if not _proc.prosecdef or _path is null or btrim(reverse(split_part(reverse(_path), ',', 1))) <> 'pg_temp' then
+    raise exception 'tool function % must be SECURITY DEFINER with a search_path ending in pg_temp', register_tool.function_oid
+      using errcode = 'SR074', hint = 'Add: security definer set search_path = pg_catalog, <schemas>, pg_temp';
+  end if;
+  if exists (select 1 from pg_catalog.aclexplode(coalesce(_proc.proacl, pg_catalog.acldefault('f', _proc.proowner))) a
+              where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+     or pg_catalog.has_function_privilege('sor_worker', register_tool.function_oid, 'EXECUTE') then
+    raise exception 'tool function % is executable by PUBLIC or by Workers directly', register_tool.function_oid
+      using errcode = 'SR074', hint = 'revoke execute on function ... from public; Workers reach tools only through sor_api.call_tool.';
+  end if;
+  insert into sor.tools as t (tool_name, description, input_schema, function_oid, allowed_kinds, side_effects, enabled)
+  values (register_tool.tool_name, register_tool.description, register_tool.input_schema, register_tool.function_oid,
+          coalesce(register_tool.allowed_kinds, '{}'), coalesce(register_tool.side_effects, true), coalesce(register_tool.enabled, true))
+  on conflict on constraint tools_pkey do update
+     set description = excluded.description, input_schema = excluded.input_schema,
+         function_oid = excluded.function_oid, allowed_kinds = excluded.allowed_kinds,
+         side_effects = excluded.side_effects, enabled = excluded.enabled,
+         registered_at = pg_catalog.now(), registered_by = session_user;
 end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.refuse_task_call(task_id bigint, fencing_token bigint, action text)
- RETURNS void
- LANGUAGE plpgsql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _task sor.tasks;
-begin
-  select t.* into _task
-    from sor.tasks t
-   where t.task_id = refuse_task_call.task_id
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
-  if not found then
-    raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
-      using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
-  end if;
-  if refuse_task_call.fencing_token is null or _task.status <> 'claimed'
-     or _task.fencing_token <> refuse_task_call.fencing_token or _task.claimed_by <> session_user then
-    raise exception 'stale fencing token % for task % (%: status %)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
-          _task.task_id, refuse_task_call.action, _task.status
-      using errcode = 'SR056', hint = 'The task was taken back or finished: drop the work, do not write its results. Claim again.';
-  end if;
-  raise exception 'lease of task % lapsed at % (%)', _task.task_id, _task.lease_expires_at, refuse_task_call.action
-    using errcode = 'SR057', hint = 'Heartbeat more often than the lease length; the task will be taken back by the next claim.';
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.retry_delay(attempts integer, base interval, cap interval)
- RETURNS interval
- LANGUAGE sql
- STRICT
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  -- "equal jitter": half of the capped exponential delay, plus a random part of the other half,
-  -- so retries of many rows that failed together spread out but never come back too early.
-  select d / 2 + d / 2 * pg_catalog.random()
-    from (select least(retry_delay.cap,
-                       retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
@@ -723,148 +784,21 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_outbox__events_insert()
- RETURNS trigger
+CREATE OR REPLACE FUNCTION sor.worker_kind()
+ RETURNS text
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'outbox-' || n.outbox_id, 0, 'outbox.queued',
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'outbox_id', n.outbox_id, 'event_id', n.event_id, 'topic', n.topic,
-           'aggregate_type', n.aggregate_type, 'aggregate_id', n.aggregate_id, 'status', n.status,
-           'dedupe_key', n.dedupe_key, 'run_id', n.run_id, 'step_id', n.step_id, 'block_id', n.block_id)),
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('run_id', n.run_id)),
-         '\x'::bytea
-    from new_rows n
-   order by n.outbox_id;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__events_update()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select c.tenant_id, 'outbox-' || c.outbox_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
-    from (
-      select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
-             pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
-                                           'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
-                                           'attempts', o.attempts) as payload
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
-      union all
-      select n.outbox_id, n.tenant_id, 2,
-             case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
-                  when n.status = 'pending' then 'outbox.retried'
-                  else 'outbox.' || n.status end,
-             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
-               'leased_by', coalesce(n.leased_by, o.leased_by),
-               'lease_token', coalesce(n.lease_token, o.lease_token),
-               'lease_expires_at', n.lease_expires_at,
-               'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
-               'available_at', case when n.status = 'failed' then n.available_at end,
-               'error', case when n.status in ('failed', 'dead') then n.last_error end,
-               'block_id', n.block_id))
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
-    ) c
-   order by c.outbox_id, c.seq;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_insert()
- RETURNS trigger
- LANGUAGE plpgsql
+ STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
-  _n bigint;
+  _kind text;
 begin
-  select count(*) into _n from new_rows n where n.status = 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
+  select w.kind into _kind from sor.workers w where w.role_name = session_user;
+  if not found then
+    raise exception 'role % is not a registered Worker', session_user
+      using errcode = 'SR071', hint = 'An admin registers it with sor_api.register_worker(role_name, kind).';
   end if;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_update()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _n bigint;
-begin
-  select count(*) into _n
-    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-   where n.status = 'pending' and o.status <> 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
-  end if;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_tasks__events_insert()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'task-' || n.task_id, 0, 'task.enqueued',
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'status', n.status,
-           'priority', n.priority, 'run_after', n.run_after, 'max_attempts', n.max_attempts,
-           'dedupe_key', n.dedupe_key)),
-         '{}'::jsonb, '\x'::bytea
-    from new_rows n
-   order by n.task_id;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select c.tenant_id, 'task-' || c.task_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
-    from (
-      select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
-             pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
-                                           'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
-                                           'attempts', o.attempts) as payload
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-       where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
-      union all
-      select n.task_id, n.tenant_id, 2,
-             case n.status when 'claimed' then 'task.claimed' when 'completed' then 'task.completed'
-                           when 'failed' then 'task.failed' when 'dead' then 'task.dead'
-                           when 'ready' then 'task.retried' else 'task.' || n.status end,
-             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'task_id', n.task_id, 'queue', n.queue, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
-               'claimed_by', coalesce(n.claimed_by, o.claimed_by),
-               'fencing_token', coalesce(n.fencing_token, o.fencing_token),
-               'lease_expires_at', n.lease_expires_at,
-               'run_after', case when n.status = 'failed' then n.run_after end,
-               'error', case when n.status in ('failed', 'dead') then n.last_error end))
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-       where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
-    ) c
-   order by c.task_id, c.seq;
-  return null;
+  return _kind;
 end
 $function$;
 
@@ -957,6 +891,73 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text DEFAULT NULL::text)
+ RETURNS TABLE(tool_call_id uuid, ok boolean, result jsonb, error jsonb, replayed boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _tool sor.tools%rowtype;
+  _kind text;
+  _violation record;
+  _begin record;
+  _tenant text;
+  _fn text;
+  _result jsonb;
+  _error jsonb;
+  _state text;
+  _message text;
+  _hint text;
+  _detail text;
+begin
+  select t.* into _tool from sor.tools t where t.tool_name = call_tool.tool and t.enabled;
+  if not found then
+    raise exception 'unknown or disabled tool %', coalesce(quote_literal(call_tool.tool), 'NULL')
+      using errcode = 'SR070', hint = 'sor_api.list_tools() lists the tools you may call.';
+  end if;
+  _kind := sor.worker_kind();
+  if not (_kind = any (_tool.allowed_kinds)) then
+    raise exception 'worker kind % may not call tool %', _kind, _tool.tool_name
+      using errcode = 'SR071', hint = 'sor_api.list_tools() lists the tools your kind may call.';
+  end if;
+  if call_tool.args is null or jsonb_typeof(call_tool.args) <> 'object' then
+    raise exception 'arguments of tool % must be a JSON object', _tool.tool_name
+      using errcode = 'SR072', hint = 'Pass the arguments as one JSON object matching the tool''s input schema.';
+  end if;
+  select v.* into _violation from sor.json_schema_violation(_tool.input_schema, call_tool.args) v limit 1;
+  if found then
+    raise exception 'argument % of tool % violates %: %', _violation.path, _tool.tool_name, _violation.keyword, _violation.detail
+      using errcode = 'SR072', hint = 'Fix that argument to match the tool''s input schema (see sor_api.list_tools()).';
+  end if;
+
+  select b.* into _begin from sor.tool_call_begin(call_tool.run_id, _tool.tool_name, call_tool.args, call_tool.idempotency_key) b;
+  if _begin.replayed then
+    return query select _begin.tool_call_id, _begin.status = 'succeeded', _begin.result, _begin.error, true;
+    return;
+  end if;
+
+  select r.tenant_id into _tenant from sor.runs r where r.run_id = call_tool.run_id;
+  select format('%I.%I', n.nspname, p.proname) into _fn
+    from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+   where p.oid = _tool.function_oid;
+  begin
+    execute format('select %s($1, $2)', _fn) into _result
+      using jsonb_build_object('tenant_id', _tenant, 'run_id', call_tool.run_id, 'tool_call_id', _begin.tool_call_id,
+                               'tool', _tool.tool_name, 'worker', session_user::text, 'kind', _kind),
+            call_tool.args;
+  exception when others then
+    get stacked diagnostics _state = returned_sqlstate, _message = message_text, _hint = pg_exception_hint,
+                            _detail = pg_exception_detail;
+    _result := null;
+    _error := jsonb_strip_nulls(jsonb_build_object('sqlstate', _state, 'message', _message,
+                                                   'hint', nullif(_hint, ''), 'detail', nullif(_detail, '')));
+  end;
+  perform sor.tool_call_finish(_begin.tool_call_id, _result, _error);
+  return query select _begin.tool_call_id, _error is null, _result, _error, false;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.certify()
  RETURNS TABLE(property text, "check" text, object text, ok boolean, detail text)
  LANGUAGE sql
@@ -992,375 +993,20 @@ AS $function$
                            x.property), x.first_n, x.n
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease interval)
- RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+CREATE OR REPLACE FUNCTION sor_api.list_tools()
+ RETURNS TABLE(tool_name text, description text, input_schema jsonb, side_effects boolean)
  LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-declare
-  _tenants text[];
-begin
-  perform 1 from sor.queues q where q.queue = claim_tasks.queue;
-  if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
-      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
-  end if;
-  if claim_tasks.batch is null or claim_tasks.batch not between 1 and 1000 then
-    raise exception 'batch % for queue % is out of range', coalesce(claim_tasks.batch::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR051', hint = 'Claim between 1 and 1000 tasks at a time.';
-  end if;
-  if claim_tasks.lease is null or claim_tasks.lease <= '0'::interval or claim_tasks.lease > '1 day'::interval then
-    raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
-  end if;
-  _tenants := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
-
-  -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
-  -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
-  -- attempt makes the task dead instead.
-  return query
-  with lapsed as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= now()
-       and t.tenant_id = any (_tenants)
-     order by t.lease_expires_at
-     limit claim_tasks.batch
-       for update skip locked
-  ), due as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= now()
-       and t.tenant_id = any (_tenants)
-     order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
-            union all
-            select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks.batch
-  ), claimed as (
-    update sor.tasks t
-       set status           = case when t.status = 'claimed' and t.attempts >= t.max_attempts then 'dead' else 'claimed' end,
-           attempts         = case when t.status = 'claimed' and t.attempts >= t.max_attempts then t.attempts else t.attempts + 1 end,
-           claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
-           fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
-           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else now() + claim_tasks.lease end,
-           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
-           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then now() end
-      from picked p
-     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
-    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status
-  )
-  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
-    from claimed c
-   where c.status = 'claimed'
-   order by c.task_id;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb DEFAULT '{}'::jsonb)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if jsonb_typeof(coalesce(complete_task.result, 'null'::jsonb)) <> 'object' then
-    raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
-      using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
-  end if;
-  update sor.tasks t
-     set status = 'completed', result = complete_task.result, finished_at = now(),
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-   where t.task_id = complete_task.task_id and t.status = 'claimed'
-     and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
-  if not found then
-    perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval)
- RETURNS text
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if create_queue.queue is null or create_queue.queue !~ '^[a-z][a-z0-9_.-]{1,62}$' then
-    raise exception 'malformed queue name %', coalesce(quote_literal(create_queue.queue), 'NULL')
-      using errcode = 'SR059', hint = 'A queue name is 2 to 63 characters: a lowercase letter, then lowercase letters, digits, _ . or -.';
-  end if;
-  if create_queue.description is null or length(create_queue.description) not between 1 and 500
-     or create_queue.max_attempts is null or create_queue.max_attempts not between 1 and 100
-     or create_queue.backoff_base is null or create_queue.backoff_base <= '0'::interval
-     or create_queue.backoff_max is null or create_queue.backoff_max < create_queue.backoff_base then
-    raise exception 'invalid definition of queue %', create_queue.queue
-      using errcode = 'SR059', hint = 'Pass a description (1 to 500 characters), max_attempts between 1 and 100, and 0 < backoff_base <= backoff_max.';
-  end if;
-  insert into sor.queues as q (queue, description, max_attempts, backoff_base, backoff_max)
-  values (create_queue.queue, create_queue.description, create_queue.max_attempts,
-          create_queue.backoff_base, create_queue.backoff_max)
-  on conflict on constraint queues_pkey do update
-     set description = excluded.description, max_attempts = excluded.max_attempts,
-         backoff_base = excluded.backoff_base, backoff_max = excluded.backoff_max;
-  return create_queue.queue;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.dead_outbox(max_rows integer DEFAULT 100)
- RETURNS TABLE(tenant_id text, outbox_id bigint, topic text, aggregate_type text, aggregate_id text, dedupe_key text, attempts integer, max_attempts integer, last_error text, created_at timestamp with time zone)
- LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  select o.tenant_id, o.outbox_id, o.topic, o.aggregate_type, o.aggregate_id, o.dedupe_key, o.attempts,
-         o.max_attempts, o.last_error, o.created_at
-    from sor.outbox o
-   where o.status = 'dead'
-   order by o.created_at, o.outbox_id
-   limit least(greatest(coalesce(dead_outbox.max_rows, 100), 0), 10000)
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.dead_tasks(queue text DEFAULT NULL::text, max_rows integer DEFAULT 100)
- RETURNS TABLE(tenant_id text, task_id bigint, queue text, subject text, attempts integer, max_attempts integer, last_error text, finished_at timestamp with time zone)
- LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  select t.tenant_id, t.task_id, t.queue, t.subject, t.attempts, t.max_attempts, t.last_error, t.finished_at
-    from sor.tasks t
-   where t.status = 'dead' and (dead_tasks.queue is null or t.queue = dead_tasks.queue)
-   order by t.finished_at, t.task_id
-   limit least(greatest(coalesce(dead_tasks.max_rows, 100), 0), 10000)
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer)
- RETURNS bigint
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
 declare
-  _queue sor.queues;
-  _id bigint;
+  _kind text := sor.worker_kind();
 begin
-  perform 1 from sor.tenant_members m
-   where m.tenant_id = enqueue_task.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'role % may not enqueue tasks for tenant %', session_user, coalesce(quote_literal(enqueue_task.tenant_id), 'NULL')
-      using errcode = 'SR053', hint = 'A Worker enqueues only for tenants it is a member of (sor_api.add_member).';
-  end if;
-  select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
-  if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
-      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
-  end if;
-  if enqueue_task.subject is null or length(enqueue_task.subject) not between 1 and 200
-     or jsonb_typeof(coalesce(enqueue_task.payload, 'null'::jsonb)) <> 'object'
-     or (enqueue_task.dedupe_key is not null and length(enqueue_task.dedupe_key) not between 1 and 200)
-     or enqueue_task.priority is null or enqueue_task.priority not between -1000 and 1000
-     or (enqueue_task.delay is not null and enqueue_task.delay < '0'::interval)
-     or (enqueue_task.max_attempts is not null and enqueue_task.max_attempts not between 1 and 100) then
-    raise exception 'invalid task for queue %', enqueue_task.queue
-      using errcode = 'SR054',
-            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
-  end if;
-
-  insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
-  values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
-          enqueue_task.dedupe_key, enqueue_task.priority, now() + coalesce(enqueue_task.delay, '0'::interval),
-          coalesce(enqueue_task.max_attempts, _queue.max_attempts))
-  on conflict on constraint tasks_dedupe_key do nothing
-  returning task_id into _id;
-  if _id is null then
-    select t.task_id into _id
-      from sor.tasks t
-     where t.tenant_id = enqueue_task.tenant_id and t.queue = enqueue_task.queue
-       and t.dedupe_key = enqueue_task.dedupe_key;
-  end if;
-  return _id;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
- RETURNS TABLE(status text, run_after timestamp with time zone)
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-begin
-  if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
-    raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
-      using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
-  end if;
   return query
-  with failed as (
-  update sor.tasks t
-     set status = case when t.attempts >= t.max_attempts then 'dead' else 'failed' end,
-         run_after = case when t.attempts >= t.max_attempts then t.run_after
-                          else now() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
-         finished_at = case when t.attempts >= t.max_attempts then now() end,
-         last_error = fail_task.error,
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-    from sor.queues q
-   where q.queue = t.queue
-     and t.task_id = fail_task.task_id and t.status = 'claimed'
-     and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
-  returning t.status, t.run_after
-  )
-  select f.status, f.run_after from failed f;
-  if not found then
-    perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.heartbeat_task(task_id bigint, fencing_token bigint)
- RETURNS timestamp with time zone
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _expires timestamptz;
-begin
-  update sor.tasks t
-     set lease_expires_at = now() + t.lease
-   where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
-     and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
-  returning t.lease_expires_at into _expires;
-  if _expires is null then
-    perform sor.refuse_task_call(heartbeat_task.task_id, heartbeat_task.fencing_token, 'heartbeat');
-  end if;
-  return _expires;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval)
- RETURNS TABLE(outbox_id bigint, tenant_id text, event_id uuid, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, attempts integer, lease_token bigint, lease_expires_at timestamp with time zone)
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-begin
-  if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
-    raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
-      using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
-  end if;
-  if lease_outbox.lease is null or lease_outbox.lease <= '0'::interval or lease_outbox.lease > '1 day'::interval then
-    raise exception 'outbox lease % is out of range', coalesce(lease_outbox.lease::text, 'NULL')
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
-  end if;
-
-  -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
-  -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
-  return query
-  with lapsed as (
-    select o.tenant_id, o.outbox_id
-      from sor.outbox o
-     where o.status = 'leased' and o.lease_expires_at <= now()
-     order by o.lease_expires_at
-     limit lease_outbox.batch
-       for update skip locked
-  ), due as (
-    select o.tenant_id, o.outbox_id
-      from sor.outbox o
-     where o.status in ('pending', 'failed') and o.available_at <= now()
-     order by o.available_at, o.outbox_id
-     limit lease_outbox.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.outbox_id
-      from (select l.tenant_id, l.outbox_id from lapsed l
-            union all
-            select d.tenant_id, d.outbox_id from due d) p
-     limit lease_outbox.batch
-  ), leased as (
-    update sor.outbox o
-       set status           = case when o.status = 'leased' and o.attempts >= o.max_attempts then 'dead' else 'leased' end,
-           attempts         = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.attempts else o.attempts + 1 end,
-           leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
-           lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else now() + lease_outbox.lease end,
-           last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
-      from picked p
-     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
-    returning o.outbox_id, o.tenant_id, o.event_id, o.topic, o.aggregate_type, o.aggregate_id, o.payload,
-              o.headers, o.dedupe_key, o.attempts, o.lease_token, o.lease_expires_at, o.status
-  )
-  select l.outbox_id, l.tenant_id, l.event_id, l.topic, l.aggregate_type, l.aggregate_id, l.payload,
-         l.headers, l.dedupe_key, l.attempts, l.lease_token, l.lease_expires_at
-    from leased l
-   where l.status = 'leased'
-   order by l.outbox_id;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
-    raise exception 'provider_ref of outbox row % must have 1 to 500 characters', coalesce(mark_dispatched.outbox_id::text, 'NULL')
-      using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
-  end if;
-  update sor.outbox o
-     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = now(),
-         leased_by = null, lease_token = null, lease_expires_at = null
-   where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
-     and o.lease_token = mark_dispatched.lease_token;
-  if not found then
-    perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text)
- RETURNS TABLE(status text, available_at timestamp with time zone)
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-#variable_conflict use_column
-begin
-  if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
-    raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
-      using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
-  end if;
-  return query
-  with failed as (
-    update sor.outbox o
-       set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
-           available_at = case when o.attempts >= o.max_attempts then o.available_at
-                               else now() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
-           last_error = mark_failed.error,
-           leased_by = null, lease_token = null, lease_expires_at = null
-     where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
-       and o.lease_token = mark_failed.lease_token
-    returning o.status, o.available_at
-  )
-  select f.status, f.available_at from failed f;
-  if not found then
-    perform sor.refuse_outbox_call(mark_failed.outbox_id, mark_failed.lease_token, 'mark_failed');
-  end if;
+    select t.tool_name, t.description, t.input_schema, t.side_effects
+      from sor.tools t
+     where t.enabled and _kind = any (t.allowed_kinds)
+     order by t.tool_name;
 end
 $function$;
 
@@ -1398,48 +1044,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.retry_outbox(outbox_id bigint)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  update sor.outbox o
-     set status = 'pending', attempts = 0, available_at = now()
-   where o.outbox_id = retry_outbox.outbox_id and o.status = 'dead';
-  if not found then
-    if exists (select 1 from sor.outbox o where o.outbox_id = retry_outbox.outbox_id) then
-      raise exception 'outbox row % is not dead', retry_outbox.outbox_id
-        using errcode = 'SR064', hint = 'Only dead rows are retried by an operator; see sor_api.dead_outbox().';
-    end if;
-    raise exception 'unknown outbox row %', coalesce(retry_outbox.outbox_id::text, 'NULL')
-      using errcode = 'SR061', hint = 'Pass an outbox_id from sor_api.dead_outbox().';
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  update sor.tasks t
-     set status = 'ready', attempts = 0, run_after = now(), finished_at = null
-   where t.task_id = retry_task.task_id and t.status = 'dead';
-  if not found then
-    if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id) then
-      raise exception 'task % is not dead', retry_task.task_id
-        using errcode = 'SR058', hint = 'Only dead tasks are retried by an operator; see sor_api.dead_tasks().';
-    end if;
-    raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
-      using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
-  end if;
-end
-$function$;
-
 -- triggers
 
 CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__chain();
@@ -1448,18 +1052,6 @@ CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STA
 alter table sor.events enable always trigger events_refuse_truncate;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
-CREATE TRIGGER outbox_events_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_insert();
-alter table sor.outbox enable always trigger outbox_events_insert;
-CREATE TRIGGER outbox_events_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_update();
-alter table sor.outbox enable always trigger outbox_events_update;
-CREATE TRIGGER outbox_notify_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_insert();
-alter table sor.outbox enable always trigger outbox_notify_insert;
-CREATE TRIGGER outbox_notify_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_update();
-alter table sor.outbox enable always trigger outbox_notify_update;
-CREATE TRIGGER tasks_events_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_insert();
-alter table sor.tasks enable always trigger tasks_events_insert;
-CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
-alter table sor.tasks enable always trigger tasks_events_update;
 
 -- row level security
 
@@ -1467,8 +1059,6 @@ alter table sor.events enable row level security;
 alter table sor.events force row level security;
 alter table sor.outbox enable row level security;
 alter table sor.outbox force row level security;
-alter table sor.tasks enable row level security;
-alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
 alter table sor.tenant_members force row level security;
 alter table sor.tenants enable row level security;
@@ -1481,9 +1071,6 @@ create policy events_owner_all on sor.events as permissive for all to sor_owner 
 create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
 create policy outbox_auditor_select on sor.outbox as permissive for select to sor_auditor using (true);
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
-create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
-create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
-create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
 create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_members_tenant_select on sor.tenant_members as permissive for select to sor_tenant using ((role_name = CURRENT_USER));
@@ -1495,57 +1082,38 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
--- function sor.certify__050_claims() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
--- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_path_append(path text, key text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_schema_problem(schema jsonb, path text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
--- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
--- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
--- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__events_insert() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__notify_insert() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__notify_update() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
+-- function sor.worker_kind() owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
--- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.dead_tasks(queue text, max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.lease_outbox(batch integer, lease interval) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
--- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
--- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.list_tools() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
 -- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.outbox owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.queues owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.outbox owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 
@@ -1562,23 +1130,6 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 -- column grants on sor.events.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.type: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.version: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.attempts: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.claimed_by: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.created_at: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.dedupe_key: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.finished_at: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.last_error: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.lease_expires_at: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.max_attempts: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.payload: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.priority: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.queue: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.result: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.run_after: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.status: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.subject: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.task_id: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_by: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.role_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
@@ -1604,69 +1155,40 @@ comment on column sor.outbox.event_id is 'Stable uuid of the message; Debezium''
 comment on column sor.outbox.lease_token is 'Fencing token of the current lease; mark_dispatched and mark_failed are refused for any other token.';
 comment on column sor.outbox.run_id is 'Run whose step queued this command, when it came from commit_step.';
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
-comment on column sor.queues.backoff_base is 'Retry delay after the first failure; doubled for every further attempt, capped at backoff_max, jittered.';
-comment on column sor.queues.max_attempts is 'Default attempts of a task enqueued without its own max_attempts; then it is dead.';
-comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
-comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
-comment on column sor.tasks.dedupe_key is 'Unique per tenant and queue: enqueue_task with a known key returns the existing task.';
-comment on column sor.tasks.fencing_token is 'Token of the current claim; heartbeat, complete and fail are refused for any other.';
-comment on column sor.tasks.lease is 'Length of the current lease; a heartbeat extends the lease by it.';
-comment on column sor.tasks.lease_expires_at is 'When the current claim lapses (database clock); a later claim_tasks takes the task back.';
-comment on column sor.tasks.priority is 'Higher first; equal priorities are claimed in the order they became due (run_after).';
-comment on column sor.tasks.result is 'What complete_task recorded.';
-comment on column sor.tasks.run_after is 'Earliest time the task may be claimed; pushed back with jittered exponential backoff after a failure.';
-comment on column sor.tasks.status is 'ready, claimed, failed (waiting to retry at run_after), completed or dead (attempts exhausted).';
-comment on column sor.tasks.subject is 'What the task is about, e.g. statement-row-42; shown in reports.';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
+comment on column sor.tools.allowed_kinds is 'Worker kinds (sor.workers.kind) allowed to call the tool; empty means nobody.';
+comment on column sor.tools.function_oid is 'SECURITY DEFINER function (ctx jsonb, args jsonb) returns jsonb, executable by neither PUBLIC nor Workers.';
+comment on column sor.tools.side_effects is 'Whether the tool writes: a read-only tool can be retried freely, a writing tool should be called with an idempotency key.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
-comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
+comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
-comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR002 unknown tenant.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
+comment on function sor.json_path_append(path text, key text) is 'Extends a JSON path with an object key: $.name, or $["odd key"] when the key is not an identifier.';
+comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
+comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
-comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
-comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token, SR057 lease lapsed.';
-comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
 comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
 comment on function sor.tg_events__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
-comment on function sor.tg_outbox__events_insert() is 'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
-comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
-comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
-comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
-comment on function sor.tg_tasks__events_insert() is 'AFTER INSERT (statement) on sor.tasks: appends task.enqueued to stream task-<id> for every inserted task.';
-comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: one event per status change (task.claimed, task.completed, task.failed, task.dead, task.retried), preceded by task.lease_expired when a lapsed claim was taken back. Heartbeats change no status and write no event.';
+comment on function sor.worker_kind() is 'Kind of the calling Worker (by session_user); SR071 when the caller is not a registered Worker.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
+comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
-comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first. Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
-comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
-comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
-comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
-comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
-comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue it returns the existing task id and changes nothing. SR050 unknown queue, SR053 not a member, SR054 invalid input.';
-comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
-comment on function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) is 'Extends the lease of a claimed task by its lease length, from now (database clock); returns the new expiry. SR055 unknown task, SR056 stale token, SR057 lease already lapsed.';
-comment on function sor_api.lease_outbox(batch integer, lease interval) is 'Dispatcher: leases at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
-comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
-comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR071 for a caller that is not a registered Worker.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
-comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
-comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
 comment on policy outbox_auditor_select on sor.outbox is 'Auditors read every outbox row.';
 comment on policy outbox_owner_all on sor.outbox is 'Definer functions run as sor_owner and enforce their own checks.';
-comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
-comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
-comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
 comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
 comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor.current_tenants() relies on this.';
@@ -1675,26 +1197,14 @@ comment on policy tenants_owner_all on sor.tenants is 'Definer functions run as 
 comment on policy tenants_tenant_select on sor.tenants is 'A member reads only the tenants it belongs to (by current_user).';
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
-comment on sequence sor.fencing_tokens is 'Fencing tokens of task claims and outbox leases: every claim or lease takes the next value, so a stale holder always has a smaller token.';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
 comment on table sor.events is 'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
 comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
-comment on table sor.queues is 'Work queues known to the kit, with their retry policy; claim_tasks refuses a queue that is not here.';
-comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
+comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
 comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
-comment on trigger outbox_events_insert on sor.outbox is 'Every new outbox row writes outbox.queued to stream outbox-<id>.';
-comment on trigger outbox_events_update on sor.outbox is 'Every outbox status change writes its event to stream outbox-<id>.';
-comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once per statement that inserted pending rows.';
-comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once per statement that made rows pending again.';
-comment on trigger tasks_events_insert on sor.tasks is 'Every new task writes task.enqueued to stream task-<id>.';
-comment on trigger tasks_events_update on sor.tasks is 'Every task status change (and every lease taken back) writes its event to stream task-<id>.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';
-
--- publications
-
-create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert');

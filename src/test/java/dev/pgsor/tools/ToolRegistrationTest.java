@@ -1,0 +1,100 @@
+package dev.pgsor.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgsor.support.TestDatabase;
+import dev.pgsor.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Registering a tool is an owner operation that refuses anything the boundary could not enforce. */
+class ToolRegistrationTest {
+
+    static TestDatabase db;
+
+    @BeforeAll
+    static void setUp() {
+        db = TestServer.get().freshDatabase();
+        db.exec("""
+                set role sor_owner;
+                create function sor.t_good(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                create function sor.t_invoker(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                  set search_path = pg_catalog, sor, pg_temp as 'select args';
+                create function sor.t_unpinned(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                  security definer as 'select args';
+                create function sor.t_badsig(args jsonb) returns jsonb language sql volatile
+                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                create function sor.t_public(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                grant execute on function sor.t_public(jsonb, jsonb) to public;
+                create function sor.t_worker(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                grant execute on function sor.t_worker(jsonb, jsonb) to sor_worker;
+                reset role;
+                """);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+    }
+
+    private void refused(String name, String schema, String fn, String sqlState) {
+        long before = db.count("select count(*) from sor.tools");
+        assertThatThrownBy(() -> db.exec("set role sor_owner; select sor.register_tool(" + name + ", 'd', '" + schema
+                + "'::jsonb, '" + fn + "'::regprocedure, array['k'])"))
+                .hasRootCauseInstanceOf(java.sql.SQLException.class)
+                .rootCause().extracting("SQLState").isEqualTo(sqlState);
+        assertThat(db.count("select count(*) from sor.tools")).isEqualTo(before);
+    }
+
+    @Test
+    void aLockedDownToolRegistersAndReRegistersInPlace() {
+        db.exec("set role sor_owner; select sor.register_tool('good', 'first', '{\"type\": \"object\"}', 'sor.t_good(jsonb, jsonb)', array['k'])");
+        db.exec("set role sor_owner; select sor.register_tool('good', 'second', '{\"type\": \"object\"}', 'sor.t_good(jsonb, jsonb)', array['k', 'j'])");
+        assertThat(db.count("select count(*) from sor.tools where tool_name = 'good'")).isOne();
+        assertThat(db.scalar("select description from sor.tools where tool_name = 'good'")).isEqualTo("second");
+    }
+
+    @Test
+    void malformedNameSchemaOrSignatureIsRefused_SR073() {
+        refused("'Bad Name'", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        refused("null", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        refused("'x'", "{\"type\": \"string\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        refused("'x'", "{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"date\"}}}", "sor.t_good(jsonb, jsonb)", "SR073");
+        refused("'x'", "{\"type\": \"object\"}", "sor.t_badsig(jsonb)", "SR073");
+    }
+
+    @Test
+    void toolFunctionsThatAreNotLockedDownAreRefused_SR074() {
+        refused("'x'", "{\"type\": \"object\"}", "sor.t_invoker(jsonb, jsonb)", "SR074");
+        refused("'x'", "{\"type\": \"object\"}", "sor.t_unpinned(jsonb, jsonb)", "SR074");
+        refused("'x'", "{\"type\": \"object\"}", "sor.t_public(jsonb, jsonb)", "SR074");
+        refused("'x'", "{\"type\": \"object\"}", "sor.t_worker(jsonb, jsonb)", "SR074");
+    }
+
+    @Test
+    void certifyFailsWhenARegisteredToolIsLaterExposed() throws Exception {
+        try (TestDatabase scratch = TestServer.get().freshDatabase()) {
+            scratch.exec("""
+                    set role sor_owner;
+                    create function sor.t_later(ctx jsonb, args jsonb) returns jsonb language sql volatile
+                      security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                    comment on function sor.t_later(jsonb, jsonb) is 'x';
+                    select sor.register_tool('later', 'd', '{"type": "object"}', 'sor.t_later(jsonb, jsonb)', array['k']);
+                    reset role;
+                    """);
+            assertThat(scratch.count("select count(*) from sor_api.certify() where not ok")).isZero();
+            scratch.exec("grant execute on function sor.t_later(jsonb, jsonb) to sor_worker");
+            assertThat(scratch.count("select count(*) from sor_api.certify() where not ok and \"check\" = "
+                    + "'tool functions are definer, pinned and not directly executable' and object = 'later'")).isOne();
+            scratch.exec("revoke execute on function sor.t_later(jsonb, jsonb) from sor_worker");
+            scratch.exec("update sor.tools set input_schema = '{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"email\"}}}'");
+            assertThat(scratch.count("select count(*) from sor_api.certify() where not ok and \"check\" = "
+                    + "'tool input schemas use only enforced keywords' and object = 'later'")).isOne();
+        }
+    }
+}
