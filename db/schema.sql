@@ -9,10 +9,81 @@ create schema sor_api authorization sor_owner;
 
 -- sequences
 
+create sequence sor.blocks_block_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.ddl_approvals_approval_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.ddl_audit_audit_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
+
+create table sor.append_only_tables (
+  table_schema name not null,
+  table_name name not null,
+  registered_at timestamp with time zone default now() not null,
+  registered_by name default SESSION_USER not null,
+  constraint append_only_tables_pkey PRIMARY KEY (table_schema, table_name)
+);
+
+create table sor.blocks (
+  tenant_id text not null,
+  block_id bigint generated always as identity not null,
+  run_id uuid not null,
+  step_id text not null,
+  kind text not null,
+  status text default 'active'::text not null,
+  command jsonb not null,
+  opened_at timestamp with time zone default now() not null,
+  resolved_at timestamp with time zone,
+  resolved_by name,
+  approved boolean,
+  note text,
+  constraint blocks_pkey PRIMARY KEY (tenant_id, block_id),
+  constraint blocks_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint blocks_kind_check CHECK ((kind = ANY (ARRAY['review'::text, 'suspend'::text]))),
+  constraint blocks_note_length CHECK (((note IS NULL) OR (length(note) <= 2000))),
+  constraint blocks_resolved_check CHECK (((status = 'active'::text) = ((resolved_at IS NULL) AND (resolved_by IS NULL) AND (approved IS NULL)))),
+  constraint blocks_status_check CHECK ((status = ANY (ARRAY['active'::text, 'approved'::text, 'rejected'::text])))
+);
+
+create table sor.ddl_approvals (
+  approval_id bigint generated always as identity not null,
+  operation text not null,
+  object_identity text not null,
+  ticket text not null,
+  rehearsed_on text not null,
+  approved_by name default SESSION_USER not null,
+  approved_at timestamp with time zone default clock_timestamp() not null,
+  expires_at timestamp with time zone not null,
+  consumed_at timestamp with time zone,
+  consumed_by name,
+  consumed_statement text,
+  constraint ddl_approvals_pkey PRIMARY KEY (approval_id),
+  constraint ddl_approvals_consumed_check CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL)))),
+  constraint ddl_approvals_expiry_check CHECK ((expires_at > approved_at)),
+  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop table'::text, 'drop schema'::text, 'drop column'::text, 'alter column type'::text, 'drop policy'::text, 'drop trigger'::text, 'disable trigger'::text, 'disable row level security'::text, 'no force row level security'::text]))),
+  constraint ddl_approvals_rehearsed_on_length CHECK (((length(btrim(rehearsed_on)) >= 1) AND (length(btrim(rehearsed_on)) <= 500))),
+  constraint ddl_approvals_ticket_length CHECK (((length(btrim(ticket)) >= 1) AND (length(btrim(ticket)) <= 200)))
+);
+
+create table sor.ddl_audit (
+  audit_id bigint generated always as identity not null,
+  occurred_at timestamp with time zone default clock_timestamp() not null,
+  session_role name default SESSION_USER not null,
+  set_role text not null,
+  command_tag text not null,
+  operation text not null,
+  object_identity text not null,
+  statement text,
+  approval_id bigint not null,
+  outcome text default 'allowed'::text not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  constraint ddl_audit_pkey PRIMARY KEY (audit_id),
+  constraint ddl_audit_approval_fkey FOREIGN KEY (approval_id) REFERENCES sor.ddl_approvals(approval_id),
+  constraint ddl_audit_outcome_check CHECK ((outcome = 'allowed'::text))
+);
 
 create table sor.domain_schemas (
   schema_name name not null,
@@ -22,7 +93,7 @@ create table sor.domain_schemas (
 
 create table sor.events (
   tenant_id text not null,
-  "position" bigint generated always as identity not null,
+  "position" bigint not null,
   stream text not null,
   version integer not null,
   type text not null,
@@ -44,6 +115,23 @@ create table sor.events (
   constraint events_type_format CHECK (((type ~ '^[A-Za-z][A-Za-z0-9_.:-]*$'::text) AND (length(type) <= 100))),
   constraint events_version_positive CHECK ((version >= 1))
 ) with (fillfactor=100);
+
+create table sor.idempotency_keys (
+  tenant_id text not null,
+  scope text not null,
+  idempotency_key text not null,
+  fingerprint bytea not null,
+  run_id uuid,
+  tool_call_id uuid,
+  created_at timestamp with time zone default now() not null,
+  created_by name default SESSION_USER not null,
+  expires_at timestamp with time zone not null,
+  constraint idempotency_keys_pkey PRIMARY KEY (tenant_id, scope, idempotency_key),
+  constraint idempotency_keys_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint idempotency_keys_fingerprint_length CHECK ((length(fingerprint) = 32)),
+  constraint idempotency_keys_key_length CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255))),
+  constraint idempotency_keys_target_check CHECK ((num_nonnulls(run_id, tool_call_id) >= 1))
+);
 
 create table sor.outbox (
   tenant_id text not null,
@@ -82,6 +170,108 @@ create table sor.outbox (
   constraint outbox_topic_length CHECK (((length(topic) >= 1) AND (length(topic) <= 200)))
 ) with (fillfactor=80);
 
+create table sor.queues (
+  queue text not null,
+  description text not null,
+  max_attempts integer default 5 not null,
+  backoff_base interval default '00:00:01'::interval not null,
+  backoff_max interval default '01:00:00'::interval not null,
+  created_at timestamp with time zone default now() not null,
+  created_by name default SESSION_USER not null,
+  constraint queues_pkey PRIMARY KEY (queue),
+  constraint queues_backoff_range CHECK (((backoff_base > '00:00:00'::interval) AND (backoff_max >= backoff_base))),
+  constraint queues_description_length CHECK (((length(description) >= 1) AND (length(description) <= 500))),
+  constraint queues_max_attempts_range CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
+  constraint queues_queue_format CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))
+);
+
+create table sor.runs (
+  tenant_id text not null,
+  run_id uuid default gen_random_uuid() not null,
+  workflow text not null,
+  idempotency_key text,
+  input jsonb,
+  input_sha256 bytea not null,
+  worker_role name not null,
+  worker_kind text not null,
+  status text default 'running'::text not null,
+  lease_seconds integer not null,
+  lease_expires_at timestamp with time zone not null,
+  heartbeat_at timestamp with time zone,
+  version integer default 0 not null,
+  state jsonb default '{}'::jsonb not null,
+  "overlay" jsonb default '{}'::jsonb not null,
+  last_step_id text,
+  hash_only boolean default false not null,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  error jsonb,
+  error_sha256 bytea,
+  constraint runs_pkey PRIMARY KEY (tenant_id, run_id),
+  constraint runs_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint runs_error_check CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
+  constraint runs_finished_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
+  constraint runs_hash_only_check CHECK (((NOT hash_only) OR ((input IS NULL) AND (error IS NULL)))),
+  constraint runs_lease_check CHECK (((lease_seconds >= 1) AND (lease_seconds <= 3600))),
+  constraint runs_sha256_length CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
+  constraint runs_state_object CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof("overlay") = 'object'::text))),
+  constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text]))),
+  constraint runs_version_check CHECK ((version >= 0)),
+  constraint runs_workflow_format CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
+) with (fillfactor=80);
+
+create table sor.steps (
+  tenant_id text not null,
+  run_id uuid not null,
+  step_id text not null,
+  version integer not null,
+  output jsonb not null,
+  event_count integer not null,
+  command_count integer not null,
+  block_id bigint,
+  committed_at timestamp with time zone default now() not null,
+  committed_by name default SESSION_USER not null,
+  constraint steps_version_key UNIQUE (tenant_id, run_id, version),
+  constraint steps_pkey PRIMARY KEY (tenant_id, run_id, step_id),
+  constraint steps_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint steps_counts_check CHECK (((event_count >= 0) AND (command_count >= 0))),
+  constraint steps_version_check CHECK ((version >= 1))
+);
+
+create table sor.tasks (
+  tenant_id text not null,
+  task_id bigint generated always as identity not null,
+  queue text not null,
+  subject text not null,
+  payload jsonb default '{}'::jsonb not null,
+  priority integer default 0 not null,
+  run_after timestamp with time zone default now() not null,
+  attempts integer default 0 not null,
+  max_attempts integer not null,
+  dedupe_key text,
+  status text default 'ready'::text not null,
+  claimed_by name,
+  fencing_token bigint,
+  lease interval,
+  lease_expires_at timestamp with time zone,
+  last_error text,
+  result jsonb,
+  created_at timestamp with time zone default now() not null,
+  created_by name default SESSION_USER not null,
+  finished_at timestamp with time zone,
+  constraint tasks_dedupe_key UNIQUE (tenant_id, queue, dedupe_key),
+  constraint tasks_pkey PRIMARY KEY (tenant_id, task_id),
+  constraint tasks_queue_fkey FOREIGN KEY (queue) REFERENCES sor.queues(queue),
+  constraint tasks_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint tasks_attempts_check CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100)))),
+  constraint tasks_claim_check CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL)))),
+  constraint tasks_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
+  constraint tasks_finished_check CHECK (((status = ANY (ARRAY['completed'::text, 'dead'::text])) = (finished_at IS NOT NULL))),
+  constraint tasks_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
+  constraint tasks_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'claimed'::text, 'failed'::text, 'completed'::text, 'dead'::text]))),
+  constraint tasks_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 200)))
+) with (fillfactor=70);
+
 create table sor.tenant_members (
   tenant_id text not null,
   role_name name not null,
@@ -89,6 +279,17 @@ create table sor.tenant_members (
   added_by name default SESSION_USER not null,
   constraint tenant_members_pkey PRIMARY KEY (tenant_id, role_name),
   constraint tenant_members_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)
+);
+
+create table sor.tenant_settings (
+  tenant_id text not null,
+  hash_only boolean default false not null,
+  idempotency_retention interval default '24:00:00'::interval not null,
+  updated_at timestamp with time zone default now() not null,
+  updated_by name default SESSION_USER not null,
+  constraint tenant_settings_pkey PRIMARY KEY (tenant_id),
+  constraint tenant_settings_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint tenant_settings_retention_range CHECK (((idempotency_retention >= '00:00:01'::interval) AND (idempotency_retention <= '90 days'::interval)))
 );
 
 create table sor.tenants (
@@ -100,6 +301,33 @@ create table sor.tenants (
   constraint tenants_display_name_length CHECK (((length(display_name) >= 1) AND (length(display_name) <= 200))),
   constraint tenants_tenant_id_format CHECK ((tenant_id ~ '^[a-z][a-z0-9_-]{1,62}$'::text))
 );
+
+create table sor.tool_calls (
+  tenant_id text not null,
+  tool_call_id uuid default gen_random_uuid() not null,
+  run_id uuid not null,
+  tool_name text not null,
+  args jsonb,
+  args_sha256 bytea not null,
+  status text default 'started'::text not null,
+  result jsonb,
+  result_sha256 bytea,
+  error jsonb,
+  error_sha256 bytea,
+  idempotency_key text,
+  hash_only boolean default false not null,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  constraint tool_calls_pkey PRIMARY KEY (tenant_id, tool_call_id),
+  constraint tool_calls_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint tool_calls_args_check CHECK ((hash_only OR (args IS NOT NULL))),
+  constraint tool_calls_error_check CHECK (((status <> 'failed'::text) OR ((error_sha256 IS NOT NULL) AND (result IS NULL) AND (result_sha256 IS NULL)))),
+  constraint tool_calls_finished_check CHECK (((status = 'started'::text) = (finished_at IS NULL))),
+  constraint tool_calls_hash_only_check CHECK (((NOT hash_only) OR ((args IS NULL) AND (result IS NULL) AND (error IS NULL)))),
+  constraint tool_calls_outcome_check CHECK (((status <> 'succeeded'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
+  constraint tool_calls_sha256_length CHECK (((length(args_sha256) = 32) AND ((result_sha256 IS NULL) OR (length(result_sha256) = 32)) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
+  constraint tool_calls_status_check CHECK ((status = ANY (ARRAY['started'::text, 'succeeded'::text, 'failed'::text])))
+) with (fillfactor=80);
 
 create table sor.tools (
   tool_name text not null,
@@ -117,17 +345,170 @@ create table sor.tools (
   constraint tools_schema_object CHECK ((jsonb_typeof(input_schema) = 'object'::text))
 );
 
+create table sor.turns (
+  tenant_id text not null,
+  run_id uuid not null,
+  turn_no integer not null,
+  model text not null,
+  role text not null,
+  input_tokens integer default 0 not null,
+  output_tokens integer default 0 not null,
+  content text,
+  content_sha256 bytea,
+  hash_only boolean default false not null,
+  recorded_at timestamp with time zone default now() not null,
+  constraint turns_pkey PRIMARY KEY (tenant_id, run_id, turn_no),
+  constraint turns_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint turns_hash_only_check CHECK (((NOT hash_only) OR ((content IS NULL) AND (content_sha256 IS NOT NULL)))),
+  constraint turns_role_check CHECK ((role = ANY (ARRAY['system'::text, 'user'::text, 'assistant'::text, 'tool'::text]))),
+  constraint turns_sha256_check CHECK ((((content IS NULL) OR (content_sha256 IS NOT NULL)) AND ((content_sha256 IS NULL) OR (length(content_sha256) = 32)))),
+  constraint turns_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+  constraint turns_turn_no_check CHECK ((turn_no >= 1))
+);
+
+create table sor.workers (
+  role_name name not null,
+  kind text not null,
+  registered_at timestamp with time zone default now() not null,
+  registered_by name default SESSION_USER not null,
+  constraint workers_pkey PRIMARY KEY (role_name),
+  constraint workers_kind_format CHECK ((kind ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
+);
+
 -- indexes
 
+CREATE INDEX blocks_block_id_idx ON sor.blocks USING btree (block_id);
+CREATE UNIQUE INDEX blocks_one_active_idx ON sor.blocks USING btree (tenant_id, run_id) WHERE (status = 'active'::text);
+CREATE INDEX ddl_approvals_open_idx ON sor.ddl_approvals USING btree (operation, object_identity, expires_at) WHERE (consumed_at IS NULL);
+CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at, audit_id);
 CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
 CREATE INDEX events_position_idx ON sor.events USING btree ("position");
+CREATE INDEX events_tx_position_idx ON sor.events USING btree (tx_id, "position");
+CREATE INDEX idempotency_keys_expires_idx ON sor.idempotency_keys USING btree (expires_at);
+CREATE INDEX outbox_dead_idx ON sor.outbox USING btree (created_at) WHERE (status = 'dead'::text);
 CREATE INDEX outbox_event_id_idx ON sor.outbox USING btree (event_id);
 CREATE INDEX outbox_leased_idx ON sor.outbox USING btree (lease_expires_at) WHERE (status = 'leased'::text);
+CREATE INDEX outbox_outbox_id_idx ON sor.outbox USING btree (outbox_id);
 CREATE INDEX outbox_ready_idx ON sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
 CREATE INDEX outbox_run_idx ON sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
+CREATE INDEX runs_lease_idx ON sor.runs USING btree (lease_expires_at) WHERE (status = 'running'::text);
+CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
+CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
+CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
+CREATE INDEX tasks_dead_idx ON sor.tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
+CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
+CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
+CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at);
+CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id);
 
 -- views
+
+create view sor_api.events with (security_invoker=true, security_barrier=true) as
+ SELECT "position",
+    tenant_id,
+    stream,
+    version,
+    type,
+    payload,
+    metadata,
+    actor,
+    occurred_at,
+    tx_id,
+    encode(prev_hash, 'hex'::text) AS prev_hash,
+    encode(hash, 'hex'::text) AS hash
+   FROM sor.events e;
+
+create view sor_api.journal_blocks with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    block_id,
+    run_id,
+    step_id,
+    kind,
+    status,
+    command,
+    opened_at,
+    resolved_at,
+    resolved_by,
+    approved,
+    note
+   FROM sor.blocks b;
+
+create view sor_api.journal_runs with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    run_id,
+    workflow,
+    worker_role,
+    worker_kind,
+        CASE
+            WHEN status = 'running'::text AND lease_expires_at <= clock_timestamp() THEN 'abandoned'::text
+            ELSE status
+        END AS status,
+    idempotency_key,
+    input,
+    encode(input_sha256, 'hex'::text) AS input_sha256,
+    hash_only,
+    version,
+    state,
+    "overlay",
+    state || "overlay" AS effective_state,
+    last_step_id,
+    lease_expires_at,
+    heartbeat_at,
+    started_at,
+    COALESCE(finished_at,
+        CASE
+            WHEN lease_expires_at <= clock_timestamp() THEN lease_expires_at
+            ELSE NULL::timestamp with time zone
+        END) AS finished_at,
+    error,
+    encode(error_sha256, 'hex'::text) AS error_sha256
+   FROM sor.runs r;
+
+create view sor_api.journal_steps with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    run_id,
+    step_id,
+    version,
+    output,
+    event_count,
+    command_count,
+    block_id,
+    committed_at,
+    committed_by
+   FROM sor.steps s;
+
+create view sor_api.journal_tool_calls with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    tool_call_id,
+    run_id,
+    tool_name,
+    status,
+    args,
+    encode(args_sha256, 'hex'::text) AS args_sha256,
+    result,
+    encode(result_sha256, 'hex'::text) AS result_sha256,
+    error,
+    encode(error_sha256, 'hex'::text) AS error_sha256,
+    idempotency_key,
+    hash_only,
+    started_at,
+    finished_at
+   FROM sor.tool_calls c;
+
+create view sor_api.journal_turns with (security_invoker=true, security_barrier=true) as
+ SELECT tenant_id,
+    run_id,
+    turn_no,
+    model,
+    role,
+    input_tokens,
+    output_tokens,
+    content,
+    encode(content_sha256, 'hex'::text) AS content_sha256,
+    hash_only,
+    recorded_at
+   FROM sor.turns t;
 
 create view sor_api.tenant_members with (security_invoker=true, security_barrier=true) as
  SELECT tenant_id,
@@ -147,7 +528,6 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _current integer;
@@ -157,26 +537,26 @@ begin
     raise exception 'tenant_id, stream and type are required'
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
   end if;
-  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or length(append_event.stream) > 200 then
-    raise exception 'malformed stream name %', quote_literal(append_event.stream)
+  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or pg_catalog.length(append_event.stream) > 200 then
+    raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
       using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
   end if;
-  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(append_event.type) > 100 then
-    raise exception 'malformed event type %', quote_literal(append_event.type)
+  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or pg_catalog.length(append_event.type) > 100 then
+    raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
       using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
   end if;
-  if jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
-     or jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
+  if pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
     raise exception 'payload and metadata of % must be JSON objects', append_event.stream
       using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  if octet_length(append_event.payload::text) + octet_length(append_event.metadata::text) > 1048576 then
+  if pg_catalog.octet_length(append_event.payload::text) + pg_catalog.octet_length(append_event.metadata::text) > 1048576 then
     raise exception 'event for stream % is larger than 1 MiB', append_event.stream
       using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
   end if;
   perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
   if not found then
-    raise exception 'unknown tenant %', quote_literal(append_event.tenant_id)
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
   if append_event.expected_version is not null then
@@ -184,8 +564,8 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
-    select coalesce(max(e.version), 0) into _current
+    perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    select coalesce(pg_catalog.max(e.version), 0) into _current
       from sor.events e
      where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
     if _current <> append_event.expected_version then
@@ -331,6 +711,313 @@ AS $function$
     from funcs f
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.certify__020_events()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with refusers as (
+    select p.oid from pg_catalog.pg_proc p
+     where p.pronamespace = 'sor'::regnamespace and p.proname ~ '^tg_.+__refuse_change$'
+  ), triggers as (
+    -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate. A trigger counts
+    -- only without a WHEN condition and, for UPDATE, without a column list (UPDATE OF x).
+    select t.tgrelid, t.tgname, t.tgenabled, t.tgtype::integer as tgtype, t.tgfoid,
+           t.tgqual is null as no_when,
+           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns
+      from pg_catalog.pg_trigger t
+     where not t.tgisinternal
+  ), append_only as (
+    select r.table_schema::text as table_schema, r.table_name::text as table_name,
+           pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
+      from sor.append_only_tables r
+    union
+    select n.nspname::text, c.relname::text, c.oid
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname in (select sor.kit_schemas())
+       and exists (select 1 from triggers t where t.tgrelid = c.oid and t.tgfoid in (select r.oid from refusers r))
+  ), needs as (
+    select a.table_schema, a.table_name, a.relid, k.kind, k.bits
+      from append_only a
+     cross join (values ('UPDATE', 1 | 2 | 16), ('DELETE', 1 | 2 | 8), ('TRUNCATE', 2 | 32)) k(kind, bits)
+  ), judged as (
+    select n.*,
+           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
+             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
+               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
+               and t.no_when and (t.all_columns or n.bits & 16 = 0) and t.tgenabled = 'A') as good,
+           (select pg_catalog.string_agg(t.tgname || ' (enabled ' || t.tgenabled::text || ')', ', ' order by t.tgname) from triggers t
+             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
+               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
+               and t.tgenabled <> 'A') as weak
+      from needs n
+  ), event_triggers as (
+    select k.what, k.fn, k.bits,
+           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
+             where t.tgrelid = 'sor.events'::regclass and t.tgfoid = k.fn
+               and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
+               and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
+      from (values ('sor.events: chain on INSERT', 'sor.tg_events__chain()'::regprocedure::oid, 1 | 2 | 4),
+                   ('sor.events: refuse UPDATE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 16),
+                   ('sor.events: refuse DELETE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 8)) k(what, fn, bits)
+  ), chains as (
+    select c.* from sor.verify_event_chains(null, null) c
+  )
+  select 'policy-bound', 'append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)',
+         pg_catalog.format('%I.%I: %s', j.table_schema, j.table_name, j.kind),
+         j.relid is not null and j.good is not null,
+         case when j.relid is null then 'registered in sor.append_only_tables but missing'
+              when j.good is not null then 'BEFORE ' || j.kind || ' trigger ' || j.good
+              when j.weak is not null then 'not ENABLE ALWAYS: ' || j.weak
+              else 'no unconditional BEFORE ' || j.kind
+                   || case when j.kind = 'TRUNCATE' then ' statement' else ' row' end
+                   || ' trigger calling a refusing function' end
+    from judged j
+  union all
+  select 'replayable', 'event log triggers are ENABLE ALWAYS', e.what, e.good is not null,
+         coalesce('trigger ' || e.good, 'no unconditional ENABLE ALWAYS trigger')
+    from event_triggers e
+  union all
+  select 'replayable', 'event hash chains verify', 'sor.events', true,
+         pg_catalog.format('%s streams, %s events intact',
+                           (select pg_catalog.count(*) from chains), (select coalesce(pg_catalog.sum(x.events), 0) from chains x))
+   where not exists (select 1 from chains c where c.problem is not null)
+  union all
+  select 'replayable', 'event hash chains verify', pg_catalog.format('sor.events %s/%s', c.tenant_id, c.stream), false,
+         pg_catalog.format('%s at position %s: %s', c.problem, c.position, c.detail)
+    from chains c
+   where c.problem is not null
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.certify__030_guard()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with expected_event_triggers (name, event, fn) as (
+    values ('sor_drop_guard_start', 'ddl_command_start', 'sor.tg_drop_guard__start'),
+           ('sor_drop_guard_sql_drop', 'sql_drop', 'sor.tg_drop_guard__sql_drop'),
+           ('sor_drop_guard_alter', 'ddl_command_end', 'sor.tg_drop_guard__alter'),
+           ('sor_drop_guard_rewrite', 'table_rewrite', 'sor.tg_drop_guard__alter')
+  ), expected_triggers (tbl, name, fn, kind) as (
+    values ('sor.ddl_audit', 'ddl_audit_refuse_update_delete', 'sor.tg_ddl_audit__refuse_change', 'update or delete'),
+           ('sor.ddl_audit', 'ddl_audit_refuse_truncate', 'sor.tg_ddl_audit__refuse_change', 'truncate'),
+           ('sor.ddl_approvals', 'ddl_approvals_check_insert', 'sor.tg_ddl_approvals__refuse_change', 'insert'),
+           ('sor.ddl_approvals', 'ddl_approvals_refuse_update_delete', 'sor.tg_ddl_approvals__refuse_change', 'update or delete'),
+           ('sor.ddl_approvals', 'ddl_approvals_refuse_truncate', 'sor.tg_ddl_approvals__refuse_change', 'truncate')
+  )
+  select 'policy-bound', 'drop guard event triggers exist and are ENABLE ALWAYS', x.name,
+         coalesce(e.evtenabled = 'A' and e.evtevent = x.event and e.evtfoid = pg_catalog.to_regprocedure(x.fn || '()'), false),
+         case when e.oid is null then 'event trigger is missing'
+              when e.evtevent <> x.event or e.evtfoid <> pg_catalog.to_regprocedure(x.fn || '()')
+                then 'runs ' || e.evtfoid::regproc::text || ' on ' || e.evtevent
+              when e.evtenabled <> 'A' then 'not ENABLE ALWAYS (evtenabled ' || e.evtenabled::text || ')'
+              else 'enabled always on ' || e.evtevent end
+    from expected_event_triggers x
+    left join pg_catalog.pg_event_trigger e on e.evtname = x.name
+  union all
+  select 'policy-bound', 'ddl audit and approvals keep their refusing triggers ENABLE ALWAYS', x.name || ' on ' || x.tbl,
+         coalesce(t.tgenabled = 'A' and t.tgfoid = pg_catalog.to_regprocedure(x.fn || '()')
+                  and (case x.kind when 'truncate' then t.tgtype = 2 + 32
+                                   when 'insert' then t.tgtype = 1 + 2 + 4
+                                   else t.tgtype = 1 + 2 + 8 + 16 end), false),
+         case when t.oid is null then 'trigger is missing'
+              when t.tgfoid <> pg_catalog.to_regprocedure(x.fn || '()') then 'executes ' || t.tgfoid::regproc::text
+              when t.tgenabled <> 'A' then 'not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || ')'
+              else 'before ' || x.kind || ', enabled always' end
+    from expected_triggers x
+    left join pg_catalog.pg_trigger t on t.tgrelid = pg_catalog.to_regclass(x.tbl) and t.tgname = x.name
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.certify__040_journal()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with expected_triggers(tbl, tgname, fn) as (
+    values ('sor.runs', 'runs_events', 'sor.tg_runs__events'),
+           ('sor.blocks', 'blocks_events', 'sor.tg_blocks__events')
+  ), triggers as (
+    select e.tbl, e.tgname, e.fn, t.tgenabled, t.tgtype, (select format('%s.%s', n.nspname, p.proname) from pg_catalog.pg_proc p
+              join pg_catalog.pg_namespace n on n.oid = p.pronamespace where p.oid = t.tgfoid) as actual_fn
+      from expected_triggers e
+      left join pg_catalog.pg_trigger t
+        on t.tgrelid = pg_catalog.to_regclass(e.tbl) and t.tgname = e.tgname and not t.tgisinternal
+  ), active_index as (
+    select i.indisunique, i.indisvalid, pg_catalog.pg_get_expr(i.indpred, i.indrelid) as pred,
+           pg_catalog.pg_get_indexdef(i.indexrelid) as def, i.indrelid
+      from pg_catalog.pg_index i
+     where i.indexrelid = pg_catalog.to_regclass('sor.blocks_one_active_idx')
+  ), journal_tables(tbl) as (
+    values ('sor.workers'), ('sor.tenant_settings'), ('sor.runs'), ('sor.turns'), ('sor.tool_calls'),
+           ('sor.steps'), ('sor.blocks'), ('sor.idempotency_keys')
+  ), internals(fn) as (
+    values ('sor.tool_call_begin(uuid,text,jsonb,text)'), ('sor.tool_call_finish(uuid,jsonb,jsonb)'),
+           ('sor.idempotency_claim(text,text,text,bytea,uuid,uuid)'), ('sor.worker_run(uuid,boolean)'),
+           ('sor.mark_abandoned(uuid,name)'), ('sor.journal_digest(text,text,boolean,text)')
+  ), hash_only_leaks(tbl, n) as (
+    select 'sor.runs', count(*) from sor.runs r
+     where r.hash_only and (r.input is not null or r.error is not null)
+    union all
+    select 'sor.turns', count(*) from sor.turns t join sor.runs r on r.tenant_id = t.tenant_id and r.run_id = t.run_id
+     where (r.hash_only or t.hash_only) and (t.content is not null or t.content_sha256 is null or not t.hash_only)
+    union all
+    select 'sor.tool_calls', count(*) from sor.tool_calls c join sor.runs r on r.tenant_id = c.tenant_id and r.run_id = c.run_id
+     where (r.hash_only or c.hash_only)
+       and (c.args is not null or c.result is not null or c.error is not null or not c.hash_only)
+    union all
+    select 'sor.events', count(*) from sor.events e join sor.runs r on r.tenant_id = e.tenant_id and e.stream = 'run-' || r.run_id::text
+     where r.hash_only and e.type in ('run_started', 'run_succeeded', 'run_failed', 'run_abandoned')
+       and (e.payload ? 'input' or coalesce(e.payload -> 'error', 'null'::jsonb) <> 'null'::jsonb)
+  ), diverging as (
+    select r.tenant_id, r.run_id, r.version,
+           (select count(*) from sor.steps s where s.tenant_id = r.tenant_id and s.run_id = r.run_id) as steps,
+           (select count(*) from sor.events e where e.tenant_id = r.tenant_id and e.stream = 'run-' || r.run_id::text
+                                               and e.type = 'run_state_committed') as commits
+      from sor.runs r
+  )
+  select 'replayable', 'run and block transitions write events from ENABLE ALWAYS triggers', t.tgname || ' on ' || t.tbl,
+         t.tgenabled is not null and t.tgenabled = 'A' and t.actual_fn = t.fn
+           and (t.tgtype & 1) = 1 and (t.tgtype & 2) = 0 and (t.tgtype & 4) = 4 and (t.tgtype & 16) = 16,
+         case when t.tgenabled is null then 'trigger is missing'
+              when t.tgenabled <> 'A' then 'trigger is not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || ')'
+              when t.actual_fn <> t.fn then 'trigger calls ' || t.actual_fn
+              when not ((t.tgtype & 1) = 1 and (t.tgtype & 2) = 0 and (t.tgtype & 4) = 4 and (t.tgtype & 16) = 16)
+                then 'trigger is not AFTER INSERT OR UPDATE FOR EACH ROW'
+              else 'enabled always, after insert or update, calls ' || t.fn end
+    from triggers t
+  union all
+  select 'policy-bound', 'at most one active block per run (partial unique index)', 'sor.blocks_one_active_idx',
+         coalesce((select a.indisunique and a.indisvalid and a.pred = '(status = ''active''::text)'
+                          and a.def like '%(tenant_id, run_id)%'
+                     from active_index a), false),
+         coalesce((select a.def from active_index a), 'index is missing')
+  union all
+  select 'governed', 'hash-only runs hold no content', h.tbl, h.n = 0,
+         case when h.n = 0 then 'no content in hash-only rows' else h.n || ' hash-only rows hold content' end
+    from hash_only_leaks h
+  union all
+  select 'governed', 'journal tables have row level security enabled and forced', j.tbl,
+         coalesce(c.relrowsecurity and c.relforcerowsecurity, false),
+         case when c.oid is null then 'table is missing'
+              when not c.relrowsecurity then 'row level security is not enabled'
+              when not c.relforcerowsecurity then 'row level security is not forced'
+              else 'enabled and forced' end
+    from journal_tables j left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(j.tbl)
+  union all
+  select 'governed', 'internal journal functions are executable by their owner only', i.fn,
+         p.oid is not null
+           and not exists (select 1 from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
+                            where a.grantee <> p.proowner and a.privilege_type = 'EXECUTE'),
+         case when p.oid is null then 'function is missing'
+              else coalesce((select 'executable by ' || string_agg(case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end, ', ')
+                               from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
+                              where a.grantee <> p.proowner and a.privilege_type = 'EXECUTE'), 'owner only') end
+    from internals i left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(i.fn)
+  union all
+  select 'replayable', 'run versions agree with their committed steps and events', 'sor.runs',
+         not exists (select 1 from diverging d where d.version <> d.steps or d.version <> d.commits),
+         coalesce((select count(*) || ' runs diverge, e.g. ' || min(d.run_id::text)
+                     from diverging d where d.version <> d.steps or d.version <> d.commits
+                   having count(*) > 0),
+                  'every run version equals its steps and run_state_committed events')
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.certify__050_claims()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with queue_tables(tbl, ready_index) as (
+    values ('sor.tasks', 'tasks_ready_idx'), ('sor.outbox', 'outbox_ready_idx')
+  ), queue_rels as (
+    select q.tbl, q.ready_index, c.oid, c.reloptions
+      from queue_tables q
+      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(q.tbl)
+  ), audit_triggers(tbl, trigger_name, function_name) as (
+    values ('sor.tasks', 'tasks_events_insert', 'tg_tasks__events_insert'),
+           ('sor.tasks', 'tasks_events_update', 'tg_tasks__events_update'),
+           ('sor.outbox', 'outbox_events_insert', 'tg_outbox__events_insert'),
+           ('sor.outbox', 'outbox_events_update', 'tg_outbox__events_update'),
+           ('sor.outbox', 'outbox_notify_insert', 'tg_outbox__notify_insert'),
+           ('sor.outbox', 'outbox_notify_update', 'tg_outbox__notify_update')
+  ), triggers as (
+    select a.tbl, a.trigger_name, a.function_name, t.tgenabled, p.proname
+      from audit_triggers a
+      left join pg_catalog.pg_trigger t
+        on t.tgrelid = pg_catalog.to_regclass(a.tbl) and t.tgname = a.trigger_name and not t.tgisinternal
+      left join pg_catalog.pg_proc p on p.oid = t.tgfoid
+  ), dispatcher_allowed(fn) as (
+    values ('sor_api.lease_outbox(integer,interval)'),
+           ('sor_api.mark_dispatched(bigint,bigint,text)'),
+           ('sor_api.mark_failed(bigint,bigint,text)')
+  ), kit_funcs as (
+    select p.oid, p.oid::regprocedure::text as sig
+      from pg_catalog.pg_proc p
+     where p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas()))
+  ), publication as (
+    select pt.attnames
+      from pg_catalog.pg_publication_tables pt
+     where pt.pubname = 'sor_outbox_cdc' and pt.schemaname = 'sor' and pt.tablename = 'outbox'
+  )
+  -- policy-bound: queue tables leave room for HOT updates
+  select 'policy-bound', 'queue tables have fillfactor below 100', r.tbl,
+         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100,
+         case when r.oid is null then 'table is missing'
+              else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
+    from queue_rels r
+  union all
+  -- policy-bound: the claim's WHERE clause has its partial index on ready rows
+  select 'policy-bound', 'queue tables have a partial index on ready rows', r.tbl || ' ' || r.ready_index,
+         exists (select 1 from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+                  where i.indrelid = r.oid and ic.relname = r.ready_index and i.indisvalid and i.indpred is not null
+                    and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
+         coalesce((select 'where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid)
+                     from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+                    where i.indrelid = r.oid and ic.relname = r.ready_index),
+                  'index is missing')
+    from queue_rels r
+  union all
+  -- replayable: every status change writes its event from a trigger nobody can silence
+  select 'replayable', 'task and outbox status changes are written by ENABLE ALWAYS triggers',
+         t.tbl || ' ' || t.trigger_name,
+         coalesce(t.tgenabled = 'A' and t.proname = t.function_name, false),
+         case when t.tgenabled is null then 'trigger is missing'
+              when t.proname <> t.function_name then 'runs ' || t.proname || ', expected ' || t.function_name
+              when t.tgenabled = 'A' then 'enabled always'
+              when t.tgenabled = 'D' then 'disabled'
+              else 'enabled only for session_replication_role ' || case t.tgenabled when 'O' then 'origin' else 'replica' end end
+    from triggers t
+  union all
+  -- governed: the dispatcher may execute its three functions and nothing else of the kit
+  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', f.sig,
+         f.sig in (select a.fn from dispatcher_allowed a),
+         case when f.sig in (select a.fn from dispatcher_allowed a) then 'granted' else 'sor_dispatcher may execute it' end
+    from kit_funcs f
+   where pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
+  union all
+  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', a.fn, false,
+         'sor_dispatcher may not execute it (or it is missing)'
+    from dispatcher_allowed a
+   where not exists (select 1 from kit_funcs f
+                      where f.sig = a.fn and pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE'))
+  union all
+  -- durable: the outbox is published for a CDC relay wherever the server can decode it
+  select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
+         case when pg_catalog.current_setting('wal_level') <> 'logical' then true
+              else coalesce((select array['event_id', 'aggregate_type', 'aggregate_id', 'topic', 'payload']::name[] <@ p.attnames
+                               from publication p), false) end,
+         case when pg_catalog.current_setting('wal_level') <> 'logical'
+                then 'not applicable: wal_level is ' || pg_catalog.current_setting('wal_level')
+              when not exists (select 1 from publication) then 'publication of sor.outbox is missing'
+              else 'columns ' || (select array_to_string(p.attnames, ', ') from publication p) end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.certify__060_tools()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE sql
@@ -388,6 +1075,57 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.check_max_rows(max_rows integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if check_max_rows.max_rows is null or check_max_rows.max_rows < 1 or check_max_rows.max_rows > 10000 then
+    raise exception 'max_rows % is out of range', coalesce(check_max_rows.max_rows::text, 'NULL')
+      using errcode = 'SR016', hint = 'Ask for 1 to 10000 rows per call and page on.';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.check_verify_scope(for_tenant text, for_stream text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
+    raise exception 'stream % needs a tenant', pg_catalog.quote_literal(check_verify_scope.for_stream)
+      using errcode = 'SR011', hint = 'Pass the tenant id with the stream, or neither to verify everything.';
+  end if;
+  if check_verify_scope.for_tenant is not null
+     and not exists (select 1 from sor.tenants t where t.tenant_id = check_verify_scope.for_tenant) then
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(check_verify_scope.for_tenant)
+      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
+  end if;
+  if check_verify_scope.for_stream is not null
+     and not exists (select 1 from sor.events e
+                      where e.tenant_id = check_verify_scope.for_tenant and e.stream = check_verify_scope.for_stream) then
+    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(check_verify_scope.for_stream),
+          pg_catalog.quote_literal(check_verify_scope.for_tenant)
+      using errcode = 'SR015', hint = 'A stream exists once its first event is appended; list streams in sor_api.events.';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select encode(sha256(convert_to(jsonb_build_array(command_dedupe_key.run_id::text, command_dedupe_key.step_id,
+                                                     command_dedupe_key.ordinal, command_dedupe_key.command)::text,
+                                  'UTF8')), 'hex')
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.current_tenants()
  RETURNS SETOF text
  LANGUAGE sql
@@ -397,6 +1135,157 @@ AS $function$
   select m.tenant_id
     from sor.tenant_members m
    where m.role_name = current_user
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.current_worker()
+ RETURNS sor.workers
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _w sor.workers;
+begin
+  select w.* into _w from sor.workers w where w.role_name = session_user;
+  if not found or not pg_catalog.pg_has_role(session_user, 'sor_worker', 'MEMBER') then
+    raise exception 'role % is not a registered Worker', session_user
+      using errcode = 'SR030', hint = 'An admin registers it with sor_api.register_worker(role_name, kind); the role must be a member of sor_worker.';
+  end if;
+  return _w;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_authorize(command_tag text, operations text[], identities text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _approval bigint;
+  _refused_op text;
+  _refused_id text;
+  _role text := current_setting('role');
+begin
+  for i in 1 .. coalesce(array_length(drop_guard_authorize.operations, 1), 0) loop
+    update sor.ddl_approvals a
+       set consumed_at = clock_timestamp(), consumed_by = session_user, consumed_statement = current_query()
+     where a.approval_id = (
+             select o.approval_id from sor.ddl_approvals o
+              where o.operation = drop_guard_authorize.operations[i]
+                and o.object_identity = drop_guard_authorize.identities[i]
+                and o.consumed_at is null
+                and o.expires_at > clock_timestamp()
+                and o.approved_by <> session_user
+                and sor.may_approve_ddl(o.approved_by)
+              order by o.approved_at, o.approval_id
+              limit 1
+                for update)
+       and a.consumed_at is null
+    returning a.approval_id into _approval;
+    if _approval is null then
+      raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
+                drop_guard_authorize.operations[i], drop_guard_authorize.identities[i], drop_guard_authorize.command_tag,
+                session_user, _role, current_query();
+      if _refused_op is null then
+        _refused_op := drop_guard_authorize.operations[i];
+        _refused_id := drop_guard_authorize.identities[i];
+      end if;
+    else
+      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id)
+      values (_role, drop_guard_authorize.command_tag, drop_guard_authorize.operations[i],
+              drop_guard_authorize.identities[i], current_query(), _approval);
+    end if;
+  end loop;
+  if _refused_op is not null then
+    raise exception 'drop guard: % of % needs an approval', _refused_op, _refused_id
+      using errcode = 'SR020',
+            hint = format('A member of sor_approver, not the role running this DDL, approves it once: select sor_api.approve_ddl(%L, %L, ticket, rehearsed_on, expires_at);',
+                          _refused_op, _refused_id);
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_saved_snapshot()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select nullif(current_setting('sor.drop_guard_snapshot', true), '')::jsonb
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.drop_guard_snapshot()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with sch as (
+    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+  ), tabs as (
+    select c.oid, c.relrowsecurity, c.relforcerowsecurity, c.relispartition
+      from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace
+     where c.relkind in ('r', 'p')
+  )
+  select pg_catalog.jsonb_build_object(
+    'schemas', (select coalesce(pg_catalog.jsonb_agg(s.nspname), '[]'::jsonb) from sch s),
+    'tables', (select coalesce(pg_catalog.jsonb_object_agg(t.oid::text,
+                        pg_catalog.jsonb_build_array(t.relrowsecurity, t.relforcerowsecurity,
+                          (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity)), '{}'::jsonb)
+                 from tabs t),
+    'columns', (select coalesce(pg_catalog.jsonb_object_agg(a.attrelid::text || '.' || a.attnum::text,
+                         pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text), '{}'::jsonb)
+                  from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid
+                 where a.attnum > 0 and not a.attisdropped and not t.relispartition),
+    'triggers', (select coalesce(pg_catalog.jsonb_object_agg(tg.oid::text, pg_catalog.jsonb_build_array(
+                          (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity,
+                          tg.tgenabled)), '{}'::jsonb)
+                   from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid
+                  where not tg.tgisinternal and sor.is_refuse_function(tg.tgfoid)))
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, max_attempts integer DEFAULT 8, run_id uuid DEFAULT NULL::uuid, step_id text DEFAULT NULL::text, block_id bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _id bigint;
+begin
+  if enqueue_outbox.tenant_id is null
+     or enqueue_outbox.topic is null or length(enqueue_outbox.topic) not between 1 and 200
+     or enqueue_outbox.aggregate_type is null or length(enqueue_outbox.aggregate_type) not between 1 and 200
+     or enqueue_outbox.aggregate_id is null or length(enqueue_outbox.aggregate_id) not between 1 and 200
+     or jsonb_typeof(coalesce(enqueue_outbox.payload, 'null'::jsonb)) <> 'object'
+     or jsonb_typeof(coalesce(enqueue_outbox.headers, 'null'::jsonb)) <> 'object'
+     or enqueue_outbox.dedupe_key is null or length(enqueue_outbox.dedupe_key) not between 1 and 200
+     or enqueue_outbox.max_attempts is null or enqueue_outbox.max_attempts not between 1 and 100 then
+    raise exception 'invalid outbox row for tenant % (topic %)', coalesce(quote_literal(enqueue_outbox.tenant_id), 'NULL'),
+          coalesce(quote_literal(enqueue_outbox.topic), 'NULL')
+      using errcode = 'SR060',
+            hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
+                          max_attempts, status, run_id, step_id, block_id)
+  values (enqueue_outbox.tenant_id, enqueue_outbox.topic, enqueue_outbox.aggregate_type,
+          enqueue_outbox.aggregate_id, enqueue_outbox.payload, enqueue_outbox.headers,
+          enqueue_outbox.dedupe_key, enqueue_outbox.max_attempts,
+          case when enqueue_outbox.block_id is null then 'pending' else 'deferred' end,
+          enqueue_outbox.run_id, enqueue_outbox.step_id, enqueue_outbox.block_id)
+  on conflict on constraint outbox_dedupe_key do nothing
+  returning outbox_id into _id;
+  if _id is null then
+    select o.outbox_id into _id
+      from sor.outbox o
+     where o.tenant_id = enqueue_outbox.tenant_id and o.dedupe_key = enqueue_outbox.dedupe_key;
+  end if;
+  return _id;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text DEFAULT NULL::text, check_expr text DEFAULT NULL::text)
@@ -442,13 +1331,13 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
  RETURNS bytea
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
+begin
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
   -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  select pg_catalog.sha256(
+  return pg_catalog.sha256(
            coalesce(event_hash.prev_hash, '\x'::bytea)
            || pg_catalog.convert_to(
                 pg_catalog.jsonb_build_array(
@@ -456,7 +1345,138 @@ AS $function$
                   event_hash.payload, event_hash.metadata, event_hash.actor::text,
                   pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   event_hash."position")::text,
-                'UTF8'))
+                'UTF8'));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.event_reader_sees(tenant_id text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER')
+      or exists (select 1 from sor.tenant_members m
+                  where m.tenant_id = event_reader_sees.tenant_id and m.role_name = session_user)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid)
+ RETURNS sor.idempotency_keys
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _row sor.idempotency_keys;
+  _retention interval;
+begin
+  select coalesce((select s.idempotency_retention from sor.tenant_settings s
+                    where s.tenant_id = idempotency_claim.tenant_id), interval '24 hours')
+    into _retention;
+  loop
+    -- a concurrent first use of the key holds the unique index entry: this insert waits for it,
+    -- and finds its row if it committed, or takes the key if it rolled back
+    insert into sor.idempotency_keys as k (tenant_id, scope, idempotency_key, fingerprint, run_id, tool_call_id, expires_at)
+    values (idempotency_claim.tenant_id, idempotency_claim.scope, idempotency_claim.idempotency_key,
+            idempotency_claim.fingerprint, idempotency_claim.run_id, idempotency_claim.tool_call_id,
+            pg_catalog.now() + _retention)
+    on conflict on constraint idempotency_keys_pkey do nothing
+    returning k.* into _row;
+    if found then
+      return _row;
+    end if;
+    select k.* into _row from sor.idempotency_keys k
+     where k.tenant_id = idempotency_claim.tenant_id and k.scope = idempotency_claim.scope
+       and k.idempotency_key = idempotency_claim.idempotency_key
+     for update;
+    if found then
+      if _row.expires_at <= pg_catalog.now() then
+        update sor.idempotency_keys k
+           set fingerprint = idempotency_claim.fingerprint, run_id = idempotency_claim.run_id,
+               tool_call_id = idempotency_claim.tool_call_id, created_at = pg_catalog.now(),
+               created_by = session_user, expires_at = pg_catalog.now() + _retention
+         where k.tenant_id = _row.tenant_id and k.scope = _row.scope and k.idempotency_key = _row.idempotency_key
+        returning k.* into _row;
+      end if;
+      return _row;
+    end if;
+  end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.is_refuse_function(fn oid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select exists (select 1 from pg_catalog.pg_proc p
+                  where p.oid = is_refuse_function.fn
+                    and p.pronamespace = 'sor'::regnamespace
+                    and p.proname like 'tg\_%\_\_refuse\_change')
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.journal_bad_input(what text, hint text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  raise exception 'malformed argument: %', journal_bad_input.what
+    using errcode = 'SR033', hint = journal_bad_input.hint;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.journal_check_id(value text, what text, max_length integer DEFAULT 200)
+ RETURNS text
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if journal_check_id.value is null or length(journal_check_id.value) = 0
+     or length(journal_check_id.value) > journal_check_id.max_length
+     or journal_check_id.value ~ '[[:cntrl:]]' then
+    perform sor.journal_bad_input(journal_check_id.what,
+      format('%s must be a non-empty string of at most %s characters without control characters.',
+             journal_check_id.what, journal_check_id.max_length));
+  end if;
+  return journal_check_id.value;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text)
+ RETURNS bytea
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _given bytea;
+  _computed bytea;
+begin
+  if journal_digest.given_sha256 is not null then
+    if journal_digest.given_sha256 !~ '^[0-9a-f]{64}$' then
+      perform sor.journal_bad_input(journal_digest.what || '_sha256',
+        'A sha256 is 64 lowercase hexadecimal digits.');
+    end if;
+    _given := decode(journal_digest.given_sha256, 'hex');
+  end if;
+  if journal_digest.content is not null then
+    if octet_length(journal_digest.content) > 1048576 then
+      raise exception '% is larger than 1 MiB', journal_digest.what
+        using errcode = 'SR040', hint = 'Store large content elsewhere and journal its sha256 and a reference.';
+    end if;
+    _computed := sha256(convert_to(journal_digest.content, 'UTF8'));
+    if _given is not null and _given <> _computed then
+      raise exception 'the sha256 given for % does not match its content', journal_digest.what
+        using errcode = 'SR039', hint = 'Pass the sha256 of the UTF-8 content, or omit it and let the database compute it.';
+    end if;
+    return _computed;
+  end if;
+  if _given is null and journal_digest.hash_only then
+    raise exception 'hash-only run: the sha256 of % is mandatory', journal_digest.what
+      using errcode = 'SR039', hint = 'In hash-only mode pass the content''s sha256 (the content itself is never stored).';
+  end if;
+  return _given;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.json_path_append(path text, key text)
@@ -684,6 +1704,89 @@ AS $function$
   union all select d.schema_name from sor.domain_schemas d
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, worker_role name DEFAULT NULL::name)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _n integer;
+begin
+  update sor.runs r
+     set status = 'abandoned', finished_at = r.lease_expires_at
+   where r.status = 'running'
+     and r.lease_expires_at <= pg_catalog.clock_timestamp()
+     and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
+     and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
+  get diagnostics _n = row_count;
+  return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.may_approve_ddl(role_name name)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select coalesce((select not r.rolsuper and not r.rolbypassrls
+                          and pg_catalog.pg_has_role(r.oid, 'sor_approver', 'MEMBER')
+                          and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+                     from pg_catalog.pg_roles r where r.rolname = may_approve_ddl.role_name), false)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _row sor.outbox;
+begin
+  select o.* into _row from sor.outbox o where o.outbox_id = refuse_outbox_call.outbox_id;
+  if not found then
+    raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
+      using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
+  end if;
+  if _row.status = 'dispatched' then
+    raise exception 'outbox row % is already dispatched (provider_ref %)', _row.outbox_id, _row.provider_ref
+      using errcode = 'SR063', hint = 'Another lease delivered it; with the dedupe key as the provider''s idempotency key the provider saw one message.';
+  end if;
+  raise exception 'stale lease token % for outbox row % (%: status %)', coalesce(refuse_outbox_call.lease_token::text, 'NULL'),
+        _row.outbox_id, refuse_outbox_call.action, _row.status
+    using errcode = 'SR062', hint = 'The lease lapsed and the row was leased again, or it is no longer leased: drop it, the current holder reports.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.refuse_task_call(task_id bigint, fencing_token bigint, action text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _task sor.tasks;
+begin
+  select t.* into _task
+    from sor.tasks t
+   where t.task_id = refuse_task_call.task_id
+     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  if not found then
+    raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
+      using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
+  end if;
+  if refuse_task_call.fencing_token is null or _task.status <> 'claimed'
+     or _task.fencing_token <> refuse_task_call.fencing_token or _task.claimed_by <> session_user then
+    raise exception 'stale fencing token % for task % (%: status %)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
+          _task.task_id, refuse_task_call.action, _task.status
+      using errcode = 'SR056', hint = 'The task was taken back or finished: drop the work, do not write its results. Claim again.';
+  end if;
+  raise exception 'lease of task % lapsed at % (%)', _task.task_id, _task.lease_expires_at, refuse_task_call.action
+    using errcode = 'SR057', hint = 'Heartbeat more often than the lease length; the task will be taken back by the next claim.';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean DEFAULT true, enabled boolean DEFAULT true)
  RETURNS void
  LANGUAGE plpgsql
@@ -737,30 +1840,267 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.retry_delay(attempts integer, base interval, cap interval)
+ RETURNS interval
+ LANGUAGE sql
+ STRICT
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  -- "equal jitter": half of the capped exponential delay, plus a random part of the other half,
+  -- so retries of many rows that failed together spread out but never come back too early.
+  select d / 2 + d / 2 * pg_catalog.random()
+    from (select least(retry_delay.cap,
+                       retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
  RETURNS bigint
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
   select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _stream text := 'run-' || new.run_id::text;
+  _meta jsonb := jsonb_build_object('run_id', new.run_id, 'step_id', new.step_id, 'block_id', new.block_id);
+begin
+  if tg_op = 'INSERT' then
+    perform sor.append_event(new.tenant_id, _stream, 'block_opened',
+      jsonb_build_object('block_id', new.block_id, 'kind', new.kind, 'step_id', new.step_id), _meta);
+    return null;
+  end if;
+  if old.status <> 'active' or old.block_id <> new.block_id or old.run_id <> new.run_id or old.kind <> new.kind then
+    raise exception 'block % is % and cannot change', old.block_id, old.status
+      using errcode = 'SR043', hint = 'A block is resolved once, by sor_api.resolve_block.';
+  end if;
+  if new.status <> old.status then
+    perform sor.append_event(new.tenant_id, _stream, 'block_' || new.status,
+      jsonb_build_object('block_id', new.block_id, 'kind', new.kind, 'approved', new.approved,
+                         'resolved_by', new.resolved_by, 'note', new.note), _meta);
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_ddl_approvals__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    if not sor.may_approve_ddl(session_user) then
+      raise exception 'role % may not write DDL approvals', session_user
+        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
+    end if;
+    new.approved_by := session_user;
+    new.approved_at := clock_timestamp();
+    new.consumed_at := null;
+    new.consumed_by := null;
+    new.consumed_statement := null;
+    return new;
+  end if;
+  if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
+     and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
+          new.approved_by, new.approved_at, new.expires_at)
+         is not distinct from
+         (old.approval_id, old.operation, old.object_identity, old.ticket, old.rehearsed_on,
+          old.approved_by, old.approved_at, old.expires_at) then
+    return new;
+  end if;
+  raise exception 'sor.ddl_approvals: % refused', tg_op
+    using errcode = 'SR024',
+          hint = 'An approval is never changed or removed; it is only consumed by the statement it approves. Let it expire instead.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_ddl_audit__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  raise exception 'sor.ddl_audit is append-only: % refused', tg_op
+    using errcode = 'SR025',
+          hint = 'The audit of destructive DDL is never changed or removed.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__alter()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _snap jsonb := sor.drop_guard_saved_snapshot();
+  _ops text[] := '{}';
+  _ids text[] := '{}';
+  _reenable text[] := '{}';
+  _stmt text;
+  r record;
+begin
+  if _snap is null then
+    return;
+  end if;
+  -- a protected schema renamed: it leaves the protected set, as if dropped
+  for r in
+    select s.name from pg_catalog.jsonb_array_elements_text(_snap -> 'schemas') s(name)
+     where not exists (select 1 from pg_catalog.pg_namespace n where n.nspname = s.name)
+  loop
+    _ops := _ops || 'drop schema'::text;
+    _ids := _ids || quote_ident(r.name);
+  end loop;
+  -- row level security switched off or no longer forced; a table moved out of the protected schemas
+  for r in
+    select c.oid, (t.value ->> 0)::boolean as was_enabled, (t.value ->> 1)::boolean as was_forced,
+           t.value ->> 2 as identity, c.relrowsecurity, c.relforcerowsecurity,
+           c.relnamespace in (select n.oid from pg_catalog.pg_namespace n
+                               where n.nspname in (select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'))) as protected
+      from pg_catalog.jsonb_each(_snap -> 'tables') t
+      join pg_catalog.pg_class c on c.oid = t.key::oid
+  loop
+    if not r.protected then
+      _ops := _ops || 'drop table'::text;
+      _ids := _ids || r.identity;
+      continue;
+    end if;
+    if r.was_enabled and not r.relrowsecurity then
+      _ops := _ops || 'disable row level security'::text;
+      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
+    end if;
+    if r.was_forced and not r.relforcerowsecurity then
+      _ops := _ops || 'no force row level security'::text;
+      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
+    end if;
+  end loop;
+  -- a protected column's type (or collation) changed
+  for r in
+    select a.attrelid, a.attnum
+      from pg_catalog.jsonb_each_text(_snap -> 'columns') k
+      join pg_catalog.pg_attribute a
+        on a.attrelid = split_part(k.key, '.', 1)::oid and a.attnum = split_part(k.key, '.', 2)::smallint
+     where not a.attisdropped
+       and pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text <> k.value
+  loop
+    _ops := _ops || 'alter column type'::text;
+    _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.attrelid, r.attnum)).identity;
+  end loop;
+  -- an append-only trigger replaced by a non-refusing one, disabled, or no longer ENABLE ALWAYS
+  for r in
+    select tg.oid, tg.tgrelid, tg.tgname, tg.tgenabled, t.value ->> 0 as identity, t.value ->> 1 as was_enabled,
+           sor.is_refuse_function(tg.tgfoid) as still_refuses
+      from pg_catalog.jsonb_each(_snap -> 'triggers') t
+      join pg_catalog.pg_trigger tg on tg.oid = t.key::oid
+  loop
+    if not r.still_refuses then
+      _ops := _ops || 'drop trigger'::text;
+      _ids := _ids || r.identity;
+    elsif r.tgenabled <> r.was_enabled and (r.tgenabled = 'D' or r.was_enabled = 'A') then
+      if tg_tag = 'CREATE TRIGGER' and r.tgenabled <> 'D' then
+        -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN; the guard restores ALWAYS
+        _reenable := _reenable || format('alter table %s enable always trigger %I', r.tgrelid::regclass, r.tgname);
+      else
+        _ops := _ops || 'disable trigger'::text;
+        _ids := _ids || r.identity;
+      end if;
+    end if;
+  end loop;
+  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
+  foreach _stmt in array _reenable loop
+    execute _stmt;
+  end loop;
+  if cardinality(_ops) > 0 or cardinality(_reenable) > 0 then
+    -- what was approved now is the state later events of this statement compare against
+    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__sql_drop()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _snap jsonb := coalesce(sor.drop_guard_saved_snapshot(), sor.drop_guard_snapshot());
+  _schemas text[] := array(select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'));
+  _dropped_schemas text[];
+  _ops text[] := '{}';
+  _ids text[] := '{}';
+  _op text;
+  r record;
+begin
+  select coalesce(array_agg(d.address_names[1]), '{}') into _dropped_schemas
+    from pg_catalog.pg_event_trigger_dropped_objects() d
+   where d.object_type = 'schema' and d.address_names[1] = any (_schemas);
+
+  for r in
+    select d.* from pg_catalog.pg_event_trigger_dropped_objects() d
+     where not d.is_temporary and (d.original or d.normal)
+       and d.object_type in ('schema', 'table', 'table column', 'policy', 'trigger')
+  loop
+    _op := null;
+    if r.object_type = 'schema' then
+      if r.address_names[1] = any (_schemas) then
+        _op := 'drop schema';
+      end if;
+    elsif r.address_names[1] = any (_schemas) and not (r.address_names[1] = any (_dropped_schemas)) then
+      _op := case r.object_type
+               when 'table' then 'drop table'
+               when 'table column' then 'drop column'
+               when 'policy' then 'drop policy'
+               when 'trigger' then case when (_snap -> 'triggers') ? r.objid::text then 'drop trigger' end
+             end;
+    end if;
+    if _op is not null then
+      _ops := _ops || _op;
+      _ids := _ids || r.object_identity;
+    end if;
+  end loop;
+  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_drop_guard__start()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if tg_tag in ('ALTER TABLE', 'ALTER SCHEMA', 'CREATE TRIGGER') or tg_tag like 'DROP %' then
+    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
+  end if;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.tg_events__chain()
  RETURNS trigger
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
   _last_version integer;
   _last_hash bytea;
 begin
   perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
+  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
+  -- append of the writer that held the stream lock before us.
   select e.version, e.hash into _last_version, _last_hash
     from sor.events e
    where e.tenant_id = new.tenant_id and e.stream = new.stream
    order by e.version desc
    limit 1;
+  -- The position is drawn under the stream lock, so within one stream positions rise with
+  -- versions: a replay in position order applies every stream's events in version order.
+  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
   new.version := coalesce(_last_version, 0) + 1;
   new.prev_hash := _last_hash;
   new.actor := session_user;
@@ -778,27 +2118,399 @@ CREATE OR REPLACE FUNCTION sor.tg_events__refuse_change()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  raise exception 'sor.events is append-only: % refused', tg_op
+  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
     using errcode = 'SR010',
-          hint = 'Events are never changed or removed. Append a compensating event instead.';
+          hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.worker_kind()
- RETURNS text
+CREATE OR REPLACE FUNCTION sor.tg_outbox__events_insert()
+ RETURNS trigger
  LANGUAGE plpgsql
- STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select n.tenant_id, 'outbox-' || n.outbox_id, 0, 'outbox.queued',
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'outbox_id', n.outbox_id, 'event_id', n.event_id, 'topic', n.topic,
+           'aggregate_type', n.aggregate_type, 'aggregate_id', n.aggregate_id, 'status', n.status,
+           'dedupe_key', n.dedupe_key, 'run_id', n.run_id, 'step_id', n.step_id, 'block_id', n.block_id)),
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('run_id', n.run_id)),
+         '\x'::bytea
+    from new_rows n
+   order by n.outbox_id;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_outbox__events_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select c.tenant_id, 'outbox-' || c.outbox_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
+    from (
+      select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
+             pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
+                                           'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
+                                           'attempts', o.attempts) as payload
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+       where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
+      union all
+      select n.outbox_id, n.tenant_id, 2,
+             case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
+                  when n.status = 'pending' then 'outbox.retried'
+                  else 'outbox.' || n.status end,
+             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+               'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
+               'leased_by', coalesce(n.leased_by, o.leased_by),
+               'lease_token', coalesce(n.lease_token, o.lease_token),
+               'lease_expires_at', n.lease_expires_at,
+               'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
+               'available_at', case when n.status = 'failed' then n.available_at end,
+               'error', case when n.status in ('failed', 'dead') then n.last_error end,
+               'block_id', n.block_id))
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+       where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
+    ) c
+   order by c.outbox_id, c.seq;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
-  _kind text;
+  _n bigint;
 begin
-  select w.kind into _kind from sor.workers w where w.role_name = session_user;
-  if not found then
-    raise exception 'role % is not a registered Worker', session_user
-      using errcode = 'SR071', hint = 'An admin registers it with sor_api.register_worker(role_name, kind).';
+  select count(*) into _n from new_rows n where n.status = 'pending';
+  if _n > 0 then
+    perform pg_catalog.pg_notify('sor_outbox', _n::text);
   end if;
-  return _kind;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _n bigint;
+begin
+  select count(*) into _n
+    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+   where n.status = 'pending' and o.status <> 'pending';
+  if _n > 0 then
+    perform pg_catalog.pg_notify('sor_outbox', _n::text);
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_runs__events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _stream text := 'run-' || new.run_id::text;
+  _meta jsonb := jsonb_build_object('run_id', new.run_id);
+begin
+  if tg_op = 'INSERT' then
+    perform sor.append_event(new.tenant_id, _stream, 'run_started',
+      jsonb_build_object('workflow', new.workflow, 'worker_role', new.worker_role, 'worker_kind', new.worker_kind,
+                         'input_sha256', encode(new.input_sha256, 'hex'), 'hash_only', new.hash_only,
+                         'lease_expires_at', new.lease_expires_at, 'idempotency_key', new.idempotency_key),
+      _meta);
+    return null;
+  end if;
+  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_role <> new.worker_role
+     or old.hash_only <> new.hash_only or old.input_sha256 <> new.input_sha256 then
+    raise exception 'the identity of run % cannot change', old.run_id
+      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker, input and hash-only mode for life.';
+  end if;
+  if old.status <> 'running' and (new.status <> old.status or new.version <> old.version or new.state <> old.state) then
+    raise exception 'run % is %', old.run_id, old.status
+      using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+  end if;
+  if new.version <> old.version then
+    if new.version <> old.version + 1 then
+      raise exception 'run % version must advance by one (from % to %)', old.run_id, old.version, new.version
+        using errcode = 'SR035', hint = 'Versions advance only through commit_step.';
+    end if;
+    perform sor.append_event(new.tenant_id, _stream, 'run_state_committed',
+      jsonb_build_object('version', new.version, 'step_id', new.last_step_id), _meta || jsonb_build_object('step_id', new.last_step_id));
+  end if;
+  if new.overlay <> old.overlay then
+    perform sor.append_event(new.tenant_id, _stream, 'run_overlay_set',
+      jsonb_build_object('keys', (select coalesce(jsonb_agg(k order by k), '[]'::jsonb)
+                                    from jsonb_each(new.overlay) e(k, v)
+                                   where not (old.overlay ? e.k) or old.overlay -> e.k <> e.v)),
+      _meta);
+  end if;
+  if new.status <> old.status then
+    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+      jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
+                         'finished_at', new.finished_at,
+                         'error', case when new.hash_only then null else new.error end,
+                         'error_sha256', encode(new.error_sha256, 'hex')),
+      _meta);
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_tasks__events_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select n.tenant_id, 'task-' || n.task_id, 0, 'task.enqueued',
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'status', n.status,
+           'priority', n.priority, 'run_after', n.run_after, 'max_attempts', n.max_attempts,
+           'dedupe_key', n.dedupe_key)),
+         '{}'::jsonb, '\x'::bytea
+    from new_rows n
+   order by n.task_id;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select c.tenant_id, 'task-' || c.task_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
+    from (
+      select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
+             pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
+                                           'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
+                                           'attempts', o.attempts) as payload
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+       where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
+      union all
+      select n.task_id, n.tenant_id, 2,
+             case n.status when 'claimed' then 'task.claimed' when 'completed' then 'task.completed'
+                           when 'failed' then 'task.failed' when 'dead' then 'task.dead'
+                           when 'ready' then 'task.retried' else 'task.' || n.status end,
+             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+               'task_id', n.task_id, 'queue', n.queue, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
+               'claimed_by', coalesce(n.claimed_by, o.claimed_by),
+               'fencing_token', coalesce(n.fencing_token, o.fencing_token),
+               'lease_expires_at', n.lease_expires_at,
+               'run_after', case when n.status = 'failed' then n.run_after end,
+               'error', case when n.status in ('failed', 'dead') then n.last_error end))
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+       where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
+    ) c
+   order by c.task_id, c.seq;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text)
+ RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+  _args_digest bytea;
+  _fingerprint bytea;
+  _new uuid := pg_catalog.gen_random_uuid();
+  _claim sor.idempotency_keys;
+  _call sor.tool_calls;
+begin
+  perform sor.current_worker();
+  if tool_call_begin.tool_name is null or tool_call_begin.tool_name !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+    perform sor.journal_bad_input('tool_name', 'A tool name is a lowercase slug of at most 100 characters, e.g. send_email.');
+  end if;
+  if tool_call_begin.args is null or jsonb_typeof(tool_call_begin.args) <> 'object' then
+    perform sor.journal_bad_input('args', 'Tool arguments are a JSON object, e.g. {"to": "alice@example.com"}.');
+  end if;
+  if tool_call_begin.idempotency_key is not null then
+    perform sor.journal_check_id(tool_call_begin.idempotency_key, 'idempotency_key', 255);
+  end if;
+  _r := sor.worker_run(tool_call_begin.run_id, true);
+  _args_digest := sor.journal_digest(tool_call_begin.args::text, null, false, 'args');
+  _fingerprint := sha256(convert_to(jsonb_build_array(tool_call_begin.tool_name, encode(_args_digest, 'hex'))::text, 'UTF8'));
+
+  if tool_call_begin.idempotency_key is not null then
+    _claim := sor.idempotency_claim(_r.tenant_id, 'tool_call', tool_call_begin.idempotency_key, _fingerprint, null, _new);
+    if _claim.tool_call_id is distinct from _new then
+      if _claim.fingerprint <> _fingerprint then
+        raise exception 'idempotency key % was used with another tool or other arguments', tool_call_begin.idempotency_key
+          using errcode = 'SR037', hint = 'A retry must send the same tool and arguments; a new request needs a new key.';
+      end if;
+      select c.* into _call from sor.tool_calls c
+       where c.tenant_id = _r.tenant_id and c.tool_call_id = _claim.tool_call_id;
+      if _call.status = 'started' then
+        raise exception 'tool call % with idempotency key % is in progress', _call.tool_call_id, tool_call_begin.idempotency_key
+          using errcode = 'SR038',
+                hint = 'Another attempt holds this key and has not finished (or its run was abandoned mid-call): retry later, or check the tool''s provider.';
+      end if;
+      return query select _call.tool_call_id, true, _call.status, _call.result, _call.error;
+      return;
+    end if;
+  end if;
+
+  insert into sor.tool_calls (tenant_id, tool_call_id, run_id, tool_name, args, args_sha256, idempotency_key, hash_only)
+  values (_r.tenant_id, _new, _r.run_id, tool_call_begin.tool_name,
+          case when _r.hash_only then null else tool_call_begin.args end, _args_digest,
+          tool_call_begin.idempotency_key, _r.hash_only);
+  return query select _new, false, 'started'::text, null::jsonb, null::jsonb;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _call sor.tool_calls;
+  _r sor.runs;
+  _result_digest bytea;
+  _error_digest bytea;
+begin
+  perform sor.current_worker();
+  if tool_call_finish.tool_call_id is null then
+    perform sor.journal_bad_input('tool_call_id', 'Pass the id begin_tool_call returned.');
+  end if;
+  if tool_call_finish.error is not null and tool_call_finish.result is not null then
+    perform sor.journal_bad_input('result/error', 'A tool call either succeeds with a result or fails with an error, not both.');
+  end if;
+  select c.* into _call from sor.tool_calls c
+    join sor.runs r on r.tenant_id = c.tenant_id and r.run_id = c.run_id
+   where c.tool_call_id = tool_call_finish.tool_call_id and r.worker_role = session_user;
+  if not found then
+    raise exception 'unknown tool call % for Worker %', tool_call_finish.tool_call_id, session_user
+      using errcode = 'SR034', hint = 'A Worker finishes only tool calls of its own runs.';
+  end if;
+  _r := sor.worker_run(_call.run_id, true);
+  select c.* into _call from sor.tool_calls c
+   where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id
+   for update;
+  if _call.status <> 'started' then
+    raise exception 'tool call % is already %', _call.tool_call_id, _call.status
+      using errcode = 'SR044', hint = 'A tool call is finished once; begin a new call to try again.';
+  end if;
+  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
+  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
+  update sor.tool_calls c
+     set status = case when tool_call_finish.error is null then 'succeeded' else 'failed' end,
+         result = case when _r.hash_only then null else tool_call_finish.result end,
+         result_sha256 = _result_digest,
+         error = case when _r.hash_only then null else tool_call_finish.error end,
+         error_sha256 = _error_digest,
+         finished_at = pg_catalog.clock_timestamp()
+   where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.verify_event_chains(for_tenant text, for_stream text)
+ RETURNS TABLE(tenant_id text, stream text, events bigint, "position" bigint, version integer, expected_hash bytea, found_hash bytea, problem text, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  -- Each event is judged against its predecessor in version order. Checks, first failing wins:
+  --   version_gap         version is not the previous version + 1 (a deleted event)
+  --   out_of_order        position is not above the previous event's (reordered events)
+  --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
+  --   hash_mismatch       hash is not sor.event_hash() of the row's own content (a modified event)
+  -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
+  -- for hash_mismatch the recomputed and the stored hash.
+  with ev as materialized (
+    select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
+           sor.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
+                          e.metadata, e.actor, e.occurred_at, e.position) as computed,
+           pg_catalog.lag(e.hash) over w as link_hash,
+           pg_catalog.lag(e.position) over w as link_position,
+           pg_catalog.lag(e.version) over w as link_version
+      from sor.events e
+     where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
+       and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
+    window w as (partition by e.tenant_id, e.stream order by e.version)
+  ), judged as (
+    select ev.*,
+           case when ev.version <> coalesce(ev.link_version, 0) + 1 then 'version_gap'
+                when ev.link_position is not null and ev.position <= ev.link_position then 'out_of_order'
+                when ev.prev_hash is distinct from ev.link_hash then 'prev_hash_mismatch'
+                when ev.hash is distinct from ev.computed then 'hash_mismatch'
+           end as problem
+      from ev
+  ), firsts as (
+    select distinct on (j.tenant_id, j.stream) j.*
+      from judged j
+     where j.problem is not null
+     order by j.tenant_id, j.stream, j.version
+  ), streams as (
+    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events
+      from ev
+     group by ev.tenant_id, ev.stream
+  )
+  select s.tenant_id, s.stream, s.events, f.position, f.version,
+         case when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
+         case when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
+         f.problem,
+         case f.problem
+           when 'version_gap' then pg_catalog.format('version %s follows version %s: expected version %s',
+                                                     f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
+           when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
+                                                      f.position, f.version, f.link_position, f.link_version)
+           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
+                                                            f.version, coalesce(f.link_version::text, '(none)'))
+           when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
+         end
+    from streams s
+    left join firsts f on f.tenant_id = s.tenant_id and f.stream = s.stream
+   order by s.tenant_id, s.stream
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.worker_run(run_id uuid, for_write boolean)
+ RETURNS sor.runs
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  if worker_run.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the run id start_run returned.');
+  end if;
+  select r.* into _r from sor.runs r
+   where r.run_id = worker_run.run_id and r.worker_role = session_user
+   for update;
+  if not found then
+    raise exception 'unknown run % for Worker %', worker_run.run_id, session_user
+      using errcode = 'SR034', hint = 'A Worker sees only its own runs: pass a run id that start_run returned to this role.';
+  end if;
+  if worker_run.for_write then
+    if _r.status <> 'running' then
+      raise exception 'run % is %', worker_run.run_id, _r.status
+        using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+    end if;
+    if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+      raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
+        using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
+    end if;
+  end if;
+  return _r;
 end
 $function$;
 
@@ -878,10 +2590,15 @@ AS $function$
 declare
   _row sor.events;
 begin
+  if append_event.tenant_id is null then
+    raise exception 'tenant_id is required'
+      using errcode = 'SR011', hint = 'Pass the id of a tenant you are a member of.';
+  end if;
+  -- Membership before existence: a caller learns nothing about tenants it does not belong to.
   perform 1 from sor.tenant_members m
    where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
   if not found then
-    raise exception 'role % may not append events for tenant %', session_user, coalesce(quote_literal(append_event.tenant_id), 'NULL')
+    raise exception 'role % may not append events for tenant %', session_user, quote_literal(append_event.tenant_id)
       using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
   end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
@@ -889,6 +2606,59 @@ begin
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
   return query select _row.position, _row.version, encode(_row.hash, 'hex');
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _op text := lower(btrim(approve_ddl.operation));
+  _id bigint;
+begin
+  if not sor.may_approve_ddl(session_user) then
+    raise exception 'role % may not approve DDL', session_user
+      using errcode = '42501',
+            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner.';
+  end if;
+  if not exists (select 1 from sor_api.ddl_guard_targets() t
+                  where t.operation = _op and t.object_identity = approve_ddl.object_identity) then
+    raise exception 'nothing to approve: % of % is not a protected operation on an existing object',
+          coalesce(quote_literal(approve_ddl.operation), 'NULL'), coalesce(quote_literal(approve_ddl.object_identity), 'NULL')
+      using errcode = 'SR021',
+            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
+  end if;
+  if approve_ddl.expires_at is null or approve_ddl.expires_at <= clock_timestamp()
+     or approve_ddl.expires_at > clock_timestamp() + interval '7 days' then
+    raise exception 'approval of % on % must expire within 7 days from now, not at %',
+          _op, approve_ddl.object_identity, coalesce(approve_ddl.expires_at::text, 'NULL')
+      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
+  end if;
+  if coalesce(length(btrim(approve_ddl.ticket)), 0) not between 1 and 200
+     or coalesce(length(btrim(approve_ddl.rehearsed_on)), 0) not between 1 and 500 then
+    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
+          _op, approve_ddl.object_identity
+      using errcode = 'SR023',
+            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
+  end if;
+  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
+  values (_op, approve_ddl.object_identity, btrim(approve_ddl.ticket), btrim(approve_ddl.rehearsed_on), approve_ddl.expires_at)
+  returning approval_id into _id;
+  return _id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text)
+ RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select b.tool_call_id, b.replayed, b.status, b.result, b.error
+    from sor.tool_call_begin(begin_tool_call.run_id, begin_tool_call.tool_name, begin_tool_call.args,
+                             begin_tool_call.idempotency_key) b
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text DEFAULT NULL::text)
@@ -916,7 +2686,7 @@ begin
     raise exception 'unknown or disabled tool %', coalesce(quote_literal(call_tool.tool), 'NULL')
       using errcode = 'SR070', hint = 'sor_api.list_tools() lists the tools you may call.';
   end if;
-  _kind := sor.worker_kind();
+  _kind := (sor.current_worker()).kind;
   if not (_kind = any (_tool.allowed_kinds)) then
     raise exception 'worker kind % may not call tool %', _kind, _tool.tool_name
       using errcode = 'SR071', hint = 'sor_api.list_tools() lists the tools your kind may call.';
@@ -953,6 +2723,9 @@ begin
     _error := jsonb_strip_nulls(jsonb_build_object('sqlstate', _state, 'message', _message,
                                                    'hint', nullif(_hint, ''), 'detail', nullif(_detail, '')));
   end;
+  if _error is null then
+    _result := coalesce(_result, 'null'::jsonb);
+  end if;
   perform sor.tool_call_finish(_begin.tool_call_id, _result, _error);
   return query select _begin.tool_call_id, _error is null, _result, _error, false;
 end
@@ -993,6 +2766,647 @@ AS $function$
                            x.property), x.first_n, x.n
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease interval)
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  _tenants text[];
+begin
+  perform 1 from sor.queues q where q.queue = claim_tasks.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  if claim_tasks.batch is null or claim_tasks.batch not between 1 and 1000 then
+    raise exception 'batch % for queue % is out of range', coalesce(claim_tasks.batch::text, 'NULL'), claim_tasks.queue
+      using errcode = 'SR051', hint = 'Claim between 1 and 1000 tasks at a time.';
+  end if;
+  if claim_tasks.lease is null or claim_tasks.lease <= '0'::interval or claim_tasks.lease > '1 day'::interval then
+    raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
+      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
+  end if;
+  _tenants := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+
+  -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
+  -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
+  -- attempt makes the task dead instead.
+  return query
+  with lapsed as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= now()
+       and t.tenant_id = any (_tenants)
+     order by t.lease_expires_at
+     limit claim_tasks.batch
+       for update skip locked
+  ), due as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= now()
+       and t.tenant_id = any (_tenants)
+     order by t.priority desc, t.run_after, t.task_id
+     limit claim_tasks.batch
+       for update skip locked
+  ), picked as (
+    select p.tenant_id, p.task_id
+      from (select l.tenant_id, l.task_id from lapsed l
+            union all
+            select d.tenant_id, d.task_id from due d) p
+     limit claim_tasks.batch
+  ), claimed as (
+    update sor.tasks t
+       set status           = case when t.status = 'claimed' and t.attempts >= t.max_attempts then 'dead' else 'claimed' end,
+           attempts         = case when t.status = 'claimed' and t.attempts >= t.max_attempts then t.attempts else t.attempts + 1 end,
+           claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
+           fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
+           lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
+           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else now() + claim_tasks.lease end,
+           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
+           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then now() end
+      from picked p
+     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
+    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status
+  )
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from claimed c
+   where c.status = 'claimed'
+   order by c.task_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb DEFAULT '[]'::jsonb, commands jsonb DEFAULT '[]'::jsonb)
+ RETURNS TABLE(status text, version integer, replayed boolean, recorded_output jsonb, block_id bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _events jsonb := coalesce(commit_step.events, '[]'::jsonb);
+  _commands jsonb := coalesce(commit_step.commands, '[]'::jsonb);
+  _r sor.runs;
+  _step sor.steps;
+  _e jsonb;
+  _c jsonb;
+  _ord integer;
+  _blocking jsonb;
+  _blocking_ord integer;
+  _block bigint;
+  _version integer;
+  _meta jsonb;
+begin
+  perform sor.current_worker();
+  if commit_step.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the run id start_run returned.');
+  end if;
+  perform sor.journal_check_id(commit_step.step_id, 'step_id', 200);
+  if commit_step.expected_version is null or commit_step.expected_version < 0 then
+    perform sor.journal_bad_input('expected_version', 'Pass the version you last read: 0 for the first step of a run.');
+  end if;
+  if commit_step.output is null or jsonb_typeof(commit_step.output) <> 'object' then
+    perform sor.journal_bad_input('output', 'A step output is a JSON object; it is merged into the state (shallow).');
+  end if;
+  if jsonb_typeof(_events) <> 'array' or jsonb_array_length(_events) > 1000 then
+    perform sor.journal_bad_input('events', 'Events are a JSON array (at most 1000) of {"type": ..., "payload": {...}}.');
+  end if;
+  for _e in select x from jsonb_array_elements(_events) x loop
+    if jsonb_typeof(_e) <> 'object'
+       or jsonb_typeof(_e -> 'type') is distinct from 'string'
+       or (_e ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_e ->> 'type') > 100
+       or coalesce(jsonb_typeof(_e -> 'payload'), 'object') <> 'object'
+       or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
+      perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
+    end if;
+  end loop;
+  if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
+    perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
+  end if;
+  for _c, _ord in select x, o::integer from jsonb_array_elements(_commands) with ordinality as t(x, o) loop
+    if jsonb_typeof(_c) <> 'object' or jsonb_typeof(_c -> 'type') is distinct from 'string'
+       or (_c ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_c ->> 'type') > 100 then
+      perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
+    end if;
+    if (_c ->> 'type') in ('review', 'suspend') then
+      if _blocking is not null then
+        raise exception 'step % has more than one review or suspend command', commit_step.step_id
+          using errcode = 'SR041', hint = 'A run has at most one active block: give a step at most one review or suspend command.';
+      end if;
+      _blocking := _c;
+      _blocking_ord := _ord;
+    end if;
+  end loop;
+  if octet_length(commit_step.output::text) > 1048576 or octet_length(_events::text) > 1048576
+     or octet_length(_commands::text) > 1048576 then
+    raise exception 'step % is larger than 1 MiB (output, events or commands)', commit_step.step_id
+      using errcode = 'SR040', hint = 'Store large content elsewhere and put its sha256 and a reference in the state.';
+  end if;
+
+  select r.* into _r from sor.runs r
+   where r.run_id = commit_step.run_id and r.worker_role = session_user
+   for update;
+  if not found then
+    return query select 'not_found'::text, null::integer, false, null::jsonb, null::bigint;
+    return;
+  end if;
+  select s.* into _step from sor.steps s
+   where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id and s.step_id = commit_step.step_id;
+  if found then
+    return query select 'committed'::text, _step.version, true, _step.output, _step.block_id;
+    return;
+  end if;
+  if _r.status <> 'running' then
+    raise exception 'run % is %', _r.run_id, _r.status
+      using errcode = 'SR035', hint = 'A finished or abandoned run takes no more steps; start a new run.';
+  end if;
+  if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+    raise exception 'the lease of run % lapsed at %', _r.run_id, _r.lease_expires_at
+      using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
+  end if;
+  if _r.version <> commit_step.expected_version then
+    return query select 'conflict'::text, _r.version, false, null::jsonb, null::bigint;
+    return;
+  end if;
+
+  _version := _r.version + 1;
+  update sor.runs r
+     set state = r.state || commit_step.output, version = _version, last_step_id = commit_step.step_id
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
+
+  if _blocking is not null then
+    begin
+      insert into sor.blocks as b (tenant_id, run_id, step_id, kind, command)
+      values (_r.tenant_id, _r.run_id, commit_step.step_id, _blocking ->> 'type', _blocking)
+      returning b.block_id into _block;
+    exception when unique_violation then
+      raise exception 'run % already has an active block', _r.run_id
+        using errcode = 'SR041', hint = 'Wait until an approver resolves the active block (sor_api.resolve_block) before opening another.';
+    end;
+  end if;
+
+  insert into sor.steps (tenant_id, run_id, step_id, version, output, event_count, command_count, block_id)
+  values (_r.tenant_id, _r.run_id, commit_step.step_id, _version, commit_step.output,
+          jsonb_array_length(_events), jsonb_array_length(_commands), _block);
+
+  _meta := jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'version', _version);
+  for _e in select x from jsonb_array_elements(_events) x loop
+    perform sor.append_event(_r.tenant_id, 'run-' || _r.run_id::text, _e ->> 'type',
+                             coalesce(_e -> 'payload', '{}'::jsonb), _meta);
+  end loop;
+
+  insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
+                          status, run_id, step_id, block_id)
+  select _r.tenant_id, t.x ->> 'type', 'run', _r.run_id::text, t.x,
+         jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'ordinal', t.o),
+         sor.command_dedupe_key(_r.run_id, commit_step.step_id, t.o::integer, t.x),
+         case when _blocking is null then 'pending'
+              when _blocking ->> 'type' = 'review' then 'deferred'
+              else 'discarded' end,
+         _r.run_id, commit_step.step_id, _block
+    from jsonb_array_elements(_commands) with ordinality as t(x, o)
+   where t.o <> coalesce(_blocking_ord, 0)
+   order by t.o;
+
+  return query select 'committed'::text, _version, false, commit_step.output, _block;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if jsonb_typeof(coalesce(complete_task.result, 'null'::jsonb)) <> 'object' then
+    raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
+      using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+  end if;
+  update sor.tasks t
+     set status = 'completed', result = complete_task.result, finished_at = now(),
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
+   where t.task_id = complete_task.task_id and t.status = 'claimed'
+     and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
+     and t.lease_expires_at > now()
+     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  if not found then
+    perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.configure_tenant(tenant_id text, hash_only boolean DEFAULT NULL::boolean, idempotency_retention interval DEFAULT NULL::interval)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform 1 from sor.tenants t where t.tenant_id = configure_tenant.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', coalesce(quote_literal(configure_tenant.tenant_id), 'NULL')
+      using errcode = 'SR002', hint = 'Create it first with sor_api.add_tenant(tenant_id, display_name).';
+  end if;
+  if configure_tenant.idempotency_retention is not null
+     and configure_tenant.idempotency_retention not between interval '1 second' and interval '90 days' then
+    perform sor.journal_bad_input('idempotency_retention', 'Choose a retention between 1 second and 90 days.');
+  end if;
+  insert into sor.tenant_settings as s (tenant_id, hash_only, idempotency_retention)
+  values (configure_tenant.tenant_id, coalesce(configure_tenant.hash_only, false),
+          coalesce(configure_tenant.idempotency_retention, interval '24 hours'))
+  on conflict on constraint tenant_settings_pkey
+  do update set hash_only = coalesce(configure_tenant.hash_only, s.hash_only),
+                idempotency_retention = coalesce(configure_tenant.idempotency_retention, s.idempotency_retention),
+                updated_at = pg_catalog.now(), updated_by = session_user;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if create_queue.queue is null or create_queue.queue !~ '^[a-z][a-z0-9_.-]{1,62}$' then
+    raise exception 'malformed queue name %', coalesce(quote_literal(create_queue.queue), 'NULL')
+      using errcode = 'SR059', hint = 'A queue name is 2 to 63 characters: a lowercase letter, then lowercase letters, digits, _ . or -.';
+  end if;
+  if create_queue.description is null or length(create_queue.description) not between 1 and 500
+     or create_queue.max_attempts is null or create_queue.max_attempts not between 1 and 100
+     or create_queue.backoff_base is null or create_queue.backoff_base <= '0'::interval
+     or create_queue.backoff_max is null or create_queue.backoff_max < create_queue.backoff_base then
+    raise exception 'invalid definition of queue %', create_queue.queue
+      using errcode = 'SR059', hint = 'Pass a description (1 to 500 characters), max_attempts between 1 and 100, and 0 < backoff_base <= backoff_max.';
+  end if;
+  insert into sor.queues as q (queue, description, max_attempts, backoff_base, backoff_max)
+  values (create_queue.queue, create_queue.description, create_queue.max_attempts,
+          create_queue.backoff_base, create_queue.backoff_max)
+  on conflict on constraint queues_pkey do update
+     set description = excluded.description, max_attempts = excluded.max_attempts,
+         backoff_base = excluded.backoff_base, backoff_max = excluded.backoff_max;
+  return create_queue.queue;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.ddl_guard_targets()
+ RETURNS TABLE(operation text, object_identity text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with sch as (
+    select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+  ), tabs as (
+    select c.oid from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace where c.relkind in ('r', 'p')
+  )
+  select 'drop schema', (pg_catalog.pg_identify_object('pg_catalog.pg_namespace'::regclass, s.oid, 0)).identity
+    from sch s
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity
+    from tabs t cross join unnest(array['drop table', 'disable row level security', 'no force row level security']) o(op)
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, a.attrelid, a.attnum)).identity
+    from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
+   cross join unnest(array['drop column', 'alter column type']) o(op)
+  union all
+  select 'drop policy', (pg_catalog.pg_identify_object('pg_catalog.pg_policy'::regclass, p.oid, 0)).identity
+    from tabs t join pg_catalog.pg_policy p on p.polrelid = t.oid
+  union all
+  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity
+    from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
+   cross join unnest(array['drop trigger', 'disable trigger']) o(op)
+   where sor.is_refuse_function(tg.tgfoid)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.dead_outbox(max_rows integer DEFAULT 100)
+ RETURNS TABLE(tenant_id text, outbox_id bigint, topic text, aggregate_type text, aggregate_id text, dedupe_key text, attempts integer, max_attempts integer, last_error text, created_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select o.tenant_id, o.outbox_id, o.topic, o.aggregate_type, o.aggregate_id, o.dedupe_key, o.attempts,
+         o.max_attempts, o.last_error, o.created_at
+    from sor.outbox o
+   where o.status = 'dead'
+   order by o.created_at, o.outbox_id
+   limit least(greatest(coalesce(dead_outbox.max_rows, 100), 0), 10000)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.dead_tasks(queue text DEFAULT NULL::text, max_rows integer DEFAULT 100)
+ RETURNS TABLE(tenant_id text, task_id bigint, queue text, subject text, attempts integer, max_attempts integer, last_error text, finished_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select t.tenant_id, t.task_id, t.queue, t.subject, t.attempts, t.max_attempts, t.last_error, t.finished_at
+    from sor.tasks t
+   where t.status = 'dead' and (dead_tasks.queue is null or t.queue = dead_tasks.queue)
+   order by t.finished_at, t.task_id
+   limit least(greatest(coalesce(dead_tasks.max_rows, 100), 0), 10000)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _queue sor.queues;
+  _id bigint;
+begin
+  perform 1 from sor.tenant_members m
+   where m.tenant_id = enqueue_task.tenant_id and m.role_name = session_user;
+  if not found then
+    raise exception 'role % may not enqueue tasks for tenant %', session_user, coalesce(quote_literal(enqueue_task.tenant_id), 'NULL')
+      using errcode = 'SR053', hint = 'A Worker enqueues only for tenants it is a member of (sor_api.add_member).';
+  end if;
+  select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  if enqueue_task.subject is null or length(enqueue_task.subject) not between 1 and 200
+     or jsonb_typeof(coalesce(enqueue_task.payload, 'null'::jsonb)) <> 'object'
+     or (enqueue_task.dedupe_key is not null and length(enqueue_task.dedupe_key) not between 1 and 200)
+     or enqueue_task.priority is null or enqueue_task.priority not between -1000 and 1000
+     or (enqueue_task.delay is not null and enqueue_task.delay < '0'::interval)
+     or (enqueue_task.max_attempts is not null and enqueue_task.max_attempts not between 1 and 100) then
+    raise exception 'invalid task for queue %', enqueue_task.queue
+      using errcode = 'SR054',
+            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
+  end if;
+
+  insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+  values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
+          enqueue_task.dedupe_key, enqueue_task.priority, now() + coalesce(enqueue_task.delay, '0'::interval),
+          coalesce(enqueue_task.max_attempts, _queue.max_attempts))
+  on conflict on constraint tasks_dedupe_key do nothing
+  returning task_id into _id;
+  if _id is null then
+    select t.task_id into _id
+      from sor.tasks t
+     where t.tenant_id = enqueue_task.tenant_id and t.queue = enqueue_task.queue
+       and t.dedupe_key = enqueue_task.dedupe_key;
+  end if;
+  return _id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.events_since(after_position bigint DEFAULT 0, max_rows integer DEFAULT 1000)
+ RETURNS TABLE("position" bigint, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, prev_hash text, hash text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _cursor_tx xid8 := '0'::xid8;
+  _horizon xid8;
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+  _tenants text[] := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+begin
+  if events_since.after_position is null or events_since.after_position < 0 then
+    raise exception 'after_position % is not a position', coalesce(events_since.after_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
+  end if;
+  perform sor.check_max_rows(events_since.max_rows);
+  if events_since.after_position > 0 then
+    select e.tx_id into _cursor_tx
+      from sor.events e
+     where e.position = events_since.after_position and sor.event_reader_sees(e.tenant_id);
+    if not found then
+      raise exception 'no event at position % visible to %', events_since.after_position, session_user
+        using errcode = 'SR015', hint = 'Pass 0, or the position of an event events_since returned to you.';
+    end if;
+  end if;
+  -- Every transaction older than the snapshot's xmin has ended: its events are visible now or
+  -- never will be. Reading in (tx_id, position) order up to that horizon returns a prefix of the
+  -- final order, so a consumer that resumes after the last row it got never skips an event.
+  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  return query
+    select e.position, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
+           e.occurred_at, e.tx_id, pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where (e.tx_id, e.position) > (_cursor_tx, events_since.after_position)
+       and e.tx_id < _horizon
+       and (_all or e.tenant_id = any (_tenants))
+     order by e.tx_id, e.position
+     limit events_since.max_rows;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
+ RETURNS TABLE(status text, run_after timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
+    raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
+      using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
+  end if;
+  return query
+  with failed as (
+  update sor.tasks t
+     set status = case when t.attempts >= t.max_attempts then 'dead' else 'failed' end,
+         run_after = case when t.attempts >= t.max_attempts then t.run_after
+                          else now() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
+         finished_at = case when t.attempts >= t.max_attempts then now() end,
+         last_error = fail_task.error,
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
+    from sor.queues q
+   where q.queue = t.queue
+     and t.task_id = fail_task.task_id and t.status = 'claimed'
+     and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
+     and t.lease_expires_at > now()
+     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+  returning t.status, t.run_after
+  )
+  select f.status, f.run_after from failed f;
+  if not found then
+    perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.finish_run(run_id uuid, status text, error jsonb DEFAULT NULL::jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+  _digest bytea;
+begin
+  perform sor.current_worker();
+  if finish_run.status is null or finish_run.status not in ('succeeded', 'failed') then
+    perform sor.journal_bad_input('status', 'A run finishes as succeeded or failed.');
+  end if;
+  if finish_run.status = 'succeeded' and finish_run.error is not null then
+    perform sor.journal_bad_input('error', 'A succeeded run has no error; finish it as failed.');
+  end if;
+  _r := sor.worker_run(finish_run.run_id, false);
+  if _r.status = finish_run.status then
+    return _r.status;
+  end if;
+  _r := sor.worker_run(finish_run.run_id, true);
+  _digest := sor.journal_digest(finish_run.error::text, null, false, 'error');
+  update sor.runs r
+     set status = finish_run.status, finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else finish_run.error end,
+         error_sha256 = _digest
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
+  return finish_run.status;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.finish_tool_call(tool_call_id uuid, result jsonb DEFAULT NULL::jsonb, error jsonb DEFAULT NULL::jsonb)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select sor.tool_call_finish(finish_tool_call.tool_call_id, finish_tool_call.result, finish_tool_call.error)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.get_run(run_id uuid)
+ RETURNS TABLE(tenant_id text, workflow text, status text, version integer, state jsonb, "overlay" jsonb, effective_state jsonb, last_step_id text, hash_only boolean, lease_expires_at timestamp with time zone, started_at timestamp with time zone, finished_at timestamp with time zone, active_block_id bigint, active_block_kind text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  if get_run.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the run id start_run returned.');
+  end if;
+  perform sor.mark_abandoned(get_run.run_id, session_user);
+  _r := sor.worker_run(get_run.run_id, false);
+  return query
+  select _r.tenant_id, _r.workflow, _r.status, _r.version, _r.state, _r.overlay,
+         _r.state || _r.overlay, _r.last_step_id, _r.hash_only, _r.lease_expires_at, _r.started_at,
+         _r.finished_at, b.block_id, b.kind
+    from (select 1) one
+    left join sor.blocks b on b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.heartbeat(run_id uuid, lease_seconds integer DEFAULT NULL::integer)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  if heartbeat.lease_seconds is not null and heartbeat.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
+  end if;
+  _r := sor.worker_run(heartbeat.run_id, true);
+  update sor.runs r
+     set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
+         lease_expires_at = pg_catalog.clock_timestamp() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
+         heartbeat_at = pg_catalog.clock_timestamp()
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
+  returning r.* into _r;
+  return _r.lease_expires_at;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.heartbeat_task(task_id bigint, fencing_token bigint)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _expires timestamptz;
+begin
+  update sor.tasks t
+     set lease_expires_at = now() + t.lease
+   where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
+     and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
+     and t.lease_expires_at > now()
+     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+  returning t.lease_expires_at into _expires;
+  if _expires is null then
+    perform sor.refuse_task_call(heartbeat_task.task_id, heartbeat_task.fencing_token, 'heartbeat');
+  end if;
+  return _expires;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval)
+ RETURNS TABLE(outbox_id bigint, tenant_id text, event_id uuid, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, attempts integer, lease_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
+    raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
+      using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
+  end if;
+  if lease_outbox.lease is null or lease_outbox.lease <= '0'::interval or lease_outbox.lease > '1 day'::interval then
+    raise exception 'outbox lease % is out of range', coalesce(lease_outbox.lease::text, 'NULL')
+      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
+  end if;
+
+  -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
+  -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
+  return query
+  with lapsed as (
+    select o.tenant_id, o.outbox_id
+      from sor.outbox o
+     where o.status = 'leased' and o.lease_expires_at <= now()
+     order by o.lease_expires_at
+     limit lease_outbox.batch
+       for update skip locked
+  ), due as (
+    select o.tenant_id, o.outbox_id
+      from sor.outbox o
+     where o.status in ('pending', 'failed') and o.available_at <= now()
+     order by o.available_at, o.outbox_id
+     limit lease_outbox.batch
+       for update skip locked
+  ), picked as (
+    select p.tenant_id, p.outbox_id
+      from (select l.tenant_id, l.outbox_id from lapsed l
+            union all
+            select d.tenant_id, d.outbox_id from due d) p
+     limit lease_outbox.batch
+  ), leased as (
+    update sor.outbox o
+       set status           = case when o.status = 'leased' and o.attempts >= o.max_attempts then 'dead' else 'leased' end,
+           attempts         = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.attempts else o.attempts + 1 end,
+           leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
+           lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
+           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else now() + lease_outbox.lease end,
+           last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
+      from picked p
+     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
+    returning o.outbox_id, o.tenant_id, o.event_id, o.topic, o.aggregate_type, o.aggregate_id, o.payload,
+              o.headers, o.dedupe_key, o.attempts, o.lease_token, o.lease_expires_at, o.status
+  )
+  select l.outbox_id, l.tenant_id, l.event_id, l.topic, l.aggregate_type, l.aggregate_id, l.payload,
+         l.headers, l.dedupe_key, l.attempts, l.lease_token, l.lease_expires_at
+    from leased l
+   where l.status = 'leased'
+   order by l.outbox_id;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.list_tools()
  RETURNS TABLE(tool_name text, description text, input_schema jsonb, side_effects boolean)
  LANGUAGE plpgsql
@@ -1000,13 +3414,152 @@ CREATE OR REPLACE FUNCTION sor_api.list_tools()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
-  _kind text := sor.worker_kind();
+  _kind text := (sor.current_worker()).kind;
 begin
   return query
     select t.tool_name, t.description, t.input_schema, t.side_effects
       from sor.tools t
      where t.enabled and _kind = any (t.allowed_kinds)
      order by t.tool_name;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
+    raise exception 'provider_ref of outbox row % must have 1 to 500 characters', coalesce(mark_dispatched.outbox_id::text, 'NULL')
+      using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
+  end if;
+  update sor.outbox o
+     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = now(),
+         leased_by = null, lease_token = null, lease_expires_at = null
+   where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
+     and o.lease_token = mark_dispatched.lease_token;
+  if not found then
+    perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text)
+ RETURNS TABLE(status text, available_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+begin
+  if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
+    raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
+      using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
+  end if;
+  return query
+  with failed as (
+    update sor.outbox o
+       set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
+           available_at = case when o.attempts >= o.max_attempts then o.available_at
+                               else now() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
+           last_error = mark_failed.error,
+           leased_by = null, lease_token = null, lease_expires_at = null
+     where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
+       and o.lease_token = mark_failed.lease_token
+    returning o.status, o.available_at
+  )
+  select f.status, f.available_at from failed f;
+  if not found then
+    perform sor.refuse_outbox_call(mark_failed.outbox_id, mark_failed.lease_token, 'mark_failed');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.my_runs()
+ RETURNS TABLE(run_id uuid, tenant_id text, workflow text, status text, version integer, lease_expires_at timestamp with time zone, started_at timestamp with time zone, finished_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform sor.current_worker();
+  perform sor.mark_abandoned(null, session_user);
+  return query
+  select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
+    from sor.runs r
+   where r.worker_role = session_user
+   order by r.started_at, r.run_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.read_stream(tenant_id text, stream text, from_version integer DEFAULT 1, max_rows integer DEFAULT 1000)
+ RETURNS TABLE("position" bigint, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, prev_hash text, hash text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  if read_stream.tenant_id is null or read_stream.stream is null
+     or read_stream.from_version is null or read_stream.from_version < 1 then
+    raise exception 'tenant_id, stream and a from_version of 1 or more are required'
+      using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and the first version to read (1 for all).';
+  end if;
+  perform sor.check_max_rows(read_stream.max_rows);
+  if not sor.event_reader_sees(read_stream.tenant_id) then
+    raise exception 'role % may not read events of tenant %', session_user, pg_catalog.quote_literal(read_stream.tenant_id)
+      using errcode = 'SR014', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
+  end if;
+  if not exists (select 1 from sor.tenants t where t.tenant_id = read_stream.tenant_id) then
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(read_stream.tenant_id)
+      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
+  end if;
+  if not exists (select 1 from sor.events e where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream) then
+    raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(read_stream.stream), pg_catalog.quote_literal(read_stream.tenant_id)
+      using errcode = 'SR015', hint = 'A stream exists once its first event is appended: append with expected_version 0 to start it.';
+  end if;
+  return query
+    select e.position, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at,
+           pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream
+       and e.version >= read_stream.from_version
+     order by e.version
+     limit read_stream.max_rows;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+  _digest bytea;
+  _turn integer;
+begin
+  perform sor.current_worker();
+  perform sor.journal_check_id(record_turn.model, 'model', 200);
+  if record_turn.role is null or record_turn.role not in ('system', 'user', 'assistant', 'tool') then
+    perform sor.journal_bad_input('role', 'A turn''s role is system, user, assistant or tool.');
+  end if;
+  if record_turn.input_tokens is null or record_turn.output_tokens is null
+     or record_turn.input_tokens < 0 or record_turn.output_tokens < 0 then
+    perform sor.journal_bad_input('input_tokens/output_tokens', 'Token counts are zero or more.');
+  end if;
+  _r := sor.worker_run(record_turn.run_id, true);
+  _digest := sor.journal_digest(record_turn.content, record_turn.content_sha256, _r.hash_only, 'content');
+  select coalesce(max(t.turn_no), 0) + 1 into _turn
+    from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id;
+  insert into sor.turns (tenant_id, run_id, turn_no, model, role, input_tokens, output_tokens,
+                         content, content_sha256, hash_only)
+  values (_r.tenant_id, _r.run_id, _turn, record_turn.model, record_turn.role, record_turn.input_tokens,
+          record_turn.output_tokens, case when _r.hash_only then null else record_turn.content end,
+          _digest, _r.hash_only);
+  return _turn;
 end
 $function$;
 
@@ -1027,6 +3580,34 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.register_worker(role_name text, kind text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _role pg_catalog.pg_roles%rowtype;
+begin
+  if register_worker.kind is null or register_worker.kind !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+    raise exception 'malformed worker kind: %', coalesce(quote_literal(register_worker.kind), 'NULL')
+      using errcode = 'SR033', hint = 'A kind is a lowercase slug of at most 100 characters, e.g. expense-reconciler.';
+  end if;
+  select r.* into _role from pg_catalog.pg_roles r where r.rolname = register_worker.role_name;
+  if not found or not _role.rolcanlogin or _role.rolsuper or _role.rolbypassrls
+     or pg_catalog.pg_has_role(_role.oid, 'sor_owner', 'MEMBER')
+     or not pg_catalog.pg_has_role(_role.oid, 'sor_worker', 'MEMBER') then
+    raise exception 'role % cannot be a Worker', coalesce(quote_literal(register_worker.role_name), 'NULL')
+      using errcode = 'SR031',
+            hint = 'A Worker is an existing login role, member of sor_worker, without SUPERUSER, BYPASSRLS or sor_owner.';
+  end if;
+  insert into sor.workers as w (role_name, kind)
+  values (register_worker.role_name, register_worker.kind)
+  on conflict on constraint workers_pkey
+  do update set kind = excluded.kind, registered_at = pg_catalog.now(), registered_by = session_user;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.remove_member(tenant_id text, role_name text)
  RETURNS void
  LANGUAGE plpgsql
@@ -1044,81 +3625,554 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.resolve_block(block_id bigint, approved boolean, note text DEFAULT NULL::text)
+ RETURNS TABLE(status text, released integer, discarded integer, resume_outbox_id bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _b sor.blocks;
+  _status text;
+  _released integer := 0;
+  _discarded integer := 0;
+  _resume bigint;
+begin
+  if resolve_block.block_id is null then
+    perform sor.journal_bad_input('block_id', 'Pass the id of an active block.');
+  end if;
+  if resolve_block.approved is null then
+    perform sor.journal_bad_input('approved', 'Pass true to approve or false to reject.');
+  end if;
+  if resolve_block.note is not null and (length(resolve_block.note) > 2000 or resolve_block.note ~ '[\x01-\x08\x0b\x0c\x0e-\x1f]') then
+    perform sor.journal_bad_input('note', 'A note has at most 2000 characters.');
+  end if;
+  select b.* into _b from sor.blocks b
+   where b.block_id = resolve_block.block_id
+     and b.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   for update;
+  if not found then
+    raise exception 'unknown block % for role %', resolve_block.block_id, session_user
+      using errcode = 'SR042', hint = 'An approver resolves blocks of the tenants it is a member of.';
+  end if;
+  if _b.status <> 'active' then
+    raise exception 'block % is already %', _b.block_id, _b.status
+      using errcode = 'SR043', hint = 'A block is resolved once.';
+  end if;
+  _status := case when resolve_block.approved then 'approved' else 'rejected' end;
+  update sor.blocks b
+     set status = _status, resolved_at = pg_catalog.clock_timestamp(), resolved_by = session_user,
+         approved = resolve_block.approved, note = resolve_block.note
+   where b.tenant_id = _b.tenant_id and b.block_id = _b.block_id;
+
+  if _b.kind = 'review' then
+    update sor.outbox o
+       set status = case when resolve_block.approved then 'pending' else 'discarded' end,
+           available_at = pg_catalog.now()
+     where o.tenant_id = _b.tenant_id and o.block_id = _b.block_id and o.status = 'deferred';
+    if resolve_block.approved then
+      get diagnostics _released = row_count;
+    else
+      get diagnostics _discarded = row_count;
+    end if;
+  else
+    insert into sor.outbox as o (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
+                                 status, run_id, step_id, block_id)
+    values (_b.tenant_id, 'resume', 'run', _b.run_id::text,
+            jsonb_build_object('type', 'resume', 'run_id', _b.run_id, 'block_id', _b.block_id,
+                               'approved', resolve_block.approved, 'note', resolve_block.note),
+            jsonb_build_object('run_id', _b.run_id, 'step_id', _b.step_id, 'block_id', _b.block_id),
+            encode(sha256(convert_to(jsonb_build_array(_b.run_id::text, 'resume', _b.block_id)::text, 'UTF8')), 'hex'),
+            'pending', _b.run_id, _b.step_id, _b.block_id)
+    returning o.outbox_id into _resume;
+  end if;
+  return query select _status, _released, _discarded, _resume;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.retry_outbox(outbox_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  update sor.outbox o
+     set status = 'pending', attempts = 0, available_at = now()
+   where o.outbox_id = retry_outbox.outbox_id and o.status = 'dead';
+  if not found then
+    if exists (select 1 from sor.outbox o where o.outbox_id = retry_outbox.outbox_id) then
+      raise exception 'outbox row % is not dead', retry_outbox.outbox_id
+        using errcode = 'SR064', hint = 'Only dead rows are retried by an operator; see sor_api.dead_outbox().';
+    end if;
+    raise exception 'unknown outbox row %', coalesce(retry_outbox.outbox_id::text, 'NULL')
+      using errcode = 'SR061', hint = 'Pass an outbox_id from sor_api.dead_outbox().';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  update sor.tasks t
+     set status = 'ready', attempts = 0, run_after = now(), finished_at = null
+   where t.task_id = retry_task.task_id and t.status = 'dead';
+  if not found then
+    if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id) then
+      raise exception 'task % is not dead', retry_task.task_id
+        using errcode = 'SR058', hint = 'Only dead tasks are retried by an operator; see sor_api.dead_tasks().';
+    end if;
+    raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
+      using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.run_tool_calls(run_id uuid)
+ RETURNS TABLE(tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb, error jsonb, idempotency_key text, started_at timestamp with time zone, finished_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  _r := sor.worker_run(run_tool_calls.run_id, false);
+  return query
+  select c.tool_call_id, c.tool_name, c.status, c.args, encode(c.args_sha256, 'hex'), c.result, c.error,
+         c.idempotency_key, c.started_at, c.finished_at
+    from sor.tool_calls c
+   where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
+   order by c.started_at, c.tool_call_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.set_overlay(run_id uuid, "overlay" jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  if set_overlay.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the id of the run to correct.');
+  end if;
+  if set_overlay.overlay is null or jsonb_typeof(set_overlay.overlay) <> 'object' then
+    perform sor.journal_bad_input('overlay', 'An overlay is a JSON object of the keys to correct.');
+  end if;
+  if octet_length(set_overlay.overlay::text) > 1048576 then
+    raise exception 'overlay for run % is larger than 1 MiB', set_overlay.run_id
+      using errcode = 'SR040', hint = 'Correct fewer or smaller keys.';
+  end if;
+  select r.* into _r from sor.runs r
+   where r.run_id = set_overlay.run_id
+     and r.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   for update;
+  if not found then
+    raise exception 'unknown run % for role %', set_overlay.run_id, session_user
+      using errcode = 'SR034', hint = 'An approver corrects runs of the tenants it is a member of.';
+  end if;
+  update sor.runs r set overlay = r.overlay || set_overlay.overlay
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
+  returning r.* into _r;
+  return _r.state || _r.overlay;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.start_run(tenant_id text, workflow text, input jsonb DEFAULT NULL::jsonb, idempotency_key text DEFAULT NULL::text, lease_seconds integer DEFAULT 60, hash_only boolean DEFAULT false, input_sha256 text DEFAULT NULL::text)
+ RETURNS TABLE(run_id uuid, replayed boolean, status text, version integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _w sor.workers;
+  _hash_only boolean;
+  _input jsonb := start_run.input;
+  _digest bytea;
+  _new uuid := pg_catalog.gen_random_uuid();
+  _claim sor.idempotency_keys;
+  _r sor.runs;
+begin
+  _w := sor.current_worker();
+  if start_run.tenant_id is null or start_run.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+    perform sor.journal_bad_input('tenant_id', 'A tenant id is a lowercase slug of 2 to 63 characters.');
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = start_run.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', quote_literal(start_run.tenant_id)
+      using errcode = 'SR002', hint = 'Create it first with sor_api.add_tenant(tenant_id, display_name).';
+  end if;
+  perform 1 from sor.tenant_members m where m.tenant_id = start_run.tenant_id and m.role_name = session_user;
+  if not found then
+    raise exception 'Worker % is not a member of tenant %', session_user, start_run.tenant_id
+      using errcode = 'SR032', hint = 'An admin adds the Worker with sor_api.add_member(tenant_id, role_name).';
+  end if;
+  if start_run.workflow is null or start_run.workflow !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+    perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
+  end if;
+  if start_run.lease_seconds is null or start_run.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds; heartbeat to extend it.');
+  end if;
+  if start_run.idempotency_key is not null then
+    perform sor.journal_check_id(start_run.idempotency_key, 'idempotency_key', 255);
+  end if;
+  _hash_only := coalesce(start_run.hash_only, false)
+                or coalesce((select s.hash_only from sor.tenant_settings s where s.tenant_id = start_run.tenant_id), false);
+  if _input is null and (start_run.input_sha256 is null or not _hash_only) then
+    _input := '{}'::jsonb;
+  end if;
+  _digest := sor.journal_digest(_input::text, start_run.input_sha256, _hash_only, 'input');
+
+  if start_run.idempotency_key is not null then
+    _claim := sor.idempotency_claim(start_run.tenant_id, 'start_run:' || start_run.workflow,
+                                    start_run.idempotency_key, _digest, _new, null);
+    if _claim.run_id is distinct from _new then
+      if _claim.fingerprint <> _digest then
+        raise exception 'idempotency key % of workflow % was used with another input', start_run.idempotency_key, start_run.workflow
+          using errcode = 'SR037', hint = 'A retry must send the same input; a new request needs a new key.';
+      end if;
+      select r.* into _r from sor.runs r where r.tenant_id = start_run.tenant_id and r.run_id = _claim.run_id;
+      return query select _r.run_id, true, _r.status, _r.version;
+      return;
+    end if;
+  end if;
+
+  insert into sor.runs as r (tenant_id, run_id, workflow, idempotency_key, input, input_sha256, worker_role,
+                             worker_kind, lease_seconds, lease_expires_at, hash_only)
+  values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
+          case when _hash_only then null else _input end, _digest, session_user, _w.kind,
+          start_run.lease_seconds, pg_catalog.clock_timestamp() + make_interval(secs => start_run.lease_seconds), _hash_only)
+  returning r.* into _r;
+  return query select _r.run_id, false, _r.status, _r.version;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.sweep_abandoned_runs()
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select sor.mark_abandoned(null, null)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.sweep_idempotency_keys()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _n integer;
+begin
+  delete from sor.idempotency_keys k where k.expires_at <= pg_catalog.now();
+  get diagnostics _n = row_count;
+  return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.verify_events(for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text)
+ RETURNS TABLE(tenant_id text, stream text, "position" bigint, version integer, expected_hash text, found_hash text, problem text, detail text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform sor.check_verify_scope(verify_events.for_tenant, verify_events.for_stream);
+  return query
+    select c.tenant_id, c.stream, c.position, c.version,
+           pg_catalog.encode(c.expected_hash, 'hex'), pg_catalog.encode(c.found_hash, 'hex'),
+           c.problem, c.detail
+      from sor.verify_event_chains(verify_events.for_tenant, verify_events.for_stream) c
+     where c.problem is not null
+     order by c.tenant_id, c.stream;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.verify_events_summary(for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text)
+ RETURNS TABLE(streams bigint, events bigint, broken_streams bigint, intact boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform sor.check_verify_scope(verify_events_summary.for_tenant, verify_events_summary.for_stream);
+  return query
+    select pg_catalog.count(*), coalesce(pg_catalog.sum(c.events), 0)::bigint,
+           pg_catalog.count(*) filter (where c.problem is not null),
+           pg_catalog.count(*) filter (where c.problem is not null) = 0
+      from sor.verify_event_chains(verify_events_summary.for_tenant, verify_events_summary.for_stream) c;
+end
+$function$;
+
 -- triggers
 
+CREATE TRIGGER append_only_tables_refuse_truncate BEFORE TRUNCATE ON sor.append_only_tables FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+alter table sor.append_only_tables enable always trigger append_only_tables_refuse_truncate;
+CREATE TRIGGER append_only_tables_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.append_only_tables FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
+alter table sor.append_only_tables enable always trigger append_only_tables_refuse_update_delete;
+CREATE TRIGGER blocks_events AFTER INSERT OR UPDATE ON sor.blocks FOR EACH ROW EXECUTE FUNCTION sor.tg_blocks__events();
+alter table sor.blocks enable always trigger blocks_events;
+CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_check_insert;
+CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_truncate;
+CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_update_delete;
+CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+alter table sor.ddl_audit enable always trigger ddl_audit_refuse_truncate;
+CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+alter table sor.ddl_audit enable always trigger ddl_audit_refuse_update_delete;
 CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__chain();
 alter table sor.events enable always trigger events_chain;
+CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+alter table sor.events enable always trigger events_refuse_statement;
 CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_truncate;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
+CREATE TRIGGER outbox_events_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_insert();
+alter table sor.outbox enable always trigger outbox_events_insert;
+CREATE TRIGGER outbox_events_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_update();
+alter table sor.outbox enable always trigger outbox_events_update;
+CREATE TRIGGER outbox_notify_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_insert();
+alter table sor.outbox enable always trigger outbox_notify_insert;
+CREATE TRIGGER outbox_notify_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_update();
+alter table sor.outbox enable always trigger outbox_notify_update;
+CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events();
+alter table sor.runs enable always trigger runs_events;
+CREATE TRIGGER tasks_events_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_insert();
+alter table sor.tasks enable always trigger tasks_events_insert;
+CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
+alter table sor.tasks enable always trigger tasks_events_update;
 
 -- row level security
 
+alter table sor.blocks enable row level security;
+alter table sor.blocks force row level security;
 alter table sor.events enable row level security;
 alter table sor.events force row level security;
+alter table sor.idempotency_keys enable row level security;
+alter table sor.idempotency_keys force row level security;
 alter table sor.outbox enable row level security;
 alter table sor.outbox force row level security;
+alter table sor.runs enable row level security;
+alter table sor.runs force row level security;
+alter table sor.steps enable row level security;
+alter table sor.steps force row level security;
+alter table sor.tasks enable row level security;
+alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
 alter table sor.tenant_members force row level security;
+alter table sor.tenant_settings enable row level security;
+alter table sor.tenant_settings force row level security;
 alter table sor.tenants enable row level security;
 alter table sor.tenants force row level security;
+alter table sor.tool_calls enable row level security;
+alter table sor.tool_calls force row level security;
+alter table sor.turns enable row level security;
+alter table sor.turns force row level security;
+alter table sor.workers enable row level security;
+alter table sor.workers force row level security;
 
 -- policies
 
+create policy blocks_auditor_select on sor.blocks as permissive for select to sor_auditor using (true);
+create policy blocks_owner_all on sor.blocks as permissive for all to sor_owner using (true) with check (true);
+create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
 create policy events_auditor_select on sor.events as permissive for select to sor_auditor using (true);
 create policy events_owner_all on sor.events as permissive for all to sor_owner using (true) with check (true);
 create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy idempotency_keys_auditor_select on sor.idempotency_keys as permissive for select to sor_auditor using (true);
+create policy idempotency_keys_owner_all on sor.idempotency_keys as permissive for all to sor_owner using (true) with check (true);
 create policy outbox_auditor_select on sor.outbox as permissive for select to sor_auditor using (true);
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
+create policy runs_auditor_select on sor.runs as permissive for select to sor_auditor using (true);
+create policy runs_owner_all on sor.runs as permissive for all to sor_owner using (true) with check (true);
+create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy steps_auditor_select on sor.steps as permissive for select to sor_auditor using (true);
+create policy steps_owner_all on sor.steps as permissive for all to sor_owner using (true) with check (true);
+create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
+create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
+create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tenant_members_approver_select on sor.tenant_members as permissive for select to sor_approver using ((role_name = CURRENT_USER));
 create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_members_tenant_select on sor.tenant_members as permissive for select to sor_tenant using ((role_name = CURRENT_USER));
+create policy tenant_settings_auditor_select on sor.tenant_settings as permissive for select to sor_auditor, sor_admin using (true);
+create policy tenant_settings_owner_all on sor.tenant_settings as permissive for all to sor_owner using (true) with check (true);
 create policy tenants_auditor_select on sor.tenants as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenants_owner_all on sor.tenants as permissive for all to sor_owner using (true) with check (true);
 create policy tenants_tenant_select on sor.tenants as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tool_calls_auditor_select on sor.tool_calls as permissive for select to sor_auditor using (true);
+create policy tool_calls_owner_all on sor.tool_calls as permissive for all to sor_owner using (true) with check (true);
+create policy tool_calls_tenant_select on sor.tool_calls as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy turns_auditor_select on sor.turns as permissive for select to sor_auditor using (true);
+create policy turns_owner_all on sor.turns as permissive for all to sor_owner using (true) with check (true);
+create policy turns_tenant_select on sor.turns as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy workers_auditor_select on sor.workers as permissive for select to sor_auditor, sor_admin using (true);
+create policy workers_owner_all on sor.workers as permissive for all to sor_owner using (true) with check (true);
 
 -- owners and privileges
 
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__020_events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__030_guard() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__040_journal() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__050_claims() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
--- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
+-- function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.drop_guard_saved_snapshot() owner sor_owner: sor_owner=EXECUTE
+-- function sor.drop_guard_snapshot() owner sor_owner: sor_owner=EXECUTE
+-- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
+-- function sor.event_reader_sees(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
+-- function sor.is_refuse_function(fn oid) owner sor_owner: sor_owner=EXECUTE
+-- function sor.journal_bad_input(what text, hint text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.journal_check_id(value text, what text, max_length integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.json_path_append(path text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.json_schema_problem(schema jsonb, path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.may_approve_ddl(role_name name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_ddl_approvals__refuse_change() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_ddl_audit__refuse_change() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__alter() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__sql_drop() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_drop_guard__start() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
--- function sor.worker_kind() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_outbox__events_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_outbox__notify_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_outbox__notify_update() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_runs__events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.ddl_guard_targets() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.dead_tasks(queue text, max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.events_since(after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.finish_run(run_id uuid, status text, error jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.get_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.heartbeat(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.lease_outbox(batch integer, lease interval) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.list_tools() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.register_worker(role_name text, kind text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
--- schema sor owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
+-- function sor_api.resolve_block(block_id bigint, approved boolean, note text) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.sweep_abandoned_runs() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- sequence sor.blocks_block_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.ddl_approvals_approval_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.ddl_audit_audit_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- table sor.append_only_tables owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.blocks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ddl_approvals owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ddl_audit owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.outbox owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.idempotency_keys owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.outbox owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.queues owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tenant_settings owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tool_calls owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.turns owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.workers owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- view sor_api.events owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.journal_blocks owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.journal_runs owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.journal_steps owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.journal_tool_calls owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.journal_turns owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 
 -- column privileges
 
+-- column grants on sor.blocks.approved: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.block_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.command: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.kind: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.note: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.opened_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.resolved_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.resolved_by: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.run_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.status: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.step_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.blocks.tenant_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.actor: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.hash: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.metadata: sor_auditor=SELECT, sor_tenant=SELECT
@@ -1128,26 +4182,141 @@ create policy tenants_tenant_select on sor.tenants as permissive for select to s
 -- column grants on sor.events.prev_hash: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.stream: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.events.tx_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.type: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.events.version: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.idempotency_keys.created_at: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.created_by: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.expires_at: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.fingerprint: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.idempotency_key: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.run_id: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.scope: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.tenant_id: sor_auditor=SELECT
+-- column grants on sor.idempotency_keys.tool_call_id: sor_auditor=SELECT
+-- column grants on sor.runs.error: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.error_sha256: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.finished_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.hash_only: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.heartbeat_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.idempotency_key: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.input: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.input_sha256: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.last_step_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.lease_expires_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs."overlay": sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.run_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.started_at: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.state: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.status: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.tenant_id: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.version: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.worker_kind: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.worker_role: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.runs.workflow: sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.block_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.command_count: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.committed_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.committed_by: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.event_count: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.output: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.run_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.step_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.steps.version: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.attempts: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.claimed_by: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.created_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.dedupe_key: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.finished_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.last_error: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.lease_expires_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.max_attempts: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.payload: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.priority: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.queue: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.result: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.run_after: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.status: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.subject: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.task_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tasks.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenant_members.added_by: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tenant_members.role_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tenant_members.tenant_id: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_members.role_name: sor_admin=SELECT, sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_members.tenant_id: sor_admin=SELECT, sor_approver=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tenant_settings.hash_only: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.tenant_settings.idempotency_retention: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.tenant_settings.tenant_id: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.tenant_settings.updated_at: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.tenant_settings.updated_by: sor_admin=SELECT, sor_auditor=SELECT
 -- column grants on sor.tenants.created_at: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenants.display_name: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tenants.tenant_id: sor_admin=SELECT, sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.args: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.args_sha256: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.error: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.error_sha256: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.finished_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.hash_only: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.idempotency_key: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.result: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.result_sha256: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.run_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.started_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.status: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.tool_call_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.tool_calls.tool_name: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.content: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.content_sha256: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.hash_only: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.input_tokens: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.model: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.output_tokens: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.recorded_at: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.role: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.run_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.turns.turn_no: sor_auditor=SELECT, sor_tenant=SELECT
+-- column grants on sor.workers.kind: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.workers.registered_at: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.workers.registered_by: sor_admin=SELECT, sor_auditor=SELECT
+-- column grants on sor.workers.role_name: sor_admin=SELECT, sor_auditor=SELECT
 
 -- comments
 
-comment on column sor.events."position" is 'Global replay order across all tenants and streams; gaps are normal (rolled back appends).';
+comment on column sor.append_only_tables.registered_by is 'session_user of the migration that registered the table.';
+comment on column sor.append_only_tables.table_schema is 'Schema of the registered table; kept by name so a dropped table shows up in certify() as missing.';
+comment on column sor.blocks.command is 'The review or suspend command as the step gave it.';
+comment on column sor.blocks.status is 'active until an approver resolves it: approved or rejected.';
+comment on column sor.ddl_approvals.approved_by is 'session_user of the approver; the role running the DDL must be another role.';
+comment on column sor.ddl_approvals.consumed_at is 'When the approved statement ran; NULL while unused. A rolled-back statement leaves it NULL.';
+comment on column sor.ddl_approvals.consumed_by is 'session_user of the statement that consumed the approval.';
+comment on column sor.ddl_approvals.consumed_statement is 'Text of the top-level statement that consumed the approval.';
+comment on column sor.ddl_approvals.expires_at is 'After this instant (database clock) the approval no longer counts.';
+comment on column sor.ddl_approvals.object_identity is 'The object as pg_identify_object() names it: sor.t (table), sor.t.col (column), sor (schema), p on sor.t (policy), tr on sor.t (trigger).';
+comment on column sor.ddl_approvals.operation is 'drop table, drop schema, drop column, alter column type, drop policy, drop trigger, disable trigger, disable row level security or no force row level security.';
+comment on column sor.ddl_approvals.rehearsed_on is 'The branch database or backup on which the change was rehearsed.';
+comment on column sor.ddl_approvals.ticket is 'Change ticket the approval belongs to.';
+comment on column sor.ddl_audit.object_identity is 'The object, as pg_identify_object() names it.';
+comment on column sor.ddl_audit.operation is 'The guarded operation, as in sor.ddl_approvals.operation.';
+comment on column sor.ddl_audit.outcome is 'Always allowed: a refused statement rolls back its transaction, this row with it; its record is the LOG line in the server log.';
+comment on column sor.ddl_audit.session_role is 'session_user of the connection that ran the DDL.';
+comment on column sor.ddl_audit.set_role is 'The role set with SET ROLE when the DDL ran, or none.';
+comment on column sor.ddl_audit.statement is 'Text of the top-level statement (current_query()).';
+comment on column sor.ddl_audit.tx_id is 'Transaction that ran the DDL.';
+comment on column sor.events."position" is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream lock; gaps are normal (rolled back appends).';
 comment on column sor.events.actor is 'session_user of the connection that appended the event.';
 comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
 comment on column sor.events.metadata is 'run_id, tool_call_id, step, correlation_id, causation_id and other context; not business data.';
 comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1.';
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
-comment on column sor.events.tx_id is 'Appending transaction; events_since() hides positions whose transaction may still be in flight.';
+comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps; the expected-version check compares against it.';
+comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';
+comment on column sor.idempotency_keys.fingerprint is 'sha256 of the request the key was first used with.';
+comment on column sor.idempotency_keys.scope is 'start_run:<workflow> for run starts, tool_call for tool calls.';
 comment on column sor.outbox.available_at is 'Earliest time the row may be leased (database clock); pushed back with exponential backoff after a failure.';
 comment on column sor.outbox.block_id is 'Review block holding this row deferred, when there is one.';
 comment on column sor.outbox.dedupe_key is 'Unique per tenant: a retried writer cannot queue the same side effect twice; the dispatcher passes it to the provider as its idempotency key.';
@@ -1155,56 +4324,244 @@ comment on column sor.outbox.event_id is 'Stable uuid of the message; Debezium''
 comment on column sor.outbox.lease_token is 'Fencing token of the current lease; mark_dispatched and mark_failed are refused for any other token.';
 comment on column sor.outbox.run_id is 'Run whose step queued this command, when it came from commit_step.';
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
+comment on column sor.queues.backoff_base is 'Retry delay after the first failure; doubled for every further attempt, capped at backoff_max, jittered.';
+comment on column sor.queues.max_attempts is 'Default attempts of a task enqueued without its own max_attempts; then it is dead.';
+comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
+comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
+comment on column sor.runs.hash_only is 'Content (input, error, turn content, tool-call arguments, results and errors) is stored only as sha256.';
+comment on column sor.runs.idempotency_key is 'Key the run was started with; sor.idempotency_keys binds it to this run for the retention window.';
+comment on column sor.runs.input is 'Run input; NULL in hash-only runs.';
+comment on column sor.runs.input_sha256 is 'sha256 of the input (of its jsonb text rendering when the database computed it); the fingerprint of start_run.';
+comment on column sor.runs.last_step_id is 'Step whose commit produced the current version.';
+comment on column sor.runs.lease_expires_at is 'The run is alive while this lies in the future (database clock); heartbeats push it forward.';
+comment on column sor.runs.state is 'Workflow state: each committed step output is merged shallowly (jsonb ||); keys are never deleted.';
+comment on column sor.runs.status is 'running, succeeded, failed, or abandoned (the lease lapsed: marked by the next reader or by sweep_abandoned_runs()).';
+comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_run, +1 for each committed step.';
+comment on column sor.steps.version is 'Run version this step''s commit produced.';
+comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
+comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
+comment on column sor.tasks.dedupe_key is 'Unique per tenant and queue: enqueue_task with a known key returns the existing task.';
+comment on column sor.tasks.fencing_token is 'Token of the current claim; heartbeat, complete and fail are refused for any other.';
+comment on column sor.tasks.lease is 'Length of the current lease; a heartbeat extends the lease by it.';
+comment on column sor.tasks.lease_expires_at is 'When the current claim lapses (database clock); a later claim_tasks takes the task back.';
+comment on column sor.tasks.priority is 'Higher first; equal priorities are claimed in the order they became due (run_after).';
+comment on column sor.tasks.result is 'What complete_task recorded.';
+comment on column sor.tasks.run_after is 'Earliest time the task may be claimed; pushed back with jittered exponential backoff after a failure.';
+comment on column sor.tasks.status is 'ready, claimed, failed (waiting to retry at run_after), completed or dead (attempts exhausted).';
+comment on column sor.tasks.subject is 'What the task is about, e.g. statement-row-42; shown in reports.';
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
+comment on column sor.tenant_settings.hash_only is 'Every new run of the tenant is hash-only: content is never stored, only its sha256.';
+comment on column sor.tenant_settings.idempotency_retention is 'How long an idempotency key binds its request; an expired key is free again and swept by sweep_idempotency_keys().';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
+comment on column sor.tool_calls.args is 'Arguments; NULL in hash-only runs (see args_sha256).';
+comment on column sor.tool_calls.args_sha256 is 'sha256 of the arguments'' jsonb text rendering.';
+comment on column sor.tool_calls.idempotency_key is 'Tenant-scoped key the call was made with, if any; see sor.idempotency_keys.';
+comment on column sor.tool_calls.status is 'started (in flight, or unfinished forever when the run was abandoned), succeeded or failed.';
 comment on column sor.tools.allowed_kinds is 'Worker kinds (sor.workers.kind) allowed to call the tool; empty means nobody.';
 comment on column sor.tools.function_oid is 'SECURITY DEFINER function (ctx jsonb, args jsonb) returns jsonb, executable by neither PUBLIC nor Workers.';
 comment on column sor.tools.side_effects is 'Whether the tool writes: a read-only tool can be retried freely, a writing tool should be called with an idempotency key.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest).';
+comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
+comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
+comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.certify__020_events() is 'Events checks: append-only tables (registered or carrying a refusing trigger) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+comment on function sor.certify__030_guard() is 'Drop guard checks: the guard event triggers exist, run the guard functions and are ENABLE ALWAYS; the approval and audit tables keep their refusing triggers ENABLE ALWAYS.';
+comment on function sor.certify__040_journal() is 'Journal checks: run/block event triggers ENABLE ALWAYS, the one-active-block partial unique index, no content in hash-only rows (runs, turns, tool calls, events), forced RLS on journal tables, internal functions not granted, run versions equal to steps and state events.';
+comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
+comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
+comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
+comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
+comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
+comment on function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) is 'Consumes one matching, unexpired approval by another role per destructive operation and records it in sor.ddl_audit; refuses the statement (SR020) when any operation has none, logging each refusal at LOG level.';
+comment on function sor.drop_guard_saved_snapshot() is 'The snapshot stored at ddl_command_start of the running statement, or NULL.';
+comment on function sor.drop_guard_snapshot() is 'Protected catalog state the drop guard compares against: kit schemas, RLS flags of their tables, column types, append-only triggers and whether they are ENABLE ALWAYS.';
+comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR002 unknown tenant.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
-comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it.';
+comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor.event_reader_sees(tenant_id text) is 'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
+comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
+comment on function sor.is_refuse_function(fn oid) is 'True for a trigger function named sor.tg_<table>__refuse_change: a table with such a trigger is append-only, and the drop guard protects the trigger.';
+comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
+comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
+comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR040 over 1 MiB, SR033 for a malformed hex digest.';
 comment on function sor.json_path_append(path text, key text) is 'Extends a JSON path with an object key: $.name, or $["odd key"] when the key is not an identifier.';
 comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
 comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
+comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
+comment on function sor.may_approve_ddl(role_name name) is 'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
+comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
+comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token, SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
-comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other.';
-comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, assigns the next version, links prev_hash, stamps actor and database time, computes hash. No insert path can skip it.';
-comment on function sor.tg_events__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on append-only tables: always refuses, for every role, the owner included.';
-comment on function sor.worker_kind() is 'Kind of the calling Worker (by session_user); SR071 when the caller is not a registered Worker.';
+comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
+comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
+comment on function sor.tg_ddl_approvals__refuse_change() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
+comment on function sor.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
+comment on function sor.tg_drop_guard__alter() is 'ddl_command_end of ALTER TABLE, ALTER SCHEMA and CREATE TRIGGER, and table_rewrite (before any USING expression runs): a renamed protected schema, a table moved out of one, disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
+comment on function sor.tg_drop_guard__sql_drop() is 'sql_drop: every protected schema, table, column, policy or append-only trigger a statement dropped needs an approval (objects inside an approved schema are covered by it).';
+comment on function sor.tg_drop_guard__start() is 'ddl_command_start: stores the protected catalog state for the checks that run when the statement ends.';
+comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
+comment on function sor.tg_outbox__events_insert() is 'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
+comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
+comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
+comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
+comment on function sor.tg_tasks__events_insert() is 'AFTER INSERT (statement) on sor.tasks: appends task.enqueued to stream task-<id> for every inserted task.';
+comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: one event per status change (task.claimed, task.completed, task.failed, task.dead, task.retried), preceded by task.lease_expired when a lapsed claim was taken back. Heartbeats change no status and write no event.';
+comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
+comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR040 over 1 MiB.';
+comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
+comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user: SR033 NULL id, SR034 unknown or another Worker''s run; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
+comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one destructive DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for members of sor_approver (42501 otherwise); SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a tool call as started before the Worker performs it (see sor.tool_call_begin for the idempotency semantics). Commit, perform the call, then finish_tool_call.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
-comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR071 for a caller that is not a registered Worker.';
+comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first. Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR040 over 1 MiB, SR041 second block.';
+comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
+comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
+comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now: what sor_api.approve_ddl accepts.';
+comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
+comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
+comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue it returns the existing task id and changes nothing. SR050 unknown queue, SR053 not a member, SR054 invalid input.';
+comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
+comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.finish_run(run_id uuid, status text, error jsonb) is 'Finishes a running run of the calling Worker as succeeded or failed (with an error; only its sha256 in hash-only runs). Repeating the same finish returns quietly. SR033 bad status or an error on success, SR034 unknown run, SR035 already finished otherwise or abandoned, SR036 lease lapsed.';
+comment on function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) is 'For plain-code Workers: finishes a started tool call with its result, or with its error (see sor.tool_call_finish).';
+comment on function sor_api.get_run(run_id uuid) is 'Reads back one run of the calling Worker (marking it abandoned first when its lease lapsed): status, version, state, overlay, effective state (state || overlay) and its active block. SR034 unknown or another Worker''s run.';
+comment on function sor_api.heartbeat(run_id uuid, lease_seconds integer) is 'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR034 unknown run, SR035 not running.';
+comment on function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) is 'Extends the lease of a claimed task by its lease length, from now (database clock); returns the new expiry. SR055 unknown task, SR056 stale token, SR057 lease already lapsed.';
+comment on function sor_api.lease_outbox(batch integer, lease interval) is 'Dispatcher: leases at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR030 for a caller that is not a registered Worker.';
+comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.my_runs() is 'The calling Worker''s runs (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR011 bad input, SR014 not a member, SR002 unknown tenant, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR040 over 1 MiB.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
+comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
+comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block, SR043 already resolved.';
+comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
+comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
+comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
+comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR033 malformed argument, SR034 unknown run.';
+comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR002 unknown tenant, SR032 not a member, SR033 malformed argument, SR039 sha256 missing or mismatched, SR040 input over 1 MiB.';
+comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
+comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
+comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
+comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
+comment on policy blocks_auditor_select on sor.blocks is 'Auditors read every block.';
+comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
+comment on policy idempotency_keys_auditor_select on sor.idempotency_keys is 'Auditors read every idempotency key.';
+comment on policy idempotency_keys_owner_all on sor.idempotency_keys is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy outbox_auditor_select on sor.outbox is 'Auditors read every outbox row.';
 comment on policy outbox_owner_all on sor.outbox is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
+comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
+comment on policy steps_auditor_select on sor.steps is 'Auditors read every step.';
+comment on policy steps_owner_all on sor.steps is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy steps_tenant_select on sor.steps is 'Tenant members read only their tenants'' steps.';
+comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
+comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
+comment on policy tenant_members_approver_select on sor.tenant_members is 'An approver reads only its own memberships; sor.current_tenants() relies on this.';
 comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
 comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor.current_tenants() relies on this.';
+comment on policy tenant_settings_auditor_select on sor.tenant_settings is 'Auditors and admins read every tenant''s settings.';
+comment on policy tenant_settings_owner_all on sor.tenant_settings is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenants_auditor_select on sor.tenants is 'Auditors and admins read every tenant.';
 comment on policy tenants_owner_all on sor.tenants is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenants_tenant_select on sor.tenants is 'A member reads only the tenants it belongs to (by current_user).';
+comment on policy tool_calls_auditor_select on sor.tool_calls is 'Auditors read every tool call.';
+comment on policy tool_calls_owner_all on sor.tool_calls is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tool_calls_tenant_select on sor.tool_calls is 'Tenant members read only their tenants'' tool calls.';
+comment on policy turns_auditor_select on sor.turns is 'Auditors read every turn.';
+comment on policy turns_owner_all on sor.turns is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy turns_tenant_select on sor.turns is 'Tenant members read only their tenants'' turns.';
+comment on policy workers_auditor_select on sor.workers is 'Auditors and admins read the Worker registry.';
+comment on policy workers_owner_all on sor.workers is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
+comment on sequence sor.events_position_seq is 'Positions of sor.events; only the chain trigger draws from it.';
+comment on sequence sor.fencing_tokens is 'Fencing tokens of task claims and outbox leases: every claim or lease takes the next value, so a stale holder always has a smaller token.';
+comment on table sor.append_only_tables is 'Registry of append-only tables: certify() requires BEFORE UPDATE/DELETE row and BEFORE TRUNCATE statement refusal triggers, ENABLE ALWAYS, on each. Itself append-only.';
+comment on table sor.blocks is 'Review and suspend blocks opened by commit_step. At most one active block per run (partial unique index blocks_one_active_idx).';
+comment on table sor.ddl_approvals is 'Single-use approvals of destructive DDL on protected objects, written through sor_api.approve_ddl by a member of sor_approver. Never deleted; consumed by the statement they approve.';
+comment on table sor.ddl_audit is 'Append-only record of every destructive DDL statement the drop guard allowed, with the approval it consumed. Refusals roll back with their transaction and are written to the server log instead.';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
 comment on table sor.events is 'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
+comment on table sor.idempotency_keys is 'Idempotency keys, per tenant and scope (start_run:<workflow> or tool_call), with Stripe''s semantics: same key and fingerprint replays, another fingerprint is refused, an expired key is free.';
 comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
+comment on table sor.queues is 'Work queues known to the kit, with their retry policy; claim_tasks refuses a queue that is not here.';
+comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
+comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
+comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
+comment on table sor.tenant_settings is 'Per-tenant journal settings; a tenant without a row uses the defaults (not hash-only, 24 hours retention).';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
+comment on table sor.tool_calls is 'Tool calls of a run, journaled before the tool runs (started) and finished with a result or an error; a call still started after its run was abandoned stays visible with its arguments.';
 comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
+comment on table sor.turns is 'Model turns of a run: model, role, token counts and content (or only its sha256 in hash-only runs).';
+comment on table sor.workers is 'Registered Workers: a login role that is a member of sor_worker, with its kind (e.g. expense-reconciler). Functions identify the Worker by session_user.';
+comment on trigger append_only_tables_refuse_truncate on sor.append_only_tables is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger append_only_tables_refuse_update_delete on sor.append_only_tables is 'Append-only: a registered table cannot be un-registered.';
+comment on trigger blocks_events on sor.blocks is 'Every block transition (opened, approved, rejected) writes its event; refuses changes to resolved blocks.';
+comment on trigger ddl_approvals_check_insert on sor.ddl_approvals is 'Only an approver''s own session writes an approval; stamps approver and time.';
+comment on trigger ddl_approvals_refuse_truncate on sor.ddl_approvals is 'Approvals are never truncated.';
+comment on trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals is 'Approvals are never changed or deleted, only consumed once.';
+comment on trigger ddl_audit_refuse_truncate on sor.ddl_audit is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger ddl_audit_refuse_update_delete on sor.ddl_audit is 'Append-only: refuses UPDATE and DELETE for every role.';
 comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
+comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
-comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE (including ON CONFLICT DO UPDATE) and DELETE for every role.';
+comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
+comment on trigger outbox_events_insert on sor.outbox is 'Every new outbox row writes outbox.queued to stream outbox-<id>.';
+comment on trigger outbox_events_update on sor.outbox is 'Every outbox status change writes its event to stream outbox-<id>.';
+comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once per statement that inserted pending rows.';
+comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once per statement that made rows pending again.';
+comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
+comment on trigger tasks_events_insert on sor.tasks is 'Every new task writes task.enqueued to stream task-<id>.';
+comment on trigger tasks_events_update on sor.tasks is 'Every task status change (and every lease taken back) writes its event to stream task-<id>.';
+comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';
+comment on view sor_api.journal_blocks is 'Review and suspend blocks visible to the caller (auditor: all; tenant member or approver: its tenants); approvers find active blocks here.';
+comment on view sor_api.journal_runs is 'Runs visible to the caller (auditor: all; tenant member or approver: its tenants). status reads abandoned as soon as the lease lapsed.';
+comment on view sor_api.journal_steps is 'Committed steps with their recorded outputs, visible to the caller (auditor: all; tenant member: its tenants).';
+comment on view sor_api.journal_tool_calls is 'Tool calls visible to the caller (auditor: all; tenant member: its tenants). A call still started after its run was abandoned is an unfinished call; arguments are NULL in hash-only runs.';
+comment on view sor_api.journal_turns is 'Model turns visible to the caller (auditor: all; tenant member: its tenants). content is NULL in hash-only runs.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';
+
+-- event triggers
+
+create event trigger sor_drop_guard_alter on ddl_command_end when tag in ('ALTER SCHEMA', 'ALTER TABLE', 'CREATE TRIGGER') execute function sor.tg_drop_guard__alter();
+alter event trigger sor_drop_guard_alter enable always;
+
+create event trigger sor_drop_guard_rewrite on table_rewrite execute function sor.tg_drop_guard__alter();
+alter event trigger sor_drop_guard_rewrite enable always;
+
+create event trigger sor_drop_guard_sql_drop on sql_drop execute function sor.tg_drop_guard__sql_drop();
+alter event trigger sor_drop_guard_sql_drop enable always;
+
+create event trigger sor_drop_guard_start on ddl_command_start execute function sor.tg_drop_guard__start();
+alter event trigger sor_drop_guard_start enable always;
+
+-- publications
+
+create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert');

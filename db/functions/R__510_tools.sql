@@ -59,25 +59,6 @@ $$;
 comment on function sor.register_tool(text, text, jsonb, regprocedure, text[], boolean, boolean) is
   'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 
-create or replace function sor.worker_kind()
-returns text
-language plpgsql
-stable
-set search_path = pg_catalog, sor, pg_temp
-as $$
-declare
-  _kind text;
-begin
-  select w.kind into _kind from sor.workers w where w.role_name = session_user;
-  if not found then
-    raise exception 'role % is not a registered Worker', session_user
-      using errcode = 'SR071', hint = 'An admin registers it with sor_api.register_worker(role_name, kind).';
-  end if;
-  return _kind;
-end
-$$;
-comment on function sor.worker_kind() is 'Kind of the calling Worker (by session_user); SR071 when the caller is not a registered Worker.';
-
 create or replace function sor_api.list_tools()
 returns table (tool_name text, description text, input_schema jsonb, side_effects boolean)
 language plpgsql
@@ -86,7 +67,7 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
 declare
-  _kind text := sor.worker_kind();
+  _kind text := (sor.current_worker()).kind;
 begin
   return query
     select t.tool_name, t.description, t.input_schema, t.side_effects
@@ -96,7 +77,7 @@ begin
 end
 $$;
 comment on function sor_api.list_tools() is
-  'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR071 for a caller that is not a registered Worker.';
+  'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR030 for a caller that is not a registered Worker.';
 
 create or replace function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text default null)
 returns table (tool_call_id uuid, ok boolean, result jsonb, error jsonb, replayed boolean)
@@ -124,7 +105,7 @@ begin
     raise exception 'unknown or disabled tool %', coalesce(quote_literal(call_tool.tool), 'NULL')
       using errcode = 'SR070', hint = 'sor_api.list_tools() lists the tools you may call.';
   end if;
-  _kind := sor.worker_kind();
+  _kind := (sor.current_worker()).kind;
   if not (_kind = any (_tool.allowed_kinds)) then
     raise exception 'worker kind % may not call tool %', _kind, _tool.tool_name
       using errcode = 'SR071', hint = 'sor_api.list_tools() lists the tools your kind may call.';
@@ -161,6 +142,9 @@ begin
     _error := jsonb_strip_nulls(jsonb_build_object('sqlstate', _state, 'message', _message,
                                                    'hint', nullif(_hint, ''), 'detail', nullif(_detail, '')));
   end;
+  if _error is null then
+    _result := coalesce(_result, 'null'::jsonb);
+  end if;
   perform sor.tool_call_finish(_begin.tool_call_id, _result, _error);
   return query select _begin.tool_call_id, _error is null, _result, _error, false;
 end

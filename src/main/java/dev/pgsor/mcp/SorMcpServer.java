@@ -39,6 +39,12 @@ public final class SorMcpServer implements AutoCloseable {
     private final UUID runId;
     private final McpJsonMapper json = McpJsonDefaults.getMapper();
     private McpSyncServer server;
+    private final java.util.concurrent.ScheduledExecutorService heartbeat =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pg-sor-run-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
 
     private SorMcpServer(Connection connection, UUID runId) {
         this.connection = connection;
@@ -51,11 +57,11 @@ public final class SorMcpServer implements AutoCloseable {
         try {
             UUID runId;
             try (PreparedStatement ps = c.prepareStatement(
-                    "select run_id from sor_api.start_run(?, ?, ?, ?::jsonb)")) {
+                    "select run_id from sor_api.start_run(?, ?, ?::jsonb, ?)")) {
                 ps.setString(1, run.tenantId());
                 ps.setString(2, run.workflow());
-                ps.setString(3, run.runKey());
-                ps.setString(4, run.inputJson());
+                ps.setString(3, run.inputJson());
+                ps.setString(4, run.runKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     runId = (UUID) rs.getObject(1);
@@ -94,6 +100,17 @@ public final class SorMcpServer implements AutoCloseable {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools)
                 .build();
+        heartbeat.scheduleWithFixedDelay(this::heartbeat, 20, 20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Extends the run's lease while the session lives; a lapsed lease makes the run abandoned. */
+    private synchronized void heartbeat() {
+        try (PreparedStatement ps = connection.prepareStatement("select sor_api.heartbeat(?)")) {
+            ps.setObject(1, runId);
+            ps.execute();
+        } catch (SQLException e) {
+            System.err.println("pg-sor MCP server: heartbeat of run " + runId + " failed: " + e.getMessage());
+        }
     }
 
     /** tools/call: one sor_api.call_tool; an SR error comes back as a tool error with code and hint. */
@@ -149,6 +166,7 @@ public final class SorMcpServer implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        heartbeat.shutdownNow();
         if (server != null) {
             server.closeGracefully();
         }
