@@ -49,6 +49,9 @@ create index outbox_ready_idx on sor.outbox (available_at, outbox_id) where stat
 create index outbox_leased_idx on sor.outbox (lease_expires_at) where status = 'leased';
 create index outbox_run_idx on sor.outbox (tenant_id, run_id) where run_id is not null;
 create index outbox_event_id_idx on sor.outbox (event_id);
+-- mark_dispatched and mark_failed find a row by outbox_id and lease token alone
+create index outbox_outbox_id_idx on sor.outbox (outbox_id);
+create index outbox_dead_idx on sor.outbox (created_at) where status = 'dead';
 
 comment on table sor.outbox is
   'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';

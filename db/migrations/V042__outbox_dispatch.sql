@@ -1,6 +1,5 @@
--- V042: what dispatching the outbox needs beyond V040: an index to find a row by outbox_id alone
--- (mark_dispatched and mark_failed take the id and the lease token), and the publication a CDC
--- relay (Debezium's outbox event router) reads instead of polling.
+-- V042: the publication a CDC relay (Debezium's outbox event router) reads instead of polling
+-- the outbox.
 --
 -- Why: the publication is created only where the server allows it: wal_level = logical and a
 --      migrating role that may create publications (a superuser, or a role with CREATE on the
@@ -10,15 +9,8 @@
 --      payload) plus tenant_id, outbox_id, headers, dedupe_key and created_at. It is created by
 --      the migrating admin after RESET ROLE (sor_owner has no CREATE on the database) and handed
 --      to sor_owner when the admin is a superuser.
--- Locks: CREATE INDEX takes a SHARE lock on sor.outbox (writes wait while it builds; the table is
---      new in this release, so it is small). CREATE PUBLICATION takes no lock on the table's rows.
--- Reversal: drop index sor.outbox_outbox_id_idx; drop publication if exists sor_outbox_cdc.
-set role sor_owner;
-
-create index outbox_outbox_id_idx on sor.outbox (outbox_id);
-create index outbox_dead_idx on sor.outbox (created_at) where status = 'dead';
-
-reset role;
+-- Locks: CREATE PUBLICATION takes no lock on the table's rows.
+-- Reversal: drop publication if exists sor_outbox_cdc.
 
 do $$
 begin

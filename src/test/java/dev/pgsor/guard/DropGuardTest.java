@@ -42,11 +42,11 @@ class DropGuardTest {
             "drop table sor.ddl_audit",
             "drop schema sor_api cascade",
             "alter table sor.outbox set schema elsewhere",
-            "alter table sor.events drop column payload",
+            "alter table sor.events drop column payload cascade",
             "alter table sor.outbox drop column last_error cascade",
-            "alter table sor.outbox alter column topic type varchar(300)",
+            "alter table sor.outbox alter column last_error type varchar(3000)",
             "alter table sor.outbox alter column attempts type bigint",
-            "alter table sor.events alter column stream type varchar(300) using stream::varchar(300)",
+            "alter table sor.domain_schemas alter column registered_at type timestamp using registered_at::timestamp",
             "alter table sor.events disable trigger events_refuse_update_delete",
             "alter table sor.events disable trigger user",
             "alter table sor.events enable trigger events_refuse_truncate",
@@ -189,8 +189,8 @@ class DropGuardTest {
 
     @Test
     void aRolledBackStatementLeavesItsApprovalUnconsumed() throws SQLException {
-        approve("alter column type", "sor.outbox.topic");
-        String sql = "alter table sor.outbox alter column topic type varchar(300)";
+        approve("alter column type", "sor.outbox.last_error");
+        String sql = "alter table sor.outbox alter column last_error type varchar(3000)";
         try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute(sql);
@@ -200,7 +200,7 @@ class DropGuardTest {
         assertThat(db.count("select count(*) from sor.ddl_audit")).isZero();
         db.exec(sql);
         assertThat(db.scalar("select format_type(atttypid, atttypmod) from pg_attribute"
-                + " where attrelid = 'sor.outbox'::regclass and attname = 'topic'")).isEqualTo("character varying(300)");
+                + " where attrelid = 'sor.outbox'::regclass and attname = 'last_error'")).isEqualTo("character varying(3000)");
         assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isZero();
     }
 

@@ -37,11 +37,16 @@ class GuardCertifyTest {
         }
     }
 
+    /** The general append-only sweep of the events area also sees a weakened audit table; that is expected. */
+    static final String APPEND_ONLY_SWEEP = "append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)";
+
     private static void assertFailsOnly(TestDatabase db, String check, String object) throws SQLException {
-        assertThat(failing(db)).as(check + " / " + object).singleElement().satisfies(r -> {
-            assertThat(r.check()).isEqualTo(check);
-            assertThat(r.object()).isEqualTo(object);
-        });
+        String table = object.contains(" on ") ? object.substring(object.indexOf(" on ") + 4) : object;
+        assertThat(failing(db).stream().filter(r -> !(r.check().equals(APPEND_ONLY_SWEEP) && r.object().startsWith(table + ":"))))
+                .as(check + " / " + object).singleElement().satisfies(r -> {
+                    assertThat(r.check()).isEqualTo(check);
+                    assertThat(r.object()).isEqualTo(object);
+                });
     }
 
     private static String snapshot(Database db) throws SQLException {
