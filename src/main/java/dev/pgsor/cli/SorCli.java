@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** The pg-sor command line: a thin shell around the database. */
 @Command(name = "pg-sor", mixinStandardHelpOptions = true, version = "pg-sor 0.1.0",
         description = "Postgres as the system of record for fleets of AI Workers.",
-        subcommands = {SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, LintCommand.class,
+        subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, LintCommand.class,
                 McpCommand.class})
 public final class SorCli implements Callable<Integer> {
 
