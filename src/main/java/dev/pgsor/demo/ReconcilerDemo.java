@@ -159,9 +159,10 @@ public final class ReconcilerDemo {
                 replayTenant = tenant;
             }
         }
+        long outboxBefore = count("select count(*) from sor.outbox");
         int duplicates = fleet.get(2).reinvoke(replayTenant, replayRows, "retry-of-" + firstRun);
         out.printf("    %d rows of run %s handled again: %d new expenses, %d new emails queued%n",
-                replayRows.size(), firstRun, duplicates, 0);
+                replayRows.size(), firstRun, duplicates, count("select count(*) from sor.outbox") - outboxBefore);
 
         step("waiting for the crashed run's lease to lapse, then sweeping");
         Thread.sleep(5500);
