@@ -20,7 +20,7 @@ begin
   end if;
   if jsonb_typeof(coalesce(ingest_bank_rows.bank_rows, 'null')) <> 'array' or jsonb_array_length(ingest_bank_rows.bank_rows) > 10000 then
     raise exception 'bank rows for tenant % must be a JSON array of at most 10000 objects', ingest_bank_rows.tenant_id
-      using errcode = 'SR090', hint = 'Pass [{"bank_txn_id": ..., "account_holder": ..., "holder_email": ..., "booked_on": ..., "description": ..., "amount": ..., "currency": ...}, ...].';
+      using errcode = 'SR100', hint = 'Pass [{"bank_txn_id": ..., "account_holder": ..., "holder_email": ..., "booked_on": ..., "description": ..., "amount": ..., "currency": ...}, ...].';
   end if;
   begin
     with rows as (
@@ -48,13 +48,13 @@ begin
   exception when not_null_violation or check_violation or invalid_text_representation
                  or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range then
     raise exception 'malformed bank row for tenant %: %', ingest_bank_rows.tenant_id, sqlerrm
-      using errcode = 'SR090', hint = 'Every row needs bank_txn_id, account_holder, holder_email, booked_on (date), description, amount and a 3-letter currency.';
+      using errcode = 'SR100', hint = 'Every row needs bank_txn_id, account_holder, holder_email, booked_on (date), description, amount and a 3-letter currency.';
   end;
   return query select _ingested, _queued;
 end
 $$;
 comment on function reconciler.ingest_bank_rows(text, jsonb) is
-  'Loads bank-statement rows for a tenant: new rows become pending transactions plus one task each on queue reconcile; known rows are skipped. All or nothing. SR002 unknown tenant, SR090 malformed rows.';
+  'Loads bank-statement rows for a tenant: new rows become pending transactions plus one task each on queue reconcile; known rows are skipped. All or nothing. SR002 unknown tenant, SR100 malformed rows.';
 
 grant usage on schema reconciler to sor_admin;
 grant execute on function reconciler.ingest_bank_rows(text, jsonb) to sor_admin;

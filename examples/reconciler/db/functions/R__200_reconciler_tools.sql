@@ -34,7 +34,7 @@ begin
    where p.tenant_id = ctx ->> 'tenant_id' and p.bank_txn_id = args ->> 'bank_txn_id';
   if not found then
     raise exception 'unknown bank transaction % for tenant %', args ->> 'bank_txn_id', ctx ->> 'tenant_id'
-      using errcode = 'SR091', hint = 'list_pending shows the tenant''s pending bank rows.';
+      using errcode = 'SR101', hint = 'list_pending shows the tenant''s pending bank rows.';
   end if;
   select r.* into _rule from reconciler.category_rules r
    where r.tenant_id = _row.tenant_id and _row.description ~* r.pattern
@@ -45,7 +45,7 @@ begin
 end
 $$;
 comment on function reconciler.tool_categorise(jsonb, jsonb) is
-  'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR091 unknown bank row.';
+  'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 
 create or replace function reconciler.tool_record_expense(ctx jsonb, args jsonb)
 returns jsonb
@@ -65,12 +65,12 @@ begin
    where p.tenant_id = _tenant and p.bank_txn_id = args ->> 'bank_txn_id';
   if not found then
     raise exception 'unknown bank transaction % for tenant %', args ->> 'bank_txn_id', _tenant
-      using errcode = 'SR091', hint = 'list_pending shows the tenant''s pending bank rows.';
+      using errcode = 'SR101', hint = 'list_pending shows the tenant''s pending bank rows.';
   end if;
   perform 1 from reconciler.categories c where c.tenant_id = _tenant and c.category_id = args ->> 'category';
   if not found then
     raise exception 'unknown category % for tenant %', args ->> 'category', _tenant
-      using errcode = 'SR092', hint = 'Use the category categorise returned.';
+      using errcode = 'SR102', hint = 'Use the category categorise returned.';
   end if;
 
   insert into reconciler.expenses (tenant_id, bank_txn_id, account_holder, category_id, amount, currency,
@@ -107,7 +107,7 @@ begin
 end
 $$;
 comment on function reconciler.tool_record_expense(jsonb, jsonb) is
-  'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR091 unknown bank row, SR092 unknown category.';
+  'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 
 select sor.register_tool('list_pending', 'List the tenant''s pending bank-statement rows, oldest first.',
   '{"type": "object", "additionalProperties": false,

@@ -127,7 +127,7 @@ class ReconcilerScenarioTest {
                 "[{\"bank_txn_id\": \"X-3\", \"account_holder\": \"A\", \"holder_email\": \"a@b\", \"booked_on\": \"2026-11-17\","
                         + " \"description\": \"d\", \"amount\": 1, \"currency\": \"euro\"}]")) {
             assertThatThrownBy(() -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('alice', ?::jsonb)", rows))
-                    .as(rows).extracting("SQLState").isEqualTo("SR090");
+                    .as(rows).extracting("SQLState").isEqualTo("SR100");
         }
         assertThatThrownBy(() -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('nope', '[]')"))
                 .extracting("SQLState").isEqualTo("SR002");
