@@ -4,11 +4,13 @@
 
 -- schemas
 
+create schema reconciler authorization sor_owner;
 create schema sor authorization sor_owner;
 create schema sor_api authorization sor_owner;
 
 -- sequences
 
+create sequence reconciler.expenses_expense_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.blocks_block_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.ddl_approvals_approval_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.ddl_audit_audit_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
@@ -18,6 +20,63 @@ create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxval
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
+
+create table reconciler.categories (
+  tenant_id text not null,
+  category_id text not null,
+  label text not null,
+  constraint categories_pkey PRIMARY KEY (tenant_id, category_id),
+  constraint categories_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint categories_id_format CHECK ((category_id ~ '^[a-z][a-z0-9_]{0,39}$'::text))
+);
+
+create table reconciler.category_rules (
+  tenant_id text not null,
+  rule_id integer not null,
+  pattern text not null,
+  category_id text not null,
+  constraint category_rules_pkey PRIMARY KEY (tenant_id, rule_id),
+  constraint category_rules_category_fkey FOREIGN KEY (tenant_id, category_id) REFERENCES reconciler.categories(tenant_id, category_id)
+);
+
+create table reconciler.expenses (
+  tenant_id text not null,
+  expense_id bigint generated always as identity not null,
+  bank_txn_id text not null,
+  account_holder text not null,
+  category_id text not null,
+  amount numeric(12,2) not null,
+  currency character(3) not null,
+  booked_on date not null,
+  description text not null,
+  run_id uuid,
+  tool_call_id uuid,
+  recorded_by name default SESSION_USER not null,
+  recorded_at timestamp with time zone default now() not null,
+  constraint expenses_source_key UNIQUE (tenant_id, bank_txn_id),
+  constraint expenses_pkey PRIMARY KEY (tenant_id, expense_id),
+  constraint expenses_category_fkey FOREIGN KEY (tenant_id, category_id) REFERENCES reconciler.categories(tenant_id, category_id),
+  constraint expenses_source_fkey FOREIGN KEY (tenant_id, bank_txn_id) REFERENCES reconciler.pending_transactions(tenant_id, bank_txn_id)
+);
+
+create table reconciler.pending_transactions (
+  tenant_id text not null,
+  bank_txn_id text not null,
+  account_holder text not null,
+  holder_email text not null,
+  booked_on date not null,
+  description text not null,
+  amount numeric(12,2) not null,
+  currency character(3) not null,
+  status text default 'pending'::text not null,
+  ingested_at timestamp with time zone default now() not null,
+  constraint pending_transactions_pkey PRIMARY KEY (tenant_id, bank_txn_id),
+  constraint pending_transactions_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint pending_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+  constraint pending_transactions_email_format CHECK ((holder_email ~ '^[^@\s]+@[^@\s]+$'::text)),
+  constraint pending_transactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'reconciled'::text]))),
+  constraint pending_transactions_txn_format CHECK ((bank_txn_id ~ '^[A-Za-z0-9_.:-]{1,64}$'::text))
+) with (fillfactor=90);
 
 create table sor.append_only_tables (
   table_schema name not null,
@@ -377,6 +436,7 @@ create table sor.workers (
 
 -- indexes
 
+CREATE INDEX pending_transactions_pending_idx ON reconciler.pending_transactions USING btree (tenant_id, booked_on) WHERE (status = 'pending'::text);
 CREATE INDEX blocks_block_id_idx ON sor.blocks USING btree (block_id);
 CREATE UNIQUE INDEX blocks_one_active_idx ON sor.blocks USING btree (tenant_id, run_id) WHERE (status = 'active'::text);
 CREATE INDEX ddl_approvals_open_idx ON sor.ddl_approvals USING btree (operation, object_identity, expires_at) WHERE (consumed_at IS NULL);
@@ -524,6 +584,184 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
    FROM sor.tenants t;
 
 -- functions
+
+CREATE OR REPLACE FUNCTION reconciler.ingest_bank_rows(tenant_id text, bank_rows jsonb)
+ RETURNS TABLE(ingested integer, tasks_queued integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+AS $function$
+declare
+  _ingested integer;
+  _queued integer;
+begin
+  perform 1 from sor.tenants t where t.tenant_id = ingest_bank_rows.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', coalesce(quote_literal(ingest_bank_rows.tenant_id), 'NULL')
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  if jsonb_typeof(coalesce(ingest_bank_rows.bank_rows, 'null')) <> 'array' or jsonb_array_length(ingest_bank_rows.bank_rows) > 10000 then
+    raise exception 'bank rows for tenant % must be a JSON array of at most 10000 objects', ingest_bank_rows.tenant_id
+      using errcode = 'SR100', hint = 'Pass [{"bank_txn_id": ..., "account_holder": ..., "holder_email": ..., "booked_on": ..., "description": ..., "amount": ..., "currency": ...}, ...].';
+  end if;
+  begin
+    with rows as (
+      select r.* from jsonb_to_recordset(ingest_bank_rows.bank_rows)
+        as r(bank_txn_id text, account_holder text, holder_email text, booked_on date, description text,
+             amount numeric(12,2), currency text)
+    ), inserted as (
+      insert into reconciler.pending_transactions
+             (tenant_id, bank_txn_id, account_holder, holder_email, booked_on, description, amount, currency)
+      select ingest_bank_rows.tenant_id, r.bank_txn_id, r.account_holder, r.holder_email, r.booked_on,
+             r.description, r.amount, r.currency
+        from rows r
+      on conflict on constraint pending_transactions_pkey do nothing
+      returning bank_txn_id
+    ), queued as (
+      insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, max_attempts)
+      select ingest_bank_rows.tenant_id, 'reconcile', 'bank row ' || i.bank_txn_id,
+             jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id,
+             (select q.max_attempts from sor.queues q where q.queue = 'reconcile')
+        from inserted i
+      on conflict on constraint tasks_dedupe_key do nothing
+      returning 1
+    )
+    select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
+  exception when not_null_violation or check_violation or invalid_text_representation
+                 or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range then
+    raise exception 'malformed bank row for tenant %: %', ingest_bank_rows.tenant_id, sqlerrm
+      using errcode = 'SR100', hint = 'Every row needs bank_txn_id, account_holder, holder_email, booked_on (date), description, amount and a 3-letter currency.';
+  end;
+  return query select _ingested, _queued;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION reconciler.setup_tenant(tenant_id text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+AS $function$
+begin
+  perform 1 from sor.tenants t where t.tenant_id = setup_tenant.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', coalesce(quote_literal(setup_tenant.tenant_id), 'NULL')
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  insert into reconciler.categories (tenant_id, category_id, label)
+  select setup_tenant.tenant_id, c.id, c.label
+    from (values ('travel', 'Travel'), ('meals', 'Meals'), ('software', 'Software'),
+                 ('office', 'Office supplies'), ('uncategorised', 'Needs review')) c(id, label)
+  on conflict on constraint categories_pkey do nothing;
+  insert into reconciler.category_rules (tenant_id, rule_id, pattern, category_id)
+  select setup_tenant.tenant_id, r.id, r.pattern, r.category
+    from (values (10, '(airline|rail|taxi|uber|hotel)', 'travel'),
+                 (20, '(restaurant|cafe|coffee|lunch)', 'meals'),
+                 (30, '(github|aws|cloud|saas|licen)', 'software'),
+                 (40, '(staples|paper|printer|desk)', 'office')) r(id, pattern, category)
+  on conflict on constraint category_rules_pkey do nothing;
+  return (select count(*)::integer from reconciler.categories c where c.tenant_id = setup_tenant.tenant_id);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION reconciler.tool_categorise(ctx jsonb, args jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'reconciler', 'pg_temp'
+AS $function$
+declare
+  _row reconciler.pending_transactions%rowtype;
+  _rule reconciler.category_rules%rowtype;
+begin
+  select p.* into _row from reconciler.pending_transactions p
+   where p.tenant_id = ctx ->> 'tenant_id' and p.bank_txn_id = args ->> 'bank_txn_id';
+  if not found then
+    raise exception 'unknown bank transaction % for tenant %', args ->> 'bank_txn_id', ctx ->> 'tenant_id'
+      using errcode = 'SR101', hint = 'list_pending shows the tenant''s pending bank rows.';
+  end if;
+  select r.* into _rule from reconciler.category_rules r
+   where r.tenant_id = _row.tenant_id and _row.description ~* r.pattern
+   order by r.rule_id limit 1;
+  return jsonb_build_object('bank_txn_id', _row.bank_txn_id,
+                            'category', coalesce(_rule.category_id, 'uncategorised'),
+                            'rule_id', _rule.rule_id);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION reconciler.tool_list_pending(ctx jsonb, args jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'reconciler', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('bank_txn_id', p.bank_txn_id, 'booked_on', p.booked_on,
+                                               'description', p.description, 'amount', p.amount,
+                                               'currency', p.currency) order by p.booked_on, p.bank_txn_id), '[]'::jsonb)
+    from (select * from reconciler.pending_transactions p
+           where p.tenant_id = ctx ->> 'tenant_id' and p.status = 'pending'
+           order by p.booked_on, p.bank_txn_id
+           limit coalesce((args ->> 'limit')::integer, 50)) p
+$function$;
+
+CREATE OR REPLACE FUNCTION reconciler.tool_record_expense(ctx jsonb, args jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+AS $function$
+declare
+  _tenant text := ctx ->> 'tenant_id';
+  _row reconciler.pending_transactions%rowtype;
+  _expense reconciler.expenses%rowtype;
+  _created boolean := false;
+  _outbox bigint;
+begin
+  select p.* into _row from reconciler.pending_transactions p
+   where p.tenant_id = _tenant and p.bank_txn_id = args ->> 'bank_txn_id';
+  if not found then
+    raise exception 'unknown bank transaction % for tenant %', args ->> 'bank_txn_id', _tenant
+      using errcode = 'SR101', hint = 'list_pending shows the tenant''s pending bank rows.';
+  end if;
+  perform 1 from reconciler.categories c where c.tenant_id = _tenant and c.category_id = args ->> 'category';
+  if not found then
+    raise exception 'unknown category % for tenant %', args ->> 'category', _tenant
+      using errcode = 'SR102', hint = 'Use the category categorise returned.';
+  end if;
+
+  insert into reconciler.expenses (tenant_id, bank_txn_id, account_holder, category_id, amount, currency,
+                                   booked_on, description, run_id, tool_call_id)
+  values (_tenant, _row.bank_txn_id, _row.account_holder, args ->> 'category', _row.amount, _row.currency,
+          _row.booked_on, _row.description, (ctx ->> 'run_id')::uuid, (ctx ->> 'tool_call_id')::uuid)
+  on conflict on constraint expenses_source_key do nothing
+  returning * into _expense;
+  _created := found;
+
+  if _created then
+    update reconciler.pending_transactions p set status = 'reconciled'
+     where p.tenant_id = _tenant and p.bank_txn_id = _row.bank_txn_id;
+    perform sor.append_event(_tenant, 'expense-' || _row.bank_txn_id, 'ExpenseRecorded',
+      jsonb_build_object('bank_txn_id', _row.bank_txn_id, 'account_holder', _row.account_holder,
+                         'category_id', _expense.category_id, 'amount', _expense.amount, 'currency', _expense.currency,
+                         'booked_on', _expense.booked_on, 'description', _expense.description),
+      jsonb_build_object('run_id', ctx ->> 'run_id', 'tool_call_id', ctx ->> 'tool_call_id', 'tool', 'record_expense'));
+  else
+    select e.* into _expense from reconciler.expenses e where e.tenant_id = _tenant and e.bank_txn_id = _row.bank_txn_id;
+  end if;
+
+  -- the confirmation email, in the same transaction; its dedupe key makes a retry queue nothing
+  _outbox := sor.enqueue_outbox(_tenant, 'email.expense_confirmation', 'expense', _row.bank_txn_id,
+    jsonb_build_object('to', _row.holder_email,
+                       'subject', format('Expense recorded: %s %s', _expense.amount, _expense.currency),
+                       'body', format('Hello %s, your %s expense of %s %s on %s ("%s") was recorded as %s.',
+                                      _row.account_holder, _expense.booked_on, _expense.amount, _expense.currency,
+                                      _expense.booked_on, _expense.description, _expense.category_id)),
+    '{}'::jsonb, 'expense-email:' || _row.bank_txn_id, 8, (ctx ->> 'run_id')::uuid, null, null);
+
+  return jsonb_build_object('expense_id', _expense.expense_id, 'created', _created, 'outbox_id', _outbox,
+                            'category', _expense.category_id);
+end
+$function$;
 
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
@@ -3956,6 +4194,14 @@ alter table sor.tasks enable always trigger tasks_events_update;
 
 -- row level security
 
+alter table reconciler.categories enable row level security;
+alter table reconciler.categories force row level security;
+alter table reconciler.category_rules enable row level security;
+alter table reconciler.category_rules force row level security;
+alter table reconciler.expenses enable row level security;
+alter table reconciler.expenses force row level security;
+alter table reconciler.pending_transactions enable row level security;
+alter table reconciler.pending_transactions force row level security;
 alter table sor.blocks enable row level security;
 alter table sor.blocks force row level security;
 alter table sor.events enable row level security;
@@ -3985,6 +4231,17 @@ alter table sor.workers force row level security;
 
 -- policies
 
+create policy categories_auditor_select on reconciler.categories as permissive for select to sor_auditor using (true);
+create policy categories_owner_all on reconciler.categories as permissive for all to sor_owner using (true) with check (true);
+create policy categories_tenant_select on reconciler.categories as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy category_rules_auditor_select on reconciler.category_rules as permissive for select to sor_auditor using (true);
+create policy category_rules_owner_all on reconciler.category_rules as permissive for all to sor_owner using (true) with check (true);
+create policy expenses_auditor_select on reconciler.expenses as permissive for select to sor_auditor using (true);
+create policy expenses_owner_all on reconciler.expenses as permissive for all to sor_owner using (true) with check (true);
+create policy expenses_tenant_select on reconciler.expenses as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy pending_transactions_auditor_select on reconciler.pending_transactions as permissive for select to sor_auditor using (true);
+create policy pending_transactions_owner_all on reconciler.pending_transactions as permissive for all to sor_owner using (true) with check (true);
+create policy pending_transactions_tenant_select on reconciler.pending_transactions as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
 create policy blocks_auditor_select on sor.blocks as permissive for select to sor_auditor using (true);
 create policy blocks_owner_all on sor.blocks as permissive for all to sor_owner using (true) with check (true);
 create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
@@ -4024,6 +4281,11 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 
 -- owners and privileges
 
+-- function reconciler.ingest_bank_rows(tenant_id text, bank_rows jsonb) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function reconciler.setup_tenant(tenant_id text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function reconciler.tool_categorise(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function reconciler.tool_list_pending(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function reconciler.tool_record_expense(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__020_events() owner sor_owner: sor_owner=EXECUTE
@@ -4122,8 +4384,10 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- schema reconciler owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- sequence reconciler.expenses_expense_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.blocks_block_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.ddl_approvals_approval_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.ddl_audit_audit_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
@@ -4131,6 +4395,10 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- table reconciler.categories owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- table reconciler.category_rules owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table reconciler.expenses owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- table reconciler.pending_transactions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.append_only_tables owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.blocks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.ddl_approvals owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -4286,6 +4554,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 
 -- comments
 
+comment on column reconciler.expenses.tool_call_id is 'The journaled tool call that wrote the row.';
 comment on column sor.append_only_tables.registered_by is 'session_user of the migration that registered the table.';
 comment on column sor.append_only_tables.table_schema is 'Schema of the registered table; kept by name so a dropped table shows up in certify() as missing.';
 comment on column sor.blocks.command is 'The review or suspend command as the step gave it.';
@@ -4363,6 +4632,11 @@ comment on column sor.tools.side_effects is 'Whether the tool writes: a read-onl
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
 comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
+comment on function reconciler.ingest_bank_rows(tenant_id text, bank_rows jsonb) is 'Loads bank-statement rows for a tenant: new rows become pending transactions plus one task each on queue reconcile; known rows are skipped. All or nothing. SR002 unknown tenant, SR100 malformed rows.';
+comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant the standard categories and categorisation rules; idempotent. SR002 unknown tenant.';
+comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
+comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
+comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (registered or carrying a refusing trigger) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
@@ -4464,13 +4738,24 @@ comment on function sor_api.verify_events_summary(for_tenant text, for_stream te
 comment on policy blocks_auditor_select on sor.blocks is 'Auditors read every block.';
 comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
+comment on policy categories_auditor_select on reconciler.categories is 'Auditors read every category.';
+comment on policy categories_owner_all on reconciler.categories is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy categories_tenant_select on reconciler.categories is 'A tenant member reads its tenants'' categories.';
+comment on policy category_rules_auditor_select on reconciler.category_rules is 'Auditors read every rule.';
+comment on policy category_rules_owner_all on reconciler.category_rules is 'Definer functions run as sor_owner; rules are not shown to tenants.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
+comment on policy expenses_auditor_select on reconciler.expenses is 'Auditors read every expense.';
+comment on policy expenses_owner_all on reconciler.expenses is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy expenses_tenant_select on reconciler.expenses is 'A tenant member reads only its tenants'' expenses.';
 comment on policy idempotency_keys_auditor_select on sor.idempotency_keys is 'Auditors read every idempotency key.';
 comment on policy idempotency_keys_owner_all on sor.idempotency_keys is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy outbox_auditor_select on sor.outbox is 'Auditors read every outbox row.';
 comment on policy outbox_owner_all on sor.outbox is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy pending_transactions_auditor_select on reconciler.pending_transactions is 'Auditors read every bank row.';
+comment on policy pending_transactions_owner_all on reconciler.pending_transactions is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy pending_transactions_tenant_select on reconciler.pending_transactions is 'A tenant member reads its tenants'' bank rows.';
 comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
 comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
@@ -4497,10 +4782,15 @@ comment on policy turns_owner_all on sor.turns is 'Definer functions run as sor_
 comment on policy turns_tenant_select on sor.turns is 'Tenant members read only their tenants'' turns.';
 comment on policy workers_auditor_select on sor.workers is 'Auditors and admins read the Worker registry.';
 comment on policy workers_owner_all on sor.workers is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on schema reconciler is 'The Expense Reconciler reference domain.';
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
 comment on sequence sor.events_position_seq is 'Positions of sor.events; only the chain trigger draws from it.';
 comment on sequence sor.fencing_tokens is 'Fencing tokens of task claims and outbox leases: every claim or lease takes the next value, so a stale holder always has a smaller token.';
+comment on table reconciler.categories is 'Expense categories of a tenant.';
+comment on table reconciler.category_rules is 'Deterministic categorisation rules standing in for the model: the lowest rule_id whose pattern (case-insensitive regular expression) matches the description wins.';
+comment on table reconciler.expenses is 'Categorised expenses. Natural key tenant + source bank transaction: a retried Worker cannot write the same expense twice.';
+comment on table reconciler.pending_transactions is 'Bank-statement rows waiting to be reconciled; natural key tenant + bank transaction id, so a re-ingested statement adds nothing.';
 comment on table sor.append_only_tables is 'Registry of append-only tables: certify() requires BEFORE UPDATE/DELETE row and BEFORE TRUNCATE statement refusal triggers, ENABLE ALWAYS, on each. Itself append-only.';
 comment on table sor.blocks is 'Review and suspend blocks opened by commit_step. At most one active block per run (partial unique index blocks_one_active_idx).';
 comment on table sor.ddl_approvals is 'Single-use approvals of destructive DDL on protected objects, written through sor_api.approve_ddl by a member of sor_approver. Never deleted; consumed by the statement they approve.';
