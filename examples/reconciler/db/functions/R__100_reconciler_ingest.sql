@@ -46,7 +46,8 @@ begin
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
   exception when not_null_violation or check_violation or invalid_text_representation
-                 or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range then
+                 or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range
+                 or string_data_right_truncation then
     raise exception 'malformed bank row for tenant %: %', ingest_bank_rows.tenant_id, sqlerrm
       using errcode = 'SR100', hint = 'Every row needs bank_txn_id, account_holder, holder_email, booked_on (date), description, amount and a 3-letter currency.';
   end;

@@ -32,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
             outcome = new ReconcilerDemo(new Database(url, user, pw), System.out).run();
         } else {
             System.out.println("-- starting an embedded PostgreSQL server");
-            try (EmbeddedServer server = EmbeddedServer.start(true)) {
+            try (EmbeddedServer server = EmbeddedServer.start(false)) {
                 try (Connection c = server.admin("postgres").connect(); Statement st = c.createStatement()) {
                     st.execute("create database sor_demo");
                 }

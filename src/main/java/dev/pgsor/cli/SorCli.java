@@ -58,7 +58,7 @@ public final class SorCli implements Callable<Integer> {
                 return new Session(null, new Database(url, user, pw));
             }
             out.println("no --url given: starting an embedded PostgreSQL server");
-            EmbeddedServer server = EmbeddedServer.start(true);
+            EmbeddedServer server = EmbeddedServer.start(false);
             return new Session(server, server.admin("postgres"));
         }
     }
