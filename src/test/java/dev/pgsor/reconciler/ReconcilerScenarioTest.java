@@ -133,4 +133,16 @@ class ReconcilerScenarioTest {
                 .extracting("SQLState").isEqualTo("SR002");
         assertThat(db.count("select count(*) from reconciler.pending_transactions")).isEqualTo(before);
     }
+
+    @Test
+    void theForensicReportsReadCorrectlyFromRowsAlone() {
+        String crashed = (String) db.scalar("select sor_api.run_report(?)", outcome.crashedRun());
+        assertThat(crashed).contains(outcome.crashedRun().toString()).contains("abandoned")
+                .contains("record_expense").contains("\"category\": \"pending\"").contains("alice@example.com");
+        assertThat(printed).contains(crashed);
+        java.util.UUID succeeded = (java.util.UUID) db.scalar("select run_id from sor.runs where status = 'succeeded'"
+                + " and worker_role = 'demo_reconciler_1' order by started_at limit 1");
+        String ok = (String) db.scalar("select sor_api.run_report(?)", succeeded);
+        assertThat(ok).contains(succeeded.toString()).contains("succeeded").doesNotContain("abandoned");
+    }
 }
