@@ -1,7 +1,8 @@
 -- Capstone checks for certify(): what the area checks leave open across the six properties.
--- durable: every kit table is LOGGED, and synchronous_commit is not off for the database or a kit
---   role (fsync is reported in the detail: a disposable server with fsync = off still passes, and
---   says so).
+-- durable: every kit table is LOGGED; synchronous_commit is never turned off for this database or
+--   a kit role (a setting aimed at the kit), nor server-wide on a server that runs with fsync on.
+--   A disposable server (fsync = off, as the embedded test and demo servers run) may have it off
+--   server-wide: the check passes and its detail says the server is not durable.
 -- addressable: every kit table has a primary key; every tenant-scoped table leads its primary key
 --   and every unique index with tenant_id.
 -- replayable: the rows agree with their events: every run has run_started and every finished run
@@ -72,7 +73,8 @@ as $$
   union all
   select 'durable', 'synchronous_commit is not off for the database or a kit role', pg_catalog.current_database(),
          not exists (select 1 from sync_off)
-           and (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off',
+           and ((select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off'
+                or pg_catalog.current_setting('fsync') = 'off'),
          format('synchronous_commit %s%s; fsync %s%s',
                 (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit'),
                 coalesce(' (off for ' || (select pg_catalog.string_agg(o.who, ', ' order by o.who) from sync_off o) || ')', ''),
@@ -108,6 +110,6 @@ as $$
     from reader_state r
 $$;
 comment on function sor.certify__070_capstone() is
-  'Capstone checks: durable (kit tables LOGGED; synchronous_commit not off for the database or a kit role, fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant).';
+  'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant).';
 
 reset role;
