@@ -1053,6 +1053,105 @@ AS $function$
          'sor_worker may execute call_tool and list_tools'
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.certify__070_capstone()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  with tables as (
+    select c.oid, format('%I.%I', n.nspname, c.relname) as name, c.relpersistence,
+           exists (select 1 from pg_catalog.pg_attribute a
+                    where a.attrelid = c.oid and a.attname = 'tenant_id' and a.attnum > 0 and not a.attisdropped) as tenant_scoped
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname in (select sor.kit_schemas())
+       and c.relkind in ('r', 'p')
+  ), sync_off as (
+    select coalesce(r.rolname, 'every role') || ' in ' || coalesce(d.datname, 'every database') as who
+      from pg_catalog.pg_db_role_setting s
+      left join pg_catalog.pg_roles r on r.oid = s.setrole
+      left join pg_catalog.pg_database d on d.oid = s.setdatabase
+     cross join lateral pg_catalog.unnest(s.setconfig) as cfg(setting)
+     where (s.setdatabase = 0 or d.datname = pg_catalog.current_database())
+       and (s.setrole = 0 or r.rolname like 'sor\_%'
+            or exists (select 1 from pg_catalog.pg_auth_members m join pg_catalog.pg_roles g on g.oid = m.roleid
+                        where m.member = s.setrole and g.rolname like 'sor\_%'))
+       and pg_catalog.lower(cfg.setting) in ('synchronous_commit=off', 'synchronous_commit=false', 'synchronous_commit=0', 'synchronous_commit=no')
+  ), unique_keys as (
+    select t.name as tbl, ic.relname as idx,
+           (select a.attname from pg_catalog.pg_attribute a
+             where a.attrelid = i.indrelid and a.attnum = i.indkey[0]) as first_column
+      from tables t
+      join pg_catalog.pg_index i on i.indrelid = t.oid and i.indisunique
+      join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+     where t.tenant_scoped
+  ), readers(sig) as (
+    values ('sor_api.run_report(uuid)'), ('sor_api.run_report_facts(uuid)'), ('sor_api.run_timeline(uuid)'),
+           ('sor_api.what_happened(timestamptz,timestamptz,text)')
+  ), reader_state as (
+    select r.sig, p.oid, p.prosecdef
+      from readers r
+      left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(r.sig)
+  ), event_gaps(tbl, missing) as (
+    select 'sor.runs', count(*) from sor.runs r
+     where not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
+                          and e.stream = 'run-' || r.run_id::text and e.type = 'run_started')
+        or (r.status <> 'running'
+            and not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
+                               and e.stream = 'run-' || r.run_id::text and e.type = 'run_' || r.status))
+    union all
+    select 'sor.tasks', count(*) from sor.tasks t
+     where not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
+                          and e.stream = 'task-' || t.task_id and e.type = 'task.enqueued')
+    union all
+    select 'sor.outbox', count(*) from sor.outbox o
+     where not exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
+                          and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.queued')
+  )
+  select 'durable', 'kit tables are LOGGED (not UNLOGGED or temporary)', t.name, t.relpersistence = 'p',
+         case t.relpersistence when 'p' then 'logged' when 'u' then 'UNLOGGED: emptied after a crash' else 'temporary' end
+    from tables t
+  union all
+  select 'durable', 'synchronous_commit is not off for the database or a kit role', pg_catalog.current_database(),
+         not exists (select 1 from sync_off)
+           and ((select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off'
+                or pg_catalog.current_setting('fsync') = 'off'),
+         format('synchronous_commit %s%s; fsync %s%s',
+                (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit'),
+                coalesce(' (off for ' || (select pg_catalog.string_agg(o.who, ', ' order by o.who) from sync_off o) || ')', ''),
+                pg_catalog.current_setting('fsync'),
+                case when pg_catalog.current_setting('fsync') = 'off'
+                     then ': a disposable server, not durable against an operating system crash' else '' end)
+  union all
+  select 'addressable', 'kit tables have a primary key', t.name,
+         exists (select 1 from pg_catalog.pg_index i where i.indrelid = t.oid and i.indisprimary),
+         case when exists (select 1 from pg_catalog.pg_index i where i.indrelid = t.oid and i.indisprimary)
+              then 'has a primary key' else 'no primary key: rows cannot be addressed' end
+    from tables t
+  union all
+  select 'addressable', 'tenant tables lead every primary and unique key with tenant_id', u.tbl || ' ' || u.idx,
+         u.first_column = 'tenant_id',
+         case when u.first_column = 'tenant_id' then 'leads with tenant_id'
+              else 'leads with ' || coalesce(u.first_column::text, 'an expression') end
+    from unique_keys u
+  union all
+  select 'replayable', 'runs, tasks and outbox rows have the events of their state', g.tbl, g.missing = 0,
+         case when g.missing = 0 then 'every row has its events' else g.missing || ' rows without their events' end
+    from event_gaps g
+  union all
+  select 'inspectable', 'forensic readers exist, decide access themselves and are granted to sor_auditor and sor_tenant', r.sig,
+         r.oid is not null and r.prosecdef
+           and pg_catalog.has_function_privilege('sor_auditor', r.oid, 'EXECUTE')
+           and pg_catalog.has_function_privilege('sor_tenant', r.oid, 'EXECUTE'),
+         case when r.oid is null then 'missing'
+              when not r.prosecdef then 'not SECURITY DEFINER'
+              when not pg_catalog.has_function_privilege('sor_auditor', r.oid, 'EXECUTE') then 'sor_auditor may not execute it'
+              when not pg_catalog.has_function_privilege('sor_tenant', r.oid, 'EXECUTE') then 'sor_tenant may not execute it'
+              else 'present and granted' end
+    from reader_state r
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.certify_raw()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE plpgsql
@@ -1358,6 +1457,92 @@ AS $function$
   select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER')
       or exists (select 1 from sor.tenant_members m
                   where m.tenant_id = event_reader_sees.tenant_id and m.role_name = session_user)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.event_summary(stream text, type text, payload jsonb, actor name)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select case
+    when type = 'run_started' then
+      format('%s started (workflow %s, Worker %s of kind %s)', stream, payload ->> 'workflow',
+             payload ->> 'worker_role', payload ->> 'worker_kind')
+    when type = 'run_state_committed' then
+      format('%s committed step %s (version %s)', stream, payload ->> 'step_id', payload ->> 'version')
+    when type = 'run_overlay_set' then
+      format('%s overlay set by %s (keys %s)', stream, actor, payload -> 'keys')
+    when type in ('run_succeeded', 'run_failed', 'run_abandoned') then
+      format('%s %s at version %s', stream, substr(type, 5), payload ->> 'version')
+        || case when type = 'run_failed' and payload ? 'error' and jsonb_typeof(payload -> 'error') <> 'null'
+                then ': ' || (payload -> 'error')::text else '' end
+    when type = 'block_opened' then
+      format('%s: %s block %s opened by step %s', stream, payload ->> 'kind', payload ->> 'block_id', payload ->> 'step_id')
+    when type in ('block_approved', 'block_rejected') then
+      format('%s: %s block %s %s by %s', stream, payload ->> 'kind', payload ->> 'block_id', substr(type, 7),
+             payload ->> 'resolved_by')
+    when type = 'task.enqueued' then
+      format('task %s enqueued on %s: %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'subject')
+    when type = 'task.claimed' then
+      format('task %s on %s claimed by %s (attempt %s)', payload ->> 'task_id', payload ->> 'queue',
+             payload ->> 'claimed_by', payload ->> 'attempts')
+    when type = 'task.completed' then
+      format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'claimed_by')
+    when type in ('task.failed', 'task.dead') then
+      format('task %s on %s %s (attempt %s): %s', payload ->> 'task_id', payload ->> 'queue', substr(type, 6),
+             payload ->> 'attempts', payload ->> 'error')
+    when type = 'task.retried' then
+      format('task %s on %s made ready again', payload ->> 'task_id', payload ->> 'queue')
+    when type = 'task.lease_expired' then
+      format('task %s: the claim of %s lapsed at %s', payload ->> 'task_id', payload ->> 'claimed_by',
+             payload ->> 'lease_expires_at')
+    when type = 'outbox.queued' then
+      format('outbox #%s queued: %s (%s)', payload ->> 'outbox_id', payload ->> 'topic', payload ->> 'status')
+        || case when payload ? 'run_id' then ' by run ' || (payload ->> 'run_id') else '' end
+    when type = 'outbox.leased' then
+      format('outbox #%s leased by %s', payload ->> 'outbox_id', payload ->> 'leased_by')
+    when type = 'outbox.dispatched' then
+      format('outbox #%s dispatched by %s, provider reference %s', payload ->> 'outbox_id', payload ->> 'leased_by',
+             payload ->> 'provider_ref')
+    when type in ('outbox.failed', 'outbox.dead') then
+      format('outbox #%s %s (attempt %s): %s', payload ->> 'outbox_id', substr(type, 8), payload ->> 'attempts',
+             payload ->> 'error')
+    when type like 'outbox.%' then
+      format('outbox #%s %s', payload ->> 'outbox_id', replace(substr(type, 8), '_', ' '))
+    else format('%s on %s by %s', type, stream, actor)
+  end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
+ RETURNS sor.runs
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  if forensic_run.run_id is null then
+    raise exception 'run_id must not be null'
+      using errcode = 'SR091', hint = 'Pass the run id that start_run returned.';
+  end if;
+  select r.* into _r from sor.runs r where r.run_id = forensic_run.run_id;
+  if not found or not sor.event_reader_sees(_r.tenant_id) then
+    raise exception 'unknown run %', forensic_run.run_id
+      using errcode = 'SR090', hint = 'A caller reads the runs of tenants it is a member of; an auditor reads every run.';
+  end if;
+  return _r;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.forensic_time(at timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' UTC'
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid)
@@ -3732,6 +3917,292 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.run_report(run_id uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _f jsonb := sor_api.run_report_facts(run_report.run_id);
+  _fp jsonb := nullif(_f -> 'failure_point', 'null'::jsonb);
+  _lease jsonb := _f -> 'lease';
+  _tasks jsonb := _f -> 'tasks';
+  _calls jsonb := _f -> 'tool_calls';
+  _o jsonb;
+  _out text := '';
+  _s text;
+begin
+  _s := format('Run %s (workflow %s, tenant %s) was run by Worker %s of kind %s; it started at %s',
+               _f ->> 'run_id', _f ->> 'workflow', _f ->> 'tenant_id', _f ->> 'worker_role', _f ->> 'worker_kind',
+               sor.forensic_time((_f ->> 'started_at')::timestamptz));
+  _s := _s || case _f ->> 'status'
+    when 'running' then ' and is still running at version ' || (_f ->> 'version') || '.'
+    when 'succeeded' then format(' and succeeded at %s at version %s.', sor.forensic_time((_f ->> 'finished_at')::timestamptz), _f ->> 'version')
+    when 'failed' then format(' and failed at %s at version %s.', sor.forensic_time((_f ->> 'finished_at')::timestamptz), _f ->> 'version')
+    else format(' and was abandoned: its lease lapsed at %s at version %s.', sor.forensic_time((_f ->> 'finished_at')::timestamptz), _f ->> 'version')
+  end;
+  _out := _s;
+
+  _out := _out || format(' It made %s tool call%s: %s finished, %s failed, %s left unfinished.',
+                         _calls ->> 'total', case when (_calls ->> 'total')::integer = 1 then '' else 's' end, _calls ->> 'succeeded', _calls ->> 'failed', _calls ->> 'unfinished');
+
+  if _fp is not null and _fp ->> 'source' = 'tool_call' then
+    _out := _out || format(' The failure point is tool %s with arguments %s (call %s, %s, begun at %s%s).',
+                           _fp ->> 'tool_name',
+                           coalesce((_fp -> 'args')::text, 'withheld (hash-only, sha256 ' || (_fp ->> 'args_sha256') || ')'),
+                           _fp ->> 'tool_call_id', _fp ->> 'tool_status',
+                           sor.forensic_time((_fp ->> 'started_at')::timestamptz),
+                           case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'
+                                then ', error ' || (_fp -> 'error')::text else '' end);
+  elsif _fp is not null then
+    _out := _out || format(' The failure point is the run''s own error: %s.',
+                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'));
+  end if;
+
+  _out := _out || format(' Its lease %s %s seconds; ', case when _f ->> 'status' = 'running' then 'is' else 'was' end,
+                         _lease ->> 'lease_seconds')
+    || case when (_lease ->> 'heartbeated')::boolean
+            then 'the last heartbeat was at ' || sor.forensic_time((_lease ->> 'last_heartbeat_at')::timestamptz)
+            else 'it never sent a heartbeat' end
+    || case _lease ->> 'outcome'
+         when 'held' then format(', and the lease is held until %s.', sor.forensic_time((_lease ->> 'lease_expires_at')::timestamptz))
+         when 'released' then ', and the lease ended with the run.'
+         else format(', and the lease lapsed at %s, so the run was abandoned%s.',
+                     sor.forensic_time((_lease ->> 'lapsed_at')::timestamptz),
+                     case when _lease ->> 'abandoned_marked_at' is not null
+                          then ' (marked at ' || sor.forensic_time((_lease ->> 'abandoned_marked_at')::timestamptz) || ')'
+                          else ' (not yet marked)' end)
+       end;
+
+  if jsonb_array_length(_f -> 'outbox') = 0 then
+    _out := _out || ' It queued no outbox messages.';
+  else
+    _out := _out || format(' It queued %s outbox message%s:', jsonb_array_length(_f -> 'outbox'),
+                           case when jsonb_array_length(_f -> 'outbox') = 1 then '' else 's' end);
+    for _o in select x from jsonb_array_elements(_f -> 'outbox') x loop
+      _out := _out || format(' #%s %s%s (step %s) queued at %s, %s;',
+                             _o ->> 'outbox_id', _o ->> 'topic',
+                             case when _o ->> 'to' is not null then ' to ' || (_o ->> 'to') else '' end,
+                             _o ->> 'step_id',
+                             sor.forensic_time((_o ->> 'queued_at')::timestamptz),
+                             case when _o ->> 'status' = 'dispatched'
+                                  then format('dispatched at %s with provider reference %s',
+                                              sor.forensic_time((_o ->> 'dispatched_at')::timestamptz), _o ->> 'provider_ref')
+                                  else 'not dispatched (' || (_o ->> 'status') || ')' end);
+    end loop;
+    _out := rtrim(_out, ';') || '.';
+  end if;
+
+  _out := _out || format(' During the run Worker %s claimed %s task%s and completed %s.',
+                         _f ->> 'worker_role', _tasks ->> 'claimed',
+                         case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _tasks ->> 'completed');
+  return _out;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.run_report_facts(run_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs := sor.forensic_run(run_report_facts.run_id);
+  _now timestamptz := pg_catalog.now();
+  _lapsed boolean;
+  _status text;
+  _until timestamptz;
+  _calls jsonb;
+  _failure jsonb;
+  _lease jsonb;
+  _outbox jsonb;
+  _tasks jsonb;
+  _counts jsonb;
+begin
+  _lapsed := _r.status = 'running' and _r.lease_expires_at <= _now;
+  _status := case when _lapsed then 'abandoned' else _r.status end;
+  _until := case when _r.status = 'running' and not _lapsed then _now
+                 when _lapsed then _r.lease_expires_at
+                 else _r.finished_at end;
+
+  select jsonb_build_object(
+           'total', count(*),
+           'succeeded', count(*) filter (where t.status = 'succeeded'),
+           'failed', count(*) filter (where t.status = 'failed'),
+           'unfinished', count(*) filter (where t.status = 'started'))
+    into _calls
+    from sor.tool_calls t
+   where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id;
+
+  if _status in ('failed', 'abandoned') then
+    select jsonb_build_object(
+             'source', 'tool_call', 'tool_call_id', t.tool_call_id, 'tool_name', t.tool_name,
+             'tool_status', case when t.status = 'started' then 'unfinished' else t.status end,
+             'args', t.args, 'args_sha256', encode(t.args_sha256, 'hex'), 'error', t.error,
+             'started_at', t.started_at, 'finished_at', t.finished_at)
+      into _failure
+      from sor.tool_calls t
+     where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id and t.status in ('started', 'failed')
+     order by (t.status = 'started') desc, t.started_at desc, t.tool_call_id
+     limit 1;
+    if _failure is null and _status = 'failed' then
+      _failure := jsonb_build_object('source', 'run_error', 'error', _r.error,
+                                     'error_sha256', encode(_r.error_sha256, 'hex'));
+    end if;
+  end if;
+
+  _lease := jsonb_build_object(
+    'lease_seconds', _r.lease_seconds,
+    'lease_expires_at', _r.lease_expires_at,
+    'last_heartbeat_at', _r.heartbeat_at,
+    'heartbeated', _r.heartbeat_at is not null,
+    'outcome', case when _status = 'running' then 'held'
+                    when _status = 'abandoned' then 'lapsed'
+                    else 'released' end,
+    'lapsed_at', case when _status = 'abandoned' then _r.lease_expires_at end,
+    'abandoned_marked_at', (select e.occurred_at from sor.events e
+                             where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                               and e.type = 'run_abandoned'
+                             order by e.version limit 1));
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id, 'status', o.status,
+           'to', o.payload ->> 'to', 'dedupe_key', o.dedupe_key, 'queued_at', o.created_at, 'dispatched_at', o.dispatched_at,
+           'provider_ref', o.provider_ref, 'attempts', o.attempts) order by o.outbox_id), '[]'::jsonb)
+    into _outbox
+    from sor.outbox o
+   where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
+
+  select jsonb_build_object(
+           'rule', 'task.claimed and task.completed events of the run''s tenant whose claimed_by is the run''s Worker role, between started_at and finished_at',
+           'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
+           'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
+           'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
+           'completed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.completed'), '[]'::jsonb))
+    into _tasks
+    from sor.events e
+   where e.tenant_id = _r.tenant_id
+     and e.occurred_at between _r.started_at and _until
+     and e.type in ('task.claimed', 'task.completed')
+     and e.stream like 'task-%'
+     and e.payload ->> 'claimed_by' = _r.worker_role::text;
+
+  select jsonb_build_object(
+           'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
+           'steps', (select count(*) from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id),
+           'blocks', (select count(*) from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id),
+           'active_blocks', (select count(*) from sor.blocks b
+                              where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active'),
+           'run_events', (select count(*) from sor.events e
+                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text))
+    into _counts;
+
+  return jsonb_build_object(
+    'run_id', _r.run_id,
+    'tenant_id', _r.tenant_id,
+    'workflow', _r.workflow,
+    'worker_role', _r.worker_role,
+    'worker_kind', _r.worker_kind,
+    'status', _status,
+    'recorded_status', _r.status,
+    'started_at', _r.started_at,
+    'finished_at', case when _lapsed then _r.lease_expires_at else _r.finished_at end,
+    'version', _r.version,
+    'last_step_id', _r.last_step_id,
+    'hash_only', _r.hash_only,
+    'error', _r.error,
+    'tool_calls', _calls,
+    'failure_point', _failure,
+    'lease', _lease,
+    'outbox', _outbox,
+    'tasks', _tasks,
+    'counts', _counts,
+    'as_of', _now);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.run_timeline(run_id uuid)
+ RETURNS TABLE(at timestamp with time zone, source text, what text, details jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _r sor.runs := sor.forensic_run(run_timeline.run_id);
+  _stream text := 'run-' || _r.run_id::text;
+  _lapsed boolean := _r.status = 'abandoned'
+                     or (_r.status = 'running' and _r.lease_expires_at <= pg_catalog.now());
+begin
+  return query
+  select x.at, x.source, x.what, x.details
+    from (
+      select _r.started_at as at, 1 as ord, 0::bigint as sub, 'sor.runs'::text as source,
+             'run started'::text as what,
+             jsonb_build_object('workflow', _r.workflow, 'worker_role', _r.worker_role, 'worker_kind', _r.worker_kind,
+                                'lease_seconds', _r.lease_seconds, 'hash_only', _r.hash_only) as details
+      union all
+      select t.recorded_at, 2, t.turn_no::bigint, 'sor.turns',
+             format('turn %s: %s (%s)', t.turn_no, t.role, t.model),
+             jsonb_build_object('turn_no', t.turn_no, 'model', t.model, 'role', t.role,
+                                'input_tokens', t.input_tokens, 'output_tokens', t.output_tokens)
+        from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id
+      union all
+      select c.started_at, 3, 0, 'sor.tool_calls', 'tool call begun: ' || c.tool_name,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name, 'args', c.args,
+                                'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
+        from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
+      union all
+      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
+                                'result', c.result, 'error', c.error)
+        from sor.tool_calls c
+       where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
+      union all
+      select s.committed_at, 5, s.version::bigint, 'sor.steps', format('step %s committed (version %s)', s.step_id, s.version),
+             jsonb_build_object('step_id', s.step_id, 'version', s.version, 'output', s.output,
+                                'event_count', s.event_count, 'command_count', s.command_count, 'block_id', s.block_id)
+        from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id
+      union all
+      select b.opened_at, 6, b.block_id, 'sor.blocks', format('%s block %s opened', b.kind, b.block_id),
+             jsonb_build_object('block_id', b.block_id, 'kind', b.kind, 'step_id', b.step_id, 'command', b.command)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id
+      union all
+      select b.resolved_at, 6, b.block_id, 'sor.blocks', format('%s block %s %s', b.kind, b.block_id, b.status),
+             jsonb_build_object('block_id', b.block_id, 'resolved_by', b.resolved_by, 'approved', b.approved, 'note', b.note)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.resolved_at is not null
+      union all
+      select o.created_at, 7, o.outbox_id, 'sor.outbox', format('outbox #%s queued: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id,
+                                'dedupe_key', o.dedupe_key, 'payload', o.payload)
+        from sor.outbox o where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id
+      union all
+      select o.dispatched_at, 8, o.outbox_id, 'sor.outbox', format('outbox #%s dispatched: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'provider_ref', o.provider_ref, 'attempts', o.attempts)
+        from sor.outbox o
+       where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id and o.dispatched_at is not null
+      union all
+      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and (e.stream = _stream
+              or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
+                               where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
+             jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
+       where _lapsed
+      union all
+      select _r.finished_at, 11, 0, 'sor.runs', 'run ' || _r.status,
+             jsonb_build_object('version', _r.version, 'error', _r.error)
+       where _r.finished_at is not null
+    ) x
+   order by x.at, x.ord, x.sub;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.run_tool_calls(run_id uuid)
  RETURNS TABLE(tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb, error jsonb, idempotency_key text, started_at timestamp with time zone, finished_at timestamp with time zone)
  LANGUAGE plpgsql
@@ -3913,6 +4384,45 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text DEFAULT NULL::text)
+ RETURNS TABLE(event_position bigint, occurred_at timestamp with time zone, tenant text, stream text, type text, actor name, summary text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+begin
+  if from_at is null or to_at is null or from_at > to_at then
+    raise exception 'bad window [%, %)', from_at, to_at
+      using errcode = 'SR092', hint = 'Pass a window whose start is not after its end, neither NULL.';
+  end if;
+  if to_at - from_at > interval '31 days' then
+    raise exception 'window [%, %) is longer than 31 days', from_at, to_at
+      using errcode = 'SR093', hint = 'Ask about at most 31 days at a time.';
+  end if;
+  if what_happened.tenant_id is not null then
+    perform 1 from sor.tenants t where t.tenant_id = what_happened.tenant_id;
+    if not found then
+      raise exception 'unknown tenant %', quote_literal(what_happened.tenant_id)
+        using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
+    end if;
+    if not sor.event_reader_sees(what_happened.tenant_id) then
+      raise exception 'role % may not read tenant %', session_user, what_happened.tenant_id
+        using errcode = 'SR094', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
+    end if;
+  end if;
+  return query
+  select e.position, e.occurred_at, e.tenant_id, e.stream, e.type, e.actor,
+         sor.event_summary(e.stream, e.type, e.payload, e.actor)
+    from sor.events e
+   where e.occurred_at >= from_at and e.occurred_at < to_at
+     and (what_happened.tenant_id is null or e.tenant_id = what_happened.tenant_id)
+     and (_all or e.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user))
+   order by e.position;
+end
+$function$;
+
 -- triggers
 
 CREATE TRIGGER append_only_tables_refuse_truncate BEFORE TRUNCATE ON sor.append_only_tables FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
@@ -4031,6 +4541,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__040_journal() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__050_claims() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__070_capstone() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
@@ -4044,6 +4555,9 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_reader_sees(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
+-- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.is_refuse_function(fn oid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.journal_bad_input(what text, hint text) owner sor_owner: sor_owner=EXECUTE
@@ -4115,6 +4629,9 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.resolve_block(block_id bigint, approved boolean, note text) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.run_report(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.run_report_facts(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -4122,6 +4639,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
 -- sequence sor.blocks_block_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
@@ -4370,6 +4888,7 @@ comment on function sor.certify__030_guard() is 'Drop guard checks: the guard ev
 comment on function sor.certify__040_journal() is 'Journal checks: run/block event triggers ENABLE ALWAYS, the one-active-block partial unique index, no content in hash-only rows (runs, turns, tool calls, events), forced RLS on journal tables, internal functions not granted, run versions equal to steps and state events.';
 comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
+comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
@@ -4383,6 +4902,9 @@ comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_typ
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor.event_reader_sees(tenant_id text) is 'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
+comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields.';
+comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
+comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
 comment on function sor.is_refuse_function(fn oid) is 'True for a trigger function named sor.tg_<table>__refuse_change: a table with such a trigger is append-only, and the drop guard protects the trigger.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
@@ -4454,6 +4976,9 @@ comment on function sor_api.remove_member(tenant_id text, role_name text) is 'En
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block, SR043 already resolved.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
+comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR033 malformed argument, SR034 unknown run.';
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR002 unknown tenant, SR032 not a member, SR033 malformed argument, SR039 sha256 missing or mismatched, SR040 input over 1 MiB.';
@@ -4461,6 +4986,7 @@ comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run w
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
+comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR002 unknown tenant, SR094 a tenant the caller may not read.';
 comment on policy blocks_auditor_select on sor.blocks is 'Auditors read every block.';
 comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
