@@ -19,6 +19,7 @@ class CapstoneCertifyTest {
     static final String PKEY = "kit tables have a primary key";
     static final String TENANT_KEYS = "tenant tables lead every primary and unique key with tenant_id";
     static final String EVENTS = "runs, tasks and outbox rows have the events of their state";
+    static final String DEDUPE = "dedupe and idempotency keys are unique per tenant";
     static final String READERS = "forensic readers exist, decide access themselves and are granted to sor_auditor and sor_tenant";
 
     /**
@@ -61,7 +62,7 @@ class CapstoneCertifyTest {
                     "inspectable", "policy-bound");
             assertThat(rows).extracting(Check::property).contains("durable", "addressable", "governed", "replayable",
                     "inspectable", "policy-bound");
-            assertThat(rows).extracting(Check::check).contains(LOGGED, SYNC, PKEY, TENANT_KEYS, EVENTS, READERS);
+            assertThat(rows).extracting(Check::check).contains(LOGGED, SYNC, PKEY, TENANT_KEYS, EVENTS, READERS, DEDUPE);
             assertThat(rows).filteredOn(r -> r.check().equals(SYNC)).singleElement()
                     .satisfies(r -> assertThat(r.detail()).containsPattern("^synchronous_commit (on|off|local|remote_write|remote_apply); fsync (on|off)"));
         }
@@ -129,5 +130,15 @@ class CapstoneCertifyTest {
                 "inspectable", READERS, "sor_api.what_happened(timestamptz,timestamptz,text)");
         assertFails(failingAfter("revoke execute on function sor_api.run_timeline(uuid) from sor_tenant"),
                 "inspectable", READERS, "sor_api.run_timeline(uuid)");
+    }
+
+    @Test
+    void aDedupeKeyThatIsNoLongerUniqueFails() throws Exception {
+        assertFails(failingAfter("alter table sor.outbox drop constraint outbox_dedupe_key"),
+                "policy-bound", DEDUPE, "sor.outbox (tenant_id, dedupe_key)");
+        assertFails(failingAfter("alter table sor.tasks drop constraint tasks_dedupe_key",
+                "set role sor_owner; create unique index tasks_dedupe_key on sor.tasks (tenant_id, queue, dedupe_key)"
+                        + " where status <> 'dead'; reset role"),
+                "policy-bound", DEDUPE, "sor.tasks (tenant_id, queue, dedupe_key)");
     }
 }

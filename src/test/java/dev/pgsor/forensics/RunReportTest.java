@@ -208,6 +208,25 @@ class RunReportTest {
     }
 
     @Test
+    void aHashOnlyRunReportsDigestsNotContent() throws Exception {
+        Database w = fx.worker("acme");
+        try (Connection c = w.connect()) {
+            UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('acme', 'reconcile', '{\"secret\": 1}', null, 60, true)");
+            beginTool(c, run, "record_expense", "{\"tx\": \"secret-tx\"}");
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"secret-reason\"}')", run);
+            assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{failure_point,tool_name}', f#>>'{failure_point,args}',"
+                    + " f#>>'{failure_point,args_sha256}' = encode(sha256(convert_to('{\"tx\": \"secret-tx\"}', 'UTF8')), 'hex'),"
+                    + " f->>'error' from sor_api.run_report_facts(?) f", run))
+                    .containsExactly(Arrays.asList("failed", "record_expense", null, true, null));
+            assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                    .contains("The failure point is tool record_expense with arguments withheld (hash-only, sha256 ")
+                    .doesNotContain("secret");
+            assertThat(Sql.rows(auditor, "select details::text from sor_api.run_timeline(?)", run))
+                    .noneMatch(r -> ((String) r.get(0)).contains("secret"));
+        }
+    }
+
+    @Test
     void onlyTheAuditorAndMembersOfTheRunsTenantReadIt() throws Exception {
         Database w = fx.worker("acme");
         Database globexWorker = fx.worker("globex");
