@@ -628,7 +628,8 @@ begin
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
   exception when not_null_violation or check_violation or invalid_text_representation
-                 or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range then
+                 or invalid_datetime_format or datetime_field_overflow or numeric_value_out_of_range
+                 or string_data_right_truncation then
     raise exception 'malformed bank row for tenant %: %', ingest_bank_rows.tenant_id, sqlerrm
       using errcode = 'SR100', hint = 'Every row needs bank_txn_id, account_holder, holder_email, booked_on (date), description, amount and a 3-letter currency.';
   end;
@@ -1331,6 +1332,19 @@ AS $function$
     select r.sig, p.oid, p.prosecdef
       from readers r
       left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(r.sig)
+  ), dedupe_keys(tbl, cols) as (
+    values ('sor.outbox', array['tenant_id', 'dedupe_key']::name[]),
+           ('sor.tasks', array['tenant_id', 'queue', 'dedupe_key']::name[]),
+           ('sor.idempotency_keys', array['tenant_id', 'scope', 'idempotency_key']::name[])
+  ), dedupe_state as (
+    select d.tbl, d.cols,
+           exists (select 1 from pg_catalog.pg_index i
+                    where i.indrelid = pg_catalog.to_regclass(d.tbl) and i.indisunique and i.indisvalid
+                      and i.indpred is null and i.indexprs is null
+                      and (select pg_catalog.array_agg(a.attname order by k.ord)
+                             from pg_catalog.unnest(i.indkey::smallint[]) with ordinality as k(attnum, ord)
+                             join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) = d.cols) as unique_ok
+      from dedupe_keys d
   ), event_gaps(tbl, missing) as (
     select 'sor.runs', count(*) from sor.runs r
      where not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
@@ -1353,7 +1367,8 @@ AS $function$
   union all
   select 'durable', 'synchronous_commit is not off for the database or a kit role', pg_catalog.current_database(),
          not exists (select 1 from sync_off)
-           and (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off',
+           and ((select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off'
+                or pg_catalog.current_setting('fsync') = 'off'),
          format('synchronous_commit %s%s; fsync %s%s',
                 (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit'),
                 coalesce(' (off for ' || (select pg_catalog.string_agg(o.who, ', ' order by o.who) from sync_off o) || ')', ''),
@@ -1387,6 +1402,12 @@ AS $function$
               when not pg_catalog.has_function_privilege('sor_tenant', r.oid, 'EXECUTE') then 'sor_tenant may not execute it'
               else 'present and granted' end
     from reader_state r
+  union all
+  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.tbl || ' (' || pg_catalog.array_to_string(d.cols, ', ') || ')',
+         d.unique_ok,
+         case when d.unique_ok then 'a valid unique index on exactly these columns'
+              else 'no valid, unconditional unique index on exactly these columns: a retry could write twice' end
+    from dedupe_state d
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify_raw()
@@ -4187,7 +4208,7 @@ begin
   if _fp is not null and _fp ->> 'source' = 'tool_call' then
     _out := _out || format(' The failure point is tool %s with arguments %s (call %s, %s, begun at %s%s).',
                            _fp ->> 'tool_name',
-                           coalesce((_fp -> 'args')::text, 'withheld (hash-only, sha256 ' || (_fp ->> 'args_sha256') || ')'),
+                           coalesce(nullif(_fp -> 'args', 'null'::jsonb)::text, 'withheld (hash-only, sha256 ' || (_fp ->> 'args_sha256') || ')'),
                            _fp ->> 'tool_call_id', _fp ->> 'tool_status',
                            sor.forensic_time((_fp ->> 'started_at')::timestamptz),
                            case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'
@@ -5161,7 +5182,7 @@ comment on function sor.certify__030_guard() is 'Drop guard checks: the guard ev
 comment on function sor.certify__040_journal() is 'Journal checks: run/block event triggers ENABLE ALWAYS, the one-active-block partial unique index, no content in hash-only rows (runs, turns, tool calls, events), forced RLS on journal tables, internal functions not granted, run versions equal to steps and state events.';
 comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
-comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit not off for the database or a kit role, fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant).';
+comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';

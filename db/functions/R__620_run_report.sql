@@ -47,7 +47,7 @@ begin
   if _fp is not null and _fp ->> 'source' = 'tool_call' then
     _out := _out || format(' The failure point is tool %s with arguments %s (call %s, %s, begun at %s%s).',
                            _fp ->> 'tool_name',
-                           coalesce((_fp -> 'args')::text, 'withheld (hash-only, sha256 ' || (_fp ->> 'args_sha256') || ')'),
+                           coalesce(nullif(_fp -> 'args', 'null'::jsonb)::text, 'withheld (hash-only, sha256 ' || (_fp ->> 'args_sha256') || ')'),
                            _fp ->> 'tool_call_id', _fp ->> 'tool_status',
                            sor.forensic_time((_fp ->> 'started_at')::timestamptz),
                            case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'

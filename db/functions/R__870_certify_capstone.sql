@@ -1,13 +1,16 @@
 -- Capstone checks for certify(): what the area checks leave open across the six properties.
--- durable: every kit table is LOGGED, and synchronous_commit is not off for the database or a kit
---   role (fsync is reported in the detail: a disposable server with fsync = off still passes, and
---   says so).
+-- durable: every kit table is LOGGED; synchronous_commit is never turned off for this database or
+--   a kit role (a setting aimed at the kit), nor server-wide on a server that runs with fsync on.
+--   A disposable server (fsync = off, as the embedded test and demo servers run) may have it off
+--   server-wide: the check passes and its detail says the server is not durable.
 -- addressable: every kit table has a primary key; every tenant-scoped table leads its primary key
 --   and every unique index with tenant_id.
 -- replayable: the rows agree with their events: every run has run_started and every finished run
 --   its closing event, every task its task.enqueued, every outbox row its outbox.queued.
 -- inspectable: the forensic readers exist, are SECURITY DEFINER and are granted to sor_auditor
 --   and sor_tenant.
+-- policy-bound: the dedupe keys that make retries harmless are unique per tenant: outbox dedupe
+--   keys, task dedupe keys per queue, idempotency keys per scope.
 set role sor_owner;
 
 create or replace function sor.certify__070_capstone()
@@ -50,6 +53,19 @@ as $$
     select r.sig, p.oid, p.prosecdef
       from readers r
       left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(r.sig)
+  ), dedupe_keys(tbl, cols) as (
+    values ('sor.outbox', array['tenant_id', 'dedupe_key']::name[]),
+           ('sor.tasks', array['tenant_id', 'queue', 'dedupe_key']::name[]),
+           ('sor.idempotency_keys', array['tenant_id', 'scope', 'idempotency_key']::name[])
+  ), dedupe_state as (
+    select d.tbl, d.cols,
+           exists (select 1 from pg_catalog.pg_index i
+                    where i.indrelid = pg_catalog.to_regclass(d.tbl) and i.indisunique and i.indisvalid
+                      and i.indpred is null and i.indexprs is null
+                      and (select pg_catalog.array_agg(a.attname order by k.ord)
+                             from pg_catalog.unnest(i.indkey::smallint[]) with ordinality as k(attnum, ord)
+                             join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) = d.cols) as unique_ok
+      from dedupe_keys d
   ), event_gaps(tbl, missing) as (
     select 'sor.runs', count(*) from sor.runs r
      where not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
@@ -72,7 +88,8 @@ as $$
   union all
   select 'durable', 'synchronous_commit is not off for the database or a kit role', pg_catalog.current_database(),
          not exists (select 1 from sync_off)
-           and (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off',
+           and ((select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit') <> 'off'
+                or pg_catalog.current_setting('fsync') = 'off'),
          format('synchronous_commit %s%s; fsync %s%s',
                 (select s.reset_val from pg_catalog.pg_settings s where s.name = 'synchronous_commit'),
                 coalesce(' (off for ' || (select pg_catalog.string_agg(o.who, ', ' order by o.who) from sync_off o) || ')', ''),
@@ -106,8 +123,14 @@ as $$
               when not pg_catalog.has_function_privilege('sor_tenant', r.oid, 'EXECUTE') then 'sor_tenant may not execute it'
               else 'present and granted' end
     from reader_state r
+  union all
+  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.tbl || ' (' || pg_catalog.array_to_string(d.cols, ', ') || ')',
+         d.unique_ok,
+         case when d.unique_ok then 'a valid unique index on exactly these columns'
+              else 'no valid, unconditional unique index on exactly these columns: a retry could write twice' end
+    from dedupe_state d
 $$;
 comment on function sor.certify__070_capstone() is
-  'Capstone checks: durable (kit tables LOGGED; synchronous_commit not off for the database or a kit role, fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant).';
+  'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 
 reset role;

@@ -78,7 +78,7 @@ class CertifyTest {
 
     @Test
     void tenantTableWithoutRowLevelSecurityFails() throws Exception {
-        String table = "set role sor_owner; create table sor.scratch (tenant_id text not null, x int);"
+        String table = "set role sor_owner; create table sor.scratch (tenant_id text not null, x int, primary key (tenant_id, x));"
                 + " comment on table sor.scratch is 'scratch'; reset role;";
         assertFails(failingAfter(table), RLS, "sor.scratch");
         assertFails(failingAfter(table, "alter table sor.scratch enable row level security"), RLS, "sor.scratch");
