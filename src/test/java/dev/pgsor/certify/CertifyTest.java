@@ -1,5 +1,8 @@
 package dev.pgsor.certify;
 
+import static dev.pgsor.support.CertifyChecks.assertFails;
+import static dev.pgsor.support.CertifyChecks.failing;
+import static dev.pgsor.support.CertifyChecks.failingAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
@@ -31,28 +34,7 @@ class CertifyTest {
         }
     }
 
-    private static List<Check> failing(TestDatabase db) throws Exception {
-        return certify(db).stream().filter(r -> !r.ok()).toList();
-    }
-
     /** Breaks a rule in a fresh database and returns the failing rows. */
-    private static List<Check> failingAfter(String... statements) throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            assertThat(failing(db)).isEmpty();
-            for (String sql : statements) {
-                db.exec(sql);
-            }
-            return failing(db);
-        }
-    }
-
-    private static void assertFails(List<Check> failing, String check, String object) {
-        assertThat(failing).as("failing rows").anySatisfy(r -> {
-            assertThat(r.check()).isEqualTo(check);
-            assertThat(r.object()).isEqualTo(object);
-            assertThat(r.ok()).isFalse();
-        });
-    }
 
     @Test
     void migratedDatabaseIsCertified() throws Exception {

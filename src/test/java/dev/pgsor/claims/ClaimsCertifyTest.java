@@ -1,5 +1,7 @@
 package dev.pgsor.claims;
 
+import static dev.pgsor.support.CertifyChecks.assertFails;
+import static dev.pgsor.support.CertifyChecks.failingAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
@@ -18,29 +20,6 @@ class ClaimsCertifyTest {
     static final String TRIGGERS = "task and outbox status changes are written by ENABLE ALWAYS triggers";
     static final String DISPATCHER = "sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed";
     static final String PUBLICATION = "the outbox is published for CDC where wal_level is logical";
-
-    private static List<Check> failing(TestDatabase db) throws Exception {
-        try (Connection c = db.admin().connect()) {
-            return Certification.run(c).stream().filter(r -> !r.ok()).toList();
-        }
-    }
-
-    private static List<Check> failingAfter(String... statements) throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            assertThat(failing(db)).isEmpty();
-            for (String sql : statements) {
-                db.exec(sql);
-            }
-            return failing(db);
-        }
-    }
-
-    private static void assertFails(List<Check> failing, String check, String object) {
-        assertThat(failing).as("failing rows").anySatisfy(r -> {
-            assertThat(r.check()).isEqualTo(check);
-            assertThat(r.object()).isEqualTo(object);
-        });
-    }
 
     @Test
     void migratedDatabasePassesEveryClaimsCheck() throws Exception {

@@ -1,5 +1,7 @@
 package dev.pgsor.journal;
 
+import static dev.pgsor.support.CertifyChecks.assertFails;
+import static dev.pgsor.support.CertifyChecks.failingAfterGuardOff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
@@ -25,28 +27,6 @@ class JournalCertifyTest {
             + " insert into sor.runs (tenant_id, workflow, input_sha256, worker_role, worker_kind, lease_seconds, lease_expires_at, hash_only)"
             + " values ('acme', 'reconcile', sha256(''::bytea), 'w', 'k', 60, now() + interval '1 minute', true)";
 
-    private static List<Check> failingAfter(String... statements) throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            for (String sql : statements) {
-                // breaking a rule the drop guard protects is what a superuser does with the guard off
-                db.exec("do $$ declare e text; begin for e in select evtname from pg_event_trigger loop"
-                        + " execute format('alter event trigger %I disable', e); end loop; end $$; " + sql
-                        + "; do $$ declare e text; begin for e in select evtname from pg_event_trigger loop"
-                        + " execute format('alter event trigger %I enable always', e); end loop; end $$");
-            }
-            try (Connection c = db.admin().connect()) {
-                return Certification.run(c).stream().filter(r -> !r.ok()).toList();
-            }
-        }
-    }
-
-    private static void assertFails(List<Check> failing, String check, String object) {
-        assertThat(failing).as("failing rows").anySatisfy(r -> {
-            assertThat(r.check()).isEqualTo(check);
-            assertThat(r.object()).isEqualTo(object);
-        });
-    }
-
     @Test
     void aMigratedDatabaseWithAJournalIsCertified() throws Exception {
         try (TestDatabase db = TestServer.get().freshDatabase(); Connection c = db.admin().connect()) {
@@ -54,36 +34,36 @@ class JournalCertifyTest {
             assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
             assertThat(rows).extracting(Check::check).contains(TRIGGERS, ONE_BLOCK, HASH_ONLY, RLS, INTERNAL, DIVERGE);
         }
-        assertThat(failingAfter(HASH_ONLY_RUN)).isEmpty();
+        assertThat(failingAfterGuardOff(HASH_ONLY_RUN)).isEmpty();
     }
 
     @Test
     void aDisabledOrReplicaOnlyTransitionTriggerFails() throws Exception {
-        assertFails(failingAfter("alter table sor.runs disable trigger runs_events"), TRIGGERS, "runs_events on sor.runs");
-        assertFails(failingAfter("alter table sor.blocks enable replica trigger blocks_events"), TRIGGERS, "blocks_events on sor.blocks");
-        assertFails(failingAfter("alter table sor.blocks enable trigger blocks_events"), TRIGGERS, "blocks_events on sor.blocks");
+        assertFails(failingAfterGuardOff("alter table sor.runs disable trigger runs_events"), TRIGGERS, "runs_events on sor.runs");
+        assertFails(failingAfterGuardOff("alter table sor.blocks enable replica trigger blocks_events"), TRIGGERS, "blocks_events on sor.blocks");
+        assertFails(failingAfterGuardOff("alter table sor.blocks enable trigger blocks_events"), TRIGGERS, "blocks_events on sor.blocks");
     }
 
     @Test
     void aMissingOrNonUniqueActiveBlockIndexFails() throws Exception {
-        assertFails(failingAfter("drop index sor.blocks_one_active_idx"), ONE_BLOCK, "sor.blocks_one_active_idx");
-        assertFails(failingAfter("drop index sor.blocks_one_active_idx",
+        assertFails(failingAfterGuardOff("drop index sor.blocks_one_active_idx"), ONE_BLOCK, "sor.blocks_one_active_idx");
+        assertFails(failingAfterGuardOff("drop index sor.blocks_one_active_idx",
                 "set role sor_owner; create index blocks_one_active_idx on sor.blocks (tenant_id, run_id) where status = 'active'; reset role;"),
                 ONE_BLOCK, "sor.blocks_one_active_idx");
     }
 
     @Test
     void contentInAHashOnlyRowFails() throws Exception {
-        assertFails(failingAfter(HASH_ONLY_RUN, "alter table sor.turns drop constraint turns_hash_only_check",
+        assertFails(failingAfterGuardOff(HASH_ONLY_RUN, "alter table sor.turns drop constraint turns_hash_only_check",
                 "insert into sor.turns (tenant_id, run_id, turn_no, model, role, content, content_sha256, hash_only)"
                         + " select tenant_id, run_id, 1, 'm', 'user', 'leak', sha256('leak'::bytea), true from sor.runs"),
                 HASH_ONLY, "sor.turns");
-        assertFails(failingAfter(HASH_ONLY_RUN,
+        assertFails(failingAfterGuardOff(HASH_ONLY_RUN,
                 "select sor.append_event('acme', 'run-' || run_id, 'run_failed', '{\"error\": \"leak\"}') from sor.runs"),
                 HASH_ONLY, "sor.events");
-        assertFails(failingAfter(HASH_ONLY_RUN, "alter table sor.runs drop constraint runs_hash_only_check",
+        assertFails(failingAfterGuardOff(HASH_ONLY_RUN, "alter table sor.runs drop constraint runs_hash_only_check",
                 "update sor.runs set input = '{\"leak\": 1}'"), HASH_ONLY, "sor.runs");
-        assertFails(failingAfter(HASH_ONLY_RUN, "alter table sor.tool_calls drop constraint tool_calls_hash_only_check",
+        assertFails(failingAfterGuardOff(HASH_ONLY_RUN, "alter table sor.tool_calls drop constraint tool_calls_hash_only_check",
                 "insert into sor.tool_calls (tenant_id, run_id, tool_name, args, args_sha256, hash_only)"
                         + " select tenant_id, run_id, 't', '{\"leak\": 1}', sha256(''::bytea), true from sor.runs"),
                 HASH_ONLY, "sor.tool_calls");
@@ -91,20 +71,20 @@ class JournalCertifyTest {
 
     @Test
     void journalTablesWithoutForcedRowLevelSecurityFail() throws Exception {
-        assertFails(failingAfter("alter table sor.idempotency_keys no force row level security"), RLS, "sor.idempotency_keys");
-        assertFails(failingAfter("alter table sor.workers disable row level security"), RLS, "sor.workers");
+        assertFails(failingAfterGuardOff("alter table sor.idempotency_keys no force row level security"), RLS, "sor.idempotency_keys");
+        assertFails(failingAfterGuardOff("alter table sor.workers disable row level security"), RLS, "sor.workers");
     }
 
     @Test
     void grantingAnInternalFunctionFails() throws Exception {
-        assertFails(failingAfter("grant execute on function sor.tool_call_begin(uuid, text, jsonb, text) to sor_worker"),
+        assertFails(failingAfterGuardOff("grant execute on function sor.tool_call_begin(uuid, text, jsonb, text) to sor_worker"),
                 INTERNAL, "sor.tool_call_begin(uuid,text,jsonb,text)");
-        assertFails(failingAfter("grant execute on function sor.tool_call_finish(uuid, jsonb, jsonb) to sor_admin"),
+        assertFails(failingAfterGuardOff("grant execute on function sor.tool_call_finish(uuid, jsonb, jsonb) to sor_admin"),
                 INTERNAL, "sor.tool_call_finish(uuid,jsonb,jsonb)");
     }
 
     @Test
     void aRunVersionWithoutItsStepFails() throws Exception {
-        assertFails(failingAfter(HASH_ONLY_RUN, "update sor.runs set version = 1, last_step_id = 'ghost'"), DIVERGE, "sor.runs");
+        assertFails(failingAfterGuardOff(HASH_ONLY_RUN, "update sor.runs set version = 1, last_step_id = 'ghost'"), DIVERGE, "sor.runs");
     }
 }
