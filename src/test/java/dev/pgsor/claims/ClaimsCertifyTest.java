@@ -27,8 +27,10 @@ class ClaimsCertifyTest {
             List<Check> rows = Certification.run(c);
             assertThat(rows).extracting(Check::check).contains(FILLFACTOR, READY_INDEX, TRIGGERS, DISPATCHER, PUBLICATION);
             assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
+            String expected = "logical".equals(db.scalar("select current_setting('wal_level')"))
+                    ? "columns " : "not applicable: wal_level is ";
             assertThat(rows).filteredOn(r -> r.check().equals(PUBLICATION)).extracting(Check::detail)
-                    .allSatisfy(d -> assertThat(d).startsWith("columns "));
+                    .allSatisfy(d -> assertThat(d).startsWith(expected));
         }
     }
 
@@ -66,6 +68,10 @@ class ClaimsCertifyTest {
 
     @Test
     void missingOrNarrowedPublicationFails() throws Exception {
+        try (TestDatabase db = TestServer.get().freshDatabase()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue("logical".equals(db.scalar("select current_setting('wal_level')")),
+                    "the publication exists only where wal_level is logical");
+        }
         assertFails(failingAfter("drop publication sor_outbox_cdc"), PUBLICATION, "publication sor_outbox_cdc");
         assertFails(failingAfter("alter publication sor_outbox_cdc set table sor.outbox (tenant_id, outbox_id, event_id)"),
                 PUBLICATION, "publication sor_outbox_cdc");
