@@ -149,7 +149,8 @@ insert into sor.reserved_names (kind, name) values
   ('event type prefix', 'run_'), ('event type prefix', 'block_'), ('event type prefix', 'task.'),
   ('event type prefix', 'outbox.'), ('outbox topic', 'resume');
 
-insert into sor.append_only_tables (table_schema, table_name) values ('sor', 'reserved_names');
+insert into sor.append_only_tables (table_schema, table_name)
+values ('sor', 'reserved_names'), ('sor_guard', 'register'), ('sor_guard', 'classes');
 
 -- The audit records redefinitions (no approval) besides approved destructive changes.
 alter table sor.ddl_audit alter column approval_id drop not null;

@@ -21,11 +21,37 @@ grant execute on function sor_guard.protect_all(), sor_guard.classify(text, text
                           sor_guard.protected_schemas(), sor_guard.acl(aclitem[], oid, "char"), sor_guard.ident(oid, oid, integer),
                           sor_guard.function_sha256(oid)
   to sor_owner;
-grant select on sor_guard.register, sor_guard.registered, sor_guard.classes to sor_owner, sor_auditor;
+grant select on sor_guard.register, sor_guard.registered, sor_guard.classes to sor_owner, sor_auditor, sor_admin;
+
+-- the register and the classes are append-only, for every role (ENABLE ALWAYS)
+create or replace trigger register_refuse_update_delete
+  before update or delete on sor_guard.register
+  for each row execute function sor_guard.tg_events__refuse_change();
+create or replace trigger register_refuse_truncate
+  before truncate on sor_guard.register
+  for each statement execute function sor_guard.tg_events__refuse_change();
+create or replace trigger classes_refuse_update_delete
+  before update or delete on sor_guard.classes
+  for each row execute function sor_guard.tg_events__refuse_change();
+create or replace trigger classes_refuse_truncate
+  before truncate on sor_guard.classes
+  for each statement execute function sor_guard.tg_events__refuse_change();
+alter table sor_guard.register enable always trigger register_refuse_update_delete;
+alter table sor_guard.register enable always trigger register_refuse_truncate;
+alter table sor_guard.classes enable always trigger classes_refuse_update_delete;
+alter table sor_guard.classes enable always trigger classes_refuse_truncate;
+comment on trigger register_refuse_update_delete on sor_guard.register is 'Append-only: a register row is never changed or removed; a change is a new row.';
+comment on trigger register_refuse_truncate on sor_guard.register is 'Append-only: the register is never truncated.';
+comment on trigger classes_refuse_update_delete on sor_guard.classes is 'Append-only: a class is never changed or removed.';
+comment on trigger classes_refuse_truncate on sor_guard.classes is 'Append-only: the classes are never truncated.';
 
 reset role;
 
 set role sor_owner;
 grant usage on schema sor to sor_guardian;
 grant select on sor.domain_schemas to sor_guardian;
+reset role;
+
+set role sor_owner;
+grant select on sor_api.protected_objects to sor_auditor, sor_admin;
 reset role;
