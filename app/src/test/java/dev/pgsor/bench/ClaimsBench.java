@@ -1,8 +1,8 @@
 package dev.pgsor.bench;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,31 +22,26 @@ import org.junit.jupiter.api.Test;
  * Run with ./mvnw -Pbench verify.
  */
 @Tag("bench")
+@SorTest(reconciler = true)
 class ClaimsBench {
 
     static final long MILLIS = Long.getLong("bench.millis", 5000);
     static final int BATCH = 10;
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database worker;
     static Database dispatcher;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme");
         db.exec("select sor_api.create_queue('bench', 'benchmark queue')");
-        worker = db.loginRole("bwrk", "sor_worker");
-        dispatcher = db.loginRole("bdsp", "sor_dispatcher");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
+        worker = db.worker("expense-reconciler", "acme");
+        dispatcher = db.dispatcher();
         db.exec("create schema bench; create table bench.plain (id bigserial primary key, payload jsonb not null,"
                 + " token bigint, lease_expires_at timestamptz); grant usage on schema bench to public;"
                 + " grant all on bench.plain, bench.plain_id_seq to public");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     /** One unit of work of a benchmark loop; returns how many cycles it finished. */
@@ -219,7 +213,7 @@ class ClaimsBench {
         double commitsPerTask = 1 + 1.0 / BATCH + 1;
         lines.add(String.format("commits per task: enqueue 1 + claim 1/%d + complete 1 = %.2f (claim batch %d)",
                 BATCH, commitsPerTask, BATCH));
-        System.out.println("ClaimsBench (" + TestServer.get().mode() + ", " + MILLIS + " ms per figure)");
+        System.out.println("ClaimsBench (" + db.serverMode() + ", " + MILLIS + " ms per figure)");
         lines.forEach(l -> System.out.println("  " + l));
     }
 }

@@ -2,9 +2,9 @@ package dev.pgsor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,26 +24,21 @@ import org.junit.jupiter.api.Test;
  * in the same run with the same number of connections. Run with ./mvnw -Pbench verify.
  */
 @Tag("bench")
+@SorTest(reconciler = true)
 class EventsBench {
 
     static final long WARMUP_MS = 1000;
     static final long MEASURE_MS = 3000;
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme Corp')");
-        worker = db.loginRole("benchw", "sor_worker");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        worker = db.worker("expense-reconciler", "acme");
         db.exec("create table public.raw_events (payload jsonb)");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     interface Op {
@@ -114,7 +108,7 @@ class EventsBench {
         double ev4 = events(4, false);
         double ev4hot = events(4, true);
         System.out.printf("%n== events appended per second (%s, fsync off), reference: single-row jsonb INSERT, autocommit%n",
-                TestServer.get().mode());
+                db.serverMode());
         System.out.printf("1 connection : append_event %8.0f/s, plain insert %8.0f/s, ratio %.2f%n", ev1, raw1, ev1 / raw1);
         System.out.printf("4 connections: append_event %8.0f/s, plain insert %8.0f/s, ratio %.2f (one stream per connection)%n",
                 ev4, raw4, ev4 / raw4);

@@ -3,20 +3,23 @@ package dev.pgsor.certify;
 import static dev.pgsor.support.CertifyChecks.assertFails;
 import static dev.pgsor.support.CertifyChecks.failing;
 import static dev.pgsor.support.CertifyChecks.failingAfter;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Certification;
 import dev.pgsor.db.Certification.Check;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.db.Certification;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * certify() passes on a migrated database, and every catalog sweep fails when its rule is broken
  * in a scratch database. A check that cannot fail is a defect.
  */
+@SorTest(reconciler = true)
 class CertifyTest {
 
     static final String RLS = "tenant tables have row level security enabled and forced";
@@ -28,7 +31,14 @@ class CertifyTest {
     static final String WORKERS = "workers and dispatchers have no direct table access";
     static final String COMMENTS = "every table, view and function has a comment";
 
-    private static List<Check> certify(TestDatabase db) throws Exception {
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    private static List<Check> certify(SorDatabase db) throws Exception {
         try (Connection c = db.admin().connect()) {
             return Certification.run(c);
         }
@@ -38,7 +48,7 @@ class CertifyTest {
 
     @Test
     void migratedDatabaseIsCertified() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             List<Check> rows = certify(db);
             assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
             assertThat(rows).extracting(Check::check).contains(RLS, PUBLIC, SEARCH_PATH, GROUPS, LOGINS, OWNER, WORKERS, COMMENTS);
@@ -47,13 +57,12 @@ class CertifyTest {
 
     @Test
     void auditorMayRunCertifyAndWorkersMayNot() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            try (Connection c = db.loginRole("aud", "sor_auditor").connect()) {
+        try (SorDatabase db = suite.fresh()) {
+            try (Connection c = db.auditor().connect()) {
                 assertThat(Certification.failing(Certification.run(c))).isZero();
             }
             try (Connection c = db.loginRole("wrk", "sor_worker").connect()) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Certification.run(c))
-                        .extracting("SQLState").isEqualTo("42501");
+                assertRefused("42501", () -> Certification.run(c));
             }
         }
     }
@@ -62,18 +71,18 @@ class CertifyTest {
     void tenantTableWithoutRowLevelSecurityFails() throws Exception {
         String table = "set role sor_owner; create table sor.scratch (tenant_id text not null, x int, primary key (tenant_id, x));"
                 + " comment on table sor.scratch is 'scratch'; reset role;";
-        assertFails(failingAfter(table), RLS, "sor.scratch");
-        assertFails(failingAfter(table, "alter table sor.scratch enable row level security"), RLS, "sor.scratch");
-        assertFails(failingAfter(table, "alter table sor.scratch enable row level security",
+        assertFails(failingAfter(suite, table), RLS, "sor.scratch");
+        assertFails(failingAfter(suite, table, "alter table sor.scratch enable row level security"), RLS, "sor.scratch");
+        assertFails(failingAfter(suite, table, "alter table sor.scratch enable row level security",
                 "alter table sor.scratch force row level security"), RLS, "sor.scratch");
-        assertThat(failingAfter(table, "alter table sor.scratch enable row level security",
+        assertThat(failingAfter(suite, table, "alter table sor.scratch enable row level security",
                 "alter table sor.scratch force row level security",
                 "create policy p on sor.scratch to sor_owner using (true)")).isEmpty();
     }
 
     @Test
     void registeredDomainSchemasAreSweptToo() throws Exception {
-        List<Check> failing = failingAfter(
+        List<Check> failing = failingAfter(suite, 
                 "create schema dom authorization sor_owner",
                 "select sor_api.register_domain_schema('dom')",
                 "set role sor_owner; create table dom.rows (tenant_id text, y int); comment on table dom.rows is 'x'; reset role;");
@@ -84,49 +93,49 @@ class CertifyTest {
     void definerFunctionWithoutPinnedSearchPathFails() throws Exception {
         String fn = "set role sor_owner; create function sor_api.leaky() returns int language sql security definer as 'select 1';"
                 + " comment on function sor_api.leaky() is 'x'; revoke execute on function sor_api.leaky() from public; reset role;";
-        assertFails(failingAfter(fn), SEARCH_PATH, "sor_api.leaky()");
-        assertFails(failingAfter(fn, "alter function sor_api.leaky() set search_path = pg_temp, pg_catalog, sor"),
+        assertFails(failingAfter(suite, fn), SEARCH_PATH, "sor_api.leaky()");
+        assertFails(failingAfter(suite, fn, "alter function sor_api.leaky() set search_path = pg_temp, pg_catalog, sor"),
                 SEARCH_PATH, "sor_api.leaky()");
-        assertThat(failingAfter(fn, "alter function sor_api.leaky() set search_path = pg_catalog, sor, pg_temp")).isEmpty();
+        assertThat(failingAfter(suite, fn, "alter function sor_api.leaky() set search_path = pg_catalog, sor, pg_temp")).isEmpty();
     }
 
     @Test
     void anythingGrantedToPublicFails() throws Exception {
-        assertFails(failingAfter("grant execute on function sor_api.add_tenant(text, text) to public"),
+        assertFails(failingAfter(suite, "grant execute on function sor_api.add_tenant(text, text) to public"),
                 PUBLIC, "sor_api.add_tenant(tenant_id text, display_name text)");
-        assertFails(failingAfter("grant select on sor.tenants to public"), PUBLIC, "sor.tenants");
-        assertFails(failingAfter("grant usage on schema sor to public"), PUBLIC, "schema sor");
+        assertFails(failingAfter(suite, "grant select on sor.tenants to public"), PUBLIC, "sor.tenants");
+        assertFails(failingAfter(suite, "grant usage on schema sor to public"), PUBLIC, "schema sor");
         // created by the admin, outside sor_owner's default privileges: PUBLIC may execute it
-        assertFails(failingAfter("create function sor.helper() returns int language sql as 'select 1';"
+        assertFails(failingAfter(suite, "create function sor.helper() returns int language sql as 'select 1';"
                 + " comment on function sor.helper() is 'x'"), PUBLIC, "sor.helper()");
         // created by sor_owner: the default privileges of V001 leave PUBLIC nothing
-        assertThat(failingAfter("set role sor_owner; create function sor.helper() returns int language sql as 'select 1';"
+        assertThat(failingAfter(suite, "set role sor_owner; create function sor.helper() returns int language sql as 'select 1';"
                 + " comment on function sor.helper() is 'x'; reset role;")).isEmpty();
     }
 
     @Test
     void objectNotOwnedBySorOwnerFails() throws Exception {
-        assertFails(failingAfter("create table sor.admin_owned (x int); comment on table sor.admin_owned is 'x'"),
+        assertFails(failingAfter(suite, "create table sor.admin_owned (x int); comment on table sor.admin_owned is 'x'"),
                 OWNER, "sor.admin_owned");
     }
 
     @Test
     void workerTableAccessFails() throws Exception {
-        List<Check> failing = failingAfter("grant usage on schema sor to sor_worker", "grant select on sor.tenants to sor_worker");
+        List<Check> failing = failingAfter(suite, "grant usage on schema sor to sor_worker", "grant select on sor.tenants to sor_worker");
         assertFails(failing, WORKERS, "sor_worker on sor.tenants");
-        assertFails(failingAfter("grant select (tenant_id) on sor.tenant_members to sor_dispatcher"),
+        assertFails(failingAfter(suite, "grant select (tenant_id) on sor.tenant_members to sor_dispatcher"),
                 WORKERS, "sor_dispatcher on sor.tenant_members");
     }
 
     @Test
     void missingCommentFails() throws Exception {
-        assertFails(failingAfter("comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
-        assertFails(failingAfter("comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");
+        assertFails(failingAfter(suite, "comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
+        assertFails(failingAfter(suite, "comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");
     }
 
     @Test
     void loginRoleWithBypassRlsOrOwnerMembershipFails() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             var bypass = db.loginRole("bypass");
             var owner = db.loginRole("ownerish");
             db.exec("alter role " + bypass.user() + " bypassrls");
@@ -145,7 +154,7 @@ class CertifyTest {
 
     @Test
     void groupRoleThatCanLogInFails() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             db.exec("alter role sor_auditor login");
             try {
                 assertFails(failing(db), GROUPS, "sor_auditor");

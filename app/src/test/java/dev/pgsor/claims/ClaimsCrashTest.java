@@ -3,10 +3,11 @@ package dev.pgsor.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.claims.Claims.Claim;
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Crash;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,34 +29,28 @@ import org.junit.jupiter.api.Test;
  * once, no claim returns more than its batch, nothing is lost, and the tasks of killed Workers are
  * taken back after their 2-second lease and completed once.
  */
+@SorTest(reconciler = true)
 class ClaimsCrashTest {
 
     static final int TASKS = 10_000;
     static final int WORKERS = 8;
     static final int KILLS = 24;
 
-    static TestDatabase db;
+    static SorDatabase db;
     static final List<Database> workers = new ArrayList<>();
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme'), sor_api.add_tenant('globex', 'Globex')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme", "globex");
         db.exec("select sor_api.create_queue('statements', 'bank statement rows', 100, '1 second', '1 minute')");
         for (int i = 0; i < WORKERS; i++) {
-            Database w = db.loginRole("wrk", "sor_worker");
-            db.exec("select sor_api.add_member('acme', '" + w.user() + "'), sor_api.add_member('globex', '" + w.user() + "')");
-            workers.add(w);
+            workers.add(db.worker("expense-reconciler", "acme", "globex"));
         }
         // setup as the admin: 10,000 tasks across two tenants (the enqueue trigger writes their events)
         db.exec("insert into sor.tasks (tenant_id, queue, subject, priority, max_attempts, dedupe_key)"
                 + " select case when g % 2 = 0 then 'acme' else 'globex' end, 'statements', 'row-' || g, g % 3, 100, 'row-' || g"
                 + " from generate_series(1, " + TASKS + ") g");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     static boolean connectionLost(SQLException e) {
@@ -83,7 +77,7 @@ class ClaimsCrashTest {
                     start.await();
                     while (!done.get()) {
                         try (Connection c = role.connect()) {
-                            livePids.put(slot, ((Number) Sql.scalar(c, "select pg_backend_pid()")).intValue());
+                            livePids.put(slot, Crash.backendPid(c));
                             while (!done.get()) {
                                 int batch = ThreadLocalRandom.current().nextInt(1, 33);
                                 List<Claim> claims = Claims.claim(c, "statements", batch, "2 seconds");
@@ -137,8 +131,7 @@ class ClaimsCrashTest {
                     List<Integer> pids = new ArrayList<>(livePids.values());
                     if (!pids.isEmpty()) {
                         int pid = pids.get(ThreadLocalRandom.current().nextInt(pids.size()));
-                        Object killed = Sql.scalar(admin, "select pg_terminate_backend(?)", pid);
-                        if (Boolean.TRUE.equals(killed)) {
+                        if (Crash.terminate(db, pid)) {
                             kills++;
                         }
                     }

@@ -5,19 +5,18 @@ import static dev.pgsor.claims.Claims.complete;
 import static dev.pgsor.claims.Claims.enqueue;
 import static dev.pgsor.claims.Claims.fail;
 import static dev.pgsor.claims.Claims.heartbeat;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgsor.claims.Claims.Claim;
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +25,10 @@ import org.junit.jupiter.api.Test;
  * larger than asked, priority then age, fencing tokens refusing late writers, backoff, dead letters
  * and the operator's retry, events for every status change, and bad input refused with nothing changed.
  */
+@SorTest(reconciler = true)
 class ClaimsTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database worker;
     static Database otherWorker;
     static Database globexWorker;
@@ -36,20 +36,13 @@ class ClaimsTest {
     static final AtomicInteger QUEUES = new AtomicInteger();
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme'), sor_api.add_tenant('globex', 'Globex')");
-        worker = db.loginRole("wrk", "sor_worker");
-        otherWorker = db.loginRole("wrk", "sor_worker");
-        globexWorker = db.loginRole("gwrk", "sor_worker");
-        admin = db.loginRole("adm", "sor_admin");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "'), sor_api.add_member('acme', '"
-                + otherWorker.user() + "'), sor_api.add_member('globex', '" + globexWorker.user() + "')");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme", "globex");
+        worker = db.worker("expense-reconciler", "acme");
+        otherWorker = db.worker("expense-reconciler", "acme");
+        globexWorker = db.worker("expense-reconciler", "globex");
+        admin = db.sorAdmin();
     }
 
     /** A queue of its own for each test: max 3 attempts, backoff from 1 second. */
@@ -59,19 +52,9 @@ class ClaimsTest {
         return q;
     }
 
-    static void assertState(ThrowingCallable call, String sqlState) {
-        assertThatThrownBy(call).extracting("SQLState").isEqualTo(sqlState);
-    }
-
     static List<String> eventTypes(long taskId) {
         return Sql.rows(db.admin(), "select type from sor.events where stream = ? order by version", "task-" + taskId)
                 .stream().map(r -> (String) r.get(0)).toList();
-    }
-
-    /** Everything claims can change: the tasks, the events, the fencing sequence. */
-    static List<List<Object>> snapshot() {
-        return Sql.rows(db.admin(), "select (select md5(coalesce(string_agg(t::text, ',' order by t.task_id), '')) from sor.tasks t),"
-                + " (select count(*) from sor.events), (select last_value from sor.fencing_tokens)");
     }
 
     @Test
@@ -98,7 +81,7 @@ class ClaimsTest {
         try (Connection c = worker.connect()) {
             long low1 = enqueue(c, "acme", q, "low-1", null);
             long low2 = enqueue(c, "acme", q, "low-2", null);
-            Claims.call(c, "select sor_api.enqueue_task('acme', ?, 'high', '{}'::jsonb, null, 5)", q);
+            Sql.run(c, "select sor_api.enqueue_task('acme', ?, 'high', '{}'::jsonb, null, 5)", q);
             long high = (Long) db.scalar("select task_id from sor.tasks where queue = ? and subject = 'high'", q);
             long low3 = enqueue(c, "acme", q, "low-3", null);
 
@@ -136,18 +119,17 @@ class ClaimsTest {
             Thread.sleep(400);
             Claim taken = claim(fresh, q, 5, "1 minute").get(0);
             assertThat(taken.taskId()).isEqualTo(id);
-            List<List<Object>> before = snapshot();
-
-            assertState(() -> complete(slow, id, old.token()), "SR056");
-            assertState(() -> fail(slow, id, old.token(), "late"), "SR056");
-            assertState(() -> heartbeat(slow, id, old.token()), "SR056");
-            assertThat(snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR056", () -> complete(slow, id, old.token()));
+                assertRefused("SR056", () -> fail(slow, id, old.token(), "late"));
+                assertRefused("SR056", () -> heartbeat(slow, id, old.token()));
+            });
 
             // the token, not the role, is what counts: the new holder's token in the old worker's hands
-            assertState(() -> complete(slow, id, taken.token()), "SR056");
+            assertRefused("SR056", () -> complete(slow, id, taken.token()));
             heartbeat(fresh, id, taken.token());
             complete(fresh, id, taken.token());
-            assertState(() -> complete(fresh, id, taken.token()), "SR056");
+            assertRefused("SR056", () -> complete(fresh, id, taken.token()));
             assertThat(db.scalar("select status from sor.tasks where task_id = ?", id)).isEqualTo("completed");
             assertThat(eventTypes(id)).containsExactly("task.enqueued", "task.claimed", "task.lease_expired",
                     "task.claimed", "task.completed");
@@ -162,11 +144,11 @@ class ClaimsTest {
             Claim cl = claim(c, q, 1, "200 milliseconds").get(0);
             heartbeat(c, id, cl.token());
             Thread.sleep(400);
-            List<List<Object>> before = snapshot();
-            assertState(() -> heartbeat(c, id, cl.token()), "SR057");
-            assertState(() -> complete(c, id, cl.token()), "SR057");
-            assertState(() -> fail(c, id, cl.token(), "late"), "SR057");
-            assertThat(snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR057", () -> heartbeat(c, id, cl.token()));
+                assertRefused("SR057", () -> complete(c, id, cl.token()));
+                assertRefused("SR057", () -> fail(c, id, cl.token(), "late"));
+            });
         }
     }
 
@@ -197,15 +179,15 @@ class ClaimsTest {
 
             assertThat(Sql.rows(op, "select task_id, attempts, last_error from sor_api.dead_tasks(?)", q))
                     .containsExactly(List.of(id, 3, "smtp 550"));
-            Claims.call(op, "select sor_api.retry_task(?)", id);
-            assertState(() -> Claims.call(op, "select sor_api.retry_task(?)", id), "SR058");
-            assertState(() -> Claims.call(op, "select sor_api.retry_task(?)", -1L), "SR055");
+            Sql.run(op, "select sor_api.retry_task(?)", id);
+            assertRefused("SR058", () -> Sql.run(op, "select sor_api.retry_task(?)", id));
+            assertRefused("SR055", () -> Sql.run(op, "select sor_api.retry_task(?)", -1L));
             Claim again = claim(c, q, 1, "1 minute").get(0);
             assertThat(again.attempts()).isOne();
             complete(c, id, again.token());
             assertThat(eventTypes(id)).containsExactly("task.enqueued", "task.claimed", "task.failed", "task.claimed",
                     "task.failed", "task.claimed", "task.dead", "task.retried", "task.claimed", "task.completed");
-            assertState(() -> Claims.call(c, "select sor_api.retry_task(?)", id), "42501");
+            assertRefused("42501", () -> Sql.run(c, "select sor_api.retry_task(?)", id));
         }
     }
 
@@ -230,27 +212,27 @@ class ClaimsTest {
         try (Connection c = worker.connect(); Connection g = globexWorker.connect()) {
             long acme = enqueue(c, "acme", q, "a", null);
             long globex = enqueue(g, "globex", q, "g", null);
-            assertState(() -> enqueue(c, "globex", q, "x", null), "SR053");
-            assertState(() -> enqueue(c, "nosuch", q, "x", null), "SR053");
+            assertRefused("SR053", () -> enqueue(c, "globex", q, "x", null));
+            assertRefused("SR053", () -> enqueue(c, "nosuch", q, "x", null));
             assertThat(claim(c, q, 10, "1 minute")).extracting(Claim::taskId).containsExactly(acme);
             Claim gc = claim(g, q, 10, "1 minute").get(0);
             assertThat(gc.taskId()).isEqualTo(globex);
-            assertState(() -> complete(c, globex, gc.token()), "SR055");
-            assertState(() -> heartbeat(c, globex, gc.token()), "SR055");
+            assertRefused("SR055", () -> complete(c, globex, gc.token()));
+            assertRefused("SR055", () -> heartbeat(c, globex, gc.token()));
         }
     }
 
     @Test
     void onlyWorkersMayCallTheClaimFunctions() throws Exception {
         String q = newQueue();
-        Database tenant = db.loginRole("ten", "sor_tenant");
-        Database dispatcher = db.loginRole("dsp", "sor_dispatcher");
+        Database tenant = db.tenantUser();
+        Database dispatcher = db.dispatcher();
         for (Database d : List.of(tenant, dispatcher)) {
             try (Connection c = d.connect()) {
-                assertState(() -> claim(c, q, 1, "1 minute"), "42501");
-                assertState(() -> enqueue(c, "acme", q, "t", null), "42501");
-                assertState(() -> complete(c, 1, 1L), "42501");
-                assertState(() -> c.createStatement().executeQuery("select * from sor.tasks"), "42501");
+                assertRefused("42501", () -> claim(c, q, 1, "1 minute"));
+                assertRefused("42501", () -> enqueue(c, "acme", q, "t", null));
+                assertRefused("42501", () -> complete(c, 1, 1L));
+                assertRefused("42501", () -> c.createStatement().executeQuery("select * from sor.tasks"));
             }
         }
     }
@@ -261,43 +243,42 @@ class ClaimsTest {
         try (Connection c = worker.connect()) {
             long id = enqueue(c, "acme", q, "t", null);
             Claim cl = claim(c, q, 1, "1 minute").get(0);
-            List<List<Object>> before = snapshot();
-
-            assertState(() -> claim(c, "nosuch", 1, "1 minute"), "SR050");
-            assertState(() -> claim(c, null, 1, "1 minute"), "SR050");
-            assertState(() -> enqueue(c, "acme", "nosuch", "t", null), "SR050");
-            for (Integer batch : new Integer[] {0, -1, 1001, Integer.MAX_VALUE, null}) {
-                assertState(() -> claim(c, q, batch, "1 minute"), "SR051");
-            }
-            for (String lease : new String[] {"-1 second", "0", "2 days", null}) {
-                assertState(() -> claim(c, q, 1, lease), "SR052");
-            }
-            assertState(() -> complete(c, id, null), "SR056");
-            assertState(() -> heartbeat(c, id, null), "SR056");
-            assertState(() -> fail(c, id, null, "x"), "SR056");
-            assertState(() -> complete(c, id, cl.token() + 1000), "SR056");
-            assertState(() -> complete(c, -5, cl.token()), "SR055");
-            assertState(() -> Claims.call(c, "select sor_api.complete_task(null, ?)", cl.token()), "SR055");
-            assertState(() -> Claims.call(c, "select sor_api.complete_task(?, ?, '[1]'::jsonb)", id, cl.token()), "SR054");
-            assertState(() -> fail(c, id, cl.token(), null), "SR054");
-            assertState(() -> fail(c, id, cl.token(), ""), "SR054");
-            assertState(() -> enqueue(c, "acme", q, null, null), "SR054");
-            assertState(() -> enqueue(c, "acme", q, "", null), "SR054");
-            assertState(() -> enqueue(c, "acme", q, "t", "k".repeat(201)), "SR054");
-            assertState(() -> Claims.call(c, "select sor_api.enqueue_task('acme', ?, 't', '[]'::jsonb)", q), "SR054");
-            assertState(() -> Claims.call(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, '-1 s')", q), "SR054");
-            assertState(() -> Claims.call(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, null, 0)", q), "SR054");
-            assertState(() -> Claims.call(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 5000)", q), "SR054");
-            assertState(() -> Claims.call(c, "select sor_api.enqueue_task(null, ?, 't')", q), "SR053");
-            assertThat(snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR050", () -> claim(c, "nosuch", 1, "1 minute"));
+                assertRefused("SR050", () -> claim(c, null, 1, "1 minute"));
+                assertRefused("SR050", () -> enqueue(c, "acme", "nosuch", "t", null));
+                for (Integer batch : new Integer[] {0, -1, 1001, Integer.MAX_VALUE, null}) {
+                    assertRefused("SR051", () -> claim(c, q, batch, "1 minute"));
+                }
+                for (String lease : new String[] {"-1 second", "0", "2 days", null}) {
+                    assertRefused("SR052", () -> claim(c, q, 1, lease));
+                }
+                assertRefused("SR056", () -> complete(c, id, null));
+                assertRefused("SR056", () -> heartbeat(c, id, null));
+                assertRefused("SR056", () -> fail(c, id, null, "x"));
+                assertRefused("SR056", () -> complete(c, id, cl.token() + 1000));
+                assertRefused("SR055", () -> complete(c, -5, cl.token()));
+                assertRefused("SR055", () -> Sql.run(c, "select sor_api.complete_task(null, ?)", cl.token()));
+                assertRefused("SR054", () -> Sql.run(c, "select sor_api.complete_task(?, ?, '[1]'::jsonb)", id, cl.token()));
+                assertRefused("SR054", () -> fail(c, id, cl.token(), null));
+                assertRefused("SR054", () -> fail(c, id, cl.token(), ""));
+                assertRefused("SR054", () -> enqueue(c, "acme", q, null, null));
+                assertRefused("SR054", () -> enqueue(c, "acme", q, "", null));
+                assertRefused("SR054", () -> enqueue(c, "acme", q, "t", "k".repeat(201)));
+                assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '[]'::jsonb)", q));
+                assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, '-1 s')", q));
+                assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, null, 0)", q));
+                assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 5000)", q));
+                assertRefused("SR053", () -> Sql.run(c, "select sor_api.enqueue_task(null, ?, 't')", q));
+            });
 
             complete(c, id, cl.token());
         }
         try (Connection op = admin.connect()) {
-            assertState(() -> Claims.call(op, "select sor_api.create_queue('Bad Name', 'x')"), "SR059");
-            assertState(() -> Claims.call(op, "select sor_api.create_queue('okname', 'x', 0)"), "SR059");
-            assertState(() -> Claims.call(op, "select sor_api.create_queue('okname', 'x', 3, '1 hour', '1 second')"), "SR059");
-            assertState(() -> Claims.call(op, "select sor_api.create_queue('okname', null)"), "SR059");
+            assertRefused("SR059", () -> Sql.run(op, "select sor_api.create_queue('Bad Name', 'x')"));
+            assertRefused("SR059", () -> Sql.run(op, "select sor_api.create_queue('okname', 'x', 0)"));
+            assertRefused("SR059", () -> Sql.run(op, "select sor_api.create_queue('okname', 'x', 3, '1 hour', '1 second')"));
+            assertRefused("SR059", () -> Sql.run(op, "select sor_api.create_queue('okname', null)"));
             assertThat(db.count("select count(*) from sor.queues where queue = 'okname'")).isZero();
         }
     }

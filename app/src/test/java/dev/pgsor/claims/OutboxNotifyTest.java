@@ -2,16 +2,18 @@ package dev.pgsor.claims;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorExtension;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -22,23 +24,19 @@ import org.postgresql.PGNotification;
  */
 class OutboxNotifyTest {
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final SorExtension SOR = SorExtension.migrating(SorSchema.KERNEL, SorSchema.RECONCILER, OutboxTest.EXPENSES);
+
+    static SorDatabase db;
     static Database dispatcher;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme')");
-        dispatcher = db.loginRole("dsp", "sor_dispatcher");
-        worker = db.loginRole("wrk", "sor_worker");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
-        OutboxFixture.install(db);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme");
+        dispatcher = db.dispatcher();
+        worker = db.worker("expense-reconciler", "acme");
     }
 
     /** Payloads received on sor_outbox until the sentinel, which is sent after the statements. */
@@ -79,9 +77,9 @@ class OutboxNotifyTest {
             assertThat(notificationsUntilSentinel(listener)).isEmpty();
 
             try (Connection w = worker.connect()) {
-                Claims.call(w, "select fixture.record_expense('acme', 1, 10)");
-                Claims.call(w, "select fixture.record_expense('acme', 2, 10)");
-                Claims.call(w, "select fixture.record_expense('acme', 2, 10)");
+                Sql.run(w, "select fixture.record_expense('acme', 1, 10)");
+                Sql.run(w, "select fixture.record_expense('acme', 2, 10)");
+                Sql.run(w, "select fixture.record_expense('acme', 2, 10)");
             }
             assertThat(notificationsUntilSentinel(listener)).as("two inserting statements; the retry inserted nothing")
                     .containsExactly("1", "1");

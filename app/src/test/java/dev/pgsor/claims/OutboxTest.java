@@ -3,29 +3,32 @@ package dev.pgsor.claims;
 import static dev.pgsor.claims.Claims.lease;
 import static dev.pgsor.claims.Claims.markDispatched;
 import static dev.pgsor.claims.Claims.markFailed;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgsor.claims.Claims.Lease;
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Crash;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorExtension;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The transactional outbox from both ends: a domain function writes the business row and its
@@ -35,7 +38,14 @@ import org.junit.jupiter.api.Test;
  */
 class OutboxTest {
 
-    static TestDatabase db;
+    /** A small business domain writing through the outbox, migrated as a module of its own after the kit. */
+    static final SorSchema.Module EXPENSES = new SorSchema.Module("expenses", "flyway_schema_history_expenses",
+            List.of("classpath:dev/pgsor/claims/expenses"));
+
+    @RegisterExtension
+    static final SorExtension SOR = SorExtension.migrating(SorSchema.KERNEL, SorSchema.RECONCILER, EXPENSES);
+
+    static SorDatabase db;
     static Database worker;
     static Database dispatcher;
     static Database otherDispatcher;
@@ -43,15 +53,13 @@ class OutboxTest {
     static final AtomicInteger IDS = new AtomicInteger(1000);
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme'), sor_api.add_tenant('globex', 'Globex')");
-        worker = db.loginRole("wrk", "sor_worker");
-        dispatcher = db.loginRole("dsp", "sor_dispatcher");
-        otherDispatcher = db.loginRole("dsp", "sor_dispatcher");
-        admin = db.loginRole("adm", "sor_admin");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
-        OutboxFixture.install(db);
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme", "globex");
+        worker = db.worker("expense-reconciler", "acme");
+        dispatcher = db.dispatcher();
+        otherDispatcher = db.dispatcher();
+        admin = db.sorAdmin();
     }
 
     /** Each test starts with nothing leasable, so leases see only that test's rows. */
@@ -61,13 +69,11 @@ class OutboxTest {
                 + " where status in ('pending', 'failed', 'leased')");
     }
 
-    @AfterAll
-    static void tearDown() {
-        db.close();
-    }
-
-    static void assertState(ThrowingCallable call, String sqlState) {
-        assertThatThrownBy(call).extracting("SQLState").isEqualTo(sqlState);
+    /** Inserts an outbox row directly as the admin (the way the journal's commit_step writes its commands). */
+    static long insertRow(String tenant, String key, String status, String extraColumns, String extraValues) {
+        return ((Number) db.scalar("insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key, status"
+                + extraColumns + ") values (?, 'email', 'expense', '1', ?, ?" + extraValues + ") returning outbox_id",
+                tenant, key, status)).longValue();
     }
 
     static long recordExpense(Connection c, int id, boolean fail) throws SQLException {
@@ -85,11 +91,6 @@ class OutboxTest {
     static List<String> eventTypes(long outboxId) {
         return Sql.rows(db.admin(), "select type from sor.events where stream = ? order by version", "outbox-" + outboxId)
                 .stream().map(r -> (String) r.get(0)).toList();
-    }
-
-    static List<List<Object>> snapshot() {
-        return Sql.rows(db.admin(), "select (select md5(coalesce(string_agg(o::text, ',' order by o.outbox_id), '')) from sor.outbox o),"
-                + " (select count(*) from sor.events), (select last_value from sor.fencing_tokens)");
     }
 
     @Test
@@ -113,17 +114,16 @@ class OutboxTest {
             c.setAutoCommit(false);
             recordExpense(c, rolledBack, false);
             c.rollback();
-            assertThatThrownBy(() -> recordExpense(c, failed, true)).extracting("SQLState").isEqualTo("P0001");
+            assertRefused("P0001", () -> recordExpense(c, failed, true));
             c.rollback();
         }
         // a Worker that crashes before its commit: the backend is terminated mid-transaction
-        Connection c = worker.connect();
-        c.setAutoCommit(false);
-        recordExpense(c, killed, false);
-        int pid = ((Number) Sql.scalar(c, "select pg_backend_pid()")).intValue();
-        assertThat(db.scalar("select pg_terminate_backend(?)", pid)).isEqualTo(true);
-        assertThatThrownBy(c::commit).isInstanceOf(SQLException.class);
-        c.close();
+        try (Connection c = worker.connect()) {
+            c.setAutoCommit(false);
+            recordExpense(c, killed, false);
+            Crash.terminate(db, c);
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class);
+        }
         for (int id : new int[] {rolledBack, failed, killed}) {
             assertThat(expenses(id)).isZero();
             assertThat(outboxRows(id)).isZero();
@@ -143,26 +143,7 @@ class OutboxTest {
         // the same retry racing itself, many rounds
         for (int round = 0; round < 20; round++) {
             int raced = IDS.incrementAndGet();
-            CountDownLatch go = new CountDownLatch(1);
-            List<Long> ids = new CopyOnWriteArrayList<>();
-            List<Throwable> errors = new CopyOnWriteArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                threads.add(new Thread(() -> {
-                    try (Connection c = worker.connect()) {
-                        go.await();
-                        ids.add(recordExpense(c, raced, false));
-                    } catch (Exception e) {
-                        errors.add(e);
-                    }
-                }));
-            }
-            threads.forEach(Thread::start);
-            go.countDown();
-            for (Thread t : threads) {
-                t.join();
-            }
-            assertThat(errors).isEmpty();
+            List<Long> ids = Race.values(Race.onConnections(worker, 4, (c, t) -> recordExpense(c, raced, false)));
             assertThat(new HashSet<>(ids)).hasSize(1);
             assertThat(expenses(raced)).isOne();
             assertThat(outboxRows(raced)).isOne();
@@ -171,14 +152,14 @@ class OutboxTest {
 
     @Test
     void onlyDuePendingAndFailedRowsAreLeased() throws Exception {
-        long due = OutboxFixture.insertRow(db, "acme", "due-" + IDS.incrementAndGet(), "pending", "", "");
-        long deferred = OutboxFixture.insertRow(db, "acme", "deferred-" + IDS.incrementAndGet(), "deferred", ", block_id", ", 7");
-        OutboxFixture.insertRow(db, "acme", "discarded-" + IDS.incrementAndGet(), "discarded", ", block_id", ", 7");
-        OutboxFixture.insertRow(db, "acme", "dead-" + IDS.incrementAndGet(), "dead", "", "");
-        OutboxFixture.insertRow(db, "acme", "sent-" + IDS.incrementAndGet(), "dispatched", ", dispatched_at", ", now()");
-        OutboxFixture.insertRow(db, "acme", "later-" + IDS.incrementAndGet(), "pending", ", available_at", ", now() + interval '1 hour'");
-        OutboxFixture.insertRow(db, "globex", "retry-later-" + IDS.incrementAndGet(), "failed", ", available_at", ", now() + interval '1 hour'");
-        long failedDue = OutboxFixture.insertRow(db, "globex", "retry-now-" + IDS.incrementAndGet(), "failed", ", attempts", ", 1");
+        long due = insertRow("acme", "due-" + IDS.incrementAndGet(), "pending", "", "");
+        long deferred = insertRow("acme", "deferred-" + IDS.incrementAndGet(), "deferred", ", block_id", ", 7");
+        insertRow("acme", "discarded-" + IDS.incrementAndGet(), "discarded", ", block_id", ", 7");
+        insertRow("acme", "dead-" + IDS.incrementAndGet(), "dead", "", "");
+        insertRow("acme", "sent-" + IDS.incrementAndGet(), "dispatched", ", dispatched_at", ", now()");
+        insertRow("acme", "later-" + IDS.incrementAndGet(), "pending", ", available_at", ", now() + interval '1 hour'");
+        insertRow("globex", "retry-later-" + IDS.incrementAndGet(), "failed", ", available_at", ", now() + interval '1 hour'");
+        long failedDue = insertRow("globex", "retry-now-" + IDS.incrementAndGet(), "failed", ", attempts", ", 1");
         try (Connection d = dispatcher.connect()) {
             assertThat(lease(d, 1000, "1 minute")).extracting(Lease::outboxId).containsExactlyInAnyOrder(due, failedDue);
             assertThat(lease(d, 1000, "1 minute")).isEmpty();
@@ -198,40 +179,30 @@ class OutboxTest {
                     + " select 'acme', 'email', 'expense', g::text, '" + prefix + "' || g from generate_series(1, " + rows + ") g");
             Set<Long> expected = new HashSet<>(Sql.rows(db.admin(), "select outbox_id from sor.outbox where dedupe_key like ?", prefix + "%")
                     .stream().map(r -> (Long) r.get(0)).toList());
-            CountDownLatch go = new CountDownLatch(1);
-            List<Long> leased = new CopyOnWriteArrayList<>();
-            List<Throwable> errors = new CopyOnWriteArrayList<>();
             AtomicInteger oversized = new AtomicInteger();
-            List<Thread> threads = new ArrayList<>();
-            for (Database role : List.of(dispatcher, otherDispatcher, dispatcher)) {
-                threads.add(new Thread(() -> {
-                    try (Connection d = role.connect()) {
-                        go.await();
-                        while (true) {
-                            int batch = ThreadLocalRandom.current().nextInt(1, 8);
-                            List<Lease> got = lease(d, batch, "1 minute");
-                            if (got.size() > batch) {
-                                oversized.incrementAndGet();
-                            }
-                            if (got.isEmpty()) {
-                                return;
-                            }
-                            for (Lease l : got) {
-                                leased.add(l.outboxId());
-                                markDispatched(d, l.outboxId(), l.token(), "ref-" + l.outboxId());
-                            }
+            List<Database> roles = List.of(dispatcher, otherDispatcher, dispatcher);
+            List<Long> leased = new ArrayList<>();
+            for (List<Long> mine : Race.values(Race.together(roles.size(), t -> {
+                List<Long> got = new ArrayList<>();
+                try (Connection d = roles.get(t).connect()) {
+                    while (true) {
+                        int batch = ThreadLocalRandom.current().nextInt(1, 8);
+                        List<Lease> leases = lease(d, batch, "1 minute");
+                        if (leases.size() > batch) {
+                            oversized.incrementAndGet();
                         }
-                    } catch (Exception e) {
-                        errors.add(e);
+                        if (leases.isEmpty()) {
+                            return got;
+                        }
+                        for (Lease l : leases) {
+                            got.add(l.outboxId());
+                            markDispatched(d, l.outboxId(), l.token(), "ref-" + l.outboxId());
+                        }
                     }
-                }));
+                }
+            }))) {
+                leased.addAll(mine);
             }
-            threads.forEach(Thread::start);
-            go.countDown();
-            for (Thread t : threads) {
-                t.join();
-            }
-            assertThat(errors).isEmpty();
             assertThat(oversized.get()).isZero();
             assertThat(leased).doesNotHaveDuplicates();
             assertThat(new HashSet<>(leased)).isEqualTo(expected);
@@ -242,13 +213,13 @@ class OutboxTest {
 
     @Test
     void deadDispatchersLeaseIsTakenBackWithANewTokenAndItsLateReportRefused() throws Exception {
-        long row = OutboxFixture.insertRow(db, "acme", "crash-" + IDS.incrementAndGet(), "pending", "", "");
-        Connection dying = dispatcher.connect();
-        Lease old = lease(dying, 10, "300 milliseconds").get(0);
-        assertThat(old.outboxId()).isEqualTo(row);
-        int pid = ((Number) Sql.scalar(dying, "select pg_backend_pid()")).intValue();
-        assertThat(db.scalar("select pg_terminate_backend(?)", pid)).isEqualTo(true);
-        dying.close();
+        long row = insertRow("acme", "crash-" + IDS.incrementAndGet(), "pending", "", "");
+        Lease old;
+        try (Connection dying = dispatcher.connect()) {
+            old = lease(dying, 10, "300 milliseconds").get(0);
+            assertThat(old.outboxId()).isEqualTo(row);
+            Crash.terminate(db, dying);
+        }
 
         try (Connection other = otherDispatcher.connect(); Connection restarted = dispatcher.connect()) {
             assertThat(lease(other, 10, "1 minute")).as("lease not lapsed yet").isEmpty();
@@ -257,12 +228,10 @@ class OutboxTest {
             assertThat(fresh.outboxId()).isEqualTo(row);
             assertThat(fresh.token()).isGreaterThan(old.token());
             assertThat(fresh.attempts()).isEqualTo(2);
-            List<List<Object>> before = snapshot();
-            assertState(() -> markDispatched(restarted, row, old.token(), "late-ref"), "SR062");
-            assertState(() -> markFailed(restarted, row, old.token(), "late"), "SR062");
-            assertThat(snapshot()).isEqualTo(before);
+            assertRefusedAndNothingWritten(db, "SR062", () -> markDispatched(restarted, row, old.token(), "late-ref"));
+            assertRefusedAndNothingWritten(db, "SR062", () -> markFailed(restarted, row, old.token(), "late"));
             markDispatched(other, row, fresh.token(), "ref-1");
-            assertState(() -> markDispatched(restarted, row, old.token(), "late-ref"), "SR063");
+            assertRefused("SR063", () -> markDispatched(restarted, row, old.token(), "late-ref"));
             assertThat(Sql.rows(db.admin(), "select status, provider_ref, lease_token from sor.outbox where outbox_id = ?", row))
                     .containsExactly(java.util.Arrays.asList("dispatched", "ref-1", null));
             assertThat(eventTypes(row)).containsExactly("outbox.queued", "outbox.leased", "outbox.lease_expired",
@@ -272,7 +241,7 @@ class OutboxTest {
 
     @Test
     void failedDeliveryBacksOffThenDeadLettersAndTheOperatorRetries() throws Exception {
-        long row = OutboxFixture.insertRow(db, "acme", "flaky-" + IDS.incrementAndGet(), "pending", ", max_attempts", ", 2");
+        long row = insertRow("acme", "flaky-" + IDS.incrementAndGet(), "pending", ", max_attempts", ", 2");
         try (Connection d = dispatcher.connect(); Connection op = admin.connect()) {
             Lease first = lease(d, 1, "1 minute").get(0);
             markFailed(d, row, first.token(), "smtp 451");
@@ -291,9 +260,9 @@ class OutboxTest {
 
             assertThat(Sql.rows(op, "select outbox_id, attempts, last_error from sor_api.dead_outbox() where outbox_id = ?", row))
                     .containsExactly(List.of(row, 2, "smtp 550"));
-            Claims.call(op, "select sor_api.retry_outbox(?)", row);
-            assertState(() -> Claims.call(op, "select sor_api.retry_outbox(?)", row), "SR064");
-            assertState(() -> Claims.call(op, "select sor_api.retry_outbox(?)", -1L), "SR061");
+            Sql.run(op, "select sor_api.retry_outbox(?)", row);
+            assertRefused("SR064", () -> Sql.run(op, "select sor_api.retry_outbox(?)", row));
+            assertRefused("SR061", () -> Sql.run(op, "select sor_api.retry_outbox(?)", -1L));
             Lease again = lease(d, 1, "1 minute").get(0);
             assertThat(again.attempts()).isOne();
             markDispatched(d, row, again.token(), "ref-2");
@@ -304,32 +273,32 @@ class OutboxTest {
 
     @Test
     void badInputGetsItsSqlStateAndChangesNothing() throws Exception {
-        long row = OutboxFixture.insertRow(db, "acme", "bad-" + IDS.incrementAndGet(), "pending", "", "");
+        long row = insertRow("acme", "bad-" + IDS.incrementAndGet(), "pending", "", "");
         try (Connection d = dispatcher.connect()) {
             Lease l = lease(d, 1, "1 minute").get(0);
-            List<List<Object>> before = snapshot();
-            for (Integer batch : new Integer[] {0, -1, 1001, Integer.MAX_VALUE, null}) {
-                assertState(() -> lease(d, batch, "1 minute"), "SR051");
-            }
-            for (String lease : new String[] {"-1 second", "0", "2 days", null}) {
-                assertState(() -> lease(d, 1, lease), "SR052");
-            }
-            assertState(() -> markDispatched(d, row, null, "ref"), "SR062");
-            assertState(() -> markFailed(d, row, null, "x"), "SR062");
-            assertState(() -> markDispatched(d, row, l.token() + 1000, "ref"), "SR062");
-            assertState(() -> markDispatched(d, -1, l.token(), "ref"), "SR061");
-            assertState(() -> Claims.call(d, "select sor_api.mark_dispatched(null, ?, 'ref')", l.token()), "SR061");
-            assertState(() -> markDispatched(d, row, l.token(), null), "SR060");
-            assertState(() -> markDispatched(d, row, l.token(), ""), "SR060");
-            assertState(() -> markFailed(d, row, l.token(), null), "SR060");
-            try (Connection a = db.admin().connect()) {
-                assertState(() -> Claims.call(a, "select sor.enqueue_outbox('acme', null, 'e', '1', '{}', '{}', 'k')"), "SR060");
-                assertState(() -> Claims.call(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '[]', '{}', 'k')"), "SR060");
-                assertState(() -> Claims.call(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', null)"), "SR060");
-                assertState(() -> Claims.call(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', 'k', 0)"), "SR060");
-                assertState(() -> Claims.call(a, "select sor.enqueue_outbox('nosuch', 't', 'e', '1', '{}', '{}', 'k')"), "SR002");
-            }
-            assertThat(snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                for (Integer batch : new Integer[] {0, -1, 1001, Integer.MAX_VALUE, null}) {
+                    assertRefused("SR051", () -> lease(d, batch, "1 minute"));
+                }
+                for (String lease : new String[] {"-1 second", "0", "2 days", null}) {
+                    assertRefused("SR052", () -> lease(d, 1, lease));
+                }
+                assertRefused("SR062", () -> markDispatched(d, row, null, "ref"));
+                assertRefused("SR062", () -> markFailed(d, row, null, "x"));
+                assertRefused("SR062", () -> markDispatched(d, row, l.token() + 1000, "ref"));
+                assertRefused("SR061", () -> markDispatched(d, -1, l.token(), "ref"));
+                assertRefused("SR061", () -> Sql.run(d, "select sor_api.mark_dispatched(null, ?, 'ref')", l.token()));
+                assertRefused("SR060", () -> markDispatched(d, row, l.token(), null));
+                assertRefused("SR060", () -> markDispatched(d, row, l.token(), ""));
+                assertRefused("SR060", () -> markFailed(d, row, l.token(), null));
+                try (Connection a = db.admin().connect()) {
+                    assertRefused("SR060", () -> Sql.run(a, "select sor.enqueue_outbox('acme', null, 'e', '1', '{}', '{}', 'k')"));
+                    assertRefused("SR060", () -> Sql.run(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '[]', '{}', 'k')"));
+                    assertRefused("SR060", () -> Sql.run(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', null)"));
+                    assertRefused("SR060", () -> Sql.run(a, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', 'k', 0)"));
+                    assertRefused("SR002", () -> Sql.run(a, "select sor.enqueue_outbox('nosuch', 't', 'e', '1', '{}', '{}', 'k')"));
+                }
+            });
             markDispatched(d, row, l.token(), "ref");
         }
     }
@@ -337,14 +306,14 @@ class OutboxTest {
     @Test
     void dispatcherHoldsOnlyItsFunctionsAndWorkersCannotDispatch() throws Exception {
         try (Connection d = dispatcher.connect()) {
-            assertState(() -> d.createStatement().executeQuery("select * from sor.outbox"), "42501");
-            assertState(() -> Claims.call(d, "select sor_api.enqueue_task('acme', 'q', 's')"), "42501");
-            assertState(() -> Claims.call(d, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', 'k')"), "42501");
-            assertState(() -> Claims.call(d, "select sor_api.retry_outbox(1)"), "42501");
+            assertRefused("42501", () -> d.createStatement().executeQuery("select * from sor.outbox"));
+            assertRefused("42501", () -> Sql.run(d, "select sor_api.enqueue_task('acme', 'q', 's')"));
+            assertRefused("42501", () -> Sql.run(d, "select sor.enqueue_outbox('acme', 't', 'e', '1', '{}', '{}', 'k')"));
+            assertRefused("42501", () -> Sql.run(d, "select sor_api.retry_outbox(1)"));
         }
         try (Connection w = worker.connect()) {
-            assertState(() -> lease(w, 1, "1 minute"), "42501");
-            assertState(() -> markDispatched(w, 1, 1L, "ref"), "42501");
+            assertRefused("42501", () -> lease(w, 1, "1 minute"));
+            assertRefused("42501", () -> markDispatched(w, 1, 1L, "ref"));
         }
     }
 }

@@ -2,15 +2,16 @@ package dev.pgsor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The CLI is a pipeline gate: certify exits 0 when every check passes and 1 otherwise. */
+@SorTest(reconciler = true)
 class CliTest {
 
     private record Run(int status, String out) { }
@@ -32,8 +33,8 @@ class CliTest {
     }
 
     @Test
-    void migrateThenCertifyExitsZero() {
-        try (TestDatabase db = TestServer.get().emptyDatabase()) {
+    void migrateThenCertifyExitsZero(SorDatabase suite) {
+        try (SorDatabase db = suite.empty()) {
             Run migrate = cli(target(db.admin(), "migrate"));
             assertThat(migrate.status()).isZero();
             assertThat(migrate.out()).contains("kernel: ");
@@ -44,8 +45,8 @@ class CliTest {
     }
 
     @Test
-    void certifyExitsOneWhenACheckFails() {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+    void certifyExitsOneWhenACheckFails(SorDatabase suite) {
+        try (SorDatabase db = suite.fresh()) {
             db.exec("grant select on sor.tenants to public");
             Run certify = cli(target(db.admin(), "certify"));
             assertThat(certify.status()).isEqualTo(1);

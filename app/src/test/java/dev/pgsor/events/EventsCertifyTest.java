@@ -2,12 +2,14 @@ package dev.pgsor.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Certification;
 import dev.pgsor.db.Certification.Check;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.db.Certification;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * trigger silenced; an append-only table found by its trigger or by the registry lacking one; a
  * registered table gone; a tampered event.
  */
+@SorTest(reconciler = true)
 class EventsCertifyTest {
 
     static final String APPEND_ONLY = "append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)";
@@ -23,21 +26,28 @@ class EventsCertifyTest {
     static final String CHAINS = "event hash chains verify";
 
     interface Damage {
-        void apply(TestDatabase db) throws Exception;
+        void apply(SorDatabase db) throws Exception;
     }
 
-    private static List<Check> failing(TestDatabase db) throws Exception {
-        try (Connection c = db.loginRole("aud", "sor_auditor").connect()) {
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    private static List<Check> failing(SorDatabase db) throws Exception {
+        try (Connection c = db.auditor().connect()) {
             return Certification.run(c).stream().filter(r -> !r.ok()).toList();
         }
     }
 
+    /** A fresh database with three events of one stream, certified, then damaged: the failing rows, read as an auditor. */
     private static List<Check> failingAfter(Damage damage) throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            db.exec("select sor_api.add_tenant('acme', 'Acme Corp')");
-            var worker = db.loginRole("w", "sor_worker");
-            db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
-            Fixture.append(worker, "acme", "expense-1", 3);
+        try (SorDatabase db = suite.fresh()) {
+            db.addTenant("acme", "Acme Corp");
+            Database worker = db.worker("expense-reconciler", "acme");
+            Events.append(worker, "acme", "expense-1", 3);
             assertThat(failing(db)).isEmpty();
             damage.apply(db);
             return failing(db);
@@ -58,12 +68,10 @@ class EventsCertifyTest {
 
     @Test
     void migratedDatabaseWithEventsPassesEveryEventsCheck() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            try (Connection c = db.admin().connect()) {
-                List<Check> rows = Certification.run(c);
-                assertThat(rows).extracting(Check::check).contains(APPEND_ONLY, EVENT_TRIGGERS, CHAINS);
-                assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
-            }
+        try (Connection c = suite.admin().connect()) {
+            List<Check> rows = Certification.run(c);
+            assertThat(rows).extracting(Check::check).contains(APPEND_ONLY, EVENT_TRIGGERS, CHAINS);
+            assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
         }
     }
 

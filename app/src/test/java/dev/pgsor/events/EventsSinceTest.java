@@ -1,10 +1,12 @@
 package dev.pgsor.events;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +19,31 @@ import org.junit.jupiter.api.Test;
  * every committed event exactly once, even when a lower position commits after a higher one, and
  * even when an older transaction draws a higher position than a younger one still in flight.
  */
+@SorTest(reconciler = true)
 class EventsSinceTest {
 
-    Fixture fx;
+    SorDatabase db;
+    Database acmeWorker;
+    Database globexWorker;
+    Database acmeUser;
+    Database auditor;
+    Database outsider;
 
+    /** Each test starts from no events at all: a database of its own. */
     @BeforeEach
-    void setUp() {
-        fx = new Fixture();
+    void setUp(SorDatabase suite) {
+        db = suite.fresh();
+        db.addTenants("acme", "globex");
+        acmeWorker = db.worker("expense-reconciler", "acme");
+        globexWorker = db.worker("expense-reconciler", "globex");
+        acmeUser = db.tenantUser("acme");
+        auditor = db.auditor();
+        outsider = db.loginRole("nobody", "sor_worker", "sor_tenant");
     }
 
     @AfterEach
     void tearDown() {
-        fx.close();
+        db.close();
     }
 
     /** A consumer: pages through events_since with a small page and remembers its cursor. */
@@ -59,12 +74,12 @@ class EventsSinceTest {
 
     @Test
     void lowerPositionCommittingLastIsNotSkipped() throws Exception {
-        try (Connection first = fx.acmeWorker.connect(); Connection second = fx.acmeWorker.connect()) {
-            Consumer consumer = new Consumer(fx.auditor);
+        try (Connection first = acmeWorker.connect(); Connection second = acmeWorker.connect()) {
+            Consumer consumer = new Consumer(auditor);
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            long low = Fixture.append(first, "acme", "late-1", "Noted", "{}");
-            long high = Fixture.append(second, "acme", "early-1", "Noted", "{}");
+            long low = Events.append(first, "acme", "late-1", "Noted", "{}");
+            long high = Events.append(second, "acme", "early-1", "Noted", "{}");
             assertThat(low).isLessThan(high);
             second.commit();
             assertThat(consumer.poll()).isEmpty();
@@ -76,15 +91,15 @@ class EventsSinceTest {
 
     @Test
     void olderTransactionWithAHigherPositionDoesNotMakeTheConsumerSkipALowerOne() throws Exception {
-        try (Connection older = fx.acmeWorker.connect(); Connection younger = fx.acmeWorker.connect()) {
-            Consumer consumer = new Consumer(fx.auditor);
-            long before = Fixture.append(older, "acme", "warmup-1", "Noted", "{}");
+        try (Connection older = acmeWorker.connect(); Connection younger = acmeWorker.connect()) {
+            Consumer consumer = new Consumer(auditor);
+            long before = Events.append(older, "acme", "warmup-1", "Noted", "{}");
             assertThat(consumer.poll()).containsExactly(before);
             older.setAutoCommit(false);
             younger.setAutoCommit(false);
             Sql.scalar(older, "select pg_current_xact_id()");
-            long low = Fixture.append(younger, "acme", "young-1", "Noted", "{}");
-            long high = Fixture.append(older, "acme", "old-1", "Noted", "{}");
+            long low = Events.append(younger, "acme", "young-1", "Noted", "{}");
+            long high = Events.append(older, "acme", "old-1", "Noted", "{}");
             assertThat(low).isLessThan(high);
             older.commit();
             assertThat(consumer.poll()).containsExactly(high);
@@ -96,48 +111,46 @@ class EventsSinceTest {
 
     @Test
     void rolledBackAppendsLeaveNothingAndBlockNothing() throws Exception {
-        try (Connection c = fx.acmeWorker.connect()) {
-            Consumer consumer = new Consumer(fx.acmeWorker);
+        try (Connection c = acmeWorker.connect()) {
+            Consumer consumer = new Consumer(acmeWorker);
             c.setAutoCommit(false);
-            Fixture.append(c, "acme", "gone-1", "Noted", "{}");
+            Events.append(c, "acme", "gone-1", "Noted", "{}");
             assertThat(consumer.poll()).isEmpty();
             c.rollback();
             c.setAutoCommit(true);
-            long kept = Fixture.append(c, "acme", "kept-1", "Noted", "{}");
+            long kept = Events.append(c, "acme", "kept-1", "Noted", "{}");
             assertThat(consumer.poll()).containsExactly(kept);
         }
     }
 
     @Test
     void consumersSeeOnlyTheirTenantsAndAuditorsSeeAll() throws Exception {
-        List<Long> acme = Fixture.append(fx.acmeWorker, "acme", "expense-1", 3);
-        List<Long> globex = Fixture.append(fx.globexWorker, "globex", "expense-1", 2);
-        assertThat(new Consumer(fx.acmeWorker).poll()).containsExactlyElementsOf(acme);
-        assertThat(new Consumer(fx.acmeUser).poll()).containsExactlyElementsOf(acme);
-        assertThat(new Consumer(fx.globexWorker).poll()).containsExactlyElementsOf(globex);
-        assertThat(new Consumer(fx.outsider).poll()).isEmpty();
+        List<Long> acme = Events.append(acmeWorker, "acme", "expense-1", 3);
+        List<Long> globex = Events.append(globexWorker, "globex", "expense-1", 2);
+        assertThat(new Consumer(acmeWorker).poll()).containsExactlyElementsOf(acme);
+        assertThat(new Consumer(acmeUser).poll()).containsExactlyElementsOf(acme);
+        assertThat(new Consumer(globexWorker).poll()).containsExactlyElementsOf(globex);
+        assertThat(new Consumer(outsider).poll()).isEmpty();
         List<Long> all = new ArrayList<>(acme);
         all.addAll(globex);
-        assertThat(new Consumer(fx.auditor).poll()).containsExactlyElementsOf(all);
-        assertThat(Sql.rows(fx.acmeWorker, "select tenant_id, stream, version, type, payload::text from sor_api.events_since(0, 1)"))
+        assertThat(new Consumer(auditor).poll()).containsExactlyElementsOf(all);
+        assertThat(Sql.rows(acmeWorker, "select tenant_id, stream, version, type, payload::text from sor_api.events_since(0, 1)"))
                 .containsExactly(List.of("acme", "expense-1", 1, "Noted", "{\"n\": 0}"));
-        assertThatThrownBy(() -> Sql.run(fx.acmeWorker, "select * from sor_api.events_since(?, 10)", globex.get(0)))
-                .extracting("SQLState").isEqualTo("SR015");
+        assertRefused("SR015", () -> Sql.run(acmeWorker, "select * from sor_api.events_since(?, 10)", globex.get(0)));
     }
 
     @Test
     void badCursorsAndLimitsAreRefused() throws Exception {
-        Fixture.append(fx.acmeWorker, "acme", "expense-1", 1);
+        Events.append(acmeWorker, "acme", "expense-1", 1);
         for (String sql : List.of("select * from sor_api.events_since(-1, 10)", "select * from sor_api.events_since(null, 10)")) {
-            assertThatThrownBy(() -> Sql.run(fx.acmeWorker, sql)).as(sql).extracting("SQLState").isEqualTo("SR011");
+            assertRefused("SR011", sql, () -> Sql.run(acmeWorker, sql));
         }
         for (String sql : List.of("select * from sor_api.events_since(0, 0)", "select * from sor_api.events_since(0, -5)",
                 "select * from sor_api.events_since(0, null)", "select * from sor_api.events_since(0, 10001)",
                 "select * from sor_api.events_since(0, 2147483647)")) {
-            assertThatThrownBy(() -> Sql.run(fx.acmeWorker, sql)).as(sql).extracting("SQLState").isEqualTo("SR016");
+            assertRefused("SR016", sql, () -> Sql.run(acmeWorker, sql));
         }
-        assertThatThrownBy(() -> Sql.run(fx.acmeWorker, "select * from sor_api.events_since(999999, 10)"))
-                .extracting("SQLState").isEqualTo("SR015");
-        assertThat(Sql.rows(fx.acmeWorker, "select count(*) from sor_api.events_since(0, 10000)")).containsExactly(List.of(1L));
+        assertRefused("SR015", () -> Sql.run(acmeWorker, "select * from sor_api.events_since(999999, 10)"));
+        assertThat(Sql.rows(acmeWorker, "select count(*) from sor_api.events_since(0, 10000)")).containsExactly(List.of(1L));
     }
 }

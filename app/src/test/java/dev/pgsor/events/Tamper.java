@@ -1,6 +1,6 @@
 package dev.pgsor.events;
 
-import dev.pgsor.support.TestDatabase;
+import dev.pgsor.testkit.SorDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +21,7 @@ final class Tamper {
 
     private Tamper() { }
 
-    static void run(TestDatabase db, List<String> tables, String... damage) {
+    static void run(SorDatabase db, List<String> tables, String... damage) {
         try (Connection c = db.admin().connect()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -62,7 +62,7 @@ final class Tamper {
         }
     }
 
-    static void events(TestDatabase db, String... damage) {
+    static void events(SorDatabase db, String... damage) {
         run(db, List.of("sor.events"), damage);
     }
 

@@ -1,17 +1,20 @@
 package dev.pgsor.forensics;
 
+import static dev.pgsor.support.CertifyChecks.assertFails;
+import static dev.pgsor.support.CertifyChecks.failingAfterGuardOff;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Certification;
 import dev.pgsor.db.Certification.Check;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.db.Certification;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
 import java.util.List;
-import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The capstone certify() checks pass on a migrated database and each fails when its rule is broken. */
+@SorTest(reconciler = true)
 class CapstoneCertifyTest {
 
     static final String LOGGED = "kit tables are LOGGED (not UNLOGGED or temporary)";
@@ -22,40 +25,16 @@ class CapstoneCertifyTest {
     static final String DEDUPE = "dedupe and idempotency keys are unique per tenant";
     static final String READERS = "forensic readers exist, decide access themselves and are granted to sor_auditor and sor_tenant";
 
-    /**
-     * Breaks rules in a fresh database as the superuser, with every event trigger disabled in the
-     * same batch (as a superuser would, to get past the drop guard); each statement may name the
-     * database as %s. Returns the failing certify() rows.
-     */
-    private static List<Check> failingAfter(String... statements) throws Exception {
-        return failingAfter(db -> statements);
-    }
+    static SorDatabase suite;
 
-    private static List<Check> failingAfter(Function<TestDatabase, String[]> statements) throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            for (String sql : statements.apply(db)) {
-                db.exec("do $$ declare e text; begin for e in select evtname from pg_event_trigger loop"
-                        + " execute format('alter event trigger %I disable', e); end loop; end $$; " + sql
-                        + "; do $$ declare e text; begin for e in select evtname from pg_event_trigger loop"
-                        + " execute format('alter event trigger %I enable always', e); end loop; end $$");
-            }
-            try (Connection c = db.admin().connect()) {
-                return Certification.run(c).stream().filter(r -> !r.ok()).toList();
-            }
-        }
-    }
-
-    private static void assertFails(List<Check> failing, String property, String check, String object) {
-        assertThat(failing).as("failing rows").anySatisfy(r -> {
-            assertThat(r.property()).isEqualTo(property);
-            assertThat(r.check()).isEqualTo(check);
-            assertThat(r.object()).isEqualTo(object);
-        });
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
     }
 
     @Test
     void aMigratedDatabaseIsCertifiedOnAllSixProperties() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase(); Connection c = db.admin().connect()) {
+        try (SorDatabase db = suite.fresh(); Connection c = db.admin().connect()) {
             List<Check> rows = Certification.run(c);
             assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
             assertThat(rows).extracting(Check::property).containsOnly("durable", "addressable", "governed", "replayable",
@@ -70,19 +49,19 @@ class CapstoneCertifyTest {
 
     @Test
     void anUnloggedKitTableFails() throws Exception {
-        assertFails(failingAfter("set role sor_owner; create unlogged table sor.scratch (tenant_id text, id integer,"
+        assertFails(failingAfterGuardOff(suite, "set role sor_owner; create unlogged table sor.scratch (tenant_id text, id integer,"
                 + " primary key (tenant_id, id)); reset role"), "durable", LOGGED, "sor.scratch");
-        assertFails(failingAfter("alter table sor.idempotency_keys set unlogged"), "durable", LOGGED, "sor.idempotency_keys");
+        assertFails(failingAfterGuardOff(suite, "alter table sor.idempotency_keys set unlogged"), "durable", LOGGED, "sor.idempotency_keys");
     }
 
     @Test
     void synchronousCommitOffForTheDatabaseOrAKitRoleFails() throws Exception {
-        assertThat(failingAfter(db -> new String[] {"alter database " + db.name() + " set synchronous_commit = off"}))
+        assertThat(failingAfterGuardOff(suite, db -> new String[] {"alter database " + db.name() + " set synchronous_commit = off"}))
                 .anySatisfy(r -> {
                     assertThat(r.check()).isEqualTo(SYNC);
                     assertThat(r.detail()).startsWith("synchronous_commit off (off for every role in ");
                 });
-        List<Check> failing = failingAfter(db -> new String[] {
+        List<Check> failing = failingAfterGuardOff(suite, db -> new String[] {
             "alter role sor_worker in database " + db.name() + " set synchronous_commit = off"});
         assertThat(failing).anySatisfy(r -> {
             assertThat(r.check()).isEqualTo(SYNC);
@@ -93,30 +72,30 @@ class CapstoneCertifyTest {
 
     @Test
     void aKitTableWithoutAPrimaryKeyFails() throws Exception {
-        assertFails(failingAfter("set role sor_owner; create table sor.scratch (note text); reset role"),
+        assertFails(failingAfterGuardOff(suite, "set role sor_owner; create table sor.scratch (note text); reset role"),
                 "addressable", PKEY, "sor.scratch");
     }
 
     @Test
     void aTenantKeyNotLedByTenantIdFails() throws Exception {
-        assertFails(failingAfter("set role sor_owner; create unique index tasks_subject_idx on sor.tasks (subject, tenant_id); reset role"),
+        assertFails(failingAfterGuardOff(suite, "set role sor_owner; create unique index tasks_subject_idx on sor.tasks (subject, tenant_id); reset role"),
                 "addressable", TENANT_KEYS, "sor.tasks tasks_subject_idx");
-        assertFails(failingAfter("set role sor_owner; create table sor.scratch (tenant_id text, id integer, primary key (id)); reset role"),
+        assertFails(failingAfterGuardOff(suite, "set role sor_owner; create table sor.scratch (tenant_id text, id integer, primary key (id)); reset role"),
                 "addressable", TENANT_KEYS, "sor.scratch scratch_pkey");
     }
 
     @Test
     void rowsWithoutTheirEventsFail() throws Exception {
-        assertFails(failingAfter("select sor_api.add_tenant('acme', 'Acme')",
+        assertFails(failingAfterGuardOff(suite, "select sor_api.add_tenant('acme', 'Acme')",
                 "alter table sor.runs disable trigger runs_events;"
                         + " insert into sor.runs (tenant_id, workflow, input_sha256, worker_role, worker_kind, lease_seconds, lease_expires_at)"
                         + " values ('acme', 'reconcile', sha256(''::bytea), 'w', 'k', 60, now() + interval '1 minute')"),
                 "replayable", EVENTS, "sor.runs");
-        assertFails(failingAfter("select sor_api.add_tenant('acme', 'Acme'), sor_api.create_queue('bank-rows', 'rows')",
+        assertFails(failingAfterGuardOff(suite, "select sor_api.add_tenant('acme', 'Acme'), sor_api.create_queue('bank-rows', 'rows')",
                 "alter table sor.tasks disable trigger user;"
                         + " insert into sor.tasks (tenant_id, queue, subject, max_attempts) values ('acme', 'bank-rows', 'row', 5)"),
                 "replayable", EVENTS, "sor.tasks");
-        assertFails(failingAfter("select sor_api.add_tenant('acme', 'Acme')",
+        assertFails(failingAfterGuardOff(suite, "select sor_api.add_tenant('acme', 'Acme')",
                 "alter table sor.outbox disable trigger user;"
                         + " select sor.enqueue_outbox('acme', 'email.send', 'expense', 'e-1', '{}', '{}', 'e-1')"),
                 "replayable", EVENTS, "sor.outbox");
@@ -124,19 +103,19 @@ class CapstoneCertifyTest {
 
     @Test
     void aForensicReaderRevokedOrMadeInvokerFails() throws Exception {
-        assertFails(failingAfter("revoke execute on function sor_api.run_report(uuid) from sor_auditor"),
+        assertFails(failingAfterGuardOff(suite, "revoke execute on function sor_api.run_report(uuid) from sor_auditor"),
                 "inspectable", READERS, "sor_api.run_report(uuid)");
-        assertFails(failingAfter("alter function sor_api.what_happened(timestamptz, timestamptz, text) security invoker"),
+        assertFails(failingAfterGuardOff(suite, "alter function sor_api.what_happened(timestamptz, timestamptz, text) security invoker"),
                 "inspectable", READERS, "sor_api.what_happened(timestamptz,timestamptz,text)");
-        assertFails(failingAfter("revoke execute on function sor_api.run_timeline(uuid) from sor_tenant"),
+        assertFails(failingAfterGuardOff(suite, "revoke execute on function sor_api.run_timeline(uuid) from sor_tenant"),
                 "inspectable", READERS, "sor_api.run_timeline(uuid)");
     }
 
     @Test
     void aDedupeKeyThatIsNoLongerUniqueFails() throws Exception {
-        assertFails(failingAfter("alter table sor.outbox drop constraint outbox_dedupe_key"),
+        assertFails(failingAfterGuardOff(suite, "alter table sor.outbox drop constraint outbox_dedupe_key"),
                 "policy-bound", DEDUPE, "sor.outbox (tenant_id, dedupe_key)");
-        assertFails(failingAfter("alter table sor.tasks drop constraint tasks_dedupe_key",
+        assertFails(failingAfterGuardOff(suite, "alter table sor.tasks drop constraint tasks_dedupe_key",
                 "set role sor_owner; create unique index tasks_dedupe_key on sor.tasks (tenant_id, queue, dedupe_key)"
                         + " where status <> 'dead'; reset role"),
                 "policy-bound", DEDUPE, "sor.tasks (tenant_id, queue, dedupe_key)");

@@ -1,21 +1,21 @@
 package dev.pgsor.forensics;
 
-import static dev.pgsor.forensics.ForensicsFixture.beginTool;
-import static dev.pgsor.forensics.ForensicsFixture.claimAndComplete;
-import static dev.pgsor.forensics.ForensicsFixture.dispatchAll;
-import static dev.pgsor.forensics.ForensicsFixture.startRun;
+import static dev.pgsor.forensics.Forensics.beginTool;
+import static dev.pgsor.forensics.Forensics.claimAndComplete;
+import static dev.pgsor.forensics.Forensics.dispatchAll;
+import static dev.pgsor.forensics.Forensics.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Crash;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * run_report_facts, run_report and run_timeline read a run that succeeded, one that crashed, one
  * that failed and one still running, as the auditor and as a member of the run's tenant.
  */
+@SorTest(reconciler = true)
 class RunReportTest {
 
     static final String FACTS = "select f->>'status', f->>'recorded_status', f->>'workflow', f->>'tenant_id', f->>'worker_role',"
@@ -31,24 +32,22 @@ class RunReportTest {
             + " f#>>'{tasks,claimed}', f#>>'{tasks,completed}', jsonb_array_length(f->'outbox')"
             + " from sor_api.run_report_facts(?) f";
 
-    static ForensicsFixture fx;
+    static SorDatabase db;
     static Database auditor;
     static Database acmeMember;
     static Database globexMember;
     static Database dispatcher;
 
     @BeforeAll
-    static void setUp() {
-        fx = new ForensicsFixture();
-        auditor = fx.role("sor_auditor");
-        acmeMember = fx.role("sor_tenant", "acme");
-        globexMember = fx.role("sor_tenant", "globex");
-        dispatcher = fx.role("sor_dispatcher");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        db.exec("select sor_api.create_queue('bank-rows', 'Bank statement rows to reconcile')");
+        auditor = db.auditor();
+        acmeMember = db.tenantUser("acme");
+        globexMember = db.tenantUser("globex");
+        dispatcher = db.dispatcher();
     }
 
     private static List<Object> facts(Database reader, UUID run) {
@@ -57,7 +56,7 @@ class RunReportTest {
 
     @Test
     void aSucceededRunReadsWithItsClaimsItsDispatchedEmailAndNoFailurePoint() throws Exception {
-        Database w = fx.worker("acme");
+        Database w = db.worker("expense-reconciler", "acme");
         UUID run;
         try (Connection c = w.connect()) {
             for (int i = 1; i <= 3; i++) {
@@ -78,7 +77,7 @@ class RunReportTest {
             assertThat(claimAndComplete(c, 1)).isEqualTo(1);
         }
         dispatchAll(dispatcher, "prov");
-        long outboxId = fx.db.count("select outbox_id from sor.outbox where run_id = ?", run);
+        long outboxId = db.count("select outbox_id from sor.outbox where run_id = ?", run);
 
         for (Database reader : List.of(auditor, acmeMember)) {
             assertThat(facts(reader, run)).containsExactly("succeeded", "succeeded", "reconcile", "acme", w.user(),
@@ -99,35 +98,22 @@ class RunReportTest {
         assertThat(whats).contains("event run_started on run-" + run + " v1", "event expense_recorded on run-" + run + " v3",
                 "event outbox.dispatched on outbox-" + outboxId + " v3");
         assertThat(whats).doesNotContain("lease lapsed");
-        assertThat(fx.db.scalar("select bool_and(at >= lag) from (select at, lag(at, 1, at) over () as lag"
+        assertThat(db.scalar("select bool_and(at >= lag) from (select at, lag(at, 1, at) over () as lag"
                 + " from sor_api.run_timeline(?)) t", run)).isEqualTo(true);
     }
 
     @Test
     void aWorkerKilledMidToolCallReadsAsAbandonedWithItsUnfinishedCallAsTheFailurePoint() throws Exception {
-        Database w = fx.worker("acme");
-        Connection c = w.connect();
-        UUID run = startRun(c, "acme", 1);
-        Sql.scalar(c, "select sor_api.record_turn(?, 'model-x', 'assistant', 10, 5, 'record it')", run);
-        UUID call = beginTool(c, run, "record_expense", "{\"tx\": \"t-77\", \"amount\": 42}");
-        int pid = ((Number) Sql.scalar(c, "select pg_backend_pid()")).intValue();
-        AtomicReference<SQLException> died = new AtomicReference<>();
-        Thread tool = new Thread(() -> {
-            try {
-                Sql.scalar(c, "select pg_sleep(60)");
-            } catch (SQLException e) {
-                died.set(e);
-            }
-        });
-        tool.start();
-        for (int i = 0; i < 200 && fx.db.count("select count(*) from pg_stat_activity where pid = ? and query like 'select pg_sleep%'"
-                + " and state = 'active'", pid) == 0; i++) {
-            Thread.sleep(20);
+        Database w = db.worker("expense-reconciler", "acme");
+        UUID run;
+        UUID call;
+        try (Connection c = w.connect()) {
+            run = startRun(c, "acme", 1);
+            Sql.scalar(c, "select sor_api.record_turn(?, 'model-x', 'assistant', 10, 5, 'record it')", run);
+            call = beginTool(c, run, "record_expense", "{\"tx\": \"t-77\", \"amount\": 42}");
+            Crash.terminateMidStatement(db, c);
         }
-        assertThat(fx.db.scalar("select pg_terminate_backend(?)", pid)).isEqualTo(true);
-        tool.join();
-        assertThat((Object) died.get()).isNotNull();
-        for (int i = 0; i < 100 && !Boolean.TRUE.equals(fx.db.scalar(
+        for (int i = 0; i < 100 && !Boolean.TRUE.equals(db.scalar(
                 "select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run)); i++) {
             Thread.sleep(50);
         }
@@ -136,7 +122,7 @@ class RunReportTest {
         assertThat(facts(auditor, run)).containsExactly("abandoned", "running", "reconcile", "acme", w.user(),
                 "expense-reconciler", 0, "1", "0", "0", "1", "lapsed", "false", "0", "0", 0);
         assertThat(Sql.scalar(auditor, "select f#>>'{lease,abandoned_marked_at}' from sor_api.run_report_facts(?) f", run)).isNull();
-        assertThat(fx.db.scalar("select status from sor.runs where run_id = ?", run)).isEqualTo("running");
+        assertThat(db.scalar("select status from sor.runs where run_id = ?", run)).isEqualTo("running");
 
         try (Connection sweeper = w.connect()) {
             assertThat(((Number) Sql.scalar(sweeper, "select sor_api.sweep_abandoned_runs()")).intValue()).isEqualTo(1);
@@ -165,7 +151,7 @@ class RunReportTest {
 
     @Test
     void aRunStillRunningReadsAsRunningWithItsCallInFlight() throws Exception {
-        Database w = fx.worker("acme");
+        Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = startRun(c, "acme", 600);
             UUID call = beginTool(c, run, "list_pending", "{\"limit\": 10}");
@@ -184,7 +170,7 @@ class RunReportTest {
 
     @Test
     void aFailedRunNamesItsFailedToolCallOrItsOwnError() throws Exception {
-        Database w = fx.worker("acme");
+        Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = startRun(c, "acme", 60);
             UUID call = beginTool(c, run, "record_expense", "{\"tx\": \"t-9\"}");
@@ -209,7 +195,7 @@ class RunReportTest {
 
     @Test
     void aHashOnlyRunReportsDigestsNotContent() throws Exception {
-        Database w = fx.worker("acme");
+        Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('acme', 'reconcile', '{\"secret\": 1}', null, 60, true)");
             beginTool(c, run, "record_expense", "{\"tx\": \"secret-tx\"}");
@@ -228,8 +214,8 @@ class RunReportTest {
 
     @Test
     void onlyTheAuditorAndMembersOfTheRunsTenantReadIt() throws Exception {
-        Database w = fx.worker("acme");
-        Database globexWorker = fx.worker("globex");
+        Database w = db.worker("expense-reconciler", "acme");
+        Database globexWorker = db.worker("expense-reconciler", "globex");
         UUID run;
         try (Connection c = w.connect()) {
             run = startRun(c, "acme", 60);
@@ -237,11 +223,11 @@ class RunReportTest {
         for (String fn : List.of("select sor_api.run_report(?)", "select sor_api.run_report_facts(?)",
                 "select * from sor_api.run_timeline(?)")) {
             for (Database outsider : List.of(globexMember, globexWorker)) {
-                assertThatThrownBy(() -> Sql.run(outsider, fn, run)).extracting("SQLState").isEqualTo("SR090");
+                assertRefused("SR090", () -> Sql.run(outsider, fn, run));
             }
-            assertThatThrownBy(() -> Sql.run(dispatcher, fn, run)).extracting("SQLState").isEqualTo("42501");
-            assertThatThrownBy(() -> Sql.run(auditor, fn, UUID.randomUUID())).extracting("SQLState").isEqualTo("SR090");
-            assertThatThrownBy(() -> Sql.run(auditor, fn.replace("?", "null::uuid"))).extracting("SQLState").isEqualTo("SR091");
+            assertRefused("42501", () -> Sql.run(dispatcher, fn, run));
+            assertRefused("SR090", () -> Sql.run(auditor, fn, UUID.randomUUID()));
+            assertRefused("SR091", () -> Sql.run(auditor, fn.replace("?", "null::uuid")));
             Sql.run(auditor, fn, run);
             Sql.run(acmeMember, fn, run);
             Sql.run(w, fn, run);

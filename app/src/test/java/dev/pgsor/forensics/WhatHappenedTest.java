@@ -1,26 +1,28 @@
 package dev.pgsor.forensics;
 
-import static dev.pgsor.forensics.ForensicsFixture.beginTool;
-import static dev.pgsor.forensics.ForensicsFixture.dispatchAll;
-import static dev.pgsor.forensics.ForensicsFixture.startRun;
+import static dev.pgsor.forensics.Forensics.beginTool;
+import static dev.pgsor.forensics.Forensics.dispatchAll;
+import static dev.pgsor.forensics.Forensics.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** what_happened answers from sor.events alone: exactly the events of the window, per tenant. */
+@SorTest(reconciler = true)
 class WhatHappenedTest {
 
     static final String WINDOW = "select event_position from sor_api.what_happened(?::timestamptz, ?::timestamptz, ?)";
 
-    static ForensicsFixture fx;
+    static SorDatabase db;
     static Database auditor;
     static Database acmeMember;
     static Database globexMember;
@@ -28,19 +30,27 @@ class WhatHappenedTest {
     static String to;
     static UUID acmeRun;
 
+    /** The database clock, as text, for window bounds. */
+    private static String now() {
+        return (String) db.scalar("select clock_timestamp()::text");
+    }
+
     @BeforeAll
-    static void setUp() throws Exception {
-        fx = new ForensicsFixture();
-        auditor = fx.role("sor_auditor");
-        acmeMember = fx.role("sor_tenant", "acme");
-        globexMember = fx.role("sor_tenant", "globex");
-        Database acmeWorker = fx.worker("acme");
-        Database globexWorker = fx.worker("globex");
-        Database dispatcher = fx.role("sor_dispatcher");
+    static void setUp(SorDatabase database) throws Exception {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        db.exec("select sor_api.create_queue('bank-rows', 'Bank statement rows to reconcile')");
+        auditor = db.auditor();
+        acmeMember = db.tenantUser("acme");
+        globexMember = db.tenantUser("globex");
+        Database acmeWorker = db.worker("expense-reconciler", "acme");
+        Database globexWorker = db.worker("expense-reconciler", "globex");
+        Database dispatcher = db.dispatcher();
         try (Connection c = acmeWorker.connect()) {
             Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'before the window')");
         }
-        from = fx.now();
+        from = now();
         try (Connection a = acmeWorker.connect(); Connection g = globexWorker.connect()) {
             Sql.scalar(a, "select sor_api.enqueue_task('acme', 'bank-rows', 'row 1')");
             acmeRun = startRun(a, "acme", 60);
@@ -51,15 +61,10 @@ class WhatHappenedTest {
             Sql.scalar(g, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"no rows\"}')", globexRun);
         }
         dispatchAll(dispatcher, "prov");
-        to = fx.now();
+        to = now();
         try (Connection c = acmeWorker.connect()) {
             Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", acmeRun);
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
     }
 
     private static List<Object> positions(Database reader, String tenant) {
@@ -67,7 +72,7 @@ class WhatHappenedTest {
     }
 
     private static List<Object> expected(String tenantFilter) {
-        return Sql.rows(fx.db.admin(), "select position from sor.events where occurred_at >= ?::timestamptz"
+        return Sql.rows(db.admin(), "select position from sor.events where occurred_at >= ?::timestamptz"
                 + " and occurred_at < ?::timestamptz and " + tenantFilter + " order by position", from, to)
                 .stream().map(r -> r.get(0)).toList();
     }
@@ -91,8 +96,8 @@ class WhatHappenedTest {
         assertThat(positions(acmeMember, null)).isEqualTo(expected("tenant_id = 'acme'")).isNotEmpty();
         assertThat(positions(acmeMember, "acme")).isEqualTo(expected("tenant_id = 'acme'"));
         assertThat(positions(globexMember, null)).isEqualTo(expected("tenant_id = 'globex'")).isNotEmpty();
-        assertThatThrownBy(() -> Sql.run(globexMember, WINDOW, from, to, "acme")).extracting("SQLState").isEqualTo("SR094");
-        assertThatThrownBy(() -> Sql.run(acmeMember, WINDOW, from, to, "nope")).extracting("SQLState").isEqualTo("SR002");
+        assertRefused("SR094", () -> Sql.run(globexMember, WINDOW, from, to, "acme"));
+        assertRefused("SR002", () -> Sql.run(acmeMember, WINDOW, from, to, "nope"));
     }
 
     @Test
@@ -100,7 +105,7 @@ class WhatHappenedTest {
         List<String> lines = Sql.rows(auditor, "select summary from sor_api.what_happened(?::timestamptz, ?::timestamptz, 'acme')"
                 + " order by event_position", from, to).stream().map(r -> (String) r.get(0)).toList();
         assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("run-" + acmeRun + " started (workflow reconcile, Worker "
-                + fx.db.scalar("select worker_role::text from sor.runs where run_id = ?", acmeRun) + " of kind expense-reconciler)"));
+                + db.scalar("select worker_role::text from sor.runs where run_id = ?", acmeRun) + " of kind expense-reconciler)"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("task ").endsWith(" enqueued on bank-rows: row 1"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("dispatched by", "provider reference prov-"));
         assertThat(lines).noneMatch(l -> l.contains("before the window"));
@@ -110,14 +115,12 @@ class WhatHappenedTest {
 
     @Test
     void aBadWindowIsRefused() {
-        assertThatThrownBy(() -> Sql.run(auditor, WINDOW, to, from, null)).extracting("SQLState").isEqualTo("SR092");
-        assertThatThrownBy(() -> Sql.run(auditor, WINDOW, null, to, null)).extracting("SQLState").isEqualTo("SR092");
-        assertThatThrownBy(() -> Sql.run(auditor, WINDOW, from, null, null)).extracting("SQLState").isEqualTo("SR092");
-        assertThatThrownBy(() -> Sql.run(auditor, "select * from sor_api.what_happened(now() - interval '32 days', now())"))
-                .extracting("SQLState").isEqualTo("SR093");
+        assertRefused("SR092", () -> Sql.run(auditor, WINDOW, to, from, null));
+        assertRefused("SR092", () -> Sql.run(auditor, WINDOW, null, to, null));
+        assertRefused("SR092", () -> Sql.run(auditor, WINDOW, from, null, null));
+        assertRefused("SR093", () -> Sql.run(auditor, "select * from sor_api.what_happened(now() - interval '32 days', now())"));
         assertThat(Sql.rows(auditor, "select * from sor_api.what_happened(now() - interval '31 days', now())")).isNotEmpty();
         assertThat(Sql.rows(auditor, WINDOW, from, from, null)).isEmpty();
-        assertThatThrownBy(() -> Sql.run(fx.role("sor_dispatcher"), WINDOW, from, to, null))
-                .extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(db.dispatcher(), WINDOW, from, to, null));
     }
 }

@@ -1,24 +1,20 @@
 package dev.pgsor.guard;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
 import dev.pgsor.db.SchemaSnapshot;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for sor_owner alike, unless a distinct approver approved that exact operation and object; an
  * approval is consumed once, and every allowed statement is audited.
  */
+@SorTest(reconciler = true)
 class DropGuardTest {
 
     /** Who runs the DDL: the migrating superuser itself, or the superuser after SET ROLE sor_owner. */
@@ -63,13 +60,14 @@ class DropGuardTest {
             "drop policy tenants_owner_all on sor.tenants",
             "drop policy events_tenant_select on sor.events");
 
-    TestDatabase db;
+    SorDatabase db;
     Database approver;
 
+    /** Each test changes the catalog: a database of its own. */
     @BeforeEach
-    void setUp() {
-        db = TestServer.get().freshDatabase();
-        approver = db.loginRole("approver", "sor_approver");
+    void setUp(SorDatabase suite) {
+        db = suite.fresh();
+        approver = db.approver();
         db.exec("create schema elsewhere authorization sor_owner");
     }
 
@@ -91,13 +89,11 @@ class DropGuardTest {
         }
     }
 
+    /** The guard refuses the DDL (SR020): no row written, the audit included, and the catalog unchanged. */
     private void refused(String runner, String sql) throws SQLException {
         String before = snapshot();
-        long audits = db.count("select count(*) from sor.ddl_audit");
-        assertThatThrownBy(() -> runAs(runner, sql)).as(runner + "; " + sql)
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR020");
+        assertRefusedAndNothingWritten(db, "SR020", runner + "; " + sql, () -> runAs(runner, sql));
         assertThat(snapshot()).as("catalog after " + sql).isEqualTo(before);
-        assertThat(db.count("select count(*) from sor.ddl_audit")).isEqualTo(audits);
     }
 
     private long approve(String operation, String object) throws SQLException {
@@ -207,40 +203,20 @@ class DropGuardTest {
     @Test
     void concurrentStatementsCannotShareOneApproval() throws Exception {
         String sql = "alter table sor.events disable trigger events_refuse_truncate";
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            for (int round = 1; round <= 10; round++) {
-                approve("disable trigger", "events_refuse_truncate on sor.events");
-                CountDownLatch ready = new CountDownLatch(3);
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<String>> outcomes = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    outcomes.add(pool.submit(() -> {
-                        try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
-                            ready.countDown();
-                            go.await();
-                            st.execute(sql);
-                            return "ok";
-                        } catch (SQLException e) {
-                            return e.getSQLState();
-                        }
-                    }));
+        for (int round = 1; round <= 10; round++) {
+            approve("disable trigger", "events_refuse_truncate on sor.events");
+            List<String> results = Race.onConnections(db.admin(), 3, (c, t) -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute(sql);
                 }
-                ready.await();
-                go.countDown();
-                List<String> results = new ArrayList<>();
-                for (Future<String> f : outcomes) {
-                    results.add(f.get(60, TimeUnit.SECONDS));
-                }
-                // a statement that found the trigger already disabled changed nothing and needs no approval
-                assertThat(results).as("round " + round).containsOnly("ok", "SR020").contains("ok");
-                assertThat(db.count("select count(*) from sor.ddl_audit")).as("round " + round).isEqualTo(round);
-                assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isZero();
-                assertThat(db.count("select count(distinct approval_id) from sor.ddl_audit")).isEqualTo(round);
-                db.exec("alter table sor.events enable always trigger events_refuse_truncate");
-            }
-        } finally {
-            pool.shutdownNow();
+                return "ok";
+            }).stream().map(o -> o.ok() ? o.value() : o.sqlState()).toList();
+            // a statement that found the trigger already disabled changed nothing and needs no approval
+            assertThat(results).as("round " + round).containsOnly("ok", "SR020").contains("ok");
+            assertThat(db.count("select count(*) from sor.ddl_audit")).as("round " + round).isEqualTo(round);
+            assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isZero();
+            assertThat(db.count("select count(distinct approval_id) from sor.ddl_audit")).isEqualTo(round);
+            db.exec("alter table sor.events enable always trigger events_refuse_truncate");
         }
     }
 
@@ -331,8 +307,7 @@ class DropGuardTest {
         assertThat(db.scalar("select tgenabled::text from pg_trigger where tgname = 'events_refuse_truncate'")).isEqualTo("A");
         try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
             st.execute("set session_replication_role = replica");
-            assertThatThrownBy(() -> st.execute("truncate sor.events")).isInstanceOf(SQLException.class)
-                    .extracting("SQLState").isEqualTo("SR010");
+            assertRefused("SR010", () -> st.execute("truncate sor.events"));
         }
     }
 
@@ -340,8 +315,7 @@ class DropGuardTest {
     void aRefusalIsWrittenToTheServerLog() throws SQLException {
         try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
             st.execute("set client_min_messages = log");
-            assertThatThrownBy(() -> st.execute("drop policy tenants_owner_all on sor.tenants"))
-                    .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR020");
+            assertRefused("SR020", () -> st.execute("drop policy tenants_owner_all on sor.tenants"));
             SQLWarning log = st.getWarnings();
             assertThat((Throwable) log).as("the LOG line of the refusal").isNotNull();
             assertThat(log.getSQLState()).isEqualTo("00000");
@@ -351,12 +325,11 @@ class DropGuardTest {
     @Test
     void onlyAnApproverMayApprove_42501() throws SQLException {
         Database worker = db.loginRole("worker", "sor_worker");
-        Database auditor = db.loginRole("auditor", "sor_auditor");
+        Database auditor = db.auditor();
         Database ownerMember = db.loginRole("ownerish", "sor_approver", "sor_owner");
         String call = "select sor_api.approve_ddl('drop table', 'sor.outbox', 'CHG-1', 'branch b', now() + interval '1 hour')";
         for (Database who : List.of(worker, auditor, ownerMember, db.admin())) {
-            assertThatThrownBy(() -> Sql.run(who, call)).as(who.user())
-                    .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", who.user(), () -> Sql.run(who, call));
         }
         assertThat(db.count("select count(*) from sor.ddl_approvals")).isZero();
         refused("reset role", "drop table sor.outbox");
@@ -364,11 +337,9 @@ class DropGuardTest {
 
     @Test
     void theSuperuserCannotWriteAnApprovalRowDirectly_42501() {
-        assertThatThrownBy(() -> db.exec("insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on,"
+        assertRefused("42501", () -> db.exec("insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on,"
                 + " approved_by, expires_at) values ('drop table', 'sor.outbox', 'CHG-1', 'b', '" + approver.user()
-                + "', now() + interval '1 hour')"))
-                .hasRootCauseInstanceOf(SQLException.class)
-                .rootCause().extracting("SQLState").isEqualTo("42501");
+                + "', now() + interval '1 hour')"));
         assertThat(db.count("select count(*) from sor.ddl_approvals")).isZero();
     }
 
@@ -378,12 +349,12 @@ class DropGuardTest {
         // the approver is later made an owner member and runs the change itself: its approval does not count
         db.exec("grant sor_owner to " + approver.user());
         try {
-            assertThatThrownBy(() -> {
+            assertRefused("SR020", () -> {
                 try (Connection c = approver.connect(); Statement st = c.createStatement()) {
                     st.execute("set role sor_owner");
                     st.execute("alter table sor.outbox drop column last_error");
                 }
-            }).isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR020");
+            });
         } finally {
             db.exec("revoke sor_owner from " + approver.user());
         }
@@ -435,9 +406,7 @@ class DropGuardTest {
     }
 
     private void badApproval(String args, String sqlState) {
-        assertThatThrownBy(() -> Sql.run(approver, "select sor_api.approve_ddl(" + args + ")"))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo(sqlState);
-        assertThat(db.count("select count(*) from sor.ddl_approvals")).isZero();
+        assertRefusedAndNothingWritten(db, sqlState, args, () -> Sql.run(approver, "select sor_api.approve_ddl(" + args + ")"));
     }
 
     @Test
@@ -449,8 +418,7 @@ class DropGuardTest {
                 "delete from sor.ddl_approvals",
                 "truncate sor.ddl_approvals cascade")) {
             for (String runner : RUNNERS) {
-                assertThatThrownBy(() -> runAs(runner, sql)).as(sql)
-                        .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR024");
+                assertRefused("SR024", sql, () -> runAs(runner, sql));
             }
         }
         assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isEqualTo(1);
@@ -463,19 +431,16 @@ class DropGuardTest {
         for (String sql : List.of("update sor.ddl_audit set statement = 'x'", "delete from sor.ddl_audit",
                 "truncate sor.ddl_audit")) {
             for (String runner : RUNNERS) {
-                assertThatThrownBy(() -> runAs("set session_replication_role = replica; " + runner, sql)).as(sql)
-                        .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR025");
+                assertRefused("SR025", sql, () -> runAs("set session_replication_role = replica; " + runner, sql));
             }
         }
-        Database auditor = db.loginRole("auditor", "sor_auditor");
+        Database auditor = db.auditor();
         assertThat(Sql.rows(auditor, "select operation, object_identity from sor.ddl_audit"))
                 .containsExactly(List.of("drop policy", "tenants_tenant_select on sor.tenants"));
         Database worker = db.loginRole("worker", "sor_worker");
-        assertThatThrownBy(() -> Sql.run(worker, "select * from sor.ddl_audit"))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(approver, "insert into sor.ddl_approvals (operation, object_identity, ticket,"
-                + " rehearsed_on, expires_at) values ('drop table', 'sor.outbox', 'x', 'y', now() + interval '1 hour')"))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(worker, "select * from sor.ddl_audit"));
+        assertRefused("42501", () -> Sql.run(approver, "insert into sor.ddl_approvals (operation, object_identity, ticket,"
+                + " rehearsed_on, expires_at) values ('drop table', 'sor.outbox', 'x', 'y', now() + interval '1 hour')"));
     }
 
     @Test

@@ -2,13 +2,14 @@ package dev.pgsor.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Certification;
 import dev.pgsor.db.Certification.Check;
-import dev.pgsor.db.Database;
+import dev.pgsor.db.Certification;
 import dev.pgsor.db.SchemaSnapshot;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.support.Repo;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,18 +21,27 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The guard lives with the migrations: re-applying every repeatable file passes it, and certify()
  * fails when a guard event trigger or a refusing trigger of the audit tables is missing or silenced.
  */
+@SorTest(reconciler = true)
 class GuardCertifyTest {
 
     static final String EVENT_TRIGGERS = "drop guard event triggers exist and are ENABLE ALWAYS";
     static final String AUDIT_TRIGGERS = "ddl audit and approvals keep their refusing triggers ENABLE ALWAYS";
 
-    private static List<Check> failing(TestDatabase db) throws SQLException {
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    private static List<Check> failing(SorDatabase db) throws SQLException {
         try (Connection c = db.admin().connect()) {
             return Certification.run(c).stream().filter(r -> !r.ok()).toList();
         }
@@ -40,7 +50,7 @@ class GuardCertifyTest {
     /** The general append-only sweep of the events area also sees a weakened audit table; that is expected. */
     static final String APPEND_ONLY_SWEEP = "append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)";
 
-    private static void assertFailsOnly(TestDatabase db, String check, String object) throws SQLException {
+    private static void assertFailsOnly(SorDatabase db, String check, String object) throws SQLException {
         String table = object.contains(" on ") ? object.substring(object.indexOf(" on ") + 4) : object;
         assertThat(failing(db).stream().filter(r -> !(r.check().equals(APPEND_ONLY_SWEEP) && r.object().startsWith(table + ":"))))
                 .as(check + " / " + object).singleElement().satisfies(r -> {
@@ -58,7 +68,7 @@ class GuardCertifyTest {
     /** The repeatable files in Flyway's order (by description, the part after R__). */
     private static List<Path> repeatableFiles() throws IOException {
         List<Path> files = new ArrayList<>();
-        for (Path dir : List.of(Path.of("db", "functions"), Path.of("db", "policies"))) {
+        for (Path dir : List.of(Repo.path("db", "functions"), Repo.path("db", "policies"))) {
             try (Stream<Path> s = Files.list(dir)) {
                 s.filter(p -> p.getFileName().toString().matches("R__.+\\.sql")).forEach(files::add);
             }
@@ -69,7 +79,7 @@ class GuardCertifyTest {
 
     @Test
     void reapplyingEveryRepeatableFilePassesTheGuard() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             String before = snapshot(db.admin());
             String eventTriggers = "select string_agg(evtname || ':' || oid, ', ' order by evtname) from pg_event_trigger";
             Object eventTriggersBefore = db.scalar(eventTriggers);
@@ -94,7 +104,7 @@ class GuardCertifyTest {
 
     @Test
     void certifyFailsWhenAGuardEventTriggerIsDisabledOrMissing() throws SQLException {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             assertThat(failing(db)).isEmpty();
             for (String name : List.of("sor_drop_guard_start", "sor_drop_guard_sql_drop", "sor_drop_guard_alter",
                     "sor_drop_guard_rewrite")) {
@@ -112,7 +122,7 @@ class GuardCertifyTest {
 
     @Test
     void aSuperuserWhoTurnsTheGuardOffGetsPastItButNotPastCertify() throws SQLException {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
+        try (SorDatabase db = suite.fresh()) {
             db.exec("alter event trigger sor_drop_guard_sql_drop disable");
             db.exec("drop policy tenants_tenant_select on sor.tenants");
             assertFailsOnly(db, EVENT_TRIGGERS, "sor_drop_guard_sql_drop");
@@ -121,8 +131,8 @@ class GuardCertifyTest {
 
     @Test
     void certifyFailsWhenAnAuditTableLosesItsRefusingTrigger() throws SQLException {
-        try (TestDatabase db = TestServer.get().freshDatabase()) {
-            Database approver = db.loginRole("approver", "sor_approver");
+        try (SorDatabase db = suite.fresh()) {
+            Database approver = db.approver();
             for (String trigger : List.of("ddl_audit_refuse_update_delete", "ddl_audit_refuse_truncate")) {
                 Sql.run(approver, "select sor_api.approve_ddl('disable trigger', ?, 'CHG-7', 'branch b', now() + interval '1 hour')",
                         trigger + " on sor.ddl_audit");

@@ -1,14 +1,14 @@
 package dev.pgsor.guard;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
 import dev.pgsor.db.SchemaSnapshot;
 import dev.pgsor.lint.MigrationLinter;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * prove the schema fingerprint is back where it started. The reversal drops a column, so the drop
  * guard refuses it until a distinct approver approves it, and audits it once approved.
  */
+@SorTest(reconciler = true)
 class RollbackDrillTest {
 
     static final String MIGRATION = """
@@ -65,49 +66,45 @@ class RollbackDrillTest {
     }
 
     @Test
-    void migrationAndReversalOnABranchReturnToTheOriginalFingerprint() throws SQLException {
+    void migrationAndReversalOnABranchReturnToTheOriginalFingerprint(SorDatabase production) throws SQLException {
         assertThat(MigrationLinter.lint("V900__outbox_note.sql", MIGRATION)).isEmpty();
         assertThat(MigrationLinter.lint("U900__outbox_note.sql", REVERSAL)).isEmpty();
         assertThat(MigrationLinter.lint("U900__outbox_note.sql", REVERSAL.replaceFirst("-- lint: [^\n]*\n", "")))
                 .extracting(MigrationLinter.Finding::rule).containsExactly(MigrationLinter.Rule.DROP);
 
-        try (TestDatabase production = TestServer.get().freshDatabase()) {
-            String branch = production.name() + "_branch";
-            String original = fingerprint(production.admin());
-            Sql.run(TestServer.get().adminPostgres(), "create database " + branch + " template " + production.name());
-            try {
-                Database onBranch = production.admin().withDatabaseName(branch);
-                assertThat(fingerprint(onBranch)).isEqualTo(original);
+        Database maintenance = production.admin().withDatabaseName("postgres");
+        String branch = production.name() + "_branch";
+        String original = fingerprint(production.admin());
+        Sql.run(maintenance, "create database " + branch + " template " + production.name());
+        try {
+            Database onBranch = production.admin().withDatabaseName(branch);
+            assertThat(fingerprint(onBranch)).isEqualTo(original);
 
-                apply(onBranch, MIGRATION);
-                String migrated = fingerprint(onBranch);
-                assertThat(migrated).isNotEqualTo(original).contains("note text");
+            apply(onBranch, MIGRATION);
+            String migrated = fingerprint(onBranch);
+            assertThat(migrated).isNotEqualTo(original).contains("note text");
 
-                assertThatThrownBy(() -> apply(onBranch, REVERSAL))
-                        .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR020");
-                assertThat(fingerprint(onBranch)).isEqualTo(migrated);
+            assertRefused("SR020", () -> apply(onBranch, REVERSAL));
+            assertThat(fingerprint(onBranch)).isEqualTo(migrated);
 
-                Database approver = production.loginRole("approver", "sor_approver").withDatabaseName(branch);
-                long approval = ((Number) Sql.scalar(approver, "select sor_api.approve_ddl('drop column', 'sor.outbox.note',"
-                        + " 'CHG-900', 'branch database " + branch + "', now() + interval '1 hour')")).longValue();
-                apply(onBranch, REVERSAL);
-                assertThat(fingerprint(onBranch)).isEqualTo(original);
+            Database approver = production.approver().withDatabaseName(branch);
+            long approval = ((Number) Sql.scalar(approver, "select sor_api.approve_ddl('drop column', 'sor.outbox.note',"
+                    + " 'CHG-900', 'branch database " + branch + "', now() + interval '1 hour')")).longValue();
+            apply(onBranch, REVERSAL);
+            assertThat(fingerprint(onBranch)).isEqualTo(original);
 
-                assertThat(Sql.rows(onBranch, "select a.operation, a.object_identity, a.approval_id, p.approved_by::text,"
-                        + " p.rehearsed_on, a.session_role::text, a.set_role from sor.ddl_audit a"
-                        + " join sor.ddl_approvals p using (approval_id)"))
-                        .containsExactly(List.of("drop column", "sor.outbox.note", approval, approver.user(),
-                                "branch database " + branch, onBranch.user(), "sor_owner"));
+            assertThat(Sql.rows(onBranch, "select a.operation, a.object_identity, a.approval_id, p.approved_by::text,"
+                    + " p.rehearsed_on, a.session_role::text, a.set_role from sor.ddl_audit a"
+                    + " join sor.ddl_approvals p using (approval_id)"))
+                    .containsExactly(List.of("drop column", "sor.outbox.note", approval, approver.user(),
+                            "branch database " + branch, onBranch.user(), "sor_owner"));
 
-                assertThatThrownBy(() -> apply(onBranch, MIGRATION + REVERSAL))
-                        .as("the approval was used up by the reversal")
-                        .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("SR020");
-                assertThat(fingerprint(onBranch)).isEqualTo(original);
-            } finally {
-                Sql.run(TestServer.get().adminPostgres(), "drop database if exists " + branch + " with (force)");
-            }
-            assertThat(fingerprint(production.admin())).isEqualTo(original);
-            assertThat(production.count("select count(*) from sor.ddl_audit")).isZero();
+            assertRefused("SR020", "the approval was used up by the reversal", () -> apply(onBranch, MIGRATION + REVERSAL));
+            assertThat(fingerprint(onBranch)).isEqualTo(original);
+        } finally {
+            Sql.run(maintenance, "drop database if exists " + branch + " with (force)");
         }
+        assertThat(fingerprint(production.admin())).isEqualTo(original);
+        assertThat(production.count("select count(*) from sor.ddl_audit")).isZero();
     }
 }

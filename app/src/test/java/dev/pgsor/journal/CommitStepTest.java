@@ -1,38 +1,40 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.commit;
-import static dev.pgsor.journal.JournalFixture.startRun;
+import static dev.pgsor.journal.Journal.commit;
+import static dev.pgsor.journal.Journal.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Crash;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Verist storage contract in the database: optimistic commits, exactly-once steps, overlay. */
+@SorTest(reconciler = true)
 class CommitStepTest {
 
-    static JournalFixture fx;
+    static SorDatabase db;
     static Database worker;
     static Database approver;
 
     @BeforeAll
-    static void setUp() {
-        fx = new JournalFixture();
-        worker = fx.worker("expense-reconciler", "acme");
-        approver = fx.role("sor_approver", "acme");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        worker = db.worker("expense-reconciler", "acme");
+        approver = db.approver("acme");
     }
 
     @Test
@@ -46,11 +48,11 @@ class CommitStepTest {
                     .containsExactly("committed", 2, false, "{\"b\": 2, \"nested\": {\"y\": 2}}", null);
             assertThat(Sql.rows(c, "select version, state::text, last_step_id from sor_api.get_run(?)", run))
                     .containsExactly(List.of(2, "{\"a\": 1, \"b\": 2, \"nested\": {\"y\": 2}}", "classify"));
-            assertThat(Sql.rows(fx.db.admin(), "select type, payload::text, metadata->>'step_id', (metadata->>'version')::int"
+            assertThat(Sql.rows(db.admin(), "select type, payload::text, metadata->>'step_id', (metadata->>'version')::int"
                     + " from sor.events where stream = ? and metadata->>'version' is not null order by version", "run-" + run))
                     .containsExactly(List.of("extraction_completed", "{\"count\": 2}", "extract", 1),
                             List.of("noted", "{}", "extract", 1));
-            assertThat(fx.db.count("select count(*) from sor.events where stream = ? and type = 'run_state_committed'", "run-" + run))
+            assertThat(db.count("select count(*) from sor.events where stream = ? and type = 'run_state_committed'", "run-" + run))
                     .isEqualTo(2);
         }
     }
@@ -63,16 +65,15 @@ class CommitStepTest {
         }
         for (int round = 0; round < 10; round++) {
             int expected = round;
-            List<Object> results = JournalFixture.race(worker, 8,
-                    (c, t) -> commit(c, run, "step-" + expected + "-" + t, expected, "{\"winner\": " + t + "}"));
-            assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(List.class));
-            assertThat(results).filteredOn(r -> ((List<?>) r).get(0).equals("committed")).hasSize(1)
-                    .allSatisfy(r -> assertThat(((List<?>) r).get(1)).isEqualTo(expected + 1));
-            assertThat(results).filteredOn(r -> ((List<?>) r).get(0).equals("conflict")).hasSize(7)
-                    .allSatisfy(r -> assertThat(((List<?>) r).get(1)).isEqualTo(expected + 1));
+            List<List<Object>> results = Race.values(Race.onConnections(worker, 8,
+                    (c, t) -> commit(c, run, "step-" + expected + "-" + t, expected, "{\"winner\": " + t + "}")));
+            assertThat(results).filteredOn(r -> r.get(0).equals("committed")).hasSize(1)
+                    .allSatisfy(r -> assertThat(r.get(1)).isEqualTo(expected + 1));
+            assertThat(results).filteredOn(r -> r.get(0).equals("conflict")).hasSize(7)
+                    .allSatisfy(r -> assertThat(r.get(1)).isEqualTo(expected + 1));
         }
-        assertThat(fx.db.count("select version from sor.runs where run_id = ?", run)).isEqualTo(10);
-        assertThat(fx.db.count("select count(*) from sor.steps where run_id = ?", run)).isEqualTo(10);
+        assertThat(db.count("select version from sor.runs where run_id = ?", run)).isEqualTo(10);
+        assertThat(db.count("select count(*) from sor.steps where run_id = ?", run)).isEqualTo(10);
     }
 
     @Test
@@ -81,17 +82,17 @@ class CommitStepTest {
         try (Connection c = worker.connect()) {
             run = startRun(c, "acme");
         }
-        List<Object> results = JournalFixture.race(worker, 8,
-                (c, t) -> commit(c, run, "only", 0, "{\"t\": " + t + "}", "[{\"type\": \"once\"}]", "[{\"type\": \"email.send\"}]"));
-        assertThat(results).filteredOn(r -> ((List<?>) r).get(2).equals(false)).hasSize(1);
-        Object recorded = ((List<?>) results.stream().filter(r -> ((List<?>) r).get(2).equals(false)).findFirst().orElseThrow()).get(3);
+        List<List<Object>> results = Race.values(Race.onConnections(worker, 8,
+                (c, t) -> commit(c, run, "only", 0, "{\"t\": " + t + "}", "[{\"type\": \"once\"}]", "[{\"type\": \"email.send\"}]")));
+        assertThat(results).filteredOn(r -> r.get(2).equals(false)).hasSize(1);
+        Object recorded = results.stream().filter(r -> r.get(2).equals(false)).findFirst().orElseThrow().get(3);
         assertThat(results).allSatisfy(r -> {
-            assertThat(((List<?>) r).get(0)).isEqualTo("committed");
-            assertThat(((List<?>) r).get(1)).isEqualTo(1);
+            assertThat(r.get(0)).isEqualTo("committed");
+            assertThat(r.get(1)).isEqualTo(1);
         });
-        assertThat(results).allSatisfy(r -> assertThat(((List<?>) r).get(3)).isEqualTo(recorded));
-        assertThat(fx.db.count("select count(*) from sor.events where stream = ? and type = 'once'", "run-" + run)).isOne();
-        assertThat(fx.db.count("select count(*) from sor.outbox where run_id = ?", run)).isOne();
+        assertThat(results).allSatisfy(r -> assertThat(r.get(3)).isEqualTo(recorded));
+        assertThat(db.count("select count(*) from sor.events where stream = ? and type = 'once'", "run-" + run)).isOne();
+        assertThat(db.count("select count(*) from sor.outbox where run_id = ?", run)).isOne();
     }
 
     @Test
@@ -100,24 +101,24 @@ class CommitStepTest {
             UUID run = startRun(c, "acme");
             commit(c, run, "s1", 0, "{\"v\": \"first\"}", "[{\"type\": \"e1\"}]", "[{\"type\": \"email.send\"}]");
             commit(c, run, "s2", 1, "{\"w\": 2}");
-            List<String> before = fx.snapshot();
-            assertThat(commit(c, run, "s1", 0, "{\"v\": \"different\"}", "[{\"type\": \"e1\"}]", "[{\"type\": \"email.send\"}]"))
-                    .containsExactly("committed", 1, true, "{\"v\": \"first\"}", null);
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertThat(commit(c, run, "s1", 0, "{\"v\": \"different\"}", "[{\"type\": \"e1\"}]", "[{\"type\": \"email.send\"}]"))
+                        .containsExactly("committed", 1, true, "{\"v\": \"first\"}", null);
+            });
             assertThat(commit(c, run, "s3", 1, "{}")).containsExactly("conflict", 2, false, null, null);
         }
     }
 
     @Test
     void anUnknownRunOrAnotherWorkersRunIsNotFound() throws Exception {
-        Database other = fx.worker("expense-reconciler", "acme");
+        Database other = db.worker("expense-reconciler", "acme");
         try (Connection c = worker.connect(); Connection o = other.connect()) {
             UUID theirs = startRun(o, "acme");
-            List<String> before = fx.snapshot();
-            assertThat(commit(c, UUID.randomUUID(), "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
-            assertThat(commit(c, UUID.randomUUID(), "s1", 3, "{}")).containsExactly("not_found", null, false, null, null);
-            assertThat(commit(c, theirs, "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertThat(commit(c, UUID.randomUUID(), "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
+                assertThat(commit(c, UUID.randomUUID(), "s1", 3, "{}")).containsExactly("not_found", null, false, null, null);
+                assertThat(commit(c, theirs, "s1", 0, "{}")).containsExactly("not_found", null, false, null, null);
+            });
         }
     }
 
@@ -127,7 +128,7 @@ class CommitStepTest {
             UUID run = startRun(c, "acme");
             commit(c, run, "s1", 0, "{}");
             Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", run);
-            assertThatThrownBy(() -> commit(c, run, "s2", 1, "{}")).extracting("SQLState").isEqualTo("SR035");
+            assertRefused("SR035", () -> commit(c, run, "s2", 1, "{}"));
             assertThat(commit(c, run, "s1", 0, "{}")).containsExactly("committed", 1, true, "{}", null);
         }
     }
@@ -138,11 +139,11 @@ class CommitStepTest {
             UUID run = startRun(c, "acme");
             commit(c, run, "notify", 0, "{}", "[]",
                     "[{\"type\": \"email.send\", \"to\": \"alice\"}, {\"type\": \"email.send\", \"to\": \"bob\"}]");
-            List<List<Object>> rows = Sql.rows(fx.db.admin(), "select topic, status, payload->>'to', dedupe_key, step_id,"
+            List<List<Object>> rows = Sql.rows(db.admin(), "select topic, status, payload->>'to', dedupe_key, step_id,"
                     + " headers->>'ordinal', block_id from sor.outbox where run_id = ? order by outbox_id", run);
             assertThat(rows).hasSize(2);
             assertThat(rows.get(0)).containsExactly("email.send", "pending", "alice",
-                    fx.db.scalar("select encode(sha256(convert_to(jsonb_build_array(?::text, 'notify', 1,"
+                    db.scalar("select encode(sha256(convert_to(jsonb_build_array(?::text, 'notify', 1,"
                             + " '{\"type\": \"email.send\", \"to\": \"alice\"}'::jsonb)::text, 'UTF8')), 'hex')", run.toString()),
                     "notify", "1", null);
             assertThat(rows.get(1).subList(0, 3)).containsExactly("email.send", "pending", "bob");
@@ -157,23 +158,21 @@ class CommitStepTest {
                 List<Object> r = commit(c, run, "ask", 0, "{}", "[]",
                         "[{\"type\": \"email.send\"}, {\"type\": \"review\", \"reason\": \"large amount\"}, {\"type\": \"webhook\"}]");
                 long block = ((Number) r.get(4)).longValue();
-                assertThat(Sql.rows(fx.db.admin(), "select status, block_id from sor.outbox where run_id = ? order by outbox_id", run))
+                assertThat(Sql.rows(db.admin(), "select status, block_id from sor.outbox where run_id = ? order by outbox_id", run))
                         .containsExactly(List.of("deferred", block), List.of("deferred", block));
                 assertThat(Sql.rows(a, "select kind, status, command->>'reason' from sor_api.journal_blocks where block_id = ?", block))
                         .containsExactly(List.of("review", "active", "large amount"));
                 assertThat(Sql.rows(c, "select active_block_id, active_block_kind from sor_api.get_run(?)", run))
                         .containsExactly(List.of(block, "review"));
-                assertThatThrownBy(() -> commit(c, run, "again", 1, "{}", "[]", "[{\"type\": \"suspend\"}]"))
-                        .extracting("SQLState").isEqualTo("SR041");
+                assertRefused("SR041", () -> commit(c, run, "again", 1, "{}", "[]", "[{\"type\": \"suspend\"}]"));
                 assertThat(Sql.rows(a, "select status, released, discarded from sor_api.resolve_block(?, ?, 'checked')",
                         block, approve)).containsExactly(approve ? List.of("approved", 2, 0) : List.of("rejected", 0, 2));
                 String expected = approve ? "pending" : "discarded";
-                assertThat(Sql.rows(fx.db.admin(), "select status from sor.outbox where run_id = ?", run))
+                assertThat(Sql.rows(db.admin(), "select status from sor.outbox where run_id = ?", run))
                         .containsExactly(List.of(expected), List.of(expected));
-                assertThat(Sql.rows(fx.db.admin(), "select type from sor.events where stream = ? and type like 'block%' order by version",
+                assertThat(Sql.rows(db.admin(), "select type from sor.events where stream = ? and type like 'block%' order by version",
                         "run-" + run)).containsExactly(List.of("block_opened"), List.of(approve ? "block_approved" : "block_rejected"));
-                assertThatThrownBy(() -> Sql.rows(a, "select * from sor_api.resolve_block(?, true)", block))
-                        .extracting("SQLState").isEqualTo("SR043");
+                assertRefused("SR043", () -> Sql.rows(a, "select * from sor_api.resolve_block(?, true)", block));
                 // the block is resolved: a new one may open
                 assertThat(commit(c, run, "again", 1, "{}", "[]", "[{\"type\": \"review\"}]").get(0)).isEqualTo("committed");
             }
@@ -186,11 +185,11 @@ class CommitStepTest {
             UUID run = startRun(c, "acme");
             long block = ((Number) commit(c, run, "wait", 0, "{}", "[]",
                     "[{\"type\": \"email.send\"}, {\"type\": \"suspend\", \"until\": \"invoice\"}]").get(4)).longValue();
-            assertThat(Sql.rows(fx.db.admin(), "select topic, status, block_id from sor.outbox where run_id = ?", run))
+            assertThat(Sql.rows(db.admin(), "select topic, status, block_id from sor.outbox where run_id = ?", run))
                     .containsExactly(List.of("email.send", "discarded", block));
             List<Object> resolved = Sql.rows(a, "select status, released, discarded, resume_outbox_id from sor_api.resolve_block(?, true, 'invoice arrived')", block).get(0);
             assertThat(resolved.subList(0, 3)).containsExactly("approved", 0, 0);
-            assertThat(Sql.rows(fx.db.admin(), "select topic, status, payload->>'type', (payload->>'approved')::boolean, payload->>'note'"
+            assertThat(Sql.rows(db.admin(), "select topic, status, payload->>'type', (payload->>'approved')::boolean, payload->>'note'"
                     + " from sor.outbox where outbox_id = ?", resolved.get(3)))
                     .containsExactly(List.of("resume", "pending", "resume", true, "invoice arrived"));
         }
@@ -198,19 +197,16 @@ class CommitStepTest {
 
     @Test
     void anApproverOfAnotherTenantCannotResolveOrCorrect() throws Exception {
-        Database stranger = fx.role("sor_approver", "globex");
+        Database stranger = db.approver("globex");
         try (Connection c = worker.connect(); Connection s = stranger.connect()) {
             UUID run = startRun(c, "acme");
             long block = ((Number) commit(c, run, "ask", 0, "{}", "[]", "[{\"type\": \"review\"}]").get(4)).longValue();
-            List<String> before = fx.snapshot();
-            assertThatThrownBy(() -> Sql.rows(s, "select * from sor_api.resolve_block(?, true)", block))
-                    .extracting("SQLState").isEqualTo("SR042");
-            assertThatThrownBy(() -> Sql.scalar(s, "select sor_api.set_overlay(?, '{\"x\": 1}')", run))
-                    .extracting("SQLState").isEqualTo("SR034");
-            assertThat(Sql.rows(s, "select * from sor_api.journal_blocks")).isEmpty();
-            assertThatThrownBy(() -> Sql.rows(c, "select * from sor_api.resolve_block(?, true)", block))
-                    .extracting("SQLState").isEqualTo("42501");
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR042", () -> Sql.rows(s, "select * from sor_api.resolve_block(?, true)", block));
+                assertRefused("SR034", () -> Sql.scalar(s, "select sor_api.set_overlay(?, '{\"x\": 1}')", run));
+                assertThat(Sql.rows(s, "select * from sor_api.journal_blocks")).isEmpty();
+                assertRefused("42501", () -> Sql.rows(c, "select * from sor_api.resolve_block(?, true)", block));
+            });
         }
     }
 
@@ -228,7 +224,7 @@ class CommitStepTest {
                             "{\"memo\": null, \"category\": \"lodging\"}", "{\"memo\": null, \"amount\": 10, \"category\": \"lodging\"}"));
             assertThat(commit(c, run, "s2", 1, "{\"category\": \"computed\"}").get(1)).isEqualTo(2);
             assertThat(Sql.scalar(c, "select effective_state->>'category' from sor_api.get_run(?)", run)).isEqualTo("lodging");
-            assertThat(fx.db.count("select count(*) from sor.events where stream = ? and type = 'run_overlay_set'", "run-" + run)).isEqualTo(2);
+            assertThat(db.count("select count(*) from sor.events where stream = ? and type = 'run_overlay_set'", "run-" + run)).isEqualTo(2);
         }
     }
 
@@ -241,13 +237,13 @@ class CommitStepTest {
         int killed = 0;
         for (int round = 0; round < 40; round++) {
             Connection c = worker.connect();
-            int pid = ((Number) Sql.scalar(c, "select pg_backend_pid()")).intValue();
+            int pid = Crash.backendPid(c);
             int version = ((Number) Sql.scalar(c, "select version from sor_api.get_run(?)", run)).intValue();
             boolean killInsideTransaction = round % 2 == 0;
             Thread killer = new Thread(() -> {
                 try {
                     Thread.sleep(ThreadLocalRandom.current().nextInt(0, 20));
-                    fx.db.scalar("select pg_terminate_backend(?)", pid);
+                    Crash.terminate(db, pid);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -279,7 +275,7 @@ class CommitStepTest {
                     // the backend is gone
                 }
             }
-            assertThat(Sql.rows(fx.db.admin(), """
+            assertThat(Sql.rows(db.admin(), """
                     select r.version,
                            (select count(*) from sor.steps s where s.run_id = r.run_id),
                            (select count(*) from sor.events e where e.stream = 'run-' || r.run_id and e.type = 'run_state_committed'),
@@ -298,7 +294,7 @@ class CommitStepTest {
                     });
         }
         assertThat(killed).as("connections killed mid-commit").isEqualTo(40);
-        assertThat(fx.db.count("select count(*) from sor.steps where run_id = ? and step_id like 'k-%' and step_id not like 'k-%-%'", run))
+        assertThat(db.count("select count(*) from sor.steps where run_id = ? and step_id like 'k-%' and step_id not like 'k-%-%'", run))
                 .isZero();
     }
 }

@@ -1,18 +1,20 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.commit;
+import static dev.pgsor.journal.Journal.commit;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +23,24 @@ import org.junit.jupiter.api.Test;
  * row the journal wrote (runs, turns, tool calls, steps, blocks, keys, events, outbox) is searched
  * for the content, as text and as hex.
  */
+@SorTest(reconciler = true)
 class HashOnlyTest {
 
-    static JournalFixture fx;
+    /** Every table the journal writes, plus the events and the outbox it feeds. */
+    static final List<String> WRITTEN_TABLES = List.of("sor.runs", "sor.turns", "sor.tool_calls", "sor.steps",
+            "sor.blocks", "sor.idempotency_keys", "sor.events", "sor.outbox", "sor.workers", "sor.tenant_settings");
+
+    static SorDatabase db;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        fx = new JournalFixture();
-        fx.db.exec("select sor_api.add_tenant('vault', 'Regulated Bank')");
-        fx.db.exec("select sor_api.configure_tenant('vault', hash_only => true)");
-        worker = fx.worker("expense-reconciler", "vault", "acme");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        db.addTenant("vault", "Regulated Bank");
+        db.exec("select sor_api.configure_tenant('vault', hash_only => true)");
+        worker = db.worker("expense-reconciler", "vault", "acme");
     }
 
     static String sha256(String s) throws Exception {
@@ -47,8 +51,8 @@ class HashOnlyTest {
     static long leaks(String secret) {
         String hex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
         long n = 0;
-        for (String table : JournalFixture.WRITTEN_TABLES) {
-            n += fx.db.count("select count(*) from " + table + " t where strpos(row_to_json(t)::text, ?) > 0"
+        for (String table : WRITTEN_TABLES) {
+            n += db.count("select count(*) from " + table + " t where strpos(row_to_json(t)::text, ?) > 0"
                     + " or strpos(row_to_json(t)::text, ?) > 0", secret, hex);
         }
         return n;
@@ -87,20 +91,20 @@ class HashOnlyTest {
             String secret = "SECRET7f3a";
             UUID run = journalEverything(c, "vault", false, secret);
             assertThat(leaks(secret)).isZero();
-            assertThat(Sql.rows(fx.db.admin(), "select hash_only, input, encode(input_sha256, 'hex'), error, error_sha256 is not null"
+            assertThat(Sql.rows(db.admin(), "select hash_only, input, encode(input_sha256, 'hex'), error, error_sha256 is not null"
                     + " from sor.runs where run_id = ?", run))
                     .containsExactly(java.util.Arrays.asList(true, null,
-                            fx.db.scalar("select encode(sha256(convert_to(?::jsonb::text, 'UTF8')), 'hex')",
+                            db.scalar("select encode(sha256(convert_to(?::jsonb::text, 'UTF8')), 'hex')",
                                     "{\"statement\": \"" + secret + "-input\"}"), null, true));
-            assertThat(Sql.rows(fx.db.admin(), "select turn_no, hash_only, content, encode(content_sha256, 'hex') from sor.turns"
+            assertThat(Sql.rows(db.admin(), "select turn_no, hash_only, content, encode(content_sha256, 'hex') from sor.turns"
                     + " where run_id = ? order by turn_no", run))
                     .containsExactly(java.util.Arrays.asList(1, true, null, sha256(secret + "-turn")),
                             java.util.Arrays.asList(2, true, null, sha256(secret + "-reply")));
-            assertThat(Sql.rows(fx.db.admin(), "select tool_name, status, hash_only, args, result, error, args_sha256 is not null,"
+            assertThat(Sql.rows(db.admin(), "select tool_name, status, hash_only, args, result, error, args_sha256 is not null,"
                     + " (result_sha256 is not null) or (error_sha256 is not null) from sor.tool_calls where run_id = ? order by started_at", run))
                     .containsExactly(java.util.Arrays.asList("send_email", "succeeded", true, null, null, null, true, true),
                             java.util.Arrays.asList("lookup", "failed", true, null, null, null, true, true));
-            assertThat(fx.db.count("select count(*) from sor.events where stream = ?", "run-" + run)).isEqualTo(4);
+            assertThat(db.count("select count(*) from sor.events where stream = ?", "run-" + run)).isEqualTo(4);
         }
     }
 
@@ -110,7 +114,7 @@ class HashOnlyTest {
             String secret = "SECRETb19c";
             UUID run = journalEverything(c, "acme", true, secret);
             assertThat(leaks(secret)).isZero();
-            assertThat(fx.db.scalar("select hash_only from sor.runs where run_id = ?", run)).isEqualTo(true);
+            assertThat(db.scalar("select hash_only from sor.runs where run_id = ?", run)).isEqualTo(true);
             // the control: an ordinary run does store its content
             String visible = "VISIBLE51d0";
             journalEverything(c, "acme", false, visible);
@@ -123,15 +127,12 @@ class HashOnlyTest {
         try (Connection c = worker.connect()) {
             UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('vault', 'reconcile', input_sha256 => ?)",
                     sha256("kept at the bank"));
-            List<String> before = fx.snapshot();
-            assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1)", run))
-                    .extracting("SQLState").isEqualTo("SR039");
-            assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1, 'abc', ?)", run, sha256("xyz")))
-                    .extracting("SQLState").isEqualTo("SR039");
-            assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1, null, 'ABC')", run))
-                    .extracting("SQLState").isEqualTo("SR033");
-            assertThat(fx.snapshot()).isEqualTo(before);
-            assertThat(fx.db.scalar("select encode(input_sha256, 'hex') from sor.runs where run_id = ?", run))
+            assertNothingWritten(db, () -> {
+                assertRefused("SR039", () -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1)", run));
+                assertRefused("SR039", () -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1, 'abc', ?)", run, sha256("xyz")));
+                assertRefused("SR033", () -> Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 1, 1, null, 'ABC')", run));
+            });
+            assertThat(db.scalar("select encode(input_sha256, 'hex') from sor.runs where run_id = ?", run))
                     .isEqualTo(sha256("kept at the bank"));
         }
     }

@@ -1,15 +1,16 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.startRun;
+import static dev.pgsor.journal.Journal.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * Who reads and writes the journal: Workers only through functions (42501 on every table and
  * view), tenant members their tenants' journal through sor_api views, auditors everything.
  */
+@SorTest(reconciler = true)
 class JournalAccessTest {
 
     static final List<String> TABLES = List.of("sor.workers", "sor.tenant_settings", "sor.runs", "sor.turns",
@@ -24,7 +26,7 @@ class JournalAccessTest {
     static final List<String> VIEWS = List.of("sor_api.journal_runs", "sor_api.journal_turns", "sor_api.journal_tool_calls",
             "sor_api.journal_steps", "sor_api.journal_blocks");
 
-    static JournalFixture fx;
+    static SorDatabase db;
     static Database worker;
     static Database acmeUser;
     static Database globexUser;
@@ -33,26 +35,23 @@ class JournalAccessTest {
     static UUID globexRun;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        fx = new JournalFixture();
-        worker = fx.worker("expense-reconciler", "acme", "globex");
-        acmeUser = fx.role("sor_tenant", "acme");
-        globexUser = fx.role("sor_tenant", "globex");
-        auditor = fx.role("sor_auditor");
+    static void setUp(SorDatabase database) throws Exception {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        worker = db.worker("expense-reconciler", "acme", "globex");
+        acmeUser = db.tenantUser("acme");
+        globexUser = db.tenantUser("globex");
+        auditor = db.auditor();
         try (Connection c = worker.connect()) {
             acmeRun = startRun(c, "acme");
             globexRun = startRun(c, "globex");
             for (UUID run : List.of(acmeRun, globexRun)) {
                 Sql.scalar(c, "select sor_api.record_turn(?, 'gpt-x', 'user', 3, 4, 'hello')", run);
                 Sql.rows(c, "select * from sor_api.begin_tool_call(?, 'lookup', '{\"q\": 1}')", run);
-                JournalFixture.commit(c, run, "s1", 0, "{\"done\": true}");
+                Journal.commit(c, run, "s1", 0, "{\"done\": true}");
             }
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
     }
 
     @Test
@@ -61,14 +60,14 @@ class JournalAccessTest {
             for (String table : TABLES) {
                 for (String sql : List.of("select * from " + table, "insert into " + table + " default values",
                         "update " + table + " set tenant_id = tenant_id", "delete from " + table, "truncate " + table)) {
-                    assertThatThrownBy(() -> Sql.run(worker, sql)).as(sql).extracting("SQLState").isEqualTo("42501");
+                    assertRefused("42501", sql, () -> Sql.run(worker, sql));
                 }
             }
             for (String view : VIEWS) {
-                assertThatThrownBy(() -> Sql.run(worker, "select * from " + view)).as(view).extracting("SQLState").isEqualTo("42501");
+                assertRefused("42501", view, () -> Sql.run(worker, "select * from " + view));
             }
         }
-        assertThat(fx.db.count("select count(*) from sor.runs")).isEqualTo(2);
+        assertThat(db.count("select count(*) from sor.runs")).isEqualTo(2);
     }
 
     @Test
@@ -85,7 +84,7 @@ class JournalAccessTest {
 
     @Test
     void aTenantMemberWithoutMembershipSeesNothing() {
-        Database nobody = fx.role("sor_tenant");
+        Database nobody = db.tenantUser();
         for (String view : VIEWS) {
             assertThat(Sql.rows(nobody, "select * from " + view)).as(view).isEmpty();
         }
@@ -100,39 +99,35 @@ class JournalAccessTest {
         assertThat(Sql.rows(auditor, "select tenant_id from sor_api.journal_tool_calls order by 1"))
                 .containsExactly(List.of("acme"), List.of("globex"));
         assertThat(Sql.rows(auditor, "select count(*) from sor.idempotency_keys")).containsExactly(List.of(0L));
-        assertThatThrownBy(() -> Sql.run(auditor, "select * from sor_api.start_run('acme', 'reconcile')"))
-                .extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(auditor, "update sor.runs set state = '{}'")).extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(auditor, "select sor_api.sweep_abandoned_runs()")).extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(auditor, "select * from sor_api.start_run('acme', 'reconcile')"));
+        assertRefused("42501", () -> Sql.run(auditor, "update sor.runs set state = '{}'"));
+        assertRefused("42501", () -> Sql.run(auditor, "select sor_api.sweep_abandoned_runs()"));
     }
 
     @Test
     void tenantMembersCannotCallWorkerFunctions() {
-        assertThatThrownBy(() -> Sql.run(acmeUser, "select * from sor_api.start_run('acme', 'reconcile')"))
-                .extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(acmeUser, "select * from sor_api.commit_step(?, 's9', 1, '{}')", acmeRun))
-                .extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(acmeUser, "select sor_api.register_worker(current_user, 'x')"))
-                .extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(acmeUser, "select * from sor_api.start_run('acme', 'reconcile')"));
+        assertRefused("42501", () -> Sql.run(acmeUser, "select * from sor_api.commit_step(?, 's9', 1, '{}')", acmeRun));
+        assertRefused("42501", () -> Sql.run(acmeUser, "select sor_api.register_worker(current_user, 'x')"));
     }
 
     @Test
     void aRoleThatLeftSorWorkerIsNoLongerAWorker_SR030() throws Exception {
-        Database former = fx.worker("expense-reconciler", "acme");
+        Database former = db.worker("expense-reconciler", "acme");
         UUID run;
         try (Connection c = former.connect()) {
             run = startRun(c, "acme");
         }
-        fx.db.exec("revoke sor_worker from " + former.user());
-        fx.db.exec("grant sor_tenant to " + former.user());
+        db.exec("revoke sor_worker from " + former.user());
+        db.exec("grant sor_tenant to " + former.user());
         try (Connection c = former.connect()) {
-            assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.heartbeat(?)", run)).extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", () -> Sql.scalar(c, "select sor_api.heartbeat(?)", run));
         }
-        fx.db.exec("grant execute on function sor_api.heartbeat(uuid, integer) to sor_tenant");
+        db.exec("grant execute on function sor_api.heartbeat(uuid, integer) to sor_tenant");
         try (Connection c = former.connect()) {
-            assertThatThrownBy(() -> Sql.scalar(c, "select sor_api.heartbeat(?)", run)).extracting("SQLState").isEqualTo("SR030");
+            assertRefused("SR030", () -> Sql.scalar(c, "select sor_api.heartbeat(?)", run));
         } finally {
-            fx.db.exec("revoke execute on function sor_api.heartbeat(uuid, integer) from sor_tenant");
+            db.exec("revoke execute on function sor_api.heartbeat(uuid, integer) from sor_tenant");
         }
     }
 
@@ -142,13 +137,12 @@ class JournalAccessTest {
         try (Connection c = worker.connect()) {
             run = startRun(c, "acme");
         }
-        try (Connection su = fx.db.admin().connect()) {
+        try (Connection su = db.admin().connect()) {
             Sql.scalar(su, "select set_config('session_replication_role', 'replica', false)");
             Sql.update(su, "update sor.runs set status = 'failed', finished_at = now() where run_id = ?", run);
-            assertThatThrownBy(() -> Sql.update(su, "update sor.runs set state = '{\"late\": 1}' where run_id = ?", run))
-                    .extracting("SQLState").isEqualTo("SR035");
+            assertRefused("SR035", () -> Sql.update(su, "update sor.runs set state = '{\"late\": 1}' where run_id = ?", run));
         }
-        assertThat(Sql.rows(fx.db.admin(), "select type from sor.events where stream = ? order by version", "run-" + run))
+        assertThat(Sql.rows(db.admin(), "select type from sor.events where stream = ? order by version", "run-" + run))
                 .containsExactly(List.of("run_started"), List.of("run_failed"));
     }
 }

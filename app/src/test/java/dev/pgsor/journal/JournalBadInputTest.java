@@ -1,16 +1,15 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.startRun;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.pgsor.journal.Journal.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
-import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,9 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ids, malformed JSON, negative token counts, unknown runs, another Worker's run. Each gets its
  * documented SQLSTATE and leaves every journal table exactly as it was.
  */
+@SorTest(reconciler = true)
 class JournalBadInputTest {
 
-    static JournalFixture fx;
+    static SorDatabase db;
     static Database worker;
     static Database approver;
     static Database admin;
@@ -33,23 +33,20 @@ class JournalBadInputTest {
     static UUID othersCall;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        fx = new JournalFixture();
-        worker = fx.worker("expense-reconciler", "acme");
-        Database other = fx.worker("expense-reconciler", "acme");
-        approver = fx.role("sor_approver", "acme");
-        admin = fx.role("sor_admin");
+    static void setUp(SorDatabase database) throws Exception {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        worker = db.worker("expense-reconciler", "acme");
+        Database other = db.worker("expense-reconciler", "acme");
+        approver = db.approver("acme");
+        admin = db.sorAdmin();
         try (Connection c = worker.connect(); Connection o = other.connect()) {
             run = startRun(c, "acme", "reconcile", "{}", null, 3600);
             call = (UUID) Sql.scalar(c, "select tool_call_id from sor_api.begin_tool_call(?, 'lookup', '{}')", run);
             othersRun = startRun(o, "acme", "reconcile", "{}", null, 3600);
             othersCall = (UUID) Sql.scalar(o, "select tool_call_id from sor_api.begin_tool_call(?, 'lookup', '{}')", othersRun);
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
     }
 
     static Stream<Arguments> workerCases() {
@@ -128,16 +125,10 @@ class JournalBadInputTest {
                 .replace(":run", "'" + run + "'::uuid").replace(":call", "'" + call + "'::uuid");
     }
 
-    static void assertRefusedAndNothingWritten(Database role, String sql, String sqlState) {
-        List<String> before = fx.snapshot();
-        assertThatThrownBy(() -> Sql.run(role, bind(sql))).extracting("SQLState").isEqualTo(sqlState);
-        assertThat(fx.snapshot()).isEqualTo(before);
-    }
-
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("workerCases")
     void workerBadInputIsRefusedAndWritesNothing(String name, String sql, String sqlState) {
-        assertRefusedAndNothingWritten(worker, sql, sqlState);
+        assertRefusedAndNothingWritten(db, sqlState, name, () -> Sql.run(worker, bind(sql)));
     }
 
     static Stream<Arguments> approverCases() {
@@ -155,7 +146,7 @@ class JournalBadInputTest {
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("approverCases")
     void approverBadInputIsRefusedAndWritesNothing(String name, String sql, String sqlState) {
-        assertRefusedAndNothingWritten(approver, sql, sqlState);
+        assertRefusedAndNothingWritten(db, sqlState, name, () -> Sql.run(approver, bind(sql)));
     }
 
     static Stream<Arguments> adminCases() {
@@ -173,6 +164,6 @@ class JournalBadInputTest {
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("adminCases")
     void adminBadInputIsRefusedAndWritesNothing(String name, String sql, String sqlState) {
-        assertRefusedAndNothingWritten(admin, sql, sqlState);
+        assertRefusedAndNothingWritten(db, sqlState, name, () -> Sql.run(admin, bind(sql)));
     }
 }

@@ -1,33 +1,34 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.startRun;
+import static dev.pgsor.journal.Journal.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** start_run is idempotent on (workflow, key), per tenant, under races, rollbacks and expiry. */
+@SorTest(reconciler = true)
 class StartRunTest {
 
-    static JournalFixture fx;
+    static SorDatabase db;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        fx = new JournalFixture();
-        worker = fx.worker("expense-reconciler", "acme", "globex");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        worker = db.worker("expense-reconciler", "acme", "globex");
     }
 
     @Test
@@ -37,8 +38,8 @@ class StartRunTest {
             List<Object> second = Sql.rows(c, "select run_id, replayed, status, version from sor_api.start_run('acme', 'reconcile', '{\"day\": 1}', 'twice')").get(0);
             assertThat(first).containsExactly(first.get(0), false, "running", 0);
             assertThat(second).containsExactly(first.get(0), true, "running", 0);
-            assertThat(fx.db.count("select count(*) from sor.runs where idempotency_key = 'twice'")).isOne();
-            assertThat(fx.db.count("select count(*) from sor.events where stream = 'run-' || ? and type = 'run_started'",
+            assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'twice'")).isOne();
+            assertThat(db.count("select count(*) from sor.events where stream = 'run-' || ? and type = 'run_started'",
                     first.get(0).toString())).isOne();
         }
     }
@@ -47,12 +48,11 @@ class StartRunTest {
     void eightThreadsRacingOneKeyGetOneRunAndAllSeeItsId() throws Exception {
         for (int round = 0; round < 10; round++) {
             String key = "race-" + round;
-            List<Object> ids = JournalFixture.race(worker, 8,
-                    (c, t) -> startRun(c, "acme", "reconcile", "{\"round\": 1}", key, 60));
-            assertThat(ids).allSatisfy(id -> assertThat(id).isInstanceOf(UUID.class));
+            List<UUID> ids = Race.values(Race.onConnections(worker, 8,
+                    (c, t) -> startRun(c, "acme", "reconcile", "{\"round\": 1}", key, 60)));
             assertThat(ids.stream().distinct().count()).as("round " + round).isOne();
-            assertThat(fx.db.count("select count(*) from sor.runs where idempotency_key = ?", key)).isOne();
-            assertThat(fx.db.count("select count(*) from sor.events where stream = 'run-' || ?", ids.get(0).toString())).isOne();
+            assertThat(db.count("select count(*) from sor.runs where idempotency_key = ?", key)).isOne();
+            assertThat(db.count("select count(*) from sor.events where stream = 'run-' || ?", ids.get(0).toString())).isOne();
         }
     }
 
@@ -60,10 +60,9 @@ class StartRunTest {
     void theSameKeyWithAnotherInputIsRefusedAndCreatesNothing_SR037() throws Exception {
         try (Connection c = worker.connect()) {
             startRun(c, "acme", "reconcile", "{\"day\": 2}", "other-input", 60);
-            List<String> before = fx.snapshot();
-            assertThatThrownBy(() -> startRun(c, "acme", "reconcile", "{\"day\": 3}", "other-input", 60))
-                    .extracting("SQLState").isEqualTo("SR037");
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR037", () -> startRun(c, "acme", "reconcile", "{\"day\": 3}", "other-input", 60));
+            });
             // another workflow is another scope: the key is free there
             UUID other = startRun(c, "acme", "pay-invoices", "{\"day\": 3}", "other-input", 60);
             assertThat(other).isNotNull();
@@ -77,7 +76,7 @@ class StartRunTest {
             UUID globex = startRun(c, "globex", "reconcile", "{\"x\": 2}", "shared-key", 60);
             assertThat(acme).isNotEqualTo(globex);
             assertThat(startRun(c, "globex", "reconcile", "{\"x\": 2}", "shared-key", 60)).isEqualTo(globex);
-            assertThat(fx.db.count("select count(*) from sor.idempotency_keys where idempotency_key = 'shared-key'")).isEqualTo(2);
+            assertThat(db.count("select count(*) from sor.idempotency_keys where idempotency_key = 'shared-key'")).isEqualTo(2);
         }
     }
 
@@ -90,28 +89,27 @@ class StartRunTest {
             c.setAutoCommit(true);
             UUID kept = startRun(c, "acme", "reconcile", "{\"v\": 2}", "rolled-back", 60);
             assertThat(kept).isNotEqualTo(lost);
-            assertThat(fx.db.count("select count(*) from sor.runs where idempotency_key = 'rolled-back'")).isOne();
+            assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'rolled-back'")).isOne();
         }
     }
 
     @Test
     void keysExpireAfterTheRetentionWindowAndTheSweepDeletesThem() throws Exception {
-        Database sweeper = fx.worker("janitor", "globex");
-        fx.db.exec("select sor_api.add_tenant('initech', 'Initech')");
-        fx.db.exec("select sor_api.configure_tenant('initech', idempotency_retention => interval '1 second')");
-        fx.db.exec("select sor_api.add_member('initech', '" + worker.user() + "')");
+        Database sweeper = db.worker("janitor", "globex");
+        db.addTenant("initech", "Initech");
+        db.exec("select sor_api.configure_tenant('initech', idempotency_retention => interval '1 second')");
+        db.addMember("initech", worker);
         try (Connection c = worker.connect()) {
             UUID first = startRun(c, "initech", "reconcile", "{\"v\": 1}", "short-lived", 60);
-            assertThatThrownBy(() -> startRun(c, "initech", "reconcile", "{\"v\": 2}", "short-lived", 60))
-                    .extracting("SQLState").isEqualTo("SR037");
+            assertRefused("SR037", () -> startRun(c, "initech", "reconcile", "{\"v\": 2}", "short-lived", 60));
             Thread.sleep(1200);
             try (Connection s = sweeper.connect()) {
                 assertThat(((Number) Sql.scalar(s, "select sor_api.sweep_idempotency_keys()")).intValue()).isGreaterThanOrEqualTo(1);
             }
-            assertThat(fx.db.count("select count(*) from sor.idempotency_keys where tenant_id = 'initech'")).isZero();
+            assertThat(db.count("select count(*) from sor.idempotency_keys where tenant_id = 'initech'")).isZero();
             UUID second = startRun(c, "initech", "reconcile", "{\"v\": 2}", "short-lived", 60);
             assertThat(second).isNotEqualTo(first);
-            assertThat(fx.db.count("select count(*) from sor.runs where tenant_id = 'initech'")).isEqualTo(2);
+            assertThat(db.count("select count(*) from sor.runs where tenant_id = 'initech'")).isEqualTo(2);
             // an expired key that was not swept yet is free as well
             Thread.sleep(1200);
             UUID third = startRun(c, "initech", "reconcile", "{\"v\": 3}", "short-lived", 60);
@@ -121,7 +119,7 @@ class StartRunTest {
 
     @Test
     void aWorkerReadsBackOnlyItsOwnRuns() throws Exception {
-        Database other = fx.worker("expense-reconciler", "acme");
+        Database other = db.worker("expense-reconciler", "acme");
         try (Connection mine = worker.connect(); Connection theirs = other.connect()) {
             UUID run = startRun(mine, "acme");
             UUID foreign = startRun(theirs, "acme");
@@ -129,24 +127,22 @@ class StartRunTest {
                     .contains(run).doesNotContain(foreign);
             assertThat(Sql.rows(mine, "select status, version from sor_api.get_run(?)", run))
                     .containsExactly(List.of("running", 0));
-            assertThatThrownBy(() -> Sql.rows(mine, "select * from sor_api.get_run(?)", foreign))
-                    .extracting("SQLState").isEqualTo("SR034");
-            assertThatThrownBy(() -> Sql.rows(mine, "select * from sor_api.run_tool_calls(?)", foreign))
-                    .extracting("SQLState").isEqualTo("SR034");
+            assertRefused("SR034", () -> Sql.rows(mine, "select * from sor_api.get_run(?)", foreign));
+            assertRefused("SR034", () -> Sql.rows(mine, "select * from sor_api.run_tool_calls(?)", foreign));
         }
     }
 
     @Test
     void anUnregisteredOrNonMemberWorkerCannotStartARun() throws Exception {
-        Database unregistered = fx.db.loginRole("unreg", "sor_worker");
-        fx.db.exec("select sor_api.add_member('acme', '" + unregistered.user() + "')");
-        Database outsider = fx.worker("expense-reconciler");
-        List<String> before = fx.snapshot();
-        try (Connection u = unregistered.connect(); Connection o = outsider.connect()) {
-            assertThatThrownBy(() -> startRun(u, "acme")).extracting("SQLState").isEqualTo("SR030");
-            assertThatThrownBy(() -> startRun(o, "acme")).extracting("SQLState").isEqualTo("SR032");
-            assertThatThrownBy(() -> startRun(o, "nosuch")).extracting("SQLState").isEqualTo("SR002");
-        }
-        assertThat(fx.snapshot()).isEqualTo(before);
+        Database unregistered = db.loginRole("unreg", "sor_worker");
+        db.addMember("acme", unregistered);
+        Database outsider = db.worker("expense-reconciler");
+        assertNothingWritten(db, () -> {
+            try (Connection u = unregistered.connect(); Connection o = outsider.connect()) {
+                assertRefused("SR030", () -> startRun(u, "acme"));
+                assertRefused("SR032", () -> startRun(o, "acme"));
+                assertRefused("SR002", () -> startRun(o, "nosuch"));
+            }
+        });
     }
 }

@@ -1,35 +1,36 @@
 package dev.pgsor.journal;
 
-import static dev.pgsor.journal.JournalFixture.startRun;
+import static dev.pgsor.journal.Journal.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase.Sql;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Tool calls: journaled begin and finish, with Stripe's idempotency semantics per tenant. */
+@SorTest(reconciler = true)
 class ToolCallIdempotencyTest {
 
-    static JournalFixture fx;
+    static SorDatabase db;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        fx = new JournalFixture();
-        worker = fx.worker("expense-reconciler", "acme", "globex");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        worker = db.worker("expense-reconciler", "acme", "globex");
     }
 
     /** begin_tool_call as [tool_call_id, replayed, status, result, error]. */
@@ -55,10 +56,10 @@ class ToolCallIdempotencyTest {
                     + " from sor_api.run_tool_calls(?)", run)).containsExactly(
                     Arrays.asList(ok.get(0), "succeeded", "{\"message_id\": \"m-1\"}", null, true),
                     Arrays.asList(bad.get(0), "failed", null, "{\"code\": 550}", true));
-            assertThatThrownBy(() -> finish(c, ok.get(0), "{}", null)).extracting("SQLState").isEqualTo("SR044");
+            assertRefused("SR044", () -> finish(c, ok.get(0), "{}", null));
             List<Object> third = begin(c, run, "send_email", "{}", null);
-            assertThatThrownBy(() -> finish(c, third.get(0), "{}", "{}")).extracting("SQLState").isEqualTo("SR033");
-            assertThatThrownBy(() -> finish(c, UUID.randomUUID(), "{}", null)).extracting("SQLState").isEqualTo("SR034");
+            assertRefused("SR033", () -> finish(c, third.get(0), "{}", "{}"));
+            assertRefused("SR034", () -> finish(c, UUID.randomUUID(), "{}", null));
         }
     }
 
@@ -69,10 +70,10 @@ class ToolCallIdempotencyTest {
             List<Object> first = begin(c, crashed, "send_email", "{\"to\": \"alice\"}", "receipt-alice-42");
             finish(c, first.get(0), "{\"message_id\": \"m-42\"}", null);
             UUID retry = startRun(c, "acme");
-            List<String> before = fx.snapshot();
-            assertThat(begin(c, retry, "send_email", "{\"to\": \"alice\"}", "receipt-alice-42"))
-                    .containsExactly(first.get(0), true, "succeeded", "{\"message_id\": \"m-42\"}", null);
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertThat(begin(c, retry, "send_email", "{\"to\": \"alice\"}", "receipt-alice-42"))
+                        .containsExactly(first.get(0), true, "succeeded", "{\"message_id\": \"m-42\"}", null);
+            });
         }
     }
 
@@ -81,14 +82,11 @@ class ToolCallIdempotencyTest {
         try (Connection c = worker.connect()) {
             UUID run = startRun(c, "acme");
             List<Object> first = begin(c, run, "send_email", "{\"to\": \"alice\"}", "k-mismatch");
-            List<String> before = fx.snapshot();
-            assertThatThrownBy(() -> begin(c, run, "send_email", "{\"to\": \"mallory\"}", "k-mismatch"))
-                    .extracting("SQLState").isEqualTo("SR037");
-            assertThatThrownBy(() -> begin(c, run, "send_sms", "{\"to\": \"alice\"}", "k-mismatch"))
-                    .extracting("SQLState").isEqualTo("SR037");
-            assertThatThrownBy(() -> begin(c, run, "send_email", "{\"to\": \"alice\"}", "k-mismatch"))
-                    .extracting("SQLState").isEqualTo("SR038");
-            assertThat(fx.snapshot()).isEqualTo(before);
+            assertNothingWritten(db, () -> {
+                assertRefused("SR037", () -> begin(c, run, "send_email", "{\"to\": \"mallory\"}", "k-mismatch"));
+                assertRefused("SR037", () -> begin(c, run, "send_sms", "{\"to\": \"alice\"}", "k-mismatch"));
+                assertRefused("SR038", () -> begin(c, run, "send_email", "{\"to\": \"alice\"}", "k-mismatch"));
+            });
             finish(c, first.get(0), null, "{\"code\": 500}");
             assertThat(begin(c, run, "send_email", "{\"to\": \"alice\"}", "k-mismatch"))
                     .containsExactly(first.get(0), true, "failed", null, "{\"code\": 500}");
@@ -106,7 +104,7 @@ class ToolCallIdempotencyTest {
             List<Object> fresh = begin(c, run, "charge", "{\"cents\": 500}", "charge-1");
             assertThat(fresh.get(0)).isNotEqualTo(lost.get(0));
             assertThat(fresh.get(1)).isEqualTo(false);
-            assertThat(fx.db.count("select count(*) from sor.tool_calls where idempotency_key = 'charge-1'")).isOne();
+            assertThat(db.count("select count(*) from sor.tool_calls where idempotency_key = 'charge-1'")).isOne();
         }
     }
 
@@ -130,7 +128,7 @@ class ToolCallIdempotencyTest {
                 run = startRun(c, "acme", "reconcile", "{}", null, 600);
             }
             String key = "tx-dup-" + round;
-            List<Object> results = JournalFixture.race(worker, 8, (c, t) -> {
+            List<List<Object>> results = Race.values(Race.onConnections(worker, 8, (c, t) -> {
                 c.setAutoCommit(false);
                 List<Object> b = begin(c, run, "send_email", "{\"to\": \"alice\"}", key);
                 if (Boolean.FALSE.equals(b.get(1))) {
@@ -138,13 +136,12 @@ class ToolCallIdempotencyTest {
                 }
                 c.commit();
                 return b;
-            });
-            assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(List.class));
-            assertThat(results).filteredOn(r -> Boolean.FALSE.equals(((List<?>) r).get(1))).hasSize(1);
-            assertThat(results).filteredOn(r -> Boolean.TRUE.equals(((List<?>) r).get(1))).hasSize(7)
-                    .allSatisfy(r -> assertThat(((List<?>) r).get(2)).isEqualTo("succeeded"));
-            assertThat(results.stream().map(r -> ((List<?>) r).get(0)).distinct().count()).isOne();
-            assertThat(fx.db.count("select count(*) from sor.tool_calls where idempotency_key = ?", key)).isOne();
+            }));
+            assertThat(results).filteredOn(r -> Boolean.FALSE.equals(r.get(1))).hasSize(1);
+            assertThat(results).filteredOn(r -> Boolean.TRUE.equals(r.get(1))).hasSize(7)
+                    .allSatisfy(r -> assertThat(r.get(2)).isEqualTo("succeeded"));
+            assertThat(results.stream().map(r -> r.get(0)).distinct().count()).isOne();
+            assertThat(db.count("select count(*) from sor.tool_calls where idempotency_key = ?", key)).isOne();
         }
     }
 
@@ -154,22 +151,20 @@ class ToolCallIdempotencyTest {
         try (Connection c = worker.connect()) {
             run = startRun(c, "acme", "reconcile", "{}", null, 600);
         }
-        List<Object> results = JournalFixture.race(worker, 8,
+        List<Race.Outcome<List<Object>>> results = Race.onConnections(worker, 8,
                 (c, t) -> begin(c, run, "send_email", "{\"to\": \"alice\"}", "plain-dup"));
-        assertThat(results).filteredOn(r -> r instanceof List).hasSize(1);
-        assertThat(results).filteredOn(r -> r instanceof SQLException).hasSize(7)
-                .allSatisfy(r -> assertThat(((SQLException) r).getSQLState()).isEqualTo("SR038"));
-        assertThat(fx.db.count("select count(*) from sor.tool_calls where idempotency_key = 'plain-dup'")).isOne();
+        assertThat(results).filteredOn(Race.Outcome::ok).hasSize(1);
+        assertThat(results).filteredOn(r -> !r.ok()).hasSize(7)
+                .allSatisfy(r -> assertThat(r.sqlState()).isEqualTo("SR038"));
+        assertThat(db.count("select count(*) from sor.tool_calls where idempotency_key = 'plain-dup'")).isOne();
     }
 
     @Test
     void theInternalToolBoundaryFunctionsAreNotGranted() throws Exception {
         try (Connection c = worker.connect()) {
             UUID run = startRun(c, "acme");
-            assertThatThrownBy(() -> Sql.rows(c, "select * from sor.tool_call_begin(?, 'x', '{}')", run))
-                    .extracting("SQLState").isEqualTo("42501");
-            assertThatThrownBy(() -> Sql.rows(c, "select sor.tool_call_finish(gen_random_uuid(), null, null)"))
-                    .extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", () -> Sql.rows(c, "select * from sor.tool_call_begin(?, 'x', '{}')", run));
+            assertRefused("42501", () -> Sql.rows(c, "select sor.tool_call_finish(gen_random_uuid(), null, null)"));
         }
     }
 }

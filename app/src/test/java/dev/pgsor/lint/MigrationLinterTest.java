@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgsor.cli.SorCli;
 import dev.pgsor.lint.MigrationLinter.Finding;
 import dev.pgsor.lint.MigrationLinter.Rule;
+import dev.pgsor.support.Repo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -144,9 +145,9 @@ class MigrationLinterTest {
     @Test
     void theRepositoryMigrationsAreClean() {
         List<Finding> findings = MigrationLinter.lintDirectories(
-                List.of(Path.of("db", "migrations"), Path.of("examples", "reconciler", "db", "migrations")));
+                List.of(Repo.path("db", "migrations"), Repo.path("examples", "reconciler", "db", "migrations")));
         assertThat(findings).as(String.join("\n", findings.stream().map(Finding::format).toList())).isEmpty();
-        assertThat(Path.of("db", "migrations", "V001__roles_schemas_baseline.sql")).exists();
+        assertThat(Repo.path("db", "migrations", "V001__roles_schemas_baseline.sql")).exists();
     }
 
     @Test

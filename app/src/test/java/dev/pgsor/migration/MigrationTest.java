@@ -3,29 +3,35 @@ package dev.pgsor.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
-import dev.pgsor.db.Migrator;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Migrator;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** Migrating empty databases with Flyway from the classpath: once, again, and concurrently. */
+@SorTest(reconciler = true)
 class MigrationTest {
+
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
 
     @Test
     void freshDatabaseMigratesAndASecondMigrateIsANoOp() throws Exception {
-        try (TestDatabase db = TestServer.get().emptyDatabase()) {
-            List<Migrator.Outcome> first = Migrator.migrateAll(db.admin());
+        try (SorDatabase db = suite.empty()) {
+            List<Migrator.Outcome> first = Migrator.migrate(db.admin(), SorSchema.ALL);
             assertThat(first.get(0).executed()).isGreaterThan(0);
             long applied = db.count("select count(*) from flyway_schema_history where success");
 
-            List<Migrator.Outcome> second = Migrator.migrateAll(db.admin());
+            List<Migrator.Outcome> second = Migrator.migrate(db.admin(), SorSchema.ALL);
             assertThat(second).allSatisfy(o -> assertThat(o.executed()).isZero());
             assertThat(db.count("select count(*) from flyway_schema_history")).isEqualTo(applied);
             assertThat(db.count("select count(*) from flyway_schema_history where not success")).isZero();
@@ -38,7 +44,7 @@ class MigrationTest {
     @Test
     void twoConcurrentMigrationsOfOneDatabaseLeaveItCorrect() throws Exception {
         for (int round = 0; round < 3; round++) {
-            try (TestDatabase db = TestServer.get().emptyDatabase()) {
+            try (SorDatabase db = suite.empty()) {
                 List<Integer> executed = migrateTogether(List.of(db, db));
                 assertThat(executed.get(0) + executed.get(1))
                         .as("each script runs once in all")
@@ -54,10 +60,10 @@ class MigrationTest {
 
     @Test
     void secondDatabaseOnTheSameServerMigratesConcurrentlyWithTheFirst() throws Exception {
-        try (TestDatabase a = TestServer.get().emptyDatabase(); TestDatabase b = TestServer.get().emptyDatabase()) {
+        try (SorDatabase a = suite.empty(); SorDatabase b = suite.empty()) {
             List<Integer> executed = migrateTogether(List.of(a, b));
             assertThat(executed.get(0)).isEqualTo(executed.get(1)).isGreaterThan(0);
-            for (TestDatabase db : List.of(a, b)) {
+            for (SorDatabase db : List.of(a, b)) {
                 try (Connection c = db.admin().connect()) {
                     assertThat(Certification.failing(Certification.run(c))).isZero();
                 }
@@ -66,33 +72,12 @@ class MigrationTest {
         }
     }
 
-    private static long historyRows(TestDatabase db) {
+    private static long historyRows(SorDatabase db) {
         return db.count("select count(*) from flyway_schema_history");
     }
 
     /** Migrates each database on its own thread, all released together; returns the kernel scripts each executed. */
-    private static List<Integer> migrateTogether(List<TestDatabase> dbs) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(dbs.size());
-        CountDownLatch ready = new CountDownLatch(dbs.size());
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<Integer>> futures = new ArrayList<>();
-            for (TestDatabase db : dbs) {
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return Migrator.migrateAll(db.admin()).get(0).executed();
-                }));
-            }
-            ready.await();
-            go.countDown();
-            List<Integer> out = new ArrayList<>();
-            for (Future<Integer> f : futures) {
-                out.add(f.get(120, TimeUnit.SECONDS));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+    private static List<Integer> migrateTogether(List<SorDatabase> dbs) throws Exception {
+        return Race.values(Race.together(dbs.size(), t -> Migrator.migrate(dbs.get(t).admin(), SorSchema.ALL).get(0).executed()));
     }
 }

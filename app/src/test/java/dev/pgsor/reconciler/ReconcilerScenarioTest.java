@@ -1,43 +1,36 @@
 package dev.pgsor.reconciler;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
 import dev.pgsor.demo.ReconcilerDemo;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The demo's night as a suite: exact counts, tenant isolation, replay from events, the reports. */
+@SorTest(reconciler = true)
 class ReconcilerScenarioTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static ReconcilerDemo.Outcome outcome;
     static String printed;
 
     @BeforeAll
-    static void runTheNight() throws Exception {
-        db = TestServer.get().freshDatabase();
+    static void runTheNight(SorDatabase database) throws Exception {
+        db = database;
+        db.ownRoles("demo_reconciler_1", "demo_reconciler_2", "demo_reconciler_3", "demo_dispatcher", "demo_auditor",
+                "demo_alice_app");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         outcome = new ReconcilerDemo(db.admin(), new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
         printed = buffer.toString(StandardCharsets.UTF_8);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        db.close();
-        for (String role : List.of("demo_reconciler_1", "demo_reconciler_2", "demo_reconciler_3", "demo_dispatcher",
-                "demo_auditor", "demo_alice_app")) {
-            Sql.run(TestServer.get().adminPostgres(), "drop role if exists " + role);
-        }
     }
 
     @Test
@@ -86,14 +79,13 @@ class ReconcilerScenarioTest {
 
     @Test
     void aSecondCustomersJoinReturnsOnlyTheCallersRows() throws Exception {
-        Database bob = db.loginRole("bob_app", "sor_tenant");
-        db.exec("select sor_api.add_member('bob', '" + bob.user() + "')");
+        Database bob = db.tenantUser("bob");
         String join = "select distinct t.tenant_id, e.tenant_id from reconciler.expenses e"
                 + " join reconciler.pending_transactions p on p.bank_txn_id = e.bank_txn_id"
                 + " join sor_api.tenants t on true";
         assertThat(Sql.rows(bob, join)).containsExactly(List.of("bob", "bob"));
-        assertThatThrownBy(() -> Sql.run(bob, "select * from reconciler.category_rules")).extracting("SQLState").isEqualTo("42501");
-        Database stranger = db.loginRole("nobody_app", "sor_tenant");
+        assertRefused("42501", () -> Sql.run(bob, "select * from reconciler.category_rules"));
+        Database stranger = db.tenantUser();
         assertThat(Sql.rows(stranger, "select * from reconciler.expenses")).isEmpty();
     }
 
@@ -111,10 +103,10 @@ class ReconcilerScenarioTest {
 
     @Test
     void workersCannotTouchTheDomainTablesOrIngest() {
-        Database w = db.loginRole("wrk", "sor_worker");
+        Database w = db.worker("expense-reconciler", "alice");
         for (String sql : List.of("select * from reconciler.expenses", "insert into reconciler.expenses default values",
                 "select reconciler.ingest_bank_rows('alice', '[]')", "select reconciler.tool_record_expense('{}', '{}')")) {
-            assertThatThrownBy(() -> Sql.run(w, sql)).as(sql).extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", sql, () -> Sql.run(w, sql));
         }
     }
 
@@ -126,11 +118,9 @@ class ReconcilerScenarioTest {
                         + " \"description\": \"d\", \"amount\": 1, \"currency\": \"EUR\"}]",
                 "[{\"bank_txn_id\": \"X-3\", \"account_holder\": \"A\", \"holder_email\": \"a@b\", \"booked_on\": \"2026-11-17\","
                         + " \"description\": \"d\", \"amount\": 1, \"currency\": \"euro\"}]")) {
-            assertThatThrownBy(() -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('alice', ?::jsonb)", rows))
-                    .as(rows).extracting("SQLState").isEqualTo("SR100");
+            assertRefused("SR100", rows, () -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('alice', ?::jsonb)", rows));
         }
-        assertThatThrownBy(() -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('nope', '[]')"))
-                .extracting("SQLState").isEqualTo("SR002");
+        assertRefused("SR002", () -> Sql.run(db.admin(), "select reconciler.ingest_bank_rows('nope', '[]')"));
         assertThat(db.count("select count(*) from reconciler.pending_transactions")).isEqualTo(before);
     }
 

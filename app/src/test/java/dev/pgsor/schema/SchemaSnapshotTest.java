@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pgsor.db.SchemaSnapshot;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.support.Repo;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,32 +14,33 @@ import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 
 /** db/schema.sql must be exactly what the migrations produce. */
+@SorTest(reconciler = true)
 class SchemaSnapshotTest {
 
-    static final Path SNAPSHOT = Path.of("db", "schema.sql");
+    static final Path SNAPSHOT = Repo.path("db", "schema.sql");
 
     @Test
-    void committedSnapshotMatchesTheMigratedSchema() throws Exception {
+    void committedSnapshotMatchesTheMigratedSchema(SorDatabase db) throws Exception {
         String committed = Files.readString(SNAPSHOT, StandardCharsets.UTF_8);
-        try (TestDatabase db = TestServer.get().freshDatabase(); Connection c = db.admin().connect()) {
+        try (Connection c = db.admin().connect()) {
             String live = SchemaSnapshot.render(c);
             assumeTrue(SchemaSnapshot.majorVersionOf(live) == SchemaSnapshot.majorVersionOf(committed),
                     "the snapshot is rendered on PostgreSQL " + SchemaSnapshot.majorVersionOf(committed));
+            Path actual = Repo.path("app", "target", "schema.actual.sql");
             if (!live.equals(committed)) {
-                Path actual = Path.of("target", "schema.actual.sql");
                 Files.createDirectories(actual.getParent());
                 Files.writeString(actual, live, StandardCharsets.UTF_8);
             }
             assertThat(live)
-                    .as("db/schema.sql drifted from the migrations (the live rendering is in target/schema.actual.sql);"
+                    .as("db/schema.sql drifted from the migrations (the live rendering is in " + actual + ");"
                             + " regenerate it with: ./mvnw -q compile exec:java -Dexec.args=\"schema --out db/schema.sql\"")
                     .isEqualTo(committed);
         }
     }
 
     @Test
-    void snapshotNamesItsServerMajorVersion() throws Exception {
-        try (TestDatabase db = TestServer.get().freshDatabase(); Connection c = db.admin().connect()) {
+    void snapshotNamesItsServerMajorVersion(SorDatabase db) throws Exception {
+        try (Connection c = db.admin().connect()) {
             String live = SchemaSnapshot.render(c);
             assertThat(SchemaSnapshot.majorVersionOf(live)).isBetween(15, 18);
             assertThat(live).contains("create table sor.tenants (").contains("create policy tenants_tenant_select on sor.tenants");

@@ -1,16 +1,14 @@
 package dev.pgsor.tenancy;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,25 +17,24 @@ import org.junit.jupiter.api.Test;
  * table (a fixture shaped like the kit's tenant tables) and the kit's own views are queried alone
  * and in a join.
  */
+@SorTest(reconciler = true)
 class CrossTenantQueryTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database alice;
     static Database bob;
     static Database nobody;
     static Database both;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme Corp'), sor_api.add_tenant('globex', 'Globex')");
-        alice = db.loginRole("alice", "sor_tenant");
-        bob = db.loginRole("bob", "sor_tenant");
-        nobody = db.loginRole("nobody", "sor_tenant");
-        both = db.loginRole("both", "sor_tenant");
-        db.exec("select sor_api.add_member('acme', '" + alice.user() + "')");
-        db.exec("select sor_api.add_member('globex', '" + bob.user() + "')");
-        db.exec("select sor_api.add_member('acme', '" + both.user() + "'), sor_api.add_member('globex', '" + both.user() + "')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        alice = db.tenantUser("acme");
+        bob = db.tenantUser("globex");
+        nobody = db.tenantUser();
+        both = db.tenantUser("acme", "globex");
         db.exec("""
                 create schema fixture authorization sor_owner;
                 set role sor_owner;
@@ -59,11 +56,6 @@ class CrossTenantQueryTest {
                                                  ('globex', 1, 'globex one'), ('globex', 3, 'globex three');
                 reset role;
                 """);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     @Test
@@ -96,8 +88,7 @@ class CrossTenantQueryTest {
 
     @Test
     void forgingAnotherTenantsIdOnInsertIsRefused() throws Exception {
-        assertThatThrownBy(() -> Sql.run(alice, "insert into fixture.notes values ('globex', 99, 'forged')"))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(alice, "insert into fixture.notes values ('globex', 99, 'forged')"));
         assertThat(db.count("select count(*) from fixture.notes where note_id = 99")).isZero();
         Sql.run(alice, "insert into fixture.notes values ('acme', 98, 'own')");
         assertThat(db.count("select count(*) from fixture.notes where tenant_id = 'acme' and note_id = 98")).isOne();
@@ -113,18 +104,15 @@ class CrossTenantQueryTest {
             Sql.scalar(c, "select set_config('application_name', 'globex', false)");
             assertThat(Sql.rows(c, "select distinct tenant_id from fixture.notes")).containsExactly(List.of("acme"));
             assertThat(Sql.rows(c, "select tenant_id from sor_api.tenants")).containsExactly(List.of("acme"));
-            assertThatThrownBy(() -> Sql.scalar(c, "select set_config('role', 'sor_owner', false)"))
-                    .extracting("SQLState").isEqualTo("42501");
-            assertThatThrownBy(() -> Sql.scalar(c, "select set_config('session_authorization', '" + bob.user() + "', false)"))
-                    .extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", () -> Sql.scalar(c, "select set_config('role', 'sor_owner', false)"));
+            assertRefused("42501", () -> Sql.scalar(c, "select set_config('session_authorization', '" + bob.user() + "', false)"));
             assertThat(Sql.rows(c, "select tenant_id from sor_api.tenants")).containsExactly(List.of("acme"));
         }
     }
 
     @Test
     void removingAMembershipTakesEffectOnTheNextStatement() throws Exception {
-        Database carol = db.loginRole("carol", "sor_tenant");
-        db.exec("select sor_api.add_member('globex', '" + carol.user() + "')");
+        Database carol = db.tenantUser("globex");
         try (Connection c = carol.connect()) {
             assertThat(Sql.rows(c, "select tenant_id from sor_api.tenants")).containsExactly(List.of("globex"));
             db.exec("select sor_api.remove_member('globex', '" + carol.user() + "')");
@@ -135,11 +123,8 @@ class CrossTenantQueryTest {
 
     @Test
     void tenantsCannotWriteTheKitsTablesOrCallAdminFunctions() {
-        assertThatThrownBy(() -> Sql.run(alice, "insert into sor.tenant_members values ('globex', current_user)"))
-                .extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(alice, "select sor_api.add_member('globex', current_user)"))
-                .extracting("SQLState").isEqualTo("42501");
-        assertThatThrownBy(() -> Sql.run(alice, "update sor.tenants set display_name = 'x'"))
-                .extracting("SQLState").isEqualTo("42501");
+        assertRefused("42501", () -> Sql.run(alice, "insert into sor.tenant_members values ('globex', current_user)"));
+        assertRefused("42501", () -> Sql.run(alice, "select sor_api.add_member('globex', current_user)"));
+        assertRefused("42501", () -> Sql.run(alice, "update sor.tenants set display_name = 'x'"));
     }
 }

@@ -1,65 +1,49 @@
 package dev.pgsor.tenancy;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
-import java.sql.SQLException;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tenant administration, called as a member of sor_admin; bad input changes nothing. */
+@SorTest(reconciler = true)
 class TenantAdminTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database admin;
     static Database member;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        admin = db.loginRole("admin", "sor_admin");
-        member = db.loginRole("member", "sor_tenant");
-        db.exec("select sor_api.add_tenant('initech', 'Initech')");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
-    }
-
-    private long state() {
-        return db.count("select (select count(*) from sor.tenants) * 1000 + (select count(*) from sor.tenant_members)");
-    }
-
-    private void refused(String sql, String sqlState, Object... args) {
-        long before = state();
-        assertThatThrownBy(() -> Sql.run(admin, sql, args))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo(sqlState);
-        assertThat(state()).isEqualTo(before);
+    static void setUp(SorDatabase database) {
+        db = database;
+        admin = db.sorAdmin();
+        member = db.tenantUser();
+        db.addTenant("initech", "Initech");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "A", "Acme", "1acme", "acme corp", "acme;drop", "a", "acme'--",
             "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd"})
     void malformedTenantIdIsRefused_SR001(String id) {
-        refused("select sor_api.add_tenant(?, 'x')", "SR001", id);
-        refused("select sor_api.add_member(?, ?)", "SR001", id, member.user());
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_tenant(?, 'x')", id));
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_member(?, ?)", id, member.user()));
     }
 
     @Test
     void nullsAndBadDisplayNamesAreRefused_SR001() {
-        refused("select sor_api.add_tenant(null, 'x')", "SR001");
-        refused("select sor_api.add_tenant('umbrella', null)", "SR001");
-        refused("select sor_api.add_tenant('umbrella', '')", "SR001");
-        refused("select sor_api.add_tenant('umbrella', repeat('x', 201))", "SR001");
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_tenant(null, 'x')"));
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_tenant('umbrella', null)"));
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_tenant('umbrella', '')"));
+        assertRefusedAndNothingWritten(db, "SR001", () -> Sql.run(admin, "select sor_api.add_tenant('umbrella', repeat('x', 201))"));
     }
 
     @Test
@@ -72,33 +56,33 @@ class TenantAdminTest {
 
     @Test
     void duplicateTenantIsRefused_SR004() {
-        refused("select sor_api.add_tenant('initech', 'Initech again')", "SR004");
+        assertRefusedAndNothingWritten(db, "SR004", () -> Sql.run(admin, "select sor_api.add_tenant('initech', 'Initech again')"));
     }
 
     @Test
     void unknownTenantIsRefused_SR002() {
-        refused("select sor_api.add_member('no-such-tenant', ?)", "SR002", member.user());
+        assertRefusedAndNothingWritten(db, "SR002", () -> Sql.run(admin, "select sor_api.add_member('no-such-tenant', ?)", member.user()));
     }
 
     @Test
     void unknownRoleIsRefused_SR003() {
-        refused("select sor_api.add_member('initech', 'no_such_role_anywhere')", "SR003");
-        refused("select sor_api.add_member('initech', null)", "SR003");
+        assertRefusedAndNothingWritten(db, "SR003", () -> Sql.run(admin, "select sor_api.add_member('initech', 'no_such_role_anywhere')"));
+        assertRefusedAndNothingWritten(db, "SR003", () -> Sql.run(admin, "select sor_api.add_member('initech', null)"));
     }
 
     @Test
     void duplicateMemberIsRefused_SR004() throws Exception {
-        Database m = db.loginRole("dup", "sor_tenant");
+        Database m = db.tenantUser();
         Sql.run(admin, "select sor_api.add_member('initech', ?)", m.user());
-        refused("select sor_api.add_member('initech', ?)", "SR004", m.user());
+        assertRefusedAndNothingWritten(db, "SR004", () -> Sql.run(admin, "select sor_api.add_member('initech', ?)", m.user()));
     }
 
     @Test
     void privilegedRolesCannotBeMembers_SR005() {
         Database sneaky = db.loginRole("sneaky", "sor_owner");
         try {
-            refused("select sor_api.add_member('initech', ?)", "SR005", sneaky.user());
-            refused("select sor_api.add_member('initech', ?)", "SR005", db.admin().user());
+            assertRefusedAndNothingWritten(db, "SR005", () -> Sql.run(admin, "select sor_api.add_member('initech', ?)", sneaky.user()));
+            assertRefusedAndNothingWritten(db, "SR005", () -> Sql.run(admin, "select sor_api.add_member('initech', ?)", db.admin().user()));
         } finally {
             db.exec("revoke sor_owner from " + sneaky.user());
         }
@@ -106,23 +90,19 @@ class TenantAdminTest {
 
     @Test
     void removingAMissingMembershipIsRefused_SR006() {
-        refused("select sor_api.remove_member('initech', 'nobody_here')", "SR006");
+        assertRefusedAndNothingWritten(db, "SR006", () -> Sql.run(admin, "select sor_api.remove_member('initech', 'nobody_here')"));
     }
 
     @Test
     void registeringAnUnknownSchemaIsRefused_SR007() {
-        long before = db.count("select count(*) from sor.domain_schemas");
-        assertThatThrownBy(() -> Sql.run(admin, "select sor_api.register_domain_schema('no_such_schema')"))
-                .extracting("SQLState").isEqualTo("SR007");
-        assertThat(db.count("select count(*) from sor.domain_schemas")).isEqualTo(before);
+        assertRefusedAndNothingWritten(db, "SR007", () -> Sql.run(admin, "select sor_api.register_domain_schema('no_such_schema')"));
     }
 
     @Test
     void tenantsAndWorkersCannotAdminister() {
-        Database worker = db.loginRole("worker", "sor_worker");
+        Database worker = db.worker("expense-reconciler");
         for (Database who : List.of(member, worker)) {
-            assertThatThrownBy(() -> Sql.run(who, "select sor_api.add_tenant('evil', 'Evil')"))
-                    .extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", () -> Sql.run(who, "select sor_api.add_tenant('evil', 'Evil')"));
         }
         assertThat(db.count("select count(*) from sor.tenants where tenant_id = 'evil'")).isZero();
     }

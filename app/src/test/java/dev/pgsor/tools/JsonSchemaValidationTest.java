@@ -2,17 +2,17 @@ package dev.pgsor.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The in-database JSON Schema validator: every supported keyword reports the path of the first violation. */
+@SorTest(reconciler = true)
 class JsonSchemaValidationTest {
 
     static final String SCHEMA = """
@@ -31,16 +31,11 @@ class JsonSchemaValidationTest {
                "meta": {"type": "object", "additionalProperties": {"type": "string"}}
              }}""";
 
-    static TestDatabase db;
+    static SorDatabase db;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
+    static void setUp(SorDatabase database) {
+        db = database;
     }
 
     private static List<List<Object>> violation(String value) {

@@ -2,10 +2,10 @@ package dev.pgsor.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -16,20 +16,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The MCP server, started as its own process and driven by the MCP SDK's own client over stdio. */
+@SorTest(reconciler = true)
 class McpServerTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database worker;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme Corp')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
         db.exec("""
                 create schema fixture authorization sor_owner;
                 set role sor_owner;
@@ -54,14 +54,7 @@ class McpServerTest {
                   'fixture.secret(jsonb, jsonb)', array['other-kind']);
                 reset role;
                 """);
-        worker = db.loginRole("mcpw", "sor_worker");
-        db.exec("select sor_api.register_worker('" + worker.user() + "', 'notes-bot')");
-        db.exec("select sor_api.add_member('acme', '" + worker.user() + "')");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
+        worker = db.worker("notes-bot", "acme");
     }
 
     private static McpSyncClient client(String runKey) {

@@ -1,33 +1,35 @@
 package dev.pgsor.tools;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.db.Database;
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestDatabase.Sql;
-import dev.pgsor.support.TestServer;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Workers act only through allow-listed tools, proven as the Worker's own login role. */
+@SorTest(reconciler = true)
 class ToolBoundaryTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
     static Database reconciler;
     static Database auditorKind;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
-        db.exec("select sor_api.add_tenant('acme', 'Acme Corp'), sor_api.add_tenant('globex', 'Globex')");
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
         db.exec("""
                 create schema fixture authorization sor_owner;
                 set role sor_owner;
@@ -63,20 +65,9 @@ class ToolBoundaryTest {
                   'fixture.count_notes(jsonb, jsonb)', array['reconciler', 'auditor-bot'], false);
                 reset role;
                 """);
-        reconciler = worker("reconciler");
-        auditorKind = worker("auditor-bot");
-    }
-
-    static Database worker(String kind) {
-        Database w = db.loginRole("wrk", "sor_worker");
-        db.exec("select sor_api.register_worker('" + w.user() + "', '" + kind + "')");
-        db.exec("select sor_api.add_member('acme', '" + w.user() + "')");
-        return w;
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
+        db.watchSchemas("fixture");
+        reconciler = db.worker("reconciler", "acme");
+        auditorKind = db.worker("auditor-bot", "acme");
     }
 
     static UUID startRun(Connection c) throws SQLException {
@@ -92,17 +83,13 @@ class ToolBoundaryTest {
         return db.count("select count(*) from fixture.notes");
     }
 
-    long toolCalls() {
-        return db.count("select count(*) from sor.tool_calls");
-    }
-
     @Test
     void listToolsShowsOnlyWhatTheKindMayCall() {
         assertThat(Sql.rows(reconciler, "select tool_name, side_effects from sor_api.list_tools()")).containsExactly(
                 List.of("add_note", true), List.of("add_then_fail", true), List.of("count_notes", false));
         assertThat(Sql.rows(auditorKind, "select tool_name from sor_api.list_tools()")).containsExactly(List.of("count_notes"));
         Database stranger = db.loginRole("stranger", "sor_worker");
-        assertThatThrownBy(() -> Sql.run(stranger, "select * from sor_api.list_tools()")).extracting("SQLState").isEqualTo("SR030");
+        assertRefused("SR030", () -> Sql.run(stranger, "select * from sor_api.list_tools()"));
     }
 
     @Test
@@ -121,10 +108,7 @@ class ToolBoundaryTest {
     void aKindThatIsNotAllowedIsRefused_SR071() throws Exception {
         try (Connection c = auditorKind.connect()) {
             UUID run = startRun(c);
-            long before = toolCalls();
-            assertThatThrownBy(() -> call(c, run, "add_note", "{\"id\": 2, \"body\": \"x\"}", null))
-                    .extracting("SQLState").isEqualTo("SR071");
-            assertThat(toolCalls()).isEqualTo(before);
+            assertRefusedAndNothingWritten(db, "SR071", () -> call(c, run, "add_note", "{\"id\": 2, \"body\": \"x\"}", null));
             assertThat(call(c, run, "count_notes", "{}", null).get(0)).isEqualTo(true);
         }
     }
@@ -133,8 +117,8 @@ class ToolBoundaryTest {
     void unknownToolIsRefused_SR070() throws Exception {
         try (Connection c = reconciler.connect()) {
             UUID run = startRun(c);
-            assertThatThrownBy(() -> call(c, run, "drop_everything", "{}", null)).extracting("SQLState").isEqualTo("SR070");
-            assertThatThrownBy(() -> call(c, run, null, "{}", null)).extracting("SQLState").isEqualTo("SR070");
+            assertRefused("SR070", () -> call(c, run, "drop_everything", "{}", null));
+            assertRefused("SR070", () -> call(c, run, null, "{}", null));
         }
     }
 
@@ -142,14 +126,10 @@ class ToolBoundaryTest {
     void invalidArgumentsAreRefusedAndWriteNothing_SR072() throws Exception {
         try (Connection c = reconciler.connect()) {
             UUID run = startRun(c);
-            long notes = notes();
-            long calls = toolCalls();
             for (String args : List.of("{\"id\": 0, \"body\": \"x\"}", "{\"id\": 3}", "{\"id\": 3, \"body\": \"x\", \"more\": 1}",
                     "{\"id\": \"3\", \"body\": \"x\"}", "[]", "null")) {
-                assertThatThrownBy(() -> call(c, run, "add_note", args, null)).as(args).extracting("SQLState").isEqualTo("SR072");
+                assertRefusedAndNothingWritten(db, "SR072", args, () -> call(c, run, "add_note", args, null));
             }
-            assertThat(notes()).isEqualTo(notes);
-            assertThat(toolCalls()).isEqualTo(calls);
         }
     }
 
@@ -176,8 +156,7 @@ class ToolBoundaryTest {
             assertThat(again).containsExactly(true, "{\"stored\": \"once\", \"tenant\": \"acme\"}", null, true);
             assertThat(db.count("select count(*) from fixture.notes where note_id = 50")).isOne();
             assertThat(db.count("select count(*) from sor.tool_calls where idempotency_key = 'note-50'")).isOne();
-            assertThatThrownBy(() -> call(c, run, "add_note", "{\"id\": 50, \"body\": \"different\"}", "note-50"))
-                    .extracting("SQLState").isEqualTo("SR037");
+            assertRefused("SR037", () -> call(c, run, "add_note", "{\"id\": 50, \"body\": \"different\"}", "note-50"));
         }
     }
 
@@ -200,7 +179,7 @@ class ToolBoundaryTest {
     @Test
     void callingAToolFunctionDirectlyIsRefused_42501() {
         for (String fn : List.of("fixture.add_note('{}', '{}')", "fixture.count_notes('{}', '{}')")) {
-            assertThatThrownBy(() -> Sql.run(reconciler, "select " + fn)).extracting("SQLState").isEqualTo("42501");
+            assertRefused("42501", () -> Sql.run(reconciler, "select " + fn));
         }
     }
 
@@ -217,7 +196,7 @@ class ToolBoundaryTest {
                 String t = (String) row.get(0);
                 for (String sql : List.of("select * from " + t + " limit 1", "insert into " + t + " default values",
                         "update " + t + " set tenant_id = tenant_id", "delete from " + t, "copy " + t + " to stdout")) {
-                    assertThatThrownBy(() -> Sql.update(c, sql)).as(sql).extracting("SQLState").isEqualTo("42501");
+                    assertRefused("42501", sql, () -> Sql.update(c, sql));
                 }
             }
         }
@@ -225,15 +204,13 @@ class ToolBoundaryTest {
 
     @Test
     void aWorkerCannotCallToolsInAnotherWorkersRun() throws Exception {
-        Database other = worker("reconciler");
+        Database other = db.worker("reconciler", "acme");
         UUID run;
         try (Connection c = reconciler.connect()) {
             run = startRun(c);
         }
-        long before = toolCalls();
         try (Connection c = other.connect()) {
-            assertThatThrownBy(() -> call(c, run, "count_notes", "{}", null)).extracting("SQLState").isEqualTo("SR034");
+            assertRefusedAndNothingWritten(db, "SR034", () -> call(c, run, "count_notes", "{}", null));
         }
-        assertThat(toolCalls()).isEqualTo(before);
     }
 }

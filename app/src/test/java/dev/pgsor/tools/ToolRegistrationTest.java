@@ -1,22 +1,22 @@
 package dev.pgsor.tools;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgsor.support.TestDatabase;
-import dev.pgsor.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Registering a tool is an owner operation that refuses anything the boundary could not enforce. */
+@SorTest(reconciler = true)
 class ToolRegistrationTest {
 
-    static TestDatabase db;
+    static SorDatabase db;
 
     @BeforeAll
-    static void setUp() {
-        db = TestServer.get().freshDatabase();
+    static void setUp(SorDatabase database) {
+        db = database;
         db.exec("""
                 set role sor_owner;
                 create function sor.t_good(ctx jsonb, args jsonb) returns jsonb language sql volatile
@@ -37,18 +37,10 @@ class ToolRegistrationTest {
                 """);
     }
 
-    @AfterAll
-    static void tearDown() {
-        db.close();
-    }
-
-    private void refused(String name, String schema, String fn, String sqlState) {
-        long before = db.count("select count(*) from sor.tools");
-        assertThatThrownBy(() -> db.exec("set role sor_owner; select sor.register_tool(" + name + ", 'd', '" + schema
-                + "'::jsonb, '" + fn + "'::regprocedure, array['k'])"))
-                .hasRootCauseInstanceOf(java.sql.SQLException.class)
-                .rootCause().extracting("SQLState").isEqualTo(sqlState);
-        assertThat(db.count("select count(*) from sor.tools")).isEqualTo(before);
+    /** Registers the tool as sor_owner; the registration is refused with the SQLSTATE and writes nothing. */
+    private void assertRegistrationRefused(String name, String schema, String fn, String sqlState) {
+        assertRefusedAndNothingWritten(db, sqlState, name + " " + fn, () -> db.exec("set role sor_owner; select sor.register_tool("
+                + name + ", 'd', '" + schema + "'::jsonb, '" + fn + "'::regprocedure, array['k'])"));
     }
 
     @Test
@@ -61,24 +53,24 @@ class ToolRegistrationTest {
 
     @Test
     void malformedNameSchemaOrSignatureIsRefused_SR073() {
-        refused("'Bad Name'", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        refused("null", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        refused("'x'", "{\"type\": \"string\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        refused("'x'", "{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"date\"}}}", "sor.t_good(jsonb, jsonb)", "SR073");
-        refused("'x'", "{\"type\": \"object\"}", "sor.t_badsig(jsonb)", "SR073");
+        assertRegistrationRefused("'Bad Name'", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        assertRegistrationRefused("null", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        assertRegistrationRefused("'x'", "{\"type\": \"string\"}", "sor.t_good(jsonb, jsonb)", "SR073");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"date\"}}}", "sor.t_good(jsonb, jsonb)", "SR073");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_badsig(jsonb)", "SR073");
     }
 
     @Test
     void toolFunctionsThatAreNotLockedDownAreRefused_SR074() {
-        refused("'x'", "{\"type\": \"object\"}", "sor.t_invoker(jsonb, jsonb)", "SR074");
-        refused("'x'", "{\"type\": \"object\"}", "sor.t_unpinned(jsonb, jsonb)", "SR074");
-        refused("'x'", "{\"type\": \"object\"}", "sor.t_public(jsonb, jsonb)", "SR074");
-        refused("'x'", "{\"type\": \"object\"}", "sor.t_worker(jsonb, jsonb)", "SR074");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_invoker(jsonb, jsonb)", "SR074");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_unpinned(jsonb, jsonb)", "SR074");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_public(jsonb, jsonb)", "SR074");
+        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_worker(jsonb, jsonb)", "SR074");
     }
 
     @Test
     void certifyFailsWhenARegisteredToolIsLaterExposed() throws Exception {
-        try (TestDatabase scratch = TestServer.get().freshDatabase()) {
+        try (SorDatabase scratch = db.fresh()) {
             scratch.exec("""
                     set role sor_owner;
                     create function sor.t_later(ctx jsonb, args jsonb) returns jsonb language sql volatile
