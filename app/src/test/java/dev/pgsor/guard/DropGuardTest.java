@@ -90,7 +90,7 @@ class DropGuardTest {
     }
 
     /** The guard refuses the DDL (SR020): no row written, the audit included, and the catalog unchanged. */
-    private void refused(String runner, String sql) throws SQLException {
+    private void assertGuardRefuses(String runner, String sql) throws SQLException {
         String before = snapshot();
         assertRefusedAndNothingWritten(db, "SR020", runner + "; " + sql, () -> runAs(runner, sql));
         assertThat(snapshot()).as("catalog after " + sql).isEqualTo(before);
@@ -107,11 +107,11 @@ class DropGuardTest {
     void everyDestructiveStatementIsRefusedForTheAdminAndTheOwner_SR020() throws SQLException {
         for (String runner : RUNNERS) {
             for (String sql : DESTRUCTIVE) {
-                refused(runner, sql);
+                assertGuardRefuses(runner, sql);
             }
         }
         // only a superuser may disable the foreign key triggers that ALL includes
-        refused("reset role", "alter table sor.events disable trigger all");
+        assertGuardRefuses("reset role", "alter table sor.events disable trigger all");
     }
 
     @Test
@@ -122,18 +122,18 @@ class DropGuardTest {
                 + " alter table dom.notes enable row level security; alter table dom.notes force row level security;"
                 + " create policy notes_owner on dom.notes to sor_owner using (true); reset role;");
         for (String runner : RUNNERS) {
-            refused(runner, "drop schema dom cascade");
-            refused(runner, "drop table dom.notes");
-            refused(runner, "alter table dom.notes drop column body");
-            refused(runner, "alter table dom.notes alter column body type varchar(10)");
-            refused(runner, "drop policy notes_owner on dom.notes");
-            refused(runner, "alter table dom.notes no force row level security");
+            assertGuardRefuses(runner, "drop schema dom cascade");
+            assertGuardRefuses(runner, "drop table dom.notes");
+            assertGuardRefuses(runner, "alter table dom.notes drop column body");
+            assertGuardRefuses(runner, "alter table dom.notes alter column body type varchar(10)");
+            assertGuardRefuses(runner, "drop policy notes_owner on dom.notes");
+            assertGuardRefuses(runner, "alter table dom.notes no force row level security");
         }
         // renaming a schema needs CREATE on the database, which sor_owner does not hold
-        refused("reset role", "alter schema dom rename to dom_old");
+        assertGuardRefuses("reset role", "alter schema dom rename to dom_old");
         db.exec("set role sor_owner; create type dom.mood as enum ('ok', 'late'); alter table dom.notes add column mood dom.mood; reset role;");
-        refused("reset role", "drop type dom.mood cascade");
-        refused("set role sor_owner", "drop type dom.mood cascade");
+        assertGuardRefuses("reset role", "drop type dom.mood cascade");
+        assertGuardRefuses("set role sor_owner", "drop type dom.mood cascade");
         long approval = approve("drop schema", "dom");
         db.exec("drop schema dom cascade");
         assertThat(db.count("select count(*) from pg_namespace where nspname = 'dom'")).isZero();
@@ -157,8 +157,8 @@ class DropGuardTest {
                 .containsExactly(List.of(approver.user(), db.admin().user(), sql, true));
 
         db.exec("alter table sor.events enable always trigger events_refuse_truncate");
-        refused("reset role", sql);
-        refused("set role sor_owner", sql);
+        assertGuardRefuses("reset role", sql);
+        assertGuardRefuses("set role sor_owner", sql);
         assertThat(db.count("select count(*) from sor.ddl_audit")).isEqualTo(1);
     }
 
@@ -169,14 +169,14 @@ class DropGuardTest {
         assertThat(Sql.rows(db.admin(), "select set_role, operation, object_identity, approval_id from sor.ddl_audit"))
                 .containsExactly(List.of("sor_owner", "drop column", "sor.outbox.last_error", approval));
         runAs("set role sor_owner", "alter table sor.outbox add column last_error text");
-        refused("set role sor_owner", "alter table sor.outbox drop column last_error");
+        assertGuardRefuses("set role sor_owner", "alter table sor.outbox drop column last_error");
     }
 
     @Test
     void oneApprovalPerObjectWhenAStatementTouchesSeveral() throws SQLException {
         String both = "alter table sor.tenants disable row level security, no force row level security";
         approve("disable row level security", "sor.tenants");
-        refused("reset role", both);
+        assertGuardRefuses("reset role", both);
         approve("no force row level security", "sor.tenants");
         db.exec(both);
         assertThat(db.count("select count(*) from sor.ddl_audit")).isEqualTo(2);
@@ -228,12 +228,12 @@ class DropGuardTest {
         approve("drop table", "sor.outbox");
         approve("drop policy", "tenants_tenant_select on sor.tenants");
         for (String runner : RUNNERS) {
-            refused(runner, "alter table sor.events disable trigger events_refuse_truncate");
-            refused(runner, "alter table sor.outbox drop column last_error");
-            refused(runner, "alter table sor.outbox alter column provider_ref type varchar(10)");
-            refused(runner, "alter table sor.tenants no force row level security");
-            refused(runner, "alter table sor.tenant_members disable row level security");
-            refused(runner, "drop policy tenants_owner_all on sor.tenants");
+            assertGuardRefuses(runner, "alter table sor.events disable trigger events_refuse_truncate");
+            assertGuardRefuses(runner, "alter table sor.outbox drop column last_error");
+            assertGuardRefuses(runner, "alter table sor.outbox alter column provider_ref type varchar(10)");
+            assertGuardRefuses(runner, "alter table sor.tenants no force row level security");
+            assertGuardRefuses(runner, "alter table sor.tenant_members disable row level security");
+            assertGuardRefuses(runner, "drop policy tenants_owner_all on sor.tenants");
         }
         assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is null")).isEqualTo(5);
     }
@@ -245,8 +245,8 @@ class DropGuardTest {
                     + " clock_timestamp() + interval '1 second')");
         }
         db.exec("select pg_sleep(1.5)");
-        refused("reset role", "alter table sor.outbox drop column last_error");
-        refused("set role sor_owner", "alter table sor.outbox drop column last_error");
+        assertGuardRefuses("reset role", "alter table sor.outbox drop column last_error");
+        assertGuardRefuses("set role sor_owner", "alter table sor.outbox drop column last_error");
     }
 
     @Test
@@ -258,8 +258,8 @@ class DropGuardTest {
                 "select set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, false)",
                 "select set_config('sor.ddl_approved', 'on', false), set_config('sor.approval', 'sor.tenants', false)",
                 "set application_name = 'sor_approver'")) {
-            refused(gucs + "; reset role", sql);
-            refused(gucs + "; set role sor_owner", sql);
+            assertGuardRefuses(gucs + "; reset role", sql);
+            assertGuardRefuses(gucs + "; set role sor_owner", sql);
         }
     }
 
@@ -332,7 +332,7 @@ class DropGuardTest {
             assertRefused("42501", who.user(), () -> Sql.run(who, call));
         }
         assertThat(db.count("select count(*) from sor.ddl_approvals")).isZero();
-        refused("reset role", "drop table sor.outbox");
+        assertGuardRefuses("reset role", "drop table sor.outbox");
     }
 
     @Test
@@ -365,7 +365,7 @@ class DropGuardTest {
     void anApprovalOfARoleThatLostSorApproverDoesNotCount() throws SQLException {
         approve("drop column", "sor.outbox.last_error");
         db.exec("revoke sor_approver from " + approver.user());
-        refused("reset role", "alter table sor.outbox drop column last_error");
+        assertGuardRefuses("reset role", "alter table sor.outbox drop column last_error");
     }
 
     @ParameterizedTest

@@ -37,10 +37,10 @@ class ToolRegistrationTest {
                 """);
     }
 
-    /** Registers the tool as sor_owner; the registration is refused with the SQLSTATE and writes nothing. */
-    private void assertRegistrationRefused(String name, String schema, String fn, String sqlState) {
-        assertRefusedAndNothingWritten(db, sqlState, name + " " + fn, () -> db.exec("set role sor_owner; select sor.register_tool("
-                + name + ", 'd', '" + schema + "'::jsonb, '" + fn + "'::regprocedure, array['k'])"));
+    /** sor.register_tool as sor_owner, for kind k. */
+    private void register(String name, String schema, String fn) {
+        db.exec("set role sor_owner; select sor.register_tool(" + name + ", 'd', '" + schema + "'::jsonb, '" + fn
+                + "'::regprocedure, array['k'])");
     }
 
     @Test
@@ -53,19 +53,19 @@ class ToolRegistrationTest {
 
     @Test
     void malformedNameSchemaOrSignatureIsRefused_SR073() {
-        assertRegistrationRefused("'Bad Name'", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        assertRegistrationRefused("null", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        assertRegistrationRefused("'x'", "{\"type\": \"string\"}", "sor.t_good(jsonb, jsonb)", "SR073");
-        assertRegistrationRefused("'x'", "{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"date\"}}}", "sor.t_good(jsonb, jsonb)", "SR073");
-        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_badsig(jsonb)", "SR073");
+        assertRefusedAndNothingWritten(db, "SR073", () -> register("'Bad Name'", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR073", () -> register("null", "{\"type\": \"object\"}", "sor.t_good(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR073", () -> register("'x'", "{\"type\": \"string\"}", "sor.t_good(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR073", () -> register("'x'", "{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"date\"}}}", "sor.t_good(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR073", () -> register("'x'", "{\"type\": \"object\"}", "sor.t_badsig(jsonb)"));
     }
 
     @Test
     void toolFunctionsThatAreNotLockedDownAreRefused_SR074() {
-        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_invoker(jsonb, jsonb)", "SR074");
-        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_unpinned(jsonb, jsonb)", "SR074");
-        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_public(jsonb, jsonb)", "SR074");
-        assertRegistrationRefused("'x'", "{\"type\": \"object\"}", "sor.t_worker(jsonb, jsonb)", "SR074");
+        assertRefusedAndNothingWritten(db, "SR074", () -> register("'x'", "{\"type\": \"object\"}", "sor.t_invoker(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR074", () -> register("'x'", "{\"type\": \"object\"}", "sor.t_unpinned(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR074", () -> register("'x'", "{\"type\": \"object\"}", "sor.t_public(jsonb, jsonb)"));
+        assertRefusedAndNothingWritten(db, "SR074", () -> register("'x'", "{\"type\": \"object\"}", "sor.t_worker(jsonb, jsonb)"));
     }
 
     @Test

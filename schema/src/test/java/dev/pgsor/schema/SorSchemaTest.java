@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every location SorSchema names holds the scripts of its folder under db/, and nothing else is packaged. */
+/** Every location SorSchema names holds the scripts of its folder under db/; nothing else is packaged, nothing depended on. */
 class SorSchemaTest {
 
     private static List<String> scripts(Path dir) throws IOException {
@@ -48,6 +48,17 @@ class SorSchemaTest {
     void theSchemaSnapshotIsNotPackaged() {
         assertNull(SorSchema.class.getClassLoader().getResource("pgsor/kernel/schema.sql"));
         assertNull(SorSchema.class.getClassLoader().getResource("pgsor/schema.sql"));
+    }
+
+    @Test
+    void theArtifactDependsOnNothing() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> foreign = Stream.of(classpath.split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).getFileName().toString())
+                .filter(n -> !n.equals("classes") && !n.equals("test-classes"))
+                .filter(n -> !n.matches("(junit-|opentest4j-|apiguardian-).*\\.jar"))
+                .toList();
+        assertEquals(List.of(), foreign, "pg-sor-schema's classpath besides JUnit");
     }
 
     @Test

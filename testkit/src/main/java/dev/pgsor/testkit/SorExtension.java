@@ -52,16 +52,19 @@ public final class SorExtension implements ParameterResolver, AfterAllCallback {
         return new SorExtension(list);
     }
 
+    /** Resolves parameters of type {@link SorDatabase}. */
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == SorDatabase.class;
     }
 
+    /** The test class's database, created (cloned from its template) on first use. */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return database(context);
     }
 
+    /** Drops the class's database and its login roles. */
     @Override
     public void afterAll(ExtensionContext context) {
         SorDatabase db = context.getStore(NAMESPACE).remove(KEY, SorDatabase.class);
