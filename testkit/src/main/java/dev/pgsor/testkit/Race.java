@@ -5,10 +5,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -90,7 +92,7 @@ public final class Race {
             for (Future<Outcome<T>> f : futures) {
                 try {
                     outcomes.add(f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     throw new AssertionFailedError("a racing thread did not finish: " + e, e);
                 }
             }
