@@ -1,0 +1,167 @@
+package dev.pgsor.certify;
+
+import static dev.pgsor.support.CertifyChecks.assertFails;
+import static dev.pgsor.support.CertifyChecks.failing;
+import static dev.pgsor.support.CertifyChecks.failingAfter;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.db.Certification.Check;
+import dev.pgsor.db.Certification;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * certify() passes on a migrated database, and every catalog sweep fails when its rule is broken
+ * in a scratch database. A check that cannot fail is a defect.
+ */
+@SorTest(reconciler = true)
+class CertifyTest {
+
+    static final String RLS = "tenant tables have row level security enabled and forced";
+    static final String PUBLIC = "nothing is reachable by PUBLIC";
+    static final String SEARCH_PATH = "definer functions pin search_path ending in pg_temp";
+    static final String GROUPS = "kit group roles are NOLOGIN without SUPERUSER or BYPASSRLS";
+    static final String LOGINS = "no login role bypasses RLS or belongs to sor_owner";
+    static final String OWNER = "kit objects are owned by sor_owner";
+    static final String WORKERS = "workers and dispatchers have no direct table access";
+    static final String COMMENTS = "every table, view and function has a comment";
+
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    private static List<Check> certify(SorDatabase db) throws Exception {
+        try (Connection c = db.admin().connect()) {
+            return Certification.run(c);
+        }
+    }
+
+    /** Breaks a rule in a fresh database and returns the failing rows. */
+
+    @Test
+    void migratedDatabaseIsCertified() throws Exception {
+        try (SorDatabase db = suite.fresh()) {
+            List<Check> rows = certify(db);
+            assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
+            assertThat(rows).extracting(Check::check).contains(RLS, PUBLIC, SEARCH_PATH, GROUPS, LOGINS, OWNER, WORKERS, COMMENTS);
+        }
+    }
+
+    @Test
+    void auditorMayRunCertifyAndWorkersMayNot() throws Exception {
+        try (SorDatabase db = suite.fresh()) {
+            try (Connection c = db.auditor().connect()) {
+                assertThat(Certification.failing(Certification.run(c))).isZero();
+            }
+            try (Connection c = db.loginRole("wrk", "sor_worker").connect()) {
+                assertRefused("42501", () -> Certification.run(c));
+            }
+        }
+    }
+
+    @Test
+    void tenantTableWithoutRowLevelSecurityFails() throws Exception {
+        String table = "set role sor_owner; create table sor.scratch (tenant_id text not null, x int, primary key (tenant_id, x));"
+                + " comment on table sor.scratch is 'scratch'; reset role;";
+        assertFails(failingAfter(suite, table), RLS, "sor.scratch");
+        assertFails(failingAfter(suite, table, "alter table sor.scratch enable row level security"), RLS, "sor.scratch");
+        assertFails(failingAfter(suite, table, "alter table sor.scratch enable row level security",
+                "alter table sor.scratch force row level security"), RLS, "sor.scratch");
+        assertThat(failingAfter(suite, table, "alter table sor.scratch enable row level security",
+                "alter table sor.scratch force row level security",
+                "create policy p on sor.scratch to sor_owner using (true)")).isEmpty();
+    }
+
+    @Test
+    void registeredDomainSchemasAreSweptToo() throws Exception {
+        List<Check> failing = failingAfter(suite, 
+                "create schema dom authorization sor_owner",
+                "select sor_api.register_domain_schema('dom')",
+                "set role sor_owner; create table dom.rows (tenant_id text, y int); comment on table dom.rows is 'x'; reset role;");
+        assertFails(failing, RLS, "dom.rows");
+    }
+
+    @Test
+    void definerFunctionWithoutPinnedSearchPathFails() throws Exception {
+        String fn = "set role sor_owner; create function sor_api.leaky() returns int language sql security definer as 'select 1';"
+                + " comment on function sor_api.leaky() is 'x'; revoke execute on function sor_api.leaky() from public; reset role;";
+        assertFails(failingAfter(suite, fn), SEARCH_PATH, "sor_api.leaky()");
+        assertFails(failingAfter(suite, fn, "alter function sor_api.leaky() set search_path = pg_temp, pg_catalog, sor"),
+                SEARCH_PATH, "sor_api.leaky()");
+        assertThat(failingAfter(suite, fn, "alter function sor_api.leaky() set search_path = pg_catalog, sor, pg_temp")).isEmpty();
+    }
+
+    @Test
+    void anythingGrantedToPublicFails() throws Exception {
+        assertFails(failingAfter(suite, "grant execute on function sor_api.add_tenant(text, text) to public"),
+                PUBLIC, "sor_api.add_tenant(tenant_id text, display_name text)");
+        assertFails(failingAfter(suite, "grant select on sor.tenants to public"), PUBLIC, "sor.tenants");
+        assertFails(failingAfter(suite, "grant usage on schema sor to public"), PUBLIC, "schema sor");
+        // created by the admin, outside sor_owner's default privileges: PUBLIC may execute it
+        assertFails(failingAfter(suite, "create function sor.helper() returns int language sql as 'select 1';"
+                + " comment on function sor.helper() is 'x'"), PUBLIC, "sor.helper()");
+        // created by sor_owner: the default privileges of V001 leave PUBLIC nothing
+        assertThat(failingAfter(suite, "set role sor_owner; create function sor.helper() returns int language sql as 'select 1';"
+                + " comment on function sor.helper() is 'x'; reset role;")).isEmpty();
+    }
+
+    @Test
+    void objectNotOwnedBySorOwnerFails() throws Exception {
+        assertFails(failingAfter(suite, "create table sor.admin_owned (x int); comment on table sor.admin_owned is 'x'"),
+                OWNER, "sor.admin_owned");
+    }
+
+    @Test
+    void workerTableAccessFails() throws Exception {
+        List<Check> failing = failingAfter(suite, "grant usage on schema sor to sor_worker", "grant select on sor.tenants to sor_worker");
+        assertFails(failing, WORKERS, "sor_worker on sor.tenants");
+        assertFails(failingAfter(suite, "grant select (tenant_id) on sor.tenant_members to sor_dispatcher"),
+                WORKERS, "sor_dispatcher on sor.tenant_members");
+    }
+
+    @Test
+    void missingCommentFails() throws Exception {
+        assertFails(failingAfter(suite, "comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
+        assertFails(failingAfter(suite, "comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");
+    }
+
+    @Test
+    void loginRoleWithBypassRlsOrOwnerMembershipFails() throws Exception {
+        try (SorDatabase db = suite.fresh()) {
+            var bypass = db.loginRole("bypass");
+            var owner = db.loginRole("ownerish");
+            db.exec("alter role " + bypass.user() + " bypassrls");
+            db.exec("grant sor_owner to " + owner.user());
+            try {
+                List<Check> failing = failing(db);
+                assertFails(failing, LOGINS, bypass.user());
+                assertFails(failing, LOGINS, owner.user());
+            } finally {
+                db.exec("alter role " + bypass.user() + " nobypassrls");
+                db.exec("revoke sor_owner from " + owner.user());
+            }
+            assertThat(failing(db)).isEmpty();
+        }
+    }
+
+    @Test
+    void groupRoleThatCanLogInFails() throws Exception {
+        try (SorDatabase db = suite.fresh()) {
+            db.exec("alter role sor_auditor login");
+            try {
+                assertFails(failing(db), GROUPS, "sor_auditor");
+            } finally {
+                db.exec("alter role sor_auditor nologin");
+            }
+            assertThat(failing(db)).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pgsor.claims;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorExtension;
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * NOTIFY sor_outbox: one notification per statement that makes rows available to lease, whatever
+ * the number of rows, and none for a statement that makes none available. A dispatcher LISTENs on
+ * its own connection; a sentinel notification sent last marks the end of what to expect.
+ */
+class OutboxNotifyTest {
+
+    @RegisterExtension
+    static final SorExtension SOR = SorExtension.migrating(SorSchema.KERNEL, SorSchema.RECONCILER, OutboxTest.EXPENSES);
+
+    static SorDatabase db;
+    static Database dispatcher;
+    static Database worker;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme");
+        dispatcher = db.dispatcher();
+        worker = db.worker("expense-reconciler", "acme");
+    }
+
+    /** Payloads received on sor_outbox until the sentinel, which is sent after the statements. */
+    static List<String> notificationsUntilSentinel(Connection listener) throws Exception {
+        db.exec("select pg_notify('sor_outbox', 'sentinel')");
+        List<String> got = new ArrayList<>();
+        PGConnection pg = listener.unwrap(PGConnection.class);
+        while (true) {
+            PGNotification[] batch = pg.getNotifications(30_000);
+            assertThat(batch).as("the sentinel arrives").isNotNull();
+            for (PGNotification n : batch) {
+                assertThat(n.getName()).isEqualTo("sor_outbox");
+                if (n.getParameter().equals("sentinel")) {
+                    return got;
+                }
+                got.add(n.getParameter());
+            }
+        }
+    }
+
+    @Test
+    void oneNotificationPerStatementThatMakesRowsAvailable() throws Exception {
+        try (Connection listener = dispatcher.connect(); Statement st = listener.createStatement()) {
+            st.execute("listen sor_outbox");
+
+            db.exec("insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key)"
+                    + " select 'acme', 'email', 'expense', g::text, 'bulk-' || g from generate_series(1, 25) g");
+            assertThat(notificationsUntilSentinel(listener)).containsExactly("25");
+
+            db.exec("insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key, status, block_id)"
+                    + " select 'acme', 'email', 'expense', g::text, 'held-' || g, 'deferred', 9 from generate_series(1, 4) g");
+            assertThat(notificationsUntilSentinel(listener)).as("deferred rows are not available").isEmpty();
+
+            db.exec("update sor.outbox set status = 'pending' where dedupe_key in ('held-1', 'held-2', 'held-3')");
+            assertThat(notificationsUntilSentinel(listener)).containsExactly("3");
+
+            db.exec("update sor.outbox set status = 'discarded' where dedupe_key = 'held-4'");
+            assertThat(notificationsUntilSentinel(listener)).isEmpty();
+
+            try (Connection w = worker.connect()) {
+                Sql.run(w, "select fixture.record_expense('acme', 1, 10)");
+                Sql.run(w, "select fixture.record_expense('acme', 2, 10)");
+                Sql.run(w, "select fixture.record_expense('acme', 2, 10)");
+            }
+            assertThat(notificationsUntilSentinel(listener)).as("two inserting statements; the retry inserted nothing")
+                    .containsExactly("1", "1");
+
+            try (Connection d = dispatcher.connect()) {
+                Claims.lease(d, 1000, "1 minute");
+            }
+            assertThat(notificationsUntilSentinel(listener)).as("leasing makes nothing available").isEmpty();
+        }
+    }
+}

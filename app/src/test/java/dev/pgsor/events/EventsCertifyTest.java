@@ -1,0 +1,175 @@
+package dev.pgsor.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.db.Certification.Check;
+import dev.pgsor.db.Certification;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The events checks of certify() pass on a migrated database and each fails when its rule is
+ * broken: a refusal trigger weakened, dropped, made conditional or column-limited; the chain
+ * trigger silenced; an append-only table found by its trigger or by the registry lacking one; a
+ * registered table gone; a tampered event.
+ */
+@SorTest(reconciler = true)
+class EventsCertifyTest {
+
+    static final String APPEND_ONLY = "append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)";
+    static final String EVENT_TRIGGERS = "event log triggers are ENABLE ALWAYS";
+    static final String CHAINS = "event hash chains verify";
+
+    interface Damage {
+        void apply(SorDatabase db) throws Exception;
+    }
+
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    private static List<Check> failing(SorDatabase db) throws Exception {
+        try (Connection c = db.auditor().connect()) {
+            return Certification.run(c).stream().filter(r -> !r.ok()).toList();
+        }
+    }
+
+    /** A fresh database with three events of one stream, certified, then damaged: the failing rows, read as an auditor. */
+    private static List<Check> failingAfter(Damage damage) throws Exception {
+        try (SorDatabase db = suite.fresh()) {
+            db.addTenant("acme", "Acme Corp");
+            Database worker = db.worker("expense-reconciler", "acme");
+            Events.append(worker, "acme", "expense-1", 3);
+            assertThat(failing(db)).isEmpty();
+            damage.apply(db);
+            return failing(db);
+        }
+    }
+
+    private static void assertFails(List<Check> failing, String check, String object, String detailStart) {
+        assertThat(failing).as("failing rows").anySatisfy(r -> {
+            assertThat(r.check()).isEqualTo(check);
+            assertThat(r.object()).isEqualTo(object);
+            assertThat(r.detail()).startsWith(detailStart);
+        });
+    }
+
+    private static List<String> objects(List<Check> failing) {
+        return failing.stream().map(Check::object).toList();
+    }
+
+    @Test
+    void migratedDatabaseWithEventsPassesEveryEventsCheck() throws Exception {
+        try (Connection c = suite.admin().connect()) {
+            List<Check> rows = Certification.run(c);
+            assertThat(rows).extracting(Check::check).contains(APPEND_ONLY, EVENT_TRIGGERS, CHAINS);
+            assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
+        }
+    }
+
+    @Test
+    void refusalTriggerNotEnableAlwaysFails() throws Exception {
+        List<Check> failing = failingAfter(db -> Tamper.events(db,
+                "alter table sor.events enable trigger events_refuse_update_delete"));
+        assertFails(failing, APPEND_ONLY, "sor.events: UPDATE", "not ENABLE ALWAYS");
+        assertFails(failing, APPEND_ONLY, "sor.events: DELETE", "not ENABLE ALWAYS");
+        assertThat(objects(failing)).containsExactlyInAnyOrder("sor.events: UPDATE", "sor.events: DELETE");
+    }
+
+    @Test
+    void droppedTruncateTriggerFails() throws Exception {
+        List<Check> failing = failingAfter(db -> Tamper.events(db, "drop trigger events_refuse_truncate on sor.events"));
+        assertFails(failing, APPEND_ONLY, "sor.events: TRUNCATE", "no unconditional BEFORE TRUNCATE statement trigger");
+        assertThat(objects(failing)).containsExactly("sor.events: TRUNCATE");
+    }
+
+    @Test
+    void conditionalOrColumnLimitedRefusalFails() throws Exception {
+        List<Check> conditional = failingAfter(db -> Tamper.events(db,
+                "create or replace trigger events_refuse_update_delete before update or delete on sor.events"
+                        + " for each row when (old.tenant_id = 'acme') execute function sor.tg_events__refuse_change()",
+                "alter table sor.events enable always trigger events_refuse_update_delete"));
+        assertThat(objects(conditional)).containsExactlyInAnyOrder("sor.events: UPDATE", "sor.events: DELETE");
+        List<Check> columnLimited = failingAfter(db -> Tamper.events(db,
+                "create or replace trigger events_refuse_update_delete before update of payload or delete on sor.events"
+                        + " for each row execute function sor.tg_events__refuse_change()",
+                "alter table sor.events enable always trigger events_refuse_update_delete"));
+        assertFails(columnLimited, APPEND_ONLY, "sor.events: UPDATE", "no unconditional BEFORE UPDATE row trigger");
+        assertThat(objects(columnLimited)).containsExactly("sor.events: UPDATE");
+    }
+
+    @Test
+    void chainOrStatementTriggerNotEnableAlwaysFails() throws Exception {
+        List<Check> chain = failingAfter(db -> Tamper.events(db, "alter table sor.events enable replica trigger events_chain"));
+        assertFails(chain, EVENT_TRIGGERS, "sor.events: chain on INSERT", "no unconditional ENABLE ALWAYS trigger");
+        assertThat(objects(chain)).containsExactly("sor.events: chain on INSERT");
+        List<Check> statement = failingAfter(db -> Tamper.events(db, "alter table sor.events enable trigger events_refuse_statement"));
+        assertThat(objects(statement)).containsExactlyInAnyOrder("sor.events: refuse UPDATE statements",
+                "sor.events: refuse DELETE statements");
+    }
+
+    static final String SCRATCH = """
+            set role sor_owner;
+            create table sor.audit_scratch (id int primary key);
+            comment on table sor.audit_scratch is 'scratch append-only table';
+            create trigger audit_scratch_refuse before update or delete on sor.audit_scratch
+              for each row execute function sor.tg_events__refuse_change();
+            alter table sor.audit_scratch enable always trigger audit_scratch_refuse;
+            reset role;
+            """;
+
+    @Test
+    void tableCarryingARefusalTriggerIsCheckedWithoutRegistration() throws Exception {
+        List<Check> failing = failingAfter(db -> db.exec(SCRATCH));
+        assertFails(failing, APPEND_ONLY, "sor.audit_scratch: TRUNCATE", "no unconditional BEFORE TRUNCATE statement trigger");
+        assertThat(objects(failing)).containsExactly("sor.audit_scratch: TRUNCATE");
+        assertThat(failingAfter(db -> db.exec(SCRATCH + """
+                set role sor_owner;
+                create trigger audit_scratch_refuse_truncate before truncate on sor.audit_scratch
+                  for each statement execute function sor.tg_events__refuse_change();
+                alter table sor.audit_scratch enable always trigger audit_scratch_refuse_truncate;
+                reset role;
+                """))).isEmpty();
+    }
+
+    static final String LEDGER = """
+            set role sor_owner;
+            create table sor.ledger (id int primary key);
+            comment on table sor.ledger is 'registered append-only table';
+            insert into sor.append_only_tables (table_schema, table_name) values ('sor', 'ledger');
+            reset role;
+            """;
+
+    @Test
+    void registeredTableWithoutTriggersFails() throws Exception {
+        List<Check> failing = failingAfter(db -> db.exec(LEDGER));
+        assertFails(failing, APPEND_ONLY, "sor.ledger: UPDATE", "no unconditional BEFORE UPDATE row trigger");
+        assertThat(objects(failing)).containsExactlyInAnyOrder("sor.ledger: UPDATE", "sor.ledger: DELETE", "sor.ledger: TRUNCATE");
+    }
+
+    @Test
+    void registeredTableThatIsGoneFails() throws Exception {
+        List<Check> failing = failingAfter(db -> {
+            db.exec(LEDGER);
+            Tamper.run(db, List.of(), "drop table sor.ledger");
+        });
+        assertFails(failing, APPEND_ONLY, "sor.ledger: UPDATE", "registered in sor.append_only_tables but missing");
+        assertThat(objects(failing)).containsExactlyInAnyOrder("sor.ledger: UPDATE", "sor.ledger: DELETE", "sor.ledger: TRUNCATE");
+    }
+
+    @Test
+    void tamperedEventFailsTheChainCheck() throws Exception {
+        List<Check> failing = failingAfter(db -> Tamper.events(db,
+                "update sor.events set payload = '{\"n\": 42}' where stream = 'expense-1' and version = 2"));
+        assertFails(failing, CHAINS, "sor.events acme/expense-1", "hash_mismatch at position ");
+        assertThat(objects(failing)).containsExactly("sor.events acme/expense-1");
+    }
+}

@@ -1,0 +1,236 @@
+package dev.pgsor.forensics;
+
+import static dev.pgsor.forensics.Forensics.beginTool;
+import static dev.pgsor.forensics.Forensics.claimAndComplete;
+import static dev.pgsor.forensics.Forensics.dispatchAll;
+import static dev.pgsor.forensics.Forensics.startRun;
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.testkit.Crash;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * run_report_facts, run_report and run_timeline read a run that succeeded, one that crashed, one
+ * that failed and one still running, as the auditor and as a member of the run's tenant.
+ */
+@SorTest(reconciler = true)
+class RunReportTest {
+
+    static final String FACTS = "select f->>'status', f->>'recorded_status', f->>'workflow', f->>'tenant_id', f->>'worker_role',"
+            + " f->>'worker_kind', (f->>'version')::int, f#>>'{tool_calls,total}', f#>>'{tool_calls,succeeded}',"
+            + " f#>>'{tool_calls,failed}', f#>>'{tool_calls,unfinished}', f#>>'{lease,outcome}', f#>>'{lease,heartbeated}',"
+            + " f#>>'{tasks,claimed}', f#>>'{tasks,completed}', jsonb_array_length(f->'outbox')"
+            + " from sor_api.run_report_facts(?) f";
+
+    static SorDatabase db;
+    static Database auditor;
+    static Database acmeMember;
+    static Database globexMember;
+    static Database dispatcher;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenant("acme", "Acme Corp");
+        db.addTenant("globex", "Globex");
+        db.exec("select sor_api.create_queue('bank-rows', 'Bank statement rows to reconcile')");
+        auditor = db.auditor();
+        acmeMember = db.tenantUser("acme");
+        globexMember = db.tenantUser("globex");
+        dispatcher = db.dispatcher();
+    }
+
+    private static List<Object> facts(Database reader, UUID run) {
+        return Sql.rows(reader, FACTS, run).get(0);
+    }
+
+    @Test
+    void aSucceededRunReadsWithItsClaimsItsDispatchedEmailAndNoFailurePoint() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        UUID run;
+        try (Connection c = w.connect()) {
+            for (int i = 1; i <= 3; i++) {
+                Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', ?)", "row " + i);
+            }
+            run = startRun(c, "acme", 60);
+            assertThat(claimAndComplete(c, 2)).isEqualTo(2);
+            UUID call = beginTool(c, run, "categorise", "{\"tx\": \"t-1\"}");
+            Sql.scalar(c, "select sor_api.finish_tool_call(?, '{\"category\": \"travel\"}')", call);
+            Sql.scalar(c, "select sor_api.heartbeat(?)", run);
+            Sql.rows(c, "select * from sor_api.commit_step(?, 's1', 0, '{\"expense\": 1}',"
+                    + " '[{\"type\": \"expense_recorded\", \"payload\": {\"tx\": \"t-1\"}}]',"
+                    + " '[{\"type\": \"email.send\", \"to\": \"alice@example.com\"}]')", run);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", run);
+        }
+        // a claim after the run finished does not count for it
+        try (Connection c = w.connect()) {
+            assertThat(claimAndComplete(c, 1)).isEqualTo(1);
+        }
+        dispatchAll(dispatcher, "prov");
+        long outboxId = db.count("select outbox_id from sor.outbox where run_id = ?", run);
+
+        for (Database reader : List.of(auditor, acmeMember)) {
+            assertThat(facts(reader, run)).containsExactly("succeeded", "succeeded", "reconcile", "acme", w.user(),
+                    "expense-reconciler", 1, "1", "1", "0", "0", "released", "true", "2", "2", 1);
+            assertThat(Sql.rows(reader, "select f->>'failure_point', o->>'topic', o->>'to', o->>'status', o->>'provider_ref',"
+                    + " o->>'dispatched_at' is not null from sor_api.run_report_facts(?) f, jsonb_array_elements(f->'outbox') o", run))
+                    .containsExactly(Arrays.asList(null, "email.send", "alice@example.com", "dispatched", "prov-" + outboxId, true));
+            String report = (String) Sql.scalar(reader, "select sor_api.run_report(?)", run);
+            assertThat(report).contains(run.toString(), w.user(), "expense-reconciler", "succeeded",
+                    "alice@example.com", "prov-" + outboxId, "claimed 2 tasks and completed 2", "1 finished, 0 failed, 0 left unfinished")
+                    .doesNotContain("failure point");
+        }
+        List<String> whats = Sql.rows(auditor, "select what from sor_api.run_timeline(?)", run).stream()
+                .map(r -> (String) r.get(0)).toList();
+        assertThat(whats).containsSubsequence("run started", "tool call begun: categorise", "tool call succeeded: categorise",
+                "step s1 committed (version 1)", "outbox #" + outboxId + " queued: email.send", "run succeeded",
+                "outbox #" + outboxId + " dispatched: email.send");
+        assertThat(whats).contains("event run_started on run-" + run + " v1", "event expense_recorded on run-" + run + " v3",
+                "event outbox.dispatched on outbox-" + outboxId + " v3");
+        assertThat(whats).doesNotContain("lease lapsed");
+        assertThat(db.scalar("select bool_and(at >= lag) from (select at, lag(at, 1, at) over () as lag"
+                + " from sor_api.run_timeline(?)) t", run)).isEqualTo(true);
+    }
+
+    @Test
+    void aWorkerKilledMidToolCallReadsAsAbandonedWithItsUnfinishedCallAsTheFailurePoint() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        UUID run;
+        UUID call;
+        try (Connection c = w.connect()) {
+            run = startRun(c, "acme", 1);
+            Sql.scalar(c, "select sor_api.record_turn(?, 'model-x', 'assistant', 10, 5, 'record it')", run);
+            call = beginTool(c, run, "record_expense", "{\"tx\": \"t-77\", \"amount\": 42}");
+            Crash.terminateMidStatement(db, c);
+        }
+        for (int i = 0; i < 100 && !Boolean.TRUE.equals(db.scalar(
+                "select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run)); i++) {
+            Thread.sleep(50);
+        }
+
+        // before anyone marks it, the lapsed lease already reads as abandoned; nothing is written
+        assertThat(facts(auditor, run)).containsExactly("abandoned", "running", "reconcile", "acme", w.user(),
+                "expense-reconciler", 0, "1", "0", "0", "1", "lapsed", "false", "0", "0", 0);
+        assertThat(Sql.scalar(auditor, "select f#>>'{lease,abandoned_marked_at}' from sor_api.run_report_facts(?) f", run)).isNull();
+        assertThat(db.scalar("select status from sor.runs where run_id = ?", run)).isEqualTo("running");
+
+        try (Connection sweeper = w.connect()) {
+            assertThat(((Number) Sql.scalar(sweeper, "select sor_api.sweep_abandoned_runs()")).intValue()).isEqualTo(1);
+        }
+        for (Database reader : List.of(auditor, acmeMember)) {
+            assertThat(facts(reader, run)).containsExactly("abandoned", "abandoned", "reconcile", "acme", w.user(),
+                    "expense-reconciler", 0, "1", "0", "0", "1", "lapsed", "false", "0", "0", 0);
+            assertThat(Sql.rows(reader, "select f#>>'{failure_point,source}', f#>>'{failure_point,tool_name}',"
+                    + " (f#>>'{failure_point,tool_call_id}')::uuid, f#>>'{failure_point,tool_status}', f#>>'{failure_point,args}',"
+                    + " (f#>>'{lease,lapsed_at}')::timestamptz = (f->>'finished_at')::timestamptz,"
+                    + " (f#>>'{lease,abandoned_marked_at}')::timestamptz > (f#>>'{lease,lapsed_at}')::timestamptz"
+                    + " from sor_api.run_report_facts(?) f", run))
+                    .containsExactly(List.of("tool_call", "record_expense", call, "unfinished",
+                            "{\"tx\": \"t-77\", \"amount\": 42}", true, true));
+            String report = (String) Sql.scalar(reader, "select sor_api.run_report(?)", run);
+            assertThat(report).contains(run.toString(), w.user(), "abandoned", "The failure point is tool record_expense",
+                    "{\"tx\": \"t-77\", \"amount\": 42}", call.toString(), "1 left unfinished", "never sent a heartbeat",
+                    "lease lapsed at", "It queued no outbox messages");
+        }
+        List<String> whats = Sql.rows(acmeMember, "select what from sor_api.run_timeline(?)", run).stream()
+                .map(r -> (String) r.get(0)).toList();
+        assertThat(whats).containsSubsequence("run started", "turn 1: assistant (model-x)", "tool call begun: record_expense",
+                "lease lapsed", "run abandoned", "event run_abandoned on run-" + run + " v2");
+        assertThat(whats).noneMatch(s -> s.startsWith("tool call started") || s.startsWith("tool call succeeded"));
+    }
+
+    @Test
+    void aRunStillRunningReadsAsRunningWithItsCallInFlight() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        try (Connection c = w.connect()) {
+            UUID run = startRun(c, "acme", 600);
+            UUID call = beginTool(c, run, "list_pending", "{\"limit\": 10}");
+            assertThat(facts(auditor, run)).containsExactly("running", "running", "reconcile", "acme", w.user(),
+                    "expense-reconciler", 0, "1", "0", "0", "1", "held", "false", "0", "0", 0);
+            assertThat(Sql.scalar(auditor, "select f->>'failure_point' from sor_api.run_report_facts(?) f", run)).isNull();
+            String report = (String) Sql.scalar(acmeMember, "select sor_api.run_report(?)", run);
+            assertThat(report).contains(run.toString(), "is still running at version 0", "1 left unfinished", "the lease is held until")
+                    .doesNotContain("failure point");
+            assertThat(Sql.rows(auditor, "select source, what, details->>'tool_call_id' from sor_api.run_timeline(?)"
+                    + " where source <> 'sor.events'", run))
+                    .containsExactly(Arrays.asList("sor.runs", "run started", null),
+                            List.of("sor.tool_calls", "tool call begun: list_pending", call.toString()));
+        }
+    }
+
+    @Test
+    void aFailedRunNamesItsFailedToolCallOrItsOwnError() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        try (Connection c = w.connect()) {
+            UUID run = startRun(c, "acme", 60);
+            UUID call = beginTool(c, run, "record_expense", "{\"tx\": \"t-9\"}");
+            Sql.scalar(c, "select sor_api.finish_tool_call(?, null, '{\"reason\": \"bank down\"}')", call);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"gave up\"}')", run);
+            assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{tool_calls,failed}', f#>>'{failure_point,source}',"
+                    + " f#>>'{failure_point,tool_name}', f#>>'{failure_point,tool_status}', f#>>'{failure_point,error}'"
+                    + " from sor_api.run_report_facts(?) f", run))
+                    .containsExactly(List.of("failed", "1", "tool_call", "record_expense", "failed", "{\"reason\": \"bank down\"}"));
+            assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                    .contains("and failed at", "The failure point is tool record_expense", "{\"tx\": \"t-9\"}", "bank down");
+
+            UUID bare = startRun(c, "acme", 60);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"no rows\"}')", bare);
+            assertThat(Sql.rows(auditor, "select f#>>'{failure_point,source}', f#>>'{failure_point,error}'"
+                    + " from sor_api.run_report_facts(?) f", bare))
+                    .containsExactly(List.of("run_error", "{\"reason\": \"no rows\"}"));
+            assertThat((String) Sql.scalar(acmeMember, "select sor_api.run_report(?)", bare))
+                    .contains("The failure point is the run's own error: {\"reason\": \"no rows\"}");
+        }
+    }
+
+    @Test
+    void aHashOnlyRunReportsDigestsNotContent() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        try (Connection c = w.connect()) {
+            UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('acme', 'reconcile', '{\"secret\": 1}', null, 60, true)");
+            beginTool(c, run, "record_expense", "{\"tx\": \"secret-tx\"}");
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"secret-reason\"}')", run);
+            assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{failure_point,tool_name}', f#>>'{failure_point,args}',"
+                    + " f#>>'{failure_point,args_sha256}' = encode(sha256(convert_to('{\"tx\": \"secret-tx\"}', 'UTF8')), 'hex'),"
+                    + " f->>'error' from sor_api.run_report_facts(?) f", run))
+                    .containsExactly(Arrays.asList("failed", "record_expense", null, true, null));
+            assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                    .contains("The failure point is tool record_expense with arguments withheld (hash-only, sha256 ")
+                    .doesNotContain("secret");
+            assertThat(Sql.rows(auditor, "select details::text from sor_api.run_timeline(?)", run))
+                    .noneMatch(r -> ((String) r.get(0)).contains("secret"));
+        }
+    }
+
+    @Test
+    void onlyTheAuditorAndMembersOfTheRunsTenantReadIt() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        Database globexWorker = db.worker("expense-reconciler", "globex");
+        UUID run;
+        try (Connection c = w.connect()) {
+            run = startRun(c, "acme", 60);
+        }
+        for (String fn : List.of("select sor_api.run_report(?)", "select sor_api.run_report_facts(?)",
+                "select * from sor_api.run_timeline(?)")) {
+            for (Database outsider : List.of(globexMember, globexWorker)) {
+                assertRefused("SR090", () -> Sql.run(outsider, fn, run));
+            }
+            assertRefused("42501", () -> Sql.run(dispatcher, fn, run));
+            assertRefused("SR090", () -> Sql.run(auditor, fn, UUID.randomUUID()));
+            assertRefused("SR091", () -> Sql.run(auditor, fn.replace("?", "null::uuid")));
+            Sql.run(auditor, fn, run);
+            Sql.run(acmeMember, fn, run);
+            Sql.run(w, fn, run);
+        }
+    }
+}

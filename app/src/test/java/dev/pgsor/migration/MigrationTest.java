@@ -1,0 +1,83 @@
+package dev.pgsor.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.db.Certification;
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Migrator;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Migrating empty databases with Flyway from the classpath: once, again, and concurrently. */
+@SorTest(reconciler = true)
+class MigrationTest {
+
+    static SorDatabase suite;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        suite = database;
+    }
+
+    @Test
+    void freshDatabaseMigratesAndASecondMigrateIsANoOp() throws Exception {
+        try (SorDatabase db = suite.empty()) {
+            List<Migrator.Outcome> first = Migrator.migrate(db.admin(), SorSchema.ALL);
+            assertThat(first.get(0).executed()).isGreaterThan(0);
+            long applied = db.count("select count(*) from flyway_schema_history where success");
+
+            List<Migrator.Outcome> second = Migrator.migrate(db.admin(), SorSchema.ALL);
+            assertThat(second).allSatisfy(o -> assertThat(o.executed()).isZero());
+            assertThat(db.count("select count(*) from flyway_schema_history")).isEqualTo(applied);
+            assertThat(db.count("select count(*) from flyway_schema_history where not success")).isZero();
+            try (Connection c = db.admin().connect()) {
+                assertThat(Certification.run(c)).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
+            }
+        }
+    }
+
+    @Test
+    void twoConcurrentMigrationsOfOneDatabaseLeaveItCorrect() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            try (SorDatabase db = suite.empty()) {
+                List<Integer> executed = migrateTogether(List.of(db, db));
+                assertThat(executed.get(0) + executed.get(1))
+                        .as("each script runs once in all")
+                        .isEqualTo((int) historyRows(db));
+                assertThat(db.count("select count(*) from flyway_schema_history where not success")).isZero();
+                assertThat(db.count("select count(*) from (select script from flyway_schema_history group by script having count(*) > 1) d")).isZero();
+                try (Connection c = db.admin().connect()) {
+                    assertThat(Certification.failing(Certification.run(c))).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void secondDatabaseOnTheSameServerMigratesConcurrentlyWithTheFirst() throws Exception {
+        try (SorDatabase a = suite.empty(); SorDatabase b = suite.empty()) {
+            List<Integer> executed = migrateTogether(List.of(a, b));
+            assertThat(executed.get(0)).isEqualTo(executed.get(1)).isGreaterThan(0);
+            for (SorDatabase db : List.of(a, b)) {
+                try (Connection c = db.admin().connect()) {
+                    assertThat(Certification.failing(Certification.run(c))).isZero();
+                }
+                assertThat(db.count("select count(*) from pg_namespace where nspname in ('sor', 'sor_api')")).isEqualTo(2);
+            }
+        }
+    }
+
+    private static long historyRows(SorDatabase db) {
+        return db.count("select count(*) from flyway_schema_history");
+    }
+
+    /** Migrates each database on its own thread, all released together; returns the kernel scripts each executed. */
+    private static List<Integer> migrateTogether(List<SorDatabase> dbs) throws Exception {
+        return Race.values(Race.together(dbs.size(), t -> Migrator.migrate(dbs.get(t).admin(), SorSchema.ALL).get(0).executed()));
+    }
+}

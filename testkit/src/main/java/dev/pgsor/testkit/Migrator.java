@@ -1,0 +1,57 @@
+package dev.pgsor.testkit;
+
+import dev.pgsor.schema.SorSchema;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Applies modules with Flyway, in order, each with its own history table: the kernel
+ * ({@link SorSchema#KERNEL}) first, then domain modules (the reconciler, a consumer's own). The
+ * kit migrates its template databases with it, and pg-sor's CLI its {@code migrate} command.
+ */
+public final class Migrator {
+
+    /**
+     * What one module's migration did.
+     *
+     * @param module   the module's name
+     * @param executed how many scripts ran
+     * @param version  the schema version afterwards
+     */
+    public record Outcome(String module, int executed, String version) { }
+
+    private Migrator() { }
+
+    /**
+     * The Flyway configuration of one module. A domain module shares schema "public" with the
+     * kernel's history table, so its first run baselines at version 0 and then applies all of its
+     * own migrations.
+     */
+    public static Flyway flyway(Database admin, SorSchema.Module module) {
+        return Flyway.configure(Migrator.class.getClassLoader())
+                .dataSource(admin.url(), admin.user(), admin.password())
+                .locations(module.locations().toArray(String[]::new))
+                .table(module.historyTable())
+                .defaultSchema("public")
+                .createSchemas(false)
+                .cleanDisabled(true)
+                .validateMigrationNaming(true)
+                .failOnMissingLocations(false)
+                .loggers("slf4j")
+                .baselineOnMigrate(!module.equals(SorSchema.KERNEL))
+                .baselineVersion("0")
+                .load();
+    }
+
+    /** Migrates the modules in order, as the admin, and reports what each did. */
+    public static List<Outcome> migrate(Database admin, List<SorSchema.Module> modules) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (SorSchema.Module module : modules) {
+            MigrateResult result = flyway(admin, module).migrate();
+            outcomes.add(new Outcome(module.name(), result.migrationsExecuted, result.targetSchemaVersion));
+        }
+        return outcomes;
+    }
+}
