@@ -188,7 +188,8 @@ comment on view sor_guard.registered is
 -- Classifies one difference between the live catalog and the register. Returns the operation
 -- (the name an approval uses) and what it takes: approve (a destructive change), record (a
 -- redefinition, written to the audit), tighten (a change that only narrows) or NULL for nothing.
-create or replace function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean)
+create or replace function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean,
+                                           baseline jsonb default null)
 returns table (operation text, outcome text, detail text, column_name text)
 language plpgsql
 immutable
@@ -219,19 +220,24 @@ begin
     end if;
     return;
   end if;
-  -- grants: widening needs an approval, narrowing only narrows
+  -- grants: widening needs an approval, narrowing only narrows. A privilege held before this
+  -- transaction (baseline) and revoked then granted again within it is not new: a repeatable file
+  -- that converges its grants with REVOKE ALL then GRANT passes.
   if (after -> 'acl') is distinct from (before -> 'acl') then
     if exists (select 1 from jsonb_array_elements_text(coalesce(after -> 'acl', '[]')) g
-                where not (coalesce(before -> 'acl', '[]') ? g)) then
+                where not (coalesce(before -> 'acl', '[]') ? g) and not (coalesce(baseline -> 'acl', '[]') ? g)) then
       return query select 'grant', 'approve',
         'new privileges: ' || (select string_agg(g, ', ' order by g) from jsonb_array_elements_text(after -> 'acl') g
-                                where not (coalesce(before -> 'acl', '[]') ? g)), null::text;
+                                where not (coalesce(before -> 'acl', '[]') ? g) and not (coalesce(baseline -> 'acl', '[]') ? g)), null::text;
     else
       return query select 'revoke', 'tighten', 'privileges revoked', null::text;
     end if;
   end if;
   if (after -> 'owner') is distinct from (before -> 'owner') then
     return query select 'alter ' || kind, 'approve', format('owner %s -> %s', before ->> 'owner', after ->> 'owner'), null::text;
+  end if;
+  if (after - 'acl' - 'owner') is not distinct from (before - 'acl' - 'owner') then
+    return;
   end if;
   case kind
   when 'table' then
@@ -269,7 +275,8 @@ begin
             or ((_b ->> 'not_null')::boolean and not (_a ->> 'not_null')::boolean) then
         return query select 'alter column', 'approve', format('column %s changed', _col), _col;
       elsif (_a -> 'acl') is distinct from (_b -> 'acl') then
-        if exists (select 1 from jsonb_array_elements_text(_a -> 'acl') g where not (_b -> 'acl' ? g)) then
+        if exists (select 1 from jsonb_array_elements_text(_a -> 'acl') g
+                    where not (_b -> 'acl' ? g) and not coalesce(baseline -> 'columns' -> _col -> 'acl' ? g, false)) then
           return query select 'grant', 'approve', format('new privileges on column %s', _col), _col;
         else
           return query select 'revoke', 'tighten', format('privileges on column %s revoked', _col), _col;
@@ -322,7 +329,7 @@ begin
   end case;
 end
 $$;
-comment on function sor_guard.judge(text, text, jsonb, jsonb, boolean) is
+comment on function sor_guard.judge(text, text, jsonb, jsonb, boolean, jsonb) is
   'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
 
 -- Every difference between the live catalog and the register for the given roots (NULL: all).
@@ -342,6 +349,13 @@ as $$
             or r.kind || ':' || r.objid = any (roots))
   ), registered_roots as (
     select distinct r.root_kind, r.root_objid from sor_guard.registered r where r.present
+  ), baseline as materialized (
+    -- the expected state as it stood before this transaction
+    select distinct on (b.kind, b.identity) b.kind, b.identity, b.spec
+      from sor_guard.register b
+     where b.tx_id is distinct from pg_current_xact_id_if_assigned()
+       and exists (select 1 from reg r where r.kind = b.kind and r.identity = b.identity)
+     order by b.kind, b.identity, b.entry_id desc
   ), pairs as (
     select coalesce(r.kind, l.kind) as kind,
            coalesce(r.identity, l.identity) as identity,
@@ -375,7 +389,8 @@ as $$
                                       p.kind = 'function'
                                       and (p.identity like 'sor\_guard.%'
                                            or exists (select 1 from sor_guard.classes c
-                                                       where c.kind = 'function' and c.identity = p.identity and c.class = 'guard'))) j
+                                                       where c.kind = 'function' and c.identity = p.identity and c.class = 'guard')),
+                                      (select b.spec from baseline b where b.kind = p.kind and b.identity = p.identity)) j
    where (p.registered or p.new_child)
      and not (n.new_identity is not null and j.operation is null)
      -- the objects of a renamed table follow it: the table's rename is the one change to approve

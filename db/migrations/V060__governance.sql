@@ -15,6 +15,8 @@
 --      sor.ddl_approvals takes a short ACCESS EXCLUSIVE lock on these two small tables (no rewrite).
 -- Reversal: not reversible without an approval per object: the register and the reserved names are
 --      append-only by design.
+-- lint: reviewed drop by pg-sor maintainers: only the old guard's event triggers and one check constraint of sor.ddl_audit and sor.ddl_approvals are dropped, each replaced in this release
+set lock_timeout = '5s';
 
 -- The old guard kept state in a setting any session could write; its event triggers go first (only
 -- a superuser could have created them), and the new guard is installed by db/policies at the end
@@ -37,6 +39,9 @@ end
 $$;
 comment on role sor_guardian is
   'pg-sor: owns the drop guard (schema sor_guard). NOLOGIN, no members: only a superuser can act as it.';
+-- the guard restores ENABLE ALWAYS on a trigger CREATE OR REPLACE TRIGGER reset, which takes the
+-- owner's rights on the kit's tables
+grant sor_owner to sor_guardian;
 
 create schema if not exists sor_guard authorization sor_guardian;
 comment on schema sor_guard is
@@ -150,7 +155,7 @@ insert into sor.reserved_names (kind, name) values
   ('event type prefix', 'outbox.'), ('outbox topic', 'resume');
 
 insert into sor.append_only_tables (table_schema, table_name)
-values ('sor', 'reserved_names'), ('sor_guard', 'register'), ('sor_guard', 'classes');
+values ('sor', 'reserved_names'), ('sor', 'ddl_audit'), ('sor_guard', 'register'), ('sor_guard', 'classes');
 
 -- The audit records redefinitions (no approval) besides approved destructive changes.
 alter table sor.ddl_audit alter column approval_id drop not null;

@@ -2,7 +2,9 @@
 -- Row level security policies evaluate sor_guard.current_tenants() as the reading role; the kit's
 -- definer functions call the other rules as sor_owner; certify() reads the register as sor_owner;
 -- auditors read the register through sor_api.protected_objects. sor_guardian reads what it needs of
--- the kit's own schema (the domain schemas it protects).
+-- the kit's own schema (the domain schemas it protects). It changes the guard's own tables, so it
+-- pauses the guard for its transaction.
+select sor_guard.pause(true);
 set role sor_guardian;
 
 grant usage on schema sor_guard to sor_owner, sor_tenant, sor_auditor, sor_approver, sor_admin;
@@ -17,7 +19,7 @@ grant execute on function sor_guard.event_hash(bytea, text, text, integer, text,
   to sor_owner;
 grant execute on function sor_guard.protect_all(), sor_guard.classify(text, text, text),
                           sor_guard.targets(), sor_guard.approve(text, text, text, text, timestamptz),
-                          sor_guard.live_objects(text[]), sor_guard.diff(text[]), sor_guard.judge(text, text, jsonb, jsonb, boolean),
+                          sor_guard.live_objects(text[]), sor_guard.diff(text[]), sor_guard.judge(text, text, jsonb, jsonb, boolean, jsonb),
                           sor_guard.protected_schemas(), sor_guard.acl(aclitem[], oid, "char"), sor_guard.ident(oid, oid, integer),
                           sor_guard.function_sha256(oid)
   to sor_owner;
@@ -55,3 +57,4 @@ reset role;
 set role sor_owner;
 grant select on sor_api.protected_objects to sor_auditor, sor_admin;
 reset role;
+select sor_guard.pause(false);
