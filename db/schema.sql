@@ -7,6 +7,7 @@
 create schema reconciler authorization sor_owner;
 create schema sor authorization sor_owner;
 create schema sor_api authorization sor_owner;
+create schema sor_guard authorization sor_guardian;
 
 -- sequences
 
@@ -18,6 +19,7 @@ create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalu
 create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor_guard.register_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
 
@@ -122,7 +124,7 @@ create table sor.ddl_approvals (
   constraint ddl_approvals_pkey PRIMARY KEY (approval_id),
   constraint ddl_approvals_consumed_check CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL)))),
   constraint ddl_approvals_expiry_check CHECK ((expires_at > approved_at)),
-  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop table'::text, 'drop schema'::text, 'drop column'::text, 'alter column type'::text, 'drop policy'::text, 'drop trigger'::text, 'disable trigger'::text, 'disable row level security'::text, 'no force row level security'::text]))),
+  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text]))),
   constraint ddl_approvals_rehearsed_on_length CHECK (((length(btrim(rehearsed_on)) >= 1) AND (length(btrim(rehearsed_on)) <= 500))),
   constraint ddl_approvals_ticket_length CHECK (((length(btrim(ticket)) >= 1) AND (length(btrim(ticket)) <= 200)))
 );
@@ -136,12 +138,13 @@ create table sor.ddl_audit (
   operation text not null,
   object_identity text not null,
   statement text,
-  approval_id bigint not null,
+  approval_id bigint,
   outcome text default 'allowed'::text not null,
   tx_id xid8 default pg_current_xact_id() not null,
+  definition_sha256 bytea,
   constraint ddl_audit_pkey PRIMARY KEY (audit_id),
   constraint ddl_audit_approval_fkey FOREIGN KEY (approval_id) REFERENCES sor.ddl_approvals(approval_id),
-  constraint ddl_audit_outcome_check CHECK ((outcome = 'allowed'::text))
+  constraint ddl_audit_outcome_check CHECK ((((outcome = 'allowed'::text) AND (approval_id IS NOT NULL)) OR ((outcome = 'recorded'::text) AND (approval_id IS NULL))))
 );
 
 create table sor.domain_schemas (
@@ -242,6 +245,16 @@ create table sor.queues (
   constraint queues_description_length CHECK (((length(description) >= 1) AND (length(description) <= 500))),
   constraint queues_max_attempts_range CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
   constraint queues_queue_format CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))
+);
+
+create table sor.reserved_names (
+  kind text not null,
+  name text not null,
+  reserved_at timestamp with time zone default now() not null,
+  reserved_by name default SESSION_USER not null,
+  constraint reserved_names_pkey PRIMARY KEY (kind, name),
+  constraint reserved_names_kind_check CHECK ((kind = ANY (ARRAY['stream category'::text, 'event type prefix'::text, 'outbox topic'::text]))),
+  constraint reserved_names_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)))
 );
 
 create table sor.runs (
@@ -434,6 +447,38 @@ create table sor.workers (
   constraint workers_kind_format CHECK ((kind ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
 );
 
+create table sor_guard.classes (
+  kind text not null,
+  identity text not null,
+  class text not null,
+  declared_at timestamp with time zone default clock_timestamp() not null,
+  declared_by name default SESSION_USER not null,
+  constraint classes_pkey PRIMARY KEY (kind, identity, class),
+  constraint classes_class_check CHECK ((class = ANY (ARRAY['refusal'::text, 'chain'::text, 'audit'::text, 'tenancy'::text, 'guard'::text, 'reader'::text, 'queue'::text, 'dedupe'::text]))),
+  constraint classes_kind_check CHECK ((kind = ANY (ARRAY['table'::text, 'function'::text, 'constraint'::text, 'index'::text])))
+);
+
+create table sor_guard.register (
+  entry_id bigint generated always as identity not null,
+  kind text not null,
+  identity text not null,
+  root_kind text not null,
+  root_objid oid not null,
+  objid oid not null,
+  present boolean not null,
+  spec jsonb,
+  reason text not null,
+  approval_id bigint,
+  recorded_at timestamp with time zone default clock_timestamp() not null,
+  recorded_by name default SESSION_USER not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  constraint register_pkey PRIMARY KEY (entry_id),
+  constraint register_kind_check CHECK ((kind = ANY (ARRAY['schema'::text, 'table'::text, 'view'::text, 'function'::text, 'trigger'::text, 'rule'::text, 'policy'::text, 'constraint'::text, 'index'::text, 'event trigger'::text]))),
+  constraint register_present_check CHECK ((present = (spec IS NOT NULL))),
+  constraint register_reason_check CHECK ((reason = ANY (ARRAY['registered'::text, 'approved'::text, 'recorded'::text, 'tightened'::text, 'rebound'::text]))),
+  constraint register_root_kind_check CHECK ((root_kind = ANY (ARRAY['schema'::text, 'table'::text, 'view'::text, 'function'::text, 'event trigger'::text])))
+);
+
 -- indexes
 
 CREATE INDEX pending_transactions_pending_idx ON reconciler.pending_transactions USING btree (tenant_id, booked_on) WHERE (status = 'pending'::text);
@@ -461,6 +506,8 @@ CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
 CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at);
 CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id);
+CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id);
+CREATE INDEX register_root_idx ON sor_guard.register USING btree (root_kind, root_objid);
 
 -- views
 
@@ -570,6 +617,26 @@ create view sor_api.journal_turns with (security_invoker=true, security_barrier=
     recorded_at
    FROM sor.turns t;
 
+create view sor_api.protected_objects with (security_invoker=true, security_barrier=true) as
+ SELECT kind,
+    identity,
+    present,
+    spec,
+    reason,
+    approval_id,
+    recorded_at,
+    recorded_by,
+    ( SELECT array_agg(c.class ORDER BY c.class) AS array_agg
+           FROM sor_guard.classes c
+          WHERE c.kind = r.kind AND c.identity = r.identity) AS classes
+   FROM sor_guard.registered r;
+
+create view sor_api.reserved_names with (security_invoker=true, security_barrier=true) as
+ SELECT kind,
+    name,
+    reserved_at
+   FROM sor.reserved_names r;
+
 create view sor_api.tenant_members with (security_invoker=true, security_barrier=true) as
  SELECT tenant_id,
     role_name,
@@ -582,6 +649,22 @@ create view sor_api.tenants with (security_invoker=true, security_barrier=true) 
     display_name,
     created_at
    FROM sor.tenants t;
+
+create view sor_guard.registered as
+ SELECT DISTINCT ON (kind, identity) entry_id,
+    kind,
+    identity,
+    root_kind,
+    root_objid,
+    objid,
+    present,
+    spec,
+    reason,
+    approval_id,
+    recorded_at,
+    recorded_by
+   FROM sor_guard.register r
+  ORDER BY kind, identity, entry_id DESC;
 
 -- functions
 
@@ -776,11 +859,11 @@ begin
     raise exception 'tenant_id, stream and type are required'
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
   end if;
-  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or pg_catalog.length(append_event.stream) > 200 then
+  if not sor.is_valid('stream', append_event.stream) then
     raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
       using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
   end if;
-  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or pg_catalog.length(append_event.type) > 100 then
+  if not sor.is_valid('event_type', append_event.type) then
     raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
       using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
   end if;
@@ -789,10 +872,8 @@ begin
     raise exception 'payload and metadata of % must be JSON objects', append_event.stream
       using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  if pg_catalog.octet_length(append_event.payload::text) + pg_catalog.octet_length(append_event.metadata::text) > 1048576 then
-    raise exception 'event for stream % is larger than 1 MiB', append_event.stream
-      using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
-  end if;
+  perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
+  perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
   perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
   if not found then
     raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
@@ -803,7 +884,7 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(append_event.tenant_id, append_event.stream));
     select coalesce(pg_catalog.max(e.version), 0) into _current
       from sor.events e
      where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
@@ -828,17 +909,29 @@ CREATE OR REPLACE FUNCTION sor.certify__010_foundation()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
   with kit as (
-    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+    select n.oid, n.nspname from pg_catalog.pg_namespace n
+     where n.nspname in (select sor.kit_schemas()) or n.nspname = 'sor_guard'
+  ), guard_tables as (
+    -- the guard's tables (declared guard) and the sequences they own
+    select pg_catalog.to_regclass(c.identity)::oid as oid from sor_guard.classes c where c.kind = 'table' and c.class = 'guard'
+    union all
+    select d.objid from pg_catalog.pg_depend d
+      join sor_guard.classes c on c.kind = 'table' and c.class = 'guard' and d.refobjid = pg_catalog.to_regclass(c.identity)::oid
+     where d.classid = 'pg_catalog.pg_class'::regclass and d.refclassid = 'pg_catalog.pg_class'::regclass and d.deptype in ('a', 'i')
   ), rels as (
     select c.oid, c.relname, c.relkind, c.relacl, c.relowner, c.relrowsecurity, c.relforcerowsecurity,
-           format('%I.%I', k.nspname, c.relname) as qname
+           format('%I.%I', k.nspname, c.relname) as qname,
+           case when k.nspname = 'sor_guard' or c.oid in (select g.oid from guard_tables g)
+                then 'sor_guardian' else 'sor_owner' end as expected_owner
       from pg_catalog.pg_class c join kit k on k.oid = c.relnamespace
      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
        and not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   ), funcs as (
     select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
-           format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname
+           format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
+           case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
+           k.nspname, p.prosrc, p.proargnames, p.proargmodes
       from pg_catalog.pg_proc p join kit k on k.oid = p.pronamespace
      where not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
@@ -854,15 +947,44 @@ AS $function$
   ), group_roles as (
     select g.name, r.rolcanlogin, r.rolsuper, r.rolbypassrls
       from unnest(array['sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                        'sor_approver', 'sor_admin']) g(name)
+                        'sor_approver', 'sor_admin', 'sor_guardian']) g(name)
       left join pg_catalog.pg_roles r on r.rolname = g.name
   ), login_roles as (
-    select r.oid, r.rolname, r.rolbypassrls, pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER') as owner_member
+    select r.oid, r.rolname, r.rolbypassrls,
+           pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER') or pg_catalog.pg_has_role(r.oid, 'sor_guardian', 'MEMBER') as owner_member
       from pg_catalog.pg_roles r
      where r.rolcanlogin and not r.rolsuper
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
+  ), gates as (
+    -- functions that check membership: the tenancy rules, and every kit function whose body calls
+    -- one of them, transitively
+    with recursive g(oid) as (
+      select f.oid from funcs f
+       where (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+             in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
+      union
+      select f.oid
+        from g
+        join funcs callee on callee.oid = g.oid
+        join funcs f on f.prosrc is not null
+                    and pg_catalog.strpos(f.prosrc, callee.nspname || '.' || callee.proname || '(') > 0
+    )
+    select g.oid from g
+  ), tenant_facing as (
+    -- sor_api functions a Worker, tenant, dispatcher or approver can execute that take a run, task,
+    -- tool call, outbox row, block, stream or tenant
+    select f.* from funcs f
+     where f.nspname = 'sor_api'
+       and (pg_catalog.has_function_privilege('sor_worker', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_tenant', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_approver', f.oid, 'EXECUTE'))
+       and exists (select 1 from unnest(f.proargnames) with ordinality a(name, ord)
+                    where a.name in ('tenant_id', 'run_id', 'task_id', 'tool_call_id', 'outbox_id', 'block_id',
+                                     'stream', 'tenants', 'for_tenant')
+                      and coalesce(f.proargmodes[a.ord], 'i') in ('i', 'b', 'v'))
   )
   -- governed: every tenant-scoped table has RLS enabled, forced, and at least one policy
   select 'governed', 'tenant tables have row level security enabled and forced', t.qname,
@@ -922,13 +1044,35 @@ AS $function$
    where not exists (select 1 from login_roles)
   union all
   -- governed: every kit relation and function is owned by sor_owner
-  select 'governed', 'kit objects are owned by sor_owner', r.qname,
-         r.relowner = 'sor_owner'::regrole, 'owner ' || r.relowner::regrole::text
+  select 'governed', 'kit objects are owned by sor_owner, the guard''s by sor_guardian', r.qname,
+         r.relowner::regrole::text = r.expected_owner, 'owner ' || r.relowner::regrole::text
     from rels r
   union all
-  select 'governed', 'kit objects are owned by sor_owner', f.qname,
-         f.proowner = 'sor_owner'::regrole, 'owner ' || f.proowner::regrole::text
+  select 'governed', 'kit objects are owned by sor_owner, the guard''s by sor_guardian', f.qname,
+         f.proowner::regrole::text = f.expected_owner, 'owner ' || f.proowner::regrole::text
     from funcs f
+  union all
+  -- governed: every tenant-facing function checks membership now, through the one rule
+  select 'governed', 'functions that take a tenant''s run, task, call, row, stream or tenant check membership', t.qname,
+         t.oid in (select g.oid from gates g),
+         case when t.oid in (select g.oid from gates g) then 'calls a tenancy rule (directly or through a kit function)'
+              else 'never calls sor_guard.require_member, is_member, member_tenants or can_read_tenant: a removed member or another tenant could act through it' end
+    from tenant_facing t
+  union all
+  -- governed: the membership table is read only by the tenancy rules (no inline copy to drift)
+  select 'governed', 'membership is read only by the tenancy rules', f.qname,
+         false, 'reads sor.tenant_members itself instead of calling a tenancy rule'
+    from funcs f
+   where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+     and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+         not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
+  union all
+  select 'governed', 'membership is read only by the tenancy rules', '(kit functions)', true,
+         'no kit function reads sor.tenant_members but the tenancy rules'
+   where not exists (select 1 from funcs f
+                      where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+                        and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+                            not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy'))
   union all
   -- governed: workers and dispatchers touch no table, view or sequence directly
   select 'governed', 'workers and dispatchers have no direct table access', l.rolname || ' on ' || r.qname,
@@ -956,27 +1100,26 @@ CREATE OR REPLACE FUNCTION sor.certify__020_events()
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with refusers as (
-    select p.oid from pg_catalog.pg_proc p
-     where p.pronamespace = 'sor'::regnamespace and p.proname ~ '^tg_.+__refuse_change$'
+  with classed as (
+    select p.oid, c.class
+      from sor_guard.classes c
+      join pg_catalog.pg_proc p on (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, p.oid, 0)).identity = c.identity
+     where c.kind = 'function' and c.class in ('refusal', 'chain')
+       and p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_guard'))
   ), triggers as (
     -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate. A trigger counts
     -- only without a WHEN condition and, for UPDATE, without a column list (UPDATE OF x).
     select t.tgrelid, t.tgname, t.tgenabled, t.tgtype::integer as tgtype, t.tgfoid,
            t.tgqual is null as no_when,
-           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns
+           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns,
+           (select c.class from classed c where c.oid = t.tgfoid and c.class = 'refusal') is not null as refuses,
+           (select c.class from classed c where c.oid = t.tgfoid and c.class = 'chain') is not null as chains
       from pg_catalog.pg_trigger t
      where not t.tgisinternal
   ), append_only as (
     select r.table_schema::text as table_schema, r.table_name::text as table_name,
            pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
       from sor.append_only_tables r
-    union
-    select n.nspname::text, c.relname::text, c.oid
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where n.nspname in (select sor.kit_schemas())
-       and exists (select 1 from triggers t where t.tgrelid = c.oid and t.tgfoid in (select r.oid from refusers r))
   ), needs as (
     select a.table_schema, a.table_name, a.relid, k.kind, k.bits
       from append_only a
@@ -984,23 +1127,24 @@ AS $function$
   ), judged as (
     select n.*,
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
+             where t.tgrelid = n.relid and t.refuses
                and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
                and t.no_when and (t.all_columns or n.bits & 16 = 0) and t.tgenabled = 'A') as good,
            (select pg_catalog.string_agg(t.tgname || ' (enabled ' || t.tgenabled::text || ')', ', ' order by t.tgname) from triggers t
-             where t.tgrelid = n.relid and t.tgfoid in (select r.oid from refusers r)
+             where t.tgrelid = n.relid and t.refuses
                and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
                and t.tgenabled <> 'A') as weak
       from needs n
   ), event_triggers as (
-    select k.what, k.fn, k.bits,
+    select k.what, k.bits, k.want,
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = 'sor.events'::regclass and t.tgfoid = k.fn
+             where t.tgrelid = 'sor.events'::regclass
+               and (case k.want when 'chain' then t.chains else t.refuses end)
                and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
                and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
-      from (values ('sor.events: chain on INSERT', 'sor.tg_events__chain()'::regprocedure::oid, 1 | 2 | 4),
-                   ('sor.events: refuse UPDATE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 16),
-                   ('sor.events: refuse DELETE statements', 'sor.tg_events__refuse_change()'::regprocedure::oid, 2 | 8)) k(what, fn, bits)
+      from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
+                   ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
+                   ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) k(what, bits, want)
   ), chains as (
     select c.* from sor.verify_event_chains(null, null) c
   )
@@ -1012,11 +1156,11 @@ AS $function$
               when j.weak is not null then 'not ENABLE ALWAYS: ' || j.weak
               else 'no unconditional BEFORE ' || j.kind
                    || case when j.kind = 'TRUNCATE' then ' statement' else ' row' end
-                   || ' trigger calling a refusing function' end
+                   || ' trigger calling a function declared refusal' end
     from judged j
   union all
   select 'replayable', 'event log triggers are ENABLE ALWAYS', e.what, e.good is not null,
-         coalesce('trigger ' || e.good, 'no unconditional ENABLE ALWAYS trigger')
+         coalesce('trigger ' || e.good, 'no unconditional ENABLE ALWAYS trigger calling a function declared ' || e.want)
     from event_triggers e
   union all
   select 'replayable', 'event hash chains verify', 'sor.events', true,
@@ -1036,39 +1180,81 @@ CREATE OR REPLACE FUNCTION sor.certify__030_guard()
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with expected_event_triggers (name, event, fn) as (
-    values ('sor_drop_guard_start', 'ddl_command_start', 'sor.tg_drop_guard__start'),
-           ('sor_drop_guard_sql_drop', 'sql_drop', 'sor.tg_drop_guard__sql_drop'),
-           ('sor_drop_guard_alter', 'ddl_command_end', 'sor.tg_drop_guard__alter'),
-           ('sor_drop_guard_rewrite', 'table_rewrite', 'sor.tg_drop_guard__alter')
-  ), expected_triggers (tbl, name, fn, kind) as (
-    values ('sor.ddl_audit', 'ddl_audit_refuse_update_delete', 'sor.tg_ddl_audit__refuse_change', 'update or delete'),
-           ('sor.ddl_audit', 'ddl_audit_refuse_truncate', 'sor.tg_ddl_audit__refuse_change', 'truncate'),
-           ('sor.ddl_approvals', 'ddl_approvals_check_insert', 'sor.tg_ddl_approvals__refuse_change', 'insert'),
-           ('sor.ddl_approvals', 'ddl_approvals_refuse_update_delete', 'sor.tg_ddl_approvals__refuse_change', 'update or delete'),
-           ('sor.ddl_approvals', 'ddl_approvals_refuse_truncate', 'sor.tg_ddl_approvals__refuse_change', 'truncate')
+  with live as materialized (
+    select l.* from sor_guard.live_objects(null) l
+  ), reg as materialized (
+    select r.* from sor_guard.registered r where r.present
+  ), drift as materialized (
+    select d.* from sor_guard.diff(null) d
+  ), guard_triggers as (
+    select r.identity, e.evtenabled, e.evtevent
+      from reg r left join pg_catalog.pg_event_trigger e on pg_catalog.quote_ident(e.evtname) = r.identity
+     where r.kind = 'event trigger'
+  ), unregistered as (
+    select l.kind, l.identity,
+           (select pg_catalog.count(*) from live c where c.root_kind = l.root_kind and c.root_objid = l.root_objid) - 1 as children
+      from live l
+     where l.kind = l.root_kind and l.objid = l.root_objid
+       and not exists (select 1 from reg r where r.kind = l.kind and r.identity = l.identity)
+  ), guardian as (
+    select r.oid, r.rolcanlogin, r.rolsuper,
+           (select pg_catalog.string_agg(m.member::regrole::text, ', ') from pg_catalog.pg_auth_members m where m.roleid = r.oid) as members
+      from pg_catalog.pg_roles r where r.rolname = 'sor_guardian'
+  ), et_off as (
+    select coalesce(r.rolname, 'every role') || ' in ' || coalesce(d.datname, 'every database') as who
+      from pg_catalog.pg_db_role_setting s
+      left join pg_catalog.pg_roles r on r.oid = s.setrole
+      left join pg_catalog.pg_database d on d.oid = s.setdatabase
+     cross join lateral pg_catalog.unnest(s.setconfig) as cfg(setting)
+     where (s.setdatabase = 0 or d.datname = pg_catalog.current_database())
+       and pg_catalog.lower(cfg.setting) in ('event_triggers=off', 'event_triggers=false', 'event_triggers=0', 'event_triggers=no')
   )
-  select 'policy-bound', 'drop guard event triggers exist and are ENABLE ALWAYS', x.name,
-         coalesce(e.evtenabled = 'A' and e.evtevent = x.event and e.evtfoid = pg_catalog.to_regprocedure(x.fn || '()'), false),
-         case when e.oid is null then 'event trigger is missing'
-              when e.evtevent <> x.event or e.evtfoid <> pg_catalog.to_regprocedure(x.fn || '()')
-                then 'runs ' || e.evtfoid::regproc::text || ' on ' || e.evtevent
-              when e.evtenabled <> 'A' then 'not ENABLE ALWAYS (evtenabled ' || e.evtenabled::text || ')'
-              else 'enabled always on ' || e.evtevent end
-    from expected_event_triggers x
-    left join pg_catalog.pg_event_trigger e on e.evtname = x.name
+  select 'policy-bound', 'drop guard event triggers are installed and ENABLE ALWAYS', '(drop guard)', false,
+         'not installed: the role that migrated could not create event triggers (a managed service); nothing refuses guarded DDL, certify() still sees every difference from the register'
+   where not exists (select 1 from guard_triggers)
   union all
-  select 'policy-bound', 'ddl audit and approvals keep their refusing triggers ENABLE ALWAYS', x.name || ' on ' || x.tbl,
-         coalesce(t.tgenabled = 'A' and t.tgfoid = pg_catalog.to_regprocedure(x.fn || '()')
-                  and (case x.kind when 'truncate' then t.tgtype = 2 + 32
-                                   when 'insert' then t.tgtype = 1 + 2 + 4
-                                   else t.tgtype = 1 + 2 + 8 + 16 end), false),
-         case when t.oid is null then 'trigger is missing'
-              when t.tgfoid <> pg_catalog.to_regprocedure(x.fn || '()') then 'executes ' || t.tgfoid::regproc::text
-              when t.tgenabled <> 'A' then 'not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || ')'
-              else 'before ' || x.kind || ', enabled always' end
-    from expected_triggers x
-    left join pg_catalog.pg_trigger t on t.tgrelid = pg_catalog.to_regclass(x.tbl) and t.tgname = x.name
+  select 'policy-bound', 'drop guard event triggers are installed and ENABLE ALWAYS', g.identity,
+         coalesce(g.evtenabled = 'A', false),
+         case when g.evtenabled is null then 'missing: dropped past the guard (a superuser''s power)'
+              when g.evtenabled <> 'A' then 'not ENABLE ALWAYS (evtenabled ' || g.evtenabled::text || '): paused by a superuser'
+              else 'enabled always on ' || g.evtevent end
+    from guard_triggers g
+  union all
+  select 'policy-bound', 'the live catalog matches the register of protected objects', '(register)', true,
+         (select pg_catalog.count(*) from reg) || ' registered objects, none differs'
+   where not exists (select 1 from drift)
+  union all
+  select 'policy-bound', 'the live catalog matches the register of protected objects', d.kind || ' ' || d.object, false,
+         d.operation || ': ' || d.detail || ' (made past the guard, or a new ' || d.kind || ' never approved)'
+    from drift d
+  union all
+  select 'policy-bound', 'every protected object is registered', '(register)', true,
+         'no unregistered table, view, function or schema in a protected schema'
+   where not exists (select 1 from unregistered)
+  union all
+  select 'policy-bound', 'every protected object is registered', u.kind || ' ' || u.identity, false,
+         'not registered' || case when u.children > 0 then ' (with ' || u.children || ' dependent objects)' else '' end
+           || ': flyway migrate registers new objects (afterMigrate), or select sor_guard.protect_all()'
+    from unregistered u
+  union all
+  select 'governed', 'no session can act as sor_guardian', 'sor_guardian',
+         coalesce(not g.rolcanlogin and not g.rolsuper and g.members is null, false),
+         case when g.oid is null then 'role is missing'
+              when g.rolcanlogin or g.rolsuper then 'the role can log in or is a superuser'
+              when g.members is not null then 'members: ' || g.members
+              else 'NOLOGIN, no members' end
+    from (select 1) one left join guardian g on true
+  union all
+  select 'policy-bound', 'event triggers are not switched off', pg_catalog.current_database(),
+         case when pg_catalog.current_setting('event_triggers', true) is null then true
+              else pg_catalog.current_setting('event_triggers', true) = 'on' and not exists (select 1 from et_off) end,
+         case when pg_catalog.current_setting('event_triggers', true) is null
+                then 'not applicable: this server has no event_triggers setting (before PostgreSQL 17)'
+              when pg_catalog.current_setting('event_triggers', true) <> 'on'
+                then 'event_triggers is off (' || (select s.source from pg_catalog.pg_settings s where s.name = 'event_triggers') || ')'
+              when exists (select 1 from et_off)
+                then 'event_triggers = off for ' || (select pg_catalog.string_agg(o.who, ', ' order by o.who) from et_off o)
+              else 'on' end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify__040_journal()
@@ -1077,27 +1263,13 @@ CREATE OR REPLACE FUNCTION sor.certify__040_journal()
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with expected_triggers(tbl, tgname, fn) as (
-    values ('sor.runs', 'runs_events', 'sor.tg_runs__events'),
-           ('sor.blocks', 'blocks_events', 'sor.tg_blocks__events')
-  ), triggers as (
-    select e.tbl, e.tgname, e.fn, t.tgenabled, t.tgtype, (select format('%s.%s', n.nspname, p.proname) from pg_catalog.pg_proc p
-              join pg_catalog.pg_namespace n on n.oid = p.pronamespace where p.oid = t.tgfoid) as actual_fn
-      from expected_triggers e
-      left join pg_catalog.pg_trigger t
-        on t.tgrelid = pg_catalog.to_regclass(e.tbl) and t.tgname = e.tgname and not t.tgisinternal
-  ), active_index as (
-    select i.indisunique, i.indisvalid, pg_catalog.pg_get_expr(i.indpred, i.indrelid) as pred,
-           pg_catalog.pg_get_indexdef(i.indexrelid) as def, i.indrelid
-      from pg_catalog.pg_index i
-     where i.indexrelid = pg_catalog.to_regclass('sor.blocks_one_active_idx')
-  ), journal_tables(tbl) as (
-    values ('sor.workers'), ('sor.tenant_settings'), ('sor.runs'), ('sor.turns'), ('sor.tool_calls'),
-           ('sor.steps'), ('sor.blocks'), ('sor.idempotency_keys')
-  ), internals(fn) as (
-    values ('sor.tool_call_begin(uuid,text,jsonb,text)'), ('sor.tool_call_finish(uuid,jsonb,jsonb)'),
-           ('sor.idempotency_claim(text,text,text,bytea,uuid,uuid)'), ('sor.worker_run(uuid,boolean)'),
-           ('sor.mark_abandoned(uuid,name)'), ('sor.journal_digest(text,text,boolean,text)')
+  with audit_triggers as (
+    select (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.tgrelid, 0)).identity as tbl, t.tgname, t.tgenabled,
+           (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, t.tgfoid, 0)).identity as fn
+      from pg_catalog.pg_trigger t
+     where not t.tgisinternal
+       and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, t.tgfoid, 0)).identity
+           in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'audit')
   ), hash_only_leaks(tbl, n) as (
     select 'sor.runs', count(*) from sor.runs r
      where r.hash_only and (r.input is not null or r.error is not null)
@@ -1119,44 +1291,15 @@ AS $function$
                                                and e.type = 'run_state_committed') as commits
       from sor.runs r
   )
-  select 'replayable', 'run and block transitions write events from ENABLE ALWAYS triggers', t.tgname || ' on ' || t.tbl,
-         t.tgenabled is not null and t.tgenabled = 'A' and t.actual_fn = t.fn
-           and (t.tgtype & 1) = 1 and (t.tgtype & 2) = 0 and (t.tgtype & 4) = 4 and (t.tgtype & 16) = 16,
-         case when t.tgenabled is null then 'trigger is missing'
-              when t.tgenabled <> 'A' then 'trigger is not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || ')'
-              when t.actual_fn <> t.fn then 'trigger calls ' || t.actual_fn
-              when not ((t.tgtype & 1) = 1 and (t.tgtype & 2) = 0 and (t.tgtype & 4) = 4 and (t.tgtype & 16) = 16)
-                then 'trigger is not AFTER INSERT OR UPDATE FOR EACH ROW'
-              else 'enabled always, after insert or update, calls ' || t.fn end
-    from triggers t
-  union all
-  select 'policy-bound', 'at most one active block per run (partial unique index)', 'sor.blocks_one_active_idx',
-         coalesce((select a.indisunique and a.indisvalid and a.pred = '(status = ''active''::text)'
-                          and a.def like '%(tenant_id, run_id)%'
-                     from active_index a), false),
-         coalesce((select a.def from active_index a), 'index is missing')
+  select 'replayable', 'state transitions write their events from ENABLE ALWAYS triggers', t.tgname || ' on ' || t.tbl,
+         t.tgenabled = 'A',
+         case when t.tgenabled = 'A' then 'enabled always, calls ' || t.fn
+              else 'not ENABLE ALWAYS (tgenabled ' || t.tgenabled::text || '), calls ' || t.fn end
+    from audit_triggers t
   union all
   select 'governed', 'hash-only runs hold no content', h.tbl, h.n = 0,
          case when h.n = 0 then 'no content in hash-only rows' else h.n || ' hash-only rows hold content' end
     from hash_only_leaks h
-  union all
-  select 'governed', 'journal tables have row level security enabled and forced', j.tbl,
-         coalesce(c.relrowsecurity and c.relforcerowsecurity, false),
-         case when c.oid is null then 'table is missing'
-              when not c.relrowsecurity then 'row level security is not enabled'
-              when not c.relforcerowsecurity then 'row level security is not forced'
-              else 'enabled and forced' end
-    from journal_tables j left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(j.tbl)
-  union all
-  select 'governed', 'internal journal functions are executable by their owner only', i.fn,
-         p.oid is not null
-           and not exists (select 1 from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
-                            where a.grantee <> p.proowner and a.privilege_type = 'EXECUTE'),
-         case when p.oid is null then 'function is missing'
-              else coalesce((select 'executable by ' || string_agg(case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end, ', ')
-                               from pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
-                              where a.grantee <> p.proowner and a.privilege_type = 'EXECUTE'), 'owner only') end
-    from internals i left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(i.fn)
   union all
   select 'replayable', 'run versions agree with their committed steps and events', 'sor.runs',
          not exists (select 1 from diverging d where d.version <> d.steps or d.version <> d.commits),
@@ -1172,33 +1315,11 @@ CREATE OR REPLACE FUNCTION sor.certify__050_claims()
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with queue_tables(tbl, ready_index) as (
-    values ('sor.tasks', 'tasks_ready_idx'), ('sor.outbox', 'outbox_ready_idx')
-  ), queue_rels as (
-    select q.tbl, q.ready_index, c.oid, c.reloptions
-      from queue_tables q
-      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(q.tbl)
-  ), audit_triggers(tbl, trigger_name, function_name) as (
-    values ('sor.tasks', 'tasks_events_insert', 'tg_tasks__events_insert'),
-           ('sor.tasks', 'tasks_events_update', 'tg_tasks__events_update'),
-           ('sor.outbox', 'outbox_events_insert', 'tg_outbox__events_insert'),
-           ('sor.outbox', 'outbox_events_update', 'tg_outbox__events_update'),
-           ('sor.outbox', 'outbox_notify_insert', 'tg_outbox__notify_insert'),
-           ('sor.outbox', 'outbox_notify_update', 'tg_outbox__notify_update')
-  ), triggers as (
-    select a.tbl, a.trigger_name, a.function_name, t.tgenabled, p.proname
-      from audit_triggers a
-      left join pg_catalog.pg_trigger t
-        on t.tgrelid = pg_catalog.to_regclass(a.tbl) and t.tgname = a.trigger_name and not t.tgisinternal
-      left join pg_catalog.pg_proc p on p.oid = t.tgfoid
-  ), dispatcher_allowed(fn) as (
-    values ('sor_api.lease_outbox(integer,interval)'),
-           ('sor_api.mark_dispatched(bigint,bigint,text)'),
-           ('sor_api.mark_failed(bigint,bigint,text)')
-  ), kit_funcs as (
-    select p.oid, p.oid::regprocedure::text as sig
-      from pg_catalog.pg_proc p
-     where p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas()))
+  with queue_rels as (
+    select k.identity as tbl, c.oid, c.reloptions
+      from sor_guard.classes k
+      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(k.identity)
+     where k.kind = 'table' and k.class = 'queue'
   ), publication as (
     select pt.attnames
       from pg_catalog.pg_publication_tables pt
@@ -1206,45 +1327,23 @@ AS $function$
   )
   -- policy-bound: queue tables leave room for HOT updates
   select 'policy-bound', 'queue tables have fillfactor below 100', r.tbl,
-         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100,
+         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100
+           and r.oid is not null,
          case when r.oid is null then 'table is missing'
               else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
     from queue_rels r
   union all
-  -- policy-bound: the claim's WHERE clause has its partial index on ready rows
-  select 'policy-bound', 'queue tables have a partial index on ready rows', r.tbl || ' ' || r.ready_index,
-         exists (select 1 from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                  where i.indrelid = r.oid and ic.relname = r.ready_index and i.indisvalid and i.indpred is not null
+  -- policy-bound: the claim's WHERE clause has a partial index on the rows it reads
+  select 'policy-bound', 'queue tables have a partial index on the rows a claim reads', r.tbl,
+         exists (select 1 from pg_catalog.pg_index i
+                  where i.indrelid = r.oid and i.indisvalid and i.indpred is not null
                     and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
-         coalesce((select 'where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid)
+         coalesce((select pg_catalog.string_agg(ic.relname || ' where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid), '; ' order by ic.relname)
                      from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                    where i.indrelid = r.oid and ic.relname = r.ready_index),
-                  'index is missing')
+                    where i.indrelid = r.oid and i.indisvalid and i.indpred is not null
+                      and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
+                  'no valid partial index on status')
     from queue_rels r
-  union all
-  -- replayable: every status change writes its event from a trigger nobody can silence
-  select 'replayable', 'task and outbox status changes are written by ENABLE ALWAYS triggers',
-         t.tbl || ' ' || t.trigger_name,
-         coalesce(t.tgenabled = 'A' and t.proname = t.function_name, false),
-         case when t.tgenabled is null then 'trigger is missing'
-              when t.proname <> t.function_name then 'runs ' || t.proname || ', expected ' || t.function_name
-              when t.tgenabled = 'A' then 'enabled always'
-              when t.tgenabled = 'D' then 'disabled'
-              else 'enabled only for session_replication_role ' || case t.tgenabled when 'O' then 'origin' else 'replica' end end
-    from triggers t
-  union all
-  -- governed: the dispatcher may execute its three functions and nothing else of the kit
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', f.sig,
-         f.sig in (select a.fn from dispatcher_allowed a),
-         case when f.sig in (select a.fn from dispatcher_allowed a) then 'granted' else 'sor_dispatcher may execute it' end
-    from kit_funcs f
-   where pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
-  union all
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', a.fn, false,
-         'sor_dispatcher may not execute it (or it is missing)'
-    from dispatcher_allowed a
-   where not exists (select 1 from kit_funcs f
-                      where f.sig = a.fn and pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE'))
   union all
   -- durable: the outbox is published for a CDC relay wherever the server can decode it
   select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
@@ -1325,26 +1424,27 @@ AS $function$
       join pg_catalog.pg_index i on i.indrelid = t.oid and i.indisunique
       join pg_catalog.pg_class ic on ic.oid = i.indexrelid
      where t.tenant_scoped
-  ), readers(sig) as (
-    values ('sor_api.run_report(uuid)'), ('sor_api.run_report_facts(uuid)'), ('sor_api.run_timeline(uuid)'),
-           ('sor_api.what_happened(timestamptz,timestamptz,text)')
   ), reader_state as (
-    select r.sig, p.oid, p.prosecdef
-      from readers r
-      left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(r.sig)
-  ), dedupe_keys(tbl, cols) as (
-    values ('sor.outbox', array['tenant_id', 'dedupe_key']::name[]),
-           ('sor.tasks', array['tenant_id', 'queue', 'dedupe_key']::name[]),
-           ('sor.idempotency_keys', array['tenant_id', 'scope', 'idempotency_key']::name[])
+    select c.identity as sig, p.oid, p.prosecdef
+      from sor_guard.classes c
+      left join pg_catalog.pg_proc p
+        on p.pronamespace = 'sor_api'::regnamespace
+       and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, p.oid, 0)).identity = c.identity
+     where c.kind = 'function' and c.class = 'reader'
   ), dedupe_state as (
-    select d.tbl, d.cols,
-           exists (select 1 from pg_catalog.pg_index i
-                    where i.indrelid = pg_catalog.to_regclass(d.tbl) and i.indisunique and i.indisvalid
-                      and i.indpred is null and i.indexprs is null
-                      and (select pg_catalog.array_agg(a.attname order by k.ord)
-                             from pg_catalog.unnest(i.indkey::smallint[]) with ordinality as k(attnum, ord)
-                             join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) = d.cols) as unique_ok
-      from dedupe_keys d
+    -- keys declared dedupe: a unique constraint or a unique index, valid, leading with tenant_id
+    select c.kind || ' ' || c.identity as what,
+           i.indexrelid is not null and i.indisunique and i.indisvalid and i.indexprs is null
+             and (select a.attname from pg_catalog.pg_attribute a
+                   where a.attrelid = i.indrelid and a.attnum = i.indkey[0]) = 'tenant_id' as unique_ok,
+           (select pg_catalog.pg_get_indexdef(i.indexrelid)) as def
+      from sor_guard.classes c
+      left join pg_catalog.pg_index i on i.indexrelid = case c.kind
+             when 'index' then pg_catalog.to_regclass(c.identity)::oid
+             when 'constraint' then (select k.conindid from pg_catalog.pg_constraint k
+                                      where (pg_catalog.pg_identify_object('pg_catalog.pg_constraint'::regclass, k.oid, 0)).identity = c.identity
+                                        and k.conrelid = pg_catalog.to_regclass(pg_catalog.split_part(c.identity, ' on ', 2))) end
+     where c.class = 'dedupe'
   ), event_gaps(tbl, missing) as (
     select 'sor.runs', count(*) from sor.runs r
      where not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
@@ -1403,10 +1503,10 @@ AS $function$
               else 'present and granted' end
     from reader_state r
   union all
-  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.tbl || ' (' || pg_catalog.array_to_string(d.cols, ', ') || ')',
-         d.unique_ok,
-         case when d.unique_ok then 'a valid unique index on exactly these columns'
-              else 'no valid, unconditional unique index on exactly these columns: a retry could write twice' end
+  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.what,
+         coalesce(d.unique_ok, false),
+         case when d.unique_ok then d.def
+              else 'not a valid unique key leading with tenant_id: a retry could write twice' end
     from dedupe_state d
 $function$;
 
@@ -1442,6 +1542,32 @@ begin
   if check_max_rows.max_rows is null or check_max_rows.max_rows < 1 or check_max_rows.max_rows > 10000 then
     raise exception 'max_rows % is out of range', coalesce(check_max_rows.max_rows::text, 'NULL')
       using errcode = 'SR016', hint = 'Ask for 1 to 10000 rows per call and page on.';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.check_size(value jsonb, what text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+AS $function$
+begin
+  if pg_catalog.pg_column_size(check_size.value) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.pg_column_size(check_size.value)
+      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.check_size(value text, what text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+AS $function$
+begin
+  if pg_catalog.octet_length(check_size.value) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.octet_length(check_size.value)
+      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
 end
 $function$;
@@ -1483,17 +1609,6 @@ AS $function$
                                   'UTF8')), 'hex')
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.current_tenants()
- RETURNS SETOF text
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  select m.tenant_id
-    from sor.tenant_members m
-   where m.role_name = current_user
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.current_worker()
  RETURNS sor.workers
  LANGUAGE plpgsql
@@ -1512,95 +1627,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.drop_guard_authorize(command_tag text, operations text[], identities text[])
- RETURNS void
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _approval bigint;
-  _refused_op text;
-  _refused_id text;
-  _role text := current_setting('role');
-begin
-  for i in 1 .. coalesce(array_length(drop_guard_authorize.operations, 1), 0) loop
-    update sor.ddl_approvals a
-       set consumed_at = clock_timestamp(), consumed_by = session_user, consumed_statement = current_query()
-     where a.approval_id = (
-             select o.approval_id from sor.ddl_approvals o
-              where o.operation = drop_guard_authorize.operations[i]
-                and o.object_identity = drop_guard_authorize.identities[i]
-                and o.consumed_at is null
-                and o.expires_at > clock_timestamp()
-                and o.approved_by <> session_user
-                and sor.may_approve_ddl(o.approved_by)
-              order by o.approved_at, o.approval_id
-              limit 1
-                for update)
-       and a.consumed_at is null
-    returning a.approval_id into _approval;
-    if _approval is null then
-      raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
-                drop_guard_authorize.operations[i], drop_guard_authorize.identities[i], drop_guard_authorize.command_tag,
-                session_user, _role, current_query();
-      if _refused_op is null then
-        _refused_op := drop_guard_authorize.operations[i];
-        _refused_id := drop_guard_authorize.identities[i];
-      end if;
-    else
-      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id)
-      values (_role, drop_guard_authorize.command_tag, drop_guard_authorize.operations[i],
-              drop_guard_authorize.identities[i], current_query(), _approval);
-    end if;
-  end loop;
-  if _refused_op is not null then
-    raise exception 'drop guard: % of % needs an approval', _refused_op, _refused_id
-      using errcode = 'SR020',
-            hint = format('A member of sor_approver, not the role running this DDL, approves it once: select sor_api.approve_ddl(%L, %L, ticket, rehearsed_on, expires_at);',
-                          _refused_op, _refused_id);
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.drop_guard_saved_snapshot()
- RETURNS jsonb
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  select nullif(current_setting('sor.drop_guard_snapshot', true), '')::jsonb
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.drop_guard_snapshot()
- RETURNS jsonb
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  with sch as (
-    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
-  ), tabs as (
-    select c.oid, c.relrowsecurity, c.relforcerowsecurity, c.relispartition
-      from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace
-     where c.relkind in ('r', 'p')
-  )
-  select pg_catalog.jsonb_build_object(
-    'schemas', (select coalesce(pg_catalog.jsonb_agg(s.nspname), '[]'::jsonb) from sch s),
-    'tables', (select coalesce(pg_catalog.jsonb_object_agg(t.oid::text,
-                        pg_catalog.jsonb_build_array(t.relrowsecurity, t.relforcerowsecurity,
-                          (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity)), '{}'::jsonb)
-                 from tabs t),
-    'columns', (select coalesce(pg_catalog.jsonb_object_agg(a.attrelid::text || '.' || a.attnum::text,
-                         pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text), '{}'::jsonb)
-                  from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid
-                 where a.attnum > 0 and not a.attisdropped and not t.relispartition),
-    'triggers', (select coalesce(pg_catalog.jsonb_object_agg(tg.oid::text, pg_catalog.jsonb_build_array(
-                          (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity,
-                          tg.tgenabled)), '{}'::jsonb)
-                   from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid
-                  where not tg.tgisinternal and sor.is_refuse_function(tg.tgfoid)))
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, max_attempts integer DEFAULT 8, run_id uuid DEFAULT NULL::uuid, step_id text DEFAULT NULL::text, block_id bigint DEFAULT NULL::bigint)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -1610,18 +1636,21 @@ declare
   _id bigint;
 begin
   if enqueue_outbox.tenant_id is null
-     or enqueue_outbox.topic is null or length(enqueue_outbox.topic) not between 1 and 200
-     or enqueue_outbox.aggregate_type is null or length(enqueue_outbox.aggregate_type) not between 1 and 200
-     or enqueue_outbox.aggregate_id is null or length(enqueue_outbox.aggregate_id) not between 1 and 200
+     or not sor.is_valid('label', enqueue_outbox.topic)
+     or not sor.is_valid('label', enqueue_outbox.aggregate_type)
+     or not sor.is_valid('label', enqueue_outbox.aggregate_id)
      or jsonb_typeof(coalesce(enqueue_outbox.payload, 'null'::jsonb)) <> 'object'
      or jsonb_typeof(coalesce(enqueue_outbox.headers, 'null'::jsonb)) <> 'object'
-     or enqueue_outbox.dedupe_key is null or length(enqueue_outbox.dedupe_key) not between 1 and 200
+     or not sor.is_valid('label', enqueue_outbox.dedupe_key)
      or enqueue_outbox.max_attempts is null or enqueue_outbox.max_attempts not between 1 and 100 then
     raise exception 'invalid outbox row for tenant % (topic %)', coalesce(quote_literal(enqueue_outbox.tenant_id), 'NULL'),
           coalesce(quote_literal(enqueue_outbox.topic), 'NULL')
       using errcode = 'SR060',
             hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
   end if;
+  perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
+  perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
+  perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
   perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
   if not found then
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
@@ -1686,37 +1715,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
- RETURNS bytea
- LANGUAGE plpgsql
- IMMUTABLE PARALLEL SAFE
-AS $function$
-begin
-  -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
-  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  return pg_catalog.sha256(
-           coalesce(event_hash.prev_hash, '\x'::bytea)
-           || pg_catalog.convert_to(
-                pg_catalog.jsonb_build_array(
-                  event_hash.tenant_id, event_hash.stream, event_hash.version, event_hash.type,
-                  event_hash.payload, event_hash.metadata, event_hash.actor::text,
-                  pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                  event_hash."position")::text,
-                'UTF8'));
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.event_reader_sees(tenant_id text)
- RETURNS boolean
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER')
-      or exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = event_reader_sees.tenant_id and m.role_name = session_user)
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.event_summary(stream text, type text, payload jsonb, actor name)
  RETURNS text
  LANGUAGE sql
@@ -1738,15 +1736,14 @@ AS $function$
     when type = 'block_opened' then
       format('%s: %s block %s opened by step %s', stream, payload ->> 'kind', payload ->> 'block_id', payload ->> 'step_id')
     when type in ('block_approved', 'block_rejected') then
-      format('%s: %s block %s %s by %s', stream, payload ->> 'kind', payload ->> 'block_id', substr(type, 7),
-             payload ->> 'resolved_by')
+      format('%s: %s block %s %s by %s', stream, payload ->> 'kind', payload ->> 'block_id', substr(type, 7), actor)
     when type = 'task.enqueued' then
       format('task %s enqueued on %s: %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'subject')
     when type = 'task.claimed' then
       format('task %s on %s claimed by %s (attempt %s)', payload ->> 'task_id', payload ->> 'queue',
-             payload ->> 'claimed_by', payload ->> 'attempts')
+             actor, payload ->> 'attempts')
     when type = 'task.completed' then
-      format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'claimed_by')
+      format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', actor)
     when type in ('task.failed', 'task.dead') then
       format('task %s on %s %s (attempt %s): %s', payload ->> 'task_id', payload ->> 'queue', substr(type, 6),
              payload ->> 'attempts', payload ->> 'error')
@@ -1759,9 +1756,9 @@ AS $function$
       format('outbox #%s queued: %s (%s)', payload ->> 'outbox_id', payload ->> 'topic', payload ->> 'status')
         || case when payload ? 'run_id' then ' by run ' || (payload ->> 'run_id') else '' end
     when type = 'outbox.leased' then
-      format('outbox #%s leased by %s', payload ->> 'outbox_id', payload ->> 'leased_by')
+      format('outbox #%s leased by %s', payload ->> 'outbox_id', actor)
     when type = 'outbox.dispatched' then
-      format('outbox #%s dispatched by %s, provider reference %s', payload ->> 'outbox_id', payload ->> 'leased_by',
+      format('outbox #%s dispatched by %s, provider reference %s', payload ->> 'outbox_id', actor,
              payload ->> 'provider_ref')
     when type in ('outbox.failed', 'outbox.dead') then
       format('outbox #%s %s (attempt %s): %s', payload ->> 'outbox_id', substr(type, 8), payload ->> 'attempts',
@@ -1786,7 +1783,7 @@ begin
       using errcode = 'SR091', hint = 'Pass the run id that start_run returned.';
   end if;
   select r.* into _r from sor.runs r where r.run_id = forensic_run.run_id;
-  if not found or not sor.event_reader_sees(_r.tenant_id) then
+  if not found or not sor_guard.can_read_tenant(_r.tenant_id) then
     raise exception 'unknown run %', forensic_run.run_id
       using errcode = 'SR090', hint = 'A caller reads the runs of tenants it is a member of; an auditor reads every run.';
   end if;
@@ -1846,16 +1843,37 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.is_refuse_function(fn oid)
+CREATE OR REPLACE FUNCTION sor.is_reserved(kind text, name text)
  RETURNS boolean
  LANGUAGE sql
  STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  select exists (select 1 from pg_catalog.pg_proc p
-                  where p.oid = is_refuse_function.fn
-                    and p.pronamespace = 'sor'::regnamespace
-                    and p.proname like 'tg\_%\_\_refuse\_change')
+  select exists (
+    select 1 from sor.reserved_names r
+     where r.kind = is_reserved.kind
+       and case r.kind
+             when 'stream category' then pg_catalog.lower(pg_catalog.split_part(is_reserved.name, '-', 1)) = r.name
+             when 'event type prefix' then pg_catalog.left(pg_catalog.lower(is_reserved.name), pg_catalog.length(r.name)) = r.name
+             when 'outbox topic' then pg_catalog.lower(is_reserved.name) = r.name
+           end)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select coalesce(case is_valid.kind
+    when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
+    when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
+    when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
+    when 'stream'     then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' and pg_catalog.length(is_valid.value) <= 200
+    when 'event_type' then is_valid.value ~ '^[A-Za-z][A-Za-z0-9_.:-]*$' and pg_catalog.length(is_valid.value) <= 100
+    when 'tool_name'  then is_valid.value ~ '^[a-z][a-z0-9_]{0,63}$'
+    when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
+    when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
+    when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
+  end, false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.journal_bad_input(what text, hint text)
@@ -1875,9 +1893,8 @@ CREATE OR REPLACE FUNCTION sor.journal_check_id(value text, what text, max_lengt
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  if journal_check_id.value is null or length(journal_check_id.value) = 0
-     or length(journal_check_id.value) > journal_check_id.max_length
-     or journal_check_id.value ~ '[[:cntrl:]]' then
+  if not sor.is_valid(case when journal_check_id.max_length > 200 then 'key' else 'label' end, journal_check_id.value)
+     or length(journal_check_id.value) > journal_check_id.max_length then
     perform sor.journal_bad_input(journal_check_id.what,
       format('%s must be a non-empty string of at most %s characters without control characters.',
              journal_check_id.what, journal_check_id.max_length));
@@ -1896,17 +1913,14 @@ declare
   _computed bytea;
 begin
   if journal_digest.given_sha256 is not null then
-    if journal_digest.given_sha256 !~ '^[0-9a-f]{64}$' then
+    if not sor.is_valid('sha256_hex', journal_digest.given_sha256) then
       perform sor.journal_bad_input(journal_digest.what || '_sha256',
         'A sha256 is 64 lowercase hexadecimal digits.');
     end if;
     _given := decode(journal_digest.given_sha256, 'hex');
   end if;
   if journal_digest.content is not null then
-    if octet_length(journal_digest.content) > 1048576 then
-      raise exception '% is larger than 1 MiB', journal_digest.what
-        using errcode = 'SR040', hint = 'Store large content elsewhere and journal its sha256 and a reference.';
-    end if;
+    perform sor.check_size(journal_digest.content, journal_digest.what);
     _computed := sha256(convert_to(journal_digest.content, 'UTF8'));
     if _given is not null and _given <> _computed then
       raise exception 'the sha256 given for % does not match its content', journal_digest.what
@@ -2147,6 +2161,13 @@ AS $function$
   union all select d.schema_name from sor.domain_schemas d
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.lease_clock()
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+AS $function$
+  select pg_catalog.clock_timestamp()
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, worker_role name DEFAULT NULL::name)
  RETURNS integer
  LANGUAGE plpgsql
@@ -2158,24 +2179,12 @@ begin
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
    where r.status = 'running'
-     and r.lease_expires_at <= pg_catalog.clock_timestamp()
+     and r.lease_expires_at <= sor.lease_clock()
      and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
      and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
   get diagnostics _n = row_count;
   return _n;
 end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.may_approve_ddl(role_name name)
- RETURNS boolean
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-  select coalesce((select not r.rolsuper and not r.rolbypassrls
-                          and pg_catalog.pg_has_role(r.oid, 'sor_approver', 'MEMBER')
-                          and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
-                     from pg_catalog.pg_roles r where r.rolname = may_approve_ddl.role_name), false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text)
@@ -2187,7 +2196,8 @@ AS $function$
 declare
   _row sor.outbox;
 begin
-  select o.* into _row from sor.outbox o where o.outbox_id = refuse_outbox_call.outbox_id;
+  select o.* into _row from sor.outbox o
+   where o.outbox_id = refuse_outbox_call.outbox_id and sor_guard.is_member(o.tenant_id);
   if not found then
     raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
       using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
@@ -2199,6 +2209,30 @@ begin
   raise exception 'stale lease token % for outbox row % (%: status %)', coalesce(refuse_outbox_call.lease_token::text, 'NULL'),
         _row.outbox_id, refuse_outbox_call.action, _row.status
     using errcode = 'SR062', hint = 'The lease lapsed and the row was leased again, or it is no longer leased: drop it, the current holder reports.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.refuse_reserved(stream text, type text, topic text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+AS $function$
+begin
+  if refuse_reserved.stream is not null and sor.is_reserved('stream category', refuse_reserved.stream) then
+    raise exception 'stream % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.stream)
+      using errcode = 'SR017',
+            hint = 'The kit alone writes the run-, task- and outbox- streams (see sor_api.reserved_names). Choose another category, e.g. expense-42.';
+  end if;
+  if refuse_reserved.type is not null and sor.is_reserved('event type prefix', refuse_reserved.type) then
+    raise exception 'event type % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.type)
+      using errcode = 'SR017',
+            hint = 'Event types starting with run_, block_, task. or outbox. are the kit''s own (see sor_api.reserved_names). Name yours after your domain, e.g. ExpenseRecorded.';
+  end if;
+  if refuse_reserved.topic is not null and sor.is_reserved('outbox topic', refuse_reserved.topic) then
+    raise exception 'outbox topic % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.topic)
+      using errcode = 'SR017',
+            hint = 'The kit alone queues this topic (resume is queued when a suspend block is resolved). Choose another command type.';
+  end if;
 end
 $function$;
 
@@ -2214,7 +2248,7 @@ begin
   select t.* into _task
     from sor.tasks t
    where t.task_id = refuse_task_call.task_id
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+     and sor_guard.is_member(t.tenant_id);
   if not found then
     raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
       using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
@@ -2240,7 +2274,7 @@ declare
   _proc pg_catalog.pg_proc%rowtype;
   _path text;
 begin
-  if register_tool.tool_name is null or register_tool.tool_name !~ '^[a-z][a-z0-9_]{0,63}$' then
+  if not sor.is_valid('tool_name', register_tool.tool_name) then
     raise exception 'malformed tool name %', coalesce(quote_literal(register_tool.tool_name), 'NULL')
       using errcode = 'SR073', hint = 'A tool name is lowercase letters, digits and _, starting with a letter, at most 64 characters.';
   end if;
@@ -2296,14 +2330,6 @@ AS $function$
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.stream_lock_key(tenant_id text, stream text)
- RETURNS bigint
- LANGUAGE sql
- IMMUTABLE PARALLEL SAFE
-AS $function$
-  select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2328,242 +2354,6 @@ begin
                          'resolved_by', new.resolved_by, 'note', new.note), _meta);
   end if;
   return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_ddl_approvals__refuse_change()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if tg_op = 'INSERT' then
-    if not sor.may_approve_ddl(session_user) then
-      raise exception 'role % may not write DDL approvals', session_user
-        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
-    end if;
-    new.approved_by := session_user;
-    new.approved_at := clock_timestamp();
-    new.consumed_at := null;
-    new.consumed_by := null;
-    new.consumed_statement := null;
-    return new;
-  end if;
-  if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
-     and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
-          new.approved_by, new.approved_at, new.expires_at)
-         is not distinct from
-         (old.approval_id, old.operation, old.object_identity, old.ticket, old.rehearsed_on,
-          old.approved_by, old.approved_at, old.expires_at) then
-    return new;
-  end if;
-  raise exception 'sor.ddl_approvals: % refused', tg_op
-    using errcode = 'SR024',
-          hint = 'An approval is never changed or removed; it is only consumed by the statement it approves. Let it expire instead.';
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_ddl_audit__refuse_change()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  raise exception 'sor.ddl_audit is append-only: % refused', tg_op
-    using errcode = 'SR025',
-          hint = 'The audit of destructive DDL is never changed or removed.';
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_drop_guard__alter()
- RETURNS event_trigger
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _snap jsonb := sor.drop_guard_saved_snapshot();
-  _ops text[] := '{}';
-  _ids text[] := '{}';
-  _reenable text[] := '{}';
-  _stmt text;
-  r record;
-begin
-  if _snap is null then
-    return;
-  end if;
-  -- a protected schema renamed: it leaves the protected set, as if dropped
-  for r in
-    select s.name from pg_catalog.jsonb_array_elements_text(_snap -> 'schemas') s(name)
-     where not exists (select 1 from pg_catalog.pg_namespace n where n.nspname = s.name)
-  loop
-    _ops := _ops || 'drop schema'::text;
-    _ids := _ids || quote_ident(r.name);
-  end loop;
-  -- row level security switched off or no longer forced; a table moved out of the protected schemas
-  for r in
-    select c.oid, (t.value ->> 0)::boolean as was_enabled, (t.value ->> 1)::boolean as was_forced,
-           t.value ->> 2 as identity, c.relrowsecurity, c.relforcerowsecurity,
-           c.relnamespace in (select n.oid from pg_catalog.pg_namespace n
-                               where n.nspname in (select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'))) as protected
-      from pg_catalog.jsonb_each(_snap -> 'tables') t
-      join pg_catalog.pg_class c on c.oid = t.key::oid
-  loop
-    if not r.protected then
-      _ops := _ops || 'drop table'::text;
-      _ids := _ids || r.identity;
-      continue;
-    end if;
-    if r.was_enabled and not r.relrowsecurity then
-      _ops := _ops || 'disable row level security'::text;
-      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
-    end if;
-    if r.was_forced and not r.relforcerowsecurity then
-      _ops := _ops || 'no force row level security'::text;
-      _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.oid, 0)).identity;
-    end if;
-  end loop;
-  -- a protected column's type (or collation) changed
-  for r in
-    select a.attrelid, a.attnum
-      from pg_catalog.jsonb_each_text(_snap -> 'columns') k
-      join pg_catalog.pg_attribute a
-        on a.attrelid = split_part(k.key, '.', 1)::oid and a.attnum = split_part(k.key, '.', 2)::smallint
-     where not a.attisdropped
-       and pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text <> k.value
-  loop
-    _ops := _ops || 'alter column type'::text;
-    _ids := _ids || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, r.attrelid, r.attnum)).identity;
-  end loop;
-  -- an append-only trigger replaced by a non-refusing one, disabled, or no longer ENABLE ALWAYS
-  for r in
-    select tg.oid, tg.tgrelid, tg.tgname, tg.tgenabled, t.value ->> 0 as identity, t.value ->> 1 as was_enabled,
-           sor.is_refuse_function(tg.tgfoid) as still_refuses
-      from pg_catalog.jsonb_each(_snap -> 'triggers') t
-      join pg_catalog.pg_trigger tg on tg.oid = t.key::oid
-  loop
-    if not r.still_refuses then
-      _ops := _ops || 'drop trigger'::text;
-      _ids := _ids || r.identity;
-    elsif r.tgenabled <> r.was_enabled and (r.tgenabled = 'D' or r.was_enabled = 'A') then
-      if tg_tag = 'CREATE TRIGGER' and r.tgenabled <> 'D' then
-        -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN; the guard restores ALWAYS
-        _reenable := _reenable || format('alter table %s enable always trigger %I', r.tgrelid::regclass, r.tgname);
-      else
-        _ops := _ops || 'disable trigger'::text;
-        _ids := _ids || r.identity;
-      end if;
-    end if;
-  end loop;
-  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
-  foreach _stmt in array _reenable loop
-    execute _stmt;
-  end loop;
-  if cardinality(_ops) > 0 or cardinality(_reenable) > 0 then
-    -- what was approved now is the state later events of this statement compare against
-    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_drop_guard__sql_drop()
- RETURNS event_trigger
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _snap jsonb := coalesce(sor.drop_guard_saved_snapshot(), sor.drop_guard_snapshot());
-  _schemas text[] := array(select pg_catalog.jsonb_array_elements_text(_snap -> 'schemas'));
-  _dropped_schemas text[];
-  _ops text[] := '{}';
-  _ids text[] := '{}';
-  _op text;
-  r record;
-begin
-  select coalesce(array_agg(d.address_names[1]), '{}') into _dropped_schemas
-    from pg_catalog.pg_event_trigger_dropped_objects() d
-   where d.object_type = 'schema' and d.address_names[1] = any (_schemas);
-
-  for r in
-    select d.* from pg_catalog.pg_event_trigger_dropped_objects() d
-     where not d.is_temporary and (d.original or d.normal)
-       and d.object_type in ('schema', 'table', 'table column', 'policy', 'trigger')
-  loop
-    _op := null;
-    if r.object_type = 'schema' then
-      if r.address_names[1] = any (_schemas) then
-        _op := 'drop schema';
-      end if;
-    elsif r.address_names[1] = any (_schemas) and not (r.address_names[1] = any (_dropped_schemas)) then
-      _op := case r.object_type
-               when 'table' then 'drop table'
-               when 'table column' then 'drop column'
-               when 'policy' then 'drop policy'
-               when 'trigger' then case when (_snap -> 'triggers') ? r.objid::text then 'drop trigger' end
-             end;
-    end if;
-    if _op is not null then
-      _ops := _ops || _op;
-      _ids := _ids || r.object_identity;
-    end if;
-  end loop;
-  perform sor.drop_guard_authorize(tg_tag, _ops, _ids);
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_drop_guard__start()
- RETURNS event_trigger
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  if tg_tag in ('ALTER TABLE', 'ALTER SCHEMA', 'CREATE TRIGGER') or tg_tag like 'DROP %' then
-    perform set_config('sor.drop_guard_snapshot', sor.drop_guard_snapshot()::text, true);
-  end if;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_events__chain()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-declare
-  _last_version integer;
-  _last_hash bytea;
-begin
-  perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
-  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
-  -- append of the writer that held the stream lock before us.
-  select e.version, e.hash into _last_version, _last_hash
-    from sor.events e
-   where e.tenant_id = new.tenant_id and e.stream = new.stream
-   order by e.version desc
-   limit 1;
-  -- The position is drawn under the stream lock, so within one stream positions rise with
-  -- versions: a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-  new.version := coalesce(_last_version, 0) + 1;
-  new.prev_hash := _last_hash;
-  new.actor := session_user;
-  new.occurred_at := pg_catalog.now();
-  new.tx_id := pg_catalog.pg_current_xact_id();
-  new.hash := sor.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
-                             new.payload, new.metadata, new.actor, new.occurred_at, new.position);
-  return new;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_events__refuse_change()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-begin
-  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
-    using errcode = 'SR010',
-          hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end
 $function$;
 
@@ -2771,6 +2561,7 @@ CREATE OR REPLACE FUNCTION sor.tool_call_begin(run_id uuid, tool_name text, args
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
+  _w sor.workers;
   _r sor.runs;
   _args_digest bytea;
   _fingerprint bytea;
@@ -2778,8 +2569,8 @@ declare
   _claim sor.idempotency_keys;
   _call sor.tool_calls;
 begin
-  perform sor.current_worker();
-  if tool_call_begin.tool_name is null or tool_call_begin.tool_name !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  _w := sor.current_worker();
+  if not sor.is_valid('slug', tool_call_begin.tool_name) then
     perform sor.journal_bad_input('tool_name', 'A tool name is a lowercase slug of at most 100 characters, e.g. send_email.');
   end if;
   if tool_call_begin.args is null or jsonb_typeof(tool_call_begin.args) <> 'object' then
@@ -2793,7 +2584,10 @@ begin
   _fingerprint := sha256(convert_to(jsonb_build_array(tool_call_begin.tool_name, encode(_args_digest, 'hex'))::text, 'UTF8'));
 
   if tool_call_begin.idempotency_key is not null then
-    _claim := sor.idempotency_claim(_r.tenant_id, 'tool_call', tool_call_begin.idempotency_key, _fingerprint, null, _new);
+    -- keys are scoped by tenant and Worker kind: a Worker of another kind can neither forge a result
+    -- for this kind's key nor read one
+    _claim := sor.idempotency_claim(_r.tenant_id, 'tool_call:' || _w.kind, tool_call_begin.idempotency_key,
+                                    _fingerprint, null, _new);
     if _claim.tool_call_id is distinct from _new then
       if _claim.fingerprint <> _fingerprint then
         raise exception 'idempotency key % was used with another tool or other arguments', tool_call_begin.idempotency_key
@@ -2875,12 +2669,12 @@ AS $function$
   --   version_gap         version is not the previous version + 1 (a deleted event)
   --   out_of_order        position is not above the previous event's (reordered events)
   --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
-  --   hash_mismatch       hash is not sor.event_hash() of the row's own content (a modified event)
+  --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
   -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
   -- for hash_mismatch the recomputed and the stored hash.
   with ev as materialized (
     select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
-           sor.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
+           sor_guard.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
            pg_catalog.lag(e.hash) over w as link_hash,
            pg_catalog.lag(e.position) over w as link_position,
@@ -2943,12 +2737,14 @@ begin
     raise exception 'unknown run % for Worker %', worker_run.run_id, session_user
       using errcode = 'SR034', hint = 'A Worker sees only its own runs: pass a run id that start_run returned to this role.';
   end if;
+  -- membership now, not when the run started: a Worker removed from the tenant acts for it no more
+  perform sor_guard.require_member(_r.tenant_id);
   if worker_run.for_write then
     if _r.status <> 'running' then
       raise exception 'run % is %', worker_run.run_id, _r.status
         using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
     end if;
-    if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+    if _r.lease_expires_at <= sor.lease_clock() then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
         using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
     end if;
@@ -2966,7 +2762,7 @@ AS $function$
 declare
   _role pg_catalog.pg_roles%rowtype;
 begin
-  if add_member.tenant_id is null or add_member.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+  if not sor.is_valid('tenant_id', add_member.tenant_id) then
     raise exception 'malformed tenant id: %', coalesce(quote_literal(add_member.tenant_id), 'NULL')
       using errcode = 'SR001',
             hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
@@ -2981,11 +2777,11 @@ begin
     raise exception 'unknown role %', coalesce(quote_literal(add_member.role_name), 'NULL')
       using errcode = 'SR003', hint = 'Create the login role first: CREATE ROLE name LOGIN; GRANT sor_tenant TO name;';
   end if;
-  if _role.rolsuper or _role.rolbypassrls
+  if _role.rolsuper or _role.rolbypassrls or not _role.rolcanlogin
      or pg_catalog.pg_has_role(_role.oid, 'sor_owner', 'MEMBER') then
-    raise exception 'role % is privileged and cannot be a tenant member', add_member.role_name
+    raise exception 'role % cannot be a tenant member: it is a group role (NOLOGIN) or privileged', add_member.role_name
       using errcode = 'SR005',
-            hint = 'Tenant members must be plain login roles: no SUPERUSER, no BYPASSRLS, not a member of sor_owner.';
+            hint = 'Tenant members are plain login roles: LOGIN, no SUPERUSER, no BYPASSRLS, not a member of sor_owner. Add each login, never a group role.';
   end if;
   insert into sor.tenant_members (tenant_id, role_name)
   values (add_member.tenant_id, add_member.role_name)
@@ -3004,7 +2800,7 @@ CREATE OR REPLACE FUNCTION sor_api.add_tenant(tenant_id text, display_name text)
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  if add_tenant.tenant_id is null or add_tenant.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+  if not sor.is_valid('tenant_id', add_tenant.tenant_id) then
     raise exception 'malformed tenant id: %', coalesce(quote_literal(add_tenant.tenant_id), 'NULL')
       using errcode = 'SR001',
             hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
@@ -3033,17 +2829,9 @@ AS $function$
 declare
   _row sor.events;
 begin
-  if append_event.tenant_id is null then
-    raise exception 'tenant_id is required'
-      using errcode = 'SR011', hint = 'Pass the id of a tenant you are a member of.';
-  end if;
-  -- Membership before existence: a caller learns nothing about tenants it does not belong to.
-  perform 1 from sor.tenant_members m
-   where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'role % may not append events for tenant %', session_user, quote_literal(append_event.tenant_id)
-      using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
-  end if;
+  -- Membership first: a caller learns nothing about tenants it does not belong to.
+  perform sor_guard.require_member(append_event.tenant_id);
+  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
@@ -3053,55 +2841,32 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone)
  RETURNS bigint
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
-AS $function$
-declare
-  _op text := lower(btrim(approve_ddl.operation));
-  _id bigint;
-begin
-  if not sor.may_approve_ddl(session_user) then
-    raise exception 'role % may not approve DDL', session_user
-      using errcode = '42501',
-            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner.';
-  end if;
-  if not exists (select 1 from sor_api.ddl_guard_targets() t
-                  where t.operation = _op and t.object_identity = approve_ddl.object_identity) then
-    raise exception 'nothing to approve: % of % is not a protected operation on an existing object',
-          coalesce(quote_literal(approve_ddl.operation), 'NULL'), coalesce(quote_literal(approve_ddl.object_identity), 'NULL')
-      using errcode = 'SR021',
-            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
-  end if;
-  if approve_ddl.expires_at is null or approve_ddl.expires_at <= clock_timestamp()
-     or approve_ddl.expires_at > clock_timestamp() + interval '7 days' then
-    raise exception 'approval of % on % must expire within 7 days from now, not at %',
-          _op, approve_ddl.object_identity, coalesce(approve_ddl.expires_at::text, 'NULL')
-      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
-  end if;
-  if coalesce(length(btrim(approve_ddl.ticket)), 0) not between 1 and 200
-     or coalesce(length(btrim(approve_ddl.rehearsed_on)), 0) not between 1 and 500 then
-    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
-          _op, approve_ddl.object_identity
-      using errcode = 'SR023',
-            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
-  end if;
-  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
-  values (_op, approve_ddl.object_identity, btrim(approve_ddl.ticket), btrim(approve_ddl.rehearsed_on), approve_ddl.expires_at)
-  returning approval_id into _id;
-  return _id;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text)
- RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
+  select sor_guard.approve(approve_ddl.operation, approve_ddl.object_identity, approve_ddl.ticket,
+                           approve_ddl.rehearsed_on, approve_ddl.expires_at)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text)
+ RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  -- a registered tool runs only through call_tool, which checks the allow-list and runs it
+  if exists (select 1 from sor.tools t where t.tool_name = begin_tool_call.tool_name) then
+    raise exception 'tool % is registered: call it with sor_api.call_tool', begin_tool_call.tool_name
+      using errcode = 'SR075',
+            hint = 'begin_tool_call journals calls a plain-code Worker makes outside the database (an HTTP API, a mail server); registered tools run only through call_tool.';
+  end if;
+  return query
   select b.tool_call_id, b.replayed, b.status, b.result, b.error
     from sor.tool_call_begin(begin_tool_call.run_id, begin_tool_call.tool_name, begin_tool_call.args,
-                             begin_tool_call.idempotency_key) b
+                             begin_tool_call.idempotency_key) b;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text DEFAULT NULL::text)
@@ -3218,6 +2983,7 @@ AS $function$
 #variable_conflict use_column
 declare
   _tenants text[];
+  _now timestamptz := sor.lease_clock();
 begin
   perform 1 from sor.queues q where q.queue = claim_tasks.queue;
   if not found then
@@ -3232,7 +2998,7 @@ begin
     raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
       using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
   end if;
-  _tenants := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  _tenants := sor_guard.member_tenants();
 
   -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
   -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
@@ -3241,7 +3007,7 @@ begin
   with lapsed as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= now()
+     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
        and t.tenant_id = any (_tenants)
      order by t.lease_expires_at
      limit claim_tasks.batch
@@ -3249,7 +3015,7 @@ begin
   ), due as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= now()
+     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= _now
        and t.tenant_id = any (_tenants)
      order by t.priority desc, t.run_after, t.task_id
      limit claim_tasks.batch
@@ -3267,9 +3033,9 @@ begin
            claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
            fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
            lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
-           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else now() + claim_tasks.lease end,
+           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else _now + claim_tasks.lease end,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
-           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then now() end
+           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then _now end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
     returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status
@@ -3318,20 +3084,22 @@ begin
   for _e in select x from jsonb_array_elements(_events) x loop
     if jsonb_typeof(_e) <> 'object'
        or jsonb_typeof(_e -> 'type') is distinct from 'string'
-       or (_e ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_e ->> 'type') > 100
+       or not sor.is_valid('event_type', _e ->> 'type')
        or coalesce(jsonb_typeof(_e -> 'payload'), 'object') <> 'object'
        or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
       perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
     end if;
+    perform sor.refuse_reserved(null, _e ->> 'type', null);
   end loop;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
   end if;
   for _c, _ord in select x, o::integer from jsonb_array_elements(_commands) with ordinality as t(x, o) loop
     if jsonb_typeof(_c) <> 'object' or jsonb_typeof(_c -> 'type') is distinct from 'string'
-       or (_c ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_c ->> 'type') > 100 then
+       or not sor.is_valid('event_type', _c ->> 'type') then
       perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
     end if;
+    perform sor.refuse_reserved(null, null, _c ->> 'type');
     if (_c ->> 'type') in ('review', 'suspend') then
       if _blocking is not null then
         raise exception 'step % has more than one review or suspend command', commit_step.step_id
@@ -3341,11 +3109,9 @@ begin
       _blocking_ord := _ord;
     end if;
   end loop;
-  if octet_length(commit_step.output::text) > 1048576 or octet_length(_events::text) > 1048576
-     or octet_length(_commands::text) > 1048576 then
-    raise exception 'step % is larger than 1 MiB (output, events or commands)', commit_step.step_id
-      using errcode = 'SR040', hint = 'Store large content elsewhere and put its sha256 and a reference in the state.';
-  end if;
+  perform sor.check_size(commit_step.output, 'the output of step ' || commit_step.step_id);
+  perform sor.check_size(_events, 'the events of step ' || commit_step.step_id);
+  perform sor.check_size(_commands, 'the commands of step ' || commit_step.step_id);
 
   select r.* into _r from sor.runs r
    where r.run_id = commit_step.run_id and r.worker_role = session_user
@@ -3354,6 +3120,8 @@ begin
     return query select 'not_found'::text, null::integer, false, null::jsonb, null::bigint;
     return;
   end if;
+  -- membership now: a Worker removed from the run's tenant commits nothing more
+  perform sor_guard.require_member(_r.tenant_id);
   select s.* into _step from sor.steps s
    where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id and s.step_id = commit_step.step_id;
   if found then
@@ -3364,7 +3132,7 @@ begin
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'A finished or abandoned run takes no more steps; start a new run.';
   end if;
-  if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+  if _r.lease_expires_at <= sor.lease_clock() then
     raise exception 'the lease of run % lapsed at %', _r.run_id, _r.lease_expires_at
       using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
   end if;
@@ -3427,13 +3195,14 @@ begin
     raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
+  perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
   update sor.tasks t
-     set status = 'completed', result = complete_task.result, finished_at = now(),
+     set status = 'completed', result = complete_task.result, finished_at = sor.lease_clock(),
          claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
    where t.task_id = complete_task.task_id and t.status = 'claimed'
      and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id);
   if not found then
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
@@ -3473,7 +3242,7 @@ CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, ma
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  if create_queue.queue is null or create_queue.queue !~ '^[a-z][a-z0-9_.-]{1,62}$' then
+  if not sor.is_valid('queue', create_queue.queue) then
     raise exception 'malformed queue name %', coalesce(quote_literal(create_queue.queue), 'NULL')
       using errcode = 'SR059', hint = 'A queue name is 2 to 63 characters: a lowercase letter, then lowercase letters, digits, _ . or -.';
   end if;
@@ -3500,28 +3269,7 @@ CREATE OR REPLACE FUNCTION sor_api.ddl_guard_targets()
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  with sch as (
-    select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
-  ), tabs as (
-    select c.oid from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace where c.relkind in ('r', 'p')
-  )
-  select 'drop schema', (pg_catalog.pg_identify_object('pg_catalog.pg_namespace'::regclass, s.oid, 0)).identity
-    from sch s
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity
-    from tabs t cross join unnest(array['drop table', 'disable row level security', 'no force row level security']) o(op)
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, a.attrelid, a.attnum)).identity
-    from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
-   cross join unnest(array['drop column', 'alter column type']) o(op)
-  union all
-  select 'drop policy', (pg_catalog.pg_identify_object('pg_catalog.pg_policy'::regclass, p.oid, 0)).identity
-    from tabs t join pg_catalog.pg_policy p on p.polrelid = t.oid
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity
-    from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
-   cross join unnest(array['drop trigger', 'disable trigger']) o(op)
-   where sor.is_refuse_function(tg.tgfoid)
+  select t.operation, t.object_identity from sor_guard.targets() t
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.dead_outbox(max_rows integer DEFAULT 100)
@@ -3561,27 +3309,23 @@ declare
   _queue sor.queues;
   _id bigint;
 begin
-  perform 1 from sor.tenant_members m
-   where m.tenant_id = enqueue_task.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'role % may not enqueue tasks for tenant %', session_user, coalesce(quote_literal(enqueue_task.tenant_id), 'NULL')
-      using errcode = 'SR053', hint = 'A Worker enqueues only for tenants it is a member of (sor_api.add_member).';
-  end if;
+  perform sor_guard.require_member(enqueue_task.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
   if not found then
     raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  if enqueue_task.subject is null or length(enqueue_task.subject) not between 1 and 200
+  if not sor.is_valid('label', enqueue_task.subject)
      or jsonb_typeof(coalesce(enqueue_task.payload, 'null'::jsonb)) <> 'object'
-     or (enqueue_task.dedupe_key is not null and length(enqueue_task.dedupe_key) not between 1 and 200)
+     or (enqueue_task.dedupe_key is not null and not sor.is_valid('label', enqueue_task.dedupe_key))
      or enqueue_task.priority is null or enqueue_task.priority not between -1000 and 1000
      or (enqueue_task.delay is not null and enqueue_task.delay < '0'::interval)
      or (enqueue_task.max_attempts is not null and enqueue_task.max_attempts not between 1 and 100) then
     raise exception 'invalid task for queue %', enqueue_task.queue
       using errcode = 'SR054',
-            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
+            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
   end if;
+  perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
 
   insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
   values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
@@ -3609,7 +3353,7 @@ declare
   _cursor_tx xid8 := '0'::xid8;
   _horizon xid8;
   _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
-  _tenants text[] := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  _tenants text[] := sor_guard.member_tenants();
 begin
   if events_since.after_position is null or events_since.after_position < 0 then
     raise exception 'after_position % is not a position', coalesce(events_since.after_position::text, 'NULL')
@@ -3619,7 +3363,7 @@ begin
   if events_since.after_position > 0 then
     select e.tx_id into _cursor_tx
       from sor.events e
-     where e.position = events_since.after_position and sor.event_reader_sees(e.tenant_id);
+     where e.position = events_since.after_position and (_all or e.tenant_id = any (_tenants));
     if not found then
       raise exception 'no event at position % visible to %', events_since.after_position, session_user
         using errcode = 'SR015', hint = 'Pass 0, or the position of an event events_since returned to you.';
@@ -3658,16 +3402,16 @@ begin
   update sor.tasks t
      set status = case when t.attempts >= t.max_attempts then 'dead' else 'failed' end,
          run_after = case when t.attempts >= t.max_attempts then t.run_after
-                          else now() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
-         finished_at = case when t.attempts >= t.max_attempts then now() end,
+                          else sor.lease_clock() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
+         finished_at = case when t.attempts >= t.max_attempts then sor.lease_clock() end,
          last_error = fail_task.error,
          claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
     from sor.queues q
    where q.queue = t.queue
      and t.task_id = fail_task.task_id and t.status = 'claimed'
      and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id)
   returning t.status, t.run_after
   )
   select f.status, f.run_after from failed f;
@@ -3711,11 +3455,20 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.finish_tool_call(tool_call_id uuid, result jsonb DEFAULT NULL::jsonb, error jsonb DEFAULT NULL::jsonb)
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  select sor.tool_call_finish(finish_tool_call.tool_call_id, finish_tool_call.result, finish_tool_call.error)
+begin
+  if exists (select 1 from sor.tool_calls c
+                join sor.tools t on t.tool_name = c.tool_name
+                join sor.runs r on r.tenant_id = c.tenant_id and r.run_id = c.run_id
+              where c.tool_call_id = finish_tool_call.tool_call_id and r.worker_role = session_user) then
+    raise exception 'tool call % is of a registered tool: call_tool finishes it', finish_tool_call.tool_call_id
+      using errcode = 'SR075', hint = 'finish_tool_call finishes only calls begun with begin_tool_call.';
+  end if;
+  perform sor.tool_call_finish(finish_tool_call.tool_call_id, finish_tool_call.result, finish_tool_call.error);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.get_run(run_id uuid)
@@ -3758,8 +3511,8 @@ begin
   _r := sor.worker_run(heartbeat.run_id, true);
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
-         lease_expires_at = pg_catalog.clock_timestamp() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
-         heartbeat_at = pg_catalog.clock_timestamp()
+         lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
+         heartbeat_at = sor.lease_clock()
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r.lease_expires_at;
@@ -3776,11 +3529,11 @@ declare
   _expires timestamptz;
 begin
   update sor.tasks t
-     set lease_expires_at = now() + t.lease
+     set lease_expires_at = sor.lease_clock() + t.lease
    where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
      and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
   if _expires is null then
     perform sor.refuse_task_call(heartbeat_task.task_id, heartbeat_task.fencing_token, 'heartbeat');
@@ -3789,13 +3542,17 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval)
+CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval, tenants text[] DEFAULT NULL::text[])
  RETURNS TABLE(outbox_id bigint, tenant_id text, event_id uuid, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, attempts integer, lease_token bigint, lease_expires_at timestamp with time zone)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 #variable_conflict use_column
+declare
+  _tenants text[];
+  _t text;
+  _now timestamptz := sor.lease_clock();
 begin
   if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
     raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
@@ -3806,20 +3563,30 @@ begin
       using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
   end if;
 
+  -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
+  if lease_outbox.tenants is null then
+    _tenants := sor_guard.member_tenants();
+  else
+    foreach _t in array lease_outbox.tenants loop
+      perform sor_guard.require_member(_t);
+    end loop;
+    _tenants := lease_outbox.tenants;
+  end if;
+
   -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
   -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
   return query
   with lapsed as (
     select o.tenant_id, o.outbox_id
       from sor.outbox o
-     where o.status = 'leased' and o.lease_expires_at <= now()
+     where o.status = 'leased' and o.lease_expires_at <= _now and o.tenant_id = any (_tenants)
      order by o.lease_expires_at
      limit lease_outbox.batch
        for update skip locked
   ), due as (
     select o.tenant_id, o.outbox_id
       from sor.outbox o
-     where o.status in ('pending', 'failed') and o.available_at <= now()
+     where o.status in ('pending', 'failed') and o.available_at <= _now and o.tenant_id = any (_tenants)
      order by o.available_at, o.outbox_id
      limit lease_outbox.batch
        for update skip locked
@@ -3835,7 +3602,7 @@ begin
            attempts         = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.attempts else o.attempts + 1 end,
            leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
            lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else now() + lease_outbox.lease end,
+           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else _now + lease_outbox.lease end,
            last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
       from picked p
      where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
@@ -3879,10 +3646,10 @@ begin
       using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
   end if;
   update sor.outbox o
-     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = now(),
+     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = sor.lease_clock(),
          leased_by = null, lease_token = null, lease_expires_at = null
    where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
-     and o.lease_token = mark_dispatched.lease_token;
+     and o.lease_token = mark_dispatched.lease_token and sor_guard.is_member(o.tenant_id);
   if not found then
     perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
   end if;
@@ -3906,11 +3673,11 @@ begin
     update sor.outbox o
        set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
            available_at = case when o.attempts >= o.max_attempts then o.available_at
-                               else now() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
+                               else sor.lease_clock() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
            last_error = mark_failed.error,
            leased_by = null, lease_token = null, lease_expires_at = null
      where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
-       and o.lease_token = mark_failed.lease_token
+       and o.lease_token = mark_failed.lease_token and sor_guard.is_member(o.tenant_id)
     returning o.status, o.available_at
   )
   select f.status, f.available_at from failed f;
@@ -3932,7 +3699,7 @@ begin
   return query
   select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
     from sor.runs r
-   where r.worker_role = session_user
+   where r.worker_role = session_user and r.tenant_id = any (sor_guard.member_tenants())
    order by r.started_at, r.run_id;
 end
 $function$;
@@ -3950,14 +3717,8 @@ begin
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and the first version to read (1 for all).';
   end if;
   perform sor.check_max_rows(read_stream.max_rows);
-  if not sor.event_reader_sees(read_stream.tenant_id) then
-    raise exception 'role % may not read events of tenant %', session_user, pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR014', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
-  end if;
-  if not exists (select 1 from sor.tenants t where t.tenant_id = read_stream.tenant_id) then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-  end if;
+  -- The read gate first: an unknown tenant and another tenant get the same answer (SR008).
+  perform sor_guard.require_reader(read_stream.tenant_id);
   if not exists (select 1 from sor.events e where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream) then
     raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(read_stream.stream), pg_catalog.quote_literal(read_stream.tenant_id)
       using errcode = 'SR015', hint = 'A stream exists once its first event is appended: append with expected_version 0 to start it.';
@@ -4032,7 +3793,7 @@ AS $function$
 declare
   _role pg_catalog.pg_roles%rowtype;
 begin
-  if register_worker.kind is null or register_worker.kind !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  if not sor.is_valid('slug', register_worker.kind) then
     raise exception 'malformed worker kind: %', coalesce(quote_literal(register_worker.kind), 'NULL')
       using errcode = 'SR033', hint = 'A kind is a lowercase slug of at most 100 characters, e.g. expense-reconciler.';
   end if;
@@ -4091,12 +3852,16 @@ begin
     perform sor.journal_bad_input('note', 'A note has at most 2000 characters.');
   end if;
   select b.* into _b from sor.blocks b
-   where b.block_id = resolve_block.block_id
-     and b.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   where b.block_id = resolve_block.block_id and sor_guard.is_member(b.tenant_id)
    for update;
   if not found then
     raise exception 'unknown block % for role %', resolve_block.block_id, session_user
       using errcode = 'SR042', hint = 'An approver resolves blocks of the tenants it is a member of.';
+  end if;
+  -- separation of duties: whoever runs the run does not resolve its own review
+  if exists (select 1 from sor.runs r where r.tenant_id = _b.tenant_id and r.run_id = _b.run_id and r.worker_role = session_user) then
+    raise exception 'role % runs run % and cannot resolve its own block %', session_user, _b.run_id, _b.block_id
+      using errcode = 'SR045', hint = 'Another approver, who does not run the run, resolves the block.';
   end if;
   if _b.status <> 'active' then
     raise exception 'block % is already %', _b.block_id, _b.status
@@ -4333,7 +4098,7 @@ begin
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
   select jsonb_build_object(
-           'rule', 'task.claimed and task.completed events of the run''s tenant whose claimed_by is the run''s Worker role, between started_at and finished_at',
+           'rule', 'task.claimed and task.completed events of the run''s tenant written by the run''s Worker role (actor), between started_at and finished_at',
            'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
            'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
            'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
@@ -4344,7 +4109,7 @@ begin
      and e.occurred_at between _r.started_at and _until
      and e.type in ('task.claimed', 'task.completed')
      and e.stream like 'task-%'
-     and e.payload ->> 'claimed_by' = _r.worker_role::text;
+     and e.actor = _r.worker_role;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -4496,13 +4261,9 @@ begin
   if set_overlay.overlay is null or jsonb_typeof(set_overlay.overlay) <> 'object' then
     perform sor.journal_bad_input('overlay', 'An overlay is a JSON object of the keys to correct.');
   end if;
-  if octet_length(set_overlay.overlay::text) > 1048576 then
-    raise exception 'overlay for run % is larger than 1 MiB', set_overlay.run_id
-      using errcode = 'SR040', hint = 'Correct fewer or smaller keys.';
-  end if;
+  perform sor.check_size(set_overlay.overlay, 'the overlay for run ' || set_overlay.run_id);
   select r.* into _r from sor.runs r
-   where r.run_id = set_overlay.run_id
-     and r.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   where r.run_id = set_overlay.run_id and sor_guard.is_member(r.tenant_id)
    for update;
   if not found then
     raise exception 'unknown run % for role %', set_overlay.run_id, session_user
@@ -4531,20 +4292,9 @@ declare
   _r sor.runs;
 begin
   _w := sor.current_worker();
-  if start_run.tenant_id is null or start_run.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
-    perform sor.journal_bad_input('tenant_id', 'A tenant id is a lowercase slug of 2 to 63 characters.');
-  end if;
-  perform 1 from sor.tenants t where t.tenant_id = start_run.tenant_id;
-  if not found then
-    raise exception 'unknown tenant %', quote_literal(start_run.tenant_id)
-      using errcode = 'SR002', hint = 'Create it first with sor_api.add_tenant(tenant_id, display_name).';
-  end if;
-  perform 1 from sor.tenant_members m where m.tenant_id = start_run.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'Worker % is not a member of tenant %', session_user, start_run.tenant_id
-      using errcode = 'SR032', hint = 'An admin adds the Worker with sor_api.add_member(tenant_id, role_name).';
-  end if;
-  if start_run.workflow is null or start_run.workflow !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
+  perform sor_guard.require_member(start_run.tenant_id);
+  if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
   if start_run.lease_seconds is null or start_run.lease_seconds not between 1 and 3600 then
@@ -4578,7 +4328,7 @@ begin
                              worker_kind, lease_seconds, lease_expires_at, hash_only)
   values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
           case when _hash_only then null else _input end, _digest, session_user, _w.kind,
-          start_run.lease_seconds, pg_catalog.clock_timestamp() + make_interval(secs => start_run.lease_seconds), _hash_only)
+          start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
   returning r.* into _r;
   return query select _r.run_id, false, _r.status, _r.version;
 end
@@ -4660,15 +4410,8 @@ begin
       using errcode = 'SR093', hint = 'Ask about at most 31 days at a time.';
   end if;
   if what_happened.tenant_id is not null then
-    perform 1 from sor.tenants t where t.tenant_id = what_happened.tenant_id;
-    if not found then
-      raise exception 'unknown tenant %', quote_literal(what_happened.tenant_id)
-        using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-    end if;
-    if not sor.event_reader_sees(what_happened.tenant_id) then
-      raise exception 'role % may not read tenant %', session_user, what_happened.tenant_id
-        using errcode = 'SR094', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
-    end if;
+    -- the read gate: an unknown tenant and another tenant's id get the same answer (SR008)
+    perform sor_guard.require_reader(what_happened.tenant_id);
   end if;
   return query
   select e.position, e.occurred_at, e.tenant_id, e.stream, e.type, e.actor,
@@ -4676,36 +4419,1193 @@ begin
     from sor.events e
    where e.occurred_at >= from_at and e.occurred_at < to_at
      and (what_happened.tenant_id is null or e.tenant_id = what_happened.tenant_id)
-     and (_all or e.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user))
+     and (_all or e.tenant_id = any (sor_guard.member_tenants()))
    order by e.position;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.acl(acl aclitem[], owner oid, objtype "char")
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(x.g order by x.g), '[]'::jsonb)
+    from (select distinct case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end
+                          || ':' || a.privilege_type || case when a.is_grantable then '*' else '' end as g
+            from aclexplode(coalesce(acl, acldefault(objtype, owner))) a
+           where a.grantee <> owner and cardinality(coalesce(acl, acldefault(objtype, owner))) > 0) x
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _op text := lower(btrim(approve.operation));
+  _id bigint;
+begin
+  if not sor_guard.may_approve(session_user) then
+    raise exception 'role % may not approve DDL', session_user
+      using errcode = '42501',
+            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner or sor_guardian.';
+  end if;
+  if not sor_guard.is_target(_op, approve.object_identity) then
+    raise exception 'nothing to approve: % of % is not a protected operation on a registered object',
+          coalesce(quote_literal(approve.operation), 'NULL'), coalesce(quote_literal(approve.object_identity), 'NULL')
+      using errcode = 'SR021',
+            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
+  end if;
+  if approve.expires_at is null or approve.expires_at <= clock_timestamp()
+     or approve.expires_at > clock_timestamp() + interval '7 days' then
+    raise exception 'approval of % on % must expire within 7 days from now, not at %',
+          _op, approve.object_identity, coalesce(approve.expires_at::text, 'NULL')
+      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
+  end if;
+  if coalesce(length(btrim(approve.ticket)), 0) not between 1 and 200
+     or coalesce(length(btrim(approve.rehearsed_on)), 0) not between 1 and 500 then
+    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
+          _op, approve.object_identity
+      using errcode = 'SR023',
+            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
+  end if;
+  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
+  values (_op, approve.object_identity, btrim(approve.ticket), btrim(approve.rehearsed_on), approve.expires_at)
+  returning approval_id into _id;
+  return _id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.authorize(command_tag text, operations text[], objects text[])
+ RETURNS bigint[]
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _approval bigint;
+  _ids bigint[] := '{}';
+  _refused_op text;
+  _refused_id text;
+  _role text := current_setting('role');
+begin
+  for i in 1 .. coalesce(array_length(authorize.operations, 1), 0) loop
+    _approval := null;
+    update sor.ddl_approvals a
+       set consumed_at = clock_timestamp(), consumed_by = session_user, consumed_statement = current_query()
+     where a.approval_id = (
+             select o.approval_id from sor.ddl_approvals o
+              where o.operation = authorize.operations[i]
+                and o.object_identity = authorize.objects[i]
+                and o.consumed_at is null
+                and o.expires_at > clock_timestamp()
+                and o.approved_by <> session_user
+                and sor_guard.may_approve(o.approved_by)
+              order by o.approved_at, o.approval_id
+              limit 1
+                for update)
+       and a.consumed_at is null
+    returning a.approval_id into _approval;
+    if _approval is null then
+      raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
+                authorize.operations[i], authorize.objects[i], authorize.command_tag, session_user, _role, current_query();
+      if _refused_op is null then
+        _refused_op := authorize.operations[i];
+        _refused_id := authorize.objects[i];
+      end if;
+    else
+      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id, outcome)
+      values (_role, authorize.command_tag, authorize.operations[i], authorize.objects[i], current_query(), _approval, 'allowed');
+    end if;
+    _ids := _ids || _approval;
+  end loop;
+  if _refused_op is not null then
+    raise exception 'drop guard: % of % needs an approval', _refused_op, _refused_id
+      using errcode = 'SR020',
+            hint = format('A member of sor_approver, not the role running this DDL, approves it once: select sor_api.approve_ddl(%L, %L, ticket, rehearsed_on, expires_at);',
+                          _refused_op, _refused_id);
+  end if;
+  return _ids;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.can_read_tenant(tenant_id text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') or sor_guard.is_member(can_read_tenant.tenant_id)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.classify(kind text, object text, class text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _identity text;
+begin
+  -- the object is resolved by the catalog with the caller's rights, so a typo fails here
+  _identity := case classify.kind
+    when 'function' then sor_guard.ident('pg_proc'::regclass, classify.object::regprocedure)
+    when 'table' then sor_guard.ident('pg_class'::regclass, classify.object::regclass)
+    when 'index' then sor_guard.ident('pg_class'::regclass, classify.object::regclass)
+    when 'constraint' then (select sor_guard.ident('pg_constraint'::regclass, c.oid)
+                              from pg_constraint c
+                             where c.conname = split_part(classify.object, ' on ', 1)
+                               and c.conrelid = split_part(classify.object, ' on ', 2)::regclass)
+  end;
+  if _identity is null then
+    raise exception 'cannot classify % %: no such object', classify.kind, classify.object
+      using errcode = '42704', hint = 'Name a function as schema.name(argument types), a table or index as schema.name, a constraint as name on schema.table.';
+  end if;
+  perform sor_guard.declare_class(classify.kind, _identity, classify.class);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.current_tenants()
+ RETURNS SETOF text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select m.tenant_id
+    from sor.tenant_members m
+    join pg_catalog.pg_roles r on r.rolname = m.role_name
+   where m.role_name = current_user and r.rolcanlogin
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.declare_class(kind text, identity text, class text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  insert into sor_guard.classes (kind, identity, class)
+  values (declare_class.kind, declare_class.identity, declare_class.class)
+  on conflict on constraint classes_pkey do nothing
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.diff(roots text[] DEFAULT NULL::text[])
+ RETURNS TABLE(kind text, identity text, root_kind text, root_objid oid, objid oid, operation text, object text, outcome text, detail text, live_spec jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  with live as materialized (
+    select l.* from sor_guard.live_objects(roots) l
+  ), reg as materialized (
+    select r.* from sor_guard.registered r
+     where r.present
+       and (roots is null or r.root_kind || ':' || r.root_objid = any (roots)
+            or r.kind || ':' || r.objid = any (roots))
+  ), registered_roots as (
+    select distinct r.root_kind, r.root_objid from sor_guard.registered r where r.present
+  ), baseline as materialized (
+    -- the expected state as it stood before this transaction
+    select distinct on (b.kind, b.identity) b.kind, b.identity, b.spec
+      from sor_guard.register b
+     where b.tx_id is distinct from pg_current_xact_id_if_assigned()
+       and exists (select 1 from reg r where r.kind = b.kind and r.identity = b.identity)
+     order by b.kind, b.identity, b.entry_id desc
+  ), pairs as (
+    select coalesce(r.kind, l.kind) as kind,
+           coalesce(r.identity, l.identity) as identity,
+           coalesce(l.root_kind, r.root_kind) as root_kind,
+           coalesce(l.root_objid, r.root_objid) as root_objid,
+           coalesce(l.objid, r.objid) as objid,
+           r.spec as before, l.spec as after,
+           r.kind is not null as registered,
+           -- a new child counts only on a root that is registered
+           l.kind is not null and r.kind is null and l.kind not in ('schema', 'table', 'view', 'function', 'event trigger')
+             and exists (select 1 from registered_roots rr where rr.root_kind = l.root_kind and rr.root_objid = l.root_objid) as new_child
+      from reg r
+      full join live l on l.kind = r.kind and l.identity = r.identity
+  ), renamed as (
+    -- a registered object whose name is gone but whose oid lives on under another name
+    select p.kind, p.identity, p.root_kind, p.root_objid, l.identity as new_identity
+      from pairs p join live l on l.kind = p.kind and l.objid = p.objid
+     where p.registered and p.after is null and l.identity <> p.identity
+  ), renamed_roots as (
+    select n.root_kind, n.root_objid from renamed n where n.kind = n.root_kind
+  )
+  select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
+         case when n.new_identity is not null then 'rename' else j.operation end,
+         p.identity || coalesce('.' || quote_ident(j.column_name), ''),
+         case when n.new_identity is not null then 'approve' else j.outcome end,
+         case when n.new_identity is not null then 'renamed or moved to ' || n.new_identity else j.detail end,
+         p.after
+    from pairs p
+    left join renamed n on n.kind = p.kind and n.identity = p.identity
+   cross join lateral sor_guard.judge(p.kind, p.identity, p.before, p.after,
+                                      p.kind = 'function'
+                                      and (p.identity like 'sor\_guard.%'
+                                           or exists (select 1 from sor_guard.classes c
+                                                       where c.kind = 'function' and c.identity = p.identity and c.class = 'guard')),
+                                      (select b.spec from baseline b where b.kind = p.kind and b.identity = p.identity)) j
+   where (p.registered or p.new_child)
+     and not (n.new_identity is not null and j.operation is null)
+     -- the objects of a renamed table follow it: the table's rename is the one change to approve
+     and not (p.kind <> p.root_kind
+              and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
+ RETURNS bytea
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+begin
+  -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
+  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
+  return pg_catalog.sha256(
+           coalesce(event_hash.prev_hash, '\x'::bytea)
+           || pg_catalog.convert_to(
+                pg_catalog.jsonb_build_array(
+                  event_hash.tenant_id, event_hash.stream, event_hash.version, event_hash.type,
+                  event_hash.payload, event_hash.metadata, event_hash.actor::text,
+                  pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                  event_hash."position")::text,
+                'UTF8'));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.function_sha256(fn oid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select encode(sha256(convert_to(pg_get_functiondef(fn), 'UTF8')), 'hex')
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.ident(classid oid, objid oid, objsubid integer DEFAULT 0)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select (pg_identify_object(classid, objid, objsubid)).identity
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.is_member(tenant_id text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select exists (select 1 from sor.tenant_members m
+                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.is_target(operation text, object_identity text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select exists (select 1 from sor_guard.targets() t
+                  where t.operation = is_target.operation and t.object_identity = is_target.object_identity)
+      or (is_target.operation in ('create policy', 'create trigger', 'create rule')
+          and exists (select 1 from sor_guard.registered r
+                       where r.present and r.kind = 'table'
+                         and is_target.object_identity like '% on ' || r.identity
+                         and length(is_target.object_identity) > length(' on ' || r.identity)))
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb DEFAULT NULL::jsonb)
+ RETURNS TABLE(operation text, outcome text, detail text, column_name text)
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _col text;
+  _b jsonb;
+  _a jsonb;
+begin
+  if before is not distinct from after then
+    return;
+  end if;
+  if after is null then
+    return query select 'drop ' || kind,
+                        case when kind = 'function' and not is_guard then 'record' else 'approve' end,
+                        'dropped', null::text;
+    return;
+  end if;
+  if before is null then
+    -- a new object on a registered root: widening unless it only narrows
+    if kind = 'policy' and not (after ->> 'permissive')::boolean then
+      return query select 'create policy', 'tighten', 'restrictive policy added', null::text;
+    elsif kind in ('policy', 'trigger', 'rule') then
+      return query select 'create ' || kind, 'approve', kind || ' added to a protected table', null::text;
+    else
+      return query select 'create ' || kind, 'tighten', kind || ' added', null::text;
+    end if;
+    return;
+  end if;
+  -- grants: widening needs an approval, narrowing only narrows. A privilege held before this
+  -- transaction (baseline) and revoked then granted again within it is not new: a repeatable file
+  -- that converges its grants with REVOKE ALL then GRANT passes.
+  if (after -> 'acl') is distinct from (before -> 'acl') then
+    if exists (select 1 from jsonb_array_elements_text(coalesce(after -> 'acl', '[]')) g
+                where not (coalesce(before -> 'acl', '[]') ? g) and not (coalesce(baseline -> 'acl', '[]') ? g)) then
+      return query select 'grant', 'approve',
+        'new privileges: ' || (select string_agg(g, ', ' order by g) from jsonb_array_elements_text(after -> 'acl') g
+                                where not (coalesce(before -> 'acl', '[]') ? g) and not (coalesce(baseline -> 'acl', '[]') ? g)), null::text;
+    else
+      return query select 'revoke', 'tighten', 'privileges revoked', null::text;
+    end if;
+  end if;
+  if (after -> 'owner') is distinct from (before -> 'owner') then
+    return query select 'alter ' || kind, 'approve', format('owner %s -> %s', before ->> 'owner', after ->> 'owner'), null::text;
+  end if;
+  if (after - 'acl' - 'owner') is not distinct from (before - 'acl' - 'owner') then
+    return;
+  end if;
+  case kind
+  when 'table' then
+    if (before ->> 'rls')::boolean and not (after ->> 'rls')::boolean then
+      return query select 'disable row level security', 'approve', 'row level security disabled', null::text;
+    elsif not (before ->> 'rls')::boolean and (after ->> 'rls')::boolean then
+      return query select 'enable row level security', 'tighten', 'row level security enabled', null::text;
+    end if;
+    if (before ->> 'force_rls')::boolean and not (after ->> 'force_rls')::boolean then
+      return query select 'no force row level security', 'approve', 'row level security no longer forced', null::text;
+    elsif not (before ->> 'force_rls')::boolean and (after ->> 'force_rls')::boolean then
+      return query select 'force row level security', 'tighten', 'row level security forced', null::text;
+    end if;
+    if (before -> 'persistence') is distinct from (after -> 'persistence') or (before -> 'relkind') is distinct from (after -> 'relkind') then
+      return query select 'alter table', 'approve', format('persistence %s -> %s', before ->> 'persistence', after ->> 'persistence'), null::text;
+    end if;
+    if (before -> 'partition_of') is distinct from (after -> 'partition_of') then
+      if before ->> 'partition_of' is not null then
+        return query select 'detach partition', 'approve', 'detached from ' || (before ->> 'partition_of'), null::text;
+      else
+        return query select 'attach partition', 'tighten', 'attached to ' || (after ->> 'partition_of'), null::text;
+      end if;
+    end if;
+    for _col in select k from jsonb_object_keys(before -> 'columns') k union select k from jsonb_object_keys(after -> 'columns') k loop
+      _b := before -> 'columns' -> _col;
+      _a := after -> 'columns' -> _col;
+      if _a is null then
+        return query select 'drop column', 'approve', 'column ' || _col || ' dropped', _col;
+      elsif _b is null then
+        return query select 'add column', 'tighten', 'column ' || _col || ' added', _col;
+      elsif (_a -> 'type') is distinct from (_b -> 'type') or (_a -> 'collation') is distinct from (_b -> 'collation') then
+        return query select 'alter column type', 'approve', format('column %s: %s -> %s', _col, _b ->> 'type', _a ->> 'type'), _col;
+      elsif (_a -> 'default') is distinct from (_b -> 'default') or (_a -> 'identity') is distinct from (_b -> 'identity')
+            or (_a -> 'generated') is distinct from (_b -> 'generated')
+            or ((_b ->> 'not_null')::boolean and not (_a ->> 'not_null')::boolean) then
+        return query select 'alter column', 'approve', format('column %s changed', _col), _col;
+      elsif (_a -> 'acl') is distinct from (_b -> 'acl') then
+        if exists (select 1 from jsonb_array_elements_text(_a -> 'acl') g
+                    where not (_b -> 'acl' ? g) and not coalesce(baseline -> 'columns' -> _col -> 'acl' ? g, false)) then
+          return query select 'grant', 'approve', format('new privileges on column %s', _col), _col;
+        else
+          return query select 'revoke', 'tighten', format('privileges on column %s revoked', _col), _col;
+        end if;
+      elsif _a is distinct from _b then
+        return query select 'alter column', 'tighten', format('column %s set not null', _col), _col;
+      end if;
+    end loop;
+  when 'view' then
+    if (after -> 'options') is distinct from (before -> 'options') then
+      return query select 'alter view', 'approve', format('options %s -> %s', before -> 'options', after -> 'options'), null::text;
+    end if;
+    if (after -> 'definition_sha256') is distinct from (before -> 'definition_sha256') then
+      return query select 'redefine view', 'record', 'new definition', null::text;
+    end if;
+  when 'function' then
+    if (after -> 'definition_sha256') is distinct from (before -> 'definition_sha256') then
+      if is_guard then
+        return query select 'replace function', 'approve', 'a guard function was redefined', null::text;
+      else
+        return query select 'redefine function', 'record', 'new definition', null::text;
+      end if;
+    end if;
+  when 'trigger' then
+    if (after -> 'definition') is distinct from (before -> 'definition') then
+      return query select 'alter trigger', 'approve', 'trigger definition changed', null::text;
+    elsif before ->> 'enabled' = 'A' or after ->> 'enabled' = 'D' then
+      return query select 'disable trigger', 'approve', format('enabled %s -> %s', before ->> 'enabled', after ->> 'enabled'), null::text;
+    else
+      return query select 'enable trigger', 'tighten', format('enabled %s -> %s', before ->> 'enabled', after ->> 'enabled'), null::text;
+    end if;
+  when 'rule' then
+    return query select 'alter rule', 'approve', 'rule changed', null::text;
+  when 'policy' then
+    return query select 'alter policy', 'approve', 'policy changed', null::text;
+  when 'constraint' then
+    if (before ->> 'definition') = (after ->> 'definition') and not (before ->> 'validated')::boolean then
+      return query select 'validate constraint', 'tighten', 'constraint validated', null::text;
+    else
+      return query select 'alter constraint', 'approve', 'constraint changed', null::text;
+    end if;
+  when 'index' then
+    return query select 'alter index', 'approve', 'index changed', null::text;
+  when 'schema' then
+    return query select 'alter schema', 'approve', 'schema changed', null::text;
+  when 'event trigger' then
+    return query select 'alter event trigger', 'approve', 'event trigger changed', null::text;
+  else
+    return query select 'alter ' || kind, 'approve', 'changed', null::text;
+  end case;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.live_objects(roots text[] DEFAULT NULL::text[])
+ RETURNS TABLE(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  with sch as (
+    select p.oid, p.nspname from sor_guard.protected_schemas() p
+  ), rels as (
+    select c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity,
+           c.relpersistence, c.reloptions, c.relnamespace,
+           case when c.relkind in ('r', 'p') then 'table' else 'view' end as rkind
+      from pg_class c join sch on sch.oid = c.relnamespace
+     where c.relkind in ('r', 'p', 'v', 'm') and c.relpersistence <> 't'
+       and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+       and (roots is null or (case when c.relkind in ('r', 'p') then 'table' else 'view' end) || ':' || c.oid = any (roots))
+  ), tabs as (
+    select * from rels where rkind = 'table'
+  ), funcs as (
+    select p.oid, p.proowner, p.proacl
+      from pg_proc p join sch on sch.oid = p.pronamespace
+     where p.prokind in ('f', 'p')
+       and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+       and (roots is null or 'function:' || p.oid = any (roots))
+  )
+  select 'schema', quote_ident(s.nspname::text), 'schema', s.oid, s.oid,
+         jsonb_build_object('owner', n.nspowner::regrole::text, 'acl', sor_guard.acl(n.nspacl, n.nspowner, 'n'))
+    from sch s join pg_namespace n on n.oid = s.oid
+   where roots is null or 'schema:' || s.oid = any (roots)
+  union all
+  select 'table', sor_guard.ident('pg_class'::regclass, t.oid), 'table', t.oid, t.oid,
+         jsonb_build_object(
+           'owner', t.relowner::regrole::text,
+           'rls', t.relrowsecurity, 'force_rls', t.relforcerowsecurity,
+           'persistence', t.relpersistence::text, 'relkind', t.relkind::text,
+           'partition_of', (select sor_guard.ident('pg_class'::regclass, i.inhparent) from pg_inherits i where i.inhrelid = t.oid),
+           'acl', sor_guard.acl(t.relacl, t.relowner, 'r'),
+           'columns', (select coalesce(jsonb_object_agg(a.attname, jsonb_build_object(
+                                 'type', format_type(a.atttypid, a.atttypmod),
+                                 'collation', case when a.attcollation = 0 then null else a.attcollation::regcollation::text end,
+                                 'not_null', a.attnotnull,
+                                 'default', pg_get_expr(ad.adbin, ad.adrelid),
+                                 'identity', nullif(a.attidentity::text, ''),
+                                 'generated', nullif(a.attgenerated::text, ''),
+                                 'acl', sor_guard.acl(a.attacl, t.relowner, 'c'))), '{}'::jsonb)
+                         from pg_attribute a
+                         left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+                        where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped))
+    from tabs t
+  union all
+  select 'view', sor_guard.ident('pg_class'::regclass, v.oid), 'view', v.oid, v.oid,
+         jsonb_build_object(
+           'owner', v.relowner::regrole::text,
+           'options', (select coalesce(jsonb_agg(o order by o), '[]'::jsonb) from unnest(v.reloptions) o),
+           'definition_sha256', encode(sha256(convert_to(pg_get_viewdef(v.oid), 'UTF8')), 'hex'),
+           'acl', sor_guard.acl(v.relacl, v.relowner, 'r'))
+    from rels v where v.rkind = 'view'
+  union all
+  select 'function', sor_guard.ident('pg_proc'::regclass, f.oid), 'function', f.oid, f.oid,
+         jsonb_build_object('owner', f.proowner::regrole::text,
+                            'definition_sha256', sor_guard.function_sha256(f.oid),
+                            'acl', sor_guard.acl(f.proacl, f.proowner, 'f'))
+    from funcs f
+  union all
+  select 'trigger', sor_guard.ident('pg_trigger'::regclass, tg.oid), 'table', t.oid, tg.oid,
+         jsonb_build_object('definition', pg_get_triggerdef(tg.oid), 'enabled', tg.tgenabled::text)
+    from tabs t join pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
+  union all
+  select 'rule', sor_guard.ident('pg_rewrite'::regclass, r.oid), 'table', t.oid, r.oid,
+         jsonb_build_object('definition', pg_get_ruledef(r.oid), 'enabled', r.ev_enabled::text)
+    from tabs t join pg_rewrite r on r.ev_class = t.oid and r.rulename <> '_RETURN'
+  union all
+  select 'policy', sor_guard.ident('pg_policy'::regclass, p.oid), 'table', t.oid, p.oid,
+         jsonb_build_object(
+           'command', p.polcmd::text, 'permissive', p.polpermissive,
+           'roles', (select jsonb_agg(case when r = 0 then 'PUBLIC' else r::regrole::text end order by 1)
+                       from unnest(p.polroles) r),
+           'using', pg_get_expr(p.polqual, p.polrelid),
+           'check', pg_get_expr(p.polwithcheck, p.polrelid))
+    from tabs t join pg_policy p on p.polrelid = t.oid
+  union all
+  select 'constraint', sor_guard.ident('pg_constraint'::regclass, c.oid), 'table', t.oid, c.oid,
+         jsonb_build_object('type', c.contype::text, 'definition', pg_get_constraintdef(c.oid), 'validated', c.convalidated)
+    from tabs t join pg_constraint c on c.conrelid = t.oid and c.contype in ('c', 'f', 'p', 'u', 'x', 't')
+  union all
+  select 'index', sor_guard.ident('pg_class'::regclass, i.indexrelid), 'table', t.oid, i.indexrelid,
+         jsonb_build_object('definition', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid)
+    from tabs t join pg_index i on i.indrelid = t.oid and i.indisunique
+   where not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid and c.contype in ('p', 'u', 'x'))
+  union all
+  select 'event trigger', quote_ident(e.evtname::text), 'event trigger', e.oid, e.oid,
+         jsonb_build_object('event', e.evtevent::text, 'function', e.evtfoid::regprocedure::text,
+                            'tags', (select jsonb_agg(x order by x) from unnest(e.evttags) x),
+                            'enabled', e.evtenabled::text)
+    from pg_event_trigger e
+    join pg_proc p on p.oid = e.evtfoid
+   where p.pronamespace = (select n.oid from pg_namespace n where n.nspname = 'sor_guard')
+     and (roots is null or 'event trigger:' || e.oid = any (roots))
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.may_approve(role_name name)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select coalesce((select not r.rolsuper and not r.rolbypassrls and r.rolcanlogin
+                          and pg_has_role(r.oid, 'sor_approver', 'MEMBER')
+                          and not pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+                          and not pg_has_role(r.oid, 'sor_guardian', 'MEMBER')
+                     from pg_roles r where r.rolname = may_approve.role_name), false)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.member_tenants()
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
+    from sor.tenant_members m
+   where m.role_name = session_user
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.pause(paused boolean)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _e record;
+  _n integer := 0;
+begin
+  for _e in
+    select e.evtname from pg_catalog.pg_event_trigger e
+      join pg_catalog.pg_proc p on p.oid = e.evtfoid
+     where p.pronamespace = 'sor_guard'::regnamespace
+  loop
+    execute format('alter event trigger %I %s', _e.evtname, case when paused then 'disable' else 'enable always' end);
+    _n := _n + 1;
+  end loop;
+  return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.protect_all()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _n integer;
+  _rebound integer;
+begin
+  -- same object, new oid (a dump and restore): bind the register to the live oid, nothing else
+  insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+  select r.kind, r.identity, l.root_kind, l.root_objid, l.objid, true, r.spec, 'rebound'
+    from sor_guard.registered r join sor_guard.live_objects(null) l on l.kind = r.kind and l.identity = r.identity
+   where r.present and (r.objid <> l.objid or r.root_objid <> l.root_objid);
+  get diagnostics _rebound = row_count;
+  -- objects never registered (or registered once and retired, then created again): only roots that
+  -- are not registered, and children of roots registered in this same call, are new; a new policy,
+  -- trigger or rule on a root that was already registered is a change the guard judges, never
+  -- laundered into the register here.
+  with live as materialized (
+    select l.* from sor_guard.live_objects(null) l
+  ), reg as materialized (
+    select r.* from sor_guard.registered r where r.present
+  ), new_roots as (
+    select l.root_kind, l.root_objid from live l
+     where l.kind = l.root_kind and l.objid = l.root_objid
+       and not exists (select 1 from reg r where r.kind = l.kind and r.identity = l.identity)
+  )
+  insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+  select l.kind, l.identity, l.root_kind, l.root_objid, l.objid, true, l.spec, 'registered'
+    from live l
+   where not exists (select 1 from reg r where r.kind = l.kind and r.identity = l.identity)
+     and (exists (select 1 from new_roots n where n.root_kind = l.root_kind and n.root_objid = l.root_objid)
+          or l.kind in ('constraint', 'index')
+          or (l.kind = 'policy' and not (l.spec ->> 'permissive')::boolean));
+  get diagnostics _n = row_count;
+  return _n + _rebound;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.protected_schemas()
+ RETURNS TABLE(oid oid, nspname name)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  return query select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_api', 'sor_guard');
+  if pg_catalog.to_regclass('sor.domain_schemas') is not null then
+    return query execute
+      'select n.oid, n.nspname from pg_catalog.pg_namespace n join sor.domain_schemas d on d.schema_name = n.nspname';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason, approval_id)
+  values (record.kind, record.identity, record.root_kind, record.root_objid, record.objid, record.spec is not null,
+          record.spec, record.reason, record.approval_id)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.record_guard_upgrade()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _n integer;
+begin
+  with changed as (
+    select r.kind, r.identity, l.root_kind, l.root_objid, l.objid, l.spec
+      from sor_guard.registered r
+      join sor_guard.live_objects(null) l on l.kind = r.kind and l.identity = r.identity
+     where r.present and r.kind = 'function' and r.identity like 'sor\_guard.%'
+       and l.spec is distinct from r.spec
+  ), audited as (
+    insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id, outcome,
+                               definition_sha256)
+    select current_setting('role'), 'MIGRATE', 'replace function', c.identity, current_query(), null, 'recorded',
+           decode(c.spec ->> 'definition_sha256', 'hex')
+      from changed c
+  )
+  insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+  select c.kind, c.identity, c.root_kind, c.root_objid, c.objid, true, c.spec, 'recorded'
+    from changed c;
+  get diagnostics _n = row_count;
+  return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.require_member(tenant_id text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+AS $function$
+begin
+  if require_member.tenant_id is null
+     or not exists (select 1 from sor.tenant_members m
+                     where m.tenant_id = require_member.tenant_id and m.role_name = session_user) then
+    raise exception 'role % is not a member of tenant %', session_user,
+          coalesce(pg_catalog.quote_literal(require_member.tenant_id), 'NULL')
+      using errcode = 'SR008',
+            hint = 'A caller acts only for tenants it is a member of (an admin adds it with sor_api.add_member). An unknown tenant gets the same answer.';
+  end if;
+  return require_member.tenant_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.require_reader(tenant_id text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+AS $function$
+begin
+  if require_reader.tenant_id is null or not sor_guard.can_read_tenant(require_reader.tenant_id) then
+    raise exception 'role % may not read tenant %', session_user,
+          coalesce(pg_catalog.quote_literal(require_reader.tenant_id), 'NULL')
+      using errcode = 'SR008',
+            hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor. An unknown tenant gets the same answer.';
+  end if;
+  return require_reader.tenant_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.root_of(classid oid, objid oid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select case root_of.classid
+    when 'pg_class'::regclass then
+      (select case when c.relkind in ('r', 'p') then 'table:' || c.oid
+                   when c.relkind in ('v', 'm') then 'view:' || c.oid
+                   when c.relkind in ('i', 'I') then (select 'table:' || i.indrelid from pg_index i where i.indexrelid = c.oid)
+              end
+         from pg_class c where c.oid = root_of.objid)
+    when 'pg_proc'::regclass then 'function:' || root_of.objid
+    when 'pg_namespace'::regclass then 'schema:' || root_of.objid
+    when 'pg_trigger'::regclass then (select 'table:' || t.tgrelid from pg_trigger t where t.oid = root_of.objid)
+    when 'pg_policy'::regclass then (select 'table:' || p.polrelid from pg_policy p where p.oid = root_of.objid)
+    when 'pg_rewrite'::regclass then
+      (select case when c.relkind in ('v', 'm') then 'view:' else 'table:' end || r.ev_class
+         from pg_rewrite r join pg_class c on c.oid = r.ev_class where r.oid = root_of.objid)
+    when 'pg_constraint'::regclass then
+      (select 'table:' || k.conrelid from pg_constraint k where k.oid = root_of.objid and k.conrelid <> 0)
+  end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.settle(command_tag text, roots text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _diff jsonb;
+  _d record;
+  _ops text[] := '{}';
+  _objs text[] := '{}';
+  _approvals bigint[];
+  _approval bigint;
+  _renamed text[] := '{}';
+begin
+  if roots is null or cardinality(roots) = 0 then
+    return;
+  end if;
+  select jsonb_agg(to_jsonb(d)) into _diff from sor_guard.diff(roots) d;
+  if _diff is null then
+    return;
+  end if;
+
+  for _d in
+    select distinct x ->> 'operation' as operation, x ->> 'object' as object
+      from jsonb_array_elements(_diff) x where x ->> 'outcome' = 'approve' order by 1, 2
+  loop
+    _ops := _ops || _d.operation;
+    _objs := _objs || _d.object;
+  end loop;
+  _approvals := sor_guard.authorize(command_tag, _ops, _objs);
+
+  for _d in
+    select x ->> 'kind' as kind, x ->> 'identity' as identity, x ->> 'root_kind' as root_kind,
+           (x ->> 'root_objid')::oid as root_objid, (x ->> 'objid')::oid as objid, x ->> 'operation' as operation,
+           x ->> 'object' as object, x ->> 'outcome' as outcome, x -> 'live_spec' as live_spec
+      from jsonb_array_elements(_diff) x
+     order by 1, 2
+  loop
+    _approval := null;
+    if _d.outcome = 'approve' then
+      select _approvals[i] into _approval
+        from generate_subscripts(_ops, 1) i where _ops[i] = _d.operation and _objs[i] = _d.object;
+    end if;
+    if _d.operation = 'rename' then
+      _renamed := _renamed || (_d.root_kind || ':' || _d.root_objid);
+      perform sor_guard.record(_d.kind, _d.identity, _d.root_kind, _d.root_objid, _d.objid, null, 'approved', _approval);
+      continue;
+    end if;
+    if _d.outcome = 'record' then
+      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id, outcome,
+                                 definition_sha256)
+      values (current_setting('role'), command_tag, _d.operation, _d.identity, current_query(), null, 'recorded',
+              decode(_d.live_spec ->> 'definition_sha256', 'hex'));
+    end if;
+    perform sor_guard.record(_d.kind, _d.identity, _d.root_kind, _d.root_objid, _d.objid,
+                             nullif(_d.live_spec, 'null'::jsonb),
+                             case _d.outcome when 'approve' then 'approved' when 'record' then 'recorded' else 'tightened' end,
+                             _approval);
+  end loop;
+  -- a renamed or moved root: its objects are registered again under their new names
+  if cardinality(_renamed) > 0 then
+    insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+    select l.kind, l.identity, l.root_kind, l.root_objid, l.objid, true, l.spec, 'approved'
+      from sor_guard.live_objects(_renamed) l
+     where not exists (select 1 from sor_guard.registered r where r.present and r.kind = l.kind and r.identity = l.identity);
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.stream_lock_key(tenant_id text, stream text)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.targets()
+ RETURNS TABLE(operation text, object_identity text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select o.op, r.identity
+    from sor_guard.registered r
+   cross join lateral unnest(case r.kind
+           when 'schema' then array['drop schema', 'alter schema', 'rename', 'grant']
+           when 'table' then array['drop table', 'alter table', 'disable row level security', 'no force row level security',
+                                   'detach partition', 'rename', 'grant']
+           when 'view' then array['drop view', 'alter view', 'rename', 'grant']
+           when 'function' then array['drop function', 'replace function', 'alter function', 'rename', 'grant']
+           when 'trigger' then array['drop trigger', 'disable trigger', 'alter trigger', 'rename']
+           when 'rule' then array['drop rule', 'alter rule', 'rename']
+           when 'policy' then array['drop policy', 'alter policy', 'rename']
+           when 'constraint' then array['drop constraint', 'alter constraint', 'rename']
+           when 'index' then array['drop index', 'alter index', 'rename']
+           else array[]::text[] end) o(op)
+   where r.present
+  union all
+  select o.op, r.identity || '.' || quote_ident(c.col)
+    from sor_guard.registered r
+   cross join lateral jsonb_object_keys(r.spec -> 'columns') c(col)
+   cross join unnest(array['drop column', 'alter column type', 'alter column']) o(op)
+   where r.present and r.kind = 'table'
+  union all
+  select o.op, '<name> on ' || r.identity
+    from sor_guard.registered r
+   cross join unnest(array['create policy', 'create trigger', 'create rule']) o(op)
+   where r.present and r.kind = 'table'
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_ddl_approvals__check()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    if not sor_guard.may_approve(session_user) then
+      raise exception 'role % may not write DDL approvals', session_user
+        using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
+    end if;
+    new.approved_by := session_user;
+    new.approved_at := clock_timestamp();
+    new.consumed_at := null;
+    new.consumed_by := null;
+    new.consumed_statement := null;
+    return new;
+  end if;
+  if tg_op = 'UPDATE' and old.consumed_at is null and new.consumed_at is not null
+     and (new.approval_id, new.operation, new.object_identity, new.ticket, new.rehearsed_on,
+          new.approved_by, new.approved_at, new.expires_at)
+         is not distinct from
+         (old.approval_id, old.operation, old.object_identity, old.ticket, old.rehearsed_on,
+          old.approved_by, old.approved_at, old.expires_at) then
+    return new;
+  end if;
+  raise exception 'sor.ddl_approvals: % refused', tg_op
+    using errcode = 'SR024',
+          hint = 'An approval is never changed or removed; it is only consumed by the statement it approves. Let it expire instead.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_ddl_audit__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  raise exception 'sor.ddl_audit is append-only: % refused', tg_op
+    using errcode = 'SR025',
+          hint = 'The audit of guarded DDL is never changed or removed.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_drop()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _dropped jsonb;
+  _d record;
+  _ops text[] := '{}';
+  _objs text[] := '{}';
+  _approvals bigint[];
+  _approval bigint;
+begin
+  -- what was dropped, with the register's entry for it: registered objects, and columns of
+  -- registered tables (whose entry is the table's)
+  with dropped as (
+    select case d.object_type when 'table' then 'table' when 'view' then 'view' when 'materialized view' then 'view'
+                              when 'function' then 'function' when 'procedure' then 'function'
+                              when 'trigger' then 'trigger' when 'rule' then 'rule' when 'policy' then 'policy'
+                              when 'table constraint' then 'constraint' when 'index' then 'index'
+                              when 'schema' then 'schema' when 'table column' then 'column' end as kind,
+           d.object_identity as identity, d.schema_name,
+           case when d.object_type = 'table column' then d.address_names[3] end as column_name,
+           case when d.object_type = 'table column'
+                then quote_ident(d.address_names[1]) || '.' || quote_ident(d.address_names[2]) end as table_identity
+      from pg_event_trigger_dropped_objects() d
+     where not d.is_temporary and (d.original or d.normal)
+  )
+  select jsonb_agg(jsonb_build_object('kind', x.kind, 'identity', x.identity, 'schema_name', x.schema_name,
+                                      'column_name', x.column_name, 'table_identity', x.table_identity,
+                                      'root_kind', r.root_kind, 'root_objid', r.root_objid, 'objid', r.objid,
+                                      'spec', r.spec))
+    into _dropped
+    from dropped x
+    join sor_guard.registered r
+      on r.present and r.kind = case when x.kind = 'column' then 'table' else x.kind end
+     and r.identity = coalesce(x.table_identity, x.identity);
+  if _dropped is null then
+    return;
+  end if;
+
+  if exists (select 1 from jsonb_array_elements(_dropped) x
+              where x ->> 'kind' = 'table' and x ->> 'identity' in ('sor.ddl_approvals', 'sor.ddl_audit')) then
+    raise exception 'drop guard: the statement drops the guard''s approval and audit tables'
+      using errcode = 'SR020',
+            hint = 'No approval can allow this: the approvals would go with it. Uninstalling pg-sor is a superuser''s procedure (README: Uninstall).';
+  end if;
+
+  -- the approvals needed: one per dropped object, unless its table or its schema is dropped by the
+  -- same statement (the parent's approval covers it); a function outside sor_guard is recorded instead
+  for _d in
+    select x ->> 'kind' as kind, x ->> 'identity' as identity, x ->> 'table_identity' as table_identity,
+           j.operation, j.outcome
+      from jsonb_array_elements(_dropped) x
+     cross join lateral sor_guard.judge(case when x ->> 'kind' = 'column' then 'column' else x ->> 'kind' end,
+                                        x ->> 'identity', x -> 'spec', null,
+                                        x ->> 'kind' = 'function' and x ->> 'schema_name' = 'sor_guard') j
+     where not exists (select 1 from jsonb_array_elements(_dropped) p
+                        where x ->> 'kind' not in ('schema', 'table', 'view', 'function')
+                          and p ->> 'kind' = x ->> 'root_kind' and p ->> 'objid' = x ->> 'root_objid')
+       and not exists (select 1 from jsonb_array_elements(_dropped) p
+                        where x ->> 'kind' = 'column' and p ->> 'kind' = 'table' and p ->> 'identity' = x ->> 'table_identity')
+       and not exists (select 1 from jsonb_array_elements(_dropped) s
+                        where x ->> 'kind' <> 'schema' and s ->> 'kind' = 'schema'
+                          and s ->> 'identity' = quote_ident(x ->> 'schema_name'))
+       and j.outcome = 'approve'
+  loop
+    _ops := _ops || _d.operation;
+    _objs := _objs || _d.identity;
+  end loop;
+  _approvals := sor_guard.authorize(tg_tag, _ops, _objs);
+
+  -- the register follows: dropped objects are retired, a dropped column leaves its table's spec, a
+  -- dropped function outside sor_guard is recorded in the audit
+  for _d in
+    select x ->> 'kind' as kind, x ->> 'identity' as identity, x ->> 'schema_name' as schema_name,
+           x ->> 'column_name' as column_name, x ->> 'table_identity' as table_identity,
+           x ->> 'root_kind' as root_kind, (x ->> 'root_objid')::oid as root_objid, (x ->> 'objid')::oid as objid,
+           x -> 'spec' as spec
+      from jsonb_array_elements(_dropped) x
+  loop
+    _approval := null;
+    select _approvals[i] into _approval from generate_subscripts(_ops, 1) i where _objs[i] = _d.identity;
+    if _d.kind = 'column' then
+      if not exists (select 1 from jsonb_array_elements(_dropped) p
+                      where p ->> 'kind' = 'table' and p ->> 'identity' = _d.table_identity) then
+        perform sor_guard.record('table', _d.table_identity, _d.root_kind, _d.root_objid, _d.objid,
+                                 jsonb_set(_d.spec, '{columns}', (_d.spec -> 'columns') - _d.column_name), 'approved', _approval);
+      end if;
+      continue;
+    end if;
+    if _d.kind = 'function' and _d.schema_name <> 'sor_guard' and _approval is null then
+      insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id, outcome)
+      values (current_setting('role'), tg_tag, 'drop function', _d.identity, current_query(), null, 'recorded');
+      perform sor_guard.record(_d.kind, _d.identity, _d.root_kind, _d.root_objid, _d.objid, null, 'recorded', null);
+    else
+      perform sor_guard.record(_d.kind, _d.identity, _d.root_kind, _d.root_objid, _d.objid, null, 'approved', _approval);
+    end if;
+  end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_end()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _roots text[];
+  _grant_kinds text[];
+  _t record;
+begin
+  select array_agg(distinct x.root) filter (where x.root is not null),
+         array_agg(distinct x.grant_kind) filter (where x.grant_kind is not null)
+    into _roots, _grant_kinds
+    from (select sor_guard.root_of(c.classid, c.objid) as root,
+                 case when c.objid is null and c.command_tag in ('GRANT', 'REVOKE') then upper(c.object_type) end as grant_kind
+            from pg_event_trigger_ddl_commands() c
+           where not c.in_extension) x;
+  if _grant_kinds is not null then
+    -- GRANT and REVOKE report no object: judge every registered root of that kind
+    _roots := coalesce(_roots, '{}') || array(
+      select distinct r.root_kind || ':' || r.root_objid from sor_guard.registered r
+       where r.present and r.kind = r.root_kind
+         and r.root_kind = any (case when _grant_kinds && array['TABLE', 'SEQUENCE', 'VIEW'] then array['table', 'view'] else '{}' end
+                                || case when _grant_kinds && array['FUNCTION', 'PROCEDURE', 'ROUTINE'] then array['function'] else '{}' end
+                                || case when _grant_kinds && array['SCHEMA'] then array['schema'] else '{}' end));
+  end if;
+  if _roots is null then
+    return;
+  end if;
+  if tg_tag = 'CREATE TRIGGER' then
+    -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN: restore ENABLE ALWAYS when the
+    -- register expects it and nothing else changed
+    for _t in
+      select tg.tgrelid::regclass as tbl, tg.tgname
+        from sor_guard.diff(_roots) d
+        join sor_guard.registered r on r.present and r.kind = d.kind and r.identity = d.identity
+        join pg_trigger tg on tg.oid = d.objid
+       where d.kind = 'trigger' and d.operation = 'disable trigger'
+         and r.spec ->> 'enabled' = 'A' and d.live_spec ->> 'enabled' = 'O'
+         and (r.spec -> 'definition') = (d.live_spec -> 'definition')
+    loop
+      execute format('alter table %s enable always trigger %I', _t.tbl, _t.tgname);
+    end loop;
+  end if;
+  perform sor_guard.settle(tg_tag, _roots);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_events__chain()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  _last_version integer;
+  _last_hash bytea;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(new.tenant_id, new.stream));
+  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
+  -- append of the writer that held the stream lock before us.
+  select e.version, e.hash into _last_version, _last_hash
+    from sor.events e
+   where e.tenant_id = new.tenant_id and e.stream = new.stream
+   order by e.version desc
+   limit 1;
+  -- The position is drawn under the stream lock, so within one stream positions rise with
+  -- versions: a replay in position order applies every stream's events in version order.
+  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+  new.version := coalesce(_last_version, 0) + 1;
+  new.prev_hash := _last_hash;
+  new.actor := session_user;
+  new.occurred_at := pg_catalog.now();
+  new.tx_id := pg_catalog.pg_current_xact_id();
+  new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
+                             new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_events__refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
+    using errcode = 'SR010',
+          hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_rewrite()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  perform sor_guard.settle(tg_tag, array['table:' || pg_event_trigger_table_rewrite_oid()]);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_start()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  if tg_tag in ('DROP SCHEMA', 'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OWNED', 'REASSIGN OWNED',
+                'ALTER SCHEMA', 'DROP TABLE', 'DROP VIEW', 'DROP ROLE')
+     and current_query() ~* '\msor_guard(ian)?\M' then
+    raise log 'pg-sor drop guard refused: % naming the guard (session_user %, statement: %)', tg_tag, session_user, current_query();
+    raise exception 'drop guard: % may not name the guard''s own schema or role', tg_tag
+      using errcode = 'SR020',
+            hint = 'The guard cannot be dropped while it is installed. Uninstalling pg-sor is a superuser''s procedure (README: Uninstall).';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_watch_drop()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _bad text;
+begin
+  select string_agg(d.object_identity, ', ') into _bad
+    from pg_event_trigger_dropped_objects() d
+   where (d.schema_name = 'sor_guard' or (d.object_type = 'schema' and d.object_identity = 'sor_guard'))
+     and exists (select 1 from sor_guard.register r where r.identity = d.object_identity);
+  if _bad is not null then
+    raise log 'pg-sor drop guard refused: drop of guard objects % (session_user %, statement: %)', _bad, session_user, current_query();
+    raise exception 'drop guard: the guard''s own objects cannot be dropped (%)', _bad
+      using errcode = 'SR020',
+            hint = 'The guard cannot be dropped while it is installed. Uninstalling pg-sor is a superuser''s procedure (README: Uninstall).';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.tg_watch_end()
+ RETURNS event_trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _bad text;
+begin
+  if not exists (select 1 from pg_event_trigger_ddl_commands() c where c.schema_name = 'sor_guard') then
+    return;
+  end if;
+  select string_agg(x.identity, ', ' order by x.identity) into _bad
+    from (select distinct on (r.identity) r.identity, r.present, r.spec
+            from sor_guard.register r
+           where r.kind = 'function' and r.identity like 'sor\_guard.%'
+           order by r.identity, r.entry_id desc) x
+    join pg_proc p on (pg_identify_object('pg_proc'::regclass, p.oid, 0)).identity = x.identity
+   where x.present and p.pronamespace = 'sor_guard'::regnamespace
+     and encode(sha256(convert_to(pg_get_functiondef(p.oid), 'UTF8')), 'hex') is distinct from x.spec ->> 'definition_sha256';
+  if _bad is not null then
+    raise log 'pg-sor drop guard refused: redefinition of guard functions % (session_user %, statement: %)', _bad, session_user, current_query();
+    raise exception 'drop guard: the guard''s own functions cannot be redefined while it runs (%)', _bad
+      using errcode = 'SR020',
+            hint = 'Guard functions change only with a kit upgrade, which a superuser applies with the guard paused (sor_guard.pause) in the same transaction.';
+  end if;
 end
 $function$;
 
 -- triggers
 
-CREATE TRIGGER append_only_tables_refuse_truncate BEFORE TRUNCATE ON sor.append_only_tables FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+CREATE TRIGGER append_only_tables_refuse_truncate BEFORE TRUNCATE ON sor.append_only_tables FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.append_only_tables enable always trigger append_only_tables_refuse_truncate;
-CREATE TRIGGER append_only_tables_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.append_only_tables FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
+CREATE TRIGGER append_only_tables_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.append_only_tables FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.append_only_tables enable always trigger append_only_tables_refuse_update_delete;
 CREATE TRIGGER blocks_events AFTER INSERT OR UPDATE ON sor.blocks FOR EACH ROW EXECUTE FUNCTION sor.tg_blocks__events();
 alter table sor.blocks enable always trigger blocks_events;
-CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check();
 alter table sor.ddl_approvals enable always trigger ddl_approvals_check_insert;
-CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check();
 alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_truncate;
-CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_approvals__refuse_change();
+CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check();
 alter table sor.ddl_approvals enable always trigger ddl_approvals_refuse_update_delete;
-CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_ddl_audit__refuse_change();
 alter table sor.ddl_audit enable always trigger ddl_audit_refuse_truncate;
-CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor.tg_ddl_audit__refuse_change();
+CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_audit__refuse_change();
 alter table sor.ddl_audit enable always trigger ddl_audit_refuse_update_delete;
-CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__chain();
+CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__chain();
 alter table sor.events enable always trigger events_chain;
-CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_statement;
-CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__refuse_change();
+CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_truncate;
-CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor.tg_events__refuse_change();
+CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
 CREATE TRIGGER outbox_events_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_insert();
 alter table sor.outbox enable always trigger outbox_events_insert;
@@ -4715,12 +5615,24 @@ CREATE TRIGGER outbox_notify_insert AFTER INSERT ON sor.outbox REFERENCING NEW T
 alter table sor.outbox enable always trigger outbox_notify_insert;
 CREATE TRIGGER outbox_notify_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_update();
 alter table sor.outbox enable always trigger outbox_notify_update;
+CREATE TRIGGER reserved_names_refuse_truncate BEFORE TRUNCATE ON sor.reserved_names FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.reserved_names enable always trigger reserved_names_refuse_truncate;
+CREATE TRIGGER reserved_names_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.reserved_names FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.reserved_names enable always trigger reserved_names_refuse_update_delete;
 CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events();
 alter table sor.runs enable always trigger runs_events;
 CREATE TRIGGER tasks_events_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_insert();
 alter table sor.tasks enable always trigger tasks_events_insert;
 CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
+CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.classes enable always trigger classes_refuse_truncate;
+CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.classes enable always trigger classes_refuse_update_delete;
+CREATE TRIGGER register_refuse_truncate BEFORE TRUNCATE ON sor_guard.register FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.register enable always trigger register_refuse_truncate;
+CREATE TRIGGER register_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.register FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.register enable always trigger register_refuse_update_delete;
 
 -- row level security
 
@@ -4763,34 +5675,34 @@ alter table sor.workers force row level security;
 
 create policy categories_auditor_select on reconciler.categories as permissive for select to sor_auditor using (true);
 create policy categories_owner_all on reconciler.categories as permissive for all to sor_owner using (true) with check (true);
-create policy categories_tenant_select on reconciler.categories as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy categories_tenant_select on reconciler.categories as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy category_rules_auditor_select on reconciler.category_rules as permissive for select to sor_auditor using (true);
 create policy category_rules_owner_all on reconciler.category_rules as permissive for all to sor_owner using (true) with check (true);
 create policy expenses_auditor_select on reconciler.expenses as permissive for select to sor_auditor using (true);
 create policy expenses_owner_all on reconciler.expenses as permissive for all to sor_owner using (true) with check (true);
-create policy expenses_tenant_select on reconciler.expenses as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy expenses_tenant_select on reconciler.expenses as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy pending_transactions_auditor_select on reconciler.pending_transactions as permissive for select to sor_auditor using (true);
 create policy pending_transactions_owner_all on reconciler.pending_transactions as permissive for all to sor_owner using (true) with check (true);
-create policy pending_transactions_tenant_select on reconciler.pending_transactions as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy pending_transactions_tenant_select on reconciler.pending_transactions as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy blocks_auditor_select on sor.blocks as permissive for select to sor_auditor using (true);
 create policy blocks_owner_all on sor.blocks as permissive for all to sor_owner using (true) with check (true);
-create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy events_auditor_select on sor.events as permissive for select to sor_auditor using (true);
 create policy events_owner_all on sor.events as permissive for all to sor_owner using (true) with check (true);
-create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy idempotency_keys_auditor_select on sor.idempotency_keys as permissive for select to sor_auditor using (true);
 create policy idempotency_keys_owner_all on sor.idempotency_keys as permissive for all to sor_owner using (true) with check (true);
 create policy outbox_auditor_select on sor.outbox as permissive for select to sor_auditor using (true);
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
 create policy runs_auditor_select on sor.runs as permissive for select to sor_auditor using (true);
 create policy runs_owner_all on sor.runs as permissive for all to sor_owner using (true) with check (true);
-create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy steps_auditor_select on sor.steps as permissive for select to sor_auditor using (true);
 create policy steps_owner_all on sor.steps as permissive for all to sor_owner using (true) with check (true);
-create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
-create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy tenant_members_approver_select on sor.tenant_members as permissive for select to sor_approver using ((role_name = CURRENT_USER));
 create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
@@ -4799,13 +5711,13 @@ create policy tenant_settings_auditor_select on sor.tenant_settings as permissiv
 create policy tenant_settings_owner_all on sor.tenant_settings as permissive for all to sor_owner using (true) with check (true);
 create policy tenants_auditor_select on sor.tenants as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenants_owner_all on sor.tenants as permissive for all to sor_owner using (true) with check (true);
-create policy tenants_tenant_select on sor.tenants as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tenants_tenant_select on sor.tenants as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy tool_calls_auditor_select on sor.tool_calls as permissive for select to sor_auditor using (true);
 create policy tool_calls_owner_all on sor.tool_calls as permissive for all to sor_owner using (true) with check (true);
-create policy tool_calls_tenant_select on sor.tool_calls as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy tool_calls_tenant_select on sor.tool_calls as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy turns_auditor_select on sor.turns as permissive for select to sor_auditor using (true);
 create policy turns_owner_all on sor.turns as permissive for all to sor_owner using (true) with check (true);
-create policy turns_tenant_select on sor.turns as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor.current_tenants() AS current_tenants)));
+create policy turns_tenant_select on sor.turns as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy workers_auditor_select on sor.workers as permissive for select to sor_auditor, sor_admin using (true);
 create policy workers_owner_all on sor.workers as permissive for all to sor_owner using (true) with check (true);
 
@@ -4826,22 +5738,19 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__070_capstone() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
--- function sor.current_tenants() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
--- function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) owner sor_owner: sor_owner=EXECUTE
--- function sor.drop_guard_saved_snapshot() owner sor_owner: sor_owner=EXECUTE
--- function sor.drop_guard_snapshot() owner sor_owner: sor_owner=EXECUTE
 -- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
--- function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_owner: sor_owner=EXECUTE
--- function sor.event_reader_sees(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
--- function sor.is_refuse_function(fn oid) owner sor_owner: sor_owner=EXECUTE
+-- function sor.is_reserved(kind text, name text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.is_valid(kind text, value text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.journal_bad_input(what text, hint text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.journal_check_id(value text, what text, max_length integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) owner sor_owner: sor_owner=EXECUTE
@@ -4849,21 +5758,14 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.json_schema_problem(schema jsonb, path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
--- function sor.may_approve_ddl(role_name name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
--- function sor.stream_lock_key(tenant_id text, stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_ddl_approvals__refuse_change() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_ddl_audit__refuse_change() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_drop_guard__alter() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_drop_guard__sql_drop() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_drop_guard__start() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_events__chain() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_events__refuse_change() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__notify_insert() owner sor_owner: sor_owner=EXECUTE
@@ -4898,7 +5800,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.get_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.heartbeat(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.lease_outbox(batch integer, lease interval) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.lease_outbox(batch integer, lease interval, tenants text[]) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.list_tools() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
@@ -4922,30 +5824,71 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_guard.acl(acl aclitem[], owner oid, objtype "char") owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.authorize(command_tag text, operations text[], objects text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.can_read_tenant(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.classify(kind text, object text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.current_tenants() owner sor_guardian: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_guardian=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor_guard.declare_class(kind text, identity text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.diff(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.function_sha256(fn oid) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.ident(classid oid, objid oid, objsubid integer) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.is_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.is_target(operation text, object_identity text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.live_objects(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.may_approve(role_name name) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.member_tenants() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.pause(paused boolean) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.protect_all() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.protected_schemas() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.record_guard_upgrade() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.require_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.require_reader(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.root_of(classid oid, objid oid) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.settle(command_tag text, roots text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.stream_lock_key(tenant_id text, stream text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.targets() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.tg_ddl_approvals__check() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_ddl_audit__refuse_change() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_drop() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_end() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_events__chain() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.tg_events__refuse_change() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.tg_rewrite() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_start() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_watch_drop() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.tg_watch_end() owner sor_guardian: sor_guardian=EXECUTE
 -- schema reconciler owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
--- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
+-- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_guardian=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
+-- schema sor_guard owner sor_guardian: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_guardian=CREATE, sor_guardian=USAGE, sor_owner=USAGE, sor_tenant=USAGE
 -- sequence reconciler.expenses_expense_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.blocks_block_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- sequence sor.ddl_approvals_approval_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- sequence sor.ddl_audit_audit_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.ddl_approvals_approval_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
+-- sequence sor.ddl_audit_audit_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor_guard.register_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- table reconciler.categories owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table reconciler.category_rules owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table reconciler.expenses owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table reconciler.pending_transactions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.append_only_tables owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.blocks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.ddl_approvals owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.ddl_audit owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
--- table sor.domain_schemas owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ddl_approvals owner sor_guardian: sor_approver=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE
+-- table sor.ddl_audit owner sor_guardian: sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE
+-- table sor.domain_schemas owner sor_owner: sor_guardian=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.idempotency_keys owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.outbox owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.queues owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -4956,14 +5899,19 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.turns owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.workers owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor_guard.classes owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
+-- table sor_guard.register owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- view sor_api.events owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_blocks owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_runs owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_steps owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_tool_calls owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_turns owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.protected_objects owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- view sor_api.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_guard.registered owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 
 -- column privileges
 
@@ -5103,12 +6051,14 @@ comment on column sor.ddl_approvals.consumed_by is 'session_user of the statemen
 comment on column sor.ddl_approvals.consumed_statement is 'Text of the top-level statement that consumed the approval.';
 comment on column sor.ddl_approvals.expires_at is 'After this instant (database clock) the approval no longer counts.';
 comment on column sor.ddl_approvals.object_identity is 'The object as pg_identify_object() names it: sor.t (table), sor.t.col (column), sor (schema), p on sor.t (policy), tr on sor.t (trigger).';
-comment on column sor.ddl_approvals.operation is 'drop table, drop schema, drop column, alter column type, drop policy, drop trigger, disable trigger, disable row level security or no force row level security.';
+comment on column sor.ddl_approvals.operation is 'The guarded operation (see sor_api.ddl_guard_targets()): drop, alter or create of a registered object or of a policy, trigger or rule on a registered table, rename, grant.';
 comment on column sor.ddl_approvals.rehearsed_on is 'The branch database or backup on which the change was rehearsed.';
 comment on column sor.ddl_approvals.ticket is 'Change ticket the approval belongs to.';
+comment on column sor.ddl_audit.approval_id is 'The approval an allowed change consumed; NULL for recorded redefinitions.';
+comment on column sor.ddl_audit.definition_sha256 is 'sha256 of the new definition, for recorded redefinitions.';
 comment on column sor.ddl_audit.object_identity is 'The object, as pg_identify_object() names it.';
 comment on column sor.ddl_audit.operation is 'The guarded operation, as in sor.ddl_approvals.operation.';
-comment on column sor.ddl_audit.outcome is 'Always allowed: a refused statement rolls back its transaction, this row with it; its record is the LOG line in the server log.';
+comment on column sor.ddl_audit.outcome is 'allowed: a destructive change, with the approval it consumed; recorded: a redefinition of a registered function or view, or the drop of a registered function (no approval needed, the new definition''s sha256 is kept). A refused statement rolls back its transaction; its record is the LOG line in the server log.';
 comment on column sor.ddl_audit.session_role is 'session_user of the connection that ran the DDL.';
 comment on column sor.ddl_audit.set_role is 'The role set with SET ROLE when the DDL ran, or none.';
 comment on column sor.ddl_audit.statement is 'Text of the top-level statement (current_query()).';
@@ -5133,6 +6083,7 @@ comment on column sor.outbox.run_id is 'Run whose step queued this command, when
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.queues.backoff_base is 'Retry delay after the first failure; doubled for every further attempt, capped at backoff_max, jittered.';
 comment on column sor.queues.max_attempts is 'Default attempts of a task enqueued without its own max_attempts; then it is dead.';
+comment on column sor.reserved_names.name is 'A stream category (run matches run-<id>), an event type prefix (task. matches task.completed) or an outbox topic.';
 comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
 comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
 comment on column sor.runs.hash_only is 'Content (input, error, turn content, tool-call arguments, results and errors) is stored only as sha256.';
@@ -5170,6 +6121,11 @@ comment on column sor.tools.side_effects is 'Whether the tool writes: a read-onl
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
 comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
+comment on column sor_guard.register.identity is 'The object as pg_identify_object() names it (e.g. sor.events, events_chain on sor.events, sor.current_tenants()).';
+comment on column sor_guard.register.reason is 'registered (first seen), approved (a destructive change with its approval), recorded (a redefinition, audited), tightened (a change that only narrows), rebound (same object, new oid after a restore).';
+comment on column sor_guard.register.root_kind is 'Kind of the object that owns this one: a table for its triggers, rules, policies, constraints and unique indexes; the object itself otherwise.';
+comment on column sor_guard.register.root_objid is 'oid of the root object when the row was written; lets the guard see a rename or a move out of a protected schema.';
+comment on column sor_guard.register.spec is 'Expected state: owner, grants, row level security, columns, definitions, enabled state, definition sha256 (functions, views).';
 comment on function reconciler.ingest_bank_rows(tenant_id text, bank_rows jsonb) is 'Loads bank-statement rows for a tenant: new rows become pending transactions plus one task each on queue reconcile; known rows are skipped. All or nothing. SR002 unknown tenant, SR100 malformed rows.';
 comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant the standard categories and categorisation rules; idempotent. SR002 unknown tenant.';
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
@@ -5177,52 +6133,42 @@ comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
-comment on function sor.certify__020_events() is 'Events checks: append-only tables (registered or carrying a refusing trigger) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
-comment on function sor.certify__030_guard() is 'Drop guard checks: the guard event triggers exist, run the guard functions and are ENABLE ALWAYS; the approval and audit tables keep their refusing triggers ENABLE ALWAYS.';
-comment on function sor.certify__040_journal() is 'Journal checks: run/block event triggers ENABLE ALWAYS, the one-active-block partial unique index, no content in hash-only rows (runs, turns, tool calls, events), forced RLS on journal tables, internal functions not granted, run versions equal to steps and state events.';
-comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
+comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, event_triggers not switched off.';
+comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
+comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
+comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. No SET clause (hot path).';
+comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). No SET clause (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
-comment on function sor.current_tenants() is 'Tenants of current_user according to sor.tenant_members; the only source of tenant identity for policies.';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
-comment on function sor.drop_guard_authorize(command_tag text, operations text[], identities text[]) is 'Consumes one matching, unexpired approval by another role per destructive operation and records it in sor.ddl_audit; refuses the statement (SR020) when any operation has none, logging each refusal at LOG level.';
-comment on function sor.drop_guard_saved_snapshot() is 'The snapshot stored at ddl_command_start of the running statement, or NULL.';
-comment on function sor.drop_guard_snapshot() is 'Protected catalog state the drop guard compares against: kit schemas, RLS flags of their tables, column types, append-only triggers and whether they are ENABLE ALWAYS.';
-comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR002 unknown tenant.';
+comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
-comment on function sor.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
-comment on function sor.event_reader_sees(tenant_id text) is 'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
-comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields.';
+comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
-comment on function sor.is_refuse_function(fn oid) is 'True for a trigger function named sor.tg_<table>__refuse_change: a table with such a trigger is append-only, and the drop guard protects the trigger.';
+comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. No SET clause (hot path): callers pin search_path.';
+comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
-comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR040 over 1 MiB, SR033 for a malformed hex digest.';
+comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR009 over 1 MiB, SR033 for a malformed hex digest.';
 comment on function sor.json_path_append(path text, key text) is 'Extends a JSON path with an object key: $.name, or $["odd key"] when the key is not an identifier.';
 comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
 comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
-comment on function sor.kit_schemas() is 'Schemas certify() sweeps and the drop guard protects: sor, sor_api and every registered domain schema.';
+comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
+comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
-comment on function sor.may_approve_ddl(role_name name) is 'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
+comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token, SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
-comment on function sor.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
-comment on function sor.tg_ddl_approvals__refuse_change() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
-comment on function sor.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
-comment on function sor.tg_drop_guard__alter() is 'ddl_command_end of ALTER TABLE, ALTER SCHEMA and CREATE TRIGGER, and table_rewrite (before any USING expression runs): a renamed protected schema, a table moved out of one, disabled or un-forced RLS, changed column types and silenced or replaced append-only triggers need approvals.';
-comment on function sor.tg_drop_guard__sql_drop() is 'sql_drop: every protected schema, table, column, policy or append-only trigger a statement dropped needs an approval (objects inside an approved schema are covered by it).';
-comment on function sor.tg_drop_guard__start() is 'ddl_command_start: stores the protected catalog state for the checks that run when the statement ends.';
-comment on function sor.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
-comment on function sor.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor.tg_outbox__events_insert() is 'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
@@ -5230,57 +6176,95 @@ comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) 
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
 comment on function sor.tg_tasks__events_insert() is 'AFTER INSERT (statement) on sor.tasks: appends task.enqueued to stream task-<id> for every inserted task.';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: one event per status change (task.claimed, task.completed, task.failed, task.dead, task.retried), preceded by task.lease_expired when a lapsed claim was taken back. Heartbeats change no status and write no event.';
-comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
-comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR040 over 1 MiB.';
+comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
+comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
-comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user: SR033 NULL id, SR034 unknown or another Worker''s run; for a write also SR035 not running and SR036 lease lapsed.';
-comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
+comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
+comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
-comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
-comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one destructive DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for members of sor_approver (42501 otherwise); SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
-comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a tool call as started before the Worker performs it (see sor.tool_call_begin for the idempotency semantics). Commit, perform the call, then finish_tool_call.';
+comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
+comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first. Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
-comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR040 over 1 MiB, SR041 second block.';
-comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
+comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
 comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
-comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now: what sor_api.approve_ddl accepts.';
+comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now, read from the register: what sor_api.approve_ddl accepts.';
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
 comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
-comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue it returns the existing task id and changes nothing. SR050 unknown queue, SR053 not a member, SR054 invalid input.';
+comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue it returns the existing task id and changes nothing. SR008 not a member of the tenant (or no such tenant), SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
 comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 comment on function sor_api.finish_run(run_id uuid, status text, error jsonb) is 'Finishes a running run of the calling Worker as succeeded or failed (with an error; only its sha256 in hash-only runs). Repeating the same finish returns quietly. SR033 bad status or an error on success, SR034 unknown run, SR035 already finished otherwise or abandoned, SR036 lease lapsed.';
 comment on function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) is 'For plain-code Workers: finishes a started tool call with its result, or with its error (see sor.tool_call_finish).';
 comment on function sor_api.get_run(run_id uuid) is 'Reads back one run of the calling Worker (marking it abandoned first when its lease lapsed): status, version, state, overlay, effective state (state || overlay) and its active block. SR034 unknown or another Worker''s run.';
-comment on function sor_api.heartbeat(run_id uuid, lease_seconds integer) is 'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR034 unknown run, SR035 not running.';
+comment on function sor_api.heartbeat(run_id uuid, lease_seconds integer) is 'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR008 no longer a member of the run''s tenant, SR034 unknown run, SR035 not running.';
 comment on function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) is 'Extends the lease of a claimed task by its lease length, from now (database clock); returns the new expiry. SR055 unknown task, SR056 stale token, SR057 lease already lapsed.';
-comment on function sor_api.lease_outbox(batch integer, lease interval) is 'Dispatcher: leases at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.lease_outbox(batch integer, lease interval, tenants text[]) is 'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR030 for a caller that is not a registered Worker.';
-comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
-comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
-comment on function sor_api.my_runs() is 'The calling Worker''s runs (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
-comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR011 bad input, SR014 not a member, SR002 unknown tenant, SR015 unknown stream, SR016 max_rows out of 1..10000.';
-comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR040 over 1 MiB.';
+comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
-comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block, SR043 already resolved.';
+comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
-comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR033 malformed argument, SR034 unknown run.';
-comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR002 unknown tenant, SR032 not a member, SR033 malformed argument, SR039 sha256 missing or mismatched, SR040 input over 1 MiB.';
+comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
+comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
-comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR002 unknown tenant, SR094 a tenant the caller may not read.';
+comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
+comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
+comment on function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Writes one single-use approval for the calling approver (see sor_api.approve_ddl). 42501 not an approver, SR021 not a protected target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+comment on function sor_guard.authorize(command_tag text, operations text[], objects text[]) is 'Consumes one matching, unexpired approval by another role per (operation, object) and records it in sor.ddl_audit; refuses the statement (SR020) when any has none, logging each refusal at LOG level.';
+comment on function sor_guard.can_read_tenant(tenant_id text) is 'True when session_user may read the tenant: a member of sor_auditor reads every tenant, anyone else the tenants it is a member of.';
+comment on function sor_guard.classify(kind text, object text, class text) is 'Declares what a protected object is for (refusal, chain, audit, tenancy, guard, reader, queue, dedupe), once, in the file that defines it; certify() reads the classes. The object is resolved by the catalog (a function as schema.name(argument types), a table or index as schema.name, a constraint as name on schema.table). Idempotent; a class is never removed.';
+comment on function sor_guard.current_tenants() is 'Tenants of current_user according to sor.tenant_members (LOGIN roles only); the only source of tenant identity for row level security policies. SECURITY INVOKER on purpose.';
+comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
+comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
+comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
+comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
+comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path, inlined): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
+comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
+comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
+comment on function sor_guard.may_approve(role_name name) is 'True for a role that may approve guarded DDL: a LOGIN member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner or sor_guardian.';
+comment on function sor_guard.member_tenants() is 'The tenants session_user is a member of, as an array, for claim and lease filters. No SET clause (hot path): callers pin search_path.';
+comment on function sor_guard.pause(paused boolean) is 'Disables (true) or re-enables ALWAYS (false) the guard''s event triggers; a migration file that redefines guard functions calls it at its start and end, in one transaction. Needs a superuser (the event triggers'' owner); returns how many triggers it changed.';
+comment on function sor_guard.protect_all() is 'Registers every protected object that is not registered yet (new schemas, tables with their children, views, functions, the guard''s event triggers); never changes an entry that exists. A new permissive policy, trigger or rule on a table already registered is not registered here: the guard judges it. Returns how many rows it wrote. Run after every migration (Flyway afterMigrate); sor_owner may call it.';
+comment on function sor_guard.protected_schemas() is 'Schemas whose objects the guard protects: sor, sor_api, sor_guard and every registered domain schema (sor.domain_schemas).';
+comment on function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) is 'Appends one register row: the object''s new expected state (spec) or its retirement (NULL spec). Internal to the guard.';
+comment on function sor_guard.record_guard_upgrade() is 'After a kit upgrade that redefined guard functions with the guard paused (sor_guard.pause), records each new definition in sor.ddl_audit and the register. Run by the afterMigrate callback as sor_guardian; executable by no one else.';
+comment on function sor_guard.require_member(tenant_id text) is 'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. No SET clause (hot path): callers pin search_path.';
+comment on function sor_guard.require_reader(tenant_id text) is 'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
+comment on function sor_guard.root_of(classid oid, objid oid) is 'The root object (table, view, function or schema, as kind:oid) that an object a DDL statement touched belongs to.';
+comment on function sor_guard.settle(command_tag text, roots text[]) is 'Judges the differences between the live catalog and the register on the given roots: destructive ones need approvals (sor_guard.authorize, SR020 otherwise), redefinitions are recorded in sor.ddl_audit with their new sha256, and the register is brought to the live state.';
+comment on function sor_guard.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
+comment on function sor_guard.targets() is 'Every (operation, object_identity) the guard protects now, read from the register. For create policy, create trigger and create rule the identity is <name> on <table>: approve the exact name.';
+comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
+comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
+comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
+comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
+comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
+comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
+comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';
+comment on function sor_guard.tg_watch_drop() is 'sql_drop watchdog: refuses any statement that drops a registered object of schema sor_guard. Self-contained.';
+comment on function sor_guard.tg_watch_end() is 'ddl_command_end watchdog: refuses a statement that redefined a registered guard function (compared with its registered sha256). Self-contained, so replacing the main handler does not silence it.';
 comment on policy blocks_auditor_select on sor.blocks is 'Auditors read every block.';
 comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
@@ -5311,10 +6295,10 @@ comment on policy steps_tenant_select on sor.steps is 'Tenant members read only 
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
-comment on policy tenant_members_approver_select on sor.tenant_members is 'An approver reads only its own memberships; sor.current_tenants() relies on this.';
+comment on policy tenant_members_approver_select on sor.tenant_members is 'An approver reads only its own memberships; sor_guard.current_tenants() relies on this.';
 comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
 comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
-comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor.current_tenants() relies on this.';
+comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor_guard.current_tenants() relies on this.';
 comment on policy tenant_settings_auditor_select on sor.tenant_settings is 'Auditors and admins read every tenant''s settings.';
 comment on policy tenant_settings_owner_all on sor.tenant_settings is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenants_auditor_select on sor.tenants is 'Auditors and admins read every tenant.';
@@ -5331,6 +6315,7 @@ comment on policy workers_owner_all on sor.workers is 'Definer functions run as 
 comment on schema reconciler is 'The Expense Reconciler reference domain.';
 comment on schema sor is 'pg-sor private schema: tables and helpers, reached only through sor_api.';
 comment on schema sor_api is 'pg-sor public contract: SECURITY DEFINER functions for writes, security_invoker views and functions for reads.';
+comment on schema sor_guard is 'pg-sor drop guard: the register of protected objects and the event trigger functions, owned by sor_guardian so the kit owner cannot change them.';
 comment on sequence sor.events_position_seq is 'Positions of sor.events; only the chain trigger draws from it.';
 comment on sequence sor.fencing_tokens is 'Fencing tokens of task claims and outbox leases: every claim or lease takes the next value, so a stale holder always has a smaller token.';
 comment on table reconciler.categories is 'Expense categories of a tenant.';
@@ -5346,6 +6331,7 @@ comment on table sor.events is 'Append-only, hash-chained event log. Rows are ne
 comment on table sor.idempotency_keys is 'Idempotency keys, per tenant and scope (start_run:<workflow> or tool_call), with Stripe''s semantics: same key and fingerprint replays, another fingerprint is refused, an expired key is free.';
 comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.queues is 'Work queues known to the kit, with their retry policy; claim_tasks refuses a queue that is not here.';
+comment on table sor.reserved_names is 'Streams (by category), event types (by prefix, case-insensitive) and outbox topics only the kit writes. Append-only.';
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
@@ -5356,9 +6342,13 @@ comment on table sor.tool_calls is 'Tool calls of a run, journaled before the to
 comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
 comment on table sor.turns is 'Model turns of a run: model, role, token counts and content (or only its sha256 in hash-only runs).';
 comment on table sor.workers is 'Registered Workers: a login role that is a member of sor_worker, with its kind (e.g. expense-reconciler). Functions identify the Worker by session_user.';
+comment on table sor_guard.classes is 'What a protected object is for, declared once where it is defined (sor_guard.classify): refusal and chain trigger functions, audit triggers, tenancy rules, guard functions, forensic readers, queue tables, dedupe keys. certify() reads it instead of name patterns or hand lists. Append-only.';
+comment on table sor_guard.register is 'Append-only register of protected objects: the latest row per (kind, identity) is the expected state (spec) the guard and certify() compare the live catalog with; present = false retires an object. Written only by the guard''s functions.';
 comment on trigger append_only_tables_refuse_truncate on sor.append_only_tables is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger append_only_tables_refuse_update_delete on sor.append_only_tables is 'Append-only: a registered table cannot be un-registered.';
 comment on trigger blocks_events on sor.blocks is 'Every block transition (opened, approved, rejected) writes its event; refuses changes to resolved blocks.';
+comment on trigger classes_refuse_truncate on sor_guard.classes is 'Append-only: the classes are never truncated.';
+comment on trigger classes_refuse_update_delete on sor_guard.classes is 'Append-only: a class is never changed or removed.';
 comment on trigger ddl_approvals_check_insert on sor.ddl_approvals is 'Only an approver''s own session writes an approval; stamps approver and time.';
 comment on trigger ddl_approvals_refuse_truncate on sor.ddl_approvals is 'Approvals are never truncated.';
 comment on trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals is 'Approvals are never changed or deleted, only consumed once.';
@@ -5372,6 +6362,10 @@ comment on trigger outbox_events_insert on sor.outbox is 'Every new outbox row w
 comment on trigger outbox_events_update on sor.outbox is 'Every outbox status change writes its event to stream outbox-<id>.';
 comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once per statement that inserted pending rows.';
 comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once per statement that made rows pending again.';
+comment on trigger register_refuse_truncate on sor_guard.register is 'Append-only: the register is never truncated.';
+comment on trigger register_refuse_update_delete on sor_guard.register is 'Append-only: a register row is never changed or removed; a change is a new row.';
+comment on trigger reserved_names_refuse_truncate on sor.reserved_names is 'Append-only: reservations are never truncated.';
+comment on trigger reserved_names_refuse_update_delete on sor.reserved_names is 'Append-only: a reservation is never changed or removed.';
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
 comment on trigger tasks_events_insert on sor.tasks is 'Every new task writes task.enqueued to stream task-<id>.';
 comment on trigger tasks_events_update on sor.tasks is 'Every task status change (and every lease taken back) writes its event to stream task-<id>.';
@@ -5381,22 +6375,31 @@ comment on view sor_api.journal_runs is 'Runs visible to the caller (auditor: al
 comment on view sor_api.journal_steps is 'Committed steps with their recorded outputs, visible to the caller (auditor: all; tenant member: its tenants).';
 comment on view sor_api.journal_tool_calls is 'Tool calls visible to the caller (auditor: all; tenant member: its tenants). A call still started after its run was abandoned is an unfinished call; arguments are NULL in hash-only runs.';
 comment on view sor_api.journal_turns is 'Model turns visible to the caller (auditor: all; tenant member: its tenants). content is NULL in hash-only runs.';
+comment on view sor_api.protected_objects is 'Every object the drop guard has registered, with its expected state (spec), whether it is still present, the reason its latest register row was written and its declared classes. certify() compares the live catalog with it.';
+comment on view sor_api.reserved_names is 'Streams (by category), event types (by prefix) and outbox topics that only the kit writes; an append, step or command using one is refused with SR017.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';
+comment on view sor_guard.registered is 'The current register: the latest row of every object ever registered; present = false for retired ones.';
 
 -- event triggers
 
-create event trigger sor_drop_guard_alter on ddl_command_end when tag in ('ALTER SCHEMA', 'ALTER TABLE', 'CREATE TRIGGER') execute function sor.tg_drop_guard__alter();
-alter event trigger sor_drop_guard_alter enable always;
+create event trigger sor_guard_1_start on ddl_command_start execute function sor_guard.tg_start();
+alter event trigger sor_guard_1_start enable always;
 
-create event trigger sor_drop_guard_rewrite on table_rewrite execute function sor.tg_drop_guard__alter();
-alter event trigger sor_drop_guard_rewrite enable always;
+create event trigger sor_guard_2_drop on sql_drop execute function sor_guard.tg_drop();
+alter event trigger sor_guard_2_drop enable always;
 
-create event trigger sor_drop_guard_sql_drop on sql_drop execute function sor.tg_drop_guard__sql_drop();
-alter event trigger sor_drop_guard_sql_drop enable always;
+create event trigger sor_guard_3_drop_watch on sql_drop execute function sor_guard.tg_watch_drop();
+alter event trigger sor_guard_3_drop_watch enable always;
 
-create event trigger sor_drop_guard_start on ddl_command_start execute function sor.tg_drop_guard__start();
-alter event trigger sor_drop_guard_start enable always;
+create event trigger sor_guard_4_end on ddl_command_end execute function sor_guard.tg_end();
+alter event trigger sor_guard_4_end enable always;
+
+create event trigger sor_guard_5_end_watch on ddl_command_end execute function sor_guard.tg_watch_end();
+alter event trigger sor_guard_5_end_watch enable always;
+
+create event trigger sor_guard_6_rewrite on table_rewrite execute function sor_guard.tg_rewrite();
+alter event trigger sor_guard_6_rewrite enable always;
 
 -- publications
 

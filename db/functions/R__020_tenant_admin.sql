@@ -10,7 +10,7 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  if add_tenant.tenant_id is null or add_tenant.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+  if not sor.is_valid('tenant_id', add_tenant.tenant_id) then
     raise exception 'malformed tenant id: %', coalesce(quote_literal(add_tenant.tenant_id), 'NULL')
       using errcode = 'SR001',
             hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
@@ -42,7 +42,7 @@ as $$
 declare
   _role pg_catalog.pg_roles%rowtype;
 begin
-  if add_member.tenant_id is null or add_member.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
+  if not sor.is_valid('tenant_id', add_member.tenant_id) then
     raise exception 'malformed tenant id: %', coalesce(quote_literal(add_member.tenant_id), 'NULL')
       using errcode = 'SR001',
             hint = 'A tenant id is a lowercase slug of 2 to 63 characters: a letter, then letters, digits, _ or -.';
@@ -57,11 +57,11 @@ begin
     raise exception 'unknown role %', coalesce(quote_literal(add_member.role_name), 'NULL')
       using errcode = 'SR003', hint = 'Create the login role first: CREATE ROLE name LOGIN; GRANT sor_tenant TO name;';
   end if;
-  if _role.rolsuper or _role.rolbypassrls
+  if _role.rolsuper or _role.rolbypassrls or not _role.rolcanlogin
      or pg_catalog.pg_has_role(_role.oid, 'sor_owner', 'MEMBER') then
-    raise exception 'role % is privileged and cannot be a tenant member', add_member.role_name
+    raise exception 'role % cannot be a tenant member: it is a group role (NOLOGIN) or privileged', add_member.role_name
       using errcode = 'SR005',
-            hint = 'Tenant members must be plain login roles: no SUPERUSER, no BYPASSRLS, not a member of sor_owner.';
+            hint = 'Tenant members are plain login roles: LOGIN, no SUPERUSER, no BYPASSRLS, not a member of sor_owner. Add each login, never a group role.';
   end if;
   insert into sor.tenant_members (tenant_id, role_name)
   values (add_member.tenant_id, add_member.role_name)
@@ -73,7 +73,7 @@ begin
 end
 $$;
 comment on function sor_api.add_member(text, text) is
-  'Makes an existing, unprivileged login role a member of a tenant. SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 privileged role.';
+  'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 
 create or replace function sor_api.remove_member(tenant_id text, role_name text)
 returns void
@@ -115,4 +115,9 @@ $$;
 comment on function sor_api.register_domain_schema(text) is
   'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.add_member(text,text)', 'tenancy');
+select sor_guard.classify('function', 'sor_api.remove_member(text,text)', 'tenancy');
 reset role;

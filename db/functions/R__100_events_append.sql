@@ -1,8 +1,11 @@
 -- Appending events: the canonical hash, the chaining trigger every insert passes through, the
--- refusing trigger for UPDATE / DELETE / TRUNCATE, and the append functions.
-set role sor_owner;
+-- refusing trigger for UPDATE / DELETE / TRUNCATE, and the append functions. The hash, the chain
+-- and the refusal are rules the owner must not be able to change: they live in sor_guard, owned by
+-- sor_guardian (this file pauses the guard for its own transaction to redefine them).
+select sor_guard.pause(true);
+set role sor_guardian;
 
-create or replace function sor.event_hash(
+create or replace function sor_guard.event_hash(
   prev_hash bytea, tenant_id text, stream text, version integer, type text,
   payload jsonb, metadata jsonb, actor name, occurred_at timestamptz, "position" bigint
 ) returns bytea
@@ -24,10 +27,10 @@ begin
                 'UTF8'));
 end
 $$;
-comment on function sor.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint) is
+comment on function sor_guard.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint) is
   'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 
-create or replace function sor.stream_lock_key(tenant_id text, stream text)
+create or replace function sor_guard.stream_lock_key(tenant_id text, stream text)
 returns bigint
 language sql
 immutable
@@ -35,10 +38,10 @@ parallel safe
 as $$
   select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
 $$;
-comment on function sor.stream_lock_key(text, text) is
+comment on function sor_guard.stream_lock_key(text, text) is
   'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
 
-create or replace function sor.tg_events__chain()
+create or replace function sor_guard.tg_events__chain()
 returns trigger
 language plpgsql
 volatile
@@ -47,7 +50,7 @@ declare
   _last_version integer;
   _last_hash bytea;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(new.tenant_id, new.stream));
+  perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(new.tenant_id, new.stream));
   -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
   -- append of the writer that held the stream lock before us.
   select e.version, e.hash into _last_version, _last_hash
@@ -63,15 +66,15 @@ begin
   new.actor := session_user;
   new.occurred_at := pg_catalog.now();
   new.tx_id := pg_catalog.pg_current_xact_id();
-  new.hash := sor.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
+  new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
                              new.payload, new.metadata, new.actor, new.occurred_at, new.position);
   return new;
 end
 $$;
-comment on function sor.tg_events__chain() is
+comment on function sor_guard.tg_events__chain() is
   'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
-create or replace function sor.tg_events__refuse_change()
+create or replace function sor_guard.tg_events__refuse_change()
 returns trigger
 language plpgsql
 volatile
@@ -83,8 +86,11 @@ begin
           hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end
 $$;
-comment on function sor.tg_events__refuse_change() is
+comment on function sor_guard.tg_events__refuse_change() is
   'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
+
+reset role;
+set role sor_owner;
 
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
@@ -101,11 +107,11 @@ begin
     raise exception 'tenant_id, stream and type are required'
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
   end if;
-  if append_event.stream !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' or pg_catalog.length(append_event.stream) > 200 then
+  if not sor.is_valid('stream', append_event.stream) then
     raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
       using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
   end if;
-  if append_event.type !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or pg_catalog.length(append_event.type) > 100 then
+  if not sor.is_valid('event_type', append_event.type) then
     raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
       using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
   end if;
@@ -114,10 +120,8 @@ begin
     raise exception 'payload and metadata of % must be JSON objects', append_event.stream
       using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  if pg_catalog.octet_length(append_event.payload::text) + pg_catalog.octet_length(append_event.metadata::text) > 1048576 then
-    raise exception 'event for stream % is larger than 1 MiB', append_event.stream
-      using errcode = 'SR012', hint = 'Store large content elsewhere and put its sha256 and a reference in the event.';
-  end if;
+  perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
+  perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
   perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
   if not found then
     raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
@@ -128,7 +132,7 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(sor.stream_lock_key(append_event.tenant_id, append_event.stream));
+    perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(append_event.tenant_id, append_event.stream));
     select coalesce(pg_catalog.max(e.version), 0) into _current
       from sor.events e
      where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
@@ -160,17 +164,9 @@ as $$
 declare
   _row sor.events;
 begin
-  if append_event.tenant_id is null then
-    raise exception 'tenant_id is required'
-      using errcode = 'SR011', hint = 'Pass the id of a tenant you are a member of.';
-  end if;
-  -- Membership before existence: a caller learns nothing about tenants it does not belong to.
-  perform 1 from sor.tenant_members m
-   where m.tenant_id = append_event.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'role % may not append events for tenant %', session_user, quote_literal(append_event.tenant_id)
-      using errcode = 'SR014', hint = 'A caller appends only for tenants it is a member of (sor_api.add_member).';
-  end if;
+  -- Membership first: a caller learns nothing about tenants it does not belong to.
+  perform sor_guard.require_member(append_event.tenant_id);
+  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
@@ -178,6 +174,12 @@ begin
 end
 $$;
 comment on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) is
-  'Appends one event for a tenant the caller is a member of. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR011 bad input, SR012 over 1 MiB, SR014 not a member.';
+  'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
 
 reset role;
+set role sor_owner;
+select sor_guard.classify('function', 'sor_guard.tg_events__chain()', 'chain');
+select sor_guard.classify('function', 'sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)', 'chain');
+select sor_guard.classify('function', 'sor_guard.tg_events__refuse_change()', 'refusal');
+reset role;
+select sor_guard.pause(false);

@@ -14,12 +14,12 @@ as $$
   --   version_gap         version is not the previous version + 1 (a deleted event)
   --   out_of_order        position is not above the previous event's (reordered events)
   --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
-  --   hash_mismatch       hash is not sor.event_hash() of the row's own content (a modified event)
+  --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
   -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
   -- for hash_mismatch the recomputed and the stored hash.
   with ev as materialized (
     select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
-           sor.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
+           sor_guard.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
            pg_catalog.lag(e.hash) over w as link_hash,
            pg_catalog.lag(e.position) over w as link_position,

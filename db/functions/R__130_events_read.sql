@@ -1,22 +1,11 @@
 -- Reading events in order: sor_api.events_since (the global log, for consumers that must never
 -- skip an event) and sor_api.read_stream (one stream in version order). Both are SECURITY DEFINER
--- and decide visibility themselves, by session_user: a member of sor_auditor reads every tenant,
--- anyone else only the tenants it is a member of (sor.tenant_members). So Workers, which hold no
+-- and decide visibility themselves, by session_user (sor.can_read_tenant, sor.member_tenants): a
+-- member of sor_auditor reads every tenant, anyone else only the tenants it is a member of. So Workers, which hold no
 -- privilege on any table, can read the streams they append to.
 set role sor_owner;
 
-create or replace function sor.event_reader_sees(tenant_id text)
-returns boolean
-language sql
-stable
-set search_path = pg_catalog, sor, pg_temp
-as $$
-  select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER')
-      or exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = event_reader_sees.tenant_id and m.role_name = session_user)
-$$;
-comment on function sor.event_reader_sees(text) is
-  'True when session_user may read the tenant''s events: an auditor, or a member of the tenant.';
+drop function if exists sor.event_reader_sees(text);
 
 create or replace function sor.check_max_rows(max_rows integer)
 returns void
@@ -47,7 +36,7 @@ declare
   _cursor_tx xid8 := '0'::xid8;
   _horizon xid8;
   _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
-  _tenants text[] := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  _tenants text[] := sor_guard.member_tenants();
 begin
   if events_since.after_position is null or events_since.after_position < 0 then
     raise exception 'after_position % is not a position', coalesce(events_since.after_position::text, 'NULL')
@@ -57,7 +46,7 @@ begin
   if events_since.after_position > 0 then
     select e.tx_id into _cursor_tx
       from sor.events e
-     where e.position = events_since.after_position and sor.event_reader_sees(e.tenant_id);
+     where e.position = events_since.after_position and (_all or e.tenant_id = any (_tenants));
     if not found then
       raise exception 'no event at position % visible to %', events_since.after_position, session_user
         using errcode = 'SR015', hint = 'Pass 0, or the position of an event events_since returned to you.';
@@ -97,14 +86,8 @@ begin
       using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and the first version to read (1 for all).';
   end if;
   perform sor.check_max_rows(read_stream.max_rows);
-  if not sor.event_reader_sees(read_stream.tenant_id) then
-    raise exception 'role % may not read events of tenant %', session_user, pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR014', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
-  end if;
-  if not exists (select 1 from sor.tenants t where t.tenant_id = read_stream.tenant_id) then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(read_stream.tenant_id)
-      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-  end if;
+  -- The read gate first: an unknown tenant and another tenant get the same answer (SR008).
+  perform sor_guard.require_reader(read_stream.tenant_id);
   if not exists (select 1 from sor.events e where e.tenant_id = read_stream.tenant_id and e.stream = read_stream.stream) then
     raise exception 'unknown stream % of tenant %', pg_catalog.quote_literal(read_stream.stream), pg_catalog.quote_literal(read_stream.tenant_id)
       using errcode = 'SR015', hint = 'A stream exists once its first event is appended: append with expected_version 0 to start it.';
@@ -120,6 +103,6 @@ begin
 end
 $$;
 comment on function sor_api.read_stream(text, text, integer, integer) is
-  'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR011 bad input, SR014 not a member, SR002 unknown tenant, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+  'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
 
 reset role;

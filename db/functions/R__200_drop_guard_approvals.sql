@@ -1,130 +1,36 @@
--- Drop guard approvals: what can be approved (sor_api.ddl_guard_targets), the approval itself
--- (sor_api.approve_ddl, for members of sor_approver only) and the trigger function that keeps
--- sor.ddl_approvals honest (rows written only by an approver's session, never changed except to be
--- consumed, never deleted). Its name marks the table append-only, so the drop guard protects its
--- triggers.
-set role sor_owner;
+-- Approvals of guarded DDL. The rules live in sor_guard, owned by sor_guardian: who may approve
+-- (sor_guard.may_approve), the trigger that keeps sor.ddl_approvals honest (only an approver's own
+-- session inserts, stamped with its session_user and the database clock; nothing changes but the
+-- consumption of an unused approval; nothing is deleted), and what can be approved
+-- (sor_guard.targets, read from the register). sor_api.approve_ddl and sor_api.ddl_guard_targets
+-- are the contract's entry points. This file pauses the guard for its own transaction.
+select sor_guard.pause(true);
+set role sor_guardian;
 
-create or replace function sor.is_refuse_function(fn oid)
+create or replace function sor_guard.may_approve(role_name name)
 returns boolean
 language sql
 stable
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
-  select exists (select 1 from pg_catalog.pg_proc p
-                  where p.oid = is_refuse_function.fn
-                    and p.pronamespace = 'sor'::regnamespace
-                    and p.proname like 'tg\_%\_\_refuse\_change')
+  select coalesce((select not r.rolsuper and not r.rolbypassrls and r.rolcanlogin
+                          and pg_has_role(r.oid, 'sor_approver', 'MEMBER')
+                          and not pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+                          and not pg_has_role(r.oid, 'sor_guardian', 'MEMBER')
+                     from pg_roles r where r.rolname = may_approve.role_name), false)
 $$;
-comment on function sor.is_refuse_function(oid) is
-  'True for a trigger function named sor.tg_<table>__refuse_change: a table with such a trigger is append-only, and the drop guard protects the trigger.';
+comment on function sor_guard.may_approve(name) is
+  'True for a role that may approve guarded DDL: a LOGIN member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner or sor_guardian.';
 
-create or replace function sor_api.ddl_guard_targets()
-returns table (operation text, object_identity text)
-language sql
-stable
-security definer
-set search_path = pg_catalog, sor, pg_temp
-as $$
-  with sch as (
-    select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
-  ), tabs as (
-    select c.oid from pg_catalog.pg_class c join sch s on s.oid = c.relnamespace where c.relkind in ('r', 'p')
-  )
-  select 'drop schema', (pg_catalog.pg_identify_object('pg_catalog.pg_namespace'::regclass, s.oid, 0)).identity
-    from sch s
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.oid, 0)).identity
-    from tabs t cross join unnest(array['drop table', 'disable row level security', 'no force row level security']) o(op)
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, a.attrelid, a.attnum)).identity
-    from tabs t join pg_catalog.pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
-   cross join unnest(array['drop column', 'alter column type']) o(op)
-  union all
-  select 'drop policy', (pg_catalog.pg_identify_object('pg_catalog.pg_policy'::regclass, p.oid, 0)).identity
-    from tabs t join pg_catalog.pg_policy p on p.polrelid = t.oid
-  union all
-  select o.op, (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::regclass, tg.oid, 0)).identity
-    from tabs t join pg_catalog.pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
-   cross join unnest(array['drop trigger', 'disable trigger']) o(op)
-   where sor.is_refuse_function(tg.tgfoid)
-$$;
-comment on function sor_api.ddl_guard_targets() is
-  'Every (operation, object_identity) the drop guard protects right now: what sor_api.approve_ddl accepts.';
-
-create or replace function sor_api.approve_ddl(
-  operation       text,
-  object_identity text,
-  ticket          text,
-  rehearsed_on    text,
-  expires_at      timestamptz
-) returns bigint
-language plpgsql
-volatile
-security definer
-set search_path = pg_catalog, sor, pg_temp
-as $$
-declare
-  _op text := lower(btrim(approve_ddl.operation));
-  _id bigint;
-begin
-  if not sor.may_approve_ddl(session_user) then
-    raise exception 'role % may not approve DDL', session_user
-      using errcode = '42501',
-            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner.';
-  end if;
-  if not exists (select 1 from sor_api.ddl_guard_targets() t
-                  where t.operation = _op and t.object_identity = approve_ddl.object_identity) then
-    raise exception 'nothing to approve: % of % is not a protected operation on an existing object',
-          coalesce(quote_literal(approve_ddl.operation), 'NULL'), coalesce(quote_literal(approve_ddl.object_identity), 'NULL')
-      using errcode = 'SR021',
-            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
-  end if;
-  if approve_ddl.expires_at is null or approve_ddl.expires_at <= clock_timestamp()
-     or approve_ddl.expires_at > clock_timestamp() + interval '7 days' then
-    raise exception 'approval of % on % must expire within 7 days from now, not at %',
-          _op, approve_ddl.object_identity, coalesce(approve_ddl.expires_at::text, 'NULL')
-      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
-  end if;
-  if coalesce(length(btrim(approve_ddl.ticket)), 0) not between 1 and 200
-     or coalesce(length(btrim(approve_ddl.rehearsed_on)), 0) not between 1 and 500 then
-    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
-          _op, approve_ddl.object_identity
-      using errcode = 'SR023',
-            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
-  end if;
-  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
-  values (_op, approve_ddl.object_identity, btrim(approve_ddl.ticket), btrim(approve_ddl.rehearsed_on), approve_ddl.expires_at)
-  returning approval_id into _id;
-  return _id;
-end
-$$;
-comment on function sor_api.approve_ddl(text, text, text, text, timestamptz) is
-  'Approves one destructive DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for members of sor_approver (42501 otherwise); SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
-
-create or replace function sor.may_approve_ddl(role_name name)
-returns boolean
-language sql
-stable
-set search_path = pg_catalog, sor, pg_temp
-as $$
-  select coalesce((select not r.rolsuper and not r.rolbypassrls
-                          and pg_catalog.pg_has_role(r.oid, 'sor_approver', 'MEMBER')
-                          and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
-                     from pg_catalog.pg_roles r where r.rolname = may_approve_ddl.role_name), false)
-$$;
-comment on function sor.may_approve_ddl(name) is
-  'True for a role that may approve DDL: a member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner.';
-
-create or replace function sor.tg_ddl_approvals__refuse_change()
+create or replace function sor_guard.tg_ddl_approvals__check()
 returns trigger
 language plpgsql
 volatile
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if tg_op = 'INSERT' then
-    if not sor.may_approve_ddl(session_user) then
+    if not sor_guard.may_approve(session_user) then
       raise exception 'role % may not write DDL approvals', session_user
         using errcode = '42501', hint = 'A member of sor_approver approves through sor_api.approve_ddl.';
     end if;
@@ -148,7 +54,144 @@ begin
           hint = 'An approval is never changed or removed; it is only consumed by the statement it approves. Let it expire instead.';
 end
 $$;
-comment on function sor.tg_ddl_approvals__refuse_change() is
+comment on function sor_guard.tg_ddl_approvals__check() is
   'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
 
+create or replace function sor_guard.targets()
+returns table (operation text, object_identity text)
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select o.op, r.identity
+    from sor_guard.registered r
+   cross join lateral unnest(case r.kind
+           when 'schema' then array['drop schema', 'alter schema', 'rename', 'grant']
+           when 'table' then array['drop table', 'alter table', 'disable row level security', 'no force row level security',
+                                   'detach partition', 'rename', 'grant']
+           when 'view' then array['drop view', 'alter view', 'rename', 'grant']
+           when 'function' then array['drop function', 'replace function', 'alter function', 'rename', 'grant']
+           when 'trigger' then array['drop trigger', 'disable trigger', 'alter trigger', 'rename']
+           when 'rule' then array['drop rule', 'alter rule', 'rename']
+           when 'policy' then array['drop policy', 'alter policy', 'rename']
+           when 'constraint' then array['drop constraint', 'alter constraint', 'rename']
+           when 'index' then array['drop index', 'alter index', 'rename']
+           else array[]::text[] end) o(op)
+   where r.present
+  union all
+  select o.op, r.identity || '.' || quote_ident(c.col)
+    from sor_guard.registered r
+   cross join lateral jsonb_object_keys(r.spec -> 'columns') c(col)
+   cross join unnest(array['drop column', 'alter column type', 'alter column']) o(op)
+   where r.present and r.kind = 'table'
+  union all
+  select o.op, '<name> on ' || r.identity
+    from sor_guard.registered r
+   cross join unnest(array['create policy', 'create trigger', 'create rule']) o(op)
+   where r.present and r.kind = 'table'
+$$;
+comment on function sor_guard.targets() is
+  'Every (operation, object_identity) the guard protects now, read from the register. For create policy, create trigger and create rule the identity is <name> on <table>: approve the exact name.';
+
+create or replace function sor_guard.is_target(operation text, object_identity text)
+returns boolean
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+  select exists (select 1 from sor_guard.targets() t
+                  where t.operation = is_target.operation and t.object_identity = is_target.object_identity)
+      or (is_target.operation in ('create policy', 'create trigger', 'create rule')
+          and exists (select 1 from sor_guard.registered r
+                       where r.present and r.kind = 'table'
+                         and is_target.object_identity like '% on ' || r.identity
+                         and length(is_target.object_identity) > length(' on ' || r.identity)))
+$$;
+comment on function sor_guard.is_target(text, text) is
+  'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
+
+create or replace function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text,
+                                             expires_at timestamptz)
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  _op text := lower(btrim(approve.operation));
+  _id bigint;
+begin
+  if not sor_guard.may_approve(session_user) then
+    raise exception 'role % may not approve DDL', session_user
+      using errcode = '42501',
+            hint = 'Approvals come from a login role that is a member of sor_approver, never from a superuser or a member of sor_owner or sor_guardian.';
+  end if;
+  if not sor_guard.is_target(_op, approve.object_identity) then
+    raise exception 'nothing to approve: % of % is not a protected operation on a registered object',
+          coalesce(quote_literal(approve.operation), 'NULL'), coalesce(quote_literal(approve.object_identity), 'NULL')
+      using errcode = 'SR021',
+            hint = 'List what can be approved with: select * from sor_api.ddl_guard_targets();';
+  end if;
+  if approve.expires_at is null or approve.expires_at <= clock_timestamp()
+     or approve.expires_at > clock_timestamp() + interval '7 days' then
+    raise exception 'approval of % on % must expire within 7 days from now, not at %',
+          _op, approve.object_identity, coalesce(approve.expires_at::text, 'NULL')
+      using errcode = 'SR022', hint = 'Pass an expiry such as now() + interval ''2 hours''.';
+  end if;
+  if coalesce(length(btrim(approve.ticket)), 0) not between 1 and 200
+     or coalesce(length(btrim(approve.rehearsed_on)), 0) not between 1 and 500 then
+    raise exception 'approval of % on % needs a ticket and the branch or backup it was rehearsed on',
+          _op, approve.object_identity
+      using errcode = 'SR023',
+            hint = 'Pass the change ticket (1 to 200 characters) and the rehearsal branch or backup (1 to 500 characters).';
+  end if;
+  insert into sor.ddl_approvals (operation, object_identity, ticket, rehearsed_on, expires_at)
+  values (_op, approve.object_identity, btrim(approve.ticket), btrim(approve.rehearsed_on), approve.expires_at)
+  returning approval_id into _id;
+  return _id;
+end
+$$;
+comment on function sor_guard.approve(text, text, text, text, timestamptz) is
+  'Writes one single-use approval for the calling approver (see sor_api.approve_ddl). 42501 not an approver, SR021 not a protected target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+
 reset role;
+
+set role sor_owner;
+
+create or replace function sor_api.ddl_guard_targets()
+returns table (operation text, object_identity text)
+language sql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+as $$
+  select t.operation, t.object_identity from sor_guard.targets() t
+$$;
+comment on function sor_api.ddl_guard_targets() is
+  'Every (operation, object_identity) the drop guard protects right now, read from the register: what sor_api.approve_ddl accepts.';
+
+create or replace function sor_api.approve_ddl(
+  operation       text,
+  object_identity text,
+  ticket          text,
+  rehearsed_on    text,
+  expires_at      timestamptz
+) returns bigint
+language sql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+as $$
+  select sor_guard.approve(approve_ddl.operation, approve_ddl.object_identity, approve_ddl.ticket,
+                           approve_ddl.rehearsed_on, approve_ddl.expires_at)
+$$;
+comment on function sor_api.approve_ddl(text, text, text, text, timestamptz) is
+  'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+
+reset role;
+set role sor_owner;
+select sor_guard.classify('function', 'sor_guard.tg_ddl_approvals__check()', 'refusal');
+reset role;
+select sor_guard.pause(false);

@@ -24,9 +24,8 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  if journal_check_id.value is null or length(journal_check_id.value) = 0
-     or length(journal_check_id.value) > journal_check_id.max_length
-     or journal_check_id.value ~ '[[:cntrl:]]' then
+  if not sor.is_valid(case when journal_check_id.max_length > 200 then 'key' else 'label' end, journal_check_id.value)
+     or length(journal_check_id.value) > journal_check_id.max_length then
     perform sor.journal_bad_input(journal_check_id.what,
       format('%s must be a non-empty string of at most %s characters without control characters.',
              journal_check_id.what, journal_check_id.max_length));
@@ -48,17 +47,14 @@ declare
   _computed bytea;
 begin
   if journal_digest.given_sha256 is not null then
-    if journal_digest.given_sha256 !~ '^[0-9a-f]{64}$' then
+    if not sor.is_valid('sha256_hex', journal_digest.given_sha256) then
       perform sor.journal_bad_input(journal_digest.what || '_sha256',
         'A sha256 is 64 lowercase hexadecimal digits.');
     end if;
     _given := decode(journal_digest.given_sha256, 'hex');
   end if;
   if journal_digest.content is not null then
-    if octet_length(journal_digest.content) > 1048576 then
-      raise exception '% is larger than 1 MiB', journal_digest.what
-        using errcode = 'SR040', hint = 'Store large content elsewhere and journal its sha256 and a reference.';
-    end if;
+    perform sor.check_size(journal_digest.content, journal_digest.what);
     _computed := sha256(convert_to(journal_digest.content, 'UTF8'));
     if _given is not null and _given <> _computed then
       raise exception 'the sha256 given for % does not match its content', journal_digest.what
@@ -74,7 +70,7 @@ begin
 end
 $$;
 comment on function sor.journal_digest(text, text, boolean, text) is
-  'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR040 over 1 MiB, SR033 for a malformed hex digest.';
+  'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR009 over 1 MiB, SR033 for a malformed hex digest.';
 
 create or replace function sor.current_worker()
 returns sor.workers
@@ -108,7 +104,7 @@ begin
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
    where r.status = 'running'
-     and r.lease_expires_at <= pg_catalog.clock_timestamp()
+     and r.lease_expires_at <= sor.lease_clock()
      and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
      and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
   get diagnostics _n = row_count;
@@ -137,12 +133,14 @@ begin
     raise exception 'unknown run % for Worker %', worker_run.run_id, session_user
       using errcode = 'SR034', hint = 'A Worker sees only its own runs: pass a run id that start_run returned to this role.';
   end if;
+  -- membership now, not when the run started: a Worker removed from the tenant acts for it no more
+  perform sor_guard.require_member(_r.tenant_id);
   if worker_run.for_write then
     if _r.status <> 'running' then
       raise exception 'run % is %', worker_run.run_id, _r.status
         using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
     end if;
-    if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+    if _r.lease_expires_at <= sor.lease_clock() then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
         using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
     end if;
@@ -151,7 +149,7 @@ begin
 end
 $$;
 comment on function sor.worker_run(uuid, boolean) is
-  'Locks and returns a run of session_user: SR033 NULL id, SR034 unknown or another Worker''s run; for a write also SR035 not running and SR036 lease lapsed.';
+  'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 
 create or replace function sor.idempotency_claim(
   tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid

@@ -12,7 +12,7 @@ as $$
 declare
   _role pg_catalog.pg_roles%rowtype;
 begin
-  if register_worker.kind is null or register_worker.kind !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  if not sor.is_valid('slug', register_worker.kind) then
     raise exception 'malformed worker kind: %', coalesce(quote_literal(register_worker.kind), 'NULL')
       using errcode = 'SR033', hint = 'A kind is a lowercase slug of at most 100 characters, e.g. expense-reconciler.';
   end if;

@@ -21,20 +21,9 @@ declare
   _r sor.runs;
 begin
   _w := sor.current_worker();
-  if start_run.tenant_id is null or start_run.tenant_id !~ '^[a-z][a-z0-9_-]{1,62}$' then
-    perform sor.journal_bad_input('tenant_id', 'A tenant id is a lowercase slug of 2 to 63 characters.');
-  end if;
-  perform 1 from sor.tenants t where t.tenant_id = start_run.tenant_id;
-  if not found then
-    raise exception 'unknown tenant %', quote_literal(start_run.tenant_id)
-      using errcode = 'SR002', hint = 'Create it first with sor_api.add_tenant(tenant_id, display_name).';
-  end if;
-  perform 1 from sor.tenant_members m where m.tenant_id = start_run.tenant_id and m.role_name = session_user;
-  if not found then
-    raise exception 'Worker % is not a member of tenant %', session_user, start_run.tenant_id
-      using errcode = 'SR032', hint = 'An admin adds the Worker with sor_api.add_member(tenant_id, role_name).';
-  end if;
-  if start_run.workflow is null or start_run.workflow !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
+  perform sor_guard.require_member(start_run.tenant_id);
+  if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
   if start_run.lease_seconds is null or start_run.lease_seconds not between 1 and 3600 then
@@ -68,13 +57,13 @@ begin
                              worker_kind, lease_seconds, lease_expires_at, hash_only)
   values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
           case when _hash_only then null else _input end, _digest, session_user, _w.kind,
-          start_run.lease_seconds, pg_catalog.clock_timestamp() + make_interval(secs => start_run.lease_seconds), _hash_only)
+          start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
   returning r.* into _r;
   return query select _r.run_id, false, _r.status, _r.version;
 end
 $$;
 comment on function sor_api.start_run(text, text, jsonb, text, integer, boolean, text) is
-  'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR002 unknown tenant, SR032 not a member, SR033 malformed argument, SR039 sha256 missing or mismatched, SR040 input over 1 MiB.';
+  'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 
 create or replace function sor_api.heartbeat(run_id uuid, lease_seconds integer default null)
 returns timestamptz
@@ -93,15 +82,15 @@ begin
   _r := sor.worker_run(heartbeat.run_id, true);
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
-         lease_expires_at = pg_catalog.clock_timestamp() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
-         heartbeat_at = pg_catalog.clock_timestamp()
+         lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
+         heartbeat_at = sor.lease_clock()
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r.lease_expires_at;
 end
 $$;
 comment on function sor_api.heartbeat(uuid, integer) is
-  'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR034 unknown run, SR035 not running.';
+  'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR008 no longer a member of the run''s tenant, SR034 unknown run, SR035 not running.';
 
 create or replace function sor_api.finish_run(run_id uuid, status text, error jsonb default null)
 returns text
@@ -182,12 +171,12 @@ begin
   return query
   select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
     from sor.runs r
-   where r.worker_role = session_user
+   where r.worker_role = session_user and r.tenant_id = any (sor_guard.member_tenants())
    order by r.started_at, r.run_id;
 end
 $$;
 comment on function sor_api.my_runs() is
-  'The calling Worker''s runs (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+  'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
 
 create or replace function sor_api.sweep_abandoned_runs()
 returns integer

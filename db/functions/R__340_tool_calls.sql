@@ -11,6 +11,7 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 as $$
 declare
+  _w sor.workers;
   _r sor.runs;
   _args_digest bytea;
   _fingerprint bytea;
@@ -18,8 +19,8 @@ declare
   _claim sor.idempotency_keys;
   _call sor.tool_calls;
 begin
-  perform sor.current_worker();
-  if tool_call_begin.tool_name is null or tool_call_begin.tool_name !~ '^[a-z][a-z0-9_.-]{0,99}$' then
+  _w := sor.current_worker();
+  if not sor.is_valid('slug', tool_call_begin.tool_name) then
     perform sor.journal_bad_input('tool_name', 'A tool name is a lowercase slug of at most 100 characters, e.g. send_email.');
   end if;
   if tool_call_begin.args is null or jsonb_typeof(tool_call_begin.args) <> 'object' then
@@ -33,7 +34,10 @@ begin
   _fingerprint := sha256(convert_to(jsonb_build_array(tool_call_begin.tool_name, encode(_args_digest, 'hex'))::text, 'UTF8'));
 
   if tool_call_begin.idempotency_key is not null then
-    _claim := sor.idempotency_claim(_r.tenant_id, 'tool_call', tool_call_begin.idempotency_key, _fingerprint, null, _new);
+    -- keys are scoped by tenant and Worker kind: a Worker of another kind can neither forge a result
+    -- for this kind's key nor read one
+    _claim := sor.idempotency_claim(_r.tenant_id, 'tool_call:' || _w.kind, tool_call_begin.idempotency_key,
+                                    _fingerprint, null, _new);
     if _claim.tool_call_id is distinct from _new then
       if _claim.fingerprint <> _fingerprint then
         raise exception 'idempotency key % was used with another tool or other arguments', tool_call_begin.idempotency_key
@@ -59,7 +63,7 @@ begin
 end
 $$;
 comment on function sor.tool_call_begin(uuid, text, jsonb, text) is
-  'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
+  'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
 
 create or replace function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb)
 returns void
@@ -108,30 +112,48 @@ begin
 end
 $$;
 comment on function sor.tool_call_finish(uuid, jsonb, jsonb) is
-  'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR040 over 1 MiB.';
+  'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 
 create or replace function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text default null)
 returns table (tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
+begin
+  -- a registered tool runs only through call_tool, which checks the allow-list and runs it
+  if exists (select 1 from sor.tools t where t.tool_name = begin_tool_call.tool_name) then
+    raise exception 'tool % is registered: call it with sor_api.call_tool', begin_tool_call.tool_name
+      using errcode = 'SR075',
+            hint = 'begin_tool_call journals calls a plain-code Worker makes outside the database (an HTTP API, a mail server); registered tools run only through call_tool.';
+  end if;
+  return query
   select b.tool_call_id, b.replayed, b.status, b.result, b.error
     from sor.tool_call_begin(begin_tool_call.run_id, begin_tool_call.tool_name, begin_tool_call.args,
-                             begin_tool_call.idempotency_key) b
+                             begin_tool_call.idempotency_key) b;
+end
 $$;
 comment on function sor_api.begin_tool_call(uuid, text, jsonb, text) is
-  'For plain-code Workers: journals a tool call as started before the Worker performs it (see sor.tool_call_begin for the idempotency semantics). Commit, perform the call, then finish_tool_call.';
+  'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 
 create or replace function sor_api.finish_tool_call(tool_call_id uuid, result jsonb default null, error jsonb default null)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
-  select sor.tool_call_finish(finish_tool_call.tool_call_id, finish_tool_call.result, finish_tool_call.error)
+begin
+  if exists (select 1 from sor.tool_calls c
+                join sor.tools t on t.tool_name = c.tool_name
+                join sor.runs r on r.tenant_id = c.tenant_id and r.run_id = c.run_id
+              where c.tool_call_id = finish_tool_call.tool_call_id and r.worker_role = session_user) then
+    raise exception 'tool call % is of a registered tool: call_tool finishes it', finish_tool_call.tool_call_id
+      using errcode = 'SR075', hint = 'finish_tool_call finishes only calls begun with begin_tool_call.';
+  end if;
+  perform sor.tool_call_finish(finish_tool_call.tool_call_id, finish_tool_call.result, finish_tool_call.error);
+end
 $$;
 comment on function sor_api.finish_tool_call(uuid, jsonb, jsonb) is
   'For plain-code Workers: finishes a started tool call with its result, or with its error (see sor.tool_call_finish).';

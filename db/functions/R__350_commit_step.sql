@@ -57,20 +57,22 @@ begin
   for _e in select x from jsonb_array_elements(_events) x loop
     if jsonb_typeof(_e) <> 'object'
        or jsonb_typeof(_e -> 'type') is distinct from 'string'
-       or (_e ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_e ->> 'type') > 100
+       or not sor.is_valid('event_type', _e ->> 'type')
        or coalesce(jsonb_typeof(_e -> 'payload'), 'object') <> 'object'
        or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
       perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
     end if;
+    perform sor.refuse_reserved(null, _e ->> 'type', null);
   end loop;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
   end if;
   for _c, _ord in select x, o::integer from jsonb_array_elements(_commands) with ordinality as t(x, o) loop
     if jsonb_typeof(_c) <> 'object' or jsonb_typeof(_c -> 'type') is distinct from 'string'
-       or (_c ->> 'type') !~ '^[A-Za-z][A-Za-z0-9_.:-]*$' or length(_c ->> 'type') > 100 then
+       or not sor.is_valid('event_type', _c ->> 'type') then
       perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
     end if;
+    perform sor.refuse_reserved(null, null, _c ->> 'type');
     if (_c ->> 'type') in ('review', 'suspend') then
       if _blocking is not null then
         raise exception 'step % has more than one review or suspend command', commit_step.step_id
@@ -80,11 +82,9 @@ begin
       _blocking_ord := _ord;
     end if;
   end loop;
-  if octet_length(commit_step.output::text) > 1048576 or octet_length(_events::text) > 1048576
-     or octet_length(_commands::text) > 1048576 then
-    raise exception 'step % is larger than 1 MiB (output, events or commands)', commit_step.step_id
-      using errcode = 'SR040', hint = 'Store large content elsewhere and put its sha256 and a reference in the state.';
-  end if;
+  perform sor.check_size(commit_step.output, 'the output of step ' || commit_step.step_id);
+  perform sor.check_size(_events, 'the events of step ' || commit_step.step_id);
+  perform sor.check_size(_commands, 'the commands of step ' || commit_step.step_id);
 
   select r.* into _r from sor.runs r
    where r.run_id = commit_step.run_id and r.worker_role = session_user
@@ -93,6 +93,8 @@ begin
     return query select 'not_found'::text, null::integer, false, null::jsonb, null::bigint;
     return;
   end if;
+  -- membership now: a Worker removed from the run's tenant commits nothing more
+  perform sor_guard.require_member(_r.tenant_id);
   select s.* into _step from sor.steps s
    where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id and s.step_id = commit_step.step_id;
   if found then
@@ -103,7 +105,7 @@ begin
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'A finished or abandoned run takes no more steps; start a new run.';
   end if;
-  if _r.lease_expires_at <= pg_catalog.clock_timestamp() then
+  if _r.lease_expires_at <= sor.lease_clock() then
     raise exception 'the lease of run % lapsed at %', _r.run_id, _r.lease_expires_at
       using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
   end if;
@@ -155,7 +157,7 @@ begin
 end
 $$;
 comment on function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb) is
-  'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR040 over 1 MiB, SR041 second block.';
+  'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 
 create or replace function sor_api.set_overlay(run_id uuid, "overlay" jsonb)
 returns jsonb
@@ -173,13 +175,9 @@ begin
   if set_overlay.overlay is null or jsonb_typeof(set_overlay.overlay) <> 'object' then
     perform sor.journal_bad_input('overlay', 'An overlay is a JSON object of the keys to correct.');
   end if;
-  if octet_length(set_overlay.overlay::text) > 1048576 then
-    raise exception 'overlay for run % is larger than 1 MiB', set_overlay.run_id
-      using errcode = 'SR040', hint = 'Correct fewer or smaller keys.';
-  end if;
+  perform sor.check_size(set_overlay.overlay, 'the overlay for run ' || set_overlay.run_id);
   select r.* into _r from sor.runs r
-   where r.run_id = set_overlay.run_id
-     and r.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   where r.run_id = set_overlay.run_id and sor_guard.is_member(r.tenant_id)
    for update;
   if not found then
     raise exception 'unknown run % for role %', set_overlay.run_id, session_user
@@ -192,6 +190,6 @@ begin
 end
 $$;
 comment on function sor_api.set_overlay(uuid, jsonb) is
-  'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR033 malformed argument, SR034 unknown run.';
+  'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
 
 reset role;

@@ -27,12 +27,16 @@ begin
     perform sor.journal_bad_input('note', 'A note has at most 2000 characters.');
   end if;
   select b.* into _b from sor.blocks b
-   where b.block_id = resolve_block.block_id
-     and b.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+   where b.block_id = resolve_block.block_id and sor_guard.is_member(b.tenant_id)
    for update;
   if not found then
     raise exception 'unknown block % for role %', resolve_block.block_id, session_user
       using errcode = 'SR042', hint = 'An approver resolves blocks of the tenants it is a member of.';
+  end if;
+  -- separation of duties: whoever runs the run does not resolve its own review
+  if exists (select 1 from sor.runs r where r.tenant_id = _b.tenant_id and r.run_id = _b.run_id and r.worker_role = session_user) then
+    raise exception 'role % runs run % and cannot resolve its own block %', session_user, _b.run_id, _b.block_id
+      using errcode = 'SR045', hint = 'Another approver, who does not run the run, resolves the block.';
   end if;
   if _b.status <> 'active' then
     raise exception 'block % is already %', _b.block_id, _b.status
@@ -69,6 +73,6 @@ begin
 end
 $$;
 comment on function sor_api.resolve_block(bigint, boolean, text) is
-  'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block, SR043 already resolved.';
+  'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 
 reset role;

@@ -90,3 +90,8 @@ comment on function sor.tg_blocks__events() is
   'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 
 reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor.tg_runs__events()', 'audit');
+select sor_guard.classify('function', 'sor.tg_blocks__events()', 'audit');
+reset role;

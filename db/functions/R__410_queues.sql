@@ -11,7 +11,7 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  if create_queue.queue is null or create_queue.queue !~ '^[a-z][a-z0-9_.-]{1,62}$' then
+  if not sor.is_valid('queue', create_queue.queue) then
     raise exception 'malformed queue name %', coalesce(quote_literal(create_queue.queue), 'NULL')
       using errcode = 'SR059', hint = 'A queue name is 2 to 63 characters: a lowercase letter, then lowercase letters, digits, _ . or -.';
   end if;

@@ -13,6 +13,7 @@ as $$
 #variable_conflict use_column
 declare
   _tenants text[];
+  _now timestamptz := sor.lease_clock();
 begin
   perform 1 from sor.queues q where q.queue = claim_tasks.queue;
   if not found then
@@ -27,7 +28,7 @@ begin
     raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
       using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
   end if;
-  _tenants := array(select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+  _tenants := sor_guard.member_tenants();
 
   -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
   -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
@@ -36,7 +37,7 @@ begin
   with lapsed as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= now()
+     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
        and t.tenant_id = any (_tenants)
      order by t.lease_expires_at
      limit claim_tasks.batch
@@ -44,7 +45,7 @@ begin
   ), due as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= now()
+     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= _now
        and t.tenant_id = any (_tenants)
      order by t.priority desc, t.run_after, t.task_id
      limit claim_tasks.batch
@@ -62,9 +63,9 @@ begin
            claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
            fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
            lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
-           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else now() + claim_tasks.lease end,
+           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else _now + claim_tasks.lease end,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
-           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then now() end
+           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then _now end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
     returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status

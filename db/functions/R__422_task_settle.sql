@@ -14,7 +14,7 @@ begin
   select t.* into _task
     from sor.tasks t
    where t.task_id = refuse_task_call.task_id
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+     and sor_guard.is_member(t.tenant_id);
   if not found then
     raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
       using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
@@ -43,11 +43,11 @@ declare
   _expires timestamptz;
 begin
   update sor.tasks t
-     set lease_expires_at = now() + t.lease
+     set lease_expires_at = sor.lease_clock() + t.lease
    where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
      and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
   if _expires is null then
     perform sor.refuse_task_call(heartbeat_task.task_id, heartbeat_task.fencing_token, 'heartbeat');
@@ -70,20 +70,21 @@ begin
     raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
+  perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
   update sor.tasks t
-     set status = 'completed', result = complete_task.result, finished_at = now(),
+     set status = 'completed', result = complete_task.result, finished_at = sor.lease_clock(),
          claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
    where t.task_id = complete_task.task_id and t.status = 'claimed'
      and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user);
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id);
   if not found then
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
 end
 $$;
 comment on function sor_api.complete_task(bigint, bigint, jsonb) is
-  'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+  'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 
 create or replace function sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
 returns table (status text, run_after timestamptz)
@@ -103,16 +104,16 @@ begin
   update sor.tasks t
      set status = case when t.attempts >= t.max_attempts then 'dead' else 'failed' end,
          run_after = case when t.attempts >= t.max_attempts then t.run_after
-                          else now() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
-         finished_at = case when t.attempts >= t.max_attempts then now() end,
+                          else sor.lease_clock() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
+         finished_at = case when t.attempts >= t.max_attempts then sor.lease_clock() end,
          last_error = fail_task.error,
          claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
     from sor.queues q
    where q.queue = t.queue
      and t.task_id = fail_task.task_id and t.status = 'claimed'
      and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > now()
-     and t.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user)
+     and t.lease_expires_at > sor.lease_clock()
+     and sor_guard.is_member(t.tenant_id)
   returning t.status, t.run_after
   )
   select f.status, f.run_after from failed f;

@@ -64,3 +64,8 @@ comment on function sor.tg_tasks__events_update() is
   'AFTER UPDATE (statement) on sor.tasks: one event per status change (task.claimed, task.completed, task.failed, task.dead, task.retried), preceded by task.lease_expired when a lapsed claim was taken back. Heartbeats change no status and write no event.';
 
 reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor.tg_tasks__events_insert()', 'audit');
+select sor_guard.classify('function', 'sor.tg_tasks__events_update()', 'audit');
+reset role;

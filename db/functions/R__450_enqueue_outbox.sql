@@ -15,18 +15,21 @@ declare
   _id bigint;
 begin
   if enqueue_outbox.tenant_id is null
-     or enqueue_outbox.topic is null or length(enqueue_outbox.topic) not between 1 and 200
-     or enqueue_outbox.aggregate_type is null or length(enqueue_outbox.aggregate_type) not between 1 and 200
-     or enqueue_outbox.aggregate_id is null or length(enqueue_outbox.aggregate_id) not between 1 and 200
+     or not sor.is_valid('label', enqueue_outbox.topic)
+     or not sor.is_valid('label', enqueue_outbox.aggregate_type)
+     or not sor.is_valid('label', enqueue_outbox.aggregate_id)
      or jsonb_typeof(coalesce(enqueue_outbox.payload, 'null'::jsonb)) <> 'object'
      or jsonb_typeof(coalesce(enqueue_outbox.headers, 'null'::jsonb)) <> 'object'
-     or enqueue_outbox.dedupe_key is null or length(enqueue_outbox.dedupe_key) not between 1 and 200
+     or not sor.is_valid('label', enqueue_outbox.dedupe_key)
      or enqueue_outbox.max_attempts is null or enqueue_outbox.max_attempts not between 1 and 100 then
     raise exception 'invalid outbox row for tenant % (topic %)', coalesce(quote_literal(enqueue_outbox.tenant_id), 'NULL'),
           coalesce(quote_literal(enqueue_outbox.topic), 'NULL')
       using errcode = 'SR060',
             hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
   end if;
+  perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
+  perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
+  perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
   perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
   if not found then
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
@@ -50,6 +53,6 @@ begin
 end
 $$;
 comment on function sor.enqueue_outbox(text, text, text, text, jsonb, jsonb, text, integer, uuid, text, bigint) is
-  'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR002 unknown tenant.';
+  'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
 
 reset role;

@@ -2,7 +2,9 @@
 -- fencing token. Lapsed leases are taken back first.
 set role sor_owner;
 
-create or replace function sor_api.lease_outbox(batch integer, lease interval)
+drop function if exists sor_api.lease_outbox(integer, interval);
+
+create or replace function sor_api.lease_outbox(batch integer, lease interval, tenants text[] default null)
 returns table (outbox_id bigint, tenant_id text, event_id uuid, topic text, aggregate_type text,
                aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, attempts integer,
                lease_token bigint, lease_expires_at timestamptz)
@@ -12,6 +14,10 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 as $$
 #variable_conflict use_column
+declare
+  _tenants text[];
+  _t text;
+  _now timestamptz := sor.lease_clock();
 begin
   if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
     raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
@@ -22,20 +28,30 @@ begin
       using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
   end if;
 
+  -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
+  if lease_outbox.tenants is null then
+    _tenants := sor_guard.member_tenants();
+  else
+    foreach _t in array lease_outbox.tenants loop
+      perform sor_guard.require_member(_t);
+    end loop;
+    _tenants := lease_outbox.tenants;
+  end if;
+
   -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
   -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
   return query
   with lapsed as (
     select o.tenant_id, o.outbox_id
       from sor.outbox o
-     where o.status = 'leased' and o.lease_expires_at <= now()
+     where o.status = 'leased' and o.lease_expires_at <= _now and o.tenant_id = any (_tenants)
      order by o.lease_expires_at
      limit lease_outbox.batch
        for update skip locked
   ), due as (
     select o.tenant_id, o.outbox_id
       from sor.outbox o
-     where o.status in ('pending', 'failed') and o.available_at <= now()
+     where o.status in ('pending', 'failed') and o.available_at <= _now and o.tenant_id = any (_tenants)
      order by o.available_at, o.outbox_id
      limit lease_outbox.batch
        for update skip locked
@@ -51,7 +67,7 @@ begin
            attempts         = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.attempts else o.attempts + 1 end,
            leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
            lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else now() + lease_outbox.lease end,
+           lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else _now + lease_outbox.lease end,
            last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
       from picked p
      where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
@@ -65,7 +81,7 @@ begin
    order by l.outbox_id;
 end
 $$;
-comment on function sor_api.lease_outbox(integer, interval) is
-  'Dispatcher: leases at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.lease_outbox(integer, interval, text[]) is
+  'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 
 reset role;

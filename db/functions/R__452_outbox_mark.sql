@@ -11,7 +11,8 @@ as $$
 declare
   _row sor.outbox;
 begin
-  select o.* into _row from sor.outbox o where o.outbox_id = refuse_outbox_call.outbox_id;
+  select o.* into _row from sor.outbox o
+   where o.outbox_id = refuse_outbox_call.outbox_id and sor_guard.is_member(o.tenant_id);
   if not found then
     raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
       using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
@@ -41,17 +42,17 @@ begin
       using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
   end if;
   update sor.outbox o
-     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = now(),
+     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = sor.lease_clock(),
          leased_by = null, lease_token = null, lease_expires_at = null
    where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
-     and o.lease_token = mark_dispatched.lease_token;
+     and o.lease_token = mark_dispatched.lease_token and sor_guard.is_member(o.tenant_id);
   if not found then
     perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
   end if;
 end
 $$;
 comment on function sor_api.mark_dispatched(bigint, bigint, text) is
-  'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
+  'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
 
 create or replace function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text)
 returns table (status text, available_at timestamptz)
@@ -71,11 +72,11 @@ begin
     update sor.outbox o
        set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
            available_at = case when o.attempts >= o.max_attempts then o.available_at
-                               else now() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
+                               else sor.lease_clock() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
            last_error = mark_failed.error,
            leased_by = null, lease_token = null, lease_expires_at = null
      where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
-       and o.lease_token = mark_failed.lease_token
+       and o.lease_token = mark_failed.lease_token and sor_guard.is_member(o.tenant_id)
     returning o.status, o.available_at
   )
   select f.status, f.available_at from failed f;
@@ -85,6 +86,6 @@ begin
 end
 $$;
 comment on function sor_api.mark_failed(bigint, bigint, text) is
-  'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row, SR062 stale token, SR063 already dispatched.';
+  'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
 
 reset role;

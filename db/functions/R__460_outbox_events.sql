@@ -107,3 +107,8 @@ comment on function sor.tg_outbox__notify_update() is
   'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
 
 reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor.tg_outbox__events_insert()', 'audit');
+select sor_guard.classify('function', 'sor.tg_outbox__events_update()', 'audit');
+reset role;

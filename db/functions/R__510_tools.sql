@@ -14,7 +14,7 @@ declare
   _proc pg_catalog.pg_proc%rowtype;
   _path text;
 begin
-  if register_tool.tool_name is null or register_tool.tool_name !~ '^[a-z][a-z0-9_]{0,63}$' then
+  if not sor.is_valid('tool_name', register_tool.tool_name) then
     raise exception 'malformed tool name %', coalesce(quote_literal(register_tool.tool_name), 'NULL')
       using errcode = 'SR073', hint = 'A tool name is lowercase letters, digits and _, starting with a letter, at most 64 characters.';
   end if;

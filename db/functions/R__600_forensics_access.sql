@@ -1,5 +1,5 @@
 -- Forensics: the access rule every forensic reader shares. A run is readable by a member of
--- sor_auditor, or by a role that is a member of the run's tenant (sor.tenant_members, by
+-- sor_auditor, or by a role that is a member of the run's tenant (sor.can_read_tenant, by
 -- session_user: the readers are SECURITY DEFINER). A run the caller may not read is reported as
 -- unknown (SR090), so its existence does not leak across tenants.
 set role sor_owner;
@@ -18,7 +18,7 @@ begin
       using errcode = 'SR091', hint = 'Pass the run id that start_run returned.';
   end if;
   select r.* into _r from sor.runs r where r.run_id = forensic_run.run_id;
-  if not found or not sor.event_reader_sees(_r.tenant_id) then
+  if not found or not sor_guard.can_read_tenant(_r.tenant_id) then
     raise exception 'unknown run %', forensic_run.run_id
       using errcode = 'SR090', hint = 'A caller reads the runs of tenants it is a member of; an auditor reads every run.';
   end if;

@@ -4,7 +4,8 @@
 -- abandoned (abandoned_marked_at stays NULL until a reader or sweep_abandoned_runs() marks it).
 --
 -- Tasks carry no run id. The rule: a task counts for a run when its task.claimed event (or
--- task.completed event) belongs to the run's tenant, names the run's Worker role as claimed_by, and
+-- task.completed event) belongs to the run's tenant, was written by the run's Worker role (the
+-- actor column, never a payload claim; the task. types are reserved for the kit), and
 -- occurred within the run's window [started_at, finished_at] (finished_at is the lapsed lease for an
 -- abandoned run; now() for a running one). A Worker role running two runs of a tenant at once
 -- shares its claims between both windows; one run per Worker role at a time makes the count exact.
@@ -85,7 +86,7 @@ begin
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
   select jsonb_build_object(
-           'rule', 'task.claimed and task.completed events of the run''s tenant whose claimed_by is the run''s Worker role, between started_at and finished_at',
+           'rule', 'task.claimed and task.completed events of the run''s tenant written by the run''s Worker role (actor), between started_at and finished_at',
            'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
            'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
            'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
@@ -96,7 +97,7 @@ begin
      and e.occurred_at between _r.started_at and _until
      and e.type in ('task.claimed', 'task.completed')
      and e.stream like 'task-%'
-     and e.payload ->> 'claimed_by' = _r.worker_role::text;
+     and e.actor = _r.worker_role;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -134,4 +135,8 @@ $$;
 comment on function sor_api.run_report_facts(uuid) is
   'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.run_report_facts(uuid)', 'reader');
 reset role;

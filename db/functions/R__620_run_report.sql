@@ -101,3 +101,7 @@ comment on function sor_api.run_report(uuid) is
   'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 
 reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.run_report(uuid)', 'reader');
+reset role;

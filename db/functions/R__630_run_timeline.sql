@@ -88,3 +88,7 @@ comment on function sor_api.run_timeline(uuid) is
   'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 
 reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.run_timeline(uuid)', 'reader');
+reset role;

@@ -25,15 +25,14 @@ as $$
     when type = 'block_opened' then
       format('%s: %s block %s opened by step %s', stream, payload ->> 'kind', payload ->> 'block_id', payload ->> 'step_id')
     when type in ('block_approved', 'block_rejected') then
-      format('%s: %s block %s %s by %s', stream, payload ->> 'kind', payload ->> 'block_id', substr(type, 7),
-             payload ->> 'resolved_by')
+      format('%s: %s block %s %s by %s', stream, payload ->> 'kind', payload ->> 'block_id', substr(type, 7), actor)
     when type = 'task.enqueued' then
       format('task %s enqueued on %s: %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'subject')
     when type = 'task.claimed' then
       format('task %s on %s claimed by %s (attempt %s)', payload ->> 'task_id', payload ->> 'queue',
-             payload ->> 'claimed_by', payload ->> 'attempts')
+             actor, payload ->> 'attempts')
     when type = 'task.completed' then
-      format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', payload ->> 'claimed_by')
+      format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', actor)
     when type in ('task.failed', 'task.dead') then
       format('task %s on %s %s (attempt %s): %s', payload ->> 'task_id', payload ->> 'queue', substr(type, 6),
              payload ->> 'attempts', payload ->> 'error')
@@ -46,9 +45,9 @@ as $$
       format('outbox #%s queued: %s (%s)', payload ->> 'outbox_id', payload ->> 'topic', payload ->> 'status')
         || case when payload ? 'run_id' then ' by run ' || (payload ->> 'run_id') else '' end
     when type = 'outbox.leased' then
-      format('outbox #%s leased by %s', payload ->> 'outbox_id', payload ->> 'leased_by')
+      format('outbox #%s leased by %s', payload ->> 'outbox_id', actor)
     when type = 'outbox.dispatched' then
-      format('outbox #%s dispatched by %s, provider reference %s', payload ->> 'outbox_id', payload ->> 'leased_by',
+      format('outbox #%s dispatched by %s, provider reference %s', payload ->> 'outbox_id', actor,
              payload ->> 'provider_ref')
     when type in ('outbox.failed', 'outbox.dead') then
       format('outbox #%s %s (attempt %s): %s', payload ->> 'outbox_id', substr(type, 8), payload ->> 'attempts',
@@ -59,7 +58,7 @@ as $$
   end
 $$;
 comment on function sor.event_summary(text, text, jsonb, name) is
-  'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields.';
+  'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 
 create or replace function sor_api.what_happened(from_at timestamptz, to_at timestamptz, tenant_id text default null)
 returns table (event_position bigint, occurred_at timestamptz, tenant text, stream text, type text,
@@ -81,15 +80,8 @@ begin
       using errcode = 'SR093', hint = 'Ask about at most 31 days at a time.';
   end if;
   if what_happened.tenant_id is not null then
-    perform 1 from sor.tenants t where t.tenant_id = what_happened.tenant_id;
-    if not found then
-      raise exception 'unknown tenant %', quote_literal(what_happened.tenant_id)
-        using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-    end if;
-    if not sor.event_reader_sees(what_happened.tenant_id) then
-      raise exception 'role % may not read tenant %', session_user, what_happened.tenant_id
-        using errcode = 'SR094', hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor.';
-    end if;
+    -- the read gate: an unknown tenant and another tenant's id get the same answer (SR008)
+    perform sor_guard.require_reader(what_happened.tenant_id);
   end if;
   return query
   select e.position, e.occurred_at, e.tenant_id, e.stream, e.type, e.actor,
@@ -97,11 +89,15 @@ begin
     from sor.events e
    where e.occurred_at >= from_at and e.occurred_at < to_at
      and (what_happened.tenant_id is null or e.tenant_id = what_happened.tenant_id)
-     and (_all or e.tenant_id in (select m.tenant_id from sor.tenant_members m where m.role_name = session_user))
+     and (_all or e.tenant_id = any (sor_guard.member_tenants()))
    order by e.position;
 end
 $$;
 comment on function sor_api.what_happened(timestamptz, timestamptz, text) is
-  'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR002 unknown tenant, SR094 a tenant the caller may not read.';
+  'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)', 'reader');
 reset role;

@@ -1,6 +1,10 @@
 -- Foundation checks for certify(): row level security on every tenant-scoped table, nothing
 -- reachable by PUBLIC, pinned search_path on definer functions, least-privilege login roles,
--- NOLOGIN group roles, ownership, no table access for workers and dispatchers, comments.
+-- NOLOGIN group roles, ownership, no table access for workers and dispatchers, comments, and the
+-- membership sweep: every sor_api function a Worker, tenant, dispatcher or approver can call that
+-- takes a run, task, tool call, outbox row, block, stream or tenant reaches a tenancy rule (read from
+-- the catalog, so a new function without one fails), and no function but the tenancy rules reads
+-- sor.tenant_members itself. The schemas swept are the kit's and the guard's (sor_guard).
 set role sor_owner;
 
 create or replace function sor.certify__010_foundation()
@@ -10,17 +14,29 @@ stable
 set search_path = pg_catalog, sor, pg_temp
 as $$
   with kit as (
-    select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas())
+    select n.oid, n.nspname from pg_catalog.pg_namespace n
+     where n.nspname in (select sor.kit_schemas()) or n.nspname = 'sor_guard'
+  ), guard_tables as (
+    -- the guard's tables (declared guard) and the sequences they own
+    select pg_catalog.to_regclass(c.identity)::oid as oid from sor_guard.classes c where c.kind = 'table' and c.class = 'guard'
+    union all
+    select d.objid from pg_catalog.pg_depend d
+      join sor_guard.classes c on c.kind = 'table' and c.class = 'guard' and d.refobjid = pg_catalog.to_regclass(c.identity)::oid
+     where d.classid = 'pg_catalog.pg_class'::regclass and d.refclassid = 'pg_catalog.pg_class'::regclass and d.deptype in ('a', 'i')
   ), rels as (
     select c.oid, c.relname, c.relkind, c.relacl, c.relowner, c.relrowsecurity, c.relforcerowsecurity,
-           format('%I.%I', k.nspname, c.relname) as qname
+           format('%I.%I', k.nspname, c.relname) as qname,
+           case when k.nspname = 'sor_guard' or c.oid in (select g.oid from guard_tables g)
+                then 'sor_guardian' else 'sor_owner' end as expected_owner
       from pg_catalog.pg_class c join kit k on k.oid = c.relnamespace
      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
        and not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   ), funcs as (
     select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
-           format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname
+           format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
+           case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
+           k.nspname, p.prosrc, p.proargnames, p.proargmodes
       from pg_catalog.pg_proc p join kit k on k.oid = p.pronamespace
      where not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
@@ -36,15 +52,44 @@ as $$
   ), group_roles as (
     select g.name, r.rolcanlogin, r.rolsuper, r.rolbypassrls
       from unnest(array['sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                        'sor_approver', 'sor_admin']) g(name)
+                        'sor_approver', 'sor_admin', 'sor_guardian']) g(name)
       left join pg_catalog.pg_roles r on r.rolname = g.name
   ), login_roles as (
-    select r.oid, r.rolname, r.rolbypassrls, pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER') as owner_member
+    select r.oid, r.rolname, r.rolbypassrls,
+           pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER') or pg_catalog.pg_has_role(r.oid, 'sor_guardian', 'MEMBER') as owner_member
       from pg_catalog.pg_roles r
      where r.rolcanlogin and not r.rolsuper
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
+  ), gates as (
+    -- functions that check membership: the tenancy rules, and every kit function whose body calls
+    -- one of them, transitively
+    with recursive g(oid) as (
+      select f.oid from funcs f
+       where (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+             in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
+      union
+      select f.oid
+        from g
+        join funcs callee on callee.oid = g.oid
+        join funcs f on f.prosrc is not null
+                    and pg_catalog.strpos(f.prosrc, callee.nspname || '.' || callee.proname || '(') > 0
+    )
+    select g.oid from g
+  ), tenant_facing as (
+    -- sor_api functions a Worker, tenant, dispatcher or approver can execute that take a run, task,
+    -- tool call, outbox row, block, stream or tenant
+    select f.* from funcs f
+     where f.nspname = 'sor_api'
+       and (pg_catalog.has_function_privilege('sor_worker', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_tenant', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
+            or pg_catalog.has_function_privilege('sor_approver', f.oid, 'EXECUTE'))
+       and exists (select 1 from unnest(f.proargnames) with ordinality a(name, ord)
+                    where a.name in ('tenant_id', 'run_id', 'task_id', 'tool_call_id', 'outbox_id', 'block_id',
+                                     'stream', 'tenants', 'for_tenant')
+                      and coalesce(f.proargmodes[a.ord], 'i') in ('i', 'b', 'v'))
   )
   -- governed: every tenant-scoped table has RLS enabled, forced, and at least one policy
   select 'governed', 'tenant tables have row level security enabled and forced', t.qname,
@@ -104,13 +149,35 @@ as $$
    where not exists (select 1 from login_roles)
   union all
   -- governed: every kit relation and function is owned by sor_owner
-  select 'governed', 'kit objects are owned by sor_owner', r.qname,
-         r.relowner = 'sor_owner'::regrole, 'owner ' || r.relowner::regrole::text
+  select 'governed', 'kit objects are owned by sor_owner, the guard''s by sor_guardian', r.qname,
+         r.relowner::regrole::text = r.expected_owner, 'owner ' || r.relowner::regrole::text
     from rels r
   union all
-  select 'governed', 'kit objects are owned by sor_owner', f.qname,
-         f.proowner = 'sor_owner'::regrole, 'owner ' || f.proowner::regrole::text
+  select 'governed', 'kit objects are owned by sor_owner, the guard''s by sor_guardian', f.qname,
+         f.proowner::regrole::text = f.expected_owner, 'owner ' || f.proowner::regrole::text
     from funcs f
+  union all
+  -- governed: every tenant-facing function checks membership now, through the one rule
+  select 'governed', 'functions that take a tenant''s run, task, call, row, stream or tenant check membership', t.qname,
+         t.oid in (select g.oid from gates g),
+         case when t.oid in (select g.oid from gates g) then 'calls a tenancy rule (directly or through a kit function)'
+              else 'never calls sor_guard.require_member, is_member, member_tenants or can_read_tenant: a removed member or another tenant could act through it' end
+    from tenant_facing t
+  union all
+  -- governed: the membership table is read only by the tenancy rules (no inline copy to drift)
+  select 'governed', 'membership is read only by the tenancy rules', f.qname,
+         false, 'reads sor.tenant_members itself instead of calling a tenancy rule'
+    from funcs f
+   where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+     and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+         not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
+  union all
+  select 'governed', 'membership is read only by the tenancy rules', '(kit functions)', true,
+         'no kit function reads sor.tenant_members but the tenancy rules'
+   where not exists (select 1 from funcs f
+                      where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+                        and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
+                            not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy'))
   union all
   -- governed: workers and dispatchers touch no table, view or sequence directly
   select 'governed', 'workers and dispatchers have no direct table access', l.rolname || ' on ' || r.qname,

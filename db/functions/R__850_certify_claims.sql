@@ -1,6 +1,7 @@
--- Claims and outbox checks for certify(): queue tables are built for SKIP LOCKED claiming, every
--- status change is audited by an ENABLE ALWAYS trigger, the dispatcher holds exactly its three
--- functions, and the outbox is published for CDC where the server runs wal_level = logical.
+-- Claims and outbox checks for certify(): queue tables (declared queue in sor_guard.classes) are
+-- built for SKIP LOCKED claiming (fillfactor below 100, a partial index on the rows a claim reads),
+-- and the outbox is published for CDC where the server runs wal_level = logical. That the audit
+-- triggers and the dispatcher's grants stay as installed is the register's check (030).
 set role sor_owner;
 
 create or replace function sor.certify__050_claims()
@@ -9,33 +10,11 @@ language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
 as $$
-  with queue_tables(tbl, ready_index) as (
-    values ('sor.tasks', 'tasks_ready_idx'), ('sor.outbox', 'outbox_ready_idx')
-  ), queue_rels as (
-    select q.tbl, q.ready_index, c.oid, c.reloptions
-      from queue_tables q
-      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(q.tbl)
-  ), audit_triggers(tbl, trigger_name, function_name) as (
-    values ('sor.tasks', 'tasks_events_insert', 'tg_tasks__events_insert'),
-           ('sor.tasks', 'tasks_events_update', 'tg_tasks__events_update'),
-           ('sor.outbox', 'outbox_events_insert', 'tg_outbox__events_insert'),
-           ('sor.outbox', 'outbox_events_update', 'tg_outbox__events_update'),
-           ('sor.outbox', 'outbox_notify_insert', 'tg_outbox__notify_insert'),
-           ('sor.outbox', 'outbox_notify_update', 'tg_outbox__notify_update')
-  ), triggers as (
-    select a.tbl, a.trigger_name, a.function_name, t.tgenabled, p.proname
-      from audit_triggers a
-      left join pg_catalog.pg_trigger t
-        on t.tgrelid = pg_catalog.to_regclass(a.tbl) and t.tgname = a.trigger_name and not t.tgisinternal
-      left join pg_catalog.pg_proc p on p.oid = t.tgfoid
-  ), dispatcher_allowed(fn) as (
-    values ('sor_api.lease_outbox(integer,interval)'),
-           ('sor_api.mark_dispatched(bigint,bigint,text)'),
-           ('sor_api.mark_failed(bigint,bigint,text)')
-  ), kit_funcs as (
-    select p.oid, p.oid::regprocedure::text as sig
-      from pg_catalog.pg_proc p
-     where p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in (select sor.kit_schemas()))
+  with queue_rels as (
+    select k.identity as tbl, c.oid, c.reloptions
+      from sor_guard.classes k
+      left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(k.identity)
+     where k.kind = 'table' and k.class = 'queue'
   ), publication as (
     select pt.attnames
       from pg_catalog.pg_publication_tables pt
@@ -43,45 +22,23 @@ as $$
   )
   -- policy-bound: queue tables leave room for HOT updates
   select 'policy-bound', 'queue tables have fillfactor below 100', r.tbl,
-         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100,
+         coalesce((select substr(o, length('fillfactor=') + 1)::int from unnest(r.reloptions) o where o like 'fillfactor=%'), 100) < 100
+           and r.oid is not null,
          case when r.oid is null then 'table is missing'
               else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
     from queue_rels r
   union all
-  -- policy-bound: the claim's WHERE clause has its partial index on ready rows
-  select 'policy-bound', 'queue tables have a partial index on ready rows', r.tbl || ' ' || r.ready_index,
-         exists (select 1 from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                  where i.indrelid = r.oid and ic.relname = r.ready_index and i.indisvalid and i.indpred is not null
+  -- policy-bound: the claim's WHERE clause has a partial index on the rows it reads
+  select 'policy-bound', 'queue tables have a partial index on the rows a claim reads', r.tbl,
+         exists (select 1 from pg_catalog.pg_index i
+                  where i.indrelid = r.oid and i.indisvalid and i.indpred is not null
                     and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
-         coalesce((select 'where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid)
+         coalesce((select pg_catalog.string_agg(ic.relname || ' where ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid), '; ' order by ic.relname)
                      from pg_catalog.pg_index i join pg_catalog.pg_class ic on ic.oid = i.indexrelid
-                    where i.indrelid = r.oid and ic.relname = r.ready_index),
-                  'index is missing')
+                    where i.indrelid = r.oid and i.indisvalid and i.indpred is not null
+                      and pg_catalog.pg_get_expr(i.indpred, i.indrelid) like '%status%'),
+                  'no valid partial index on status')
     from queue_rels r
-  union all
-  -- replayable: every status change writes its event from a trigger nobody can silence
-  select 'replayable', 'task and outbox status changes are written by ENABLE ALWAYS triggers',
-         t.tbl || ' ' || t.trigger_name,
-         coalesce(t.tgenabled = 'A' and t.proname = t.function_name, false),
-         case when t.tgenabled is null then 'trigger is missing'
-              when t.proname <> t.function_name then 'runs ' || t.proname || ', expected ' || t.function_name
-              when t.tgenabled = 'A' then 'enabled always'
-              when t.tgenabled = 'D' then 'disabled'
-              else 'enabled only for session_replication_role ' || case t.tgenabled when 'O' then 'origin' else 'replica' end end
-    from triggers t
-  union all
-  -- governed: the dispatcher may execute its three functions and nothing else of the kit
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', f.sig,
-         f.sig in (select a.fn from dispatcher_allowed a),
-         case when f.sig in (select a.fn from dispatcher_allowed a) then 'granted' else 'sor_dispatcher may execute it' end
-    from kit_funcs f
-   where pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE')
-  union all
-  select 'governed', 'sor_dispatcher executes only lease_outbox, mark_dispatched and mark_failed', a.fn, false,
-         'sor_dispatcher may not execute it (or it is missing)'
-    from dispatcher_allowed a
-   where not exists (select 1 from kit_funcs f
-                      where f.sig = a.fn and pg_catalog.has_function_privilege('sor_dispatcher', f.oid, 'EXECUTE'))
   union all
   -- durable: the outbox is published for a CDC relay wherever the server can decode it
   select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
@@ -94,6 +51,6 @@ as $$
               else 'columns ' || (select array_to_string(p.attnames, ', ') from publication p) end
 $$;
 comment on function sor.certify__050_claims() is
-  'Claims and outbox checks: fillfactor and partial ready index on queue tables, ENABLE ALWAYS status-change triggers, the dispatcher''s exact grants, the CDC publication where wal_level is logical.';
+  'Claims and outbox checks: fillfactor and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 
 reset role;

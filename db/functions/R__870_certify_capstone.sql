@@ -7,10 +7,11 @@
 --   and every unique index with tenant_id.
 -- replayable: the rows agree with their events: every run has run_started and every finished run
 --   its closing event, every task its task.enqueued, every outbox row its outbox.queued.
--- inspectable: the forensic readers exist, are SECURITY DEFINER and are granted to sor_auditor
---   and sor_tenant.
--- policy-bound: the dedupe keys that make retries harmless are unique per tenant: outbox dedupe
---   keys, task dedupe keys per queue, idempotency keys per scope.
+-- inspectable: the forensic readers (functions declared reader) exist, are SECURITY DEFINER and
+--   are granted to sor_auditor and sor_tenant.
+-- policy-bound: the keys that make retries harmless (declared dedupe: outbox dedupe keys, task
+--   dedupe keys per queue, idempotency keys per scope, one active block per run) are valid unique
+--   keys that lead with tenant_id.
 set role sor_owner;
 
 create or replace function sor.certify__070_capstone()
@@ -46,26 +47,27 @@ as $$
       join pg_catalog.pg_index i on i.indrelid = t.oid and i.indisunique
       join pg_catalog.pg_class ic on ic.oid = i.indexrelid
      where t.tenant_scoped
-  ), readers(sig) as (
-    values ('sor_api.run_report(uuid)'), ('sor_api.run_report_facts(uuid)'), ('sor_api.run_timeline(uuid)'),
-           ('sor_api.what_happened(timestamptz,timestamptz,text)')
   ), reader_state as (
-    select r.sig, p.oid, p.prosecdef
-      from readers r
-      left join pg_catalog.pg_proc p on p.oid = pg_catalog.to_regprocedure(r.sig)
-  ), dedupe_keys(tbl, cols) as (
-    values ('sor.outbox', array['tenant_id', 'dedupe_key']::name[]),
-           ('sor.tasks', array['tenant_id', 'queue', 'dedupe_key']::name[]),
-           ('sor.idempotency_keys', array['tenant_id', 'scope', 'idempotency_key']::name[])
+    select c.identity as sig, p.oid, p.prosecdef
+      from sor_guard.classes c
+      left join pg_catalog.pg_proc p
+        on p.pronamespace = 'sor_api'::regnamespace
+       and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, p.oid, 0)).identity = c.identity
+     where c.kind = 'function' and c.class = 'reader'
   ), dedupe_state as (
-    select d.tbl, d.cols,
-           exists (select 1 from pg_catalog.pg_index i
-                    where i.indrelid = pg_catalog.to_regclass(d.tbl) and i.indisunique and i.indisvalid
-                      and i.indpred is null and i.indexprs is null
-                      and (select pg_catalog.array_agg(a.attname order by k.ord)
-                             from pg_catalog.unnest(i.indkey::smallint[]) with ordinality as k(attnum, ord)
-                             join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) = d.cols) as unique_ok
-      from dedupe_keys d
+    -- keys declared dedupe: a unique constraint or a unique index, valid, leading with tenant_id
+    select c.kind || ' ' || c.identity as what,
+           i.indexrelid is not null and i.indisunique and i.indisvalid and i.indexprs is null
+             and (select a.attname from pg_catalog.pg_attribute a
+                   where a.attrelid = i.indrelid and a.attnum = i.indkey[0]) = 'tenant_id' as unique_ok,
+           (select pg_catalog.pg_get_indexdef(i.indexrelid)) as def
+      from sor_guard.classes c
+      left join pg_catalog.pg_index i on i.indexrelid = case c.kind
+             when 'index' then pg_catalog.to_regclass(c.identity)::oid
+             when 'constraint' then (select k.conindid from pg_catalog.pg_constraint k
+                                      where (pg_catalog.pg_identify_object('pg_catalog.pg_constraint'::regclass, k.oid, 0)).identity = c.identity
+                                        and k.conrelid = pg_catalog.to_regclass(pg_catalog.split_part(c.identity, ' on ', 2))) end
+     where c.class = 'dedupe'
   ), event_gaps(tbl, missing) as (
     select 'sor.runs', count(*) from sor.runs r
      where not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
@@ -124,10 +126,10 @@ as $$
               else 'present and granted' end
     from reader_state r
   union all
-  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.tbl || ' (' || pg_catalog.array_to_string(d.cols, ', ') || ')',
-         d.unique_ok,
-         case when d.unique_ok then 'a valid unique index on exactly these columns'
-              else 'no valid, unconditional unique index on exactly these columns: a retry could write twice' end
+  select 'policy-bound', 'dedupe and idempotency keys are unique per tenant', d.what,
+         coalesce(d.unique_ok, false),
+         case when d.unique_ok then d.def
+              else 'not a valid unique key leading with tenant_id: a retry could write twice' end
     from dedupe_state d
 $$;
 comment on function sor.certify__070_capstone() is

@@ -25,7 +25,7 @@ comment on policy tenant_settings_auditor_select on sor.tenant_settings is 'Audi
 
 select sor.ensure_policy('sor.runs', 'runs_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.runs', 'runs_tenant_select', 'SELECT', array['sor_tenant', 'sor_approver']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.runs', 'runs_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
@@ -33,7 +33,7 @@ comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
 
 select sor.ensure_policy('sor.turns', 'turns_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.turns', 'turns_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.turns', 'turns_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy turns_owner_all on sor.turns is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy turns_tenant_select on sor.turns is 'Tenant members read only their tenants'' turns.';
@@ -41,7 +41,7 @@ comment on policy turns_auditor_select on sor.turns is 'Auditors read every turn
 
 select sor.ensure_policy('sor.tool_calls', 'tool_calls_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.tool_calls', 'tool_calls_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.tool_calls', 'tool_calls_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy tool_calls_owner_all on sor.tool_calls is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tool_calls_tenant_select on sor.tool_calls is 'Tenant members read only their tenants'' tool calls.';
@@ -49,7 +49,7 @@ comment on policy tool_calls_auditor_select on sor.tool_calls is 'Auditors read 
 
 select sor.ensure_policy('sor.steps', 'steps_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.steps', 'steps_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.steps', 'steps_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy steps_owner_all on sor.steps is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy steps_tenant_select on sor.steps is 'Tenant members read only their tenants'' steps.';
@@ -57,7 +57,7 @@ comment on policy steps_auditor_select on sor.steps is 'Auditors read every step
 
 select sor.ensure_policy('sor.blocks', 'blocks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.blocks', 'blocks_tenant_select', 'SELECT', array['sor_tenant', 'sor_approver']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.blocks', 'blocks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
@@ -68,13 +68,12 @@ select sor.ensure_policy('sor.idempotency_keys', 'idempotency_keys_auditor_selec
 comment on policy idempotency_keys_owner_all on sor.idempotency_keys is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy idempotency_keys_auditor_select on sor.idempotency_keys is 'Auditors read every idempotency key.';
 
--- approvers find their tenants like tenant members do (sor.current_tenants() reads their own memberships)
+-- approvers find their tenants like tenant members do (sor_guard.current_tenants() reads their own memberships)
 select sor.ensure_policy('sor.tenant_members', 'tenant_members_approver_select', 'SELECT', array['sor_approver']::name[],
                          'role_name = current_user');
-comment on policy tenant_members_approver_select on sor.tenant_members is 'An approver reads only its own memberships; sor.current_tenants() relies on this.';
+comment on policy tenant_members_approver_select on sor.tenant_members is 'An approver reads only its own memberships; sor_guard.current_tenants() relies on this.';
 grant usage on schema sor to sor_approver;
 grant select (tenant_id, role_name) on sor.tenant_members to sor_approver;
-grant execute on function sor.current_tenants() to sor_approver;
 
 revoke all on sor.workers, sor.tenant_settings, sor.runs, sor.turns, sor.tool_calls, sor.steps, sor.blocks,
               sor.idempotency_keys from sor_tenant, sor_auditor, sor_approver, sor_admin;
@@ -119,4 +118,9 @@ grant execute on function sor_api.sweep_idempotency_keys() to sor_worker, sor_ad
 grant execute on function sor_api.set_overlay(uuid, jsonb) to sor_approver;
 grant execute on function sor_api.resolve_block(bigint, boolean, text) to sor_approver;
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('constraint', 'idempotency_keys_pkey on sor.idempotency_keys', 'dedupe');
+select sor_guard.classify('index', 'sor.blocks_one_active_idx', 'dedupe');
 reset role;

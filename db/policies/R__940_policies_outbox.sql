@@ -36,10 +36,15 @@ comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once
 revoke all on sor.outbox from sor_auditor;
 grant select on sor.outbox to sor_auditor;
 
-grant execute on function sor_api.lease_outbox(integer, interval) to sor_dispatcher;
+grant execute on function sor_api.lease_outbox(integer, interval, text[]) to sor_dispatcher;
 grant execute on function sor_api.mark_dispatched(bigint, bigint, text) to sor_dispatcher;
 grant execute on function sor_api.mark_failed(bigint, bigint, text) to sor_dispatcher;
 grant execute on function sor_api.dead_outbox(integer) to sor_admin;
 grant execute on function sor_api.retry_outbox(bigint) to sor_admin;
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('table', 'sor.outbox', 'queue');
+select sor_guard.classify('constraint', 'outbox_dedupe_key on sor.outbox', 'dedupe');
 reset role;

@@ -4,7 +4,7 @@ set role sor_owner;
 
 select sor.ensure_policy('sor.tasks', 'tasks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.tasks', 'tasks_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('sor.tasks', 'tasks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -38,4 +38,9 @@ grant execute on function sor_api.create_queue(text, text, integer, interval, in
 grant execute on function sor_api.dead_tasks(text, integer) to sor_admin;
 grant execute on function sor_api.retry_task(bigint) to sor_admin;
 
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('table', 'sor.tasks', 'queue');
+select sor_guard.classify('constraint', 'tasks_dedupe_key on sor.tasks', 'dedupe');
 reset role;

@@ -4,17 +4,17 @@ set role sor_owner;
 
 select sor.ensure_policy('reconciler.categories', 'categories_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('reconciler.categories', 'categories_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('reconciler.categories', 'categories_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 select sor.ensure_policy('reconciler.category_rules', 'category_rules_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('reconciler.category_rules', 'category_rules_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 select sor.ensure_policy('reconciler.pending_transactions', 'pending_transactions_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('reconciler.pending_transactions', 'pending_transactions_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('reconciler.pending_transactions', 'pending_transactions_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 select sor.ensure_policy('reconciler.expenses', 'expenses_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('reconciler.expenses', 'expenses_tenant_select', 'SELECT', array['sor_tenant']::name[],
-                         'tenant_id in (select sor.current_tenants())');
+                         'tenant_id in (select sor_guard.current_tenants())');
 select sor.ensure_policy('reconciler.expenses', 'expenses_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
 
 comment on policy categories_owner_all on reconciler.categories is 'Definer functions run as sor_owner and enforce their own checks.';

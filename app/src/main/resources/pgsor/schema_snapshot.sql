@@ -3,7 +3,7 @@
 with kit as (
   select n.oid, n.nspname, n.nspowner, n.nspacl
     from pg_catalog.pg_namespace n
-   where n.nspname in ('sor', 'sor_api')
+   where n.nspname in ('sor', 'sor_api', 'sor_guard')
       or (to_regclass('sor.domain_schemas') is not null
           and n.nspname in (select d.schema_name from sor.domain_schemas d))
 ), rels as (

@@ -41,10 +41,20 @@ public final class EmailDispatcher {
 
     private final Database database;
     private final Sink sink;
+    private final List<String> tenants;
 
-    public EmailDispatcher(Database database, Sink sink) {
+    /** A dispatcher for the given tenants (the dispatcher's login must be a member of each). */
+    public EmailDispatcher(Database database, Sink sink, List<String> tenants) {
         this.database = database;
         this.sink = sink;
+        this.tenants = List.copyOf(tenants);
+    }
+
+    private PreparedStatement leaseStatement(Connection c) throws SQLException {
+        PreparedStatement ps = c.prepareStatement("select outbox_id, lease_token, dedupe_key, payload ->> 'to', payload ->> 'subject'"
+                + " from sor_api.lease_outbox(50, interval '30 seconds', ?)");
+        ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
+        return ps;
     }
 
     /** Dispatches until no row is due; returns how many rows it marked dispatched. */
@@ -53,9 +63,7 @@ public final class EmailDispatcher {
         try (Connection c = database.connect()) {
             while (true) {
                 int leased = 0;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "select outbox_id, lease_token, dedupe_key, payload ->> 'to', payload ->> 'subject'"
-                                + " from sor_api.lease_outbox(50, interval '30 seconds')");
+                try (PreparedStatement ps = leaseStatement(c);
                      ResultSet rs = ps.executeQuery()) {
                     List<Object[]> rows = new ArrayList<>();
                     while (rs.next()) {

@@ -70,6 +70,7 @@ public final class ReconcilerDemo {
                 for (Database w : workers) {
                     member(st, t, w.user());
                 }
+                member(st, t, dispatcher.user());
             }
             member(st, "alice", aliceApp.user());
             for (Database w : workers) {
@@ -94,10 +95,11 @@ public final class ReconcilerDemo {
         AtomicReference<UUID> crashedRun = new AtomicReference<>();
         ReconcilerWorker.CrashPoint crash = (conn, runId, txn, recorded) -> {
             if (recorded == 2 && crashedRun.compareAndSet(null, runId)) {
+                // the Worker asks its model (a call outside the database, journaled before it is made)
                 try (PreparedStatement ps = conn.prepareStatement(
-                        "select sor_api.begin_tool_call(?, 'record_expense', ?::jsonb)")) {
+                        "select sor_api.begin_tool_call(?, 'ask_model', ?::jsonb)")) {
                     ps.setObject(1, runId);
-                    ps.setString(2, "{\"bank_txn_id\": \"" + txn + "\", \"category\": \"pending\"}");
+                    ps.setString(2, "{\"bank_txn_id\": \"" + txn + "\", \"prompt\": \"which expense category fits this row?\"}");
                     ps.execute();
                 }
                 long pid;
@@ -108,7 +110,7 @@ public final class ReconcilerDemo {
                 try (Connection a = admin.connect(); Statement st = a.createStatement()) {
                     st.execute("select pg_terminate_backend(" + pid + ")");
                 }
-                out.printf("    crash: demo_reconciler_2's connection terminated during record_expense of %s (run %s)%n", txn, runId);
+                out.printf("    crash: demo_reconciler_2's connection terminated while it asked its model about %s (run %s)%n", txn, runId);
             }
         };
         List<ReconcilerWorker> fleet = List.of(
@@ -173,8 +175,8 @@ public final class ReconcilerDemo {
 
         step("dispatching the confirmation emails (the dedupe key is the provider's idempotency key)");
         EmailDispatcher.Sink sink = new EmailDispatcher.Sink();
-        int dispatched = new EmailDispatcher(dispatcher, sink).drain();
-        int again = new EmailDispatcher(dispatcher, sink).drain();
+        int dispatched = new EmailDispatcher(dispatcher, sink, TENANTS).drain();
+        int again = new EmailDispatcher(dispatcher, sink, TENANTS).drain();
         out.printf("    %d emails dispatched; a second dispatcher pass found %d%n", dispatched, again);
 
         out.println();

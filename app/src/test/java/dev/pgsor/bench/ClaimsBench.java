@@ -38,7 +38,7 @@ class ClaimsBench {
         db.addTenants("acme");
         db.exec("select sor_api.create_queue('bench', 'benchmark queue')");
         worker = db.worker("expense-reconciler", "acme");
-        dispatcher = db.dispatcher();
+        dispatcher = db.dispatcher("acme");
         db.exec("create schema bench; create table bench.plain (id bigserial primary key, payload jsonb not null,"
                 + " token bigint, lease_expires_at timestamptz); grant usage on schema bench to public;"
                 + " grant all on bench.plain, bench.plain_id_seq to public");

@@ -212,8 +212,8 @@ class ClaimsTest {
         try (Connection c = worker.connect(); Connection g = globexWorker.connect()) {
             long acme = enqueue(c, "acme", q, "a", null);
             long globex = enqueue(g, "globex", q, "g", null);
-            assertRefused("SR053", () -> enqueue(c, "globex", q, "x", null));
-            assertRefused("SR053", () -> enqueue(c, "nosuch", q, "x", null));
+            assertRefused("SR008", () -> enqueue(c, "globex", q, "x", null));
+            assertRefused("SR008", () -> enqueue(c, "nosuch", q, "x", null));
             assertThat(claim(c, q, 10, "1 minute")).extracting(Claim::taskId).containsExactly(acme);
             Claim gc = claim(g, q, 10, "1 minute").get(0);
             assertThat(gc.taskId()).isEqualTo(globex);
@@ -226,7 +226,7 @@ class ClaimsTest {
     void onlyWorkersMayCallTheClaimFunctions() throws Exception {
         String q = newQueue();
         Database tenant = db.tenantUser();
-        Database dispatcher = db.dispatcher();
+        Database dispatcher = db.dispatcher("acme", "globex");
         for (Database d : List.of(tenant, dispatcher)) {
             try (Connection c = d.connect()) {
                 assertRefused("42501", () -> claim(c, q, 1, "1 minute"));
@@ -269,7 +269,7 @@ class ClaimsTest {
                 assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, '-1 s')", q));
                 assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 0, null, 0)", q));
                 assertRefused("SR054", () -> Sql.run(c, "select sor_api.enqueue_task('acme', ?, 't', '{}'::jsonb, null, 5000)", q));
-                assertRefused("SR053", () -> Sql.run(c, "select sor_api.enqueue_task(null, ?, 't')", q));
+                assertRefused("SR008", () -> Sql.run(c, "select sor_api.enqueue_task(null, ?, 't')", q));
             });
 
             complete(c, id, cl.token());

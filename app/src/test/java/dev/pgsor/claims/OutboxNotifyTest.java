@@ -35,7 +35,7 @@ class OutboxNotifyTest {
     static void setUp(SorDatabase database) {
         db = database;
         db.addTenants("acme");
-        dispatcher = db.dispatcher();
+        dispatcher = db.dispatcher("acme");
         worker = db.worker("expense-reconciler", "acme");
     }
 

@@ -57,8 +57,8 @@ class OutboxTest {
         db = database;
         db.addTenants("acme", "globex");
         worker = db.worker("expense-reconciler", "acme");
-        dispatcher = db.dispatcher();
-        otherDispatcher = db.dispatcher();
+        dispatcher = db.dispatcher("acme", "globex");
+        otherDispatcher = db.dispatcher("acme", "globex");
         admin = db.sorAdmin();
     }
 

@@ -47,7 +47,7 @@ class CliTest {
     @Test
     void certifyExitsOneWhenACheckFails(SorDatabase suite) {
         try (SorDatabase db = suite.fresh()) {
-            db.exec("grant select on sor.tenants to public");
+            db.pastTheGuard("grant select on sor.tenants to public");
             Run certify = cli(target(db.admin(), "certify"));
             assertThat(certify.status()).isEqualTo(1);
             assertThat(certify.out()).contains("FAIL").contains("sor.tenants");

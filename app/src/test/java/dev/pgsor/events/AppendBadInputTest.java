@@ -36,7 +36,7 @@ class AppendBadInputTest {
 
     @Test
     void nullsAreRefused_SR011() {
-        assertRefusedAndNothingWritten(db, "SR011", () -> append(null, "expense-1", "Noted", "{}", "{}", null));
+        assertRefusedAndNothingWritten(db, "SR008", () -> append(null, "expense-1", "Noted", "{}", "{}", null));
         assertRefusedAndNothingWritten(db, "SR011", () -> append("acme", null, "Noted", "{}", "{}", null));
         assertRefusedAndNothingWritten(db, "SR011", () -> append("acme", "expense-1", null, "{}", "{}", null));
         assertRefusedAndNothingWritten(db, "SR011", () -> append("acme", "expense-1", "Noted", null, "{}", null));
@@ -66,18 +66,18 @@ class AppendBadInputTest {
     }
 
     @Test
-    void oversizedEventIsRefused_SR012() throws Exception {
+    void oversizedEventIsRefused_SR009() throws Exception {
         String big = "{\"blob\": \"" + "x".repeat(1024 * 1024) + "\"}";
-        assertRefusedAndNothingWritten(db, "SR012", () -> append("acme", "expense-1", "Noted", big, "{}", null));
-        assertRefusedAndNothingWritten(db, "SR012", () -> append("acme", "expense-1", "Noted", "{}", big, null));
+        assertRefusedAndNothingWritten(db, "SR009", () -> append("acme", "expense-1", "Noted", big, "{}", null));
+        assertRefusedAndNothingWritten(db, "SR009", () -> append("acme", "expense-1", "Noted", "{}", big, null));
     }
 
     @Test
-    void unknownTenantOrNotAMemberIsRefused_SR014() throws Exception {
-        assertRefusedAndNothingWritten(db, "SR014", () -> append("initech", "expense-1", "Noted", "{}", "{}", null));
-        assertRefusedAndNothingWritten(db, "SR014", () -> append("globex", "expense-1", "Noted", "{}", "{}", null));
+    void unknownTenantOrNotAMemberIsRefused_SR008() throws Exception {
+        assertRefusedAndNothingWritten(db, "SR008", () -> append("initech", "expense-1", "Noted", "{}", "{}", null));
+        assertRefusedAndNothingWritten(db, "SR008", () -> append("globex", "expense-1", "Noted", "{}", "{}", null));
         Database outsider = db.loginRole("nobody", "sor_worker", "sor_tenant");
-        assertRefusedAndNothingWritten(db, "SR014",
+        assertRefusedAndNothingWritten(db, "SR008",
                 () -> Sql.run(outsider, "select sor_api.append_event('acme', 'expense-1', 'Noted')"));
     }
 

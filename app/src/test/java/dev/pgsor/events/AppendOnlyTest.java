@@ -144,7 +144,7 @@ class AppendOnlyTest {
         db.exec("insert into sor.events (tenant_id, position, stream, version, type, actor, occurred_at, tx_id, prev_hash, hash)"
                 + " values ('acme', 1, 'expense-1', 1, 'Forged', 'sor_owner', '2000-01-01', '1', null, sha256('x'))");
         assertThat(Sql.rows(db.admin(), "select version, position > 1, actor = current_user, occurred_at > '2000-01-02',"
-                + " encode(prev_hash, 'hex'), hash = sor.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
+                + " encode(prev_hash, 'hex'), hash = sor_guard.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
                 + " actor, occurred_at, position) from sor.events where tenant_id = 'acme' and stream = 'expense-1' and type = 'Forged'"))
                 .containsExactly(List.of(4, true, true, true, head, true));
         assertThat(Sql.rows(auditor, "select * from sor_api.verify_events('acme', 'expense-1')")).isEmpty();

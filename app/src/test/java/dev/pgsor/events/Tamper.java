@@ -97,7 +97,7 @@ final class Tamper {
                    if _r.version >= %3$d then
                      update sor.events
                         set prev_hash = _prev,
-                            hash = sor.event_hash(_prev, _r.tenant_id, _r.stream, _r.version, _r.type, _r.payload,
+                            hash = sor_guard.event_hash(_prev, _r.tenant_id, _r.stream, _r.version, _r.type, _r.payload,
                                                   _r.metadata, _r.actor, _r.occurred_at, _r.position)
                       where tenant_id = _r.tenant_id and position = _r.position
                       returning hash into _prev;

@@ -58,7 +58,7 @@ class VerifyEventsTest {
     }
 
     private static String recomputed(String stream, int version) {
-        return (String) db.scalar("select encode(sor.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
+        return (String) db.scalar("select encode(sor_guard.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
                 + " actor, occurred_at, position), 'hex') from sor.events where tenant_id = 'acme' and stream = ? and version = ?",
                 stream, version);
     }
@@ -96,7 +96,7 @@ class VerifyEventsTest {
         List<Long> p = stream("rehashed-1");
         String oldHash = hash("rehashed-1", 2);
         Tamper.events(db, "update sor.events set payload = '{\"n\": 999}' where stream = 'rehashed-1' and version = 2",
-                "update sor.events set hash = sor.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
+                "update sor.events set hash = sor_guard.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
                         + " actor, occurred_at, position) where stream = 'rehashed-1' and version = 2");
         assertThat(verify("rehashed-1")).containsExactly(
                 row("rehashed-1", p.get(2), 3, hash("rehashed-1", 2), oldHash, "prev_hash_mismatch"));
@@ -167,7 +167,7 @@ class VerifyEventsTest {
                 "with v as (select nextval('sor.events_position_seq') as pos, now() as at)"
                         + " insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, actor, occurred_at, tx_id, prev_hash, hash)"
                         + " select 'acme', v.pos, 'spliced-1', 3, 'Refunded', '{\"amount\": 500}', '{}', 'wacme', v.at, pg_current_xact_id(),"
-                        + " '\\x" + v2 + "'::bytea, sor.event_hash('\\x" + v2 + "'::bytea, 'acme', 'spliced-1', 3, 'Refunded',"
+                        + " '\\x" + v2 + "'::bytea, sor_guard.event_hash('\\x" + v2 + "'::bytea, 'acme', 'spliced-1', 3, 'Refunded',"
                         + " '{\"amount\": 500}', '{}', 'wacme', v.at, v.pos) from v");
         String forged = hash("spliced-1", 3);
         assertThat(recomputed("spliced-1", 3)).isEqualTo(forged);

@@ -47,7 +47,7 @@ class RunReportTest {
         auditor = db.auditor();
         acmeMember = db.tenantUser("acme");
         globexMember = db.tenantUser("globex");
-        dispatcher = db.dispatcher();
+        dispatcher = db.dispatcher("acme", "globex");
     }
 
     private static List<Object> facts(Database reader, UUID run) {
@@ -64,7 +64,7 @@ class RunReportTest {
             }
             run = startRun(c, "acme", 60);
             assertThat(claimAndComplete(c, 2)).isEqualTo(2);
-            UUID call = beginTool(c, run, "categorise", "{\"tx\": \"t-1\"}");
+            UUID call = beginTool(c, run, "classify_txn", "{\"tx\": \"t-1\"}");
             Sql.scalar(c, "select sor_api.finish_tool_call(?, '{\"category\": \"travel\"}')", call);
             Sql.scalar(c, "select sor_api.heartbeat(?)", run);
             Sql.rows(c, "select * from sor_api.commit_step(?, 's1', 0, '{\"expense\": 1}',"
@@ -92,7 +92,7 @@ class RunReportTest {
         }
         List<String> whats = Sql.rows(auditor, "select what from sor_api.run_timeline(?)", run).stream()
                 .map(r -> (String) r.get(0)).toList();
-        assertThat(whats).containsSubsequence("run started", "tool call begun: categorise", "tool call succeeded: categorise",
+        assertThat(whats).containsSubsequence("run started", "tool call begun: classify_txn", "tool call succeeded: classify_txn",
                 "step s1 committed (version 1)", "outbox #" + outboxId + " queued: email.send", "run succeeded",
                 "outbox #" + outboxId + " dispatched: email.send");
         assertThat(whats).contains("event run_started on run-" + run + " v1", "event expense_recorded on run-" + run + " v3",
@@ -110,7 +110,7 @@ class RunReportTest {
         try (Connection c = w.connect()) {
             run = startRun(c, "acme", 1);
             Sql.scalar(c, "select sor_api.record_turn(?, 'model-x', 'assistant', 10, 5, 'record it')", run);
-            call = beginTool(c, run, "record_expense", "{\"tx\": \"t-77\", \"amount\": 42}");
+            call = beginTool(c, run, "book_expense", "{\"tx\": \"t-77\", \"amount\": 42}");
             Crash.terminateMidStatement(db, c);
         }
         for (int i = 0; i < 100 && !Boolean.TRUE.equals(db.scalar(
@@ -135,16 +135,16 @@ class RunReportTest {
                     + " (f#>>'{lease,lapsed_at}')::timestamptz = (f->>'finished_at')::timestamptz,"
                     + " (f#>>'{lease,abandoned_marked_at}')::timestamptz > (f#>>'{lease,lapsed_at}')::timestamptz"
                     + " from sor_api.run_report_facts(?) f", run))
-                    .containsExactly(List.of("tool_call", "record_expense", call, "unfinished",
+                    .containsExactly(List.of("tool_call", "book_expense", call, "unfinished",
                             "{\"tx\": \"t-77\", \"amount\": 42}", true, true));
             String report = (String) Sql.scalar(reader, "select sor_api.run_report(?)", run);
-            assertThat(report).contains(run.toString(), w.user(), "abandoned", "The failure point is tool record_expense",
+            assertThat(report).contains(run.toString(), w.user(), "abandoned", "The failure point is tool book_expense",
                     "{\"tx\": \"t-77\", \"amount\": 42}", call.toString(), "1 left unfinished", "never sent a heartbeat",
                     "lease lapsed at", "It queued no outbox messages");
         }
         List<String> whats = Sql.rows(acmeMember, "select what from sor_api.run_timeline(?)", run).stream()
                 .map(r -> (String) r.get(0)).toList();
-        assertThat(whats).containsSubsequence("run started", "turn 1: assistant (model-x)", "tool call begun: record_expense",
+        assertThat(whats).containsSubsequence("run started", "turn 1: assistant (model-x)", "tool call begun: book_expense",
                 "lease lapsed", "run abandoned", "event run_abandoned on run-" + run + " v2");
         assertThat(whats).noneMatch(s -> s.startsWith("tool call started") || s.startsWith("tool call succeeded"));
     }
@@ -154,7 +154,7 @@ class RunReportTest {
         Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = startRun(c, "acme", 600);
-            UUID call = beginTool(c, run, "list_pending", "{\"limit\": 10}");
+            UUID call = beginTool(c, run, "fetch_rows", "{\"limit\": 10}");
             assertThat(facts(auditor, run)).containsExactly("running", "running", "reconcile", "acme", w.user(),
                     "expense-reconciler", 0, "1", "0", "0", "1", "held", "false", "0", "0", 0);
             assertThat(Sql.scalar(auditor, "select f->>'failure_point' from sor_api.run_report_facts(?) f", run)).isNull();
@@ -164,7 +164,7 @@ class RunReportTest {
             assertThat(Sql.rows(auditor, "select source, what, details->>'tool_call_id' from sor_api.run_timeline(?)"
                     + " where source <> 'sor.events'", run))
                     .containsExactly(Arrays.asList("sor.runs", "run started", null),
-                            List.of("sor.tool_calls", "tool call begun: list_pending", call.toString()));
+                            List.of("sor.tool_calls", "tool call begun: fetch_rows", call.toString()));
         }
     }
 
@@ -173,15 +173,15 @@ class RunReportTest {
         Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = startRun(c, "acme", 60);
-            UUID call = beginTool(c, run, "record_expense", "{\"tx\": \"t-9\"}");
+            UUID call = beginTool(c, run, "book_expense", "{\"tx\": \"t-9\"}");
             Sql.scalar(c, "select sor_api.finish_tool_call(?, null, '{\"reason\": \"bank down\"}')", call);
             Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"gave up\"}')", run);
             assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{tool_calls,failed}', f#>>'{failure_point,source}',"
                     + " f#>>'{failure_point,tool_name}', f#>>'{failure_point,tool_status}', f#>>'{failure_point,error}'"
                     + " from sor_api.run_report_facts(?) f", run))
-                    .containsExactly(List.of("failed", "1", "tool_call", "record_expense", "failed", "{\"reason\": \"bank down\"}"));
+                    .containsExactly(List.of("failed", "1", "tool_call", "book_expense", "failed", "{\"reason\": \"bank down\"}"));
             assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
-                    .contains("and failed at", "The failure point is tool record_expense", "{\"tx\": \"t-9\"}", "bank down");
+                    .contains("and failed at", "The failure point is tool book_expense", "{\"tx\": \"t-9\"}", "bank down");
 
             UUID bare = startRun(c, "acme", 60);
             Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"no rows\"}')", bare);
@@ -198,14 +198,14 @@ class RunReportTest {
         Database w = db.worker("expense-reconciler", "acme");
         try (Connection c = w.connect()) {
             UUID run = (UUID) Sql.scalar(c, "select run_id from sor_api.start_run('acme', 'reconcile', '{\"secret\": 1}', null, 60, true)");
-            beginTool(c, run, "record_expense", "{\"tx\": \"secret-tx\"}");
+            beginTool(c, run, "book_expense", "{\"tx\": \"secret-tx\"}");
             Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"secret-reason\"}')", run);
             assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{failure_point,tool_name}', f#>>'{failure_point,args}',"
                     + " f#>>'{failure_point,args_sha256}' = encode(sha256(convert_to('{\"tx\": \"secret-tx\"}', 'UTF8')), 'hex'),"
                     + " f->>'error' from sor_api.run_report_facts(?) f", run))
-                    .containsExactly(Arrays.asList("failed", "record_expense", null, true, null));
+                    .containsExactly(Arrays.asList("failed", "book_expense", null, true, null));
             assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
-                    .contains("The failure point is tool record_expense with arguments withheld (hash-only, sha256 ")
+                    .contains("The failure point is tool book_expense with arguments withheld (hash-only, sha256 ")
                     .doesNotContain("secret");
             assertThat(Sql.rows(auditor, "select details::text from sor_api.run_timeline(?)", run))
                     .noneMatch(r -> ((String) r.get(0)).contains("secret"));

@@ -46,7 +46,7 @@ class WhatHappenedTest {
         globexMember = db.tenantUser("globex");
         Database acmeWorker = db.worker("expense-reconciler", "acme");
         Database globexWorker = db.worker("expense-reconciler", "globex");
-        Database dispatcher = db.dispatcher();
+        Database dispatcher = db.dispatcher("acme", "globex");
         try (Connection c = acmeWorker.connect()) {
             Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'before the window')");
         }
@@ -57,7 +57,7 @@ class WhatHappenedTest {
             UUID globexRun = startRun(g, "globex", 60);
             Sql.rows(a, "select * from sor_api.commit_step(?, 's1', 0, '{}', '[]',"
                     + " '[{\"type\": \"email.send\", \"to\": \"alice@example.com\"}]')", acmeRun);
-            beginTool(g, globexRun, "categorise", "{}");
+            beginTool(g, globexRun, "classify_txn", "{}");
             Sql.scalar(g, "select sor_api.finish_run(?, 'failed', '{\"reason\": \"no rows\"}')", globexRun);
         }
         dispatchAll(dispatcher, "prov");
@@ -96,8 +96,8 @@ class WhatHappenedTest {
         assertThat(positions(acmeMember, null)).isEqualTo(expected("tenant_id = 'acme'")).isNotEmpty();
         assertThat(positions(acmeMember, "acme")).isEqualTo(expected("tenant_id = 'acme'"));
         assertThat(positions(globexMember, null)).isEqualTo(expected("tenant_id = 'globex'")).isNotEmpty();
-        assertRefused("SR094", () -> Sql.run(globexMember, WINDOW, from, to, "acme"));
-        assertRefused("SR002", () -> Sql.run(acmeMember, WINDOW, from, to, "nope"));
+        assertRefused("SR008", () -> Sql.run(globexMember, WINDOW, from, to, "acme"));
+        assertRefused("SR008", () -> Sql.run(acmeMember, WINDOW, from, to, "nope"));
     }
 
     @Test

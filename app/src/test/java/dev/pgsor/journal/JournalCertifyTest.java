@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 @SorTest(reconciler = true)
 class JournalCertifyTest {
 
-    static final String TRIGGERS = "run and block transitions write events from ENABLE ALWAYS triggers";
-    static final String ONE_BLOCK = "at most one active block per run (partial unique index)";
+    static final String TRIGGERS = "state transitions write their events from ENABLE ALWAYS triggers";
+    static final String ONE_BLOCK = "dedupe and idempotency keys are unique per tenant";
     static final String HASH_ONLY = "hash-only runs hold no content";
-    static final String RLS = "journal tables have row level security enabled and forced";
-    static final String INTERNAL = "internal journal functions are executable by their owner only";
+    static final String RLS = "tenant tables have row level security enabled and forced";
+    static final String REGISTER = "the live catalog matches the register of protected objects";
     static final String DIVERGE = "run versions agree with their committed steps and events";
 
     /** A hash-only run inserted by the superuser, bypassing the functions. */
@@ -41,7 +41,7 @@ class JournalCertifyTest {
         try (SorDatabase db = suite.fresh(); Connection c = db.admin().connect()) {
             List<Check> rows = Certification.run(c);
             assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(r.toString()).isTrue());
-            assertThat(rows).extracting(Check::check).contains(TRIGGERS, ONE_BLOCK, HASH_ONLY, RLS, INTERNAL, DIVERGE);
+            assertThat(rows).extracting(Check::check).contains(TRIGGERS, ONE_BLOCK, HASH_ONLY, RLS, REGISTER, DIVERGE);
         }
         assertThat(failingAfterGuardOff(suite, HASH_ONLY_RUN)).isEmpty();
     }
@@ -55,10 +55,10 @@ class JournalCertifyTest {
 
     @Test
     void aMissingOrNonUniqueActiveBlockIndexFails() throws Exception {
-        assertFails(failingAfterGuardOff(suite, "drop index sor.blocks_one_active_idx"), ONE_BLOCK, "sor.blocks_one_active_idx");
+        assertFails(failingAfterGuardOff(suite, "drop index sor.blocks_one_active_idx"), ONE_BLOCK, "index sor.blocks_one_active_idx");
         assertFails(failingAfterGuardOff(suite, "drop index sor.blocks_one_active_idx",
                 "set role sor_owner; create index blocks_one_active_idx on sor.blocks (tenant_id, run_id) where status = 'active'; reset role;"),
-                ONE_BLOCK, "sor.blocks_one_active_idx");
+                ONE_BLOCK, "index sor.blocks_one_active_idx");
     }
 
     @Test
@@ -81,15 +81,15 @@ class JournalCertifyTest {
     @Test
     void journalTablesWithoutForcedRowLevelSecurityFail() throws Exception {
         assertFails(failingAfterGuardOff(suite, "alter table sor.idempotency_keys no force row level security"), RLS, "sor.idempotency_keys");
-        assertFails(failingAfterGuardOff(suite, "alter table sor.workers disable row level security"), RLS, "sor.workers");
+        assertFails(failingAfterGuardOff(suite, "alter table sor.workers disable row level security"), REGISTER, "table sor.workers");
     }
 
     @Test
     void grantingAnInternalFunctionFails() throws Exception {
         assertFails(failingAfterGuardOff(suite, "grant execute on function sor.tool_call_begin(uuid, text, jsonb, text) to sor_worker"),
-                INTERNAL, "sor.tool_call_begin(uuid,text,jsonb,text)");
+                REGISTER, "function sor.tool_call_begin(pg_catalog.uuid,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text)");
         assertFails(failingAfterGuardOff(suite, "grant execute on function sor.tool_call_finish(uuid, jsonb, jsonb) to sor_admin"),
-                INTERNAL, "sor.tool_call_finish(uuid,jsonb,jsonb)");
+                REGISTER, "function sor.tool_call_finish(pg_catalog.uuid,pg_catalog.jsonb,pg_catalog.jsonb)");
     }
 
     @Test

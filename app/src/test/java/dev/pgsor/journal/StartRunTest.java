@@ -140,8 +140,8 @@ class StartRunTest {
         assertNothingWritten(db, () -> {
             try (Connection u = unregistered.connect(); Connection o = outsider.connect()) {
                 assertRefused("SR030", () -> startRun(u, "acme"));
-                assertRefused("SR032", () -> startRun(o, "acme"));
-                assertRefused("SR002", () -> startRun(o, "nosuch"));
+                assertRefused("SR008", () -> startRun(o, "acme"));
+                assertRefused("SR008", () -> startRun(o, "nosuch"));
             }
         });
     }

@@ -59,8 +59,8 @@ class ReconcilerScenarioTest {
     void theCrashedRunIsAbandonedWithItsUnfinishedToolCallVisible() {
         assertThat(outcome.crashedRunStatus()).isEqualTo("abandoned");
         assertThat(outcome.unfinishedToolCallsOfCrashedRun()).isOne();
-        assertThat(Sql.rows(db.admin(), "select tool_name, args ->> 'category' from sor.tool_calls where run_id = ? and status = 'started'",
-                outcome.crashedRun())).containsExactly(List.of("record_expense", "pending"));
+        assertThat(Sql.rows(db.admin(), "select tool_name, args ->> 'bank_txn_id' is not null from sor.tool_calls where run_id = ? and status = 'started'",
+                outcome.crashedRun())).containsExactly(List.of("ask_model", true));
         assertThat(db.count("select count(*) from sor.events where type = 'task.lease_expired'")).isPositive();
     }
 
@@ -128,7 +128,7 @@ class ReconcilerScenarioTest {
     void theForensicReportsReadCorrectlyFromRowsAlone() {
         String crashed = (String) db.scalar("select sor_api.run_report(?)", outcome.crashedRun());
         assertThat(crashed).contains(outcome.crashedRun().toString()).contains("abandoned")
-                .contains("record_expense").contains("\"category\": \"pending\"").contains("alice@example.com");
+                .contains("ask_model").contains("which expense category fits this row?").contains("alice@example.com");
         assertThat(printed).contains(crashed);
         java.util.UUID succeeded = (java.util.UUID) db.scalar("select run_id from sor.runs where status = 'succeeded'"
                 + " and worker_role = 'demo_reconciler_1' order by started_at limit 1");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tenant isolation through sor.current_tenants(), proven as the tenants' own login roles. A domain
+ * Tenant isolation through sor_guard.current_tenants(), proven as the tenants' own login roles. A domain
  * table (a fixture shaped like the kit's tenant tables) and the kit's own views are queried alone
  * and in a join.
  */
@@ -46,9 +46,9 @@ class CrossTenantQueryTest {
                 alter table fixture.notes enable row level security;
                 alter table fixture.notes force row level security;
                 create policy notes_tenant_select on fixture.notes for select to sor_tenant
-                  using (tenant_id in (select sor.current_tenants()));
+                  using (tenant_id in (select sor_guard.current_tenants()));
                 create policy notes_tenant_insert on fixture.notes for insert to sor_tenant
-                  with check (tenant_id in (select sor.current_tenants()));
+                  with check (tenant_id in (select sor_guard.current_tenants()));
                 create policy notes_owner_all on fixture.notes for all to sor_owner using (true) with check (true);
                 grant usage on schema fixture to sor_tenant;
                 grant select, insert on fixture.notes to sor_tenant;

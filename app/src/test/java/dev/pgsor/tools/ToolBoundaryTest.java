@@ -186,17 +186,24 @@ class ToolBoundaryTest {
     @Test
     void rawSqlOnEveryKitAndDomainTableIsRefused_42501() throws Exception {
         db.exec("select sor_api.register_domain_schema('fixture')");
-        List<List<Object>> tables = Sql.rows(db.admin(), "select format('%I.%I', n.nspname, c.relname) from pg_class c"
+        // a view that cannot be written at all refuses a write before any privilege check (55000)
+        List<List<Object>> tables = Sql.rows(db.admin(), "select format('%I.%I', n.nspname, c.relname),"
+                + " c.relkind = 'v' and pg_relation_is_updatable(c.oid, false) = 0 and has_schema_privilege('sor_worker', n.oid, 'USAGE'),"
+                + " (select quote_ident(a.attname) from pg_attribute a where a.attrelid = c.oid and a.attnum = 1) from pg_class c"
                 + " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'v')"
-                + " and n.nspname in (select sor.kit_schemas()) order by 1");
+                + " and (n.nspname in (select sor.kit_schemas()) or n.nspname = 'sor_guard') order by 1");
         assertThat(tables).hasSizeGreaterThan(10);
         try (Connection c = reconciler.connect()) {
             c.setAutoCommit(true);
             for (List<Object> row : tables) {
                 String t = (String) row.get(0);
-                for (String sql : List.of("select * from " + t + " limit 1", "insert into " + t + " default values",
-                        "update " + t + " set tenant_id = tenant_id", "delete from " + t, "copy " + t + " to stdout")) {
-                    assertRefused("42501", sql, () -> Sql.update(c, sql));
+                String write = Boolean.TRUE.equals(row.get(1)) ? "55000" : "42501";
+                assertRefused("42501", t, () -> Sql.update(c, "select * from " + t + " limit 1"));
+                assertRefused("42501", t, () -> Sql.update(c, "copy " + t + " to stdout"));
+                String column = (String) row.get(2);
+                for (String sql : List.of("insert into " + t + " default values",
+                        "update " + t + " set " + column + " = " + column, "delete from " + t)) {
+                    assertRefused(write, sql, () -> Sql.update(c, sql));
                 }
             }
         }

@@ -77,13 +77,14 @@ class ToolRegistrationTest {
                       security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
                     comment on function sor.t_later(jsonb, jsonb) is 'x';
                     select sor.register_tool('later', 'd', '{"type": "object"}', 'sor.t_later(jsonb, jsonb)', array['k']);
+                    select sor_guard.protect_all();
                     reset role;
                     """);
             assertThat(scratch.count("select count(*) from sor_api.certify() where not ok")).isZero();
-            scratch.exec("grant execute on function sor.t_later(jsonb, jsonb) to sor_worker");
+            scratch.pastTheGuard("grant execute on function sor.t_later(jsonb, jsonb) to sor_worker");
             assertThat(scratch.count("select count(*) from sor_api.certify() where not ok and \"check\" = "
                     + "'tool functions are definer, pinned and not directly executable' and object = 'later'")).isOne();
-            scratch.exec("revoke execute on function sor.t_later(jsonb, jsonb) from sor_worker");
+            scratch.pastTheGuard("revoke execute on function sor.t_later(jsonb, jsonb) from sor_worker");
             scratch.exec("update sor.tools set input_schema = '{\"type\": \"object\", \"properties\": {\"a\": {\"format\": \"email\"}}}'");
             assertThat(scratch.count("select count(*) from sor_api.certify() where not ok and \"check\" = "
                     + "'tool input schemas use only enforced keywords' and object = 'later'")).isOne();

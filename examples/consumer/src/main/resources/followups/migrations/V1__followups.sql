@@ -32,7 +32,7 @@ alter table followups.followups enable row level security;
 alter table followups.followups force row level security;
 create policy followups_owner_all on followups.followups for all to sor_owner using (true) with check (true);
 create policy followups_tenant_select on followups.followups for select to sor_tenant
-  using (tenant_id in (select sor.current_tenants()));
+  using (tenant_id in (select sor_guard.current_tenants()));
 create policy followups_auditor_select on followups.followups for select to sor_auditor using (true);
 comment on policy followups_owner_all on followups.followups is 'The tool function runs as sor_owner and checks its own input.';
 comment on policy followups_tenant_select on followups.followups is 'A tenant member reads its tenants'' follow-ups.';

@@ -45,15 +45,22 @@ public final class SorSchema {
         }
     }
 
-    /** The kernel: roles, schemas sor and sor_api, and everything in them. Always first. */
+    /**
+     * The kit's Flyway callbacks (afterMigrate registers new objects with the drop guard). Every
+     * module's locations include it: add it to a domain module of your own, so its objects are
+     * protected, and certified, as soon as its migration ends.
+     */
+    public static final String CALLBACKS = "classpath:pgsor/kernel/callbacks";
+
+    /** The kernel: roles, schemas sor, sor_api and sor_guard, and everything in them. Always first. */
     public static final Module KERNEL = new Module("kernel", "flyway_schema_history",
             List.of("classpath:pgsor/kernel/migrations", "classpath:pgsor/kernel/functions",
-                    "classpath:pgsor/kernel/policies"));
+                    "classpath:pgsor/kernel/policies", CALLBACKS));
 
     /** The Expense Reconciler, the reference domain, applied after the kernel. */
     public static final Module RECONCILER = new Module("reconciler", "flyway_schema_history_reconciler",
             List.of("classpath:pgsor/reconciler/migrations", "classpath:pgsor/reconciler/functions",
-                    "classpath:pgsor/reconciler/policies"));
+                    "classpath:pgsor/reconciler/policies", CALLBACKS));
 
     /** Every module of this artifact, in the order to apply them. */
     public static final List<Module> ALL = List.of(KERNEL, RECONCILER);

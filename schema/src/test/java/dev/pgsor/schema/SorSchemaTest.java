@@ -33,8 +33,9 @@ class SorSchemaTest {
     void everyLocationHoldsExactlyTheScriptsOfItsRepositoryFolder() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<Path> sources = List.of(root.resolve("db/migrations"), root.resolve("db/functions"), root.resolve("db/policies"),
+                root.resolve("db/callbacks"),
                 root.resolve("examples/reconciler/db/migrations"), root.resolve("examples/reconciler/db/functions"),
-                root.resolve("examples/reconciler/db/policies"));
+                root.resolve("examples/reconciler/db/policies"), root.resolve("db/callbacks"));
         List<String> locations = SorSchema.ALL.stream().flatMap(m -> m.locations().stream()).toList();
         assertEquals(sources.size(), locations.size());
         for (int i = 0; i < sources.size(); i++) {

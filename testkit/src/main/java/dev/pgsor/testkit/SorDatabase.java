@@ -104,9 +104,11 @@ public final class SorDatabase implements AutoCloseable {
         return loginRole("auditor", "sor_auditor");
     }
 
-    /** A login role in sor_dispatcher: leases and marks outbox rows. */
-    public Database dispatcher() {
-        return loginRole("dispatcher", "sor_dispatcher");
+    /** A login role in sor_dispatcher, a member of the tenants whose outbox rows it leases and marks. */
+    public Database dispatcher(String... tenants) {
+        Database d = loginRole("dispatcher", "sor_dispatcher");
+        addMembers(d, tenants);
+        return d;
     }
 
     /** A login role in sor_admin: the kit's operator (tenants, queues, retries), not a superuser. */
@@ -140,6 +142,15 @@ public final class SorDatabase implements AutoCloseable {
     /** Executes SQL as the admin (several statements allowed); a failure is an IllegalStateException. */
     public void exec(String sql) {
         SorServer.exec(admin(), sql);
+    }
+
+    /**
+     * Runs SQL as the superuser with the drop guard's event triggers paused (sor_guard.pause), in
+     * one transaction: a change only a superuser can make past the guard. For tests that prove
+     * certify() sees what the guard did not refuse; never a way to set up a test's fixtures.
+     */
+    public void pastTheGuard(String sql) {
+        exec("begin; select sor_guard.pause(true); " + sql + "; select sor_guard.pause(false); commit;");
     }
 
     /** Runs a query as the admin and returns the first column of the first row. */
@@ -177,7 +188,7 @@ public final class SorDatabase implements AutoCloseable {
 
     /**
      * A digest of everything a call could write, read as the admin: for each table of the kit's
-     * schemas and the watched ones, its row count and the md5 of its ordered rows; for each of
+     * schemas (sor, sor_api, the domain schemas and the guard's sor_guard) and the watched ones, its row count and the md5 of its ordered rows; for each of
      * their standalone sequences (a counter such as sor.fencing_tokens), its last value. Sequences
      * owned by an identity or serial column are left out: a rolled-back insert advances them too.
      */
@@ -185,6 +196,9 @@ public final class SorDatabase implements AutoCloseable {
         List<String> schemas = new ArrayList<>(watched);
         if (Boolean.TRUE.equals(scalar("select to_regproc('sor.kit_schemas') is not null"))) {
             rows("select s::text from sor.kit_schemas() s").forEach(r -> schemas.add((String) r.get(0)));
+        }
+        if (Boolean.TRUE.equals(scalar("select to_regnamespace('sor_guard') is not null"))) {
+            schemas.add("sor_guard");
         }
         List<List<Object>> relations = rows("select format('%I.%I', n.nspname, c.relname), c.relkind::text"
                 + " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"

@@ -57,7 +57,7 @@ class CrashAndRaceTest {
             return Crash.backendPid(c);
         });
         assertEquals(3, new HashSet<>(Race.values(outcomes.subList(0, 3))).size());
-        assertEquals("SR014", outcomes.get(3).sqlState());
+        assertEquals("SR008", outcomes.get(3).sqlState());
         assertThrows(AssertionFailedError.class, () -> Race.values(outcomes));
         assertEquals(List.of(0, 1, 2), Race.values(Race.together(3, t -> t)));
     }

@@ -11,7 +11,7 @@ public final class FollowupsSchema {
 
     /** This module's scripts on the classpath (src/main/resources/followups) and its history table. */
     public static final SorSchema.Module MODULE = new SorSchema.Module("followups", "flyway_schema_history_followups",
-            List.of("classpath:followups/migrations", "classpath:followups/functions"));
+            List.of("classpath:followups/migrations", "classpath:followups/functions", SorSchema.CALLBACKS));
 
     /** What a database of this team needs, in order. */
     public static final List<SorSchema.Module> ALL = List.of(SorSchema.KERNEL, MODULE);
