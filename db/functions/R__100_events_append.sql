@@ -30,16 +30,7 @@ $$;
 comment on function sor_guard.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint) is
   'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 
-create or replace function sor_guard.stream_lock_key(tenant_id text, stream text)
-returns bigint
-language sql
-immutable
-parallel safe
-as $$
-  select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
-$$;
-comment on function sor_guard.stream_lock_key(text, text) is
-  'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
+drop function if exists sor_guard.stream_lock_key(text, text);
 
 create or replace function sor_guard.tg_events__chain()
 returns trigger
@@ -47,32 +38,54 @@ language plpgsql
 volatile
 as $$
 declare
-  _last_version integer;
-  _last_hash bytea;
+  _version integer;
+  _hash bytea;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(new.tenant_id, new.stream));
-  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
-  -- append of the writer that held the stream lock before us.
-  select e.version, e.hash into _last_version, _last_hash
-    from sor.events e
-   where e.tenant_id = new.tenant_id and e.stream = new.stream
-   order by e.version desc
-   limit 1;
-  -- The position is drawn under the stream lock, so within one stream positions rise with
-  -- versions: a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-  new.version := coalesce(_last_version, 0) + 1;
-  new.prev_hash := _last_hash;
   new.actor := session_user;
   new.occurred_at := pg_catalog.now();
   new.tx_id := pg_catalog.pg_current_xact_id();
+  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
+  -- different streams never wait on each other, and no lock table entry is taken per stream.
+  -- Under READ COMMITTED this query takes a fresh snapshot, so it reads the head the previous
+  -- appender left.
+  select h.version, h.last_hash into _version, _hash
+    from sor.streams h
+   where h.tenant_id = new.tenant_id and h.stream = new.stream
+     for no key update;
+  if not found then
+    -- a new stream: its head is written with its first event; if another transaction created it
+    -- meanwhile, this insert waits for it and the event goes after that one's
+    new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+    new.version := 1;
+    new.prev_hash := null;
+    new.hash := sor_guard.event_hash(null, new.tenant_id, new.stream, 1, new.type, new.payload, new.metadata,
+                                     new.actor, new.occurred_at, new.position);
+    insert into sor.streams (tenant_id, stream, version, last_position, last_hash)
+    values (new.tenant_id, new.stream, 1, new.position, new.hash)
+    on conflict on constraint streams_pkey do nothing;
+    if found then
+      return new;
+    end if;
+    select h.version, h.last_hash into _version, _hash
+      from sor.streams h
+     where h.tenant_id = new.tenant_id and h.stream = new.stream
+       for no key update;
+  end if;
+  -- The position is drawn under the head lock, so within one stream positions rise with versions:
+  -- a replay in position order applies every stream's events in version order.
+  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+  new.version := _version + 1;
+  new.prev_hash := _hash;
   new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
-                             new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+                                   new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+  update sor.streams h
+     set version = new.version, last_position = new.position, last_hash = new.hash
+   where h.tenant_id = new.tenant_id and h.stream = new.stream;
   return new;
 end
 $$;
 comment on function sor_guard.tg_events__chain() is
-  'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+  'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
 create or replace function sor_guard.tg_events__refuse_change()
 returns trigger
@@ -91,6 +104,38 @@ comment on function sor_guard.tg_events__refuse_change() is
 
 reset role;
 set role sor_owner;
+
+create or replace function sor.lock_stream(tenant_id text, stream text, claim_new boolean)
+returns integer
+language plpgsql
+volatile
+as $$
+declare
+  _version integer;
+begin
+  loop
+    select h.version into _version
+      from sor.streams h
+     where h.tenant_id = lock_stream.tenant_id and h.stream = lock_stream.stream
+       for no key update;
+    if found then
+      return _version;
+    end if;
+    if not lock_stream.claim_new then
+      return 0;
+    end if;
+    -- claim the new stream with a version 0 head: a concurrent claim waits for this one
+    insert into sor.streams (tenant_id, stream, version)
+    values (lock_stream.tenant_id, lock_stream.stream, 0)
+    on conflict on constraint streams_pkey do nothing;
+    if found then
+      return 0;
+    end if;
+  end loop;
+end
+$$;
+comment on function sor.lock_stream(text, text, boolean) is
+  'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. No SET clause (hot path): callers pin search_path.';
 
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
@@ -132,10 +177,7 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(append_event.tenant_id, append_event.stream));
-    select coalesce(pg_catalog.max(e.version), 0) into _current
-      from sor.events e
-     where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
+    _current := sor.lock_stream(append_event.tenant_id, append_event.stream, append_event.expected_version = 0);
     if _current <> append_event.expected_version then
       raise exception 'wrong expected version % for stream % (stream version: %)',
             append_event.expected_version, append_event.stream, _current
@@ -150,7 +192,7 @@ begin
 end
 $$;
 comment on function sor.append_event(text, text, text, jsonb, jsonb, integer) is
-  'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
+  'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 
 create or replace function sor_api.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,

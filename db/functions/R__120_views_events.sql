@@ -1,6 +1,6 @@
 -- sor_api.events: the event log as tenants and auditors read it. security_invoker: the caller's
 -- column privileges and the forced row level security policies of sor.events decide which rows it
--- sees (a tenant member its tenants' events, an auditor all of them).
+-- sees (a tenant member its tenants' events, an auditor all of them), across every partition.
 set role sor_owner;
 
 create or replace view sor_api.events

@@ -1,6 +1,19 @@
 -- sor_api.claim_tasks: claim up to batch due tasks of one queue for the calling Worker, with a
--- fresh fencing token and lease each. Expired leases are taken back first.
+-- fresh fencing token and lease each. Expired leases are taken back first; one whose attempts are
+-- used up leaves the live queue for sor.finished_tasks as dead.
 set role sor_owner;
+
+create or replace function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamptz)
+returns sor.finished_tasks
+language sql
+immutable
+as $$
+  select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
+          finish_task.status, t.claimed_by, coalesce(finish_task.last_error, t.last_error), finish_task.result,
+          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks
+$$;
+comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz) is
+  'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. No SET clause (inlined).';
 
 create or replace function sor_api.claim_tasks(queue text, batch integer, lease interval)
 returns table (task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer,
@@ -30,12 +43,11 @@ begin
   end if;
   _tenants := sor_guard.member_tenants();
 
-  -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
-  -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
-  -- attempt makes the task dead instead.
+  -- Lapsed leases come first (they are the oldest work); one on its last allowed attempt ends as
+  -- dead instead. One UPDATE claims, so the status-change trigger runs once per claim.
   return query
   with lapsed as (
-    select t.tenant_id, t.task_id
+    select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
       from sor.tasks t
      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
        and t.tenant_id = any (_tenants)
@@ -52,31 +64,37 @@ begin
        for update skip locked
   ), picked as (
     select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
+      from (select l.tenant_id, l.task_id from lapsed l where not l.exhausted
             union all
             select d.tenant_id, d.task_id from due d) p
      limit claim_tasks.batch
+  ), gone as (
+    delete from sor.tasks t
+     using lapsed l
+     where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+    returning t.*
+  ), dead as (
+    insert into sor.finished_tasks
+    select (sor.finish_task(g::sor.tasks, 'dead', null, 'lease expired', _now)).* from gone g
   ), claimed as (
     update sor.tasks t
-       set status           = case when t.status = 'claimed' and t.attempts >= t.max_attempts then 'dead' else 'claimed' end,
-           attempts         = case when t.status = 'claimed' and t.attempts >= t.max_attempts then t.attempts else t.attempts + 1 end,
-           claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
-           fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
-           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else _now + claim_tasks.lease end,
-           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
-           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then _now end
+       set status           = 'claimed',
+           attempts         = t.attempts + 1,
+           claimed_by       = session_user,
+           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
+           lease            = claim_tasks.lease,
+           lease_expires_at = _now + claim_tasks.lease,
+           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
-    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status
+    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
   )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
     from claimed c
-   where c.status = 'claimed'
    order by c.task_id;
 end
 $$;
 comment on function sor_api.claim_tasks(text, integer, interval) is
-  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first. Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 
 reset role;

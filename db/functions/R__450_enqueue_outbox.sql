@@ -1,6 +1,27 @@
--- sor.enqueue_outbox: the one way kit and domain functions queue a side effect, in the caller's
--- transaction, idempotent on (tenant_id, dedupe_key).
+-- sor.enqueue_outbox: the one way domain functions queue a side effect, in the caller's
+-- transaction, idempotent on (tenant_id, dedupe_key). The dedupe key is claimed in sor.dedupe_keys
+-- by a trigger on every insert path (domain tools, commit_step's commands, a block's resume), so
+-- it is unique per tenant across every partition of the outbox.
 set role sor_owner;
+
+create or replace function sor.tg_outbox__dedupe()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+as $$
+begin
+  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+  values (new.tenant_id, 'outbox', new.dedupe_key, new.outbox_id)
+  on conflict on constraint dedupe_keys_pkey do nothing;
+  if found then
+    return new;
+  end if;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__dedupe() is
+  'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 
 create or replace function sor.enqueue_outbox(
   tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb,
@@ -35,19 +56,18 @@ begin
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
-  insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
-                          max_attempts, status, run_id, step_id, block_id)
+  insert into sor.outbox as o (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
+                               max_attempts, status, run_id, step_id, block_id)
   values (enqueue_outbox.tenant_id, enqueue_outbox.topic, enqueue_outbox.aggregate_type,
           enqueue_outbox.aggregate_id, enqueue_outbox.payload, enqueue_outbox.headers,
           enqueue_outbox.dedupe_key, enqueue_outbox.max_attempts,
           case when enqueue_outbox.block_id is null then 'pending' else 'deferred' end,
           enqueue_outbox.run_id, enqueue_outbox.step_id, enqueue_outbox.block_id)
-  on conflict on constraint outbox_dedupe_key do nothing
-  returning outbox_id into _id;
+  returning o.outbox_id into _id;
   if _id is null then
-    select o.outbox_id into _id
-      from sor.outbox o
-     where o.tenant_id = enqueue_outbox.tenant_id and o.dedupe_key = enqueue_outbox.dedupe_key;
+    select k.target_id into _id
+      from sor.dedupe_keys k
+     where k.tenant_id = enqueue_outbox.tenant_id and k.scope = 'outbox' and k.dedupe_key = enqueue_outbox.dedupe_key;
   end if;
   return _id;
 end

@@ -38,29 +38,17 @@ begin
     _tenants := lease_outbox.tenants;
   end if;
 
-  -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
-  -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
+  -- Pending and failed rows that are due, and leases that lapsed (a leased row is due again at its
+  -- lease's expiry): one index serves both. Deferred, discarded, dead and dispatched rows are never
+  -- leased. A lapsed lease on the last allowed attempt makes the row dead.
   return query
-  with lapsed as (
-    select o.tenant_id, o.outbox_id
+  with picked as (
+    select o.tenant_id, o.outbox_id, o.created_at
       from sor.outbox o
-     where o.status = 'leased' and o.lease_expires_at <= _now and o.tenant_id = any (_tenants)
-     order by o.lease_expires_at
-     limit lease_outbox.batch
-       for update skip locked
-  ), due as (
-    select o.tenant_id, o.outbox_id
-      from sor.outbox o
-     where o.status in ('pending', 'failed') and o.available_at <= _now and o.tenant_id = any (_tenants)
+     where o.status in ('pending', 'failed', 'leased') and o.available_at <= _now and o.tenant_id = any (_tenants)
      order by o.available_at, o.outbox_id
      limit lease_outbox.batch
        for update skip locked
-  ), picked as (
-    select p.tenant_id, p.outbox_id
-      from (select l.tenant_id, l.outbox_id from lapsed l
-            union all
-            select d.tenant_id, d.outbox_id from due d) p
-     limit lease_outbox.batch
   ), leased as (
     update sor.outbox o
        set status           = case when o.status = 'leased' and o.attempts >= o.max_attempts then 'dead' else 'leased' end,
@@ -68,9 +56,10 @@ begin
            leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
            lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
            lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else _now + lease_outbox.lease end,
+           available_at     = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.available_at else _now + lease_outbox.lease end,
            last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
       from picked p
-     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
+     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id and o.created_at = p.created_at
     returning o.outbox_id, o.tenant_id, o.event_id, o.topic, o.aggregate_type, o.aggregate_id, o.payload,
               o.headers, o.dedupe_key, o.attempts, o.lease_token, o.lease_expires_at, o.status
   )
@@ -82,6 +71,6 @@ begin
 end
 $$;
 comment on function sor_api.lease_outbox(integer, interval, text[]) is
-  'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+  'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows, oldest due first (pending, failed and past available_at, or a lease that lapsed; FOR UPDATE SKIP LOCKED); each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 
 reset role;

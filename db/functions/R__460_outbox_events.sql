@@ -1,30 +1,10 @@
 -- Status-change events and NOTIFY of sor.outbox, from statement-level triggers on the transition
--- tables. Stream: outbox-<outbox_id>. Channel: sor_outbox, one notification per statement that
--- made rows available to lease (payload: how many).
+-- tables. Stream: outbox-<outbox_id>: every lease (by whom: the actor) and every outcome; queueing
+-- a row writes no event (the business event of the same transaction says why). Channel:
+-- sor_outbox, one notification per statement that made rows available to lease (payload: how many).
 set role sor_owner;
 
-create or replace function sor.tg_outbox__events_insert()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-as $$
-begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'outbox-' || n.outbox_id, 0, 'outbox.queued',
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'outbox_id', n.outbox_id, 'event_id', n.event_id, 'topic', n.topic,
-           'aggregate_type', n.aggregate_type, 'aggregate_id', n.aggregate_id, 'status', n.status,
-           'dedupe_key', n.dedupe_key, 'run_id', n.run_id, 'step_id', n.step_id, 'block_id', n.block_id)),
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('run_id', n.run_id)),
-         '\x'::bytea
-    from new_rows n
-   order by n.outbox_id;
-  return null;
-end
-$$;
-comment on function sor.tg_outbox__events_insert() is
-  'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
+drop function if exists sor.tg_outbox__events_insert();
 
 create or replace function sor.tg_outbox__events_update()
 returns trigger
@@ -109,6 +89,5 @@ comment on function sor.tg_outbox__notify_update() is
 reset role;
 
 set role sor_owner;
-select sor_guard.classify('function', 'sor.tg_outbox__events_insert()', 'audit');
 select sor_guard.classify('function', 'sor.tg_outbox__events_update()', 'audit');
 reset role;

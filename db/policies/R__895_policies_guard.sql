@@ -14,7 +14,6 @@ grant execute on function sor_guard.is_member(text), sor_guard.member_tenants(),
                           sor_guard.can_read_tenant(text), sor_guard.require_reader(text)
   to sor_owner;
 grant execute on function sor_guard.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint),
-                          sor_guard.stream_lock_key(text, text),
                           sor_guard.tg_events__chain(), sor_guard.tg_events__refuse_change()
   to sor_owner;
 grant execute on function sor_guard.protect_all(), sor_guard.classify(text, text, text),
