@@ -376,6 +376,11 @@ as $$
      where p.registered and p.after is null and l.identity <> p.identity
   ), renamed_roots as (
     select n.root_kind, n.root_objid from renamed n where n.kind = n.root_kind
+  ), detached_roots as (
+    -- a partition detached from its parent loses the triggers it had cloned from it
+    select p.root_kind, p.root_objid from pairs p
+     where p.kind = 'table' and p.before ->> 'partition_of' is not null and p.after is not null
+       and (p.after ->> 'partition_of') is distinct from (p.before ->> 'partition_of')
   )
   select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
          case when n.new_identity is not null then 'rename' else j.operation end,
@@ -396,6 +401,9 @@ as $$
      -- the objects of a renamed table follow it: the table's rename is the one change to approve
      and not (p.kind <> p.root_kind
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
+     -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
+     and not (p.kind = 'trigger' and p.after is null
+              and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid))
 $$;
 comment on function sor_guard.diff(text[]) is
   'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';

@@ -11,20 +11,32 @@ stable
 set search_path = pg_catalog, sor, pg_temp
 as $$
   -- Each event is judged against its predecessor in version order. Checks, first failing wins:
-  --   version_gap         version is not the previous version + 1 (a deleted event)
+  --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
+  --                       whose first events are gone without a retired partition recording them)
   --   out_of_order        position is not above the previous event's (reordered events)
   --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
   --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
+  --   head_mismatch       the chain is intact but the stream's head row (sor.streams) names another last
+  --                       version or hash (events cut off the tail)
   -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
   -- for hash_mismatch the recomputed and the stored hash.
-  with ev as materialized (
+  -- A stream whose oldest events left in a retired partition links its first remaining event to
+  -- the last retired one, recorded in sor.retired_stream_heads before the partition left.
+  with boundary as (
+    select distinct on (h.tenant_id, h.stream) h.tenant_id, h.stream, h.version, h.position, h.hash
+      from sor.retired_stream_heads h
+     where (verify_event_chains.for_tenant is null or h.tenant_id = verify_event_chains.for_tenant)
+       and (verify_event_chains.for_stream is null or h.stream = verify_event_chains.for_stream)
+     order by h.tenant_id, h.stream, h.version desc
+  ), ev as materialized (
     select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
            sor_guard.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
-           pg_catalog.lag(e.hash) over w as link_hash,
-           pg_catalog.lag(e.position) over w as link_position,
-           pg_catalog.lag(e.version) over w as link_version
+           coalesce(pg_catalog.lag(e.hash) over w, b.hash) as link_hash,
+           coalesce(pg_catalog.lag(e.position) over w, b.position) as link_position,
+           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version
       from sor.events e
+      left join boundary b on b.tenant_id = e.tenant_id and b.stream = e.stream
      where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
        and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
     window w as (partition by e.tenant_id, e.stream order by e.version)
@@ -42,15 +54,31 @@ as $$
      where j.problem is not null
      order by j.tenant_id, j.stream, j.version
   ), streams as (
-    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events
+    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events,
+           (pg_catalog.array_agg(ev.version order by ev.version desc))[1] as last_version,
+           (pg_catalog.array_agg(ev.position order by ev.version desc))[1] as last_position,
+           (pg_catalog.array_agg(ev.hash order by ev.version desc))[1] as last_hash
       from ev
      group by ev.tenant_id, ev.stream
+  ), heads as (
+    -- the stream's head row must name its last event: a truncated tail leaves the head ahead
+    select s.*, h.version as head_version, h.last_hash as head_hash,
+           h.version is distinct from s.last_version or h.last_hash is distinct from s.last_hash as head_differs
+      from streams s
+      left join sor.streams h on h.tenant_id = s.tenant_id and h.stream = s.stream
   )
-  select s.tenant_id, s.stream, s.events, f.position, f.version,
-         case when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
-         case when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
-         f.problem,
-         case f.problem
+  select s.tenant_id, s.stream, s.events,
+         case when f.problem is null and s.head_differs then s.last_position else f.position end,
+         case when f.problem is null and s.head_differs then s.last_version else f.version end,
+         case when f.problem is null and s.head_differs then s.head_hash
+              when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
+         case when f.problem is null and s.head_differs then s.last_hash
+              when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
+         coalesce(f.problem, case when s.head_differs then 'head_mismatch' end),
+         case when f.problem is null and s.head_differs then
+                pg_catalog.format('the stream''s head records version %s, its last event is version %s',
+                                  coalesce(s.head_version::text, '(no head)'), s.last_version)
+         else case f.problem
            when 'version_gap' then pg_catalog.format('version %s follows version %s: expected version %s',
                                                      f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
            when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
@@ -58,8 +86,8 @@ as $$
            when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
                                                             f.version, coalesce(f.link_version::text, '(none)'))
            when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
-         end
-    from streams s
+         end end
+    from heads s
     left join firsts f on f.tenant_id = s.tenant_id and f.stream = s.stream
    order by s.tenant_id, s.stream
 $$;

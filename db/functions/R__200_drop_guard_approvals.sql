@@ -156,6 +156,21 @@ $$;
 comment on function sor_guard.approve(text, text, text, text, timestamptz) is
   'Writes one single-use approval for the calling approver (see sor_api.approve_ddl). 42501 not an approver, SR021 not a protected target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 
+create or replace function sor_guard.approval_used(operation text, object_identity text)
+returns bigint
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select a.approval_id from sor.ddl_audit a
+   where a.tx_id = pg_current_xact_id_if_assigned() and a.operation = approval_used.operation
+     and a.object_identity = approval_used.object_identity and a.approval_id is not null
+   order by a.audit_id desc limit 1
+$$;
+comment on function sor_guard.approval_used(text, text) is
+  'The approval the current transaction consumed for this operation on this object, or NULL. sor_api.retire_partition records it.';
+
 reset role;
 
 set role sor_owner;

@@ -214,6 +214,14 @@ begin
   if _roots is null then
     return;
   end if;
+  -- ATTACH and DETACH PARTITION report the parent: judge its partitions too, registered or live
+  _roots := _roots || array(
+    select distinct 'table:' || r.objid from sor_guard.registered r
+     where r.present and r.kind = 'table' and r.spec ->> 'partition_of' is not null
+       and exists (select 1 from unnest(_roots) x(root) join pg_class c on x.root = 'table:' || c.oid
+                    where c.relkind = 'p' and sor_guard.ident('pg_class'::regclass, c.oid) = r.spec ->> 'partition_of')
+    union
+    select 'table:' || i.inhrelid from pg_inherits i where 'table:' || i.inhparent = any (_roots));
   if tg_tag = 'CREATE TRIGGER' then
     -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN: restore ENABLE ALWAYS when the
     -- register expects it and nothing else changed

@@ -15,6 +15,15 @@ as $$
       from sor_guard.classes k
       left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(k.identity)
      where k.kind = 'table' and k.class = 'queue'
+  ), queue_leaves as (
+    -- a partitioned queue keeps its fillfactor on each partition
+    select r.tbl, r.oid, r.reloptions from queue_rels r
+     where r.oid is null or (select c.relkind from pg_catalog.pg_class c where c.oid = r.oid) <> 'p'
+    union all
+    select pg_catalog.format('%s', c.oid::regclass), c.oid, c.reloptions
+      from queue_rels r
+      join pg_catalog.pg_inherits i on i.inhparent = r.oid
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
   ), publication as (
     select pt.attnames
       from pg_catalog.pg_publication_tables pt
@@ -26,7 +35,7 @@ as $$
            and r.oid is not null,
          case when r.oid is null then 'table is missing'
               else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
-    from queue_rels r
+    from queue_leaves r
   union all
   -- policy-bound: the claim's WHERE clause has a partial index on the rows it reads
   select 'policy-bound', 'queue tables have a partial index on the rows a claim reads', r.tbl,
@@ -51,6 +60,6 @@ as $$
               else 'columns ' || (select array_to_string(p.attnames, ', ') from publication p) end
 $$;
 comment on function sor.certify__050_claims() is
-  'Claims and outbox checks: fillfactor and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
+  'Claims and outbox checks: fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 
 reset role;

@@ -12,8 +12,9 @@
 --   * Finished tasks (completed, dead) leave the live queue for sor.finished_tasks, partitioned by
 --     finished_at; the live table keeps only what a claim reads and stays small.
 --   * sor.ledger_blocks: blocks of the event log hashed and chained (SQL Server Ledger style), whose
---     digests an auditor keeps outside the database; sor.retired_partitions records the digest of
---     every partition that leaves.
+--     digests an auditor keeps outside the database; sor.retired_partitions and
+--     sor.retired_stream_heads record the digest of every partition that leaves, and
+--     sor.retention_policies how long each table keeps its months.
 --
 -- Rows already in these tables stay: the old table becomes the first partition of the new one
 -- (or is dropped when empty, as on a fresh database).
@@ -114,7 +115,7 @@ create table sor.dedupe_keys (
   constraint dedupe_keys_key_length check (pg_catalog.length(dedupe_key) between 1 and 200)
 ) with (fillfactor = 90);
 comment on table sor.dedupe_keys is
-  'Dedupe keys of outbox rows (scope outbox) and tasks (scope task:<queue>), unique per tenant and scope across every partition: a retried writer finds the row it queued before. Kept for the retention of dedupe keys (sor_api.sweep_dedupe_keys).';
+  'Dedupe keys of outbox rows (scope outbox) and tasks (scope task:<queue>), unique per tenant and scope across every partition: a retried writer finds the row it queued before. A key leaves with its row''s partition (sor_api.retire_partition).';
 comment on column sor.dedupe_keys.target_id is 'outbox_id or task_id the key was first used for.';
 alter table sor.dedupe_keys enable row level security;
 alter table sor.dedupe_keys force row level security;
@@ -232,50 +233,88 @@ drop index sor.tasks_dead_idx;
 -- ---------------------------------------------------------------------------------------------
 -- the ledger: blocks of events hashed and chained, and the digests of retired partitions
 create table sor.ledger_blocks (
-  block_id        bigint      not null,
-  first_position  bigint      not null,
-  last_position   bigint      not null,
-  horizon_tx      xid8        not null,
-  events          bigint      not null,
-  events_sha256   bytea       not null,
-  prev_block_hash bytea,
-  block_hash      bytea       not null,
-  sealed_at       timestamptz not null default pg_catalog.clock_timestamp(),
-  sealed_by       name        not null default session_user,
+  block_id          bigint      not null,
+  from_tx           xid8        not null,
+  to_tx             xid8        not null,
+  events            bigint      not null,
+  first_position    bigint      not null,
+  last_position     bigint      not null,
+  first_occurred_at timestamptz not null,
+  last_occurred_at  timestamptz not null,
+  events_sha256     bytea       not null,
+  prev_block_hash   bytea,
+  block_hash        bytea       not null,
+  sealed_at         timestamptz not null default pg_catalog.clock_timestamp(),
+  sealed_by         name        not null default session_user,
   constraint ledger_blocks_pkey primary key (block_id),
-  constraint ledger_blocks_range_check check (first_position <= last_position and events >= 1),
-  constraint ledger_blocks_chain_check check ((block_id = 1) = (prev_block_hash is null))
+  constraint ledger_blocks_range_check check (from_tx < to_tx and first_position <= last_position and events >= 1
+                                              and first_occurred_at <= last_occurred_at),
+  constraint ledger_blocks_chain_check check ((block_id = 1) = (prev_block_hash is null)),
+  constraint ledger_blocks_hash_length check (pg_catalog.length(block_hash) = 32 and pg_catalog.length(events_sha256) = 32)
 );
 comment on table sor.ledger_blocks is
-  'The event log sealed in blocks (SQL Server Ledger style): each block hashes the hashes of its events in position order and chains to the block before. sor_api.ledger_digest() returns the latest block as a digest to keep outside the database; sor_api.verify_ledger(digest) proves nothing before it changed. Append-only.';
-comment on column sor.ledger_blocks.horizon_tx is 'Every event of a transaction older than this is in this block or an earlier one: a block never leaves out an event that commits later.';
-comment on column sor.ledger_blocks.events_sha256 is 'sha256 over the hashes of the block''s events, in (tx_id, position) order.';
-comment on column sor.ledger_blocks.block_hash is 'sha256(prev_block_hash || block id, positions, event count and events_sha256).';
+  'The event log sealed in blocks (SQL Server Ledger style): block N holds every event appended by a transaction in [from_tx, to_tx), all finished when it was sealed; it hashes their hashes in (tx_id, position) order and chains to block N-1. sor_api.ledger_digest() returns the latest block as a digest to keep outside the database; sor_api.verify_ledger(digest) proves nothing before it changed. Append-only; a reference table on Citus.';
+comment on column sor.ledger_blocks.from_tx is 'First transaction id the block covers: the previous block''s to_tx (0 for block 1).';
+comment on column sor.ledger_blocks.to_tx is 'Exclusive end: every transaction below it had finished when the block was sealed, so no event can join the block later.';
+comment on column sor.ledger_blocks.events_sha256 is 'sha256 over the hashes of the block''s events, concatenated in (tx_id, position) order.';
+comment on column sor.ledger_blocks.block_hash is 'sha256(prev_block_hash || block_id, from_tx, to_tx, events, first and last position as text || events_sha256).';
 
 create table sor.retired_partitions (
   partition_name  text        not null,
   parent_table    text        not null,
-  range_from      timestamptz not null,
+  range_from      timestamptz,
   range_to        timestamptz not null,
   row_count       bigint      not null,
   content_sha256  bytea       not null,
-  stream_heads    jsonb       not null,
-  approval_id     bigint      not null,
+  approval_id     bigint,
   retired_at      timestamptz not null default pg_catalog.clock_timestamp(),
   retired_by      name        not null default session_user,
   constraint retired_partitions_pkey primary key (partition_name)
 );
 comment on table sor.retired_partitions is
-  'Every partition that left through sor_api.retire_partition, with the digest recorded before it left: row count, sha256 of its rows, and for event partitions each stream''s last version, position and hash, so the chain stays verifiable across the boundary. Append-only.';
-comment on column sor.retired_partitions.stream_heads is 'For an event partition: {"tenant/stream": [version, position, hash hex]} of each stream''s last event in it.';
+  'Every partition that left its table through sor_api.retire_partition, with the digest recorded before it left: row count and sha256 of its rows (for events, of their hashes in position order). Append-only; a reference table on Citus.';
+comment on column sor.retired_partitions.range_from is 'Lower bound of the partition''s range; NULL for a partition from MINVALUE.';
+comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals row the detach consumed.';
+
+create table sor.retired_stream_heads (
+  tenant_id      text   not null,
+  stream         text   not null,
+  partition_name text   not null,
+  version        integer not null,
+  position       bigint not null,
+  hash           bytea  not null,
+  constraint retired_stream_heads_pkey primary key (tenant_id, stream, partition_name)
+);
+comment on table sor.retired_stream_heads is
+  'For each stream with events in a retired event partition, its last event there (version, position, hash): verify_events checks the first remaining event of the stream against it, so the chain stays verifiable across the boundary. Append-only.';
+alter table sor.retired_stream_heads enable row level security;
+alter table sor.retired_stream_heads force row level security;
+
+create table sor.retention_policies (
+  table_name  text        not null,
+  keep        interval    not null,
+  set_at      timestamptz not null default pg_catalog.clock_timestamp(),
+  set_by      name        not null default session_user,
+  reason      text        not null,
+  constraint retention_policies_pkey primary key (table_name, set_at),
+  constraint retention_policies_table_check check (table_name in ('sor.events', 'sor.outbox', 'sor.finished_tasks')),
+  constraint retention_policies_keep_check check (keep >= interval '1 month')
+);
+comment on table sor.retention_policies is
+  'How long each partitioned table keeps its rows before sor_api.retire_partition may take a month out; the latest row per table applies (sor_api.set_retention). Append-only, so every change of policy stays on record.';
+insert into sor.retention_policies (table_name, keep, reason) values
+  ('sor.events', interval '7 years', 'kit default: the record of what happened'),
+  ('sor.outbox', interval '3 months', 'kit default: side effects, once dispatched or dead'),
+  ('sor.finished_tasks', interval '3 months', 'kit default: finished work; its events stay in sor.events');
 
 insert into sor.append_only_tables (table_schema, table_name)
-values ('sor', 'ledger_blocks'), ('sor', 'retired_partitions');
+values ('sor', 'ledger_blocks'), ('sor', 'retired_partitions'), ('sor', 'retired_stream_heads'), ('sor', 'retention_policies');
 
 -- ---------------------------------------------------------------------------------------------
 -- the old tables: dropped when empty (a fresh database), else attached as the first partition,
 -- which holds every row up to the end of this month; monthly partitions follow from there, three
--- months ahead (sor_api.maintain_partitions keeps it so from now on)
+-- months ahead (sor_api.maintain_partitions keeps it so from now on), and a default partition
+-- catches a row no month takes (certify() reports it when it holds rows)
 drop view if exists sor_api.events;
 drop function if exists sor.append_event(text, text, text, jsonb, jsonb, integer);
 
@@ -311,6 +350,7 @@ begin
                                 _t.parent || '_p' || pg_catalog.to_char(_m, 'YYYYMM'), _t.parent, _m, _m + interval '1 month');
       _m := _m + interval '1 month';
     end loop;
+    execute pg_catalog.format('create table sor.%I partition of sor.%I default', _t.parent || '_default', _t.parent);
   end loop;
 
   -- finished tasks leave the live queue: older than this month into one partition, the rest monthly
@@ -323,6 +363,7 @@ begin
                               'finished_tasks_p' || pg_catalog.to_char(_m, 'YYYYMM'), _m, _m + interval '1 month');
     _m := _m + interval '1 month';
   end loop;
+  create table sor.finished_tasks_default partition of sor.finished_tasks default;
   insert into sor.finished_tasks (tenant_id, task_id, queue, subject, payload, priority, attempts, max_attempts,
                                   dedupe_key, status, claimed_by, last_error, result, created_at, created_by, finished_at)
   select t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,

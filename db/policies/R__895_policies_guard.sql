@@ -20,7 +20,7 @@ grant execute on function sor_guard.protect_all(), sor_guard.classify(text, text
                           sor_guard.targets(), sor_guard.approve(text, text, text, text, timestamptz),
                           sor_guard.live_objects(text[]), sor_guard.diff(text[]), sor_guard.judge(text, text, jsonb, jsonb, boolean, jsonb),
                           sor_guard.protected_schemas(), sor_guard.acl(aclitem[], oid, "char"), sor_guard.ident(oid, oid, integer),
-                          sor_guard.function_sha256(oid)
+                          sor_guard.function_sha256(oid), sor_guard.approval_used(text, text)
   to sor_owner;
 grant select on sor_guard.register, sor_guard.registered, sor_guard.classes to sor_owner, sor_auditor, sor_admin;
 

@@ -41,7 +41,6 @@ begin
              jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id,
              (select q.max_attempts from sor.queues q where q.queue = 'reconcile')
         from inserted i
-      on conflict on constraint tasks_dedupe_key do nothing
       returning 1
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
