@@ -41,8 +41,13 @@ declare
   _version integer;
   _hash bytea;
 begin
+  -- the partition was chosen by occurred_at before this trigger ran: a row naming another time is
+  -- refused rather than moved (the database's clock is the only one the log keeps)
+  if new.occurred_at is distinct from pg_catalog.now() then
+    raise exception 'occurred_at of an event is the database''s transaction time, not %', new.occurred_at
+      using errcode = 'SR011', hint = 'Leave occurred_at (and position, version, hashes, actor) to the database.';
+  end if;
   new.actor := session_user;
-  new.occurred_at := pg_catalog.now();
   new.tx_id := pg_catalog.pg_current_xact_id();
   -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
   -- different streams never wait on each other, and no lock table entry is taken per stream.
@@ -94,7 +99,10 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 as $$
 begin
-  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
+  -- a partition is named by its table (sor.events), the name its callers know
+  raise exception '% is append-only: % refused',
+        (select n.nspname || '.' || c.relname from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where c.oid = coalesce(pg_catalog.pg_partition_root(tg_relid), tg_relid)), tg_op
     using errcode = 'SR010',
           hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end

@@ -62,15 +62,12 @@ begin
     end;
   end loop;
 
-  -- expected versions: the heads of the batch's streams are locked in name order (no deadlock
-  -- between two batches), and each expectation is compared with the head plus the events of the
-  -- same stream earlier in the batch
-  _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x
-                     where x ? 'expected_version' order by 1);
+  -- every stream's head is locked (a new stream's head claimed at version 0) in name order, so two
+  -- batches over the same streams in any order never deadlock; each expectation is compared with
+  -- the head plus the events of the same stream earlier in the batch
+  _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x order by 1);
   foreach _s in array _streams loop
-    _current := sor.lock_stream(append_events.tenant_id, _s,
-                  exists (select 1 from pg_catalog.jsonb_array_elements(append_events.events) with ordinality t(x, o)
-                           where x ->> 'stream' = _s and (x ->> 'expected_version')::integer = 0));
+    _current := sor.lock_stream(append_events.tenant_id, _s, true);
     _seen := 0;
     for _e in
       select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)

@@ -109,6 +109,33 @@ $$;
 comment on function sor_guard.authorize(text, text[], text[]) is
   'Consumes one matching, unexpired approval by another role per (operation, object) and records it in sor.ddl_audit; refuses the statement (SR020) when any has none, logging each refusal at LOG level.';
 
+-- What an approval names for a change to a partition: the same change to its partitioned table,
+-- so one approval covers a statement that recursed to every partition (a column, a trigger, an
+-- index of the parent). A partition's own detach, drop or rename names the partition itself.
+create or replace function sor_guard.approval_object(operation text, object text)
+returns text
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+  select coalesce(
+    (select case when approval_object.object = r.identity then r.spec ->> 'partition_of'
+                 when starts_with(approval_object.object, r.identity || '.')
+                   then (r.spec ->> 'partition_of') || substr(approval_object.object, length(r.identity) + 1)
+                 else left(approval_object.object, length(approval_object.object) - length(r.identity)) || (r.spec ->> 'partition_of')
+            end
+       from sor_guard.registered r
+      where r.present and r.kind = 'table' and r.spec ->> 'partition_of' is not null
+        and approval_object.operation not in ('detach partition', 'attach partition', 'drop table', 'rename')
+        and (approval_object.object = r.identity or starts_with(approval_object.object, r.identity || '.')
+             or right(approval_object.object, length(r.identity) + 4) = ' on ' || r.identity)
+      order by length(r.identity) desc
+      limit 1),
+    approval_object.object)
+$$;
+comment on function sor_guard.approval_object(text, text) is
+  'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
+
 -- Judges and settles what a statement changed on the given roots: approvals for destructive
 -- changes, audit rows for redefinitions, and the register brought to the live state.
 create or replace function sor_guard.settle(command_tag text, roots text[])
@@ -135,7 +162,7 @@ begin
   end if;
 
   for _d in
-    select distinct x ->> 'operation' as operation, x ->> 'object' as object
+    select distinct x ->> 'operation' as operation, sor_guard.approval_object(x ->> 'operation', x ->> 'object') as object
       from jsonb_array_elements(_diff) x where x ->> 'outcome' = 'approve' order by 1, 2
   loop
     _ops := _ops || _d.operation;
@@ -153,7 +180,8 @@ begin
     _approval := null;
     if _d.outcome = 'approve' then
       select _approvals[i] into _approval
-        from generate_subscripts(_ops, 1) i where _ops[i] = _d.operation and _objs[i] = _d.object;
+        from generate_subscripts(_ops, 1) i
+       where _ops[i] = _d.operation and _objs[i] = sor_guard.approval_object(_d.operation, _d.object);
     end if;
     if _d.operation = 'rename' then
       _renamed := _renamed || (_d.root_kind || ':' || _d.root_objid);
@@ -324,10 +352,17 @@ begin
        and not exists (select 1 from jsonb_array_elements(_dropped) s
                         where x ->> 'kind' <> 'schema' and s ->> 'kind' = 'schema'
                           and s ->> 'identity' = quote_ident(x ->> 'schema_name'))
+       -- a partition dropped with its partitioned table: the table's approval covers it
+       and not exists (select 1 from jsonb_array_elements(_dropped) p
+                        where x ->> 'kind' = 'table' and p ->> 'kind' = 'table'
+                          and p ->> 'identity' = x -> 'spec' ->> 'partition_of')
        and j.outcome = 'approve'
   loop
-    _ops := _ops || _d.operation;
-    _objs := _objs || _d.identity;
+    if not exists (select 1 from generate_subscripts(_ops, 1) i
+                    where _ops[i] = _d.operation and _objs[i] = sor_guard.approval_object(_d.operation, _d.identity)) then
+      _ops := _ops || _d.operation;
+      _objs := _objs || sor_guard.approval_object(_d.operation, _d.identity);
+    end if;
   end loop;
   _approvals := sor_guard.authorize(tg_tag, _ops, _objs);
 
@@ -341,7 +376,9 @@ begin
       from jsonb_array_elements(_dropped) x
   loop
     _approval := null;
-    select _approvals[i] into _approval from generate_subscripts(_ops, 1) i where _objs[i] = _d.identity;
+    select _approvals[i] into _approval from generate_subscripts(_ops, 1) i
+     where _objs[i] = sor_guard.approval_object(_ops[i], _d.identity)
+     limit 1;
     if _d.kind = 'column' then
       if not exists (select 1 from jsonb_array_elements(_dropped) p
                       where p ->> 'kind' = 'table' and p ->> 'identity' = _d.table_identity) then

@@ -52,14 +52,15 @@ class ClaimsCertifyTest {
     @Test
     void queueTableAtFullFillfactorFails() throws Exception {
         assertFails(failingAfter(db, "alter table sor.tasks set (fillfactor = 100)"), FILLFACTOR, "sor.tasks");
-        assertFails(failingAfter(db, "alter table sor.outbox reset (fillfactor)"), FILLFACTOR, "sor.outbox");
+        // the outbox is partitioned: each partition keeps its own fillfactor
+        assertFails(failingAfter(db, "alter table sor.outbox_default reset (fillfactor)"), FILLFACTOR, "sor.outbox_default");
     }
 
     @Test
     void missingOrNonPartialClaimIndexFails() throws Exception {
-        assertFails(failingAfter(db, "drop index sor.tasks_ready_idx", "drop index sor.tasks_claimed_idx", "drop index sor.tasks_dead_idx"),
+        assertFails(failingAfter(db, "drop index sor.tasks_ready_idx", "drop index sor.tasks_claimed_idx"),
                 CLAIM_INDEX, "sor.tasks");
-        assertFails(failingAfter(db, "drop index sor.outbox_ready_idx", "drop index sor.outbox_leased_idx", "drop index sor.outbox_dead_idx",
+        assertFails(failingAfter(db, "drop index sor.outbox_due_idx",
                 "set role sor_owner; create index outbox_ready_idx on sor.outbox (available_at); reset role;"),
                 CLAIM_INDEX, "sor.outbox");
     }
@@ -69,14 +70,14 @@ class ClaimsCertifyTest {
         List<Check> disabled = failingAfterGuardOff(db, "alter table sor.tasks disable trigger tasks_events_update");
         assertFails(disabled, TRIGGERS, "tasks_events_update on sor.tasks");
         assertFails(disabled, REGISTER, "trigger tasks_events_update on sor.tasks");
-        assertFails(failingAfterGuardOff(db, "alter table sor.outbox enable trigger outbox_events_insert"),
-                TRIGGERS, "outbox_events_insert on sor.outbox");
+        assertFails(failingAfterGuardOff(db, "alter table sor.outbox enable trigger outbox_events_update"),
+                TRIGGERS, "outbox_events_update on sor.outbox");
         assertFails(failingAfterGuardOff(db, "alter table sor.outbox enable replica trigger outbox_notify_update"),
                 REGISTER, "trigger outbox_notify_update on sor.outbox");
-        assertFails(failingAfterGuardOff(db, "set role sor_owner; create or replace trigger tasks_events_insert after insert on sor.tasks"
+        assertFails(failingAfterGuardOff(db, "set role sor_owner; create or replace trigger tasks_events_extra after insert on sor.tasks"
                 + " referencing new table as new_rows for each statement execute function sor.tg_outbox__notify_insert();"
-                + " alter table sor.tasks enable always trigger tasks_events_insert; reset role;"),
-                REGISTER, "trigger tasks_events_insert on sor.tasks");
+                + " alter table sor.tasks enable always trigger tasks_events_extra; reset role;"),
+                REGISTER, "trigger tasks_events_extra on sor.tasks");
     }
 
     @Test

@@ -38,9 +38,9 @@ class AppendOnlyTest {
             "truncate sor.events",
             "truncate sor.events cascade",
             "insert into sor.events (tenant_id, stream, version, type, hash) values ('acme', 'expense-1', 1, 'Forged', '\\x00')"
-                    + " on conflict (tenant_id, stream, version) do update set payload = '{\"forged\": true}'",
+                    + " on conflict (tenant_id, position, occurred_at) do update set payload = '{\"forged\": true}'",
             "insert into sor.events (tenant_id, position, stream, version, type, hash) values ('acme', 1, 'expense-1', 1, 'Forged', '\\x00')"
-                    + " on conflict (tenant_id, position) do update set type = 'Forged'");
+                    + " on conflict on constraint events_pkey do update set type = 'Forged'");
 
     @BeforeAll
     static void setUp(SorDatabase database) throws Exception {
@@ -141,8 +141,12 @@ class AppendOnlyTest {
     @Test
     void superusersPlainInsertCannotChooseTheChainFields() throws Exception {
         String head = (String) db.scalar("select encode(hash, 'hex') from sor.events where tenant_id = 'acme' and stream = 'expense-1' and version = 3");
-        db.exec("insert into sor.events (tenant_id, position, stream, version, type, actor, occurred_at, tx_id, prev_hash, hash)"
-                + " values ('acme', 1, 'expense-1', 1, 'Forged', 'sor_owner', '2000-01-01', '1', null, sha256('x'))");
+        // the partition is chosen by occurred_at before any trigger runs: a row naming another time is refused
+        assertRefusedAndNothingWritten(db, "SR011", "a forged occurred_at", () -> Sql.run(db.admin(),
+                "insert into sor.events (tenant_id, position, stream, version, type, actor, occurred_at, tx_id, prev_hash, hash)"
+                + " values ('acme', 1, 'expense-1', 1, 'Forged', 'sor_owner', '2000-01-01', '1', null, sha256('x'))"));
+        db.exec("insert into sor.events (tenant_id, position, stream, version, type, actor, tx_id, prev_hash, hash)"
+                + " values ('acme', 1, 'expense-1', 1, 'Forged', 'sor_owner', '1', null, sha256('x'))");
         assertThat(Sql.rows(db.admin(), "select version, position > 1, actor = current_user, occurred_at > '2000-01-02',"
                 + " encode(prev_hash, 'hex'), hash = sor_guard.event_hash(prev_hash, tenant_id, stream, version, type, payload, metadata,"
                 + " actor, occurred_at, position) from sor.events where tenant_id = 'acme' and stream = 'expense-1' and type = 'Forged'"))

@@ -62,8 +62,14 @@ final class Tamper {
         }
     }
 
+    /** Damage to sor.events: its triggers and those of every partition are disabled for it. */
     static void events(SorDatabase db, String... damage) {
-        run(db, List.of("sor.events"), damage);
+        List<String> tables = new java.util.ArrayList<>(List.of("sor.events"));
+        for (List<Object> row : db.rows("select inhrelid::regclass::text from pg_inherits"
+                + " where inhparent = 'sor.events'::regclass order by 1")) {
+            tables.add((String) row.get(0));
+        }
+        run(db, tables, damage);
     }
 
     private static String enable(String mode) {

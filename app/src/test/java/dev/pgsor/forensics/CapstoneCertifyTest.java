@@ -113,11 +113,11 @@ class CapstoneCertifyTest {
 
     @Test
     void aDedupeKeyThatIsNoLongerUniqueFails() throws Exception {
-        assertFails(failingAfterGuardOff(suite, "alter table sor.outbox drop constraint outbox_dedupe_key"),
-                "policy-bound", DEDUPE, "constraint outbox_dedupe_key on sor.outbox");
-        assertFails(failingAfterGuardOff(suite, "alter table sor.tasks drop constraint tasks_dedupe_key",
-                "set role sor_owner; create unique index tasks_dedupe_key on sor.tasks (tenant_id, queue, dedupe_key)"
-                        + " where status <> 'dead'; reset role"),
-                "policy-bound", DEDUPE, "constraint tasks_dedupe_key on sor.tasks");
+        assertFails(failingAfterGuardOff(suite, "alter table sor.dedupe_keys drop constraint dedupe_keys_pkey"),
+                "policy-bound", DEDUPE, "constraint dedupe_keys_pkey on sor.dedupe_keys");
+        assertFails(failingAfterGuardOff(suite, "alter table sor.dedupe_keys drop constraint dedupe_keys_pkey",
+                "set role sor_owner; create unique index dedupe_keys_pkey on sor.dedupe_keys (tenant_id, scope, dedupe_key)"
+                        + " where scope <> 'outbox'; reset role"),
+                "policy-bound", DEDUPE, "constraint dedupe_keys_pkey on sor.dedupe_keys");
     }
 }

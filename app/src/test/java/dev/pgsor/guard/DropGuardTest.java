@@ -64,7 +64,8 @@ class DropGuardTest {
             "create policy widen on sor.runs for select to sor_tenant using (true)",
             "alter policy runs_tenant_select on sor.runs using (true)",
             "alter view sor_api.events set (security_invoker = false)",
-            "alter table sor.tasks drop constraint tasks_dedupe_key",
+            "alter table sor.dedupe_keys drop constraint dedupe_keys_pkey",
+            "alter table sor.events detach partition sor.events_default",
             "create rule swallow as on insert to sor.events do instead nothing",
             "grant select on sor.runs to sor_worker",
             "alter table sor.tenants disable row level security",
@@ -474,6 +475,7 @@ class DropGuardTest {
                 List.of("no force row level security", "sor.tenants"));
         assertThat(targets).contains(List.of("disable trigger", "events_chain on sor.events"),
                 List.of("alter view", "sor_api.events"), List.of("create policy", "<name> on sor.runs"),
-                List.of("grant", "sor.runs"), List.of("drop constraint", "tasks_dedupe_key on sor.tasks"));
+                List.of("grant", "sor.runs"), List.of("drop constraint", "dedupe_keys_pkey on sor.dedupe_keys"),
+                List.of("detach partition", "sor.events_default"));
     }
 }

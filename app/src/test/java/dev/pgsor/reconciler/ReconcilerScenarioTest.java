@@ -43,7 +43,7 @@ class ReconcilerScenarioTest {
         assertThat(outcome.emailsSent()).isEqualTo(rows);
         assertThat(outcome.providerRequests()).isEqualTo(rows);
         assertThat(db.count("select count(*) from reconciler.pending_transactions where status <> 'reconciled'")).isZero();
-        assertThat(db.count("select count(*) from sor.tasks where queue = 'reconcile' and status = 'completed'")).isEqualTo(rows);
+        assertThat(db.count("select count(*) from sor.finished_tasks where queue = 'reconcile' and status = 'completed'")).isEqualTo(rows);
         assertThat(db.count("select count(*) from sor.outbox where status = 'dispatched' and provider_ref is not null")).isEqualTo(rows);
     }
 
