@@ -17,7 +17,7 @@ create sequence sor.ddl_approvals_approval_id_seq as bigint increment 1 minvalue
 create sequence sor.ddl_audit_audit_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
-create sequence sor.outbox_outbox_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor.outbox_ids as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.register_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
@@ -147,6 +147,16 @@ create table sor.ddl_audit (
   constraint ddl_audit_outcome_check CHECK ((((outcome = 'allowed'::text) AND (approval_id IS NOT NULL)) OR ((outcome = 'recorded'::text) AND (approval_id IS NULL))))
 );
 
+create table sor.dedupe_keys (
+  tenant_id text not null,
+  scope text not null,
+  dedupe_key text not null,
+  target_id bigint not null,
+  created_at timestamp with time zone default now() not null,
+  constraint dedupe_keys_pkey PRIMARY KEY (tenant_id, scope, dedupe_key),
+  constraint dedupe_keys_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))
+) with (fillfactor=90);
+
 create table sor.domain_schemas (
   schema_name name not null,
   registered_at timestamp with time zone default now() not null,
@@ -166,17 +176,35 @@ create table sor.events (
   tx_id xid8 default pg_current_xact_id() not null,
   prev_hash bytea,
   hash bytea not null,
-  constraint events_stream_version_key UNIQUE (tenant_id, stream, version),
-  constraint events_pkey PRIMARY KEY (tenant_id, "position"),
-  constraint events_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
-  constraint events_chain_start CHECK (((version = 1) = (prev_hash IS NULL))),
+  constraint events_pkey PRIMARY KEY (tenant_id, "position", occurred_at),
   constraint events_hash_length CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32)))),
   constraint events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
   constraint events_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
   constraint events_stream_format CHECK (((stream ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$'::text) AND (length(stream) <= 200))),
   constraint events_type_format CHECK (((type ~ '^[A-Za-z][A-Za-z0-9_.:-]*$'::text) AND (length(type) <= 100))),
   constraint events_version_positive CHECK ((version >= 1))
-) with (fillfactor=100);
+) partition by RANGE (occurred_at);
+
+create table sor.finished_tasks (
+  tenant_id text not null,
+  task_id bigint not null,
+  queue text not null,
+  subject text not null,
+  payload jsonb not null,
+  priority integer not null,
+  attempts integer not null,
+  max_attempts integer not null,
+  dedupe_key text,
+  status text not null,
+  claimed_by name,
+  last_error text,
+  result jsonb,
+  created_at timestamp with time zone not null,
+  created_by name not null,
+  finished_at timestamp with time zone not null,
+  constraint finished_tasks_pkey PRIMARY KEY (tenant_id, task_id, finished_at),
+  constraint finished_tasks_status_check CHECK ((status = ANY (ARRAY['completed'::text, 'dead'::text])))
+) partition by RANGE (finished_at);
 
 create table sor.idempotency_keys (
   tenant_id text not null,
@@ -195,9 +223,29 @@ create table sor.idempotency_keys (
   constraint idempotency_keys_target_check CHECK ((num_nonnulls(run_id, tool_call_id) >= 1))
 );
 
+create table sor.ledger_blocks (
+  block_id bigint not null,
+  from_tx xid8 not null,
+  to_tx xid8 not null,
+  events bigint not null,
+  first_position bigint not null,
+  last_position bigint not null,
+  first_occurred_at timestamp with time zone not null,
+  last_occurred_at timestamp with time zone not null,
+  events_sha256 bytea not null,
+  prev_block_hash bytea,
+  block_hash bytea not null,
+  sealed_at timestamp with time zone default clock_timestamp() not null,
+  sealed_by name default SESSION_USER not null,
+  constraint ledger_blocks_pkey PRIMARY KEY (block_id),
+  constraint ledger_blocks_chain_check CHECK (((block_id = 1) = (prev_block_hash IS NULL))),
+  constraint ledger_blocks_hash_length CHECK (((length(block_hash) = 32) AND (length(events_sha256) = 32))),
+  constraint ledger_blocks_range_check CHECK (((from_tx < to_tx) AND (first_position <= last_position) AND (events >= 1) AND (first_occurred_at <= last_occurred_at)))
+);
+
 create table sor.outbox (
   tenant_id text not null,
-  outbox_id bigint generated always as identity not null,
+  outbox_id bigint default nextval('sor.outbox_ids'::regclass) not null,
   event_id uuid default gen_random_uuid() not null,
   topic text not null,
   aggregate_type text not null,
@@ -220,9 +268,7 @@ create table sor.outbox (
   block_id bigint,
   created_at timestamp with time zone default now() not null,
   created_by name default SESSION_USER not null,
-  constraint outbox_dedupe_key UNIQUE (tenant_id, dedupe_key),
-  constraint outbox_pkey PRIMARY KEY (tenant_id, outbox_id),
-  constraint outbox_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint outbox_pkey PRIMARY KEY (tenant_id, outbox_id, created_at),
   constraint outbox_attempts_check CHECK (((attempts >= 0) AND (max_attempts >= 1))),
   constraint outbox_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
   constraint outbox_dispatched_check CHECK (((status = 'dispatched'::text) = (dispatched_at IS NOT NULL))),
@@ -230,7 +276,7 @@ create table sor.outbox (
   constraint outbox_payload_object CHECK (((jsonb_typeof(payload) = 'object'::text) AND (jsonb_typeof(headers) = 'object'::text))),
   constraint outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'deferred'::text, 'leased'::text, 'dispatched'::text, 'failed'::text, 'dead'::text, 'discarded'::text]))),
   constraint outbox_topic_length CHECK (((length(topic) >= 1) AND (length(topic) <= 200)))
-) with (fillfactor=80);
+) partition by RANGE (created_at);
 
 create table sor.queues (
   queue text not null,
@@ -255,6 +301,40 @@ create table sor.reserved_names (
   constraint reserved_names_pkey PRIMARY KEY (kind, name),
   constraint reserved_names_kind_check CHECK ((kind = ANY (ARRAY['stream category'::text, 'event type prefix'::text, 'outbox topic'::text]))),
   constraint reserved_names_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)))
+);
+
+create table sor.retention_policies (
+  table_name text not null,
+  keep interval not null,
+  set_at timestamp with time zone default clock_timestamp() not null,
+  set_by name default SESSION_USER not null,
+  reason text not null,
+  constraint retention_policies_pkey PRIMARY KEY (table_name, set_at),
+  constraint retention_policies_keep_check CHECK ((keep >= '1 mon'::interval)),
+  constraint retention_policies_table_check CHECK ((table_name = ANY (ARRAY['sor.events'::text, 'sor.outbox'::text, 'sor.finished_tasks'::text])))
+);
+
+create table sor.retired_partitions (
+  partition_name text not null,
+  parent_table text not null,
+  range_from timestamp with time zone,
+  range_to timestamp with time zone not null,
+  row_count bigint not null,
+  content_sha256 bytea not null,
+  approval_id bigint,
+  retired_at timestamp with time zone default clock_timestamp() not null,
+  retired_by name default SESSION_USER not null,
+  constraint retired_partitions_pkey PRIMARY KEY (partition_name)
+);
+
+create table sor.retired_stream_heads (
+  tenant_id text not null,
+  stream text not null,
+  partition_name text not null,
+  version integer not null,
+  "position" bigint not null,
+  hash bytea not null,
+  constraint retired_stream_heads_pkey PRIMARY KEY (tenant_id, stream, partition_name)
 );
 
 create table sor.runs (
@@ -310,6 +390,16 @@ create table sor.steps (
   constraint steps_version_check CHECK ((version >= 1))
 );
 
+create table sor.streams (
+  tenant_id text not null,
+  stream text not null,
+  version integer not null,
+  last_position bigint,
+  last_hash bytea,
+  constraint streams_pkey PRIMARY KEY (tenant_id, stream),
+  constraint streams_version_check CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))
+) with (fillfactor=70);
+
 create table sor.tasks (
   tenant_id text not null,
   task_id bigint generated always as identity not null,
@@ -331,10 +421,7 @@ create table sor.tasks (
   created_at timestamp with time zone default now() not null,
   created_by name default SESSION_USER not null,
   finished_at timestamp with time zone,
-  constraint tasks_dedupe_key UNIQUE (tenant_id, queue, dedupe_key),
   constraint tasks_pkey PRIMARY KEY (tenant_id, task_id),
-  constraint tasks_queue_fkey FOREIGN KEY (queue) REFERENCES sor.queues(queue),
-  constraint tasks_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint tasks_attempts_check CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100)))),
   constraint tasks_claim_check CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL)))),
   constraint tasks_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
@@ -486,21 +573,20 @@ CREATE INDEX blocks_block_id_idx ON sor.blocks USING btree (block_id);
 CREATE UNIQUE INDEX blocks_one_active_idx ON sor.blocks USING btree (tenant_id, run_id) WHERE (status = 'active'::text);
 CREATE INDEX ddl_approvals_open_idx ON sor.ddl_approvals USING btree (operation, object_identity, expires_at) WHERE (consumed_at IS NULL);
 CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at, audit_id);
-CREATE INDEX events_occurred_at_idx ON sor.events USING btree (occurred_at, "position");
-CREATE INDEX events_position_idx ON sor.events USING btree ("position");
-CREATE INDEX events_tx_position_idx ON sor.events USING btree (tx_id, "position");
+CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at);
+CREATE INDEX events_position_idx ON ONLY sor.events USING btree ("position");
+CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version);
+CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, "position");
+CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
+CREATE INDEX finished_tasks_task_id_idx ON ONLY sor.finished_tasks USING btree (task_id);
 CREATE INDEX idempotency_keys_expires_idx ON sor.idempotency_keys USING btree (expires_at);
-CREATE INDEX outbox_dead_idx ON sor.outbox USING btree (created_at) WHERE (status = 'dead'::text);
-CREATE INDEX outbox_event_id_idx ON sor.outbox USING btree (event_id);
-CREATE INDEX outbox_leased_idx ON sor.outbox USING btree (lease_expires_at) WHERE (status = 'leased'::text);
-CREATE INDEX outbox_outbox_id_idx ON sor.outbox USING btree (outbox_id);
-CREATE INDEX outbox_ready_idx ON sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text]));
-CREATE INDEX outbox_run_idx ON sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
+CREATE INDEX outbox_due_idx ON ONLY sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text, 'leased'::text]));
+CREATE INDEX outbox_outbox_id_idx ON ONLY sor.outbox USING btree (outbox_id);
+CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
 CREATE INDEX runs_lease_idx ON sor.runs USING btree (lease_expires_at) WHERE (status = 'running'::text);
 CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
 CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
 CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
-CREATE INDEX tasks_dead_idx ON sor.tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
 CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
@@ -617,6 +703,17 @@ create view sor_api.journal_turns with (security_invoker=true, security_barrier=
     recorded_at
    FROM sor.turns t;
 
+create view sor_api.partitions with (security_barrier=true) as
+ SELECT parent_table,
+    partition_name,
+    range_from,
+    range_to,
+    is_default,
+    approx_rows,
+    retirable,
+    why_not
+   FROM sor.partition_list() l(parent_table, partition_name, range_from, range_to, is_default, approx_rows, retirable, why_not);
+
 create view sor_api.protected_objects with (security_invoker=true, security_barrier=true) as
  SELECT kind,
     identity,
@@ -706,7 +803,6 @@ begin
              jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id,
              (select q.max_attempts from sor.queues q where q.queue = 'reconcile')
         from inserted i
-      on conflict on constraint tasks_dedupe_key do nothing
       returning 1
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
@@ -884,10 +980,7 @@ begin
       raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
         using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(append_event.tenant_id, append_event.stream));
-    select coalesce(pg_catalog.max(e.version), 0) into _current
-      from sor.events e
-     where e.tenant_id = append_event.tenant_id and e.stream = append_event.stream;
+    _current := sor.lock_stream(append_event.tenant_id, append_event.stream, append_event.expected_version = 0);
     if _current <> append_event.expected_version then
       raise exception 'wrong expected version % for stream % (stream version: %)',
             append_event.expected_version, append_event.stream, _current
@@ -1116,10 +1209,20 @@ AS $function$
            (select c.class from classed c where c.oid = t.tgfoid and c.class = 'chain') is not null as chains
       from pg_catalog.pg_trigger t
      where not t.tgisinternal
-  ), append_only as (
+  ), registered as (
     select r.table_schema::text as table_schema, r.table_name::text as table_name,
            pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
       from sor.append_only_tables r
+  ), append_only as (
+    -- a partitioned table's partitions each need their own TRUNCATE refusal (statement triggers are
+    -- not inherited) and keep the cloned row refusals
+    select * from registered
+    union
+    select n.nspname::text, c.relname::text, c.oid
+      from registered r
+      join pg_catalog.pg_inherits i on i.inhparent = r.relid
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   ), needs as (
     select a.table_schema, a.table_name, a.relid, k.kind, k.bits
       from append_only a
@@ -1138,13 +1241,23 @@ AS $function$
   ), event_triggers as (
     select k.what, k.bits, k.want,
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = 'sor.events'::regclass
+             where t.tgrelid = k.relid
                and (case k.want when 'chain' then t.chains else t.refuses end)
                and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
                and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
-      from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
-                   ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
-                   ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) k(what, bits, want)
+      from (select v.what, v.bits, v.want, 'sor.events'::regclass::oid as relid
+              from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
+                           ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
+                           ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+            union all
+            -- every partition chains its inserts and refuses UPDATE and DELETE statements naming it
+            select pg_catalog.format('sor.%I: %s', (select c.relname from pg_catalog.pg_class c where c.oid = i.inhrelid), v.what),
+                   v.bits, v.want, i.inhrelid
+              from pg_catalog.pg_inherits i
+             cross join (values ('chain on INSERT', 1 | 2 | 4, 'chain'),
+                                ('refuse UPDATE statements', 2 | 16, 'refusal'),
+                                ('refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+             where i.inhparent = 'sor.events'::regclass) k
   ), chains as (
     select c.* from sor.verify_event_chains(null, null) c
   )
@@ -1320,6 +1433,16 @@ AS $function$
       from sor_guard.classes k
       left join pg_catalog.pg_class c on c.oid = pg_catalog.to_regclass(k.identity)
      where k.kind = 'table' and k.class = 'queue'
+  ), queue_leaves as (
+    -- a partitioned queue keeps its fillfactor on each partition
+    select r.tbl, r.oid, r.reloptions from queue_rels r
+     where r.oid is null or (select c.relkind from pg_catalog.pg_class c where c.oid = r.oid) <> 'p'
+    union all
+    select pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.reloptions
+      from queue_rels r
+      join pg_catalog.pg_inherits i on i.inhparent = r.oid
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   ), publication as (
     select pt.attnames
       from pg_catalog.pg_publication_tables pt
@@ -1331,7 +1454,7 @@ AS $function$
            and r.oid is not null,
          case when r.oid is null then 'table is missing'
               else 'fillfactor ' || coalesce((select substr(o, length('fillfactor=') + 1) from unnest(r.reloptions) o where o like 'fillfactor=%'), '100 (default)') end
-    from queue_rels r
+    from queue_leaves r
   union all
   -- policy-bound: the claim's WHERE clause has a partial index on the rows it reads
   select 'policy-bound', 'queue tables have a partial index on the rows a claim reads', r.tbl,
@@ -1453,13 +1576,24 @@ AS $function$
             and not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
                                and e.stream = 'run-' || r.run_id::text and e.type = 'run_' || r.status))
     union all
+    -- a task or outbox row is queued without an event (its row says who and when); every claim,
+    -- lease and outcome has one. Finished rows are checked back to the start of last month: older
+    -- months are sealed into the ledger and leave with their partitions.
     select 'sor.tasks', count(*) from sor.tasks t
-     where not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
-                          and e.stream = 'task-' || t.task_id and e.type = 'task.enqueued')
+     where t.status = 'claimed'
+       and not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
+                          and e.stream = 'task-' || t.task_id and e.type = 'task.claimed')
+    union all
+    select 'sor.finished_tasks', count(*) from sor.finished_tasks f
+     where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
+                          and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all
     select 'sor.outbox', count(*) from sor.outbox o
-     where not exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
-                          and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.queued')
+     where o.created_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and o.status in ('leased', 'dispatched', 'dead')
+       and not exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
+                          and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.' || o.status)
   )
   select 'durable', 'kit tables are LOGGED (not UNLOGGED or temporary)', t.name, t.relpersistence = 'p',
          case t.relpersistence when 'p' then 'logged' when 'u' then 'UNLOGGED: emptied after a crash' else 'temporary' end
@@ -1508,6 +1642,116 @@ AS $function$
          case when d.unique_ok then d.def
               else 'not a valid unique key leading with tenant_id: a retry could write twice' end
     from dedupe_state d
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.certify__080_volume()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _t record;
+  _p record;
+  _has_rows boolean;
+  _next timestamptz := pg_catalog.date_trunc('month', pg_catalog.now()) + interval '1 month';
+  _ready timestamptz;
+begin
+  -- durable: a partition takes this month's and next month's rows; nothing falls to the default
+  for _t in select * from sor.partitioned_tables() loop
+    select max(b.range_to) into _ready
+      from pg_catalog.pg_inherits i cross join lateral sor.partition_bounds(i.inhrelid::regclass) b
+     where i.inhparent = _t.parent and not b.is_default
+       and coalesce(b.range_from, '-infinity') <= pg_catalog.now();
+    -- the covered range from now on, following contiguous monthly partitions
+    loop
+      exit when _ready is null or not exists (
+        select 1 from pg_catalog.pg_inherits i cross join lateral sor.partition_bounds(i.inhrelid::regclass) b
+         where i.inhparent = _t.parent and not b.is_default and b.range_from = _ready);
+      select b.range_to into _ready
+        from pg_catalog.pg_inherits i cross join lateral sor.partition_bounds(i.inhrelid::regclass) b
+       where i.inhparent = _t.parent and not b.is_default and b.range_from = _ready;
+    end loop;
+    property := 'durable'; check_name := 'partitioned tables have partitions for this month and the next';
+    object := pg_catalog.format('%s', _t.parent::text);
+    ok := _ready is not null and _ready >= _next + interval '1 month';
+    detail := case when _ready is null then 'no partition takes this month''s rows: run select * from sor_api.maintain_partitions();'
+                   when not ok then pg_catalog.format('partitions end at %s: run select * from sor_api.maintain_partitions();', pg_catalog.to_char(_ready, 'YYYY-MM-DD'))
+                   else pg_catalog.format('ready until %s', pg_catalog.to_char(_ready, 'YYYY-MM-DD')) end;
+    return next;
+    for _p in select i.inhrelid::regclass as part from pg_catalog.pg_inherits i
+               cross join lateral sor.partition_bounds(i.inhrelid::regclass) b
+              where i.inhparent = _t.parent and b.is_default loop
+      execute pg_catalog.format('select exists (select 1 from %s)', _p.part) into _has_rows;
+      property := 'durable'; check_name := 'default partitions hold no rows';
+      object := pg_catalog.format('%s', _p.part::text); ok := not _has_rows;
+      detail := case when _has_rows then 'rows no monthly partition takes: create their months (maintain_partitions reports them blocked) and move the rows'
+                     else 'empty' end;
+      return next;
+    end loop;
+  end loop;
+
+  -- addressable: ready to distribute by tenant_id (Citus); tables without tenant_id are reference tables
+  return query
+  with scoped as (
+    select c.oid, n.nspname, c.relname
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname in (select s from sor.kit_schemas() s)
+       and c.relkind in ('r', 'p') and not c.relispartition
+       and exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+  ), keys as (
+    -- primary and unique keys are the check of certify__010; here the foreign keys, which on Citus
+    -- must join distributed tables on the distribution column (or point at a reference table)
+    select s.nspname, s.relname, k.conname::text as key_name,
+           (select a.attname from pg_catalog.pg_attribute a where a.attrelid = s.oid and a.attnum = k.conkey[1]) as first_column,
+           exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = k.confrelid and a.attname = 'tenant_id') as to_scoped
+      from scoped s join pg_catalog.pg_constraint k on k.conrelid = s.oid and k.contype = 'f'
+  )
+  select 'addressable', 'foreign keys between tenant-scoped tables lead with tenant_id (co-located on Citus)',
+         pg_catalog.format('%I.%I: %s', k.nspname, k.relname, k.key_name),
+         not k.to_scoped or k.first_column is not distinct from 'tenant_id',
+         case when not k.to_scoped then 'references a reference table'
+              when k.first_column is not distinct from 'tenant_id' then 'leads with tenant_id'
+              else pg_catalog.format('leads with %s: tables distributed by tenant_id join on it first', coalesce(k.first_column::text, 'an expression')) end
+    from keys k;
+
+  return query
+  with fns as (
+    select p.oid, n.nspname, p.proname, p.prosrc
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+     where (n.nspname in (select s from sor.kit_schemas() s) or n.nspname = 'sor_guard') and p.prolang <> 13
+  ), locked as (
+    select f.*, (pg_catalog.regexp_match(f.prosrc, 'lock\s+table\s+(?:only\s+)?([a-z_][a-z0-9_."]*)', 'i'))[1] as locked_table
+      from fns f
+  )
+  select 'addressable', 'no kit function takes an advisory lock or locks a tenant-scoped table',
+         pg_catalog.format('%I.%I', l.nspname, l.proname), false,
+         case when l.prosrc ~* 'pg_(try_)?advisory' then 'takes an advisory lock: a lock key does not route to a tenant''s shard'
+              else pg_catalog.format('locks %s, a tenant-scoped table', l.locked_table) end
+    from locked l
+   where l.prosrc ~* 'pg_(try_)?advisory'
+      or (l.locked_table is not null
+          and exists (select 1 from pg_catalog.pg_attribute a
+                       where a.attrelid = pg_catalog.to_regclass(l.locked_table) and a.attname = 'tenant_id'))
+  union all
+  select 'addressable', 'no kit function takes an advisory lock or locks a tenant-scoped table', 'kit functions', true,
+         pg_catalog.format('%s functions read', (select pg_catalog.count(*) from fns))
+   where not exists (select 1 from locked l
+                      where l.prosrc ~* 'pg_(try_)?advisory'
+                         or (l.locked_table is not null
+                             and exists (select 1 from pg_catalog.pg_attribute a
+                                          where a.attrelid = pg_catalog.to_regclass(l.locked_table) and a.attname = 'tenant_id')));
+
+  return query
+  select 'addressable', 'kit sequences are bigint (distributed sequences on Citus)',
+         pg_catalog.format('%I.%I', n.nspname, c.relname), s.seqtypid = 'bigint'::regtype,
+         pg_catalog.format('%s', s.seqtypid::regtype)
+    from pg_catalog.pg_sequence s
+    join pg_catalog.pg_class c on c.oid = s.seqrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname in (select x from sor.kit_schemas() x);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify_raw()
@@ -1656,19 +1900,18 @@ begin
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
-  insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
-                          max_attempts, status, run_id, step_id, block_id)
+  insert into sor.outbox as o (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
+                               max_attempts, status, run_id, step_id, block_id)
   values (enqueue_outbox.tenant_id, enqueue_outbox.topic, enqueue_outbox.aggregate_type,
           enqueue_outbox.aggregate_id, enqueue_outbox.payload, enqueue_outbox.headers,
           enqueue_outbox.dedupe_key, enqueue_outbox.max_attempts,
           case when enqueue_outbox.block_id is null then 'pending' else 'deferred' end,
           enqueue_outbox.run_id, enqueue_outbox.step_id, enqueue_outbox.block_id)
-  on conflict on constraint outbox_dedupe_key do nothing
-  returning outbox_id into _id;
+  returning o.outbox_id into _id;
   if _id is null then
-    select o.outbox_id into _id
-      from sor.outbox o
-     where o.tenant_id = enqueue_outbox.tenant_id and o.dedupe_key = enqueue_outbox.dedupe_key;
+    select k.target_id into _id
+      from sor.dedupe_keys k
+     where k.tenant_id = enqueue_outbox.tenant_id and k.scope = 'outbox' and k.dedupe_key = enqueue_outbox.dedupe_key;
   end if;
   return _id;
 end
@@ -1767,6 +2010,16 @@ AS $function$
       format('outbox #%s %s', payload ->> 'outbox_id', replace(substr(type, 8), '_', ' '))
     else format('%s on %s by %s', type, stream, actor)
   end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone)
+ RETURNS sor.finished_tasks
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
+          finish_task.status, t.claimed_by, coalesce(finish_task.last_error, t.last_error), finish_task.result,
+          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
@@ -2168,6 +2421,97 @@ AS $function$
   select pg_catalog.clock_timestamp()
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea)
+ RETURNS bytea
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select sha256(coalesce(ledger_block_hash.prev_block_hash, ''::bytea)
+                || convert_to(format('%s|%s|%s|%s|%s|%s', ledger_block_hash.block_id, ledger_block_hash.from_tx,
+                                     ledger_block_hash.to_tx, ledger_block_hash.events, ledger_block_hash.first_position,
+                                     ledger_block_hash.last_position), 'UTF8')
+                || ledger_block_hash.events_sha256)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lock_stream(tenant_id text, stream text, claim_new boolean)
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+declare
+  _version integer;
+begin
+  loop
+    select h.version into _version
+      from sor.streams h
+     where h.tenant_id = lock_stream.tenant_id and h.stream = lock_stream.stream
+       for no key update;
+    if found then
+      return _version;
+    end if;
+    if not lock_stream.claim_new then
+      return 0;
+    end if;
+    -- claim the new stream with a version 0 head: a concurrent claim waits for this one
+    insert into sor.streams (tenant_id, stream, version)
+    values (lock_stream.tenant_id, lock_stream.stream, 0)
+    on conflict on constraint streams_pkey do nothing;
+    if found then
+      return 0;
+    end if;
+  end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.make_partitions(months_ahead integer)
+ RETURNS TABLE(partition_name text, action text, detail text)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _t record;
+  _m timestamptz;
+  _month timestamptz := pg_catalog.date_trunc('month', pg_catalog.now());
+  _name text;
+  _part record;
+begin
+  if make_partitions.months_ahead is null or make_partitions.months_ahead not between 1 and 24 then
+    raise exception 'months_ahead must be 1 to 24, not %', coalesce(make_partitions.months_ahead::text, 'NULL')
+      using errcode = 'SR084', hint = 'The default, 3, keeps a quarter of months ready.';
+  end if;
+  for _t in select * from sor.partitioned_tables() loop
+    _m := _month;
+    while _m <= _month + pg_catalog.make_interval(months => make_partitions.months_ahead) loop
+      _name := pg_catalog.format('%s_p%s', (select c.relname from pg_class c where c.oid = _t.parent), pg_catalog.to_char(_m, 'YYYYMM'));
+      if not exists (select 1 from pg_class c where c.relnamespace = 'sor'::regnamespace and c.relname = _name) then
+        begin
+          execute pg_catalog.format('create table sor.%I partition of %s for values from (%L) to (%L)',
+                                    _name, _t.parent, _m, _m + interval '1 month');
+          partition_name := 'sor.' || _name; action := 'created';
+          detail := pg_catalog.format('%s from %s to %s', _t.key_column, pg_catalog.to_char(_m, 'YYYY-MM-DD'),
+                                      pg_catalog.to_char(_m + interval '1 month', 'YYYY-MM-DD'));
+          return next;
+        exception
+          when invalid_object_definition then
+            null; -- an existing partition (an attached legacy table) already covers the month
+          when check_violation then
+            partition_name := 'sor.' || _name; action := 'blocked';
+            detail := pg_catalog.format('the default partition of %s holds rows of this month: move them out before the month gets its partition', _t.parent);
+            return next;
+        end;
+      end if;
+      _m := _m + interval '1 month';
+    end loop;
+  end loop;
+  for _part in
+    select i.inhrelid::regclass as part
+      from sor.partitioned_tables() t join pg_inherits i on i.inhparent = t.parent
+  loop
+    perform sor.prepare_partition(_part.part);
+  end loop;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, worker_role name DEFAULT NULL::name)
  RETURNS integer
  LANGUAGE plpgsql
@@ -2184,6 +2528,136 @@ begin
      and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.partition_bounds(part regclass)
+ RETURNS TABLE(range_from timestamp with time zone, range_to timestamp with time zone, is_default boolean)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _bound text := pg_get_expr((select c.relpartbound from pg_class c where c.oid = partition_bounds.part), partition_bounds.part);
+  _m text[];
+begin
+  if _bound = 'DEFAULT' then
+    return query select null::timestamptz, null::timestamptz, true;
+    return;
+  end if;
+  _m := regexp_match(_bound, '^FOR VALUES FROM \((.*)\) TO \((.*)\)$');
+  if _m is null then
+    return;
+  end if;
+  return query select case when _m[1] = 'MINVALUE' then null else btrim(_m[1], '''')::timestamptz end,
+                      case when _m[2] = 'MAXVALUE' then 'infinity'::timestamptz else btrim(_m[2], '''')::timestamptz end,
+                      false;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.partition_list()
+ RETURNS TABLE(parent_table text, partition_name text, range_from timestamp with time zone, range_to timestamp with time zone, is_default boolean, approx_rows bigint, retirable boolean, why_not text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  with parts as (
+    select t.parent, t.keep, i.inhrelid::regclass as part, b.*
+      from sor.partitioned_tables() t
+      join pg_inherits i on i.inhparent = t.parent
+     cross join lateral sor.partition_bounds(i.inhrelid::regclass) b
+  )
+  select p.parent::text, p.part::text, p.range_from, p.range_to, p.is_default,
+         greatest((select c.reltuples from pg_class c where c.oid = p.part), 0)::bigint,
+         w.why is null, w.why
+    from parts p
+   cross join lateral (
+     select case
+       when p.is_default then 'the default partition stays'
+       when p.range_to > pg_catalog.now() - p.keep then pg_catalog.format('inside the retention of %s (%s)', p.parent, p.keep)
+       when exists (select 1 from parts q where q.parent = p.parent and not q.is_default
+                       and coalesce(q.range_from, '-infinity') < coalesce(p.range_from, '-infinity'))
+         then 'an older partition must retire first'
+     end as why) w
+   order by p.parent::text, p.range_from nulls first, p.is_default
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.partitioned_tables()
+ RETURNS TABLE(parent regclass, key_column name, append_only boolean, keep interval)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select c.oid::regclass, a.attname,
+         exists (select 1 from sor.append_only_tables t where t.table_schema = 'sor' and t.table_name = c.relname),
+         (select r.keep from sor.retention_policies r
+           where r.table_name = 'sor.' || c.relname order by r.set_at desc limit 1)
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'sor'
+    join pg_partitioned_table p on p.partrelid = c.oid
+    join pg_attribute a on a.attrelid = c.oid and a.attnum = p.partattrs[0]
+   where c.relkind = 'p'
+   order by c.relname
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.prepare_partition(part regclass)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _c record;
+  _parent regclass;
+  _p record;
+  _b record;
+  _name text;
+  _tg record;
+begin
+  select c.relname, c.relrowsecurity, c.relforcerowsecurity, c.reloptions, obj_description(c.oid, 'pg_class') as note
+    into _c from pg_class c where c.oid = prepare_partition.part;
+  select i.inhparent::regclass into _parent from pg_inherits i where i.inhrelid = prepare_partition.part;
+  select * into _p from sor.partitioned_tables() t where t.parent = _parent;
+  if _p.parent is null then
+    raise exception '% is not a partition of a kit table', prepare_partition.part
+      using errcode = 'SR080', hint = 'List the kit''s partitions in sor_api.partitions.';
+  end if;
+  _name := pg_catalog.format('%s', prepare_partition.part);
+  -- row level security: direct access to a partition is the owner's alone; readers go through the parent
+  if not _c.relrowsecurity then
+    execute pg_catalog.format('alter table %s enable row level security', _name);
+  end if;
+  if not _c.relforcerowsecurity then
+    execute pg_catalog.format('alter table %s force row level security', _name);
+  end if;
+  perform sor.ensure_policy(prepare_partition.part, 'partition_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+  if _c.note is null then
+    select * into _b from sor.partition_bounds(prepare_partition.part);
+    execute pg_catalog.format('comment on table %s is %L', _name,
+      case when _b.is_default then
+             pg_catalog.format('Default partition of %s: catches rows no monthly partition takes; certify() reports it when it holds any (run sor_api.maintain_partitions).', _parent)
+           else pg_catalog.format('Partition of %s: %s from %s to %s.', _parent, _p.key_column,
+                                  coalesce(pg_catalog.to_char(_b.range_from, 'YYYY-MM-DD'), 'the beginning'),
+                                  pg_catalog.to_char(_b.range_to, 'YYYY-MM-DD')) end);
+  end if;
+  if _p.append_only then
+    -- row triggers are cloned from the parent, statement and TRUNCATE triggers are not; a partition
+    -- also carries its own row refusal, which stays with it when it is detached
+    execute pg_catalog.format('create or replace trigger partition_refuse_update_delete before update or delete on %s '
+                              'for each row execute function sor_guard.tg_events__refuse_change()', _name);
+    execute pg_catalog.format('create or replace trigger partition_refuse_statement before update or delete on %s '
+                              'for each statement execute function sor_guard.tg_events__refuse_change()', _name);
+    execute pg_catalog.format('create or replace trigger partition_refuse_truncate before truncate on %s '
+                              'for each statement execute function sor_guard.tg_events__refuse_change()', _name);
+    for _tg in select tg.tgname from pg_trigger tg
+                where tg.tgrelid = prepare_partition.part and not tg.tgisinternal and tg.tgenabled <> 'A' loop
+      execute pg_catalog.format('alter table %s enable always trigger %I', _name, _tg.tgname);
+    end loop;
+  else
+    -- a queue partition: room on each page for the status updates to stay HOT
+    if not coalesce(_c.reloptions @> array['fillfactor=80'], false) then
+      execute pg_catalog.format('alter table %s set (fillfactor = 80)', _name);
+    end if;
+  end if;
 end
 $function$;
 
@@ -2250,6 +2724,12 @@ begin
    where t.task_id = refuse_task_call.task_id
      and sor_guard.is_member(t.tenant_id);
   if not found then
+    if exists (select 1 from sor.finished_tasks f
+                where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)) then
+      raise exception 'stale fencing token % for task % (%: the task is finished)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
+            refuse_task_call.task_id, refuse_task_call.action
+        using errcode = 'SR056', hint = 'The task was finished already: drop the work, do not write its results.';
+    end if;
     raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
       using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
   end if;
@@ -2330,6 +2810,24 @@ AS $function$
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  select case
+    when not sor.is_valid('label', task_input_problem.subject) then 'subject must have 1 to 200 characters (no control characters)'
+    when pg_catalog.jsonb_typeof(coalesce(task_input_problem.payload, 'null'::jsonb)) <> 'object' then 'payload must be a JSON object'
+    when task_input_problem.dedupe_key is not null and not sor.is_valid('label', task_input_problem.dedupe_key)
+      then 'dedupe_key must be NULL or 1 to 200 characters (no control characters)'
+    when task_input_problem.priority is null or task_input_problem.priority not between -1000 and 1000
+      then 'priority must be between -1000 and 1000'
+    when task_input_problem.delay is not null and task_input_problem.delay < '0'::interval then 'delay must not be negative'
+    when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
+      then 'max_attempts must be between 1 and 100'
+  end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2357,22 +2855,52 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_outbox__events_insert()
+CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'outbox-' || n.outbox_id, 0, 'outbox.queued',
+  select o.tenant_id, 'task-' || o.task_id, 0, 'task.retried',
+         pg_catalog.jsonb_build_object('task_id', o.task_id, 'queue', o.queue, 'from', o.status, 'to', 'ready'),
+         '{}'::jsonb, '\x'::bytea
+    from old_rows o
+   order by o.task_id;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select n.tenant_id, 'task-' || n.task_id, 0, 'task.' || n.status,
          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'outbox_id', n.outbox_id, 'event_id', n.event_id, 'topic', n.topic,
-           'aggregate_type', n.aggregate_type, 'aggregate_id', n.aggregate_id, 'status', n.status,
-           'dedupe_key', n.dedupe_key, 'run_id', n.run_id, 'step_id', n.step_id, 'block_id', n.block_id)),
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('run_id', n.run_id)),
-         '\x'::bytea
+           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
+           'claimed_by', n.claimed_by, 'error', case when n.status = 'dead' then n.last_error end)),
+         '{}'::jsonb, '\x'::bytea
     from new_rows n
-   order by n.outbox_id;
+   order by n.task_id;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_outbox__dedupe()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+begin
+  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+  values (new.tenant_id, 'outbox', new.dedupe_key, new.outbox_id)
+  on conflict on constraint dedupe_keys_pkey do nothing;
+  if found then
+    return new;
+  end if;
   return null;
 end
 $function$;
@@ -2501,21 +3029,24 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_tasks__events_insert()
+CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'task-' || n.task_id, 0, 'task.enqueued',
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'status', n.status,
-           'priority', n.priority, 'run_after', n.run_after, 'max_attempts', n.max_attempts,
-           'dedupe_key', n.dedupe_key)),
-         '{}'::jsonb, '\x'::bytea
-    from new_rows n
-   order by n.task_id;
+  if new.dedupe_key is null then
+    return new;
+  end if;
+  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+  on conflict on constraint dedupe_keys_pkey do nothing;
+  if found or exists (select 1 from sor.dedupe_keys k
+                       where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                         and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+    return new;  -- a new key, or this very task coming back (an operator's retry)
+  end if;
   return null;
 end
 $function$;
@@ -2537,16 +3068,13 @@ begin
        where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
       union all
       select n.task_id, n.tenant_id, 2,
-             case n.status when 'claimed' then 'task.claimed' when 'completed' then 'task.completed'
-                           when 'failed' then 'task.failed' when 'dead' then 'task.dead'
-                           when 'ready' then 'task.retried' else 'task.' || n.status end,
+             case n.status when 'claimed' then 'task.claimed' when 'failed' then 'task.failed' else 'task.' || n.status end,
              pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'task_id', n.task_id, 'queue', n.queue, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
-               'claimed_by', coalesce(n.claimed_by, o.claimed_by),
-               'fencing_token', coalesce(n.fencing_token, o.fencing_token),
+               'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+               'attempts', n.attempts, 'fencing_token', coalesce(n.fencing_token, o.fencing_token),
                'lease_expires_at', n.lease_expires_at,
                'run_after', case when n.status = 'failed' then n.run_after end,
-               'error', case when n.status in ('failed', 'dead') then n.last_error end))
+               'error', case when n.status = 'failed' then n.last_error end))
         from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
        where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
     ) c
@@ -2666,20 +3194,32 @@ CREATE OR REPLACE FUNCTION sor.verify_event_chains(for_tenant text, for_stream t
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
   -- Each event is judged against its predecessor in version order. Checks, first failing wins:
-  --   version_gap         version is not the previous version + 1 (a deleted event)
+  --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
+  --                       whose first events are gone without a retired partition recording them)
   --   out_of_order        position is not above the previous event's (reordered events)
   --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
   --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
+  --   head_mismatch       the chain is intact but the stream's head row (sor.streams) names another last
+  --                       version or hash (events cut off the tail)
   -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
   -- for hash_mismatch the recomputed and the stored hash.
-  with ev as materialized (
+  -- A stream whose oldest events left in a retired partition links its first remaining event to
+  -- the last retired one, recorded in sor.retired_stream_heads before the partition left.
+  with boundary as (
+    select distinct on (h.tenant_id, h.stream) h.tenant_id, h.stream, h.version, h.position, h.hash
+      from sor.retired_stream_heads h
+     where (verify_event_chains.for_tenant is null or h.tenant_id = verify_event_chains.for_tenant)
+       and (verify_event_chains.for_stream is null or h.stream = verify_event_chains.for_stream)
+     order by h.tenant_id, h.stream, h.version desc
+  ), ev as materialized (
     select e.tenant_id, e.stream, e.position, e.version, e.prev_hash, e.hash,
            sor_guard.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload,
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
-           pg_catalog.lag(e.hash) over w as link_hash,
-           pg_catalog.lag(e.position) over w as link_position,
-           pg_catalog.lag(e.version) over w as link_version
+           coalesce(pg_catalog.lag(e.hash) over w, b.hash) as link_hash,
+           coalesce(pg_catalog.lag(e.position) over w, b.position) as link_position,
+           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version
       from sor.events e
+      left join boundary b on b.tenant_id = e.tenant_id and b.stream = e.stream
      where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
        and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
     window w as (partition by e.tenant_id, e.stream order by e.version)
@@ -2697,15 +3237,31 @@ AS $function$
      where j.problem is not null
      order by j.tenant_id, j.stream, j.version
   ), streams as (
-    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events
+    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events,
+           (pg_catalog.array_agg(ev.version order by ev.version desc))[1] as last_version,
+           (pg_catalog.array_agg(ev.position order by ev.version desc))[1] as last_position,
+           (pg_catalog.array_agg(ev.hash order by ev.version desc))[1] as last_hash
       from ev
      group by ev.tenant_id, ev.stream
+  ), heads as (
+    -- the stream's head row must name its last event: a truncated tail leaves the head ahead
+    select s.*, h.version as head_version, h.last_hash as head_hash,
+           h.version is distinct from s.last_version or h.last_hash is distinct from s.last_hash as head_differs
+      from streams s
+      left join sor.streams h on h.tenant_id = s.tenant_id and h.stream = s.stream
   )
-  select s.tenant_id, s.stream, s.events, f.position, f.version,
-         case when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
-         case when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
-         f.problem,
-         case f.problem
+  select s.tenant_id, s.stream, s.events,
+         case when f.problem is null and s.head_differs then s.last_position else f.position end,
+         case when f.problem is null and s.head_differs then s.last_version else f.version end,
+         case when f.problem is null and s.head_differs then s.head_hash
+              when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
+         case when f.problem is null and s.head_differs then s.last_hash
+              when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
+         coalesce(f.problem, case when s.head_differs then 'head_mismatch' end),
+         case when f.problem is null and s.head_differs then
+                pg_catalog.format('the stream''s head records version %s, its last event is version %s',
+                                  coalesce(s.head_version::text, '(no head)'), s.last_version)
+         else case f.problem
            when 'version_gap' then pg_catalog.format('version %s follows version %s: expected version %s',
                                                      f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
            when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
@@ -2713,8 +3269,8 @@ AS $function$
            when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
                                                             f.version, coalesce(f.link_version::text, '(none)'))
            when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
-         end
-    from streams s
+         end end
+    from heads s
     left join firsts f on f.tenant_id = s.tenant_id and f.stream = s.stream
    order by s.tenant_id, s.stream
 $function$;
@@ -2836,6 +3392,103 @@ begin
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
   return query select _row.position, _row.version, encode(_row.hash, 'hex');
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
+ RETURNS TABLE(ordinal integer, "position" bigint, stream text, version integer, hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  _e record;
+  _current integer;
+  _seen integer;
+  _streams text[];
+  _s text;
+begin
+  perform sor_guard.require_member(append_events.tenant_id);
+  if pg_catalog.jsonb_typeof(append_events.events) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(append_events.events) not between 1 and 10000 then
+    raise exception 'events must be a JSON array of 1 to 10000 events'
+      using errcode = 'SR011', hint = 'Pass [{"stream": "expense-42", "type": "Noted", "payload": {...}}, ...]; split larger batches.';
+  end if;
+  perform sor.check_size(append_events.events, 'the batch of events');
+  -- every event is checked before anything is written
+  for _e in
+    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
+  loop
+    if pg_catalog.jsonb_typeof(_e.x) <> 'object'
+       or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
+                   where k not in ('stream', 'type', 'payload', 'metadata', 'expected_version')) then
+      raise exception 'event % of the batch is not an object of stream, type, payload, metadata and expected_version', _e.o
+        using errcode = 'SR011', hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}; only stream and type are required.';
+    end if;
+    if not sor.is_valid('stream', _e.x ->> 'stream') then
+      raise exception 'event % of the batch: malformed stream name %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'stream'), 'NULL')
+        using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
+    end if;
+    if not sor.is_valid('event_type', _e.x ->> 'type') then
+      raise exception 'event % of the batch: malformed event type %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'type'), 'NULL')
+        using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
+    end if;
+    if coalesce(pg_catalog.jsonb_typeof(_e.x -> 'payload'), 'object') <> 'object'
+       or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'metadata'), 'object') <> 'object' then
+      raise exception 'event % of the batch: payload and metadata must be JSON objects', _e.o
+        using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+    end if;
+    if _e.x ? 'expected_version' and (pg_catalog.jsonb_typeof(_e.x -> 'expected_version') <> 'number'
+                                      or (_e.x ->> 'expected_version')::numeric < 0
+                                      or (_e.x ->> 'expected_version')::numeric <> pg_catalog.trunc((_e.x ->> 'expected_version')::numeric)) then
+      raise exception 'event % of the batch: expected_version must be a whole number, 0 or more', _e.o
+        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
+    end if;
+    begin
+      perform sor.refuse_reserved(_e.x ->> 'stream', _e.x ->> 'type', null);
+    exception when sqlstate 'SR017' then
+      raise exception 'event % of the batch: %', _e.o, sqlerrm using errcode = 'SR017',
+        hint = 'The kit alone writes its streams and event types (see sor_api.reserved_names).';
+    end;
+  end loop;
+
+  -- every stream's head is locked (a new stream's head claimed at version 0) in name order, so two
+  -- batches over the same streams in any order never deadlock; each expectation is compared with
+  -- the head plus the events of the same stream earlier in the batch
+  _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x order by 1);
+  foreach _s in array _streams loop
+    _current := sor.lock_stream(append_events.tenant_id, _s, true);
+    _seen := 0;
+    for _e in
+      select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
+       where t.x ->> 'stream' = _s order by t.o
+    loop
+      if _e.x ? 'expected_version' and (_e.x ->> 'expected_version')::integer <> _current + _seen then
+        raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
+              _e.o, _e.x ->> 'expected_version', _s, _current + _seen
+          using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+      end if;
+      _seen := _seen + 1;
+    end loop;
+  end loop;
+
+  return query
+  with b as (
+    select t.o::integer as o, t.x ->> 'stream' as stream, t.x ->> 'type' as type,
+           coalesce(t.x -> 'payload', '{}'::jsonb) as payload, coalesce(t.x -> 'metadata', '{}'::jsonb) as metadata
+      from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
+  ), ins as (
+    insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+    select append_events.tenant_id, b.stream, 0, b.type, b.payload, b.metadata, '\x'::bytea
+      from b
+     order by b.o
+    returning events.position, events.stream, events.version, events.hash
+  )
+  select (pg_catalog.row_number() over (order by i.position))::integer, i.position, i.stream, i.version,
+         pg_catalog.encode(i.hash, 'hex')
+    from ins i
+   order by i.position;
 end
 $function$;
 
@@ -3000,12 +3653,11 @@ begin
   end if;
   _tenants := sor_guard.member_tenants();
 
-  -- One UPDATE claims both kinds of row, so the status-change trigger runs once per claim.
-  -- Lapsed leases come first (they are the oldest work); a lapsed lease on the last allowed
-  -- attempt makes the task dead instead.
+  -- Lapsed leases come first (they are the oldest work); one on its last allowed attempt ends as
+  -- dead instead. One UPDATE claims, so the status-change trigger runs once per claim.
   return query
   with lapsed as (
-    select t.tenant_id, t.task_id
+    select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
       from sor.tasks t
      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
        and t.tenant_id = any (_tenants)
@@ -3022,27 +3674,33 @@ begin
        for update skip locked
   ), picked as (
     select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
+      from (select l.tenant_id, l.task_id from lapsed l where not l.exhausted
             union all
             select d.tenant_id, d.task_id from due d) p
      limit claim_tasks.batch
+  ), gone as (
+    delete from sor.tasks t
+     using lapsed l
+     where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+    returning t.*
+  ), dead as (
+    insert into sor.finished_tasks
+    select (sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now)).* from gone g
   ), claimed as (
     update sor.tasks t
-       set status           = case when t.status = 'claimed' and t.attempts >= t.max_attempts then 'dead' else 'claimed' end,
-           attempts         = case when t.status = 'claimed' and t.attempts >= t.max_attempts then t.attempts else t.attempts + 1 end,
-           claimed_by       = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else session_user end,
-           fencing_token    = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
-           lease            = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else claim_tasks.lease end,
-           lease_expires_at = case when t.status = 'claimed' and t.attempts >= t.max_attempts then null else _now + claim_tasks.lease end,
-           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end,
-           finished_at      = case when t.status = 'claimed' and t.attempts >= t.max_attempts then _now end
+       set status           = 'claimed',
+           attempts         = t.attempts + 1,
+           claimed_by       = session_user,
+           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
+           lease            = claim_tasks.lease,
+           lease_expires_at = _now + claim_tasks.lease,
+           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
-    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at, t.status
+    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
   )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
     from claimed c
-   where c.status = 'claimed'
    order by c.task_id;
 end
 $function$;
@@ -3190,21 +3848,92 @@ CREATE OR REPLACE FUNCTION sor_api.complete_task(task_id bigint, fencing_token b
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
+declare
+  _now timestamptz := sor.lease_clock();
 begin
   if jsonb_typeof(coalesce(complete_task.result, 'null'::jsonb)) <> 'object' then
     raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
   perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
-  update sor.tasks t
-     set status = 'completed', result = complete_task.result, finished_at = sor.lease_clock(),
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-   where t.task_id = complete_task.task_id and t.status = 'claimed'
-     and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > sor.lease_clock()
-     and sor_guard.is_member(t.tenant_id);
+  with gone as (
+    delete from sor.tasks t
+     where t.task_id = complete_task.task_id and t.status = 'claimed'
+       and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
+       and t.lease_expires_at > _now
+       and sor_guard.is_member(t.tenant_id)
+    returning t.*
+  )
+  insert into sor.finished_tasks
+  select (sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now)).* from gone g;
   if not found then
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.complete_tasks(tasks jsonb)
+ RETURNS TABLE(ordinal integer, task_id bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _bad record;
+  _n integer;
+begin
+  if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
+     or exists (select 1 from pg_catalog.jsonb_array_elements(complete_tasks.tasks) x
+                 where pg_catalog.jsonb_typeof(x) <> 'object'
+                    or pg_catalog.jsonb_typeof(x -> 'task_id') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'fencing_token') is distinct from 'number'
+                    or coalesce(pg_catalog.jsonb_typeof(x -> 'result'), 'object') <> 'object') then
+    raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "result": {...}}'
+      using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it; result is optional.';
+  end if;
+  perform sor.check_size(complete_tasks.tasks, 'the batch of task results');
+  return query
+  with b as (
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+           coalesce(t.x -> 'result', '{}'::jsonb) as result
+      from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)
+  ), gone as (
+    delete from sor.tasks t
+     using b
+     where t.task_id = b.task_id and t.status = 'claimed' and t.fencing_token = b.token
+       and t.claimed_by = session_user and t.lease_expires_at > _now
+       and sor_guard.is_member(t.tenant_id)
+    returning t.*, b.o, b.result as new_result
+  ), moved as (
+    insert into sor.finished_tasks
+    select (sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
+                                g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
+                                g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                            'completed', g.new_result, null, _now)).*
+      from gone g
+    returning finished_tasks.task_id
+  )
+  select g.o, g.task_id from gone g order by g.o;
+  get diagnostics _n = row_count;
+  if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
+    -- nothing of a batch is kept when one task is refused: name the first
+    select b.o, b.task_id, b.token into _bad
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token
+              from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
+     where not exists (select 1 from sor.finished_tasks f
+                        where f.task_id = b.task_id and f.status = 'completed' and f.finished_at = _now)
+     order by b.o limit 1;
+    begin
+      perform sor.refuse_task_call(_bad.task_id, _bad.token, 'complete');
+    exception when others then
+      raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
+        using errcode = sqlstate, hint = 'Nothing of the batch was completed; drop or fix that task and send the batch again.';
+    end;
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
 end
 $function$;
@@ -3292,10 +4021,10 @@ CREATE OR REPLACE FUNCTION sor_api.dead_tasks(queue text DEFAULT NULL::text, max
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
-  select t.tenant_id, t.task_id, t.queue, t.subject, t.attempts, t.max_attempts, t.last_error, t.finished_at
-    from sor.tasks t
-   where t.status = 'dead' and (dead_tasks.queue is null or t.queue = dead_tasks.queue)
-   order by t.finished_at, t.task_id
+  select f.tenant_id, f.task_id, f.queue, f.subject, f.attempts, f.max_attempts, f.last_error, f.finished_at
+    from sor.finished_tasks f
+   where f.status = 'dead' and (dead_tasks.queue is null or f.queue = dead_tasks.queue)
+   order by f.finished_at, f.task_id
    limit least(greatest(coalesce(dead_tasks.max_rows, 100), 0), 10000)
 $function$;
 
@@ -3307,6 +4036,7 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subj
 AS $function$
 declare
   _queue sor.queues;
+  _problem text;
   _id bigint;
 begin
   perform sor_guard.require_member(enqueue_task.tenant_id);
@@ -3315,31 +4045,110 @@ begin
     raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  if not sor.is_valid('label', enqueue_task.subject)
-     or jsonb_typeof(coalesce(enqueue_task.payload, 'null'::jsonb)) <> 'object'
-     or (enqueue_task.dedupe_key is not null and not sor.is_valid('label', enqueue_task.dedupe_key))
-     or enqueue_task.priority is null or enqueue_task.priority not between -1000 and 1000
-     or (enqueue_task.delay is not null and enqueue_task.delay < '0'::interval)
-     or (enqueue_task.max_attempts is not null and enqueue_task.max_attempts not between 1 and 100) then
-    raise exception 'invalid task for queue %', enqueue_task.queue
+  _problem := sor.task_input_problem(enqueue_task.subject, enqueue_task.payload, enqueue_task.dedupe_key,
+                                     enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
+  if _problem is not null then
+    raise exception 'invalid task for queue %: %', enqueue_task.queue, _problem
       using errcode = 'SR054',
             hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
   end if;
   perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
 
-  insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+  -- the dedupe trigger claims the key in sor.dedupe_keys, or skips the row when it is taken
+  insert into sor.tasks as t (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
   values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
-          enqueue_task.dedupe_key, enqueue_task.priority, now() + coalesce(enqueue_task.delay, '0'::interval),
+          enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
-  on conflict on constraint tasks_dedupe_key do nothing
-  returning task_id into _id;
+  returning t.task_id into _id;
   if _id is null then
-    select t.task_id into _id
-      from sor.tasks t
-     where t.tenant_id = enqueue_task.tenant_id and t.queue = enqueue_task.queue
-       and t.dedupe_key = enqueue_task.dedupe_key;
+    select k.target_id into _id from sor.dedupe_keys k
+     where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
+       and k.dedupe_key = enqueue_task.dedupe_key;
   end if;
   return _id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb)
+ RETURNS TABLE(ordinal integer, task_id bigint, created boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  _queue sor.queues;
+  _e record;
+  _problem text;
+  _ids bigint[];
+begin
+  perform sor_guard.require_member(enqueue_tasks.tenant_id);
+  select q.* into _queue from sor.queues q where q.queue = enqueue_tasks.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(enqueue_tasks.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  if pg_catalog.jsonb_typeof(enqueue_tasks.tasks) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(enqueue_tasks.tasks) not between 1 and 10000 then
+    raise exception 'tasks must be a JSON array of 1 to 10000 tasks'
+      using errcode = 'SR054', hint = 'Pass [{"subject": "row 42", "payload": {...}, "dedupe_key": "row-42"}, ...]; split larger batches.';
+  end if;
+  perform sor.check_size(enqueue_tasks.tasks, 'the batch of tasks for queue ' || enqueue_tasks.queue);
+  for _e in
+    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
+  loop
+    _problem := case
+      when pg_catalog.jsonb_typeof(_e.x) <> 'object'
+        or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
+                    where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts'))
+        then 'not an object of subject, payload, dedupe_key, priority, delay and max_attempts'
+      when coalesce(pg_catalog.jsonb_typeof(_e.x -> 'subject'), 'null') <> 'string'
+        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'dedupe_key'), 'string') not in ('string', 'null')
+        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'priority'), 'number') not in ('number', 'null')
+        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'max_attempts'), 'number') not in ('number', 'null')
+        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'delay'), 'string') not in ('string', 'null')
+        then 'subject and dedupe_key are strings, priority and max_attempts numbers, delay an interval such as "5 minutes"'
+    end;
+    if _problem is null then
+      begin
+        _problem := sor.task_input_problem(_e.x ->> 'subject', coalesce(_e.x -> 'payload', '{}'::jsonb), _e.x ->> 'dedupe_key',
+                                           coalesce((_e.x ->> 'priority')::integer, 0), (_e.x ->> 'delay')::interval,
+                                           (_e.x ->> 'max_attempts')::integer);
+      exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
+                     or numeric_value_out_of_range then
+        _problem := 'priority, max_attempts or delay cannot be read: ' || sqlerrm;
+      end;
+    end if;
+    if _problem is not null then
+      raise exception 'task % of the batch for queue %: %', _e.o, enqueue_tasks.queue, _problem
+        using errcode = 'SR054',
+              hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
+    end if;
+  end loop;
+
+  -- one INSERT for the batch, each row with its id drawn in ordinal order; the dedupe trigger skips
+  -- a row whose key is taken (also by an earlier row of the batch), whose ordinal then reads its
+  -- task id from the key
+  _ids := array(select pg_catalog.nextval('sor.tasks_task_id_seq'::regclass)
+                  from pg_catalog.generate_series(1, pg_catalog.jsonb_array_length(enqueue_tasks.tasks)));
+  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+  overriding system value
+  select enqueue_tasks.tenant_id, _ids[t.o], enqueue_tasks.queue, t.x ->> 'subject', coalesce(t.x -> 'payload', '{}'::jsonb),
+         t.x ->> 'dedupe_key', coalesce((t.x ->> 'priority')::integer, 0),
+         sor.lease_clock() + coalesce((t.x ->> 'delay')::interval, '0'::interval),
+         coalesce((t.x ->> 'max_attempts')::integer, _queue.max_attempts)
+    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
+   order by t.o;
+  return query
+  select t.o::integer,
+         case when exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
+              then _ids[t.o]
+              else (select k.target_id from sor.dedupe_keys k
+                     where k.tenant_id = enqueue_tasks.tenant_id and k.scope = 'task:' || enqueue_tasks.queue
+                       and k.dedupe_key = t.x ->> 'dedupe_key') end,
+         exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
+    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
+   order by t.o;
 end
 $function$;
 
@@ -3392,32 +4201,77 @@ CREATE OR REPLACE FUNCTION sor_api.fail_task(task_id bigint, fencing_token bigin
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 #variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _t sor.tasks;
 begin
   if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
     raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
   end if;
-  return query
-  with failed as (
-  update sor.tasks t
-     set status = case when t.attempts >= t.max_attempts then 'dead' else 'failed' end,
-         run_after = case when t.attempts >= t.max_attempts then t.run_after
-                          else sor.lease_clock() + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max) end,
-         finished_at = case when t.attempts >= t.max_attempts then sor.lease_clock() end,
-         last_error = fail_task.error,
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-    from sor.queues q
-   where q.queue = t.queue
-     and t.task_id = fail_task.task_id and t.status = 'claimed'
+  select t.* into _t from sor.tasks t
+   where t.task_id = fail_task.task_id and t.status = 'claimed'
      and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > sor.lease_clock()
+     and t.lease_expires_at > _now
      and sor_guard.is_member(t.tenant_id)
-  returning t.status, t.run_after
-  )
-  select f.status, f.run_after from failed f;
+     for update;
   if not found then
     perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
   end if;
+  if _t.attempts >= _t.max_attempts then
+    delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
+    insert into sor.finished_tasks select (sor.finish_task(_t, 'dead', null, fail_task.error, _now)).*;
+    return query select 'dead'::text, _t.run_after;
+    return;
+  end if;
+  return query
+  update sor.tasks t
+     set status = 'failed',
+         run_after = _now + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max),
+         last_error = fail_task.error,
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
+    from sor.queues q
+   where q.queue = t.queue and t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
+  returning t.status, t.run_after;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.fail_tasks(tasks jsonb)
+ RETURNS TABLE(ordinal integer, task_id bigint, status text, run_after timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+declare
+  _e record;
+  _state text;
+  _message text;
+  _hint text;
+begin
+  if pg_catalog.jsonb_typeof(fail_tasks.tasks) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(fail_tasks.tasks) not between 1 and 1000
+     or exists (select 1 from pg_catalog.jsonb_array_elements(fail_tasks.tasks) x
+                 where pg_catalog.jsonb_typeof(x) <> 'object'
+                    or pg_catalog.jsonb_typeof(x -> 'task_id') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'fencing_token') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'error') is distinct from 'string') then
+    raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
+      using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
+  end if;
+  for _e in
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error
+      from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
+     order by t.o
+  loop
+    begin
+      return query select _e.o, _e.task_id, f.status, f.run_after from sor_api.fail_task(_e.task_id, _e.token, _e.error) f;
+    exception when others then
+      get stacked diagnostics _state = returned_sqlstate, _message = message_text, _hint = pg_exception_hint;
+      raise exception 'task % of the batch (task_id %): %', _e.o, _e.task_id, _message
+        using errcode = _state, hint = 'Nothing of the batch was recorded. ' || coalesce(_hint, '');
+    end;
+  end loop;
 end
 $function$;
 
@@ -3526,13 +4380,14 @@ CREATE OR REPLACE FUNCTION sor_api.heartbeat_task(task_id bigint, fencing_token 
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 declare
+  _now timestamptz := sor.lease_clock();
   _expires timestamptz;
 begin
   update sor.tasks t
-     set lease_expires_at = sor.lease_clock() + t.lease
+     set lease_expires_at = _now + t.lease
    where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
      and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > sor.lease_clock()
+     and t.lease_expires_at > _now
      and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
   if _expires is null then
@@ -3573,29 +4428,17 @@ begin
     _tenants := lease_outbox.tenants;
   end if;
 
-  -- Only pending and failed rows that are due, and lapsed leases: deferred, discarded, dead and
-  -- dispatched rows are never leased. A lapsed lease on the last allowed attempt makes the row dead.
+  -- Pending and failed rows that are due, and leases that lapsed (a leased row is due again at its
+  -- lease's expiry): one index serves both. Deferred, discarded, dead and dispatched rows are never
+  -- leased. A lapsed lease on the last allowed attempt makes the row dead.
   return query
-  with lapsed as (
-    select o.tenant_id, o.outbox_id
+  with picked as (
+    select o.tenant_id, o.outbox_id, o.created_at
       from sor.outbox o
-     where o.status = 'leased' and o.lease_expires_at <= _now and o.tenant_id = any (_tenants)
-     order by o.lease_expires_at
-     limit lease_outbox.batch
-       for update skip locked
-  ), due as (
-    select o.tenant_id, o.outbox_id
-      from sor.outbox o
-     where o.status in ('pending', 'failed') and o.available_at <= _now and o.tenant_id = any (_tenants)
+     where o.status in ('pending', 'failed', 'leased') and o.available_at <= _now and o.tenant_id = any (_tenants)
      order by o.available_at, o.outbox_id
      limit lease_outbox.batch
        for update skip locked
-  ), picked as (
-    select p.tenant_id, p.outbox_id
-      from (select l.tenant_id, l.outbox_id from lapsed l
-            union all
-            select d.tenant_id, d.outbox_id from due d) p
-     limit lease_outbox.batch
   ), leased as (
     update sor.outbox o
        set status           = case when o.status = 'leased' and o.attempts >= o.max_attempts then 'dead' else 'leased' end,
@@ -3603,9 +4446,10 @@ begin
            leased_by        = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else session_user end,
            lease_token      = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else pg_catalog.nextval('sor.fencing_tokens') end,
            lease_expires_at = case when o.status = 'leased' and o.attempts >= o.max_attempts then null else _now + lease_outbox.lease end,
+           available_at     = case when o.status = 'leased' and o.attempts >= o.max_attempts then o.available_at else _now + lease_outbox.lease end,
            last_error       = case when o.status = 'leased' then 'lease expired' else o.last_error end
       from picked p
-     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id
+     where o.tenant_id = p.tenant_id and o.outbox_id = p.outbox_id and o.created_at = p.created_at
     returning o.outbox_id, o.tenant_id, o.event_id, o.topic, o.aggregate_type, o.aggregate_id, o.payload,
               o.headers, o.dedupe_key, o.attempts, o.lease_token, o.lease_expires_at, o.status
   )
@@ -3615,6 +4459,27 @@ begin
    where l.status = 'leased'
    order by l.outbox_id;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.ledger_digest()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+           'database', current_database(),
+           'system_identifier', (select s.system_identifier::text from pg_control_system() s),
+           'block_id', b.block_id,
+           'block_hash', encode(b.block_hash, 'hex'),
+           'to_tx', b.to_tx::text,
+           'last_position', (select max(x.last_position) from sor.ledger_blocks x where x.block_id <= b.block_id),
+           'events', (select sum(x.events) from sor.ledger_blocks x where x.block_id <= b.block_id),
+           'sealed_at', b.sealed_at,
+           'digest_at', clock_timestamp())
+    from sor.ledger_blocks b
+   order by b.block_id desc
+   limit 1
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.list_tools()
@@ -3631,6 +4496,18 @@ begin
       from sor.tools t
      where t.enabled and _kind = any (t.allowed_kinds)
      order by t.tool_name;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.maintain_partitions(months_ahead integer DEFAULT 3)
+ RETURNS TABLE(partition_name text, action text, detail text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+begin
+  return query select * from sor.make_partitions(maintain_partitions.months_ahead);
+  perform sor_guard.protect_all();
 end
 $function$;
 
@@ -3898,6 +4775,79 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.retire_partition(partition_name text)
+ RETURNS sor.retired_partitions
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _part regclass;
+  _l record;
+  _row sor.retired_partitions;
+  _sealed xid8;
+  _late xid8;
+begin
+  _part := pg_catalog.to_regclass(retire_partition.partition_name);
+  select * into _l from sor.partition_list() l where _part is not null and l.partition_name = _part::text;
+  if _l.partition_name is null then
+    raise exception '% is not a partition of sor.events, sor.outbox or sor.finished_tasks',
+          coalesce(pg_catalog.quote_literal(retire_partition.partition_name), 'NULL')
+      using errcode = 'SR080', hint = 'List partitions and whether each may retire: select * from sor_api.partitions;';
+  end if;
+  if not _l.retirable then
+    raise exception '% may not retire: %', _l.partition_name, _l.why_not
+      using errcode = 'SR081',
+            hint = 'Partitions retire oldest first, once past their table''s retention (sor_api.set_retention); the default partition never retires.';
+  end if;
+  if _l.parent_table = 'sor.outbox' then
+    execute pg_catalog.format('select count(*) from %s o where o.status in (''pending'', ''deferred'', ''leased'', ''failed'')', _part)
+      into _row.row_count;
+    if _row.row_count > 0 then
+      raise exception '% still holds % outbox rows waiting for dispatch', _part, _row.row_count
+        using errcode = 'SR082', hint = 'Dispatch them, let them go dead, or discard their block first; see sor_api.outbox_status.';
+    end if;
+  end if;
+  if _l.parent_table = 'sor.events' then
+    -- every event leaving must already be sealed into the ledger, so verify_ledger still covers it
+    select b.to_tx into _sealed from sor.ledger_blocks b order by b.block_id desc limit 1;
+    execute pg_catalog.format('select max(e.tx_id) from %s e', _part) into _late;
+    if _late is not null and (_sealed is null or _late >= _sealed) then
+      raise exception 'events of % are not all sealed into the ledger', _part
+        using errcode = 'SR083', hint = 'Run select * from sor_api.seal_ledger(); then retire.';
+    end if;
+    execute pg_catalog.format('select count(*), sha256(coalesce(string_agg(e.hash, ''''::bytea order by e.position), ''''::bytea)) from %s e', _part)
+      into _row.row_count, _row.content_sha256;
+    execute pg_catalog.format(
+      'insert into sor.retired_stream_heads (tenant_id, stream, partition_name, version, position, hash)
+       select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, %L, e.version, e.position, e.hash
+         from %s e order by e.tenant_id, e.stream, e.version desc', _part::text, _part);
+  else
+    execute pg_catalog.format('select count(*), sha256(convert_to(coalesce(string_agg(to_jsonb(r)::text, E''\n'' order by r.tenant_id, %s), ''''), ''UTF8'')) from %s r',
+                              case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end, _part)
+      into _row.row_count, _row.content_sha256;
+    execute pg_catalog.format(
+      'delete from sor.dedupe_keys k using %s r where k.tenant_id = r.tenant_id and k.target_id = %s and %s',
+      _part,
+      case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end,
+      case when _l.parent_table = 'sor.outbox' then 'k.scope = ''outbox''' else 'k.scope = ''task:'' || r.queue' end);
+  end if;
+  -- the guard consumes the sor_approver's approval of this detach, or refuses it (SR020)
+  execute pg_catalog.format('alter table %s detach partition %s', _l.parent_table, _part);
+  insert into sor.append_only_tables (table_schema, table_name)
+  select 'sor', c.relname from pg_class c where c.oid = _part and _l.parent_table = 'sor.events'
+  on conflict do nothing;
+  execute pg_catalog.format('comment on table %s is %L', _part,
+    pg_catalog.format('Retired from %s on %s (sor.retired_partitions): an archive to dump (pg_dump -t) and then drop with an approved drop table.',
+                      _l.parent_table, pg_catalog.to_char(pg_catalog.now(), 'YYYY-MM-DD')));
+  insert into sor.retired_partitions (partition_name, parent_table, range_from, range_to, row_count, content_sha256, approval_id)
+  values (_part::text, _l.parent_table, _l.range_from, _l.range_to, _row.row_count, _row.content_sha256,
+          sor_guard.approval_used('detach partition', sor_guard.ident('pg_class'::regclass, _part)))
+  returning * into _row;
+  return _row;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.retry_outbox(outbox_id bigint)
  RETURNS void
  LANGUAGE plpgsql
@@ -3926,11 +4876,20 @@ CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  update sor.tasks t
-     set status = 'ready', attempts = 0, run_after = now(), finished_at = null
-   where t.task_id = retry_task.task_id and t.status = 'dead';
+  with gone as (
+    delete from sor.finished_tasks f
+     where f.task_id = retry_task.task_id and f.status = 'dead'
+    returning f.*
+  )
+  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
+                         dedupe_key, status, last_error, created_at, created_by)
+  overriding system value
+  select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
+         g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
+    from gone g;
   if not found then
-    if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id) then
+    if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
+       or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
       raise exception 'task % is not dead', retry_task.task_id
         using errcode = 'SR058', hint = 'Only dead tasks are retried by an operator; see sor_api.dead_tasks().';
     end if;
@@ -4246,6 +5205,69 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.seal_ledger(max_events integer DEFAULT 100000)
+ RETURNS TABLE(block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, block_hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _horizon xid8;
+  _last sor.ledger_blocks;
+  _from xid8;
+  _to xid8;
+  _agg record;
+  _row sor.ledger_blocks;
+begin
+  if seal_ledger.max_events is null or seal_ledger.max_events not between 1 and 1000000 then
+    raise exception 'max_events must be 1 to 1000000, not %', coalesce(seal_ledger.max_events::text, 'NULL')
+      using errcode = 'SR085', hint = 'The default, 100000, bounds the work of one block.';
+  end if;
+  -- one sealer at a time; readers and appenders are not blocked
+  lock table sor.ledger_blocks in exclusive mode;
+  _horizon := pg_snapshot_xmin(pg_current_snapshot());
+  loop
+    select * into _last from sor.ledger_blocks b order by b.block_id desc limit 1;
+    _from := coalesce(_last.to_tx, '0'::xid8);
+    exit when _from >= _horizon;
+    -- end the block after the transaction holding its max_events-th event (a block never splits a transaction)
+    select e.tx_id into _to
+      from sor.events e
+     where e.tx_id >= _from and e.tx_id < _horizon
+     order by e.tx_id, e.position
+     offset seal_ledger.max_events - 1 limit 1;
+    _to := case when _to is null then _horizon else least((_to::text::numeric + 1)::text::xid8, _horizon) end;
+    select pg_catalog.count(*) as n, pg_catalog.min(e.position) as first_position, pg_catalog.max(e.position) as last_position,
+           pg_catalog.min(e.occurred_at) as first_at, pg_catalog.max(e.occurred_at) as last_at,
+           sha256(coalesce(pg_catalog.string_agg(e.hash, ''::bytea order by e.tx_id, e.position), ''::bytea)) as digest
+      into _agg
+      from sor.events e
+     where e.tx_id >= _from and e.tx_id < _to;
+    exit when _agg.n = 0;  -- nothing to seal yet: the next block starts where the last one ended
+    _row.block_id := coalesce(_last.block_id, 0) + 1;
+    _row.from_tx := _from;
+    _row.to_tx := _to;
+    _row.events := _agg.n;
+    _row.first_position := _agg.first_position;
+    _row.last_position := _agg.last_position;
+    _row.first_occurred_at := _agg.first_at;
+    _row.last_occurred_at := _agg.last_at;
+    _row.events_sha256 := _agg.digest;
+    _row.prev_block_hash := _last.block_hash;
+    _row.block_hash := sor.ledger_block_hash(_row.prev_block_hash, _row.block_id, _from, _to, _agg.n,
+                                             _agg.first_position, _agg.last_position, _agg.digest);
+    insert into sor.ledger_blocks (block_id, from_tx, to_tx, events, first_position, last_position, first_occurred_at,
+                                   last_occurred_at, events_sha256, prev_block_hash, block_hash)
+    values (_row.block_id, _row.from_tx, _row.to_tx, _row.events, _row.first_position, _row.last_position,
+            _row.first_occurred_at, _row.last_occurred_at, _row.events_sha256, _row.prev_block_hash, _row.block_hash);
+    block_id := _row.block_id; from_tx := _from; to_tx := _to; events := _agg.n;
+    first_position := _agg.first_position; last_position := _agg.last_position;
+    block_hash := pg_catalog.encode(_row.block_hash, 'hex');
+    return next;
+  end loop;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.set_overlay(run_id uuid, "overlay" jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -4273,6 +5295,35 @@ begin
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r.state || _r.overlay;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.set_retention(table_name text, keep interval, reason text)
+ RETURNS sor.retention_policies
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  _row sor.retention_policies;
+begin
+  if set_retention.table_name is null
+     or set_retention.table_name not in (select t.parent::text from sor.partitioned_tables() t) then
+    raise exception 'no retention for %: not a partitioned kit table', coalesce(pg_catalog.quote_literal(set_retention.table_name), 'NULL')
+      using errcode = 'SR084', hint = 'One of sor.events, sor.outbox, sor.finished_tasks.';
+  end if;
+  if set_retention.keep is null or set_retention.keep < interval '1 month' then
+    raise exception 'keep must be at least 1 month, not %', coalesce(set_retention.keep::text, 'NULL')
+      using errcode = 'SR084', hint = 'Partitions are monthly: keep ''7 years'', ''18 months''.';
+  end if;
+  if set_retention.reason is null or pg_catalog.length(pg_catalog.btrim(set_retention.reason)) not between 1 and 500 then
+    raise exception 'a retention change needs a reason (1-500 characters)'
+      using errcode = 'SR084', hint = 'Name the rule or ticket that sets it.';
+  end if;
+  insert into sor.retention_policies (table_name, keep, reason)
+  values (set_retention.table_name, set_retention.keep, pg_catalog.btrim(set_retention.reason))
+  returning * into _row;
+  return _row;
 end
 $function$;
 
@@ -4392,6 +5443,106 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.verify_ledger(digest jsonb DEFAULT NULL::jsonb)
+ RETURNS TABLE(block_id bigint, problem text, detail text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+AS $function$
+declare
+  _upto bigint;
+  _b record;
+  _prev bytea;
+  _expected_from xid8 := '0'::xid8;
+  _agg record;
+  _retired boolean;
+begin
+  if verify_ledger.digest is not null then
+    if pg_catalog.jsonb_typeof(verify_ledger.digest) <> 'object'
+       or pg_catalog.jsonb_typeof(verify_ledger.digest -> 'block_id') <> 'number'
+       or pg_catalog.jsonb_typeof(verify_ledger.digest -> 'block_hash') <> 'string'
+       or (verify_ledger.digest ->> 'block_hash') !~ '^[0-9a-f]{64}$' then
+      raise exception 'not a ledger digest: %', pg_catalog.left(verify_ledger.digest::text, 200)
+        using errcode = 'SR085', hint = 'Pass the jsonb sor_api.ledger_digest() returned, as it was stored.';
+    end if;
+    if verify_ledger.digest ->> 'system_identifier' is distinct from (select s.system_identifier::text from pg_control_system() s)
+       or verify_ledger.digest ->> 'database' is distinct from current_database() then
+      raise exception 'this digest was taken from another database (%, server %)', verify_ledger.digest ->> 'database',
+            verify_ledger.digest ->> 'system_identifier'
+        using errcode = 'SR085',
+              hint = 'A restored copy or a replica promoted elsewhere has another system identifier: verify the copy against a digest taken from it, or compare block hashes by hand.';
+    end if;
+    _upto := (verify_ledger.digest ->> 'block_id')::bigint;
+    if not exists (select 1 from sor.ledger_blocks x where x.block_id = _upto) then
+      block_id := _upto; problem := 'block_missing';
+      detail := pg_catalog.format('the digest names block %s, which the ledger no longer holds (highest block: %s)', _upto,
+                                  coalesce((select max(x.block_id)::text from sor.ledger_blocks x), 'none'));
+      return next;
+      return;
+    end if;
+  end if;
+  for _b in select * from sor.ledger_blocks x where _upto is null or x.block_id <= _upto order by x.block_id loop
+    if _b.from_tx <> _expected_from then
+      block_id := _b.block_id; problem := 'range_gap';
+      detail := pg_catalog.format('block %s starts at transaction %s, the block before ended at %s', _b.block_id, _b.from_tx, _expected_from);
+      return next;
+    end if;
+    if _b.prev_block_hash is distinct from _prev then
+      block_id := _b.block_id; problem := 'chain_broken';
+      detail := pg_catalog.format('block %s does not link to the hash of the block before it', _b.block_id);
+      return next;
+    end if;
+    if _b.block_hash <> sor.ledger_block_hash(_b.prev_block_hash, _b.block_id, _b.from_tx, _b.to_tx, _b.events,
+                                              _b.first_position, _b.last_position, _b.events_sha256) then
+      block_id := _b.block_id; problem := 'block_changed';
+      detail := pg_catalog.format('block %s does not match its own hash', _b.block_id);
+      return next;
+    end if;
+    select pg_catalog.count(*) as n,
+           sha256(coalesce(pg_catalog.string_agg(e.hash, ''::bytea order by e.tx_id, e.position), ''::bytea)) as digest,
+           pg_catalog.count(*) filter (where e.hash is distinct from
+             sor_guard.event_hash(e.prev_hash, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
+                                  e.occurred_at, e.position)) as changed
+      into _agg
+      from sor.events e
+     where e.tx_id >= _b.from_tx and e.tx_id < _b.to_tx;
+    _retired := exists (select 1 from sor.retired_partitions r
+                         where r.parent_table = 'sor.events'
+                           and coalesce(r.range_from, '-infinity') <= _b.last_occurred_at and r.range_to > _b.first_occurred_at);
+    if _agg.changed > 0 then
+      block_id := _b.block_id; problem := 'event_changed';
+      detail := pg_catalog.format('%s events of block %s do not match their own hash', _agg.changed, _b.block_id);
+      return next;
+    elsif _agg.n = _b.events and _agg.digest = _b.events_sha256 then
+      null;
+    elsif _agg.n < _b.events and _retired then
+      null; -- events left with a retired partition, whose digest sor.retired_partitions holds
+    elsif _agg.n < _b.events then
+      block_id := _b.block_id; problem := 'events_missing';
+      detail := pg_catalog.format('block %s sealed %s events, %s remain', _b.block_id, _b.events, _agg.n);
+      return next;
+    elsif _agg.n > _b.events then
+      block_id := _b.block_id; problem := 'events_added';
+      detail := pg_catalog.format('block %s sealed %s events, %s are there now', _b.block_id, _b.events, _agg.n);
+      return next;
+    else
+      block_id := _b.block_id; problem := 'events_rehashed';
+      detail := pg_catalog.format('the hashes of block %s''s events are not the ones sealed', _b.block_id);
+      return next;
+    end if;
+    _prev := _b.block_hash;
+    _expected_from := _b.to_tx;
+  end loop;
+  if verify_ledger.digest is not null
+     and pg_catalog.encode((select x.block_hash from sor.ledger_blocks x where x.block_id = _upto), 'hex')
+         <> verify_ledger.digest ->> 'block_hash' then
+    block_id := _upto; problem := 'digest_mismatch';
+    detail := pg_catalog.format('block %s no longer has the hash the digest recorded: the ledger was rebuilt', _upto);
+    return next;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text DEFAULT NULL::text)
  RETURNS TABLE(event_position bigint, occurred_at timestamp with time zone, tenant text, stream text, type text, actor name, summary text)
  LANGUAGE plpgsql
@@ -4435,6 +5586,40 @@ AS $function$
                           || ':' || a.privilege_type || case when a.is_grantable then '*' else '' end as g
             from aclexplode(coalesce(acl, acldefault(objtype, owner))) a
            where a.grantee <> owner and cardinality(coalesce(acl, acldefault(objtype, owner))) > 0) x
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.approval_object(operation text, object text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select coalesce(
+    (select case when approval_object.object = r.identity then r.spec ->> 'partition_of'
+                 when starts_with(approval_object.object, r.identity || '.')
+                   then (r.spec ->> 'partition_of') || substr(approval_object.object, length(r.identity) + 1)
+                 else left(approval_object.object, length(approval_object.object) - length(r.identity)) || (r.spec ->> 'partition_of')
+            end
+       from sor_guard.registered r
+      where r.present and r.kind = 'table' and r.spec ->> 'partition_of' is not null
+        and approval_object.operation not in ('detach partition', 'attach partition', 'drop table', 'rename')
+        and (approval_object.object = r.identity or starts_with(approval_object.object, r.identity || '.')
+             or right(approval_object.object, length(r.identity) + 4) = ' on ' || r.identity)
+      order by length(r.identity) desc
+      limit 1),
+    approval_object.object)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.approval_used(operation text, object_identity text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select a.approval_id from sor.ddl_audit a
+   where a.tx_id = pg_current_xact_id_if_assigned() and a.operation = approval_used.operation
+     and a.object_identity = approval_used.object_identity and a.approval_id is not null
+   order by a.audit_id desc limit 1
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone)
@@ -4507,6 +5692,19 @@ begin
                 for update)
        and a.consumed_at is null
     returning a.approval_id into _approval;
+    if _approval is null then
+      -- one statement that reaches the same object again (ALTER TABLE rewriting each partition of a
+      -- partitioned table) uses the approval it consumed the first time
+      select d.approval_id into _approval
+        from sor.ddl_audit d
+       where d.tx_id = pg_current_xact_id_if_assigned() and d.operation = authorize.operations[i]
+         and d.object_identity = authorize.objects[i] and d.statement = current_query() and d.approval_id is not null
+       order by d.audit_id desc limit 1;
+      if _approval is not null then
+        _ids := _ids || _approval;
+        continue;
+      end if;
+    end if;
     if _approval is null then
       raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
                 authorize.operations[i], authorize.objects[i], authorize.command_tag, session_user, _role, current_query();
@@ -4629,6 +5827,11 @@ AS $function$
      where p.registered and p.after is null and l.identity <> p.identity
   ), renamed_roots as (
     select n.root_kind, n.root_objid from renamed n where n.kind = n.root_kind
+  ), detached_roots as (
+    -- a partition detached from its parent loses the triggers it had cloned from it
+    select p.root_kind, p.root_objid from pairs p
+     where p.kind = 'table' and p.before ->> 'partition_of' is not null and p.after is not null
+       and (p.after ->> 'partition_of') is distinct from (p.before ->> 'partition_of')
   )
   select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
          case when n.new_identity is not null then 'rename' else j.operation end,
@@ -4649,6 +5852,9 @@ AS $function$
      -- the objects of a renamed table follow it: the table's rename is the one change to approve
      and not (p.kind <> p.root_kind
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
+     -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
+     and not (p.kind = 'trigger' and p.after is null
+              and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
@@ -5175,7 +6381,7 @@ begin
   end if;
 
   for _d in
-    select distinct x ->> 'operation' as operation, x ->> 'object' as object
+    select distinct x ->> 'operation' as operation, sor_guard.approval_object(x ->> 'operation', x ->> 'object') as object
       from jsonb_array_elements(_diff) x where x ->> 'outcome' = 'approve' order by 1, 2
   loop
     _ops := _ops || _d.operation;
@@ -5193,7 +6399,8 @@ begin
     _approval := null;
     if _d.outcome = 'approve' then
       select _approvals[i] into _approval
-        from generate_subscripts(_ops, 1) i where _ops[i] = _d.operation and _objs[i] = _d.object;
+        from generate_subscripts(_ops, 1) i
+       where _ops[i] = _d.operation and _objs[i] = sor_guard.approval_object(_d.operation, _d.object);
     end if;
     if _d.operation = 'rename' then
       _renamed := _renamed || (_d.root_kind || ':' || _d.root_objid);
@@ -5219,14 +6426,6 @@ begin
      where not exists (select 1 from sor_guard.registered r where r.present and r.kind = l.kind and r.identity = l.identity);
   end if;
 end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor_guard.stream_lock_key(tenant_id text, stream text)
- RETURNS bigint
- LANGUAGE sql
- IMMUTABLE PARALLEL SAFE
-AS $function$
-  select pg_catalog.hashtextextended(stream_lock_key.tenant_id || '/' || stream_lock_key.stream, 7031)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.targets()
@@ -5373,10 +6572,17 @@ begin
        and not exists (select 1 from jsonb_array_elements(_dropped) s
                         where x ->> 'kind' <> 'schema' and s ->> 'kind' = 'schema'
                           and s ->> 'identity' = quote_ident(x ->> 'schema_name'))
+       -- a partition dropped with its partitioned table: the table's approval covers it
+       and not exists (select 1 from jsonb_array_elements(_dropped) p
+                        where x ->> 'kind' = 'table' and p ->> 'kind' = 'table'
+                          and p ->> 'identity' = x -> 'spec' ->> 'partition_of')
        and j.outcome = 'approve'
   loop
-    _ops := _ops || _d.operation;
-    _objs := _objs || _d.identity;
+    if not exists (select 1 from generate_subscripts(_ops, 1) i
+                    where _ops[i] = _d.operation and _objs[i] = sor_guard.approval_object(_d.operation, _d.identity)) then
+      _ops := _ops || _d.operation;
+      _objs := _objs || sor_guard.approval_object(_d.operation, _d.identity);
+    end if;
   end loop;
   _approvals := sor_guard.authorize(tg_tag, _ops, _objs);
 
@@ -5390,7 +6596,9 @@ begin
       from jsonb_array_elements(_dropped) x
   loop
     _approval := null;
-    select _approvals[i] into _approval from generate_subscripts(_ops, 1) i where _objs[i] = _d.identity;
+    select _approvals[i] into _approval from generate_subscripts(_ops, 1) i
+     where _objs[i] = sor_guard.approval_object(_ops[i], _d.identity)
+     limit 1;
     if _d.kind = 'column' then
       if not exists (select 1 from jsonb_array_elements(_dropped) p
                       where p ->> 'kind' = 'table' and p ->> 'identity' = _d.table_identity) then
@@ -5440,6 +6648,14 @@ begin
   if _roots is null then
     return;
   end if;
+  -- ATTACH and DETACH PARTITION report the parent: judge its partitions too, registered or live
+  _roots := _roots || array(
+    select distinct 'table:' || r.objid from sor_guard.registered r
+     where r.present and r.kind = 'table' and r.spec ->> 'partition_of' is not null
+       and exists (select 1 from unnest(_roots) x(root) join pg_class c on x.root = 'table:' || c.oid
+                    where c.relkind = 'p' and sor_guard.ident('pg_class'::regclass, c.oid) = r.spec ->> 'partition_of')
+    union
+    select 'table:' || i.inhrelid from pg_inherits i where 'table:' || i.inhparent = any (_roots));
   if tg_tag = 'CREATE TRIGGER' then
     -- CREATE OR REPLACE TRIGGER resets a trigger to ENABLE ORIGIN: restore ENABLE ALWAYS when the
     -- register expects it and nothing else changed
@@ -5464,27 +6680,54 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_events__chain()
  LANGUAGE plpgsql
 AS $function$
 declare
-  _last_version integer;
-  _last_hash bytea;
+  _version integer;
+  _hash bytea;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(sor_guard.stream_lock_key(new.tenant_id, new.stream));
-  -- Volatile function under READ COMMITTED: this query takes a fresh snapshot, so it sees the
-  -- append of the writer that held the stream lock before us.
-  select e.version, e.hash into _last_version, _last_hash
-    from sor.events e
-   where e.tenant_id = new.tenant_id and e.stream = new.stream
-   order by e.version desc
-   limit 1;
-  -- The position is drawn under the stream lock, so within one stream positions rise with
-  -- versions: a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-  new.version := coalesce(_last_version, 0) + 1;
-  new.prev_hash := _last_hash;
+  -- the partition was chosen by occurred_at before this trigger ran: a row naming another time is
+  -- refused rather than moved (the database's clock is the only one the log keeps)
+  if new.occurred_at is distinct from pg_catalog.now() then
+    raise exception 'occurred_at of an event is the database''s transaction time, not %', new.occurred_at
+      using errcode = 'SR011', hint = 'Leave occurred_at (and position, version, hashes, actor) to the database.';
+  end if;
   new.actor := session_user;
-  new.occurred_at := pg_catalog.now();
   new.tx_id := pg_catalog.pg_current_xact_id();
+  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
+  -- different streams never wait on each other, and no lock table entry is taken per stream.
+  -- Under READ COMMITTED this query takes a fresh snapshot, so it reads the head the previous
+  -- appender left.
+  select h.version, h.last_hash into _version, _hash
+    from sor.streams h
+   where h.tenant_id = new.tenant_id and h.stream = new.stream
+     for no key update;
+  if not found then
+    -- a new stream: its head is written with its first event; if another transaction created it
+    -- meanwhile, this insert waits for it and the event goes after that one's
+    new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+    new.version := 1;
+    new.prev_hash := null;
+    new.hash := sor_guard.event_hash(null, new.tenant_id, new.stream, 1, new.type, new.payload, new.metadata,
+                                     new.actor, new.occurred_at, new.position);
+    insert into sor.streams (tenant_id, stream, version, last_position, last_hash)
+    values (new.tenant_id, new.stream, 1, new.position, new.hash)
+    on conflict on constraint streams_pkey do nothing;
+    if found then
+      return new;
+    end if;
+    select h.version, h.last_hash into _version, _hash
+      from sor.streams h
+     where h.tenant_id = new.tenant_id and h.stream = new.stream
+       for no key update;
+  end if;
+  -- The position is drawn under the head lock, so within one stream positions rise with versions:
+  -- a replay in position order applies every stream's events in version order.
+  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+  new.version := _version + 1;
+  new.prev_hash := _hash;
   new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
-                             new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+                                   new.payload, new.metadata, new.actor, new.occurred_at, new.position);
+  update sor.streams h
+     set version = new.version, last_position = new.position, last_hash = new.hash
+   where h.tenant_id = new.tenant_id and h.stream = new.stream;
   return new;
 end
 $function$;
@@ -5495,7 +6738,10 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_events__refuse_change()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
 AS $function$
 begin
-  raise exception '%.% is append-only: % refused', tg_table_schema, tg_table_name, tg_op
+  -- a partition is named by its table (sor.events), the name its callers know
+  raise exception '% is append-only: % refused',
+        (select n.nspname || '.' || c.relname from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where c.oid = coalesce(pg_catalog.pg_partition_root(tg_relid), tg_relid)), tg_op
     using errcode = 'SR010',
           hint = 'Rows of an append-only table are never changed or removed. Append a compensating row instead.';
 end
@@ -5607,8 +6853,16 @@ CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STA
 alter table sor.events enable always trigger events_refuse_truncate;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
-CREATE TRIGGER outbox_events_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_insert();
-alter table sor.outbox enable always trigger outbox_events_insert;
+CREATE TRIGGER finished_tasks_events_delete AFTER DELETE ON sor.finished_tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_delete();
+alter table sor.finished_tasks enable always trigger finished_tasks_events_delete;
+CREATE TRIGGER finished_tasks_events_insert AFTER INSERT ON sor.finished_tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_insert();
+alter table sor.finished_tasks enable always trigger finished_tasks_events_insert;
+CREATE TRIGGER ledger_blocks_refuse_truncate BEFORE TRUNCATE ON sor.ledger_blocks FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.ledger_blocks enable always trigger ledger_blocks_refuse_truncate;
+CREATE TRIGGER ledger_blocks_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ledger_blocks FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.ledger_blocks enable always trigger ledger_blocks_refuse_update_delete;
+CREATE TRIGGER outbox_dedupe BEFORE INSERT ON sor.outbox FOR EACH ROW EXECUTE FUNCTION sor.tg_outbox__dedupe();
+alter table sor.outbox enable always trigger outbox_dedupe;
 CREATE TRIGGER outbox_events_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_update();
 alter table sor.outbox enable always trigger outbox_events_update;
 CREATE TRIGGER outbox_notify_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__notify_insert();
@@ -5619,10 +6873,22 @@ CREATE TRIGGER reserved_names_refuse_truncate BEFORE TRUNCATE ON sor.reserved_na
 alter table sor.reserved_names enable always trigger reserved_names_refuse_truncate;
 CREATE TRIGGER reserved_names_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.reserved_names FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.reserved_names enable always trigger reserved_names_refuse_update_delete;
+CREATE TRIGGER retention_policies_refuse_truncate BEFORE TRUNCATE ON sor.retention_policies FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retention_policies enable always trigger retention_policies_refuse_truncate;
+CREATE TRIGGER retention_policies_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.retention_policies FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retention_policies enable always trigger retention_policies_refuse_update_delete;
+CREATE TRIGGER retired_partitions_refuse_truncate BEFORE TRUNCATE ON sor.retired_partitions FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retired_partitions enable always trigger retired_partitions_refuse_truncate;
+CREATE TRIGGER retired_partitions_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.retired_partitions FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retired_partitions enable always trigger retired_partitions_refuse_update_delete;
+CREATE TRIGGER retired_stream_heads_refuse_truncate BEFORE TRUNCATE ON sor.retired_stream_heads FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retired_stream_heads enable always trigger retired_stream_heads_refuse_truncate;
+CREATE TRIGGER retired_stream_heads_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.retired_stream_heads FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor.retired_stream_heads enable always trigger retired_stream_heads_refuse_update_delete;
 CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events();
 alter table sor.runs enable always trigger runs_events;
-CREATE TRIGGER tasks_events_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_insert();
-alter table sor.tasks enable always trigger tasks_events_insert;
+CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW EXECUTE FUNCTION sor.tg_tasks__dedupe();
+alter table sor.tasks enable always trigger tasks_dedupe;
 CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
 CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
@@ -5646,16 +6912,24 @@ alter table reconciler.pending_transactions enable row level security;
 alter table reconciler.pending_transactions force row level security;
 alter table sor.blocks enable row level security;
 alter table sor.blocks force row level security;
+alter table sor.dedupe_keys enable row level security;
+alter table sor.dedupe_keys force row level security;
 alter table sor.events enable row level security;
 alter table sor.events force row level security;
+alter table sor.finished_tasks enable row level security;
+alter table sor.finished_tasks force row level security;
 alter table sor.idempotency_keys enable row level security;
 alter table sor.idempotency_keys force row level security;
 alter table sor.outbox enable row level security;
 alter table sor.outbox force row level security;
+alter table sor.retired_stream_heads enable row level security;
+alter table sor.retired_stream_heads force row level security;
 alter table sor.runs enable row level security;
 alter table sor.runs force row level security;
 alter table sor.steps enable row level security;
 alter table sor.steps force row level security;
+alter table sor.streams enable row level security;
+alter table sor.streams force row level security;
 alter table sor.tasks enable row level security;
 alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
@@ -5687,19 +6961,28 @@ create policy pending_transactions_tenant_select on reconciler.pending_transacti
 create policy blocks_auditor_select on sor.blocks as permissive for select to sor_auditor using (true);
 create policy blocks_owner_all on sor.blocks as permissive for all to sor_owner using (true) with check (true);
 create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
+create policy dedupe_keys_auditor_select on sor.dedupe_keys as permissive for select to sor_auditor using (true);
+create policy dedupe_keys_owner_all on sor.dedupe_keys as permissive for all to sor_owner using (true) with check (true);
 create policy events_auditor_select on sor.events as permissive for select to sor_auditor using (true);
 create policy events_owner_all on sor.events as permissive for all to sor_owner using (true) with check (true);
 create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
+create policy finished_tasks_auditor_select on sor.finished_tasks as permissive for select to sor_auditor using (true);
+create policy finished_tasks_owner_all on sor.finished_tasks as permissive for all to sor_owner using (true) with check (true);
+create policy finished_tasks_tenant_select on sor.finished_tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy idempotency_keys_auditor_select on sor.idempotency_keys as permissive for select to sor_auditor using (true);
 create policy idempotency_keys_owner_all on sor.idempotency_keys as permissive for all to sor_owner using (true) with check (true);
 create policy outbox_auditor_select on sor.outbox as permissive for select to sor_auditor using (true);
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
+create policy retired_stream_heads_auditor_select on sor.retired_stream_heads as permissive for select to sor_auditor using (true);
+create policy retired_stream_heads_owner_all on sor.retired_stream_heads as permissive for all to sor_owner using (true) with check (true);
 create policy runs_auditor_select on sor.runs as permissive for select to sor_auditor using (true);
 create policy runs_owner_all on sor.runs as permissive for all to sor_owner using (true) with check (true);
 create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy steps_auditor_select on sor.steps as permissive for select to sor_auditor using (true);
 create policy steps_owner_all on sor.steps as permissive for all to sor_owner using (true) with check (true);
 create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
+create policy streams_auditor_select on sor.streams as permissive for select to sor_auditor using (true);
+create policy streams_owner_all on sor.streams as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -5736,6 +7019,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__050_claims() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__070_capstone() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__080_volume() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
@@ -5746,6 +7030,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
@@ -5759,19 +7044,29 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
+-- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
+-- function sor.lock_stream(tenant_id text, stream text, claim_new boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
+-- function sor.partition_list() owner sor_owner: sor_owner=EXECUTE
+-- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
+-- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__events_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_finished_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_outbox__dedupe() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__notify_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__notify_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_runs__events() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_tasks__dedupe() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
@@ -5780,6 +7075,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.append_events(tenant_id text, events jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -5787,21 +7083,26 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.ddl_guard_targets() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_tasks(queue text, max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.events_since(after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.fail_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.finish_run(run_id uuid, status text, error jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.get_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.heartbeat(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.lease_outbox(batch integer, lease interval, tenants text[]) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.ledger_digest() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.list_tools() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.maintain_partitions(months_ahead integer) owner sor_owner: sor_admin=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -5811,20 +7112,26 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.register_worker(role_name text, kind text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.resolve_block(block_id bigint, approved boolean, note text) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.retire_partition(partition_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.run_report(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_report_facts(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_abandoned_runs() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.verify_ledger(digest jsonb) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_guard.acl(acl aclitem[], owner oid, objtype "char") owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.approval_object(operation text, object text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.approval_used(operation text, object_identity text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.authorize(command_tag text, operations text[], objects text[]) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.can_read_tenant(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
@@ -5850,7 +7157,6 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.require_reader(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.root_of(classid oid, objid oid) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.settle(command_tag text, roots text[]) owner sor_guardian: sor_guardian=EXECUTE
--- function sor_guard.stream_lock_key(tenant_id text, stream text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.targets() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.tg_ddl_approvals__check() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_ddl_audit__refuse_change() owner sor_guardian: sor_guardian=EXECUTE
@@ -5872,7 +7178,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- sequence sor.ddl_audit_audit_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor.events_position_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
--- sequence sor.outbox_outbox_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor.outbox_ids owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor_guard.register_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- table reconciler.categories owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -5883,14 +7189,21 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.blocks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.ddl_approvals owner sor_guardian: sor_approver=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE
 -- table sor.ddl_audit owner sor_guardian: sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE
+-- table sor.dedupe_keys owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.domain_schemas owner sor_owner: sor_guardian=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.finished_tasks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.idempotency_keys owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.ledger_blocks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.outbox owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.queues owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- table sor.retention_policies owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.retired_partitions owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.retired_stream_heads owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_settings owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -5907,6 +7220,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- view sor_api.journal_steps owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_tool_calls owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_turns owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
+-- view sor_api.partitions owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.protected_objects owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -6063,20 +7377,27 @@ comment on column sor.ddl_audit.session_role is 'session_user of the connection 
 comment on column sor.ddl_audit.set_role is 'The role set with SET ROLE when the DDL ran, or none.';
 comment on column sor.ddl_audit.statement is 'Text of the top-level statement (current_query()).';
 comment on column sor.ddl_audit.tx_id is 'Transaction that ran the DDL.';
-comment on column sor.events."position" is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream lock; gaps are normal (rolled back appends).';
+comment on column sor.dedupe_keys.target_id is 'outbox_id or task_id the key was first used for.';
+comment on column sor.events."position" is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream''s head lock; gaps are normal (rolled back appends).';
 comment on column sor.events.actor is 'session_user of the connection that appended the event.';
 comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
 comment on column sor.events.metadata is 'run_id, tool_call_id, step, correlation_id, causation_id and other context; not business data.';
-comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1.';
+comment on column sor.events.occurred_at is 'Database time of the appending transaction; the partition key.';
+comment on column sor.events.prev_hash is 'hash of the previous event of the same stream; NULL for version 1 (or the recorded boundary hash after a retired partition).';
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
 comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
-comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps; the expected-version check compares against it.';
+comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps (the head row in sor.streams serialises appends); the expected-version check compares against it.';
+comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
 comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';
 comment on column sor.idempotency_keys.fingerprint is 'sha256 of the request the key was first used with.';
 comment on column sor.idempotency_keys.scope is 'start_run:<workflow> for run starts, tool_call for tool calls.';
-comment on column sor.outbox.available_at is 'Earliest time the row may be leased (database clock); pushed back with exponential backoff after a failure.';
+comment on column sor.ledger_blocks.block_hash is 'sha256(prev_block_hash || block_id, from_tx, to_tx, events, first and last position as text || events_sha256).';
+comment on column sor.ledger_blocks.events_sha256 is 'sha256 over the hashes of the block''s events, concatenated in (tx_id, position) order.';
+comment on column sor.ledger_blocks.from_tx is 'First transaction id the block covers: the previous block''s to_tx (0 for block 1).';
+comment on column sor.ledger_blocks.to_tx is 'Exclusive end: every transaction below it had finished when the block was sealed, so no event can join the block later.';
+comment on column sor.outbox.available_at is 'When the row is next due (database clock): now for a new row, pushed back with backoff after a failure, the lease''s expiry while leased.';
 comment on column sor.outbox.block_id is 'Review block holding this row deferred, when there is one.';
-comment on column sor.outbox.dedupe_key is 'Unique per tenant: a retried writer cannot queue the same side effect twice; the dispatcher passes it to the provider as its idempotency key.';
+comment on column sor.outbox.dedupe_key is 'Unique per tenant (sor.dedupe_keys, scope outbox): a retried writer cannot queue the same side effect twice; the dispatcher passes it to the provider as its idempotency key.';
 comment on column sor.outbox.event_id is 'Stable uuid of the message; Debezium''s outbox router maps it to the Kafka message id.';
 comment on column sor.outbox.lease_token is 'Fencing token of the current lease; mark_dispatched and mark_failed are refused for any other token.';
 comment on column sor.outbox.run_id is 'Run whose step queued this command, when it came from commit_step.';
@@ -6084,6 +7405,8 @@ comment on column sor.outbox.status is 'pending, deferred (held by a review bloc
 comment on column sor.queues.backoff_base is 'Retry delay after the first failure; doubled for every further attempt, capped at backoff_max, jittered.';
 comment on column sor.queues.max_attempts is 'Default attempts of a task enqueued without its own max_attempts; then it is dead.';
 comment on column sor.reserved_names.name is 'A stream category (run matches run-<id>), an event type prefix (task. matches task.completed) or an outbox topic.';
+comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals row the detach consumed.';
+comment on column sor.retired_partitions.range_from is 'Lower bound of the partition''s range; NULL for a partition from MINVALUE.';
 comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
 comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
 comment on column sor.runs.hash_only is 'Content (input, error, turn content, tool-call arguments, results and errors) is stored only as sha256.';
@@ -6096,6 +7419,8 @@ comment on column sor.runs.state is 'Workflow state: each committed step output 
 comment on column sor.runs.status is 'running, succeeded, failed, or abandoned (the lease lapsed: marked by the next reader or by sweep_abandoned_runs()).';
 comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_run, +1 for each committed step.';
 comment on column sor.steps.version is 'Run version this step''s commit produced.';
+comment on column sor.streams.last_hash is 'hash of the stream''s last event: the next event''s prev_hash.';
+comment on column sor.streams.version is 'Version of the stream''s last event; 0 for a stream an append with expected_version 0 has claimed and not yet written.';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
 comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
 comment on column sor.tasks.dedupe_key is 'Unique per tenant and queue: enqueue_task with a known key returns the existing task.';
@@ -6131,14 +7456,15 @@ comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant t
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
-comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
+comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
-comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
+comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs have their start and end events; claimed and finished tasks, leased, dispatched and dead outbox rows have the event of their state), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
+comment on function sor.certify__080_volume() is 'Volume checks: monthly partitions ready for this month and the next, empty default partitions, and readiness for Citus (foreign keys between tenant-scoped tables lead with tenant_id, no advisory or tenant-table locks in kit functions, bigint sequences).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. No SET clause (hot path).';
@@ -6149,6 +7475,7 @@ comment on function sor.current_worker() is 'The registered Worker of session_us
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
+comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. No SET clause (inlined).';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
@@ -6162,20 +7489,30 @@ comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL wh
 comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
+comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
+comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. No SET clause (hot path): callers pin search_path.';
+comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
+comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
+comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
+comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
+comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80. Idempotent. SR080 when the table is not a partition of a kit table.';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
-comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token, SR057 lease lapsed.';
+comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
-comment on function sor.tg_outbox__events_insert() is 'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
+comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
+comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
+comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
-comment on function sor.tg_tasks__events_insert() is 'AFTER INSERT (statement) on sor.tasks: appends task.enqueued to stream task-<id> for every inserted task.';
-comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: one event per status change (task.claimed, task.completed, task.failed, task.dead, task.retried), preceded by task.lease_expired when a lapsed claim was taken back. Heartbeats change no status and write no event.';
+comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
+comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: task.claimed for every claim (preceded by task.lease_expired when a lapsed claim was taken back) and task.failed; who claimed is the event''s actor. Heartbeats change no status and write no event.';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
@@ -6183,28 +7520,34 @@ comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
+comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}]. The same rules as append_event apply to each event, and an error names its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
 comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
-comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first. Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
-comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Marks a claimed task completed with its result, if the fencing token is current and the lease has not lapsed. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
+comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
 comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
 comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now, read from the register: what sor_api.approve_ddl accepts.';
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
 comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
-comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue it returns the existing task id and changes nothing. SR008 not a member of the tenant (or no such tenant), SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue (for a task queued, running or finished) it returns that task''s id and changes nothing. SR008 not a member of the tenant (or no such tenant), SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) is 'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required). Each task follows the rules of enqueue_task; an error names its ordinal and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
-comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.fail_tasks(tasks jsonb) is 'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each as fail_task does. All or nothing: an error names the ordinal of the task refused. SR054 malformed batch, and fail_task''s SQLSTATEs.';
 comment on function sor_api.finish_run(run_id uuid, status text, error jsonb) is 'Finishes a running run of the calling Worker as succeeded or failed (with an error; only its sha256 in hash-only runs). Repeating the same finish returns quietly. SR033 bad status or an error on success, SR034 unknown run, SR035 already finished otherwise or abandoned, SR036 lease lapsed.';
 comment on function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) is 'For plain-code Workers: finishes a started tool call with its result, or with its error (see sor.tool_call_finish).';
 comment on function sor_api.get_run(run_id uuid) is 'Reads back one run of the calling Worker (marking it abandoned first when its lease lapsed): status, version, state, overlay, effective state (state || overlay) and its active block. SR034 unknown or another Worker''s run.';
 comment on function sor_api.heartbeat(run_id uuid, lease_seconds integer) is 'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR008 no longer a member of the run''s tenant, SR034 unknown run, SR035 not running.';
 comment on function sor_api.heartbeat_task(task_id bigint, fencing_token bigint) is 'Extends the lease of a claimed task by its lease length, from now (database clock); returns the new expiry. SR055 unknown task, SR056 stale token, SR057 lease already lapsed.';
-comment on function sor_api.lease_outbox(batch integer, lease interval, tenants text[]) is 'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows (pending, or failed and past available_at; FOR UPDATE SKIP LOCKED), taking back lapsed leases first; each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.lease_outbox(batch integer, lease interval, tenants text[]) is 'Dispatcher: leases, for the tenants it is a member of (or those of them it names in tenants), at most batch due outbox rows, oldest due first (pending, failed and past available_at, or a lease that lapsed; FOR UPDATE SKIP LOCKED); each lease gets a new fencing token. Deferred, discarded, dispatched and dead rows are never leased. SR008 a named tenant the dispatcher is not a member of, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.ledger_digest() is 'The digest of the ledger up to its latest sealed block: database, server system identifier, block id and hash, events covered. Store it outside the database (object storage with a retention lock, a ticket, a second database); sor_api.verify_ledger(digest) later proves nothing before it changed. NULL before the first seal. sor_auditor, sor_admin.';
 comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR030 for a caller that is not a registered Worker.';
+comment on function sor_api.maintain_partitions(months_ahead integer) is 'Creates the monthly partitions of sor.events, sor.outbox and sor.finished_tasks from this month to months_ahead (1-24, default 3) months ahead, prepares every partition (sor.prepare_partition) and registers the new ones with the drop guard. Idempotent; returns one row per partition created or blocked (the default partition holds rows of that month). Call it from any scheduler or the dispatcher loop (sor_admin, sor_dispatcher); no superuser needed. SR084 months_ahead out of range.';
 comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
 comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
 comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
@@ -6214,20 +7557,26 @@ comment on function sor_api.register_domain_schema(schema_name text) is 'Registe
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
+comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
-comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
+comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
+comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
+comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
+comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
+comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
+comment on function sor_guard.approval_used(operation text, object_identity text) is 'The approval the current transaction consumed for this operation on this object, or NULL. sor_api.retire_partition records it.';
 comment on function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Writes one single-use approval for the calling approver (see sor_api.approve_ddl). 42501 not an approver, SR021 not a protected target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_guard.authorize(command_tag text, operations text[], objects text[]) is 'Consumes one matching, unexpired approval by another role per (operation, object) and records it in sor.ddl_audit; refuses the statement (SR020) when any has none, logging each refusal at LOG level.';
 comment on function sor_guard.can_read_tenant(tenant_id text) is 'True when session_user may read the tenant: a member of sor_auditor reads every tenant, anyone else the tenants it is a member of.';
@@ -6253,13 +7602,12 @@ comment on function sor_guard.require_member(tenant_id text) is 'The membership 
 comment on function sor_guard.require_reader(tenant_id text) is 'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
 comment on function sor_guard.root_of(classid oid, objid oid) is 'The root object (table, view, function or schema, as kind:oid) that an object a DDL statement touched belongs to.';
 comment on function sor_guard.settle(command_tag text, roots text[]) is 'Judges the differences between the live catalog and the register on the given roots: destructive ones need approvals (sor_guard.authorize, SR020 otherwise), redefinitions are recorded in sor.ddl_audit with their new sha256, and the register is brought to the live state.';
-comment on function sor_guard.stream_lock_key(tenant_id text, stream text) is 'Advisory lock key of one stream: appends to one stream serialize on it, appends to different streams never wait on each other. No SET clause, so it is inlined.';
 comment on function sor_guard.targets() is 'Every (operation, object_identity) the guard protects now, read from the register. For create policy, create trigger and create rule the identity is <name> on <table>: approve the exact name.';
 comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
-comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: serializes the stream, draws the position under the stream lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
 comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';
@@ -6273,12 +7621,17 @@ comment on policy categories_owner_all on reconciler.categories is 'Definer func
 comment on policy categories_tenant_select on reconciler.categories is 'A tenant member reads its tenants'' categories.';
 comment on policy category_rules_auditor_select on reconciler.category_rules is 'Auditors read every rule.';
 comment on policy category_rules_owner_all on reconciler.category_rules is 'Definer functions run as sor_owner; rules are not shown to tenants.';
+comment on policy dedupe_keys_auditor_select on sor.dedupe_keys is 'Auditors read every dedupe key.';
+comment on policy dedupe_keys_owner_all on sor.dedupe_keys is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
 comment on policy expenses_auditor_select on reconciler.expenses is 'Auditors read every expense.';
 comment on policy expenses_owner_all on reconciler.expenses is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy expenses_tenant_select on reconciler.expenses is 'A tenant member reads only its tenants'' expenses.';
+comment on policy finished_tasks_auditor_select on sor.finished_tasks is 'Auditors read every finished task.';
+comment on policy finished_tasks_owner_all on sor.finished_tasks is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy finished_tasks_tenant_select on sor.finished_tasks is 'A tenant member reads only its tenants'' finished tasks.';
 comment on policy idempotency_keys_auditor_select on sor.idempotency_keys is 'Auditors read every idempotency key.';
 comment on policy idempotency_keys_owner_all on sor.idempotency_keys is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy outbox_auditor_select on sor.outbox is 'Auditors read every outbox row.';
@@ -6286,12 +7639,16 @@ comment on policy outbox_owner_all on sor.outbox is 'Definer functions run as so
 comment on policy pending_transactions_auditor_select on reconciler.pending_transactions is 'Auditors read every bank row.';
 comment on policy pending_transactions_owner_all on reconciler.pending_transactions is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy pending_transactions_tenant_select on reconciler.pending_transactions is 'A tenant member reads its tenants'' bank rows.';
+comment on policy retired_stream_heads_auditor_select on sor.retired_stream_heads is 'Auditors read every retired stream head.';
+comment on policy retired_stream_heads_owner_all on sor.retired_stream_heads is 'sor_api.retire_partition records the heads as sor_owner.';
 comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
 comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
 comment on policy steps_auditor_select on sor.steps is 'Auditors read every step.';
 comment on policy steps_owner_all on sor.steps is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy steps_tenant_select on sor.steps is 'Tenant members read only their tenants'' steps.';
+comment on policy streams_auditor_select on sor.streams is 'Auditors read every stream head.';
+comment on policy streams_owner_all on sor.streams is 'The chain trigger and the definer functions read and move stream heads as sor_owner.';
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -6326,14 +7683,21 @@ comment on table sor.append_only_tables is 'Registry of append-only tables: cert
 comment on table sor.blocks is 'Review and suspend blocks opened by commit_step. At most one active block per run (partial unique index blocks_one_active_idx).';
 comment on table sor.ddl_approvals is 'Single-use approvals of destructive DDL on protected objects, written through sor_api.approve_ddl by a member of sor_approver. Never deleted; consumed by the statement they approve.';
 comment on table sor.ddl_audit is 'Append-only record of every destructive DDL statement the drop guard allowed, with the approval it consumed. Refusals roll back with their transaction and are written to the server log instead.';
+comment on table sor.dedupe_keys is 'Dedupe keys of outbox rows (scope outbox) and tasks (scope task:<queue>), unique per tenant and scope across every partition: a retried writer finds the row it queued before. A key leaves with its row''s partition (sor_api.retire_partition).';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
-comment on table sor.events is 'Append-only, hash-chained event log. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner).';
+comment on table sor.events is 'Append-only, hash-chained event log, one partition per month of occurred_at. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner); a month leaves only through sor_api.retire_partition, with an approval and a recorded digest.';
+comment on table sor.finished_tasks is 'Completed and dead tasks, moved out of the live queue (sor.tasks) when they finish, one partition per month of finished_at. sor_api.retry_task moves a dead one back.';
 comment on table sor.idempotency_keys is 'Idempotency keys, per tenant and scope (start_run:<workflow> or tool_call), with Stripe''s semantics: same key and fingerprint replays, another fingerprint is refused, an expired key is free.';
-comment on table sor.outbox is 'Transactional outbox: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
+comment on table sor.ledger_blocks is 'The event log sealed in blocks (SQL Server Ledger style): block N holds every event appended by a transaction in [from_tx, to_tx), all finished when it was sealed; it hashes their hashes in (tx_id, position) order and chains to block N-1. sor_api.ledger_digest() returns the latest block as a digest to keep outside the database; sor_api.verify_ledger(digest) proves nothing before it changed. Append-only; a reference table on Citus.';
+comment on table sor.outbox is 'Transactional outbox, one partition per month of created_at: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.queues is 'Work queues known to the kit, with their retry policy; claim_tasks refuses a queue that is not here.';
 comment on table sor.reserved_names is 'Streams (by category), event types (by prefix, case-insensitive) and outbox topics only the kit writes. Append-only.';
+comment on table sor.retention_policies is 'How long each partitioned table keeps its rows before sor_api.retire_partition may take a month out; the latest row per table applies (sor_api.set_retention). Append-only, so every change of policy stays on record.';
+comment on table sor.retired_partitions is 'Every partition that left its table through sor_api.retire_partition, with the digest recorded before it left: row count and sha256 of its rows (for events, of their hashes in position order). Append-only; a reference table on Citus.';
+comment on table sor.retired_stream_heads is 'For each stream with events in a retired event partition, its last event there (version, position, hash): verify_events checks the first remaining event of the stream against it, so the chain stays verifiable across the boundary. Append-only.';
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
+comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenant_settings is 'Per-tenant journal settings; a tenant without a row uses the defaults (not hash-only, 24 hours retention).';
@@ -6358,23 +7722,34 @@ comment on trigger events_chain on sor.events is 'Links every inserted event int
 comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
-comment on trigger outbox_events_insert on sor.outbox is 'Every new outbox row writes outbox.queued to stream outbox-<id>.';
-comment on trigger outbox_events_update on sor.outbox is 'Every outbox status change writes its event to stream outbox-<id>.';
+comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
+comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
+comment on trigger ledger_blocks_refuse_truncate on sor.ledger_blocks is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger ledger_blocks_refuse_update_delete on sor.ledger_blocks is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
+comment on trigger outbox_dedupe on sor.outbox is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
+comment on trigger outbox_events_update on sor.outbox is 'Every lease and outcome of an outbox row writes its event to stream outbox-<id>.';
 comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once per statement that inserted pending rows.';
 comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once per statement that made rows pending again.';
 comment on trigger register_refuse_truncate on sor_guard.register is 'Append-only: the register is never truncated.';
 comment on trigger register_refuse_update_delete on sor_guard.register is 'Append-only: a register row is never changed or removed; a change is a new row.';
 comment on trigger reserved_names_refuse_truncate on sor.reserved_names is 'Append-only: reservations are never truncated.';
 comment on trigger reserved_names_refuse_update_delete on sor.reserved_names is 'Append-only: a reservation is never changed or removed.';
+comment on trigger retention_policies_refuse_truncate on sor.retention_policies is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger retention_policies_refuse_update_delete on sor.retention_policies is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
+comment on trigger retired_partitions_refuse_truncate on sor.retired_partitions is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger retired_partitions_refuse_update_delete on sor.retired_partitions is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
+comment on trigger retired_stream_heads_refuse_truncate on sor.retired_stream_heads is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger retired_stream_heads_refuse_update_delete on sor.retired_stream_heads is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
-comment on trigger tasks_events_insert on sor.tasks is 'Every new task writes task.enqueued to stream task-<id>.';
-comment on trigger tasks_events_update on sor.tasks is 'Every task status change (and every lease taken back) writes its event to stream task-<id>.';
+comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
+comment on trigger tasks_events_update on sor.tasks is 'Every claim and failure of a task writes its event to stream task-<id>.';
 comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';
 comment on view sor_api.journal_blocks is 'Review and suspend blocks visible to the caller (auditor: all; tenant member or approver: its tenants); approvers find active blocks here.';
 comment on view sor_api.journal_runs is 'Runs visible to the caller (auditor: all; tenant member or approver: its tenants). status reads abandoned as soon as the lease lapsed.';
 comment on view sor_api.journal_steps is 'Committed steps with their recorded outputs, visible to the caller (auditor: all; tenant member: its tenants).';
 comment on view sor_api.journal_tool_calls is 'Tool calls visible to the caller (auditor: all; tenant member: its tenants). A call still started after its run was abandoned is an unfinished call; arguments are NULL in hash-only runs.';
 comment on view sor_api.journal_turns is 'Model turns visible to the caller (auditor: all; tenant member: its tenants). content is NULL in hash-only runs.';
+comment on view sor_api.partitions is 'Every partition of sor.events, sor.outbox and sor.finished_tasks: its range, estimated rows, and whether it may retire now (why_not says why not).';
 comment on view sor_api.protected_objects is 'Every object the drop guard has registered, with its expected state (spec), whether it is still present, the reason its latest register row was written and its declared classes. certify() compares the live catalog with it.';
 comment on view sor_api.reserved_names is 'Streams (by category), event types (by prefix) and outbox topics that only the kit writes; an append, step or command using one is refused with SR017.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';

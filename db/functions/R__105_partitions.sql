@@ -57,7 +57,7 @@ create or replace function sor.prepare_partition(part regclass)
 returns void
 language plpgsql
 volatile
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   _c record;
@@ -121,7 +121,7 @@ create or replace function sor.make_partitions(months_ahead integer)
 returns table (partition_name text, action text, detail text)
 language plpgsql
 volatile
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   _t record;
@@ -174,7 +174,7 @@ returns table (partition_name text, action text, detail text)
 language plpgsql
 volatile
 security definer
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   return query select * from sor.make_partitions(maintain_partitions.months_ahead);
@@ -189,7 +189,7 @@ returns sor.retention_policies
 language plpgsql
 volatile
 security definer
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   _row sor.retention_policies;
@@ -251,7 +251,7 @@ returns sor.retired_partitions
 language plpgsql
 volatile
 security definer
-set search_path = pg_catalog, sor, pg_temp
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   _part regclass;

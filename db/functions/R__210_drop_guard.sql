@@ -85,6 +85,19 @@ begin
        and a.consumed_at is null
     returning a.approval_id into _approval;
     if _approval is null then
+      -- one statement that reaches the same object again (ALTER TABLE rewriting each partition of a
+      -- partitioned table) uses the approval it consumed the first time
+      select d.approval_id into _approval
+        from sor.ddl_audit d
+       where d.tx_id = pg_current_xact_id_if_assigned() and d.operation = authorize.operations[i]
+         and d.object_identity = authorize.objects[i] and d.statement = current_query() and d.approval_id is not null
+       order by d.audit_id desc limit 1;
+      if _approval is not null then
+        _ids := _ids || _approval;
+        continue;
+      end if;
+    end if;
+    if _approval is null then
       raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
                 authorize.operations[i], authorize.objects[i], authorize.command_tag, session_user, _role, current_query();
       if _refused_op is null then

@@ -27,10 +27,20 @@ as $$
            (select c.class from classed c where c.oid = t.tgfoid and c.class = 'chain') is not null as chains
       from pg_catalog.pg_trigger t
      where not t.tgisinternal
-  ), append_only as (
+  ), registered as (
     select r.table_schema::text as table_schema, r.table_name::text as table_name,
            pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
       from sor.append_only_tables r
+  ), append_only as (
+    -- a partitioned table's partitions each need their own TRUNCATE refusal (statement triggers are
+    -- not inherited) and keep the cloned row refusals
+    select * from registered
+    union
+    select n.nspname::text, c.relname::text, c.oid
+      from registered r
+      join pg_catalog.pg_inherits i on i.inhparent = r.relid
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   ), needs as (
     select a.table_schema, a.table_name, a.relid, k.kind, k.bits
       from append_only a
@@ -49,13 +59,23 @@ as $$
   ), event_triggers as (
     select k.what, k.bits, k.want,
            (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
-             where t.tgrelid = 'sor.events'::regclass
+             where t.tgrelid = k.relid
                and (case k.want when 'chain' then t.chains else t.refuses end)
                and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
                and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
-      from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
-                   ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
-                   ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) k(what, bits, want)
+      from (select v.what, v.bits, v.want, 'sor.events'::regclass::oid as relid
+              from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
+                           ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
+                           ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+            union all
+            -- every partition chains its inserts and refuses UPDATE and DELETE statements naming it
+            select pg_catalog.format('sor.%I: %s', (select c.relname from pg_catalog.pg_class c where c.oid = i.inhrelid), v.what),
+                   v.bits, v.want, i.inhrelid
+              from pg_catalog.pg_inherits i
+             cross join (values ('chain on INSERT', 1 | 2 | 4, 'chain'),
+                                ('refuse UPDATE statements', 2 | 16, 'refusal'),
+                                ('refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+             where i.inhparent = 'sor.events'::regclass) k
   ), chains as (
     select c.* from sor.verify_event_chains(null, null) c
   )

@@ -20,10 +20,11 @@ as $$
     select r.tbl, r.oid, r.reloptions from queue_rels r
      where r.oid is null or (select c.relkind from pg_catalog.pg_class c where c.oid = r.oid) <> 'p'
     union all
-    select pg_catalog.format('%s', c.oid::regclass), c.oid, c.reloptions
+    select pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.reloptions
       from queue_rels r
       join pg_catalog.pg_inherits i on i.inhparent = r.oid
       join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   ), publication as (
     select pt.attnames
       from pg_catalog.pg_publication_tables pt

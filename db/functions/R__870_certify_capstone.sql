@@ -76,13 +76,24 @@ as $$
             and not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
                                and e.stream = 'run-' || r.run_id::text and e.type = 'run_' || r.status))
     union all
+    -- a task or outbox row is queued without an event (its row says who and when); every claim,
+    -- lease and outcome has one. Finished rows are checked back to the start of last month: older
+    -- months are sealed into the ledger and leave with their partitions.
     select 'sor.tasks', count(*) from sor.tasks t
-     where not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
-                          and e.stream = 'task-' || t.task_id and e.type = 'task.enqueued')
+     where t.status = 'claimed'
+       and not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
+                          and e.stream = 'task-' || t.task_id and e.type = 'task.claimed')
+    union all
+    select 'sor.finished_tasks', count(*) from sor.finished_tasks f
+     where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
+                          and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all
     select 'sor.outbox', count(*) from sor.outbox o
-     where not exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
-                          and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.queued')
+     where o.created_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and o.status in ('leased', 'dispatched', 'dead')
+       and not exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
+                          and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.' || o.status)
   )
   select 'durable', 'kit tables are LOGGED (not UNLOGGED or temporary)', t.name, t.relpersistence = 'p',
          case t.relpersistence when 'p' then 'logged' when 'u' then 'UNLOGGED: emptied after a crash' else 'temporary' end
@@ -133,6 +144,6 @@ as $$
     from dedupe_state d
 $$;
 comment on function sor.certify__070_capstone() is
-  'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs, tasks and outbox rows have their events), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
+  'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs have their start and end events; claimed and finished tasks, leased, dispatched and dead outbox rows have the event of their state), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 
 reset role;
