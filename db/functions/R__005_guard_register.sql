@@ -385,7 +385,12 @@ as $$
   select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
          case when n.new_identity is not null then 'rename' else j.operation end,
          p.identity || coalesce('.' || quote_ident(j.column_name), ''),
-         case when n.new_identity is not null then 'approve' else j.outcome end,
+         case when n.new_identity is not null then 'approve'
+              -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
+              when p.kind = 'trigger' and p.after is null
+                   and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid)
+                then 'tighten'
+              else j.outcome end,
          case when n.new_identity is not null then 'renamed or moved to ' || n.new_identity else j.detail end,
          p.after
     from pairs p
@@ -401,9 +406,6 @@ as $$
      -- the objects of a renamed table follow it: the table's rename is the one change to approve
      and not (p.kind <> p.root_kind
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
-     -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
-     and not (p.kind = 'trigger' and p.after is null
-              and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid))
 $$;
 comment on function sor_guard.diff(text[]) is
   'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';

@@ -221,6 +221,7 @@ returns table (parent_table text, partition_name text, range_from timestamptz, r
                is_default boolean, approx_rows bigint, retirable boolean, why_not text)
 language sql
 stable
+security definer
 set search_path = pg_catalog, pg_temp
 as $$
   with parts as (

@@ -98,13 +98,15 @@ class RetentionAndLedgerTest {
         assertThat(db.count("select count(*) from sor_guard.registered where kind = 'table' and identity = 'sor.events_p202001'")).isOne();
         assertThat(Sql.rows(admin, "select partition_name, retirable, why_not from sor_api.partitions"
                 + " where parent_table = 'sor.events' and range_from < '2021-01-01'"))
-                .containsExactly(List.of("sor.events_p202001", true, null),
-                        List.of("sor.events_p202002", false, "an older partition must retire first"));
+                .containsExactly(List.of("sor.events_p202001", false, "inside the retention of sor.events (7 years)"),
+                        List.of("sor.events_p202002", false, "inside the retention of sor.events (7 years)"));
     }
 
     @Test
     @Order(2)
     void aMonthRetiresOnlyOldestFirstPastItsRetentionAndSealed() throws Exception {
+        assertRefused("SR081", "inside the kit's default retention of 7 years", () -> retire("sor.events_p202001"));
+        Sql.run(admin, "select sor_api.set_retention('sor.events', '1 year', 'test: history older than a year may leave')");
         assertRefused("SR080", "not a partition", () -> retire("sor.tenants"));
         assertRefused("SR080", "no such table", () -> retire("sor.nothing_here"));
         assertRefused("SR081", "the default partition", () -> retire("sor.events_default"));
@@ -212,8 +214,9 @@ class RetentionAndLedgerTest {
                 .containsExactly(List.of("events_rehashed"));
 
         // the ledger rebuilt over the changed log: its own chain holds, the digest kept outside does not
-        db.exec("begin; select sor_guard.pause(true); alter table sor.ledger_blocks disable trigger user;"
-                + " delete from sor.ledger_blocks; alter table sor.ledger_blocks enable always trigger user;"
+        db.exec("begin; select sor_guard.pause(true); alter table sor.ledger_blocks disable trigger ledger_blocks_refuse_update_delete;"
+                + " delete from sor.ledger_blocks;"
+                + " alter table sor.ledger_blocks enable always trigger ledger_blocks_refuse_update_delete;"
                 + " select sor_guard.pause(false); commit;");
         Sql.rows(auditor, "select * from sor_api.seal_ledger()");
         assertThat(Sql.rows(auditor, "select problem from sor_api.verify_ledger()")).isEmpty();
