@@ -170,6 +170,15 @@ begin
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it; result is optional.';
   end if;
   perform sor.check_size(complete_tasks.tasks, 'the batch of task results');
+  select d.o, d.task_id into _bad
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
+  end if;
   return query
   with b as (
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
@@ -207,8 +216,8 @@ begin
       raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
         using errcode = sqlstate, hint = 'Nothing of the batch was completed; drop or fix that task and send the batch again.';
     end;
-    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
-      using errcode = 'SR054', hint = 'Name each task once per batch.';
+    raise exception 'task % of the batch (task_id %) was not completed', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was completed; send the batch again.';
   end if;
 end
 $$;
@@ -238,6 +247,15 @@ begin
                     or pg_catalog.jsonb_typeof(x -> 'error') is distinct from 'string') then
     raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
+  end if;
+  select d.o, d.task_id into _e
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _e.o, _e.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
   for _e in
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error

@@ -41,6 +41,7 @@ grant execute on function sor_api.maintain_partitions(integer) to sor_admin, sor
 grant execute on function sor_api.set_retention(text, interval, text) to sor_admin;
 grant execute on function sor_api.retire_partition(text) to sor_admin;
 grant select on sor_api.partitions to sor_admin, sor_auditor;
+grant execute on function sor.partition_list() to sor_admin, sor_auditor;
 grant execute on function sor_api.seal_ledger(integer) to sor_admin, sor_dispatcher, sor_auditor;
 grant execute on function sor_api.ledger_digest() to sor_admin, sor_auditor;
 grant execute on function sor_api.verify_ledger(jsonb) to sor_auditor;

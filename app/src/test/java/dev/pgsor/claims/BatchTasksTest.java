@@ -1,0 +1,130 @@
+package dev.pgsor.claims;
+
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch task APIs: many tasks queued, completed or failed in one call and one commit, each
+ * with the guarantees of its single-task function, all or nothing, and an error that names the
+ * ordinal of the task it refuses.
+ */
+@SorTest
+class BatchTasksTest {
+
+    static SorDatabase db;
+    static Database worker;
+    static Database other;
+    static final AtomicInteger QUEUES = new AtomicInteger();
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme", "globex");
+        worker = db.worker("expense-reconciler", "acme");
+        other = db.worker("expense-reconciler", "acme");
+    }
+
+    static String newQueue() {
+        String q = "bq" + QUEUES.incrementAndGet();
+        db.exec("select sor_api.create_queue('" + q + "', 'batch queue', 3, '1 second', '1 minute')");
+        return q;
+    }
+
+    static String claimed(Connection c, String q, int n) throws Exception {
+        StringBuilder b = new StringBuilder("[");
+        for (List<Object> r : Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, ?, '1 minute') order by task_id", q, n)) {
+            b.append(b.length() > 1 ? "," : "").append("{\"task_id\": ").append(r.get(0)).append(", \"fencing_token\": ").append(r.get(1))
+                    .append(", \"result\": {\"ok\": true}, \"error\": \"smtp 451\"}");
+        }
+        return b.append(']').toString();
+    }
+
+    @Test
+    void aBatchIsQueuedInOneCallWithItsDedupeKeysHonouredWithinAndAcrossBatches() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect()) {
+            List<List<Object>> first = Sql.rows(c, "select ordinal, created from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                    "[{\"subject\": \"a\", \"dedupe_key\": \"k1\"}, {\"subject\": \"b\"}, {\"subject\": \"a again\", \"dedupe_key\": \"k1\"}]");
+            assertThat(first).containsExactly(List.of(1, true), List.of(2, true), List.of(3, false));
+            assertThat(Sql.rows(c, "select ordinal, created from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                    "[{\"subject\": \"a later\", \"dedupe_key\": \"k1\"}]")).containsExactly(List.of(1, false));
+            assertThat(db.rows("select subject from sor.tasks where queue = ? order by task_id", q))
+                    .containsExactly(List.of("a"), List.of("b"));
+            assertThat(Sql.scalar(c, "select task_id from sor_api.enqueue_tasks('acme', ?, '[{\"subject\": \"x\", \"dedupe_key\": \"k1\"}]')", q))
+                    .isEqualTo(db.scalar("select task_id from sor.tasks where queue = ? and subject = 'a'", q));
+        }
+    }
+
+    @Test
+    void aBadTaskIsNamedByItsOrdinalAndNothingIsQueued() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect()) {
+            assertThat(assertRefusedAndNothingWritten(db, "SR054", "a subject too long in the middle",
+                    () -> Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                            "[{\"subject\": \"ok\"}, {\"subject\": \"" + "x".repeat(201) + "\"}, {\"subject\": \"ok too\"}]")).getMessage())
+                    .contains("task 2 of the batch");
+            assertThat(assertRefusedAndNothingWritten(db, "SR054", "a priority that is no number",
+                    () -> Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                            "[{\"subject\": \"ok\"}, {\"subject\": \"ok\"}, {\"subject\": \"p\", \"priority\": \"high\"}]")).getMessage())
+                    .contains("task 3 of the batch");
+            assertRefusedAndNothingWritten(db, "SR054", "an empty batch", () -> Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, '[]')", q));
+            assertRefusedAndNothingWritten(db, "SR008", "another tenant",
+                    () -> Sql.run(c, "select * from sor_api.enqueue_tasks('globex', ?, '[{\"subject\": \"x\"}]')", q));
+            assertRefusedAndNothingWritten(db, "SR050", "an unknown queue",
+                    () -> Sql.run(c, "select * from sor_api.enqueue_tasks('acme', 'no-such-queue', '[{\"subject\": \"x\"}]')"));
+        }
+    }
+
+    @Test
+    void completingManyIsAllOrNothingAndNamesTheTaskRefused() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect(); Connection o = other.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                    "[{\"subject\": \"1\"}, {\"subject\": \"2\"}, {\"subject\": \"3\"}, {\"subject\": \"4\"}]");
+            String mine = claimed(c, q, 3);
+            String theirs = claimed(o, q, 1);
+            // the other Worker's task in second place: SR056 for it, nothing of the batch completed
+            String mixed = mine.replaceFirst("\\},\\{", "}," + theirs.substring(1, theirs.length() - 1) + ",{");
+            assertThat(assertRefusedAndNothingWritten(db, "SR056", "another Worker's task",
+                    () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", mixed)).getMessage())
+                    .contains("task 2 of the batch");
+            String twice = mine.substring(0, mine.length() - 1) + "," + mine.substring(1);
+            assertThat(assertRefusedAndNothingWritten(db, "SR054", "a task given twice",
+                    () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", twice)).getMessage()).contains("given twice");
+            assertThat(Sql.rows(c, "select count(*) from sor_api.complete_tasks(?::jsonb)", mine)).containsExactly(List.of(3L));
+            assertThat(db.count("select count(*) from sor.finished_tasks where queue = ? and status = 'completed' and result = '{\"ok\": true}'", q))
+                    .isEqualTo(3);
+            assertThat(db.count("select count(*) from sor.events e join sor.finished_tasks f on e.stream = 'task-' || f.task_id"
+                    + " where f.queue = ? and e.type = 'task.completed'", q)).isEqualTo(3);
+            assertRefused("SR056", "a completed task again", () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", mine));
+        }
+    }
+
+    @Test
+    void failingManyRecordsEachAttemptOrNone() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, '[{\"subject\": \"1\"}, {\"subject\": \"2\"}, {\"subject\": \"3\"}]')", q);
+            String batch = claimed(c, q, 3);
+            String stale = batch.replaceFirst("(\"fencing_token\": )(\\d+)(, \"result\": \\{\"ok\": true\\}, \"error\": \"smtp 451\"\\}\\]$)", "$1-1$3");
+            assertThat(assertRefusedAndNothingWritten(db, "SR056", "a stale token in third place",
+                    () -> Sql.run(c, "select * from sor_api.fail_tasks(?::jsonb)", stale)).getMessage()).contains("task 3 of the batch");
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and status = 'claimed'", q)).isEqualTo(3);
+            String failures = batch.replace(", \"result\": {\"ok\": true}", "");
+            assertThat(Sql.rows(c, "select status from sor_api.fail_tasks(?::jsonb)", failures))
+                    .containsExactly(List.of("failed"), List.of("failed"), List.of("failed"));
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and status = 'failed' and last_error = 'smtp 451'", q)).isEqualTo(3);
+        }
+    }
+}
