@@ -98,8 +98,8 @@ public final class SorMcpServer implements AutoCloseable {
     private String status;
     private boolean leaseHeld;
     private boolean closed;
-    private McpSyncServer server;
-    private StdioTransport transport;
+    private volatile McpSyncServer server;
+    private volatile StdioTransport transport;
 
     private SorMcpServer(Database worker, Connection connection, UUID runId, String status, RunSpec spec, OnEof onEof) {
         this.worker = worker;
@@ -113,7 +113,8 @@ public final class SorMcpServer implements AutoCloseable {
 
     /**
      * Connects as the Worker and opens its run, or joins the run of the same key and renews its
-     * lease at once (sor_api.heartbeat with the session's lease). A run that is no longer running
+     * lease at once (sor_api.heartbeat with the session's lease); from then on the lease is
+     * renewed every third of its length while the run is running. A run that is no longer running
      * is still served: its tools are refused by the database (SR035, SR036) and its report stays
      * readable.
      */
@@ -141,6 +142,8 @@ public final class SorMcpServer implements AutoCloseable {
             if (replayed && server.leaseHeld) {
                 server.renewLease();
             }
+            long period = Math.max(200L, run.leaseSeconds() * 1000L / 3);
+            server.heartbeat.scheduleAtFixedRate(server::heartbeat, period, period, TimeUnit.MILLISECONDS);
             return server;
         } catch (SQLException | RuntimeException e) {
             c.close();
@@ -170,12 +173,12 @@ public final class SorMcpServer implements AutoCloseable {
         return "sor://runs/" + runId + "/" + name;
     }
 
-    /**
-     * Serves MCP over the given streams; returns at once. The lease is renewed every third of its
-     * length from now on, while the run is running.
-     */
-    public synchronized void serve(InputStream in, OutputStream out) throws SQLException {
-        List<SyncToolSpecification> tools = registryTools();
+    /** Serves MCP over the given streams; returns at once. */
+    public void serve(InputStream in, OutputStream out) throws SQLException {
+        List<SyncToolSpecification> tools;
+        synchronized (this) {
+            tools = registryTools();
+        }
         tools.add(SyncToolSpecification.builder().tool(McpSchema.Tool.builder(FINISH_RUN)
                         .title("Finish the run")
                         .description("Finish this session's run " + runId + " as succeeded (the work is done) or failed"
@@ -209,8 +212,6 @@ public final class SorMcpServer implements AutoCloseable {
                                 "sor_api.run_report_facts: the report's facts as one JSON object",
                                 "select sor_api.run_report_facts(?)::text"))
                 .build();
-        long period = Math.max(200L, spec.leaseSeconds() * 1000L / 3);
-        heartbeat.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Blocks until the client closes the input and the requests read before have been answered (at most {@link #DRAIN_SECONDS}). */

@@ -11,6 +11,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -36,6 +38,10 @@ import reactor.core.publisher.Sinks;
  * {@link #drained()} once every request read before it has been answered.
  */
 final class StdioTransport implements McpServerTransportProvider {
+
+    /** The protocol versions offered, oldest first; a client asking for another one is offered the last. */
+    static final List<String> PROTOCOL_VERSIONS = List.of(ProtocolVersions.MCP_2024_11_05, ProtocolVersions.MCP_2025_03_26,
+            ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
 
     /** Longest line read, in characters; a longer one is refused (-32600) and skipped. */
     static final int MAX_LINE = 16 * 1024 * 1024;
@@ -186,6 +192,11 @@ final class StdioTransport implements McpServerTransportProvider {
         } catch (IOException e) {
             log.warn("MCP output failed: {}", e.toString());
         }
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return PROTOCOL_VERSIONS;
     }
 
     @Override

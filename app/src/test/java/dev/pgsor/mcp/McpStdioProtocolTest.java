@@ -45,7 +45,7 @@ class McpStdioProtocolTest {
     @Test
     void aMalformedLineGetsAParseErrorAndTheServerGoesOn() {
         try (McpServerProcess.Raw server = start("malformed")) {
-            assertThat(server.initialize("2025-11-25")).containsKey("result");
+            assertThat(result(server.initialize("2025-11-25"))).containsEntry("protocolVersion", "2025-11-25");
 
             server.send("this is not JSON {");
             Map<String, Object> parseError = server.receive();
@@ -72,10 +72,9 @@ class McpStdioProtocolTest {
 
     @Test
     void offersTheCurrentProtocolVersions() {
-        for (String version : List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05")) {
-            try (McpServerProcess.Raw server = start("versions")) {
-                assertThat(result(server.initialize(version))).containsEntry("protocolVersion", version);
-            }
+        assertThat(StdioTransport.PROTOCOL_VERSIONS).containsExactly("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+        try (McpServerProcess.Raw server = start("versions")) {
+            assertThat(result(server.initialize("2024-11-05"))).containsEntry("protocolVersion", "2024-11-05");
         }
         try (McpServerProcess.Raw server = start("versions")) {
             assertThat(result(server.initialize("2099-01-01"))).containsEntry("protocolVersion", "2025-11-25")
@@ -90,7 +89,7 @@ class McpStdioProtocolTest {
 
             Map<String, Object> unknown = server.request(1, "tools/call", Map.of("name", "send_money", "arguments", Map.of()));
             assertThat(error(unknown)).containsEntry("code", -32602).containsEntry("message", "Unknown tool: send_money");
-            assertThat((Map<?, ?>) error(unknown).get("data")).containsEntry("tool", "send_money")
+            assertThat(result(Map.of("result", error(unknown).get("data")))).containsEntry("tool", "send_money")
                     .containsEntry("tools", List.of("categorise", "finish_run", "list_pending", "record_expense"));
 
             Map<String, Object> stringArgs = server.request(2, "tools/call",

@@ -66,8 +66,8 @@ class McpServerTest {
         McpSyncClient client = client("session-1");
         try {
             List<McpSchema.Tool> tools = client.listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_note");
-            assertThat(tools.get(0).inputSchema().required()).containsExactly("id", "body");
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_note", "finish_run");
+            assertThat(tools.get(0).inputSchema()).containsEntry("required", List.of("id", "body"));
 
             McpSchema.CallToolResult ok = client.callTool(call("add_note", Map.of("id", 7, "body", "via mcp")));
             assertThat(ok.isError()).isFalse();
