@@ -228,7 +228,7 @@ public final class SorMcpServer implements AutoCloseable {
 
     private String instructions() {
         return "Every tool call is journaled in run " + runId + " (workflow " + spec.workflow() + ", tenant " + spec.tenantId()
-                + ") of the pg-sor system of record; the run is " + status + ". When the work is done, call " + FINISH_RUN
+                + ") of the pg-sor system of record; the run is " + status() + ". When the work is done, call " + FINISH_RUN
                 + " with status succeeded (or failed, with an error saying why). The run's report, timeline and facts are"
                 + " the resources " + resourceUri("report") + ", " + resourceUri("timeline") + " and " + resourceUri("facts") + ".";
     }
@@ -236,7 +236,7 @@ public final class SorMcpServer implements AutoCloseable {
     /** The registry's tools for the caller's kind; an output_schema column, once the registry has one, is served as outputSchema. */
     private List<SyncToolSpecification> registryTools() throws SQLException {
         List<SyncToolSpecification> tools = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("select * from sor_api.list_tools()");
+        try (PreparedStatement ps = connection().prepareStatement("select * from sor_api.list_tools()");
              ResultSet rs = ps.executeQuery()) {
             boolean hasOutputSchema = hasColumn(rs.getMetaData(), "output_schema");
             while (rs.next()) {
