@@ -90,7 +90,7 @@ class McpSessionTest {
 
     @Test
     void callsFromProcessesStartedMoreThanOneLeaseApartShareOneLiveRun() throws Exception {
-        int lease = 4;
+        int lease = 8;
         String[] txns = {"t-1", "t-2", "t-3", "t-4", "t-5", "t-6", "t-7", "t-8"};
         Timestamp first = null;
         Timestamp last = null;
@@ -126,9 +126,9 @@ class McpSessionTest {
 
     @Test
     void aSessionLongerThanItsLeaseKeepsTheRunByHeartbeat() throws Exception {
-        McpSyncClient client = McpServerProcess.client(command("long", "--lease-seconds", "1"));
+        McpSyncClient client = McpServerProcess.client(command("long", "--lease-seconds", "2"));
         try {
-            Thread.sleep(3000);
+            Thread.sleep(5000);
             CallToolResult result = client.callTool(call("categorise", Map.of("bank_txn_id", "t-2")));
             assertThat(result.isError()).as(text(result)).isFalse();
             assertThat(result.structuredContent()).isEqualTo(Map.of("bank_txn_id", "t-2", "category", "software", "rule_id", 30));

@@ -108,7 +108,7 @@ class McpStdioProtocolTest {
 
     @Test
     void endOfInputEndsTheServerWithinFiveSecondsAndTheRunStaysRunningForOneLease() throws Exception {
-        McpServerProcess.Raw server = start("eof", "--lease-seconds", "2");
+        McpServerProcess.Raw server = start("eof", "--lease-seconds", "3");
         try {
             server.initialize("2025-11-25");
             // a request still unanswered when the input ends is answered before the server exits
@@ -125,9 +125,9 @@ class McpStdioProtocolTest {
         // the documented end state: running, its lease renewed as the session ended, for the next session of the key
         Object run = db.scalar("select run_id from sor.runs where idempotency_key = 'eof'");
         assertThat(db.rows("select status, lease_seconds, lease_expires_at > clock_timestamp() from sor.runs where run_id = ?", run))
-                .containsExactly(List.of("running", 2, true));
+                .containsExactly(List.of("running", 3, true));
         // no session joins: one lease later the run reads abandoned
-        Thread.sleep(2500);
+        Thread.sleep(3500);
         assertThat(Sql.scalar(worker, "select sor_api.run_report_facts(?) ->> 'status'", run)).isEqualTo("abandoned");
     }
 
