@@ -5,6 +5,7 @@ import dev.pgsor.testkit.Database;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,15 +39,15 @@ final class McpCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--lease-seconds", defaultValue = "300",
-            description = {"Lease of the run, 1 to 3600 seconds (default: ${DEFAULT-VALUE}). Renewed when a session joins,",
-                    "every third of it while one runs, and once more when one ends: a client that starts one",
-                    "process per call keeps the run alive while its calls are less than this apart."})
+            description = "Lease of the run, 1 to 3600 seconds (default: ${DEFAULT-VALUE}). Renewed when a session joins,"
+                    + " every third of it while one runs, and once more when one ends: a client that starts one"
+                    + " process per call keeps the run alive while its calls are less than this apart.")
     int leaseSeconds;
 
     @Option(names = "--on-eof", defaultValue = "keep-running",
-            description = {"What a session that ends without finish_run does to the run: keep-running (default:",
-                    "the run stays running for one lease, for the next session of the same run key, then reads",
-                    "abandoned) or fail (the run is finished as failed)."})
+            description = "What a session that ends without finish_run does to the run: keep-running (default:"
+                    + " the run stays running for one lease, for the next session of the same run key, then reads"
+                    + " abandoned) or fail (the run is finished as failed).")
     String onEof;
 
     @Override
@@ -68,14 +69,13 @@ final class McpCommand implements Callable<Integer> {
             server = SorMcpServer.open(new Database(url, user, pw),
                     new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
         } catch (SQLException e) {
-            String hint = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                    ? p.getServerErrorMessage().getHint() : null;
-            System.err.println("pg-sor mcp: cannot open the run: " + e.getSQLState() + " " + e.getMessage()
-                    + (hint == null ? "" : " (hint: " + hint + ")"));
+            ServerErrorMessage refusal = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+            String hint = refusal == null ? null : refusal.getHint();
+            System.err.println("pg-sor mcp: cannot open the run: " + e.getSQLState() + " "
+                    + (refusal == null ? e.getMessage() : refusal.getMessage()) + (hint == null ? "" : " (hint: " + hint + ")"));
             return 1;
         }
-        Thread hook = new Thread(server::close, "pg-sor-mcp-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pg-sor-mcp-shutdown"));
         try {
             System.err.println("pg-sor MCP server: run " + server.runId() + " (" + server.status() + ", lease "
                     + leaseSeconds + " s, on EOF " + onEof + ")");

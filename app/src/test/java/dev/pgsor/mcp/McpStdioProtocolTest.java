@@ -146,6 +146,19 @@ class McpStdioProtocolTest {
                 .containsExactly(List.of("failed", "mcp_session_ended"));
     }
 
+    @Test
+    void aRunThatCannotBeOpenedEndsTheServerWithStatusOneNamingTheSqlstate() throws Exception {
+        db.addTenant("globex", "Globex");
+        Process p = new ProcessBuilder(McpServerProcess.command(worker, "globex", "mcp-raw", "outsider"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr).contains("pg-sor mcp: cannot open the run: SR032 ");
+        assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'outsider'")).isZero();
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> result(Map<String, Object> answer) {
         assertThat(answer).containsKey("result");
