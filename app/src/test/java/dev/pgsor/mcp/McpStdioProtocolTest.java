@@ -149,13 +149,24 @@ class McpStdioProtocolTest {
     @Test
     void aRunThatCannotBeOpenedEndsTheServerWithStatusOneNamingTheSqlstate() throws Exception {
         db.addTenant("globex", "Globex");
+        // what the database answers this Worker, which is not a member of globex
+        String sqlstate;
+        try (java.sql.Connection c = worker.connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("select * from sor_api.start_run('globex', 'mcp-raw', '{}', 'outsider', 300)")) {
+            ps.executeQuery();
+            throw new AssertionError("start_run for a tenant the Worker is not a member of was not refused");
+        } catch (java.sql.SQLException e) {
+            sqlstate = e.getSQLState();
+        }
+        assertThat(sqlstate).startsWith("SR");
+
         Process p = new ProcessBuilder(McpServerProcess.command(worker, "globex", "mcp-raw", "outsider"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(stderr).isEqualTo(1);
-        assertThat(stderr).contains("pg-sor mcp: cannot open the run: SR032 ");
+        assertThat(stderr).contains("pg-sor mcp: cannot open the run: " + sqlstate + " ").contains("(hint: ");
         assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'outsider'")).isZero();
     }
 
