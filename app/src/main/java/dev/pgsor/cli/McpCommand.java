@@ -2,14 +2,18 @@ package dev.pgsor.cli;
 
 import dev.pgsor.mcp.SorMcpServer;
 import dev.pgsor.testkit.Database;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `pg-sor mcp`: an MCP server on stdio for one Worker inside one run. */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = {"Serve MCP on stdin/stdout as a Worker: tools/list is sor_api.list_tools(),",
-                "tools/call is sor_api.call_tool(), inside one run opened (or joined) at start."})
+                "tools/call is sor_api.call_tool(), inside one run opened (or joined) at start.",
+                "The session ends when the client closes stdin; see docs/mcp.md."})
 final class McpCommand implements Callable<Integer> {
 
     @Option(names = "--url", required = true, description = "JDBC URL of the pg-sor database")
@@ -28,21 +32,58 @@ final class McpCommand implements Callable<Integer> {
     String workflow;
 
     @Option(names = "--run-key", required = true,
-            description = "Idempotency key of the run: the same key joins the same run")
+            description = "Idempotency key of the run: the same key joins the same run and renews its lease")
     String runKey;
 
     @Option(names = "--input", defaultValue = "{}", description = "Run input as JSON (default: ${DEFAULT-VALUE})")
     String input;
 
+    @Option(names = "--lease-seconds", defaultValue = "300",
+            description = "Lease of the run, 1 to 3600 seconds (default: ${DEFAULT-VALUE}). Renewed when a session joins,"
+                    + " every third of it while one runs, and once more when one ends: a client that starts one"
+                    + " process per call keeps the run alive while its calls are less than this apart.")
+    int leaseSeconds;
+
+    @Option(names = "--on-eof", defaultValue = "keep-running",
+            description = "What a session that ends without finish_run does to the run: keep-running (default:"
+                    + " the run stays running for one lease, for the next session of the same run key, then reads"
+                    + " abandoned) or fail (the run is finished as failed).")
+    String onEof;
+
     @Override
     public Integer call() throws Exception {
+        SorMcpServer.OnEof end = switch (onEof) {
+            case "keep-running" -> SorMcpServer.OnEof.KEEP_RUNNING;
+            case "fail" -> SorMcpServer.OnEof.FAIL;
+            default -> {
+                System.err.println("pg-sor mcp: --on-eof is keep-running or fail, not " + onEof);
+                yield null;
+            }
+        };
+        if (end == null) {
+            return 2;
+        }
         String pw = password != null ? password : System.getenv("PGPASSWORD");
-        try (SorMcpServer server = SorMcpServer.open(new Database(url, user, pw),
-                new SorMcpServer.RunSpec(tenant, workflow, runKey, input))) {
-            System.err.println("pg-sor MCP server: run " + server.runId());
+        SorMcpServer server;
+        try {
+            server = SorMcpServer.open(new Database(url, user, pw),
+                    new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
+        } catch (SQLException e) {
+            ServerErrorMessage refusal = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+            String hint = refusal == null ? null : refusal.getHint();
+            System.err.println("pg-sor mcp: cannot open the run: " + e.getSQLState() + " "
+                    + (refusal == null ? e.getMessage() : refusal.getMessage()) + (hint == null ? "" : " (hint: " + hint + ")"));
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pg-sor-mcp-shutdown"));
+        try {
+            System.err.println("pg-sor MCP server: run " + server.runId() + " (" + server.status() + ", lease "
+                    + leaseSeconds + " s, on EOF " + onEof + ")");
             server.serve(System.in, System.out);
-            Thread.currentThread().join();
+            server.awaitEnd();
             return 0;
+        } finally {
+            server.close();
         }
     }
 }

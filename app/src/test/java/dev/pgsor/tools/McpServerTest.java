@@ -2,18 +2,14 @@ package dev.pgsor.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.mcp.McpServerProcess;
 import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,17 +54,11 @@ class McpServerTest {
     }
 
     private static McpSyncClient client(String runKey) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ServerParameters params = ServerParameters.builder(java)
-                .args("-cp", System.getProperty("java.class.path"), "dev.pgsor.cli.SorCli", "mcp",
-                        "--url", worker.url(), "--user", worker.user(), "--password", worker.password(),
-                        "--tenant", "acme", "--workflow", "mcp-notes", "--run-key", runKey)
-                .build();
-        McpSyncClient client = McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(60))
-                .build();
-        client.initialize();
-        return client;
+        return McpServerProcess.client(McpServerProcess.command(worker, "acme", "mcp-notes", runKey));
+    }
+
+    private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
+        return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
     }
 
     @Test
@@ -76,10 +66,10 @@ class McpServerTest {
         McpSyncClient client = client("session-1");
         try {
             List<McpSchema.Tool> tools = client.listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_note");
-            assertThat(tools.get(0).inputSchema().required()).containsExactly("id", "body");
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_note", "finish_run");
+            assertThat(tools.get(0).inputSchema()).containsEntry("required", List.of("id", "body"));
 
-            McpSchema.CallToolResult ok = client.callTool(new McpSchema.CallToolRequest("add_note", Map.of("id", 7, "body", "via mcp")));
+            McpSchema.CallToolResult ok = client.callTool(call("add_note", Map.of("id", 7, "body", "via mcp")));
             assertThat(ok.isError()).isFalse();
             assertThat(((McpSchema.TextContent) ok.content().get(0)).text()).isEqualTo("{\"stored\": \"via mcp\"}");
             assertThat(db.scalar("select body from fixture.notes where tenant_id = 'acme' and note_id = 7")).isEqualTo("via mcp");
@@ -87,14 +77,15 @@ class McpServerTest {
                     + " from sor.tool_calls t join sor.runs r on r.run_id = t.run_id"))
                     .containsExactly(List.of("mcp-notes", "session-1", "add_note", "succeeded", "via mcp"));
 
-            McpSchema.CallToolResult bad = client.callTool(new McpSchema.CallToolRequest("add_note", Map.of("id", 0, "body", "x")));
+            McpSchema.CallToolResult bad = client.callTool(call("add_note", Map.of("id", 0, "body", "x")));
             assertThat(bad.isError()).isTrue();
-            assertThat(((McpSchema.TextContent) bad.content().get(0)).text()).contains("\"sqlstate\":\"SR072\"").contains("\"hint\"");
+            assertThat(((McpSchema.TextContent) bad.content().get(0)).text())
+                    .contains("\"tool\":\"add_note\"").contains("\"sqlstate\":\"SR072\"").contains("\"hint\"");
 
-            // a tool of another kind is not even listed: the protocol refuses it before the database is asked
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> client.callTool(new McpSchema.CallToolRequest("secret", Map.of())))
-                    .isInstanceOf(io.modelcontextprotocol.spec.McpError.class);
+            // a tool of another kind is not even listed: the protocol refuses it, naming it, before the database is asked
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("secret", Map.of())))
+                    .isInstanceOf(McpError.class)
+                    .satisfies(e -> assertThat(((McpError) e).getJsonRpcError().message()).isEqualTo("Unknown tool: secret"));
             assertThat(db.count("select count(*) from sor.tool_calls")).isOne();
         } finally {
             client.closeGracefully();
@@ -106,7 +97,7 @@ class McpServerTest {
         for (int i = 0; i < 2; i++) {
             McpSyncClient client = client("joined");
             try {
-                client.callTool(new McpSchema.CallToolRequest("add_note", Map.of("id", 100 + i, "body", "s" + i)));
+                client.callTool(call("add_note", Map.of("id", 100 + i, "body", "s" + i)));
             } finally {
                 client.closeGracefully();
             }
