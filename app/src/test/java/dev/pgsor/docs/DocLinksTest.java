@@ -1,0 +1,77 @@
+package dev.pgsor.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.support.Repo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README stays a front door: small, and linking every page under docs/; every relative link
+ * in the README and docs/ reaches a file of the repository.
+ */
+class DocLinksTest {
+
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+
+    /**
+     * Pages other changes are writing at the same time (install and managed services, the CLI, the
+     * MCP server). Links to them are allowed before they land; once a page exists it is checked
+     * like every other.
+     */
+    private static final Set<String> WRITTEN_ALONGSIDE = Set.of("docs/operate/install.md", "docs/operate/cli.md", "docs/mcp.md");
+
+    private static List<String> links(String page) {
+        List<String> out = new ArrayList<>();
+        Matcher m = LINK.matcher(RunnableDocs.read(page));
+        while (m.find()) {
+            String target = m.group(1);
+            if (target.matches("^[a-z]+:.*") || target.startsWith("#")) {
+                continue;
+            }
+            int hash = target.indexOf('#');
+            out.add(hash < 0 ? target : target.substring(0, hash));
+        }
+        return out;
+    }
+
+    private static String resolve(String page, String target) {
+        Path base = Repo.path(page).getParent();
+        return Repo.root().relativize(base.resolve(target).normalize()).toString().replace('\\', '/');
+    }
+
+    @Test
+    void everyRelativeLinkReachesAFile() {
+        List<String> broken = new ArrayList<>();
+        for (String page : RunnableDocs.pages()) {
+            for (String target : links(page)) {
+                String file = resolve(page, target);
+                if (!Files.exists(Repo.path(file)) && !WRITTEN_ALONGSIDE.contains(file)) {
+                    broken.add(page + " -> " + target);
+                }
+            }
+        }
+        assertThat(broken).as("links to files that do not exist").isEmpty();
+    }
+
+    @Test
+    void readmeLinksEveryDocsPage() {
+        List<String> linked = links("README.md").stream().map(t -> resolve("README.md", t)).toList();
+        List<String> pages = new ArrayList<>(RunnableDocs.pages().stream().filter(p -> p.startsWith("docs/")).toList());
+        pages.addAll(WRITTEN_ALONGSIDE);
+        assertThat(linked).as("pages the README links").containsAll(pages);
+    }
+
+    @Test
+    void readmeStaysUnder20000Bytes() throws IOException {
+        assertThat(Files.size(Repo.path("README.md"))).isLessThan(20_000L);
+    }
+}
