@@ -25,7 +25,7 @@ class ErrorTableTest {
     private static final Pattern RAISED = Pattern.compile("errcode\\s*=\\s*'(SR[0-9A-Z]{3})'");
     private static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*(SR[0-9A-Z]{3})\\s*\\|");
     private static final Pattern RETIRED = Pattern.compile("(?m)^Retired:(.*)$");
-    private static final Pattern CODE = Pattern.compile("SR[0-9A-Z]{3}");
+    private static final Pattern CODE = Pattern.compile("(SR[0-9A-Z]{3}) \\(");
 
     /** Code to the first file that raises it. */
     private static TreeMap<String, String> raised() {
@@ -60,7 +60,7 @@ class ErrorTableTest {
         while (line.find()) {
             Matcher m = CODE.matcher(line.group(1));
             while (m.find()) {
-                out.add(m.group());
+                out.add(m.group(1));
             }
         }
         return out;
