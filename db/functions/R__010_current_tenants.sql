@@ -36,23 +36,29 @@ comment on function sor_guard.current_tenants() is
 
 create or replace function sor_guard.is_member(tenant_id text)
 returns boolean
-language sql
+language plpgsql
 stable
 as $$
-  select exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user)
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (select 1 from sor.tenant_members m
+                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user);
+end
 $$;
 comment on function sor_guard.is_member(text) is
-  'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path, inlined): every name is qualified and its callers pin search_path.';
+  'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 
 create or replace function sor_guard.member_tenants()
 returns text[]
-language sql
+language plpgsql
 stable
 as $$
-  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
-    from sor.tenant_members m
-   where m.role_name = session_user
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return (select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
+            from sor.tenant_members m
+           where m.role_name = session_user);
+end
 $$;
 comment on function sor_guard.member_tenants() is
   'The tenants session_user is a member of, as an array, for claim and lease filters. No SET clause (hot path): callers pin search_path.';

@@ -5,17 +5,20 @@ set role sor_owner;
 
 create or replace function sor.is_reserved(kind text, name text)
 returns boolean
-language sql
+language plpgsql
 stable
 as $$
-  select exists (
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (
     select 1 from sor.reserved_names r
      where r.kind = is_reserved.kind
        and case r.kind
              when 'stream category' then pg_catalog.lower(pg_catalog.split_part(is_reserved.name, '-', 1)) = r.name
              when 'event type prefix' then pg_catalog.left(pg_catalog.lower(is_reserved.name), pg_catalog.length(r.name)) = r.name
              when 'outbox topic' then pg_catalog.lower(is_reserved.name) = r.name
-           end)
+           end);
+end
 $$;
 comment on function sor.is_reserved(text, text) is
   'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. No SET clause (hot path): callers pin search_path.';

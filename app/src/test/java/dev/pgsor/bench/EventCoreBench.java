@@ -209,7 +209,10 @@ class EventCoreBench {
             line("enqueue_task", clients, kit, plain, 0.7);
         }
         try (Connection c = s.admin().connect()) {
-            run(c, "delete from sor.tasks; delete from bench.queue; vacuum analyze sor.tasks; vacuum analyze bench.queue");
+            run(c, "delete from sor.tasks");
+            run(c, "delete from bench.queue");
+            run(c, "vacuum analyze sor.tasks");
+            run(c, "vacuum analyze bench.queue");
         }
         fill(s, "bench", 400_000, false);
         fill(s, "bench", 400_000, true);
@@ -361,7 +364,8 @@ class EventCoreBench {
         double p99at10k = 0;
         for (int ready : new int[] {10_000, 100_000, 1_000_000}) {
             try (Connection c = s.admin().connect()) {
-                run(c, "delete from sor.tasks where queue = 'bench'; vacuum analyze sor.tasks");
+                run(c, "delete from sor.tasks where queue = 'bench'");
+                run(c, "vacuum analyze sor.tasks");
             }
             fill(s, "bench", ready, false);
             List<Long> micros = new ArrayList<>();
@@ -397,7 +401,9 @@ class EventCoreBench {
         System.out.println("== commits and WAL per task (enqueue, claim, complete; one commit each), " + s.label());
         int tasks = 2000;
         try (Connection c = s.admin().connect()) {
-            run(c, "delete from sor.tasks; delete from bench.queue; checkpoint");
+            run(c, "delete from sor.tasks");
+            run(c, "delete from bench.queue");
+            run(c, "checkpoint");
         }
         long[] kit = measureCost(s, tasks, false);
         long[] plain = measureCost(s, tasks, true);
