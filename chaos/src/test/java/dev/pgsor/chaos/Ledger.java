@@ -28,6 +28,16 @@ final class Ledger {
                 select 1 from reconciler.pending_transactions p join sor.tasks t
                     on t.tenant_id = p.tenant_id and t.queue = 'reconcile' and t.dedupe_key = p.bank_txn_id
                  where p.tenant_id = x.a and p.bank_txn_id = x.b"""),
+        /** sor_api.claim_tasks: a = task_id, b = fencing token; the claim's event under that token. */
+        TASK_CLAIMED("""
+                select 1 from sor.tasks t join sor.events e
+                    on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.claimed'
+                 where t.task_id = x.a::bigint and e.payload ->> 'fencing_token' = x.b"""),
+        /** sor_api.lease_outbox: a = outbox_id, b = lease token; the lease's event under that token. */
+        OUTBOX_LEASED("""
+                select 1 from sor.outbox o join sor.events e
+                    on e.tenant_id = o.tenant_id and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.leased'
+                 where o.outbox_id = x.a::bigint and e.payload ->> 'lease_token' = x.b"""),
         /** sor_api.start_run: a = run_id. */
         RUN_STARTED("select 1 from sor.runs r where r.run_id = x.a::uuid"),
         /** sor_api.call_tool that succeeded: a = tool_call_id. */

@@ -75,6 +75,10 @@ final class Workload {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean newReviews = true;
+    private volatile boolean lossPossible;
+    final AtomicLong forgotten = new AtomicLong();
+    private volatile long modelMillis = 100;
+    private volatile long providerMillis = 5;
     private volatile int ingestRowsPerBatch = 8;
     private volatile long ingestPauseMillis = 400;
     private volatile long appendPauseMillis = 25;
@@ -89,6 +93,22 @@ final class Workload {
     Workload ingestRate(int rowsPerBatch, long pauseMillis) {
         this.ingestRowsPerBatch = rowsPerBatch;
         this.ingestPauseMillis = pauseMillis;
+        return this;
+    }
+
+    /**
+     * After an asynchronous failover the server may have lost rows a caller still holds (a block
+     * to approve, a run to commit a step of): those references are dropped and counted instead of
+     * being unexpected.
+     */
+    void lossPossible() {
+        this.lossPossible = true;
+    }
+
+    /** How long the model call between begin_tool_call and finish_tool_call takes, and a provider's send. */
+    Workload latencies(long model, long provider) {
+        this.modelMillis = model;
+        this.providerMillis = provider;
         return this;
     }
 
@@ -198,6 +218,9 @@ final class Workload {
                 tasks.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)});
             }
         }
+        for (Object[] t : tasks) {
+            ledger.ack(Kind.TASK_CLAIMED, t[0], t[3]);
+        }
         claimLatency.record(System.nanoTime() - t0);
         if (tasks.isEmpty()) {
             Thread.sleep(100);
@@ -254,6 +277,7 @@ final class Workload {
                 }
                 openCall = begun[0];
                 ledger.ack(Kind.BEGIN_CALL, openCall);
+                sleepQuietly(modelMillis);
                 finishing = Kind.FINISH_CALL;
                 try (PreparedStatement ps = c.prepareStatement("select sor_api.finish_tool_call(?::uuid, ?::jsonb)")) {
                     ps.setString(1, openCall);
@@ -348,12 +372,16 @@ final class Workload {
                 leased.add(new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)});
             }
         }
+        for (Object[] r : leased) {
+            ledger.ack(Kind.OUTBOX_LEASED, r[0], r[1]);
+        }
         if (leased.isEmpty()) {
             Thread.sleep(100);
             return;
         }
         for (Object[] r : leased) {
             String ref = provider.send((String) r[2], (String) r[3]);
+            sleepQuietly(providerMillis);
             try (PreparedStatement ps = c.prepareStatement("select sor_api.mark_dispatched(?, ?, ?)")) {
                 ps.setLong(1, (Long) r[0]);
                 ps.setLong(2, (Long) r[1]);
@@ -412,6 +440,10 @@ final class Workload {
                     + " {\"type\": \"email.review_outcome\", \"to\": \"finance@" + tenant + ".example\", \"run\": \"" + run + "\"}]");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
+                if ("not_found".equals(rs.getString(1)) && lossPossible) {
+                    forgotten.incrementAndGet();
+                    return;
+                }
                 if (!"committed".equals(rs.getString(1))) {
                     unexpected.add(new IllegalStateException("commit_step of run " + run + ": " + rs.getString(1)));
                     return;
@@ -442,8 +474,11 @@ final class Workload {
             ledger.ack(Kind.BLOCK_RESOLVED, block);
             approvals.incrementAndGet();
         } catch (SQLException e) {
-            // SR043: an earlier attempt whose reply was lost already approved it
-            if (!"SR043".equals(e.getSQLState())) {
+            // SR043: an earlier attempt whose reply was lost already approved it;
+            // SR042 after an asynchronous failover: the block was lost with the old primary
+            if ("SR042".equals(e.getSQLState()) && lossPossible) {
+                forgotten.incrementAndGet();
+            } else if (!"SR043".equals(e.getSQLState())) {
                 throw e;
             }
         }
@@ -505,6 +540,12 @@ final class Workload {
         String state = e.getSQLState();
         return state == null || state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
                 || state.equals("57P03") || state.equals("53300") || e.getCause() instanceof IOException;
+    }
+
+    private static void sleepQuietly(long millis) {
+        if (millis > 0) {
+            pause(millis);
+        }
     }
 
     private static void pause(long millis) {
