@@ -5400,4 +5400,4 @@ alter event trigger sor_drop_guard_start enable always;
 
 -- publications
 
-create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert');
+create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert, update');
