@@ -14,10 +14,11 @@
 --      column is published (the router still maps event_id, aggregate_type, aggregate_id, topic,
 --      payload; the relay reads dedupe_key as well). publish_via_partition_root = true keeps the
 --      publication valid if sor.outbox becomes partitioned: changes are then published under
---      sor.outbox, with its filter; each partition must then carry REPLICA IDENTITY FULL itself.
+--      sor.outbox, with its filter; each partition must then carry REPLICA IDENTITY FULL itself
+--      (set here for the partitions that exist; whoever creates a partition later sets it too).
 --      Where the publication does not exist (wal_level not logical, or no privilege when V042
 --      ran), it is created here under the same conditions, else a NOTICE is left.
--- Locks: ALTER TABLE ... REPLICA IDENTITY takes ACCESS EXCLUSIVE on sor.outbox for a catalog update
+-- Locks: ALTER TABLE ... REPLICA IDENTITY takes ACCESS EXCLUSIVE on sor.outbox (and each partition) for a catalog update
 --        (no rewrite, no scan); lock_timeout bounds the wait. From then on every UPDATE and DELETE
 --        of the outbox writes its old row into the WAL. ALTER PUBLICATION takes no lock on rows.
 -- Reversal: alter publication sor_outbox_cdc set (publish = 'insert', publish_via_partition_root = false);
@@ -26,7 +27,19 @@
 --           alter table sor.outbox replica identity default;   -- in this order
 set local lock_timeout = '5s';
 
-alter table sor.outbox replica identity full;
+-- the table and, once it is partitioned, each of its partitions (pg_partition_tree lists nothing for a
+-- table that is not); a partition created later needs the same, or its updates fail while published
+do $$
+declare
+  _rel regclass;
+begin
+  for _rel in select 'sor.outbox'::regclass
+              union
+              select t.relid from pg_catalog.pg_partition_tree('sor.outbox'::regclass) t where t.isleaf loop
+    execute pg_catalog.format('alter table %s replica identity full', _rel);
+  end loop;
+end
+$$;
 
 do $$
 begin

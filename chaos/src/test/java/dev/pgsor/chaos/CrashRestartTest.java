@@ -60,9 +60,9 @@ class CrashRestartTest {
             workload.start(Workload.Mix.all(WORKERS));
             long loadMillis = ThreadLocalRandom.current().nextLong(ROUND_SECONDS * 400L, ROUND_SECONDS * 1200L);
             Thread.sleep(loadMillis);
-            int inFlightBefore = ledger.inFlight().size();
+            long cutBefore = workload.callsCut.get();
             long killedAt = System.nanoTime();
-            server.kill();
+            workload.serverDeadAt = server.kill();
             kills++;
             workload.stop();
             long t0 = System.nanoTime();
@@ -76,13 +76,14 @@ class CrashRestartTest {
 
             Map<Ledger.Kind, List<Ledger.Entry>> missing = ledger.missing(cluster.admin());
             System.out.printf(" %5d | %7d | %13d | %9d | %11d | %10d | %10d | %5d | %d%n", round, loadMillis, ledger.size(),
-                    ledger.inFlight().size() - inFlightBefore, recovery, workload.tasksCompleted.get(),
+                    workload.callsCut.get() - cutBefore, recovery, workload.tasksCompleted.get(),
                     workload.dispatched.get(), ledger.size() - count(missing), count(missing));
             assertThat(missing).as("acknowledged commits missing after kill -9 in round %d", round).isEmpty();
             assertThat(workload.unexpected).as("unexpected errors of the workload").isEmpty();
             Invariants.assertChainsIntact(cluster);
             Invariants.assertTasksOnceOrClaimable(cluster);
             Invariants.assertOneEmailPerExpense(cluster);
+        Invariants.assertDispatchedOnce(cluster);
             Invariants.assertProviderAgrees(cluster, provider);
             Invariants.assertInterruptedRunsAbandoned(cluster, workload);
             Invariants.assertCertified(cluster);
@@ -104,6 +105,7 @@ class CrashRestartTest {
         assertThat(cluster.count("select count(*) from sor.blocks where status = 'active'")).as("blocks never approved").isZero();
         Invariants.assertTasksOnceOrClaimable(cluster);
         Invariants.assertOneEmailPerExpense(cluster);
+        Invariants.assertDispatchedOnce(cluster);
         Invariants.assertProviderAgrees(cluster, provider);
         Set<String> outboxKeys = cluster.rows("select dedupe_key from sor.outbox").stream().map(r -> (String) r.get(0))
                 .collect(Collectors.toSet());
@@ -120,7 +122,7 @@ class CrashRestartTest {
                 recoveryTotal / Math.max(1, kills));
         System.out.printf("    commits acknowledged: %d, found after the last restart: %d, missing: 0%n", ledger.size(),
                 ledger.size());
-        System.out.printf("    calls in flight at a kill (outcome unknown to the client): %d%n", ledger.inFlight().size());
+        System.out.printf("    calls cut by a kill (in flight, outcome unknown to the client): %d%n", workload.callsCut.get());
         System.out.printf("    tasks: %d, completed exactly once: %d, leases taken back after a kill: %d, stale tokens refused: %d%n",
                 tasks, cluster.count("select count(*) from sor.tasks where status = 'completed'"), takenBack,
                 workload.staleTokens.get());
@@ -128,8 +130,8 @@ class CrashRestartTest {
                         + " repeated requests absorbed by the dedupe key: %d, duplicate deliveries: 0%n",
                 outboxKeys.size(), cluster.count("select count(*) from sor.outbox where block_id is not null"),
                 provider.requests(), provider.deliveries().size(), provider.repeatedRequests());
-        System.out.printf("    runs interrupted by a kill: %d, read abandoned: %d, unfinished model calls visible: %d%n",
-                workload.interruptedRuns.size(), runs[0], runs[1]);
+        System.out.printf("    runs interrupted by a kill: %d, read abandoned: %d; model calls cut: %d, visible as started: %d%n",
+                workload.interruptedRuns.size(), runs[0], workload.unfinishedCalls.size(), runs[1]);
         System.out.printf("    event streams: %d, events: %d, broken chains: 0; reconnects: %d%n", chains[0], chains[1],
                 workload.reconnects.get());
         assertThat(kills).isEqualTo(ROUNDS);

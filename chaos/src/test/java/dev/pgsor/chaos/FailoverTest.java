@@ -167,6 +167,7 @@ class FailoverTest {
         Invariants.assertChainsIntact(cluster);
         Invariants.assertTasksOnceOrClaimable(cluster);
         Invariants.assertOneEmailPerExpense(cluster);
+        Invariants.assertDispatchedOnce(cluster);
         Invariants.providerAgrees(cluster, provider);
         Invariants.assertCertified(cluster);
         try (Connection c = cluster.as("worker_1").connect()) {

@@ -31,21 +31,38 @@ final class Invariants {
         }
     }
 
-    /** Every task is completed with exactly one completion event, or claimable (ready, failed, or claimed under a lease that lapses). */
+    /**
+     * Every task of the reconcile queue is completed with exactly one completion event, or
+     * claimable (ready, failed, or claimed under a lease that lapses).
+     */
     static void assertTasksOnceOrClaimable(SorCluster cluster) {
-        assertThat(cluster.rows("select task_id, status from sor.tasks where status not in ('completed', 'ready', 'failed', 'claimed')"))
+        assertThat(cluster.rows("select task_id, status from sor.tasks where queue = 'reconcile' and status not in ('completed', 'ready', 'failed', 'claimed')"))
                 .as("tasks neither completed nor claimable (dead)").isEmpty();
         assertThat(cluster.rows("""
                 select t.task_id, t.status, count(e.*) from sor.tasks t
                   left join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.completed'
+                 where t.queue = 'reconcile'
                  group by t.task_id, t.status
                 having count(e.*) <> case when t.status = 'completed' then 1 else 0 end"""))
                 .as("tasks whose completion events do not match their status (completed once, else never)").isEmpty();
         assertThat(cluster.rows("""
                 select t.task_id from sor.tasks t
-                 where t.status = 'completed' and not exists (select 1 from reconciler.expenses e
+                 where t.queue = 'reconcile' and t.status = 'completed' and not exists (select 1 from reconciler.expenses e
                         where e.tenant_id = t.tenant_id and e.bank_txn_id = t.payload ->> 'bank_txn_id')"""))
                 .as("completed tasks without their expense").isEmpty();
+    }
+
+    /** No outbox row was marked dispatched twice (its stream holds at most one outbox.dispatched event). */
+    static void assertDispatchedOnce(SorCluster cluster) {
+        assertThat(cluster.rows("""
+                select o.outbox_id, count(e.*) from sor.outbox o
+                  join sor.events e on e.tenant_id = o.tenant_id and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.dispatched'
+                 group by o.outbox_id having count(e.*) > 1""")).as("outbox rows dispatched twice").isEmpty();
+        assertThat(cluster.rows("""
+                select o.outbox_id from sor.outbox o
+                 where (o.status = 'dispatched') <> exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
+                        and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.dispatched')"""))
+                .as("outbox rows whose dispatched event does not match their status").isEmpty();
     }
 
     /** Each expense has exactly one confirmation email in the outbox; no dedupe key twice. */
@@ -97,8 +114,9 @@ final class Invariants {
 
     /**
      * Runs interrupted by the fault read abandoned once their lease lapsed and the sweep ran
-     * (unless their finish was in flight and committed), and the model calls they had begun and
-     * not finished are visible as started. Returns {abandoned runs, unfinished calls visible}.
+     * (unless their finish was sent before the server died and committed), and the model calls
+     * they had begun and not finished are visible as started (a finish sent after the server died
+     * cannot have committed; one sent before may have). Returns {abandoned runs, unfinished calls visible}.
      */
     static long[] assertInterruptedRunsAbandoned(SorCluster cluster, Workload workload) throws SQLException {
         try (Connection c = cluster.as("worker_1").connect()) {
@@ -110,7 +128,7 @@ final class Invariants {
                 continue;
             }
             String status = (String) cluster.scalar("select status from sor.runs where run_id = ?::uuid", run);
-            if (workload.ledger.wasInFlight(Ledger.Kind.RUN_FINISHED, run) && "succeeded".equals(status)) {
+            if (workload.ledger.mayHaveCommitted(Ledger.Kind.RUN_FINISHED, run, workload.serverDeadAt) && "succeeded".equals(status)) {
                 continue;
             }
             assertThat(status).as("run %s interrupted by the fault", run).isEqualTo("abandoned");
@@ -118,7 +136,7 @@ final class Invariants {
         }
         long visible = 0;
         for (String call : workload.unfinishedCalls) {
-            if (!workload.ledger.wasAcked(Ledger.Kind.BEGIN_CALL, call) || workload.ledger.wasInFlight(Ledger.Kind.FINISH_CALL, call)) {
+            if (!workload.ledger.wasAcked(Ledger.Kind.BEGIN_CALL, call) || workload.ledger.mayHaveCommitted(Ledger.Kind.FINISH_CALL, call, workload.serverDeadAt)) {
                 continue;
             }
             assertThat(cluster.scalar("select status from sor.tool_calls where tool_call_id = ?::uuid", call))

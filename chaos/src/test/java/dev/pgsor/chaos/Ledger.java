@@ -83,7 +83,7 @@ final class Ledger {
         }
     }
 
-    /** One acknowledged (or in-flight) call. {@code ackedAt} is System.nanoTime() at the reply. */
+    /** One acknowledged call ({@code ackedAt}: System.nanoTime() at the reply), or an in-flight one (at the send). */
     record Entry(Kind kind, String a, String b, String c, String d, long ackedAt) { }
 
     private final ConcurrentLinkedQueue<Entry> acked = new ConcurrentLinkedQueue<>();
@@ -101,9 +101,12 @@ final class Ledger {
         acked.add(new Entry(kind, str(a), str(b), str(c), str(d), System.nanoTime()));
     }
 
-    /** A call whose reply never came: it may or may not have committed. */
-    void inFlight(Kind kind, Object a, Object b) {
-        inFlight.add(new Entry(kind, str(a), str(b), null, null, System.nanoTime()));
+    /**
+     * A call whose reply never came, sent at {@code sentAt} (System.nanoTime()): it may have
+     * committed if the server got it before it died.
+     */
+    void inFlight(Kind kind, Object a, long sentAt) {
+        inFlight.add(new Entry(kind, str(a), null, null, null, sentAt));
     }
 
     List<Entry> acked() {
@@ -114,8 +117,9 @@ final class Ledger {
         return new ArrayList<>(inFlight);
     }
 
-    boolean wasInFlight(Kind kind, String a) {
-        return inFlight.stream().anyMatch(e -> e.kind() == kind && a.equals(e.a()));
+    /** Whether a call of this kind on this key was in flight and sent before {@code deadAt}: it may have committed. */
+    boolean mayHaveCommitted(Kind kind, String a, long deadAt) {
+        return inFlight.stream().anyMatch(e -> e.kind() == kind && a.equals(e.a()) && e.ackedAt() < deadAt);
     }
 
     boolean wasAcked(Kind kind, String a) {

@@ -165,14 +165,16 @@ final class OwnedServer implements AutoCloseable {
     /**
      * The server dies at once: SIGKILL to the postmaster (the pid in postmaster.pid), then SIGKILL
      * to every process it had started, so no backend outlives it holding shared memory. Nothing is
-     * flushed or checkpointed; the next start runs crash recovery.
+     * flushed or checkpointed; the next start runs crash recovery. Returns System.nanoTime() when
+     * every process had been sent SIGKILL: nothing sent to the server after that can commit.
      */
-    synchronized void kill() {
+    synchronized long kill() {
         long pid = postmasterPid();
         ProcessHandle pm = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no postmaster " + pid));
         List<ProcessHandle> children = pm.descendants().toList();
         pm.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
+        long signalled = System.nanoTime();
         waitGone(pm);
         children.forEach(OwnedServer::waitGone);
         if (postmaster != null) {
@@ -182,6 +184,7 @@ final class OwnedServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        return signalled;
     }
 
     /** A fast shutdown (pg_ctl stop -m fast): clients are disconnected, a shutdown checkpoint is written. */

@@ -54,6 +54,10 @@ final class Workload {
     final Provider provider;
     final Latencies claimLatency = new Latencies();
     final AtomicLong reconnects = new AtomicLong();
+    /** When the server's processes were last all dead (System.nanoTime()): a call sent later cannot have committed there. */
+    volatile long serverDeadAt = Long.MAX_VALUE;
+    /** Calls whose connection died before the reply: their outcome is unknown to the caller. */
+    final AtomicLong callsCut = new AtomicLong();
     final AtomicLong staleTokens = new AtomicLong();
     final AtomicLong tasksCompleted = new AtomicLong();
     final AtomicLong dispatched = new AtomicLong();
@@ -184,16 +188,20 @@ final class Workload {
     }
 
     private void loop(String role, Body body) {
-        Database db = null;
         while (!stop.get()) {
-            db = cluster.as(role);
+            Database db = cluster.as(role);
+            boolean connected = false;
             try (Connection c = db.connect()) {
+                connected = true;
                 while (!stop.get()) {
                     body.run(c);
                 }
             } catch (SQLException e) {
                 if (!connectionLost(e)) {
                     unexpected.add(e);
+                } else if (connected) {
+                    // the connection died under a call: the client cannot know whether it committed
+                    callsCut.incrementAndGet();
                 }
                 reconnects.incrementAndGet();
                 pause(150);
@@ -245,6 +253,7 @@ final class Workload {
         String run = null;
         String openCall = null;
         Kind finishing = null;
+        long sentAt = 0;
         try {
             try (PreparedStatement ps = c.prepareStatement(
                     "select run_id from sor_api.start_run(?, 'nightly-reconcile', ?::jsonb, ?, 5)")) {
@@ -279,6 +288,7 @@ final class Workload {
                 ledger.ack(Kind.BEGIN_CALL, openCall);
                 sleepQuietly(modelMillis);
                 finishing = Kind.FINISH_CALL;
+                sentAt = System.nanoTime();
                 try (PreparedStatement ps = c.prepareStatement("select sor_api.finish_tool_call(?::uuid, ?::jsonb)")) {
                     ps.setString(1, openCall);
                     ps.setString(2, "{\"explanation\": \"rule match\"}");
@@ -314,6 +324,7 @@ final class Workload {
                 }
             }
             finishing = Kind.RUN_FINISHED;
+            sentAt = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement("select sor_api.finish_run(?::uuid, 'succeeded')")) {
                 ps.setString(1, run);
                 ps.execute();
@@ -328,7 +339,7 @@ final class Workload {
                     unfinishedCalls.add(openCall);
                 }
                 if (finishing != null) {
-                    ledger.inFlight(finishing, finishing == Kind.RUN_FINISHED ? run : openCall, null);
+                    ledger.inFlight(finishing, finishing == Kind.RUN_FINISHED ? run : openCall, sentAt);
                 }
                 throw e;
             }
