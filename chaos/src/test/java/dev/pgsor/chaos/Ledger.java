@@ -109,14 +109,6 @@ final class Ledger {
         inFlight.add(new Entry(kind, str(a), null, null, null, sentAt));
     }
 
-    List<Entry> acked() {
-        return new ArrayList<>(acked);
-    }
-
-    List<Entry> inFlight() {
-        return new ArrayList<>(inFlight);
-    }
-
     /** Whether a call of this kind on this key was in flight and sent before {@code deadAt}: it may have committed. */
     boolean mayHaveCommitted(Kind kind, String a, long deadAt) {
         return inFlight.stream().anyMatch(e -> e.kind() == kind && a.equals(e.a()) && e.ackedAt() < deadAt);

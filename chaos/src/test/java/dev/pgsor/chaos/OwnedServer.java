@@ -99,10 +99,6 @@ final class OwnedServer implements AutoCloseable {
         return port;
     }
 
-    Path dataDir() {
-        return dataDir;
-    }
-
     /** The superuser, connected to the given database. */
     Database admin(String database) {
         return new Database(url(database), "postgres", "");

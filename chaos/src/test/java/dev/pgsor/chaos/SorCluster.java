@@ -21,11 +21,8 @@ final class SorCluster {
     static final List<String> TENANTS = List.of("acme", "globex");
 
     private volatile OwnedServer current;
-    private final int workers;
-
-    private SorCluster(OwnedServer server, int workers) {
+    private SorCluster(OwnedServer server) {
         this.current = server;
-        this.workers = workers;
     }
 
     /**
@@ -36,7 +33,7 @@ final class SorCluster {
         try (Connection c = server.admin("postgres").connect(); Statement st = c.createStatement()) {
             st.execute("create database " + DATABASE);
         }
-        SorCluster cluster = new SorCluster(server, workers);
+        SorCluster cluster = new SorCluster(server);
         Migrator.migrate(cluster.admin(), SorSchema.ALL);
         try (Connection c = cluster.admin().connect(); Statement st = c.createStatement()) {
             for (String t : TENANTS) {
@@ -80,10 +77,6 @@ final class SorCluster {
     /** Points every caller at another server (the promoted standby). */
     void failOverTo(OwnedServer promoted) {
         current = promoted;
-    }
-
-    int workers() {
-        return workers;
     }
 
     /** The superuser on database sor of the current server: setting up and looking rows up, never proving a policy. */

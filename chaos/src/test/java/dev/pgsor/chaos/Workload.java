@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,9 +60,6 @@ final class Workload {
     final AtomicLong staleTokens = new AtomicLong();
     final AtomicLong tasksCompleted = new AtomicLong();
     final AtomicLong dispatched = new AtomicLong();
-    final AtomicLong appended = new AtomicLong();
-    final AtomicLong ingested = new AtomicLong();
-    final AtomicLong approvals = new AtomicLong();
     final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
     /** Runs whose Worker lost its connection while the run was open: they must read abandoned. */
     final Set<String> interruptedRuns = ConcurrentHashMap.newKeySet();
@@ -169,10 +165,6 @@ final class Workload {
             }
         }
         threads.clear();
-    }
-
-    boolean stopping() {
-        return stop.get();
     }
 
     /** Blocks opened by the reviewer and not yet approved (the approver resolves them when it runs). */
@@ -483,7 +475,6 @@ final class Workload {
             ps.setLong(1, block);
             ps.execute();
             ledger.ack(Kind.BLOCK_RESOLVED, block);
-            approvals.incrementAndGet();
         } catch (SQLException e) {
             // SR043: an earlier attempt whose reply was lost already approved it;
             // SR042 after an asynchronous failover: the block was lost with the old primary
@@ -507,7 +498,6 @@ final class Workload {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 ledger.ack(Kind.EVENT, tenant, stream, rs.getInt(1), rs.getString(2));
-                appended.incrementAndGet();
             }
         }
         Thread.sleep(appendPauseMillis);
@@ -542,7 +532,6 @@ final class Workload {
         for (String id : ids) {
             ledger.ack(Kind.INGESTED, tenant, id);
         }
-        ingested.addAndGet(rows);
         return rows;
     }
 
@@ -593,9 +582,5 @@ final class Workload {
             int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
             return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
         }
-    }
-
-    static UUID uuid(String s) {
-        return UUID.fromString(s);
     }
 }
