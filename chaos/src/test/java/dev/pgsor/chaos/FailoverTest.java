@@ -118,17 +118,18 @@ class FailoverTest {
         System.out.printf("    references the callers held to rows lost with the old primary (blocks, runs), dropped: %d%n",
                 workload.forgotten.get());
         System.out.printf("    deliveries whose outbox row was lost with the old primary (sent, then forgotten): %d%n", orphans.size());
-        System.out.printf("    loss window = the span of the lost acks: from %d ms after the cut to %d ms before the kill completed"
+        System.out.printf("    loss window = the span of the lost acks: from %d ms after the cut to %d ms before the SIGKILL"
                         + " (replication lag at the cut: %d bytes)%n", TimeUnit.NANOSECONDS.toMillis(earliest - async.cutAt),
-                TimeUnit.NANOSECONDS.toMillis(async.killedAt - latest), async.lagAtCut);
+                TimeUnit.NANOSECONDS.toMillis(async.signalledAt - latest), async.lagAtCut);
         System.out.printf("    after reconnecting: tasks %d all completed once; outbox rows %d all dispatched; provider requests %d,"
                         + " deliveries %d, repeated requests absorbed by the dedupe key %d, duplicate deliveries 0%n",
                 cluster.count("select count(*) from sor.tasks"), outboxKeys.size(), provider.requests(),
                 provider.deliveries().size(), provider.repeatedRequests());
     }
 
-    /** What one failover measured; killedAt is when the primary's processes were all gone. */
-    record Failover(long cutAt, long killedAt, long ackedDuringCut, long ackedTotal, long walGap, long lagAtCut, long promoteMillis) { }
+    /** What one failover measured: signalledAt when SIGKILL was sent, killedAt when the primary's processes were all gone. */
+    record Failover(long cutAt, long signalledAt, long killedAt, long ackedDuringCut, long ackedTotal, long walGap, long lagAtCut,
+                    long promoteMillis) { }
 
     private Failover failOver(Workload workload, OwnedServer primary, OwnedServer standby) throws Exception {
         workload.start(Workload.Mix.all(WORKERS));
@@ -145,7 +146,7 @@ class FailoverTest {
         Thread.sleep(CUT_MILLIS);
         String primaryLsn = (String) Sql.scalar(primary.admin("postgres"), "select pg_current_wal_lsn()::text");
         int ackedAtKill = workload.ledger.size();
-        primary.kill();
+        long signalledAt = primary.kill();
         long killedAt = System.nanoTime();
         String received = (String) Sql.scalar(standby.admin("postgres"), "select pg_last_wal_receive_lsn()::text");
         long walGap = ((Number) Sql.scalar(standby.admin("postgres"), "select greatest(pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn), 0)",
@@ -160,7 +161,7 @@ class FailoverTest {
         assertThat(workload.unexpected).as("unexpected errors of the workload").isEmpty();
         // leases held at the kill lapse before the invariants are read
         Thread.sleep(5_500);
-        return new Failover(cutAt, killedAt, ackedAtKill - ackedBeforeCut, workload.ledger.size(), walGap, lagAtCut, promoteMillis);
+        return new Failover(cutAt, signalledAt, killedAt, ackedAtKill - ackedBeforeCut, workload.ledger.size(), walGap, lagAtCut, promoteMillis);
     }
 
     private static void checkInvariants(Workload workload, Provider provider) throws SQLException {
