@@ -7778,4 +7778,4 @@ alter event trigger sor_guard_6_rewrite enable always;
 
 -- publications
 
-create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert');
+create publication sor_outbox_cdc for table sor.outbox with (publish = 'insert, update');

@@ -1,0 +1,148 @@
+package dev.pgsor.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What must hold after every fault, read from the server: the event chains verify (as the
+ * auditor), every task is completed exactly once or still claimable, every expense has exactly
+ * one email, every dispatched row was delivered by the provider under its dedupe key with the
+ * message id the row records, certify() is clean, and runs interrupted by the fault read abandoned
+ * with their unfinished calls visible.
+ */
+final class Invariants {
+
+    private Invariants() { }
+
+    /** sor_api.verify_events_summary() as the auditor: streams, events, broken streams. */
+    static long[] assertChainsIntact(SorCluster cluster) throws SQLException {
+        try (Connection c = cluster.as("auditor").connect()) {
+            List<Object> row = Sql.rows(c, "select streams, events, broken_streams, intact from sor_api.verify_events_summary()").get(0);
+            assertThat(row.get(3)).as("verify_events_summary().intact (%s broken streams)", row.get(2)).isEqualTo(true);
+            return new long[] {((Number) row.get(0)).longValue(), ((Number) row.get(1)).longValue()};
+        }
+    }
+
+    /**
+     * Every task of the reconcile queue is completed with exactly one completion event, or
+     * claimable (ready, failed, or claimed under a lease that lapses).
+     */
+    static void assertTasksOnceOrClaimable(SorCluster cluster) {
+        assertThat(cluster.rows("select task_id, status from sor.tasks where queue = 'reconcile' and status not in ('completed', 'ready', 'failed', 'claimed')"))
+                .as("tasks neither completed nor claimable (dead)").isEmpty();
+        assertThat(cluster.rows("""
+                select t.task_id, t.status, count(e.*) from sor.tasks t
+                  left join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.completed'
+                 where t.queue = 'reconcile'
+                 group by t.task_id, t.status
+                having count(e.*) <> case when t.status = 'completed' then 1 else 0 end"""))
+                .as("tasks whose completion events do not match their status (completed once, else never)").isEmpty();
+        assertThat(cluster.rows("""
+                select t.task_id from sor.tasks t
+                 where t.queue = 'reconcile' and t.status = 'completed' and not exists (select 1 from reconciler.expenses e
+                        where e.tenant_id = t.tenant_id and e.bank_txn_id = t.payload ->> 'bank_txn_id')"""))
+                .as("completed tasks without their expense").isEmpty();
+    }
+
+    /** No outbox row was marked dispatched twice (its stream holds at most one outbox.dispatched event). */
+    static void assertDispatchedOnce(SorCluster cluster) {
+        assertThat(cluster.rows("""
+                select o.outbox_id, count(e.*) from sor.outbox o
+                  join sor.events e on e.tenant_id = o.tenant_id and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.dispatched'
+                 group by o.outbox_id having count(e.*) > 1""")).as("outbox rows dispatched twice").isEmpty();
+        assertThat(cluster.rows("""
+                select o.outbox_id from sor.outbox o
+                 where (o.status = 'dispatched') <> exists (select 1 from sor.events e where e.tenant_id = o.tenant_id
+                        and e.stream = 'outbox-' || o.outbox_id and e.type = 'outbox.dispatched')"""))
+                .as("outbox rows whose dispatched event does not match their status").isEmpty();
+    }
+
+    /** Each expense has exactly one confirmation email in the outbox; no dedupe key twice. */
+    static void assertOneEmailPerExpense(SorCluster cluster) {
+        assertThat(cluster.rows("""
+                select e.tenant_id, e.bank_txn_id, count(o.*) from reconciler.expenses e
+                  left join sor.outbox o on o.tenant_id = e.tenant_id and o.dedupe_key = 'expense-email:' || e.bank_txn_id
+                 group by 1, 2 having count(o.*) <> 1""")).as("expenses without exactly one email").isEmpty();
+    }
+
+    /**
+     * Every dispatched outbox row was delivered by the provider under its dedupe key, and the row
+     * records the provider's message id for that key; the provider delivered each key once and
+     * delivered nothing the outbox does not hold.
+     */
+    static void assertProviderAgrees(SorCluster cluster, Provider provider) {
+        assertThat(providerAgrees(cluster, provider)).as("deliveries of keys the outbox does not hold").isEmpty();
+    }
+
+    /**
+     * As {@link #assertProviderAgrees} for the dispatched rows, and returns the keys the provider
+     * delivered that the outbox does not hold: after an asynchronous failover, side effects whose
+     * outbox row was lost with the old primary.
+     */
+    static Set<String> providerAgrees(SorCluster cluster, Provider provider) {
+        Map<String, Provider.Delivery> deliveries = provider.deliveries();
+        List<List<Object>> dispatched = cluster.rows("select dedupe_key, provider_ref from sor.outbox where status = 'dispatched'");
+        List<String> disagreeing = new ArrayList<>();
+        for (List<Object> r : dispatched) {
+            Provider.Delivery d = deliveries.get((String) r.get(0));
+            if (d == null || !d.messageId.equals(r.get(1))) {
+                disagreeing.add(r.get(0) + " -> " + r.get(1) + " (provider: " + (d == null ? "never delivered" : d.messageId) + ")");
+            }
+        }
+        assertThat(disagreeing).as("dispatched rows the provider did not deliver as recorded").isEmpty();
+        Set<String> keys = cluster.rows("select dedupe_key from sor.outbox").stream().map(r -> (String) r.get(0))
+                .collect(Collectors.toSet());
+        return deliveries.keySet().stream().filter(k -> !keys.contains(k)).collect(Collectors.toSet());
+    }
+
+    /** sor_api.certify() returns no failing row (read as the auditor). */
+    static void assertCertified(SorCluster cluster) throws SQLException {
+        try (Connection c = cluster.as("auditor").connect()) {
+            List<List<Object>> failing = Sql.rows(c, "select property, \"check\", object, detail from sor_api.certify()"
+                    + " where not ok order by 1, 2, 3");
+            assertThat(failing).as("failing certify() rows").isEmpty();
+        }
+    }
+
+    /**
+     * Runs interrupted by the fault read abandoned once their lease lapsed and the sweep ran
+     * (unless their finish was sent before the server died and committed), and the model calls
+     * they had begun and not finished are visible as started (a finish sent after the server died
+     * cannot have committed; one sent before may have). Returns {abandoned runs, unfinished calls visible}.
+     */
+    static long[] assertInterruptedRunsAbandoned(SorCluster cluster, Workload workload) throws SQLException {
+        try (Connection c = cluster.as("worker_1").connect()) {
+            Sql.scalar(c, "select sor_api.sweep_abandoned_runs()");
+        }
+        long abandoned = 0;
+        for (String run : workload.interruptedRuns) {
+            if (!workload.ledger.wasAcked(Ledger.Kind.RUN_STARTED, run)) {
+                continue;
+            }
+            String status = (String) cluster.scalar("select status from sor.runs where run_id = ?::uuid", run);
+            if (workload.ledger.mayHaveCommitted(Ledger.Kind.RUN_FINISHED, run, workload.serverDeadAt) && "succeeded".equals(status)) {
+                continue;
+            }
+            assertThat(status).as("run %s interrupted by the fault", run).isEqualTo("abandoned");
+            abandoned++;
+        }
+        long visible = 0;
+        for (String call : workload.unfinishedCalls) {
+            if (!workload.ledger.wasAcked(Ledger.Kind.BEGIN_CALL, call) || workload.ledger.mayHaveCommitted(Ledger.Kind.FINISH_CALL, call, workload.serverDeadAt)) {
+                continue;
+            }
+            assertThat(cluster.scalar("select status from sor.tool_calls where tool_call_id = ?::uuid", call))
+                    .as("model call %s begun before the fault and never finished", call).isEqualTo("started");
+            visible++;
+        }
+        return new long[] {abandoned, visible};
+    }
+}
