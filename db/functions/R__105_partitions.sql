@@ -111,11 +111,23 @@ begin
     if not coalesce(_c.reloptions @> array['fillfactor=80'], false) then
       execute pg_catalog.format('alter table %s set (fillfactor = 80)', _name);
     end if;
+    -- vacuumed at the pace of a queue (V081): not after 20% of the partition is dead
+    if _parent = 'sor.outbox'::regclass and not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
+      execute pg_catalog.format('alter table %s set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200, '
+                                'autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02, '
+                                'autovacuum_vacuum_cost_delay = 0)', _name);
+    end if;
+  end if;
+  -- the replica identity of its table: a publication whose row filter reads status (V080) needs it
+  -- on every partition, or updates of the partition's rows fail while published
+  if (select c.relreplident from pg_class c where c.oid = _parent) = 'f'
+     and (select c.relreplident from pg_class c where c.oid = prepare_partition.part) <> 'f' then
+    execute pg_catalog.format('alter table %s replica identity full', _name);
   end if;
 end
 $$;
 comment on function sor.prepare_partition(regclass) is
-  'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80. Idempotent. SR080 when the table is not a partition of a kit table.';
+  'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
 
 create or replace function sor.make_partitions(months_ahead integer)
 returns table (partition_name text, action text, detail text)

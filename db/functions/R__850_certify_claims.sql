@@ -50,6 +50,17 @@ as $$
                   'no valid partial index on status')
     from queue_rels r
   union all
+  -- durable: a published table whose replica identity is FULL (the row filter reads status) needs
+  -- it on every partition too, or updates of that partition's rows fail while published
+  select 'durable', 'outbox partitions carry the replica identity of the outbox', pg_catalog.format('%I.%I', n.nspname, c.relname),
+         c.relreplident = 'f', case when c.relreplident = 'f' then 'replica identity full'
+                                    else 'replica identity ' || c.relreplident::text || ': updates of its rows fail while sor.outbox is published with its row filter' end
+    from pg_catalog.pg_inherits i
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where i.inhparent = 'sor.outbox'::regclass
+     and (select p.relreplident from pg_catalog.pg_class p where p.oid = 'sor.outbox'::regclass) = 'f'
+  union all
   -- durable: the outbox is published for a CDC relay wherever the server can decode it
   select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
          case when pg_catalog.current_setting('wal_level') <> 'logical' then true
