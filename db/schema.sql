@@ -221,7 +221,7 @@ create table sor.idempotency_keys (
   constraint idempotency_keys_fingerprint_length CHECK ((length(fingerprint) = 32)),
   constraint idempotency_keys_key_length CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255))),
   constraint idempotency_keys_target_check CHECK ((num_nonnulls(run_id, tool_call_id) >= 1))
-);
+) with (autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.ledger_blocks (
   block_id bigint not null,
@@ -370,7 +370,7 @@ create table sor.runs (
   constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text]))),
   constraint runs_version_check CHECK ((version >= 0)),
   constraint runs_workflow_format CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
-) with (fillfactor=80);
+) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.steps (
   tenant_id text not null,
@@ -398,7 +398,7 @@ create table sor.streams (
   last_hash bytea,
   constraint streams_pkey PRIMARY KEY (tenant_id, stream),
   constraint streams_version_check CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))
-) with (fillfactor=70);
+) with (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tasks (
   tenant_id text not null,
@@ -429,7 +429,7 @@ create table sor.tasks (
   constraint tasks_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
   constraint tasks_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'claimed'::text, 'failed'::text, 'completed'::text, 'dead'::text]))),
   constraint tasks_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 200)))
-) with (fillfactor=70);
+) with (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tenant_members (
   tenant_id text not null,
@@ -486,7 +486,7 @@ create table sor.tool_calls (
   constraint tool_calls_outcome_check CHECK (((status <> 'succeeded'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
   constraint tool_calls_sha256_length CHECK (((length(args_sha256) = 32) AND ((result_sha256 IS NULL) OR (length(result_sha256) = 32)) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
   constraint tool_calls_status_check CHECK ((status = ANY (ARRAY['started'::text, 'succeeded'::text, 'failed'::text])))
-) with (fillfactor=80);
+) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tools (
   tool_name text not null,
@@ -583,10 +583,10 @@ CREATE INDEX idempotency_keys_expires_idx ON sor.idempotency_keys USING btree (e
 CREATE INDEX outbox_due_idx ON ONLY sor.outbox USING btree (available_at, outbox_id) WHERE (status = ANY (ARRAY['pending'::text, 'failed'::text, 'leased'::text]));
 CREATE INDEX outbox_outbox_id_idx ON ONLY sor.outbox USING btree (outbox_id);
 CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
-CREATE INDEX runs_lease_idx ON sor.runs USING btree (lease_expires_at) WHERE (status = 'running'::text);
 CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
+CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text);
 CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
-CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
+CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue) WHERE (status = 'claimed'::text);
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
 CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
@@ -1468,6 +1468,17 @@ AS $function$
                   'no valid partial index on status')
     from queue_rels r
   union all
+  -- durable: a published table whose replica identity is FULL (the row filter reads status) needs
+  -- it on every partition too, or updates of that partition's rows fail while published
+  select 'durable', 'outbox partitions carry the replica identity of the outbox', pg_catalog.format('%I.%I', n.nspname, c.relname),
+         c.relreplident = 'f', case when c.relreplident = 'f' then 'replica identity full'
+                                    else 'replica identity ' || c.relreplident::text || ': updates of its rows fail while sor.outbox is published with its row filter' end
+    from pg_catalog.pg_inherits i
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where i.inhparent = 'sor.outbox'::regclass
+     and (select p.relreplident from pg_catalog.pg_class p where p.oid = 'sor.outbox'::regclass) = 'f'
+  union all
   -- durable: the outbox is published for a CDC relay wherever the server can decode it
   select 'durable', 'the outbox is published for CDC where wal_level is logical', 'publication sor_outbox_cdc',
          case when pg_catalog.current_setting('wal_level') <> 'logical' then true
@@ -2098,17 +2109,20 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_reserved(kind text, name text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select exists (
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (
     select 1 from sor.reserved_names r
      where r.kind = is_reserved.kind
        and case r.kind
              when 'stream category' then pg_catalog.lower(pg_catalog.split_part(is_reserved.name, '-', 1)) = r.name
              when 'event type prefix' then pg_catalog.left(pg_catalog.lower(is_reserved.name), pg_catalog.length(r.name)) = r.name
              when 'outbox topic' then pg_catalog.lower(is_reserved.name) = r.name
-           end)
+           end);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
@@ -2558,7 +2572,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.partition_list()
  RETURNS TABLE(parent_table text, partition_name text, range_from timestamp with time zone, range_to timestamp with time zone, is_default boolean, approx_rows bigint, retirable boolean, why_not text)
  LANGUAGE sql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
   with parts as (
@@ -2657,6 +2671,18 @@ begin
     if not coalesce(_c.reloptions @> array['fillfactor=80'], false) then
       execute pg_catalog.format('alter table %s set (fillfactor = 80)', _name);
     end if;
+    -- vacuumed at the pace of a queue (V081): not after 20% of the partition is dead
+    if _parent = 'sor.outbox'::regclass and not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
+      execute pg_catalog.format('alter table %s set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200, '
+                                'autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02, '
+                                'autovacuum_vacuum_cost_delay = 0)', _name);
+    end if;
+  end if;
+  -- the replica identity of its table: a publication whose row filter reads status (V080) needs it
+  -- on every partition, or updates of the partition's rows fail while published
+  if (select c.relreplident from pg_class c where c.oid = _parent) = 'f'
+     and (select c.relreplident from pg_class c where c.oid = prepare_partition.part) <> 'f' then
+    execute pg_catalog.format('alter table %s replica identity full', _name);
   end if;
 end
 $function$;
@@ -3895,6 +3921,15 @@ begin
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it; result is optional.';
   end if;
   perform sor.check_size(complete_tasks.tasks, 'the batch of task results');
+  select d.o, d.task_id into _bad
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
+  end if;
   return query
   with b as (
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
@@ -3932,8 +3967,8 @@ begin
       raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
         using errcode = sqlstate, hint = 'Nothing of the batch was completed; drop or fix that task and send the batch again.';
     end;
-    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
-      using errcode = 'SR054', hint = 'Name each task once per batch.';
+    raise exception 'task % of the batch (task_id %) was not completed', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was completed; send the batch again.';
   end if;
 end
 $function$;
@@ -4258,6 +4293,15 @@ begin
                     or pg_catalog.jsonb_typeof(x -> 'error') is distinct from 'string') then
     raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
+  end if;
+  select d.o, d.task_id into _e
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _e.o, _e.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
   for _e in
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error
@@ -5836,7 +5880,12 @@ AS $function$
   select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
          case when n.new_identity is not null then 'rename' else j.operation end,
          p.identity || coalesce('.' || quote_ident(j.column_name), ''),
-         case when n.new_identity is not null then 'approve' else j.outcome end,
+         case when n.new_identity is not null then 'approve'
+              -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
+              when p.kind = 'trigger' and p.after is null
+                   and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid)
+                then 'tighten'
+              else j.outcome end,
          case when n.new_identity is not null then 'renamed or moved to ' || n.new_identity else j.detail end,
          p.after
     from pairs p
@@ -5852,9 +5901,6 @@ AS $function$
      -- the objects of a renamed table follow it: the table's rename is the one change to approve
      and not (p.kind <> p.root_kind
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
-     -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
-     and not (p.kind = 'trigger' and p.after is null
-              and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
@@ -5897,11 +5943,14 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.is_member(tenant_id text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user)
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (select 1 from sor.tenant_members m
+                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.is_target(operation text, object_identity text)
@@ -6175,12 +6224,15 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.member_tenants()
  RETURNS text[]
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
-    from sor.tenant_members m
-   where m.role_name = session_user
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return (select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
+            from sor.tenant_members m
+           where m.role_name = session_user);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.pause(paused boolean)
@@ -7049,7 +7101,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
--- function sor.partition_list() owner sor_owner: sor_owner=EXECUTE
+-- function sor.partition_list() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
 -- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
@@ -7496,7 +7548,7 @@ comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks 
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
-comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80. Idempotent. SR080 when the table is not a partition of a kit table.';
+comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
@@ -7587,7 +7639,7 @@ comment on function sor_guard.diff(roots text[]) is 'Every difference between th
 comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
-comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path, inlined): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
 comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
 comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
