@@ -220,7 +220,10 @@ begin
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
-  return query select _row.position, _row.version, encode(_row.hash, 'hex');
+  append_event.position := _row.position;
+  append_event.version := _row.version;
+  append_event.hash := pg_catalog.encode(_row.hash, 'hex');
+  return next;
 end
 $$;
 comment on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) is

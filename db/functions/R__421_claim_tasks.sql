@@ -75,7 +75,7 @@ begin
     returning t.*
   ), dead as (
     insert into sor.finished_tasks
-    select (sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now)).* from gone g
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f
   ), claimed as (
     update sor.tasks t
        set status           = 'claimed',

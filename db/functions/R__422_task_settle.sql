@@ -92,7 +92,7 @@ begin
     returning t.*
   )
   insert into sor.finished_tasks
-  select (sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now)).* from gone g;
+  select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
   if not found then
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
@@ -128,7 +128,7 @@ begin
   end if;
   if _t.attempts >= _t.max_attempts then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
-    insert into sor.finished_tasks select (sor.finish_task(_t, 'dead', null, fail_task.error, _now)).*;
+    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
     return query select 'dead'::text, _t.run_after;
     return;
   end if;
@@ -193,11 +193,12 @@ begin
     returning t.*, b.o, b.result as new_result
   ), moved as (
     insert into sor.finished_tasks
-    select (sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
-                                g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
-                                g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
-                            'completed', g.new_result, null, _now)).*
+    select f.*
       from gone g
+     cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
+                                            g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
+                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                                        'completed', g.new_result, null, _now) f
     returning finished_tasks.task_id
   )
   select g.o, g.task_id from gone g order by g.o;
