@@ -1,7 +1,6 @@
 package dev.pgsor.cli;
 
 import dev.pgsor.mcp.SorMcpServer;
-import dev.pgsor.testkit.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,13 +11,14 @@ import picocli.CommandLine.Option;
                 "tools/call is sor_api.call_tool(), inside one run opened (or joined) at start."})
 final class McpCommand implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, description = "JDBC URL of the pg-sor database")
+    @Option(names = "--url", required = true,
+            description = "JDBC URL of the pg-sor database (postgres://USER:PASSWORD@HOST:5432/DB is converted)")
     String url;
 
     @Option(names = "--user", required = true, description = "The Worker's login role")
     String user;
 
-    @Option(names = "--password", description = "Its password (default: the PGPASSWORD environment variable)")
+    @Option(names = "--password", description = "Its password (default: the URL's password, else the PGPASSWORD environment variable)")
     String password;
 
     @Option(names = "--tenant", required = true, description = "Tenant the run works for")
@@ -36,8 +36,7 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String pw = password != null ? password : System.getenv("PGPASSWORD");
-        try (SorMcpServer server = SorMcpServer.open(new Database(url, user, pw),
+        try (SorMcpServer server = SorMcpServer.open(ConnectionUrl.resolve(url, user, password),
                 new SorMcpServer.RunSpec(tenant, workflow, runKey, input))) {
             System.err.println("pg-sor MCP server: run " + server.runId());
             server.serve(System.in, System.out);
