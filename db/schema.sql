@@ -2330,6 +2330,49 @@ AS $function$
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.sqlstate_words(code text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select case code
+    when '57P01' then 'the connection was terminated by an administrator (pg_terminate_backend) or the server shut down'
+    when '57P02' then 'the server crashed and ended every connection'
+    when '57P03' then 'the server was not accepting connections (starting up or shutting down)'
+    when '57P04' then 'the database was dropped'
+    when '57P05' then 'the connection was closed after idling too long (idle_session_timeout)'
+    when '57014' then 'the statement was cancelled (statement_timeout, or a cancel request)'
+    when '25P03' then 'the connection was closed after idling inside a transaction (idle_in_transaction_session_timeout)'
+    when '25P04' then 'the transaction ran longer than transaction_timeout'
+    when '40001' then 'a concurrent transaction conflicted with it (serialization failure); a retry may succeed'
+    when '40P01' then 'it deadlocked with another transaction; a retry may succeed'
+    when '55P03' then 'a lock was not granted in time (lock_timeout or NOWAIT)'
+    when '53100' then 'the server ran out of disk space'
+    when '53200' then 'the server ran out of memory'
+    when '53300' then 'the server had no connection slot left (max_connections)'
+    when '08006' then 'the connection broke mid-session (network failure, or the server went away)'
+    when '08003' then 'the connection no longer existed'
+    when '42501' then 'a privilege was missing'
+    when 'P0001' then 'the code raised an error of its own'
+    else case pg_catalog.left(code, 2)
+      when 'SR' then 'a refusal by pg-sor, listed in the SQLSTATE table of the docs'
+      when '08' then 'the connection failed'
+      when '57' then 'an operator or the server stopped it'
+      when '53' then 'the server ran out of a resource'
+      when '54' then 'it went past a limit of the server (program limit exceeded)'
+      when '58' then 'a system error outside PostgreSQL (disk or operating system)'
+      when 'XX' then 'an internal error of PostgreSQL'
+      when '40' then 'its transaction was rolled back'
+      when '22' then 'invalid data'
+      when '23' then 'a constraint refused the data'
+      when '42' then 'a statement was invalid or not allowed'
+      when '28' then 'authentication failed'
+      else 'an error (SQLSTATE class ' || pg_catalog.left(code, 2) || ')'
+    end
+  end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3977,10 +4020,15 @@ begin
                            _fp ->> 'tool_call_id', _fp ->> 'tool_status',
                            sor.forensic_time((_fp ->> 'started_at')::timestamptz),
                            case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'
-                                then ', error ' || (_fp -> 'error')::text else '' end);
+                                then ', error ' || (_fp -> 'error')::text
+                                     || coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                                 || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', '')
+                                else '' end);
   elsif _fp is not null then
-    _out := _out || format(' The failure point is the run''s own error: %s.',
-                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'));
+    _out := _out || format(' The failure point is the run''s own error: %s%s.',
+                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'),
+                           coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                    || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', ''));
   end if;
 
   _out := _out || format(' Its lease %s %s seconds; ', case when _f ->> 'status' = 'running' then 'is' else 'was' end,
@@ -3996,6 +4044,10 @@ begin
                      case when _lease ->> 'abandoned_marked_at' is not null
                           then ' (marked at ' || sor.forensic_time((_lease ->> 'abandoned_marked_at')::timestamptz) || ')'
                           else ' (not yet marked)' end)
+              || ' Nothing recorded why it stopped: a run is abandoned when its Worker stops sending heartbeats'
+              || ' without finishing it (the Worker''s process or its connection died)'
+              || case when _fp is not null and _fp ->> 'source' = 'tool_call' and _fp ->> 'tool_status' = 'unfinished'
+                      then ', and the unfinished tool call is where it stopped.' else '.' end
        end;
 
   if jsonb_array_length(_f -> 'outbox') = 0 then
@@ -4004,10 +4056,10 @@ begin
     _out := _out || format(' It queued %s outbox message%s:', jsonb_array_length(_f -> 'outbox'),
                            case when jsonb_array_length(_f -> 'outbox') = 1 then '' else 's' end);
     for _o in select x from jsonb_array_elements(_f -> 'outbox') x loop
-      _out := _out || format(' #%s %s%s (step %s) queued at %s, %s;',
+      _out := _out || format(' #%s %s%s%s queued at %s, %s;',
                              _o ->> 'outbox_id', _o ->> 'topic',
                              case when _o ->> 'to' is not null then ' to ' || (_o ->> 'to') else '' end,
-                             _o ->> 'step_id',
+                             case when nullif(_o ->> 'step_id', '') is not null then ' (step ' || (_o ->> 'step_id') || ')' else '' end,
                              sor.forensic_time((_o ->> 'queued_at')::timestamptz),
                              case when _o ->> 'status' = 'dispatched'
                                   then format('dispatched at %s with provider reference %s',
@@ -4017,9 +4069,19 @@ begin
     _out := rtrim(_out, ';') || '.';
   end if;
 
-  _out := _out || format(' During the run Worker %s claimed %s task%s and completed %s.',
-                         _f ->> 'worker_role', _tasks ->> 'claimed',
-                         case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _tasks ->> 'completed');
+  if (_tasks ->> 'claimed')::integer = 0 then
+    _out := _out || format(' While the run was open Worker %s held no claim on a task of tenant %s.',
+                           _f ->> 'worker_role', _f ->> 'tenant_id');
+  else
+    _out := _out || format(' While the run was open Worker %s held claims on %s task%s of tenant %s (%s claimed before the run started) and completed %s of them.',
+                           _f ->> 'worker_role', _tasks ->> 'claimed',
+                           case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _f ->> 'tenant_id',
+                           case when (_tasks ->> 'claimed_before_start')::integer = 0 then 'none'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer = 2 then 'both'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer > 2 then 'all ' || (_tasks ->> 'claimed')
+                                else _tasks ->> 'claimed_before_start' end,
+                           _tasks ->> 'completed');
+  end if;
   return _out;
 end
 $function$;
@@ -4097,19 +4159,44 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
+  with claims as (
+    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
+           (select case when e.type = 'task.lease_expired'
+                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                        else e.occurred_at end
+              from sor.events e
+             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+             order by e.version
+             limit 1) as ended_at
+      from sor.events c
+     where c.tenant_id = _r.tenant_id
+       and c.type = 'task.claimed'
+       and c.stream like 'task-%'
+       and c.actor = _r.worker_role
+       and c.occurred_at <= _until
+  ), held as (
+    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+      from claims h
+     where h.ended_at is null or h.ended_at >= _r.started_at
+     group by h.task_id
+  ), completed as (
+    select distinct e.payload ->> 'task_id' as task_id
+      from sor.events e
+     where e.tenant_id = _r.tenant_id
+       and e.occurred_at between _r.started_at and _until
+       and e.type = 'task.completed'
+       and e.stream like 'task-%'
+       and e.actor = _r.worker_role
+  )
   select jsonb_build_object(
-           'rule', 'task.claimed and task.completed events of the run''s tenant written by the run''s Worker role (actor), between started_at and finished_at',
-           'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
-           'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
-           'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
-           'completed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.completed'), '[]'::jsonb))
-    into _tasks
-    from sor.events e
-   where e.tenant_id = _r.tenant_id
-     and e.occurred_at between _r.started_at and _until
-     and e.type in ('task.claimed', 'task.completed')
-     and e.stream like 'task-%'
-     and e.actor = _r.worker_role;
+           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+           'claimed', (select count(*) from held),
+           'claimed_before_start', (select count(*) from held where before_start),
+           'completed', (select count(*) from completed),
+           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+    into _tasks;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -5765,6 +5852,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
@@ -6168,6 +6256,7 @@ comment on function sor.refuse_reserved(stream text, type text, topic text) is '
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token, SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_outbox__events_insert() is 'AFTER INSERT (statement) on sor.outbox: appends outbox.queued (status pending or deferred) to stream outbox-<id> for every inserted row.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
@@ -6216,8 +6305,8 @@ comment on function sor_api.remove_member(tenant_id text, role_name text) is 'En
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its queue with a fresh attempt budget (its last_error is kept). SR055 unknown task, SR058 not dead.';
-comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
-comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgsor.cli.CliRunner;
 import dev.pgsor.cli.ExitCode;
 import dev.pgsor.db.Certification;
+import dev.pgsor.demo.ReconcilerDemo;
 import dev.pgsor.schema.SorSchema;
 import dev.pgsor.support.Repo;
 import dev.pgsor.testkit.Database;
@@ -150,6 +151,23 @@ class ManagedInstallTest {
         Migrator.migrate(later, List.of(SorSchema.KERNEL));
         assertThat(Sql.scalar(later, "select count(*) from pg_event_trigger where evtenabled = 'A' and evtname like 'sor\\_guard\\_%'")).isEqualTo(6L);
         assertThat(failingRows(later)).containsExactly(List.of("governed", GUARDIAN_CHECK, "sor_guardian", guardianMembers()));
+    }
+
+    @Test
+    void theDemoRunsOnTheManagedInstallAndItsLoginsTakeThePrintedPassword() throws Exception {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        ReconcilerDemo.Outcome night = new ReconcilerDemo(admin, new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8),
+                new ReconcilerDemo.Options(null, List.of(Certification.Accept.parse(GUARD_CHECK), Certification.Accept.parse(GUARDIAN_CHECK)))).run();
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(night.proven()).as(printed).isTrue();
+        assertThat(night.acceptedChecks()).isEqualTo(2);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^    their password: ([0-9a-f]{24}) \\(generated").matcher(printed);
+        assertThat(m.find()).isTrue();
+        Database auditor = admin.as(night.logins().auditor(), m.group(1));
+        assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", night.crashedRun())).contains("abandoned");
+        java.sql.SQLException wrong = org.assertj.core.api.Assertions.catchThrowableOfType(java.sql.SQLException.class,
+                () -> admin.as(night.logins().auditor(), "not-it").connect().close());
+        assertThat(wrong.getSQLState()).isEqualTo("28P01");
     }
 
     private static String[] concat(String[] head, String... tail) {
