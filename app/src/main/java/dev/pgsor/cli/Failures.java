@@ -52,6 +52,9 @@ final class Failures {
         if (sql instanceof PSQLException p && p.getServerErrorMessage() != null) {
             ServerErrorMessage server = p.getServerErrorMessage();
             message = server.getMessage() == null ? message : firstLine(server.getMessage());
+            if (server.getDetail() != null && !server.getDetail().isBlank()) {
+                message = message + " (" + firstLine(server.getDetail()) + ")";
+            }
             hint = server.getHint();
         }
         UnknownHostException unknownHost = find(failure, UnknownHostException.class);
