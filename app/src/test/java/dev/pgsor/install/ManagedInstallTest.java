@@ -153,6 +153,31 @@ class ManagedInstallTest {
         assertThat(failingRows(later)).containsExactly(List.of("governed", GUARDIAN_CHECK, "sor_guardian", guardianMembers()));
     }
 
+    /** The SQL docs/operate/install.md gives for "Kit upgrades on an install without the guard". */
+    static final String SETTLE = "SET ROLE sor_guardian;"
+            + " SELECT sor_guard.settle('kit upgrade', array(SELECT DISTINCT d.root_kind || ':' || d.root_objid FROM sor_guard.diff(null) d));"
+            + " RESET ROLE;";
+
+    @Test
+    void aKitUpgradesRedefinitionShowsAsADifferenceUntilTheDocumentedSettleRecordsIt() throws Exception {
+        assertThat(Files.readString(Repo.path("docs", "operate", "install.md"), StandardCharsets.UTF_8)).contains(SETTLE.replace("; ", ";\n"));
+        Database upgraded = cluster.createDatabase("sor_upgrade");
+        Migrator.migrate(upgraded, List.of(SorSchema.KERNEL));
+        // what a repeatable file of a later release does, without the guard's event triggers to record it
+        Sql.run(upgraded, "set role sor_owner; create or replace function sor.forensic_time(at timestamptz) returns text language sql stable"
+                + " set search_path = pg_catalog, sor, pg_temp as $$ select pg_catalog.to_char(at at time zone 'UTC',"
+                + " 'YYYY-MM-DD HH24:MI:SS.MS') || ' UTC' || '' $$; reset role");
+        Migrator.migrate(upgraded, List.of(SorSchema.KERNEL));
+        assertThat(failingRows(upgraded)).contains(List.of("policy-bound", "the live catalog matches the register of protected objects",
+                "function sor.forensic_time(timestamp with time zone)",
+                "redefine function: new definition (made past the guard, or a new function never approved)"));
+
+        Sql.run(upgraded, SETTLE);
+        assertThat(failingRows(upgraded)).containsExactlyElementsOf(documentedDegradedState());
+        assertThat(Sql.rows(upgraded, "select outcome, operation, object_identity, session_role::text, set_role from sor.ddl_audit"))
+                .containsExactly(List.of("recorded", "redefine function", "sor.forensic_time(timestamp with time zone)", "mgd_admin", "sor_guardian"));
+    }
+
     @Test
     void theDemoRunsOnTheManagedInstallAndItsLoginsTakeThePrintedPassword() throws Exception {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
