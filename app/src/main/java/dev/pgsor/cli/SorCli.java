@@ -56,6 +56,10 @@ public final class SorCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (!List.of(args).contains("--verbose")) {
+            // Flyway logs a failed migration itself; the CLI's one line says it, with the script and SQLSTATE
+            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.command.DbMigrate", "off");
+        }
         System.exit(run(args));
     }
 

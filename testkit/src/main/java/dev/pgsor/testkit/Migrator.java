@@ -29,7 +29,10 @@ public final class Migrator {
      * schema, which Flyway creates on the first run, so the module installs into a database whose
      * other schemas (public included) hold anything. A legacy module whose history table is in
      * {@code public} beside other tables baselines at version 0 there on its first run (every one
-     * of its own scripts still runs).
+     * of its own scripts still runs). A run applies its pending scripts in one transaction
+     * (Flyway's group): a failed run leaves nothing half-migrated, and no other module's
+     * afterMigrate callback registers this module's objects with the drop guard before its
+     * policies and grants exist.
      */
     public static Flyway flyway(Database admin, SorSchema.Module module) {
         boolean sharedSchema = module.historySchema().equals("public");
@@ -40,6 +43,7 @@ public final class Migrator {
                 .schemas(module.historySchema())
                 .table(module.historyTable())
                 .createSchemas(true)
+                .group(true)
                 .cleanDisabled(true)
                 .validateMigrationNaming(true)
                 .failOnMissingLocations(false)
