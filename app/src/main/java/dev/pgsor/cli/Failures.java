@@ -39,7 +39,7 @@ final class Failures {
         }
         if (failure instanceof FlywayException || find(failure, FlywayException.class) != null) {
             FlywayException f = find(failure, FlywayException.class);
-            return new Described(ExitCode.REFUSED, (where == null ? "flyway: " : where + ": ") + firstLine(f.getMessage()));
+            return new Described(ExitCode.REFUSED, (where == null ? "flyway: " : where + ": ") + oneLine(f.getMessage()));
         }
         return new Described(ExitCode.FAILED, withHint("unexpected error: " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + firstLine(failure.getMessage())), "run again with --verbose for the stack trace"));
@@ -124,6 +124,15 @@ final class Failures {
 
     private static String withHint(String line, String hint) {
         return hint == null || hint.isBlank() ? line : line + "; hint: " + firstLine(hint);
+    }
+
+    /** Every line of a multi-line message on one, at most 400 characters (Flyway's validation reports name the script on a later line). */
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String joined = String.join(" ", s.strip().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.matches("-+")).toList());
+        return joined.length() <= 400 ? joined : joined.substring(0, 397) + "...";
     }
 
     static String firstLine(String s) {

@@ -214,6 +214,18 @@ class CliTest {
     }
 
     @Test
+    void aMigrationThatFailsValidationExitsFiveOnOneLineNamingIt() {
+        try (SorDatabase db = suite.fresh()) {
+            db.exec("update sor_flyway.flyway_schema_history set checksum = checksum + 1 where script = 'V002__tenants.sql'");
+            CliRunner.Run run = cli(target(db.admin(), "migrate"));
+            assertThat(run.status()).isEqualTo(ExitCode.REFUSED);
+            assertThat(run.errLines()).hasSize(1);
+            assertThat(run.errLines().get(0)).startsWith("pg-sor migrate: flyway: Validate failed: ")
+                    .contains("Migration checksum mismatch for migration version 002");
+        }
+    }
+
+    @Test
     void lintOfAMissingOrEmptyDirectoryIsAUsageError(@TempDir Path dir) throws Exception {
         CliRunner.Run missing = cli("lint", dir.resolve("nonexistent").toString());
         assertThat(missing.status()).isEqualTo(ExitCode.USAGE);
