@@ -3,12 +3,16 @@
 -- Nothing is re-run and nothing is written: a running run whose lease lapsed is reported as
 -- abandoned (abandoned_marked_at stays NULL until a reader or sweep_abandoned_runs() marks it).
 --
--- Tasks carry no run id. The rule: a task counts for a run when its task.claimed event (or
--- task.completed event) belongs to the run's tenant, was written by the run's Worker role (the
--- actor column, never a payload claim; the task. types are reserved for the kit), and
--- occurred within the run's window [started_at, finished_at] (finished_at is the lapsed lease for an
--- abandoned run; now() for a running one). A Worker role running two runs of a tenant at once
--- shares its claims between both windows; one run per Worker role at a time makes the count exact.
+-- Tasks carry no run id, and a Worker usually claims a batch first and starts the run for it after.
+-- The rule: a task counts for a run when the run's Worker role (the actor of the task.claimed
+-- event, never a payload claim; the task. types are reserved for the kit) held a claim on it, in
+-- the run's tenant, while the run was open: the claim was made at or before the end of the run's
+-- window and ended (task.completed, task.failed, task.dead, or task.lease_expired at the lapsed
+-- lease) at or after its start, or has not ended. The window is [started_at, finished_at]
+-- (finished_at is the lapsed lease for an abandoned run; now() for a running one). claimed counts
+-- those tasks, claimed_before_start the ones whose claim came before start_run, completed the ones
+-- the Worker completed within the window. A Worker role running two runs of a tenant at once shares
+-- its claims between both windows; one run per Worker role at a time makes the count exact.
 set role sor_owner;
 
 create or replace function sor_api.run_report_facts(run_id uuid)
@@ -85,19 +89,44 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
+  with claims as (
+    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
+           (select case when e.type = 'task.lease_expired'
+                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                        else e.occurred_at end
+              from sor.events e
+             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+             order by e.version
+             limit 1) as ended_at
+      from sor.events c
+     where c.tenant_id = _r.tenant_id
+       and c.type = 'task.claimed'
+       and c.stream like 'task-%'
+       and c.actor = _r.worker_role
+       and c.occurred_at <= _until
+  ), held as (
+    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+      from claims h
+     where h.ended_at is null or h.ended_at >= _r.started_at
+     group by h.task_id
+  ), completed as (
+    select distinct e.payload ->> 'task_id' as task_id
+      from sor.events e
+     where e.tenant_id = _r.tenant_id
+       and e.occurred_at between _r.started_at and _until
+       and e.type = 'task.completed'
+       and e.stream like 'task-%'
+       and e.actor = _r.worker_role
+  )
   select jsonb_build_object(
-           'rule', 'task.claimed and task.completed events of the run''s tenant written by the run''s Worker role (actor), between started_at and finished_at',
-           'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
-           'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
-           'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
-           'completed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.completed'), '[]'::jsonb))
-    into _tasks
-    from sor.events e
-   where e.tenant_id = _r.tenant_id
-     and e.occurred_at between _r.started_at and _until
-     and e.type in ('task.claimed', 'task.completed')
-     and e.stream like 'task-%'
-     and e.actor = _r.worker_role;
+           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+           'claimed', (select count(*) from held),
+           'claimed_before_start', (select count(*) from held where before_start),
+           'completed', (select count(*) from completed),
+           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+    into _tasks;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -133,7 +162,7 @@ begin
 end
 $$;
 comment on function sor_api.run_report_facts(uuid) is
-  'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+  'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 
 reset role;
 

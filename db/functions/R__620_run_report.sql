@@ -1,6 +1,54 @@
 -- Forensics: sor_api.run_report(run_id), the paragraph a manager reads, written from
--- run_report_facts and nothing else, so the prose and the facts cannot disagree.
+-- run_report_facts and nothing else, so the prose and the facts cannot disagree. An error that
+-- carries a SQLSTATE (a failed tool call's, a run's own) is explained in words
+-- (sor.sqlstate_words): a manager does not know that 57P01 means the connection was terminated.
 set role sor_owner;
+
+create or replace function sor.sqlstate_words(code text)
+returns text
+language sql
+immutable
+strict
+set search_path = pg_catalog, pg_temp
+as $$
+  select case code
+    when '57P01' then 'the connection was terminated by an administrator (pg_terminate_backend) or the server shut down'
+    when '57P02' then 'the server crashed and ended every connection'
+    when '57P03' then 'the server was not accepting connections (starting up or shutting down)'
+    when '57P04' then 'the database was dropped'
+    when '57P05' then 'the connection was closed after idling too long (idle_session_timeout)'
+    when '57014' then 'the statement was cancelled (statement_timeout, or a cancel request)'
+    when '25P03' then 'the connection was closed after idling inside a transaction (idle_in_transaction_session_timeout)'
+    when '25P04' then 'the transaction ran longer than transaction_timeout'
+    when '40001' then 'a concurrent transaction conflicted with it (serialization failure); a retry may succeed'
+    when '40P01' then 'it deadlocked with another transaction; a retry may succeed'
+    when '55P03' then 'a lock was not granted in time (lock_timeout or NOWAIT)'
+    when '53100' then 'the server ran out of disk space'
+    when '53200' then 'the server ran out of memory'
+    when '53300' then 'the server had no connection slot left (max_connections)'
+    when '08006' then 'the connection broke mid-session (network failure, or the server went away)'
+    when '08003' then 'the connection no longer existed'
+    when '42501' then 'a privilege was missing'
+    when 'P0001' then 'the code raised an error of its own'
+    else case pg_catalog.left(code, 2)
+      when 'SR' then 'a refusal by pg-sor, listed in the SQLSTATE table of the docs'
+      when '08' then 'the connection failed'
+      when '57' then 'an operator or the server stopped it'
+      when '53' then 'the server ran out of a resource'
+      when '54' then 'it went past a limit of the server (program limit exceeded)'
+      when '58' then 'a system error outside PostgreSQL (disk or operating system)'
+      when 'XX' then 'an internal error of PostgreSQL'
+      when '40' then 'its transaction was rolled back'
+      when '22' then 'invalid data'
+      when '23' then 'a constraint refused the data'
+      when '42' then 'a statement was invalid or not allowed'
+      when '28' then 'authentication failed'
+      else 'an error (SQLSTATE class ' || pg_catalog.left(code, 2) || ')'
+    end
+  end
+$$;
+comment on function sor.sqlstate_words(text) is
+  'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 
 create or replace function sor.forensic_time(at timestamptz)
 returns text
@@ -51,10 +99,15 @@ begin
                            _fp ->> 'tool_call_id', _fp ->> 'tool_status',
                            sor.forensic_time((_fp ->> 'started_at')::timestamptz),
                            case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'
-                                then ', error ' || (_fp -> 'error')::text else '' end);
+                                then ', error ' || (_fp -> 'error')::text
+                                     || coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                                 || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', '')
+                                else '' end);
   elsif _fp is not null then
-    _out := _out || format(' The failure point is the run''s own error: %s.',
-                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'));
+    _out := _out || format(' The failure point is the run''s own error: %s%s.',
+                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'),
+                           coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                    || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', ''));
   end if;
 
   _out := _out || format(' Its lease %s %s seconds; ', case when _f ->> 'status' = 'running' then 'is' else 'was' end,
@@ -70,6 +123,10 @@ begin
                      case when _lease ->> 'abandoned_marked_at' is not null
                           then ' (marked at ' || sor.forensic_time((_lease ->> 'abandoned_marked_at')::timestamptz) || ')'
                           else ' (not yet marked)' end)
+              || ' Nothing recorded why it stopped: a run is abandoned when its Worker stops sending heartbeats'
+              || ' without finishing it (the Worker''s process or its connection died)'
+              || case when _fp is not null and _fp ->> 'source' = 'tool_call' and _fp ->> 'tool_status' = 'unfinished'
+                      then ', and the unfinished tool call is where it stopped.' else '.' end
        end;
 
   if jsonb_array_length(_f -> 'outbox') = 0 then
@@ -78,10 +135,10 @@ begin
     _out := _out || format(' It queued %s outbox message%s:', jsonb_array_length(_f -> 'outbox'),
                            case when jsonb_array_length(_f -> 'outbox') = 1 then '' else 's' end);
     for _o in select x from jsonb_array_elements(_f -> 'outbox') x loop
-      _out := _out || format(' #%s %s%s (step %s) queued at %s, %s;',
+      _out := _out || format(' #%s %s%s%s queued at %s, %s;',
                              _o ->> 'outbox_id', _o ->> 'topic',
                              case when _o ->> 'to' is not null then ' to ' || (_o ->> 'to') else '' end,
-                             _o ->> 'step_id',
+                             case when nullif(_o ->> 'step_id', '') is not null then ' (step ' || (_o ->> 'step_id') || ')' else '' end,
                              sor.forensic_time((_o ->> 'queued_at')::timestamptz),
                              case when _o ->> 'status' = 'dispatched'
                                   then format('dispatched at %s with provider reference %s',
@@ -91,14 +148,24 @@ begin
     _out := rtrim(_out, ';') || '.';
   end if;
 
-  _out := _out || format(' During the run Worker %s claimed %s task%s and completed %s.',
-                         _f ->> 'worker_role', _tasks ->> 'claimed',
-                         case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _tasks ->> 'completed');
+  if (_tasks ->> 'claimed')::integer = 0 then
+    _out := _out || format(' While the run was open Worker %s held no claim on a task of tenant %s.',
+                           _f ->> 'worker_role', _f ->> 'tenant_id');
+  else
+    _out := _out || format(' While the run was open Worker %s held claims on %s task%s of tenant %s (%s claimed before the run started) and completed %s of them.',
+                           _f ->> 'worker_role', _tasks ->> 'claimed',
+                           case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _f ->> 'tenant_id',
+                           case when (_tasks ->> 'claimed_before_start')::integer = 0 then 'none'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer = 2 then 'both'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer > 2 then 'all ' || (_tasks ->> 'claimed')
+                                else _tasks ->> 'claimed_before_start' end,
+                           _tasks ->> 'completed');
+  end if;
   return _out;
 end
 $$;
 comment on function sor_api.run_report(uuid) is
-  'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
+  'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 
 reset role;
 

@@ -1,7 +1,6 @@
 package dev.pgsor.cli;
 
 import dev.pgsor.mcp.SorMcpServer;
-import dev.pgsor.testkit.Database;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import org.postgresql.util.PSQLException;
@@ -16,7 +15,8 @@ import picocli.CommandLine.Option;
                 "The session ends when the client closes stdin; see docs/mcp.md."})
 final class McpCommand implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, description = "JDBC URL of the pg-sor database")
+    @Option(names = "--url", required = true,
+            description = "JDBC URL of the pg-sor database (postgres://USER:PASSWORD@HOST:5432/DB is converted)")
     String url;
 
     @Option(names = "--user", required = true, description = "The Worker's login role")
@@ -63,17 +63,17 @@ final class McpCommand implements Callable<Integer> {
         if (end == null) {
             return 2;
         }
-        String pw = password != null ? password : System.getenv("PGPASSWORD");
         SorMcpServer server;
         try {
-            server = SorMcpServer.open(new Database(url, user, pw),
+            server = SorMcpServer.open(ConnectionUrl.resolve(url, user, password),
                     new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
         } catch (SQLException e) {
             ServerErrorMessage refusal = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
             String hint = refusal == null ? null : refusal.getHint();
             System.err.println("pg-sor mcp: cannot open the run: " + e.getSQLState() + " "
                     + (refusal == null ? e.getMessage() : refusal.getMessage()) + (hint == null ? "" : " (hint: " + hint + ")"));
-            return 1;
+            // the database refused what was asked: exit status 5, as every command (docs/operate/cli.md)
+            return 5;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pg-sor-mcp-shutdown"));
         try {

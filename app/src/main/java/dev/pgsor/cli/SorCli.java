@@ -1,6 +1,7 @@
 package dev.pgsor.cli;
 
 import dev.pgsor.db.Certification;
+import dev.pgsor.db.HistoryTables;
 import dev.pgsor.db.SchemaSnapshot;
 import dev.pgsor.lint.LintCommand;
 import dev.pgsor.schema.SorSchema;
@@ -8,55 +9,111 @@ import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.EmbeddedServer;
 import dev.pgsor.testkit.Migrator;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
+import picocli.CommandLine.ScopeType;
 
-/** The pg-sor command line: a thin shell around the database. */
+/**
+ * The pg-sor command line: a thin shell around the database. Exit statuses are {@link ExitCode}'s;
+ * a failure prints one line (what failed, the server's message, the SQLSTATE, a hint) on standard
+ * error, and its stack trace only with --verbose.
+ */
 @Command(name = "pg-sor", mixinStandardHelpOptions = true, version = "pg-sor 0.1.0",
         description = "Postgres as the system of record for fleets of AI Workers.",
         subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, LintCommand.class,
-                McpCommand.class})
+                McpCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done; every check passed (or every failing certify row was accepted)",
+                "1:a check failed (certify, lint, demo)", "2:usage: bad option, argument, URL or path",
+                "3:could not connect or authenticate", "4:the database has no pg-sor (migrate it first)",
+                "5:the database refused or a migration failed", "6:any other failure (--verbose prints the stack trace)"})
 public final class SorCli implements Callable<Integer> {
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of a failure (by default one line says what failed).")
+    boolean verbose;
 
     @Override
     public Integer call() {
         CommandLine.usage(this, System.out);
-        return 0;
+        return ExitCode.OK;
     }
 
     public static void main(String[] args) {
+        if (!List.of(args).contains("--verbose")) {
+            // Flyway logs a failed migration itself; the CLI's one line says it, with the script and SQLSTATE
+            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.command.DbMigrate", "off");
+        }
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit status (0 ok, 1 check failed, 2 usage error). */
+    /** Runs a command line and returns its exit status ({@link ExitCode}). */
     public static int run(String... args) {
-        return new CommandLine(new SorCli()).execute(args);
+        SorCli root = new SorCli();
+        CommandLine cli = new CommandLine(root);
+        cli.setParameterExceptionHandler((e, params) -> {
+            CommandLine cmd = e.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(name(cmd) + ": " + Failures.firstLine(e.getMessage()) + "; see " + name(cmd) + " --help");
+            err.flush();
+            return ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            Failures.Described d = Failures.describe(e);
+            PrintWriter err = cmd.getErr();
+            err.println(name(cmd) + ": " + d.line());
+            if (root.verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return d.exitCode();
+        });
+        cli.setErr(new PrintWriter(System.err, true));
+        cli.setOut(new PrintWriter(System.out, true));
+        return cli.execute(args);
+    }
+
+    private static String name(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName(" ");
     }
 
     /** Where to connect: an existing server, or an embedded one started for the command. */
     public static final class Target {
-        @Option(names = "--url", description = "JDBC URL of the database (default: start an embedded PostgreSQL)")
+        @Option(names = "--url", description = {"JDBC URL of the database, jdbc:postgresql://HOST:5432/DB",
+            "(postgres://USER:PASSWORD@HOST:5432/DB is converted; default: start an embedded PostgreSQL)"})
         String url;
 
-        @Option(names = "--user", description = "Role to connect as (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
+        @Option(names = "--user", description = "Role to connect as (default: the URL's user, else postgres)")
         String user;
 
-        @Option(names = "--password", description = "Password (default: the PGPASSWORD environment variable)")
+        @Option(names = "--password", description = "Password (default: the URL's password, else the PGPASSWORD environment variable)")
         String password;
 
-        /** Opens the target; an embedded server is started (and migrated) when no URL was given. */
+        /** The database --url names, with the credentials the options or the URL give. */
+        Database database() {
+            return ConnectionUrl.resolve(url, user, password);
+        }
+
+        /** Opens the target; an embedded server is started when no URL was given. */
         Session open(PrintStream out) {
             if (url != null) {
-                String pw = password != null ? password : System.getenv("PGPASSWORD");
-                return new Session(null, new Database(url, user, pw));
+                return new Session(null, database());
             }
             out.println("no --url given: starting an embedded PostgreSQL server");
             EmbeddedServer server = EmbeddedServer.start(false);
@@ -78,8 +135,21 @@ public final class SorCli implements Callable<Integer> {
         }
     }
 
+    /** Fails with {@link ExitCode#NOT_MIGRATED} when the database has no pg-sor (sor_api.certify() is missing). */
+    static void requireMigrated(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select current_database(), to_regprocedure('sor_api.certify()') is not null")) {
+            rs.next();
+            if (!rs.getBoolean(2)) {
+                throw new CliException(ExitCode.NOT_MIGRATED, "database " + rs.getString(1) + " has no pg-sor (sor_api.certify() is missing)",
+                        "migrate it first: pg-sor migrate --url ... (docs/operate/install.md)");
+            }
+        }
+    }
+
     @Command(name = "migrate", mixinStandardHelpOptions = true,
-            description = "Apply the kernel and example migrations with Flyway.")
+            description = {"Apply the kernel and the example domain with Flyway, each module with its own history table",
+                "in its own schema. A history table an older pg-sor left in schema public is moved there first."})
     static final class Migrate implements Callable<Integer> {
         @Mixin Target target;
 
@@ -89,40 +159,69 @@ public final class SorCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
+            List<SorSchema.Module> modules = kernelOnly ? List.of(SorSchema.KERNEL) : SorSchema.ALL;
             try (Session session = target.open(out)) {
-                List<Migrator.Outcome> outcomes = Migrator.migrate(session.database(),
-                        kernelOnly ? List.of(SorSchema.KERNEL) : SorSchema.ALL);
-                for (Migrator.Outcome o : outcomes) {
-                    out.printf("%s: %d migrations applied, schema version %s%n", o.module(), o.executed(), o.version());
+                Database db = session.database();
+                for (HistoryTables.Move m : HistoryTables.relocate(db, modules)) {
+                    out.printf("%s: moved the Flyway history table %s to %s (pg-sor keeps it in the module's own schema)%n",
+                            m.module(), m.from(), m.to());
                 }
-                return 0;
+                for (SorSchema.Module m : modules) {
+                    Flyway flyway = Migrator.flyway(db, m);
+                    String before = version(flyway.info().current());
+                    MigrateResult result = flyway.migrate();
+                    String after = version(flyway.info().current());
+                    out.printf("%s: schema version %s -> %s, %s%n", m.name(), before, after,
+                            result.migrationsExecuted == 0 ? "up to date (no script applied)"
+                                    : result.migrationsExecuted + (result.migrationsExecuted == 1 ? " script applied" : " scripts applied"));
+                }
+                return ExitCode.OK;
             }
+        }
+
+        private static String version(MigrationInfo current) {
+            return current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
         }
     }
 
     @Command(name = "certify", mixinStandardHelpOptions = true,
-            description = "Print sor_api.certify(); exit status 1 when any check fails.")
+            description = {"Print sor_api.certify(); exit status 1 when a check fails that no --accept names."})
     static final class Certify implements Callable<Integer> {
         @Mixin Target target;
+
+        @Option(names = "--accept", paramLabel = "CHECK[=OBJECT]",
+                description = {"Accept a failing check (every failing row of it, or only OBJECT's), by its exact name in the",
+                    "check column; repeatable. Accepted rows are printed as accepted; the gate passes when every",
+                    "failing row is accepted. Example: --accept \"drop guard event triggers are installed and ENABLE ALWAYS\""})
+        List<String> accept = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
+            List<Certification.Accept> accepts = new ArrayList<>();
+            for (String a : accept) {
+                try {
+                    accepts.add(Certification.Accept.parse(a));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCode.USAGE, e.getMessage(), "see pg-sor certify --help");
+                }
+            }
             try (Session session = target.open(out)) {
                 if (session.embedded()) {
                     Migrator.migrate(session.database(), SorSchema.ALL);
                 }
                 try (Connection c = session.database().connect()) {
+                    requireMigrated(c);
                     List<Certification.Check> rows = Certification.run(c);
-                    Certification.print(rows, out);
-                    return Certification.failing(rows) == 0 ? 0 : 1;
+                    Certification.print(rows, accepts, out);
+                    return Certification.judge(rows, accepts).passes() ? ExitCode.OK : ExitCode.CHECKS_FAILED;
                 }
             }
         }
     }
 
     @Command(name = "schema", mixinStandardHelpOptions = true,
-            description = "Write the schema snapshot (db/schema.sql) of a freshly migrated embedded database.")
+            description = "Write the schema snapshot (db/schema.sql) of a freshly migrated embedded database, or of --url.")
     static final class Schema implements Callable<Integer> {
         @Mixin Target target;
 
@@ -131,12 +230,21 @@ public final class SorCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (out != null) {
+                Path dir = out.toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir) || Files.isDirectory(out)
+                        || Files.exists(out) && !Files.isWritable(out)) {
+                    throw new CliException(ExitCode.FAILED, "cannot write " + out + (dir != null && !Files.isDirectory(dir)
+                            ? ": no such directory " + dir : ": not a writable file"), "name a file in a writable directory with --out");
+                }
+            }
             try (Session session = target.open(System.err)) {
                 if (session.embedded()) {
                     Migrator.migrate(session.database(), SorSchema.ALL);
                 }
                 String text;
                 try (Connection c = session.database().connect()) {
+                    requireMigrated(c);
                     text = SchemaSnapshot.render(c);
                 }
                 if (out == null) {
@@ -145,7 +253,7 @@ public final class SorCli implements Callable<Integer> {
                     Files.writeString(out, text, StandardCharsets.UTF_8);
                     System.err.println("wrote " + out);
                 }
-                return 0;
+                return ExitCode.OK;
             }
         }
     }

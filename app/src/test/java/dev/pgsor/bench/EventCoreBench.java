@@ -182,7 +182,7 @@ class EventCoreBench {
                 run(c, "insert into bench.queue (tenant_id, queue, subject, payload) select 'acme', ?, 'row ' || i, '{}'"
                         + " from generate_series(1, ?) i", queue, count);
             } else {
-                run(c, "insert into sor.tasks (tenant_id, queue, subject, payload) select 'acme', ?, 'row ' || i, '{}'"
+                run(c, "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts) select 'acme', ?, 'row ' || i, '{}', 5"
                         + " from generate_series(1, ?) i", queue, count);
             }
             run(c, "vacuum analyze " + (plain ? "bench.queue" : "sor.tasks"));

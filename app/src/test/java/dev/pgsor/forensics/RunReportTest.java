@@ -87,7 +87,9 @@ class RunReportTest {
                     .containsExactly(Arrays.asList(null, "email.send", "alice@example.com", "dispatched", "prov-" + outboxId, true));
             String report = (String) Sql.scalar(reader, "select sor_api.run_report(?)", run);
             assertThat(report).contains(run.toString(), w.user(), "expense-reconciler", "succeeded",
-                    "alice@example.com", "prov-" + outboxId, "claimed 2 tasks and completed 2", "1 finished, 0 failed, 0 left unfinished")
+                    "alice@example.com", "prov-" + outboxId, "(step s1) queued at",
+                    "While the run was open Worker " + w.user() + " held claims on 2 tasks of tenant acme (none claimed before the run started) and completed 2 of them.",
+                    "1 finished, 0 failed, 0 left unfinished")
                     .doesNotContain("failure point");
         }
         List<String> whats = Sql.rows(auditor, "select what from sor_api.run_timeline(?)", run).stream()
@@ -140,7 +142,10 @@ class RunReportTest {
             String report = (String) Sql.scalar(reader, "select sor_api.run_report(?)", run);
             assertThat(report).contains(run.toString(), w.user(), "abandoned", "The failure point is tool book_expense",
                     "{\"tx\": \"t-77\", \"amount\": 42}", call.toString(), "1 left unfinished", "never sent a heartbeat",
-                    "lease lapsed at", "It queued no outbox messages");
+                    "lease lapsed at", "It queued no outbox messages",
+                    "Nothing recorded why it stopped: a run is abandoned when its Worker stops sending heartbeats without finishing it"
+                            + " (the Worker's process or its connection died), and the unfinished tool call is where it stopped.",
+                    "While the run was open Worker " + w.user() + " held no claim on a task of tenant acme.");
         }
         List<String> whats = Sql.rows(acmeMember, "select what from sor_api.run_timeline(?)", run).stream()
                 .map(r -> (String) r.get(0)).toList();
@@ -210,6 +215,120 @@ class RunReportTest {
             assertThat(Sql.rows(auditor, "select details::text from sor_api.run_timeline(?)", run))
                     .noneMatch(r -> ((String) r.get(0)).contains("secret"));
         }
+    }
+
+    /** Claims the next n tasks of the bank-rows queue; returns (task_id, fencing_token) rows. */
+    private static List<List<Object>> claim(Connection c, int n) throws Exception {
+        return Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks('bank-rows', ?, interval '1 minute')", n);
+    }
+
+    private static void complete(Connection c, List<Object> task) throws Exception {
+        Sql.scalar(c, "select sor_api.complete_task(?, ?)", task.get(0), task.get(1));
+    }
+
+    @Test
+    void claimsTheWorkerMadeBeforeStartRunCountForTheRunAndOthersDoNot() throws Exception {
+        db.exec("select sor_api.add_tenant('initech', 'Initech') where not exists (select 1 from sor.tenants where tenant_id = 'initech')");
+        Database w = db.worker("expense-reconciler", "acme", "initech");
+        Database other = db.worker("expense-reconciler", "acme");
+        UUID run;
+        List<Object> counted;
+        try (Connection c = w.connect(); Connection o = other.connect()) {
+            for (List<Object> left : claim(o, 100)) {             // what earlier tests left in the queue
+                complete(o, left);
+            }
+            for (String t : List.of("acme", "acme", "acme", "initech")) {
+                Sql.scalar(c, "select sor_api.enqueue_task(?, 'bank-rows', 'row')", t);
+            }
+            complete(c, claim(c, 1).get(0));                      // claimed and completed before the run: not the run's
+            List<List<Object>> batch = claim(c, 3);               // the batch the run is started for: 2 of acme, 1 of initech
+            counted = Sql.rows(db.admin(), "select task_id from sor.tasks where task_id = any(?) and tenant_id = 'acme' order by task_id",
+                    (Object) batch.stream().map(r -> (Long) r.get(0)).toArray(Long[]::new)).stream().map(r -> r.get(0)).toList();
+            run = startRun(c, "acme", 60);
+            Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'for another worker')");
+            complete(o, claim(o, 1).get(0));                      // another Worker's claim during the run: not this run's
+            for (List<Object> t : batch) {
+                complete(c, t);
+            }
+            Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", run);
+            Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'after')");
+            assertThat(claim(c, 1)).hasSize(1);                   // claimed after the run finished: not the run's
+        }
+        assertThat(counted).hasSize(2);
+        assertThat(Sql.rows(auditor, "select f#>>'{tasks,claimed}', f#>>'{tasks,claimed_before_start}', f#>>'{tasks,completed}',"
+                + " f#>'{tasks,claimed_task_ids}' = jsonb_build_array(?::bigint, ?::bigint)"
+                + " from sor_api.run_report_facts(?) f", counted.get(0), counted.get(1), run))
+                .containsExactly(List.of("2", "2", "2", true));
+        assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                .contains("While the run was open Worker " + w.user() + " held claims on 2 tasks of tenant acme"
+                        + " (both claimed before the run started) and completed 2 of them.");
+    }
+
+    @Test
+    void aCrashedWorkersClaimsCountThoughItCompletedOnlyOne() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        UUID run;
+        try (Connection c = w.connect()) {
+            for (List<Object> left : claim(c, 100)) {
+                complete(c, left);
+            }
+            Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'a')");
+            Sql.scalar(c, "select sor_api.enqueue_task('acme', 'bank-rows', 'b')");
+            List<List<Object>> batch = claim(c, 2);
+            run = startRun(c, "acme", 1);
+            complete(c, batch.get(0));
+            Crash.terminateMidStatement(db, c);
+        }
+        assertThat(Sql.rows(auditor, "select f->>'status', f#>>'{tasks,claimed}', f#>>'{tasks,claimed_before_start}', f#>>'{tasks,completed}'"
+                + " from sor_api.run_report_facts(?) f", run)).containsExactly(List.of("running", "2", "2", "1"));
+    }
+
+    @Test
+    void anOutboxRowQueuedByAToolNamesNoEmptyStep() throws Exception {
+        db.exec("select reconciler.setup_tenant('acme')");
+        db.exec("select reconciler.ingest_bank_rows('acme', '[{\"bank_txn_id\": \"RR-1\", \"account_holder\": \"Alice\","
+                + " \"holder_email\": \"alice@example.com\", \"booked_on\": \"2026-11-17\", \"description\": \"Taxi\","
+                + " \"amount\": 12.5, \"currency\": \"EUR\"}]')");
+        Database w = db.worker("expense-reconciler", "acme");
+        UUID run;
+        try (Connection c = w.connect()) {
+            run = startRun(c, "acme", 60);
+            assertThat(Sql.scalar(c, "select ok from sor_api.call_tool(?, 'record_expense', '{\"bank_txn_id\": \"RR-1\", \"category\": \"travel\"}', 'k1')", run))
+                    .isEqualTo(true);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", run);
+        }
+        long outboxId = db.count("select outbox_id from sor.outbox where run_id = ?", run);
+        assertThat(Sql.scalar(auditor, "select f#>>'{outbox,0,step_id}' from sor_api.run_report_facts(?) f", run)).isNull();
+        assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                .contains("It queued 1 outbox message: #" + outboxId + " email.expense_confirmation to alice@example.com queued at")
+                .doesNotContain("(step");
+    }
+
+    @Test
+    void aSqlStateInAnErrorIsExplainedInWords() throws Exception {
+        db.exec("select reconciler.setup_tenant('acme')");
+        Database w = db.worker("expense-reconciler", "acme");
+        try (Connection c = w.connect()) {
+            UUID run = startRun(c, "acme", 60);
+            assertThat(Sql.scalar(c, "select ok from sor_api.call_tool(?, 'record_expense', '{\"bank_txn_id\": \"NOPE-1\", \"category\": \"travel\"}', 'k2')", run))
+                    .isEqualTo(false);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed')", run);
+            assertThat((String) Sql.scalar(auditor, "select sor_api.run_report(?)", run))
+                    .contains("\"sqlstate\": \"SR101\"}" + " (SQLSTATE SR101: a refusal by pg-sor, listed in the SQLSTATE table of the docs)).");
+
+            UUID cancelled = startRun(c, "acme", 60);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'failed', '{\"sqlstate\": \"57014\", \"message\": \"canceling statement due to statement timeout\"}')", cancelled);
+            assertThat((String) Sql.scalar(acmeMember, "select sor_api.run_report(?)", cancelled))
+                    .contains("The failure point is the run's own error: {\"message\": \"canceling statement due to statement timeout\", \"sqlstate\": \"57014\"}"
+                            + " (SQLSTATE 57014: the statement was cancelled (statement_timeout, or a cancel request)).");
+        }
+        assertThat(db.rows("select c, sor.sqlstate_words(c) from unnest(array['57P01', '08006', '40P01', '22P02', 'ZZ999']) c"))
+                .containsExactly(
+                        List.of("57P01", "the connection was terminated by an administrator (pg_terminate_backend) or the server shut down"),
+                        List.of("08006", "the connection broke mid-session (network failure, or the server went away)"),
+                        List.of("40P01", "it deadlocked with another transaction; a retry may succeed"),
+                        List.of("22P02", "invalid data"),
+                        List.of("ZZ999", "an error (SQLSTATE class ZZ)"));
     }
 
     @Test

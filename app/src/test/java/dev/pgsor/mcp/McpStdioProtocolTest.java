@@ -147,7 +147,7 @@ class McpStdioProtocolTest {
     }
 
     @Test
-    void aRunThatCannotBeOpenedEndsTheServerWithStatusOneNamingTheSqlstate() throws Exception {
+    void aRunThatCannotBeOpenedEndsTheServerWithStatusFiveNamingTheSqlstate() throws Exception {
         db.addTenant("globex", "Globex");
         // what the database answers this Worker, which is not a member of globex
         String sqlstate;
@@ -165,7 +165,7 @@ class McpStdioProtocolTest {
         p.getOutputStream().close();
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(5);
         assertThat(stderr).contains("pg-sor mcp: cannot open the run: " + sqlstate + " ").contains("(hint: ");
         assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'outsider'")).isZero();
     }

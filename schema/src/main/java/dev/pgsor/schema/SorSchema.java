@@ -4,61 +4,79 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where pg-sor's migrations are on the classpath: the Flyway locations and the history table of
- * each module this artifact carries. Apply them in order, each module with its own history table,
- * as the admin that may create roles and event triggers:
+ * Where pg-sor's migrations are on the classpath: the Flyway locations, the history schema and the
+ * history table of each module this artifact carries. Apply them in order, each module with its own
+ * history table in its own schema, as the admin (a superuser, or a managed service's admin with
+ * CREATEROLE: see docs/operate/install.md):
  *
  * <pre>{@code
  * for (SorSchema.Module m : SorSchema.ALL) {
  *     Flyway.configure().dataSource(url, admin, password)
- *         .locations(m.locations().toArray(String[]::new)).table(m.historyTable())
- *         .defaultSchema("public").createSchemas(false)
- *         .baselineOnMigrate(!m.equals(SorSchema.KERNEL)).baselineVersion("0")
+ *         .locations(m.locations().toArray(String[]::new))
+ *         .defaultSchema(m.historySchema()).schemas(m.historySchema()).createSchemas(true)
+ *         .table(m.historyTable())
  *         .load().migrate();
  * }
  * }</pre>
  *
- * A domain module (the reconciler, or a consumer's own) keeps its history table beside the
- * kernel's in schema {@code public}, so its first migration baselines at version 0. The same
- * files are in {@code db/} and {@code examples/reconciler/db/} of the repository, for the Flyway
- * command line; script names and checksums are the same either way.
+ * The kernel keeps its history in schema {@code sor_flyway} and the reconciler in
+ * {@code reconciler_flyway}, so neither cares what else the database holds: a database whose
+ * {@code public} schema has an application's tables (and its own {@code flyway_schema_history})
+ * takes the kit without a baseline, and each module's first run finds its own history schema
+ * empty whichever module ran first. The same files are in {@code db/} and
+ * {@code examples/reconciler/db/} of the repository, for the Flyway command line; script names and
+ * checksums are the same either way.
  */
 public final class SorSchema {
 
     /**
      * One Flyway project.
      *
-     * @param name         a short name for reports ("kernel", "reconciler")
-     * @param historyTable the Flyway history table that records its scripts
-     * @param locations    Flyway locations of its versioned and repeatable scripts, in order
+     * @param name          a short name for reports ("kernel", "reconciler")
+     * @param historySchema the schema of its Flyway history table, its own (Flyway creates it on
+     *                      the first run; nothing else belongs in it)
+     * @param historyTable  the Flyway history table that records its scripts
+     * @param locations     Flyway locations of its versioned and repeatable scripts, in order
      */
-    public record Module(String name, String historyTable, List<String> locations) {
+    public record Module(String name, String historySchema, String historyTable, List<String> locations) {
 
         /** Checks the fields and copies the locations. */
         public Module {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(historySchema, "historySchema");
             Objects.requireNonNull(historyTable, "historyTable");
             locations = List.copyOf(locations);
             if (locations.isEmpty()) {
                 throw new IllegalArgumentException("module " + name + " names no location");
             }
         }
+
+        /**
+         * A module whose history table is in schema {@code public}, beside other tables: its first
+         * migration baselines at version 0 there (every script of its own still runs). Prefer a
+         * history schema of the module's own.
+         */
+        public Module(String name, String historyTable, List<String> locations) {
+            this(name, "public", historyTable, locations);
+        }
     }
 
     /**
-     * The kit's Flyway callbacks (afterMigrate registers new objects with the drop guard). Every
-     * module's locations include it: add it to a domain module of your own, so its objects are
-     * protected, and certified, as soon as its migration ends.
+     * The kit's Flyway callbacks: beforeMigrate creates the kit's roles when missing and lets a
+     * migrating admin that is not a superuser act as sor_owner and sor_guardian (a managed
+     * service), and stops a domain module migrated before the kernel; afterMigrate registers new
+     * objects with the drop guard. Every module's locations include it: add it to a domain module
+     * of your own, so its objects are protected, and certified, as soon as its migration ends.
      */
     public static final String CALLBACKS = "classpath:pgsor/kernel/callbacks";
 
     /** The kernel: roles, schemas sor, sor_api and sor_guard, and everything in them. Always first. */
-    public static final Module KERNEL = new Module("kernel", "flyway_schema_history",
+    public static final Module KERNEL = new Module("kernel", "sor_flyway", "flyway_schema_history",
             List.of("classpath:pgsor/kernel/migrations", "classpath:pgsor/kernel/functions",
                     "classpath:pgsor/kernel/policies", CALLBACKS));
 
     /** The Expense Reconciler, the reference domain, applied after the kernel. */
-    public static final Module RECONCILER = new Module("reconciler", "flyway_schema_history_reconciler",
+    public static final Module RECONCILER = new Module("reconciler", "reconciler_flyway", "flyway_schema_history_reconciler",
             List.of("classpath:pgsor/reconciler/migrations", "classpath:pgsor/reconciler/functions",
                     "classpath:pgsor/reconciler/policies", CALLBACKS));
 

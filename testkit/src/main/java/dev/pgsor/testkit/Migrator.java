@@ -25,22 +25,30 @@ public final class Migrator {
     private Migrator() { }
 
     /**
-     * The Flyway configuration of one module. A domain module shares schema "public" with the
-     * kernel's history table, so its first run baselines at version 0 and then applies all of its
-     * own migrations.
+     * The Flyway configuration of one module. Its history table lives in the module's own history
+     * schema, which Flyway creates on the first run, so the module installs into a database whose
+     * other schemas (public included) hold anything. A legacy module whose history table is in
+     * {@code public} beside other tables baselines at version 0 there on its first run (every one
+     * of its own scripts still runs). A run applies its pending scripts in one transaction
+     * (Flyway's group): a failed run leaves nothing half-migrated, and no other module's
+     * afterMigrate callback registers this module's objects with the drop guard before its
+     * policies and grants exist.
      */
     public static Flyway flyway(Database admin, SorSchema.Module module) {
+        boolean sharedSchema = module.historySchema().equals("public");
         return Flyway.configure(Migrator.class.getClassLoader())
                 .dataSource(admin.url(), admin.user(), admin.password())
                 .locations(module.locations().toArray(String[]::new))
+                .defaultSchema(module.historySchema())
+                .schemas(module.historySchema())
                 .table(module.historyTable())
-                .defaultSchema("public")
-                .createSchemas(false)
+                .createSchemas(true)
+                .group(true)
                 .cleanDisabled(true)
                 .validateMigrationNaming(true)
                 .failOnMissingLocations(false)
                 .loggers("slf4j")
-                .baselineOnMigrate(!module.equals(SorSchema.KERNEL))
+                .baselineOnMigrate(sharedSchema)
                 .baselineVersion("0")
                 .load();
     }

@@ -18,8 +18,8 @@ class ModulesTest {
         assertEquals(SorSchema.ALL, db.modules());
         assertEquals(1L, db.count("select count(*) from pg_namespace where nspname = 'reconciler'"));
         assertEquals(List.of(List.of(true, true)), db.rows("select"
-                + " exists (select 1 from flyway_schema_history where success and script like 'V%'),"
-                + " exists (select 1 from flyway_schema_history_reconciler where success and script like 'V%')"));
+                + " exists (select 1 from sor_flyway.flyway_schema_history where success and script like 'V%'),"
+                + " exists (select 1 from reconciler_flyway.flyway_schema_history_reconciler where success and script like 'V%')"));
     }
 
     @Test

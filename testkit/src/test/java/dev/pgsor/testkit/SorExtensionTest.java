@@ -28,7 +28,7 @@ class SorExtensionTest {
     void theClassDatabaseIsInjectedEverywhereWithTheKernelMigrated(SorDatabase injected) {
         assertSame(db, injected);
         assertEquals(List.of(SorSchema.KERNEL), db.modules());
-        assertTrue(db.count("select count(*) from flyway_schema_history where success") > 0);
+        assertTrue(db.count("select count(*) from sor_flyway.flyway_schema_history where success") > 0);
         assertEquals(0L, db.count("select count(*) from pg_namespace where nspname = 'reconciler'"));
     }
 

@@ -1,0 +1,60 @@
+package dev.pgsor.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgsor.schema.SorSchema;
+import dev.pgsor.testkit.Database;
+import dev.pgsor.testkit.Migrator;
+import dev.pgsor.testkit.Sql;
+import java.util.List;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kit's roles already exist on the server, created by someone else (here the provider's
+ * superuser, which migrated another database first), so the managed admin holds no ADMIN OPTION
+ * on them. On PostgreSQL 16 and later its migration stops in beforeMigrate with the GRANT a role
+ * with ADMIN OPTION must run; after that grant (on 15, at once: CREATEROLE grants any role that is
+ * not a superuser's) it migrates the whole kit (V060 neither re-grants nor re-comments what exists)
+ * and certify() fails the same two documented rows.
+ */
+class ManagedRolesGrantedByHandTest {
+
+    static ManagedCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new ManagedCluster();
+        Sql.run(cluster.provider("postgres"), "create database first_install");
+        Migrator.migrate(cluster.provider("first_install"), List.of(SorSchema.KERNEL));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void theAdminIsToldWhichGrantItNeedsThenMigratesOnceGranted() throws Exception {
+        Database admin = cluster.createDatabase("sor");
+        int major = ((Number) Sql.scalar(admin, "select current_setting('server_version_num')::int / 10000")).intValue();
+        if (major >= 16) {
+            assertThatThrownBy(() -> Migrator.migrate(admin, SorSchema.ALL))
+                    .isInstanceOf(FlywayException.class)
+                    .hasStackTraceContaining("42501")
+                    .hasStackTraceContaining("pg-sor: role mgd_admin must act as sor_owner to migrate the kit, and cannot grant it to itself")
+                    .hasStackTraceContaining("GRANT sor_owner TO mgd_admin WITH INHERIT TRUE, SET TRUE;");
+            assertThat(Sql.scalar(admin, "select to_regnamespace('sor') is null")).isEqualTo(true);
+            Sql.run(cluster.provider("postgres"), "grant sor_owner, sor_guardian to mgd_admin with inherit true, set true");
+        }
+        // on 15 a CREATEROLE role may grant itself any role that is not a superuser's: beforeMigrate does
+        assertThat(Migrator.migrate(admin, SorSchema.ALL)).extracting(Migrator.Outcome::version).containsExactly("060", "002");
+        assertThat(ManagedInstallTest.failingRows(admin)).containsExactly(
+                List.of("governed", ManagedInstallTest.GUARDIAN_CHECK, "sor_guardian", "members: mgd_admin"),
+                List.of("policy-bound", ManagedInstallTest.GUARD_CHECK, "(drop guard)", "not installed: the role that migrated could not"
+                        + " create event triggers (a managed service); nothing refuses guarded DDL, certify() still sees every difference from the register"));
+    }
+}
