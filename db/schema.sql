@@ -586,7 +586,7 @@ CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) W
 CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
 CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text);
 CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
-CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue) WHERE (status = 'claimed'::text);
+CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
 CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
@@ -2836,6 +2836,49 @@ AS $function$
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.sqlstate_words(code text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  select case code
+    when '57P01' then 'the connection was terminated by an administrator (pg_terminate_backend) or the server shut down'
+    when '57P02' then 'the server crashed and ended every connection'
+    when '57P03' then 'the server was not accepting connections (starting up or shutting down)'
+    when '57P04' then 'the database was dropped'
+    when '57P05' then 'the connection was closed after idling too long (idle_session_timeout)'
+    when '57014' then 'the statement was cancelled (statement_timeout, or a cancel request)'
+    when '25P03' then 'the connection was closed after idling inside a transaction (idle_in_transaction_session_timeout)'
+    when '25P04' then 'the transaction ran longer than transaction_timeout'
+    when '40001' then 'a concurrent transaction conflicted with it (serialization failure); a retry may succeed'
+    when '40P01' then 'it deadlocked with another transaction; a retry may succeed'
+    when '55P03' then 'a lock was not granted in time (lock_timeout or NOWAIT)'
+    when '53100' then 'the server ran out of disk space'
+    when '53200' then 'the server ran out of memory'
+    when '53300' then 'the server had no connection slot left (max_connections)'
+    when '08006' then 'the connection broke mid-session (network failure, or the server went away)'
+    when '08003' then 'the connection no longer existed'
+    when '42501' then 'a privilege was missing'
+    when 'P0001' then 'the code raised an error of its own'
+    else case pg_catalog.left(code, 2)
+      when 'SR' then 'a refusal by pg-sor, listed in the SQLSTATE table of the docs'
+      when '08' then 'the connection failed'
+      when '57' then 'an operator or the server stopped it'
+      when '53' then 'the server ran out of a resource'
+      when '54' then 'it went past a limit of the server (program limit exceeded)'
+      when '58' then 'a system error outside PostgreSQL (disk or operating system)'
+      when 'XX' then 'an internal error of PostgreSQL'
+      when '40' then 'its transaction was rolled back'
+      when '22' then 'invalid data'
+      when '23' then 'a constraint refused the data'
+      when '42' then 'a statement was invalid or not allowed'
+      when '28' then 'authentication failed'
+      else 'an error (SQLSTATE class ' || pg_catalog.left(code, 2) || ')'
+    end
+  end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
  RETURNS text
  LANGUAGE sql
@@ -3417,7 +3460,10 @@ begin
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
-  return query select _row.position, _row.version, encode(_row.hash, 'hex');
+  append_event.position := _row.position;
+  append_event.version := _row.version;
+  append_event.hash := pg_catalog.encode(_row.hash, 'hex');
+  return next;
 end
 $function$;
 
@@ -3711,7 +3757,7 @@ begin
     returning t.*
   ), dead as (
     insert into sor.finished_tasks
-    select (sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now)).* from gone g
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f
   ), claimed as (
     update sor.tasks t
        set status           = 'claimed',
@@ -3891,7 +3937,7 @@ begin
     returning t.*
   )
   insert into sor.finished_tasks
-  select (sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now)).* from gone g;
+  select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
   if not found then
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
@@ -3944,11 +3990,12 @@ begin
     returning t.*, b.o, b.result as new_result
   ), moved as (
     insert into sor.finished_tasks
-    select (sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
-                                g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
-                                g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
-                            'completed', g.new_result, null, _now)).*
+    select f.*
       from gone g
+     cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
+                                            g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
+                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                                        'completed', g.new_result, null, _now) f
     returning finished_tasks.task_id
   )
   select g.o, g.task_id from gone g order by g.o;
@@ -4255,7 +4302,7 @@ begin
   end if;
   if _t.attempts >= _t.max_attempts then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
-    insert into sor.finished_tasks select (sor.finish_task(_t, 'dead', null, fail_task.error, _now)).*;
+    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
     return query select 'dead'::text, _t.run_after;
     return;
   end if;
@@ -4980,10 +5027,15 @@ begin
                            _fp ->> 'tool_call_id', _fp ->> 'tool_status',
                            sor.forensic_time((_fp ->> 'started_at')::timestamptz),
                            case when _fp -> 'error' is not null and jsonb_typeof(_fp -> 'error') <> 'null'
-                                then ', error ' || (_fp -> 'error')::text else '' end);
+                                then ', error ' || (_fp -> 'error')::text
+                                     || coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                                 || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', '')
+                                else '' end);
   elsif _fp is not null then
-    _out := _out || format(' The failure point is the run''s own error: %s.',
-                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'));
+    _out := _out || format(' The failure point is the run''s own error: %s%s.',
+                           coalesce(nullif((_fp -> 'error')::text, 'null'), 'withheld (hash-only, sha256 ' || coalesce(_fp ->> 'error_sha256', 'none') || ')'),
+                           coalesce(' (SQLSTATE ' || (_fp #>> '{error,sqlstate}') || ': '
+                                    || sor.sqlstate_words(_fp #>> '{error,sqlstate}') || ')', ''));
   end if;
 
   _out := _out || format(' Its lease %s %s seconds; ', case when _f ->> 'status' = 'running' then 'is' else 'was' end,
@@ -4999,6 +5051,10 @@ begin
                      case when _lease ->> 'abandoned_marked_at' is not null
                           then ' (marked at ' || sor.forensic_time((_lease ->> 'abandoned_marked_at')::timestamptz) || ')'
                           else ' (not yet marked)' end)
+              || ' Nothing recorded why it stopped: a run is abandoned when its Worker stops sending heartbeats'
+              || ' without finishing it (the Worker''s process or its connection died)'
+              || case when _fp is not null and _fp ->> 'source' = 'tool_call' and _fp ->> 'tool_status' = 'unfinished'
+                      then ', and the unfinished tool call is where it stopped.' else '.' end
        end;
 
   if jsonb_array_length(_f -> 'outbox') = 0 then
@@ -5007,10 +5063,10 @@ begin
     _out := _out || format(' It queued %s outbox message%s:', jsonb_array_length(_f -> 'outbox'),
                            case when jsonb_array_length(_f -> 'outbox') = 1 then '' else 's' end);
     for _o in select x from jsonb_array_elements(_f -> 'outbox') x loop
-      _out := _out || format(' #%s %s%s (step %s) queued at %s, %s;',
+      _out := _out || format(' #%s %s%s%s queued at %s, %s;',
                              _o ->> 'outbox_id', _o ->> 'topic',
                              case when _o ->> 'to' is not null then ' to ' || (_o ->> 'to') else '' end,
-                             _o ->> 'step_id',
+                             case when nullif(_o ->> 'step_id', '') is not null then ' (step ' || (_o ->> 'step_id') || ')' else '' end,
                              sor.forensic_time((_o ->> 'queued_at')::timestamptz),
                              case when _o ->> 'status' = 'dispatched'
                                   then format('dispatched at %s with provider reference %s',
@@ -5020,9 +5076,19 @@ begin
     _out := rtrim(_out, ';') || '.';
   end if;
 
-  _out := _out || format(' During the run Worker %s claimed %s task%s and completed %s.',
-                         _f ->> 'worker_role', _tasks ->> 'claimed',
-                         case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _tasks ->> 'completed');
+  if (_tasks ->> 'claimed')::integer = 0 then
+    _out := _out || format(' While the run was open Worker %s held no claim on a task of tenant %s.',
+                           _f ->> 'worker_role', _f ->> 'tenant_id');
+  else
+    _out := _out || format(' While the run was open Worker %s held claims on %s task%s of tenant %s (%s claimed before the run started) and completed %s of them.',
+                           _f ->> 'worker_role', _tasks ->> 'claimed',
+                           case when (_tasks ->> 'claimed')::integer = 1 then '' else 's' end, _f ->> 'tenant_id',
+                           case when (_tasks ->> 'claimed_before_start')::integer = 0 then 'none'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer = 2 then 'both'
+                                when (_tasks ->> 'claimed_before_start') = (_tasks ->> 'claimed') and (_tasks ->> 'claimed')::integer > 2 then 'all ' || (_tasks ->> 'claimed')
+                                else _tasks ->> 'claimed_before_start' end,
+                           _tasks ->> 'completed');
+  end if;
   return _out;
 end
 $function$;
@@ -5100,19 +5166,44 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
+  with claims as (
+    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
+           (select case when e.type = 'task.lease_expired'
+                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                        else e.occurred_at end
+              from sor.events e
+             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+             order by e.version
+             limit 1) as ended_at
+      from sor.events c
+     where c.tenant_id = _r.tenant_id
+       and c.type = 'task.claimed'
+       and c.stream like 'task-%'
+       and c.actor = _r.worker_role
+       and c.occurred_at <= _until
+  ), held as (
+    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+      from claims h
+     where h.ended_at is null or h.ended_at >= _r.started_at
+     group by h.task_id
+  ), completed as (
+    select distinct e.payload ->> 'task_id' as task_id
+      from sor.events e
+     where e.tenant_id = _r.tenant_id
+       and e.occurred_at between _r.started_at and _until
+       and e.type = 'task.completed'
+       and e.stream like 'task-%'
+       and e.actor = _r.worker_role
+  )
   select jsonb_build_object(
-           'rule', 'task.claimed and task.completed events of the run''s tenant written by the run''s Worker role (actor), between started_at and finished_at',
-           'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
-           'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
-           'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
-           'completed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.completed'), '[]'::jsonb))
-    into _tasks
-    from sor.events e
-   where e.tenant_id = _r.tenant_id
-     and e.occurred_at between _r.started_at and _until
-     and e.type in ('task.claimed', 'task.completed')
-     and e.stream like 'task-%'
-     and e.actor = _r.worker_role;
+           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+           'claimed', (select count(*) from held),
+           'claimed_before_start', (select count(*) from held where before_start),
+           'completed', (select count(*) from completed),
+           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+    into _tasks;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -7109,6 +7200,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -7554,6 +7646,7 @@ comment on function sor.refuse_reserved(stream text, type text, topic text) is '
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
@@ -7612,8 +7705,8 @@ comment on function sor_api.resolve_block(block_id bigint, approved boolean, not
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
-comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker claimed and completed. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
-comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
