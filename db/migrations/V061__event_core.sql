@@ -371,14 +371,8 @@ begin
     from sor.tasks t
    where t.status in ('completed', 'dead');
   delete from sor.tasks t where t.status in ('completed', 'dead');
-
-  -- the CDC publication follows the outbox to its partitioned parent, published as sor.outbox
-  if exists (select 1 from pg_catalog.pg_publication p where p.pubname = 'sor_outbox_cdc') then
-    alter publication sor_outbox_cdc set (publish_via_partition_root = true);
-    alter publication sor_outbox_cdc set table
-      sor.outbox (tenant_id, outbox_id, event_id, aggregate_type, aggregate_id, topic, payload, headers, dedupe_key, created_at)
-      where (status = 'pending');
-  end if;
+  -- the CDC publication is pointed at the partitioned sor.outbox by V080 (which also handles a
+  -- publication the migrating role does not own)
 end
 $$;
 

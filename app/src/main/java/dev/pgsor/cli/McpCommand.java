@@ -1,10 +1,7 @@
 package dev.pgsor.cli;
 
 import dev.pgsor.mcp.SorMcpServer;
-import java.sql.SQLException;
 import java.util.concurrent.Callable;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,18 +60,10 @@ final class McpCommand implements Callable<Integer> {
         if (end == null) {
             return 2;
         }
-        SorMcpServer server;
-        try {
-            server = SorMcpServer.open(ConnectionUrl.resolve(url, user, password),
-                    new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
-        } catch (SQLException e) {
-            ServerErrorMessage refusal = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
-            String hint = refusal == null ? null : refusal.getHint();
-            System.err.println("pg-sor mcp: cannot open the run: " + e.getSQLState() + " "
-                    + (refusal == null ? e.getMessage() : refusal.getMessage()) + (hint == null ? "" : " (hint: " + hint + ")"));
-            // the database refused what was asked: exit status 5, as every command (docs/operate/cli.md)
-            return 5;
-        }
+        // a run that cannot be opened is refused like any command: one line with the SQLSTATE and
+        // hint, exit status 5 (docs/operate/cli.md)
+        SorMcpServer server = SorMcpServer.open(ConnectionUrl.resolve(url, user, password),
+                new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pg-sor-mcp-shutdown"));
         try {
             System.err.println("pg-sor MCP server: run " + server.runId() + " (" + server.status() + ", lease "

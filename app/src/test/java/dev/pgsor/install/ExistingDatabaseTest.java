@@ -73,7 +73,7 @@ class ExistingDatabaseTest {
         try (SorDatabase db = suite.empty()) {
             migrateTheApplication(db.admin());
             List<Migrator.Outcome> outcomes = Migrator.migrate(db.admin(), SorSchema.ALL);
-            assertThat(outcomes).extracting(Migrator.Outcome::version).containsExactly("060", "002");
+            assertThat(outcomes).extracting(Migrator.Outcome::version).containsExactly(dev.pgsor.support.Repo.kernelVersion(), "002");
             assertThat(applicationState(db)).isEqualTo(applicationAsInstalled());
             assertThat(db.rows("select count(*) from sor_flyway.flyway_schema_history where type = 'BASELINE'"
                     + " union all select count(*) from reconciler_flyway.flyway_schema_history_reconciler where type = 'BASELINE'"))
@@ -96,7 +96,7 @@ class ExistingDatabaseTest {
 
             CliRunner.Run run = CliRunner.run("migrate", "--url", db.admin().url(), "--user", db.admin().user(), "--password", db.admin().password());
             assertThat(run.status()).as(run.err()).isEqualTo(ExitCode.OK);
-            assertThat(run.out()).containsPattern("(?m)^kernel: schema version none -> 060, \\d+ scripts applied$")
+            assertThat(run.out()).containsPattern("(?m)^kernel: schema version none -> " + dev.pgsor.support.Repo.kernelVersion() + ", \\d+ scripts applied$")
                     .containsPattern("(?m)^reconciler: schema version none -> 002, \\d+ scripts applied$");
             assertThat(applicationState(db)).isEqualTo(applicationAsInstalled());
             assertThat(failing(db)).isZero();
@@ -125,7 +125,7 @@ class ExistingDatabaseTest {
                             + " (pg-sor keeps it in the module's own schema)\n"
                             + "reconciler: moved the Flyway history table public.flyway_schema_history_reconciler to"
                             + " reconciler_flyway.flyway_schema_history_reconciler (pg-sor keeps it in the module's own schema)\n"
-                            + "kernel: schema version 060 -> 060, up to date (no script applied)\n"
+                            + "kernel: schema version " + dev.pgsor.support.Repo.kernelVersion() + " -> " + dev.pgsor.support.Repo.kernelVersion() + ", up to date (no script applied)\n"
                             + "reconciler: schema version 002 -> 002, up to date (no script applied)\n");
             assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history")).isEqualTo(kernelRows);
             assertThat(db.count("select count(*) from pg_tables where schemaname = 'public'")).isZero();

@@ -73,7 +73,7 @@ class ManagedInstallTest {
     void anAdminWithoutSuperuserMigratesTheWholeKit() {
         assertThat(Sql.scalar(admin, "select rolsuper or rolbypassrls from pg_roles where rolname = current_user")).isEqualTo(false);
         assertThat(outcomes).extracting(Migrator.Outcome::module, Migrator.Outcome::version)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("kernel", "060"), org.assertj.core.groups.Tuple.tuple("reconciler", "002"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kernel", dev.pgsor.support.Repo.kernelVersion()), org.assertj.core.groups.Tuple.tuple("reconciler", "002"));
         assertThat(Sql.rows(admin, "select nspname::text, nspowner::regrole::text from pg_namespace"
                 + " where nspname in ('sor', 'sor_api', 'sor_guard', 'reconciler', 'sor_flyway', 'reconciler_flyway') order by 1"))
                 .containsExactly(List.of("reconciler", "sor_owner"), List.of("reconciler_flyway", "mgd_admin"), List.of("sor", "sor_owner"),

@@ -166,7 +166,7 @@ class McpStdioProtocolTest {
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(stderr).isEqualTo(5);
-        assertThat(stderr).contains("pg-sor mcp: cannot open the run: " + sqlstate + " ").contains("(hint: ");
+        assertThat(stderr).contains("pg-sor mcp: the database refused: ").contains("(SQLSTATE " + sqlstate + "); hint: ");
         assertThat(db.count("select count(*) from sor.runs where idempotency_key = 'outsider'")).isZero();
     }
 

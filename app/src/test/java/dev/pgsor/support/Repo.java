@@ -25,6 +25,19 @@ public final class Repo {
         throw new IllegalStateException("cannot find the repository root; set -Dsor.repo.root");
     }
 
+    /** The kernel's schema version as Flyway reports it: the highest V<NNN>__ of db/migrations, e.g. "081". */
+    public static String kernelVersion() {
+        try (var files = Files.list(path("db", "migrations"))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__")))
+                    .max(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A path relative to the repository root. */
     public static Path path(String first, String... more) {
         return root().resolve(Path.of(first, more));
