@@ -2098,17 +2098,20 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_reserved(kind text, name text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select exists (
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (
     select 1 from sor.reserved_names r
      where r.kind = is_reserved.kind
        and case r.kind
              when 'stream category' then pg_catalog.lower(pg_catalog.split_part(is_reserved.name, '-', 1)) = r.name
              when 'event type prefix' then pg_catalog.left(pg_catalog.lower(is_reserved.name), pg_catalog.length(r.name)) = r.name
              when 'outbox topic' then pg_catalog.lower(is_reserved.name) = r.name
-           end)
+           end);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
@@ -2558,7 +2561,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.partition_list()
  RETURNS TABLE(parent_table text, partition_name text, range_from timestamp with time zone, range_to timestamp with time zone, is_default boolean, approx_rows bigint, retirable boolean, why_not text)
  LANGUAGE sql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
   with parts as (
@@ -3895,6 +3898,15 @@ begin
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it; result is optional.';
   end if;
   perform sor.check_size(complete_tasks.tasks, 'the batch of task results');
+  select d.o, d.task_id into _bad
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
+  end if;
   return query
   with b as (
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
@@ -3932,8 +3944,8 @@ begin
       raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
         using errcode = sqlstate, hint = 'Nothing of the batch was completed; drop or fix that task and send the batch again.';
     end;
-    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
-      using errcode = 'SR054', hint = 'Name each task once per batch.';
+    raise exception 'task % of the batch (task_id %) was not completed', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was completed; send the batch again.';
   end if;
 end
 $function$;
@@ -3962,6 +3974,14 @@ begin
                 idempotency_retention = coalesce(configure_tenant.idempotency_retention, s.idempotency_retention),
                 updated_at = pg_catalog.now(), updated_by = session_user;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.contract_version()
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  select '0.2.0'::text
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval)
@@ -4258,6 +4278,15 @@ begin
                     or pg_catalog.jsonb_typeof(x -> 'error') is distinct from 'string') then
     raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
+  end if;
+  select d.o, d.task_id into _e
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _e.o, _e.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
   for _e in
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error
@@ -5836,7 +5865,12 @@ AS $function$
   select p.kind, p.identity, p.root_kind, p.root_objid, p.objid,
          case when n.new_identity is not null then 'rename' else j.operation end,
          p.identity || coalesce('.' || quote_ident(j.column_name), ''),
-         case when n.new_identity is not null then 'approve' else j.outcome end,
+         case when n.new_identity is not null then 'approve'
+              -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
+              when p.kind = 'trigger' and p.after is null
+                   and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid)
+                then 'tighten'
+              else j.outcome end,
          case when n.new_identity is not null then 'renamed or moved to ' || n.new_identity else j.detail end,
          p.after
     from pairs p
@@ -5852,9 +5886,6 @@ AS $function$
      -- the objects of a renamed table follow it: the table's rename is the one change to approve
      and not (p.kind <> p.root_kind
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
-     -- the triggers a detached partition had cloned from its parent go with the detach, the one change to approve
-     and not (p.kind = 'trigger' and p.after is null
-              and exists (select 1 from detached_roots d where d.root_kind = p.root_kind and d.root_objid = p.root_objid))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
@@ -5897,11 +5928,14 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.is_member(tenant_id text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select exists (select 1 from sor.tenant_members m
-                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user)
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return exists (select 1 from sor.tenant_members m
+                  where m.tenant_id = is_member.tenant_id and m.role_name = session_user);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.is_target(operation text, object_identity text)
@@ -6175,12 +6209,15 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.member_tenants()
  RETURNS text[]
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
 AS $function$
-  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
-    from sor.tenant_members m
-   where m.role_name = session_user
+begin
+  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
+  return (select coalesce(pg_catalog.array_agg(m.tenant_id), '{}'::text[])
+            from sor.tenant_members m
+           where m.role_name = session_user);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.pause(paused boolean)
@@ -7049,7 +7086,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
--- function sor.partition_list() owner sor_owner: sor_owner=EXECUTE
+-- function sor.partition_list() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
 -- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
@@ -7085,6 +7122,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.contract_version() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.ddl_guard_targets() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -7530,6 +7568,7 @@ comment on function sor_api.commit_step(run_id uuid, step_id text, expected_vers
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
+comment on function sor_api.contract_version() is 'The semantic version (MAJOR.MINOR.PATCH) of the sor_api contract: a client checks the major version at startup and refuses to run against one it was not built for.';
 comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
 comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now, read from the register: what sor_api.approve_ddl accepts.';
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
@@ -7587,7 +7626,7 @@ comment on function sor_guard.diff(roots text[]) is 'Every difference between th
 comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
-comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path, inlined): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
 comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
 comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
