@@ -63,9 +63,10 @@ class ContractTest {
     void contractVersionIsSemverAndRecordedInTheChangelog(SorDatabase db) throws Exception {
         String version = (String) db.scalar("select sor_api.contract_version()");
         assertThat(Version.parse(version).toString()).isEqualTo(version);
-        String changelog = Files.readString(Repo.path("CHANGELOG.md"), StandardCharsets.UTF_8);
-        assertThat(changelog).as("CHANGELOG.md has a section for contract_version() " + version)
-                .containsPattern("(?m)^## \\[" + Pattern.quote(version) + "\\] - [0-9]{4}-[0-9]{2}-[0-9]{2}$");
+        List<String> sections = Files.readAllLines(Repo.path("CHANGELOG.md"), StandardCharsets.UTF_8).stream()
+                .filter(l -> l.startsWith("## ")).toList();
+        assertThat(sections).as("the sections of CHANGELOG.md name contract_version() " + version + " with its date")
+                .anyMatch(l -> l.matches("## \\[" + Pattern.quote(version) + "\\] - [0-9]{4}-[0-9]{2}-[0-9]{2}"));
     }
 
     @Test
