@@ -188,8 +188,8 @@ public final class SorCli implements Callable<Integer> {
                     if (!verdict.ok() && verdict.diff().isEmpty()) {
                         System.err.print("WARNING: " + verdict.message());
                     } else if (!verdict.ok()) {
-                        System.err.print("WARNING: " + verdict.summary() + out + " now records the live contract under "
-                                + live.version() + ", which ContractTest and a reviewer will question. If it needs "
+                        System.err.print("WARNING: " + verdict.summary() + out + " now records these changes under "
+                                + live.version() + ": ContractTest no longer sees them, only the diff of the file does. If they need "
                                 + verdict.required() + ", restore " + out + " (git checkout -- " + out + "), set the version in "
                                 + ContractRule.VERSION_FILE + ", record it in CHANGELOG.md and run this command again.\n");
                     } else if (!verdict.diff().isEmpty()) {
