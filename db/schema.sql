@@ -4046,6 +4046,14 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.contract_version()
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  select '0.2.0'::text
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval)
  RETURNS text
  LANGUAGE plpgsql
@@ -7229,6 +7237,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.contract_version() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.ddl_guard_targets() owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -7675,6 +7684,7 @@ comment on function sor_api.commit_step(run_id uuid, step_id text, expected_vers
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
+comment on function sor_api.contract_version() is 'The semantic version (MAJOR.MINOR.PATCH) of the sor_api contract: a client checks the major version at startup and refuses to run against one it was not built for.';
 comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
 comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_identity) the drop guard protects right now, read from the register: what sor_api.approve_ddl accepts.';
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';

@@ -1,7 +1,10 @@
 package dev.pgsor.cli;
 
+import dev.pgsor.contract.Contract;
+import dev.pgsor.contract.ContractRule;
 import dev.pgsor.db.Certification;
 import dev.pgsor.db.HistoryTables;
+import dev.pgsor.db.ContractSnapshot;
 import dev.pgsor.db.SchemaSnapshot;
 import dev.pgsor.lint.LintCommand;
 import dev.pgsor.schema.SorSchema;
@@ -36,7 +39,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "pg-sor", mixinStandardHelpOptions = true, version = "pg-sor 0.1.0",
         description = "Postgres as the system of record for fleets of AI Workers.",
-        subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, LintCommand.class,
+        subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, SorCli.ContractCommand.class, LintCommand.class,
                 McpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done; every check passed (or every failing certify row was accepted)",
@@ -254,6 +257,55 @@ public final class SorCli implements Callable<Integer> {
                     System.err.println("wrote " + out);
                 }
                 return ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "contract", mixinStandardHelpOptions = true,
+            description = {"Write the contract snapshot (db/contract.txt) of a freshly migrated embedded kernel: "
+                    + "sor_api.contract_version(), the sor_api functions and views with their grants, and the SQLSTATEs of docs/errors.md.",
+                    "When the output file exists, says on standard error what changed since it and whether the version bump is enough."})
+    static final class ContractCommand implements Callable<Integer> {
+        @Mixin Target target;
+
+        @Option(names = "--out", description = "File to write (default: standard output)")
+        Path out;
+
+        @Option(names = "--errors", description = "The error table whose SQLSTATEs the contract lists (default: ${DEFAULT-VALUE})",
+                defaultValue = "docs/errors.md")
+        Path errors;
+
+        @Override
+        public Integer call() throws Exception {
+            String markdown = Files.readString(errors, StandardCharsets.UTF_8);
+            try (Session session = target.open(System.err)) {
+                if (session.embedded()) {
+                    Migrator.migrate(session.database(), List.of(SorSchema.KERNEL));
+                }
+                Contract live;
+                try (Connection c = session.database().connect()) {
+                    live = ContractSnapshot.read(c, markdown);
+                }
+                if (out == null) {
+                    System.out.print(live.render());
+                    return 0;
+                }
+                if (Files.exists(out)) {
+                    ContractRule.Verdict verdict = ContractRule.check(Contract.parse(Files.readString(out, StandardCharsets.UTF_8)), live);
+                    if (!verdict.ok() && verdict.diff().isEmpty()) {
+                        System.err.print("WARNING: " + verdict.message());
+                    } else if (!verdict.ok()) {
+                        System.err.print("WARNING: " + verdict.summary() + out + " now records these changes under "
+                                + live.version() + ": ContractTest no longer sees them, only the diff of the file does. If they need "
+                                + verdict.required() + ", restore " + out + " (git checkout -- " + out + "), set the version in "
+                                + ContractRule.VERSION_FILE + ", record it in CHANGELOG.md and run this command again.\n");
+                    } else if (!verdict.diff().isEmpty()) {
+                        System.err.print(verdict.summary());
+                    }
+                }
+                Files.writeString(out, live.render(), StandardCharsets.UTF_8);
+                System.err.println("wrote " + out + " (contract_version " + live.version() + ")");
+                return 0;
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.pgsor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.support.Repo;
 import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
@@ -236,5 +237,30 @@ class CliTest {
         Files.writeString(dir.resolve("V1__t.sql"), "-- V1\n-- Why: x\n-- Locks: none\n-- Reversal: drop table t\ncreate table t (x int);\n");
         CliRunner.Run one = cli("lint", dir.toString());
         assertThat(one.out()).endsWith("in 1 migration\n");
+    }
+
+    @Test
+    void contractWritesTheSnapshotAndWarnsOfAChangeTheVersionDoesNotAllow(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("contract.txt");
+        String errors = Repo.path("docs", "errors.md").toString();
+        try (SorDatabase db = suite.fresh()) {
+            String[] args = target(db.admin(), "contract", "--out", out.toString(), "--errors", errors);
+            CliRunner.Run first = cli(args);
+            assertThat(first.status()).isZero();
+            try (java.sql.Connection c = db.admin().connect()) {
+                assertThat(Files.readString(out, java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo(dev.pgsor.db.ContractSnapshot.read(c, Files.readString(Path.of(errors),
+                                java.nio.charset.StandardCharsets.UTF_8)).render());
+            }
+            assertThat(first.err()).doesNotContain("WARNING");
+
+            db.pastTheGuard("drop function sor_api.retry_outbox(bigint)");
+            CliRunner.Run second = cli(args);
+            assertThat(second.status()).isZero();
+            assertThat(second.err()).contains("WARNING: sor_api removes or alters part of the contract")
+                    .contains("  removed  function sor_api.retry_outbox(bigint)\n");
+            assertThat(Files.readString(out, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("function sor_api.retry_outbox(bigint)")
+                    .contains("function sor_api.retry_task(bigint)");
+        }
     }
 }

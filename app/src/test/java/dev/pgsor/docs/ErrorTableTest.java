@@ -2,6 +2,7 @@ package dev.pgsor.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.contract.ErrorTable;
 import dev.pgsor.support.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class ErrorTableTest {
 
     private static final Pattern RAISED = Pattern.compile("errcode\\s*=\\s*'(SR[0-9A-Z]{3})'");
-    private static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*(SR[0-9A-Z]{3})\\s*\\|");
     private static final Pattern RETIRED = Pattern.compile("(?m)^Retired:(.*)$");
     private static final Pattern CODE = Pattern.compile("(SR[0-9A-Z]{3}) \\(");
 
@@ -46,12 +46,7 @@ class ErrorTableTest {
     }
 
     private static Set<String> documented() {
-        Set<String> out = new TreeSet<>();
-        Matcher m = ROW.matcher(RunnableDocs.read("docs/errors.md"));
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
+        return ErrorTable.documentedCodes(RunnableDocs.read("docs/errors.md"));
     }
 
     private static Set<String> retired() {
