@@ -60,8 +60,9 @@ begin
       alter publication sor_outbox_cdc owner to sor_owner;
     end if;
   else
-    alter publication sor_outbox_cdc set table sor.outbox where (status = 'pending');
+    -- via the partition root first: a partitioned table takes a row filter only then
     alter publication sor_outbox_cdc set (publish = 'insert, update', publish_via_partition_root = true);
+    alter publication sor_outbox_cdc set table sor.outbox where (status = 'pending');
   end if;
   comment on publication sor_outbox_cdc is
     'Logical replication of outbox rows as they become pending (inserted pending, or released or retried by an UPDATE, which the row filter sends as an insert) for a CDC relay: Debezium outbox event router with id=event_id, aggregatetype=aggregate_type, aggregateid=aggregate_id, type=topic, payload=payload; the dedupe_key column is the provider''s idempotency key.';
