@@ -121,8 +121,8 @@ public final class OutboxRelay implements AutoCloseable {
             } finally {
                 try {
                     e.close();
-                } catch (IOException ignored) {
-                    // the engine is gone either way
+                } catch (IOException | IllegalStateException ignored) {
+                    // the engine is gone either way (close() of the relay may have shut it down already)
                 }
             }
             if (!closed) {

@@ -13,10 +13,11 @@ import java.util.stream.Collectors;
 
 /**
  * What must hold after every fault, read from the server: the event chains verify (as the
- * auditor), every task is completed exactly once or still claimable, every expense has exactly
- * one email, every dispatched row was delivered by the provider under its dedupe key with the
- * message id the row records, certify() is clean, and runs interrupted by the fault read abandoned
- * with their unfinished calls visible.
+ * auditor), every task is completed exactly once (in sor.finished_tasks) or still claimable (in
+ * sor.tasks), every dedupe key names one task or outbox row, every expense has exactly one email,
+ * every dispatched row was delivered by the provider under its dedupe key with the message id the
+ * row records, certify() is clean, and runs interrupted by the fault read abandoned with their
+ * unfinished calls visible.
  */
 final class Invariants {
 
@@ -31,25 +32,55 @@ final class Invariants {
         }
     }
 
+    /** Every task of the queue, live (sor.tasks) and finished (sor.finished_tasks), as one relation. */
+    static final String ALL_TASKS = """
+            (select tenant_id, task_id, queue, dedupe_key, status from sor.tasks
+             union all
+             select tenant_id, task_id, queue, dedupe_key, status from sor.finished_tasks)""";
+
     /**
-     * Every task of the reconcile queue is completed with exactly one completion event, or
-     * claimable (ready, failed, or claimed under a lease that lapses).
+     * Every task of the reconcile queue is in one place once: completed in sor.finished_tasks with
+     * exactly one completion event, or claimable in sor.tasks (ready, failed, or claimed under a
+     * lease that lapses) with none; none is dead. Every pending bank row has exactly one task, and
+     * no dedupe key names two tasks.
      */
     static void assertTasksOnceOrClaimable(SorCluster cluster) {
-        assertThat(cluster.rows("select task_id, status from sor.tasks where queue = 'reconcile' and status not in ('completed', 'ready', 'failed', 'claimed')"))
+        assertThat(cluster.rows("select task_id, status from sor.finished_tasks where queue = 'reconcile' and status <> 'completed'"))
                 .as("tasks neither completed nor claimable (dead)").isEmpty();
+        assertThat(cluster.rows("select task_id, status from sor.tasks where queue = 'reconcile' and status not in ('ready', 'failed', 'claimed')"))
+                .as("live tasks that are not claimable").isEmpty();
         assertThat(cluster.rows("""
-                select t.task_id, t.status, count(e.*) from sor.tasks t
+                select t.task_id, count(*) from %s t
+                 where t.queue = 'reconcile'
+                 group by t.task_id having count(*) > 1""".formatted(ALL_TASKS)))
+                .as("tasks both live and finished, or finished twice").isEmpty();
+        assertThat(cluster.rows("""
+                select t.task_id, t.status, count(e.*) from %s t
                   left join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.completed'
                  where t.queue = 'reconcile'
                  group by t.task_id, t.status
-                having count(e.*) <> case when t.status = 'completed' then 1 else 0 end"""))
+                having count(e.*) <> case when t.status = 'completed' then 1 else 0 end""".formatted(ALL_TASKS)))
                 .as("tasks whose completion events do not match their status (completed once, else never)").isEmpty();
         assertThat(cluster.rows("""
-                select t.task_id from sor.tasks t
-                 where t.queue = 'reconcile' and t.status = 'completed' and not exists (select 1 from reconciler.expenses e
-                        where e.tenant_id = t.tenant_id and e.bank_txn_id = t.payload ->> 'bank_txn_id')"""))
+                select f.task_id from sor.finished_tasks f
+                 where f.queue = 'reconcile' and f.status = 'completed' and not exists (select 1 from reconciler.expenses e
+                        where e.tenant_id = f.tenant_id and e.bank_txn_id = f.payload ->> 'bank_txn_id')"""))
                 .as("completed tasks without their expense").isEmpty();
+        assertThat(cluster.rows("""
+                select p.tenant_id, p.bank_txn_id, count(t.*) from reconciler.pending_transactions p
+                  left join %s t on t.tenant_id = p.tenant_id and t.queue = 'reconcile' and t.dedupe_key = p.bank_txn_id
+                 group by 1, 2 having count(t.*) <> 1""".formatted(ALL_TASKS)))
+                .as("bank rows without exactly one task").isEmpty();
+        assertThat(cluster.rows("""
+                select t.tenant_id, t.queue, t.dedupe_key, count(*) from %s t
+                 where t.dedupe_key is not null
+                 group by 1, 2, 3 having count(*) > 1""".formatted(ALL_TASKS)))
+                .as("task dedupe keys used twice in a tenant and queue").isEmpty();
+        assertThat(cluster.rows("""
+                select t.task_id, t.dedupe_key from %s t
+                 where t.dedupe_key is not null and not exists (select 1 from sor.dedupe_keys k where k.tenant_id = t.tenant_id
+                        and k.scope = 'task:' || t.queue and k.dedupe_key = t.dedupe_key and k.target_id = t.task_id)""".formatted(ALL_TASKS)))
+                .as("tasks whose dedupe key sor.dedupe_keys does not hold for them").isEmpty();
     }
 
     /** No outbox row was marked dispatched twice (its stream holds at most one outbox.dispatched event). */
@@ -65,12 +96,22 @@ final class Invariants {
                 .as("outbox rows whose dispatched event does not match their status").isEmpty();
     }
 
-    /** Each expense has exactly one confirmation email in the outbox; no dedupe key twice. */
+    /**
+     * Each expense has exactly one confirmation email in the outbox; no dedupe key twice in a
+     * tenant, and sor.dedupe_keys holds each row's key for that row.
+     */
     static void assertOneEmailPerExpense(SorCluster cluster) {
         assertThat(cluster.rows("""
                 select e.tenant_id, e.bank_txn_id, count(o.*) from reconciler.expenses e
                   left join sor.outbox o on o.tenant_id = e.tenant_id and o.dedupe_key = 'expense-email:' || e.bank_txn_id
                  group by 1, 2 having count(o.*) <> 1""")).as("expenses without exactly one email").isEmpty();
+        assertThat(cluster.rows("select tenant_id, dedupe_key, count(*) from sor.outbox group by 1, 2 having count(*) > 1"))
+                .as("outbox dedupe keys used twice in a tenant").isEmpty();
+        assertThat(cluster.rows("""
+                select o.outbox_id, o.dedupe_key from sor.outbox o
+                 where not exists (select 1 from sor.dedupe_keys k where k.tenant_id = o.tenant_id and k.scope = 'outbox'
+                                     and k.dedupe_key = o.dedupe_key and k.target_id = o.outbox_id)"""))
+                .as("outbox rows whose dedupe key sor.dedupe_keys does not hold for them").isEmpty();
     }
 
     /**

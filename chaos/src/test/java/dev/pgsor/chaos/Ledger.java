@@ -23,15 +23,23 @@ final class Ledger {
 
     /** What an acknowledged call wrote, and how to find it (a, b, c, d are its keys as text). */
     enum Kind {
-        /** reconciler.ingest_bank_rows: a = tenant, b = bank_txn_id; the pending row and its task. */
+        /**
+         * reconciler.ingest_bank_rows: a = tenant, b = bank_txn_id; the pending row and its task, live
+         * (sor.tasks) or finished (sor.finished_tasks), found through the task's dedupe key (scope
+         * task:reconcile, the bank_txn_id) and checked on the row itself.
+         */
         INGESTED("""
-                select 1 from reconciler.pending_transactions p join sor.tasks t
-                    on t.tenant_id = p.tenant_id and t.queue = 'reconcile' and t.dedupe_key = p.bank_txn_id
+                select 1 from reconciler.pending_transactions p
+                  join sor.dedupe_keys k on k.tenant_id = p.tenant_id and k.scope = 'task:reconcile' and k.dedupe_key = p.bank_txn_id
+                  join (select tenant_id, task_id, queue, dedupe_key from sor.tasks
+                        union all
+                        select tenant_id, task_id, queue, dedupe_key from sor.finished_tasks) t
+                    on t.tenant_id = k.tenant_id and t.task_id = k.target_id and t.queue = 'reconcile' and t.dedupe_key = p.bank_txn_id
                  where p.tenant_id = x.a and p.bank_txn_id = x.b"""),
-        /** sor_api.claim_tasks: a = task_id, b = fencing token; the claim's event under that token. */
+        /** sor_api.claim_tasks: a = task_id, b = fencing token; the task (live or finished) and its claim's event under that token. */
         TASK_CLAIMED("""
-                select 1 from sor.tasks t join sor.events e
-                    on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.claimed'
+                select 1 from (select tenant_id, task_id from sor.tasks union all select tenant_id, task_id from sor.finished_tasks) t
+                  join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.claimed'
                  where t.task_id = x.a::bigint and e.payload ->> 'fencing_token' = x.b"""),
         /** sor_api.lease_outbox: a = outbox_id, b = lease token; the lease's event under that token. */
         OUTBOX_LEASED("""
@@ -51,11 +59,20 @@ final class Ledger {
         BEGIN_CALL("select 1 from sor.tool_calls c where c.tool_call_id = x.a::uuid"),
         /** sor_api.finish_tool_call: a = tool_call_id. */
         FINISH_CALL("select 1 from sor.tool_calls c where c.tool_call_id = x.a::uuid and c.status = 'succeeded'"),
-        /** sor_api.complete_task: a = task_id, b = fencing token; completed, with its completion event under that token. */
+        /**
+         * sor_api.complete_task: a = task_id, b = fencing token; completed in sor.finished_tasks, with its
+         * completion event, by the claim under that token: the completion event carries no token, so
+         * the claim is the task.claimed event with the token whose attempt (claims count attempts up)
+         * and claimer are the finished row's, and the completion follows it in the stream.
+         */
         TASK_COMPLETED("""
-                select 1 from sor.tasks t join sor.events e
-                    on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.completed'
-                 where t.task_id = x.a::bigint and t.status = 'completed' and e.payload ->> 'fencing_token' = x.b"""),
+                select 1 from sor.finished_tasks f
+                  join sor.events c on c.tenant_id = f.tenant_id and c.stream = 'task-' || f.task_id and c.type = 'task.claimed'
+                       and c.payload ->> 'fencing_token' = x.b and (c.payload ->> 'attempts')::int = f.attempts
+                       and c.actor = f.claimed_by
+                  join sor.events e on e.tenant_id = f.tenant_id and e.stream = 'task-' || f.task_id and e.type = 'task.completed'
+                       and e.version > c.version
+                 where f.task_id = x.a::bigint and f.status = 'completed'"""),
         /** sor_api.finish_run as succeeded: a = run_id. */
         RUN_FINISHED("select 1 from sor.runs r where r.run_id = x.a::uuid and r.status = 'succeeded'"),
         /** sor_api.append_event: a = tenant, b = stream, c = version, d = hash (hex). */
