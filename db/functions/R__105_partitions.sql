@@ -106,13 +106,13 @@ begin
                 where tg.tgrelid = prepare_partition.part and not tg.tgisinternal and tg.tgenabled <> 'A' loop
       execute pg_catalog.format('alter table %s enable always trigger %I', _name, _tg.tgname);
     end loop;
-  else
+  elsif _parent = 'sor.outbox'::regclass then
     -- a queue partition: room on each page for the status updates to stay HOT
     if not coalesce(_c.reloptions @> array['fillfactor=80'], false) then
       execute pg_catalog.format('alter table %s set (fillfactor = 80)', _name);
     end if;
     -- vacuumed at the pace of a queue (V081): not after 20% of the partition is dead
-    if _parent = 'sor.outbox'::regclass and not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
+    if not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
       execute pg_catalog.format('alter table %s set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200, '
                                 'autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02, '
                                 'autovacuum_vacuum_cost_delay = 0)', _name);

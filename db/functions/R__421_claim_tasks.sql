@@ -9,7 +9,7 @@ language sql
 immutable
 as $$
   select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
-          finish_task.status, t.claimed_by, coalesce(finish_task.last_error, t.last_error), finish_task.result,
+          finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
           t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks
 $$;
 comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz) is

@@ -53,7 +53,8 @@ begin
   select n.tenant_id, 'task-' || n.task_id, 0, 'task.' || n.status,
          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
            'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-           'claimed_by', n.claimed_by, 'error', case when n.status = 'dead' then n.last_error end)),
+           'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
+           'error', case when n.status = 'dead' then n.last_error end)),
          '{}'::jsonb, '\x'::bytea
     from new_rows n
    order by n.task_id;

@@ -207,6 +207,7 @@ create table sor.finished_tasks (
   dedupe_key   text,
   status       text        not null,
   claimed_by   name,
+  fencing_token bigint,
   last_error   text,
   result       jsonb,
   created_at   timestamptz not null,
@@ -220,12 +221,15 @@ create index finished_tasks_dead_idx on sor.finished_tasks (queue, finished_at) 
 comment on table sor.finished_tasks is
   'Completed and dead tasks, moved out of the live queue (sor.tasks) when they finish, one partition per month of finished_at. sor_api.retry_task moves a dead one back.';
 comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
+comment on column sor.finished_tasks.fencing_token is 'The token of the last claim: the task.claimed event with this token is the claim that ended it.';
 alter table sor.finished_tasks enable row level security;
 alter table sor.finished_tasks force row level security;
 
 -- the live queue: only what a claim, a heartbeat and a settle read; a task is queued without an event
 drop trigger if exists tasks_events_insert on sor.tasks;
 alter table sor.tasks drop constraint tasks_dedupe_key;
+alter table sor.tasks drop constraint tasks_status_check;
+alter table sor.tasks drop constraint tasks_finished_check;
 alter table sor.tasks drop constraint tasks_tenant_fkey;
 alter table sor.tasks drop constraint tasks_queue_fkey;
 drop index sor.tasks_dead_idx;
@@ -365,12 +369,16 @@ begin
   end loop;
   create table sor.finished_tasks_default partition of sor.finished_tasks default;
   insert into sor.finished_tasks (tenant_id, task_id, queue, subject, payload, priority, attempts, max_attempts,
-                                  dedupe_key, status, claimed_by, last_error, result, created_at, created_by, finished_at)
+                                  dedupe_key, status, claimed_by, fencing_token, last_error, result, created_at, created_by,
+                                  finished_at)
   select t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
-         t.status, t.claimed_by, t.last_error, t.result, t.created_at, t.created_by, t.finished_at
+         t.status, t.claimed_by, t.fencing_token, t.last_error, t.result, t.created_at, t.created_by, t.finished_at
     from sor.tasks t
    where t.status in ('completed', 'dead');
   delete from sor.tasks t where t.status in ('completed', 'dead');
+  -- the live queue holds what a claim reads, and nothing finished
+  alter table sor.tasks add constraint tasks_status_check check (status in ('ready', 'claimed', 'failed'));
+  alter table sor.tasks add constraint tasks_unfinished_check check (finished_at is null and result is null);
   -- the CDC publication is pointed at the partitioned sor.outbox by V080 (which also handles a
   -- publication the migrating role does not own)
 end

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * the batch APIs at 10 and 100 against the same statements at the same batch size. Then one
  * transaction of 100,000 tasks and 100,000 events while another tenant works, claim latency at
  * 10k, 100k and 1M ready tasks, and commits and WAL bytes per task. Prints ratios; asserts only
- * that every operation succeeded. Run with ./mvnw -Pbench verify -Dtest=EventCoreBench.
+ * that every operation succeeded. Run with ./mvnw -Pbench verify -Dtest=EventCoreBench; choose parts
+ * and servers with -Dbench.parts=single,batch,big,latency,cost and -Dbench.servers=durable,off.
  */
 @Tag("bench")
 class EventCoreBench {
@@ -450,18 +451,33 @@ class EventCoreBench {
         }
     }
 
+    /** Parts to run (-Dbench.parts=single,batch,big,latency,cost) on which servers (-Dbench.servers=durable,off). */
+    static final List<String> PARTS = List.of(System.getProperty("bench.parts", "single,batch,big,latency,cost").split(","));
+    static final List<String> SERVERS = List.of(System.getProperty("bench.servers", "durable,off").split(","));
+
     @Test
     void eventCoreAgainstPlainSql() throws Exception {
         for (boolean disposable : new boolean[] {false, true}) {
+            if (!SERVERS.contains(disposable ? "off" : "durable")) {
+                continue;
+            }
             Server s = open(disposable);
             try {
-                singleOperations(s);
-                batches(s);
-                if (disposable) {
+                if (PARTS.contains("single")) {
+                    singleOperations(s);
+                }
+                if (PARTS.contains("batch")) {
+                    batches(s);
+                }
+                if (disposable && PARTS.contains("big")) {
                     bigTransaction(s);
+                }
+                if (disposable && PARTS.contains("latency")) {
                     claimLatency(s);
                 }
-                costPerTask(s);
+                if (PARTS.contains("cost")) {
+                    costPerTask(s);
+                }
             } finally {
                 s.server().close();
             }
