@@ -197,6 +197,7 @@ create table sor.finished_tasks (
   dedupe_key text,
   status text not null,
   claimed_by name,
+  fencing_token bigint,
   last_error text,
   result jsonb,
   created_at timestamp with time zone not null,
@@ -425,10 +426,10 @@ create table sor.tasks (
   constraint tasks_attempts_check CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100)))),
   constraint tasks_claim_check CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL)))),
   constraint tasks_dedupe_key_length CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200))),
-  constraint tasks_finished_check CHECK (((status = ANY (ARRAY['completed'::text, 'dead'::text])) = (finished_at IS NOT NULL))),
   constraint tasks_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
-  constraint tasks_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'claimed'::text, 'failed'::text, 'completed'::text, 'dead'::text]))),
-  constraint tasks_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 200)))
+  constraint tasks_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'claimed'::text, 'failed'::text]))),
+  constraint tasks_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 200))),
+  constraint tasks_unfinished_check CHECK (((finished_at IS NULL) AND (result IS NULL)))
 ) with (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tenant_members (
@@ -2029,7 +2030,7 @@ CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result json
  IMMUTABLE
 AS $function$
   select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
-          finish_task.status, t.claimed_by, coalesce(finish_task.last_error, t.last_error), finish_task.result,
+          finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
           t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks
 $function$;
 
@@ -2666,13 +2667,13 @@ begin
                 where tg.tgrelid = prepare_partition.part and not tg.tgisinternal and tg.tgenabled <> 'A' loop
       execute pg_catalog.format('alter table %s enable always trigger %I', _name, _tg.tgname);
     end loop;
-  else
+  elsif _parent = 'sor.outbox'::regclass then
     -- a queue partition: room on each page for the status updates to stay HOT
     if not coalesce(_c.reloptions @> array['fillfactor=80'], false) then
       execute pg_catalog.format('alter table %s set (fillfactor = 80)', _name);
     end if;
     -- vacuumed at the pace of a queue (V081): not after 20% of the partition is dead
-    if _parent = 'sor.outbox'::regclass and not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
+    if not coalesce(_c.reloptions @> array['autovacuum_vacuum_scale_factor=0.01'], false) then
       execute pg_catalog.format('alter table %s set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200, '
                                 'autovacuum_vacuum_insert_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02, '
                                 'autovacuum_vacuum_cost_delay = 0)', _name);
@@ -2950,7 +2951,8 @@ begin
   select n.tenant_id, 'task-' || n.task_id, 0, 'task.' || n.status,
          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
            'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-           'claimed_by', n.claimed_by, 'error', case when n.status = 'dead' then n.last_error end)),
+           'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
+           'error', case when n.status = 'dead' then n.last_error end)),
          '{}'::jsonb, '\x'::bytea
     from new_rows n
    order by n.task_id;
@@ -7541,6 +7543,7 @@ comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uui
 comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps (the head row in sor.streams serialises appends); the expected-version check compares against it.';
 comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
+comment on column sor.finished_tasks.fencing_token is 'The token of the last claim: the task.claimed event with this token is the claim that ended it.';
 comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';
 comment on column sor.idempotency_keys.fingerprint is 'sha256 of the request the key was first used with.';
 comment on column sor.idempotency_keys.scope is 'start_run:<workflow> for run starts, tool_call for tool calls.';
