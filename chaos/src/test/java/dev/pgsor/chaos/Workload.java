@@ -167,6 +167,14 @@ final class Workload {
         threads.clear();
     }
 
+    /**
+     * An approval acknowledged by a primary that was then lost with it (an asynchronous failover):
+     * its block is active again on the promoted server, so the approver resolves it again.
+     */
+    void approveAgain(long block) {
+        blocksToResolve.add(block);
+    }
+
     /** Blocks opened by the reviewer and not yet approved (the approver resolves them when it runs). */
     int unresolvedBlocks() {
         return blocksToResolve.size() + stepsToRetry.size();
