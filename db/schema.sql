@@ -1887,6 +1887,7 @@ CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggreg
  RETURNS bigint
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _id bigint;
@@ -3452,6 +3453,7 @@ CREATE OR REPLACE FUNCTION sor_api.append_event(tenant_id text, stream text, typ
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _row sor.events;
@@ -3474,6 +3476,7 @@ CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3706,6 +3709,7 @@ CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3727,14 +3731,43 @@ begin
   end if;
   _tenants := sor_guard.member_tenants();
 
-  -- Lapsed leases come first (they are the oldest work); one on its last allowed attempt ends as
-  -- dead instead. One UPDATE claims, so the status-change trigger runs once per claim.
+  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
+  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
+  -- none to end (the usual case) runs no DELETE and no finished-task insert.
+  if exists (select 1
+               from (select t.attempts >= t.max_attempts as exhausted
+                       from sor.tasks t
+                      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                        and t.tenant_id = any (_tenants)
+                      order by t.lease_expires_at
+                      limit claim_tasks.batch) l
+              where l.exhausted) then
+    with lapsed as (
+      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+        from sor.tasks t
+       where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+         and t.tenant_id = any (_tenants)
+       order by t.lease_expires_at
+       limit claim_tasks.batch
+         for update skip locked
+    ), gone as (
+      delete from sor.tasks t
+       using lapsed l
+       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+      returning t.*
+    )
+    insert into sor.finished_tasks
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+  end if;
+
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims, so the
+  -- status-change trigger runs once per claim.
   return query
   with lapsed as (
-    select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+    select t.tenant_id, t.task_id
       from sor.tasks t
      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.tenant_id = any (_tenants)
+       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
      order by t.lease_expires_at
      limit claim_tasks.batch
        for update skip locked
@@ -3748,18 +3781,10 @@ begin
        for update skip locked
   ), picked as (
     select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l where not l.exhausted
+      from (select l.tenant_id, l.task_id from lapsed l
             union all
             select d.tenant_id, d.task_id from due d) p
      limit claim_tasks.batch
-  ), gone as (
-    delete from sor.tasks t
-     using lapsed l
-     where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
-    returning t.*
-  ), dead as (
-    insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f
   ), claimed as (
     update sor.tasks t
        set status           = 'claimed',
@@ -3921,6 +3946,7 @@ CREATE OR REPLACE FUNCTION sor_api.complete_task(task_id bigint, fencing_token b
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _now timestamptz := sor.lease_clock();
@@ -3951,6 +3977,7 @@ CREATE OR REPLACE FUNCTION sor_api.complete_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4125,6 +4152,7 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subj
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _queue sor.queues;
@@ -4166,6 +4194,7 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_tasks(tenant_id text, queue text, tas
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4291,6 +4320,7 @@ CREATE OR REPLACE FUNCTION sor_api.fail_task(task_id bigint, fencing_token bigin
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4333,6 +4363,7 @@ CREATE OR REPLACE FUNCTION sor_api.fail_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4479,6 +4510,7 @@ CREATE OR REPLACE FUNCTION sor_api.heartbeat_task(task_id bigint, fencing_token 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _now timestamptz := sor.lease_clock();
@@ -4503,6 +4535,7 @@ CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval, t
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4617,6 +4650,7 @@ CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
@@ -4639,6 +4673,7 @@ CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token big
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 begin

@@ -210,6 +210,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   _row sor.events;

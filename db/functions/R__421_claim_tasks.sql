@@ -22,6 +22,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -43,14 +44,43 @@ begin
   end if;
   _tenants := sor_guard.member_tenants();
 
-  -- Lapsed leases come first (they are the oldest work); one on its last allowed attempt ends as
-  -- dead instead. One UPDATE claims, so the status-change trigger runs once per claim.
+  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
+  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
+  -- none to end (the usual case) runs no DELETE and no finished-task insert.
+  if exists (select 1
+               from (select t.attempts >= t.max_attempts as exhausted
+                       from sor.tasks t
+                      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                        and t.tenant_id = any (_tenants)
+                      order by t.lease_expires_at
+                      limit claim_tasks.batch) l
+              where l.exhausted) then
+    with lapsed as (
+      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+        from sor.tasks t
+       where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+         and t.tenant_id = any (_tenants)
+       order by t.lease_expires_at
+       limit claim_tasks.batch
+         for update skip locked
+    ), gone as (
+      delete from sor.tasks t
+       using lapsed l
+       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+      returning t.*
+    )
+    insert into sor.finished_tasks
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+  end if;
+
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims, so the
+  -- status-change trigger runs once per claim.
   return query
   with lapsed as (
-    select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+    select t.tenant_id, t.task_id
       from sor.tasks t
      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.tenant_id = any (_tenants)
+       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
      order by t.lease_expires_at
      limit claim_tasks.batch
        for update skip locked
@@ -64,18 +94,10 @@ begin
        for update skip locked
   ), picked as (
     select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l where not l.exhausted
+      from (select l.tenant_id, l.task_id from lapsed l
             union all
             select d.tenant_id, d.task_id from due d) p
      limit claim_tasks.batch
-  ), gone as (
-    delete from sor.tasks t
-     using lapsed l
-     where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
-    returning t.*
-  ), dead as (
-    insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f
   ), claimed as (
     update sor.tasks t
        set status           = 'claimed',

@@ -47,6 +47,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   _now timestamptz := sor.lease_clock();
@@ -74,6 +75,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   _now timestamptz := sor.lease_clock();
@@ -107,6 +109,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -152,6 +155,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -231,6 +235,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
