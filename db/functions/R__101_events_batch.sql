@@ -14,9 +14,8 @@ as $$
 #variable_conflict use_column
 declare
   _e record;
-  _current integer;
-  _seen integer;
   _streams text[];
+  _versions integer[];
   _s text;
 begin
   perform sor_guard.require_member(append_events.tenant_id);
@@ -64,24 +63,26 @@ begin
   end loop;
 
   -- every stream's head is locked (a new stream's head claimed at version 0) in name order, so two
-  -- batches over the same streams in any order never deadlock; each expectation is compared with
-  -- the head plus the events of the same stream earlier in the batch
+  -- batches over the same streams in any order never deadlock; each expectation is then compared
+  -- with the head plus the events of the same stream earlier in the batch, in one pass
   _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x order by 1);
+  _versions := '{}'::integer[];
   foreach _s in array _streams loop
-    _current := sor.lock_stream(append_events.tenant_id, _s, true);
-    _seen := 0;
-    for _e in
-      select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-       where t.x ->> 'stream' = _s order by t.o
-    loop
-      if _e.x ? 'expected_version' and (_e.x ->> 'expected_version')::integer <> _current + _seen then
-        raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
-              _e.o, _e.x ->> 'expected_version', _s, _current + _seen
-          using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
-      end if;
-      _seen := _seen + 1;
-    end loop;
+    _versions := _versions || sor.lock_stream(append_events.tenant_id, _s, true);
   end loop;
+  select e.o, e.stream, e.expected, h.version + e.earlier as actual into _e
+    from (select t.o::integer as o, t.x ->> 'stream' as stream, (t.x ->> 'expected_version')::integer as expected,
+                 (pg_catalog.row_number() over (partition by t.x ->> 'stream' order by t.o))::integer - 1 as earlier
+            from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)) e
+    join rows from (pg_catalog.unnest(_streams), pg_catalog.unnest(_versions)) as h(stream, version) on h.stream = e.stream
+   where e.expected is not null and e.expected <> h.version + e.earlier
+   order by e.o
+   limit 1;
+  if found then
+    raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
+          _e.o, _e.expected, _e.stream, _e.actual
+      using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+  end if;
 
   return query
   with b as (

@@ -414,36 +414,38 @@ class EventCoreBench {
     }
 
     static long[] measureCost(Server s, int tasks, boolean plain) throws Exception {
-        try (Connection admin = s.admin().connect(); Connection c = s.worker().connect()) {
+        try (Connection admin = s.admin().connect()) {
             long commits0 = longOf(admin, "select xact_commit from pg_stat_database where datname = current_database()");
             long lsn0 = longOf(admin, "select pg_current_wal_lsn() - '0/0'::pg_lsn");
-            for (int i = 0; i < tasks; i++) {
-                if (plain) {
-                    run(c, "insert into bench.queue (tenant_id, queue, subject, payload) values ('acme', 'bench', ?, '{}')", "row " + i);
-                } else {
-                    run(c, "select sor_api.enqueue_task('acme', 'bench', ?, '{}'::jsonb)", "row " + i);
-                }
-            }
-            for (int i = 0; i < tasks; i++) {
-                if (plain) {
-                    long id = longOf(c, "update bench.queue q set status = 'claimed' where q.id = (select x.id from bench.queue x"
-                            + " where x.queue = 'bench' and x.status = 'ready' order by x.id limit 1 for update skip locked) returning q.id");
-                    run(c, "delete from bench.queue where id = ?", id);
-                } else {
-                    long id;
-                    long token;
-                    try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks('bench', 1, '5 minutes')");
-                         ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        id = rs.getLong(1);
-                        token = rs.getLong(2);
+            try (Connection c = s.worker().connect()) {
+                for (int i = 0; i < tasks; i++) {
+                    if (plain) {
+                        run(c, "insert into bench.queue (tenant_id, queue, subject, payload) values ('acme', 'bench', ?, '{}')", "row " + i);
+                    } else {
+                        run(c, "select sor_api.enqueue_task('acme', 'bench', ?, '{}'::jsonb)", "row " + i);
                     }
-                    run(c, "select sor_api.complete_task(?, ?)", id, token);
+                }
+                for (int i = 0; i < tasks; i++) {
+                    if (plain) {
+                        long id = longOf(c, "update bench.queue q set status = 'claimed' where q.id = (select x.id from bench.queue x"
+                                + " where x.queue = 'bench' and x.status = 'ready' order by x.id limit 1 for update skip locked) returning q.id");
+                        run(c, "delete from bench.queue where id = ?", id);
+                    } else {
+                        long id;
+                        long token;
+                        try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks('bench', 1, '5 minutes')");
+                             ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            id = rs.getLong(1);
+                            token = rs.getLong(2);
+                        }
+                        run(c, "select sor_api.complete_task(?, ?)", id, token);
+                    }
                 }
             }
             long lsn1 = longOf(admin, "select pg_current_wal_lsn() - '0/0'::pg_lsn");
-            // the statistics of this backend's commits are flushed when it next reports; ask after a short pause
-            Thread.sleep(1200);
+            // the Worker's backend reports its commits when it exits; ask after a short pause
+            Thread.sleep(1500);
             run(admin, "select pg_stat_clear_snapshot()");
             long commits1 = longOf(admin, "select xact_commit from pg_stat_database where datname = current_database()");
             // less the admin's own three statements in between
