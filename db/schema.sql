@@ -1887,7 +1887,6 @@ CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggreg
  RETURNS bigint
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   _id bigint;
@@ -3476,7 +3475,6 @@ CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3978,7 +3976,6 @@ CREATE OR REPLACE FUNCTION sor_api.complete_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4195,7 +4192,6 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_tasks(tenant_id text, queue text, tas
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4364,7 +4360,6 @@ CREATE OR REPLACE FUNCTION sor_api.fail_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4536,7 +4531,6 @@ CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval, t
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4651,7 +4645,6 @@ CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
@@ -4674,7 +4667,6 @@ CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token big
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 begin

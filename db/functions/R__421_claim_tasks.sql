@@ -1,6 +1,13 @@
 -- sor_api.claim_tasks: claim up to batch due tasks of one queue for the calling Worker, with a
 -- fresh fencing token and lease each. Expired leases are taken back first; one whose attempts are
 -- used up leaves the live queue for sor.finished_tasks as dead.
+--
+-- The single-row write paths (append_event, enqueue_task, claim_tasks, heartbeat_task,
+-- complete_task, fail_task) run with generic plans (SET plan_cache_mode): each of their statements
+-- finds its rows by a key or a partial index whatever the table's size, and planning them on every
+-- call cost more than running them. The batch functions, the outbox and the readers keep custom
+-- plans: their best plan depends on how many rows they meet, and a plan made on an empty table
+-- would stay with the session.
 set role sor_owner;
 
 create or replace function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamptz)

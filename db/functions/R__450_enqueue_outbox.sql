@@ -31,7 +31,6 @@ create or replace function sor.enqueue_outbox(
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
-set plan_cache_mode = force_generic_plan
 as $$
 declare
   _id bigint;

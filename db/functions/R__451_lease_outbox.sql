@@ -12,7 +12,6 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
-set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare

@@ -35,7 +35,6 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
-set plan_cache_mode = force_generic_plan
 as $$
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
@@ -61,7 +60,6 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
-set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 begin
