@@ -9,7 +9,10 @@
 --    as sor_owner and sor_guardian: the kernel creates schemas owned by them, runs files after
 --    SET ROLE to them and hands objects to them. On PostgreSQL 16 and later the role that created
 --    a role holds only its ADMIN OPTION, so it grants itself SET and INHERIT on the two roles here;
---    on 15 a CREATEROLE role grants itself membership. Nothing else is granted to it.
+--    on 15 a CREATEROLE role grants itself membership. Nothing else is granted to it. The first
+--    migration of a database (V060) comments on sor_guardian and makes it a member of sor_owner,
+--    which on 16 and later needs ADMIN OPTION on both: a role that did not create them (another
+--    database's install did) is stopped here, before any script, with the GRANT to ask for.
 -- 3. A domain module migrated before the kernel stops here, before its first script, with a
 --    message saying so; its history schema stays empty, and the kernel's first run is unaffected.
 -- 4. A module whose history table an older pg-sor left in public (public.flyway_schema_history)
@@ -51,9 +54,9 @@ begin
       exception when insufficient_privilege then
         raise exception 'pg-sor: role % must act as % to migrate the kit, and cannot grant it to itself', current_user, _role
           using errcode = '42501',
-                hint = pg_catalog.format('A role with ADMIN OPTION on %1$s (its creator, or a superuser) runs: GRANT %1$s TO %2$s%3$s; see docs/operate/install.md.',
-                                         _role, pg_catalog.quote_ident(current_user),
-                                         case when _pg16 then ' WITH INHERIT TRUE, SET TRUE' else '' end);
+                hint = pg_catalog.format('A role with ADMIN OPTION on the kit''s roles (their creator, or a superuser) runs: GRANT sor_owner, sor_guardian TO %1$s%2$s; see docs/operate/install.md.',
+                                         pg_catalog.quote_ident(current_user),
+                                         case when _pg16 then ' WITH ADMIN OPTION, INHERIT TRUE, SET TRUE' else '' end);
       end;
       if not pg_catalog.pg_has_role(current_user, _role, 'USAGE') then
         raise exception 'pg-sor: role % is a member of % but does not inherit its privileges', current_user, _role
@@ -62,6 +65,17 @@ begin
                                          pg_catalog.quote_ident(current_user));
       end if;
     end loop;
+    if _pg16 and pg_catalog.to_regnamespace('sor_guard') is null then
+      foreach _role in array array['sor_owner', 'sor_guardian'] loop
+        if not pg_catalog.pg_has_role(current_user, _role, 'MEMBER WITH ADMIN OPTION') then
+          raise exception 'pg-sor: role % needs ADMIN OPTION on % for the first migration of this database', current_user, _role
+            using errcode = '42501',
+                  detail = 'V060 comments on sor_guardian and makes it a member of sor_owner; the roles exist already, created by another role.',
+                  hint = pg_catalog.format('A role with ADMIN OPTION on the kit''s roles (their creator, or a superuser) runs: GRANT sor_owner, sor_guardian TO %1$s WITH ADMIN OPTION, INHERIT TRUE, SET TRUE; see docs/operate/install.md.',
+                                           pg_catalog.quote_ident(current_user));
+        end if;
+      end loop;
+    end if;
   end if;
 
   -- Flyway fills in the two placeholders; where a caller turned placeholder replacement off, the

@@ -37,30 +37,11 @@ begin
   end if;
 end
 $$;
--- Roles are cluster-wide: on a server where another database already has the kit, the role, its
--- comment and its membership exist, and a managed service's admin that did not create sor_owner or
--- sor_guardian (PostgreSQL 16 and later: it holds no ADMIN OPTION on them) may change neither.
-do $$
-begin
-  comment on role sor_guardian is
-    'pg-sor: owns the drop guard (schema sor_guard). NOLOGIN, no members: only a superuser (on a managed service, the admin that created it) can act as it.';
-exception when insufficient_privilege then
-  raise notice 'pg-sor: role % may not comment on role sor_guardian; its comment stays as it is', current_user;
-end
-$$;
+comment on role sor_guardian is
+  'pg-sor: owns the drop guard (schema sor_guard). NOLOGIN, no members: only a superuser can act as it.';
 -- the guard restores ENABLE ALWAYS on a trigger CREATE OR REPLACE TRIGGER reset, which takes the
 -- owner's rights on the kit's tables
-do $$
-begin
-  if not pg_catalog.pg_has_role('sor_guardian', 'sor_owner', 'USAGE') then
-    grant sor_owner to sor_guardian;
-  end if;
-exception when insufficient_privilege then
-  raise exception 'pg-sor: sor_guardian must be a member of sor_owner, and role % may not grant it', current_user
-    using errcode = '42501',
-          hint = 'A role with ADMIN OPTION on sor_owner (its creator, or a superuser) runs: GRANT sor_owner TO sor_guardian; then migrate again (docs/operate/install.md).';
-end
-$$;
+grant sor_owner to sor_guardian;
 
 create schema if not exists sor_guard authorization sor_guardian;
 comment on schema sor_guard is
