@@ -1,7 +1,8 @@
 -- Functions earlier versions of the kit defined and this one no longer uses, dropped once nothing
 -- depends on them (a domain's policy may still call sor.current_tenants() until the domain is
--- migrated again; it is dropped by the next kernel migrate after that). Runs as the admin that
--- migrates; on a fresh database there is nothing to drop.
+-- migrated again; once the guard has registered it, it leaves only with an approved DROP FUNCTION,
+-- CHANGELOG 0.2.0, Upgrading). Runs as the admin that migrates; on a fresh database there is
+-- nothing to drop.
 do $$
 declare
   _fn text;
