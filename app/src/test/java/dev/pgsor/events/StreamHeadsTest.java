@@ -165,6 +165,13 @@ class StreamHeadsTest {
                             "[{\"stream\": \"ruled-0\", \"type\": \"A\", \"expected_version\": 1},"
                             + " {\"stream\": \"ruled-0\", \"type\": \"B\", \"expected_version\": 1}]")).getMessage())
                     .contains("event 2 of the batch").contains("ruled-0");
+            // of two stale expectations on two streams, the first in the batch is named, whatever the streams' order
+            assertThat(assertRefusedAndNothingWritten(db, "SR013", "stale expectations on two streams",
+                    () -> Sql.run(c, "select * from sor_api.append_events('acme', ?::jsonb)",
+                            "[{\"stream\": \"ruled-z\", \"type\": \"A\", \"expected_version\": 0},"
+                            + " {\"stream\": \"ruled-z\", \"type\": \"A\", \"expected_version\": 2},"
+                            + " {\"stream\": \"ruled-0\", \"type\": \"A\", \"expected_version\": 7}]")).getMessage())
+                    .contains("event 2 of the batch").contains("ruled-z").contains("stream version: 1");
             assertThat(assertRefusedAndNothingWritten(db, "SR017", "a reserved stream",
                     () -> Sql.run(c, "select * from sor_api.append_events('acme', ?::jsonb)",
                             "[{\"stream\": \"ruled-0\", \"type\": \"A\"}, {\"stream\": \"task-9\", \"type\": \"A\"}]")).getMessage())
