@@ -1,0 +1,137 @@
+-- Forensics: sor_api.run_report_facts(run_id), every fact of a run's report as one jsonb object,
+-- read from rows only (runs, tool_calls, turns, steps, blocks, events, tasks' events, outbox).
+-- Nothing is re-run and nothing is written: a running run whose lease lapsed is reported as
+-- abandoned (abandoned_marked_at stays NULL until a reader or sweep_abandoned_runs() marks it).
+--
+-- Tasks carry no run id. The rule: a task counts for a run when its task.claimed event (or
+-- task.completed event) belongs to the run's tenant, names the run's Worker role as claimed_by, and
+-- occurred within the run's window [started_at, finished_at] (finished_at is the lapsed lease for an
+-- abandoned run; now() for a running one). A Worker role running two runs of a tenant at once
+-- shares its claims between both windows; one run per Worker role at a time makes the count exact.
+set role sor_owner;
+
+create or replace function sor_api.run_report_facts(run_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+as $$
+declare
+  _r sor.runs := sor.forensic_run(run_report_facts.run_id);
+  _now timestamptz := pg_catalog.now();
+  _lapsed boolean;
+  _status text;
+  _until timestamptz;
+  _calls jsonb;
+  _failure jsonb;
+  _lease jsonb;
+  _outbox jsonb;
+  _tasks jsonb;
+  _counts jsonb;
+begin
+  _lapsed := _r.status = 'running' and _r.lease_expires_at <= _now;
+  _status := case when _lapsed then 'abandoned' else _r.status end;
+  _until := case when _r.status = 'running' and not _lapsed then _now
+                 when _lapsed then _r.lease_expires_at
+                 else _r.finished_at end;
+
+  select jsonb_build_object(
+           'total', count(*),
+           'succeeded', count(*) filter (where t.status = 'succeeded'),
+           'failed', count(*) filter (where t.status = 'failed'),
+           'unfinished', count(*) filter (where t.status = 'started'))
+    into _calls
+    from sor.tool_calls t
+   where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id;
+
+  if _status in ('failed', 'abandoned') then
+    select jsonb_build_object(
+             'source', 'tool_call', 'tool_call_id', t.tool_call_id, 'tool_name', t.tool_name,
+             'tool_status', case when t.status = 'started' then 'unfinished' else t.status end,
+             'args', t.args, 'args_sha256', encode(t.args_sha256, 'hex'), 'error', t.error,
+             'started_at', t.started_at, 'finished_at', t.finished_at)
+      into _failure
+      from sor.tool_calls t
+     where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id and t.status in ('started', 'failed')
+     order by (t.status = 'started') desc, t.started_at desc, t.tool_call_id
+     limit 1;
+    if _failure is null and _status = 'failed' then
+      _failure := jsonb_build_object('source', 'run_error', 'error', _r.error,
+                                     'error_sha256', encode(_r.error_sha256, 'hex'));
+    end if;
+  end if;
+
+  _lease := jsonb_build_object(
+    'lease_seconds', _r.lease_seconds,
+    'lease_expires_at', _r.lease_expires_at,
+    'last_heartbeat_at', _r.heartbeat_at,
+    'heartbeated', _r.heartbeat_at is not null,
+    'outcome', case when _status = 'running' then 'held'
+                    when _status = 'abandoned' then 'lapsed'
+                    else 'released' end,
+    'lapsed_at', case when _status = 'abandoned' then _r.lease_expires_at end,
+    'abandoned_marked_at', (select e.occurred_at from sor.events e
+                             where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                               and e.type = 'run_abandoned'
+                             order by e.version limit 1));
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id, 'status', o.status,
+           'to', o.payload ->> 'to', 'dedupe_key', o.dedupe_key, 'queued_at', o.created_at, 'dispatched_at', o.dispatched_at,
+           'provider_ref', o.provider_ref, 'attempts', o.attempts) order by o.outbox_id), '[]'::jsonb)
+    into _outbox
+    from sor.outbox o
+   where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
+
+  select jsonb_build_object(
+           'rule', 'task.claimed and task.completed events of the run''s tenant whose claimed_by is the run''s Worker role, between started_at and finished_at',
+           'claimed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.claimed'),
+           'completed', count(distinct e.payload ->> 'task_id') filter (where e.type = 'task.completed'),
+           'claimed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.claimed'), '[]'::jsonb),
+           'completed_task_ids', coalesce(jsonb_agg(distinct (e.payload -> 'task_id')) filter (where e.type = 'task.completed'), '[]'::jsonb))
+    into _tasks
+    from sor.events e
+   where e.tenant_id = _r.tenant_id
+     and e.occurred_at between _r.started_at and _until
+     and e.type in ('task.claimed', 'task.completed')
+     and e.stream like 'task-%'
+     and e.payload ->> 'claimed_by' = _r.worker_role::text;
+
+  select jsonb_build_object(
+           'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
+           'steps', (select count(*) from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id),
+           'blocks', (select count(*) from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id),
+           'active_blocks', (select count(*) from sor.blocks b
+                              where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active'),
+           'run_events', (select count(*) from sor.events e
+                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text))
+    into _counts;
+
+  return jsonb_build_object(
+    'run_id', _r.run_id,
+    'tenant_id', _r.tenant_id,
+    'workflow', _r.workflow,
+    'worker_role', _r.worker_role,
+    'worker_kind', _r.worker_kind,
+    'status', _status,
+    'recorded_status', _r.status,
+    'started_at', _r.started_at,
+    'finished_at', case when _lapsed then _r.lease_expires_at else _r.finished_at end,
+    'version', _r.version,
+    'last_step_id', _r.last_step_id,
+    'hash_only', _r.hash_only,
+    'error', _r.error,
+    'tool_calls', _calls,
+    'failure_point', _failure,
+    'lease', _lease,
+    'outbox', _outbox,
+    'tasks', _tasks,
+    'counts', _counts,
+    'as_of', _now);
+end
+$$;
+comment on function sor_api.run_report_facts(uuid) is
+  'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role claimed and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+
+reset role;
