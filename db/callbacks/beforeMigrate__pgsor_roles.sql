@@ -15,9 +15,9 @@
 --    database's install did) is stopped here, before any script, with the GRANT to ask for.
 -- 3. A domain module migrated before the kernel stops here, before its first script, with a
 --    message saying so; its history schema stays empty, and the kernel's first run is unaffected.
--- 4. A module whose history table an older pg-sor left in public (public.flyway_schema_history)
---    stops here instead of running its scripts again into its new, empty history schema; the
---    message says how to move the old table (pg-sor migrate moves it itself).
+-- 4. A module whose history table an older pg-sor (0.1.0) left in public
+--    (public.flyway_schema_history) has its rows copied into its new, empty history table in its
+--    own schema, so the same run applies only the newer scripts; the old table stays, marked.
 do $$
 declare
   _role text;
@@ -101,11 +101,19 @@ begin
                               _history_schema, _history_table, 'SCHEMA', 'BASELINE')
       into _recorded;
     if _legacy and not _recorded then
-      raise exception 'pg-sor: this module''s Flyway history is in public.%, where an older pg-sor kept it; its new place is %.%',
-                      _history_table, _history_schema, _history_table
-        using errcode = '55000',
-              hint = pg_catalog.format('Move it, then migrate again: BEGIN; DROP TABLE %1$I.%2$I; ALTER TABLE public.%2$I SET SCHEMA %1$I; COMMIT; (pg-sor migrate moves it itself; docs/operate/install.md).',
-                                       _history_schema, _history_table);
+      -- The module's rows move to the new table in this same run: Flyway reads the history again
+      -- after this callback, so the scripts the old table records count as applied, and only the
+      -- newer ones run. The old table stays where it was, marked, for reference.
+      execute pg_catalog.format(
+        'insert into %1$I.%2$I (installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success) '
+        'select o.installed_rank + (select coalesce(max(n.installed_rank), 0) from %1$I.%2$I n), o.version, o.description, o.type, o.script, o.checksum, '
+        '       o.installed_by, o.installed_on, o.execution_time, o.success '
+        '  from public.%2$I o where o.type <> %3$L order by o.installed_rank',
+        _history_schema, _history_table, 'SCHEMA');
+      execute pg_catalog.format('comment on table public.%I is %L', _history_table,
+        pg_catalog.format('pg-sor: this module''s Flyway history before 0.2.0; copied to %s.%s on %s, where Flyway keeps it now. Kept for reference: it may be dropped.',
+                          _history_schema, _history_table, pg_catalog.now()::date));
+      raise notice 'pg-sor: moved this module''s Flyway history from public.% to %.%', _history_table, _history_schema, _history_table;
     end if;
   end if;
 end

@@ -1,3 +1,38 @@
+-- Policies that still call sor.current_tenants() (0.1.0's tenancy rule, a domain's own policies
+-- among them) call sor_guard.current_tenants() instead: the same rule, in the guard's schema since
+-- 0.2.0. In a run that upgrades 0.1.0 the guard has registered nothing yet and this simply
+-- happens; where the guard already protects such a policy, the change waits for an approval
+-- (SR020) and a notice says so, and the rest of the run goes on.
+do $$
+declare
+  _p record;
+begin
+  if pg_catalog.to_regprocedure('sor.current_tenants()') is null then
+    return;
+  end if;
+  for _p in
+    select p.polname, p.polrelid::regclass as tbl, pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
+           pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as withcheck
+      from pg_catalog.pg_policy p
+     where pg_catalog.strpos(coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' ' ||
+                             coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), ''), 'sor.current_tenants()') > 0
+  loop
+    begin
+      if _p.qual is not null then
+        execute pg_catalog.format('alter policy %I on %s using (%s)', _p.polname, _p.tbl,
+                                  pg_catalog.replace(_p.qual, 'sor.current_tenants()', 'sor_guard.current_tenants()'));
+      end if;
+      if _p.withcheck is not null then
+        execute pg_catalog.format('alter policy %I on %s with check (%s)', _p.polname, _p.tbl,
+                                  pg_catalog.replace(_p.withcheck, 'sor.current_tenants()', 'sor_guard.current_tenants()'));
+      end if;
+    exception when sqlstate 'SR020' then
+      raise notice 'pg-sor: policy % on % still calls sor.current_tenants(): approve ''alter policy'' of it, then migrate again', _p.polname, _p.tbl;
+    end;
+  end loop;
+end
+$$;
+
 -- Functions earlier versions of the kit defined and this one no longer uses, dropped once nothing
 -- depends on them (a domain's policy may still call sor.current_tenants() until the domain is
 -- migrated again; once the guard has registered it, it leaves only with an approved DROP FUNCTION,
