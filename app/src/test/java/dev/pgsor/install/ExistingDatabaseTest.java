@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * application's tables and its own Flyway history (public.flyway_schema_history). The kit and the
  * reconciler keep their history tables in their own schemas, so no baseline is needed, whichever
  * module runs first; an older install's history table in public is moved by pg-sor migrate, and
- * the Flyway command line is stopped with the SQL that moves it.
+ * copied into the module's own schema by the beforeMigrate callback of a plain Flyway run.
  */
 @SorTest
 class ExistingDatabaseTest {
@@ -140,23 +140,27 @@ class ExistingDatabaseTest {
     }
 
     @Test
-    void theFlywayCommandLineOnAnOlderInstallStopsWithTheSqlThatMovesTheHistory() throws Exception {
+    void flywayOnAnOlderInstallCarriesItsHistoryIntoItsOwnSchemaInTheSameRun() throws Exception {
         try (SorDatabase db = suite.empty()) {
             installTheOldWay(db.admin());
-            long kernelRows = db.count("select count(*) from public.flyway_schema_history");
-            assertThatThrownBy(() -> Migrator.migrate(db.admin(), List.of(SorSchema.KERNEL)))
-                    .isInstanceOf(FlywayException.class)
-                    .hasStackTraceContaining("55000")
-                    .hasStackTraceContaining("BEGIN; DROP TABLE sor_flyway.flyway_schema_history;"
-                            + " ALTER TABLE public.flyway_schema_history SET SCHEMA sor_flyway; COMMIT;");
-            assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history where type not in ('SCHEMA', 'BASELINE')")).isZero();
+            List<List<Object>> kernelHistory = db.rows("select installed_rank, version, script, checksum, success"
+                    + " from public.flyway_schema_history order by installed_rank");
+            long reconcilerRows = db.count("select count(*) from public.flyway_schema_history_reconciler");
 
-            // the documented SQL (docs/operate/install.md), then the Flyway configuration of this release
-            db.exec("begin; drop table sor_flyway.flyway_schema_history; alter table public.flyway_schema_history set schema sor_flyway; commit;");
-            db.exec("begin; create schema if not exists reconciler_flyway;"
-                    + " alter table public.flyway_schema_history_reconciler set schema reconciler_flyway; commit;");
+            // the Flyway configuration of this release (history in sor_flyway), with no hand step
             assertThat(Migrator.migrate(db.admin(), SorSchema.ALL)).extracting(Migrator.Outcome::executed).containsExactly(0, 0);
-            assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history")).isEqualTo(kernelRows);
+
+            // every row, in order, after the new table's own schema-creation row; nothing ran again
+            assertThat(db.rows("select installed_rank - 1, version, script, checksum, success from sor_flyway.flyway_schema_history"
+                    + " where type <> 'SCHEMA' order by installed_rank")).isEqualTo(kernelHistory);
+            assertThat(db.count("select count(*) from reconciler_flyway.flyway_schema_history_reconciler where type <> 'SCHEMA'"))
+                    .isEqualTo(reconcilerRows);
+            // the old tables stay, marked, and a second run copies nothing again
+            assertThat(db.rows("select obj_description('public.flyway_schema_history'::regclass) like 'pg-sor: %copied to sor_flyway.flyway_schema_history%'"))
+                    .containsExactly(List.of(true));
+            assertThat(Migrator.migrate(db.admin(), SorSchema.ALL)).extracting(Migrator.Outcome::executed).containsExactly(0, 0);
+            assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history where type <> 'SCHEMA'"))
+                    .isEqualTo(kernelHistory.size());
             assertThat(failing(db)).isZero();
         }
     }

@@ -1,0 +1,270 @@
+package dev.pgsor.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.db.Certification;
+import dev.pgsor.db.SchemaSnapshot;
+import dev.pgsor.support.Repo;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The upgrade matrix, the way extension projects test theirs: each earlier release is installed
+ * from its own scripts (releases/VERSION, as shipped) with the real Flyway command line, filled
+ * with data through its own API, then upgraded to this release with the README's two commands
+ * from the repository root, with no hand step. The upgraded database must hold every row it held,
+ * keep working where it stopped (an in-flight run's retried tool call, a claimed task, a leased
+ * outbox row, an old stream), pass verify_events, verify_ledger and certify, and its catalog must
+ * equal a fresh install's (the schema snapshot differs in nothing).
+ */
+@SorTest
+class UpgradeMatrixTest {
+
+    static SorDatabase suite;
+    static FlywayCli cli;
+    static String freshSnapshot;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) throws Exception {
+        suite = database;
+        cli = FlywayCli.fromBuild();
+        try (SorDatabase fresh = suite.empty()) {
+            migrateThisRelease(fresh);
+            freshSnapshot = snapshot(fresh);
+        }
+    }
+
+    @ParameterizedTest(name = "from {0}")
+    @ValueSource(strings = {"0.1.0", "0.2.0"})
+    void anEarlierReleaseHoldingDataUpgradesToThisOneWithTheFlywayCommandLine(String release, @org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception {
+        try (SorDatabase db = suite.empty()) {
+            installRelease(release, db, work);
+            runScript(db, resource("/upgrade/seed.sql"));
+            if (!release.equals("0.1.0")) {
+                runScript(db, resource("/upgrade/seed-0.2.0.sql"));
+            }
+            Map<String, List<List<Object>>> before = rows(db);
+            assertThat(before.get("events")).hasSizeGreaterThan(400);
+            assertThat(before.get("tasks")).extracting(r -> r.get(1)).contains("ready", "claimed", "failed", "completed", "dead");
+            Object digest = release.equals("0.1.0") ? null : db.scalar("select sor_api.ledger_digest()::text");
+
+            long started = System.nanoTime();
+            migrateThisRelease(db);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("upgrade %s -> this release: %d ms, %d tables compared%n", release, millis, before.size());
+
+            // every row survives, as it was (tool-call keys move to their Worker kind's scope)
+            Map<String, List<List<Object>>> after = rows(db);
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            for (String table : before.keySet()) {
+                assertThat(after.get(table)).as(table).isEqualTo(before.get(table));
+            }
+            assertThat(db.count("select count(*) from sor.idempotency_keys where scope = 'tool_call'")).isZero();
+            assertThat(db.count("select count(*) from pg_namespace where nspname = 'sor_upgrade'")).isZero();
+
+            // the catalog is a fresh install's
+            assertThat(snapshot(db)).isEqualTo(freshSnapshot);
+
+            // it keeps working where it stopped
+            keepsWorking(db);
+
+            // and it checks out
+            assertThat(db.rows("select ok, failures from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+            runScript(db, "set session authorization up_dispatcher; select count(*) from sor_api.seal_ledger(50); reset session authorization;");
+            assertThat(db.count("select count(*) from sor.ledger_blocks")).isPositive();
+            runScript(db, "set session authorization up_auditor;"
+                    + " create temporary table ledger_check as select * from sor_api.verify_ledger("
+                    + (digest == null ? "null" : "'" + digest + "'::jsonb") + ");"
+                    + " reset session authorization;");
+            assertThat(db.rows("select block_id, problem, detail from ledger_check")).isEmpty();
+            try (Connection c = db.admin().connect()) {
+                List<Certification.Check> failing = Certification.run(c).stream().filter(r -> !r.ok()).toList();
+                assertThat(failing).isEmpty();
+            }
+        }
+    }
+
+    /** The README's two commands, from the repository root, on the files as they are. */
+    static void migrateThisRelease(SorDatabase db) {
+        FlywayCli.Result kernel = cli.run(Repo.root(), db.admin(), "migrate");
+        assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
+        FlywayCli.Result example = cli.run(Repo.root(), db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+        assertThat(example.exitCode()).as(example.toString()).isZero();
+    }
+
+    /**
+     * An earlier release from its own scripts, with its own flyway.toml files, copied as they are.
+     * 0.2.0's put {@code schemas} where the command line refuses it (releases/README.md): the copy
+     * gets the line where 0.3.0 has it, and nothing else changes.
+     */
+    static void installRelease(String release, SorDatabase db, Path work) throws IOException {
+        Path from = Repo.path("releases", release);
+        Path to = work.resolve(release);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        for (Path toml : List.of(to.resolve("flyway.toml"), to.resolve("examples/reconciler/flyway.toml"))) {
+            String text = Files.readString(toml);
+            Matcher schemas = Pattern.compile("(?m)^schemas = .*\\n").matcher(text);
+            if (schemas.find() && text.indexOf("[flyway]") < schemas.start()) {
+                String line = schemas.group();
+                text = text.replace(line, "").replaceFirst("(?m)^(user = .*\\n)", "$1" + Matcher.quoteReplacement(line));
+                Files.writeString(toml, text);
+            }
+        }
+        FlywayCli.Result kernel = cli.run(to, db.admin(), "migrate");
+        assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
+        FlywayCli.Result example = cli.run(to, db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+        assertThat(example.exitCode()).as(example.toString()).isZero();
+    }
+
+    /** Rows of every table that holds data, in a form both releases' shapes give alike. */
+    static Map<String, List<List<Object>>> rows(SorDatabase db) {
+        boolean finished = db.count("select count(*) from pg_class where oid = to_regclass('sor.finished_tasks')") > 0;
+        Map<String, List<List<Object>>> rows = new LinkedHashMap<>();
+        rows.put("events", db.rows("select tenant_id, position, stream, version, type, payload::text, actor::text,"
+                + " occurred_at::text, encode(prev_hash, 'hex'), encode(hash, 'hex') from sor.events order by position"));
+        rows.put("tasks", db.rows("select task_id::text, status, tenant_id, queue, subject, attempts, fencing_token::text, dedupe_key from ("
+                + "select task_id, status, tenant_id, queue, subject, attempts, fencing_token, dedupe_key from sor.tasks"
+                + (finished ? " union all select task_id, status, tenant_id, queue, subject, attempts, fencing_token, dedupe_key"
+                        + " from sor.finished_tasks" : "") + ") t order by task_id"));
+        rows.put("outbox", db.rows("select outbox_id::text, status, tenant_id, topic, dedupe_key, lease_token::text, provider_ref,"
+                + " payload::text from sor.outbox order by outbox_id"));
+        rows.put("runs", db.rows("select run_id::text, tenant_id, status, version, state::text from sor.runs order by run_id"));
+        rows.put("turns", db.rows("select run_id::text, count(*) from sor.turns group by 1 order by 1"));
+        rows.put("tool_calls", db.rows("select tool_call_id::text, run_id::text, tool_name, status, result::text"
+                + " from sor.tool_calls order by tool_call_id"));
+        rows.put("steps", db.rows("select run_id::text, step_id from sor.steps order by 1, 2"));
+        rows.put("blocks", db.rows("select block_id::text, run_id::text, kind, status from sor.blocks order by block_id"));
+        rows.put("idempotency_keys", db.rows("select tenant_id, idempotency_key, fingerprint::text from sor.idempotency_keys order by 1, 2"));
+        rows.put("approvals", db.rows("select count(*) from sor.ddl_approvals"));
+        rows.put("tenants", db.rows("select tenant_id from sor.tenants order by 1"));
+        rows.put("members", db.rows("select tenant_id, role_name::text from sor.tenant_members order by 1, 2"));
+        rows.put("expenses", db.rows("select tenant_id, bank_txn_id from reconciler.expenses order by 1, 2"));
+        rows.put("pending", db.rows("select tenant_id, bank_txn_id from reconciler.pending_transactions order by 1, 2"));
+        return rows;
+    }
+
+    /** What was in flight before the upgrade goes on after it, with the tokens and keys it had. */
+    static void keepsWorking(SorDatabase db) {
+        long toolCalls = db.count("select count(*) from sor.tool_calls");
+        // the run left running retries its tool call with the same key: answered from the journal
+        Object recorded = db.scalar("select c.result::text from sor.tool_calls c where c.idempotency_key = 'acme-list-4'");
+        runScript(db, "set session authorization up_worker;"
+                + " create temporary table retried as select sor_api.call_tool(r.run_id, 'list_pending', '{}'::jsonb, 'acme-list-4') as result"
+                + "   from sor.runs r where r.tenant_id = 'acme' and r.idempotency_key = 'acme-night-4';"
+                + " reset session authorization;");
+        assertThat(db.count("select count(*) from sor.tool_calls")).isEqualTo(toolCalls);
+        assertThat(db.rows("select count(*) from retried")).containsExactly(List.of(1L));
+        assertThat(recorded).isNotNull();
+        // a task claimed before the upgrade completes with its token; a leased outbox row is dispatched with its lease
+        long claimed = db.count("select count(*) from sor.tasks where status = 'claimed'");
+        assertThat(claimed).isPositive();
+        runScript(db, "set session authorization up_worker;"
+                + " select sor_api.complete_task(t.task_id, t.fencing_token, '{\"after\": \"upgrade\"}'::jsonb)"
+                + "   from (select task_id, fencing_token from sor.tasks where status = 'claimed' order by task_id limit 1) t;"
+                + " reset session authorization;");
+        assertThat(db.count("select count(*) from sor.tasks where status = 'claimed'")).isEqualTo(claimed - 1);
+        runScript(db, "set session authorization up_dispatcher;"
+                + " select sor_api.mark_dispatched(o.outbox_id, o.lease_token, 'after-upgrade')"
+                + "   from (select outbox_id, lease_token from sor.outbox where status = 'leased' order by outbox_id limit 1) o;"
+                + " reset session authorization;");
+        assertThat(db.count("select count(*) from sor.outbox where provider_ref = 'after-upgrade' and status = 'dispatched'")).isOne();
+        // an old stream takes its next version, chained to its last hash
+        runScript(db, "set session authorization up_worker;"
+                + " select sor_api.append_event('acme', 'order-1', 'order.noted', '{\"n\": 6}'::jsonb, '{}'::jsonb, 5);"
+                + " reset session authorization;");
+        assertThat(db.rows("select version from sor.streams where tenant_id = 'acme' and stream = 'order-1'")).containsExactly(List.of(6));
+    }
+
+    static String snapshot(SorDatabase db) throws SQLException {
+        try (Connection c = db.admin().connect()) {
+            return SchemaSnapshot.render(c);
+        }
+    }
+
+    static String resource(String name) {
+        try (InputStream in = UpgradeMatrixTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a script statement by statement on one connection as the admin (dollar-quoted bodies kept whole). */
+    static void runScript(SorDatabase db, String script) {
+        try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
+            for (String sql : statements(script)) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean dollar = false;
+        for (String line : script.split("\n")) {
+            String trimmed = line.strip();
+            if (current.length() == 0 && (trimmed.isEmpty() || trimmed.startsWith("--"))) {
+                continue;
+            }
+            current.append(line).append('\n');
+            int marks = line.split("\\$\\$", -1).length - 1;
+            if (marks % 2 == 1) {
+                dollar = !dollar;
+            }
+            if (!dollar && trimmed.endsWith(";")) {
+                out.add(current.toString());
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString());
+        }
+        // several statements on one line (the scripts the test writes inline)
+        List<String> split = new ArrayList<>();
+        for (String s : out) {
+            if (s.contains("$$")) {
+                split.add(s);
+            } else {
+                for (String part : s.split(";\\s+(?=(set|reset|select|create) )")) {
+                    split.add(part);
+                }
+            }
+        }
+        return split;
+    }
+}
