@@ -7,6 +7,7 @@ import dev.pgsor.cli.CliRunner;
 import dev.pgsor.cli.ExitCode;
 import dev.pgsor.db.Certification;
 import dev.pgsor.schema.SorSchema;
+import dev.pgsor.support.Repo;
 import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.SorDatabase;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * application's tables and its own Flyway history (public.flyway_schema_history). The kit and the
  * reconciler keep their history tables in their own schemas, so no baseline is needed, whichever
  * module runs first; an older install's history table in public is moved by pg-sor migrate, and
- * the Flyway command line is stopped with the SQL that moves it.
+ * the Flyway command line (the real one, {@link FlywayCli}) is stopped with the SQL that moves it.
  */
 @SorTest
 class ExistingDatabaseTest {
@@ -141,21 +142,31 @@ class ExistingDatabaseTest {
 
     @Test
     void theFlywayCommandLineOnAnOlderInstallStopsWithTheSqlThatMovesTheHistory() throws Exception {
+        FlywayCli cli = FlywayCli.fromBuild();
         try (SorDatabase db = suite.empty()) {
             installTheOldWay(db.admin());
             long kernelRows = db.count("select count(*) from public.flyway_schema_history");
-            assertThatThrownBy(() -> Migrator.migrate(db.admin(), List.of(SorSchema.KERNEL)))
-                    .isInstanceOf(FlywayException.class)
-                    .hasStackTraceContaining("55000")
-                    .hasStackTraceContaining("BEGIN; DROP TABLE sor_flyway.flyway_schema_history;"
-                            + " ALTER TABLE public.flyway_schema_history SET SCHEMA sor_flyway; COMMIT;");
+            FlywayCli.Result stopped = cli.run(Repo.root(), db.admin(), "migrate");
+            assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(1);
+            assertThat(stopped.lines()).as(stopped.toString()).contains("SQL State  : 55000",
+                    "Message    : ERROR: pg-sor: this module's Flyway history is in public.flyway_schema_history, where an older"
+                            + " pg-sor kept it; its new place is sor_flyway.flyway_schema_history",
+                    "  Hint: Move it, then migrate again: BEGIN; DROP TABLE sor_flyway.flyway_schema_history;"
+                            + " ALTER TABLE public.flyway_schema_history SET SCHEMA sor_flyway; COMMIT;"
+                            + " (pg-sor migrate moves it itself; docs/operate/install.md).");
             assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history where type not in ('SCHEMA', 'BASELINE')")).isZero();
 
-            // the documented SQL (docs/operate/install.md), then the Flyway configuration of this release
+            // the documented SQL (docs/operate/install.md), then the README's commands again: nothing to apply
             db.exec("begin; drop table sor_flyway.flyway_schema_history; alter table public.flyway_schema_history set schema sor_flyway; commit;");
             db.exec("begin; create schema if not exists reconciler_flyway;"
                     + " alter table public.flyway_schema_history_reconciler set schema reconciler_flyway; commit;");
-            assertThat(Migrator.migrate(db.admin(), SorSchema.ALL)).extracting(Migrator.Outcome::executed).containsExactly(0, 0);
+            FlywayCli.Result kernel = cli.run(Repo.root(), db.admin(), "migrate");
+            assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
+            assertThat(kernel.lines()).as(kernel.toString()).contains("Schema \"sor_flyway\" is up to date. No migration necessary.");
+            FlywayCli.Result reconciler = cli.run(Repo.root(), db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+            assertThat(reconciler.exitCode()).as(reconciler.toString()).isZero();
+            assertThat(reconciler.lines()).as(reconciler.toString())
+                    .contains("Schema \"reconciler_flyway\" is up to date. No migration necessary.");
             assertThat(db.count("select count(*) from sor_flyway.flyway_schema_history")).isEqualTo(kernelRows);
             assertThat(failing(db)).isZero();
         }
