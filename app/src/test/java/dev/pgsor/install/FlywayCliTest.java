@@ -128,8 +128,9 @@ class FlywayCliTest {
     }
 
     /**
-     * The arguments of each line starting with {@code flyway } in the page (from the heading to the
-     * next {@code ## } heading, or the whole page), split on spaces: the lines use no quoting.
+     * The arguments of each line starting with {@code flyway } in the page's fenced code blocks
+     * (from the heading to the next {@code ## } heading, or the whole page), split on spaces: the
+     * lines use no quoting.
      */
     static List<List<String>> flywayLines(Path page, String heading) {
         List<String> lines;
@@ -138,12 +139,17 @@ class FlywayCliTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int from = heading == null ? 0 : lines.indexOf(heading);
-        assertThat(from).as("heading %s in %s", heading, page).isNotNegative();
+        int from = heading == null ? 0 : lines.indexOf(heading) + 1;
+        if (heading != null) {
+            assertThat(from).as("heading %s in %s", heading, page).isPositive();
+        }
         List<List<String>> commands = new ArrayList<>();
-        for (int i = from + 1; i < lines.size() && !(heading != null && lines.get(i).startsWith("## ")); i++) {
+        boolean fenced = false;
+        for (int i = from; i < lines.size() && !(heading != null && lines.get(i).startsWith("## ")); i++) {
             String line = lines.get(i);
-            if (line.startsWith("flyway ")) {
+            if (line.startsWith("```")) {
+                fenced = !fenced;
+            } else if (fenced && line.startsWith("flyway ")) {
                 assertThat(line).as("a flyway command in %s is split on spaces: no quotes, escapes or variables", page)
                         .doesNotContain("\"", "'", "\\", "$", "`");
                 List<String> words = List.of(line.trim().split(" +"));
