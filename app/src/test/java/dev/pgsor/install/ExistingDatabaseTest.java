@@ -147,15 +147,22 @@ class ExistingDatabaseTest {
                     + " from public.flyway_schema_history order by installed_rank");
             long reconcilerRows = db.count("select count(*) from public.flyway_schema_history_reconciler");
 
-            // the Flyway configuration of this release (history in sor_flyway), with no hand step
-            assertThat(Migrator.migrate(db.admin(), SorSchema.ALL)).extracting(Migrator.Outcome::executed).containsExactly(0, 0);
+            // the README's commands with the real Flyway command line (history in sor_flyway), with no hand step
+            FlywayCli cli = FlywayCli.fromBuild();
+            FlywayCli.Result kernel = cli.run(dev.pgsor.support.Repo.root(), db.admin(), "migrate");
+            assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
+            assertThat(kernel.output()).as(kernel.toString()).contains("pg-sor: moved this module's Flyway history from public.flyway_schema_history"
+                    + " to sor_flyway.flyway_schema_history", "Schema \"sor_flyway\" is up to date. No migration necessary.");
+            FlywayCli.Result reconciler = cli.run(dev.pgsor.support.Repo.root(), db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+            assertThat(reconciler.exitCode()).as(reconciler.toString()).isZero();
+            assertThat(reconciler.output()).as(reconciler.toString()).contains("Schema \"reconciler_flyway\" is up to date. No migration necessary.");
 
             // every row, in order, after the new table's own schema-creation row; nothing ran again
             assertThat(db.rows("select installed_rank - 1, version, script, checksum, success from sor_flyway.flyway_schema_history"
                     + " where type <> 'SCHEMA' order by installed_rank")).isEqualTo(kernelHistory);
             assertThat(db.count("select count(*) from reconciler_flyway.flyway_schema_history_reconciler where type <> 'SCHEMA'"))
                     .isEqualTo(reconcilerRows);
-            // the old tables stay, marked, and a second run copies nothing again
+            // the old tables stay, marked, and a second run (here through the Java API) copies nothing again
             assertThat(db.rows("select obj_description('public.flyway_schema_history'::regclass) like 'pg-sor: %copied to sor_flyway.flyway_schema_history%'"))
                     .containsExactly(List.of(true));
             assertThat(Migrator.migrate(db.admin(), SorSchema.ALL)).extracting(Migrator.Outcome::executed).containsExactly(0, 0);
