@@ -22,6 +22,7 @@ select reconciler.setup_tenant('acme'), reconciler.setup_tenant('globex');
 select x.* from unnest(array['acme','globex']) t, lateral reconciler.ingest_bank_rows(t, (select jsonb_agg(jsonb_build_object('bank_txn_id', t || '-txn-' || i, 'account_holder', 'Alice', 'holder_email', 'alice@example.com',
     'booked_on', date '2026-11-01' + i, 'description', (array['Airline ticket','Coffee shop','GitHub seats','Staples paper','Mystery'])[1 + i % 5], 'amount', 10 + i, 'currency', 'EUR')) from generate_series(1, 12) i)) x;
 select sor_api.create_queue('upgrade-q', 'tasks across an upgrade', 2, '1 second', '1 minute');
+select sor_api.create_queue('upgrade-once', 'tasks tried once, then dead', 1, '1 second', '1 minute');
 
 set session authorization up_worker;
 -- events on many streams, with expected versions
@@ -33,7 +34,10 @@ select count(*) from (select sor_api.enqueue_task(t, 'upgrade-q', 'subject-' || 
 create temporary table claimed on commit preserve rows as select * from sor_api.claim_tasks('upgrade-q', 20, interval '1 hour');
 select count(*) from (select sor_api.complete_task(c.task_id, c.fencing_token, jsonb_build_object('ok', true)) from (select * from claimed order by task_id limit 8) c) x;
 select count(*) from (select sor_api.fail_task(c.task_id, c.fencing_token, 'transient') from (select * from claimed order by task_id offset 8 limit 6) c) x;
--- the rest of claimed stay claimed with a long lease; 40 stay ready
+-- the rest of claimed stay claimed with a long lease; 40 stay ready; two die at their first failure
+select count(*) from (select sor_api.enqueue_task('acme', 'upgrade-once', 'once-' || i, '{}'::jsonb, 'acme-once-' || i) from generate_series(1, 2) i) x;
+create temporary table claimed_once on commit preserve rows as select * from sor_api.claim_tasks('upgrade-once', 2, interval '1 hour');
+select count(*) from (select sor_api.fail_task(c.task_id, c.fencing_token, 'permanent') from claimed_once c) x;
 reset session authorization;
 
 -- runs with turns, tool calls, steps, commands (outbox rows), a block, idempotency keys

@@ -104,6 +104,74 @@ class UpgradeMatrixTest {
         }
     }
 
+    /**
+     * A pg_dump of an upgraded database restores into a new database that certifies clean too. Needs
+     * a pg_dump of the server's major version or newer (the embedded binaries have none; CI runs
+     * this class on PostgreSQL 15 as well, beside Debian's postgresql-client-15).
+     */
+    @org.junit.jupiter.api.Test
+    void aDumpOfAnUpgradedDatabaseRestoresIntoOneThatCertifiesClean(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        try (SorDatabase db = suite.empty()) {
+            int major = ((Number) db.scalar("select current_setting('server_version_num')::int / 10000")).intValue();
+            Path bin = pgDumpFor(major);
+            org.junit.jupiter.api.Assumptions.assumeTrue(bin != null,
+                    "no pg_dump of PostgreSQL " + major + " or newer on this machine (/usr/lib/postgresql/N/bin or PATH)");
+            installRelease("0.1.0", db, work);
+            runScript(db, resource("/upgrade/seed.sql"));
+            migrateThisRelease(db);
+            Map<String, List<List<Object>>> upgraded = rows(db);
+            Path dump = work.resolve("upgraded.dump");
+            try (SorDatabase restored = suite.empty()) {
+                exec(work, bin.resolve("pg_dump"), db, List.of("-Fc", "-f", dump.toString()));
+                exec(work, bin.resolve("pg_restore"), restored, List.of("--exit-on-error", dump.toString()));
+                assertThat(rows(restored)).isEqualTo(upgraded);
+                assertThat(restored.rows("select ok, failures from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+                try (Connection c = restored.admin().connect()) {
+                    assertThat(Certification.run(c).stream().filter(r -> !r.ok()).toList()).isEmpty();
+                }
+            }
+        }
+    }
+
+    static Path pgDumpFor(int major) throws IOException, InterruptedException {
+        List<Path> dirs = new ArrayList<>();
+        for (int m = major; m <= major + 3; m++) {
+            dirs.add(Path.of("/usr/lib/postgresql", Integer.toString(m), "bin"));
+        }
+        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!p.isBlank()) {
+                dirs.add(Path.of(p));
+            }
+        }
+        for (Path dir : dirs) {
+            Path exe = dir.resolve("pg_dump");
+            if (Files.isExecutable(exe) && Files.isExecutable(dir.resolve("pg_restore"))) {
+                Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor();
+                Matcher m = Pattern.compile("\\) (\\d+)").matcher(out);
+                if (m.find() && Integer.parseInt(m.group(1)) >= major) {
+                    return dir;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Runs a client program against the database of {@code db} (host, port and name from its JDBC URL). */
+    static void exec(Path work, Path program, SorDatabase db, List<String> args) throws IOException, InterruptedException {
+        Matcher url = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)").matcher(db.admin().url());
+        assertThat(url.find()).as(db.admin().url()).isTrue();
+        List<String> command = new ArrayList<>(List.of(program.toString(), "-h", url.group(1), "-p", url.group(2),
+                "-U", db.admin().user(), "-d", url.group(3)));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", db.admin().password() == null ? "" : db.admin().password());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+    }
+
     /** The README's two commands, from the repository root, on the files as they are. */
     static void migrateThisRelease(SorDatabase db) {
         FlywayCli.Result kernel = cli.run(Repo.root(), db.admin(), "migrate");
