@@ -143,7 +143,7 @@ class ExistingDatabaseTest {
     void flywayOnAnOlderInstallCarriesItsHistoryIntoItsOwnSchemaInTheSameRun() throws Exception {
         try (SorDatabase db = suite.empty()) {
             installTheOldWay(db.admin());
-            List<List<Object>> kernelHistory = db.rows("select installed_rank, version, script, checksum, success"
+            List<List<Object>> kernelHistory = db.rows("select version, script, checksum, success"
                     + " from public.flyway_schema_history order by installed_rank");
             long reconcilerRows = db.count("select count(*) from public.flyway_schema_history_reconciler");
 
@@ -157,8 +157,8 @@ class ExistingDatabaseTest {
             assertThat(reconciler.exitCode()).as(reconciler.toString()).isZero();
             assertThat(reconciler.output()).as(reconciler.toString()).contains("Schema \"reconciler_flyway\" is up to date. No migration necessary.");
 
-            // every row, in order, after the new table's own schema-creation row; nothing ran again
-            assertThat(db.rows("select installed_rank - 1, version, script, checksum, success from sor_flyway.flyway_schema_history"
+            // every row, in order (after the new table's own schema-creation row, where it has one); nothing ran again
+            assertThat(db.rows("select version, script, checksum, success from sor_flyway.flyway_schema_history"
                     + " where type <> 'SCHEMA' order by installed_rank")).isEqualTo(kernelHistory);
             assertThat(db.count("select count(*) from reconciler_flyway.flyway_schema_history_reconciler where type <> 'SCHEMA'"))
                     .isEqualTo(reconcilerRows);
