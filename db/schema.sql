@@ -771,6 +771,7 @@ CREATE OR REPLACE FUNCTION reconciler.ingest_bank_rows(tenant_id text, bank_rows
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _ingested integer;
@@ -822,6 +823,7 @@ CREATE OR REPLACE FUNCTION reconciler.setup_tenant(tenant_id text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform 1 from sor.tenants t where t.tenant_id = setup_tenant.tenant_id;
@@ -850,6 +852,7 @@ CREATE OR REPLACE FUNCTION reconciler.tool_categorise(ctx jsonb, args jsonb)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'reconciler', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _row reconciler.pending_transactions%rowtype;
@@ -875,6 +878,7 @@ CREATE OR REPLACE FUNCTION reconciler.tool_list_pending(ctx jsonb, args jsonb)
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'reconciler', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select coalesce(jsonb_agg(jsonb_build_object('bank_txn_id', p.bank_txn_id, 'booked_on', p.booked_on,
                                                'description', p.description, 'amount', p.amount,
@@ -890,6 +894,7 @@ CREATE OR REPLACE FUNCTION reconciler.tool_record_expense(ctx jsonb, args jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'reconciler', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _tenant text := ctx ->> 'tenant_id';
@@ -947,6 +952,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
  LANGUAGE plpgsql
+ SET jit TO 'off'
 AS $function$
 declare
   _current integer;
@@ -1001,6 +1007,7 @@ CREATE OR REPLACE FUNCTION sor.certify__010_foundation()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with kit as (
     select n.oid, n.nspname from pg_catalog.pg_namespace n
@@ -1116,6 +1123,16 @@ AS $function$
          coalesce('search_path=' || d.path, 'no search_path set')
     from definer_path d
   union all
+  -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
+  -- the write paths' statements for longer than they ran)
+  select 'policy-bound', 'kit functions run with jit = off', f.qname,
+         coalesce(not j.setting::boolean, false),
+         coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)')
+    from funcs f
+    left join lateral (select substr(c, length('jit=') + 1) as setting
+                         from unnest(f.proconfig) c where c like 'jit=%') j on true
+   where f.prokind in ('f', 'p')
+  union all
   -- governed: the kit's group roles are NOLOGIN and carry no superuser or BYPASSRLS
   select 'governed', 'kit group roles are NOLOGIN without SUPERUSER or BYPASSRLS', g.name,
          g.rolcanlogin is not null and not g.rolcanlogin and not g.rolsuper and not g.rolbypassrls,
@@ -1193,6 +1210,7 @@ CREATE OR REPLACE FUNCTION sor.certify__020_events()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with classed as (
     select p.oid, c.class
@@ -1293,6 +1311,7 @@ CREATE OR REPLACE FUNCTION sor.certify__030_guard()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with live as materialized (
     select l.* from sor_guard.live_objects(null) l
@@ -1376,6 +1395,7 @@ CREATE OR REPLACE FUNCTION sor.certify__040_journal()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with audit_triggers as (
     select (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.tgrelid, 0)).identity as tbl, t.tgname, t.tgenabled,
@@ -1428,6 +1448,7 @@ CREATE OR REPLACE FUNCTION sor.certify__050_claims()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with queue_rels as (
     select k.identity as tbl, c.oid, c.reloptions
@@ -1496,6 +1517,7 @@ CREATE OR REPLACE FUNCTION sor.certify__060_tools()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with t as (
     select t.tool_name, t.input_schema, p.oid, p.prosecdef, p.proacl, p.proowner,
@@ -1531,6 +1553,7 @@ CREATE OR REPLACE FUNCTION sor.certify__070_capstone()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with tables as (
     select c.oid, format('%I.%I', n.nspname, c.relname) as name, c.relpersistence,
@@ -1661,6 +1684,7 @@ CREATE OR REPLACE FUNCTION sor.certify__080_volume()
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _t record;
@@ -1771,6 +1795,7 @@ CREATE OR REPLACE FUNCTION sor.certify_raw()
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _fn name;
@@ -1793,6 +1818,7 @@ CREATE OR REPLACE FUNCTION sor.check_max_rows(max_rows integer)
  LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if check_max_rows.max_rows is null or check_max_rows.max_rows < 1 or check_max_rows.max_rows > 10000 then
@@ -1806,6 +1832,7 @@ CREATE OR REPLACE FUNCTION sor.check_size(value jsonb, what text)
  RETURNS void
  LANGUAGE plpgsql
  IMMUTABLE
+ SET jit TO 'off'
 AS $function$
 begin
   if pg_catalog.pg_column_size(check_size.value) > 1048576 then
@@ -1819,6 +1846,7 @@ CREATE OR REPLACE FUNCTION sor.check_size(value text, what text)
  RETURNS void
  LANGUAGE plpgsql
  IMMUTABLE
+ SET jit TO 'off'
 AS $function$
 begin
   if pg_catalog.octet_length(check_size.value) > 1048576 then
@@ -1833,6 +1861,7 @@ CREATE OR REPLACE FUNCTION sor.check_verify_scope(for_tenant text, for_stream te
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
@@ -1859,6 +1888,7 @@ CREATE OR REPLACE FUNCTION sor.command_dedupe_key(run_id uuid, step_id text, ord
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select encode(sha256(convert_to(jsonb_build_array(command_dedupe_key.run_id::text, command_dedupe_key.step_id,
                                                      command_dedupe_key.ordinal, command_dedupe_key.command)::text,
@@ -1870,6 +1900,7 @@ CREATE OR REPLACE FUNCTION sor.current_worker()
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _w sor.workers;
@@ -1887,6 +1918,7 @@ CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggreg
  RETURNS bigint
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _id bigint;
@@ -1933,6 +1965,7 @@ CREATE OR REPLACE FUNCTION sor.ensure_policy(tbl regclass, policy name, command 
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _existing "char";
@@ -1975,6 +2008,7 @@ CREATE OR REPLACE FUNCTION sor.event_summary(stream text, type text, payload jso
  LANGUAGE sql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select case
     when type = 'run_started' then
@@ -2026,12 +2060,17 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone)
  RETURNS sor.finished_tasks
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
+ SET jit TO 'off'
 AS $function$
-  select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
+  -- runs this one expression as cheaply as the inlined function did
+  return (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks
+          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
@@ -2039,6 +2078,7 @@ CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -2061,6 +2101,7 @@ CREATE OR REPLACE FUNCTION sor.forensic_time(at timestamp with time zone)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' UTC'
 $function$;
@@ -2069,6 +2110,7 @@ CREATE OR REPLACE FUNCTION sor.idempotency_claim(tenant_id text, scope text, ide
  RETURNS sor.idempotency_keys
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _row sor.idempotency_keys;
@@ -2112,6 +2154,7 @@ CREATE OR REPLACE FUNCTION sor.is_reserved(kind text, name text)
  RETURNS boolean
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -2128,10 +2171,14 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
+ SET jit TO 'off'
 AS $function$
-  select coalesce(case is_valid.kind
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
+  -- runs this one expression at nearly the cost of the inlined function
+  return coalesce(case is_valid.kind
     when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
     when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
     when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
@@ -2141,13 +2188,15 @@ AS $function$
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
     when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
     when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
-  end, false)
+  end, false);
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.journal_bad_input(what text, hint text)
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   raise exception 'malformed argument: %', journal_bad_input.what
@@ -2159,6 +2208,7 @@ CREATE OR REPLACE FUNCTION sor.journal_check_id(value text, what text, max_lengt
  RETURNS text
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if not sor.is_valid(case when journal_check_id.max_length > 200 then 'key' else 'label' end, journal_check_id.value)
@@ -2175,6 +2225,7 @@ CREATE OR REPLACE FUNCTION sor.journal_digest(content text, given_sha256 text, h
  RETURNS bytea
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _given bytea;
@@ -2209,6 +2260,7 @@ CREATE OR REPLACE FUNCTION sor.json_path_append(path text, key text)
  LANGUAGE sql
  IMMUTABLE STRICT
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select case when json_path_append.key ~ '^[A-Za-z_][A-Za-z0-9_]*$'
               then json_path_append.path || '.' || json_path_append.key
@@ -2220,6 +2272,7 @@ CREATE OR REPLACE FUNCTION sor.json_schema_problem(schema jsonb, path text DEFAU
  LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _key text;
@@ -2289,6 +2342,7 @@ CREATE OR REPLACE FUNCTION sor.json_schema_violation(schema jsonb, value jsonb, 
  LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _s jsonb := json_schema_violation.schema;
@@ -2423,6 +2477,7 @@ CREATE OR REPLACE FUNCTION sor.kit_schemas()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select 'sor'::name
   union all select 'sor_api'::name
@@ -2432,6 +2487,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.lease_clock()
  RETURNS timestamp with time zone
  LANGUAGE sql
+ SET jit TO 'off'
 AS $function$
   select pg_catalog.clock_timestamp()
 $function$;
@@ -2441,6 +2497,7 @@ CREATE OR REPLACE FUNCTION sor.ledger_block_hash(prev_block_hash bytea, block_id
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select sha256(coalesce(ledger_block_hash.prev_block_hash, ''::bytea)
                 || convert_to(format('%s|%s|%s|%s|%s|%s', ledger_block_hash.block_id, ledger_block_hash.from_tx,
@@ -2452,6 +2509,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.lock_stream(tenant_id text, stream text, claim_new boolean)
  RETURNS integer
  LANGUAGE plpgsql
+ SET jit TO 'off'
 AS $function$
 declare
   _version integer;
@@ -2482,6 +2540,7 @@ CREATE OR REPLACE FUNCTION sor.make_partitions(months_ahead integer)
  RETURNS TABLE(partition_name text, action text, detail text)
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _t record;
@@ -2531,6 +2590,7 @@ CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, wo
  RETURNS integer
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n integer;
@@ -2551,6 +2611,7 @@ CREATE OR REPLACE FUNCTION sor.partition_bounds(part regclass)
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _bound text := pg_get_expr((select c.relpartbound from pg_class c where c.oid = partition_bounds.part), partition_bounds.part);
@@ -2575,6 +2636,7 @@ CREATE OR REPLACE FUNCTION sor.partition_list()
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with parts as (
     select t.parent, t.keep, i.inhrelid::regclass as part, b.*
@@ -2602,6 +2664,7 @@ CREATE OR REPLACE FUNCTION sor.partitioned_tables()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select c.oid::regclass, a.attname,
          exists (select 1 from sor.append_only_tables t where t.table_schema = 'sor' and t.table_name = c.relname),
@@ -2619,6 +2682,7 @@ CREATE OR REPLACE FUNCTION sor.prepare_partition(part regclass)
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _c record;
@@ -2693,6 +2757,7 @@ CREATE OR REPLACE FUNCTION sor.refuse_outbox_call(outbox_id bigint, lease_token 
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _row sor.outbox;
@@ -2717,6 +2782,7 @@ CREATE OR REPLACE FUNCTION sor.refuse_reserved(stream text, type text, topic tex
  RETURNS void
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   if refuse_reserved.stream is not null and sor.is_reserved('stream category', refuse_reserved.stream) then
@@ -2742,6 +2808,7 @@ CREATE OR REPLACE FUNCTION sor.refuse_task_call(task_id bigint, fencing_token bi
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _task sor.tasks;
@@ -2775,6 +2842,7 @@ CREATE OR REPLACE FUNCTION sor.register_tool(tool_name text, description text, i
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _problem text;
@@ -2829,6 +2897,7 @@ CREATE OR REPLACE FUNCTION sor.retry_delay(attempts integer, base interval, cap 
  LANGUAGE sql
  STRICT
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   -- "equal jitter": half of the capped exponential delay, plus a random part of the other half,
   -- so retries of many rows that failed together spread out but never come back too early.
@@ -2842,6 +2911,7 @@ CREATE OR REPLACE FUNCTION sor.sqlstate_words(code text)
  LANGUAGE sql
  IMMUTABLE STRICT
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select case code
     when '57P01' then 'the connection was terminated by an administrator (pg_terminate_backend) or the server shut down'
@@ -2882,10 +2952,13 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
  RETURNS text
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
+ SET jit TO 'off'
 AS $function$
-  select case
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
+  return case
     when not sor.is_valid('label', task_input_problem.subject) then 'subject must have 1 to 200 characters (no control characters)'
     when pg_catalog.jsonb_typeof(coalesce(task_input_problem.payload, 'null'::jsonb)) <> 'object' then 'payload must be a JSON object'
     when task_input_problem.dedupe_key is not null and not sor.is_valid('label', task_input_problem.dedupe_key)
@@ -2895,13 +2968,15 @@ AS $function$
     when task_input_problem.delay is not null and task_input_problem.delay < '0'::interval then 'delay must not be negative'
     when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
       then 'max_attempts must be between 1 and 100'
-  end
+  end;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _stream text := 'run-' || new.run_id::text;
@@ -2929,6 +3004,7 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -2945,6 +3021,7 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_insert()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -2964,6 +3041,7 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__dedupe()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
@@ -2980,6 +3058,7 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__events_update()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -3017,6 +3096,7 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_insert()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n bigint;
@@ -3033,6 +3113,7 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_update()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n bigint;
@@ -3051,6 +3132,7 @@ CREATE OR REPLACE FUNCTION sor.tg_runs__events()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _stream text := 'run-' || new.run_id::text;
@@ -3104,6 +3186,7 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if new.dedupe_key is null then
@@ -3126,6 +3209,7 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -3158,6 +3242,7 @@ CREATE OR REPLACE FUNCTION sor.tool_call_begin(run_id uuid, tool_name text, args
  RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _w sor.workers;
@@ -3216,6 +3301,7 @@ CREATE OR REPLACE FUNCTION sor.tool_call_finish(tool_call_id uuid, result jsonb,
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _call sor.tool_calls;
@@ -3263,6 +3349,7 @@ CREATE OR REPLACE FUNCTION sor.verify_event_chains(for_tenant text, for_stream t
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   -- Each event is judged against its predecessor in version order. Checks, first failing wins:
   --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
@@ -3350,6 +3437,7 @@ CREATE OR REPLACE FUNCTION sor.worker_run(run_id uuid, for_write boolean)
  RETURNS sor.runs
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -3385,6 +3473,7 @@ CREATE OR REPLACE FUNCTION sor_api.add_member(tenant_id text, role_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _role pg_catalog.pg_roles%rowtype;
@@ -3425,6 +3514,7 @@ CREATE OR REPLACE FUNCTION sor_api.add_tenant(tenant_id text, display_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if not sor.is_valid('tenant_id', add_tenant.tenant_id) then
@@ -3453,6 +3543,7 @@ CREATE OR REPLACE FUNCTION sor_api.append_event(tenant_id text, stream text, typ
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 declare
   _row sor.events;
@@ -3475,6 +3566,7 @@ CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3573,6 +3665,7 @@ CREATE OR REPLACE FUNCTION sor_api.approve_ddl(operation text, object_identity t
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select sor_guard.approve(approve_ddl.operation, approve_ddl.object_identity, approve_ddl.ticket,
                            approve_ddl.rehearsed_on, approve_ddl.expires_at)
@@ -3583,6 +3676,7 @@ CREATE OR REPLACE FUNCTION sor_api.begin_tool_call(run_id uuid, tool_name text, 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   -- a registered tool runs only through call_tool, which checks the allow-list and runs it
@@ -3603,6 +3697,7 @@ CREATE OR REPLACE FUNCTION sor_api.call_tool(run_id uuid, tool text, args jsonb,
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _tool sor.tools%rowtype;
@@ -3673,6 +3768,7 @@ CREATE OR REPLACE FUNCTION sor_api.certify()
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with raw as (
     select r.property, r.check_name, r.object, r.ok, r.detail,
@@ -3709,6 +3805,7 @@ CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease 
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -3808,6 +3905,7 @@ CREATE OR REPLACE FUNCTION sor_api.commit_step(run_id uuid, step_id text, expect
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _events jsonb := coalesce(commit_step.events, '[]'::jsonb);
@@ -3946,6 +4044,7 @@ CREATE OR REPLACE FUNCTION sor_api.complete_task(task_id bigint, fencing_token b
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 declare
   _now timestamptz := sor.lease_clock();
@@ -3976,6 +4075,7 @@ CREATE OR REPLACE FUNCTION sor_api.complete_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4052,6 +4152,7 @@ CREATE OR REPLACE FUNCTION sor_api.configure_tenant(tenant_id text, hash_only bo
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform 1 from sor.tenants t where t.tenant_id = configure_tenant.tenant_id;
@@ -4077,6 +4178,7 @@ CREATE OR REPLACE FUNCTION sor_api.contract_version()
  RETURNS text
  LANGUAGE sql
  IMMUTABLE
+ SET jit TO 'off'
 AS $function$
   select '0.2.0'::text
 $function$;
@@ -4086,6 +4188,7 @@ CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, ma
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if not sor.is_valid('queue', create_queue.queue) then
@@ -4114,6 +4217,7 @@ CREATE OR REPLACE FUNCTION sor_api.ddl_guard_targets()
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select t.operation, t.object_identity from sor_guard.targets() t
 $function$;
@@ -4123,6 +4227,7 @@ CREATE OR REPLACE FUNCTION sor_api.dead_outbox(max_rows integer DEFAULT 100)
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select o.tenant_id, o.outbox_id, o.topic, o.aggregate_type, o.aggregate_id, o.dedupe_key, o.attempts,
          o.max_attempts, o.last_error, o.created_at
@@ -4137,6 +4242,7 @@ CREATE OR REPLACE FUNCTION sor_api.dead_tasks(queue text DEFAULT NULL::text, max
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select f.tenant_id, f.task_id, f.queue, f.subject, f.attempts, f.max_attempts, f.last_error, f.finished_at
     from sor.finished_tasks f
@@ -4151,6 +4257,7 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subj
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 declare
   _queue sor.queues;
@@ -4192,6 +4299,7 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_tasks(tenant_id text, queue text, tas
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4275,6 +4383,7 @@ CREATE OR REPLACE FUNCTION sor_api.events_since(after_position bigint DEFAULT 0,
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _cursor_tx xid8 := '0'::xid8;
@@ -4318,6 +4427,7 @@ CREATE OR REPLACE FUNCTION sor_api.fail_task(task_id bigint, fencing_token bigin
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4360,6 +4470,7 @@ CREATE OR REPLACE FUNCTION sor_api.fail_tasks(tasks jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4408,6 +4519,7 @@ CREATE OR REPLACE FUNCTION sor_api.finish_run(run_id uuid, status text, error js
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -4440,6 +4552,7 @@ CREATE OR REPLACE FUNCTION sor_api.finish_tool_call(tool_call_id uuid, result js
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if exists (select 1 from sor.tool_calls c
@@ -4458,6 +4571,7 @@ CREATE OR REPLACE FUNCTION sor_api.get_run(run_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -4482,6 +4596,7 @@ CREATE OR REPLACE FUNCTION sor_api.heartbeat(run_id uuid, lease_seconds integer 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -4507,6 +4622,7 @@ CREATE OR REPLACE FUNCTION sor_api.heartbeat_task(task_id bigint, fencing_token 
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
 AS $function$
 declare
   _now timestamptz := sor.lease_clock();
@@ -4531,6 +4647,7 @@ CREATE OR REPLACE FUNCTION sor_api.lease_outbox(batch integer, lease interval, t
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 declare
@@ -4595,6 +4712,7 @@ CREATE OR REPLACE FUNCTION sor_api.ledger_digest()
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select jsonb_build_object(
            'database', current_database(),
@@ -4616,6 +4734,7 @@ CREATE OR REPLACE FUNCTION sor_api.list_tools()
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _kind text := (sor.current_worker()).kind;
@@ -4633,6 +4752,7 @@ CREATE OR REPLACE FUNCTION sor_api.maintain_partitions(months_ahead integer DEFA
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   return query select * from sor.make_partitions(maintain_partitions.months_ahead);
@@ -4645,6 +4765,7 @@ CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
@@ -4667,6 +4788,7 @@ CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token big
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
 begin
@@ -4698,6 +4820,7 @@ CREATE OR REPLACE FUNCTION sor_api.my_runs()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform sor.current_worker();
@@ -4715,6 +4838,7 @@ CREATE OR REPLACE FUNCTION sor_api.read_stream(tenant_id text, stream text, from
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if read_stream.tenant_id is null or read_stream.stream is null
@@ -4745,6 +4869,7 @@ CREATE OR REPLACE FUNCTION sor_api.record_turn(run_id uuid, model text, role tex
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -4778,6 +4903,7 @@ CREATE OR REPLACE FUNCTION sor_api.register_domain_schema(schema_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform 1 from pg_catalog.pg_namespace n where n.nspname = register_domain_schema.schema_name;
@@ -4795,6 +4921,7 @@ CREATE OR REPLACE FUNCTION sor_api.register_worker(role_name text, kind text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _role pg_catalog.pg_roles%rowtype;
@@ -4823,6 +4950,7 @@ CREATE OR REPLACE FUNCTION sor_api.remove_member(tenant_id text, role_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   delete from sor.tenant_members m
@@ -4840,6 +4968,7 @@ CREATE OR REPLACE FUNCTION sor_api.resolve_block(block_id bigint, approved boole
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _b sor.blocks;
@@ -4909,6 +5038,7 @@ CREATE OR REPLACE FUNCTION sor_api.retire_partition(partition_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _part regclass;
@@ -4982,6 +5112,7 @@ CREATE OR REPLACE FUNCTION sor_api.retry_outbox(outbox_id bigint)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   update sor.outbox o
@@ -5003,6 +5134,7 @@ CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   with gone as (
@@ -5033,6 +5165,7 @@ CREATE OR REPLACE FUNCTION sor_api.run_report(run_id uuid)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _f jsonb := sor_api.run_report_facts(run_report.run_id);
@@ -5136,6 +5269,7 @@ CREATE OR REPLACE FUNCTION sor_api.run_report_facts(run_id uuid)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs := sor.forensic_run(run_report_facts.run_id);
@@ -5282,6 +5416,7 @@ CREATE OR REPLACE FUNCTION sor_api.run_timeline(run_id uuid)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);
@@ -5363,6 +5498,7 @@ CREATE OR REPLACE FUNCTION sor_api.run_tool_calls(run_id uuid)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -5383,6 +5519,7 @@ CREATE OR REPLACE FUNCTION sor_api.seal_ledger(max_events integer DEFAULT 100000
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _horizon xid8;
@@ -5446,6 +5583,7 @@ CREATE OR REPLACE FUNCTION sor_api.set_overlay(run_id uuid, "overlay" jsonb)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _r sor.runs;
@@ -5476,6 +5614,7 @@ CREATE OR REPLACE FUNCTION sor_api.set_retention(table_name text, keep interval,
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _row sor.retention_policies;
@@ -5505,6 +5644,7 @@ CREATE OR REPLACE FUNCTION sor_api.start_run(tenant_id text, workflow text, inpu
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _w sor.workers;
@@ -5563,6 +5703,7 @@ CREATE OR REPLACE FUNCTION sor_api.sweep_abandoned_runs()
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select sor.mark_abandoned(null, null)
 $function$;
@@ -5572,6 +5713,7 @@ CREATE OR REPLACE FUNCTION sor_api.sweep_idempotency_keys()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n integer;
@@ -5587,6 +5729,7 @@ CREATE OR REPLACE FUNCTION sor_api.verify_events(for_tenant text DEFAULT NULL::t
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform sor.check_verify_scope(verify_events.for_tenant, verify_events.for_stream);
@@ -5605,6 +5748,7 @@ CREATE OR REPLACE FUNCTION sor_api.verify_events_summary(for_tenant text DEFAULT
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform sor.check_verify_scope(verify_events_summary.for_tenant, verify_events_summary.for_stream);
@@ -5621,6 +5765,7 @@ CREATE OR REPLACE FUNCTION sor_api.verify_ledger(digest jsonb DEFAULT NULL::json
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _upto bigint;
@@ -5721,6 +5866,7 @@ CREATE OR REPLACE FUNCTION sor_api.what_happened(from_at timestamp with time zon
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
@@ -5753,6 +5899,7 @@ CREATE OR REPLACE FUNCTION sor_guard.acl(acl aclitem[], owner oid, objtype "char
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select coalesce(jsonb_agg(x.g order by x.g), '[]'::jsonb)
     from (select distinct case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end
@@ -5766,6 +5913,7 @@ CREATE OR REPLACE FUNCTION sor_guard.approval_object(operation text, object text
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select coalesce(
     (select case when approval_object.object = r.identity then r.spec ->> 'partition_of'
@@ -5788,6 +5936,7 @@ CREATE OR REPLACE FUNCTION sor_guard.approval_used(operation text, object_identi
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select a.approval_id from sor.ddl_audit a
    where a.tx_id = pg_current_xact_id_if_assigned() and a.operation = approval_used.operation
@@ -5800,6 +5949,7 @@ CREATE OR REPLACE FUNCTION sor_guard.approve(operation text, object_identity tex
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _op text := lower(btrim(approve.operation));
@@ -5840,6 +5990,7 @@ CREATE OR REPLACE FUNCTION sor_guard.authorize(command_tag text, operations text
  RETURNS bigint[]
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _approval bigint;
@@ -5905,6 +6056,7 @@ CREATE OR REPLACE FUNCTION sor_guard.can_read_tenant(tenant_id text)
  RETURNS boolean
  LANGUAGE sql
  STABLE
+ SET jit TO 'off'
 AS $function$
   select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') or sor_guard.is_member(can_read_tenant.tenant_id)
 $function$;
@@ -5913,6 +6065,7 @@ CREATE OR REPLACE FUNCTION sor_guard.classify(kind text, object text, class text
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _identity text;
@@ -5940,6 +6093,7 @@ CREATE OR REPLACE FUNCTION sor_guard.current_tenants()
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select m.tenant_id
     from sor.tenant_members m
@@ -5952,6 +6106,7 @@ CREATE OR REPLACE FUNCTION sor_guard.declare_class(kind text, identity text, cla
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   insert into sor_guard.classes (kind, identity, class)
   values (declare_class.kind, declare_class.identity, declare_class.class)
@@ -5963,6 +6118,7 @@ CREATE OR REPLACE FUNCTION sor_guard.diff(roots text[] DEFAULT NULL::text[])
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with live as materialized (
     select l.* from sor_guard.live_objects(roots) l
@@ -6036,6 +6192,7 @@ CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text,
  RETURNS bytea
  LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
+ SET jit TO 'off'
 AS $function$
 begin
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
@@ -6057,6 +6214,7 @@ CREATE OR REPLACE FUNCTION sor_guard.function_sha256(fn oid)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select encode(sha256(convert_to(pg_get_functiondef(fn), 'UTF8')), 'hex')
 $function$;
@@ -6066,6 +6224,7 @@ CREATE OR REPLACE FUNCTION sor_guard.ident(classid oid, objid oid, objsubid inte
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select (pg_identify_object(classid, objid, objsubid)).identity
 $function$;
@@ -6074,6 +6233,7 @@ CREATE OR REPLACE FUNCTION sor_guard.is_member(tenant_id text)
  RETURNS boolean
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -6087,6 +6247,7 @@ CREATE OR REPLACE FUNCTION sor_guard.is_target(operation text, object_identity t
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select exists (select 1 from sor_guard.targets() t
                   where t.operation = is_target.operation and t.object_identity = is_target.object_identity)
@@ -6102,6 +6263,7 @@ CREATE OR REPLACE FUNCTION sor_guard.judge(kind text, identity text, before json
  LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _col text;
@@ -6243,6 +6405,7 @@ CREATE OR REPLACE FUNCTION sor_guard.live_objects(roots text[] DEFAULT NULL::tex
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   with sch as (
     select p.oid, p.nspname from sor_guard.protected_schemas() p
@@ -6343,6 +6506,7 @@ CREATE OR REPLACE FUNCTION sor_guard.may_approve(role_name name)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select coalesce((select not r.rolsuper and not r.rolbypassrls and r.rolcanlogin
                           and pg_has_role(r.oid, 'sor_approver', 'MEMBER')
@@ -6355,6 +6519,7 @@ CREATE OR REPLACE FUNCTION sor_guard.member_tenants()
  RETURNS text[]
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -6368,6 +6533,7 @@ CREATE OR REPLACE FUNCTION sor_guard.pause(paused boolean)
  RETURNS integer
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _e record;
@@ -6390,6 +6556,7 @@ CREATE OR REPLACE FUNCTION sor_guard.protect_all()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n integer;
@@ -6431,6 +6598,7 @@ CREATE OR REPLACE FUNCTION sor_guard.protected_schemas()
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   return query select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_api', 'sor_guard');
@@ -6445,6 +6613,7 @@ CREATE OR REPLACE FUNCTION sor_guard.record(kind text, identity text, root_kind 
  RETURNS void
  LANGUAGE sql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason, approval_id)
   values (record.kind, record.identity, record.root_kind, record.root_objid, record.objid, record.spec is not null,
@@ -6455,6 +6624,7 @@ CREATE OR REPLACE FUNCTION sor_guard.record_guard_upgrade()
  RETURNS integer
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _n integer;
@@ -6484,6 +6654,7 @@ CREATE OR REPLACE FUNCTION sor_guard.require_member(tenant_id text)
  RETURNS text
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   if require_member.tenant_id is null
@@ -6502,6 +6673,7 @@ CREATE OR REPLACE FUNCTION sor_guard.require_reader(tenant_id text)
  RETURNS text
  LANGUAGE plpgsql
  STABLE
+ SET jit TO 'off'
 AS $function$
 begin
   if require_reader.tenant_id is null or not sor_guard.can_read_tenant(require_reader.tenant_id) then
@@ -6519,6 +6691,7 @@ CREATE OR REPLACE FUNCTION sor_guard.root_of(classid oid, objid oid)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select case root_of.classid
     when 'pg_class'::regclass then
@@ -6543,6 +6716,7 @@ CREATE OR REPLACE FUNCTION sor_guard.settle(command_tag text, roots text[])
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _diff jsonb;
@@ -6614,6 +6788,7 @@ CREATE OR REPLACE FUNCTION sor_guard.targets()
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
   select o.op, r.identity
     from sor_guard.registered r
@@ -6647,6 +6822,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_ddl_approvals__check()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if tg_op = 'INSERT' then
@@ -6679,6 +6855,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_ddl_audit__refuse_change()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   raise exception 'sor.ddl_audit is append-only: % refused', tg_op
@@ -6692,6 +6869,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_drop()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _dropped jsonb;
@@ -6804,6 +6982,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_end()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _roots text[];
@@ -6859,6 +7038,7 @@ $function$;
 CREATE OR REPLACE FUNCTION sor_guard.tg_events__chain()
  RETURNS trigger
  LANGUAGE plpgsql
+ SET jit TO 'off'
 AS $function$
 declare
   _version integer;
@@ -6917,6 +7097,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_events__refuse_change()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   -- a partition is named by its table (sor.events), the name its callers know
@@ -6933,6 +7114,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_rewrite()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   perform sor_guard.settle(tg_tag, array['table:' || pg_event_trigger_table_rewrite_oid()]);
@@ -6944,6 +7126,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_start()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 begin
   if tg_tag in ('DROP SCHEMA', 'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OWNED', 'REASSIGN OWNED',
@@ -6962,6 +7145,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_watch_drop()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _bad text;
@@ -6984,6 +7168,7 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_watch_end()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 declare
   _bad text;
@@ -7640,7 +7825,7 @@ comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant t
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, event_triggers not switched off.';
@@ -7651,19 +7836,19 @@ comment on function sor.certify__070_capstone() is 'Capstone checks: durable (ki
 comment on function sor.certify__080_volume() is 'Volume checks: monthly partitions ready for this month and the next, empty default partitions, and readiness for Citus (foreign keys between tenant-scoped tables lead with tenant_id, no advisory or tenant-table locks in kit functions, bigint sequences).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
-comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. No SET clause (hot path).';
-comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). No SET clause (hot path).';
+comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
+comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
-comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. No SET clause (inlined).';
+comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
-comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. No SET clause (hot path): callers pin search_path.';
+comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
@@ -7674,7 +7859,7 @@ comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
-comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. No SET clause (hot path): callers pin search_path.';
+comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
@@ -7770,21 +7955,21 @@ comment on function sor_guard.classify(kind text, object text, class text) is 'D
 comment on function sor_guard.current_tenants() is 'Tenants of current_user according to sor.tenant_members (LOGIN roles only); the only source of tenant identity for row level security policies. SECURITY INVOKER on purpose.';
 comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
 comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
-comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
-comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
 comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
 comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
 comment on function sor_guard.may_approve(role_name name) is 'True for a role that may approve guarded DDL: a LOGIN member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner or sor_guardian.';
-comment on function sor_guard.member_tenants() is 'The tenants session_user is a member of, as an array, for claim and lease filters. No SET clause (hot path): callers pin search_path.';
+comment on function sor_guard.member_tenants() is 'The tenants session_user is a member of, as an array, for claim and lease filters. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor_guard.pause(paused boolean) is 'Disables (true) or re-enables ALWAYS (false) the guard''s event triggers; a migration file that redefines guard functions calls it at its start and end, in one transaction. Needs a superuser (the event triggers'' owner); returns how many triggers it changed.';
 comment on function sor_guard.protect_all() is 'Registers every protected object that is not registered yet (new schemas, tables with their children, views, functions, the guard''s event triggers); never changes an entry that exists. A new permissive policy, trigger or rule on a table already registered is not registered here: the guard judges it. Returns how many rows it wrote. Run after every migration (Flyway afterMigrate); sor_owner may call it.';
 comment on function sor_guard.protected_schemas() is 'Schemas whose objects the guard protects: sor, sor_api, sor_guard and every registered domain schema (sor.domain_schemas).';
 comment on function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) is 'Appends one register row: the object''s new expected state (spec) or its retirement (NULL spec). Internal to the guard.';
 comment on function sor_guard.record_guard_upgrade() is 'After a kit upgrade that redefined guard functions with the guard paused (sor_guard.pause), records each new definition in sor.ddl_audit and the register. Run by the afterMigrate callback as sor_guardian; executable by no one else.';
-comment on function sor_guard.require_member(tenant_id text) is 'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. No SET clause (hot path): callers pin search_path.';
+comment on function sor_guard.require_member(tenant_id text) is 'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor_guard.require_reader(tenant_id text) is 'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
 comment on function sor_guard.root_of(classid oid, objid oid) is 'The root object (table, view, function or schema, as kind:oid) that an object a DDL statement touched belongs to.';
 comment on function sor_guard.settle(command_tag text, roots text[]) is 'Judges the differences between the live catalog and the register on the given roots: destructive ones need approvals (sor_guard.authorize, SR020 otherwise), redefinitions are recorded in sor.ddl_audit with their new sha256, and the register is brought to the live state.';
@@ -7793,7 +7978,7 @@ comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
-comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
 comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';

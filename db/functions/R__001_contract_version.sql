@@ -10,6 +10,7 @@ create or replace function sor_api.contract_version()
 returns text
 language sql
 immutable
+set jit = off
 as $$
   select '0.2.0'::text
 $$;

@@ -14,8 +14,9 @@
 --   sor_guard.classify(...)         declares what an object is for (sor_guard.classes)
 --
 -- Only the guard's functions write the register; sor_owner may call protect_all and classify. This
--- file runs first among the repeatable ones, so every later file can classify what it defines; it
--- pauses the guard for its own transaction.
+-- file runs first among the repeatable ones (after R__003), so every later file can classify what
+-- it defines; it pauses the guard while it redefines the guard's functions, and records their new
+-- definitions before the guard runs again.
 select sor_guard.pause(true);
 set role sor_guardian;
 
@@ -24,6 +25,7 @@ returns table (oid oid, nspname name)
 language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 begin
   return query select n.oid, n.nspname from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_api', 'sor_guard');
@@ -41,6 +43,7 @@ returns jsonb
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select coalesce(jsonb_agg(x.g order by x.g), '[]'::jsonb)
     from (select distinct case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end
@@ -56,6 +59,7 @@ returns text
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select encode(sha256(convert_to(pg_get_functiondef(fn), 'UTF8')), 'hex')
 $$;
@@ -67,6 +71,7 @@ returns text
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select (pg_identify_object(classid, objid, objsubid)).identity
 $$;
@@ -79,6 +84,7 @@ returns table (kind text, identity text, root_kind text, root_objid oid, objid o
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   with sch as (
     select p.oid, p.nspname from sor_guard.protected_schemas() p
@@ -194,6 +200,7 @@ returns table (operation text, outcome text, detail text, column_name text)
 language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _col text;
@@ -339,6 +346,7 @@ returns table (kind text, identity text, root_kind text, root_objid oid, objid o
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   with live as materialized (
     select l.* from sor_guard.live_objects(roots) l
@@ -417,6 +425,7 @@ returns void
 language sql
 volatile
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason, approval_id)
   values (record.kind, record.identity, record.root_kind, record.root_objid, record.objid, record.spec is not null,
@@ -431,6 +440,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _n integer;
@@ -474,6 +484,7 @@ returns integer
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _n integer;
@@ -507,6 +518,7 @@ language sql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   insert into sor_guard.classes (kind, identity, class)
   values (declare_class.kind, declare_class.identity, declare_class.class)
@@ -520,6 +532,7 @@ returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _identity text;
@@ -548,5 +561,13 @@ grant usage on schema sor_guard to sor_owner;
 grant execute on function sor_guard.classify(text, text, text), sor_guard.declare_class(text, text, text),
                           sor_guard.ident(oid, oid, integer) to sor_owner;
 
+-- sor_guard.pause is defined once, in V060, and never redefined; like every kit function it runs
+-- with jit = off, which only this file, with the guard paused, sets.
+alter function sor_guard.pause(boolean) set jit = off;
+
+-- The guard functions this file redefined are recorded before the guard runs again (what the
+-- afterMigrate callback does at the end of the run): a later statement of the run that the guard
+-- judges against every registered function (a GRANT) finds the register current.
+select sor_guard.record_guard_upgrade();
 reset role;
 select sor_guard.pause(false);

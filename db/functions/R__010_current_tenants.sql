@@ -13,10 +13,10 @@
 --
 -- The tenancy rules live in sor_guard, owned by sor_guardian: the kit owner cannot redefine them,
 -- and the guard refuses a superuser's redefinition unless it is paused for a migration (this file
--- pauses it, in its own transaction). Membership is by login role: only LOGIN roles can be members
--- (sor_api.add_member), and current_tenants() ignores a membership whose role cannot log in, so a
--- group role made a member by mistake opens nothing to the roles that can SET ROLE to it. No
--- client-settable GUC plays a part.
+-- pauses it while it redefines them, in its own transaction). Membership is by login role: only
+-- LOGIN roles can be members (sor_api.add_member), and current_tenants() ignores a membership whose
+-- role cannot log in, so a group role made a member by mistake opens nothing to the roles that can
+-- SET ROLE to it. No client-settable GUC plays a part.
 select sor_guard.pause(true);
 set role sor_guardian;
 
@@ -25,6 +25,7 @@ returns setof text
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select m.tenant_id
     from sor.tenant_members m
@@ -38,6 +39,7 @@ create or replace function sor_guard.is_member(tenant_id text)
 returns boolean
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -46,12 +48,13 @@ begin
 end
 $$;
 comment on function sor_guard.is_member(text) is
-  'True when session_user (the login that called a definer function) is a member of the tenant, checked now. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+  'True when session_user (the login that called a definer function) is a member of the tenant, checked now. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
 
 create or replace function sor_guard.member_tenants()
 returns text[]
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -61,12 +64,13 @@ begin
 end
 $$;
 comment on function sor_guard.member_tenants() is
-  'The tenants session_user is a member of, as an array, for claim and lease filters. No SET clause (hot path): callers pin search_path.';
+  'The tenants session_user is a member of, as an array, for claim and lease filters. Only jit = off is set (hot path): callers pin search_path.';
 
 create or replace function sor_guard.require_member(tenant_id text)
 returns text
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   if require_member.tenant_id is null
@@ -81,12 +85,13 @@ begin
 end
 $$;
 comment on function sor_guard.require_member(text) is
-  'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. No SET clause (hot path): callers pin search_path.';
+  'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. Only jit = off is set (hot path): callers pin search_path.';
 
 create or replace function sor_guard.can_read_tenant(tenant_id text)
 returns boolean
 language sql
 stable
+set jit = off
 as $$
   select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') or sor_guard.is_member(can_read_tenant.tenant_id)
 $$;
@@ -97,6 +102,7 @@ create or replace function sor_guard.require_reader(tenant_id text)
 returns text
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   if require_reader.tenant_id is null or not sor_guard.can_read_tenant(require_reader.tenant_id) then
@@ -111,16 +117,26 @@ $$;
 comment on function sor_guard.require_reader(text) is
   'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
 
+-- The guard functions this file redefined are recorded before the guard runs again (what the
+-- afterMigrate callback does at the end of the run): a later statement of the run that the guard
+-- judges against every registered function (a GRANT) finds the register current.
+select sor_guard.record_guard_upgrade();
 reset role;
+select sor_guard.pause(false);
+
 set role sor_owner;
 
 create or replace function sor.is_valid(kind text, value text)
 returns boolean
-language sql
+language plpgsql
 immutable
 parallel safe
+set jit = off
 as $$
-  select coalesce(case is_valid.kind
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
+  -- runs this one expression at nearly the cost of the inlined function
+  return coalesce(case is_valid.kind
     when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
     when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
     when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
@@ -130,7 +146,8 @@ as $$
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
     when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
     when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
-  end, false)
+  end, false);
+end
 $$;
 comment on function sor.is_valid(text, text) is
   'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
@@ -139,6 +156,7 @@ create or replace function sor.check_size(value jsonb, what text)
 returns void
 language plpgsql
 immutable
+set jit = off
 as $$
 begin
   if pg_catalog.pg_column_size(check_size.value) > 1048576 then
@@ -148,12 +166,13 @@ begin
 end
 $$;
 comment on function sor.check_size(jsonb, text) is
-  'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. No SET clause (hot path).';
+  'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
 
 create or replace function sor.check_size(value text, what text)
 returns void
 language plpgsql
 immutable
+set jit = off
 as $$
 begin
   if pg_catalog.octet_length(check_size.value) > 1048576 then
@@ -163,12 +182,13 @@ begin
 end
 $$;
 comment on function sor.check_size(text, text) is
-  'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). No SET clause (hot path).';
+  'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 
 create or replace function sor.lease_clock()
 returns timestamptz
 language sql
 volatile
+set jit = off
 as $$
   select pg_catalog.clock_timestamp()
 $$;
@@ -180,6 +200,7 @@ returns setof name
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select 'sor'::name
   union all select 'sor_api'::name
@@ -197,4 +218,3 @@ select sor_guard.classify('function', 'sor_guard.require_member(text)', 'tenancy
 select sor_guard.classify('function', 'sor_guard.can_read_tenant(text)', 'tenancy');
 select sor_guard.classify('function', 'sor_guard.require_reader(text)', 'tenancy');
 reset role;
-select sor_guard.pause(false);

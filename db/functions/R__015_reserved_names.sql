@@ -7,6 +7,7 @@ create or replace function sor.is_reserved(kind text, name text)
 returns boolean
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
@@ -21,12 +22,13 @@ begin
 end
 $$;
 comment on function sor.is_reserved(text, text) is
-  'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. No SET clause (hot path): callers pin search_path.';
+  'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
 
 create or replace function sor.refuse_reserved(stream text, type text, topic text)
 returns void
 language plpgsql
 stable
+set jit = off
 as $$
 begin
   if refuse_reserved.stream is not null and sor.is_reserved('stream category', refuse_reserved.stream) then

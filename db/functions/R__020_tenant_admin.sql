@@ -8,6 +8,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if not sor.is_valid('tenant_id', add_tenant.tenant_id) then
@@ -38,6 +39,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _role pg_catalog.pg_roles%rowtype;
@@ -81,6 +83,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   delete from sor.tenant_members m
@@ -101,6 +104,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   perform 1 from pg_catalog.pg_namespace n where n.nspname = register_domain_schema.schema_name;

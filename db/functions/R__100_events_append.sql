@@ -1,7 +1,7 @@
 -- Appending events: the canonical hash, the chaining trigger every insert passes through, the
 -- refusing trigger for UPDATE / DELETE / TRUNCATE, and the append functions. The hash, the chain
 -- and the refusal are rules the owner must not be able to change: they live in sor_guard, owned by
--- sor_guardian (this file pauses the guard for its own transaction to redefine them).
+-- sor_guardian (this file pauses the guard while it redefines them, in its own transaction).
 select sor_guard.pause(true);
 set role sor_guardian;
 
@@ -12,6 +12,7 @@ create or replace function sor_guard.event_hash(
 language plpgsql
 immutable
 parallel safe
+set jit = off
 as $$
 begin
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
@@ -28,7 +29,7 @@ begin
 end
 $$;
 comment on function sor_guard.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint) is
-  'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. No SET clause (hot path): every name is qualified and its callers pin search_path.';
+  'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
 
 drop function if exists sor_guard.stream_lock_key(text, text);
 
@@ -36,6 +37,7 @@ create or replace function sor_guard.tg_events__chain()
 returns trigger
 language plpgsql
 volatile
+set jit = off
 as $$
 declare
   _version integer;
@@ -90,13 +92,14 @@ begin
 end
 $$;
 comment on function sor_guard.tg_events__chain() is
-  'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. No SET clause (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+  'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
 create or replace function sor_guard.tg_events__refuse_change()
 returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   -- a partition is named by its table (sor.events), the name its callers know
@@ -110,13 +113,20 @@ $$;
 comment on function sor_guard.tg_events__refuse_change() is
   'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 
+-- The guard functions this file redefined are recorded before the guard runs again (what the
+-- afterMigrate callback does at the end of the run): a later statement of the run that the guard
+-- judges against every registered function (a GRANT) finds the register current.
+select sor_guard.record_guard_upgrade();
 reset role;
+select sor_guard.pause(false);
+
 set role sor_owner;
 
 create or replace function sor.lock_stream(tenant_id text, stream text, claim_new boolean)
 returns integer
 language plpgsql
 volatile
+set jit = off
 as $$
 declare
   _version integer;
@@ -143,7 +153,7 @@ begin
 end
 $$;
 comment on function sor.lock_stream(text, text, boolean) is
-  'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. No SET clause (hot path): callers pin search_path.';
+  'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. Only jit = off is set (hot path): callers pin search_path.';
 
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
@@ -151,6 +161,7 @@ create or replace function sor.append_event(
 ) returns sor.events
 language plpgsql
 volatile
+set jit = off
 as $$
 declare
   _current integer;
@@ -200,7 +211,7 @@ begin
 end
 $$;
 comment on function sor.append_event(text, text, text, jsonb, jsonb, integer) is
-  'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; no SET clause (hot path): its callers are pinned definer functions.';
+  'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 
 create or replace function sor_api.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
@@ -211,6 +222,7 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+set jit = off
 as $$
 declare
   _row sor.events;
@@ -236,4 +248,3 @@ select sor_guard.classify('function', 'sor_guard.tg_events__chain()', 'chain');
 select sor_guard.classify('function', 'sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)', 'chain');
 select sor_guard.classify('function', 'sor_guard.tg_events__refuse_change()', 'refusal');
 reset role;
-select sor_guard.pause(false);

@@ -12,6 +12,7 @@ returns table (parent regclass, key_column name, append_only boolean, keep inter
 language sql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select c.oid::regclass, a.attname,
          exists (select 1 from sor.append_only_tables t where t.table_schema = 'sor' and t.table_name = c.relname),
@@ -32,6 +33,7 @@ returns table (range_from timestamptz, range_to timestamptz, is_default boolean)
 language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _bound text := pg_get_expr((select c.relpartbound from pg_class c where c.oid = partition_bounds.part), partition_bounds.part);
@@ -58,6 +60,7 @@ returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _c record;
@@ -134,6 +137,7 @@ returns table (partition_name text, action text, detail text)
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _t record;
@@ -187,6 +191,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 begin
   return query select * from sor.make_partitions(maintain_partitions.months_ahead);
@@ -202,6 +207,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _row sor.retention_policies;
@@ -235,6 +241,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   with parts as (
     select t.parent, t.keep, i.inhrelid::regclass as part, b.*
@@ -265,6 +272,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _part regclass;

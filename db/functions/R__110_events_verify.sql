@@ -9,6 +9,7 @@ returns table (tenant_id text, stream text, events bigint, "position" bigint, ve
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   -- Each event is judged against its predecessor in version order. Checks, first failing wins:
   --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
@@ -99,6 +100,7 @@ returns void
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if check_verify_scope.for_stream is not null and check_verify_scope.for_tenant is null then
@@ -129,6 +131,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   perform sor.check_verify_scope(verify_events.for_tenant, verify_events.for_stream);
@@ -150,6 +153,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   perform sor.check_verify_scope(verify_events_summary.for_tenant, verify_events_summary.for_stream);

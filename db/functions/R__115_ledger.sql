@@ -14,6 +14,7 @@ language sql
 immutable
 parallel safe
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select sha256(coalesce(ledger_block_hash.prev_block_hash, ''::bytea)
                 || convert_to(format('%s|%s|%s|%s|%s|%s', ledger_block_hash.block_id, ledger_block_hash.from_tx,
@@ -31,6 +32,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _horizon xid8;
@@ -97,6 +99,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select jsonb_build_object(
            'database', current_database(),
@@ -121,6 +124,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _upto bigint;

@@ -12,6 +12,7 @@ returns void
 language plpgsql
 immutable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if check_max_rows.max_rows is null or check_max_rows.max_rows < 1 or check_max_rows.max_rows > 10000 then
@@ -31,6 +32,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _cursor_tx xid8 := '0'::xid8;
@@ -78,6 +80,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if read_stream.tenant_id is null or read_stream.stream is null

@@ -8,6 +8,7 @@ returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   raise exception 'malformed argument: %', journal_bad_input.what
@@ -22,6 +23,7 @@ returns text
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if not sor.is_valid(case when journal_check_id.max_length > 200 then 'key' else 'label' end, journal_check_id.value)
@@ -41,6 +43,7 @@ returns bytea
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _given bytea;
@@ -77,6 +80,7 @@ returns sor.workers
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _w sor.workers;
@@ -97,6 +101,7 @@ returns integer
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _n integer;
@@ -119,6 +124,7 @@ returns sor.runs
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs;
@@ -157,6 +163,7 @@ create or replace function sor.idempotency_claim(
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _row sor.idempotency_keys;

@@ -8,6 +8,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _role pg_catalog.pg_roles%rowtype;
@@ -40,6 +41,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   perform 1 from sor.tenants t where t.tenant_id = configure_tenant.tenant_id;

@@ -9,6 +9,7 @@ returns table (tool_call_id uuid, replayed boolean, status text, result jsonb, e
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _w sor.workers;
@@ -70,6 +71,7 @@ returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _call sor.tool_calls;
@@ -120,6 +122,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   -- a registered tool runs only through call_tool, which checks the allow-list and runs it
@@ -143,6 +146,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if exists (select 1 from sor.tool_calls c
@@ -165,6 +169,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs;

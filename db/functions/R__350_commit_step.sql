@@ -9,6 +9,7 @@ language sql
 immutable
 parallel safe
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select encode(sha256(convert_to(jsonb_build_array(command_dedupe_key.run_id::text, command_dedupe_key.step_id,
                                                      command_dedupe_key.ordinal, command_dedupe_key.command)::text,
@@ -25,6 +26,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _events jsonb := coalesce(commit_step.events, '[]'::jsonb);
@@ -165,6 +167,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs;

@@ -8,6 +8,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _stream text := 'run-' || new.run_id::text;
@@ -64,6 +65,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _stream text := 'run-' || new.run_id::text;

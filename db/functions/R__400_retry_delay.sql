@@ -7,6 +7,7 @@ language sql
 volatile
 strict
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   -- "equal jitter": half of the capped exponential delay, plus a random part of the other half,
   -- so retries of many rows that failed together spread out but never come back too early.

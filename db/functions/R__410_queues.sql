@@ -9,6 +9,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if not sor.is_valid('queue', create_queue.queue) then

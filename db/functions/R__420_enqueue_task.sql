@@ -7,10 +7,13 @@ set role sor_owner;
 create or replace function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer,
                                                   delay interval, max_attempts integer)
 returns text
-language sql
+language plpgsql
 immutable
+set jit = off
 as $$
-  select case
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
+  return case
     when not sor.is_valid('label', task_input_problem.subject) then 'subject must have 1 to 200 characters (no control characters)'
     when pg_catalog.jsonb_typeof(coalesce(task_input_problem.payload, 'null'::jsonb)) <> 'object' then 'payload must be a JSON object'
     when task_input_problem.dedupe_key is not null and not sor.is_valid('label', task_input_problem.dedupe_key)
@@ -20,7 +23,8 @@ as $$
     when task_input_problem.delay is not null and task_input_problem.delay < '0'::interval then 'delay must not be negative'
     when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
       then 'max_attempts must be between 1 and 100'
-  end
+  end;
+end
 $$;
 comment on function sor.task_input_problem(text, jsonb, text, integer, interval, integer) is
   'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
@@ -30,6 +34,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if new.dedupe_key is null then
@@ -60,6 +65,7 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+set jit = off
 as $$
 declare
   _queue sor.queues;
@@ -104,6 +110,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 #variable_conflict use_column
 declare

@@ -10,6 +10,7 @@ returns void
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _task sor.tasks;
@@ -48,6 +49,7 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+set jit = off
 as $$
 declare
   _now timestamptz := sor.lease_clock();
@@ -76,6 +78,7 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+set jit = off
 as $$
 declare
   _now timestamptz := sor.lease_clock();
@@ -110,6 +113,7 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+set jit = off
 as $$
 #variable_conflict use_column
 declare
@@ -155,6 +159,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 #variable_conflict use_column
 declare
@@ -234,6 +239,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 #variable_conflict use_column
 declare

@@ -9,6 +9,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select f.tenant_id, f.task_id, f.queue, f.subject, f.attempts, f.max_attempts, f.last_error, f.finished_at
     from sor.finished_tasks f
@@ -25,6 +26,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   with gone as (

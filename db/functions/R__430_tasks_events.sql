@@ -12,6 +12,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -47,6 +48,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -69,6 +71,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)

@@ -9,6 +9,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
@@ -31,6 +32,7 @@ create or replace function sor.enqueue_outbox(
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _id bigint;

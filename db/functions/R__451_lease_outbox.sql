@@ -12,6 +12,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 #variable_conflict use_column
 declare

@@ -7,6 +7,7 @@ returns void
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _row sor.outbox;
@@ -35,6 +36,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
@@ -60,6 +62,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 #variable_conflict use_column
 begin

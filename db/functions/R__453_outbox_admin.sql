@@ -8,6 +8,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select o.tenant_id, o.outbox_id, o.topic, o.aggregate_type, o.aggregate_id, o.dedupe_key, o.attempts,
          o.max_attempts, o.last_error, o.created_at
@@ -25,6 +26,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   update sor.outbox o

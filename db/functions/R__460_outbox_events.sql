@@ -11,6 +11,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 begin
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
@@ -51,6 +52,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _n bigint;
@@ -70,6 +72,7 @@ returns trigger
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _n bigint;

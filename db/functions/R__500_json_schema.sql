@@ -10,6 +10,7 @@ returns text
 language plpgsql
 immutable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _key text;
@@ -81,6 +82,7 @@ returns table (path text, keyword text, detail text)
 language plpgsql
 immutable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _s jsonb := json_schema_violation.schema;
@@ -218,6 +220,7 @@ language sql
 immutable
 strict
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select case when json_path_append.key ~ '^[A-Za-z_][A-Za-z0-9_]*$'
               then json_path_append.path || '.' || json_path_append.key

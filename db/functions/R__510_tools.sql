@@ -8,6 +8,7 @@ create or replace function sor.register_tool(
 language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _problem text;
@@ -65,6 +66,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _kind text := (sor.current_worker()).kind;
@@ -85,6 +87,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _tool sor.tools%rowtype;

@@ -9,6 +9,7 @@ returns sor.runs
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs;

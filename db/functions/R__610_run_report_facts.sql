@@ -21,6 +21,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs := sor.forensic_run(run_report_facts.run_id);

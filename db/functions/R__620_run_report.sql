@@ -10,6 +10,7 @@ language sql
 immutable
 strict
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
   select case code
     when '57P01' then 'the connection was terminated by an administrator (pg_terminate_backend) or the server shut down'
@@ -55,6 +56,7 @@ returns text
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' UTC'
 $$;
@@ -67,6 +69,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _f jsonb := sor_api.run_report_facts(run_report.run_id);

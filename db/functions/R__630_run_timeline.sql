@@ -9,6 +9,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);

@@ -9,6 +9,7 @@ returns text
 language sql
 immutable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   select case
     when type = 'run_started' then
@@ -67,6 +68,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');

@@ -10,6 +10,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language plpgsql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
 declare
   _fn name;
@@ -35,6 +36,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with raw as (
     select r.property, r.check_name, r.object, r.ok, r.detail,

@@ -1,10 +1,11 @@
 -- Foundation checks for certify(): row level security on every tenant-scoped table, nothing
--- reachable by PUBLIC, pinned search_path on definer functions, least-privilege login roles,
--- NOLOGIN group roles, ownership, no table access for workers and dispatchers, comments, and the
--- membership sweep: every sor_api function a Worker, tenant, dispatcher or approver can call that
--- takes a run, task, tool call, outbox row, block, stream or tenant reaches a tenancy rule (read from
--- the catalog, so a new function without one fails), and no function but the tenancy rules reads
--- sor.tenant_members itself. The schemas swept are the kit's and the guard's (sor_guard).
+-- reachable by PUBLIC, pinned search_path on definer functions, jit = off on every function,
+-- least-privilege login roles, NOLOGIN group roles, ownership, no table access for workers and
+-- dispatchers, comments, and the membership sweep: every sor_api function a Worker, tenant,
+-- dispatcher or approver can call that takes a run, task, tool call, outbox row, block, stream or
+-- tenant reaches a tenancy rule (read from the catalog, so a new function without one fails), and
+-- no function but the tenancy rules reads sor.tenant_members itself. The schemas swept are the
+-- kit's and the guard's (sor_guard).
 set role sor_owner;
 
 create or replace function sor.certify__010_foundation()
@@ -12,6 +13,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with kit as (
     select n.oid, n.nspname from pg_catalog.pg_namespace n
@@ -126,6 +128,16 @@ as $$
          coalesce(btrim(reverse(split_part(reverse(d.path), ',', 1))) = 'pg_temp', false),
          coalesce('search_path=' || d.path, 'no search_path set')
     from definer_path d
+  union all
+  -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
+  -- the write paths' statements for longer than they ran)
+  select 'policy-bound', 'kit functions run with jit = off', f.qname,
+         coalesce(not j.setting::boolean, false),
+         coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)')
+    from funcs f
+    left join lateral (select substr(c, length('jit=') + 1) as setting
+                         from unnest(f.proconfig) c where c like 'jit=%') j on true
+   where f.prokind in ('f', 'p')
   union all
   -- governed: the kit's group roles are NOLOGIN and carry no superuser or BYPASSRLS
   select 'governed', 'kit group roles are NOLOGIN without SUPERUSER or BYPASSRLS', g.name,

@@ -14,6 +14,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with live as materialized (
     select l.* from sor_guard.live_objects(null) l

@@ -9,6 +9,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with audit_triggers as (
     select (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, t.tgrelid, 0)).identity as tbl, t.tgname, t.tgenabled,

@@ -9,6 +9,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with queue_rels as (
     select k.identity as tbl, c.oid, c.reloptions

@@ -8,6 +8,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with t as (
     select t.tool_name, t.input_schema, p.oid, p.prosecdef, p.proacl, p.proowner,

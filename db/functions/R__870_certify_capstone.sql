@@ -19,6 +19,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language sql
 stable
 set search_path = pg_catalog, sor, pg_temp
+set jit = off
 as $$
   with tables as (
     select c.oid, format('%I.%I', n.nspname, c.relname) as name, c.relpersistence,

@@ -9,6 +9,7 @@ returns table (property text, check_name text, object text, ok boolean, detail t
 language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
+set jit = off
 as $$
 declare
   _t record;

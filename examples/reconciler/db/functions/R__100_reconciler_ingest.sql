@@ -8,6 +8,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, reconciler, sor, pg_temp
+set jit = off
 as $$
 declare
   _ingested integer;

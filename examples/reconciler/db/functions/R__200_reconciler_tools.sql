@@ -8,6 +8,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, reconciler, pg_temp
+set jit = off
 as $$
   select coalesce(jsonb_agg(jsonb_build_object('bank_txn_id', p.bank_txn_id, 'booked_on', p.booked_on,
                                                'description', p.description, 'amount', p.amount,
@@ -25,6 +26,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, reconciler, pg_temp
+set jit = off
 as $$
 declare
   _row reconciler.pending_transactions%rowtype;
@@ -53,6 +55,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, reconciler, sor, pg_temp
+set jit = off
 as $$
 declare
   _tenant text := ctx ->> 'tenant_id';

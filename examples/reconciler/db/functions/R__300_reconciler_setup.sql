@@ -7,6 +7,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, reconciler, sor, pg_temp
+set jit = off
 as $$
 begin
   perform 1 from sor.tenants t where t.tenant_id = setup_tenant.tenant_id;

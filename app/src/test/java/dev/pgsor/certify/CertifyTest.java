@@ -6,6 +6,7 @@ import static dev.pgsor.support.CertifyChecks.failingAfter;
 import static dev.pgsor.support.CertifyChecks.failingAfterGuardOff;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.pgsor.db.Certification.Check;
 import dev.pgsor.db.Certification;
@@ -31,6 +32,7 @@ class CertifyTest {
     static final String OWNER = "kit objects are owned by sor_owner, the guard's by sor_guardian";
     static final String WORKERS = "workers and dispatchers have no direct table access";
     static final String COMMENTS = "every table, view and function has a comment";
+    static final String JIT = "kit functions run with jit = off";
 
     static SorDatabase suite;
 
@@ -92,7 +94,7 @@ class CertifyTest {
 
     @Test
     void definerFunctionWithoutPinnedSearchPathFails() throws Exception {
-        String fn = "set role sor_owner; create function sor_api.leaky() returns int language sql security definer as 'select 1';"
+        String fn = "set role sor_owner; create function sor_api.leaky() returns int language sql security definer set jit = off as 'select 1';"
                 + " comment on function sor_api.leaky() is 'x'; revoke execute on function sor_api.leaky() from public; reset role;";
         assertFails(failingAfter(suite, fn), SEARCH_PATH, "sor_api.leaky()");
         assertFails(failingAfter(suite, fn, "alter function sor_api.leaky() set search_path = pg_temp, pg_catalog, sor"),
@@ -110,8 +112,45 @@ class CertifyTest {
         assertFails(failingAfter(suite, "create function sor.helper() returns int language sql as 'select 1';"
                 + " comment on function sor.helper() is 'x'"), PUBLIC, "sor.helper()");
         // created by sor_owner: the default privileges of V001 leave PUBLIC nothing
-        assertThat(failingAfter(suite, "set role sor_owner; create function sor.helper() returns int language sql as 'select 1';"
+        assertThat(failingAfter(suite, "set role sor_owner; create function sor.helper() returns int language sql set jit = off as 'select 1';"
                 + " comment on function sor.helper() is 'x'; reset role;")).isEmpty();
+    }
+
+    @Test
+    void everyFunctionOfTheKitAndTheReconcilerSetsJitOff() throws Exception {
+        // the catalog sweep: every function of the kit's schemas and of the registered domain schemas
+        List<List<Object>> functions = suite.rows("select p.oid::regprocedure::text, coalesce('jit=off' = any (p.proconfig), false)"
+                + " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+                + " where n.nspname in ('sor', 'sor_api', 'sor_guard') or n.nspname in (select schema_name from sor.domain_schemas)"
+                + " order by 1");
+        assertThat(functions).hasSizeGreaterThan(150)
+                .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor_guard.pause(boolean)"))
+                .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor.ensure_policy(regclass,name,text,name[],text,text)"))
+                .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor_guard.tg_end()"))
+                .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("reconciler.tool_categorise(jsonb,jsonb)"));
+        assertThat(functions).as("functions without jit = off").filteredOn(r -> !(Boolean) r.get(1))
+                .isEmpty();
+        assertThat(suite.rows("select property, \"check\", object, ok, detail from sor_api.certify() where \"check\" = ?", JIT))
+                .containsExactly(List.of("policy-bound", JIT, functions.size() + " objects", true, "all " + functions.size() + " pass"));
+    }
+
+    @Test
+    void aFunctionWithoutJitOffFails() throws Exception {
+        String fn = "set role sor_owner; create function sor.jit_prone() returns bigint language sql stable"
+                + " set search_path = pg_catalog, sor, pg_temp as 'select count(*) from sor.events';"
+                + " comment on function sor.jit_prone() is 'x'; reset role;";
+        List<Check> failing = failingAfter(suite, fn);
+        assertThat(failing).extracting(Check::property, Check::check, Check::object, Check::detail)
+                .containsExactly(tuple("policy-bound", JIT, "sor.jit_prone()",
+                        "no jit setting: its statements follow the session's jit (add SET jit = off)"));
+        assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = on"))
+                .extracting(Check::check, Check::object, Check::detail).containsExactly(tuple(JIT, "sor.jit_prone()", "jit=on"));
+        assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = off")).isEmpty();
+        // a registered domain schema's functions are swept too
+        assertFails(failingAfter(suite, "create schema dom authorization sor_owner",
+                "select sor_api.register_domain_schema('dom')",
+                "set role sor_owner; create function dom.f() returns int language sql as 'select 1';"
+                        + " comment on function dom.f() is 'x'; reset role;"), "policy-bound", JIT, "dom.f()");
     }
 
     @Test

@@ -134,7 +134,7 @@ class EventsCertifyTest {
     static final String NOT_A_REFUSAL = """
             set role sor_owner;
             create function sor.tg_ledger__nothing() returns trigger language plpgsql
-              set search_path = pg_catalog, pg_temp as 'begin return old; end';
+              set search_path = pg_catalog, pg_temp set jit = off as 'begin return old; end';
             comment on function sor.tg_ledger__nothing() is 'named like a refusal, declared nothing';
             create trigger ledger_refuse before update or delete on sor.ledger
               for each row execute function sor.tg_ledger__nothing();

@@ -48,7 +48,7 @@ class MembershipSweepTest {
         db.exec("""
                 set role sor_owner;
                 create function sor_api.peek_run(run_id uuid) returns text language sql stable security definer
-                  set search_path = pg_catalog, sor, pg_temp
+                  set search_path = pg_catalog, sor, pg_temp set jit = off
                   as $$ select r.status from sor.runs r where r.run_id = peek_run.run_id $$;
                 comment on function sor_api.peek_run(uuid) is 'A function that forgot the gate.';
                 grant execute on function sor_api.peek_run(uuid) to sor_worker;
@@ -61,7 +61,7 @@ class MembershipSweepTest {
         db.exec("""
                 set role sor_owner;
                 create or replace function sor_api.peek_run(run_id uuid) returns text language sql stable security definer
-                  set search_path = pg_catalog, sor, pg_temp
+                  set search_path = pg_catalog, sor, pg_temp set jit = off
                   as $$ select r.status from sor.runs r where r.run_id = peek_run.run_id and sor_guard.is_member(r.tenant_id) $$;
                 reset role;
                 """);
@@ -73,7 +73,7 @@ class MembershipSweepTest {
         db.exec("""
                 set role sor_owner;
                 create function sor.my_tenants_inline() returns setof text language sql stable
-                  set search_path = pg_catalog, sor, pg_temp
+                  set search_path = pg_catalog, sor, pg_temp set jit = off
                   as $$ select m.tenant_id from sor.tenant_members m where m.role_name = session_user $$;
                 comment on function sor.my_tenants_inline() is 'An inline copy of the membership rule.';
                 reset role;

@@ -35,13 +35,13 @@ class McpServerTest {
                 alter table fixture.notes force row level security;
                 create policy notes_owner on fixture.notes to sor_owner using (true) with check (true);
                 create function fixture.add_note(ctx jsonb, args jsonb) returns jsonb language plpgsql volatile
-                  security definer set search_path = pg_catalog, fixture, pg_temp as $$
+                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
                 begin
                   insert into fixture.notes values (ctx ->> 'tenant_id', (args ->> 'id')::int, args ->> 'body');
                   return jsonb_build_object('stored', args ->> 'body');
                 end $$;
                 create function fixture.secret(ctx jsonb, args jsonb) returns jsonb language sql stable
-                  security definer set search_path = pg_catalog, fixture, pg_temp as $$ select '{}'::jsonb $$;
+                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$ select '{}'::jsonb $$;
                 select sor.register_tool('add_note', 'Store a note.',
                   '{"type": "object", "required": ["id", "body"], "additionalProperties": false,
                     "properties": {"id": {"type": "integer", "minimum": 1}, "body": {"type": "string"}}}',

@@ -40,20 +40,20 @@ class ToolBoundaryTest {
                 alter table fixture.notes force row level security;
                 create policy notes_owner on fixture.notes to sor_owner using (true) with check (true);
                 create function fixture.add_note(ctx jsonb, args jsonb) returns jsonb language plpgsql volatile
-                  security definer set search_path = pg_catalog, fixture, pg_temp as $$
+                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
                 begin
                   insert into fixture.notes values (ctx ->> 'tenant_id', (args ->> 'id')::int, args ->> 'body');
                   return jsonb_build_object('stored', args ->> 'body', 'tenant', ctx ->> 'tenant_id');
                 end $$;
                 create function fixture.add_then_fail(ctx jsonb, args jsonb) returns jsonb language plpgsql volatile
-                  security definer set search_path = pg_catalog, fixture, pg_temp as $$
+                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
                 begin
                   insert into fixture.notes values (ctx ->> 'tenant_id', 1000, 'first');
                   insert into fixture.notes values (ctx ->> 'tenant_id', 1001, 'second');
                   raise exception 'bank API down' using errcode = 'P0001', hint = 'try later';
                 end $$;
                 create function fixture.count_notes(ctx jsonb, args jsonb) returns jsonb language sql stable
-                  security definer set search_path = pg_catalog, fixture, pg_temp as $$
+                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
                   select jsonb_build_object('count', count(*)) from fixture.notes where tenant_id = ctx ->> 'tenant_id' $$;
                 select sor.register_tool('add_note', 'Store a note.',
                   '{"type": "object", "required": ["id", "body"], "additionalProperties": false,

@@ -20,18 +20,18 @@ class ToolRegistrationTest {
         db.exec("""
                 set role sor_owner;
                 create function sor.t_good(ctx jsonb, args jsonb) returns jsonb language sql volatile
-                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                  security definer set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                 create function sor.t_invoker(ctx jsonb, args jsonb) returns jsonb language sql volatile
-                  set search_path = pg_catalog, sor, pg_temp as 'select args';
+                  set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                 create function sor.t_unpinned(ctx jsonb, args jsonb) returns jsonb language sql volatile
                   security definer as 'select args';
                 create function sor.t_badsig(args jsonb) returns jsonb language sql volatile
-                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                  security definer set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                 create function sor.t_public(ctx jsonb, args jsonb) returns jsonb language sql volatile
-                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                  security definer set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                 grant execute on function sor.t_public(jsonb, jsonb) to public;
                 create function sor.t_worker(ctx jsonb, args jsonb) returns jsonb language sql volatile
-                  security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                  security definer set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                 grant execute on function sor.t_worker(jsonb, jsonb) to sor_worker;
                 reset role;
                 """);
@@ -74,7 +74,7 @@ class ToolRegistrationTest {
             scratch.exec("""
                     set role sor_owner;
                     create function sor.t_later(ctx jsonb, args jsonb) returns jsonb language sql volatile
-                      security definer set search_path = pg_catalog, sor, pg_temp as 'select args';
+                      security definer set search_path = pg_catalog, sor, pg_temp set jit = off as 'select args';
                     comment on function sor.t_later(jsonb, jsonb) is 'x';
                     select sor.register_tool('later', 'd', '{"type": "object"}', 'sor.t_later(jsonb, jsonb)', array['k']);
                     select sor_guard.protect_all();

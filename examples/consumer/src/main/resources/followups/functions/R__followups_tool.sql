@@ -9,6 +9,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, followups, pg_temp
+set jit = off
 as $$
 declare
   _row followups.followups%rowtype;
