@@ -18,6 +18,11 @@
 -- 4. A module whose history table an older pg-sor (0.1.0) left in public
 --    (public.flyway_schema_history) has its rows copied into its new, empty history table in its
 --    own schema, so the same run applies only the newer scripts; the old table stays, marked.
+--
+-- Its lock waits are bounded as the scripts' are (beforeEachMigrate): 5s unless the session has a
+-- lock_timeout of its own, for this callback's transaction only.
+select pg_catalog.set_config('lock_timeout', '5s', true)
+ where pg_catalog.current_setting('lock_timeout') = '0';
 do $$
 declare
   _role text;

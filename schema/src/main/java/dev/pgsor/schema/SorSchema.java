@@ -64,9 +64,12 @@ public final class SorSchema {
     /**
      * The kit's Flyway callbacks: beforeMigrate creates the kit's roles when missing and lets a
      * migrating admin that is not a superuser act as sor_owner and sor_guardian (a managed
-     * service), and stops a domain module migrated before the kernel; afterMigrate registers new
-     * objects with the drop guard. Every module's locations include it: add it to a domain module
-     * of your own, so its objects are protected, and certified, as soon as its migration ends.
+     * service), and stops a domain module migrated before the kernel; beforeEachMigrate gives every
+     * script's transaction a lock_timeout of 5s unless the session has its own (a script that would
+     * stall the application's writers fails with 55P03, and the run rolls back whole); afterMigrate
+     * registers new objects with the drop guard. Every module's locations include it: add it to a
+     * domain module of your own, so its objects are protected, and certified, as soon as its
+     * migration ends, and its scripts' lock waits are bounded.
      */
     public static final String CALLBACKS = "classpath:pgsor/kernel/callbacks";
 
