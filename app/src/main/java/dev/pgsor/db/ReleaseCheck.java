@@ -2,6 +2,7 @@ package dev.pgsor.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,14 +29,106 @@ public final class ReleaseCheck {
     public static final String OBJECTS = "protected objects are as the release has them";
     /** The check of the partitions of the kit's partitioned tables. */
     public static final String PARTITIONS = "partitions are the release's monthly partitions";
+    /** The check of each module's Flyway history against the release's scripts. */
+    public static final String SCRIPTS = "the applied scripts are the release's";
+
+    /**
+     * Where each module's Flyway history table may be: its own history schema (SorSchema), or
+     * schema public where an install older than that keeps it.
+     */
+    static final Map<String, List<String>> HISTORY = Map.of(
+            "kernel", List.of(dev.pgsor.schema.SorSchema.KERNEL.historySchema() + "." + dev.pgsor.schema.SorSchema.KERNEL.historyTable(),
+                    "public." + dev.pgsor.schema.SorSchema.KERNEL.historyTable()),
+            "reconciler", List.of(dev.pgsor.schema.SorSchema.RECONCILER.historySchema() + "." + dev.pgsor.schema.SorSchema.RECONCILER.historyTable(),
+                    "public." + dev.pgsor.schema.SorSchema.RECONCILER.historyTable()));
 
     private static final int SHOWN = 160;
 
     private ReleaseCheck() { }
 
-    /** Reads the fingerprint of the database and compares it with the manifest. */
+    /**
+     * Reads the fingerprint of the database and compares it with the manifest, then each installed
+     * module's Flyway history with the release's scripts.
+     */
     public static List<Certification.Check> run(Connection connection, ReleaseManifest manifest) throws SQLException {
-        return compare(manifest, CatalogFingerprint.read(connection, manifest.schemas()));
+        CatalogFingerprint.Snapshot live = CatalogFingerprint.read(connection, manifest.schemas());
+        List<Certification.Check> rows = new ArrayList<>(compare(manifest, live));
+        rows.addAll(scripts(connection, manifest, live));
+        return rows;
+    }
+
+    /**
+     * The scripts each installed module's Flyway history records as applied (the latest successful
+     * row of each script, read from the history table itself) against the release's: a checksum
+     * that differs, a script of the release not applied, a script applied that the release does not
+     * have. The history is the migrating admin's record, which a superuser can edit: it says which
+     * scripts ran, the catalog comparison says what they left.
+     */
+    static List<Certification.Check> scripts(Connection connection, ReleaseManifest manifest, CatalogFingerprint.Snapshot live)
+            throws SQLException {
+        String release = manifest.version();
+        Set<String> liveSchemas = new TreeSet<>();
+        live.objects().stream().filter(o -> o.kind().equals("schema")).forEach(o -> liveSchemas.add(o.schema()));
+        List<Certification.Check> rows = new ArrayList<>();
+        int compared = 0;
+        for (ReleaseManifest.Module m : manifest.modules()) {
+            if (m.schemas().stream().noneMatch(liveSchemas::contains)) {
+                continue;
+            }
+            List<String> places = HISTORY.getOrDefault(m.name(), List.of());
+            String table = null;
+            for (String place : places) {
+                try (java.sql.PreparedStatement ps = connection.prepareStatement("select pg_catalog.to_regclass(?) is not null")) {
+                    ps.setString(1, place);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            table = place;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (table == null) {
+                rows.add(new Certification.Check("release", SCRIPTS, "module " + m.name(), false,
+                        "no Flyway history table of module " + m.name() + " (looked for " + String.join(", ", places) + ")"));
+                continue;
+            }
+            Map<String, Long> applied = new TreeMap<>();
+            try (Statement st = connection.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("select script, checksum from " + table
+                         + " where success and type not in ('BASELINE', 'SCHEMA', 'DELETE') order by installed_rank")) {
+                while (rs.next()) {
+                    long checksum = rs.getLong(2);
+                    applied.put(rs.getString(1), rs.wasNull() ? null : checksum);
+                }
+            }
+            Map<String, ReleaseManifest.Script> expected = new TreeMap<>();
+            manifest.scripts().stream().filter(s -> s.module().equals(m.name()) && !s.type().equals("callback"))
+                    .forEach(s -> expected.put(s.script(), s));
+            for (ReleaseManifest.Script s : expected.values()) {
+                compared++;
+                if (!applied.containsKey(s.script())) {
+                    rows.add(new Certification.Check("release", SCRIPTS, m.name() + " " + s.script(), false,
+                            "not applied: release " + release + " has it (" + table + ")"));
+                } else if (!Objects.equals(applied.get(s.script()), s.checksum())) {
+                    rows.add(new Certification.Check("release", SCRIPTS, m.name() + " " + s.script(), false,
+                            "applied with checksum " + applied.get(s.script()) + ", release " + release + "'s is " + s.checksum()
+                                    + " (" + table + ")"));
+                }
+            }
+            for (String script : applied.keySet()) {
+                if (!expected.containsKey(script)) {
+                    rows.add(new Certification.Check("release", SCRIPTS, m.name() + " " + script, false,
+                            "applied, not in release " + release + " (" + table + ")"));
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            rows.add(new Certification.Check("release", SCRIPTS, "release " + release, true,
+                    compared + " scripts, all applied as release " + release + " has them"));
+        }
+        return rows;
     }
 
     /** The rows: failing ones first by check and object, then one passing row per check that found nothing. */

@@ -88,6 +88,9 @@ class CertifyReleaseTest {
                         + RELEASE + " has them$")
                 .containsPattern("(?m)^release +\\| " + ReleaseCheck.PARTITIONS + " +\\| release " + RELEASE
                         + " +\\| ok +\\| \\d+ partitions, all as release " + RELEASE + " makes them$")
+                .containsPattern("(?m)^release +\\| " + ReleaseCheck.SCRIPTS + " +\\| release " + RELEASE
+                        + " +\\| ok +\\| " + manifest.scripts().stream().filter(s -> !s.type().equals("callback")).count()
+                        + " scripts, all applied as release " + RELEASE + " has them$")
                 .contains(", 0 failing\n");
     }
 
@@ -203,7 +206,30 @@ class CertifyReleaseTest {
         assertThat(run.status()).isEqualTo(ExitCode.CHECKS_FAILED);
         assertThat(run.out()).startsWith("release 0.2.0, manifest " + ReleaseManifest.parse(Files.readString(older)).digest() + " (" + older + ")\n")
                 .containsPattern("(?m)^release +\\| " + ReleaseCheck.OBJECTS + " +\\| function sor_api.contract_version\\(\\) +\\| FAIL +\\| differs from release 0.2.0: definition_sha256: ")
-                .endsWith(", 1 failing\n");
+                .containsPattern("(?m)^release +\\| " + ReleaseCheck.SCRIPTS + " +\\| kernel R__001_contract_version.sql +\\| FAIL +\\| applied with checksum "
+                        + checksum(manifest, "R__001_contract_version.sql") + ", release 0.2.0's is "
+                        + checksum(ReleaseManifest.parse(Files.readString(older)), "R__001_contract_version.sql") + " \\(sor_flyway.flyway_schema_history\\)$")
+                .endsWith(", 2 failing\n");
+    }
+
+    private static long checksum(ReleaseManifest m, String script) {
+        return m.scripts().stream().filter(s -> s.module().equals("kernel") && s.script().equals(script)).findFirst().orElseThrow().checksum();
+    }
+
+    @Test
+    void aHistoryThatRecordsOtherScriptsFailsNamingEach() throws Exception {
+        db.exec("update sor_flyway.flyway_schema_history set checksum = checksum + 1 where script = 'V061__event_core.sql';"
+                + " delete from reconciler_flyway.flyway_schema_history_reconciler where script = 'R__300_reconciler_setup.sql';"
+                + " insert into sor_flyway.flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                + " installed_by, execution_time, success) select max(installed_rank) + 1, '099', 'side door', 'SQL', 'V099__side_door.sql',"
+                + " 7, current_user, 0, true from sor_flyway.flyway_schema_history");
+        long v061 = manifest.scripts().stream().filter(s -> s.script().equals("V061__event_core.sql")).findFirst().orElseThrow().checksum();
+        assertThat(releaseFailures()).containsExactly(
+                ReleaseCheck.SCRIPTS + " | kernel V061__event_core.sql | applied with checksum " + (v061 + 1) + ", release " + RELEASE
+                        + "'s is " + v061 + " (sor_flyway.flyway_schema_history)",
+                ReleaseCheck.SCRIPTS + " | kernel V099__side_door.sql | applied, not in release " + RELEASE + " (sor_flyway.flyway_schema_history)",
+                ReleaseCheck.SCRIPTS + " | reconciler R__300_reconciler_setup.sql | not applied: release " + RELEASE
+                        + " has it (reconciler_flyway.flyway_schema_history_reconciler)");
     }
 
     @Test
