@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,13 @@ class ReleaseVersionTest {
         assertThat(manifest).as("the release manifest of " + pom).isRegularFile();
         versions.put("releases/" + pom + "/manifest.json", ReleaseManifest.parse(Files.readString(manifest, StandardCharsets.UTF_8)).version());
         // the schema artifact's jar manifest, when the tests run on the packaged jar (./mvnw verify)
-        if (SorSchema.class.getProtectionDomain().getCodeSource().getLocation().getPath().endsWith(".jar")) {
-            versions.put("Implementation-Version of pg-sor-schema's jar", SorSchema.class.getPackage().getImplementationVersion());
+        // (read from the jar itself: the package dev.pgsor.schema also has test classes here, without a manifest)
+        Path schemaJar = Path.of(SorSchema.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (schemaJar.getFileName().toString().endsWith(".jar")) {
+            try (JarFile jar = new JarFile(schemaJar.toFile())) {
+                versions.put("Implementation-Version of " + schemaJar.getFileName(),
+                        jar.getManifest().getMainAttributes().getValue("Implementation-Version"));
+            }
         }
         assertThat(versions).as("every place names release " + pom + ": " + versions).allSatisfy((where, v) ->
                 assertThat(v).as(where).isEqualTo(pom));
