@@ -28,14 +28,23 @@ import org.junit.jupiter.api.Test;
 @SorTest(reconciler = true)
 class ReleaseVersionTest {
 
-    private static final List<String> POMS = List.of("pom.xml", "schema/pom.xml", "testkit/pom.xml", "app/pom.xml",
-            "examples/consumer/pom.xml", "chaos/pom.xml");
+    /** The root pom.xml and the pom.xml of every module it lists. */
+    static List<String> poms() throws Exception {
+        String root = Files.readString(Repo.path("pom.xml"), StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->", "");
+        List<String> poms = new java.util.ArrayList<>(List.of("pom.xml"));
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(root);
+        while (module.find()) {
+            poms.add(module.group(1).strip() + "/pom.xml");
+        }
+        assertThat(poms).as("the root pom lists the modules").contains("schema/pom.xml", "app/pom.xml", "examples/consumer/pom.xml");
+        return poms;
+    }
 
     /** The version each pom.xml names for its project (the root's own, a module's parent's). */
     static Map<String, String> pomVersions() throws Exception {
         Map<String, String> versions = new LinkedHashMap<>();
         Pattern root = Pattern.compile("<artifactId>pg-sor-parent</artifactId>\\s*<version>([^<]+)</version>");
-        for (String pom : POMS) {
+        for (String pom : poms()) {
             String xml = Files.readString(Repo.path(pom), StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->", "");
             Matcher m = root.matcher(xml);
             assertThat(m.find()).as(pom + " names the version of pg-sor-parent").isTrue();
