@@ -4,6 +4,9 @@ import dev.pgsor.contract.Contract;
 import dev.pgsor.contract.ContractRule;
 import dev.pgsor.db.Certification;
 import dev.pgsor.db.HistoryTables;
+import dev.pgsor.db.ReleaseCheck;
+import dev.pgsor.db.ReleaseManifest;
+import dev.pgsor.db.Releases;
 import dev.pgsor.db.ContractSnapshot;
 import dev.pgsor.db.SchemaSnapshot;
 import dev.pgsor.lint.LintCommand;
@@ -37,16 +40,24 @@ import picocli.CommandLine.ScopeType;
  * a failure prints one line (what failed, the server's message, the SQLSTATE, a hint) on standard
  * error, and its stack trace only with --verbose.
  */
-@Command(name = "pg-sor", mixinStandardHelpOptions = true, version = "pg-sor 0.1.0",
+@Command(name = "pg-sor", mixinStandardHelpOptions = true, versionProvider = SorCli.Version.class,
         description = "Postgres as the system of record for fleets of AI Workers.",
-        subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, SorCli.ContractCommand.class, LintCommand.class,
-                McpCommand.class},
+        subcommands = {DemoCommand.class, SorCli.Migrate.class, SorCli.Certify.class, SorCli.Schema.class, SorCli.ContractCommand.class,
+                SorCli.Release.class, LintCommand.class, McpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done; every check passed (or every failing certify row was accepted)",
                 "1:a check failed (certify, lint, demo)", "2:usage: bad option, argument, URL or path",
                 "3:could not connect or authenticate", "4:the database has no pg-sor (migrate it first)",
                 "5:the database refused or a migration failed", "6:any other failure (--verbose prints the stack trace)"})
 public final class SorCli implements Callable<Integer> {
+
+    /** {@code pg-sor VERSION}: the release this build is (SorSchema.version(), from the project version). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pg-sor " + SorSchema.version()};
+        }
+    }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print the stack trace of a failure (by default one line says what failed).")
@@ -188,9 +199,24 @@ public final class SorCli implements Callable<Integer> {
     }
 
     @Command(name = "certify", mixinStandardHelpOptions = true,
-            description = {"Print sor_api.certify(); exit status 1 when a check fails that no --accept names."})
+            description = {"Print sor_api.certify(); exit status 1 when a check fails that no --accept names.",
+                "With --release, also compare the live catalog with the release manifest (docs/certify.md)."})
     static final class Certify implements Callable<Integer> {
         @Mixin Target target;
+
+        @Option(names = "--release",
+                description = {"Also compare every protected object of the live catalog (read with the CLI's own SQL) with the",
+                    "manifest of the release this CLI is (carried in its classpath), one failing row per object that",
+                    "differs, is missing or is not in the release."})
+        boolean release;
+
+        @Option(names = "--manifest", paramLabel = "FILE",
+                description = "Compare with this release manifest (releases/<version>/manifest.json) instead; implies --release.")
+        Path manifest;
+
+        @Option(names = "--digest", paramLabel = "sha256:HEX",
+                description = "Refuse (exit 2) a manifest whose digest is not this one: the digest the release's approver named.")
+        String digest;
 
         @Option(names = "--accept", paramLabel = "CHECK[=OBJECT]",
                 description = {"Accept a failing check (every failing row of it, or only OBJECT's), by its exact name in the",
@@ -209,16 +235,168 @@ public final class SorCli implements Callable<Integer> {
                     throw new CliException(ExitCode.USAGE, e.getMessage(), "see pg-sor certify --help");
                 }
             }
+            ReleaseManifest against = release || manifest != null || digest != null ? manifest() : null;
             try (Session session = target.open(out)) {
                 if (session.embedded()) {
                     Migrator.migrate(session.database(), SorSchema.ALL);
                 }
                 try (Connection c = session.database().connect()) {
                     requireMigrated(c);
-                    List<Certification.Check> rows = Certification.run(c);
+                    List<Certification.Check> rows = new ArrayList<>(Certification.run(c));
+                    if (against != null) {
+                        out.printf("release %s, manifest %s (%s)%n", against.version(), against.digest(),
+                                manifest == null ? "carried by this CLI" : manifest);
+                        rows.addAll(ReleaseCheck.run(c, against));
+                    }
                     Certification.print(rows, accepts, out);
                     return Certification.judge(rows, accepts).passes() ? ExitCode.OK : ExitCode.CHECKS_FAILED;
                 }
+            }
+        }
+
+        /** The manifest to compare with: --manifest FILE, else the one of this CLI's release on its classpath. */
+        private ReleaseManifest manifest() {
+            String text;
+            String source;
+            if (manifest != null) {
+                if (!Files.isRegularFile(manifest) || !Files.isReadable(manifest)) {
+                    throw new CliException(ExitCode.USAGE, "no such manifest: " + manifest,
+                            "name a release manifest such as releases/" + SorSchema.version() + "/manifest.json");
+                }
+                try {
+                    text = Files.readString(manifest, StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new CliException(ExitCode.USAGE, "cannot read " + manifest + ": " + e.getMessage(), null);
+                }
+                source = manifest.toString();
+            } else {
+                text = Releases.bundled(SorSchema.version());
+                source = SorSchema.releaseManifest(SorSchema.version());
+                if (text == null) {
+                    throw new CliException(ExitCode.FAILED, "this build carries no manifest of release " + SorSchema.version()
+                            + " (" + source + " is not on the classpath)",
+                            "generate it with " + Releases.regenerate(SorSchema.version()) + " and build again, or name one with --manifest");
+                }
+            }
+            ReleaseManifest parsed;
+            try {
+                parsed = ReleaseManifest.parse(text);
+            } catch (RuntimeException e) {
+                throw new CliException(ExitCode.USAGE, source + ": " + e.getMessage(), "name a manifest pg-sor release wrote");
+            }
+            if (digest != null && !digest.equals(parsed.digest())) {
+                throw new CliException(ExitCode.USAGE, source + " is release " + parsed.version() + " with digest " + parsed.digest()
+                        + ", not " + digest, "name the manifest the approver named, or the digest it has");
+            }
+            return parsed;
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = {"Write a release manifest (releases/<version>/manifest.json): the Flyway scripts of the kernel and the",
+                "example domain with their checksums, and the fingerprint of every object a fresh install leaves in the kit's",
+                "schemas. Without --sources: this build's release, migrated into an embedded PostgreSQL (or read from --url,",
+                "a database on which exactly this build's modules were freshly migrated). With --sources DIR: an earlier",
+                "release, installed from the scripts it shipped (releases/0.2.0) into an embedded PostgreSQL (or --url, an",
+                "empty database). --all regenerates every manifest under releases/. Prints each manifest's digest."})
+    static final class Release implements Callable<Integer> {
+        @Mixin Target target;
+
+        @Option(names = "--out", description = "File to write (default: standard output)")
+        Path out;
+
+        @Option(names = "--sources", paramLabel = "DIR", description = "An earlier release's directory, e.g. releases/0.2.0")
+        Path sources;
+
+        @Option(names = "--all", description = "Write releases/<version>/manifest.json for this build's release and every earlier"
+                + " release directory under --releases.")
+        boolean all;
+
+        @Option(names = "--releases", paramLabel = "DIR", defaultValue = "releases",
+                description = "Where --all finds the releases (default: ${DEFAULT-VALUE})")
+        Path releases;
+
+        @Override
+        public Integer call() throws Exception {
+            if (all && (out != null || sources != null)) {
+                throw new CliException(ExitCode.USAGE, "--all writes every release's manifest: it takes no --out or --sources", null);
+            }
+            if (all && target.url != null) {
+                throw new CliException(ExitCode.USAGE, "--all installs each release into a database of its own: it takes no --url", null);
+            }
+            List<Path> dirs = new ArrayList<>();
+            if (all) {
+                if (!Files.isDirectory(releases)) {
+                    throw new CliException(ExitCode.USAGE, "no such directory: " + releases, "run it from the repository root");
+                }
+                try (var list = Files.list(releases)) {
+                    list.filter(d -> Files.isDirectory(d.resolve("db").resolve("migrations"))).sorted().forEach(dirs::add);
+                }
+            } else if (sources != null && !Files.isDirectory(sources.resolve("db").resolve("migrations"))) {
+                throw new CliException(ExitCode.USAGE, sources + " holds no release's scripts (no db/migrations)",
+                        "name an earlier release's directory, such as releases/0.2.0");
+            }
+            if (out != null) {
+                writable(out);
+            }
+            try (Session session = target.open(System.err)) {
+                if (all) {
+                    for (Path dir : dirs) {
+                        Database db = scratch(session, "sor_release_" + dir.getFileName().toString().replace('.', '_'));
+                        write(Releases.old(dir, db), dir.resolve("manifest.json"));
+                    }
+                    Database db = scratch(session, "sor_release_current");
+                    Migrator.migrate(db, SorSchema.ALL);
+                    Path current = releases.resolve(SorSchema.version());
+                    Files.createDirectories(current);
+                    write(Releases.current(db), current.resolve("manifest.json"));
+                    return ExitCode.OK;
+                }
+                Database db = session.database();
+                ReleaseManifest manifest;
+                if (sources != null) {
+                    manifest = Releases.old(sources, db);
+                } else {
+                    if (session.embedded()) {
+                        Migrator.migrate(db, SorSchema.ALL);
+                    }
+                    try (Connection c = db.connect()) {
+                        requireMigrated(c);
+                    }
+                    manifest = Releases.current(db);
+                }
+                write(manifest, out);
+                return ExitCode.OK;
+            }
+        }
+
+        /** A new database on the embedded server. */
+        private static Database scratch(Session session, String name) throws SQLException {
+            try (Connection c = session.database().connect(); Statement st = c.createStatement()) {
+                st.execute("create database " + name);
+            }
+            return session.database().withDatabaseName(name);
+        }
+
+        private static void write(ReleaseManifest manifest, Path file) throws java.io.IOException {
+            String text = manifest.render();
+            String summary = String.format("release %s: %s (%d scripts, %d objects)", manifest.version(), manifest.digest(),
+                    manifest.scripts().size(), manifest.objects().size());
+            if (file == null) {
+                System.out.print(text);
+                System.err.println(summary);
+            } else {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+                System.out.println(summary + ", wrote " + file);
+            }
+        }
+
+        private static void writable(Path out) {
+            Path dir = out.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir) || Files.isDirectory(out)
+                    || Files.exists(out) && !Files.isWritable(out)) {
+                throw new CliException(ExitCode.FAILED, "cannot write " + out + (dir != null && !Files.isDirectory(dir)
+                        ? ": no such directory " + dir : ": not a writable file"), "name a file in a writable directory with --out");
             }
         }
     }

@@ -195,7 +195,7 @@ public final class SorMcpServer implements AutoCloseable {
         }
         transport = new StdioTransport(json, in, out, this::precheck);
         server = McpServer.sync(transport)
-                .serverInfo("pg-sor", "0.1.0")
+                .serverInfo("pg-sor", dev.pgsor.schema.SorSchema.version())
                 .instructions(instructions())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
                 .validateToolInputs(false)

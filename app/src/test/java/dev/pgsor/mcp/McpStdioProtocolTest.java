@@ -78,7 +78,7 @@ class McpStdioProtocolTest {
         }
         try (McpServerProcess.Raw server = start("versions")) {
             assertThat(result(server.initialize("2099-01-01"))).containsEntry("protocolVersion", "2025-11-25")
-                    .containsEntry("serverInfo", Map.of("name", "pg-sor", "version", "0.1.0"));
+                    .containsEntry("serverInfo", Map.of("name", "pg-sor", "version", dev.pgsor.schema.SorSchema.version()));
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.pgsor.schema;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Where pg-sor's migrations are on the classpath: the Flyway locations, the history schema and the
@@ -85,6 +89,42 @@ public final class SorSchema {
 
     /** Every module of this artifact, in the order to apply them. */
     public static final List<Module> ALL = List.of(KERNEL, RECONCILER);
+
+    /**
+     * The release of pg-sor this artifact is (such as {@code 0.3.0}): the build's project version,
+     * which is also what {@code sor_api.contract_version()} returns after these scripts ran, the
+     * CLI's {@code --version} and the newest released section of the CHANGELOG.
+     */
+    public static String version() {
+        return readVersion();
+    }
+
+    /**
+     * The classpath resource of a release's manifest ({@code pgsor/releases/0.3.0/manifest.json}):
+     * the Flyway scripts of the release with their checksums and the fingerprint of every protected
+     * object a fresh install leaves (releases/README.md in the repository). This artifact carries
+     * the manifest of every release, its own ({@link #version()}) included.
+     */
+    public static String releaseManifest(String version) {
+        return "pgsor/releases/" + version + "/manifest.json";
+    }
+
+    private static String readVersion() {
+        try (InputStream in = SorSchema.class.getClassLoader().getResourceAsStream("pgsor/version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("pgsor/version.properties is missing from the classpath (built without Maven?)");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String v = p.getProperty("version", "");
+            if (!v.matches("\\d+\\.\\d+\\.\\d+([-+].*)?")) {
+                throw new IllegalStateException("pgsor/version.properties names no version: '" + v + "'");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private SorSchema() { }
 }
