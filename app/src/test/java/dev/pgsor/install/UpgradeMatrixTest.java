@@ -97,6 +97,10 @@ class UpgradeMatrixTest {
             try (Connection c = db.admin().connect()) {
                 List<Certification.Check> failing = Certification.run(c).stream().filter(r -> !r.ok()).toList();
                 assertThat(failing).isEmpty();
+                // and against the release's manifest, the reference kept outside the database
+                dev.pgsor.db.ReleaseManifest manifest = dev.pgsor.db.ReleaseManifest.parse(Files.readString(
+                        Repo.path("releases", dev.pgsor.schema.SorSchema.version(), "manifest.json")));
+                assertThat(dev.pgsor.db.ReleaseCheck.run(c, manifest).stream().filter(r -> !r.ok()).toList()).isEmpty();
             }
         }
     }
