@@ -1032,7 +1032,7 @@ AS $function$
     select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
            format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
            case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
-           k.nspname, p.prosrc, p.proargnames, p.proargmodes
+           k.nspname, p.prosrc, sor.code_text(p.prosrc) as code, p.proargnames, p.proargmodes
       from pg_catalog.pg_proc p join kit k on k.oid = p.pronamespace
      where not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
@@ -1069,8 +1069,8 @@ AS $function$
       select f.oid
         from g
         join funcs callee on callee.oid = g.oid
-        join funcs f on f.prosrc is not null
-                    and pg_catalog.strpos(f.prosrc, callee.nspname || '.' || callee.proname || '(') > 0
+        join funcs f on f.code is not null
+                    and pg_catalog.strpos(f.code, callee.nspname || '.' || callee.proname || '(') > 0
     )
     select g.oid from g
   ), tenant_facing as (
@@ -1174,14 +1174,14 @@ AS $function$
   select 'governed', 'membership is read only by the tenancy rules', f.qname,
          false, 'reads sor.tenant_members itself instead of calling a tenancy rule'
     from funcs f
-   where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+   where f.code ~* '(from|join)\s+sor\.tenant_members\M'
      and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
          not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
   union all
   select 'governed', 'membership is read only by the tenancy rules', '(kit functions)', true,
          'no kit function reads sor.tenant_members but the tenancy rules'
    where not exists (select 1 from funcs f
-                      where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+                      where f.code ~* '(from|join)\s+sor\.tenant_members\M'
                         and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
                             not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy'))
   union all
@@ -1880,6 +1880,80 @@ begin
           pg_catalog.quote_literal(check_verify_scope.for_tenant)
       using errcode = 'SR015', hint = 'A stream exists once its first event is appended; list streams in sor_api.events.';
   end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.code_text(src text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _out text := '';
+  _rest text := code_text.src;
+  _line integer;
+  _block integer;
+  _quote integer;
+  _dollar integer;
+  _next integer;
+  _tag text;
+  _m text[];
+begin
+  loop
+    _line := strpos(_rest, '--');
+    _block := strpos(_rest, '/*');
+    _quote := strpos(_rest, '''');
+    _m := regexp_match(_rest, '\$([A-Za-z_][A-Za-z_0-9]*)?\$');
+    _dollar := case when _m is null then 0 else strpos(_rest, '$' || coalesce(_m[1], '') || '$') end;
+    _next := least(nullif(_line, 0), nullif(_block, 0), nullif(_quote, 0), nullif(_dollar, 0));
+    if _next is null then
+      return _out || _rest;
+    end if;
+    _out := _out || substr(_rest, 1, _next - 1);
+    if _next = _line then
+      _rest := substr(_rest, _next + 2);
+      _next := strpos(_rest, E'\n');
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || ' ';
+      _rest := substr(_rest, _next);
+    elsif _next = _block then
+      _rest := substr(_rest, _next + 2);
+      _next := strpos(_rest, '*/');
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || ' ';
+      _rest := substr(_rest, _next + 2);
+    elsif _next = _quote then
+      _rest := substr(_rest, _next + 1);
+      loop
+        _next := strpos(_rest, '''');
+        if _next = 0 then
+          return _out;
+        end if;
+        if substr(_rest, _next + 1, 1) = '''' then
+          _rest := substr(_rest, _next + 2);
+        else
+          _rest := substr(_rest, _next + 1);
+          exit;
+        end if;
+      end loop;
+      _out := _out || '''''';
+    else
+      _tag := '$' || coalesce(_m[1], '') || '$';
+      _rest := substr(_rest, _next + length(_tag));
+      _next := strpos(_rest, _tag);
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || '''''';
+      _rest := substr(_rest, _next + length(_tag));
+    end if;
+  end loop;
 end
 $function$;
 
@@ -7391,6 +7465,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.code_text(src text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
 -- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
@@ -7839,6 +7914,7 @@ comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= m
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
 comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
+comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';

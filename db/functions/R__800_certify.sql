@@ -5,6 +5,87 @@
 -- one row per failing object. Zero rows with ok = false is the CI gate.
 set role sor_owner;
 
+-- The code of a function body without its comments and the text of its string literals (quoted,
+-- E'', and dollar-quoted), so that a check of what a function calls reads what it runs: a name in
+-- a comment, or in a string it never executes as such, does not count. (A call built in dynamic SQL
+-- is text, and does not count either: the checks that read this fail closed.)
+create or replace function sor.code_text(src text)
+returns text
+language plpgsql
+immutable
+strict
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+declare
+  _out text := '';
+  _rest text := code_text.src;
+  _line integer;
+  _block integer;
+  _quote integer;
+  _dollar integer;
+  _next integer;
+  _tag text;
+  _m text[];
+begin
+  loop
+    _line := strpos(_rest, '--');
+    _block := strpos(_rest, '/*');
+    _quote := strpos(_rest, '''');
+    _m := regexp_match(_rest, '\$([A-Za-z_][A-Za-z_0-9]*)?\$');
+    _dollar := case when _m is null then 0 else strpos(_rest, '$' || coalesce(_m[1], '') || '$') end;
+    _next := least(nullif(_line, 0), nullif(_block, 0), nullif(_quote, 0), nullif(_dollar, 0));
+    if _next is null then
+      return _out || _rest;
+    end if;
+    _out := _out || substr(_rest, 1, _next - 1);
+    if _next = _line then
+      _rest := substr(_rest, _next + 2);
+      _next := strpos(_rest, E'\n');
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || ' ';
+      _rest := substr(_rest, _next);
+    elsif _next = _block then
+      _rest := substr(_rest, _next + 2);
+      _next := strpos(_rest, '*/');
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || ' ';
+      _rest := substr(_rest, _next + 2);
+    elsif _next = _quote then
+      _rest := substr(_rest, _next + 1);
+      loop
+        _next := strpos(_rest, '''');
+        if _next = 0 then
+          return _out;
+        end if;
+        if substr(_rest, _next + 1, 1) = '''' then
+          _rest := substr(_rest, _next + 2);
+        else
+          _rest := substr(_rest, _next + 1);
+          exit;
+        end if;
+      end loop;
+      _out := _out || '''''';
+    else
+      _tag := '$' || coalesce(_m[1], '') || '$';
+      _rest := substr(_rest, _next + length(_tag));
+      _next := strpos(_rest, _tag);
+      if _next = 0 then
+        return _out;
+      end if;
+      _out := _out || '''''';
+      _rest := substr(_rest, _next + length(_tag));
+    end if;
+  end loop;
+end
+$$;
+comment on function sor.code_text(text) is
+  'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
+
 create or replace function sor.certify_raw()
 returns table (property text, check_name text, object text, ok boolean, detail text)
 language plpgsql

@@ -38,7 +38,7 @@ as $$
     select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
            format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
            case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
-           k.nspname, p.prosrc, p.proargnames, p.proargmodes
+           k.nspname, p.prosrc, sor.code_text(p.prosrc) as code, p.proargnames, p.proargmodes
       from pg_catalog.pg_proc p join kit k on k.oid = p.pronamespace
      where not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
@@ -75,8 +75,8 @@ as $$
       select f.oid
         from g
         join funcs callee on callee.oid = g.oid
-        join funcs f on f.prosrc is not null
-                    and pg_catalog.strpos(f.prosrc, callee.nspname || '.' || callee.proname || '(') > 0
+        join funcs f on f.code is not null
+                    and pg_catalog.strpos(f.code, callee.nspname || '.' || callee.proname || '(') > 0
     )
     select g.oid from g
   ), tenant_facing as (
@@ -180,14 +180,14 @@ as $$
   select 'governed', 'membership is read only by the tenancy rules', f.qname,
          false, 'reads sor.tenant_members itself instead of calling a tenancy rule'
     from funcs f
-   where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+   where f.code ~* '(from|join)\s+sor\.tenant_members\M'
      and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
          not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy')
   union all
   select 'governed', 'membership is read only by the tenancy rules', '(kit functions)', true,
          'no kit function reads sor.tenant_members but the tenancy rules'
    where not exists (select 1 from funcs f
-                      where f.prosrc ~* '(from|join)\s+sor\.tenant_members\M'
+                      where f.code ~* '(from|join)\s+sor\.tenant_members\M'
                         and (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, f.oid, 0)).identity
                             not in (select c.identity from sor_guard.classes c where c.kind = 'function' and c.class = 'tenancy'))
   union all

@@ -137,7 +137,10 @@ class CertifyReleaseTest {
             Sql.run(c, "set role sor_owner");
             Sql.run(c, without);
         }
-        assertThat(certifyFailures()).as("certify()'s membership sweep reads the text and finds the name").isEmpty();
+        // certify() reads the code without its comments and strings (sor.code_text): the name in a comment does not count
+        assertThat(certifyFailures()).containsExactly(List.of(
+                "functions that take a tenant's run, task, call, row, stream or tenant check membership",
+                "sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer)"));
 
         assertThat(releaseFailures()).containsExactly(
                 ReleaseCheck.OBJECTS + " | function sor_api.read_stream(text,text,integer,integer) | differs from release " + RELEASE
@@ -145,7 +148,7 @@ class CertifyReleaseTest {
                         + liveHash("sor_api.read_stream(text,text,integer,integer)"));
         CliRunner.Run run = CliRunner.run(certify(db.admin(), "--release"));
         assertThat(run.status()).isEqualTo(ExitCode.CHECKS_FAILED);
-        assertThat(run.out()).contains("| function sor_api.read_stream(text,text,integer,integer) ").endsWith(", 1 failing\n");
+        assertThat(run.out()).contains("| function sor_api.read_stream(text,text,integer,integer) ").endsWith(", 2 failing\n");
     }
 
     @Test
