@@ -118,6 +118,7 @@ declare
   _objs text[] := '{}';
   _ids bigint[];
   _created oid[];
+  _touched oid[];
 begin
   if to_regclass('sor_guard.kit_partitions') is null then
     return;
@@ -125,10 +126,20 @@ begin
   if not exists (select 1 from sor_guard.partition_differences()) then
     return;
   end if;
-  select coalesce(array_agg(c.objid), '{}') into _created
+  select coalesce(array_agg(c.objid) filter (where c.command_tag = 'CREATE TABLE'), '{}'),
+         coalesce(array_agg(c.objid), '{}')
+    into _created, _touched
     from pg_event_trigger_ddl_commands() c
-   where c.command_tag = 'CREATE TABLE' and c.classid = 'pg_class'::regclass;
-  for _d in select * from sor_guard.partition_differences() d order by d.partition_name loop
+   where c.classid = 'pg_class'::regclass;
+  -- only what this statement did: a partition it created, or the partitions of a kit table it
+  -- altered (ATTACH, DETACH); a later ALTER of a partition itself (sor.prepare_partition) is not an attach
+  for _d in
+    select d.* from sor_guard.partition_differences() d
+     where d.partition_oid = any (_created)
+        or to_regclass(d.parent_table) = any (_touched)
+        or d.difference = 'dropped'
+     order by d.partition_name
+  loop
     if _d.difference = 'unrecorded' and _d.partition_oid = any (_created) and sor_guard.kit_partition_shape(_d.partition_oid) then
       insert into sor_guard.kit_partitions (partition_name, parent_table, bound, event)
       values (_d.partition_name, _d.parent_table, _d.bound, 'created');
@@ -156,7 +167,7 @@ begin
 end
 $$;
 comment on function sor_guard.settle_partitions(text) is
-  'After every DDL statement (sor_guard.tg_end): a new partition of a kit table with the kit''s shape made by CREATE TABLE ... PARTITION OF is recorded in sor_guard.kit_partitions; any other new partition needs an approval of attach partition, a recorded partition that left its table one of detach partition (sor_guard.authorize, SR020 otherwise); a dropped one is recorded.';
+  'After every DDL statement (sor_guard.tg_end), for the partitions the statement created and those of a kit table it altered: a new partition of a kit table with the kit''s shape made by CREATE TABLE ... PARTITION OF is recorded in sor_guard.kit_partitions; any other new partition needs an approval of attach partition, a recorded partition that left its table one of detach partition (sor_guard.authorize, SR020 otherwise); a dropped one is recorded.';
 
 -- sor.make_partitions records what it made, so a partition made while the guard is paused or not
 -- installed (a managed service) is the kit's too: only a partition with the kit's shape that this

@@ -13,7 +13,40 @@
 -- that month, or the first partitions that V061 and V082 made of an earlier release's rows
 -- (events_legacy, outbox_legacy, finished_tasks_before, from MINVALUE). Any other partition is not
 -- recorded, so certify() names it after the upgrade.
+--
+-- An approval may now name attach partition: the check of sor.ddl_approvals.operation takes it,
+-- replaced with the guard paused (the kit's own change to a protected constraint) and its new
+-- definition written to the register.
+-- lint: reviewed drop by pg-sor maintainers: one check constraint of sor.ddl_approvals is dropped and replaced in the same statement
+set local lock_timeout = '5s';
+select sor_guard.pause(true);
+alter table sor.ddl_approvals
+  drop constraint ddl_approvals_operation_check,
+  add constraint ddl_approvals_operation_check check (operation in (
+  'drop schema', 'alter schema', 'drop table', 'alter table', 'rename', 'drop column', 'alter column',
+  'alter column type', 'disable row level security', 'no force row level security', 'detach partition',
+  'attach partition',
+  'drop trigger', 'disable trigger', 'alter trigger', 'create trigger', 'drop rule', 'alter rule', 'create rule',
+  'drop policy', 'alter policy', 'create policy', 'drop constraint', 'alter constraint', 'drop index',
+  'alter index', 'drop view', 'alter view', 'drop function', 'replace function', 'grant'));
+
 set role sor_guardian;
+do $$
+begin
+  -- a database the kit already guards (an upgrade): the register takes the new definition; on a
+  -- fresh one the guard's functions come later and register it as they find it
+  if pg_catalog.to_regprocedure('sor_guard.live_objects(text[])') is not null then
+    execute $sql$
+      insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+      select l.kind, l.identity, l.root_kind, l.root_objid, l.objid, true, l.spec, 'recorded'
+        from sor_guard.live_objects(array['table:' || 'sor.ddl_approvals'::regclass::oid]) l
+       where l.kind = 'constraint' and l.identity = 'ddl_approvals_operation_check on sor.ddl_approvals'
+         and exists (select 1 from sor_guard.registered r where r.present and r.kind = l.kind and r.identity = l.identity)
+    $sql$;
+  end if;
+end
+$$;
+
 
 create table sor_guard.kit_partitions (
   entry_id       bigint      not null generated always as identity,
@@ -61,3 +94,4 @@ select (pg_catalog.pg_identify_object('pg_class'::regclass, c.oid, 0)).identity,
  order by 1;
 
 reset role;
+select sor_guard.pause(false);
