@@ -6293,7 +6293,7 @@ AS $function$
                          and is_target.object_identity like '% on ' || r.identity
                          and length(is_target.object_identity) > length(' on ' || r.identity)))
       -- attach or detach of a partition of a kit table names the partition, registered or not
-      or (is_target.operation in ('attach partition', 'detach partition')
+      or (coalesce(is_target.operation in ('attach partition', 'detach partition'), false)
           and exists (select 1 from pg_class c
                        where c.oid = to_regclass(is_target.object_identity) and c.relkind in ('r', 'p')
                          and sor_guard.ident('pg_class'::regclass, c.oid) = is_target.object_identity))
