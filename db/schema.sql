@@ -19,6 +19,7 @@ create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalu
 create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_ids as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor_guard.kit_partitions_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.register_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
@@ -124,7 +125,7 @@ create table sor.ddl_approvals (
   constraint ddl_approvals_pkey PRIMARY KEY (approval_id),
   constraint ddl_approvals_consumed_check CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL)))),
   constraint ddl_approvals_expiry_check CHECK ((expires_at > approved_at)),
-  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text]))),
+  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'attach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text]))),
   constraint ddl_approvals_rehearsed_on_length CHECK (((length(btrim(rehearsed_on)) >= 1) AND (length(btrim(rehearsed_on)) <= 500))),
   constraint ddl_approvals_ticket_length CHECK (((length(btrim(ticket)) >= 1) AND (length(btrim(ticket)) <= 200)))
 );
@@ -546,6 +547,20 @@ create table sor_guard.classes (
   constraint classes_kind_check CHECK ((kind = ANY (ARRAY['table'::text, 'function'::text, 'constraint'::text, 'index'::text])))
 );
 
+create table sor_guard.kit_partitions (
+  entry_id bigint generated always as identity not null,
+  partition_name text not null,
+  parent_table text not null,
+  bound text,
+  event text not null,
+  approval_id bigint,
+  recorded_at timestamp with time zone default clock_timestamp() not null,
+  recorded_by name default SESSION_USER not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  constraint kit_partitions_pkey PRIMARY KEY (entry_id),
+  constraint kit_partitions_event_check CHECK ((event = ANY (ARRAY['installed'::text, 'created'::text, 'attached'::text, 'detached'::text, 'dropped'::text])))
+);
+
 create table sor_guard.register (
   entry_id bigint generated always as identity not null,
   kind text not null,
@@ -593,6 +608,7 @@ CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
 CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at);
 CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id);
+CREATE INDEX kit_partitions_name_idx ON sor_guard.kit_partitions USING btree (partition_name, entry_id);
 CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id);
 CREATE INDEX register_root_idx ON sor_guard.register USING btree (root_kind, root_objid);
 
@@ -1333,6 +1349,8 @@ AS $function$
     select r.oid, r.rolcanlogin, r.rolsuper,
            (select pg_catalog.string_agg(m.member::regrole::text, ', ') from pg_catalog.pg_auth_members m where m.roleid = r.oid) as members
       from pg_catalog.pg_roles r where r.rolname = 'sor_guardian'
+  ), unrecorded_partitions as materialized (
+    select u.* from sor_guard.unrecorded_partitions() u
   ), et_off as (
     select coalesce(r.rolname, 'every role') || ' in ' || coalesce(d.datname, 'every database') as who
       from pg_catalog.pg_db_role_setting s
@@ -1377,6 +1395,14 @@ AS $function$
               when g.members is not null then 'members: ' || g.members
               else 'NOLOGIN, no members' end
     from (select 1) one left join guardian g on true
+  union all
+  select 'policy-bound', 'every partition of a kit table is the kit''s own', '(partitions)', true,
+         'every partition of ' || (select pg_catalog.string_agg(k.identity, ', ' order by k.identity) from sor_guard.kit_parents() k)
+           || ' was made by the kit or attached with an approval (sor_guard.kit_partitions)'
+   where not exists (select 1 from unrecorded_partitions)
+  union all
+  select 'policy-bound', 'every partition of a kit table is the kit''s own', u.partition_name, false, u.detail
+    from unrecorded_partitions u
   union all
   select 'policy-bound', 'event triggers are not switched off', pg_catalog.current_database(),
          case when pg_catalog.current_setting('event_triggers', true) is null then true
@@ -2635,6 +2661,8 @@ begin
         begin
           execute pg_catalog.format('create table sor.%I partition of %s for values from (%L) to (%L)',
                                     _name, _t.parent, _m, _m + interval '1 month');
+          -- the kit's own partition: recorded by the guard, or here when the guard is paused or absent
+          perform sor_guard.record_kit_partition(pg_catalog.format('sor.%I', _name)::regclass);
           partition_name := 'sor.' || _name; action := 'created';
           detail := pg_catalog.format('%s from %s to %s', _t.key_column, pg_catalog.to_char(_m, 'YYYY-MM-DD'),
                                       pg_catalog.to_char(_m + interval '1 month', 'YYYY-MM-DD'));
@@ -5814,6 +5842,14 @@ begin
       from sor.verify_event_chains(verify_events.for_tenant, verify_events.for_stream) c
      where c.problem is not null
      order by c.tenant_id, c.stream;
+  -- a partition of sor.events the kit neither made nor attached with an approval: its rows never
+  -- went through an append, whatever their hashes say (one row, whatever the scope)
+  return query
+    select null::text, null::text, null::bigint, null::integer, null::text, null::text,
+           'unrecorded_partition'::text, u.detail
+      from sor_guard.unrecorded_partitions() u
+     where u.parent_table = 'sor.events'
+     order by u.partition_name;
 end
 $function$;
 
@@ -6330,6 +6366,11 @@ AS $function$
                        where r.present and r.kind = 'table'
                          and is_target.object_identity like '% on ' || r.identity
                          and length(is_target.object_identity) > length(' on ' || r.identity)))
+      -- attach or detach of a partition of a kit table names the partition, registered or not
+      or (coalesce(is_target.operation in ('attach partition', 'detach partition'), false)
+          and exists (select 1 from pg_class c
+                       where c.oid = to_regclass(is_target.object_identity) and c.relkind in ('r', 'p')
+                         and sor_guard.ident('pg_class'::regclass, c.oid) = is_target.object_identity))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb DEFAULT NULL::jsonb)
@@ -6474,6 +6515,53 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.kit_parents()
+ RETURNS TABLE(parent oid, identity text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select c.oid, sor_guard.ident('pg_class'::regclass, c.oid)
+    from pg_class c
+   where c.relnamespace = 'sor'::regnamespace and c.relkind = 'p' and not c.relispartition
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.kit_partition_shape(part oid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select coalesce((
+    select c.relnamespace = 'sor'::regnamespace
+           and ((c.relname = p.relname || '_default' and pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT')
+                or (c.relname ~ ('^' || p.relname || '_p[0-9]{6}$')
+                    and exists (select 1
+                                  from regexp_match(pg_get_expr(c.relpartbound, c.oid),
+                                                    '^FOR VALUES FROM \(''([^'']+)''\) TO \(''([^'']+)''\)$') m
+                                 where m[2]::timestamptz - m[1]::timestamptz between interval '27 days' and interval '32 days'
+                                   and to_char(m[1]::timestamptz + (m[2]::timestamptz - m[1]::timestamptz) / 2, 'YYYYMM')
+                                       = right(c.relname, 6))))
+      from pg_class c
+      join pg_inherits i on i.inhrelid = c.oid
+      join pg_class p on p.oid = i.inhparent
+     where c.oid = kit_partition_shape.part and c.relkind in ('r', 'p')), false)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.kit_partition_state()
+ RETURNS TABLE(partition_name text, parent_table text, bound text, event text, approval_id bigint)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select distinct on (k.partition_name) k.partition_name, k.parent_table, k.bound, k.event, k.approval_id
+    from sor_guard.kit_partitions k
+   order by k.partition_name, k.entry_id desc
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.live_objects(roots text[] DEFAULT NULL::text[])
  RETURNS TABLE(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb)
  LANGUAGE sql
@@ -6603,6 +6691,32 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.partition_differences()
+ RETURNS TABLE(partition_name text, parent_table text, bound text, partition_oid oid, difference text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  with live as (
+    select sor_guard.ident('pg_class'::regclass, i.inhrelid) as partition_name, k.identity as parent_table,
+           pg_get_expr(c.relpartbound, c.oid) as bound, i.inhrelid as partition_oid
+      from sor_guard.kit_parents() k
+      join pg_inherits i on i.inhparent = k.parent and not i.inhdetachpending
+      join pg_class c on c.oid = i.inhrelid
+  ), rec as (
+    select s.* from sor_guard.kit_partition_state() s where s.event in ('installed', 'created', 'attached')
+  )
+  select l.partition_name, l.parent_table, l.bound, l.partition_oid, 'unrecorded'
+    from live l
+   where not exists (select 1 from rec r where r.partition_name = l.partition_name and r.parent_table = l.parent_table)
+  union all
+  select r.partition_name, r.parent_table, r.bound, c.oid, case when c.oid is null then 'dropped' else 'detached' end
+    from rec r
+    left join pg_class c on c.oid = to_regclass(r.partition_name) and c.relkind in ('r', 'p')
+   where not exists (select 1 from live l where l.partition_name = r.partition_name and l.parent_table = r.parent_table)
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.pause(paused boolean)
  RETURNS integer
  LANGUAGE plpgsql
@@ -6721,6 +6835,64 @@ begin
     from changed c;
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.record_kit_partition(part regclass)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _name text := sor_guard.ident('pg_class'::regclass, record_kit_partition.part);
+begin
+  if exists (select 1 from sor_guard.kit_partition_state() s
+              where s.partition_name = _name and s.event in ('installed', 'created', 'attached')) then
+    return false;
+  end if;
+  if not sor_guard.kit_partition_shape(record_kit_partition.part)
+     or (select c.xmin from pg_class c where c.oid = record_kit_partition.part)
+        is distinct from pg_current_xact_id_if_assigned()::xid
+     or pg_relation_size(record_kit_partition.part) <> 0 then
+    return false;
+  end if;
+  insert into sor_guard.kit_partitions (partition_name, parent_table, bound, event)
+  select _name, sor_guard.ident('pg_class'::regclass, i.inhparent), pg_get_expr(c.relpartbound, c.oid), 'created'
+    from pg_class c join pg_inherits i on i.inhrelid = c.oid
+   where c.oid = record_kit_partition.part;
+  return true;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.refuse_concurrent_detach(command_tag text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _m text[];
+begin
+  if refuse_concurrent_detach.command_tag <> 'ALTER TABLE' then
+    return;
+  end if;
+  for _m in
+    select regexp_matches(current_query(),
+             'alter\s+table\s+(?:only\s+)?(?:if\s+exists\s+)?((?:"[^"]+"|[^\s".;]+)(?:\s*\.\s*(?:"[^"]+"|[^\s".;]+))?)\s+detach\s+partition\s+((?:"[^"]+"|[^\s".;]+)(?:\s*\.\s*(?:"[^"]+"|[^\s".;]+))?)[^;]*?\m(concurrently|finalize)\M',
+             'gi')
+  loop
+    if exists (select 1 from sor_guard.kit_parents() k where k.parent = to_regclass(_m[1])) then
+      raise log 'pg-sor drop guard refused: detach partition % of % % (session_user %, statement: %)',
+                _m[2], _m[1], upper(_m[3]), session_user, current_query();
+      raise exception 'drop guard: DETACH PARTITION ... % of % is refused', upper(_m[3]), _m[1]
+        using errcode = 'SR020',
+              hint = format('A concurrent detach commits before the guard can judge it. A month leaves through select sor_api.retire_partition(%L); after a member of sor_approver approves it once: select sor_api.approve_ddl(''detach partition'', %L, ticket, rehearsed_on, expires_at);',
+                            coalesce(sor_guard.ident('pg_class'::regclass, to_regclass(_m[2])), _m[2]),
+                            coalesce(sor_guard.ident('pg_class'::regclass, to_regclass(_m[2])), _m[2]));
+    end if;
+  end loop;
 end
 $function$;
 
@@ -6854,6 +7026,67 @@ begin
       from sor_guard.live_objects(_renamed) l
      where not exists (select 1 from sor_guard.registered r where r.present and r.kind = l.kind and r.identity = l.identity);
   end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.settle_partitions(command_tag text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _d record;
+  _ops text[] := '{}';
+  _objs text[] := '{}';
+  _ids bigint[];
+  _created oid[];
+  _touched oid[];
+begin
+  if to_regclass('sor_guard.kit_partitions') is null then
+    return;
+  end if;
+  if not exists (select 1 from sor_guard.partition_differences()) then
+    return;
+  end if;
+  select coalesce(array_agg(c.objid) filter (where c.command_tag = 'CREATE TABLE'), '{}'),
+         coalesce(array_agg(c.objid), '{}')
+    into _created, _touched
+    from pg_event_trigger_ddl_commands() c
+   where c.classid = 'pg_class'::regclass;
+  -- only what this statement did: a partition it created, or the partitions of a kit table it
+  -- altered (ATTACH, DETACH); a later ALTER of a partition itself (sor.prepare_partition) is not an attach
+  for _d in
+    select d.* from sor_guard.partition_differences() d
+     where d.partition_oid = any (_created)
+        or to_regclass(d.parent_table) = any (_touched)
+        or d.difference = 'dropped'
+     order by d.partition_name
+  loop
+    if _d.difference = 'unrecorded' and _d.partition_oid = any (_created) and sor_guard.kit_partition_shape(_d.partition_oid) then
+      insert into sor_guard.kit_partitions (partition_name, parent_table, bound, event)
+      values (_d.partition_name, _d.parent_table, _d.bound, 'created');
+    elsif _d.difference = 'dropped' then
+      insert into sor_guard.kit_partitions (partition_name, parent_table, bound, event)
+      values (_d.partition_name, _d.parent_table, null, 'dropped');
+    else
+      _ops := _ops || case _d.difference when 'unrecorded' then 'attach partition' else 'detach partition' end;
+      _objs := _objs || _d.partition_name;
+    end if;
+  end loop;
+  if cardinality(_ops) = 0 then
+    return;
+  end if;
+  -- one approval per partition, or the statement is refused (SR020); a detach the guard already
+  -- judged for a registered partition reuses the approval it consumed
+  _ids := sor_guard.authorize(command_tag, _ops, _objs);
+  for i in 1 .. cardinality(_ops) loop
+    insert into sor_guard.kit_partitions (partition_name, parent_table, bound, event, approval_id)
+    select d.partition_name, d.parent_table, case when _ops[i] = 'attach partition' then d.bound end,
+           case when _ops[i] = 'attach partition' then 'attached' else 'detached' end, _ids[i]
+      from sor_guard.partition_differences() d
+     where d.partition_name = _objs[i];
+  end loop;
 end
 $function$;
 
@@ -7070,6 +7303,8 @@ begin
                  case when c.objid is null and c.command_tag in ('GRANT', 'REVOKE') then upper(c.object_type) end as grant_kind
             from pg_event_trigger_ddl_commands() c
            where not c.in_extension) x;
+  -- partitions of the kit's partitioned tables: attach and detach need approvals (R__207)
+  perform sor_guard.settle_partitions(tg_tag);
   if _grant_kinds is not null then
     -- GRANT and REVOKE report no object: judge every registered root of that kind
     _roots := coalesce(_roots, '{}') || array(
@@ -7203,6 +7438,8 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_start()
  SET jit TO 'off'
 AS $function$
 begin
+  -- DETACH PARTITION ... CONCURRENTLY / FINALIZE on a kit table (R__207)
+  perform sor_guard.refuse_concurrent_detach(tg_tag);
   if tg_tag in ('DROP SCHEMA', 'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OWNED', 'REASSIGN OWNED',
                 'ALTER SCHEMA', 'DROP TABLE', 'DROP VIEW', 'DROP ROLE')
      and current_query() ~* '\msor_guard(ian)?\M' then
@@ -7265,6 +7502,21 @@ begin
             hint = 'Guard functions change only with a kit upgrade, which a superuser applies with the guard paused (sor_guard.pause) in the same transaction.';
   end if;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.unrecorded_partitions()
+ RETURNS TABLE(parent_table text, partition_name text, detail text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select d.parent_table, d.partition_name,
+         format('partition %s of %s (%s) was not made by the kit nor attached with an approval (sor_guard.kit_partitions): its rows came from outside the kit''s appends',
+                d.partition_name, d.parent_table, d.bound)
+    from sor_guard.partition_differences() d
+   where d.difference = 'unrecorded'
+   order by 1, 2
 $function$;
 
 -- triggers
@@ -7335,6 +7587,10 @@ CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR 
 alter table sor_guard.classes enable always trigger classes_refuse_truncate;
 CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.classes enable always trigger classes_refuse_update_delete;
+CREATE TRIGGER kit_partitions_refuse_truncate BEFORE TRUNCATE ON sor_guard.kit_partitions FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse_truncate;
+CREATE TRIGGER kit_partitions_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.kit_partitions FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse_update_delete;
 CREATE TRIGGER register_refuse_truncate BEFORE TRUNCATE ON sor_guard.register FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.register enable always trigger register_refuse_truncate;
 CREATE TRIGGER register_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.register FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
@@ -7588,18 +7844,25 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.is_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.is_target(operation text, object_identity text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.kit_parents() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.kit_partition_shape(part oid) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.kit_partition_state() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.live_objects(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.may_approve(role_name name) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.member_tenants() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.partition_differences() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.pause(paused boolean) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.protect_all() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.protected_schemas() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.record_guard_upgrade() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.record_kit_partition(part regclass) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.refuse_concurrent_detach(command_tag text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.require_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.require_reader(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.root_of(classid oid, objid oid) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.settle(command_tag text, roots text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.settle_partitions(command_tag text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.targets() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.tg_ddl_approvals__check() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_ddl_audit__refuse_change() owner sor_guardian: sor_guardian=EXECUTE
@@ -7611,6 +7874,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.tg_start() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_watch_drop() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_watch_end() owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.unrecorded_partitions() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- schema reconciler owner sor_owner: sor_admin=USAGE, sor_auditor=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_guardian=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE
 -- schema sor_api owner sor_owner: sor_admin=USAGE, sor_approver=USAGE, sor_auditor=USAGE, sor_dispatcher=USAGE, sor_owner=CREATE, sor_owner=USAGE, sor_tenant=USAGE, sor_worker=USAGE
@@ -7623,6 +7887,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_ids owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor_guard.kit_partitions_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor_guard.register_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- table reconciler.categories owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table reconciler.category_rules owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -7656,6 +7921,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.turns owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.workers owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor_guard.classes owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
+-- table sor_guard.kit_partitions owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.register owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- view sor_api.events owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_blocks owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -7890,6 +8156,11 @@ comment on column sor.tools.side_effects is 'Whether the tool writes: a read-onl
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
 comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
+comment on column sor_guard.kit_partitions.approval_id is 'The sor.ddl_approvals row an attach or detach consumed.';
+comment on column sor_guard.kit_partitions.bound is 'The partition bound as PostgreSQL prints it (FOR VALUES FROM (...) TO (...), DEFAULT); NULL once detached or dropped.';
+comment on column sor_guard.kit_partitions.event is 'installed, created, attached, detached or dropped.';
+comment on column sor_guard.kit_partitions.parent_table is 'The partitioned table (sor.events, sor.outbox, sor.finished_tasks).';
+comment on column sor_guard.kit_partitions.partition_name is 'The partition as pg_identify_object() names it (sor.events_p202612).';
 comment on column sor_guard.register.identity is 'The object as pg_identify_object() names it (e.g. sor.events, events_chain on sor.events, sor.current_tenants()).';
 comment on column sor_guard.register.reason is 'registered (first seen), approved (a destructive change with its approval), recorded (a redefinition, audited), tightened (a change that only narrows), rebound (same object, new oid after a restore).';
 comment on column sor_guard.register.root_kind is 'Kind of the object that owns this one: a table for its triggers, rules, policies, constraints and unique indexes; the object itself otherwise.';
@@ -7903,7 +8174,7 @@ comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'To
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
-comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, event_triggers not switched off.';
+comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
 comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
@@ -8017,7 +8288,7 @@ comment on function sor_api.set_retention(table_name text, keep interval, reason
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
-comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
+comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
@@ -8035,20 +8306,27 @@ comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
 comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
-comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
+comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition).';
 comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
+comment on function sor_guard.kit_parents() is 'The kit''s partitioned tables as the guard sees them: every partitioned table of schema sor that is not itself a partition (what sor.partitioned_tables() lists).';
+comment on function sor_guard.kit_partition_shape(part oid) is 'True for a partition with the kit''s own shape: in schema sor, named <table>_default (the DEFAULT partition) or <table>_pYYYYMM with the bounds of that month, as sor.make_partitions makes them.';
+comment on function sor_guard.kit_partition_state() is 'The latest row of sor_guard.kit_partitions for each partition: its state (installed, created, attached: part of its table; detached, dropped: gone).';
 comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
 comment on function sor_guard.may_approve(role_name name) is 'True for a role that may approve guarded DDL: a LOGIN member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner or sor_guardian.';
 comment on function sor_guard.member_tenants() is 'The tenants session_user is a member of, as an array, for claim and lease filters. Only jit = off is set (hot path): callers pin search_path.';
+comment on function sor_guard.partition_differences() is 'Differences between the live partitions of the kit''s tables and sor_guard.kit_partitions: unrecorded (a partition the record does not hold as its table''s), detached or dropped (a recorded one that left).';
 comment on function sor_guard.pause(paused boolean) is 'Disables (true) or re-enables ALWAYS (false) the guard''s event triggers; a migration file that redefines guard functions calls it at its start and end, in one transaction. Needs a superuser (the event triggers'' owner); returns how many triggers it changed.';
 comment on function sor_guard.protect_all() is 'Registers every protected object that is not registered yet (new schemas, tables with their children, views, functions, the guard''s event triggers); never changes an entry that exists. A new permissive policy, trigger or rule on a table already registered is not registered here: the guard judges it. Returns how many rows it wrote. Run after every migration (Flyway afterMigrate); sor_owner may call it.';
 comment on function sor_guard.protected_schemas() is 'Schemas whose objects the guard protects: sor, sor_api, sor_guard and every registered domain schema (sor.domain_schemas).';
 comment on function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) is 'Appends one register row: the object''s new expected state (spec) or its retirement (NULL spec). Internal to the guard.';
 comment on function sor_guard.record_guard_upgrade() is 'After a kit upgrade that redefined guard functions with the guard paused (sor_guard.pause), records each new definition in sor.ddl_audit and the register. Run by the afterMigrate callback as sor_guardian; executable by no one else.';
+comment on function sor_guard.record_kit_partition(part regclass) is 'sor.make_partitions: records a partition it made in sor_guard.kit_partitions (when the guard did not already): only one with the kit''s shape, created by this transaction and still empty. Returns whether it wrote a row.';
+comment on function sor_guard.refuse_concurrent_detach(command_tag text) is 'ddl_command_start (sor_guard.tg_start): refuses (SR020) ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY or FINALIZE on a kit table, whose first transaction would commit before the guard could judge it; a month leaves through sor_api.retire_partition with an approval of detach partition.';
 comment on function sor_guard.require_member(tenant_id text) is 'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor_guard.require_reader(tenant_id text) is 'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
 comment on function sor_guard.root_of(classid oid, objid oid) is 'The root object (table, view, function or schema, as kind:oid) that an object a DDL statement touched belongs to.';
 comment on function sor_guard.settle(command_tag text, roots text[]) is 'Judges the differences between the live catalog and the register on the given roots: destructive ones need approvals (sor_guard.authorize, SR020 otherwise), redefinitions are recorded in sor.ddl_audit with their new sha256, and the register is brought to the live state.';
+comment on function sor_guard.settle_partitions(command_tag text) is 'After every DDL statement (sor_guard.tg_end), for the partitions the statement created and those of a kit table it altered: a new partition of a kit table with the kit''s shape made by CREATE TABLE ... PARTITION OF is recorded in sor_guard.kit_partitions; any other new partition needs an approval of attach partition, a recorded partition that left its table one of detach partition (sor_guard.authorize, SR020 otherwise); a dropped one is recorded.';
 comment on function sor_guard.targets() is 'Every (operation, object_identity) the guard protects now, read from the register. For create policy, create trigger and create rule the identity is <name> on <table>: approve the exact name.';
 comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_approvals: only an approver''s own session inserts (stamped with its session_user and the database clock; 42501 otherwise), and nothing is changed but the consumption of an unused approval (SR024).';
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
@@ -8060,6 +8338,7 @@ comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table a
 comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';
 comment on function sor_guard.tg_watch_drop() is 'sql_drop watchdog: refuses any statement that drops a registered object of schema sor_guard. Self-contained.';
 comment on function sor_guard.tg_watch_end() is 'ddl_command_end watchdog: refuses a statement that redefined a registered guard function (compared with its registered sha256). Self-contained, so replacing the main handler does not silence it.';
+comment on function sor_guard.unrecorded_partitions() is 'Every partition of a kit table that sor_guard.kit_partitions does not hold as the kit''s (made by the kit, or attached with an approval): an ATTACH PARTITION made past the guard. certify() and sor_api.verify_events report each.';
 comment on policy blocks_auditor_select on sor.blocks is 'Auditors read every block.';
 comment on policy blocks_owner_all on sor.blocks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy blocks_tenant_select on sor.blocks is 'Tenant members and approvers read only their tenants'' blocks.';
@@ -8154,6 +8433,7 @@ comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool:
 comment on table sor.turns is 'Model turns of a run: model, role, token counts and content (or only its sha256 in hash-only runs).';
 comment on table sor.workers is 'Registered Workers: a login role that is a member of sor_worker, with its kind (e.g. expense-reconciler). Functions identify the Worker by session_user.';
 comment on table sor_guard.classes is 'What a protected object is for, declared once where it is defined (sor_guard.classify): refusal and chain trigger functions, audit triggers, tenancy rules, guard functions, forensic readers, queue tables, dedupe keys. certify() reads it instead of name patterns or hand lists. Append-only.';
+comment on table sor_guard.kit_partitions is 'Append-only record of the partitions of the kit''s partitioned tables: installed (present when V083 ran, with the kit''s shape), created (by the kit, or a CREATE TABLE ... PARTITION OF with the kit''s name and month), attached (an ATTACH PARTITION with its approval), detached, dropped. The latest row per partition is its state; certify() and sor_api.verify_events report a partition of a kit table whose latest row is not installed, created or attached. Written only by the drop guard''s functions.';
 comment on table sor_guard.register is 'Append-only register of protected objects: the latest row per (kind, identity) is the expected state (spec) the guard and certify() compare the live catalog with; present = false retires an object. Written only by the guard''s functions.';
 comment on trigger append_only_tables_refuse_truncate on sor.append_only_tables is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger append_only_tables_refuse_update_delete on sor.append_only_tables is 'Append-only: a registered table cannot be un-registered.';
@@ -8171,6 +8451,8 @@ comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
 comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
+comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is 'Append-only: the record of the kit''s partitions is never truncated.';
+comment on trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions is 'Append-only: a record of a partition is never changed or removed; a change is a new row.';
 comment on trigger ledger_blocks_refuse_truncate on sor.ledger_blocks is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger ledger_blocks_refuse_update_delete on sor.ledger_blocks is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger outbox_dedupe on sor.outbox is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';

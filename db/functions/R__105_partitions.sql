@@ -158,6 +158,8 @@ begin
         begin
           execute pg_catalog.format('create table sor.%I partition of %s for values from (%L) to (%L)',
                                     _name, _t.parent, _m, _m + interval '1 month');
+          -- the kit's own partition: recorded by the guard, or here when the guard is paused or absent
+          perform sor_guard.record_kit_partition(pg_catalog.format('sor.%I', _name)::regclass);
           partition_name := 'sor.' || _name; action := 'created';
           detail := pg_catalog.format('%s from %s to %s', _t.key_column, pg_catalog.to_char(_m, 'YYYY-MM-DD'),
                                       pg_catalog.to_char(_m + interval '1 month', 'YYYY-MM-DD'));

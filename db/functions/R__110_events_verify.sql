@@ -142,10 +142,18 @@ begin
       from sor.verify_event_chains(verify_events.for_tenant, verify_events.for_stream) c
      where c.problem is not null
      order by c.tenant_id, c.stream;
+  -- a partition of sor.events the kit neither made nor attached with an approval: its rows never
+  -- went through an append, whatever their hashes say (one row, whatever the scope)
+  return query
+    select null::text, null::text, null::bigint, null::integer, null::text, null::text,
+           'unrecorded_partition'::text, u.detail
+      from sor_guard.unrecorded_partitions() u
+     where u.parent_table = 'sor.events'
+     order by u.partition_name;
 end
 $$;
 comment on function sor_api.verify_events(text, text) is
-  'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
+  'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 
 create or replace function sor_api.verify_events_summary(for_tenant text default null, for_stream text default null)
 returns table (streams bigint, events bigint, broken_streams bigint, intact boolean)

@@ -111,9 +111,14 @@ as $$
                        where r.present and r.kind = 'table'
                          and is_target.object_identity like '% on ' || r.identity
                          and length(is_target.object_identity) > length(' on ' || r.identity)))
+      -- attach or detach of a partition of a kit table names the partition, registered or not
+      or (coalesce(is_target.operation in ('attach partition', 'detach partition'), false)
+          and exists (select 1 from pg_class c
+                       where c.oid = to_regclass(is_target.object_identity) and c.relkind in ('r', 'p')
+                         and sor_guard.ident('pg_class'::regclass, c.oid) = is_target.object_identity))
 $$;
 comment on function sor_guard.is_target(text, text) is
-  'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>).';
+  'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition).';
 
 create or replace function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text,
                                              expires_at timestamptz)

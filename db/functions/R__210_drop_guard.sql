@@ -248,6 +248,8 @@ begin
                  case when c.objid is null and c.command_tag in ('GRANT', 'REVOKE') then upper(c.object_type) end as grant_kind
             from pg_event_trigger_ddl_commands() c
            where not c.in_extension) x;
+  -- partitions of the kit's partitioned tables: attach and detach need approvals (R__207)
+  perform sor_guard.settle_partitions(tg_tag);
   if _grant_kinds is not null then
     -- GRANT and REVOKE report no object: judge every registered root of that kind
     _roots := coalesce(_roots, '{}') || array(
@@ -429,6 +431,8 @@ set search_path = pg_catalog, pg_temp
 set jit = off
 as $$
 begin
+  -- DETACH PARTITION ... CONCURRENTLY / FINALIZE on a kit table (R__207)
+  perform sor_guard.refuse_concurrent_detach(tg_tag);
   if tg_tag in ('DROP SCHEMA', 'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OWNED', 'REASSIGN OWNED',
                 'ALTER SCHEMA', 'DROP TABLE', 'DROP VIEW', 'DROP ROLE')
      and current_query() ~* '\msor_guard(ian)?\M' then

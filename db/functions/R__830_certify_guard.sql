@@ -5,6 +5,8 @@
 --   the guard: event triggers paused or off, single-user mode, a catalog edited by hand);
 --   every protected object is registered;
 --   sor_guardian cannot log in and has no members (no session can act as the guard);
+--   every partition of a kit table is the kit's own: made by the kit or attached with an approval
+--   (sor_guard.kit_partitions; an ATTACH PARTITION past the guard is named);
 --   event triggers are not switched off for the server, this database or a role (event_triggers,
 --   PostgreSQL 17 and later).
 set role sor_owner;
@@ -36,6 +38,8 @@ as $$
     select r.oid, r.rolcanlogin, r.rolsuper,
            (select pg_catalog.string_agg(m.member::regrole::text, ', ') from pg_catalog.pg_auth_members m where m.roleid = r.oid) as members
       from pg_catalog.pg_roles r where r.rolname = 'sor_guardian'
+  ), unrecorded_partitions as materialized (
+    select u.* from sor_guard.unrecorded_partitions() u
   ), et_off as (
     select coalesce(r.rolname, 'every role') || ' in ' || coalesce(d.datname, 'every database') as who
       from pg_catalog.pg_db_role_setting s
@@ -81,6 +85,14 @@ as $$
               else 'NOLOGIN, no members' end
     from (select 1) one left join guardian g on true
   union all
+  select 'policy-bound', 'every partition of a kit table is the kit''s own', '(partitions)', true,
+         'every partition of ' || (select pg_catalog.string_agg(k.identity, ', ' order by k.identity) from sor_guard.kit_parents() k)
+           || ' was made by the kit or attached with an approval (sor_guard.kit_partitions)'
+   where not exists (select 1 from unrecorded_partitions)
+  union all
+  select 'policy-bound', 'every partition of a kit table is the kit''s own', u.partition_name, false, u.detail
+    from unrecorded_partitions u
+  union all
   select 'policy-bound', 'event triggers are not switched off', pg_catalog.current_database(),
          case when pg_catalog.current_setting('event_triggers', true) is null then true
               else pg_catalog.current_setting('event_triggers', true) = 'on' and not exists (select 1 from et_off) end,
@@ -93,6 +105,6 @@ as $$
               else 'on' end
 $$;
 comment on function sor.certify__030_guard() is
-  'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, event_triggers not switched off.';
+  'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 
 reset role;

@@ -23,6 +23,20 @@ grant execute on function sor_guard.protect_all(), sor_guard.classify(text, text
                           sor_guard.function_sha256(oid), sor_guard.approval_used(text, text)
   to sor_owner;
 grant select on sor_guard.register, sor_guard.registered, sor_guard.classes to sor_owner, sor_auditor, sor_admin;
+-- the record of the kit's partitions (V083): sor.make_partitions records what it made, certify()
+-- and sor_api.verify_events (as sor_owner) read what it does not hold
+grant execute on function sor_guard.record_kit_partition(regclass), sor_guard.unrecorded_partitions(), sor_guard.kit_parents() to sor_owner;
+grant select on sor_guard.kit_partitions to sor_owner, sor_auditor, sor_admin;
+create or replace trigger kit_partitions_refuse_update_delete
+  before update or delete on sor_guard.kit_partitions
+  for each row execute function sor_guard.tg_events__refuse_change();
+create or replace trigger kit_partitions_refuse_truncate
+  before truncate on sor_guard.kit_partitions
+  for each statement execute function sor_guard.tg_events__refuse_change();
+alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse_update_delete;
+alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse_truncate;
+comment on trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions is 'Append-only: a record of a partition is never changed or removed; a change is a new row.';
+comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is 'Append-only: the record of the kit''s partitions is never truncated.';
 
 -- the register and the classes are append-only, for every role (ENABLE ALWAYS)
 create or replace trigger register_refuse_update_delete
