@@ -79,6 +79,8 @@ class UpgradeUnderLoadTest {
         final Map<String, AtomicLong> ops = new ConcurrentHashMap<>();
         final Map<String, AtomicLong> retries = new ConcurrentHashMap<>();
         final AtomicLong longestStallNanos = new AtomicLong();
+        final Map<String, AtomicLong> longestByKindNanos = new ConcurrentHashMap<>();
+        final List<String> failedAttempts = new CopyOnWriteArrayList<>();
         final AtomicLong stallsDuringUpgrade = new AtomicLong();
         final ConcurrentLinkedQueue<Append> appends = new ConcurrentLinkedQueue<>();
         final Set<Long> completedTasks = ConcurrentHashMap.newKeySet();
@@ -136,7 +138,9 @@ class UpgradeUnderLoadTest {
             for (int attempt = 1; ; attempt++) {
                 try {
                     T result = call.run(connection);
-                    load.took(started, System.nanoTime() - started);
+                    long nanos = System.nanoTime() - started;
+                    load.took(started, nanos);
+                    load.longestByKindNanos.computeIfAbsent(kind, k -> new AtomicLong()).accumulateAndGet(nanos, Math::max);
                     load.count(kind);
                     return result;
                 } catch (SQLException e) {
@@ -374,7 +378,7 @@ class UpgradeUnderLoadTest {
      * past the run's lock_timeout) or 40P01 (the run chosen as a deadlock's victim), each failed
      * attempt checked to have applied nothing. Returns the number of reruns.
      */
-    static int migrateRerunning(SorDatabase db, Map<String, Integer> rerunsByState, Runnable afterFirstAttempt, String... args) throws SQLException {
+    static int migrateRerunning(SorDatabase db, Load load, Map<String, Integer> rerunsByState, Runnable afterFirstAttempt, String... args) throws SQLException {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             List<Object> before = applied(db);
             FlywayCli.Result result = cli.run(Repo.root(), db.admin(), args);
@@ -388,6 +392,14 @@ class UpgradeUnderLoadTest {
                     : result.output().matches("(?s).*SQL State\\s*:\\s*40P01.*") ? "40P01" : null;
             assertThat(state).as("a failed upgrade attempt must fail only on a lock wait; " + result).isNotNull();
             rerunsByState.merge(state, 1, Integer::sum);
+            // the script the run was in when it failed: the last one named before the error
+            java.util.regex.Matcher script = java.util.regex.Pattern.compile("[RV][0-9_.]*__\\w+\\.sql").matcher(result.output());
+            String last = null;
+            int error = result.output().indexOf("SQL State");
+            while (script.find() && script.start() < error) {
+                last = script.group();
+            }
+            load.failedAttempts.add(state + (last == null ? "" : " in " + last));
             assertThat(applied(db)).as("a failed attempt (" + state + ") applies nothing").isEqualTo(before);
         }
         throw new AssertionError("the upgrade did not succeed in " + MAX_ATTEMPTS + " attempts");
@@ -435,7 +447,7 @@ class UpgradeUnderLoadTest {
             Thread watcher = new Thread(() -> watchWorkerWaits(db, load, workerWaits), "lock-watcher");
             watcher.start();
             load.upgradeStart = System.nanoTime();
-            int kernelReruns = migrateRerunning(db, reruns, () -> {
+            int kernelReruns = migrateRerunning(db, load, reruns, () -> {
                 try {
                     straggler.commit();
                     straggler.close();
@@ -443,7 +455,7 @@ class UpgradeUnderLoadTest {
                     throw new IllegalStateException(e);
                 }
             }, "migrate");
-            int exampleReruns = migrateRerunning(db, reruns, () -> { },
+            int exampleReruns = migrateRerunning(db, load, reruns, () -> { },
                     "-configFiles=examples/reconciler/flyway.toml", "migrate");
             load.upgradeEnd = System.nanoTime();
             watcher.join();
@@ -514,11 +526,13 @@ class UpgradeUnderLoadTest {
             System.out.printf("upgrade under load (0.2.0 -> this release, %d Workers + a dispatcher): upgrade %d ms,"
                             + " reruns %d (kernel %d, example %d, by SQLSTATE %s), operations %s, retries %s,"
                             + " longest Worker stall %d ms (%d ms during the upgrade), %d runs finished across cycles,"
-                            + " Worker waits on a relation lock seen during the upgrade %s%n",
+                            + " Worker waits on a relation lock seen during the upgrade %s, failed attempts %s,"
+                            + " longest per kind (ms) %s%n",
                     WORKERS, upgradeMillis, kernelReruns + exampleReruns, kernelReruns, exampleReruns, reruns,
                     new TreeMap<>(ops), new TreeMap<>(snapshot(load.retries)),
                     load.longestStallNanos.get() / 1_000_000, load.longestStallInUpgradeNanos.get() / 1_000_000,
-                    load.runsFinished.get(), new TreeSet<>(workerWaits));
+                    load.runsFinished.get(), new TreeSet<>(workerWaits), load.failedAttempts,
+                    millis(load.longestByKindNanos));
         }
     }
 
@@ -544,6 +558,12 @@ class UpgradeUnderLoadTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    static Map<String, Long> millis(Map<String, AtomicLong> nanos) {
+        Map<String, Long> out = new TreeMap<>();
+        nanos.forEach((k, v) -> out.put(k, v.get() / 1_000_000));
+        return out;
     }
 
     static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
