@@ -46,11 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
  * test samples, and reports, the relation locks their backends wait for). What a run does wait
  * for is a reader of an object it replaces: a straggler, an auditor's report left open on
  * sor_api.partitions, makes the first attempt wait its lock_timeout (5s), fail with 55P03 and
- * apply nothing (both histories and the catalog are as before it); the straggler ends, and the
- * command is rerun, as a DBA would, until it succeeds (bounded attempts). Afterwards every acknowledged append is in sor.events exactly once, no task is
- * completed twice, no tool call is journaled twice for a key, the seed's in-flight run is answered
- * from the journal, and verify_events and certify() pass. The longest Worker stall (an operation's
- * start to its eventual success) is printed, never asserted.
+ * apply nothing (the scripts the histories record and the catalog are as before it); the
+ * straggler ends, and the command is rerun, as a DBA would, until it succeeds (bounded attempts).
+ *
+ * <p>Afterwards every acknowledged append is in sor.events exactly once, no task is completed
+ * twice, no tool call is journaled twice for a key, no outbox row is dispatched twice, a Worker's
+ * run opened before the upgrade and the seed's in-flight run have their retried calls answered
+ * from the journal, and verify_events and certify() pass. The longest Worker stall (an
+ * operation's start to its eventual success) is printed, never asserted.
  */
 @SorTest
 class UpgradeUnderLoadTest {
@@ -490,6 +493,15 @@ class UpgradeUnderLoadTest {
             Set<String> workerWaits = ConcurrentHashMap.newKeySet();
             Thread watcher = new Thread(() -> watchWorkerWaits(db, load, workerWaits), "lock-watcher");
             watcher.start();
+            // a run of a Worker's that stays open across the whole upgrade, its keyed tool call made before it
+            String acrossRun;
+            String acrossCall;
+            try (Connection c = workers.get(0).connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select run_id::text from sor_api.start_run('globex', 'load-run', '{}'::jsonb, 'load-across', 3600)")) {
+                rs.next();
+                acrossRun = rs.getString(1);
+                acrossCall = callTool(c, acrossRun, "load-across-list")[0];
+            }
             load.upgradeStart = System.nanoTime();
             int kernelReruns = migrateRerunning(db, load, reruns, () -> {
                 try {
@@ -557,7 +569,18 @@ class UpgradeUnderLoadTest {
             assertThat(db.count("select count(*) from sor.outbox where status = 'dispatched' and provider_ref like 'load-%'"))
                     .isEqualTo(load.markedOutbox.size());
 
-            // the run in flight since before the upgrade retries its tool call: answered from the journal
+            // the Worker's run open across the upgrade retries its call (answered from the journal) and finishes
+            try (Connection c = workers.get(0).connect()) {
+                assertThat(callTool(c, acrossRun, "load-across-list")).containsExactly(acrossCall, "true");
+                try (PreparedStatement ps = c.prepareStatement("select sor_api.finish_run(?::uuid, 'succeeded')")) {
+                    ps.setString(1, acrossRun);
+                    ps.executeQuery().close();
+                }
+            }
+            assertThat(db.scalar("select status from sor.runs where run_id = ?::uuid", acrossRun)).isEqualTo("succeeded");
+            assertThat(db.count("select count(*) from sor.tool_calls where idempotency_key = 'load-across-list'")).isOne();
+
+            // the seed's run in flight since before the upgrade retries its tool call: answered from the journal
             long toolCalls = db.count("select count(*) from sor.tool_calls");
             List<String> answer = UpgradeMatrixTest.problemsAs(db, "up_worker",
                     "select tool_call_id::text, replayed::text from sor_api.call_tool('" + inFlightRun + "'::uuid, 'list_pending', '{}'::jsonb, 'acme-list-4')");
