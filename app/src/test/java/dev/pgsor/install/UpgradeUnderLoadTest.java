@@ -432,8 +432,13 @@ class UpgradeUnderLoadTest {
      * The same from 0.1.0, whose upgrade rebuilds the event core (V061) under the Workers' feet. It
      * does not get through: every rerun is chosen as the victim of a deadlock with the Workers in
      * V061 (40P01), five attempts out of five, while the Workers themselves lose only a few calls
-     * (40P01, retried). Enabled once the run takes the event core's locks so that it waits (bounded)
-     * instead of deadlocking.
+     * (40P01, retried). The cycle, as PostgreSQL reports it: the run holds ShareRowExclusiveLock on
+     * sor.events (the upgrade callback disabled its triggers) and waits for AccessExclusiveLock
+     * (V061), while a Worker's call holds a weaker lock on sor.events and waits for RowExclusiveLock
+     * behind the run. Taking sor.tasks, sor.outbox and sor.events in ACCESS EXCLUSIVE mode at the
+     * start of the callback only moves the deadlock to R__900_policies_tenancy.sql (tenant_members)
+     * and to other tables of V061: the run needs all its locks taken up front, in the Workers'
+     * order, or with NOWAIT and retry. Enabled once it waits (bounded) instead of deadlocking.
      */
     @Test
     @Disabled("the upgrade from 0.1.0 under a live workload loses a deadlock in V061__event_core.sql (40P01) on every rerun")
