@@ -8,8 +8,6 @@ import dev.pgsor.support.Repo;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -181,37 +178,9 @@ class UpgradeMatrixTest {
         assertThat(example.exitCode()).as(example.toString()).isZero();
     }
 
-    /**
-     * An earlier release from its own scripts, with its own flyway.toml files, copied as they are.
-     * 0.2.0's put {@code schemas} where the command line refuses it (releases/README.md): the copy
-     * gets the line where 0.3.0 has it, and nothing else changes.
-     */
+    /** An earlier release from its own scripts ({@link Releases#install}). */
     static void installRelease(String release, SorDatabase db, Path work) throws IOException {
-        Path from = Repo.path("releases", release);
-        Path to = work.resolve(release);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        for (Path toml : List.of(to.resolve("flyway.toml"), to.resolve("examples/reconciler/flyway.toml"))) {
-            String text = Files.readString(toml);
-            Matcher schemas = Pattern.compile("(?m)^schemas = .*\\n").matcher(text);
-            if (schemas.find() && text.indexOf("[flyway]") < schemas.start()) {
-                String line = schemas.group();
-                text = text.replace(line, "").replaceFirst("(?m)^(user = .*\\n)", "$1" + Matcher.quoteReplacement(line));
-                Files.writeString(toml, text);
-            }
-        }
-        FlywayCli.Result kernel = cli.run(to, db.admin(), "migrate");
-        assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
-        FlywayCli.Result example = cli.run(to, db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
-        assertThat(example.exitCode()).as(example.toString()).isZero();
+        Releases.install(cli, release, db, work);
     }
 
     /** Rows of every table that holds data, in a form both releases' shapes give alike. */
@@ -298,60 +267,11 @@ class UpgradeMatrixTest {
     }
 
     static String resource(String name) {
-        try (InputStream in = UpgradeMatrixTest.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the test classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Releases.resource(name);
     }
 
-    /** Runs a script statement by statement on one connection as the admin (dollar-quoted bodies kept whole). */
+    /** Runs a script statement by statement on one connection as the admin ({@link Releases#runScript}). */
     static void runScript(SorDatabase db, String script) {
-        try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
-            for (String sql : statements(script)) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    static List<String> statements(String script) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean dollar = false;
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (current.length() == 0 && (trimmed.isEmpty() || trimmed.startsWith("--"))) {
-                continue;
-            }
-            current.append(line).append('\n');
-            int marks = line.split("\\$\\$", -1).length - 1;
-            if (marks % 2 == 1) {
-                dollar = !dollar;
-            }
-            if (!dollar && trimmed.endsWith(";")) {
-                out.add(current.toString());
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString());
-        }
-        // several statements on one line (the scripts the test writes inline)
-        List<String> split = new ArrayList<>();
-        for (String s : out) {
-            if (s.contains("$$")) {
-                split.add(s);
-            } else {
-                for (String part : s.split(";\\s+(?=(set|reset|select|create) )")) {
-                    split.add(part);
-                }
-            }
-        }
-        return split;
+        Releases.runScript(db, script);
     }
 }

@@ -1,0 +1,118 @@
+package dev.pgsor.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.support.Repo;
+import dev.pgsor.testkit.SorDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Installing an earlier release as shipped, and filling it with a script: shared by the upgrade suites. */
+final class Releases {
+
+    private Releases() {
+    }
+
+    /**
+     * An earlier release from its own scripts, with its own flyway.toml files, copied as they are.
+     * 0.2.0's put {@code schemas} where the command line refuses it (releases/README.md): the copy
+     * gets the line where 0.3.0 has it, and nothing else changes.
+     */
+    static void install(FlywayCli cli, String release, SorDatabase db, Path work) throws IOException {
+        Path from = Repo.path("releases", release);
+        Path to = work.resolve(release);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        for (Path toml : List.of(to.resolve("flyway.toml"), to.resolve("examples/reconciler/flyway.toml"))) {
+            String text = Files.readString(toml);
+            Matcher schemas = Pattern.compile("(?m)^schemas = .*\\n").matcher(text);
+            if (schemas.find() && text.indexOf("[flyway]") < schemas.start()) {
+                String line = schemas.group();
+                text = text.replace(line, "").replaceFirst("(?m)^(user = .*\\n)", "$1" + Matcher.quoteReplacement(line));
+                Files.writeString(toml, text);
+            }
+        }
+        FlywayCli.Result kernel = cli.run(to, db.admin(), "migrate");
+        assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
+        FlywayCli.Result example = cli.run(to, db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+        assertThat(example.exitCode()).as(example.toString()).isZero();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Releases.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a script statement by statement on one connection as the admin (dollar-quoted bodies kept whole). */
+    static void runScript(SorDatabase db, String script) {
+        try (Connection c = db.admin().connect(); Statement st = c.createStatement()) {
+            for (String sql : statements(script)) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean dollar = false;
+        for (String line : script.split("\n")) {
+            String trimmed = line.strip();
+            if (current.length() == 0 && (trimmed.isEmpty() || trimmed.startsWith("--"))) {
+                continue;
+            }
+            current.append(line).append('\n');
+            int marks = line.split("\\$\\$", -1).length - 1;
+            if (marks % 2 == 1) {
+                dollar = !dollar;
+            }
+            if (!dollar && trimmed.endsWith(";")) {
+                out.add(current.toString());
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString());
+        }
+        // several statements on one line (the scripts the test writes inline)
+        List<String> split = new ArrayList<>();
+        for (String s : out) {
+            if (s.contains("$$")) {
+                split.add(s);
+            } else {
+                for (String part : s.split(";\\s+(?=(set|reset|select|create) )")) {
+                    split.add(part);
+                }
+            }
+        }
+        return split;
+    }
+}
