@@ -8,16 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Installing an earlier release as shipped, and filling it with a script: shared by the upgrade suites. */
 final class Releases {
@@ -26,35 +22,14 @@ final class Releases {
     }
 
     /**
-     * An earlier release from its own scripts, with its own flyway.toml files, copied as they are.
-     * 0.2.0's put {@code schemas} where the command line refuses it (releases/README.md): the copy
-     * gets the line where 0.3.0 has it, and nothing else changes.
+     * An earlier release from its own scripts, with the README's two commands of that release run
+     * by the Flyway command line in releases/VERSION, on its flyway.toml files as they are there.
      */
-    static void install(FlywayCli cli, String release, SorDatabase db, Path work) throws IOException {
-        Path from = Repo.path("releases", release);
-        Path to = work.resolve(release);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        for (Path toml : List.of(to.resolve("flyway.toml"), to.resolve("examples/reconciler/flyway.toml"))) {
-            String text = Files.readString(toml);
-            Matcher schemas = Pattern.compile("(?m)^schemas = .*\\n").matcher(text);
-            if (schemas.find() && text.indexOf("[flyway]") < schemas.start()) {
-                String line = schemas.group();
-                text = text.replace(line, "").replaceFirst("(?m)^(user = .*\\n)", "$1" + Matcher.quoteReplacement(line));
-                Files.writeString(toml, text);
-            }
-        }
-        FlywayCli.Result kernel = cli.run(to, db.admin(), "migrate");
+    static void install(FlywayCli cli, String release, SorDatabase db, Path work) {
+        Path dir = Repo.path("releases", release);
+        FlywayCli.Result kernel = cli.run(dir, db.admin(), "migrate");
         assertThat(kernel.exitCode()).as(kernel.toString()).isZero();
-        FlywayCli.Result example = cli.run(to, db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
+        FlywayCli.Result example = cli.run(dir, db.admin(), "-configFiles=examples/reconciler/flyway.toml", "migrate");
         assertThat(example.exitCode()).as(example.toString()).isZero();
     }
 
