@@ -21,6 +21,7 @@ create sequence sor.outbox_ids as bigint increment 1 minvalue 1 maxvalue 9223372
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.kit_partitions_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.register_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor_guard.releases_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 
 -- tables
 
@@ -125,7 +126,7 @@ create table sor.ddl_approvals (
   constraint ddl_approvals_pkey PRIMARY KEY (approval_id),
   constraint ddl_approvals_consumed_check CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL)))),
   constraint ddl_approvals_expiry_check CHECK ((expires_at > approved_at)),
-  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'attach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text]))),
+  constraint ddl_approvals_operation_check CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'attach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text, 'upgrade release'::text]))),
   constraint ddl_approvals_rehearsed_on_length CHECK (((length(btrim(rehearsed_on)) >= 1) AND (length(btrim(rehearsed_on)) <= 500))),
   constraint ddl_approvals_ticket_length CHECK (((length(btrim(ticket)) >= 1) AND (length(btrim(ticket)) <= 200)))
 );
@@ -582,6 +583,28 @@ create table sor_guard.register (
   constraint register_root_kind_check CHECK ((root_kind = ANY (ARRAY['schema'::text, 'table'::text, 'view'::text, 'function'::text, 'event trigger'::text])))
 );
 
+create table sor_guard.releases (
+  entry_id bigint generated always as identity not null,
+  history text not null,
+  module text not null,
+  event text not null,
+  version text not null,
+  digest text not null,
+  from_version text,
+  from_digest text,
+  approval_id bigint,
+  allowed text[] default '{}'::text[] not null,
+  manifest text,
+  recorded_at timestamp with time zone default clock_timestamp() not null,
+  recorded_by name default SESSION_USER not null,
+  tx_id xid8 default pg_current_xact_id() not null,
+  constraint releases_pkey PRIMARY KEY (entry_id),
+  constraint releases_digest_format CHECK ((digest ~ '^sha256:[0-9a-f]{64}$'::text)),
+  constraint releases_event_check CHECK ((event = ANY (ARRAY['installed'::text, 'opened'::text, 'upgraded'::text, 'closed'::text, 'failed'::text]))),
+  constraint releases_manifest_check CHECK (((manifest IS NOT NULL) = (event = ANY (ARRAY['installed'::text, 'opened'::text, 'upgraded'::text])))),
+  constraint releases_version_format CHECK ((version ~ '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$'::text))
+);
+
 -- indexes
 
 CREATE INDEX pending_transactions_pending_idx ON reconciler.pending_transactions USING btree (tenant_id, booked_on) WHERE (status = 'pending'::text);
@@ -611,6 +634,7 @@ CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_cal
 CREATE INDEX kit_partitions_name_idx ON sor_guard.kit_partitions USING btree (partition_name, entry_id);
 CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id);
 CREATE INDEX register_root_idx ON sor_guard.register USING btree (root_kind, root_objid);
+CREATE INDEX releases_history_idx ON sor_guard.releases USING btree (history, entry_id);
 
 -- views
 
@@ -744,6 +768,20 @@ create view sor_api.protected_objects with (security_invoker=true, security_barr
            FROM sor_guard.classes c
           WHERE c.kind = r.kind AND c.identity = r.identity) AS classes
    FROM sor_guard.registered r;
+
+create view sor_api.releases as
+ SELECT entry_id,
+    module,
+    event,
+    version,
+    digest,
+    from_version,
+    from_digest,
+    approval_id,
+    cardinality(allowed) AS objects_allowed,
+    recorded_at,
+    recorded_by
+   FROM sor_guard.releases r;
 
 create view sor_api.reserved_names with (security_invoker=true, security_barrier=true) as
  SELECT kind,
@@ -3773,6 +3811,17 @@ AS $function$
                            approve_ddl.rehearsed_on, approve_ddl.expires_at)
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone DEFAULT (now() + '1 day'::interval))
+ RETURNS bigint
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select sor_guard.approve('upgrade release', 'pg-sor ' || approve_release.version || ' ' || approve_release.digest,
+                           approve_release.ticket, approve_release.rehearsed_on, approve_release.expires_at)
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text)
  RETURNS TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
  LANGUAGE plpgsql
@@ -6140,6 +6189,14 @@ begin
       end if;
     end if;
     if _approval is null then
+      -- the migrating role's open run of an approved release covers what that release changes
+      _approval := sor_guard.release_allows(authorize.operations[i], authorize.objects[i]);
+      if _approval is not null then
+        insert into sor.ddl_audit (set_role, command_tag, operation, object_identity, statement, approval_id, outcome)
+        values (_role, authorize.command_tag, authorize.operations[i], authorize.objects[i], current_query(), _approval, 'allowed');
+        _ids := _ids || _approval;
+        continue;
+      end if;
       raise log 'pg-sor drop guard refused: % of % (command %, session_user %, role %, statement: %)',
                 authorize.operations[i], authorize.objects[i], authorize.command_tag, session_user, _role, current_query();
       if _refused_op is null then
@@ -6162,6 +6219,44 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.begin_release(history text, version text, digest text, manifest text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _module text := sor_guard.release_module(begin_release.history);
+  _installed sor_guard.releases;
+  _approval bigint;
+  _allowed text[] := '{}';
+begin
+  if _module is null then
+    return false;
+  end if;
+  perform sor_guard.check_release(begin_release.version, begin_release.digest, begin_release.manifest);
+  _installed := sor_guard.release_latest(begin_release.history, array['installed', 'upgraded']);
+  if _installed.entry_id is not null and _installed.digest <> begin_release.digest then
+    _approval := sor_guard.release_approval(begin_release.history, begin_release.version, begin_release.digest);
+    if _approval is null then
+      raise exception 'pg-sor %: this database holds pg-sor % (%); upgrading it to % needs the release approved',
+                      _module, _installed.version, _installed.digest, begin_release.version
+        using errcode = 'SR026',
+              detail = format('No unexpired approval of release %s %s by a member of sor_approver other than %s was found. Nothing was migrated.',
+                              begin_release.version, begin_release.digest, session_user),
+              hint = format('A member of sor_approver (not %s) runs: select sor_api.approve_release(%L, %L, ticket => ''<change ticket>'', rehearsed_on => ''<where it was rehearsed>'', expires_at => now() + interval ''1 day''); then migrate again (docs/operate/upgrade.md).',
+                            session_user, begin_release.version, begin_release.digest);
+    end if;
+    _allowed := sor_guard.release_changes(_installed.manifest, begin_release.manifest, _module);
+  end if;
+  insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, allowed, manifest)
+  values (begin_release.history, _module, 'opened', begin_release.version, begin_release.digest,
+          _installed.version, _installed.digest, _approval, _allowed, begin_release.manifest);
+  return true;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.can_read_tenant(tenant_id text)
  RETURNS boolean
  LANGUAGE sql
@@ -6169,6 +6264,31 @@ CREATE OR REPLACE FUNCTION sor_guard.can_read_tenant(tenant_id text)
  SET jit TO 'off'
 AS $function$
   select pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') or sor_guard.is_member(can_read_tenant.tenant_id)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.check_release(version text, digest text, manifest text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _header jsonb;
+begin
+  if check_release.digest is distinct from 'sha256:' || encode(sha256(convert_to(coalesce(check_release.manifest, ''), 'UTF8')), 'hex') then
+    raise exception 'pg-sor: the release callback''s manifest does not match its digest %', coalesce(check_release.digest, 'NULL')
+      using errcode = 'SR028',
+            hint = 'db/callbacks/beforeMigrate__pgsor_release.sql and afterMigrate__pgsor_release.sql are generated with the release manifest (pg-sor release); restore them as the release shipped them.';
+  end if;
+  select l into _header from sor_guard.manifest_lines(check_release.manifest) l limit 1;
+  if _header ->> 'manifest' is null or _header ->> 'release' is distinct from check_release.version then
+    raise exception 'pg-sor: the release callback names release % but its manifest is of %',
+                    coalesce(check_release.version, 'NULL'), coalesce(_header ->> 'release', 'no release')
+      using errcode = 'SR028',
+            hint = 'Restore the release callbacks as the release shipped them.';
+  end if;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.classify(kind text, object text, class text)
@@ -6298,6 +6418,53 @@ AS $function$
               and exists (select 1 from renamed_roots rr where rr.root_kind = p.root_kind and rr.root_objid = p.root_objid))
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.end_release(history text, version text, digest text, manifest text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _module text := sor_guard.release_module(end_release.history);
+  _run sor_guard.releases;
+  _installed sor_guard.releases;
+  _event text;
+begin
+  if _module is null then
+    return null;
+  end if;
+  perform sor_guard.check_release(end_release.version, end_release.digest, end_release.manifest);
+  _run := sor_guard.release_latest(end_release.history);
+  _installed := sor_guard.release_latest(end_release.history, array['installed', 'upgraded']);
+  if _run.event = 'opened' and _run.digest = end_release.digest and _run.approval_id is not null then
+    update sor.ddl_approvals a
+       set consumed_at = clock_timestamp(), consumed_by = session_user, consumed_statement = 'pg-sor release ' || end_release.version
+     where a.approval_id = _run.approval_id and a.consumed_at is null;
+    _event := 'upgraded';
+  elsif _installed.entry_id is null then
+    -- the first run under release control: a fresh install, or an upgrade from a release that did
+    -- not record itself (before 0.3.0)
+    _event := 'installed';
+  elsif _installed.digest = end_release.digest then
+    _event := 'closed';
+  else
+    -- another release's scripts ran without an approved run (the callbacks were skipped): it is not
+    -- recorded as installed, so the next migrate with the callbacks asks for the approval
+    raise warning 'pg-sor %: this migrate of % was not an approved upgrade from % (%): not recorded as installed',
+                  _module, end_release.version, _installed.version, _installed.digest;
+    return 'unrecorded';
+  end if;
+  insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, manifest)
+  values (end_release.history, _module, _event, end_release.version, end_release.digest,
+          case when _event = 'closed' then null else _installed.version end,
+          case when _event = 'closed' then null else _installed.digest end,
+          case when _event = 'upgraded' then _run.approval_id end,
+          case when _event = 'closed' then null else end_release.manifest end);
+  return _event;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
  RETURNS bytea
  LANGUAGE plpgsql
@@ -6317,6 +6484,19 @@ begin
                   event_hash."position")::text,
                 'UTF8'));
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.fail_release(history text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id)
+  select r.history, r.module, 'failed', r.version, r.digest, r.from_version, r.from_digest, r.approval_id
+    from sor_guard.release_latest(fail_release.history) r
+   where r.event = 'opened'
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.function_sha256(fn oid)
@@ -6366,6 +6546,9 @@ AS $function$
                        where r.present and r.kind = 'table'
                          and is_target.object_identity like '% on ' || r.identity
                          and length(is_target.object_identity) > length(' on ' || r.identity)))
+      -- a release names itself: pg-sor <version> sha256:<digest of its manifest>
+      or (coalesce(is_target.operation = 'upgrade release', false)
+          and coalesce(is_target.object_identity ~ '^pg-sor [0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)? sha256:[0-9a-f]{64}$', false))
       -- attach or detach of a partition of a kit table names the partition, registered or not
       or (coalesce(is_target.operation in ('attach partition', 'detach partition'), false)
           and exists (select 1 from pg_class c
@@ -6663,6 +6846,16 @@ AS $function$
      and (roots is null or 'event trigger:' || e.oid = any (roots))
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.manifest_lines(manifest text)
+ RETURNS SETOF jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select l::jsonb from regexp_split_to_table(manifest_lines.manifest, E'\n') l where l <> ''
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.may_approve(role_name name)
  RETURNS boolean
  LANGUAGE sql
@@ -6894,6 +7087,84 @@ begin
     end if;
   end loop;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.release_allows(operation text, object text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select r.approval_id
+    from (select distinct on (x.history) x.* from sor_guard.releases x order by x.history, x.entry_id desc) r
+    join sor.ddl_approvals a on a.approval_id = r.approval_id
+   where r.event = 'opened' and r.recorded_by = session_user
+     and a.expires_at > clock_timestamp()
+     and release_allows.object = any (r.allowed)
+   limit 1
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.release_approval(history text, version text, digest text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select a.approval_id from sor.ddl_approvals a
+   where a.operation = 'upgrade release'
+     and a.object_identity = 'pg-sor ' || release_approval.version || ' ' || release_approval.digest
+     and a.expires_at > clock_timestamp()
+     and a.approved_by <> session_user
+     and sor_guard.may_approve(a.approved_by)
+     and (a.consumed_at is null
+          or (exists (select 1 from sor_guard.releases u where u.approval_id = a.approval_id and u.event = 'upgraded')
+              and not exists (select 1 from sor_guard.releases u
+                               where u.approval_id = a.approval_id and u.event = 'upgraded' and u.history = release_approval.history)))
+   order by a.approved_at, a.approval_id
+   limit 1
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.release_changes(installed text, target text, module text)
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  with o as (select l ->> 'object' as k, l -> 'attrs' as a from sor_guard.manifest_lines(release_changes.installed) l
+              where l ? 'object' and l ->> 'module' = release_changes.module),
+       n as (select l ->> 'object' as k, l -> 'attrs' as a from sor_guard.manifest_lines(release_changes.target) l
+              where l ? 'object' and l ->> 'module' = release_changes.module)
+  select coalesce(array_agg(distinct regexp_replace(coalesce(n.k, o.k), '^(event trigger|[a-z]+) ', '')), '{}')
+    from o full join n on n.k = o.k
+   where o.a is distinct from n.a
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.release_latest(history text, events text[] DEFAULT NULL::text[])
+ RETURNS sor_guard.releases
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select r.* from sor_guard.releases r
+   where r.history = release_latest.history and (release_latest.events is null or r.event = any (release_latest.events))
+   order by r.entry_id desc limit 1
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.release_module(history text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select case release_module.history
+           when 'sor_flyway.flyway_schema_history' then 'kernel'
+           when 'reconciler_flyway.flyway_schema_history_reconciler' then 'reconciler'
+         end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.require_member(tenant_id text)
@@ -7418,6 +7689,39 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.tg_history__release_check()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _run sor_guard.releases := sor_guard.release_latest(tg_table_schema || '.' || tg_table_name);
+  _script jsonb;
+begin
+  if _run.event is distinct from 'opened' or new.type is distinct from 'SQL' or new.script is null then
+    return new;
+  end if;
+  select l into _script from sor_guard.manifest_lines(_run.manifest) l
+   where l ->> 'script' = new.script and l ->> 'module' = _run.module and l ? 'checksum';
+  if _script is null then
+    raise exception 'pg-sor: migration file % is not part of pg-sor % (%)', new.script, _run.version, _run.digest
+      using errcode = 'SR027',
+            detail = format('The release manifest lists every %s script with its checksum; this one is not among them. Nothing of this run was applied.', _run.module),
+            hint = 'Migrate with the files exactly as the release shipped them (releases/<version>/manifest.json lists them).';
+  end if;
+  if (_script ->> 'checksum')::integer is distinct from new.checksum then
+    raise exception 'pg-sor: migration file % differs from pg-sor % (%): Flyway checksum % where the release has %',
+                    new.script, _run.version, _run.digest, coalesce(new.checksum::text, 'none'), _script ->> 'checksum'
+      using errcode = 'SR027',
+            detail = 'Nothing of this run was applied.',
+            hint = 'Restore the file exactly as the release shipped it (its checksum is in the release manifest), then migrate again.';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.tg_rewrite()
  RETURNS event_trigger
  LANGUAGE plpgsql
@@ -7595,6 +7899,10 @@ CREATE TRIGGER register_refuse_truncate BEFORE TRUNCATE ON sor_guard.register FO
 alter table sor_guard.register enable always trigger register_refuse_truncate;
 CREATE TRIGGER register_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.register FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.register enable always trigger register_refuse_update_delete;
+CREATE TRIGGER releases_refuse_truncate BEFORE TRUNCATE ON sor_guard.releases FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.releases enable always trigger releases_refuse_truncate;
+CREATE TRIGGER releases_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.releases FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.releases enable always trigger releases_refuse_update_delete;
 
 -- row level security
 
@@ -7775,6 +8083,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.append_events(tenant_id text, events jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
@@ -7833,12 +8142,16 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.approval_used(operation text, object_identity text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.authorize(command_tag text, operations text[], objects text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.begin_release(history text, version text, digest text, manifest text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.can_read_tenant(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.check_release(version text, digest text, manifest text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.classify(kind text, object text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.current_tenants() owner sor_guardian: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_guardian=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor_guard.declare_class(kind text, identity text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.diff(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.end_release(history text, version text, digest text, manifest text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.fail_release(history text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.function_sha256(fn oid) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.ident(classid oid, objid oid, objsubid integer) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.is_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
@@ -7848,6 +8161,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.kit_partition_shape(part oid) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.kit_partition_state() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.live_objects(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.manifest_lines(manifest text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.may_approve(role_name name) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.member_tenants() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.partition_differences() owner sor_guardian: sor_guardian=EXECUTE
@@ -7858,6 +8172,11 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.record_guard_upgrade() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.record_kit_partition(part regclass) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.refuse_concurrent_detach(command_tag text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_allows(operation text, object text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_approval(history text, version text, digest text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_changes(installed text, target text, module text) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_latest(history text, events text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_module(history text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.require_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.require_reader(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.root_of(classid oid, objid oid) owner sor_guardian: sor_guardian=EXECUTE
@@ -7870,6 +8189,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.tg_end() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_events__chain() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.tg_events__refuse_change() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.tg_history__release_check() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.tg_rewrite() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_start() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.tg_watch_drop() owner sor_guardian: sor_guardian=EXECUTE
@@ -7889,6 +8209,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor_guard.kit_partitions_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor_guard.register_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
+-- sequence sor_guard.releases_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- table reconciler.categories owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table reconciler.category_rules owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table reconciler.expenses owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -7923,6 +8244,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor_guard.classes owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.kit_partitions owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.register owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
+-- table sor_guard.releases owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- view sor_api.events owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_blocks owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.journal_runs owner sor_owner: sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -7931,6 +8253,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- view sor_api.journal_turns owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.partitions owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.protected_objects owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- view sor_api.releases owner sor_owner: sor_admin=SELECT, sor_approver=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- view sor_api.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenant_members owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- view sor_api.tenants owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
@@ -8166,6 +8489,12 @@ comment on column sor_guard.register.reason is 'registered (first seen), approve
 comment on column sor_guard.register.root_kind is 'Kind of the object that owns this one: a table for its triggers, rules, policies, constraints and unique indexes; the object itself otherwise.';
 comment on column sor_guard.register.root_objid is 'oid of the root object when the row was written; lets the guard see a rename or a move out of a protected schema.';
 comment on column sor_guard.register.spec is 'Expected state: owner, grants, row level security, columns, definitions, enabled state, definition sha256 (functions, views).';
+comment on column sor_guard.releases.allowed is 'For an opened upgrade: the protected objects the release changes, as the guard names them; the migrating role may change these, and only these, without an approval of its own.';
+comment on column sor_guard.releases.approval_id is 'The sor.ddl_approvals row (operation upgrade release) an upgrade used.';
+comment on column sor_guard.releases.digest is 'The release manifest''s digest, sha256: and the sha256 of its text before the digest line.';
+comment on column sor_guard.releases.history is 'The module''s Flyway history table, schema.table (sor_flyway.flyway_schema_history for the kernel).';
+comment on column sor_guard.releases.manifest is 'The release manifest''s text (before its digest line), kept so the next upgrade can tell what it changes.';
+comment on column sor_guard.releases.module is 'The module of the release manifest: kernel or reconciler.';
 comment on function reconciler.ingest_bank_rows(tenant_id text, bank_rows jsonb) is 'Loads bank-statement rows for a tenant: new rows become pending transactions plus one task each on queue reconcile; known rows are skipped. All or nothing. SR002 unknown tenant, SR100 malformed rows.';
 comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant the standard categories and categorisation rules; idempotent. SR002 unknown tenant.';
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
@@ -8239,6 +8568,7 @@ comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Cr
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
 comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}]. The same rules as append_event apply to each event, and an error names its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
 comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
+comment on function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
@@ -8297,21 +8627,26 @@ comment on function sor_guard.approval_object(operation text, object text) is 'T
 comment on function sor_guard.approval_used(operation text, object_identity text) is 'The approval the current transaction consumed for this operation on this object, or NULL. sor_api.retire_partition records it.';
 comment on function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Writes one single-use approval for the calling approver (see sor_api.approve_ddl). 42501 not an approver, SR021 not a protected target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_guard.authorize(command_tag text, operations text[], objects text[]) is 'Consumes one matching, unexpired approval by another role per (operation, object) and records it in sor.ddl_audit; refuses the statement (SR020) when any has none, logging each refusal at LOG level.';
+comment on function sor_guard.begin_release(history text, version text, digest text, manifest text) is 'Run by the beforeMigrate release callback: checks the manifest against its digest (SR028); an upgrade from another installed release needs the release approved (SR026, whose hint is the call to make) and may change only the objects the release changes; opens the run. Returns false for a history table the release does not describe.';
 comment on function sor_guard.can_read_tenant(tenant_id text) is 'True when session_user may read the tenant: a member of sor_auditor reads every tenant, anyone else the tenants it is a member of.';
+comment on function sor_guard.check_release(version text, digest text, manifest text) is 'Refuses (SR028) a release callback whose manifest text does not hash to its digest or does not name its version.';
 comment on function sor_guard.classify(kind text, object text, class text) is 'Declares what a protected object is for (refusal, chain, audit, tenancy, guard, reader, queue, dedupe), once, in the file that defines it; certify() reads the classes. The object is resolved by the catalog (a function as schema.name(argument types), a table or index as schema.name, a constraint as name on schema.table). Idempotent; a class is never removed.';
 comment on function sor_guard.current_tenants() is 'Tenants of current_user according to sor.tenant_members (LOGIN roles only); the only source of tenant identity for row level security policies. SECURITY INVOKER on purpose.';
 comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
 comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
+comment on function sor_guard.end_release(history text, version text, digest text, manifest text) is 'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed. Returns the event recorded (NULL for a history table the release does not describe).';
 comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.fail_release(history text) is 'Run by the afterMigrateError callback: closes an open run as failed (its approval stays unused: the run is simply run again).';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';
 comment on function sor_guard.is_member(tenant_id text) is 'True when session_user (the login that called a definer function) is a member of the tenant, checked now. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
-comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition).';
+comment on function sor_guard.is_target(operation text, object_identity text) is 'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition; upgrade release names a release as pg-sor <version> sha256:<manifest digest>).';
 comment on function sor_guard.judge(kind text, identity text, before jsonb, after jsonb, is_guard boolean, baseline jsonb) is 'Classifies how an object''s live spec differs from its registered spec: the operation an approval names, and approve (destructive), record (a redefinition, audited) or tighten (only narrows).';
 comment on function sor_guard.kit_parents() is 'The kit''s partitioned tables as the guard sees them: every partitioned table of schema sor that is not itself a partition (what sor.partitioned_tables() lists).';
 comment on function sor_guard.kit_partition_shape(part oid) is 'True for a partition with the kit''s own shape: in schema sor, named <table>_default (the DEFAULT partition) or <table>_pYYYYMM with the bounds of that month, as sor.make_partitions makes them.';
 comment on function sor_guard.kit_partition_state() is 'The latest row of sor_guard.kit_partitions for each partition: its state (installed, created, attached: part of its table; detached, dropped: gone).';
 comment on function sor_guard.live_objects(roots text[]) is 'The live state of every protected object (or of the given roots and their children), in the form the register stores: kind, identity, root, oid and spec.';
+comment on function sor_guard.manifest_lines(manifest text) is 'The lines of a release manifest''s text, each as jsonb.';
 comment on function sor_guard.may_approve(role_name name) is 'True for a role that may approve guarded DDL: a LOGIN member of sor_approver that is neither a superuser, nor BYPASSRLS, nor a member of sor_owner or sor_guardian.';
 comment on function sor_guard.member_tenants() is 'The tenants session_user is a member of, as an array, for claim and lease filters. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor_guard.partition_differences() is 'Differences between the live partitions of the kit''s tables and sor_guard.kit_partitions: unrecorded (a partition the record does not hold as its table''s), detached or dropped (a recorded one that left).';
@@ -8322,6 +8657,11 @@ comment on function sor_guard.record(kind text, identity text, root_kind text, r
 comment on function sor_guard.record_guard_upgrade() is 'After a kit upgrade that redefined guard functions with the guard paused (sor_guard.pause), records each new definition in sor.ddl_audit and the register. Run by the afterMigrate callback as sor_guardian; executable by no one else.';
 comment on function sor_guard.record_kit_partition(part regclass) is 'sor.make_partitions: records a partition it made in sor_guard.kit_partitions (when the guard did not already): only one with the kit''s shape, created by this transaction and still empty. Returns whether it wrote a row.';
 comment on function sor_guard.refuse_concurrent_detach(command_tag text) is 'ddl_command_start (sor_guard.tg_start): refuses (SR020) ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY or FINALIZE on a kit table, whose first transaction would commit before the guard could judge it; a month leaves through sor_api.retire_partition with an approval of detach partition.';
+comment on function sor_guard.release_allows(operation text, object text) is 'For the drop guard: the approval of an open, approved release run of the session''s role whose release changes the object, or NULL.';
+comment on function sor_guard.release_approval(history text, version text, digest text) is 'The approval (sor.ddl_approvals, upgrade release) a module''s upgrade to this release may use: unexpired, by another role that may approve, not used by an upgrade of this module yet.';
+comment on function sor_guard.release_changes(installed text, target text, module text) is 'The objects of a module (as the drop guard names them) whose fingerprint differs between two release manifests, or that only one has: what an upgrade of that module from the first release to the second may change.';
+comment on function sor_guard.release_latest(history text, events text[]) is 'The latest row of sor_guard.releases for a history table, among the given events (NULL: any).';
+comment on function sor_guard.release_module(history text) is 'The release module (kernel, reconciler) whose scripts a Flyway history table (schema.table) records, or NULL for a table the release does not describe.';
 comment on function sor_guard.require_member(tenant_id text) is 'The membership gate: returns the tenant id when session_user is a member of it now, else SR008 (also for an unknown or NULL tenant, so the answer reveals nothing). Every Worker-, tenant-, dispatcher- and approver-facing function calls it, directly or through sor.worker_run. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor_guard.require_reader(tenant_id text) is 'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
 comment on function sor_guard.root_of(classid oid, objid oid) is 'The root object (table, view, function or schema, as kind:oid) that an object a DDL statement touched belongs to.';
@@ -8334,6 +8674,7 @@ comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a 
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
 comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
+comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): during an open run, a script the release manifest does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
 comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';
 comment on function sor_guard.tg_watch_drop() is 'sql_drop watchdog: refuses any statement that drops a registered object of schema sor_guard. Self-contained.';
@@ -8435,6 +8776,7 @@ comment on table sor.workers is 'Registered Workers: a login role that is a memb
 comment on table sor_guard.classes is 'What a protected object is for, declared once where it is defined (sor_guard.classify): refusal and chain trigger functions, audit triggers, tenancy rules, guard functions, forensic readers, queue tables, dedupe keys. certify() reads it instead of name patterns or hand lists. Append-only.';
 comment on table sor_guard.kit_partitions is 'Append-only record of the partitions of the kit''s partitioned tables: installed (present when V083 ran, with the kit''s shape), created (by the kit, or a CREATE TABLE ... PARTITION OF with the kit''s name and month), attached (an ATTACH PARTITION with its approval), detached, dropped. The latest row per partition is its state; certify() and sor_api.verify_events report a partition of a kit table whose latest row is not installed, created or attached. Written only by the drop guard''s functions.';
 comment on table sor_guard.register is 'Append-only register of protected objects: the latest row per (kind, identity) is the expected state (spec) the guard and certify() compare the live catalog with; present = false retires an object. Written only by the guard''s functions.';
+comment on table sor_guard.releases is 'Append-only record of each migrate of a release module (the kernel, the example domain): installed (the first run under release control: a fresh install, or an upgrade from a release before 0.3.0), opened (a run began: its approval and the objects it may change), upgraded (an approved upgrade ended), closed (a run of the installed release ended), failed (a run ended in an error). The latest installed or upgraded row per history table is the release the module holds. Written only by the release callbacks through the guard''s functions.';
 comment on trigger append_only_tables_refuse_truncate on sor.append_only_tables is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger append_only_tables_refuse_update_delete on sor.append_only_tables is 'Append-only: a registered table cannot be un-registered.';
 comment on trigger blocks_events on sor.blocks is 'Every block transition (opened, approved, rejected) writes its event; refuses changes to resolved blocks.';
@@ -8461,6 +8803,8 @@ comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once
 comment on trigger outbox_notify_update on sor.outbox is 'NOTIFY sor_outbox once per statement that made rows pending again.';
 comment on trigger register_refuse_truncate on sor_guard.register is 'Append-only: the register is never truncated.';
 comment on trigger register_refuse_update_delete on sor_guard.register is 'Append-only: a register row is never changed or removed; a change is a new row.';
+comment on trigger releases_refuse_truncate on sor_guard.releases is 'Append-only: the record of releases is never truncated.';
+comment on trigger releases_refuse_update_delete on sor_guard.releases is 'Append-only: a record of a release run is never changed or removed.';
 comment on trigger reserved_names_refuse_truncate on sor.reserved_names is 'Append-only: reservations are never truncated.';
 comment on trigger reserved_names_refuse_update_delete on sor.reserved_names is 'Append-only: a reservation is never changed or removed.';
 comment on trigger retention_policies_refuse_truncate on sor.retention_policies is 'Append-only: refuses TRUNCATE for every role.';
@@ -8480,6 +8824,7 @@ comment on view sor_api.journal_tool_calls is 'Tool calls visible to the caller 
 comment on view sor_api.journal_turns is 'Model turns visible to the caller (auditor: all; tenant member: its tenants). content is NULL in hash-only runs.';
 comment on view sor_api.partitions is 'Every partition of sor.events, sor.outbox and sor.finished_tasks: its range, estimated rows, and whether it may retire now (why_not says why not).';
 comment on view sor_api.protected_objects is 'Every object the drop guard has registered, with its expected state (spec), whether it is still present, the reason its latest register row was written and its declared classes. certify() compares the live catalog with it.';
+comment on view sor_api.releases is 'Every migrate of a release module (kernel, reconciler) and what it recorded: installed, opened (with how many protected objects the release may change), upgraded, closed, failed. The latest installed or upgraded row per module is the release the database holds.';
 comment on view sor_api.reserved_names is 'Streams (by category), event types (by prefix) and outbox topics that only the kit writes; an append, step or command using one is refused with SR017.';
 comment on view sor_api.tenant_members is 'Memberships visible to the caller: a tenant member sees its own memberships, an auditor sees all.';
 comment on view sor_api.tenants is 'Tenants visible to the caller: a tenant member sees its own tenants, an auditor sees all.';

@@ -111,6 +111,9 @@ as $$
                        where r.present and r.kind = 'table'
                          and is_target.object_identity like '% on ' || r.identity
                          and length(is_target.object_identity) > length(' on ' || r.identity)))
+      -- a release names itself: pg-sor <version> sha256:<digest of its manifest>
+      or (coalesce(is_target.operation = 'upgrade release', false)
+          and coalesce(is_target.object_identity ~ '^pg-sor [0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)? sha256:[0-9a-f]{64}$', false))
       -- attach or detach of a partition of a kit table names the partition, registered or not
       or (coalesce(is_target.operation in ('attach partition', 'detach partition'), false)
           and exists (select 1 from pg_class c
@@ -118,7 +121,7 @@ as $$
                          and sor_guard.ident('pg_class'::regclass, c.oid) = is_target.object_identity))
 $$;
 comment on function sor_guard.is_target(text, text) is
-  'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition).';
+  'True when the operation on the object is one the guard protects (a create names the new object as <name> on <registered table>; attach partition and detach partition name an existing table, the partition; upgrade release names a release as pg-sor <version> sha256:<manifest digest>).';
 
 create or replace function sor_guard.approve(operation text, object_identity text, ticket text, rehearsed_on text,
                                              expires_at timestamptz)

@@ -38,6 +38,23 @@ alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse
 comment on trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions is 'Append-only: a record of a partition is never changed or removed; a change is a new row.';
 comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is 'Append-only: the record of the kit''s partitions is never truncated.';
 
+-- the record of releases (V084): the release callbacks run as the migrating role, a member of
+-- sor_owner (or a superuser), and create the history table's trigger with its function
+grant execute on function sor_guard.begin_release(text, text, text, text), sor_guard.end_release(text, text, text, text),
+                          sor_guard.fail_release(text), sor_guard.tg_history__release_check()
+  to sor_owner;
+grant select on sor_guard.releases to sor_owner, sor_auditor, sor_admin;
+create or replace trigger releases_refuse_update_delete
+  before update or delete on sor_guard.releases
+  for each row execute function sor_guard.tg_events__refuse_change();
+create or replace trigger releases_refuse_truncate
+  before truncate on sor_guard.releases
+  for each statement execute function sor_guard.tg_events__refuse_change();
+alter table sor_guard.releases enable always trigger releases_refuse_update_delete;
+alter table sor_guard.releases enable always trigger releases_refuse_truncate;
+comment on trigger releases_refuse_update_delete on sor_guard.releases is 'Append-only: a record of a release run is never changed or removed.';
+comment on trigger releases_refuse_truncate on sor_guard.releases is 'Append-only: the record of releases is never truncated.';
+
 -- the register and the classes are append-only, for every role (ENABLE ALWAYS)
 create or replace trigger register_refuse_update_delete
   before update or delete on sor_guard.register

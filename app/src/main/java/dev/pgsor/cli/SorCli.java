@@ -5,6 +5,7 @@ import dev.pgsor.contract.ContractRule;
 import dev.pgsor.db.Certification;
 import dev.pgsor.db.HistoryTables;
 import dev.pgsor.db.ReleaseCheck;
+import dev.pgsor.db.ReleaseCallbacks;
 import dev.pgsor.db.ReleaseManifest;
 import dev.pgsor.db.Releases;
 import dev.pgsor.db.ContractSnapshot;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -298,7 +300,8 @@ public final class SorCli implements Callable<Integer> {
                 "schemas. Without --sources: this build's release, migrated into an embedded PostgreSQL (or read from --url,",
                 "a database on which exactly this build's modules were freshly migrated). With --sources DIR: an earlier",
                 "release, installed from the scripts it shipped (releases/0.2.0) into an embedded PostgreSQL (or --url, an",
-                "empty database). --all regenerates every manifest under releases/. Prints each manifest's digest."})
+                "empty database). --all regenerates every manifest under releases/, and this release's two release callbacks",
+                "(db/callbacks/*__pgsor_release.sql, which carry its manifest into the database). Prints each manifest's digest."})
     static final class Release implements Callable<Integer> {
         @Mixin Target target;
 
@@ -315,6 +318,11 @@ public final class SorCli implements Callable<Integer> {
         @Option(names = "--releases", paramLabel = "DIR", defaultValue = "releases",
                 description = "Where --all finds the releases (default: ${DEFAULT-VALUE})")
         Path releases;
+
+        @Option(names = "--callbacks", paramLabel = "DIR", defaultValue = "db/callbacks",
+                description = "Where --all writes this release's two release callbacks, which carry its manifest"
+                        + " (default: ${DEFAULT-VALUE})")
+        Path callbacks;
 
         @Override
         public Integer call() throws Exception {
@@ -349,7 +357,12 @@ public final class SorCli implements Callable<Integer> {
                     Migrator.migrate(db, SorSchema.ALL);
                     Path current = releases.resolve(SorSchema.version());
                     Files.createDirectories(current);
-                    write(Releases.current(db), current.resolve("manifest.json"));
+                    ReleaseManifest manifest = Releases.current(db);
+                    write(manifest, current.resolve("manifest.json"));
+                    for (Map.Entry<String, String> file : ReleaseCallbacks.render(manifest).entrySet()) {
+                        Files.writeString(callbacks.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+                        System.out.println("release " + manifest.version() + ": wrote " + callbacks.resolve(file.getKey()));
+                    }
                     return ExitCode.OK;
                 }
                 Database db = session.database();

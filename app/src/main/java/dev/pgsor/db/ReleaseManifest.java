@@ -147,7 +147,8 @@ public final class ReleaseManifest {
         return "sha256:" + sha256(body());
     }
 
-    private String body() {
+    /** The text of the file before its digest line: what the digest hashes, and what the release callbacks carry. */
+    public String body() {
         StringBuilder out = new StringBuilder();
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("manifest", FORMAT);

@@ -73,6 +73,9 @@ public final class ReleaseScripts {
         }
         for (Location location : flyway.getConfiguration().getLocations()) {
             for (Map.Entry<String, byte[]> file : files(location).entrySet()) {
+                if (ReleaseCallbacks.generated(file.getKey())) {
+                    continue; // they carry the manifest's digest: a manifest cannot list them
+                }
                 if (!MIGRATION.matcher(file.getKey()).matches()) {
                     scripts.add(new ReleaseManifest.Script(module, file.getKey(), "callback", null, null, sha256(file.getValue())));
                 } else if (!latest.containsKey(file.getKey())) {
