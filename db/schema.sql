@@ -6249,6 +6249,10 @@ begin
                             session_user, begin_release.version, begin_release.digest);
     end if;
     _allowed := sor_guard.release_changes(_installed.manifest, begin_release.manifest, _module);
+  elsif _installed.entry_id is not null then
+    -- the installed release again: nothing to open, nothing written; the history trigger checks
+    -- any script this run records against the installed release's manifest
+    return true;
   end if;
   insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, allowed, manifest)
   values (begin_release.history, _module, 'opened', begin_release.version, begin_release.digest,
@@ -6447,7 +6451,7 @@ begin
     -- not record itself (before 0.3.0)
     _event := 'installed';
   elsif _installed.digest = end_release.digest then
-    _event := 'closed';
+    return 'unchanged';  -- the installed release again: nothing is written
   else
     -- another release's scripts ran without an approved run (the callbacks were skipped): it is not
     -- recorded as installed, so the next migrate with the callbacks asks for the approval
@@ -6457,10 +6461,7 @@ begin
   end if;
   insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, manifest)
   values (end_release.history, _module, _event, end_release.version, end_release.digest,
-          case when _event = 'closed' then null else _installed.version end,
-          case when _event = 'closed' then null else _installed.digest end,
-          case when _event = 'upgraded' then _run.approval_id end,
-          case when _event = 'closed' then null else end_release.manifest end);
+          _installed.version, _installed.digest, case when _event = 'upgraded' then _run.approval_id end, end_release.manifest);
   return _event;
 end
 $function$;
@@ -7700,8 +7701,17 @@ declare
   _run sor_guard.releases := sor_guard.release_latest(tg_table_schema || '.' || tg_table_name);
   _script jsonb;
 begin
-  if _run.event is distinct from 'opened' or new.type is distinct from 'SQL' or new.script is null then
+  -- only what Flyway records for a script it applies now (installed_on defaults to now()); rows
+  -- copied from an older history table keep their time
+  if new.type is distinct from 'SQL' or new.script is null or new.installed_on < now() then
     return new;
+  end if;
+  if _run.event is distinct from 'opened' then
+    -- no run open: the scripts of the installed release, if the module has one
+    _run := sor_guard.release_latest(tg_table_schema || '.' || tg_table_name, array['installed', 'upgraded']);
+    if _run.entry_id is null then
+      return new;
+    end if;
   end if;
   select l into _script from sor_guard.manifest_lines(_run.manifest) l
    where l ->> 'script' = new.script and l ->> 'module' = _run.module and l ? 'checksum';
@@ -8634,7 +8644,7 @@ comment on function sor_guard.classify(kind text, object text, class text) is 'D
 comment on function sor_guard.current_tenants() is 'Tenants of current_user according to sor.tenant_members (LOGIN roles only); the only source of tenant identity for row level security policies. SECURITY INVOKER on purpose.';
 comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
 comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
-comment on function sor_guard.end_release(history text, version text, digest text, manifest text) is 'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed. Returns the event recorded (NULL for a history table the release does not describe).';
+comment on function sor_guard.end_release(history text, version text, digest text, manifest text) is 'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed; a run of the installed release writes nothing (unchanged). Returns the event recorded (NULL for a history table the release does not describe).';
 comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
 comment on function sor_guard.fail_release(history text) is 'Run by the afterMigrateError callback: closes an open run as failed (its approval stays unused: the run is simply run again).';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
@@ -8674,7 +8684,7 @@ comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a 
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
 comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
-comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): during an open run, a script the release manifest does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
+comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
 comment on function sor_guard.tg_start() is 'ddl_command_start: refuses DROP SCHEMA / FUNCTION / PROCEDURE / ROUTINE / OWNED / TABLE / VIEW / ROLE, REASSIGN OWNED and ALTER SCHEMA statements that name sor_guard or sor_guardian, before they could take the guard''s event triggers along.';
 comment on function sor_guard.tg_watch_drop() is 'sql_drop watchdog: refuses any statement that drops a registered object of schema sor_guard. Self-contained.';

@@ -13,6 +13,47 @@
 --
 -- Anywhere else (a fresh database, any later release, a 0.1.0 database without rows) it only
 -- reads the catalog.
+--
+-- Before it all, on a 0.1.0 database, the run takes every table of schema sor in ACCESS EXCLUSIVE
+-- mode, all at once, before its first script: V060 to V082 rebuild the tables Workers write, and a
+-- run that took their locks one by one, script by script, deadlocked with the Workers' calls (each
+-- holding one table and waiting for the next). The tables are taken with NOWAIT, all or none (a
+-- subtransaction: a failed attempt releases what it took), and retried every 10 to 100 ms for up
+-- to 60 s; then the run fails with 55P03 and applies nothing, and is simply run again. Workers
+-- wait for the end of the kernel's run (one transaction) and go on; none of them loses a deadlock.
+do $$
+declare
+  _tables text;
+  _deadline timestamptz := pg_catalog.clock_timestamp() + interval '60 seconds';
+  _attempts integer := 0;
+begin
+  if pg_catalog.to_regclass('sor.events') is null
+     or pg_catalog.to_regclass('sor.streams') is not null
+     or (select c.relkind from pg_catalog.pg_class c where c.oid = pg_catalog.to_regclass('sor.events')) <> 'r' then
+    return;  -- not a 0.1.0 event core
+  end if;
+  select pg_catalog.string_agg(pg_catalog.format('sor.%I', c.relname), ', ' order by c.oid) into _tables
+    from pg_catalog.pg_class c
+   where c.relnamespace = 'sor'::regnamespace and c.relkind in ('r', 'p');
+  loop
+    _attempts := _attempts + 1;
+    begin
+      execute 'lock table ' || _tables || ' in access exclusive mode nowait';
+      exit;
+    exception when lock_not_available then
+      if pg_catalog.clock_timestamp() > _deadline then
+        raise exception 'pg-sor: the upgrade from 0.1.0 could not take the tables of schema sor within 60 s (% attempts): transactions kept writing them', _attempts
+          using errcode = '55P03',
+                hint = 'Nothing was applied. Migrate again; if it keeps failing, pause the Workers for the kernel''s run (docs/operate/upgrade.md).';
+      end if;
+      perform pg_catalog.pg_sleep(0.01 + pg_catalog.random() * 0.09);
+    end;
+  end loop;
+  if _attempts > 1 then
+    raise notice 'pg-sor: took the tables of schema sor for the upgrade from 0.1.0 after % attempts', _attempts;
+  end if;
+end
+$$;
 do $$
 declare
   _t text;

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:72e54ecfa3930778f9212684d6eb56a3134ebd316a47a84632c07dff2f089b3f',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8bdbfac2bfe5ed68224ac8214e7a8eb3e313df434fd2718550a2f509f58cf507',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -36,7 +36,7 @@ begin
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
-{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":-937254967}
+{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":-1967114008}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
@@ -112,7 +112,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"e536b88d624084e967b66fdcfd0d6e5e5ea90629be44fa601820e34ab3faec99"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"6eeff3ab0b2fafe6c3334f328e0779435b47f2ad94595aed0d60167955633355"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":-35240499}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
@@ -123,7 +123,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"reconciler","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"reconciler","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"reconciler","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"e536b88d624084e967b66fdcfd0d6e5e5ea90629be44fa601820e34ab3faec99"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"6eeff3ab0b2fafe6c3334f328e0779435b47f2ad94595aed0d60167955633355"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"reconciler","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"object":"column reconciler.categories.category_id","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column reconciler.categories.label","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}
@@ -878,14 +878,14 @@ begin
 {"object":"function sor_guard.approval_used(text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e6186d826bb7130a806ac013aa24d67668657b64fa58feecd826f7a61517d18a","owner":"sor_guardian"}}
 {"object":"function sor_guard.approve(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"853577c15147738f2351207501eed414363907da300a53c90f60e5ce9816af14","owner":"sor_guardian"}}
 {"object":"function sor_guard.authorize(text,text[],text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"6d6cbb3dbdc4311967cf15bd6cc74ff5c342930dbb2b9e3795bb3cda483addd9","owner":"sor_guardian"}}
-{"object":"function sor_guard.begin_release(text,text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"42efd8b0709a35fe01219bc747ede6cc119bebe14e8ca85745de2e3c8f391c2d","owner":"sor_guardian"}}
+{"object":"function sor_guard.begin_release(text,text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41f4c9e95937dc82a14b9cf6ceca23b4532c80c34fd1999af68f6367496ceedb","owner":"sor_guardian"}}
 {"object":"function sor_guard.can_read_tenant(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3d0976429758a7bf99d1185e853af80365ccd396bbae23dc842cb82a50e71781","owner":"sor_guardian"}}
 {"object":"function sor_guard.check_release(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"80ec9df7bba00b90db08649bcabf1f197bc80f07c2332cc5a6787df85ea815a2","owner":"sor_guardian"}}
 {"object":"function sor_guard.classify(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e5c0534ee63789d33442bef9fcd24f8f054c0e2e73406776398cecc30469d759","owner":"sor_guardian"}}
 {"object":"function sor_guard.current_tenants()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_owner:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"db13dd136992e5d27f313f88d2a1172cdf7ca6108f0c07c2880c1b8e22938e00","owner":"sor_guardian"}}
 {"object":"function sor_guard.declare_class(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7094495f064458f353b3a15fc7c2563a2c76ac76ac429f6eacdf58d0e772112e","owner":"sor_guardian"}}
 {"object":"function sor_guard.diff(text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f5d94de7d5016347fcd8deffce1e8ee43079f200920c25f313853c7f56ba32cf","owner":"sor_guardian"}}
-{"object":"function sor_guard.end_release(text,text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"2f326b0f7be2215ee36a27c676f7fce3b77b0b3f432fac69a61f7ee4be0068e6","owner":"sor_guardian"}}
+{"object":"function sor_guard.end_release(text,text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f7ab6b0906df1ba9b65afa77c08f8ed0645c9e1c9f971ebc57b8eb80a91736f4","owner":"sor_guardian"}}
 {"object":"function sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"fb11b57490b51fabd83c51931b9d2e7abf415eaeaf299816b0fbc4579619a84e","owner":"sor_guardian"}}
 {"object":"function sor_guard.fail_release(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bc7779b956f286c5c00d4f7e1fd65eb21b5f1d8b842469bce390bd9efd1e46fc","owner":"sor_guardian"}}
 {"object":"function sor_guard.function_sha256(oid)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ff0be5e9e98af7966b1e485a98c928a5d26f650330ff35ecf6949aebb74830a8","owner":"sor_guardian"}}
@@ -925,7 +925,7 @@ begin
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3330c006768625c5a3c766c2cfdd6c378d6a269a59694ce225ca8fb6cce44f5a","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7c09410fa9776c6e15ebb717917a5d4f82ce6bfe5a61b21c7f3e603dd7bdd6d0","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_start()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8cda7d4acfc17db3ed385f6d0f44ee95c3cefcc4b6498f9eaf0a33b923597d5b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_watch_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"724e48818d02f4d5a8918779aa686ec76478f65522c2a967f723b11338ff67ee","owner":"sor_guardian"}}
@@ -1203,9 +1203,13 @@ begin
 {"object":"view sor_api.tenants","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"94e0f2bf635d63b86ccacc7ce59c0035974b413d6533ead905b47cd7f7b99e81","definition_unqualified_sha256":"2d44118dbffac68c064a74fa7ab0723b3e8f242b03ff3cbe9f886c22f1714d21","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_guard.registered","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"definition_sha256":"442b22b80cb9b342f481c0d54804e56ae35c930ef6ee77f77703799143dd678b","definition_unqualified_sha256":"16ba21b8a766312804332c5196c733840d68a7431af9a134b67e5333d0121458","options":[],"owner":"sor_guardian","relkind":"view"}}
 $pgsor_manifest$, E'\n'))  then
-    execute pg_catalog.format(
-      'create or replace trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
-      '${flyway:defaultSchema}', '${flyway:table}');
+    if not exists (select 1 from pg_catalog.pg_trigger t
+                    where t.tgrelid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', '${flyway:defaultSchema}', '${flyway:table}'))
+                      and t.tgname = 'pgsor_release_check') then
+      execute pg_catalog.format(
+        'create trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
+        '${flyway:defaultSchema}', '${flyway:table}');
+    end if;
   end if;
 end
 $pgsor_release$;

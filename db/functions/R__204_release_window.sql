@@ -19,7 +19,7 @@
 --                             run that covers a guarded change, when the migrating role makes it to
 --                             an object the release changes
 --
--- This file pauses the guard while it redefines these functions (sor_guard.authorize calls one).
+-- Migrating the installed release again writes nothing. This file pauses the guard while it redefines these functions (sor_guard.authorize calls one).
 select sor_guard.pause(true);
 set role sor_guardian;
 
@@ -173,6 +173,10 @@ begin
                             session_user, begin_release.version, begin_release.digest);
     end if;
     _allowed := sor_guard.release_changes(_installed.manifest, begin_release.manifest, _module);
+  elsif _installed.entry_id is not null then
+    -- the installed release again: nothing to open, nothing written; the history trigger checks
+    -- any script this run records against the installed release's manifest
+    return true;
   end if;
   insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, allowed, manifest)
   values (begin_release.history, _module, 'opened', begin_release.version, begin_release.digest,
@@ -213,7 +217,7 @@ begin
     -- not record itself (before 0.3.0)
     _event := 'installed';
   elsif _installed.digest = end_release.digest then
-    _event := 'closed';
+    return 'unchanged';  -- the installed release again: nothing is written
   else
     -- another release's scripts ran without an approved run (the callbacks were skipped): it is not
     -- recorded as installed, so the next migrate with the callbacks asks for the approval
@@ -223,15 +227,12 @@ begin
   end if;
   insert into sor_guard.releases (history, module, event, version, digest, from_version, from_digest, approval_id, manifest)
   values (end_release.history, _module, _event, end_release.version, end_release.digest,
-          case when _event = 'closed' then null else _installed.version end,
-          case when _event = 'closed' then null else _installed.digest end,
-          case when _event = 'upgraded' then _run.approval_id end,
-          case when _event = 'closed' then null else end_release.manifest end);
+          _installed.version, _installed.digest, case when _event = 'upgraded' then _run.approval_id end, end_release.manifest);
   return _event;
 end
 $$;
 comment on function sor_guard.end_release(text, text, text, text) is
-  'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed. Returns the event recorded (NULL for a history table the release does not describe).';
+  'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed; a run of the installed release writes nothing (unchanged). Returns the event recorded (NULL for a history table the release does not describe).';
 
 create or replace function sor_guard.fail_release(history text)
 returns void
@@ -281,8 +282,17 @@ declare
   _run sor_guard.releases := sor_guard.release_latest(tg_table_schema || '.' || tg_table_name);
   _script jsonb;
 begin
-  if _run.event is distinct from 'opened' or new.type is distinct from 'SQL' or new.script is null then
+  -- only what Flyway records for a script it applies now (installed_on defaults to now()); rows
+  -- copied from an older history table keep their time
+  if new.type is distinct from 'SQL' or new.script is null or new.installed_on < now() then
     return new;
+  end if;
+  if _run.event is distinct from 'opened' then
+    -- no run open: the scripts of the installed release, if the module has one
+    _run := sor_guard.release_latest(tg_table_schema || '.' || tg_table_name, array['installed', 'upgraded']);
+    if _run.entry_id is null then
+      return new;
+    end if;
   end if;
   select l into _script from sor_guard.manifest_lines(_run.manifest) l
    where l ->> 'script' = new.script and l ->> 'module' = _run.module and l ? 'checksum';
@@ -303,7 +313,7 @@ begin
 end
 $$;
 comment on function sor_guard.tg_history__release_check() is
-  'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): during an open run, a script the release manifest does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
+  'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 
 reset role;
 select sor_guard.pause(false);

@@ -68,9 +68,13 @@ public final class ReleaseCallbacks {
                   end if;
                   if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}', """ + call + """
                   then
-                    execute pg_catalog.format(
-                      'create or replace trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
-                      '${flyway:defaultSchema}', '${flyway:table}');
+                    if not exists (select 1 from pg_catalog.pg_trigger t
+                                    where t.tgrelid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', '${flyway:defaultSchema}', '${flyway:table}'))
+                                      and t.tgname = 'pgsor_release_check') then
+                      execute pg_catalog.format(
+                        'create trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
+                        '${flyway:defaultSchema}', '${flyway:table}');
+                    end if;
                   end if;
                 end
                 $pgsor_release$;

@@ -65,6 +65,8 @@ class UpgradeMatrixTest {
             assertThat(before.get("tasks")).extracting(r -> r.get(1)).contains("ready", "claimed", "failed", "completed", "dead");
             Object digest = release.equals("0.1.0") ? null : db.scalar("select sor_api.ledger_digest()::text");
 
+            long consumed = db.count("select count(*) from sor.ddl_approvals where consumed_at is not null");
+
             long started = System.nanoTime();
             migrateThisRelease(db);
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -78,6 +80,16 @@ class UpgradeMatrixTest {
             }
             assertThat(db.count("select count(*) from sor.idempotency_keys where scope = 'tool_call'")).isZero();
             assertThat(db.count("select count(*) from pg_namespace where nspname = 'sor_upgrade'")).isZero();
+
+            // no approval was needed, and the database now knows the release it holds
+            assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is not null")).isEqualTo(consumed);
+            String thisRelease = dev.pgsor.schema.SorSchema.version();
+            // (the kernel's run began on a release that could not record one; the example's run was
+            // opened, with its scripts checked against the manifest, then recorded)
+            assertThat(db.rows("select module, event, version, digest from sor_api.releases order by entry_id"))
+                    .containsExactly(List.of("kernel", "installed", thisRelease, digestOfThisRelease()),
+                            List.of("reconciler", "opened", thisRelease, digestOfThisRelease()),
+                            List.of("reconciler", "installed", thisRelease, digestOfThisRelease()));
 
             // the catalog is a fresh install's
             assertThat(snapshot(db)).isEqualTo(freshSnapshot);
@@ -168,6 +180,11 @@ class UpgradeMatrixTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+    }
+
+    static String digestOfThisRelease() throws IOException {
+        return dev.pgsor.db.ReleaseManifest.parse(Files.readString(
+                Repo.path("releases", dev.pgsor.schema.SorSchema.version(), "manifest.json"))).digest();
     }
 
     /** The README's two commands, from the repository root, on the files as they are. */

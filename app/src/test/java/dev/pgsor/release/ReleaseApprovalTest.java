@@ -174,10 +174,10 @@ class ReleaseApprovalTest {
         assertThat(db.scalar("select allowed from sor_guard.releases where event = 'opened'").toString())
                 .isEqualTo("{\"reserved_names_name_check on sor.reserved_names\"}");
 
-        // the approval is spent: a run of the same release again changes nothing and needs none
+        // the approval is spent: a run of the same release again changes nothing, needs none and writes nothing
+        long entries = db.count("select count(*) from sor_guard.releases");
         flyway(db.admin()).migrate();
-        assertThat(db.rows("select event from sor_api.releases order by entry_id desc limit 2"))
-                .containsExactly(List.of("closed"), List.of("opened"));
+        assertThat(db.count("select count(*) from sor_guard.releases")).isEqualTo(entries);
     }
 
     @Test
