@@ -1854,6 +1854,71 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.certify__085_bodies()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _checker text;
+  _f record;
+  _errors text;
+  _checked integer := 0;
+  _failed integer := 0;
+begin
+  property := 'governed';
+  check_name := 'kit functions compile against the tables they use (plpgsql_check)';
+  select pg_catalog.quote_ident(n.nspname) into _checker
+    from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
+   where e.extname = 'plpgsql_check';
+  if _checker is null then
+    object := 'plpgsql_check'; ok := true;
+    detail := 'plpgsql_check is not installed in this database: not checked (CREATE EXTENSION plpgsql_check to check)';
+    return next;
+    return;
+  end if;
+  for _f in
+    select p.oid, p.oid::regprocedure::text as name, p.prorettype = 'trigger'::regtype as is_trigger,
+           t.tgrelid as relid, t.tgoldtable as old_table, t.tgnewtable as new_table
+      from pg_catalog.pg_proc p
+      join pg_catalog.pg_language l on l.oid = p.prolang
+      -- a trigger function is checked on one table it is a trigger of, with its transition tables
+      left join lateral (select g.tgrelid, g.tgoldtable, g.tgnewtable from pg_catalog.pg_trigger g
+                          where g.tgfoid = p.oid order by g.tgrelid, g.tgname limit 1) t on true
+     where l.lanname = 'plpgsql'
+       and p.pronamespace in (select n.oid from pg_catalog.pg_namespace n
+                               where n.nspname in (select s from sor.kit_schemas() s) or n.nspname = 'sor_guard')
+       and p.prorettype <> 'event_trigger'::regtype
+     order by 2
+  loop
+    if _f.is_trigger and _f.relid is null then
+      continue;  -- a trigger function no table uses yet: nothing to check it against
+    end if;
+    _checked := _checked + 1;
+    begin
+      execute pg_catalog.format(
+        'select pg_catalog.string_agg(c.message || coalesce('' ('' || c.query || '')'', ''''), ''; '' order by c.lineno)'
+        ' from %s.plpgsql_check_function_tb($1, $2, oldtable => $3, newtable => $4) c where c.level = ''error''', _checker)
+        into _errors using _f.oid, coalesce(_f.relid, 0), _f.old_table, _f.new_table;
+    exception when others then
+      _errors := 'plpgsql_check could not check it: ' || sqlerrm;
+    end;
+    if _errors is not null then
+      _failed := _failed + 1;
+      object := _f.name; ok := false; detail := _errors;
+      return next;
+    end if;
+  end loop;
+  if _failed = 0 then
+    object := 'plpgsql_check'; ok := true;
+    detail := pg_catalog.format('%s PL/pgSQL functions of the kit checked: no errors', _checked);
+    return next;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.certify_raw()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE plpgsql
@@ -8034,6 +8099,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__060_tools() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__070_capstone() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__080_volume() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__085_bodies() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
@@ -8519,6 +8585,7 @@ comment on function sor.certify__050_claims() is 'Claims and outbox checks: fill
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs have their start and end events; claimed and finished tasks, leased, dispatched and dead outbox rows have the event of their state), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 comment on function sor.certify__080_volume() is 'Volume checks: monthly partitions ready for this month and the next, empty default partitions, and readiness for Citus (foreign keys between tenant-scoped tables lead with tenant_id, no advisory or tenant-table locks in kit functions, bigint sequences).';
+comment on function sor.certify__085_bodies() is 'certify(): every PL/pgSQL function of the kit''s schemas compiles against the tables it uses (plpgsql_check, where installed; one row saying it is not, otherwise).';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8bdbfac2bfe5ed68224ac8214e7a8eb3e313df434fd2718550a2f509f58cf507',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:e0b9ee715e5274807e5c8f61a562249167f7fa7d045fb6e15befa5c77938bf70',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -78,6 +78,7 @@ begin
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-359962637}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
+{"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-956470616}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1276331187}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
@@ -760,6 +761,7 @@ begin
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
 {"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1588346e5f3fa8f1ae202e857353168efa71b503113c66ccf2966bc48dd3a1bb","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}
+{"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"03f13a40aa383dea1dae94f54bca19553a67d72d43c3ba6562c612ece3ed690f","owner":"sor_owner"}}
