@@ -52,14 +52,16 @@ import org.junit.jupiter.api.Test;
  * insert); claim + complete one and a batch of 100 ({@code claim_tasks} + {@code complete_task(s)},
  * {@code pgmq.read} + {@code pgmq.delete}, {@code UPDATE ... SKIP LOCKED} + {@code DELETE}; two
  * commits per cycle each); append a batch of 100 ({@code append_events}, one plain insert). Every
- * call is its own autocommit transaction. Each round runs every case with the order of its systems
- * rotated; the table gives medians over the rounds and the kit's ratio to the peer and to plain SQL.
- * Then WAL bytes per claimed and completed task. All of it on a durable server (fsync on) and on
- * one with fsync off.
+ * call is its own autocommit transaction. Each system of a case keeps its connections for the case,
+ * is warmed up once, then the case runs its rounds back to back, each round measuring every system
+ * in turn, the order rotated from round to round; the table gives medians over the rounds, the
+ * kit's ratio to the peer (of the medians, and the lowest and highest of the rounds) and to plain
+ * SQL. Then WAL bytes per claimed and completed task. All of it on a durable server (fsync on) and
+ * on one with fsync off.
  *
  * <p>Run with {@code ./mvnw -Pbench verify -Dtest=PeerBench}; {@code -Dbench.seconds} (measured
- * seconds per figure, default 2), {@code -Dbench.warmup} (seconds, default 0.5), {@code
- * -Dbench.rounds} (default 3), {@code -Dbench.servers=durable,off}, {@code
+ * seconds per figure, default 1), {@code -Dbench.warmup} (seconds, default 1), {@code
+ * -Dbench.rounds} (default 5), {@code -Dbench.servers=durable,off}, {@code
  * -Dbench.cases=append1,append4,enqueue,enqueue100,claim,claim100,append100,wal} and {@code
  * -Dbench.categories=one|per-client} (message-db locks a whole category per append: by default every
  * client writes streams of one category, as an application's aggregates of one kind do).
@@ -67,9 +69,9 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class PeerBench {
 
-    static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "2"));
-    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "0.5"));
-    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "1"));
+    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "1"));
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     static final List<String> SERVERS = List.of(System.getProperty("bench.servers", "durable,off").split(","));
     static final List<String> CASES = List.of(System.getProperty("bench.cases",
             "append1,append4,enqueue,enqueue100,claim,claim100,append100,wal").split(","));
@@ -160,58 +162,69 @@ class PeerBench {
 
     // ---------------------------------------------------------------- measuring
 
-    /** Rows per second over SECONDS on {@code clients} connections, after WARMUP seconds. */
-    static double rowsPerSecond(Database as, int clients, Op op) throws Exception {
-        current = MEASUREMENT.incrementAndGet();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            CountDownLatch ready = new CountDownLatch(clients);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Long>> futures = new ArrayList<>();
-            long warmNanos = (long) (WARMUP * 1e9);
-            long measureNanos = (long) (SECONDS * 1e9);
+    /**
+     * One system's connections for one case, open for all its rounds (so a round measures the
+     * system, not its connecting and planning), each with its own call counter.
+     */
+    static final class Runner implements AutoCloseable {
+        final Sys sys;
+        final List<Connection> connections = new ArrayList<>();
+        final long[] next;
+        final long id = MEASUREMENT.incrementAndGet();
+
+        Runner(Sys sys, int clients) throws SQLException {
+            this.sys = sys;
+            this.next = new long[clients];
             for (int t = 0; t < clients; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    try (Connection c = as.connect()) {
-                        ready.countDown();
+                connections.add(sys.as().connect());
+            }
+        }
+
+        /** Rows per second over {@code seconds}, every connection calling the op in a loop. */
+        double rowsPerSecond(double seconds) throws Exception {
+            current = id;
+            int clients = connections.size();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Long>> futures = new ArrayList<>();
+                long nanos = (long) (seconds * 1e9);
+                for (int t = 0; t < clients; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        Connection c = connections.get(thread);
                         go.await();
-                        long n = 0;
-                        long warmEnd = System.nanoTime() + warmNanos;
-                        while (System.nanoTime() < warmEnd) {
-                            op.run(c, thread, n++);
-                        }
                         long rows = 0;
-                        long end = System.nanoTime() + measureNanos;
+                        long end = System.nanoTime() + nanos;
                         while (System.nanoTime() < end) {
-                            rows += op.run(c, thread, n++);
+                            rows += sys.op().run(c, thread, next[thread]++);
                         }
                         return rows;
-                    }
-                }));
-            }
-            ready.await();
-            go.countDown();
-            long total = 0;
-            for (Future<Long> f : futures) {
-                try {
-                    total += f.get((long) (WARMUP + SECONDS) + 120, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    throw e;
+                    }));
                 }
+                go.countDown();
+                long total = 0;
+                for (Future<Long> f : futures) {
+                    try {
+                        total += f.get((long) seconds + 120, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Exception cause) {
+                            throw cause;
+                        }
+                        throw e;
+                    }
+                }
+                return total / seconds;
+            } finally {
+                pool.shutdownNow();
             }
-            return total / SECONDS;
-        } finally {
-            pool.shutdownNow();
         }
-    }
 
-    static long count(Database db, String sql) throws SQLException {
-        try (Connection c = db.connect()) {
-            return longOf(c, sql);
+        @Override
+        public void close() throws SQLException {
+            for (Connection c : connections) {
+                c.close();
+            }
         }
     }
 
@@ -456,46 +469,57 @@ class PeerBench {
             Peers p = loadPeers(s, peers);
             String label = s.label() + ", PostgreSQL " + serverVersion(s.admin());
             List<Case> cases = cases(s, p).stream().filter(k -> CASES.contains(k.id())).toList();
+            System.out.printf(Locale.ROOT, "== PeerBench, %s%n", label);
             // rows per second of each case and system, one per round
             Map<String, List<Double>> rates = new LinkedHashMap<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                System.out.printf(Locale.ROOT, "== PeerBench, %s, round %d of %d%n", label, round + 1, ROUNDS);
-                for (Case k : cases) {
-                    List<Sys> order = new ArrayList<>(k.systems());
-                    Collections.rotate(order, -(round % order.size()));
-                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-40s", k.label()));
-                    for (Sys sys : order) {
-                        List<Double> mine = rates.computeIfAbsent(k.id() + "/" + sys.name(), x -> new ArrayList<>());
-                        double r = measure(k, sys, mine);
-                        mine.add(r);
-                        line.append(String.format(Locale.ROOT, "  %s %s", sys.name(), rate(r)));
+            for (Case k : cases) {
+                System.out.println("  " + k.label());
+                List<Runner> runners = new ArrayList<>();
+                try {
+                    for (Sys sys : k.systems()) {
+                        runners.add(new Runner(sys, k.clients()));
                     }
-                    System.out.println(line);
+                    for (Runner r : runners) {
+                        measure(k, r, WARMUP, new ArrayList<>());
+                    }
+                    for (int round = 0; round < ROUNDS; round++) {
+                        List<Runner> order = new ArrayList<>(runners);
+                        Collections.rotate(order, -(round % order.size()));
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "    round %d:", round + 1));
+                        for (Runner r : order) {
+                            List<Double> mine = rates.computeIfAbsent(k.id() + "/" + r.sys.name(), x -> new ArrayList<>());
+                            double rate = measure(k, r, SECONDS, mine);
+                            mine.add(rate);
+                            line.append(String.format(Locale.ROOT, "  %s %s", r.sys.name(), rate(rate)));
+                        }
+                        System.out.println(line);
+                    }
+                } finally {
+                    for (Runner r : runners) {
+                        r.close();
+                    }
                 }
             }
             List<String> table = new ArrayList<>();
             table.add("");
-            table.add(String.format(Locale.ROOT, "PeerBench, %s: %d round%s of %.1f s (+%.1f s warm-up) per figure, medians, rows per second",
-                    label, ROUNDS, ROUNDS == 1 ? "" : "s", SECONDS, WARMUP));
+            table.add(String.format(Locale.ROOT, "PeerBench, %s: %d round%s of %.1f s per figure (after %.1f s of warm-up),"
+                    + " medians, rows per second", label, ROUNDS, ROUNDS == 1 ? "" : "s", SECONDS, WARMUP));
             table.add("");
-            table.add("| operation | kit | peer | plain SQL | kit ÷ peer | kit ÷ plain |");
-            table.add("|---|---|---|---|---|---|");
+            table.add("| operation | kit | peer | plain SQL | kit ÷ peer | kit ÷ peer, by round | kit ÷ plain |");
+            table.add("|---|---|---|---|---|---|---|");
             for (Case k : cases) {
-                double kit = median(rates.get(k.id() + "/kit"));
-                Sys peerSys = k.systems().stream().filter(x -> !x.name().equals("kit") && !x.name().equals("plain")).findFirst().orElse(null);
-                double plain = median(rates.get(k.id() + "/plain"));
-                String peer = "—";
-                String kitToPeer = "—";
-                if (peerSys != null) {
-                    double v = median(rates.get(k.id() + "/" + peerSys.name()));
-                    peer = k.peer() + " " + rate(v);
-                    kitToPeer = String.format(Locale.ROOT, "%.2f", kit / v);
-                } else {
-                    peer = k.peer() + " " + rate(plain);
-                    kitToPeer = String.format(Locale.ROOT, "%.2f", kit / plain);
+                List<Double> kit = rates.get(k.id() + "/kit");
+                List<Double> plain = rates.get(k.id() + "/plain");
+                String peerName = k.systems().stream().map(Sys::name).filter(x -> !x.equals("kit") && !x.equals("plain"))
+                        .findFirst().orElse("plain");
+                List<Double> peer = rates.get(k.id() + "/" + peerName);
+                List<Double> byRound = new ArrayList<>();
+                for (int i = 0; i < kit.size(); i++) {
+                    byRound.add(kit.get(i) / peer.get(i));
                 }
-                table.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f |", k.label(), rate(kit), peer, rate(plain),
-                        kitToPeer, kit / plain));
+                table.add(String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %.2f | %.2f–%.2f | %.2f |", k.label(), rate(median(kit)),
+                        k.peer(), rate(median(peer)), rate(median(plain)), median(kit) / median(peer), Collections.min(byRound),
+                        Collections.max(byRound), median(kit) / median(plain)));
             }
             if (CASES.contains("wal")) {
                 table.add("");
@@ -508,15 +532,15 @@ class PeerBench {
         }
     }
 
-    /** One measurement of one system, after its preparation; measured again with more rows when a queue ran dry. */
-    static double measure(Case k, Sys sys, List<Double> earlier) throws Exception {
+    /** One measurement after the system's preparation; measured again with more rows when a queue ran dry. */
+    static double measure(Case k, Runner r, double seconds, List<Double> earlier) throws Exception {
         double guess = earlier.isEmpty() ? (k.id().equals("claim") ? 3_000 : 20_000) : Collections.max(earlier);
         for (int attempt = 0; ; attempt++) {
-            if (sys.prep() != null) {
-                sys.prep().run(guess * (WARMUP + SECONDS));
+            if (r.sys.prep() != null) {
+                r.sys.prep().run(guess * seconds);
             }
             try {
-                return rowsPerSecond(sys.as(), k.clients(), sys.op());
+                return r.rowsPerSecond(seconds);
             } catch (DryQueue e) {
                 if (attempt == 3) {
                     throw e;
