@@ -494,6 +494,9 @@ class PeerBench {
                         }
                         System.out.println(line);
                     }
+                    if (k.id().startsWith("enqueue") || k.id().startsWith("claim")) {
+                        System.out.println("    live queue rows after the case: " + backlog(s, p));
+                    }
                 } finally {
                     for (Runner r : runners) {
                         r.close();
@@ -529,6 +532,14 @@ class PeerBench {
             return table;
         } finally {
             s.server().close();
+        }
+    }
+
+    /** Rows in each system's live queue (a kit task is live until it ends; pgmq and plain rows until deleted). */
+    static String backlog(Server s, Peers p) throws SQLException {
+        try (Connection kit = s.admin().connect(); Connection pgmq = p.pgmqAdmin().connect()) {
+            return String.format(Locale.ROOT, "kit %,d, pgmq %,d, plain %,d", longOf(kit, "select count(*) from sor.tasks"),
+                    longOf(pgmq, "select count(*) from pgmq.q_bench"), longOf(kit, "select count(*) from bench.queue"));
         }
     }
 
