@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * task completed once (in sor.finished_tasks), every outbox row dispatched and delivered once by
  * the provider under its dedupe key.
  */
+@Tag("slow")
 class CrashRestartTest {
 
     static final int WORKERS = 4;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * acknowledged after the cut are lost, the window is measured, and the kit's invariants still
  * hold on the promoted server, through a full drain after the callers reconnect.
  */
+@Tag("slow")
 class FailoverTest {
 
     static final int WORKERS = 3;

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * is killed with SIGKILL and restarted once. Every row that became pending is relayed, the
  * released ones included, and the provider delivers each dedupe key once.
  */
+@Tag("slow")
 class OutboxRelayTest {
 
     static final int WORKERS = 3;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dsor.soak.tuned=false} the harness resets them to PostgreSQL's defaults in its own
  * scratch database (ALTER TABLE ... RESET, which the drop guard allows), so the two runs compare.
  */
+@Tag("slow")
 class SoakTest {
 
     static final double MINUTES = Double.parseDouble(System.getProperty("sor.soak.minutes", "0.5"));

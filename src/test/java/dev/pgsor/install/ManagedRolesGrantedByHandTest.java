@@ -1,5 +1,6 @@
 package dev.pgsor.install;
 
+import dev.pgsor.support.ManagedCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,6 +8,7 @@ import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * that none of the statements executed inside the kit's functions was JIT-compiled, while a query
  * outside the kit in the same sessions, and the statement of a function without jit = off, were.
  */
+@Tag("slow")
 class JitServerTest {
 
     static JitCluster cluster;

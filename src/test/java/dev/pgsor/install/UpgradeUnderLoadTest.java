@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from the journal, and verify_events and certify() pass. The longest Worker stall (an
  * operation's start to its eventual success) is printed, never asserted.
  */
+@Tag("slow")
 @SorTest
 class UpgradeUnderLoadTest {
 

@@ -48,7 +48,7 @@ class ContractTest {
     void committedSnapshotIsTheLiveContract(SorDatabase db) throws Exception {
         String committed = Files.readString(SNAPSHOT, StandardCharsets.UTF_8);
         String live = live(db, errorsMarkdown()).render();
-        Path actual = Repo.path("app", "target", "contract.actual.txt");
+        Path actual = Repo.path("target", "proofs", "contract.actual.txt");
         if (!live.equals(committed)) {
             Files.createDirectories(actual.getParent());
             Files.writeString(actual, live, StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package dev.pgsor.install;
+package dev.pgsor.support;
 
 import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.EmbeddedServer;

@@ -94,7 +94,7 @@ public final class FlywayCli {
         if (mains.size() != 1) {
             throw new IllegalStateException("the Flyway command line is not in " + dir + " ("
                     + (mains.isEmpty() ? "no flyway-commandline jar" : "several flyway-commandline jars: " + mains)
-                    + "): build from the repository root, e.g. ./mvnw -pl app -am verify, which copies it there"
+                    + "): build from the repository root, e.g. ./mvnw -pl src/test -am verify, which copies it there"
                     + " (module tools/flyway-cli), or pass -Dsor.flyway.cli=DIR");
         }
         return new FlywayCli(dir, DEFAULT_TIMEOUT);

@@ -59,7 +59,7 @@ class ReleaseManifestTest {
         assumeTrue(recorded.postgresMajor() == live.postgresMajor(),
                 "releases/" + version + "/manifest.json is rendered on PostgreSQL " + recorded.postgresMajor());
         String rendered = live.render();
-        Path actual = Repo.path("app", "target", "manifest-" + version + ".actual.json");
+        Path actual = Repo.path("target", "proofs", "manifest-" + version + ".actual.json");
         if (!rendered.equals(committed)) {
             Files.createDirectories(actual.getParent());
             Files.writeString(actual, rendered, StandardCharsets.UTF_8);

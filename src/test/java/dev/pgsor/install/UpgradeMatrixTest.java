@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * outbox row, an old stream), pass verify_events, verify_ledger and certify, and its catalog must
  * equal a fresh install's (the schema snapshot differs in nothing).
  */
+@Tag("slow")
 @SorTest
 class UpgradeMatrixTest {
 

@@ -9,6 +9,7 @@ import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * change could, breaks sor.lease_outbox at run time; certify() names the function and the column.
  * Without the extension, one row says nothing was checked.
  */
+@Tag("slow")
 class PlpgsqlCheckTest {
 
     static final String CHECK = "kit functions compile against the tables they use (plpgsql_check)";

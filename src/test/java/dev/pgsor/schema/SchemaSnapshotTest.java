@@ -26,7 +26,7 @@ class SchemaSnapshotTest {
             String live = SchemaSnapshot.render(c);
             assumeTrue(SchemaSnapshot.majorVersionOf(live) == SchemaSnapshot.majorVersionOf(committed),
                     "the snapshot is rendered on PostgreSQL " + SchemaSnapshot.majorVersionOf(committed));
-            Path actual = Repo.path("app", "target", "schema.actual.sql");
+            Path actual = Repo.path("target", "proofs", "schema.actual.sql");
             if (!live.equals(committed)) {
                 Files.createDirectories(actual.getParent());
                 Files.writeString(actual, live, StandardCharsets.UTF_8);
