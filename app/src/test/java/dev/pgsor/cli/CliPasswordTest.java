@@ -3,7 +3,7 @@ package dev.pgsor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.install.ManagedCluster;
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
