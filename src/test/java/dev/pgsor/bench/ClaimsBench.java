@@ -1,6 +1,6 @@
 package dev.pgsor.bench;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;

@@ -2,10 +2,10 @@ package dev.pgsor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.EmbeddedServer;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.EmbeddedServer;
-import dev.pgsor.testkit.Migrator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

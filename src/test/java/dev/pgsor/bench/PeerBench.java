@@ -7,7 +7,7 @@ import static dev.pgsor.bench.EventCoreBench.longOf;
 import static dev.pgsor.bench.EventCoreBench.run;
 
 import dev.pgsor.bench.EventCoreBench.Server;
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pgsor.install.JitCluster;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.util.List;
 import org.junit.jupiter.api.Tag;

@@ -3,8 +3,8 @@ package dev.pgsor.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.claims.Claims.Claim;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.Crash;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;

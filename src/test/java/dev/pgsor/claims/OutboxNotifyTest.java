@@ -2,8 +2,8 @@ package dev.pgsor.claims;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorExtension;
 import dev.pgsor.testkit.Sql;

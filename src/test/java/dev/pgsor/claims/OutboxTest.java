@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgsor.claims.Claims.Lease;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.schema.SorSchema;
 import dev.pgsor.testkit.Crash;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorExtension;

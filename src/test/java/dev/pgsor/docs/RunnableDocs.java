@@ -1,7 +1,7 @@
 package dev.pgsor.docs;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.support.Repo;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.Sql;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.pgsor.events;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;

@@ -1,6 +1,6 @@
 package dev.pgsor.events;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification.Check;
 import dev.pgsor.db.Certification;
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.pgsor.install;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.support.Repo;
-import dev.pgsor.testkit.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.pgsor.install;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

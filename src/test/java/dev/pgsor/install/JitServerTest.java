@@ -2,9 +2,9 @@ package dev.pgsor.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;

@@ -4,9 +4,9 @@ import dev.pgsor.support.ManagedCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.util.List;
 import org.flywaydb.core.api.FlywayException;

@@ -3,8 +3,8 @@ package dev.pgsor.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.support.Repo;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.nio.file.Path;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pgsor.db.Certification;
 import dev.pgsor.install.FlywayCli;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
 import dev.pgsor.support.Repo;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;

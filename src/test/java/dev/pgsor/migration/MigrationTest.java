@@ -3,8 +3,8 @@ package dev.pgsor.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.Certification;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;

@@ -1,6 +1,6 @@
 package dev.pgsor.cli;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

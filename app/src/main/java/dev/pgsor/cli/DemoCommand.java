@@ -2,8 +2,8 @@ package dev.pgsor.cli;
 
 import dev.pgsor.db.Certification;
 import dev.pgsor.demo.ReconcilerDemo;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.EmbeddedServer;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.EmbeddedServer;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ public final class ExitCode {
     public static final int CANNOT_CONNECT = 3;
     /** The database has no pg-sor, or an older one: migrate it first (sor_api or the function the command calls is missing). */
     public static final int NOT_MIGRATED = 4;
-    /** The database refused or failed what was asked: a missing privilege, an SR refusal, a migration that failed. */
+    /** The database refused or failed what was asked: a missing privilege, an SR refusal, a migration that failed, a server older than PostgreSQL 15. */
     public static final int REFUSED = 5;
     /** Anything else: a file that cannot be written, an unexpected error (--verbose prints its stack trace). */
     public static final int FAILED = 6;

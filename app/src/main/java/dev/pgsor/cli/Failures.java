@@ -1,5 +1,6 @@
 package dev.pgsor.cli;
 
+import dev.pgsor.runtime.PostgresVersion;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
@@ -27,6 +28,10 @@ final class Failures {
         CliException cli = find(failure, CliException.class);
         if (cli != null) {
             return new Described(cli.exitCode(), withHint(cli.getMessage(), cli.hint()));
+        }
+        PostgresVersion.UnsupportedServerException older = find(failure, PostgresVersion.UnsupportedServerException.class);
+        if (older != null) {
+            return new Described(ExitCode.REFUSED, oneLine(older.getMessage()));
         }
         String where = flywayPlace(failure);
         SQLException sql = find(failure, SQLException.class);

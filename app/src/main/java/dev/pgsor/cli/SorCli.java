@@ -11,10 +11,10 @@ import dev.pgsor.db.Releases;
 import dev.pgsor.db.ContractSnapshot;
 import dev.pgsor.db.SchemaSnapshot;
 import dev.pgsor.lint.LintCommand;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.EmbeddedServer;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.EmbeddedServer;
-import dev.pgsor.testkit.Migrator;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +178,7 @@ public final class SorCli implements Callable<Integer> {
             List<SorSchema.Module> modules = kernelOnly ? List.of(SorSchema.KERNEL) : SorSchema.ALL;
             try (Session session = target.open(out)) {
                 Database db = session.database();
+                Migrator.requireSupportedServer(db);
                 for (HistoryTables.Move m : HistoryTables.relocate(db, modules)) {
                     out.printf("%s: moved the Flyway history table %s to %s (pg-sor keeps it in the module's own schema)%n",
                             m.module(), m.from(), m.to());

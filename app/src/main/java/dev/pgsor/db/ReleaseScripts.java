@@ -1,6 +1,6 @@
 package dev.pgsor.db;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

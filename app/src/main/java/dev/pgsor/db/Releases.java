@@ -1,8 +1,8 @@
 package dev.pgsor.db;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

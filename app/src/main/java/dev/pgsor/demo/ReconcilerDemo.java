@@ -1,9 +1,9 @@
 package dev.pgsor.demo;
 
 import dev.pgsor.db.Certification;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.sql.Connection;

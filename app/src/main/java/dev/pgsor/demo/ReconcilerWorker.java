@@ -1,6 +1,6 @@
 package dev.pgsor.demo;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.pgsor.mcp;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;

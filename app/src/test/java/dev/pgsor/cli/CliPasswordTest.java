@@ -2,8 +2,8 @@ package dev.pgsor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.support.ManagedCluster;
-import dev.pgsor.testkit.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

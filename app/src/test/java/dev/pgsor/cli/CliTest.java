@@ -2,8 +2,8 @@ package dev.pgsor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.support.Repo;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.pgsor.mcp;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;

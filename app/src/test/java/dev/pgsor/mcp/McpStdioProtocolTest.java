@@ -2,7 +2,7 @@ package dev.pgsor.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;

@@ -1,7 +1,7 @@
 package dev.pgsor.support;
 
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.EmbeddedServer;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.EmbeddedServer;
 import dev.pgsor.testkit.Sql;
 import java.sql.SQLException;
 

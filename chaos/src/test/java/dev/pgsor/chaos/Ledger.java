@@ -1,6 +1,6 @@
 package dev.pgsor.chaos;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

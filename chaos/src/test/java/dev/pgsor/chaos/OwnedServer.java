@@ -1,6 +1,6 @@
 package dev.pgsor.chaos;
 
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;

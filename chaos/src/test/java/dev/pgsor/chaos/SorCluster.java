@@ -1,8 +1,8 @@
 package dev.pgsor.chaos;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
-import dev.pgsor.testkit.Migrator;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.pgsor.chaos;
 
 import dev.pgsor.chaos.Ledger.Kind;
-import dev.pgsor.testkit.Database;
+import dev.pgsor.runtime.Database;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

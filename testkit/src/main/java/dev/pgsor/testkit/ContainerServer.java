@@ -1,5 +1,6 @@
 package dev.pgsor.testkit;
 
+import dev.pgsor.runtime.Database;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 

@@ -1,5 +1,6 @@
 package dev.pgsor.testkit;
 
+import dev.pgsor.runtime.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

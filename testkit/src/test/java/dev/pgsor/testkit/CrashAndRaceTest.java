@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgsor.runtime.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.schema.SorSchema;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static dev.pgsor.testkit.SorAssertions.assertCertified;
 import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.pgsor.runtime.Database;
 import dev.pgsor.schema.SorSchema;
-import dev.pgsor.testkit.Database;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorExtension;
 import dev.pgsor.testkit.Sql;

@@ -1,6 +1,7 @@
-package dev.pgsor.testkit;
+package dev.pgsor.runtime;
 
 import dev.pgsor.schema.SorSchema;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -9,7 +10,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 /**
  * Applies modules with Flyway, in order, each with its own history table: the kernel
  * ({@link SorSchema#KERNEL}) first, then domain modules (the reconciler, a consumer's own). The
- * kit migrates its template databases with it, and pg-sor's CLI its {@code migrate} command.
+ * kit migrates its template databases with it, and pg-sor's CLI its {@code migrate} command. A
+ * server older than PostgreSQL 15 is refused before any script runs ({@link PostgresVersion}).
  */
 public final class Migrator {
 
@@ -53,13 +55,33 @@ public final class Migrator {
                 .load();
     }
 
-    /** Migrates the modules in order, as the admin, and reports what each did. */
+    /**
+     * Migrates the modules in order, as the admin, and reports what each did. Refuses a server older
+     * than PostgreSQL 15 first ({@link PostgresVersion.UnsupportedServerException}).
+     */
     public static List<Outcome> migrate(Database admin, List<SorSchema.Module> modules) {
+        requireSupportedServer(admin);
         List<Outcome> outcomes = new ArrayList<>();
         for (SorSchema.Module module : modules) {
             MigrateResult result = flyway(admin, module).migrate();
             outcomes.add(new Outcome(module.name(), result.migrationsExecuted, result.targetSchemaVersion));
         }
         return outcomes;
+    }
+
+    /**
+     * Throws {@link PostgresVersion.UnsupportedServerException} when the admin's server is older than
+     * PostgreSQL 15, naming its version; a server it cannot reach fails with the driver's
+     * {@link SQLException} as the cause, as Flyway would.
+     */
+    public static PostgresVersion requireSupportedServer(Database admin) {
+        PostgresVersion version;
+        try {
+            version = PostgresVersion.of(admin);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not connect to " + admin.url() + ": " + e.getMessage(), e);
+        }
+        return version.requireSupported("the server at " + admin.url(),
+                "migrate onto a server of PostgreSQL " + PostgresVersion.MINIMUM_MAJOR + " or newer (docs/operate/install.md)");
     }
 }

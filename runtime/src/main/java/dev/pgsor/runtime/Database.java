@@ -1,4 +1,4 @@
-package dev.pgsor.testkit;
+package dev.pgsor.runtime;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

