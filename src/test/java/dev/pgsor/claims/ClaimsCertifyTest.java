@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * is broken; what the drop guard protects (the status-change triggers, the dispatcher's grants) is
  * broken past the paused guard and read back from the register check.
  */
-@SorTest(reconciler = true)
+@SorTest
 class ClaimsCertifyTest {
 
     static final String FILLFACTOR = "queue tables have fillfactor below 100";

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * alike, and the same change made past the guard (a superuser pausing its event triggers) makes
  * certify() fail on a row that names the object.
  */
-@SorTest(reconciler = true)
+@SorTest
 class RegisterGuardTest {
 
     /** One breaking change per register entry kind, and the object certify() must name. */

@@ -24,7 +24,7 @@ import org.postgresql.util.PSQLException;
  * for sor_owner; DETACH ... CONCURRENTLY / FINALIZE is refused; a partition attached past the
  * guard is named by certify() and verify_events; the kit's own paths need nothing new.
  */
-@SorTest(reconciler = true)
+@SorTest
 class PartitionGuardTest {
 
     static final List<String> RUNNERS = List.of("reset role", "set role sor_owner");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * prove the schema fingerprint is back where it started. The reversal drops a column, so the drop
  * guard refuses it until a distinct approver approves it, and audits it once approved.
  */
-@SorTest(reconciler = true)
+@SorTest
 class RollbackDrillTest {
 
     static final String MIGRATION = """

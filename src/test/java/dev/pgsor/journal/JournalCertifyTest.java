@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The journal's certify() checks pass on a migrated database and each fails when its rule is broken. */
-@SorTest(reconciler = true)
+@SorTest
 class JournalCertifyTest {
 
     static final String TRIGGERS = "state transitions write their events from ENABLE ALWAYS triggers";
