@@ -5179,6 +5179,41 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.require_kernel(version text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _need integer[];
+  _have integer[];
+  _kernel sor_guard.releases;
+begin
+  if require_kernel.version is null or require_kernel.version !~ '^[0-9]+\.[0-9]+\.[0-9]+$' then
+    raise exception 'pg-sor: require_kernel takes a release version such as 0.3.0, not %', coalesce(quote_literal(require_kernel.version), 'NULL')
+      using errcode = '22023', hint = 'Name the oldest kernel release your module was built and tested against.';
+  end if;
+  _kernel := sor_guard.release_latest('sor_flyway.flyway_schema_history', array['installed', 'upgraded']);
+  if _kernel.entry_id is null then
+    raise exception 'pg-sor: this module needs the pg-sor kernel % or newer; this database''s kernel records no release (older than 0.3.0, or not migrated with the kernel''s own configuration)', require_kernel.version
+      using errcode = 'SR029',
+            hint = 'Migrate the kernel with its own configuration (flyway migrate from the kit''s release, or pg-sor migrate) first, then this module.';
+  end if;
+  _need := string_to_array(require_kernel.version, '.')::integer[];
+  _have := string_to_array(split_part(_kernel.version, '-', 1), '.')::integer[];
+  if _have < _need or _have[1] <> _need[1] then
+    raise exception 'pg-sor: this module needs the pg-sor kernel % or newer within major %; this database holds %', require_kernel.version, _need[1], _kernel.version
+      using errcode = 'SR029',
+            hint = case when _have < _need
+                        then 'Upgrade the kernel first (docs/operate/upgrade.md), then migrate this module.'
+                        else 'The kernel is of another major release: the module must be built against it.' end;
+  end if;
+  return _kernel.version;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.resolve_block(block_id bigint, approved boolean, note text DEFAULT NULL::text)
  RETURNS TABLE(status text, released integer, discarded integer, resume_outbox_id bigint)
  LANGUAGE plpgsql
@@ -8195,6 +8230,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.register_worker(role_name text, kind text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.require_kernel(version text) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.resolve_block(block_id bigint, approved boolean, note text) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retire_partition(partition_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -8251,7 +8287,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.release_allows(operation text, object text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.release_approval(history text, version text, digest text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.release_changes(installed text, target text, module text) owner sor_guardian: sor_guardian=EXECUTE
--- function sor_guard.release_latest(history text, events text[]) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.release_latest(history text, events text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.release_module(history text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.require_member(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.require_reader(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
@@ -8681,6 +8717,7 @@ comment on function sor_api.record_turn(run_id uuid, model text, role text, inpu
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
+comment on function sor_api.require_kernel(version text) is 'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:e0b9ee715e5274807e5c8f61a562249167f7fa7d045fb6e15befa5c77938bf70',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:fe735dc2f2a016d40fef1c5232f53ab994ceda23f757ac9ab5c9790bdf599467',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -36,7 +36,7 @@ begin
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
-{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":-1967114008}
+{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1022049421}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
@@ -80,10 +80,10 @@ begin
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-956470616}
-{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1276331187}
+{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1744590350}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
-{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":947772919}
+{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
@@ -857,6 +857,7 @@ begin
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
+{"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
@@ -913,7 +914,7 @@ begin
 {"object":"function sor_guard.release_allows(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"848bd846e79c652f7ddc55cc4657fa57db8501e17ffb8f72813f9b92a68ee436","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_approval(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"26cee272eb1b1a73ae45df08690291fcdc6e479ddef12eac184f8b94b2c3f45b","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_changes(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"76cfc50511797bce28b7919fc843a9389cc86c168079918ac19e7e112d436d5c","owner":"sor_guardian"}}
-{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
+{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_module(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7471eaa8c952566d185a58e11b4ec924e6ac34adddc27a5691bf26a4aff093","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"33dd4837571284f468adb118e90bac755d4d410de367598e36f131cc1e898302","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"2cd0e2aa944c997e0ce85db41402a60d31d62e3e515a8d7058b40fbb4ee2101d","owner":"sor_guardian"}}

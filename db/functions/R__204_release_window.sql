@@ -339,6 +339,46 @@ $$;
 comment on function sor_api.approve_release(text, text, text, text, timestamptz) is
   'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 
+-- A domain module states the kernel release it needs, first thing in its first migration (or in a
+-- beforeMigrate callback of its own): select sor_api.require_kernel('0.3.0');
+create or replace function sor_api.require_kernel(version text)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+declare
+  _need integer[];
+  _have integer[];
+  _kernel sor_guard.releases;
+begin
+  if require_kernel.version is null or require_kernel.version !~ '^[0-9]+\.[0-9]+\.[0-9]+$' then
+    raise exception 'pg-sor: require_kernel takes a release version such as 0.3.0, not %', coalesce(quote_literal(require_kernel.version), 'NULL')
+      using errcode = '22023', hint = 'Name the oldest kernel release your module was built and tested against.';
+  end if;
+  _kernel := sor_guard.release_latest('sor_flyway.flyway_schema_history', array['installed', 'upgraded']);
+  if _kernel.entry_id is null then
+    raise exception 'pg-sor: this module needs the pg-sor kernel % or newer; this database''s kernel records no release (older than 0.3.0, or not migrated with the kernel''s own configuration)', require_kernel.version
+      using errcode = 'SR029',
+            hint = 'Migrate the kernel with its own configuration (flyway migrate from the kit''s release, or pg-sor migrate) first, then this module.';
+  end if;
+  _need := string_to_array(require_kernel.version, '.')::integer[];
+  _have := string_to_array(split_part(_kernel.version, '-', 1), '.')::integer[];
+  if _have < _need or _have[1] <> _need[1] then
+    raise exception 'pg-sor: this module needs the pg-sor kernel % or newer within major %; this database holds %', require_kernel.version, _need[1], _kernel.version
+      using errcode = 'SR029',
+            hint = case when _have < _need
+                        then 'Upgrade the kernel first (docs/operate/upgrade.md), then migrate this module.'
+                        else 'The kernel is of another major release: the module must be built against it.' end;
+  end if;
+  return _kernel.version;
+end
+$$;
+comment on function sor_api.require_kernel(text) is
+  'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
+
 create or replace view sor_api.releases as
   select r.entry_id, r.module, r.event, r.version, r.digest, r.from_version, r.from_digest, r.approval_id,
          cardinality(r.allowed) as objects_allowed, r.recorded_at, r.recorded_by

@@ -41,7 +41,7 @@ comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is
 -- the record of releases (V084): the release callbacks run as the migrating role, a member of
 -- sor_owner (or a superuser), and create the history table's trigger with its function
 grant execute on function sor_guard.begin_release(text, text, text, text), sor_guard.end_release(text, text, text, text),
-                          sor_guard.fail_release(text), sor_guard.tg_history__release_check()
+                          sor_guard.fail_release(text), sor_guard.tg_history__release_check(), sor_guard.release_latest(text, text[])
   to sor_owner;
 grant select on sor_guard.releases to sor_owner, sor_auditor, sor_admin;
 create or replace trigger releases_refuse_update_delete

@@ -42,6 +42,7 @@ grant usage on schema sor to sor_approver;
 grant execute on function sor_api.approve_ddl(text, text, text, text, timestamptz) to sor_approver;
 grant execute on function sor_api.ddl_guard_targets() to sor_approver, sor_auditor, sor_admin;
 grant execute on function sor_api.approve_release(text, text, text, text, timestamptz) to sor_approver;
+grant execute on function sor_api.require_kernel(text) to sor_admin, sor_auditor;
 grant select on sor_api.releases to sor_approver, sor_auditor, sor_admin;
 reset role;
 

@@ -266,6 +266,22 @@ class ReleaseApprovalTest {
     }
 
     @Test
+    void aDomainModuleStatesTheKernelReleaseItNeeds() throws Exception {
+        String current = SorSchema.version();
+        assertThat(db.scalar("select sor_api.require_kernel(?)", current)).isEqualTo(current);
+        assertThat(db.scalar("select sor_api.require_kernel('0.2.0')")).isEqualTo(current);
+        for (String newer : List.of("0.3.98", "0.4.0", "1.0.0")) {
+            java.sql.SQLException e = assertRefused("SR029", () -> Sql.scalar(db.admin(), "select sor_api.require_kernel(?)", newer));
+            assertThat(e.getMessage()).contains("needs the pg-sor kernel " + newer + " or newer").contains("holds " + current);
+        }
+        assertRefused("22023", () -> Sql.scalar(db.admin(), "select sor_api.require_kernel('latest')"));
+        // after the upgrade to the next release, a module built against it passes
+        approve(db.approver());
+        flyway(db.admin()).migrate();
+        assertThat(db.scalar("select sor_api.require_kernel('0.3.98')")).isEqualTo(NEXT);
+    }
+
+    @Test
     void theReleaseCallbacksInDbCarryThisBuildsManifest() throws Exception {
         ReleaseManifest current = ReleaseManifest.parse(Files.readString(Repo.path("releases", SorSchema.version(), "manifest.json")));
         for (Map.Entry<String, String> f : ReleaseCallbacks.render(current).entrySet()) {
