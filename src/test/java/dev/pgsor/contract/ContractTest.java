@@ -44,6 +44,30 @@ class ContractTest {
         assertThat(verdict.ok()).as(verdict.message()).isTrue();
     }
 
+    /**
+     * The last release's contract (releases/VERSION/contract.txt, the newest release before this
+     * build's that keeps one): whatever the working copy's snapshot says, what changed since that
+     * release needs its version.
+     */
+    static Path lastReleasedContract() throws Exception {
+        Version current = Version.parse(dev.pgsor.schema.SorSchema.version());
+        try (var dirs = Files.list(Repo.path("releases"))) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("contract.txt")))
+                    .filter(d -> Version.parse(d.getFileName().toString()).compareTo(current) < 0)
+                    .max(java.util.Comparator.comparing(d -> Version.parse(d.getFileName().toString())))
+                    .map(d -> d.resolve("contract.txt"))
+                    .orElseThrow(() -> new AssertionError("no earlier release keeps its contract under releases/"));
+        }
+    }
+
+    @Test
+    void liveVersionIsOneTheRuleAllowsForWhatChangedSinceTheLastRelease(SorDatabase db) throws Exception {
+        Path released = lastReleasedContract();
+        Contract last = Contract.parse(Files.readString(released, StandardCharsets.UTF_8));
+        ContractRule.Verdict verdict = ContractRule.check(last, live(db, errorsMarkdown()));
+        assertThat(verdict.ok()).as("against " + released + ": " + verdict.message()).isTrue();
+    }
+
     @Test
     void committedSnapshotIsTheLiveContract(SorDatabase db) throws Exception {
         String committed = Files.readString(SNAPSHOT, StandardCharsets.UTF_8);

@@ -454,22 +454,45 @@ public final class SorCli implements Callable<Integer> {
     }
 
     @Command(name = "contract", mixinStandardHelpOptions = true,
-            description = {"Write the contract snapshot (db/contract.txt) of a freshly migrated embedded kernel: "
-                    + "sor_api.contract_version(), the sor_api functions and views with their grants, and the SQLSTATEs of docs/errors.md.",
-                    "When the output file exists, says on standard error what changed since it and whether the version bump is enough."})
+            description = {"The contract snapshot of a kernel: sor_api.contract_version(), the sor_api functions and views with their",
+                    "grants, and the SQLSTATEs of the error table. Of an embedded kernel freshly migrated, or of --url, a deployed one.",
+                    "Without --out or --check: print it. --check: compare it with the contract this build carries (or --against FILE)",
+                    "and exit 0 when they are the same, 1 (naming every difference) when they are not. --out FILE: write it; when FILE",
+                    "exists and the change needs a version the live contract_version() does not have, nothing is written (exit 5).",
+                    "The error table is --errors, else docs/errors.md in the current folder, else the one this build carries."})
     static final class ContractCommand implements Callable<Integer> {
         @Mixin Target target;
 
         @Option(names = "--out", description = "File to write (default: standard output)")
         Path out;
 
-        @Option(names = "--errors", description = "The error table whose SQLSTATEs the contract lists (default: ${DEFAULT-VALUE})",
-                defaultValue = "docs/errors.md")
+        @Option(names = "--check", description = "Compare with the contract this build carries (or --against), exit 1 on any difference")
+        boolean check;
+
+        @Option(names = "--against", paramLabel = "FILE", description = "With --check: the contract snapshot to compare with")
+        Path against;
+
+        @Option(names = "--errors", description = "The error table whose SQLSTATEs the contract lists"
+                + " (default: docs/errors.md when the current folder has it, else the one this build carries)")
         Path errors;
 
         @Override
         public Integer call() throws Exception {
-            String markdown = Files.readString(errors, StandardCharsets.UTF_8);
+            if (check && out != null) {
+                throw new CliException(ExitCode.USAGE, "--check compares and writes nothing: it takes no --out", null);
+            }
+            if (against != null && !check) {
+                throw new CliException(ExitCode.USAGE, "--against names what --check compares with: add --check", null);
+            }
+            String markdown = errorTable();
+            String reference = null;
+            if (check) {
+                reference = against != null ? Files.readString(against, StandardCharsets.UTF_8) : bundled("pgsor/contract.txt");
+                if (reference == null) {
+                    throw new CliException(ExitCode.FAILED, "this build carries no contract snapshot (pgsor/contract.txt)",
+                            "pass the snapshot to compare with: --against db/contract.txt");
+                }
+            }
             try (Session session = target.open(System.err)) {
                 if (session.embedded()) {
                     Migrator.migrate(session.database(), List.of(SorSchema.KERNEL));
@@ -478,26 +501,61 @@ public final class SorCli implements Callable<Integer> {
                 try (Connection c = session.database().connect()) {
                     live = ContractSnapshot.read(c, markdown);
                 }
+                if (check) {
+                    Contract.Diff diff = Contract.parse(reference).diffTo(live);
+                    Contract expected = Contract.parse(reference);
+                    if (diff.isEmpty() && expected.version().equals(live.version())) {
+                        System.out.println("contract " + live.version() + ": the database keeps the contract "
+                                + (against != null ? "of " + against : "this build carries") + " exactly");
+                        return ExitCode.OK;
+                    }
+                    System.out.print("contract drift: the database's contract_version() is " + live.version() + ", "
+                            + (against != null ? against.toString() : "this build's") + " is " + expected.version()
+                            + (diff.breaking() ? "; a client built against it may break" : "") + "\n" + diff.describe());
+                    return ExitCode.CHECKS_FAILED;
+                }
                 if (out == null) {
                     System.out.print(live.render());
-                    return 0;
+                    return ExitCode.OK;
                 }
                 if (Files.exists(out)) {
                     ContractRule.Verdict verdict = ContractRule.check(Contract.parse(Files.readString(out, StandardCharsets.UTF_8)), live);
-                    if (!verdict.ok() && verdict.diff().isEmpty()) {
-                        System.err.print("WARNING: " + verdict.message());
-                    } else if (!verdict.ok()) {
-                        System.err.print("WARNING: " + verdict.summary() + out + " now records these changes under "
-                                + live.version() + ": ContractTest no longer sees them, only the diff of the file does. If they need "
-                                + verdict.required() + ", restore " + out + " (git checkout -- " + out + "), set the version in "
-                                + ContractRule.VERSION_FILE + ", record it in CHANGELOG.md and run this command again.\n");
-                    } else if (!verdict.diff().isEmpty()) {
+                    if (!verdict.ok()) {
+                        // never record a change under a version that does not allow it: the file stays as it was
+                        throw new CliException(ExitCode.REFUSED, "not written: " + verdict.message().strip(),
+                                "bump the version first; " + out + " is unchanged");
+                    }
+                    if (!verdict.diff().isEmpty()) {
                         System.err.print(verdict.summary());
                     }
                 }
                 Files.writeString(out, live.render(), StandardCharsets.UTF_8);
                 System.err.println("wrote " + out + " (contract_version " + live.version() + ")");
-                return 0;
+                return ExitCode.OK;
+            }
+        }
+
+        private String errorTable() throws java.io.IOException {
+            if (errors != null) {
+                if (!Files.isRegularFile(errors)) {
+                    throw new CliException(ExitCode.USAGE, "no such file: " + errors, "name the error table, such as docs/errors.md");
+                }
+                return Files.readString(errors, StandardCharsets.UTF_8);
+            }
+            Path local = Path.of("docs", "errors.md");
+            if (Files.isRegularFile(local)) {
+                return Files.readString(local, StandardCharsets.UTF_8);
+            }
+            String carried = bundled("pgsor/errors.md");
+            if (carried == null) {
+                throw new CliException(ExitCode.FAILED, "this build carries no error table (pgsor/errors.md)", "pass one with --errors");
+            }
+            return carried;
+        }
+
+        private static String bundled(String resource) throws java.io.IOException {
+            try (java.io.InputStream in = SorCli.class.getClassLoader().getResourceAsStream(resource)) {
+                return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
     }

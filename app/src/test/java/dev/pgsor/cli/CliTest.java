@@ -240,7 +240,7 @@ class CliTest {
     }
 
     @Test
-    void contractWritesTheSnapshotAndWarnsOfAChangeTheVersionDoesNotAllow(@TempDir Path dir) throws Exception {
+    void contractWritesTheSnapshotAndRefusesToRecordAChangeTheVersionDoesNotAllow(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("contract.txt");
         String errors = Repo.path("docs", "errors.md").toString();
         try (SorDatabase db = suite.fresh()) {
@@ -254,13 +254,35 @@ class CliTest {
             }
             assertThat(first.err()).doesNotContain("WARNING");
 
+            String before = Files.readString(out, java.nio.charset.StandardCharsets.UTF_8);
+
             db.pastTheGuard("drop function sor_api.retry_outbox(bigint)");
             CliRunner.Run second = cli(args);
-            assertThat(second.status()).isZero();
-            assertThat(second.err()).contains("WARNING: sor_api removes or alters part of the contract")
+            assertThat(second.status()).isEqualTo(ExitCode.REFUSED);
+            assertThat(second.err()).contains("not written: sor_api removes or alters part of the contract")
                     .contains("  removed  function sor_api.retry_outbox(bigint)\n");
-            assertThat(Files.readString(out, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("function sor_api.retry_outbox(bigint)")
-                    .contains("function sor_api.retry_task(bigint)");
+            // the snapshot is not talked past: it still holds the function, and a check still fails
+            assertThat(Files.readString(out, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(before);
+
+            CliRunner.Run check = cli(target(db.admin(), "contract", "--check", "--against", out.toString(), "--errors", errors));
+            assertThat(check.status()).isEqualTo(ExitCode.CHECKS_FAILED);
+            assertThat(check.out()).contains("contract drift").contains("  removed  function sor_api.retry_outbox(bigint)\n");
+        }
+    }
+
+    @Test
+    void contractCheckRunsOutsideACheckoutWithWhatTheBuildCarries() throws Exception {
+        // the test runs in its module's folder, which has no docs/errors.md: the carried table is used
+        assertThat(Path.of("docs", "errors.md")).doesNotExist();
+        try (SorDatabase db = suite.fresh()) {
+            CliRunner.Run same = cli(target(db.admin(), "contract", "--check"));
+            assertThat(same.status()).as(same.err()).isZero();
+            assertThat(same.out()).contains("keeps the contract this build carries exactly");
+
+            db.pastTheGuard("drop function sor_api.retry_outbox(bigint)");
+            CliRunner.Run drift = cli(target(db.admin(), "contract", "--check"));
+            assertThat(drift.status()).isEqualTo(ExitCode.CHECKS_FAILED);
+            assertThat(drift.out()).contains("  removed  function sor_api.retry_outbox(bigint)\n");
         }
     }
 }
