@@ -19,6 +19,7 @@ create sequence sor.events_position_seq as bigint increment 1 minvalue 1 maxvalu
 create sequence sor.fencing_tokens as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.outbox_ids as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor.tasks_task_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
+create sequence sor_guard.contracts_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.kit_partitions_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.register_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
 create sequence sor_guard.releases_entry_id_seq as bigint increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1;
@@ -546,6 +547,18 @@ create table sor_guard.classes (
   constraint classes_pkey PRIMARY KEY (kind, identity, class),
   constraint classes_class_check CHECK ((class = ANY (ARRAY['refusal'::text, 'chain'::text, 'audit'::text, 'tenancy'::text, 'guard'::text, 'reader'::text, 'queue'::text, 'dedupe'::text]))),
   constraint classes_kind_check CHECK ((kind = ANY (ARRAY['table'::text, 'function'::text, 'constraint'::text, 'index'::text])))
+);
+
+create table sor_guard.contracts (
+  entry_id bigint generated always as identity not null,
+  version text not null,
+  digest text not null,
+  contract text not null,
+  recorded_at timestamp with time zone default clock_timestamp() not null,
+  recorded_by name default SESSION_USER not null,
+  constraint contracts_pkey PRIMARY KEY (entry_id),
+  constraint contracts_digest_format CHECK ((digest ~ '^sha256:[0-9a-f]{64}$'::text)),
+  constraint contracts_version_format CHECK ((version ~ '^[0-9]+\.[0-9]+\.[0-9]+$'::text))
 );
 
 create table sor_guard.kit_partitions (
@@ -4015,6 +4028,67 @@ AS $function$
                            x.property), x.first_n, x.n
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.check_contract(client_contract text)
+ RETURNS TABLE(compatible boolean, change text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _db sor_guard.contracts;
+  _client text := substring(check_contract.client_contract from '(?m)^contract_version ([0-9]+\.[0-9]+\.[0-9]+)$');
+  _have integer[];
+  _need integer[];
+  _n integer := 0;
+begin
+  if _client is null then
+    raise exception 'pg-sor: check_contract takes the contract snapshot a client was built with (db/contract.txt, pgsor/contract.txt in the schema artifact)'
+      using errcode = '22023', hint = 'Pass the snapshot''s whole text; its contract_version line names the version.';
+  end if;
+  select c.* into _db from sor_guard.contracts c order by c.entry_id desc limit 1;
+  if _db.entry_id is null then
+    raise exception 'pg-sor: this database records no contract (its kernel was not migrated with the release callbacks of 0.3.0 or later)'
+      using errcode = 'SR029', hint = 'Migrate the kernel with its own configuration (flyway migrate, or pg-sor migrate), then ask again.';
+  end if;
+  _have := string_to_array(_db.version, '.')::integer[];
+  _need := string_to_array(_client, '.')::integer[];
+  if _have[1] <> _need[1] or _have[2] < _need[2] then
+    compatible := false;
+    change := format('contract_version: the client was built for %s, the database keeps %s (%s)', _client, _db.version,
+                     case when _have[1] <> _need[1] then 'another major version' else 'an older minor version' end);
+    _n := _n + 1;
+    return next;
+  end if;
+  for change in
+    with c as (select * from sor_guard.contract_lines(check_contract.client_contract) where line !~ '^contract_version '),
+         d as (select * from sor_guard.contract_lines(_db.contract) where line !~ '^contract_version '),
+         missing as (select c.block, c.line from c except select d.block, d.line from d)
+    select case
+             when not exists (select 1 from d where d.block = m.block) then
+               case when m.line = m.block then 'removed ' || m.block end
+             when m.line ~ '^[a-z_ ]+: ' and exists (select 1 from d where d.block = m.block and split_part(d.line, ': ', 1) = split_part(m.line, ': ', 1)) then
+               'altered ' || m.block || ': ' || m.line || ' -> '
+               || (select substr(d.line, length(split_part(m.line, ': ', 1)) + 3) from d
+                    where d.block = m.block and split_part(d.line, ': ', 1) = split_part(m.line, ': ', 1) limit 1)
+             else 'removed ' || m.block || ': ' || m.line
+           end
+      from missing m
+     order by m.block, m.line
+  loop
+    continue when change is null;
+    compatible := false;
+    _n := _n + 1;
+    return next;
+  end loop;
+  if _n = 0 then
+    compatible := true;
+    change := format('the database keeps contract %s, which keeps everything of %s the client was built for', _db.version, _client);
+    return next;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease interval)
  RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
  LANGUAGE plpgsql
@@ -6422,6 +6496,23 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_guard.contract_lines(contract text)
+ RETURNS TABLE(block text, line text)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  with l as (
+    select n, t from regexp_split_to_table(contract_lines.contract, E'\n') with ordinality as x(t, n)
+     where btrim(t) <> '' and t !~ '^#'
+  ), h as (
+    select n, t, sum(case when t !~ '^\s' then 1 else 0 end) over (order by n) as g from l
+  )
+  select first_value(btrim(h.t)) over (partition by h.g order by h.n), btrim(h.t)
+    from h
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_guard.current_tenants()
  RETURNS SETOF text
  LANGUAGE sql
@@ -7100,6 +7191,30 @@ AS $function$
   insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason, approval_id)
   values (record.kind, record.identity, record.root_kind, record.root_objid, record.objid, record.spec is not null,
           record.spec, record.reason, record.approval_id)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_guard.record_contract(contract text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _version text := substring(record_contract.contract from '(?m)^contract_version ([0-9]+\.[0-9]+\.[0-9]+)$');
+  _digest text := 'sha256:' || encode(sha256(convert_to(coalesce(record_contract.contract, ''), 'UTF8')), 'hex');
+begin
+  if _version is null then
+    raise exception 'pg-sor: not a contract snapshot (no contract_version line)'
+      using errcode = '22023', hint = 'The release callback carries db/contract.txt as the release shipped it.';
+  end if;
+  if exists (select 1 from sor_guard.contracts c
+              where c.entry_id = (select max(x.entry_id) from sor_guard.contracts x) and c.digest = _digest) then
+    return null;
+  end if;
+  insert into sor_guard.contracts (version, digest, contract) values (_version, _digest, record_contract.contract);
+  return _version;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.record_guard_upgrade()
@@ -8001,6 +8116,10 @@ CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR 
 alter table sor_guard.classes enable always trigger classes_refuse_truncate;
 CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.classes enable always trigger classes_refuse_update_delete;
+CREATE TRIGGER contracts_refuse_truncate BEFORE TRUNCATE ON sor_guard.contracts FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.contracts enable always trigger contracts_refuse_truncate;
+CREATE TRIGGER contracts_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.contracts FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
+alter table sor_guard.contracts enable always trigger contracts_refuse_update_delete;
 CREATE TRIGGER kit_partitions_refuse_truncate BEFORE TRUNCATE ON sor_guard.kit_partitions FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.kit_partitions enable always trigger kit_partitions_refuse_truncate;
 CREATE TRIGGER kit_partitions_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.kit_partitions FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
@@ -8198,6 +8317,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.check_contract(client_contract text) owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -8258,6 +8378,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.can_read_tenant(tenant_id text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.check_release(version text, digest text, manifest text) owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.classify(kind text, object text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
+-- function sor_guard.contract_lines(contract text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.current_tenants() owner sor_guardian: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_guardian=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor_guard.declare_class(kind text, identity text, class text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.diff(roots text[]) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
@@ -8281,6 +8402,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_guard.protect_all() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.protected_schemas() owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) owner sor_guardian: sor_guardian=EXECUTE
+-- function sor_guard.record_contract(contract text) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.record_guard_upgrade() owner sor_guardian: sor_guardian=EXECUTE
 -- function sor_guard.record_kit_partition(part regclass) owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.refuse_concurrent_detach(command_tag text) owner sor_guardian: sor_guardian=EXECUTE
@@ -8319,6 +8441,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- sequence sor.fencing_tokens owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.outbox_ids owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
 -- sequence sor.tasks_task_id_seq owner sor_owner: sor_owner=SELECT, sor_owner=UPDATE, sor_owner=USAGE
+-- sequence sor_guard.contracts_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor_guard.kit_partitions_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor_guard.register_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
 -- sequence sor_guard.releases_entry_id_seq owner sor_guardian: sor_guardian=SELECT, sor_guardian=UPDATE, sor_guardian=USAGE
@@ -8354,6 +8477,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.turns owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.workers owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor_guard.classes owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
+-- table sor_guard.contracts owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.kit_partitions owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.register owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.releases owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
@@ -8591,6 +8715,8 @@ comment on column sor.tools.side_effects is 'Whether the tool writes: a read-onl
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
 comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
+comment on column sor_guard.contracts.contract is 'The contract snapshot''s text, as the release shipped it.';
+comment on column sor_guard.contracts.digest is 'sha256: and the sha256 of the text.';
 comment on column sor_guard.kit_partitions.approval_id is 'The sor.ddl_approvals row an attach or detach consumed.';
 comment on column sor_guard.kit_partitions.bound is 'The partition bound as PostgreSQL prints it (FOR VALUES FROM (...) TO (...), DEFAULT); NULL once detached or dropped.';
 comment on column sor_guard.kit_partitions.event is 'installed, created, attached, detached or dropped.';
@@ -8685,6 +8811,7 @@ comment on function sor_api.approve_release(version text, digest text, ticket te
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
+comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
@@ -8745,6 +8872,7 @@ comment on function sor_guard.begin_release(history text, version text, digest t
 comment on function sor_guard.can_read_tenant(tenant_id text) is 'True when session_user may read the tenant: a member of sor_auditor reads every tenant, anyone else the tenants it is a member of.';
 comment on function sor_guard.check_release(version text, digest text, manifest text) is 'Refuses (SR028) a release callback whose manifest text does not hash to its digest or does not name its version.';
 comment on function sor_guard.classify(kind text, object text, class text) is 'Declares what a protected object is for (refusal, chain, audit, tenancy, guard, reader, queue, dedupe), once, in the file that defines it; certify() reads the classes. The object is resolved by the catalog (a function as schema.name(argument types), a table or index as schema.name, a constraint as name on schema.table). Idempotent; a class is never removed.';
+comment on function sor_guard.contract_lines(contract text) is 'A contract snapshot''s text as (block header, line) pairs; the header is also a line of its own block.';
 comment on function sor_guard.current_tenants() is 'Tenants of current_user according to sor.tenant_members (LOGIN roles only); the only source of tenant identity for row level security policies. SECURITY INVOKER on purpose.';
 comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
 comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
@@ -8768,6 +8896,7 @@ comment on function sor_guard.pause(paused boolean) is 'Disables (true) or re-en
 comment on function sor_guard.protect_all() is 'Registers every protected object that is not registered yet (new schemas, tables with their children, views, functions, the guard''s event triggers); never changes an entry that exists. A new permissive policy, trigger or rule on a table already registered is not registered here: the guard judges it. Returns how many rows it wrote. Run after every migration (Flyway afterMigrate); sor_owner may call it.';
 comment on function sor_guard.protected_schemas() is 'Schemas whose objects the guard protects: sor, sor_api, sor_guard and every registered domain schema (sor.domain_schemas).';
 comment on function sor_guard.record(kind text, identity text, root_kind text, root_objid oid, objid oid, spec jsonb, reason text, approval_id bigint) is 'Appends one register row: the object''s new expected state (spec) or its retirement (NULL spec). Internal to the guard.';
+comment on function sor_guard.record_contract(contract text) is 'Run by the afterMigrate release callback after the kernel''s run: records the release''s contract snapshot when it differs from the latest recorded. Returns its version, or NULL when nothing changed.';
 comment on function sor_guard.record_guard_upgrade() is 'After a kit upgrade that redefined guard functions with the guard paused (sor_guard.pause), records each new definition in sor.ddl_audit and the register. Run by the afterMigrate callback as sor_guardian; executable by no one else.';
 comment on function sor_guard.record_kit_partition(part regclass) is 'sor.make_partitions: records a partition it made in sor_guard.kit_partitions (when the guard did not already): only one with the kit''s shape, created by this transaction and still empty. Returns whether it wrote a row.';
 comment on function sor_guard.refuse_concurrent_detach(command_tag text) is 'ddl_command_start (sor_guard.tg_start): refuses (SR020) ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY or FINALIZE on a kit table, whose first transaction would commit before the guard could judge it; a month leaves through sor_api.retire_partition with an approval of detach partition.';
@@ -8888,6 +9017,7 @@ comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool:
 comment on table sor.turns is 'Model turns of a run: model, role, token counts and content (or only its sha256 in hash-only runs).';
 comment on table sor.workers is 'Registered Workers: a login role that is a member of sor_worker, with its kind (e.g. expense-reconciler). Functions identify the Worker by session_user.';
 comment on table sor_guard.classes is 'What a protected object is for, declared once where it is defined (sor_guard.classify): refusal and chain trigger functions, audit triggers, tenancy rules, guard functions, forensic readers, queue tables, dedupe keys. certify() reads it instead of name patterns or hand lists. Append-only.';
+comment on table sor_guard.contracts is 'Append-only record of the contract snapshots (db/contract.txt of each release) this database has kept: the latest row is the contract sor_api.check_contract compares a client''s with. Written only by the release callback through sor_guard.record_contract.';
 comment on table sor_guard.kit_partitions is 'Append-only record of the partitions of the kit''s partitioned tables: installed (present when V083 ran, with the kit''s shape), created (by the kit, or a CREATE TABLE ... PARTITION OF with the kit''s name and month), attached (an ATTACH PARTITION with its approval), detached, dropped. The latest row per partition is its state; certify() and sor_api.verify_events report a partition of a kit table whose latest row is not installed, created or attached. Written only by the drop guard''s functions.';
 comment on table sor_guard.register is 'Append-only register of protected objects: the latest row per (kind, identity) is the expected state (spec) the guard and certify() compare the live catalog with; present = false retires an object. Written only by the guard''s functions.';
 comment on table sor_guard.releases is 'Append-only record of each migrate of a release module (the kernel, the example domain): installed (the first run under release control: a fresh install, or an upgrade from a release before 0.3.0), opened (a run began: its approval and the objects it may change), upgraded (an approved upgrade ended), closed (a run of the installed release ended), failed (a run ended in an error). The latest installed or upgraded row per history table is the release the module holds. Written only by the release callbacks through the guard''s functions.';
@@ -8896,6 +9026,8 @@ comment on trigger append_only_tables_refuse_update_delete on sor.append_only_ta
 comment on trigger blocks_events on sor.blocks is 'Every block transition (opened, approved, rejected) writes its event; refuses changes to resolved blocks.';
 comment on trigger classes_refuse_truncate on sor_guard.classes is 'Append-only: the classes are never truncated.';
 comment on trigger classes_refuse_update_delete on sor_guard.classes is 'Append-only: a class is never changed or removed.';
+comment on trigger contracts_refuse_truncate on sor_guard.contracts is 'Append-only: the record of contracts is never truncated.';
+comment on trigger contracts_refuse_update_delete on sor_guard.contracts is 'Append-only: a recorded contract is never changed or removed.';
 comment on trigger ddl_approvals_check_insert on sor.ddl_approvals is 'Only an approver''s own session writes an approval; stamps approver and time.';
 comment on trigger ddl_approvals_refuse_truncate on sor.ddl_approvals is 'Approvals are never truncated.';
 comment on trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals is 'Approvals are never changed or deleted, only consumed once.';

@@ -315,10 +315,123 @@ $$;
 comment on function sor_guard.tg_history__release_check() is
   'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 
+-- The contract a release keeps, recorded by the afterMigrate release callback after the kernel's run.
+create or replace function sor_guard.record_contract(contract text)
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+declare
+  _version text := substring(record_contract.contract from '(?m)^contract_version ([0-9]+\.[0-9]+\.[0-9]+)$');
+  _digest text := 'sha256:' || encode(sha256(convert_to(coalesce(record_contract.contract, ''), 'UTF8')), 'hex');
+begin
+  if _version is null then
+    raise exception 'pg-sor: not a contract snapshot (no contract_version line)'
+      using errcode = '22023', hint = 'The release callback carries db/contract.txt as the release shipped it.';
+  end if;
+  if exists (select 1 from sor_guard.contracts c
+              where c.entry_id = (select max(x.entry_id) from sor_guard.contracts x) and c.digest = _digest) then
+    return null;
+  end if;
+  insert into sor_guard.contracts (version, digest, contract) values (_version, _digest, record_contract.contract);
+  return _version;
+end
+$$;
+comment on function sor_guard.record_contract(text) is
+  'Run by the afterMigrate release callback after the kernel''s run: records the release''s contract snapshot when it differs from the latest recorded. Returns its version, or NULL when nothing changed.';
+
+-- A contract snapshot as (block, line) pairs: a block is a line that is not indented (its header),
+-- its lines the indented ones under it; comments and blank lines are not part of it.
+create or replace function sor_guard.contract_lines(contract text)
+returns table (block text, line text)
+language sql
+immutable
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+  with l as (
+    select n, t from regexp_split_to_table(contract_lines.contract, E'\n') with ordinality as x(t, n)
+     where btrim(t) <> '' and t !~ '^#'
+  ), h as (
+    select n, t, sum(case when t !~ '^\s' then 1 else 0 end) over (order by n) as g from l
+  )
+  select first_value(btrim(h.t)) over (partition by h.g order by h.n), btrim(h.t)
+    from h
+$$;
+comment on function sor_guard.contract_lines(text) is 'A contract snapshot''s text as (block header, line) pairs; the header is also a line of its own block.';
+
 reset role;
 select sor_guard.pause(false);
 
 set role sor_owner;
+
+-- What a client asks at startup: does this database keep the contract I was built for?
+create or replace function sor_api.check_contract(client_contract text)
+returns table (compatible boolean, change text)
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+declare
+  _db sor_guard.contracts;
+  _client text := substring(check_contract.client_contract from '(?m)^contract_version ([0-9]+\.[0-9]+\.[0-9]+)$');
+  _have integer[];
+  _need integer[];
+  _n integer := 0;
+begin
+  if _client is null then
+    raise exception 'pg-sor: check_contract takes the contract snapshot a client was built with (db/contract.txt, pgsor/contract.txt in the schema artifact)'
+      using errcode = '22023', hint = 'Pass the snapshot''s whole text; its contract_version line names the version.';
+  end if;
+  select c.* into _db from sor_guard.contracts c order by c.entry_id desc limit 1;
+  if _db.entry_id is null then
+    raise exception 'pg-sor: this database records no contract (its kernel was not migrated with the release callbacks of 0.3.0 or later)'
+      using errcode = 'SR029', hint = 'Migrate the kernel with its own configuration (flyway migrate, or pg-sor migrate), then ask again.';
+  end if;
+  _have := string_to_array(_db.version, '.')::integer[];
+  _need := string_to_array(_client, '.')::integer[];
+  if _have[1] <> _need[1] or _have[2] < _need[2] then
+    compatible := false;
+    change := format('contract_version: the client was built for %s, the database keeps %s (%s)', _client, _db.version,
+                     case when _have[1] <> _need[1] then 'another major version' else 'an older minor version' end);
+    _n := _n + 1;
+    return next;
+  end if;
+  for change in
+    with c as (select * from sor_guard.contract_lines(check_contract.client_contract) where line !~ '^contract_version '),
+         d as (select * from sor_guard.contract_lines(_db.contract) where line !~ '^contract_version '),
+         missing as (select c.block, c.line from c except select d.block, d.line from d)
+    select case
+             when not exists (select 1 from d where d.block = m.block) then
+               case when m.line = m.block then 'removed ' || m.block end
+             when m.line ~ '^[a-z_ ]+: ' and exists (select 1 from d where d.block = m.block and split_part(d.line, ': ', 1) = split_part(m.line, ': ', 1)) then
+               'altered ' || m.block || ': ' || m.line || ' -> '
+               || (select substr(d.line, length(split_part(m.line, ': ', 1)) + 3) from d
+                    where d.block = m.block and split_part(d.line, ': ', 1) = split_part(m.line, ': ', 1) limit 1)
+             else 'removed ' || m.block || ': ' || m.line
+           end
+      from missing m
+     order by m.block, m.line
+  loop
+    continue when change is null;
+    compatible := false;
+    _n := _n + 1;
+    return next;
+  end loop;
+  if _n = 0 then
+    compatible := true;
+    change := format('the database keeps contract %s, which keeps everything of %s the client was built for', _db.version, _client);
+    return next;
+  end if;
+end
+$$;
+comment on function sor_api.check_contract(text) is
+  'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 
 create or replace function sor_api.approve_release(
   version      text,

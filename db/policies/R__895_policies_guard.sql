@@ -44,6 +44,18 @@ grant execute on function sor_guard.begin_release(text, text, text, text), sor_g
                           sor_guard.fail_release(text), sor_guard.tg_history__release_check(), sor_guard.release_latest(text, text[])
   to sor_owner;
 grant select on sor_guard.releases to sor_owner, sor_auditor, sor_admin;
+grant execute on function sor_guard.record_contract(text), sor_guard.contract_lines(text) to sor_owner;
+grant select on sor_guard.contracts to sor_owner, sor_auditor, sor_admin;
+create or replace trigger contracts_refuse_update_delete
+  before update or delete on sor_guard.contracts
+  for each row execute function sor_guard.tg_events__refuse_change();
+create or replace trigger contracts_refuse_truncate
+  before truncate on sor_guard.contracts
+  for each statement execute function sor_guard.tg_events__refuse_change();
+alter table sor_guard.contracts enable always trigger contracts_refuse_update_delete;
+alter table sor_guard.contracts enable always trigger contracts_refuse_truncate;
+comment on trigger contracts_refuse_update_delete on sor_guard.contracts is 'Append-only: a recorded contract is never changed or removed.';
+comment on trigger contracts_refuse_truncate on sor_guard.contracts is 'Append-only: the record of contracts is never truncated.';
 create or replace trigger releases_refuse_update_delete
   before update or delete on sor_guard.releases
   for each row execute function sor_guard.tg_events__refuse_change();

@@ -75,7 +75,7 @@ class ReleaseApprovalTest {
                 manifest = ReleaseManifest.generate(NEXT, c, List.of(Releases.MODULES.get(0)), ReleaseScripts.read("kernel", fresh));
             }
         }
-        for (Map.Entry<String, String> f : ReleaseCallbacks.render(manifest).entrySet()) {
+        for (Map.Entry<String, String> f : ReleaseCallbacks.render(manifest, Files.readString(Repo.path("db", "contract.txt"))).entrySet()) {
             Files.writeString(dir.resolve("callbacks").resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
         }
     }
@@ -282,9 +282,38 @@ class ReleaseApprovalTest {
     }
 
     @Test
+    void aClientAsksInOneCallWhetherTheDatabaseKeepsTheContractItWasBuiltFor() throws Exception {
+        Database worker = db.worker("contract-probe");
+        String built = Files.readString(Repo.path("db", "contract.txt"));
+        assertThat(Sql.rows(worker, "select compatible, change from sor_api.check_contract(?)", built))
+                .containsExactly(List.of(true, "the database keeps contract " + SorSchema.version() + ", which keeps everything of "
+                        + SorSchema.version() + " the client was built for"));
+        // a client of the last release: everything it knew is still here
+        String released = Files.readString(Repo.path("releases", "0.2.0", "contract.txt"));
+        assertThat(Sql.rows(worker, "select compatible from sor_api.check_contract(?)", released)).containsExactly(List.of(true));
+        // a client built against a contract this database does not keep gets each difference named
+        String other = built.replace("contract_version " + SorSchema.version(), "contract_version 0.9.0")
+                + "\nfunction sor_api.gone(text)\n  returns: void\n";
+        other = other.replaceFirst("(function sor_api\\.add_tenant\\(text, text\\)\n(?:  .*\n)*?  returns: )text", "$1boolean");
+        List<List<Object>> changes = Sql.rows(worker, "select compatible, change from sor_api.check_contract(?)", other);
+        assertThat(changes).extracting(r -> r.get(0)).containsOnly(false);
+        assertThat(changes).extracting(r -> (String) r.get(1)).containsExactly(
+                "contract_version: the client was built for 0.9.0, the database keeps " + SorSchema.version() + " (an older minor version)",
+                "altered function sor_api.add_tenant(text, text): returns: boolean -> text",
+                "removed function sor_api.gone(text)");
+        assertRefused("22023", () -> Sql.scalar(worker, "select count(*) from sor_api.check_contract('not a contract')"));
+        // the client's side: one call with the snapshot the schema artifact carries
+        try (java.sql.Connection c = worker.connect()) {
+            assertThat(dev.pgsor.runtime.ContractCheck.carried()).isEqualTo(built);
+            dev.pgsor.runtime.ContractCheck.require(c);
+            assertThat(dev.pgsor.runtime.ContractCheck.incompatibilities(c, other)).hasSize(3);
+        }
+    }
+
+    @Test
     void theReleaseCallbacksInDbCarryThisBuildsManifest() throws Exception {
         ReleaseManifest current = ReleaseManifest.parse(Files.readString(Repo.path("releases", SorSchema.version(), "manifest.json")));
-        for (Map.Entry<String, String> f : ReleaseCallbacks.render(current).entrySet()) {
+        for (Map.Entry<String, String> f : ReleaseCallbacks.render(current, Files.readString(Repo.path("db", "contract.txt"))).entrySet()) {
             assertThat(Files.readString(Repo.path("db", "callbacks", f.getKey()), StandardCharsets.UTF_8))
                     .as("db/callbacks/" + f.getKey() + " is stale; regenerate with: " + Releases.REGENERATE)
                     .isEqualTo(f.getValue());

@@ -321,8 +321,8 @@ public final class SorCli implements Callable<Integer> {
         Path releases;
 
         @Option(names = "--callbacks", paramLabel = "DIR", defaultValue = "db/callbacks",
-                description = "Where --all writes this release's two release callbacks, which carry its manifest"
-                        + " (default: ${DEFAULT-VALUE})")
+                description = "Where --all writes this release's two release callbacks, which carry its manifest and"
+                        + " the contract snapshot beside that folder (contract.txt) (default: ${DEFAULT-VALUE})")
         Path callbacks;
 
         @Override
@@ -360,7 +360,8 @@ public final class SorCli implements Callable<Integer> {
                     Files.createDirectories(current);
                     ReleaseManifest manifest = Releases.current(db);
                     write(manifest, current.resolve("manifest.json"));
-                    for (Map.Entry<String, String> file : ReleaseCallbacks.render(manifest).entrySet()) {
+                    String contract = Files.readString(callbacks.resolveSibling("contract.txt"), StandardCharsets.UTF_8);
+                    for (Map.Entry<String, String> file : ReleaseCallbacks.render(manifest, contract).entrySet()) {
                         Files.writeString(callbacks.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
                         System.out.println("release " + manifest.version() + ": wrote " + callbacks.resolve(file.getKey()));
                     }
@@ -472,6 +473,11 @@ public final class SorCli implements Callable<Integer> {
         @Option(names = "--against", paramLabel = "FILE", description = "With --check: the contract snapshot to compare with")
         Path against;
 
+        @Option(names = "--releases", paramLabel = "DIR", defaultValue = "releases",
+                description = "Where --out finds the releases' contracts (<version>/contract.txt): a version not released yet is"
+                        + " judged against the last release's (default: ${DEFAULT-VALUE})")
+        Path releases;
+
         @Option(names = "--errors", description = "The error table whose SQLSTATEs the contract lists"
                 + " (default: docs/errors.md when the current folder has it, else the one this build carries)")
         Path errors;
@@ -519,7 +525,15 @@ public final class SorCli implements Callable<Integer> {
                     return ExitCode.OK;
                 }
                 if (Files.exists(out)) {
-                    ContractRule.Verdict verdict = ContractRule.check(Contract.parse(Files.readString(out, StandardCharsets.UTF_8)), live);
+                    // the reference is the snapshot being replaced, unless the live version is not
+                    // released yet (no releases/<version>/contract.txt): then the last release's, so a
+                    // version in the making may gather changes its bump from that release allows
+                    Path judgedBy = out;
+                    Path released = lastReleasedContract(live.version());
+                    if (released != null && !Files.isRegularFile(releases.resolve(live.version().toString()).resolve("contract.txt"))) {
+                        judgedBy = released;
+                    }
+                    ContractRule.Verdict verdict = ContractRule.check(Contract.parse(Files.readString(judgedBy, StandardCharsets.UTF_8)), live);
                     if (!verdict.ok()) {
                         // never record a change under a version that does not allow it: the file stays as it was
                         throw new CliException(ExitCode.REFUSED, "not written: " + verdict.message().strip(),
@@ -532,6 +546,21 @@ public final class SorCli implements Callable<Integer> {
                 Files.writeString(out, live.render(), StandardCharsets.UTF_8);
                 System.err.println("wrote " + out + " (contract_version " + live.version() + ")");
                 return ExitCode.OK;
+            }
+        }
+
+        /** The contract of the newest release before this version kept under --releases, or NULL. */
+        private Path lastReleasedContract(dev.pgsor.contract.Version version) throws java.io.IOException {
+            if (!Files.isDirectory(releases)) {
+                return null;
+            }
+            try (var dirs = Files.list(releases)) {
+                return dirs.filter(d -> Files.isRegularFile(d.resolve("contract.txt")))
+                        .filter(d -> d.getFileName().toString().matches("[0-9]+\\.[0-9]+\\.[0-9]+"))
+                        .filter(d -> dev.pgsor.contract.Version.parse(d.getFileName().toString()).compareTo(version) < 0)
+                        .max(java.util.Comparator.comparing(d -> dev.pgsor.contract.Version.parse(d.getFileName().toString())))
+                        .map(d -> d.resolve("contract.txt"))
+                        .orElse(null);
             }
         }
 

@@ -23,6 +23,8 @@ public final class ReleaseCallbacks {
 
     private static final String QUOTE = "$pgsor_manifest$";
 
+    private static final String CONTRACT_QUOTE = "$pgsor_contract$";
+
     private ReleaseCallbacks() { }
 
     /** True for the name of a generated release callback (not listed in a manifest). */
@@ -30,9 +32,15 @@ public final class ReleaseCallbacks {
         return BEFORE.equals(name) || AFTER.equals(name);
     }
 
-    /** The two callbacks' texts, by file name, for this manifest. */
-    public static Map<String, String> render(ReleaseManifest manifest) {
+    /**
+     * The two callbacks' texts, by file name, for this manifest and the release's contract snapshot
+     * (db/contract.txt), which the afterMigrate callback records after the kernel's run.
+     */
+    public static Map<String, String> render(ReleaseManifest manifest, String contract) {
         String body = manifest.body();
+        if (contract.contains(CONTRACT_QUOTE) || contract.contains("${") || !contract.contains("\ncontract_version ")) {
+            throw new IllegalArgumentException("not a contract snapshot a callback can carry (db/contract.txt)");
+        }
         if (body.contains(QUOTE) || body.contains("${")) {
             throw new IllegalArgumentException("release " + manifest.version()
                     + ": the manifest's text holds " + QUOTE + " or ${, which a callback cannot carry");
@@ -85,7 +93,8 @@ public final class ReleaseCallbacks {
                 -- kernel's and the example domain's history tables only. It closes the run the beforeMigrate
                 -- callback opened: an approved upgrade consumes its approval and is recorded as upgraded
                 -- (sor_api.releases); a fresh install, or the first run after an upgrade from a release before
-                -- 0.3.0, is recorded as installed.
+                -- 0.3.0, is recorded as installed. After the kernel's run it records the release's contract
+                -- snapshot (db/contract.txt), which sor_api.check_contract compares a client's with.
                 """) + """
                 select pg_catalog.set_config('lock_timeout', '5s', true)
                  where pg_catalog.current_setting('lock_timeout') = '0';
@@ -96,6 +105,11 @@ public final class ReleaseCallbacks {
                   end if;
                   perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}', """ + call + """
                 ;
+                  if '${flyway:defaultSchema}.${flyway:table}' = 'sor_flyway.flyway_schema_history'
+                     and pg_catalog.to_regprocedure('sor_guard.record_contract(text)') is not null then
+                    perform sor_guard.record_contract(pg_catalog.ltrim(""" + CONTRACT_QUOTE + "\n" + contract + CONTRACT_QUOTE + """
+                , E'\\n'));
+                  end if;
                 end
                 $pgsor_release$;
                 """);
