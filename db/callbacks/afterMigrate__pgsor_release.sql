@@ -12,7 +12,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:59f1a6aa707c98ee92dbc92681d8df6e171c34b07d0215d95b492293996e57b1',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8faad6aa607a5ab6f0ea67dde1eb631d86ac6d3beba285c441e0351ba7e20fca',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -71,7 +71,7 @@ begin
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":1426238431}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
-{"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-1166917536}
+{"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-828831267}
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
@@ -782,7 +782,7 @@ begin
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
-{"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"05fc01b5e2398c9e2484c011ee3bfbc280d67ba88e8f68ad58fd6b48d50da90c","owner":"sor_owner"}}
+{"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e739d72c0e54e4e0586822a2add5f54b72ad204863a4d748f355e7aecc7c1319","owner":"sor_owner"}}
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
 {"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b2986b19694f89c1ae60082e7ac937e1d3a378c45f0d84aaa729576c434a639b","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}

@@ -54,10 +54,12 @@ as $$
   -- policy-bound: the one lease machine, checked once for both of its tables (sor.leases): every
   -- held lease has its holder, a fencing token sor.fencing_tokens issued, and an expiry
   select 'policy-bound', 'held leases have a holder, an issued fencing token and an expiry', k.kind,
-         pg_catalog.count(*) filter (where l.holder is null or l.fencing_token is null or l.lease_expires_at is null
-                                        or l.fencing_token > (select s.last_value from sor.fencing_tokens s)) = 0,
-         pg_catalog.count(*) filter (where l.holder is null or l.fencing_token is null or l.lease_expires_at is null
-                                        or l.fencing_token > (select s.last_value from sor.fencing_tokens s))
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s))) = 0,
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s)))
            || ' of ' || pg_catalog.count(l.kind) || ' held leases malformed'
     from (select 'sor.tasks' as kind union all select 'sor.outbox') k
     left join sor.leases l on l.kind = k.kind and l.held

@@ -243,8 +243,8 @@ class LeaseMachineTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void certifyHasOneLeaseCheckForBothTables(Kind kind) {
-        assertThat(Sql.rows(db.admin(), "select object, ok from sor_api.certify()"
-                + " where \"check\" = 'held leases have a holder, an issued fencing token and an expiry' order by object"))
+        assertThat(Sql.rows(db.admin(), "select object, ok from sor.certify__050_claims()"
+                + " where check_name = 'held leases have a holder, an issued fencing token and an expiry' order by object"))
                 .containsExactly(List.of("sor.outbox", true), List.of("sor.tasks", true));
     }
 }
