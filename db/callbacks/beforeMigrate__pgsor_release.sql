@@ -17,14 +17,14 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8faad6aa607a5ab6f0ea67dde1eb631d86ac6d3beba285c441e0351ba7e20fca',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:b49528c8569bd2f032d61573cfc5cffed843294b38b1ee217e354c6663b2a932',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-583410967}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-169279282}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-260449890}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1027099444}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
@@ -832,7 +832,7 @@ begin
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
 {"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0e7be33730a17a167abfcae7a83ce9466023b33a92a30d05e47546c84961a316","owner":"sor_owner"}}
-{"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e166479cb0a3fd5ad5f2e5c66e01516e10b08c6cf94310172ea8fcff39eb2b5c","owner":"sor_owner"}}
+{"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1a2c77819d2344a9a96596e34c8b9171d2c4733be4cb502b2f9b2f4d60adc73a","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb765e276cd99c9a6b70c148620d8ca58baa570a6fc6490bea45df7846a3f0fb","owner":"sor_owner"}}
