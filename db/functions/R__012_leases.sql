@@ -93,6 +93,7 @@ set jit = off
 as $$
 declare
   _what text := case refuse_lease_call.kind when 'task' then 'task' else 'outbox row' end;
+  _message text;
 begin
   if not refuse_lease_call.known then
     raise exception 'unknown % % (%)', _what, coalesce(refuse_lease_call.id::text, 'NULL'), refuse_lease_call.action
@@ -104,10 +105,14 @@ begin
   if refuse_lease_call.given_token is null or not refuse_lease_call.leased
      or refuse_lease_call.fencing_token is distinct from refuse_lease_call.given_token
      or refuse_lease_call.holder is distinct from session_user then
-    raise exception 'stale fencing token % for % % (%: status %)', coalesce(refuse_lease_call.given_token::text, 'NULL'),
-          _what, refuse_lease_call.id, refuse_lease_call.action, refuse_lease_call.status
-      using errcode = case refuse_lease_call.kind when 'task' then 'SR056' else 'SR062' end,
-            hint = 'The lease was taken back, ended, or is held by another role: drop the work, do not write its results; the current holder reports.';
+    _message := pg_catalog.format('stale fencing token %s for %s %s (%s: status %s)', coalesce(refuse_lease_call.given_token::text, 'NULL'),
+                                  _what, refuse_lease_call.id, refuse_lease_call.action, refuse_lease_call.status);
+    if refuse_lease_call.kind = 'task' then
+      raise exception '%', _message
+        using errcode = 'SR056', hint = 'The claim was taken back, ended, or is held by another role: drop the work, do not write its results. Claim again.';
+    end if;
+    raise exception '%', _message
+      using errcode = 'SR062', hint = 'The lease was taken back, ended, or is held by another role: drop it, the current holder reports.';
   end if;
   raise exception 'lease of % % lapsed at % (%)', _what, refuse_lease_call.id, refuse_lease_call.lease_expires_at, refuse_lease_call.action
     using errcode = 'SR057',
