@@ -4,7 +4,8 @@
 -- kernel's and the example domain's history tables only. It closes the run the beforeMigrate
 -- callback opened: an approved upgrade consumes its approval and is recorded as upgraded
 -- (sor_api.releases); a fresh install, or the first run after an upgrade from a release before
--- 0.3.0, is recorded as installed.
+-- 0.3.0, is recorded as installed. After the kernel's run it records the release's contract
+-- snapshot (db/contract.txt), which sor_api.check_contract compares a client's with.
 select pg_catalog.set_config('lock_timeout', '5s', true)
  where pg_catalog.current_setting('lock_timeout') = '0';
 do $pgsor_release$
@@ -12,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:b49528c8569bd2f032d61573cfc5cffed843294b38b1ee217e354c6663b2a932',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:022f4d004f5ffe57e40650679f6c9179f1262142121118d5facafe3507e27b28',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -32,7 +33,7 @@ begin
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
-{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":-1967114008}
+{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1345230707}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
@@ -76,11 +77,11 @@ begin
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
-{"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-956470616}
-{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1276331187}
+{"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
+{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
-{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":947772919}
+{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":-1255497703}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":833502934}
@@ -107,6 +108,7 @@ begin
 {"script":"V082__upgrade_from_0_1_0.sql","module":"kernel","type":"versioned","version":"082","checksum":-1378453581}
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
+{"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":434230752}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
@@ -542,6 +544,12 @@ begin
 {"object":"column sor_guard.classes.declared_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor_guard.classes.identity","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor_guard.classes.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.contract","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.digest","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.entry_id","module":"kernel","attrs":{"acl":[],"identity":"always","not_null":true,"type":"bigint"}}
+{"object":"column sor_guard.contracts.recorded_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor_guard.contracts.recorded_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor_guard.contracts.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor_guard.kit_partitions.approval_id","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
 {"object":"column sor_guard.kit_partitions.bound","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
 {"object":"column sor_guard.kit_partitions.entry_id","module":"kernel","attrs":{"acl":[],"identity":"always","not_null":true,"type":"bigint"}}
@@ -593,6 +601,9 @@ begin
 {"object":"constraint classes_class_check on sor_guard.classes","module":"kernel","attrs":{"definition":"CHECK ((class = ANY (ARRAY['refusal'::text, 'chain'::text, 'audit'::text, 'tenancy'::text, 'guard'::text, 'reader'::text, 'queue'::text, 'dedupe'::text])))","type":"check","validated":true}}
 {"object":"constraint classes_kind_check on sor_guard.classes","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['table'::text, 'function'::text, 'constraint'::text, 'index'::text])))","type":"check","validated":true}}
 {"object":"constraint classes_pkey on sor_guard.classes","module":"kernel","attrs":{"definition":"PRIMARY KEY (kind, identity, class)","type":"primary key","validated":true}}
+{"object":"constraint contracts_digest_format on sor_guard.contracts","module":"kernel","attrs":{"definition":"CHECK ((digest ~ '^sha256:[0-9a-f]{64}$'::text))","type":"check","validated":true}}
+{"object":"constraint contracts_pkey on sor_guard.contracts","module":"kernel","attrs":{"definition":"PRIMARY KEY (entry_id)","type":"primary key","validated":true}}
+{"object":"constraint contracts_version_format on sor_guard.contracts","module":"kernel","attrs":{"definition":"CHECK ((version ~ '^[0-9]+\\.[0-9]+\\.[0-9]+$'::text))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_consumed_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL))))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_expiry_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((expires_at > approved_at))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_operation_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'attach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text, 'upgrade release'::text])))","type":"check","validated":true}}
@@ -861,6 +872,7 @@ begin
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
 {"object":"function sor_api.call_tool(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11cfae707594a6534e02e15e969098bd25f22717d2e9f2d900be52ec228643b0","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
+{"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bfe3282235df7f23280d5cb2864d1318cd7650598eda7eec50978303d1cfb46","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
 {"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32e1781bf1b154993c213c16554cdb21383dc4c734ac53023db41581fd2cc1d1","owner":"sor_owner"}}
@@ -894,6 +906,7 @@ begin
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
+{"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
@@ -922,6 +935,7 @@ begin
 {"object":"function sor_guard.can_read_tenant(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3d0976429758a7bf99d1185e853af80365ccd396bbae23dc842cb82a50e71781","owner":"sor_guardian"}}
 {"object":"function sor_guard.check_release(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"80ec9df7bba00b90db08649bcabf1f197bc80f07c2332cc5a6787df85ea815a2","owner":"sor_guardian"}}
 {"object":"function sor_guard.classify(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e5c0534ee63789d33442bef9fcd24f8f054c0e2e73406776398cecc30469d759","owner":"sor_guardian"}}
+{"object":"function sor_guard.contract_lines(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f084f64ddfcc4310b12f631c624a2c7d66fb960a086e1da98b9f34209e54376a","owner":"sor_guardian"}}
 {"object":"function sor_guard.current_tenants()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_owner:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"db13dd136992e5d27f313f88d2a1172cdf7ca6108f0c07c2880c1b8e22938e00","owner":"sor_guardian"}}
 {"object":"function sor_guard.declare_class(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7094495f064458f353b3a15fc7c2563a2c76ac76ac429f6eacdf58d0e772112e","owner":"sor_guardian"}}
 {"object":"function sor_guard.diff(text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f5d94de7d5016347fcd8deffce1e8ee43079f200920c25f313853c7f56ba32cf","owner":"sor_guardian"}}
@@ -945,13 +959,14 @@ begin
 {"object":"function sor_guard.protect_all()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8019dd559c4793ba81cb29826b01f5bfc8a59dde94ad0be97cc02a670a1f8f4b","owner":"sor_guardian"}}
 {"object":"function sor_guard.protected_schemas()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a61ffd9bba560d6cb2c9b738366e868020e7831523e7e18719bc7748e341e202","owner":"sor_guardian"}}
 {"object":"function sor_guard.record(text,text,text,oid,oid,jsonb,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e608eae304422d33c7fd17ad70a418391150807a895c62433da4eb9d8badaae6","owner":"sor_guardian"}}
+{"object":"function sor_guard.record_contract(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a717132469fb01c7e6d5b9249a04c39c09f9a0e525d99c72c3b85b8acca2bcf9","owner":"sor_guardian"}}
 {"object":"function sor_guard.record_guard_upgrade()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"6cb63bc96eac757772e3e23f303102c9cb841de12337a3e59315b8e6e311ec26","owner":"sor_guardian"}}
 {"object":"function sor_guard.record_kit_partition(regclass)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d1e0350f8cfa2af1ffc0c061096f5284468506797e6f31270682c0cafb83be6a","owner":"sor_guardian"}}
 {"object":"function sor_guard.refuse_concurrent_detach(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"39f0eb83820488214c642c10b074a6646eb1806073ec04b55ea0eb8db6942732","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_allows(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"848bd846e79c652f7ddc55cc4657fa57db8501e17ffb8f72813f9b92a68ee436","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_approval(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"26cee272eb1b1a73ae45df08690291fcdc6e479ddef12eac184f8b94b2c3f45b","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_changes(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"76cfc50511797bce28b7919fc843a9389cc86c168079918ac19e7e112d436d5c","owner":"sor_guardian"}}
-{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
+{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_module(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7471eaa8c952566d185a58e11b4ec924e6ac34adddc27a5691bf26a4aff093","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"33dd4837571284f468adb118e90bac755d4d410de367598e36f131cc1e898302","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"2cd0e2aa944c997e0ce85db41402a60d31d62e3e515a8d7058b40fbb4ee2101d","owner":"sor_guardian"}}
@@ -1056,6 +1071,7 @@ begin
 {"object":"index sor.turns_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX turns_pkey ON sor.turns USING btree (tenant_id, run_id, turn_no)","table":"sor.turns","valid":true}}
 {"object":"index sor.workers_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX workers_pkey ON sor.workers USING btree (role_name)","table":"sor.workers","valid":true}}
 {"object":"index sor_guard.classes_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX classes_pkey ON sor_guard.classes USING btree (kind, identity, class)","table":"sor_guard.classes","valid":true}}
+{"object":"index sor_guard.contracts_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX contracts_pkey ON sor_guard.contracts USING btree (entry_id)","table":"sor_guard.contracts","valid":true}}
 {"object":"index sor_guard.kit_partitions_name_idx","module":"kernel","attrs":{"definition":"CREATE INDEX kit_partitions_name_idx ON sor_guard.kit_partitions USING btree (partition_name, entry_id)","table":"sor_guard.kit_partitions","valid":true}}
 {"object":"index sor_guard.kit_partitions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX kit_partitions_pkey ON sor_guard.kit_partitions USING btree (entry_id)","table":"sor_guard.kit_partitions","valid":true}}
 {"object":"index sor_guard.register_identity_idx","module":"kernel","attrs":{"definition":"CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id)","table":"sor_guard.register","valid":true}}
@@ -1141,6 +1157,7 @@ begin
 {"object":"sequence sor.fencing_tokens","module":"kernel","attrs":{"acl":[],"owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor.outbox_ids","module":"kernel","attrs":{"acl":[],"owned_by":"sor.outbox.outbox_id","owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor.tasks_task_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor.tasks.task_id","owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
+{"object":"sequence sor_guard.contracts_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.contracts.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.kit_partitions_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.kit_partitions.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.register_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.register.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.releases_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.releases.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
@@ -1185,6 +1202,7 @@ begin
 {"object":"table sor.turns","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.workers","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor_guard.classes","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
+{"object":"table sor_guard.contracts","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.kit_partitions","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.register","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.releases","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
@@ -1193,6 +1211,8 @@ begin
 {"object":"trigger blocks_events on sor.blocks","module":"kernel","attrs":{"definition":"CREATE TRIGGER blocks_events AFTER INSERT OR UPDATE ON sor.blocks FOR EACH ROW EXECUTE FUNCTION sor.tg_blocks__events()","enabled":"always"}}
 {"object":"trigger classes_refuse_truncate on sor_guard.classes","module":"kernel","attrs":{"definition":"CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger classes_refuse_update_delete on sor_guard.classes","module":"kernel","attrs":{"definition":"CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger contracts_refuse_truncate on sor_guard.contracts","module":"kernel","attrs":{"definition":"CREATE TRIGGER contracts_refuse_truncate BEFORE TRUNCATE ON sor_guard.contracts FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger contracts_refuse_update_delete on sor_guard.contracts","module":"kernel","attrs":{"definition":"CREATE TRIGGER contracts_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.contracts FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger ddl_approvals_check_insert on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
 {"object":"trigger ddl_approvals_refuse_truncate on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
 {"object":"trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
@@ -1259,5 +1279,808 @@ begin
 {"object":"view sor_api.tenants","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"94e0f2bf635d63b86ccacc7ce59c0035974b413d6533ead905b47cd7f7b99e81","definition_unqualified_sha256":"2d44118dbffac68c064a74fa7ab0723b3e8f242b03ff3cbe9f886c22f1714d21","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_guard.registered","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"definition_sha256":"442b22b80cb9b342f481c0d54804e56ae35c930ef6ee77f77703799143dd678b","definition_unqualified_sha256":"16ba21b8a766312804332c5196c733840d68a7431af9a134b67e5333d0121458","options":[],"owner":"sor_guardian","relkind":"view"}}
 $pgsor_manifest$, E'\n'));
+  if '${flyway:defaultSchema}.${flyway:table}' = 'sor_flyway.flyway_schema_history'
+     and pg_catalog.to_regprocedure('sor_guard.record_contract(text)') is not null then
+    perform sor_guard.record_contract(pg_catalog.ltrim($pgsor_contract$
+# pg-sor contract snapshot: what consumers of sor_api may rely on (docs/contract.md).
+# Generated from a freshly migrated kernel and docs/errors.md; do not edit. Regenerate with:
+#   ./mvnw -q compile exec:java -Dexec.args="contract --out db/contract.txt"
+
+contract_version 0.3.0
+
+schema sor_api
+  grant usage to sor_admin
+  grant usage to sor_approver
+  grant usage to sor_auditor
+  grant usage to sor_dispatcher
+  grant usage to sor_tenant
+  grant usage to sor_worker
+
+function sor_api.add_member(text, text)
+  arguments: tenant_id text, role_name text
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.add_tenant(text, text)
+  arguments: tenant_id text, display_name text
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.append_event(text, text, text, jsonb, jsonb, integer)
+  arguments: tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer
+  returns: TABLE("position" bigint, version integer, hash text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.append_events(text, jsonb)
+  arguments: tenant_id text, events jsonb
+  returns: TABLE(ordinal integer, "position" bigint, stream text, version integer, hash text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.approve_ddl(text, text, text, text, timestamp with time zone)
+  arguments: operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone
+  returns: bigint
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_approver
+
+function sor_api.approve_release(text, text, text, text, timestamp with time zone)
+  arguments: version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone DEFAULT (now() + '1 day'::interval)
+  returns: bigint
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_approver
+
+function sor_api.begin_tool_call(uuid, text, jsonb, text)
+  arguments: run_id uuid, tool_name text, args jsonb, idempotency_key text DEFAULT NULL::text
+  returns: TABLE(tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.call_tool(uuid, text, jsonb, text)
+  arguments: run_id uuid, tool text, args jsonb, idempotency_key text DEFAULT NULL::text
+  returns: TABLE(tool_call_id uuid, ok boolean, result jsonb, error jsonb, replayed boolean)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.certify()
+  arguments: (none)
+  returns: TABLE(property text, "check" text, object text, ok boolean, detail text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_auditor
+
+function sor_api.check_contract(text)
+  arguments: client_contract text
+  returns: TABLE(compatible boolean, change text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_approver
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.claim_tasks(text, integer, interval)
+  arguments: queue text, batch integer, lease interval
+  returns: TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb)
+  arguments: run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb DEFAULT '[]'::jsonb, commands jsonb DEFAULT '[]'::jsonb
+  returns: TABLE(status text, version integer, replayed boolean, recorded_output jsonb, block_id bigint)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.complete_task(bigint, bigint, jsonb)
+  arguments: task_id bigint, fencing_token bigint, result jsonb DEFAULT '{}'::jsonb
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.complete_tasks(jsonb)
+  arguments: tasks jsonb
+  returns: TABLE(ordinal integer, task_id bigint)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.configure_tenant(text, boolean, interval)
+  arguments: tenant_id text, hash_only boolean DEFAULT NULL::boolean, idempotency_retention interval DEFAULT NULL::interval
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.contract_version()
+  arguments: (none)
+  returns: text
+  volatility: immutable
+  security: invoker
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_approver
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.create_queue(text, text, integer, interval, interval)
+  arguments: queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.ddl_guard_targets()
+  arguments: (none)
+  returns: TABLE(operation text, object_identity text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_approver
+  grant execute to sor_auditor
+
+function sor_api.dead_outbox(integer)
+  arguments: max_rows integer DEFAULT 100
+  returns: TABLE(tenant_id text, outbox_id bigint, topic text, aggregate_type text, aggregate_id text, dedupe_key text, attempts integer, max_attempts integer, last_error text, created_at timestamp with time zone)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.dead_tasks(text, integer)
+  arguments: queue text DEFAULT NULL::text, max_rows integer DEFAULT 100
+  returns: TABLE(tenant_id text, task_id bigint, queue text, subject text, attempts integer, max_attempts integer, last_error text, finished_at timestamp with time zone)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)
+  arguments: tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
+  returns: bigint
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.enqueue_tasks(text, text, jsonb)
+  arguments: tenant_id text, queue text, tasks jsonb
+  returns: TABLE(ordinal integer, task_id bigint, created boolean)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.events_since(bigint, integer)
+  arguments: after_position bigint DEFAULT 0, max_rows integer DEFAULT 1000
+  returns: TABLE("position" bigint, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, prev_hash text, hash text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.fail_task(bigint, bigint, text)
+  arguments: task_id bigint, fencing_token bigint, error text
+  returns: TABLE(status text, run_after timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.fail_tasks(jsonb)
+  arguments: tasks jsonb
+  returns: TABLE(ordinal integer, task_id bigint, status text, run_after timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.finish_run(uuid, text, jsonb)
+  arguments: run_id uuid, status text, error jsonb DEFAULT NULL::jsonb
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.finish_tool_call(uuid, jsonb, jsonb)
+  arguments: tool_call_id uuid, result jsonb DEFAULT NULL::jsonb, error jsonb DEFAULT NULL::jsonb
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.get_run(uuid)
+  arguments: run_id uuid
+  returns: TABLE(tenant_id text, workflow text, status text, version integer, state jsonb, "overlay" jsonb, effective_state jsonb, last_step_id text, hash_only boolean, lease_expires_at timestamp with time zone, started_at timestamp with time zone, finished_at timestamp with time zone, active_block_id bigint, active_block_kind text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.heartbeat(uuid, integer)
+  arguments: run_id uuid, lease_seconds integer DEFAULT NULL::integer
+  returns: timestamp with time zone
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.heartbeat_task(bigint, bigint)
+  arguments: task_id bigint, fencing_token bigint
+  returns: timestamp with time zone
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.lease_outbox(integer, interval, text[])
+  arguments: batch integer, lease interval, tenants text[] DEFAULT NULL::text[]
+  returns: TABLE(outbox_id bigint, tenant_id text, event_id uuid, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, attempts integer, lease_token bigint, lease_expires_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_dispatcher
+
+function sor_api.ledger_digest()
+  arguments: (none)
+  returns: jsonb
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_auditor
+
+function sor_api.list_tools()
+  arguments: (none)
+  returns: TABLE(tool_name text, description text, input_schema jsonb, side_effects boolean)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.maintain_partitions(integer)
+  arguments: months_ahead integer DEFAULT 3
+  returns: TABLE(partition_name text, action text, detail text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_dispatcher
+
+function sor_api.mark_dispatched(bigint, bigint, text)
+  arguments: outbox_id bigint, lease_token bigint, provider_ref text
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_dispatcher
+
+function sor_api.mark_failed(bigint, bigint, text)
+  arguments: outbox_id bigint, lease_token bigint, error text
+  returns: TABLE(status text, available_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_dispatcher
+
+function sor_api.my_runs()
+  arguments: (none)
+  returns: TABLE(run_id uuid, tenant_id text, workflow text, status text, version integer, lease_expires_at timestamp with time zone, started_at timestamp with time zone, finished_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.quotas(text)
+  arguments: tenant_id text DEFAULT NULL::text
+  returns: TABLE(tenant_id text, kind text, pending bigint, max_pending bigint)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.read_stream(text, text, integer, integer)
+  arguments: tenant_id text, stream text, from_version integer DEFAULT 1, max_rows integer DEFAULT 1000
+  returns: TABLE("position" bigint, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, prev_hash text, hash text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.record_turn(uuid, text, text, integer, integer, text, text)
+  arguments: run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text
+  returns: integer
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.register_domain_schema(text)
+  arguments: schema_name text
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.register_worker(text, text)
+  arguments: role_name text, kind text
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.remove_member(text, text)
+  arguments: tenant_id text, role_name text
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.require_kernel(text)
+  arguments: version text
+  returns: text
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_auditor
+
+function sor_api.resolve_block(bigint, boolean, text)
+  arguments: block_id bigint, approved boolean, note text DEFAULT NULL::text
+  returns: TABLE(status text, released integer, discarded integer, resume_outbox_id bigint)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_approver
+
+function sor_api.retire_partition(text)
+  arguments: partition_name text
+  returns: sor.retired_partitions
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.retry_outbox(bigint)
+  arguments: outbox_id bigint
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.retry_task(bigint)
+  arguments: task_id bigint
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.run_report(uuid)
+  arguments: run_id uuid
+  returns: text
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.run_report_facts(uuid)
+  arguments: run_id uuid
+  returns: jsonb
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.run_timeline(uuid)
+  arguments: run_id uuid
+  returns: TABLE(at timestamp with time zone, source text, what text, details jsonb)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.run_tool_calls(uuid)
+  arguments: run_id uuid
+  returns: TABLE(tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb, error jsonb, idempotency_key text, started_at timestamp with time zone, finished_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.seal_ledger(integer)
+  arguments: max_events integer DEFAULT 100000
+  returns: TABLE(block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, block_hash text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+
+function sor_api.set_overlay(uuid, jsonb)
+  arguments: run_id uuid, "overlay" jsonb
+  returns: jsonb
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_approver
+
+function sor_api.set_quota(text, text, bigint)
+  arguments: tenant_id text, kind text, max_pending bigint
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.set_retention(text, interval, text)
+  arguments: table_name text, keep interval, reason text
+  returns: sor.retention_policies
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
+function sor_api.start_run(text, text, jsonb, text, integer, boolean, text)
+  arguments: tenant_id text, workflow text, input jsonb DEFAULT NULL::jsonb, idempotency_key text DEFAULT NULL::text, lease_seconds integer DEFAULT 60, hash_only boolean DEFAULT false, input_sha256 text DEFAULT NULL::text
+  returns: TABLE(run_id uuid, replayed boolean, status text, version integer)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.sweep_abandoned_runs()
+  arguments: (none)
+  returns: integer
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_worker
+
+function sor_api.sweep_idempotency_keys()
+  arguments: (none)
+  returns: integer
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+  grant execute to sor_worker
+
+function sor_api.verify_events(text, text)
+  arguments: for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text
+  returns: TABLE(tenant_id text, stream text, "position" bigint, version integer, expected_hash text, found_hash text, problem text, detail text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+
+function sor_api.verify_events_summary(text, text)
+  arguments: for_tenant text DEFAULT NULL::text, for_stream text DEFAULT NULL::text
+  returns: TABLE(streams bigint, events bigint, broken_streams bigint, intact boolean)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+
+function sor_api.verify_ledger(jsonb)
+  arguments: digest jsonb DEFAULT NULL::jsonb
+  returns: TABLE(block_id bigint, problem text, detail text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+
+function sor_api.what_happened(timestamp with time zone, timestamp with time zone, text)
+  arguments: from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text DEFAULT NULL::text
+  returns: TABLE(event_position bigint, occurred_at timestamp with time zone, tenant text, stream text, type text, actor name, summary text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+view sor_api.events
+  column "position": bigint
+  column tenant_id: text
+  column stream: text
+  column version: integer
+  column type: text
+  column payload: jsonb
+  column metadata: jsonb
+  column actor: name
+  column occurred_at: timestamp with time zone
+  column tx_id: xid8
+  column prev_hash: text
+  column hash: text
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.journal_blocks
+  column tenant_id: text
+  column block_id: bigint
+  column run_id: uuid
+  column step_id: text
+  column kind: text
+  column status: text
+  column command: jsonb
+  column opened_at: timestamp with time zone
+  column resolved_at: timestamp with time zone
+  column resolved_by: name
+  column approved: boolean
+  column note: text
+  grant select to sor_approver
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.journal_runs
+  column tenant_id: text
+  column run_id: uuid
+  column workflow: text
+  column worker_role: name
+  column worker_kind: text
+  column status: text
+  column idempotency_key: text
+  column input: jsonb
+  column input_sha256: text
+  column hash_only: boolean
+  column version: integer
+  column state: jsonb
+  column "overlay": jsonb
+  column effective_state: jsonb
+  column last_step_id: text
+  column lease_expires_at: timestamp with time zone
+  column heartbeat_at: timestamp with time zone
+  column started_at: timestamp with time zone
+  column finished_at: timestamp with time zone
+  column error: jsonb
+  column error_sha256: text
+  grant select to sor_approver
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.journal_steps
+  column tenant_id: text
+  column run_id: uuid
+  column step_id: text
+  column version: integer
+  column output: jsonb
+  column event_count: integer
+  column command_count: integer
+  column block_id: bigint
+  column committed_at: timestamp with time zone
+  column committed_by: name
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.journal_tool_calls
+  column tenant_id: text
+  column tool_call_id: uuid
+  column run_id: uuid
+  column tool_name: text
+  column status: text
+  column args: jsonb
+  column args_sha256: text
+  column result: jsonb
+  column result_sha256: text
+  column error: jsonb
+  column error_sha256: text
+  column idempotency_key: text
+  column hash_only: boolean
+  column started_at: timestamp with time zone
+  column finished_at: timestamp with time zone
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.journal_turns
+  column tenant_id: text
+  column run_id: uuid
+  column turn_no: integer
+  column model: text
+  column role: text
+  column input_tokens: integer
+  column output_tokens: integer
+  column content: text
+  column content_sha256: text
+  column hash_only: boolean
+  column recorded_at: timestamp with time zone
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.partitions
+  column parent_table: text
+  column partition_name: text
+  column range_from: timestamp with time zone
+  column range_to: timestamp with time zone
+  column is_default: boolean
+  column approx_rows: bigint
+  column retirable: boolean
+  column why_not: text
+  grant select to sor_admin
+  grant select to sor_auditor
+
+view sor_api.protected_objects
+  column kind: text
+  column identity: text
+  column present: boolean
+  column spec: jsonb
+  column reason: text
+  column approval_id: bigint
+  column recorded_at: timestamp with time zone
+  column recorded_by: name
+  column classes: text[]
+  grant select to sor_admin
+  grant select to sor_auditor
+
+view sor_api.releases
+  column entry_id: bigint
+  column module: text
+  column event: text
+  column version: text
+  column digest: text
+  column from_version: text
+  column from_digest: text
+  column approval_id: bigint
+  column objects_allowed: integer
+  column recorded_at: timestamp with time zone
+  column recorded_by: name
+  grant select to sor_admin
+  grant select to sor_approver
+  grant select to sor_auditor
+
+view sor_api.reserved_names
+  column kind: text
+  column name: text
+  column reserved_at: timestamp with time zone
+  grant select to sor_admin
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.tenant_members
+  column tenant_id: text
+  column role_name: name
+  column added_at: timestamp with time zone
+  column added_by: name
+  grant select to sor_admin
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+view sor_api.tenants
+  column tenant_id: text
+  column display_name: text
+  column created_at: timestamp with time zone
+  grant select to sor_admin
+  grant select to sor_auditor
+  grant select to sor_tenant
+
+sqlstate SR001
+sqlstate SR002
+sqlstate SR003
+sqlstate SR004
+sqlstate SR005
+sqlstate SR006
+sqlstate SR007
+sqlstate SR008
+sqlstate SR009
+sqlstate SR010
+sqlstate SR011
+sqlstate SR013
+sqlstate SR015
+sqlstate SR016
+sqlstate SR017
+sqlstate SR020
+sqlstate SR021
+sqlstate SR022
+sqlstate SR023
+sqlstate SR024
+sqlstate SR025
+sqlstate SR026
+sqlstate SR027
+sqlstate SR028
+sqlstate SR029
+sqlstate SR030
+sqlstate SR031
+sqlstate SR033
+sqlstate SR034
+sqlstate SR035
+sqlstate SR036
+sqlstate SR037
+sqlstate SR038
+sqlstate SR039
+sqlstate SR041
+sqlstate SR042
+sqlstate SR043
+sqlstate SR044
+sqlstate SR045
+sqlstate SR050
+sqlstate SR051
+sqlstate SR052
+sqlstate SR054
+sqlstate SR055
+sqlstate SR056
+sqlstate SR057
+sqlstate SR058
+sqlstate SR059
+sqlstate SR060
+sqlstate SR061
+sqlstate SR062
+sqlstate SR063
+sqlstate SR064
+sqlstate SR065
+sqlstate SR066
+sqlstate SR067
+sqlstate SR070
+sqlstate SR071
+sqlstate SR072
+sqlstate SR073
+sqlstate SR074
+sqlstate SR075
+sqlstate SR080
+sqlstate SR081
+sqlstate SR082
+sqlstate SR083
+sqlstate SR084
+sqlstate SR085
+sqlstate SR090
+sqlstate SR091
+sqlstate SR092
+sqlstate SR093
+sqlstate SR100
+sqlstate SR101
+sqlstate SR102
+$pgsor_contract$, E'\n'));
+  end if;
 end
 $pgsor_release$;

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:b49528c8569bd2f032d61573cfc5cffed843294b38b1ee217e354c6663b2a932',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:022f4d004f5ffe57e40650679f6c9179f1262142121118d5facafe3507e27b28',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -37,7 +37,7 @@ begin
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
-{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":-1967114008}
+{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1345230707}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
@@ -81,11 +81,11 @@ begin
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
-{"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-956470616}
-{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1276331187}
+{"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
+{"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
-{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":947772919}
+{"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":-1255497703}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":833502934}
@@ -112,6 +112,7 @@ begin
 {"script":"V082__upgrade_from_0_1_0.sql","module":"kernel","type":"versioned","version":"082","checksum":-1378453581}
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
+{"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":434230752}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
@@ -547,6 +548,12 @@ begin
 {"object":"column sor_guard.classes.declared_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor_guard.classes.identity","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor_guard.classes.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.contract","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.digest","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor_guard.contracts.entry_id","module":"kernel","attrs":{"acl":[],"identity":"always","not_null":true,"type":"bigint"}}
+{"object":"column sor_guard.contracts.recorded_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor_guard.contracts.recorded_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor_guard.contracts.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor_guard.kit_partitions.approval_id","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
 {"object":"column sor_guard.kit_partitions.bound","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
 {"object":"column sor_guard.kit_partitions.entry_id","module":"kernel","attrs":{"acl":[],"identity":"always","not_null":true,"type":"bigint"}}
@@ -598,6 +605,9 @@ begin
 {"object":"constraint classes_class_check on sor_guard.classes","module":"kernel","attrs":{"definition":"CHECK ((class = ANY (ARRAY['refusal'::text, 'chain'::text, 'audit'::text, 'tenancy'::text, 'guard'::text, 'reader'::text, 'queue'::text, 'dedupe'::text])))","type":"check","validated":true}}
 {"object":"constraint classes_kind_check on sor_guard.classes","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['table'::text, 'function'::text, 'constraint'::text, 'index'::text])))","type":"check","validated":true}}
 {"object":"constraint classes_pkey on sor_guard.classes","module":"kernel","attrs":{"definition":"PRIMARY KEY (kind, identity, class)","type":"primary key","validated":true}}
+{"object":"constraint contracts_digest_format on sor_guard.contracts","module":"kernel","attrs":{"definition":"CHECK ((digest ~ '^sha256:[0-9a-f]{64}$'::text))","type":"check","validated":true}}
+{"object":"constraint contracts_pkey on sor_guard.contracts","module":"kernel","attrs":{"definition":"PRIMARY KEY (entry_id)","type":"primary key","validated":true}}
+{"object":"constraint contracts_version_format on sor_guard.contracts","module":"kernel","attrs":{"definition":"CHECK ((version ~ '^[0-9]+\\.[0-9]+\\.[0-9]+$'::text))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_consumed_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((((consumed_at IS NULL) = (consumed_by IS NULL)) AND ((consumed_at IS NULL) = (consumed_statement IS NULL))))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_expiry_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((expires_at > approved_at))","type":"check","validated":true}}
 {"object":"constraint ddl_approvals_operation_check on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CHECK ((operation = ANY (ARRAY['drop schema'::text, 'alter schema'::text, 'drop table'::text, 'alter table'::text, 'rename'::text, 'drop column'::text, 'alter column'::text, 'alter column type'::text, 'disable row level security'::text, 'no force row level security'::text, 'detach partition'::text, 'attach partition'::text, 'drop trigger'::text, 'disable trigger'::text, 'alter trigger'::text, 'create trigger'::text, 'drop rule'::text, 'alter rule'::text, 'create rule'::text, 'drop policy'::text, 'alter policy'::text, 'create policy'::text, 'drop constraint'::text, 'alter constraint'::text, 'drop index'::text, 'alter index'::text, 'drop view'::text, 'alter view'::text, 'drop function'::text, 'replace function'::text, 'grant'::text, 'upgrade release'::text])))","type":"check","validated":true}}
@@ -866,6 +876,7 @@ begin
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
 {"object":"function sor_api.call_tool(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11cfae707594a6534e02e15e969098bd25f22717d2e9f2d900be52ec228643b0","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
+{"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bfe3282235df7f23280d5cb2864d1318cd7650598eda7eec50978303d1cfb46","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
 {"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32e1781bf1b154993c213c16554cdb21383dc4c734ac53023db41581fd2cc1d1","owner":"sor_owner"}}
@@ -899,6 +910,7 @@ begin
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
+{"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
@@ -927,6 +939,7 @@ begin
 {"object":"function sor_guard.can_read_tenant(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3d0976429758a7bf99d1185e853af80365ccd396bbae23dc842cb82a50e71781","owner":"sor_guardian"}}
 {"object":"function sor_guard.check_release(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"80ec9df7bba00b90db08649bcabf1f197bc80f07c2332cc5a6787df85ea815a2","owner":"sor_guardian"}}
 {"object":"function sor_guard.classify(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e5c0534ee63789d33442bef9fcd24f8f054c0e2e73406776398cecc30469d759","owner":"sor_guardian"}}
+{"object":"function sor_guard.contract_lines(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f084f64ddfcc4310b12f631c624a2c7d66fb960a086e1da98b9f34209e54376a","owner":"sor_guardian"}}
 {"object":"function sor_guard.current_tenants()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_owner:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"db13dd136992e5d27f313f88d2a1172cdf7ca6108f0c07c2880c1b8e22938e00","owner":"sor_guardian"}}
 {"object":"function sor_guard.declare_class(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7094495f064458f353b3a15fc7c2563a2c76ac76ac429f6eacdf58d0e772112e","owner":"sor_guardian"}}
 {"object":"function sor_guard.diff(text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f5d94de7d5016347fcd8deffce1e8ee43079f200920c25f313853c7f56ba32cf","owner":"sor_guardian"}}
@@ -950,13 +963,14 @@ begin
 {"object":"function sor_guard.protect_all()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8019dd559c4793ba81cb29826b01f5bfc8a59dde94ad0be97cc02a670a1f8f4b","owner":"sor_guardian"}}
 {"object":"function sor_guard.protected_schemas()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a61ffd9bba560d6cb2c9b738366e868020e7831523e7e18719bc7748e341e202","owner":"sor_guardian"}}
 {"object":"function sor_guard.record(text,text,text,oid,oid,jsonb,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e608eae304422d33c7fd17ad70a418391150807a895c62433da4eb9d8badaae6","owner":"sor_guardian"}}
+{"object":"function sor_guard.record_contract(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a717132469fb01c7e6d5b9249a04c39c09f9a0e525d99c72c3b85b8acca2bcf9","owner":"sor_guardian"}}
 {"object":"function sor_guard.record_guard_upgrade()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"6cb63bc96eac757772e3e23f303102c9cb841de12337a3e59315b8e6e311ec26","owner":"sor_guardian"}}
 {"object":"function sor_guard.record_kit_partition(regclass)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d1e0350f8cfa2af1ffc0c061096f5284468506797e6f31270682c0cafb83be6a","owner":"sor_guardian"}}
 {"object":"function sor_guard.refuse_concurrent_detach(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"39f0eb83820488214c642c10b074a6646eb1806073ec04b55ea0eb8db6942732","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_allows(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"848bd846e79c652f7ddc55cc4657fa57db8501e17ffb8f72813f9b92a68ee436","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_approval(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"26cee272eb1b1a73ae45df08690291fcdc6e479ddef12eac184f8b94b2c3f45b","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_changes(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"76cfc50511797bce28b7919fc843a9389cc86c168079918ac19e7e112d436d5c","owner":"sor_guardian"}}
-{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
+{"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_module(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7471eaa8c952566d185a58e11b4ec924e6ac34adddc27a5691bf26a4aff093","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"33dd4837571284f468adb118e90bac755d4d410de367598e36f131cc1e898302","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"2cd0e2aa944c997e0ce85db41402a60d31d62e3e515a8d7058b40fbb4ee2101d","owner":"sor_guardian"}}
@@ -1061,6 +1075,7 @@ begin
 {"object":"index sor.turns_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX turns_pkey ON sor.turns USING btree (tenant_id, run_id, turn_no)","table":"sor.turns","valid":true}}
 {"object":"index sor.workers_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX workers_pkey ON sor.workers USING btree (role_name)","table":"sor.workers","valid":true}}
 {"object":"index sor_guard.classes_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX classes_pkey ON sor_guard.classes USING btree (kind, identity, class)","table":"sor_guard.classes","valid":true}}
+{"object":"index sor_guard.contracts_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX contracts_pkey ON sor_guard.contracts USING btree (entry_id)","table":"sor_guard.contracts","valid":true}}
 {"object":"index sor_guard.kit_partitions_name_idx","module":"kernel","attrs":{"definition":"CREATE INDEX kit_partitions_name_idx ON sor_guard.kit_partitions USING btree (partition_name, entry_id)","table":"sor_guard.kit_partitions","valid":true}}
 {"object":"index sor_guard.kit_partitions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX kit_partitions_pkey ON sor_guard.kit_partitions USING btree (entry_id)","table":"sor_guard.kit_partitions","valid":true}}
 {"object":"index sor_guard.register_identity_idx","module":"kernel","attrs":{"definition":"CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id)","table":"sor_guard.register","valid":true}}
@@ -1146,6 +1161,7 @@ begin
 {"object":"sequence sor.fencing_tokens","module":"kernel","attrs":{"acl":[],"owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor.outbox_ids","module":"kernel","attrs":{"acl":[],"owned_by":"sor.outbox.outbox_id","owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor.tasks_task_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor.tasks.task_id","owner":"sor_owner","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
+{"object":"sequence sor_guard.contracts_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.contracts.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.kit_partitions_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.kit_partitions.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.register_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.register.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
 {"object":"sequence sor_guard.releases_entry_id_seq","module":"kernel","attrs":{"acl":[],"owned_by":"sor_guard.releases.entry_id","owner":"sor_guardian","parameters":"increment 1 minvalue 1 maxvalue 9223372036854775807 start 1 cache 1","type":"bigint"}}
@@ -1190,6 +1206,7 @@ begin
 {"object":"table sor.turns","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.workers","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor_guard.classes","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
+{"object":"table sor_guard.contracts","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.kit_partitions","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.register","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.releases","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
@@ -1198,6 +1215,8 @@ begin
 {"object":"trigger blocks_events on sor.blocks","module":"kernel","attrs":{"definition":"CREATE TRIGGER blocks_events AFTER INSERT OR UPDATE ON sor.blocks FOR EACH ROW EXECUTE FUNCTION sor.tg_blocks__events()","enabled":"always"}}
 {"object":"trigger classes_refuse_truncate on sor_guard.classes","module":"kernel","attrs":{"definition":"CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger classes_refuse_update_delete on sor_guard.classes","module":"kernel","attrs":{"definition":"CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger contracts_refuse_truncate on sor_guard.contracts","module":"kernel","attrs":{"definition":"CREATE TRIGGER contracts_refuse_truncate BEFORE TRUNCATE ON sor_guard.contracts FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger contracts_refuse_update_delete on sor_guard.contracts","module":"kernel","attrs":{"definition":"CREATE TRIGGER contracts_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.contracts FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger ddl_approvals_check_insert on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_check_insert BEFORE INSERT ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
 {"object":"trigger ddl_approvals_refuse_truncate on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_refuse_truncate BEFORE TRUNCATE ON sor.ddl_approvals FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
 {"object":"trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
