@@ -783,8 +783,7 @@ create view sor_api.protected_objects with (security_invoker=true, security_barr
    FROM sor_guard.registered r;
 
 create view sor_api.releases as
- SELECT entry_id,
-    module,
+ SELECT module,
     event,
     version,
     digest,
@@ -793,7 +792,8 @@ create view sor_api.releases as
     approval_id,
     cardinality(allowed) AS objects_allowed,
     recorded_at,
-    recorded_by
+    recorded_by,
+    entry_id
    FROM sor_guard.releases r;
 
 create view sor_api.reserved_names with (security_invoker=true, security_barrier=true) as

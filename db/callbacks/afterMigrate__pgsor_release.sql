@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:5c927cb6d21e02bb2e766975a7823e50be92eb29d48b25f0d6b7af50620aa8f8',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8ca6cd34191376f5512ee6b33aa69182d697681be07ea51d92a3da874d5bbdc8',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
@@ -32,7 +32,7 @@ begin
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
-{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1345230707}
+{"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
@@ -1214,7 +1214,7 @@ begin
 {"object":"view sor_api.journal_turns","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"caa8f60a437957e677052e99056597f91ffa6503afacf1484b57d65e232fd31c","definition_unqualified_sha256":"a6024841635bbb723c3519bb3953ea869d9d35f5a59edae0755345c3fcfc72f6","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.partitions","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"definition_sha256":"bc28d81fe8fc4a26d1a2db9065a2261704ecf541ee265a9e7bb609f7df4358e9","definition_unqualified_sha256":"5238355b3e0db4fb33ec4e5af58e63db46f9a019ee642e58ae47b861768c86ca","options":["security_barrier=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.protected_objects","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"definition_sha256":"112f05356bd0ffa05bb65f9f3012f44d550cba0ce0339e19196a818e589c1694","definition_unqualified_sha256":"d52011795928bfcf8e35b553869195b5948459e7178b8c09f80d911498539583","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
-{"object":"view sor_api.releases","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_approver:SELECT","sor_auditor:SELECT"],"definition_sha256":"13622f8854416de0e77a09078ed512451d700d69312008c2047b748283b9db38","definition_unqualified_sha256":"300c7a92f7420963fe725d1cdcab75543a95413c19062438a8b575f5ac768477","options":[],"owner":"sor_owner","relkind":"view"}}
+{"object":"view sor_api.releases","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_approver:SELECT","sor_auditor:SELECT"],"definition_sha256":"77afc5f1d5e69ef8a0bd8c7951c4855bc9858d7a2417f9806d0762d7947098c5","definition_unqualified_sha256":"9eeb3e6ffe1ffcda5ad6ef81c759c9fcc6a751c37ae672a83124601a49dc7ae7","options":[],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.reserved_names","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"a79b38de965cb47b5a8fc1a72e31effaf16d06882f25bf63e2c9fad45c683e49","definition_unqualified_sha256":"73d44fc2a9bc065afeea19c2fcf90c94a35266bb74ff46b25fa378bab0eb1ad8","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.tenant_members","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"adbc21a75c0c48d23d847bdcb7da72ab7cd0766feef4ab8176fd69607199cfd5","definition_unqualified_sha256":"f394e46950805ecc027b879cdb28aa215ca8d0d9d6a9d9c3be9779a2cf8a1f1e","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.tenants","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"94e0f2bf635d63b86ccacc7ce59c0035974b413d6533ead905b47cd7f7b99e81","definition_unqualified_sha256":"2d44118dbffac68c064a74fa7ab0723b3e8f242b03ff3cbe9f886c22f1714d21","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
@@ -1890,7 +1890,6 @@ view sor_api.protected_objects
   grant select to sor_auditor
 
 view sor_api.releases
-  column entry_id: bigint
   column module: text
   column event: text
   column version: text
@@ -1901,6 +1900,7 @@ view sor_api.releases
   column objects_allowed: integer
   column recorded_at: timestamp with time zone
   column recorded_by: name
+  column entry_id: bigint
   grant select to sor_admin
   grant select to sor_approver
   grant select to sor_auditor

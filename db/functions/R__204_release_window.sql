@@ -493,8 +493,8 @@ comment on function sor_api.require_kernel(text) is
   'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
 
 create or replace view sor_api.releases as
-  select r.entry_id, r.module, r.event, r.version, r.digest, r.from_version, r.from_digest, r.approval_id,
-         cardinality(r.allowed) as objects_allowed, r.recorded_at, r.recorded_by
+  select r.module, r.event, r.version, r.digest, r.from_version, r.from_digest, r.approval_id,
+         cardinality(r.allowed) as objects_allowed, r.recorded_at, r.recorded_by, r.entry_id
     from sor_guard.releases r;
 comment on view sor_api.releases is
   'Every migrate of a release module (kernel, reconciler) and what it recorded: installed, opened (with how many protected objects the release may change), upgraded, closed, failed. The latest installed or upgraded row per module is the release the database holds.';
