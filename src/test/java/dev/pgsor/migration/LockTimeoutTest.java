@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pgsor.db.Certification;
 import dev.pgsor.install.FlywayCli;
+import dev.pgsor.release.NextRelease;
 import dev.pgsor.runtime.Database;
 import dev.pgsor.runtime.Migrator;
 import dev.pgsor.schema.SorSchema;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -131,7 +131,9 @@ class LockTimeoutTest {
         try (SorDatabase db = suite.fresh()) {
             db.addTenant("acme", "Acme Corp");
             Database worker = db.worker("lock-probe", "acme");
-            SorSchema.Module upgrade = changedKernel(dir);
+            NextRelease next = changedKernel(dir, suite);
+            next.approve(db.approver());
+            SorSchema.Module upgrade = next.module();
 
             Map<String, Object> before = state(db);
             try (Connection w = worker.connect()) {
@@ -166,29 +168,20 @@ class LockTimeoutTest {
     }
 
     /**
-     * The kernel's scripts as files, with two repeatables changed as an upgrade changes them: a
+     * The next release of the kernel, with two repeatables changed as an upgrade changes them: a
      * function of R__400 redefined (applied first, so a half-applied run would show), and R__910,
-     * which replaces the triggers of sor.events.
+     * which replaces the triggers of sor.events. A database at this build's release takes it only
+     * approved, as a DBA's upgrade does.
      */
-    static SorSchema.Module changedKernel(Path dir) throws IOException {
-        List<String> locations = new ArrayList<>();
-        for (String location : List.of("migrations", "functions", "policies")) {
-            Path target = Files.createDirectories(dir.resolve(location));
-            try (Stream<Path> files = Files.list(Repo.path("db", location))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
-                    Files.copy(f, target.resolve(f.getFileName()));
-                }
-            }
-            locations.add("filesystem:" + target);
-        }
-        locations.add(SorSchema.CALLBACKS);
-        Path retry = dir.resolve("functions").resolve("R__400_retry_delay.sql");
-        String body = Files.readString(retry, StandardCharsets.UTF_8);
-        assertThat(body).contains("-- \"equal jitter\"");
-        Files.writeString(retry, body.replace("-- \"equal jitter\"", "-- (rehearsed upgrade) \"equal jitter\""), StandardCharsets.UTF_8);
-        Path events = dir.resolve("policies").resolve("R__910_policies_events.sql");
-        Files.writeString(events, Files.readString(events, StandardCharsets.UTF_8) + "-- rehearsed upgrade\n", StandardCharsets.UTF_8);
-        return new SorSchema.Module(SorSchema.KERNEL.name(), SorSchema.KERNEL.historySchema(), SorSchema.KERNEL.historyTable(), locations);
+    static NextRelease changedKernel(Path dir, SorDatabase suite) throws Exception {
+        return NextRelease.make("0.3.98", dir, suite, d -> {
+            Path retry = d.resolve("functions").resolve("R__400_retry_delay.sql");
+            String body = Files.readString(retry, StandardCharsets.UTF_8);
+            assertThat(body).contains("-- \"equal jitter\"");
+            Files.writeString(retry, body.replace("-- \"equal jitter\"", "-- (rehearsed upgrade) \"equal jitter\""), StandardCharsets.UTF_8);
+            Path events = d.resolve("policies").resolve("R__910_policies_events.sql");
+            Files.writeString(events, Files.readString(events, StandardCharsets.UTF_8) + "-- rehearsed upgrade\n", StandardCharsets.UTF_8);
+        });
     }
 
     /** What a run changes: the history, the definitions it replaces, the audit and the register. */

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.db.ReleaseCallbacks;
 import dev.pgsor.db.ReleaseManifest;
-import dev.pgsor.db.ReleaseScripts;
 import dev.pgsor.db.Releases;
 import dev.pgsor.schema.SorSchema;
 import dev.pgsor.support.Repo;
 import dev.pgsor.runtime.Database;
-import dev.pgsor.runtime.Migrator;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +46,7 @@ class ReleaseApprovalTest {
               add constraint reserved_names_name_check check (pg_catalog.length(name) between 1 and 120);
             """;
 
+    static NextRelease release;
     static Path next;
     static ReleaseManifest manifest;
 
@@ -57,32 +55,14 @@ class ReleaseApprovalTest {
     /** The next release: this build's kernel scripts, V900 with the change, its manifest and callbacks. */
     @BeforeAll
     static void makeTheNextRelease(@TempDir Path dir, SorDatabase suite) throws Exception {
-        next = dir;
-        for (String folder : List.of("migrations", "functions", "policies", "callbacks")) {
-            Path to = dir.resolve(folder);
-            Files.createDirectories(to);
-            try (Stream<Path> files = Files.list(Repo.path("db", folder))) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, to.resolve(f.getFileName()));
-                }
-            }
-        }
-        Files.writeString(dir.resolve("migrations").resolve("V900__next_release.sql"), CHANGE, StandardCharsets.UTF_8);
-        try (SorDatabase empty = suite.empty()) {
-            Flyway fresh = flyway(empty.admin());
-            fresh.migrate();
-            try (Connection c = empty.admin().connect()) {
-                manifest = ReleaseManifest.generate(NEXT, c, List.of(Releases.MODULES.get(0)), ReleaseScripts.read("kernel", fresh));
-            }
-        }
-        for (Map.Entry<String, String> f : ReleaseCallbacks.render(manifest, Files.readString(Repo.path("db", "contract.txt"))).entrySet()) {
-            Files.writeString(dir.resolve("callbacks").resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
-        }
+        release = NextRelease.make(NEXT, dir, suite, d -> Files.writeString(
+                d.resolve("migrations").resolve("V900__next_release.sql"), CHANGE, StandardCharsets.UTF_8));
+        next = release.dir();
+        manifest = release.manifest();
     }
 
     static Flyway flyway(Database admin) {
-        return Migrator.flyway(admin, new SorSchema.Module("kernel", "sor_flyway", "flyway_schema_history",
-                Stream.of("migrations", "functions", "policies", "callbacks").map(f -> "filesystem:" + next.resolve(f)).toList()));
+        return release.flyway(admin);
     }
 
     @BeforeEach
@@ -126,8 +106,7 @@ class ReleaseApprovalTest {
     }
 
     long approve(Database approver) {
-        return ((Number) Sql.scalar(approver, "select sor_api.approve_release(?, ?, ticket => 'CHG-7', rehearsed_on => 'staging clone')",
-                NEXT, manifest.digest())).longValue();
+        return release.approve(approver);
     }
 
     List<List<Object>> releases() {
