@@ -4470,7 +4470,7 @@ CREATE OR REPLACE FUNCTION sor_api.contract_version()
  IMMUTABLE
  SET jit TO 'off'
 AS $function$
-  select '0.3.0'::text
+  select '0.4.0'::text
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.create_queue(queue text, description text, max_attempts integer DEFAULT 5, backoff_base interval DEFAULT '00:00:01'::interval, backoff_max interval DEFAULT '01:00:00'::interval)

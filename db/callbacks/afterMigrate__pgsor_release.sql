@@ -1,4 +1,4 @@
--- Generated with the manifest of pg-sor 0.3.0 (releases/0.3.0/manifest.json) by pg-sor release: do not edit.
+-- Generated with the manifest of pg-sor 0.4.0 (releases/0.4.0/manifest.json) by pg-sor release: do not edit.
 -- Flyway runs this callback after every migrate (even when nothing was pending) of the kernel,
 -- of the example domain, and of every module that adds this location to its own; it acts for the
 -- kernel's and the example domain's history tables only. It closes the run the beforeMigrate
@@ -13,10 +13,10 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.3.0', 'sha256:8ca6cd34191376f5512ee6b33aa69182d697681be07ea51d92a3da874d5bbdc8',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ad15ac5f8fc194c0c7453947df6b81f0037f2021cb4bd9433a7fe672373fa7f7',
       pg_catalog.ltrim($pgsor_manifest$
-{"manifest":"pg-sor release manifest 1","release":"0.3.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
-{"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":-2062885109}
+{"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
+{"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-583410967}
@@ -837,7 +837,7 @@ begin
 {"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1448e7252b2e885d911acac36cf51129040a6f15105cc1e48337954c6edf721","owner":"sor_owner"}}
 {"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9e4648f4624c276a0a30ea759b862ed1a8396a5cf10a1db10ae21e495d18ef9","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
-{"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"c2b2c7d086c46bb9ab7d160d0617676901caab7c08b2558327657cfb55ebddd7","owner":"sor_owner"}}
+{"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}
 {"object":"function sor_api.ddl_guard_targets()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d9de6d4f0c887826fd24baa60f17a2b0d08c5cc6b9f7b14dcdc7fa2d8a3692f","owner":"sor_owner"}}
 {"object":"function sor_api.dead_outbox(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e0e0c52ce492e2505cb72ef8ce5d6adce0ebefe199c42a00fbcc23566554161","owner":"sor_owner"}}
@@ -1227,7 +1227,7 @@ $pgsor_manifest$, E'\n'));
 # Generated from a freshly migrated kernel and docs/errors.md; do not edit. Regenerate with:
 #   ./mvnw -q compile exec:java -Dexec.args="contract --out db/contract.txt"
 
-contract_version 0.3.0
+contract_version 0.4.0
 
 schema sor_api
   grant usage to sor_admin

@@ -12,7 +12,7 @@ language sql
 immutable
 set jit = off
 as $$
-  select '0.3.0'::text
+  select '0.4.0'::text
 $$;
 comment on function sor_api.contract_version() is
   'The semantic version (MAJOR.MINOR.PATCH) of the sor_api contract: a client checks the major version at startup and refuses to run against one it was not built for.';

@@ -150,12 +150,13 @@ class ContractRuleTest {
     }
 
     @Test
-    void unchangedContractKeepsMajorAndMinor() {
+    void unchangedContractMayKeepItsVersionOrMoveOnButNeverBack() {
         assertThat(allowed(blocks(), "0.2.0")).isTrue();
         assertThat(allowed(blocks(), "0.2.3")).isTrue();
-        assertThat(allowed(blocks(), "0.3.0")).isFalse();
-        assertThat(allowed(blocks(), "1.0.0")).isFalse();
+        assertThat(allowed(blocks(), "0.3.0")).isTrue();
+        assertThat(allowed(blocks(), "1.0.0")).isTrue();
         assertThat(allowed(blocks(), "0.1.0")).isFalse();
+        assertThat(allowed(blocks(), "0.1.9")).isFalse();
         assertThat(ContractRule.check(COMMITTED, contract("0.2.0", blocks())).diff().isEmpty()).isTrue();
     }
 

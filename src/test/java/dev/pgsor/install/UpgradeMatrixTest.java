@@ -53,7 +53,7 @@ class UpgradeMatrixTest {
     }
 
     @ParameterizedTest(name = "from {0}")
-    @ValueSource(strings = {"0.1.0", "0.2.0"})
+    @ValueSource(strings = {"0.1.0", "0.2.0", "0.3.0"})
     void anEarlierReleaseHoldingDataUpgradesToThisOneWithTheFlywayCommandLine(String release, @org.junit.jupiter.api.io.TempDir Path work)
             throws Exception {
         try (SorDatabase db = suite.empty()) {
@@ -68,6 +68,22 @@ class UpgradeMatrixTest {
             Object digest = release.equals("0.1.0") ? null : db.scalar("select sor_api.ledger_digest()::text");
 
             long consumed = db.count("select count(*) from sor.ddl_approvals where consumed_at is not null");
+            long recorded = db.count("select count(*) from pg_class where oid = to_regclass('sor_guard.releases')") == 0 ? 0
+                    : db.count("select count(*) from sor_api.releases");
+            String thisRelease = dev.pgsor.schema.SorSchema.version();
+            boolean recordsReleases = recorded > 0;
+            if (recordsReleases) {
+                // a database that records its release is upgraded only with the release approved: the
+                // first migrate stops before any script, its hint the approver's one call
+                FlywayCli.Result refused = cli.run(Repo.root(), db.admin(), "migrate");
+                assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+                assertThat(refused.output()).contains("SR026").contains("select sor_api.approve_release('" + thisRelease + "', '"
+                        + digestOfThisRelease() + "'");
+                assertThat(rows(db)).isEqualTo(before);
+                dev.pgsor.testkit.Sql.scalar(db.approver(), "select sor_api.approve_release(?, ?, ticket => 'CHG-1', rehearsed_on => 'staging restore')",
+                        thisRelease, digestOfThisRelease());
+                before.put("approvals", rows(db).get("approvals"));
+            }
 
             long started = System.nanoTime();
             migrateThisRelease(db);
@@ -83,15 +99,25 @@ class UpgradeMatrixTest {
             assertThat(db.count("select count(*) from sor.idempotency_keys where scope = 'tool_call'")).isZero();
             assertThat(db.count("select count(*) from pg_namespace where nspname = 'sor_upgrade'")).isZero();
 
-            // no approval was needed, and the database now knows the release it holds
-            assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is not null")).isEqualTo(consumed);
-            String thisRelease = dev.pgsor.schema.SorSchema.version();
-            // (the kernel's run began on a release that could not record one; the example's run was
-            // opened, with its scripts checked against the manifest, then recorded)
-            assertThat(db.rows("select module, event, version, digest from sor_api.releases order by entry_id"))
-                    .containsExactly(List.of("kernel", "installed", thisRelease, digestOfThisRelease()),
-                            List.of("reconciler", "opened", thisRelease, digestOfThisRelease()),
-                            List.of("reconciler", "installed", thisRelease, digestOfThisRelease()));
+            if (!recordsReleases) {
+                // no approval was needed, and the database now knows the release it holds
+                assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is not null")).isEqualTo(consumed);
+                // (the kernel's run began on a release that could not record one; the example's run was
+                // opened, with its scripts checked against the manifest, then recorded)
+                assertThat(db.rows("select module, event, version, digest from sor_api.releases order by entry_id"))
+                        .containsExactly(List.of("kernel", "installed", thisRelease, digestOfThisRelease()),
+                                List.of("reconciler", "opened", thisRelease, digestOfThisRelease()),
+                                List.of("reconciler", "installed", thisRelease, digestOfThisRelease()));
+            } else {
+                // the one approval was consumed, once, by the kernel's run and the example's
+                assertThat(db.count("select count(*) from sor.ddl_approvals where consumed_at is not null")).isEqualTo(consumed + 1);
+                assertThat(db.rows("select module, event, version, from_version, approval_id is not null from sor_api.releases"
+                        + " order by entry_id offset " + recorded))
+                        .containsExactly(List.of("kernel", "opened", thisRelease, release, true),
+                                List.of("kernel", "upgraded", thisRelease, release, true),
+                                List.of("reconciler", "opened", thisRelease, release, true),
+                                List.of("reconciler", "upgraded", thisRelease, release, true));
+            }
 
             // the catalog is a fresh install's
             assertThat(snapshot(db)).isEqualTo(freshSnapshot);

@@ -34,6 +34,12 @@ public record NextRelease(String version, Path dir, ReleaseManifest manifest) {
         void apply(Path dir) throws IOException;
     }
 
+    /** A version after this build's, in its major and minor ({@code 0.4.0} gives {@code 0.4.99}), less patches. */
+    public static String after(int less) {
+        String[] v = SorSchema.version().split("\\.");
+        return v[0] + "." + v[1] + "." + (99 - less);
+    }
+
     static final List<String> FOLDERS = List.of("migrations", "functions", "policies", "callbacks");
 
     public static NextRelease make(String version, Path dir, SorDatabase suite, Change change) throws Exception {

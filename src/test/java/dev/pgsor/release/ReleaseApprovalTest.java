@@ -38,7 +38,7 @@ import org.postgresql.util.PSQLException;
 @SorTest
 class ReleaseApprovalTest {
 
-    static final String NEXT = "0.3.99";
+    static final String NEXT = NextRelease.after(0);
     static final String CHANGE = """
             -- a next release's change to a protected object: a wider name check
             alter table sor.reserved_names
@@ -249,7 +249,7 @@ class ReleaseApprovalTest {
         String current = SorSchema.version();
         assertThat(db.scalar("select sor_api.require_kernel(?)", current)).isEqualTo(current);
         assertThat(db.scalar("select sor_api.require_kernel('0.2.0')")).isEqualTo(current);
-        for (String newer : List.of("0.3.98", "0.4.0", "1.0.0")) {
+        for (String newer : List.of(NextRelease.after(1), NextRelease.after(0), "99.0.0")) {
             java.sql.SQLException e = assertRefused("SR029", () -> Sql.scalar(db.admin(), "select sor_api.require_kernel(?)", newer));
             assertThat(e.getMessage()).contains("needs the pg-sor kernel " + newer + " or newer").contains("holds " + current);
         }
@@ -257,7 +257,7 @@ class ReleaseApprovalTest {
         // after the upgrade to the next release, a module built against it passes
         approve(db.approver());
         flyway(db.admin()).migrate();
-        assertThat(db.scalar("select sor_api.require_kernel('0.3.98')")).isEqualTo(NEXT);
+        assertThat(db.scalar("select sor_api.require_kernel(?)", NextRelease.after(1))).isEqualTo(NEXT);
     }
 
     @Test

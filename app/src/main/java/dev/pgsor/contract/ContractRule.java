@@ -3,8 +3,8 @@ package dev.pgsor.contract;
 /**
  * The semver rule between the committed contract snapshot and the live contract. Anything removed
  * or altered needs a greater major version; additions alone need a greater minor version (or
- * major); an unchanged contract keeps its major and minor version and may only move its patch.
- * A version never goes down.
+ * major); an unchanged contract may keep its version or move on (the contract's version is also
+ * the release's, and a release may add nothing to sor_api). A version never goes down.
  */
 public final class ContractRule {
 
@@ -54,11 +54,11 @@ public final class ContractRule {
             kind = "only adds to the contract, which needs a minor version";
         } else {
             required = was;
-            ok = now.major() == was.major() && now.minor() == was.minor() && now.patch() >= was.patch();
-            kind = "leaves the contract unchanged, so its version keeps major and minor (a patch may move)";
+            ok = now.compareTo(was) >= 0;
+            kind = "leaves the contract unchanged, so its version may stay or move on, never back";
         }
         String summary = "sor_api " + kind + ": the committed snapshot is " + was + ", the live contract_version() is " + now
-                + (ok ? "" : ", and it must be " + required + (diff.isEmpty() ? " or a later patch" : " or later")) + ".\n"
+                + (ok ? "" : ", and it must be " + required + " or later") + ".\n"
                 + diff.describe();
         return new Verdict(ok, diff, required, summary);
     }

@@ -1,0 +1,199 @@
+-- Runs: start (idempotent on workflow and key), heartbeat, finish, read back (own runs only),
+-- and the sweep that marks runs whose lease lapsed as abandoned.
+set role sor_owner;
+
+create or replace function sor_api.start_run(
+  tenant_id text, workflow text, input jsonb default null, idempotency_key text default null,
+  lease_seconds integer default 60, hash_only boolean default false, input_sha256 text default null
+) returns table (run_id uuid, replayed boolean, status text, version integer)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _w sor.workers;
+  _hash_only boolean;
+  _input jsonb := start_run.input;
+  _digest bytea;
+  _new uuid := pg_catalog.gen_random_uuid();
+  _claim sor.idempotency_keys;
+  _r sor.runs;
+begin
+  _w := sor.current_worker();
+  -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
+  perform sor_guard.require_member(start_run.tenant_id);
+  if not sor.is_valid('slug', start_run.workflow) then
+    perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
+  end if;
+  if start_run.lease_seconds is null or start_run.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds; heartbeat to extend it.');
+  end if;
+  if start_run.idempotency_key is not null then
+    perform sor.journal_check_id(start_run.idempotency_key, 'idempotency_key', 255);
+  end if;
+  _hash_only := coalesce(start_run.hash_only, false)
+                or coalesce((select s.hash_only from sor.tenant_settings s where s.tenant_id = start_run.tenant_id), false);
+  if _input is null and (start_run.input_sha256 is null or not _hash_only) then
+    _input := '{}'::jsonb;
+  end if;
+  _digest := sor.journal_digest(_input::text, start_run.input_sha256, _hash_only, 'input');
+
+  if start_run.idempotency_key is not null then
+    _claim := sor.idempotency_claim(start_run.tenant_id, 'start_run:' || start_run.workflow,
+                                    start_run.idempotency_key, _digest, _new, null);
+    if _claim.run_id is distinct from _new then
+      if _claim.fingerprint <> _digest then
+        raise exception 'idempotency key % of workflow % was used with another input', start_run.idempotency_key, start_run.workflow
+          using errcode = 'SR037', hint = 'A retry must send the same input; a new request needs a new key.';
+      end if;
+      select r.* into _r from sor.runs r where r.tenant_id = start_run.tenant_id and r.run_id = _claim.run_id;
+      return query select _r.run_id, true, _r.status, _r.version;
+      return;
+    end if;
+  end if;
+
+  insert into sor.runs as r (tenant_id, run_id, workflow, idempotency_key, input, input_sha256, worker_role,
+                             worker_kind, lease_seconds, lease_expires_at, hash_only)
+  values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
+          case when _hash_only then null else _input end, _digest, session_user, _w.kind,
+          start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
+  returning r.* into _r;
+  return query select _r.run_id, false, _r.status, _r.version;
+end
+$$;
+comment on function sor_api.start_run(text, text, jsonb, text, integer, boolean, text) is
+  'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
+
+create or replace function sor_api.heartbeat(run_id uuid, lease_seconds integer default null)
+returns timestamptz
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  if heartbeat.lease_seconds is not null and heartbeat.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
+  end if;
+  _r := sor.worker_run(heartbeat.run_id, true);
+  update sor.runs r
+     set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
+         lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
+         heartbeat_at = sor.lease_clock()
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
+  returning r.* into _r;
+  return _r.lease_expires_at;
+end
+$$;
+comment on function sor_api.heartbeat(uuid, integer) is
+  'Extends the lease of a running run of the calling Worker (optionally with a new lease length) and returns the new expiry. A lapsed lease is not revived: SR036. SR008 no longer a member of the run''s tenant, SR034 unknown run, SR035 not running.';
+
+create or replace function sor_api.finish_run(run_id uuid, status text, error jsonb default null)
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs;
+  _digest bytea;
+begin
+  perform sor.current_worker();
+  if finish_run.status is null or finish_run.status not in ('succeeded', 'failed') then
+    perform sor.journal_bad_input('status', 'A run finishes as succeeded or failed.');
+  end if;
+  if finish_run.status = 'succeeded' and finish_run.error is not null then
+    perform sor.journal_bad_input('error', 'A succeeded run has no error; finish it as failed.');
+  end if;
+  _r := sor.worker_run(finish_run.run_id, false);
+  if _r.status = finish_run.status then
+    return _r.status;
+  end if;
+  _r := sor.worker_run(finish_run.run_id, true);
+  _digest := sor.journal_digest(finish_run.error::text, null, false, 'error');
+  update sor.runs r
+     set status = finish_run.status, finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else finish_run.error end,
+         error_sha256 = _digest
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
+  return finish_run.status;
+end
+$$;
+comment on function sor_api.finish_run(uuid, text, jsonb) is
+  'Finishes a running run of the calling Worker as succeeded or failed (with an error; only its sha256 in hash-only runs). Repeating the same finish returns quietly. SR033 bad status or an error on success, SR034 unknown run, SR035 already finished otherwise or abandoned, SR036 lease lapsed.';
+
+create or replace function sor_api.get_run(run_id uuid)
+returns table (tenant_id text, workflow text, status text, version integer, state jsonb,
+               "overlay" jsonb, effective_state jsonb, last_step_id text, hash_only boolean,
+               lease_expires_at timestamptz, started_at timestamptz, finished_at timestamptz,
+               active_block_id bigint, active_block_kind text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  if get_run.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the run id start_run returned.');
+  end if;
+  perform sor.mark_abandoned(get_run.run_id, session_user);
+  _r := sor.worker_run(get_run.run_id, false);
+  return query
+  select _r.tenant_id, _r.workflow, _r.status, _r.version, _r.state, _r.overlay,
+         _r.state || _r.overlay, _r.last_step_id, _r.hash_only, _r.lease_expires_at, _r.started_at,
+         _r.finished_at, b.block_id, b.kind
+    from (select 1) one
+    left join sor.blocks b on b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active';
+end
+$$;
+comment on function sor_api.get_run(uuid) is
+  'Reads back one run of the calling Worker (marking it abandoned first when its lease lapsed): status, version, state, overlay, effective state (state || overlay) and its active block. SR034 unknown or another Worker''s run.';
+
+create or replace function sor_api.my_runs()
+returns table (run_id uuid, tenant_id text, workflow text, status text, version integer,
+               lease_expires_at timestamptz, started_at timestamptz, finished_at timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  perform sor.current_worker();
+  perform sor.mark_abandoned(null, session_user);
+  return query
+  select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
+    from sor.runs r
+   where r.worker_role = session_user and r.tenant_id = any (sor_guard.member_tenants())
+   order by r.started_at, r.run_id;
+end
+$$;
+comment on function sor_api.my_runs() is
+  'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+
+create or replace function sor_api.sweep_abandoned_runs()
+returns integer
+language sql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+  select sor.mark_abandoned(null, null)
+$$;
+comment on function sor_api.sweep_abandoned_runs() is
+  'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
+
+reset role;

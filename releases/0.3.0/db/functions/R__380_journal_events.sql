@@ -1,0 +1,99 @@
+-- Trigger functions that write the audit trail of runs and blocks into sor.events (stream
+-- run-<run_id>), so no code path that changes a run or a block can skip its event. Hash-only runs
+-- contribute only sha256s to the payloads.
+set role sor_owner;
+
+create or replace function sor.tg_runs__events()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _stream text := 'run-' || new.run_id::text;
+  _meta jsonb := jsonb_build_object('run_id', new.run_id);
+begin
+  if tg_op = 'INSERT' then
+    perform sor.append_event(new.tenant_id, _stream, 'run_started',
+      jsonb_build_object('workflow', new.workflow, 'worker_role', new.worker_role, 'worker_kind', new.worker_kind,
+                         'input_sha256', encode(new.input_sha256, 'hex'), 'hash_only', new.hash_only,
+                         'lease_expires_at', new.lease_expires_at, 'idempotency_key', new.idempotency_key),
+      _meta);
+    return null;
+  end if;
+  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_role <> new.worker_role
+     or old.hash_only <> new.hash_only or old.input_sha256 <> new.input_sha256 then
+    raise exception 'the identity of run % cannot change', old.run_id
+      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker, input and hash-only mode for life.';
+  end if;
+  if old.status <> 'running' and (new.status <> old.status or new.version <> old.version or new.state <> old.state) then
+    raise exception 'run % is %', old.run_id, old.status
+      using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+  end if;
+  if new.version <> old.version then
+    if new.version <> old.version + 1 then
+      raise exception 'run % version must advance by one (from % to %)', old.run_id, old.version, new.version
+        using errcode = 'SR035', hint = 'Versions advance only through commit_step.';
+    end if;
+    perform sor.append_event(new.tenant_id, _stream, 'run_state_committed',
+      jsonb_build_object('version', new.version, 'step_id', new.last_step_id), _meta || jsonb_build_object('step_id', new.last_step_id));
+  end if;
+  if new.overlay <> old.overlay then
+    perform sor.append_event(new.tenant_id, _stream, 'run_overlay_set',
+      jsonb_build_object('keys', (select coalesce(jsonb_agg(k order by k), '[]'::jsonb)
+                                    from jsonb_each(new.overlay) e(k, v)
+                                   where not (old.overlay ? e.k) or old.overlay -> e.k <> e.v)),
+      _meta);
+  end if;
+  if new.status <> old.status then
+    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+      jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
+                         'finished_at', new.finished_at,
+                         'error', case when new.hash_only then null else new.error end,
+                         'error_sha256', encode(new.error_sha256, 'hex')),
+      _meta);
+  end if;
+  return null;
+end
+$$;
+comment on function sor.tg_runs__events() is
+  'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
+
+create or replace function sor.tg_blocks__events()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _stream text := 'run-' || new.run_id::text;
+  _meta jsonb := jsonb_build_object('run_id', new.run_id, 'step_id', new.step_id, 'block_id', new.block_id);
+begin
+  if tg_op = 'INSERT' then
+    perform sor.append_event(new.tenant_id, _stream, 'block_opened',
+      jsonb_build_object('block_id', new.block_id, 'kind', new.kind, 'step_id', new.step_id), _meta);
+    return null;
+  end if;
+  if old.status <> 'active' or old.block_id <> new.block_id or old.run_id <> new.run_id or old.kind <> new.kind then
+    raise exception 'block % is % and cannot change', old.block_id, old.status
+      using errcode = 'SR043', hint = 'A block is resolved once, by sor_api.resolve_block.';
+  end if;
+  if new.status <> old.status then
+    perform sor.append_event(new.tenant_id, _stream, 'block_' || new.status,
+      jsonb_build_object('block_id', new.block_id, 'kind', new.kind, 'approved', new.approved,
+                         'resolved_by', new.resolved_by, 'note', new.note), _meta);
+  end if;
+  return null;
+end
+$$;
+comment on function sor.tg_blocks__events() is
+  'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
+
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor.tg_runs__events()', 'audit');
+select sor_guard.classify('function', 'sor.tg_blocks__events()', 'audit');
+reset role;

@@ -1,0 +1,288 @@
+-- The claimer's calls on a claimed task: heartbeat_task, complete_task, fail_task, and their batch
+-- forms complete_tasks and fail_tasks. Each is guarded by the fencing token, the lease (on the one
+-- lease clock) and the caller's membership now; sor.refuse_task_call explains a refusal. A task that
+-- ends (completed, or dead when its attempts are used up) leaves the live queue for
+-- sor.finished_tasks in the same statement.
+set role sor_owner;
+
+create or replace function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _task sor.tasks;
+begin
+  select t.* into _task
+    from sor.tasks t
+   where t.task_id = refuse_task_call.task_id
+     and sor_guard.is_member(t.tenant_id);
+  if not found then
+    if exists (select 1 from sor.finished_tasks f
+                where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)) then
+      raise exception 'stale fencing token % for task % (%: the task is finished)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
+            refuse_task_call.task_id, refuse_task_call.action
+        using errcode = 'SR056', hint = 'The task was finished already: drop the work, do not write its results.';
+    end if;
+    raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
+      using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
+  end if;
+  if refuse_task_call.fencing_token is null or _task.status <> 'claimed'
+     or _task.fencing_token <> refuse_task_call.fencing_token or _task.claimed_by <> session_user then
+    raise exception 'stale fencing token % for task % (%: status %)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
+          _task.task_id, refuse_task_call.action, _task.status
+      using errcode = 'SR056', hint = 'The task was taken back or finished: drop the work, do not write its results. Claim again.';
+  end if;
+  raise exception 'lease of task % lapsed at % (%)', _task.task_id, _task.lease_expires_at, refuse_task_call.action
+    using errcode = 'SR057', hint = 'Heartbeat more often than the lease length; the task will be taken back by the next claim.';
+end
+$$;
+comment on function sor.refuse_task_call(bigint, bigint, text) is
+  'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
+
+create or replace function sor_api.heartbeat_task(task_id bigint, fencing_token bigint)
+returns timestamptz
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+declare
+  _now timestamptz := sor.lease_clock();
+  _expires timestamptz;
+begin
+  update sor.tasks t
+     set lease_expires_at = _now + t.lease
+   where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
+     and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
+     and t.lease_expires_at > _now
+     and sor_guard.is_member(t.tenant_id)
+  returning t.lease_expires_at into _expires;
+  if _expires is null then
+    perform sor.refuse_task_call(heartbeat_task.task_id, heartbeat_task.fencing_token, 'heartbeat');
+  end if;
+  return _expires;
+end
+$$;
+comment on function sor_api.heartbeat_task(bigint, bigint) is
+  'Extends the lease of a claimed task by its lease length, from now (database clock); returns the new expiry. SR055 unknown task, SR056 stale token, SR057 lease already lapsed.';
+
+create or replace function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb default '{}'::jsonb)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+declare
+  _now timestamptz := sor.lease_clock();
+begin
+  if jsonb_typeof(coalesce(complete_task.result, 'null'::jsonb)) <> 'object' then
+    raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
+      using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+  end if;
+  perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
+  with gone as (
+    delete from sor.tasks t
+     where t.task_id = complete_task.task_id and t.status = 'claimed'
+       and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
+       and t.lease_expires_at > _now
+       and sor_guard.is_member(t.tenant_id)
+    returning t.*
+  )
+  insert into sor.finished_tasks
+  select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
+  if not found then
+    perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
+  end if;
+end
+$$;
+comment on function sor_api.complete_task(bigint, bigint, jsonb) is
+  'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
+
+create or replace function sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
+returns table (status text, run_after timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _t sor.tasks;
+begin
+  if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
+    raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
+      using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
+  end if;
+  select t.* into _t from sor.tasks t
+   where t.task_id = fail_task.task_id and t.status = 'claimed'
+     and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
+     and t.lease_expires_at > _now
+     and sor_guard.is_member(t.tenant_id)
+     for update;
+  if not found then
+    perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
+  end if;
+  if _t.attempts >= _t.max_attempts then
+    delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
+    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
+    return query select 'dead'::text, _t.run_after;
+    return;
+  end if;
+  return query
+  update sor.tasks t
+     set status = 'failed',
+         run_after = _now + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max),
+         last_error = fail_task.error,
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
+    from sor.queues q
+   where q.queue = t.queue and t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
+  returning t.status, t.run_after;
+end
+$$;
+comment on function sor_api.fail_task(bigint, bigint, text) is
+  'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+
+create or replace function sor_api.complete_tasks(tasks jsonb)
+returns table (ordinal integer, task_id bigint)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _bad record;
+  _n integer;
+begin
+  if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
+     or exists (select 1 from pg_catalog.jsonb_array_elements(complete_tasks.tasks) x
+                 where pg_catalog.jsonb_typeof(x) <> 'object'
+                    or pg_catalog.jsonb_typeof(x -> 'task_id') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'fencing_token') is distinct from 'number'
+                    or coalesce(pg_catalog.jsonb_typeof(x -> 'result'), 'object') <> 'object') then
+    raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "result": {...}}'
+      using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it; result is optional.';
+  end if;
+  perform sor.check_size(complete_tasks.tasks, 'the batch of task results');
+  select d.o, d.task_id into _bad
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
+  end if;
+  return query
+  with b as (
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+           coalesce(t.x -> 'result', '{}'::jsonb) as result
+      from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)
+  ), gone as (
+    delete from sor.tasks t
+     using b
+     where t.task_id = b.task_id and t.status = 'claimed' and t.fencing_token = b.token
+       and t.claimed_by = session_user and t.lease_expires_at > _now
+       and sor_guard.is_member(t.tenant_id)
+    returning t.*, b.o, b.result as new_result
+  ), moved as (
+    insert into sor.finished_tasks
+    select f.*
+      from gone g
+     cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
+                                            g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
+                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                                        'completed', g.new_result, null, _now) f
+    returning finished_tasks.task_id
+  )
+  select g.o, g.task_id from gone g order by g.o;
+  get diagnostics _n = row_count;
+  if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
+    -- nothing of a batch is kept when one task is refused: name the first
+    select b.o, b.task_id, b.token into _bad
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token
+              from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
+     where not exists (select 1 from sor.finished_tasks f
+                        where f.task_id = b.task_id and f.status = 'completed' and f.finished_at = _now)
+     order by b.o limit 1;
+    begin
+      perform sor.refuse_task_call(_bad.task_id, _bad.token, 'complete');
+    exception when others then
+      raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
+        using errcode = sqlstate, hint = 'Nothing of the batch was completed; drop or fix that task and send the batch again.';
+    end;
+    raise exception 'task % of the batch (task_id %) was not completed', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was completed; send the batch again.';
+  end if;
+end
+$$;
+comment on function sor_api.complete_tasks(jsonb) is
+  'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
+
+create or replace function sor_api.fail_tasks(tasks jsonb)
+returns table (ordinal integer, task_id bigint, status text, run_after timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+#variable_conflict use_column
+declare
+  _e record;
+  _state text;
+  _message text;
+  _hint text;
+begin
+  if pg_catalog.jsonb_typeof(fail_tasks.tasks) is distinct from 'array'
+     or pg_catalog.jsonb_array_length(fail_tasks.tasks) not between 1 and 1000
+     or exists (select 1 from pg_catalog.jsonb_array_elements(fail_tasks.tasks) x
+                 where pg_catalog.jsonb_typeof(x) <> 'object'
+                    or pg_catalog.jsonb_typeof(x -> 'task_id') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'fencing_token') is distinct from 'number'
+                    or pg_catalog.jsonb_typeof(x -> 'error') is distinct from 'string') then
+    raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
+      using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
+  end if;
+  select d.o, d.task_id into _e
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
+            from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
+   where d.nth > 1 order by d.o limit 1;
+  if found then
+    raise exception 'task % of the batch (task_id %) is given twice', _e.o, _e.task_id
+      using errcode = 'SR054', hint = 'Name each task once per batch.';
+  end if;
+  for _e in
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error
+      from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
+     order by t.o
+  loop
+    begin
+      return query select _e.o, _e.task_id, f.status, f.run_after from sor_api.fail_task(_e.task_id, _e.token, _e.error) f;
+    exception when others then
+      get stacked diagnostics _state = returned_sqlstate, _message = message_text, _hint = pg_exception_hint;
+      raise exception 'task % of the batch (task_id %): %', _e.o, _e.task_id, _message
+        using errcode = _state, hint = 'Nothing of the batch was recorded. ' || coalesce(_hint, '');
+    end;
+  end loop;
+end
+$$;
+comment on function sor_api.fail_tasks(jsonb) is
+  'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each as fail_task does. All or nothing: an error names the ordinal of the task refused. SR054 malformed batch, and fail_task''s SQLSTATEs.';
+
+reset role;

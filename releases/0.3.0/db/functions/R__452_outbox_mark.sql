@@ -1,0 +1,94 @@
+-- The dispatcher's outcome calls on a leased outbox row: mark_dispatched and mark_failed, each one
+-- UPDATE guarded by the lease token; sor.refuse_outbox_call explains a refusal.
+set role sor_owner;
+
+create or replace function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _row sor.outbox;
+begin
+  select o.* into _row from sor.outbox o
+   where o.outbox_id = refuse_outbox_call.outbox_id and sor_guard.is_member(o.tenant_id);
+  if not found then
+    raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
+      using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
+  end if;
+  if _row.status = 'dispatched' then
+    raise exception 'outbox row % is already dispatched (provider_ref %)', _row.outbox_id, _row.provider_ref
+      using errcode = 'SR063', hint = 'Another lease delivered it; with the dedupe key as the provider''s idempotency key the provider saw one message.';
+  end if;
+  raise exception 'stale lease token % for outbox row % (%: status %)', coalesce(refuse_outbox_call.lease_token::text, 'NULL'),
+        _row.outbox_id, refuse_outbox_call.action, _row.status
+    using errcode = 'SR062', hint = 'The lease lapsed and the row was leased again, or it is no longer leased: drop it, the current holder reports.';
+end
+$$;
+comment on function sor.refuse_outbox_call(bigint, bigint, text) is
+  'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
+
+create or replace function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
+    raise exception 'provider_ref of outbox row % must have 1 to 500 characters', coalesce(mark_dispatched.outbox_id::text, 'NULL')
+      using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
+  end if;
+  update sor.outbox o
+     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = sor.lease_clock(),
+         leased_by = null, lease_token = null, lease_expires_at = null
+   where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
+     and o.lease_token = mark_dispatched.lease_token and sor_guard.is_member(o.tenant_id);
+  if not found then
+    perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
+  end if;
+end
+$$;
+comment on function sor_api.mark_dispatched(bigint, bigint, text) is
+  'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
+
+create or replace function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text)
+returns table (status text, available_at timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+#variable_conflict use_column
+begin
+  if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
+    raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
+      using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
+  end if;
+  return query
+  with failed as (
+    update sor.outbox o
+       set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
+           available_at = case when o.attempts >= o.max_attempts then o.available_at
+                               else sor.lease_clock() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
+           last_error = mark_failed.error,
+           leased_by = null, lease_token = null, lease_expires_at = null
+     where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
+       and o.lease_token = mark_failed.lease_token and sor_guard.is_member(o.tenant_id)
+    returning o.status, o.available_at
+  )
+  select f.status, f.available_at from failed f;
+  if not found then
+    perform sor.refuse_outbox_call(mark_failed.outbox_id, mark_failed.lease_token, 'mark_failed');
+  end if;
+end
+$$;
+comment on function sor_api.mark_failed(bigint, bigint, text) is
+  'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
+
+reset role;

@@ -1,0 +1,96 @@
+-- Status-change events and NOTIFY of sor.outbox, from statement-level triggers on the transition
+-- tables. Stream: outbox-<outbox_id>: every lease (by whom: the actor) and every outcome; queueing
+-- a row writes no event (the business event of the same transaction says why). Channel:
+-- sor_outbox, one notification per statement that made rows available to lease (payload: how many).
+set role sor_owner;
+
+drop function if exists sor.tg_outbox__events_insert();
+
+create or replace function sor.tg_outbox__events_update()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
+  select c.tenant_id, 'outbox-' || c.outbox_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
+    from (
+      select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
+             pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
+                                           'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
+                                           'attempts', o.attempts) as payload
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+       where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
+      union all
+      select n.outbox_id, n.tenant_id, 2,
+             case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
+                  when n.status = 'pending' then 'outbox.retried'
+                  else 'outbox.' || n.status end,
+             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+               'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
+               'leased_by', coalesce(n.leased_by, o.leased_by),
+               'lease_token', coalesce(n.lease_token, o.lease_token),
+               'lease_expires_at', n.lease_expires_at,
+               'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
+               'available_at', case when n.status = 'failed' then n.available_at end,
+               'error', case when n.status in ('failed', 'dead') then n.last_error end,
+               'block_id', n.block_id))
+        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+       where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
+    ) c
+   order by c.outbox_id, c.seq;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__events_update() is
+  'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
+
+create or replace function sor.tg_outbox__notify_insert()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _n bigint;
+begin
+  select count(*) into _n from new_rows n where n.status = 'pending';
+  if _n > 0 then
+    perform pg_catalog.pg_notify('sor_outbox', _n::text);
+  end if;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__notify_insert() is
+  'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+
+create or replace function sor.tg_outbox__notify_update()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _n bigint;
+begin
+  select count(*) into _n
+    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+   where n.status = 'pending' and o.status <> 'pending';
+  if _n > 0 then
+    perform pg_catalog.pg_notify('sor_outbox', _n::text);
+  end if;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__notify_update() is
+  'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
+
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor.tg_outbox__events_update()', 'audit');
+reset role;

@@ -1,0 +1,172 @@
+-- Forensics: sor_api.run_report_facts(run_id), every fact of a run's report as one jsonb object,
+-- read from rows only (runs, tool_calls, turns, steps, blocks, events, tasks' events, outbox).
+-- Nothing is re-run and nothing is written: a running run whose lease lapsed is reported as
+-- abandoned (abandoned_marked_at stays NULL until a reader or sweep_abandoned_runs() marks it).
+--
+-- Tasks carry no run id, and a Worker usually claims a batch first and starts the run for it after.
+-- The rule: a task counts for a run when the run's Worker role (the actor of the task.claimed
+-- event, never a payload claim; the task. types are reserved for the kit) held a claim on it, in
+-- the run's tenant, while the run was open: the claim was made at or before the end of the run's
+-- window and ended (task.completed, task.failed, task.dead, or task.lease_expired at the lapsed
+-- lease) at or after its start, or has not ended. The window is [started_at, finished_at]
+-- (finished_at is the lapsed lease for an abandoned run; now() for a running one). claimed counts
+-- those tasks, claimed_before_start the ones whose claim came before start_run, completed the ones
+-- the Worker completed within the window. A Worker role running two runs of a tenant at once shares
+-- its claims between both windows; one run per Worker role at a time makes the count exact.
+set role sor_owner;
+
+create or replace function sor_api.run_report_facts(run_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs := sor.forensic_run(run_report_facts.run_id);
+  _now timestamptz := pg_catalog.now();
+  _lapsed boolean;
+  _status text;
+  _until timestamptz;
+  _calls jsonb;
+  _failure jsonb;
+  _lease jsonb;
+  _outbox jsonb;
+  _tasks jsonb;
+  _counts jsonb;
+begin
+  _lapsed := _r.status = 'running' and _r.lease_expires_at <= _now;
+  _status := case when _lapsed then 'abandoned' else _r.status end;
+  _until := case when _r.status = 'running' and not _lapsed then _now
+                 when _lapsed then _r.lease_expires_at
+                 else _r.finished_at end;
+
+  select jsonb_build_object(
+           'total', count(*),
+           'succeeded', count(*) filter (where t.status = 'succeeded'),
+           'failed', count(*) filter (where t.status = 'failed'),
+           'unfinished', count(*) filter (where t.status = 'started'))
+    into _calls
+    from sor.tool_calls t
+   where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id;
+
+  if _status in ('failed', 'abandoned') then
+    select jsonb_build_object(
+             'source', 'tool_call', 'tool_call_id', t.tool_call_id, 'tool_name', t.tool_name,
+             'tool_status', case when t.status = 'started' then 'unfinished' else t.status end,
+             'args', t.args, 'args_sha256', encode(t.args_sha256, 'hex'), 'error', t.error,
+             'started_at', t.started_at, 'finished_at', t.finished_at)
+      into _failure
+      from sor.tool_calls t
+     where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id and t.status in ('started', 'failed')
+     order by (t.status = 'started') desc, t.started_at desc, t.tool_call_id
+     limit 1;
+    if _failure is null and _status = 'failed' then
+      _failure := jsonb_build_object('source', 'run_error', 'error', _r.error,
+                                     'error_sha256', encode(_r.error_sha256, 'hex'));
+    end if;
+  end if;
+
+  _lease := jsonb_build_object(
+    'lease_seconds', _r.lease_seconds,
+    'lease_expires_at', _r.lease_expires_at,
+    'last_heartbeat_at', _r.heartbeat_at,
+    'heartbeated', _r.heartbeat_at is not null,
+    'outcome', case when _status = 'running' then 'held'
+                    when _status = 'abandoned' then 'lapsed'
+                    else 'released' end,
+    'lapsed_at', case when _status = 'abandoned' then _r.lease_expires_at end,
+    'abandoned_marked_at', (select e.occurred_at from sor.events e
+                             where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                               and e.type = 'run_abandoned'
+                             order by e.version limit 1));
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id, 'status', o.status,
+           'to', o.payload ->> 'to', 'dedupe_key', o.dedupe_key, 'queued_at', o.created_at, 'dispatched_at', o.dispatched_at,
+           'provider_ref', o.provider_ref, 'attempts', o.attempts) order by o.outbox_id), '[]'::jsonb)
+    into _outbox
+    from sor.outbox o
+   where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
+
+  with claims as (
+    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
+           (select case when e.type = 'task.lease_expired'
+                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                        else e.occurred_at end
+              from sor.events e
+             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+             order by e.version
+             limit 1) as ended_at
+      from sor.events c
+     where c.tenant_id = _r.tenant_id
+       and c.type = 'task.claimed'
+       and c.stream like 'task-%'
+       and c.actor = _r.worker_role
+       and c.occurred_at <= _until
+  ), held as (
+    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+      from claims h
+     where h.ended_at is null or h.ended_at >= _r.started_at
+     group by h.task_id
+  ), completed as (
+    select distinct e.payload ->> 'task_id' as task_id
+      from sor.events e
+     where e.tenant_id = _r.tenant_id
+       and e.occurred_at between _r.started_at and _until
+       and e.type = 'task.completed'
+       and e.stream like 'task-%'
+       and e.actor = _r.worker_role
+  )
+  select jsonb_build_object(
+           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+           'claimed', (select count(*) from held),
+           'claimed_before_start', (select count(*) from held where before_start),
+           'completed', (select count(*) from completed),
+           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+    into _tasks;
+
+  select jsonb_build_object(
+           'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
+           'steps', (select count(*) from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id),
+           'blocks', (select count(*) from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id),
+           'active_blocks', (select count(*) from sor.blocks b
+                              where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active'),
+           'run_events', (select count(*) from sor.events e
+                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text))
+    into _counts;
+
+  return jsonb_build_object(
+    'run_id', _r.run_id,
+    'tenant_id', _r.tenant_id,
+    'workflow', _r.workflow,
+    'worker_role', _r.worker_role,
+    'worker_kind', _r.worker_kind,
+    'status', _status,
+    'recorded_status', _r.status,
+    'started_at', _r.started_at,
+    'finished_at', case when _lapsed then _r.lease_expires_at else _r.finished_at end,
+    'version', _r.version,
+    'last_step_id', _r.last_step_id,
+    'hash_only', _r.hash_only,
+    'error', _r.error,
+    'tool_calls', _calls,
+    'failure_point', _failure,
+    'lease', _lease,
+    'outbox', _outbox,
+    'tasks', _tasks,
+    'counts', _counts,
+    'as_of', _now);
+end
+$$;
+comment on function sor_api.run_report_facts(uuid) is
+  'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
+
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.run_report_facts(uuid)', 'reader');
+reset role;

@@ -1,0 +1,95 @@
+-- Forensics: sor_api.run_timeline(run_id), everything recorded about one run as rows in time
+-- order: the run row, turns, tool call begin/finish, steps, blocks, the events of its stream and of
+-- its outbox rows' streams, outbox rows queued and dispatched, the lease lapse and the finish.
+set role sor_owner;
+
+create or replace function sor_api.run_timeline(run_id uuid)
+returns table (at timestamptz, source text, what text, details jsonb)
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs := sor.forensic_run(run_timeline.run_id);
+  _stream text := 'run-' || _r.run_id::text;
+  _lapsed boolean := _r.status = 'abandoned'
+                     or (_r.status = 'running' and _r.lease_expires_at <= pg_catalog.now());
+begin
+  return query
+  select x.at, x.source, x.what, x.details
+    from (
+      select _r.started_at as at, 1 as ord, 0::bigint as sub, 'sor.runs'::text as source,
+             'run started'::text as what,
+             jsonb_build_object('workflow', _r.workflow, 'worker_role', _r.worker_role, 'worker_kind', _r.worker_kind,
+                                'lease_seconds', _r.lease_seconds, 'hash_only', _r.hash_only) as details
+      union all
+      select t.recorded_at, 2, t.turn_no::bigint, 'sor.turns',
+             format('turn %s: %s (%s)', t.turn_no, t.role, t.model),
+             jsonb_build_object('turn_no', t.turn_no, 'model', t.model, 'role', t.role,
+                                'input_tokens', t.input_tokens, 'output_tokens', t.output_tokens)
+        from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id
+      union all
+      select c.started_at, 3, 0, 'sor.tool_calls', 'tool call begun: ' || c.tool_name,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name, 'args', c.args,
+                                'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
+        from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
+      union all
+      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
+                                'result', c.result, 'error', c.error)
+        from sor.tool_calls c
+       where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
+      union all
+      select s.committed_at, 5, s.version::bigint, 'sor.steps', format('step %s committed (version %s)', s.step_id, s.version),
+             jsonb_build_object('step_id', s.step_id, 'version', s.version, 'output', s.output,
+                                'event_count', s.event_count, 'command_count', s.command_count, 'block_id', s.block_id)
+        from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id
+      union all
+      select b.opened_at, 6, b.block_id, 'sor.blocks', format('%s block %s opened', b.kind, b.block_id),
+             jsonb_build_object('block_id', b.block_id, 'kind', b.kind, 'step_id', b.step_id, 'command', b.command)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id
+      union all
+      select b.resolved_at, 6, b.block_id, 'sor.blocks', format('%s block %s %s', b.kind, b.block_id, b.status),
+             jsonb_build_object('block_id', b.block_id, 'resolved_by', b.resolved_by, 'approved', b.approved, 'note', b.note)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.resolved_at is not null
+      union all
+      select o.created_at, 7, o.outbox_id, 'sor.outbox', format('outbox #%s queued: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id,
+                                'dedupe_key', o.dedupe_key, 'payload', o.payload)
+        from sor.outbox o where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id
+      union all
+      select o.dispatched_at, 8, o.outbox_id, 'sor.outbox', format('outbox #%s dispatched: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'provider_ref', o.provider_ref, 'attempts', o.attempts)
+        from sor.outbox o
+       where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id and o.dispatched_at is not null
+      union all
+      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and (e.stream = _stream
+              or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
+                               where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
+             jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
+       where _lapsed
+      union all
+      select _r.finished_at, 11, 0, 'sor.runs', 'run ' || _r.status,
+             jsonb_build_object('version', _r.version, 'error', _r.error)
+       where _r.finished_at is not null
+    ) x
+   order by x.at, x.ord, x.sub;
+end
+$$;
+comment on function sor_api.run_timeline(uuid) is
+  'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
+
+reset role;
+
+set role sor_owner;
+select sor_guard.classify('function', 'sor_api.run_timeline(uuid)', 'reader');
+reset role;

@@ -1,0 +1,111 @@
+-- Events checks for certify(): every append-only table (declared in sor.append_only_tables) refuses
+-- UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers whose function is declared a refusal
+-- function (sor_guard.classes); the event log runs its chain function (declared chain) on every
+-- insert and refuses UPDATE and DELETE statements (ON CONFLICT DO UPDATE included), ENABLE ALWAYS;
+-- every stream's hash chain verifies. No name pattern: the declarations say what each object is.
+set role sor_owner;
+
+create or replace function sor.certify__020_events()
+returns table (property text, check_name text, object text, ok boolean, detail text)
+language sql
+stable
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+  with classed as (
+    select p.oid, c.class
+      from sor_guard.classes c
+      join pg_catalog.pg_proc p on (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::regclass, p.oid, 0)).identity = c.identity
+     where c.kind = 'function' and c.class in ('refusal', 'chain')
+       and p.pronamespace in (select n.oid from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_guard'))
+  ), triggers as (
+    -- tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate. A trigger counts
+    -- only without a WHEN condition and, for UPDATE, without a column list (UPDATE OF x).
+    select t.tgrelid, t.tgname, t.tgenabled, t.tgtype::integer as tgtype, t.tgfoid,
+           t.tgqual is null as no_when,
+           coalesce(pg_catalog.array_length(t.tgattr::int2[], 1), 0) = 0 as all_columns,
+           (select c.class from classed c where c.oid = t.tgfoid and c.class = 'refusal') is not null as refuses,
+           (select c.class from classed c where c.oid = t.tgfoid and c.class = 'chain') is not null as chains
+      from pg_catalog.pg_trigger t
+     where not t.tgisinternal
+  ), registered as (
+    select r.table_schema::text as table_schema, r.table_name::text as table_name,
+           pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.table_schema, r.table_name))::oid as relid
+      from sor.append_only_tables r
+  ), append_only as (
+    -- a partitioned table's partitions each need their own TRUNCATE refusal (statement triggers are
+    -- not inherited) and keep the cloned row refusals
+    select * from registered
+    union
+    select n.nspname::text, c.relname::text, c.oid
+      from registered r
+      join pg_catalog.pg_inherits i on i.inhparent = r.relid
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  ), needs as (
+    select a.table_schema, a.table_name, a.relid, k.kind, k.bits
+      from append_only a
+     cross join (values ('UPDATE', 1 | 2 | 16), ('DELETE', 1 | 2 | 8), ('TRUNCATE', 2 | 32)) k(kind, bits)
+  ), judged as (
+    select n.*,
+           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
+             where t.tgrelid = n.relid and t.refuses
+               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
+               and t.no_when and (t.all_columns or n.bits & 16 = 0) and t.tgenabled = 'A') as good,
+           (select pg_catalog.string_agg(t.tgname || ' (enabled ' || t.tgenabled::text || ')', ', ' order by t.tgname) from triggers t
+             where t.tgrelid = n.relid and t.refuses
+               and t.tgtype & n.bits = n.bits and t.tgtype & 1 = n.bits & 1
+               and t.tgenabled <> 'A') as weak
+      from needs n
+  ), event_triggers as (
+    select k.what, k.bits, k.want,
+           (select pg_catalog.string_agg(t.tgname, ', ' order by t.tgname) from triggers t
+             where t.tgrelid = k.relid
+               and (case k.want when 'chain' then t.chains else t.refuses end)
+               and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
+               and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
+      from (select v.what, v.bits, v.want, 'sor.events'::regclass::oid as relid
+              from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
+                           ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
+                           ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+            union all
+            -- every partition chains its inserts and refuses UPDATE and DELETE statements naming it
+            select pg_catalog.format('sor.%I: %s', (select c.relname from pg_catalog.pg_class c where c.oid = i.inhrelid), v.what),
+                   v.bits, v.want, i.inhrelid
+              from pg_catalog.pg_inherits i
+             cross join (values ('chain on INSERT', 1 | 2 | 4, 'chain'),
+                                ('refuse UPDATE statements', 2 | 16, 'refusal'),
+                                ('refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
+             where i.inhparent = 'sor.events'::regclass) k
+  ), chains as (
+    select c.* from sor.verify_event_chains(null, null) c
+  )
+  select 'policy-bound', 'append-only tables refuse UPDATE, DELETE and TRUNCATE (ENABLE ALWAYS)',
+         pg_catalog.format('%I.%I: %s', j.table_schema, j.table_name, j.kind),
+         j.relid is not null and j.good is not null,
+         case when j.relid is null then 'registered in sor.append_only_tables but missing'
+              when j.good is not null then 'BEFORE ' || j.kind || ' trigger ' || j.good
+              when j.weak is not null then 'not ENABLE ALWAYS: ' || j.weak
+              else 'no unconditional BEFORE ' || j.kind
+                   || case when j.kind = 'TRUNCATE' then ' statement' else ' row' end
+                   || ' trigger calling a function declared refusal' end
+    from judged j
+  union all
+  select 'replayable', 'event log triggers are ENABLE ALWAYS', e.what, e.good is not null,
+         coalesce('trigger ' || e.good, 'no unconditional ENABLE ALWAYS trigger calling a function declared ' || e.want)
+    from event_triggers e
+  union all
+  select 'replayable', 'event hash chains verify', 'sor.events', true,
+         pg_catalog.format('%s streams, %s events intact',
+                           (select pg_catalog.count(*) from chains), (select coalesce(pg_catalog.sum(x.events), 0) from chains x))
+   where not exists (select 1 from chains c where c.problem is not null)
+  union all
+  select 'replayable', 'event hash chains verify', pg_catalog.format('sor.events %s/%s', c.tenant_id, c.stream), false,
+         pg_catalog.format('%s at position %s: %s', c.problem, c.position, c.detail)
+    from chains c
+   where c.problem is not null
+$$;
+comment on function sor.certify__020_events() is
+  'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+
+reset role;

@@ -1,0 +1,75 @@
+-- Task and queue policies, the task event triggers (ENABLE ALWAYS), the dedupe keys, and the grants
+-- of Workers (queueing, claims) and admins (queues, dead tasks).
+set role sor_owner;
+
+select sor.ensure_policy('sor.tasks', 'tasks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.tasks', 'tasks_tenant_select', 'SELECT', array['sor_tenant']::name[],
+                         'tenant_id in (select sor_guard.current_tenants())');
+select sor.ensure_policy('sor.tasks', 'tasks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
+comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
+
+select sor.ensure_policy('sor.finished_tasks', 'finished_tasks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.finished_tasks', 'finished_tasks_tenant_select', 'SELECT', array['sor_tenant']::name[],
+                         'tenant_id in (select sor_guard.current_tenants())');
+select sor.ensure_policy('sor.finished_tasks', 'finished_tasks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy finished_tasks_owner_all on sor.finished_tasks is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy finished_tasks_tenant_select on sor.finished_tasks is 'A tenant member reads only its tenants'' finished tasks.';
+comment on policy finished_tasks_auditor_select on sor.finished_tasks is 'Auditors read every finished task.';
+
+select sor.ensure_policy('sor.dedupe_keys', 'dedupe_keys_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.dedupe_keys', 'dedupe_keys_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy dedupe_keys_owner_all on sor.dedupe_keys is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy dedupe_keys_auditor_select on sor.dedupe_keys is 'Auditors read every dedupe key.';
+
+create or replace trigger tasks_dedupe
+  before insert on sor.tasks
+  for each row execute function sor.tg_tasks__dedupe();
+alter table sor.tasks enable always trigger tasks_dedupe;
+comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
+
+create or replace trigger tasks_events_update
+  after update on sor.tasks
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function sor.tg_tasks__events_update();
+alter table sor.tasks enable always trigger tasks_events_update;
+comment on trigger tasks_events_update on sor.tasks is 'Every claim and failure of a task writes its event to stream task-<id>.';
+
+create or replace trigger finished_tasks_events_insert
+  after insert on sor.finished_tasks
+  referencing new table as new_rows
+  for each statement execute function sor.tg_finished_tasks__events_insert();
+create or replace trigger finished_tasks_events_delete
+  after delete on sor.finished_tasks
+  referencing old table as old_rows
+  for each statement execute function sor.tg_finished_tasks__events_delete();
+alter table sor.finished_tasks enable always trigger finished_tasks_events_insert;
+alter table sor.finished_tasks enable always trigger finished_tasks_events_delete;
+comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
+comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
+
+revoke all on sor.tasks, sor.finished_tasks, sor.dedupe_keys from sor_tenant, sor_auditor;
+grant select (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
+              dedupe_key, status, claimed_by, lease_expires_at, last_error, result, created_at, finished_at)
+  on sor.tasks to sor_tenant, sor_auditor;
+grant select on sor.finished_tasks to sor_tenant, sor_auditor;
+grant select on sor.dedupe_keys to sor_auditor;
+grant select on sor.queues to sor_auditor, sor_admin;
+
+grant execute on function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) to sor_worker;
+grant execute on function sor_api.enqueue_tasks(text, text, jsonb) to sor_worker;
+grant execute on function sor_api.claim_tasks(text, integer, interval) to sor_worker;
+grant execute on function sor_api.heartbeat_task(bigint, bigint) to sor_worker;
+grant execute on function sor_api.complete_task(bigint, bigint, jsonb) to sor_worker;
+grant execute on function sor_api.complete_tasks(jsonb) to sor_worker;
+grant execute on function sor_api.fail_task(bigint, bigint, text) to sor_worker;
+grant execute on function sor_api.fail_tasks(jsonb) to sor_worker;
+grant execute on function sor_api.create_queue(text, text, integer, interval, interval) to sor_admin;
+grant execute on function sor_api.dead_tasks(text, integer) to sor_admin;
+grant execute on function sor_api.retry_task(bigint) to sor_admin;
+
+select sor_guard.classify('table', 'sor.tasks', 'queue');
+select sor_guard.classify('constraint', 'dedupe_keys_pkey on sor.dedupe_keys', 'dedupe');
+
+reset role;
