@@ -80,7 +80,7 @@ $$;
 comment on function sor.tg_events__wakeup() is
   'AFTER INSERT FOR EACH STATEMENT on sor.events: notifies the wake-up channel of each tenant that appended and has a subscription (payload: the greatest position of the statement).';
 
--- The cursor of a subscription, locked when asked for update; SR014 when there is none.
+-- The cursor of a subscription, locked when asked for update; SR015 when there is none.
 create or replace function sor.subscription(tenant_id text, name text, for_update boolean default false)
 returns sor.subscriptions
 language plpgsql
@@ -101,14 +101,14 @@ begin
   if _s.tenant_id is null then
     raise exception 'tenant % has no subscription %', pg_catalog.quote_literal(subscription.tenant_id),
                     coalesce(pg_catalog.quote_literal(subscription.name), 'NULL')
-      using errcode = 'SR014',
+      using errcode = 'SR015',
             hint = 'Create it with sor_api.subscribe(tenant_id, name); sor_api.subscriptions(tenant_id) lists the tenant''s subscriptions.';
   end if;
   return _s;
 end
 $$;
 comment on function sor.subscription(text, text, boolean) is
-  'The subscription row (locked FOR UPDATE when asked), or SR014 when the tenant has no subscription of that name.';
+  'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 
 create or replace function sor_api.subscribe(tenant_id text, name text, stream_prefix text default null,
                                              from_start boolean default true)
@@ -209,7 +209,7 @@ begin
 end
 $$;
 comment on function sor_api.read_subscription(text, text, integer) is
-  'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR014 no such subscription; SR016 max_rows out of 1..10000.';
+  'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
 
 create or replace function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
 returns table (last_position bigint, moved boolean)
@@ -254,7 +254,7 @@ begin
 end
 $$;
 comment on function sor_api.ack_subscription(text, text, bigint) is
-  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR014 no such subscription; SR015 no event of the subscription at that position.';
+  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
 
 create or replace function sor_api.subscriptions(tenant_id text)
 returns table (name text, stream_prefix text, last_position bigint, created_at timestamptz, created_by name,
@@ -294,6 +294,6 @@ begin
 end
 $$;
 comment on function sor_api.unsubscribe(text, text) is
-  'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR014 no such subscription.';
+  'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
 
 reset role;

@@ -134,9 +134,9 @@ class SubscriptionTest {
         assertRefused("SR011", () -> Sql.rows(acme, "select * from sor_api.subscribe('acme', null)"));
         assertRefused("SR011", () -> Sql.rows(acme, "select * from sor_api.subscribe('acme', 'books', 'Order-')"));
         assertRefused("SR011", () -> Sql.rows(acme, "select * from sor_api.subscribe('acme', 'books', null, null)"));
-        assertRefused("SR014", () -> Sql.rows(acme, "select * from sor_api.read_subscription('acme', 'nosuch')"));
-        assertRefused("SR014", () -> Sql.rows(acme, "select * from sor_api.ack_subscription('acme', 'nosuch', 1)"));
-        assertRefused("SR014", () -> Sql.rows(acme, "select sor_api.unsubscribe('acme', 'nosuch')"));
+        assertRefused("SR015", () -> Sql.rows(acme, "select * from sor_api.read_subscription('acme', 'nosuch')"));
+        assertRefused("SR015", () -> Sql.rows(acme, "select * from sor_api.ack_subscription('acme', 'nosuch', 1)"));
+        assertRefused("SR015", () -> Sql.rows(acme, "select sor_api.unsubscribe('acme', 'nosuch')"));
         Sql.rows(acme, "select * from sor_api.subscribe('acme', 'books')");
         assertRefused("SR016", () -> Sql.rows(acme, "select * from sor_api.read_subscription('acme', 'books', 0)"));
         assertRefused("SR011", () -> Sql.rows(acme, "select * from sor_api.ack_subscription('acme', 'books', 0)"));
