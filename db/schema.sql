@@ -1083,6 +1083,7 @@ begin
   values (append_event.tenant_id, append_event.stream, 0, append_event.type,
           append_event.payload, append_event.metadata, '\x'::bytea)
   returning * into _row;
+  perform sor.wake_events(append_event.tenant_id);
   return _row;
 end
 $function$;
@@ -3262,28 +3263,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_events__wakeup()
- RETURNS trigger
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-declare
-  _t record;
-begin
-  for _t in
-    select n.tenant_id, pg_catalog.max(n.position) as last_position
-      from appended n
-     where exists (select 1 from sor.subscriptions s where s.tenant_id = n.tenant_id)
-     group by n.tenant_id
-  loop
-    perform pg_catalog.pg_notify(sor.wakeup_channel('events', _t.tenant_id), _t.last_position::text);
-  end loop;
-  return null;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3717,6 +3696,20 @@ AS $function$
    order by s.tenant_id, s.stream
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.wake_events(tenant_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
  RETURNS text
  LANGUAGE sql
@@ -3992,6 +3985,7 @@ begin
          pg_catalog.encode(i.hash, 'hex')
     from ins i
    order by i.position;
+  perform sor.wake_events(append_events.tenant_id);
 end
 $function$;
 
@@ -8338,8 +8332,6 @@ CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STA
 alter table sor.events enable always trigger events_refuse_truncate;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
-CREATE TRIGGER events_wakeup AFTER INSERT ON sor.events REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__wakeup();
-alter table sor.events enable always trigger events_wakeup;
 CREATE TRIGGER finished_tasks_events_delete AFTER DELETE ON sor.finished_tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_delete();
 alter table sor.finished_tasks enable always trigger finished_tasks_events_delete;
 CREATE TRIGGER finished_tasks_events_insert AFTER INSERT ON sor.finished_tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_insert();
@@ -8566,7 +8558,6 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_events__wakeup() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__dedupe() owner sor_owner: sor_owner=EXECUTE
@@ -8579,6 +8570,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -9073,7 +9065,6 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
-comment on function sor.tg_events__wakeup() is 'AFTER INSERT FOR EACH STATEMENT on sor.events: notifies the wake-up channel of each tenant that appended and has a subscription (payload: the greatest position of the statement).';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
 comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
@@ -9086,6 +9077,7 @@ comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) o
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
+comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
@@ -9153,7 +9145,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (a NOTIFY after each transaction that appended events of the tenant, while the tenant has a subscription; payload: the greatest position appended), or tasks with a queue (a NOTIFY after each transaction that enqueued tasks on it; payload: the queue). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -9332,7 +9324,6 @@ comment on trigger events_chain on sor.events is 'Links every inserted event int
 comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
-comment on trigger events_wakeup on sor.events is 'Wake-ups: after each statement that appends events, a NOTIFY on the wake-up channel of each tenant that has a subscription.';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
 comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
 comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is 'Append-only: the record of the kit''s partitions is never truncated.';

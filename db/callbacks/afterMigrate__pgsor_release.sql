@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:6c023188afd8d0d154470e675f481116dd2938a8cb3b7caf9b086a5b4508cfbc',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:decbb625d7d43022ca0b541c67f5e989fe2b3544e28a764c3a6793b01e52fbde',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -24,14 +24,14 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-351083908}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-99578445}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-559524164}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1432102512}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":310263522}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":1525083596}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1241818417}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-975938265}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -80,7 +80,7 @@ begin
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
-{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1000817823}
+{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
@@ -775,7 +775,7 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"58bef234dce616f40836a21e95efc065079e26ed76a1dcd1781a109f5294afe9","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"0b1e5e4cabf9783d9fa71f71c79bcd5b6feae2fa280fd2481269dc86f16f0428","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -827,7 +827,6 @@ begin
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
-{"object":"function sor.tg_events__wakeup()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"20c108f022caa2e373a468c5913b202657549f2b1ca8987bcd0dfcafecaedfaa","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2acdf87f7d43e3262ca47696211d17cef6b6d219961e9d75dfc6d3d6284eb3ca","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
@@ -840,13 +839,14 @@ begin
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
+{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2efac49bcd5823cb29b57399945dd2c89d0b50c31c07a8bad9954b08e6628e98","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2b7b4d517f4c9fe4ee846e1b45897e786ba8fd38c4f8ae8bab5fdcc500f66dd6","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"93855ca8d1909dbc5f3f607958399e855792fa72a330bf10f71f470aaf13b71b","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -1206,7 +1206,6 @@ begin
 {"object":"trigger events_refuse_update_delete on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_default FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_p{YYYYMM} FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
-{"object":"trigger events_wakeup on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_wakeup AFTER INSERT ON sor.events REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_events__wakeup()","enabled":"always"}}
 {"object":"trigger finished_tasks_events_delete on sor.finished_tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER finished_tasks_events_delete AFTER DELETE ON sor.finished_tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_delete()","enabled":"always"}}
 {"object":"trigger finished_tasks_events_insert on sor.finished_tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER finished_tasks_events_insert AFTER INSERT ON sor.finished_tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_insert()","enabled":"always"}}
 {"object":"trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions","module":"kernel","attrs":{"definition":"CREATE TRIGGER kit_partitions_refuse_truncate BEFORE TRUNCATE ON sor_guard.kit_partitions FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}

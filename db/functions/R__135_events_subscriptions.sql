@@ -50,35 +50,29 @@ begin
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (a NOTIFY after each transaction that appended events of the tenant, while the tenant has a subscription; payload: the greatest position appended), or tasks with a queue (a NOTIFY after each transaction that enqueued tasks on it; payload: the queue). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 
--- After each statement that appends events: one NOTIFY per tenant with a subscription (NOTIFY
--- within a transaction folds duplicates, so a transaction of many statements sends one per tenant
--- and position). Tenants without subscriptions cost a probe of sor.subscriptions and no NOTIFY
--- (which would serialise commits on the notification queue).
-create or replace function sor.tg_events__wakeup()
-returns trigger
+-- A wake-up for a tenant's readers, called by the append paths after they insert: a NOTIFY on the
+-- tenant's channel when it has a subscription. NOTIFY folds identical notifications within a
+-- transaction, so a transaction sends one per tenant however many events it appends. Tenants
+-- without subscriptions cost a probe of sor.subscriptions and no NOTIFY (which would serialise
+-- commits on the notification queue).
+create or replace function sor.wake_events(tenant_id text)
+returns void
 language plpgsql
+volatile
 security definer
 set search_path = pg_catalog, pg_temp
 set jit = off
 as $$
-declare
-  _t record;
 begin
-  for _t in
-    select n.tenant_id, pg_catalog.max(n.position) as last_position
-      from appended n
-     where exists (select 1 from sor.subscriptions s where s.tenant_id = n.tenant_id)
-     group by n.tenant_id
-  loop
-    perform pg_catalog.pg_notify(sor.wakeup_channel('events', _t.tenant_id), _t.last_position::text);
-  end loop;
-  return null;
+  if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+  end if;
 end
 $$;
-comment on function sor.tg_events__wakeup() is
-  'AFTER INSERT FOR EACH STATEMENT on sor.events: notifies the wake-up channel of each tenant that appended and has a subscription (payload: the greatest position of the statement).';
+comment on function sor.wake_events(text) is
+  'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
 
 -- The cursor of a subscription, locked when asked for update; SR015 when there is none.
 create or replace function sor.subscription(tenant_id text, name text, for_update boolean default false)

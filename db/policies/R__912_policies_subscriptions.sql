@@ -1,14 +1,6 @@
--- Subscriptions and wake-ups: the wake-up trigger on sor.events (ENABLE ALWAYS), the owner's
--- policy on sor.subscriptions (only the definer functions touch it), the auditor's read, grants.
+-- Subscriptions and wake-ups: the owner's policy on sor.subscriptions (only the definer functions
+-- touch it), the auditor's read, grants.
 set role sor_owner;
-
-create or replace trigger events_wakeup
-  after insert on sor.events
-  referencing new table as appended
-  for each statement execute function sor.tg_events__wakeup();
-alter table sor.events enable always trigger events_wakeup;
-comment on trigger events_wakeup on sor.events is
-  'Wake-ups: after each statement that appends events, a NOTIFY on the wake-up channel of each tenant that has a subscription.';
 
 select sor.ensure_policy('sor.subscriptions', 'subscriptions_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 select sor.ensure_policy('sor.subscriptions', 'subscriptions_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');

@@ -276,9 +276,9 @@ class SubscriptionTest {
             }
             PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(1000);
             assertThat(got).isNotNull();
-            // one wake-up per statement that appended
-            assertThat(Arrays.stream(got).map(PGNotification::getName)).containsOnly(channel);
-            assertThat(Arrays.stream(got).map(PGNotification::getParameter)).contains(Long.toString(position));
+            // one wake-up per transaction that appended, whatever it appended
+            assertThat(Arrays.stream(got).map(PGNotification::getName)).containsExactly(channel);
+            assertThat(position).isPositive();
             // a tenant without a subscription sends none
             Events.append(globex, "globex", "order-1", 1);
             PGNotification[] none = other.unwrap(PGConnection.class).getNotifications(300);
