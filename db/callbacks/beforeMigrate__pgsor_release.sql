@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ad15ac5f8fc194c0c7453947df6b81f0037f2021cb4bd9433a7fe672373fa7f7',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:decbb625d7d43022ca0b541c67f5e989fe2b3544e28a764c3a6793b01e52fbde',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -28,13 +28,14 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-351083908}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-99578445}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-559524164}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1432102512}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":310263522}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":1525083596}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-975938265}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -83,6 +84,7 @@ begin
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
+{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
@@ -111,6 +113,7 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
+{"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -451,6 +454,15 @@ begin
 {"object":"column sor.streams.stream","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.subscriptions.acked_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.acked_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.subscriptions.created_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.subscriptions.last_position","module":"kernel","attrs":{"acl":[],"default":"0","not_null":true,"type":"bigint"}}
+{"object":"column sor.subscriptions.last_tx_id","module":"kernel","attrs":{"acl":[],"default":"'0'::xid8","not_null":true,"type":"xid8"}}
+{"object":"column sor.subscriptions.name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.subscriptions.stream_prefix","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.subscriptions.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tasks.attempts","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
 {"object":"column sor.tasks.claimed_by","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"name"}}
 {"object":"column sor.tasks.created_at","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
@@ -713,6 +725,11 @@ begin
 {"object":"constraint steps_version_key on sor.steps","module":"kernel","attrs":{"definition":"UNIQUE (tenant_id, run_id, version)","type":"unique","validated":true}}
 {"object":"constraint streams_pkey on sor.streams","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream)","type":"primary key","validated":true}}
 {"object":"constraint streams_version_check on sor.streams","module":"kernel","attrs":{"definition":"CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_checkpoint on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((last_position >= 0) AND ((last_position = 0) = (last_tx_id = '0'::xid8))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_name_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
+{"object":"constraint subscriptions_pkey on sor.subscriptions","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, name)","type":"primary key","validated":true}}
+{"object":"constraint subscriptions_stream_prefix_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_tenant_fkey on sor.subscriptions","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint tasks_attempts_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100))))","type":"check","validated":true}}
 {"object":"constraint tasks_claim_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL))))","type":"check","validated":true}}
 {"object":"constraint tasks_dedupe_key_length on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
@@ -762,7 +779,7 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"58bef234dce616f40836a21e95efc065079e26ed76a1dcd1781a109f5294afe9","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"0b1e5e4cabf9783d9fa71f71c79bcd5b6feae2fa280fd2481269dc86f16f0428","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -811,6 +828,7 @@ begin
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
+{"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
@@ -825,11 +843,14 @@ begin
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
+{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
+{"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2efac49bcd5823cb29b57399945dd2c89d0b50c31c07a8bad9954b08e6628e98","owner":"sor_owner"}}
+{"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2b7b4d517f4c9fe4ee846e1b45897e786ba8fd38c4f8ae8bab5fdcc500f66dd6","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"93855ca8d1909dbc5f3f607958399e855792fa72a330bf10f71f470aaf13b71b","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -864,6 +885,7 @@ begin
 {"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"04de106557d8674916233841e47cb3a4df76cf811c72d3d9fecfb87828007957","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
+{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b82b866e0f7d750e693b710caba3995250f7816ffa27ab2ca03a38dc71866c08","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
@@ -881,11 +903,15 @@ begin
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
 {"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"02cb9535552378728db958109c061c64c9d268fc0d6b77707da40c5dcdacd909","owner":"sor_owner"}}
+{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
+{"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1452b527de48bceb6047d4c340d8dda0628f3ef40d5e18b301be2611e4d2eb1c","owner":"sor_owner"}}
+{"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
+{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df4f558d7837e358e0d5d770a24130882db3825feb4b6d52c923e30135507858","owner":"sor_owner"}}
 {"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
@@ -967,6 +993,7 @@ begin
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_stream_version_idx ON sor.events_default USING btree (tenant_id, stream, version)","table":"sor.events_default","valid":true}}
+{"object":"index sor.events_default_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_tx_id_position_idx ON sor.events_default USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tx_id_position_idx ON sor.events_default USING btree (tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_occurred_at_brin","module":"kernel","attrs":{"definition":"CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at)","table":"sor.events","valid":true}}
 {"object":"index sor.events_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_pkey ON ONLY sor.events USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events","valid":true}}
@@ -975,8 +1002,10 @@ begin
 {"object":"index sor.events_p{YYYYMM}_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_p{YYYYMM}_pkey ON sor.events_p{YYYYMM} USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_position_idx ON sor.events_p{YYYYMM} USING btree (\"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_stream_version_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, stream, version)","table":"sor.events_p{YYYYMM}","valid":true}}
+{"object":"index sor.events_p{YYYYMM}_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version)","table":"sor.events","valid":true}}
+{"object":"index sor.events_tenant_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.events_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.finished_tasks_dead_idx","module":"kernel","attrs":{"definition":"CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text)","table":"sor.finished_tasks","valid":true}}
 {"object":"index sor.finished_tasks_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX finished_tasks_default_pkey ON sor.finished_tasks_default USING btree (tenant_id, task_id, finished_at)","table":"sor.finished_tasks_default","valid":true}}
@@ -1014,6 +1043,7 @@ begin
 {"object":"index sor.steps_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_pkey ON sor.steps USING btree (tenant_id, run_id, step_id)","table":"sor.steps","valid":true}}
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}
 {"object":"index sor.streams_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX streams_pkey ON sor.streams USING btree (tenant_id, stream)","table":"sor.streams","valid":true}}
+{"object":"index sor.subscriptions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX subscriptions_pkey ON sor.subscriptions USING btree (tenant_id, name)","table":"sor.subscriptions","valid":true}}
 {"object":"index sor.tasks_claimed_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tasks_pkey ON sor.tasks USING btree (tenant_id, task_id)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_ready_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]))","table":"sor.tasks","valid":true}}
@@ -1079,6 +1109,8 @@ begin
 {"object":"policy steps_tenant_select on sor.steps","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
 {"object":"policy streams_auditor_select on sor.streams","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy streams_owner_all on sor.streams","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy subscriptions_auditor_select on sor.subscriptions","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy subscriptions_owner_all on sor.subscriptions","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_auditor_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy tasks_owner_all on sor.tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_tenant_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1144,6 +1176,7 @@ begin
 {"object":"table sor.runs","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.steps","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.streams","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.subscriptions","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tasks","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_members","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_settings","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
