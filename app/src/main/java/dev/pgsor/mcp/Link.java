@@ -108,6 +108,8 @@ final class Link implements AutoCloseable {
             long deadline = System.nanoTime() + budget.toNanos();
             long backoff = FIRST_BACKOFF_MS;
             int attempts = 0;
+            // once an attempt broke while it ran, whether the work took effect is unknown for good
+            boolean inDoubt = false;
             while (true) {
                 Connection c;
                 try {
@@ -118,7 +120,7 @@ final class Link implements AutoCloseable {
                     }
                     // nothing reached the database: it can always be tried again
                     if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-                        throw new Unavailable(e, false, attempts);
+                        throw new Unavailable(e, inDoubt ? null : Boolean.FALSE, attempts);
                     }
                     backoff = pause(backoff);
                     continue;
@@ -130,13 +132,13 @@ final class Link implements AutoCloseable {
                     if (!infrastructure(e.getSQLState())) {
                         throw e;
                     }
-                    boolean rolledBack = rolledBack(e.getSQLState());
+                    inDoubt |= !rolledBack(e.getSQLState());
                     drop();
-                    if (retry == Retry.UNSAFE && !rolledBack) {
+                    if (retry == Retry.UNSAFE && inDoubt) {
                         throw new Unavailable(e, null, attempts);
                     }
                     if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-                        throw new Unavailable(e, rolledBack ? Boolean.FALSE : null, attempts);
+                        throw new Unavailable(e, inDoubt ? null : Boolean.FALSE, attempts);
                     }
                     System.err.println("pg-sor MCP server: " + name + " connection: " + e.getSQLState() + " " + e.getMessage()
                             + "; trying again");

@@ -170,10 +170,14 @@ public final class SorMcpServer implements AutoCloseable {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        // loading JSON and JSON Schema support takes seconds on a cold JVM: before the run's lease starts, not out of it
+        McpJsonDefaults.getMapper();
+        McpJsonDefaults.getSchemaValidator();
         Duration budget = Duration.ofSeconds(limits.reconnectSeconds());
         Link calls = new Link(worker, "call", budget,
                 List.of("set time zone 'UTC'", "set statement_timeout = '" + limits.callTimeoutSeconds() + "s'"));
         Link lease = new Link(worker, "heartbeat", budget, List.of("set time zone 'UTC'"));
+        SorMcpServer server = null;
         try {
             Object[] started = calls.run(Retry.SAFE, c -> {
                 try (PreparedStatement ps = c.prepareStatement(
@@ -189,17 +193,20 @@ public final class SorMcpServer implements AutoCloseable {
                     }
                 }
             });
-            SorMcpServer server = new SorMcpServer(calls, lease, (UUID) started[0], (String) started[2], run, limits, onEof);
+            server = new SorMcpServer(calls, lease, (UUID) started[0], (String) started[2], run, limits, onEof);
+            long period = Math.max(200L, run.leaseSeconds() * 1000L / 3);
+            server.heartbeat.scheduleAtFixedRate(server::heartbeat, period, period, TimeUnit.MILLISECONDS);
             if ((Boolean) started[1] && server.leaseHeld) {
                 server.renewLease();
             } else {
                 // the heartbeat's connection now, so the first beat does not pay for connecting
                 lease.run(Retry.SAFE, c -> null);
             }
-            long period = Math.max(200L, run.leaseSeconds() * 1000L / 3);
-            server.heartbeat.scheduleAtFixedRate(server::heartbeat, period, period, TimeUnit.MILLISECONDS);
             return server;
         } catch (SQLException | RuntimeException e) {
+            if (server != null) {
+                server.heartbeat.shutdownNow();
+            }
             calls.close();
             lease.close();
             throw e;
