@@ -405,7 +405,12 @@ public final class SorMcpServer implements AutoCloseable {
         callsInFlight.incrementAndGet();
         try {
             String args = json.writeValueAsString(request.arguments() == null ? Map.of() : request.arguments());
-            renewLease();
+            try {
+                renewLease();
+            } catch (Unavailable e) {
+                // the lease could not be extended, so the tool was not called
+                return toolError(describe(tool, new Unavailable((SQLException) e.getCause(), false, e.attempts())), null);
+            }
             Object[] row = calls.run(key == null ? Retry.UNSAFE : Retry.SAFE, c -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "select tool_call_id, ok, result::text, error::text, replayed from sor_api.call_tool(?, ?, ?::jsonb, ?)")) {
