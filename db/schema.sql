@@ -369,13 +369,12 @@ create table sor.runs (
   constraint runs_pkey PRIMARY KEY (tenant_id, run_id),
   constraint runs_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint runs_error_check CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
-  constraint runs_fencing_token_check CHECK ((fencing_token >= 1)),
   constraint runs_finished_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
   constraint runs_hash_only_check CHECK (((NOT hash_only) OR ((input IS NULL) AND (error IS NULL)))),
   constraint runs_lease_check CHECK (((lease_seconds >= 1) AND (lease_seconds <= 3600))),
   constraint runs_sha256_length CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
   constraint runs_state_object CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof("overlay") = 'object'::text))),
-  constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text, 'cancelled'::text]))),
+  constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text]))),
   constraint runs_version_check CHECK ((version >= 0)),
   constraint runs_workflow_format CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
 ) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
@@ -3509,12 +3508,14 @@ begin
       _meta);
   end if;
   if new.status <> old.status then
-    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+    perform sor.append_event(new.tenant_id, _stream,
+      case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+           then 'run_cancelled' else 'run_' || new.status end,
       jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
                          'finished_at', new.finished_at,
                          'error', case when new.hash_only then null else new.error end,
                          'error_sha256', encode(new.error_sha256, 'hex'))
-      || case when new.status = 'cancelled'
+      || case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
               then jsonb_build_object('cancelled_by', session_user::text,
                                       'reason', nullif(current_setting('sor.cancel_reason', true), ''))
               else '{}'::jsonb end,
@@ -4238,6 +4239,7 @@ CREATE OR REPLACE FUNCTION sor_api.cancel_run(run_id uuid, reason text)
 AS $function$
 declare
   _r sor.runs;
+  _error jsonb;
 begin
   if not pg_catalog.pg_has_role(session_user, 'sor_admin', 'MEMBER') then
     raise exception 'role % may not cancel runs', session_user
@@ -4251,17 +4253,23 @@ begin
     raise exception 'unknown run %', cancel_run.run_id
       using errcode = 'SR034', hint = 'Pass a run id (sor_api.journal_runs lists them).';
   end if;
-  if _r.status = 'cancelled' then
-    return _r.status;
+  if _r.status = 'failed' and _r.error_sha256 is not null
+     and exists (select 1 from sor.events e where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                  and e.type = 'run_cancelled') then
+    return 'cancelled';
   end if;
   if _r.status not in ('running', 'abandoned') then
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'Only a running or abandoned run can be cancelled; a finished run is final.';
   end if;
-  -- the reason goes into the run_cancelled event the runs trigger writes
+  -- a cancelled run ends as failed, its error saying who cancelled it and why; the runs trigger
+  -- writes run_cancelled for it (it reads the reason set here)
+  _error := jsonb_build_object('cancelled', true, 'cancelled_by', session_user::text, 'reason', pg_catalog.btrim(cancel_run.reason));
   perform pg_catalog.set_config('sor.cancel_reason', pg_catalog.btrim(cancel_run.reason), true);
   update sor.runs r
-     set status = 'cancelled', finished_at = pg_catalog.clock_timestamp()
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error')
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
   perform pg_catalog.set_config('sor.cancel_reason', '', true);
   return 'cancelled';
@@ -9267,7 +9275,7 @@ comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint,
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
-comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished or cancelled, SR033 bad argument.';
+comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
@@ -9298,7 +9306,7 @@ comment on function sor_api.approve_ddl(operation text, object_identity text, ti
 comment on function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
-comment on function sor_api.cancel_run(run_id uuid, reason text) is 'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status cancelled, the run_cancelled event (with the operator and the reason); its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
+comment on function sor_api.cancel_run(run_id uuid, reason text) is 'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status failed with the error {cancelled: true, cancelled_by, reason} and a run_cancelled event; its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:35d37621c5195f27f1917d67adb10e64965507c0eab5dbbf2e55c17bf56e8d87',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ea6932e241ef59a55ce44551ad2342b961592c0b5d3e915d3a958a3c3c7279e8',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -43,13 +43,13 @@ begin
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
 {"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":377672405}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-2101598914}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-653501093}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
 {"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1681592198}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":873481722}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":1641673651}
-{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":1809268653}
+{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":1815351780}
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":-1568200944}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
@@ -114,7 +114,7 @@ begin
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
-{"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":958651205}
+{"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -713,14 +713,13 @@ begin
 {"object":"constraint retired_partitions_pkey on sor.retired_partitions","module":"kernel","attrs":{"definition":"PRIMARY KEY (partition_name)","type":"primary key","validated":true}}
 {"object":"constraint retired_stream_heads_pkey on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream, partition_name)","type":"primary key","validated":true}}
 {"object":"constraint runs_error_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL))))","type":"check","validated":true}}
-{"object":"constraint runs_fencing_token_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((fencing_token >= 1))","type":"check","validated":true}}
 {"object":"constraint runs_finished_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'running'::text) = (finished_at IS NULL)))","type":"check","validated":true}}
 {"object":"constraint runs_hash_only_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((NOT hash_only) OR ((input IS NULL) AND (error IS NULL))))","type":"check","validated":true}}
 {"object":"constraint runs_lease_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((lease_seconds >= 1) AND (lease_seconds <= 3600)))","type":"check","validated":true}}
 {"object":"constraint runs_pkey on sor.runs","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, run_id)","type":"primary key","validated":true}}
 {"object":"constraint runs_sha256_length on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32))))","type":"check","validated":true}}
 {"object":"constraint runs_state_object on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof(\"overlay\") = 'object'::text)))","type":"check","validated":true}}
-{"object":"constraint runs_status_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text, 'cancelled'::text])))","type":"check","validated":true}}
+{"object":"constraint runs_status_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text])))","type":"check","validated":true}}
 {"object":"constraint runs_tenant_fkey on sor.runs","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint runs_version_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((version >= 0))","type":"check","validated":true}}
 {"object":"constraint runs_workflow_format on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
@@ -844,7 +843,7 @@ begin
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e86ad1283040c61a66f32639be0db3b065e8ae598c1469fc911957d19beee121","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4c6587ca21fc08eec383a0fd20a69b2e0915f804ea979da161c1571adcde481","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
-{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6c90dafab72062f48f852c59c8db674bd208109c4735566c72f9a0fe6497dd57","owner":"sor_owner"}}
+{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c713d304807a7dd3cc5572fd05de574074caea043ed413854b2265662f5dff9","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a5058d26fa723755b0b1c07e8ea5e63c38b9fb53e4e0f8c69e3040b49e597397","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68ccdda256f9230f062fc2f6b7b646f79dcafd1134ad89eee3209cc551cd8de0","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11c68f17e7ca89dbb7990eeb4e42aa03c9e4eabe0e8fdca8f5a4a802da80893c","owner":"sor_owner"}}
@@ -863,7 +862,7 @@ begin
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
 {"object":"function sor_api.call_tool(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11cfae707594a6534e02e15e969098bd25f22717d2e9f2d900be52ec228643b0","owner":"sor_owner"}}
-{"object":"function sor_api.cancel_run(uuid,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e5cfe31c6d60d2c79b6c105c569842ce3a931756bd9429e5f81d81d851672768","owner":"sor_owner"}}
+{"object":"function sor_api.cancel_run(uuid,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e8d1584f231dc63d9c88bff2bcb011173366b281460919b664f5caaf44341053","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
 {"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"24ec5d173df913cf6432073f173c65418f07977f56b7282868ab5cb12fdf9e72","owner":"sor_owner"}}

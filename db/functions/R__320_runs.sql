@@ -259,7 +259,7 @@ begin
 end
 $$;
 comment on function sor.resume(uuid, integer) is
-  'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished or cancelled, SR033 bad argument.';
+  'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 
 create or replace function sor_api.resume_run(run_id uuid, lease_seconds integer default null)
 returns table (status text, version integer, fencing_token bigint, last_step_id text, state jsonb,
@@ -301,6 +301,7 @@ set jit = off
 as $$
 declare
   _r sor.runs;
+  _error jsonb;
 begin
   if not pg_catalog.pg_has_role(session_user, 'sor_admin', 'MEMBER') then
     raise exception 'role % may not cancel runs', session_user
@@ -314,23 +315,29 @@ begin
     raise exception 'unknown run %', cancel_run.run_id
       using errcode = 'SR034', hint = 'Pass a run id (sor_api.journal_runs lists them).';
   end if;
-  if _r.status = 'cancelled' then
-    return _r.status;
+  if _r.status = 'failed' and _r.error_sha256 is not null
+     and exists (select 1 from sor.events e where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                  and e.type = 'run_cancelled') then
+    return 'cancelled';
   end if;
   if _r.status not in ('running', 'abandoned') then
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'Only a running or abandoned run can be cancelled; a finished run is final.';
   end if;
-  -- the reason goes into the run_cancelled event the runs trigger writes
+  -- a cancelled run ends as failed, its error saying who cancelled it and why; the runs trigger
+  -- writes run_cancelled for it (it reads the reason set here)
+  _error := jsonb_build_object('cancelled', true, 'cancelled_by', session_user::text, 'reason', pg_catalog.btrim(cancel_run.reason));
   perform pg_catalog.set_config('sor.cancel_reason', pg_catalog.btrim(cancel_run.reason), true);
   update sor.runs r
-     set status = 'cancelled', finished_at = pg_catalog.clock_timestamp()
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error')
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
   perform pg_catalog.set_config('sor.cancel_reason', '', true);
   return 'cancelled';
 end
 $$;
 comment on function sor_api.cancel_run(uuid, text) is
-  'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status cancelled, the run_cancelled event (with the operator and the reason); its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
+  'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status failed with the error {cancelled: true, cancelled_by, reason} and a run_cancelled event; its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
 
 reset role;

@@ -63,12 +63,14 @@ begin
       _meta);
   end if;
   if new.status <> old.status then
-    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+    perform sor.append_event(new.tenant_id, _stream,
+      case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+           then 'run_cancelled' else 'run_' || new.status end,
       jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
                          'finished_at', new.finished_at,
                          'error', case when new.hash_only then null else new.error end,
                          'error_sha256', encode(new.error_sha256, 'hex'))
-      || case when new.status = 'cancelled'
+      || case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
               then jsonb_build_object('cancelled_by', session_user::text,
                                       'reason', nullif(current_setting('sor.cancel_reason', true), ''))
               else '{}'::jsonb end,

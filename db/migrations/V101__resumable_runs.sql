@@ -6,15 +6,14 @@
 --   * sor.runs.resumed_at, resumed_by: the last resume and who made it (NULL until one).
 --   * sor.tool_calls.fencing_token: the run's token when the call started: a call still started
 --     under an older token was in flight when the run lapsed; a retry with its key takes it over.
---   * sor.runs status cancelled: an operator ended the run (sor_api.cancel_run).
+--   An operator's cancel (sor_api.cancel_run) ends a run as failed, its error saying who cancelled
+--   it and why, with a run_cancelled event: the status check is left as it is.
 --
--- Locks: ADD COLUMN with a constant default changes only the catalog (no rewrite); the status check
---        is replaced under ACCESS EXCLUSIVE on sor.runs for a scan of its rows (the new check only
---        adds a value). lock_timeout bounds each wait.
+-- Locks: ADD COLUMN with a constant default changes only the catalog (no rewrite); lock_timeout
+--        bounds each wait. The runs trigger keeps the token from going down.
 -- Reversal: alter table sor.runs drop column fencing_token, drop column resumed_at, drop column
---           resumed_by (and the check back without cancelled, once no run is cancelled);
+--           resumed_by;
 --           alter table sor.tool_calls drop column fencing_token.
--- lint: reviewed drop by pg-sor maintainers: the status check is replaced in the same statement by one that only adds a value
 set local lock_timeout = '5s';
 set role sor_owner;
 
@@ -22,10 +21,6 @@ alter table sor.runs
   add column fencing_token bigint not null default 1,
   add column resumed_at timestamptz,
   add column resumed_by name;
-alter table sor.runs
-  drop constraint runs_status_check,
-  add constraint runs_status_check check (status in ('running', 'succeeded', 'failed', 'abandoned', 'cancelled'));
-alter table sor.runs add constraint runs_fencing_token_check check (fencing_token >= 1);
 alter table sor.tool_calls add column fencing_token bigint not null default 1;
 
 comment on column sor.runs.fencing_token is 'The run''s lease generation: 1 at start_run, raised by each resume (resume_run, or start_run with the key of a lapsed run). Calls started under an older token were in flight when the run lapsed.';

@@ -117,7 +117,8 @@ class ResumableRunTest {
                 SQLException e = assertRefused("SR036", () -> Sql.scalar(a, String.format(late, run)));
                 assertThat(e.getMessage()).contains("taken over by " + second.user());
             }
-            assertRefused("SR036", () -> Sql.scalar(a, "select sor_api.finish_tool_call(?, '{}')", call));
+            // its calls are the run's new holder's now
+            assertRefused("SR034", () -> Sql.scalar(a, "select sor_api.finish_tool_call(?, '{}')", call));
             // the new holder works on
             assertThat(commit(b, run, "one", 0, "{\"a\": 2}")).containsExactly("committed", 1, true, "{\"a\": 1}", null);
             assertThat(Sql.scalar(b, "select sor_api.finish_run(?, 'succeeded')", run)).isEqualTo("succeeded");
@@ -171,7 +172,8 @@ class ResumableRunTest {
         Database operator = db.sorAdmin();
         try (Connection c = first.connect()) {
             UUID run = startRun(c, "acme", "reconcile", "{}", null, 60);
-            assertRefused("SR034", () -> Sql.scalar(c, "select sor_api.cancel_run(?, 'mine')", run));
+            // a Worker holds no grant on it
+            assertRefused("42501", () -> Sql.scalar(c, "select sor_api.cancel_run(?, 'mine')", run));
             assertRefused("SR033", () -> Sql.scalar(operator, "select sor_api.cancel_run(?, ' ')", run));
             assertThat(Sql.scalar(operator, "select sor_api.cancel_run(?, 'runaway spend on tenant acme')", run)).isEqualTo("cancelled");
             assertThat(Sql.scalar(operator, "select sor_api.cancel_run(?, 'again')", run)).isEqualTo("cancelled");
@@ -180,8 +182,9 @@ class ResumableRunTest {
             assertThat(db.rows("select type, payload ->> 'cancelled_by', payload ->> 'reason' from sor.events"
                     + " where stream = ? and type = 'run_cancelled'", "run-" + run))
                     .containsExactly(List.of("run_cancelled", operator.user(), "runaway spend on tenant acme"));
-            assertThat(db.rows("select status, finished_at is not null from sor.runs where run_id = ?", run))
-                    .containsExactly(List.of("cancelled", true));
+            // a cancelled run ends as failed, its error saying so
+            assertThat(db.rows("select status, error ->> 'cancelled', error ->> 'reason' from sor.runs where run_id = ?", run))
+                    .containsExactly(List.of("failed", "true", "runaway spend on tenant acme"));
         }
         assertRefused("SR034", () -> Sql.scalar(operator, "select sor_api.cancel_run(?, 'x')", UUID.randomUUID()));
     }
