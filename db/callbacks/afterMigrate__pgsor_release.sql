@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:decbb625d7d43022ca0b541c67f5e989fe2b3544e28a764c3a6793b01e52fbde',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ea6932e241ef59a55ce44551ad2342b961592c0b5d3e915d3a958a3c3c7279e8',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -37,15 +37,15 @@ begin
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":-583352617}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":377672405}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":1532583561}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-653501093}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
-{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1450735477}
+{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1681592198}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":873481722}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":1641673651}
-{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":513699051}
+{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":1815351780}
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":-1568200944}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
@@ -83,7 +83,7 @@ begin
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
-{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
+{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381901247}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
@@ -110,6 +110,7 @@ begin
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
+{"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -417,6 +418,7 @@ begin
 {"object":"column sor.runs.\"overlay\"","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
 {"object":"column sor.runs.error","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.runs.error_sha256","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
+{"object":"column sor.runs.fencing_token","module":"kernel","attrs":{"acl":[],"default":"1","not_null":true,"type":"bigint"}}
 {"object":"column sor.runs.finished_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.hash_only","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"false","not_null":true,"type":"boolean"}}
 {"object":"column sor.runs.heartbeat_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
@@ -426,6 +428,8 @@ begin
 {"object":"column sor.runs.last_step_id","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"text"}}
 {"object":"column sor.runs.lease_expires_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.lease_seconds","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.runs.resumed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.runs.resumed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.runs.run_id","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"gen_random_uuid()","not_null":true,"type":"uuid"}}
 {"object":"column sor.runs.started_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.state","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
@@ -496,6 +500,7 @@ begin
 {"object":"column sor.tool_calls.args_sha256","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bytea"}}
 {"object":"column sor.tool_calls.error","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.tool_calls.error_sha256","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
+{"object":"column sor.tool_calls.fencing_token","module":"kernel","attrs":{"acl":[],"default":"1","not_null":true,"type":"bigint"}}
 {"object":"column sor.tool_calls.finished_at","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.tool_calls.hash_only","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"false","not_null":true,"type":"boolean"}}
 {"object":"column sor.tool_calls.idempotency_key","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"text"}}
@@ -813,7 +818,7 @@ begin
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
 {"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"231797c25afcbbfee89b62e240f3e5692c2487dfe5a5ca4b081963dff9148183","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7d4caef04a923b58344a717d99c3acb4eb96d70219e01de081828e25054e4476","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6eb46e3555199e6eadbafaead04587bb407b8e27d5bf67db9a0bdaf19267ca1a","owner":"sor_owner"}}
 {"object":"function sor.partition_bounds(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8013a0ea8c384c2cdbd44b62d5bcda22515a6966d688f31da7fa0e669dada797","owner":"sor_owner"}}
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
@@ -822,6 +827,7 @@ begin
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1a2c77819d2344a9a96596e34c8b9171d2c4733be4cb502b2f9b2f4d60adc73a","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3da8ce943c3919b63b45c277789c474eb7e114d03b9fa666002fc6480f6e8b92","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
+{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b50f49ac2e764eb7b090e2c69e1a3595142dbc9b6c803693b75e1ec1f02726b4","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
@@ -833,15 +839,16 @@ begin
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e86ad1283040c61a66f32639be0db3b065e8ae598c1469fc911957d19beee121","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4c6587ca21fc08eec383a0fd20a69b2e0915f804ea979da161c1571adcde481","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
-{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5fa6e5183d075d5ca4d98615292f0caaab9884e7b4c36802d46fbd7cf201dd7a","owner":"sor_owner"}}
+{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c713d304807a7dd3cc5572fd05de574074caea043ed413854b2265662f5dff9","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a5058d26fa723755b0b1c07e8ea5e63c38b9fb53e4e0f8c69e3040b49e597397","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68ccdda256f9230f062fc2f6b7b646f79dcafd1134ad89eee3209cc551cd8de0","owner":"sor_owner"}}
-{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
+{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11c68f17e7ca89dbb7990eeb4e42aa03c9e4eabe0e8fdca8f5a4a802da80893c","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
+{"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
-{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2efac49bcd5823cb29b57399945dd2c89d0b50c31c07a8bad9954b08e6628e98","owner":"sor_owner"}}
+{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34dcafab7a399849195cd0eef640ec1cbf742aecc56909ed51597ce6930148e0","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
@@ -851,6 +858,7 @@ begin
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
 {"object":"function sor_api.call_tool(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11cfae707594a6534e02e15e969098bd25f22717d2e9f2d900be52ec228643b0","owner":"sor_owner"}}
+{"object":"function sor_api.cancel_run(uuid,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e8d1584f231dc63d9c88bff2bcb011173366b281460919b664f5caaf44341053","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
 {"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"24ec5d173df913cf6432073f173c65418f07977f56b7282868ab5cb12fdf9e72","owner":"sor_owner"}}
@@ -871,7 +879,7 @@ begin
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b6120fe42357cf90a04c252862d7fa9d2bc48361ebab037e7bb472ee64d7d1fb","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5c30f077842295b030d7498117bf4dbcde45b7caedccb85bc27b56c450134f91","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"71c5f8c6ea6cae3340d7aa426d20892486519fbfb9d6745b1f21e8cc293485fb","owner":"sor_owner"}}
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"359615010660c67b88f41950950abf1d6c4034802eb4a9ddff4fa955cfa30d8c","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
@@ -888,6 +896,7 @@ begin
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
+{"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"53f604a9c77c91a992429d8ebab85d9e6d570f2aed81302ceb9dee95892167f5","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
@@ -898,7 +907,7 @@ begin
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"01406386c01eda8d5f069b4f223b16aaf4f964d1219f2d12a81774043677396a","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
-{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"02cb9535552378728db958109c061c64c9d268fc0d6b77707da40c5dcdacd909","owner":"sor_owner"}}
+{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9318363c2110d4d8e392ab6bb05e0117f00c48579dcf361fdc9282cfc9106aa7","owner":"sor_owner"}}
 {"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
@@ -1344,6 +1353,14 @@ function sor_api.call_tool(uuid, text, jsonb, text)
   strict: no
   grant execute to sor_worker
 
+function sor_api.cancel_run(uuid, text)
+  arguments: run_id uuid, reason text
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
+
 function sor_api.certify()
   arguments: (none)
   returns: TABLE(property text, "check" text, object text, ok boolean, detail text)
@@ -1661,6 +1678,14 @@ function sor_api.resolve_block(bigint, boolean, text)
   security: definer
   strict: no
   grant execute to sor_approver
+
+function sor_api.resume_run(uuid, integer)
+  arguments: run_id uuid, lease_seconds integer DEFAULT NULL::integer
+  returns: TABLE(status text, version integer, fencing_token bigint, last_step_id text, state jsonb, lease_expires_at timestamp with time zone, resumed_from name, in_flight_calls jsonb)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
 
 function sor_api.retire_partition(text)
   arguments: partition_name text
