@@ -2,7 +2,7 @@
 -- author's surface (sor.domain_surface(), R__002), so that what it relies on is versioned with the
 -- contract. Two reads of the catalog, for every registered domain schema:
 --   - pg_depend: a table's foreign keys, defaults and columns' types, a policy's or a trigger's
---     functions and tables, a view's relations, a SQL function written with BEGIN ATOMIC: each kit
+--     functions and tables, a view's relations, a SQL function with a SQL-standard body (BEGIN ATOMIC, RETURN): each kit
 --     object (in sor or sor_guard) a domain object depends on must be in the surface. An index is
 --     counted as its table, a row type as its table, a constraint as its table.
 --   - function bodies (PL/pgSQL, and SQL written as a string): the sor. and sor_guard. names in the
@@ -96,8 +96,10 @@ begin
           ) t
          where dep.nsp = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema)
       ), used as (
-        select pg_catalog.format('%s %s', o.type, o.identity) as user_object,
-               (pg_catalog.pg_identify_object(ref.tclass, ref.toid, 0)).identity as kit_object,
+        select case when ref.classid = 'pg_catalog.pg_proc'::regclass then 'function ' || ref.objid::regprocedure::text
+                    else pg_catalog.format('%s %s', o.type, o.identity) end as user_object,
+               case when ref.tclass = 'pg_catalog.pg_proc'::regclass then ref.toid::regprocedure::text
+                    else (pg_catalog.pg_identify_object(ref.tclass, ref.toid, 0)).identity end as kit_object,
                ref.tclass, ref.toid,
                case ref.tclass
                  when 'pg_catalog.pg_class'::regclass then (select c.relnamespace from pg_catalog.pg_class c where c.oid = ref.toid)
@@ -107,27 +109,28 @@ begin
                end as target_nsp
           from ref
           cross join lateral pg_catalog.pg_identify_object(ref.classid, ref.objid, ref.objsubid) o
+      ), outside as (
+        select u.user_object, u.kit_object
+          from used u
+         where u.target_nsp in (select kit.oid from kit)
+           and not exists (select 1 from surface s where s.classid = u.tclass and s.objid = u.toid)
+        union
+        -- the kit names each function body of the schema uses
+        select pg_catalog.format('function %s', p.oid::regprocedure), x.name
+          from pg_catalog.pg_proc p
+          join pg_catalog.pg_language l on l.oid = p.prolang
+          cross join lateral (
+            select pg_catalog.lower(m[1]) || '.' || pg_catalog.lower(m[2]) as name
+              from pg_catalog.regexp_matches(sor.code_text(p.prosrc), '\m(sor|sor_guard)\s*\.\s*([A-Za-z_][A-Za-z0-9_$]*)', 'g') m
+          ) x
+         where p.pronamespace = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema)
+           and l.lanname in ('plpgsql', 'sql')
+           and x.name not in (select pg_catalog.regexp_replace(s.object, '\(.*$', '') from sor.domain_surface() s)
       )
-      select u.user_object, pg_catalog.string_agg(distinct u.kit_object, ', ') as outside
-        from used u
-       where u.target_nsp in (select kit.oid from kit)
-         and not exists (select 1 from surface s where s.classid = u.tclass and s.objid = u.toid)
-       group by u.user_object
-      union all
-      -- the kit names each function body of the schema uses
-      select pg_catalog.format('function %s', p.oid::regprocedure),
-             pg_catalog.string_agg(distinct x.name, ', ')
-        from pg_catalog.pg_proc p
-        join pg_catalog.pg_language l on l.oid = p.prolang
-        cross join lateral (
-          select pg_catalog.lower(m[1]) || '.' || pg_catalog.lower(m[2]) as name
-            from pg_catalog.regexp_matches(sor.code_text(p.prosrc), '\m(sor|sor_guard)\s*\.\s*([A-Za-z_][A-Za-z0-9_$]*)', 'g') m
-        ) x
-       where p.pronamespace = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema)
-         and l.lanname in ('plpgsql', 'sql')
-         and x.name not in (select pg_catalog.regexp_replace(s.object, '\(.*$', '') from sor.domain_surface() s)
-       group by p.oid
-      order by 1
+      select o.user_object, pg_catalog.string_agg(o.kit_object collate "C", ', ' order by o.kit_object collate "C") as outside
+        from outside o
+       group by o.user_object
+       order by 1
     loop
       _bad := _bad + 1;
       object := _r.user_object;
@@ -148,6 +151,6 @@ begin
 end
 $$;
 comment on function sor.certify__087_surface() is
-  'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, BEGIN ATOMIC bodies) and by the qualified names in its function bodies.';
+  'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, SQL-standard bodies) and by the qualified names in its function bodies.';
 
 reset role;
