@@ -404,6 +404,23 @@ create table sor.streams (
   constraint streams_version_check CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))
 ) with (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
+create table sor.subscriptions (
+  tenant_id text not null,
+  name text not null,
+  stream_prefix text,
+  last_tx_id xid8 default '0'::xid8 not null,
+  last_position bigint default 0 not null,
+  created_at timestamp with time zone default clock_timestamp() not null,
+  created_by name default SESSION_USER not null,
+  acked_at timestamp with time zone,
+  acked_by name,
+  constraint subscriptions_pkey PRIMARY KEY (tenant_id, name),
+  constraint subscriptions_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint subscriptions_checkpoint CHECK (((last_position >= 0) AND ((last_position = 0) = (last_tx_id = '0'::xid8)))),
+  constraint subscriptions_name_format CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,99}$'::text)),
+  constraint subscriptions_stream_prefix_format CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))
+) with (autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
+
 create table sor.tasks (
   tenant_id text not null,
   task_id bigint generated always as identity not null,
@@ -628,6 +645,7 @@ CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at
 CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at);
 CREATE INDEX events_position_idx ON ONLY sor.events USING btree ("position");
 CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version);
+CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, "position");
 CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, "position");
 CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
 CREATE INDEX finished_tasks_task_id_idx ON ONLY sor.finished_tasks USING btree (task_id);
@@ -1062,6 +1080,7 @@ begin
   values (append_event.tenant_id, append_event.stream, 0, append_event.type,
           append_event.payload, append_event.metadata, '\x'::bytea)
   returning * into _row;
+  perform sor.wake_events(append_event.tenant_id);
   return _row;
 end
 $function$;
@@ -3374,6 +3393,32 @@ AS $function$
   end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.subscription(tenant_id text, name text, for_update boolean DEFAULT false)
+ RETURNS sor.subscriptions
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+begin
+  if subscription.for_update then
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name for update;
+  else
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name;
+  end if;
+  if _s.tenant_id is null then
+    raise exception 'tenant % has no subscription %', pg_catalog.quote_literal(subscription.tenant_id),
+                    coalesce(pg_catalog.quote_literal(subscription.name), 'NULL')
+      using errcode = 'SR015',
+            hint = 'Create it with sor_api.subscribe(tenant_id, name); sor_api.subscriptions(tenant_id) lists the tenant''s subscriptions.';
+  end if;
+  return _s;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
  RETURNS text
  LANGUAGE plpgsql
@@ -3857,6 +3902,29 @@ AS $function$
    order by s.tenant_id, s.stream
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.wake_events(tenant_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET jit TO 'off'
+AS $function$
+  select 'sor_' || wakeup_channel.kind || '_' || pg_catalog.left(pg_catalog.md5(wakeup_channel.key), 20)
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.worker_run(run_id uuid, for_write boolean)
  RETURNS sor.runs
  LANGUAGE plpgsql
@@ -3889,6 +3957,48 @@ begin
     end if;
   end if;
   return _r;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
+ RETURNS TABLE(last_position bigint, moved boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _tx xid8;
+begin
+  perform sor_guard.require_reader(ack_subscription.tenant_id);
+  if ack_subscription.up_to_position is null or ack_subscription.up_to_position < 1 then
+    raise exception 'up_to_position % is not a position', coalesce(ack_subscription.up_to_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass the position of the last event of read_subscription you have processed.';
+  end if;
+  _s := sor.subscription(ack_subscription.tenant_id, ack_subscription.name, true);
+  select e.tx_id into _tx
+    from sor.events e
+   where e.position = ack_subscription.up_to_position and e.tenant_id = _s.tenant_id
+     and (_s.stream_prefix is null
+          or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  if _tx is null then
+    raise exception 'no event at position % for subscription % of tenant %', ack_subscription.up_to_position,
+                    pg_catalog.quote_literal(_s.name), pg_catalog.quote_literal(_s.tenant_id)
+      using errcode = 'SR015',
+            hint = 'Acknowledge a position read_subscription returned for this subscription.';
+  end if;
+  if (_tx, ack_subscription.up_to_position) <= (_s.last_tx_id, _s.last_position) then
+    -- already acknowledged (a retried or late acknowledgement): the checkpoint never goes back
+    return query select _s.last_position, false;
+    return;
+  end if;
+  update sor.subscriptions s
+     set last_tx_id = _tx, last_position = ack_subscription.up_to_position,
+         acked_at = pg_catalog.clock_timestamp(), acked_by = session_user
+   where s.tenant_id = _s.tenant_id and s.name = _s.name;
+  return query select ack_subscription.up_to_position, true;
 end
 $function$;
 
@@ -4081,6 +4191,7 @@ begin
          pg_catalog.encode(i.hash, 'hex')
     from ins i
    order by i.position;
+  perform sor.wake_events(append_events.tenant_id);
 end
 $function$;
 
@@ -5332,6 +5443,41 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, max_rows integer DEFAULT 100)
+ RETURNS TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, hash text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _horizon xid8;
+begin
+  perform sor_guard.require_reader(read_subscription.tenant_id);
+  perform sor.check_max_rows(read_subscription.max_rows);
+  select s.* into _s from sor.subscriptions s
+   where s.tenant_id = read_subscription.tenant_id and s.name = read_subscription.name;
+  if _s.tenant_id is null then
+    perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
+  end if;
+  -- the horizon of events_since: every transaction older than the snapshot's xmin has ended, so
+  -- the events below it are all the ones that will ever be below it
+  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  return query
+    select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
+           pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = _s.tenant_id
+       and (e.tx_id, e.position) > (_s.last_tx_id, _s.last_position)
+       and e.tx_id < _horizon
+       and (_s.stream_prefix is null
+            or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     order by e.tx_id, e.position
+     limit read_subscription.max_rows;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text)
  RETURNS integer
  LANGUAGE plpgsql
@@ -6201,6 +6347,82 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.subscribe(tenant_id text, name text, stream_prefix text DEFAULT NULL::text, from_start boolean DEFAULT true)
+ RETURNS TABLE(subscription text, prefix text, last_position bigint, created boolean, channel text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _created boolean := false;
+  _tx xid8 := '0'::xid8;
+  _pos bigint := 0;
+begin
+  perform sor_guard.require_reader(subscribe.tenant_id);
+  if subscribe.name is null or not sor.is_valid('slug', subscribe.name) then
+    raise exception 'subscription name % is not a slug', coalesce(pg_catalog.quote_literal(subscribe.name), 'NULL')
+      using errcode = 'SR011', hint = 'Name a subscription with a lowercase slug of 1 to 100 characters, such as billing.projector.';
+  end if;
+  if subscribe.stream_prefix is not null
+     and (subscribe.stream_prefix !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' or pg_catalog.length(subscribe.stream_prefix) > 200) then
+    raise exception 'stream prefix % is not the start of a stream name', pg_catalog.quote_literal(subscribe.stream_prefix)
+      using errcode = 'SR011', hint = 'Pass NULL for every stream of the tenant, or a category with its dash (order-) or a longer start of a stream name.';
+  end if;
+  if subscribe.from_start is null then
+    raise exception 'from_start is required'
+      using errcode = 'SR011', hint = 'Pass true to read the tenant''s events from its first, false to read only those appended from now on.';
+  end if;
+  if not subscribe.from_start then
+    -- from now: the checkpoint is the last of the tenant's events every reader can see
+    select e.tx_id, e.position into _tx, _pos
+      from sor.events e
+     where e.tenant_id = subscribe.tenant_id
+       and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+     order by e.tx_id desc, e.position desc
+     limit 1;
+    _tx := coalesce(_tx, '0'::xid8);
+    _pos := coalesce(_pos, 0);
+  end if;
+  insert into sor.subscriptions as s (tenant_id, name, stream_prefix, last_tx_id, last_position)
+  values (subscribe.tenant_id, subscribe.name, subscribe.stream_prefix, _tx, _pos)
+  on conflict on constraint subscriptions_pkey do nothing
+  returning s.* into _s;
+  _created := _s.tenant_id is not null;
+  if not _created then
+    _s := sor.subscription(subscribe.tenant_id, subscribe.name);
+    if _s.stream_prefix is distinct from subscribe.stream_prefix then
+      raise exception 'subscription % of tenant % exists for %', pg_catalog.quote_literal(subscribe.name),
+                      pg_catalog.quote_literal(subscribe.tenant_id),
+                      coalesce('streams starting with ' || pg_catalog.quote_literal(_s.stream_prefix), 'every stream')
+        using errcode = 'SR018',
+              hint = 'Subscribe again with the same stream prefix to get the subscription back, or choose another name; sor_api.unsubscribe removes one.';
+    end if;
+  end if;
+  return query select _s.name, _s.stream_prefix, _s.last_position, _created,
+                      sor.wakeup_channel('events', _s.tenant_id);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.subscriptions(tenant_id text)
+ RETURNS TABLE(name text, stream_prefix text, last_position bigint, created_at timestamp with time zone, created_by name, acked_at timestamp with time zone, acked_by name, channel text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_reader(subscriptions.tenant_id);
+  return query
+    select s.name, s.stream_prefix, s.last_position, s.created_at, s.created_by, s.acked_at, s.acked_by,
+           sor.wakeup_channel('events', s.tenant_id)
+      from sor.subscriptions s
+     where s.tenant_id = subscriptions.tenant_id
+     order by s.name;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.sweep_abandoned_runs()
  RETURNS integer
  LANGUAGE sql
@@ -6224,6 +6446,21 @@ begin
   delete from sor.idempotency_keys k where k.expires_at <= pg_catalog.now();
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.unsubscribe(tenant_id text, name text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_reader(unsubscribe.tenant_id);
+  perform sor.subscription(unsubscribe.tenant_id, unsubscribe.name, true);
+  delete from sor.subscriptions s where s.tenant_id = unsubscribe.tenant_id and s.name = unsubscribe.name;
+  return true;
 end
 $function$;
 
@@ -6369,6 +6606,27 @@ begin
     detail := pg_catalog.format('block %s no longer has the hash the digest recorded: the ledger was rebuilt', _upto);
     return next;
   end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.wakeup_channel(kind text, key text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
+    raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
+                    coalesce(pg_catalog.quote_literal(wakeup_channel.key), 'NULL')
+      using errcode = 'SR011',
+            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant) or ''tasks'' with a queue name (tasks enqueued on it); then LISTEN on the name returned, quoted as an identifier.';
+  end if;
+  if wakeup_channel.kind = 'events' then
+    perform sor_guard.require_reader(wakeup_channel.key);
+  end if;
+  return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
 end
 $function$;
 
@@ -8341,6 +8599,8 @@ alter table sor.steps enable row level security;
 alter table sor.steps force row level security;
 alter table sor.streams enable row level security;
 alter table sor.streams force row level security;
+alter table sor.subscriptions enable row level security;
+alter table sor.subscriptions force row level security;
 alter table sor.tasks enable row level security;
 alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
@@ -8394,6 +8654,8 @@ create policy steps_owner_all on sor.steps as permissive for all to sor_owner us
 create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy streams_auditor_select on sor.streams as permissive for select to sor_auditor using (true);
 create policy streams_owner_all on sor.streams as permissive for all to sor_owner using (true) with check (true);
+create policy subscriptions_auditor_select on sor.subscriptions as permissive for select to sor_auditor using (true);
+create policy subscriptions_owner_all on sor.subscriptions as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -8474,6 +8736,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -8488,7 +8751,10 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -8527,6 +8793,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.read_subscription(tenant_id text, name text, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.register_worker(role_name text, kind text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -8544,11 +8811,15 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.subscriptions(tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_abandoned_runs() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.unsubscribe(tenant_id text, name text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_ledger(digest jsonb) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.wakeup_channel(kind text, key text) owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_guard.acl(acl aclitem[], owner oid, objtype "char") owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.approval_object(operation text, object text) owner sor_guardian: sor_guardian=EXECUTE
@@ -8649,6 +8920,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.subscriptions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_settings owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -8871,6 +9143,9 @@ comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_ru
 comment on column sor.steps.version is 'Run version this step''s commit produced.';
 comment on column sor.streams.last_hash is 'hash of the stream''s last event: the next event''s prev_hash.';
 comment on column sor.streams.version is 'Version of the stream''s last event; 0 for a stream an append with expected_version 0 has claimed and not yet written.';
+comment on column sor.subscriptions.last_position is 'Position of the last event the subscriber acknowledged (0: none yet); with last_tx_id, the cursor of read_subscription.';
+comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none): events are read in (tx_id, position) order, as events_since reads them.';
+comment on column sor.subscriptions.stream_prefix is 'NULL for every stream of the tenant; else the streams whose name starts with it (a category such as order- ).';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
 comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
 comment on column sor.tasks.dedupe_key is 'Unique per tenant and queue: enqueue_task with a known key returns the existing task.';
@@ -8971,6 +9246,7 @@ comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, a
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
+comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
@@ -8985,7 +9261,10 @@ comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) o
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
+comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
+comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
@@ -9024,6 +9303,7 @@ comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint
 comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
 comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
 comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
 comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
@@ -9041,11 +9321,15 @@ comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
+comment on function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) is 'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
+comment on function sor_api.subscriptions(tenant_id text) is 'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
+comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -9143,6 +9427,8 @@ comment on policy steps_owner_all on sor.steps is 'Definer functions run as sor_
 comment on policy steps_tenant_select on sor.steps is 'Tenant members read only their tenants'' steps.';
 comment on policy streams_auditor_select on sor.streams is 'Auditors read every stream head.';
 comment on policy streams_owner_all on sor.streams is 'The chain trigger and the definer functions read and move stream heads as sor_owner.';
+comment on policy subscriptions_auditor_select on sor.subscriptions is 'Auditors read every subscription and its checkpoint.';
+comment on policy subscriptions_owner_all on sor.subscriptions is 'The subscription functions (definer, membership checked by session_user) read and move checkpoints as sor_owner.';
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -9192,6 +9478,7 @@ comment on table sor.retired_stream_heads is 'For each stream with events in a r
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
+comment on table sor.subscriptions is 'Named subscriptions of a tenant to its events (all streams, or those starting with stream_prefix), each with its server-kept checkpoint: the (tx_id, position) of the last event acknowledged. Read and moved only through sor_api.subscribe, read_subscription, ack_subscription, subscriptions and unsubscribe.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenant_settings is 'Per-tenant journal settings; a tenant without a row uses the defaults (not hash-only, 24 hours retention).';

@@ -13,11 +13,10 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:c713d049a3657a90d461a6c093ef14e48dc80ec15e024892e4f4d40621bfdc96',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:decbb625d7d43022ca0b541c67f5e989fe2b3544e28a764c3a6793b01e52fbde',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
-{"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-583410967}
@@ -25,13 +24,14 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-351083908}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-99578445}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-559524164}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1432102512}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":310263522}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":1525083596}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-975938265}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -49,7 +49,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":-1568200944}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-2047148018}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-329895529}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-681178816}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-287621139}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-1649030742}
@@ -76,11 +76,11 @@ begin
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-359962637}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
-{"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
+{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
@@ -109,12 +109,13 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
+{"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
 {"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"6eeff3ab0b2fafe6c3334f328e0779435b47f2ad94595aed0d60167955633355"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
-{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":711097588}
+{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":-35240499}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
 {"script":"R__300_reconciler_setup.sql","module":"reconciler","type":"repeatable","checksum":596375425}
 {"script":"R__900_policies_reconciler.sql","module":"reconciler","type":"repeatable","checksum":655114423}
@@ -449,6 +450,15 @@ begin
 {"object":"column sor.streams.stream","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.subscriptions.acked_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.acked_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.subscriptions.created_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.subscriptions.last_position","module":"kernel","attrs":{"acl":[],"default":"0","not_null":true,"type":"bigint"}}
+{"object":"column sor.subscriptions.last_tx_id","module":"kernel","attrs":{"acl":[],"default":"'0'::xid8","not_null":true,"type":"xid8"}}
+{"object":"column sor.subscriptions.name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.subscriptions.stream_prefix","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.subscriptions.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tasks.attempts","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
 {"object":"column sor.tasks.claimed_by","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"name"}}
 {"object":"column sor.tasks.created_at","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
@@ -711,6 +721,11 @@ begin
 {"object":"constraint steps_version_key on sor.steps","module":"kernel","attrs":{"definition":"UNIQUE (tenant_id, run_id, version)","type":"unique","validated":true}}
 {"object":"constraint streams_pkey on sor.streams","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream)","type":"primary key","validated":true}}
 {"object":"constraint streams_version_check on sor.streams","module":"kernel","attrs":{"definition":"CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_checkpoint on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((last_position >= 0) AND ((last_position = 0) = (last_tx_id = '0'::xid8))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_name_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
+{"object":"constraint subscriptions_pkey on sor.subscriptions","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, name)","type":"primary key","validated":true}}
+{"object":"constraint subscriptions_stream_prefix_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_tenant_fkey on sor.subscriptions","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint tasks_attempts_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100))))","type":"check","validated":true}}
 {"object":"constraint tasks_claim_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL))))","type":"check","validated":true}}
 {"object":"constraint tasks_dedupe_key_length on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
@@ -755,12 +770,12 @@ begin
 {"object":"event trigger sor_guard_4_end","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_end()","tags":[]}}
 {"object":"event trigger sor_guard_5_end_watch","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_watch_end()","tags":[]}}
 {"object":"event trigger sor_guard_6_rewrite","module":"kernel","attrs":{"enabled":"always","event":"table_rewrite","function":"sor_guard.tg_rewrite()","tags":[]}}
-{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"e4b38dca10063e66d0aea8375598899a914c75bb6702e77ec91998f28232b9f5","owner":"sor_owner"}}
+{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"5d3904e6c924574c1f9b823e0a441329cf44c1fe80f66c2a471f46229f737327","owner":"sor_owner"}}
 {"object":"function reconciler.setup_tenant(text)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"6fd2928e9d33fbadeddda8f4b25fd5c19eaa9cfc676fa093c7cfcbf0668a9139","owner":"sor_owner"}}
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"58bef234dce616f40836a21e95efc065079e26ed76a1dcd1781a109f5294afe9","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"0b1e5e4cabf9783d9fa71f71c79bcd5b6feae2fa280fd2481269dc86f16f0428","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -770,7 +785,6 @@ begin
 {"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1588346e5f3fa8f1ae202e857353168efa71b503113c66ccf2966bc48dd3a1bb","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
-{"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"03f13a40aa383dea1dae94f54bca19553a67d72d43c3ba6562c612ece3ed690f","owner":"sor_owner"}}
@@ -779,9 +793,7 @@ begin
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
-{"object":"function sor.domain_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4089299d418cbb849e25e8777a059afb2c0c4a2b03f5098d0393717ac0aa28c5","owner":"sor_owner"}}
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
-{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"324009e4af401752531367c4b3c07b9eb76f3c0d62757995ac012cd1a55d34f7","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2c79554a22248e8fd2f632f689cfb25c261f12678505b4371ae04411809de84a","owner":"sor_owner"}}
 {"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6abfb433f2d11d9ac67bdf8720d6b80210241af6950f7d9a65f477b16a1182b2","owner":"sor_owner"}}
@@ -812,6 +824,7 @@ begin
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
+{"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
@@ -826,11 +839,14 @@ begin
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
+{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
+{"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2efac49bcd5823cb29b57399945dd2c89d0b50c31c07a8bad9954b08e6628e98","owner":"sor_owner"}}
+{"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2b7b4d517f4c9fe4ee846e1b45897e786ba8fd38c4f8ae8bab5fdcc500f66dd6","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"93855ca8d1909dbc5f3f607958399e855792fa72a330bf10f71f470aaf13b71b","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -847,7 +863,7 @@ begin
 {"object":"function sor_api.ddl_guard_targets()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d9de6d4f0c887826fd24baa60f17a2b0d08c5cc6b9f7b14dcdc7fa2d8a3692f","owner":"sor_owner"}}
 {"object":"function sor_api.dead_outbox(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e0e0c52ce492e2505cb72ef8ce5d6adce0ebefe199c42a00fbcc23566554161","owner":"sor_owner"}}
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5dd8f3dc74f817d8203d465b0449451c7d11c490b065792a6403ac9b95ab4a9e","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d0236970010bf9335bf0fbe0ad3e1a584f9a99f61ef825ae715070ee0bd1648","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d597dccac99d02228d6034aae76ba1731a4993f8229df47791d025c1260b03eb","owner":"sor_owner"}}
@@ -865,6 +881,7 @@ begin
 {"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"04de106557d8674916233841e47cb3a4df76cf811c72d3d9fecfb87828007957","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
+{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b82b866e0f7d750e693b710caba3995250f7816ffa27ab2ca03a38dc71866c08","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
@@ -882,11 +899,15 @@ begin
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
 {"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"02cb9535552378728db958109c061c64c9d268fc0d6b77707da40c5dcdacd909","owner":"sor_owner"}}
+{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
+{"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1452b527de48bceb6047d4c340d8dda0628f3ef40d5e18b301be2611e4d2eb1c","owner":"sor_owner"}}
+{"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
+{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df4f558d7837e358e0d5d770a24130882db3825feb4b6d52c923e30135507858","owner":"sor_owner"}}
 {"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
@@ -968,6 +989,7 @@ begin
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_stream_version_idx ON sor.events_default USING btree (tenant_id, stream, version)","table":"sor.events_default","valid":true}}
+{"object":"index sor.events_default_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_tx_id_position_idx ON sor.events_default USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tx_id_position_idx ON sor.events_default USING btree (tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_occurred_at_brin","module":"kernel","attrs":{"definition":"CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at)","table":"sor.events","valid":true}}
 {"object":"index sor.events_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_pkey ON ONLY sor.events USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events","valid":true}}
@@ -976,8 +998,10 @@ begin
 {"object":"index sor.events_p{YYYYMM}_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_p{YYYYMM}_pkey ON sor.events_p{YYYYMM} USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_position_idx ON sor.events_p{YYYYMM} USING btree (\"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_stream_version_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, stream, version)","table":"sor.events_p{YYYYMM}","valid":true}}
+{"object":"index sor.events_p{YYYYMM}_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version)","table":"sor.events","valid":true}}
+{"object":"index sor.events_tenant_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.events_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.finished_tasks_dead_idx","module":"kernel","attrs":{"definition":"CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text)","table":"sor.finished_tasks","valid":true}}
 {"object":"index sor.finished_tasks_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX finished_tasks_default_pkey ON sor.finished_tasks_default USING btree (tenant_id, task_id, finished_at)","table":"sor.finished_tasks_default","valid":true}}
@@ -1015,6 +1039,7 @@ begin
 {"object":"index sor.steps_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_pkey ON sor.steps USING btree (tenant_id, run_id, step_id)","table":"sor.steps","valid":true}}
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}
 {"object":"index sor.streams_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX streams_pkey ON sor.streams USING btree (tenant_id, stream)","table":"sor.streams","valid":true}}
+{"object":"index sor.subscriptions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX subscriptions_pkey ON sor.subscriptions USING btree (tenant_id, name)","table":"sor.subscriptions","valid":true}}
 {"object":"index sor.tasks_claimed_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tasks_pkey ON sor.tasks USING btree (tenant_id, task_id)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_ready_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]))","table":"sor.tasks","valid":true}}
@@ -1080,6 +1105,8 @@ begin
 {"object":"policy steps_tenant_select on sor.steps","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
 {"object":"policy streams_auditor_select on sor.streams","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy streams_owner_all on sor.streams","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy subscriptions_auditor_select on sor.subscriptions","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy subscriptions_owner_all on sor.subscriptions","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_auditor_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy tasks_owner_all on sor.tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_tenant_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1145,6 +1172,7 @@ begin
 {"object":"table sor.runs","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.steps","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.streams","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.subscriptions","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tasks","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_members","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_settings","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
@@ -1241,6 +1269,16 @@ schema sor_api
   grant usage to sor_dispatcher
   grant usage to sor_tenant
   grant usage to sor_worker
+
+function sor_api.ack_subscription(text, text, bigint)
+  arguments: tenant_id text, name text, up_to_position bigint
+  returns: TABLE(last_position bigint, moved boolean)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
 
 function sor_api.add_member(text, text)
   arguments: tenant_id text, role_name text
@@ -1565,6 +1603,16 @@ function sor_api.read_stream(text, text, integer, integer)
   grant execute to sor_tenant
   grant execute to sor_worker
 
+function sor_api.read_subscription(text, text, integer)
+  arguments: tenant_id text, name text, max_rows integer DEFAULT 100
+  returns: TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, hash text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
 function sor_api.record_turn(uuid, text, text, integer, integer, text, text)
   arguments: run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text
   returns: integer
@@ -1710,6 +1758,26 @@ function sor_api.start_run(text, text, jsonb, text, integer, boolean, text)
   strict: no
   grant execute to sor_worker
 
+function sor_api.subscribe(text, text, text, boolean)
+  arguments: tenant_id text, name text, stream_prefix text DEFAULT NULL::text, from_start boolean DEFAULT true
+  returns: TABLE(subscription text, prefix text, last_position bigint, created boolean, channel text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.subscriptions(text)
+  arguments: tenant_id text
+  returns: TABLE(name text, stream_prefix text, last_position bigint, created_at timestamp with time zone, created_by name, acked_at timestamp with time zone, acked_by name, channel text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
 function sor_api.sweep_abandoned_runs()
   arguments: (none)
   returns: integer
@@ -1726,6 +1794,16 @@ function sor_api.sweep_idempotency_keys()
   security: definer
   strict: no
   grant execute to sor_admin
+  grant execute to sor_worker
+
+function sor_api.unsubscribe(text, text)
+  arguments: tenant_id text, name text
+  returns: boolean
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
   grant execute to sor_worker
 
 function sor_api.verify_events(text, text)
@@ -1751,6 +1829,17 @@ function sor_api.verify_ledger(jsonb)
   security: definer
   strict: no
   grant execute to sor_auditor
+
+function sor_api.wakeup_channel(text, text)
+  arguments: kind text, key text
+  returns: text
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
 
 function sor_api.what_happened(timestamp with time zone, timestamp with time zone, text)
   arguments: from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text DEFAULT NULL::text
@@ -1935,90 +2024,6 @@ view sor_api.tenants
   grant select to sor_auditor
   grant select to sor_tenant
 
-# The domain author's surface (docs/domains.md): the objects in sor and sor_guard a domain module
-# may use, versioned with sor_api: removing or altering one needs a major version, adding one a minor.
-surface function sor.append_event(text, text, text, jsonb, jsonb, integer)
-  arguments: tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer
-  returns: sor.events
-  returns column tenant_id: text
-  returns column "position": bigint
-  returns column stream: text
-  returns column version: integer
-  returns column type: text
-  returns column payload: jsonb
-  returns column metadata: jsonb
-  returns column actor: name
-  returns column occurred_at: timestamp with time zone
-  returns column tx_id: xid8
-  returns column prev_hash: bytea
-  returns column hash: bytea
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: call from a tool or a definer function: appends a domain event in the same transaction, returns the row written
-
-surface function sor.enqueue_outbox(text, text, text, text, jsonb, jsonb, text, integer, uuid, text, bigint)
-  arguments: tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, max_attempts integer DEFAULT 8, run_id uuid DEFAULT NULL::uuid, step_id text DEFAULT NULL::text, block_id bigint DEFAULT NULL::bigint
-  returns: bigint
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: call from a tool or a definer function: queues a side effect with its dedupe key, returns its outbox id
-
-surface function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)
-  arguments: tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
-  returns: bigint
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: call from a definer function: queues a task on a queue, idempotent on its dedupe key, returns its task id
-
-surface function sor.ensure_policy(regclass, name, text, name[], text, text)
-  arguments: tbl regclass, policy name, command text, roles name[], using_expr text DEFAULT NULL::text, check_expr text DEFAULT NULL::text
-  returns: void
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: call from a policies script: creates a policy on a module table when missing, alters it in place otherwise
-
-surface function sor.register_tool(text, text, jsonb, regprocedure, text[], boolean, boolean)
-  arguments: tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean DEFAULT true, enabled boolean DEFAULT true
-  returns: void
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: call from a migration or a repeatable script: registers or updates a tool of the module
-
-surface function sor_guard.current_tenants()
-  arguments: (none)
-  returns: SETOF text
-  volatility: stable
-  security: invoker
-  strict: no
-  use: policy helper: the tenants the current login is a member of, in a policy's expression
-
-surface function sor_guard.tg_events__refuse_change()
-  arguments: (none)
-  returns: trigger
-  volatility: volatile
-  security: invoker
-  strict: no
-  use: trigger function: BEFORE UPDATE OR DELETE (row) and BEFORE TRUNCATE (statement) on an append-only module table
-
-surface table sor.append_only_tables
-  column table_schema: name
-  column table_name: name
-  column registered_at: timestamp with time zone
-  column registered_by: name
-  use: insert (table_schema, table_name) to register an append-only module table
-
-surface table sor.tenants
-  column tenant_id: text
-  column display_name: text
-  column created_at: timestamp with time zone
-  column created_by: name
-  use: select, and reference tenant_id from a foreign key
-
 sqlstate SR001
 sqlstate SR002
 sqlstate SR003
@@ -2034,6 +2039,7 @@ sqlstate SR013
 sqlstate SR015
 sqlstate SR016
 sqlstate SR017
+sqlstate SR018
 sqlstate SR020
 sqlstate SR021
 sqlstate SR022
