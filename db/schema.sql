@@ -889,12 +889,9 @@ begin
       on conflict on constraint pending_transactions_pkey do nothing
       returning bank_txn_id
     ), queued as (
-      insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, max_attempts)
-      select ingest_bank_rows.tenant_id, 'reconcile', 'bank row ' || i.bank_txn_id,
-             jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id,
-             (select q.max_attempts from sor.queues q where q.queue = 'reconcile')
+      select sor.enqueue_task(ingest_bank_rows.tenant_id, 'reconcile', 'bank row ' || i.bank_txn_id,
+                              jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id) as task_id
         from inserted i
-      returning 1
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
   exception when not_null_violation or check_violation or invalid_text_representation
@@ -1955,6 +1952,146 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.certify__087_surface()
+ RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r record;
+  _schema name;
+  _checked integer;
+  _bad integer;
+begin
+  property := 'governed';
+  check_name := 'the domain author''s surface names objects that exist';
+  for _r in
+    select s.kind, s.object,
+           case s.kind when 'function' then pg_catalog.to_regprocedure(s.object)::oid
+                       when 'table' then pg_catalog.to_regclass(s.object)::oid end as oid
+      from sor.domain_surface() s
+     order by s.kind, s.object
+  loop
+    object := _r.kind || ' ' || _r.object;
+    ok := _r.oid is not null;
+    detail := case when ok then 'exists'
+                   else 'no such ' || _r.kind || ': declare it as it exists (sor.domain_surface(), db/functions/R__002_domain_surface.sql)' end;
+    return next;
+  end loop;
+
+  check_name := 'domain objects use the kit only through sor_api and the domain author''s surface';
+  for _schema in select d.schema_name from sor.domain_schemas d order by 1
+  loop
+    _checked := 0;
+    _bad := 0;
+    for _r in
+      with kit as (
+        select n.oid from pg_catalog.pg_namespace n where n.nspname in ('sor', 'sor_guard')
+      ), surface as (
+        select 'pg_catalog.pg_proc'::regclass::oid as classid, pg_catalog.to_regprocedure(s.object)::oid as objid,
+               s.object as name
+          from sor.domain_surface() s where s.kind = 'function'
+        union all
+        select 'pg_catalog.pg_class'::regclass::oid, pg_catalog.to_regclass(s.object)::oid, s.object
+          from sor.domain_surface() s where s.kind = 'table'
+      ), dep as (
+        -- each dependency of an object of the domain schema (itself, or a part of one of its tables)
+        select d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
+               coalesce(
+                 case d.classid
+                   when 'pg_catalog.pg_class'::regclass then (select c.relnamespace from pg_catalog.pg_class c where c.oid = d.objid)
+                   when 'pg_catalog.pg_proc'::regclass then (select p.pronamespace from pg_catalog.pg_proc p where p.oid = d.objid)
+                   when 'pg_catalog.pg_type'::regclass then (select t.typnamespace from pg_catalog.pg_type t where t.oid = d.objid)
+                   when 'pg_catalog.pg_constraint'::regclass then (select k.connamespace from pg_catalog.pg_constraint k where k.oid = d.objid)
+                   when 'pg_catalog.pg_trigger'::regclass then
+                     (select c.relnamespace from pg_catalog.pg_trigger g join pg_catalog.pg_class c on c.oid = g.tgrelid where g.oid = d.objid)
+                   when 'pg_catalog.pg_policy'::regclass then
+                     (select c.relnamespace from pg_catalog.pg_policy y join pg_catalog.pg_class c on c.oid = y.polrelid where y.oid = d.objid)
+                   when 'pg_catalog.pg_rewrite'::regclass then
+                     (select c.relnamespace from pg_catalog.pg_rewrite w join pg_catalog.pg_class c on c.oid = w.ev_class where w.oid = d.objid)
+                   when 'pg_catalog.pg_attrdef'::regclass then
+                     (select c.relnamespace from pg_catalog.pg_attrdef a join pg_catalog.pg_class c on c.oid = a.adrelid where a.oid = d.objid)
+                 end, 0) as nsp
+          from pg_catalog.pg_depend d
+         where d.deptype in ('n', 'a')
+      ), ref as (
+        -- the kit object each depends on, counted as the table of an index, row type or constraint
+        select dep.classid, dep.objid, dep.objsubid, t.tclass, t.toid
+          from dep
+          cross join lateral (
+            select case when dep.refclassid in ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_constraint'::regclass)
+                          or (dep.refclassid = 'pg_catalog.pg_type'::regclass
+                              and exists (select 1 from pg_catalog.pg_type y where y.oid = dep.refobjid and y.typrelid <> 0))
+                        then 'pg_catalog.pg_class'::regclass::oid else dep.refclassid end as tclass,
+                   case dep.refclassid
+                     when 'pg_catalog.pg_class'::regclass
+                       then coalesce((select i.indrelid from pg_catalog.pg_index i where i.indexrelid = dep.refobjid), dep.refobjid)
+                     when 'pg_catalog.pg_type'::regclass
+                       then coalesce((select nullif(y.typrelid, 0) from pg_catalog.pg_type y where y.oid = dep.refobjid), dep.refobjid)
+                     when 'pg_catalog.pg_constraint'::regclass
+                       then coalesce((select nullif(k.conrelid, 0) from pg_catalog.pg_constraint k where k.oid = dep.refobjid), dep.refobjid)
+                     else dep.refobjid
+                   end as toid
+          ) t
+         where dep.nsp = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema)
+      ), used as (
+        select case when ref.classid = 'pg_catalog.pg_proc'::regclass then 'function ' || ref.objid::regprocedure::text
+                    else pg_catalog.format('%s %s', o.type, o.identity) end as user_object,
+               case when ref.tclass = 'pg_catalog.pg_proc'::regclass then ref.toid::regprocedure::text
+                    else (pg_catalog.pg_identify_object(ref.tclass, ref.toid, 0)).identity end as kit_object,
+               ref.tclass, ref.toid,
+               case ref.tclass
+                 when 'pg_catalog.pg_class'::regclass then (select c.relnamespace from pg_catalog.pg_class c where c.oid = ref.toid)
+                 when 'pg_catalog.pg_proc'::regclass then (select p.pronamespace from pg_catalog.pg_proc p where p.oid = ref.toid)
+                 when 'pg_catalog.pg_type'::regclass then (select y.typnamespace from pg_catalog.pg_type y where y.oid = ref.toid)
+                 when 'pg_catalog.pg_constraint'::regclass then (select k.connamespace from pg_catalog.pg_constraint k where k.oid = ref.toid)
+               end as target_nsp
+          from ref
+          cross join lateral pg_catalog.pg_identify_object(ref.classid, ref.objid, ref.objsubid) o
+      ), outside as (
+        select u.user_object, u.kit_object
+          from used u
+         where u.target_nsp in (select kit.oid from kit)
+           and not exists (select 1 from surface s where s.classid = u.tclass and s.objid = u.toid)
+        union
+        -- the kit names each function body of the schema uses
+        select pg_catalog.format('function %s', p.oid::regprocedure), x.name
+          from pg_catalog.pg_proc p
+          join pg_catalog.pg_language l on l.oid = p.prolang
+          cross join lateral (
+            select pg_catalog.lower(m[1]) || '.' || pg_catalog.lower(m[2]) as name
+              from pg_catalog.regexp_matches(sor.code_text(p.prosrc), '\m(sor|sor_guard)\s*\.\s*([A-Za-z_][A-Za-z0-9_$]*)', 'g') m
+          ) x
+         where p.pronamespace = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema)
+           and l.lanname in ('plpgsql', 'sql')
+           and x.name not in (select pg_catalog.regexp_replace(s.object, '\(.*$', '') from sor.domain_surface() s)
+      )
+      select o.user_object, pg_catalog.string_agg(o.kit_object collate "C", ', ' order by o.kit_object collate "C") as outside
+        from outside o
+       group by o.user_object
+       order by 1
+    loop
+      _bad := _bad + 1;
+      object := _r.user_object;
+      ok := false;
+      detail := pg_catalog.format('uses %s, outside sor_api and the domain author''s surface: use sor_api or an object of the surface (db/contract.txt, docs/domains.md)',
+                                  _r.outside);
+      return next;
+    end loop;
+    if _bad = 0 then
+      select pg_catalog.count(*)::integer into _checked
+        from pg_catalog.pg_proc p where p.pronamespace = (select n.oid from pg_catalog.pg_namespace n where n.nspname = _schema);
+      object := 'schema ' || pg_catalog.quote_ident(_schema);
+      ok := true;
+      detail := pg_catalog.format('its objects and the bodies of its %s functions use no kit object outside the surface', _checked);
+      return next;
+    end if;
+  end loop;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.certify_raw()
  RETURNS TABLE(property text, check_name text, object text, ok boolean, detail text)
  LANGUAGE plpgsql
@@ -2153,6 +2290,34 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.domain_surface()
+ RETURNS TABLE(kind text, object text, use text)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  values
+    ('function', 'sor.append_event(text,text,text,jsonb,jsonb,integer)',
+     'call from a tool or a definer function: appends a domain event in the same transaction, returns the row written'),
+    ('function', 'sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)',
+     'call from a tool or a definer function: queues a side effect with its dedupe key, returns its outbox id'),
+    ('function', 'sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)',
+     'call from a definer function: queues a task on a queue, idempotent on its dedupe key, returns its task id'),
+    ('function', 'sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)',
+     'call from a migration or a repeatable script: registers or updates a tool of the module'),
+    ('function', 'sor.ensure_policy(regclass,name,text,name[],text,text)',
+     'call from a policies script: creates a policy on a module table when missing, alters it in place otherwise'),
+    ('function', 'sor_guard.current_tenants()',
+     'policy helper: the tenants the current login is a member of, in a policy''s expression'),
+    ('function', 'sor_guard.tg_events__refuse_change()',
+     'trigger function: BEFORE UPDATE OR DELETE (row) and BEFORE TRUNCATE (statement) on an append-only module table'),
+    ('table', 'sor.tenants',
+     'select, and reference tenant_id from a foreign key'),
+    ('table', 'sor.append_only_tables',
+     'insert (table_schema, table_name) to register an append-only module table')
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, max_attempts integer DEFAULT 8, run_id uuid DEFAULT NULL::uuid, step_id text DEFAULT NULL::text, block_id bigint DEFAULT NULL::bigint)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -2195,6 +2360,47 @@ begin
     select k.target_id into _id
       from sor.dedupe_keys k
      where k.tenant_id = enqueue_outbox.tenant_id and k.scope = 'outbox' and k.dedupe_key = enqueue_outbox.dedupe_key;
+  end if;
+  return _id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+declare
+  _queue sor.queues;
+  _problem text;
+  _id bigint;
+begin
+  select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  _problem := sor.task_input_problem(enqueue_task.subject, enqueue_task.payload, enqueue_task.dedupe_key,
+                                     enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
+  if _problem is not null then
+    raise exception 'invalid task for queue %: %', enqueue_task.queue, _problem
+      using errcode = 'SR054',
+            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
+  end if;
+  perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
+
+  -- the dedupe trigger claims the key in sor.dedupe_keys, or skips the row when it is taken
+  insert into sor.tasks as t (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+  values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
+          enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
+          coalesce(enqueue_task.max_attempts, _queue.max_attempts))
+  returning t.task_id into _id;
+  if _id is null then
+    select k.target_id into _id from sor.dedupe_keys k
+     where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
+       and k.dedupe_key = enqueue_task.dedupe_key;
   end if;
   return _id;
 end
@@ -4833,38 +5039,10 @@ CREATE OR REPLACE FUNCTION sor_api.enqueue_task(tenant_id text, queue text, subj
  SET plan_cache_mode TO 'force_generic_plan'
  SET jit TO 'off'
 AS $function$
-declare
-  _queue sor.queues;
-  _problem text;
-  _id bigint;
 begin
   perform sor_guard.require_member(enqueue_task.tenant_id);
-  select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
-  if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
-      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
-  end if;
-  _problem := sor.task_input_problem(enqueue_task.subject, enqueue_task.payload, enqueue_task.dedupe_key,
-                                     enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
-  if _problem is not null then
-    raise exception 'invalid task for queue %: %', enqueue_task.queue, _problem
-      using errcode = 'SR054',
-            hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
-  end if;
-  perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
-
-  -- the dedupe trigger claims the key in sor.dedupe_keys, or skips the row when it is taken
-  insert into sor.tasks as t (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
-  values (enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
-          enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
-          coalesce(enqueue_task.max_attempts, _queue.max_attempts))
-  returning t.task_id into _id;
-  if _id is null then
-    select k.target_id into _id from sor.dedupe_keys k
-     where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
-       and k.dedupe_key = enqueue_task.dedupe_key;
-  end if;
-  return _id;
+  return sor.enqueue_task(enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
+                          enqueue_task.dedupe_key, enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
 end
 $function$;
 
@@ -8723,6 +8901,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__070_capstone() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__080_volume() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__085_bodies() owner sor_owner: sor_owner=EXECUTE
+-- function sor.certify__087_surface() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
@@ -8731,7 +8910,9 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.code_text(src text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
+-- function sor.domain_surface() owner sor_owner: sor_owner=EXECUTE
 -- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
+-- function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
@@ -9238,6 +9419,7 @@ comment on function sor.certify__060_tools() is 'Tool boundary checks: tool func
 comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs have their start and end events; claimed and finished tasks, leased, dispatched and dead outbox rows have the event of their state), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 comment on function sor.certify__080_volume() is 'Volume checks: monthly partitions ready for this month and the next, empty default partitions, and readiness for Citus (foreign keys between tenant-scoped tables lead with tenant_id, no advisory or tenant-table locks in kit functions, bigint sequences).';
 comment on function sor.certify__085_bodies() is 'certify(): every PL/pgSQL function of the kit''s schemas compiles against the tables it uses (plpgsql_check, where installed; one row saying it is not, otherwise).';
+comment on function sor.certify__087_surface() is 'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, SQL-standard bodies) and by the qualified names in its function bodies.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
@@ -9246,7 +9428,9 @@ comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
+comment on function sor.domain_surface() is 'The domain author''s surface: the kit objects in sor and sor_guard a domain module may use (kind, regprocedure or regclass, what for). Rendered in db/contract.txt and versioned with the contract; certify() fails a domain object that uses any other.';
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
+comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';

@@ -17,10 +17,11 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ea6932e241ef59a55ce44551ad2342b961592c0b5d3e915d3a958a3c3c7279e8',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9a233714347607c7576fbc2767f3352d5a9786e3f69611e88fe6e872199911ed',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
+{"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-583410967}
@@ -53,7 +54,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":-1568200944}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-329895529}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-2047148018}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-681178816}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-287621139}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-1649030742}
@@ -80,6 +81,7 @@ begin
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-359962637}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
+{"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
@@ -120,7 +122,7 @@ begin
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
 {"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"6eeff3ab0b2fafe6c3334f328e0779435b47f2ad94595aed0d60167955633355"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
-{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":-35240499}
+{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":711097588}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
 {"script":"R__300_reconciler_setup.sql","module":"reconciler","type":"repeatable","checksum":596375425}
 {"script":"R__900_policies_reconciler.sql","module":"reconciler","type":"repeatable","checksum":655114423}
@@ -779,7 +781,7 @@ begin
 {"object":"event trigger sor_guard_4_end","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_end()","tags":[]}}
 {"object":"event trigger sor_guard_5_end_watch","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_watch_end()","tags":[]}}
 {"object":"event trigger sor_guard_6_rewrite","module":"kernel","attrs":{"enabled":"always","event":"table_rewrite","function":"sor_guard.tg_rewrite()","tags":[]}}
-{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"5d3904e6c924574c1f9b823e0a441329cf44c1fe80f66c2a471f46229f737327","owner":"sor_owner"}}
+{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"e4b38dca10063e66d0aea8375598899a914c75bb6702e77ec91998f28232b9f5","owner":"sor_owner"}}
 {"object":"function reconciler.setup_tenant(text)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"6fd2928e9d33fbadeddda8f4b25fd5c19eaa9cfc676fa093c7cfcbf0668a9139","owner":"sor_owner"}}
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
@@ -794,6 +796,7 @@ begin
 {"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1588346e5f3fa8f1ae202e857353168efa71b503113c66ccf2966bc48dd3a1bb","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
+{"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"03f13a40aa383dea1dae94f54bca19553a67d72d43c3ba6562c612ece3ed690f","owner":"sor_owner"}}
@@ -802,7 +805,9 @@ begin
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
+{"object":"function sor.domain_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4089299d418cbb849e25e8777a059afb2c0c4a2b03f5098d0393717ac0aa28c5","owner":"sor_owner"}}
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
+{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"324009e4af401752531367c4b3c07b9eb76f3c0d62757995ac012cd1a55d34f7","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2c79554a22248e8fd2f632f689cfb25c261f12678505b4371ae04411809de84a","owner":"sor_owner"}}
 {"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6abfb433f2d11d9ac67bdf8720d6b80210241af6950f7d9a65f477b16a1182b2","owner":"sor_owner"}}
@@ -875,7 +880,7 @@ begin
 {"object":"function sor_api.ddl_guard_targets()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d9de6d4f0c887826fd24baa60f17a2b0d08c5cc6b9f7b14dcdc7fa2d8a3692f","owner":"sor_owner"}}
 {"object":"function sor_api.dead_outbox(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e0e0c52ce492e2505cb72ef8ce5d6adce0ebefe199c42a00fbcc23566554161","owner":"sor_owner"}}
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5dd8f3dc74f817d8203d465b0449451c7d11c490b065792a6403ac9b95ab4a9e","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d0236970010bf9335bf0fbe0ad3e1a584f9a99f61ef825ae715070ee0bd1648","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d597dccac99d02228d6034aae76ba1731a4993f8229df47791d025c1260b03eb","owner":"sor_owner"}}

@@ -55,14 +55,13 @@ $$;
 comment on function sor.tg_tasks__dedupe() is
   'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
 
-create or replace function sor_api.enqueue_task(
+create or replace function sor.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
   dedupe_key text default null, priority integer default 0, delay interval default null,
   max_attempts integer default null
 ) returns bigint
 language plpgsql
 volatile
-security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
 set jit = off
@@ -72,7 +71,6 @@ declare
   _problem text;
   _id bigint;
 begin
-  perform sor_guard.require_member(enqueue_task.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_task.queue;
   if not found then
     raise exception 'unknown queue %', coalesce(quote_literal(enqueue_task.queue), 'NULL')
@@ -99,6 +97,27 @@ begin
        and k.dedupe_key = enqueue_task.dedupe_key;
   end if;
   return _id;
+end
+$$;
+comment on function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) is
+  'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+
+create or replace function sor_api.enqueue_task(
+  tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
+  dedupe_key text default null, priority integer default 0, delay interval default null,
+  max_attempts integer default null
+) returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+begin
+  perform sor_guard.require_member(enqueue_task.tenant_id);
+  return sor.enqueue_task(enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
+                          enqueue_task.dedupe_key, enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
 end
 $$;
 comment on function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) is

@@ -37,12 +37,9 @@ begin
       on conflict on constraint pending_transactions_pkey do nothing
       returning bank_txn_id
     ), queued as (
-      insert into sor.tasks (tenant_id, queue, subject, payload, dedupe_key, max_attempts)
-      select ingest_bank_rows.tenant_id, 'reconcile', 'bank row ' || i.bank_txn_id,
-             jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id,
-             (select q.max_attempts from sor.queues q where q.queue = 'reconcile')
+      select sor.enqueue_task(ingest_bank_rows.tenant_id, 'reconcile', 'bank row ' || i.bank_txn_id,
+                              jsonb_build_object('bank_txn_id', i.bank_txn_id), i.bank_txn_id) as task_id
         from inserted i
-      returning 1
     )
     select (select count(*) from inserted), (select count(*) from queued) into _ingested, _queued;
   exception when not_null_violation or check_violation or invalid_text_representation

@@ -111,6 +111,35 @@ class ContractChangeTest {
     }
 
     @Test
+    void aSurfaceFunctionDroppedFailsWithoutAMajorBump(SorDatabase db) throws Exception {
+        String header = "surface function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)";
+        assertThat(baseline.blocks()).containsKey(header);
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.pastTheGuard("drop function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)");
+            setVersion(scratch, minor);
+            ContractRule.Verdict verdict = judge(scratch);
+            assertThat(verdict.ok()).isFalse();
+            assertThat(verdict.diff().removed()).containsExactly(header);
+            assertThat(verdict.diff().altered()).isEmpty();
+            assertThat(verdict.diff().added()).isEmpty();
+            setVersion(scratch, major);
+            assertThat(judge(scratch).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void aSurfaceTableColumnAddedIsAnAddition(SorDatabase db) throws Exception {
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.pastTheGuard("alter table sor.tenants add column region text");
+            ContractRule.Verdict verdict = judge(scratch);
+            assertThat(verdict.diff().added()).containsExactly("surface table sor.tenants: column region: text");
+            assertThat(verdict.diff().breaking()).isFalse();
+            setVersion(scratch, minor);
+            assertThat(judge(scratch).ok()).isTrue();
+        }
+    }
+
+    @Test
     void revokedGrantIsAChangeThatNeedsAMajorBump(SorDatabase db) throws Exception {
         try (SorDatabase scratch = db.fresh()) {
             scratch.pastTheGuard("revoke execute on function sor_api.run_report(uuid) from sor_tenant");
@@ -158,7 +187,9 @@ class ContractChangeTest {
             assertThat(verdict.diff().isEmpty()).isTrue();
             assertThat(verdict.ok()).isTrue();
             setVersion(scratch, minor);
-            assertThat(judge(scratch).ok()).as("a minor bump without a change").isFalse();
+            assertThat(judge(scratch).ok()).as("a minor bump without a change: a release may move on").isTrue();
+            setVersion(scratch, new Version(baseline.version().major(), baseline.version().minor(), 0).toString());
+            assertThat(judge(scratch).ok()).as("back to an earlier version").isEqualTo(baseline.version().patch() == 0);
         }
     }
 }

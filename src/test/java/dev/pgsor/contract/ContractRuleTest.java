@@ -149,6 +149,54 @@ class ContractRuleTest {
         assertThat(allowed(live, "1.0.0")).isTrue();
     }
 
+    private static final String APPEND = "surface function sor.append_event(text, text)";
+    private static final String TENANTS = "surface table sor.tenants";
+
+    /** The contract with a domain author's surface section: a function returning a row type, and a table. */
+    private static Map<String, List<String>> withSurface() {
+        Map<String, List<String>> b = blocks();
+        b.put(APPEND, List.of("arguments: tenant_id text, stream text", "returns: sor.events", "returns column \"position\": bigint",
+                "volatility: volatile", "security: invoker", "strict: no", "use: call from a tool"));
+        b.put(TENANTS, List.of("column tenant_id: text", "use: select"));
+        return b;
+    }
+
+    @Test
+    void aNewSurfaceSectionIsAnAdditionThatNeedsAMinorVersion() {
+        ContractRule.Verdict verdict = ContractRule.check(COMMITTED, contract("0.3.0", withSurface()));
+        assertThat(verdict.ok()).as(verdict.message()).isTrue();
+        assertThat(verdict.diff().breaking()).isFalse();
+        assertThat(verdict.diff().added()).containsExactly(APPEND, TENANTS);
+        assertThat(allowed(withSurface(), "0.2.0")).isFalse();
+        assertThat(allowed(withSurface(), "0.2.1")).isFalse();
+
+        String text = contract("0.3.0", withSurface()).render();
+        assertThat(text).contains("\n# The domain author's surface (docs/domains.md)").containsOnlyOnce("# The domain author's surface")
+                .contains("\n" + APPEND + "\n  arguments: tenant_id text, stream text\n  returns: sor.events\n");
+        assertThat(text.indexOf("# The domain author's surface")).isLessThan(text.indexOf(APPEND));
+        assertThat(Contract.parse(text).blocks()).isEqualTo(withSurface());
+    }
+
+    @Test
+    void aSurfaceObjectRemovedOrAlteredNeedsAMajorVersion() {
+        Contract released = contract("0.3.0", withSurface());
+        Map<String, List<String>> removed = withSurface();
+        removed.remove(TENANTS);
+        ContractRule.Verdict gone = ContractRule.check(released, contract("0.4.0", removed));
+        assertThat(gone.ok()).isFalse();
+        assertThat(gone.diff().removed()).containsExactly(TENANTS);
+        assertThat(gone.required()).isEqualTo(Version.parse("1.0.0"));
+
+        Map<String, List<String>> altered = withSurface();
+        altered.put(APPEND, List.of("arguments: tenant_id text, stream text", "returns: bigint",
+                "volatility: volatile", "security: invoker", "strict: no", "use: call from a tool"));
+        ContractRule.Verdict result = ContractRule.check(released, contract("0.4.0", altered));
+        assertThat(result.ok()).isFalse();
+        assertThat(result.diff().altered()).containsExactly(APPEND + ": returns: sor.events -> bigint");
+        assertThat(result.diff().removed()).containsExactly(APPEND + ": returns column \"position\": bigint");
+        assertThat(ContractRule.check(released, contract("1.0.0", altered)).ok()).isTrue();
+    }
+
     @Test
     void unchangedContractMayKeepItsVersionOrMoveOnButNeverBack() {
         assertThat(allowed(blocks(), "0.2.0")).isTrue();

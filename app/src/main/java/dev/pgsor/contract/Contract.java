@@ -19,6 +19,12 @@ public final class Contract {
     public static final String REGENERATE = "./mvnw -q compile exec:java -Dexec.args=\"contract --out db/contract.txt\"";
 
     private static final String VERSION = "contract_version ";
+
+    /** The prefix of the headers of the domain author's surface: {@code surface function sor.append_event(...)}. */
+    public static final String SURFACE = "surface ";
+
+    private static final String SURFACE_TITLE = "# The domain author's surface (docs/domains.md): the objects in sor and sor_guard a domain module\n"
+            + "# may use, versioned with sor_api: removing or altering one needs a major version, adding one a minor.\n";
     private static final String INDENT = "  ";
 
     private final Version version;
@@ -107,10 +113,15 @@ public final class Contract {
                 .append("#   ").append(REGENERATE).append("\n\n")
                 .append(VERSION).append(version).append("\n");
         boolean previousHadLines = true;
+        boolean surfaceTitled = false;
         for (Map.Entry<String, List<String>> block : blocks.entrySet()) {
             boolean hasLines = !block.getValue().isEmpty();
             if (hasLines || previousHadLines) {
                 out.append("\n");
+            }
+            if (!surfaceTitled && block.getKey().startsWith(SURFACE)) {
+                out.append(SURFACE_TITLE);
+                surfaceTitled = true;
             }
             out.append(block.getKey()).append("\n");
             for (String line : block.getValue()) {

@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * Reads the live sor_api contract, what db/contract.txt holds: sor_api.contract_version(), every
  * sor_api function (arguments, result, volatility, security, strictness) and relation (columns and
- * their types) with the privileges the kit's roles and PUBLIC hold on them, and the SQLSTATEs
- * documented in docs/errors.md.
+ * their types) with the privileges the kit's roles and PUBLIC hold on them, the domain author's
+ * surface (the objects sor.domain_surface() declares, where the kernel has it: 0.4.0 on), and the
+ * SQLSTATEs documented in docs/errors.md.
  */
 public final class ContractSnapshot {
 
@@ -35,14 +36,14 @@ public final class ContractSnapshot {
                 rs.next();
                 version = Version.parse(rs.getString(1));
             }
-            try (ResultSet rs = st.executeQuery(query())) {
-                while (rs.next()) {
-                    List<String> lines = blocks.computeIfAbsent(rs.getString(1), h -> new ArrayList<>());
-                    String line = rs.getString(2);
-                    if (line != null) {
-                        lines.add(line);
-                    }
-                }
+            readBlocks(st, query("contract_snapshot.sql"), blocks);
+            boolean hasSurface;
+            try (ResultSet rs = st.executeQuery("select pg_catalog.to_regprocedure('sor.domain_surface()') is not null")) {
+                rs.next();
+                hasSurface = rs.getBoolean(1);
+            }
+            if (hasSurface) {
+                readBlocks(st, query("contract_surface.sql"), blocks);
             }
         }
         for (String code : ErrorTable.documentedCodes(errorsMarkdown)) {
@@ -51,10 +52,22 @@ public final class ContractSnapshot {
         return new Contract(version, blocks);
     }
 
-    private static String query() {
-        try (InputStream in = ContractSnapshot.class.getResourceAsStream("/pgsor/contract_snapshot.sql")) {
+    private static void readBlocks(Statement st, String query, Map<String, List<String>> blocks) throws SQLException {
+        try (ResultSet rs = st.executeQuery(query)) {
+            while (rs.next()) {
+                List<String> lines = blocks.computeIfAbsent(rs.getString(1), h -> new ArrayList<>());
+                String line = rs.getString(2);
+                if (line != null) {
+                    lines.add(line);
+                }
+            }
+        }
+    }
+
+    private static String query(String name) {
+        try (InputStream in = ContractSnapshot.class.getResourceAsStream("/pgsor/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("pgsor/contract_snapshot.sql is missing from the classpath");
+                throw new IllegalStateException("pgsor/" + name + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

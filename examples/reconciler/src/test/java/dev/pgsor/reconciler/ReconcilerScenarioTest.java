@@ -241,6 +241,23 @@ class ReconcilerScenarioTest {
     }
 
     @Test
+    void theDemoExitsOneWhenAProofFails() {
+        // a database that is not certified (PUBLIC may read a kit table): the night runs, the certificate proof fails
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.pastTheGuard("grant select on sor.tenants to public");
+            Database admin = scratch.admin();
+            CliRunner.Run run = CliRunner.run("demo", "--url", admin.url(), "--user", admin.user(), "--password", admin.password(),
+                    "--login-password", "uncertified-run-pw");
+            Matcher logins = Pattern.compile("(?m)^    logins: (.*)$").matcher(run.out());
+            if (logins.find()) {
+                scratch.ownRoles(logins.group(1).split(", "));
+            }
+            assertThat(run.status()).as(run.err()).isEqualTo(ExitCode.CHECKS_FAILED);
+            assertThat(run.out()).contains("nothing is reachable by PUBLIC").contains("a proof failed (see above)");
+        }
+    }
+
+    @Test
     void aSecondRunOnTheSameDatabaseThroughTheCliProvesTheSameForItsOwnRows() {
         List<List<Object>> firstRunRows = db.rows("select count(*) from reconciler.expenses where tenant_id = any(?)", tenants());
         Database admin = db.admin();
