@@ -18,6 +18,7 @@ import dev.pgsor.schema.SorSchema;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -295,6 +296,29 @@ public final class SorCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * The modules with the kit's callback location replaced by a copy of the callbacks folder that
+     * leaves out the generated release callbacks (*__pgsor_release.sql).
+     */
+    static List<SorSchema.Module> withoutReleaseCallbacks(List<SorSchema.Module> modules, Path callbacks) throws IOException {
+        Path copy = Files.createTempDirectory("pgsor-callbacks");
+        copy.toFile().deleteOnExit();
+        try (java.util.stream.Stream<Path> files = Files.list(callbacks)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql")
+                    && !p.getFileName().toString().endsWith("__pgsor_release.sql")).toList()) {
+                Path to = copy.resolve(f.getFileName());
+                Files.copy(f, to);
+                to.toFile().deleteOnExit();
+            }
+        }
+        List<SorSchema.Module> out = new java.util.ArrayList<>();
+        for (SorSchema.Module m : modules) {
+            out.add(new SorSchema.Module(m.name(), m.historySchema(), m.historyTable(), m.locations().stream()
+                    .map(l -> l.equals(SorSchema.CALLBACKS) ? "filesystem:" + copy : l).toList()));
+        }
+        return out;
+    }
+
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = {"Write a release manifest (releases/<version>/manifest.json): the Flyway scripts of the kernel and the",
                 "example domain with their checksums, and the fingerprint of every object a fresh install leaves in the kit's",
@@ -355,7 +379,10 @@ public final class SorCli implements Callable<Integer> {
                         write(Releases.old(dir, db), dir.resolve("manifest.json"));
                     }
                     Database db = scratch(session, "sor_release_current");
-                    Migrator.migrate(db, SorSchema.ALL);
+                    // installed without the release callbacks being replaced: they carry the previous
+                    // manifest, whose checksums a changed script would fail (SR027) before its new
+                    // manifest exists; the manifest describes objects, which they do not create
+                    Migrator.migrate(db, withoutReleaseCallbacks(SorSchema.ALL, callbacks));
                     Path current = releases.resolve(SorSchema.version());
                     Files.createDirectories(current);
                     ReleaseManifest manifest = Releases.current(db);
