@@ -109,7 +109,7 @@ begin
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
    where r.status = 'running'
-     and r.lease_expires_at <= sor.lease_clock()
+     and sor.lease_lapsed(r.lease_expires_at)
      and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
      and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
   get diagnostics _n = row_count;
@@ -146,7 +146,7 @@ begin
       raise exception 'run % is %', worker_run.run_id, _r.status
         using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
     end if;
-    if _r.lease_expires_at <= sor.lease_clock() then
+    if sor.lease_lapsed(_r.lease_expires_at) then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
         using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
     end if;

@@ -29,12 +29,42 @@ create or replace trigger tasks_dedupe
 alter table sor.tasks enable always trigger tasks_dedupe;
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
 
+-- a row trigger whose WHEN clause passes only the end of a claim: a claim or a heartbeat runs no
+-- trigger function and captures no transition table
 create or replace trigger tasks_events_update
   after update on sor.tasks
-  referencing old table as old_rows new table as new_rows
-  for each statement execute function sor.tg_tasks__events_update();
+  for each row
+  when (old.status = 'claimed' and (new.status <> 'claimed' or new.fencing_token <> old.fencing_token))
+  execute function sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
-comment on trigger tasks_events_update on sor.tasks is 'Every claim and failure of a task writes its event to stream task-<id>.';
+comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
+
+create or replace trigger tasks_count_insert
+  after insert on sor.tasks
+  referencing new table as new_rows
+  for each statement execute function sor.tg_tasks__count_insert();
+create or replace trigger tasks_count_delete
+  after delete on sor.tasks
+  referencing old table as old_rows
+  for each statement execute function sor.tg_tasks__count_delete();
+alter table sor.tasks enable always trigger tasks_count_insert;
+alter table sor.tasks enable always trigger tasks_count_delete;
+comment on trigger tasks_count_insert on sor.tasks is 'Counts queued tasks per tenant and refuses a statement over the tenant''s quota (SR065).';
+comment on trigger tasks_count_delete on sor.tasks is 'A task that leaves the live queue no longer counts against its tenant''s quota.';
+
+-- quotas: the counters and limits are the owner's; admins set and read them through sor_api
+select sor.ensure_policy('sor.tenant_usage', 'tenant_usage_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.tenant_usage', 'tenant_usage_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy tenant_usage_owner_all on sor.tenant_usage is 'The quota triggers and definer functions run as sor_owner.';
+comment on policy tenant_usage_auditor_select on sor.tenant_usage is 'Auditors read every tenant''s counts.';
+select sor.ensure_policy('sor.tenant_quotas', 'tenant_quotas_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.tenant_quotas', 'tenant_quotas_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy tenant_quotas_owner_all on sor.tenant_quotas is 'sor_api.set_quota runs as sor_owner.';
+comment on policy tenant_quotas_auditor_select on sor.tenant_quotas is 'Auditors read every tenant''s quota.';
+revoke all on sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults from sor_tenant, sor_auditor;
+grant select on sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults to sor_auditor;
+grant execute on function sor_api.set_quota(text, text, bigint) to sor_admin;
+grant execute on function sor_api.quotas(text) to sor_admin;
 
 create or replace trigger finished_tasks_events_insert
   after insert on sor.finished_tasks
@@ -51,7 +81,7 @@ comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every 
 
 revoke all on sor.tasks, sor.finished_tasks, sor.dedupe_keys from sor_tenant, sor_auditor;
 grant select (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
-              dedupe_key, status, claimed_by, lease_expires_at, last_error, result, created_at, finished_at)
+              dedupe_key, status, claimed_by, claimed_at, lease_expires_at, last_error, result, created_at, finished_at)
   on sor.tasks to sor_tenant, sor_auditor;
 grant select on sor.finished_tasks to sor_tenant, sor_auditor;
 grant select on sor.dedupe_keys to sor_auditor;
