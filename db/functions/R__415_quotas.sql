@@ -106,7 +106,9 @@ $$;
 comment on function sor.outbox_counts(text) is
   'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
 
-create or replace function sor.tg_outbox__count()
+-- one trigger function per statement kind, each reading only the transition tables its trigger
+-- captures (plpgsql_check checks a trigger function against its trigger's transition tables)
+create or replace function sor.tg_outbox__count_insert()
 returns trigger
 language plpgsql
 volatile
@@ -114,24 +116,48 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  if tg_op = 'INSERT' then
-    perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-       from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
-  elsif tg_op = 'DELETE' then
-    perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
-       from (select o.tenant_id, count(*) as n from old_rows o where sor.outbox_counts(o.status) group by o.tenant_id) c;
-  else
-    perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-       from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end) as n
-               from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-              where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
-              group by n.tenant_id) c;
-  end if;
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
   return null;
 end
 $$;
-comment on function sor.tg_outbox__count() is
-  'AFTER INSERT, UPDATE and DELETE (statement) on sor.outbox: counts each tenant''s undelivered rows (sor.outbox_counts), refusing a statement over the tenant''s quota (SR066); a row delivered, dead or discarded no longer counts.';
+comment on function sor.tg_outbox__count_insert() is
+  'AFTER INSERT (statement) on sor.outbox: counts each tenant''s undelivered rows (sor.outbox_counts), refusing a statement over the tenant''s quota (SR066).';
+
+create or replace function sor.tg_outbox__count_update()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
+            group by n.tenant_id) c;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__count_update() is
+  'AFTER UPDATE (statement) on sor.outbox: a row delivered, dead or discarded stops counting against its tenant''s quota, one queued again counts again (SR066 when that takes the tenant over).';
+
+create or replace function sor.tg_outbox__count_delete()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
+     from (select o.tenant_id, count(*) as n from old_rows o where sor.outbox_counts(o.status) group by o.tenant_id) c;
+  return null;
+end
+$$;
+comment on function sor.tg_outbox__count_delete() is
+  'AFTER DELETE (statement) on sor.outbox: a deleted undelivered row stops counting against its tenant''s quota.';
 
 create or replace function sor_api.set_quota(tenant_id text, kind text, max_pending bigint)
 returns void

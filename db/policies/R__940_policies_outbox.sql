@@ -26,15 +26,15 @@ create or replace trigger outbox_notify_update
 create or replace trigger outbox_count_insert
   after insert on sor.outbox
   referencing new table as new_rows
-  for each statement execute function sor.tg_outbox__count();
+  for each statement execute function sor.tg_outbox__count_insert();
 create or replace trigger outbox_count_update
   after update on sor.outbox
   referencing old table as old_rows new table as new_rows
-  for each statement execute function sor.tg_outbox__count();
+  for each statement execute function sor.tg_outbox__count_update();
 create or replace trigger outbox_count_delete
   after delete on sor.outbox
   referencing old table as old_rows
-  for each statement execute function sor.tg_outbox__count();
+  for each statement execute function sor.tg_outbox__count_delete();
 alter table sor.outbox enable always trigger outbox_count_insert;
 alter table sor.outbox enable always trigger outbox_count_update;
 alter table sor.outbox enable always trigger outbox_count_delete;
