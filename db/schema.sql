@@ -9070,7 +9070,7 @@ comment on column sor.events.prev_hash is 'hash of the previous event of the sam
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
 comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps (the head row in sor.streams serialises appends); the expected-version check compares against it.';
-comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.3.0.';
+comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
 comment on column sor.finished_tasks.fencing_token is 'The token of the last claim: the task.claimed event with this token is the claim that ended it.';
 comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';

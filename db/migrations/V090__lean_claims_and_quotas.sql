@@ -11,9 +11,10 @@
 --      queued rows in a few slots per tenant (a backend updates the slot of its process id), so
 --      the check reads a handful of rows of that tenant only and concurrent writers of a tenant
 --      rarely wait on one another; no tenant ever waits on another's row.
--- Locks: ADD COLUMN without a default changes the catalog only (ACCESS EXCLUSIVE for an instant on
---        sor.tasks and sor.finished_tasks and its partitions); the counts are read from the live
---        queue and the outbox's undelivered rows once (an index scan of each), new tables otherwise.
+-- Locks: ADD COLUMN without a default changes the catalog only (ACCESS EXCLUSIVE on sor.tasks and
+--        sor.finished_tasks and its partitions, held to the end of the run); SHARE ROW EXCLUSIVE on
+--        sor.outbox (reads go on, writes wait for the end of the run) while the counts are read
+--        from the live queue and the outbox's undelivered rows once; new tables otherwise.
 -- Reversal: alter table sor.tasks drop column claimed_at; alter table sor.finished_tasks drop column
 --           claimed_at; drop table sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults (guarded:
 --           needs an approval).
@@ -24,7 +25,7 @@ set role sor_owner;
 alter table sor.tasks add column claimed_at timestamptz;
 alter table sor.finished_tasks add column claimed_at timestamptz;
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
-comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.3.0.';
+comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 
 create table sor.quota_defaults (
   kind        text        not null,
@@ -66,15 +67,19 @@ create table sor.tenant_usage (
 ) with (fillfactor = 50);
 comment on table sor.tenant_usage is
   'How many tasks and undelivered outbox rows each tenant has queued, kept by statement triggers on sor.tasks and sor.outbox: the sum over a tenant''s slots (at most 16; a backend writes the slot of its process id, so concurrent writers of one tenant rarely wait on one row). A slot may be negative; the sum never is.';
-alter table sor.tenant_usage enable row level security;
-alter table sor.tenant_usage force row level security;
-alter table sor.tenant_usage set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200,
-                                  autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
-
+-- the rows already queued, counted before row level security is on (its policies come with the
+-- repeatable policies file, after this script): the outbox is held against writers from here to
+-- the end of the run, whose repeatable scripts add the counting triggers, so no row queued by a
+-- caller meanwhile goes uncounted (sor.tasks is held by its ALTER TABLE above already)
+lock table sor.outbox in share row exclusive mode;
 insert into sor.tenant_usage (tenant_id, kind, slot, pending)
 select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
 insert into sor.tenant_usage (tenant_id, kind, slot, pending)
 select o.tenant_id, 'outbox', 0, count(*) from sor.outbox o
  where o.status in ('pending', 'deferred', 'leased', 'failed') group by o.tenant_id;
+alter table sor.tenant_usage enable row level security;
+alter table sor.tenant_usage force row level security;
+alter table sor.tenant_usage set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200,
+                                  autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
 
 reset role;
