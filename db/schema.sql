@@ -2805,6 +2805,8 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.lease_lapsed(lease_expires_at timestamp with time zone)
  RETURNS boolean
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
 begin
@@ -6008,7 +6010,7 @@ begin
      where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
        and t.claimed_at <= _until
     union all
-    -- a claim made before 0.3.0, recorded by its own task.claimed event
+    -- a claim made before 0.4.0, recorded by its own task.claimed event
     select (c.payload ->> 'task_id'), c.occurred_at,
            (select case when e.type = 'task.lease_expired'
                         then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
@@ -8675,7 +8677,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_check_request(what text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE
--- function sor.lease_clock() owner sor_owner: sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_lapsed(lease_expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
 -- function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
@@ -9193,7 +9195,7 @@ comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api
 comment on function sor.lease_check_request(what text, batch integer, lease interval) is 'The one rule for a lease request of claim_tasks and lease_outbox: SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) is 'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
-comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows.';
+comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';
 comment on function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) is 'When a row whose attempt failed is available again: the lease clock plus the jittered backoff of sor.retry_delay, or NULL when its attempts are used up (it is dead). The rule of fail_task and mark_failed.';
 comment on function sor.leases() is 'Tasks and undelivered outbox rows in the one vocabulary of leases: holder (claimed_by, leased_by), fencing_token (fencing_token, lease_token), availability (run_after, available_at). For the owner''s checks (certify); consumers read sor_api.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';

@@ -53,10 +53,14 @@ $$;
 comment on function sor.lease_held(name, bigint, timestamptz, bigint, timestamptz) is
   'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
 
+-- security definer: the security_invoker view sor_api.journal_runs runs it as its reader, who is
+-- granted this function only, not the clock it reads
 create or replace function sor.lease_lapsed(lease_expires_at timestamptz)
 returns boolean
 language plpgsql
 volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
@@ -64,7 +68,7 @@ begin
 end
 $$;
 comment on function sor.lease_lapsed(timestamptz) is
-  'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows.';
+  'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';
 
 create or replace function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval)
 returns timestamptz

@@ -5,7 +5,7 @@
 --
 -- Tasks carry no run id, and a Worker usually claims a batch first and starts the run for it after.
 -- The rule: a task counts for a run when the run's Worker role (the holder named by the kit's
--- outcome event of the attempt, or by the live task while it is held; before 0.3.0 the actor of
+-- outcome event of the attempt, or by the live task while it is held; before 0.4.0 the actor of
 -- the task.claimed event; the task. types are reserved for the kit) held a claim on it, in
 -- the run's tenant, while the run was open: the claim was made at or before the end of the run's
 -- window and ended (task.completed, task.failed, task.dead, or task.lease_expired at the lapsed
@@ -112,7 +112,7 @@ begin
      where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
        and t.claimed_at <= _until
     union all
-    -- a claim made before 0.3.0, recorded by its own task.claimed event
+    -- a claim made before 0.4.0, recorded by its own task.claimed event
     select (c.payload ->> 'task_id'), c.occurred_at,
            (select case when e.type = 'task.lease_expired'
                         then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
