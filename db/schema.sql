@@ -3480,48 +3480,9 @@ begin
          '{}'::jsonb, '\x'::bytea
     from new_rows n
    order by n.task_id;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__count_delete()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
-     from (select o.tenant_id, count(*) as n from old_rows o where sor.outbox_counts(o.status) group by o.tenant_id) c;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__count_insert()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_outbox__count_update()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
-             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
-            group by n.tenant_id) c;
+  -- a finished task left the live queue: it no longer counts against its tenant's quota
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
   return null;
 end
 $function$;
@@ -3577,6 +3538,13 @@ begin
        where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
     ) c
    order by c.outbox_id, c.seq;
+  -- a row delivered, dead or discarded stops counting against its tenant's quota; one queued
+  -- again counts again (SR066 past the quota; R__415_quotas.sql says why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
+            group by n.tenant_id) c;
   return null;
 end
 $function$;
@@ -3590,6 +3558,10 @@ AS $function$
 declare
   _n bigint;
 begin
+  -- undelivered rows count against their tenant's quota (SR066 past it; R__415_quotas.sql says
+  -- why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
   select count(*) into _n from new_rows n where n.status = 'pending';
   if _n > 0 then
     perform pg_catalog.pg_notify('sor_outbox', _n::text);
@@ -3671,32 +3643,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.tg_tasks__count_delete()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-begin
-  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
-     from (select o.tenant_id, count(*) as n from old_rows o group by o.tenant_id) c;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION sor.tg_tasks__count_insert()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
- SET jit TO 'off'
-AS $function$
-begin
-  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
-  return null;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3704,19 +3650,22 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  SET jit TO 'off'
 AS $function$
 begin
-  if new.dedupe_key is null then
-    return new;
+  if new.dedupe_key is not null then
+    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+    on conflict on constraint dedupe_keys_pkey do nothing;
+    -- kept: a new key, or this very task coming back (an operator's retry)
+    if not found and not exists (select 1 from sor.dedupe_keys k
+                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+      return null;
+    end if;
   end if;
-  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-  on conflict on constraint dedupe_keys_pkey do nothing;
-  if found or exists (select 1 from sor.dedupe_keys k
-                       where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                         and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-    return new;  -- a new key, or this very task coming back (an operator's retry)
-  end if;
-  return null;
+  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
+  -- this trigger counts)
+  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
+  return new;
 end
 $function$;
 
@@ -3727,17 +3676,20 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
  SET jit TO 'off'
 AS $function$
 begin
-  -- the trigger's WHEN clause passes only the end of a claim: a failure, or a lapsed claim taken back
+  -- only a claim that ended: a failure, or a lapsed claim taken back by another claim
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  values (new.tenant_id, 'task-' || new.task_id, 0,
-          case when new.status = 'claimed' then 'task.lease_expired' else 'task.' || new.status end,
-          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-            'task_id', new.task_id, 'queue', new.queue, 'subject', new.subject, 'from', old.status, 'to', new.status,
-            'attempts', old.attempts, 'claimed_by', old.claimed_by, 'fencing_token', old.fencing_token,
-            'claimed_at', old.claimed_at, 'lease_expires_at', old.lease_expires_at,
-            'run_after', case when new.status = 'failed' then new.run_after end,
-            'error', case when new.status = 'failed' then new.last_error end)),
-          '{}'::jsonb, '\x'::bytea);
+  select n.tenant_id, 'task-' || n.task_id, 0,
+         case when n.status = 'claimed' then 'task.lease_expired' else 'task.' || n.status end,
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+           'attempts', o.attempts, 'claimed_by', o.claimed_by, 'fencing_token', o.fencing_token,
+           'claimed_at', o.claimed_at, 'lease_expires_at', o.lease_expires_at,
+           'run_after', case when n.status = 'failed' then n.run_after end,
+           'error', case when n.status = 'failed' then n.last_error end)),
+         '{}'::jsonb, '\x'::bytea
+    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+   where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
+   order by n.task_id;
   return null;
 end
 $function$;
@@ -8461,12 +8413,6 @@ CREATE TRIGGER ledger_blocks_refuse_truncate BEFORE TRUNCATE ON sor.ledger_block
 alter table sor.ledger_blocks enable always trigger ledger_blocks_refuse_truncate;
 CREATE TRIGGER ledger_blocks_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ledger_blocks FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.ledger_blocks enable always trigger ledger_blocks_refuse_update_delete;
-CREATE TRIGGER outbox_count_delete AFTER DELETE ON sor.outbox REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_delete();
-alter table sor.outbox enable always trigger outbox_count_delete;
-CREATE TRIGGER outbox_count_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_insert();
-alter table sor.outbox enable always trigger outbox_count_insert;
-CREATE TRIGGER outbox_count_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_update();
-alter table sor.outbox enable always trigger outbox_count_update;
 CREATE TRIGGER outbox_dedupe BEFORE INSERT ON sor.outbox FOR EACH ROW EXECUTE FUNCTION sor.tg_outbox__dedupe();
 alter table sor.outbox enable always trigger outbox_dedupe;
 CREATE TRIGGER outbox_events_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__events_update();
@@ -8493,13 +8439,9 @@ CREATE TRIGGER retired_stream_heads_refuse_update_delete BEFORE DELETE OR UPDATE
 alter table sor.retired_stream_heads enable always trigger retired_stream_heads_refuse_update_delete;
 CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events();
 alter table sor.runs enable always trigger runs_events;
-CREATE TRIGGER tasks_count_delete AFTER DELETE ON sor.tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__count_delete();
-alter table sor.tasks enable always trigger tasks_count_delete;
-CREATE TRIGGER tasks_count_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__count_insert();
-alter table sor.tasks enable always trigger tasks_count_insert;
 CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW EXECUTE FUNCTION sor.tg_tasks__dedupe();
 alter table sor.tasks enable always trigger tasks_dedupe;
-CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks FOR EACH ROW WHEN (old.status = 'claimed'::text AND (new.status <> 'claimed'::text OR new.fencing_token <> old.fencing_token)) EXECUTE FUNCTION sor.tg_tasks__events_update();
+CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
 CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.classes enable always trigger classes_refuse_truncate;
@@ -8703,16 +8645,11 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__count_delete() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__count_insert() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_outbox__count_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__dedupe() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__notify_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__notify_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_runs__events() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_tasks__count_delete() owner sor_owner: sor_owner=EXECUTE
--- function sor.tg_tasks__count_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_tasks__dedupe() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
@@ -9218,19 +9155,14 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
-comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt.';
-comment on function sor.tg_outbox__count_delete() is 'AFTER DELETE (statement) on sor.outbox: a deleted undelivered row stops counting against its tenant''s quota.';
-comment on function sor.tg_outbox__count_insert() is 'AFTER INSERT (statement) on sor.outbox: counts each tenant''s undelivered rows (sor.outbox_counts), refusing a statement over the tenant''s quota (SR066).';
-comment on function sor.tg_outbox__count_update() is 'AFTER UPDATE (statement) on sor.outbox: a row delivered, dead or discarded stops counting against its tenant''s quota, one queued again counts again (SR066 when that takes the tenant over).';
+comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
-comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
-comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
+comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
-comment on function sor.tg_tasks__count_delete() is 'AFTER DELETE (statement) on sor.tasks: a task that ends (or is deleted) no longer counts against its tenant''s quota.';
-comment on function sor.tg_tasks__count_insert() is 'AFTER INSERT (statement) on sor.tasks: counts the queued tasks of each tenant, refusing a statement over the tenant''s quota (SR065).';
-comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
-comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (row, WHEN a claim ends) on sor.tasks: task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
+comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
+comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
@@ -9485,9 +9417,6 @@ comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is
 comment on trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions is 'Append-only: a record of a partition is never changed or removed; a change is a new row.';
 comment on trigger ledger_blocks_refuse_truncate on sor.ledger_blocks is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger ledger_blocks_refuse_update_delete on sor.ledger_blocks is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
-comment on trigger outbox_count_delete on sor.outbox is 'A deleted undelivered row stops counting against its tenant''s quota.';
-comment on trigger outbox_count_insert on sor.outbox is 'Counts undelivered rows per tenant and refuses a statement over the tenant''s quota (SR066).';
-comment on trigger outbox_count_update on sor.outbox is 'A row delivered, dead or discarded stops counting against its tenant''s quota; one queued again counts again.';
 comment on trigger outbox_dedupe on sor.outbox is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
 comment on trigger outbox_events_update on sor.outbox is 'Every lease and outcome of an outbox row writes its event to stream outbox-<id>.';
 comment on trigger outbox_notify_insert on sor.outbox is 'NOTIFY sor_outbox once per statement that inserted pending rows.';
@@ -9505,8 +9434,6 @@ comment on trigger retired_partitions_refuse_update_delete on sor.retired_partit
 comment on trigger retired_stream_heads_refuse_truncate on sor.retired_stream_heads is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger retired_stream_heads_refuse_update_delete on sor.retired_stream_heads is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
-comment on trigger tasks_count_delete on sor.tasks is 'A task that leaves the live queue no longer counts against its tenant''s quota.';
-comment on trigger tasks_count_insert on sor.tasks is 'Counts queued tasks per tenant and refuses a statement over the tenant''s quota (SR065).';
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
 comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
 comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:a5522669de1ea961565244e92b7f50e377bc8f3c70c3ec2e0d2dc97790a9feb5',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:f929b0bf8b3ce9ece8b27c2b95fce673dbe0c26028fc023cdbcf6fbdf30eda35',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -49,17 +49,17 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1463128971}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1501476609}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":361937228}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":2040723053}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-698044611}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1822316694}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-1649030742}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-1302512774}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":1167308512}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":1629621670}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":794367765}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
-{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":1886399363}
+{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-913292586}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
@@ -80,12 +80,13 @@ begin
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
+{"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
-{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":-940580627}
-{"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":1206955621}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":353547011}
+{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
+{"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-916315060}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -109,7 +110,7 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
-{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":-37530589}
+{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":-94484437}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -849,19 +850,14 @@ begin
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9965d9a7ed42af23da08e3d2fc3a42540ad862b72e88961a3e8a476df13cd3bd","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__count_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae86a96d71f2bec76f250969a715166cb505b1db4fcc5889202bd75a725a5689","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__count_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d8194fffcdd1b8b019cca23c0420a56c0f05a328107018be7cbdbdd7614b4aa1","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__count_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"475ba2f3439212b295cc61fe36ea21dcaba6b09dfc750d9667cce6d0fd35bf53","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c45e3a29a5829565ec1c0e495efcf18fe92160880a6863c077b5efc3a9aa004c","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e86ad1283040c61a66f32639be0db3b065e8ae598c1469fc911957d19beee121","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4c6587ca21fc08eec383a0fd20a69b2e0915f804ea979da161c1571adcde481","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"81ded1dbb1497719dd372efd1c3c8fcfe0800b223379d151c00228bc8f4daa85","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
 {"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5fa6e5183d075d5ca4d98615292f0caaab9884e7b4c36802d46fbd7cf201dd7a","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__count_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3ef257d806ef7f56d2c2ecf09964e540fc2c2471275f000ea7dbfdb378f4a9dd","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__count_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a794754e66eaf09ae278bc489f24840a07e0abdd4f2fe5552c595ab5ee506381","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a5058d26fa723755b0b1c07e8ea5e63c38b9fb53e4e0f8c69e3040b49e597397","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb58b0d301e2de82d8f299e5fba7665328d91aafa0380dea0f7e8a2d71b2a153","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3cfb1ed0c97bc7edc3f815697bacd5e91ff43c698018e618949ac8b3b4cf251e","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6076be16d78a437fe6a9dd956efa624a35cbc76620c538c78f36bdab39b9695f","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
@@ -1235,9 +1231,6 @@ begin
 {"object":"trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions","module":"kernel","attrs":{"definition":"CREATE TRIGGER kit_partitions_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.kit_partitions FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger ledger_blocks_refuse_truncate on sor.ledger_blocks","module":"kernel","attrs":{"definition":"CREATE TRIGGER ledger_blocks_refuse_truncate BEFORE TRUNCATE ON sor.ledger_blocks FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger ledger_blocks_refuse_update_delete on sor.ledger_blocks","module":"kernel","attrs":{"definition":"CREATE TRIGGER ledger_blocks_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ledger_blocks FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
-{"object":"trigger outbox_count_delete on sor.outbox","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_count_delete AFTER DELETE ON sor.outbox REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_delete()","enabled":"always"}}
-{"object":"trigger outbox_count_insert on sor.outbox","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_count_insert AFTER INSERT ON sor.outbox REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_insert()","enabled":"always"}}
-{"object":"trigger outbox_count_update on sor.outbox","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_count_update AFTER UPDATE ON sor.outbox REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_outbox__count_update()","enabled":"always"}}
 {"object":"trigger outbox_dedupe on sor.outbox","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_dedupe BEFORE INSERT ON sor.outbox FOR EACH ROW EXECUTE FUNCTION sor.tg_outbox__dedupe()","enabled":"always"}}
 {"object":"trigger outbox_dedupe on sor.outbox_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_dedupe BEFORE INSERT ON sor.outbox_default FOR EACH ROW EXECUTE FUNCTION sor.tg_outbox__dedupe()","enabled":"always"}}
 {"object":"trigger outbox_dedupe on sor.outbox_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER outbox_dedupe BEFORE INSERT ON sor.outbox_p{YYYYMM} FOR EACH ROW EXECUTE FUNCTION sor.tg_outbox__dedupe()","enabled":"always"}}
@@ -1263,10 +1256,8 @@ begin
 {"object":"trigger retired_stream_heads_refuse_truncate on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"CREATE TRIGGER retired_stream_heads_refuse_truncate BEFORE TRUNCATE ON sor.retired_stream_heads FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger retired_stream_heads_refuse_update_delete on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"CREATE TRIGGER retired_stream_heads_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.retired_stream_heads FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger runs_events on sor.runs","module":"kernel","attrs":{"definition":"CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events()","enabled":"always"}}
-{"object":"trigger tasks_count_delete on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_count_delete AFTER DELETE ON sor.tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__count_delete()","enabled":"always"}}
-{"object":"trigger tasks_count_insert on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_count_insert AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__count_insert()","enabled":"always"}}
 {"object":"trigger tasks_dedupe on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW EXECUTE FUNCTION sor.tg_tasks__dedupe()","enabled":"always"}}
-{"object":"trigger tasks_events_update on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks FOR EACH ROW WHEN (((old.status = 'claimed'::text) AND ((new.status <> 'claimed'::text) OR (new.fencing_token <> old.fencing_token)))) EXECUTE FUNCTION sor.tg_tasks__events_update()","enabled":"always"}}
+{"object":"trigger tasks_events_update on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update()","enabled":"always"}}
 {"object":"view sor_api.events","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"e284df56580882531db449c202657966cf071ec7ed3dd2936008396a7c93eb85","definition_unqualified_sha256":"d209222e292a95a935aa7a3f243f61a5a7b1ef57bc2e398223b05b319c0f9f29","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_blocks","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"4c0bf2ea810d215ec64a49caf309a3bcc18da59e12cf81ba455d00d1a8cfda19","definition_unqualified_sha256":"6e6738e214b071c1ff998c6c3e2d4d2161b30ca58839e078db693e10f5a0e522","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_runs","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"c9a0832a9f19d9a579170766d796208da7ec4a96fa27957c401e1a907b16f0d7","definition_unqualified_sha256":"4dfcc50ae93dc2a57e432c826775088ba6530f96254ce2f461e95ab1a9f89553","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}

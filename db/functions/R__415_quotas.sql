@@ -1,10 +1,20 @@
 -- Per-tenant quotas of queued work: how many live tasks (ready, claimed or failed) and undelivered
--- outbox rows (pending, deferred, leased or failed) a tenant may hold at once. Statement triggers
--- on sor.tasks and sor.outbox count every insert, delete and change of status into
--- sor.tenant_usage (sor.quota_count, the one rule), and refuse a statement that takes a tenant over
--- its quota: SR065 for tasks, SR066 for the outbox. The check reads at most 16 counter rows of
--- that tenant (sor.tenant_usage's slots) and its quota: no scan of the queue, no global lock, and
--- no tenant ever waits on another's rows. Admins set quotas with sor_api.set_quota.
+-- outbox rows (pending, deferred, leased or failed) a tenant may hold at once. sor.quota_count is
+-- the one rule: it moves a tenant's count in sor.tenant_usage and refuses a statement that takes
+-- the tenant over its quota: SR065 for tasks, SR066 for the outbox. The check reads at most 16
+-- counter rows of that tenant (sor.tenant_usage's slots) and its quota: no scan of the queue, no
+-- global lock, and no tenant ever waits on another's rows. Admins set quotas with sor_api.set_quota.
+--
+-- Who counts: the triggers the two tables already had, so an upgrade adds no trigger to a
+-- protected table (that needs an approval of its own, and a database of 0.1.0 or 0.2.0 cannot
+-- carry a release's approval):
+--   a task queued        sor.tg_tasks__dedupe (BEFORE INSERT, row, on sor.tasks): +1
+--   a task ended         sor.tg_finished_tasks__events_insert (AFTER INSERT, statement, on
+--                        sor.finished_tasks, where every task leaving the live queue goes): -n
+--   an outbox row queued sor.tg_outbox__notify_insert (AFTER INSERT, statement): +n undelivered
+--   an outbox row moved  sor.tg_outbox__events_update (AFTER UPDATE, statement): +-n per change
+--                        between undelivered and delivered, dead or discarded (sor.outbox_counts)
+-- A row the owner deletes by hand from sor.tasks or sor.outbox is not counted down.
 set role sor_owner;
 
 create or replace function sor.quota_count(kind text, tenants text[], deltas bigint[])
@@ -61,38 +71,6 @@ $$;
 comment on function sor.quota_count(text, text[], bigint[]) is
   'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does.';
 
-create or replace function sor.tg_tasks__count_insert()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-begin
-  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
-  return null;
-end
-$$;
-comment on function sor.tg_tasks__count_insert() is
-  'AFTER INSERT (statement) on sor.tasks: counts the queued tasks of each tenant, refusing a statement over the tenant''s quota (SR065).';
-
-create or replace function sor.tg_tasks__count_delete()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-begin
-  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
-     from (select o.tenant_id, count(*) as n from old_rows o group by o.tenant_id) c;
-  return null;
-end
-$$;
-comment on function sor.tg_tasks__count_delete() is
-  'AFTER DELETE (statement) on sor.tasks: a task that ends (or is deleted) no longer counts against its tenant''s quota.';
-
 create or replace function sor.outbox_counts(status text)
 returns boolean
 language plpgsql
@@ -105,59 +83,6 @@ end
 $$;
 comment on function sor.outbox_counts(text) is
   'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
-
--- one trigger function per statement kind, each reading only the transition tables its trigger
--- captures (plpgsql_check checks a trigger function against its trigger's transition tables)
-create or replace function sor.tg_outbox__count_insert()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
-  return null;
-end
-$$;
-comment on function sor.tg_outbox__count_insert() is
-  'AFTER INSERT (statement) on sor.outbox: counts each tenant''s undelivered rows (sor.outbox_counts), refusing a statement over the tenant''s quota (SR066).';
-
-create or replace function sor.tg_outbox__count_update()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
-     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
-             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
-            group by n.tenant_id) c;
-  return null;
-end
-$$;
-comment on function sor.tg_outbox__count_update() is
-  'AFTER UPDATE (statement) on sor.outbox: a row delivered, dead or discarded stops counting against its tenant''s quota, one queued again counts again (SR066 when that takes the tenant over).';
-
-create or replace function sor.tg_outbox__count_delete()
-returns trigger
-language plpgsql
-volatile
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-begin
-  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
-     from (select o.tenant_id, count(*) as n from old_rows o where sor.outbox_counts(o.status) group by o.tenant_id) c;
-  return null;
-end
-$$;
-comment on function sor.tg_outbox__count_delete() is
-  'AFTER DELETE (statement) on sor.outbox: a deleted undelivered row stops counting against its tenant''s quota.';
 
 create or replace function sor_api.set_quota(tenant_id text, kind text, max_pending bigint)
 returns void

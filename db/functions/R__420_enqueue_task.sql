@@ -54,23 +54,26 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  if new.dedupe_key is null then
-    return new;
+  if new.dedupe_key is not null then
+    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+    on conflict on constraint dedupe_keys_pkey do nothing;
+    -- kept: a new key, or this very task coming back (an operator's retry)
+    if not found and not exists (select 1 from sor.dedupe_keys k
+                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+      return null;
+    end if;
   end if;
-  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-  on conflict on constraint dedupe_keys_pkey do nothing;
-  if found or exists (select 1 from sor.dedupe_keys k
-                       where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                         and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-    return new;  -- a new key, or this very task coming back (an operator's retry)
-  end if;
-  return null;
+  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
+  -- this trigger counts)
+  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
+  return new;
 end
 $$;
 comment on function sor.tg_tasks__dedupe() is
-  'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
+  'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
 
 create or replace function sor_api.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,

@@ -2,9 +2,10 @@
 -- task-<task_id>; each carries the attempt's claim (holder, fencing token, claimed_at, attempt
 -- number), so who claimed and who finished every attempt is in the event log with no event of its
 -- own for the claim (a claim still held is read from its live row in sor.tasks).
---   sor.tasks, AFTER UPDATE (row, only when a claim ends): task.lease_expired (a lapsed claim taken
---                                      back by another claim) and task.failed
---   sor.finished_tasks, AFTER INSERT:  task.completed and task.dead
+--   sor.tasks, AFTER UPDATE:           task.lease_expired (a lapsed claim taken back by another
+--                                      claim) and task.failed, for the claims that ended only
+--   sor.finished_tasks, AFTER INSERT:  task.completed and task.dead; the tasks leave their
+--                                      tenant's quota count (R__415_quotas.sql)
 --   sor.finished_tasks, AFTER DELETE:  task.retried (an operator put a dead task back)
 -- Queueing a task writes no event: the row records who queued it and when. The event's actor is
 -- the login that ended the attempt (the holder itself, or the claimer that took a lapsed lease back).
@@ -18,22 +19,25 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  -- the trigger's WHEN clause passes only the end of a claim: a failure, or a lapsed claim taken back
+  -- only a claim that ended: a failure, or a lapsed claim taken back by another claim
   insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  values (new.tenant_id, 'task-' || new.task_id, 0,
-          case when new.status = 'claimed' then 'task.lease_expired' else 'task.' || new.status end,
-          pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-            'task_id', new.task_id, 'queue', new.queue, 'subject', new.subject, 'from', old.status, 'to', new.status,
-            'attempts', old.attempts, 'claimed_by', old.claimed_by, 'fencing_token', old.fencing_token,
-            'claimed_at', old.claimed_at, 'lease_expires_at', old.lease_expires_at,
-            'run_after', case when new.status = 'failed' then new.run_after end,
-            'error', case when new.status = 'failed' then new.last_error end)),
-          '{}'::jsonb, '\x'::bytea);
+  select n.tenant_id, 'task-' || n.task_id, 0,
+         case when n.status = 'claimed' then 'task.lease_expired' else 'task.' || n.status end,
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+           'attempts', o.attempts, 'claimed_by', o.claimed_by, 'fencing_token', o.fencing_token,
+           'claimed_at', o.claimed_at, 'lease_expires_at', o.lease_expires_at,
+           'run_after', case when n.status = 'failed' then n.run_after end,
+           'error', case when n.status = 'failed' then n.last_error end)),
+         '{}'::jsonb, '\x'::bytea
+    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+   where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
+   order by n.task_id;
   return null;
 end
 $$;
 comment on function sor.tg_tasks__events_update() is
-  'AFTER UPDATE (row, WHEN a claim ends) on sor.tasks: task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
+  'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
 
 create or replace function sor.tg_finished_tasks__events_insert()
 returns trigger
@@ -52,11 +56,14 @@ begin
          '{}'::jsonb, '\x'::bytea
     from new_rows n
    order by n.task_id;
+  -- a finished task left the live queue: it no longer counts against its tenant's quota
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
   return null;
 end
 $$;
 comment on function sor.tg_finished_tasks__events_insert() is
-  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt.';
+  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 
 create or replace function sor.tg_finished_tasks__events_delete()
 returns trigger

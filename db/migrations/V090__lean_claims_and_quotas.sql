@@ -8,14 +8,15 @@
 --      each attempt stays in the event log; a claim still held is read from the live row.
 --      And a tenant could queue any number of tasks or outbox rows: sor.tenant_quotas holds each
 --      tenant's limits (sor.quota_defaults when it has none), and sor.tenant_usage counts its
---      queued rows in a few slots per tenant (a backend updates the slot of its process id), so
---      the check reads a handful of rows of that tenant only and concurrent writers of a tenant
---      rarely wait on one another; no tenant ever waits on another's row.
--- Locks: SHARE ROW EXCLUSIVE on sor.runs and sor.outbox (reads go on, writes wait for the end of
---        the run), taken first and together; ADD COLUMN without a default changes the catalog only
---        (ACCESS EXCLUSIVE on sor.tasks and sor.finished_tasks and its partitions, held to the end
---        of the run); the counts are read from the live queue and the outbox's undelivered rows
---        once; new tables otherwise.
+--      queued rows (kept by the triggers the two tables already have) in a few slots per tenant
+--      (a backend updates the slot of its process id), so the check reads a handful of rows of
+--      that tenant only and concurrent writers of a tenant rarely wait on one another; no tenant
+--      ever waits on another's row.
+-- Locks: ADD COLUMN without a default changes the catalog only (ACCESS EXCLUSIVE on sor.tasks and
+--        sor.finished_tasks and its partitions), then SHARE ROW EXCLUSIVE on sor.outbox (reads go
+--        on, writes wait), all held to the end of the run; the counts are read from the live queue
+--        and the outbox's undelivered rows once; new tables otherwise. No lock on a table the
+--        journal writes: commit_step writes a run, then its outbox rows.
 -- Reversal: alter table sor.tasks drop column claimed_at; alter table sor.finished_tasks drop column
 --           claimed_at; drop table sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults (guarded:
 --           needs an approval).
@@ -23,15 +24,12 @@ set lock_timeout = '5s';
 
 set role sor_owner;
 
--- the runs and the outbox are held against writers from here to the end of the run, whose
--- repeatable scripts add the outbox's counting triggers, so no outbox row queued meanwhile goes
--- uncounted (below). The runs first: commit_step writes a run, then its outbox rows; a migration
--- holding the outbox alone would deadlock with a commit_step when the journal's policies file takes
--- sor.runs later in the same transaction.
-lock table sor.runs, sor.outbox in share row exclusive mode;
-
+-- the tasks (by their ALTER TABLE) and the outbox are held against writers from here to the end of
+-- the run, whose repeatable scripts make the tables' triggers count, so no row queued meanwhile by
+-- a caller still on the old functions goes uncounted (the counts are taken below)
 alter table sor.tasks add column claimed_at timestamptz;
 alter table sor.finished_tasks add column claimed_at timestamptz;
+lock table sor.outbox in share row exclusive mode;
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
 comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 
@@ -76,8 +74,7 @@ create table sor.tenant_usage (
 comment on table sor.tenant_usage is
   'How many tasks and undelivered outbox rows each tenant has queued, kept by statement triggers on sor.tasks and sor.outbox: the sum over a tenant''s slots (at most 16; a backend writes the slot of its process id, so concurrent writers of one tenant rarely wait on one row). A slot may be negative; the sum never is.';
 -- the rows already queued, counted before row level security is on (its policies come with the
--- repeatable policies file, after this script); the tasks are held by the ALTER TABLE above, the
--- outbox by the LOCK at the top
+-- repeatable policies file, after this script)
 insert into sor.tenant_usage (tenant_id, kind, slot, pending)
 select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
 insert into sor.tenant_usage (tenant_id, kind, slot, pending)

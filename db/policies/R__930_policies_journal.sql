@@ -99,9 +99,6 @@ grant select (tenant_id, scope, idempotency_key, fingerprint, run_id, tool_call_
   on sor.idempotency_keys to sor_auditor;
 
 grant select on sor_api.journal_runs, sor_api.journal_blocks to sor_tenant, sor_auditor, sor_approver;
--- journal_runs is security_invoker: its readers run the one lease rule (a lapsed run reads abandoned),
--- a definer function, so they need no grant on the clock it reads (sor.lease_clock)
-grant execute on function sor.lease_lapsed(timestamptz) to sor_tenant, sor_auditor, sor_approver;
 grant select on sor_api.journal_turns, sor_api.journal_tool_calls, sor_api.journal_steps to sor_tenant, sor_auditor;
 
 grant execute on function sor_api.register_worker(text, text) to sor_admin;

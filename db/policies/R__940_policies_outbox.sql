@@ -23,24 +23,6 @@ create or replace trigger outbox_notify_update
   after update on sor.outbox
   referencing old table as old_rows new table as new_rows
   for each statement execute function sor.tg_outbox__notify_update();
-create or replace trigger outbox_count_insert
-  after insert on sor.outbox
-  referencing new table as new_rows
-  for each statement execute function sor.tg_outbox__count_insert();
-create or replace trigger outbox_count_update
-  after update on sor.outbox
-  referencing old table as old_rows new table as new_rows
-  for each statement execute function sor.tg_outbox__count_update();
-create or replace trigger outbox_count_delete
-  after delete on sor.outbox
-  referencing old table as old_rows
-  for each statement execute function sor.tg_outbox__count_delete();
-alter table sor.outbox enable always trigger outbox_count_insert;
-alter table sor.outbox enable always trigger outbox_count_update;
-alter table sor.outbox enable always trigger outbox_count_delete;
-comment on trigger outbox_count_insert on sor.outbox is 'Counts undelivered rows per tenant and refuses a statement over the tenant''s quota (SR066).';
-comment on trigger outbox_count_update on sor.outbox is 'A row delivered, dead or discarded stops counting against its tenant''s quota; one queued again counts again.';
-comment on trigger outbox_count_delete on sor.outbox is 'A deleted undelivered row stops counting against its tenant''s quota.';
 alter table sor.outbox enable always trigger outbox_dedupe;
 alter table sor.outbox enable always trigger outbox_events_update;
 alter table sor.outbox enable always trigger outbox_notify_insert;

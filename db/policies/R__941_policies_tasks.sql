@@ -29,28 +29,12 @@ create or replace trigger tasks_dedupe
 alter table sor.tasks enable always trigger tasks_dedupe;
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
 
--- a row trigger whose WHEN clause passes only the end of a claim: a claim or a heartbeat runs no
--- trigger function and captures no transition table
 create or replace trigger tasks_events_update
   after update on sor.tasks
-  for each row
-  when (old.status = 'claimed' and (new.status <> 'claimed' or new.fencing_token <> old.fencing_token))
-  execute function sor.tg_tasks__events_update();
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
 comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
-
-create or replace trigger tasks_count_insert
-  after insert on sor.tasks
-  referencing new table as new_rows
-  for each statement execute function sor.tg_tasks__count_insert();
-create or replace trigger tasks_count_delete
-  after delete on sor.tasks
-  referencing old table as old_rows
-  for each statement execute function sor.tg_tasks__count_delete();
-alter table sor.tasks enable always trigger tasks_count_insert;
-alter table sor.tasks enable always trigger tasks_count_delete;
-comment on trigger tasks_count_insert on sor.tasks is 'Counts queued tasks per tenant and refuses a statement over the tenant''s quota (SR065).';
-comment on trigger tasks_count_delete on sor.tasks is 'A task that leaves the live queue no longer counts against its tenant''s quota.';
 
 -- quotas: the counters and limits are the owner's; admins set and read them through sor_api
 select sor.ensure_policy('sor.tenant_usage', 'tenant_usage_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
