@@ -8914,7 +8914,6 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- column grants on sor.steps.tenant_id: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.steps.version: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tasks.attempts: sor_auditor=SELECT, sor_tenant=SELECT
--- column grants on sor.tasks.claimed_at: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tasks.claimed_by: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tasks.created_at: sor_auditor=SELECT, sor_tenant=SELECT
 -- column grants on sor.tasks.dedupe_key: sor_auditor=SELECT, sor_tenant=SELECT

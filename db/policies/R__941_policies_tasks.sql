@@ -65,7 +65,7 @@ comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every 
 
 revoke all on sor.tasks, sor.finished_tasks, sor.dedupe_keys from sor_tenant, sor_auditor;
 grant select (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
-              dedupe_key, status, claimed_by, claimed_at, lease_expires_at, last_error, result, created_at, finished_at)
+              dedupe_key, status, claimed_by, lease_expires_at, last_error, result, created_at, finished_at)
   on sor.tasks to sor_tenant, sor_auditor;
 grant select on sor.finished_tasks to sor_tenant, sor_auditor;
 grant select on sor.dedupe_keys to sor_auditor;
