@@ -5,11 +5,13 @@ import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Per-tenant quotas of queued work, and a batch judged as a whole: a tenant at its quota of live
  * tasks (SR065) or undelivered outbox rows (SR066) is refused with nothing written, finishing work
  * makes room again, and another tenant queues on unaffected; a batch with a bad row or a row of
- * another tenant is refused whole, naming the row. Quotas are set by an admin, as sor_admin.
+ * another tenant is refused whole, naming the row. A tenant at its quota never slows another: its
+ * refused Workers hold only its own counter rows. Quotas are set by an admin, as sor_admin.
  */
 @SorTest
 class QuotaTest {
@@ -135,5 +138,66 @@ class QuotaTest {
             assertThat(theirs.get(0).get(0)).isNotEqualTo(mine);
             assertThat(theirs.get(1)).containsExactly(theirs.get(0).get(0), false);
         }
+    }
+
+    /**
+     * A tenant at its quota holds only its own counter rows: sixteen of its Workers, each refused
+     * (SR065) and left in its open transaction, hold every slot of its count they wrote, while
+     * another tenant's Workers, released at the same moment on backends that share those slot
+     * numbers, queue all they ask for and commit. Any wait on the full tenant's locks would outlast
+     * the race (those transactions end only after it), so the other tenant's lock_timeout turns a
+     * wait into 55P03 and the test fails. Five rounds.
+     */
+    @Test
+    void aTenantAtItsQuotaNeverSlowsAnother() throws Exception {
+        db.addTenants("busy", "calm");
+        setQuota("busy", "tasks", 32);
+        Database busy = db.worker("expense-reconciler", "busy");
+        Database calm = db.worker("expense-reconciler", "calm");
+        try (Connection c = busy.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('busy', 'work', ?::jsonb)", batch(32));
+        }
+        int full = 16;
+        int others = 8;
+        for (int round = 1; round <= 5; round++) {
+            List<Connection> connections = new ArrayList<>();
+            try {
+                for (int i = 0; i < full; i++) {
+                    Connection c = busy.connect();
+                    c.setAutoCommit(false);
+                    connections.add(c);
+                }
+                for (int i = 0; i < others; i++) {
+                    Connection c = calm.connect();
+                    Sql.run(c, "set lock_timeout = '5s'");
+                    connections.add(c);
+                }
+                long calmBefore = db.count("select count(*) from sor.tasks where tenant_id = 'calm'");
+                List<Race.Outcome<Object>> outcomes = Race.together(full + others, t -> {
+                    Connection c = connections.get(t);
+                    if (t < full) {
+                        return Claims.enqueue(c, "busy", "work", "one too many", null);
+                    }
+                    return Sql.rows(c, "select task_id from sor_api.enqueue_tasks('calm', 'work', ?::jsonb)", batch(5)).size();
+                });
+                for (int t = 0; t < full; t++) {
+                    assertThat(outcomes.get(t).sqlState()).as("busy Worker " + t).isEqualTo("SR065");
+                }
+                for (int t = full; t < full + others; t++) {
+                    assertThat(outcomes.get(t).get()).as("calm Worker " + t).isEqualTo(5);
+                }
+                // committed while every refused transaction of the full tenant is still open
+                assertThat(db.count("select count(*) from sor.tasks where tenant_id = 'calm'")).isEqualTo(calmBefore + 5L * others);
+                assertThat(db.count("select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and state = 'idle in transaction (aborted)' and usename = ?", busy.user())).isEqualTo(full);
+            } finally {
+                for (Connection c : connections) {
+                    c.close();
+                }
+            }
+        }
+        assertThat(Sql.rows(admin, "select tenant_id, pending, max_pending from sor_api.quotas() where kind = 'tasks'"
+                + " and tenant_id in ('busy', 'calm') order by 1"))
+                .containsExactly(List.of("busy", 32L, 32L), List.of("calm", 200L, 1_000_000L));
     }
 }
