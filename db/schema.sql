@@ -374,6 +374,9 @@ create table sor.runs (
   finished_at timestamp with time zone,
   error jsonb,
   error_sha256 bytea,
+  fencing_token bigint default 1 not null,
+  resumed_at timestamp with time zone,
+  resumed_by name,
   constraint runs_pkey PRIMARY KEY (tenant_id, run_id),
   constraint runs_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint runs_error_check CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
@@ -414,6 +417,23 @@ create table sor.streams (
   constraint streams_pkey PRIMARY KEY (tenant_id, stream),
   constraint streams_version_check CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))
 ) with (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
+
+create table sor.subscriptions (
+  tenant_id text not null,
+  name text not null,
+  stream_prefix text,
+  last_tx_id xid8 default '0'::xid8 not null,
+  last_position bigint default 0 not null,
+  created_at timestamp with time zone default clock_timestamp() not null,
+  created_by name default SESSION_USER not null,
+  acked_at timestamp with time zone,
+  acked_by name,
+  constraint subscriptions_pkey PRIMARY KEY (tenant_id, name),
+  constraint subscriptions_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint subscriptions_checkpoint CHECK (((last_position >= 0) AND ((last_position = 0) = (last_tx_id = '0'::xid8)))),
+  constraint subscriptions_name_format CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,99}$'::text)),
+  constraint subscriptions_stream_prefix_format CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))
+) with (autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tasks (
   tenant_id text not null,
@@ -515,6 +535,7 @@ create table sor.tool_calls (
   hash_only boolean default false not null,
   started_at timestamp with time zone default now() not null,
   finished_at timestamp with time zone,
+  fencing_token bigint default 1 not null,
   constraint tool_calls_pkey PRIMARY KEY (tenant_id, tool_call_id),
   constraint tool_calls_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
   constraint tool_calls_args_check CHECK ((hash_only OR (args IS NOT NULL))),
@@ -662,6 +683,7 @@ CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at
 CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at);
 CREATE INDEX events_position_idx ON ONLY sor.events USING btree ("position");
 CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version);
+CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, "position");
 CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, "position");
 CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
 CREATE INDEX finished_tasks_task_id_idx ON ONLY sor.finished_tasks USING btree (task_id);
@@ -1099,6 +1121,7 @@ begin
   values (append_event.tenant_id, append_event.stream, 0, append_event.type,
           append_event.payload, append_event.metadata, '\x'::bytea)
   returning * into _row;
+  perform sor.wake_events(append_event.tenant_id);
   return _row;
 end
 $function$;
@@ -2954,12 +2977,18 @@ AS $function$
 declare
   _n integer;
 begin
+  -- a run whose row another transaction holds is skipped: its holder is at work on it and meets
+  -- its lapsed lease itself, and no sweep waits behind a long call
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
-   where r.status = 'running'
-     and sor.lease_lapsed(r.lease_expires_at)
-     and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
-     and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
+   where (r.tenant_id, r.run_id) in (
+           select x.tenant_id, x.run_id from sor.runs x
+            where x.status = 'running'
+              and sor.lease_lapsed(x.lease_expires_at)
+              and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
+              and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
+              for no key update skip locked)
+     and r.status = 'running';
   get diagnostics _n = row_count;
   return _n;
 end
@@ -3339,6 +3368,54 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.resume(run_id uuid, lease_seconds integer DEFAULT NULL::integer)
+ RETURNS sor.runs
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _w sor.workers := sor.current_worker();
+  _r sor.runs;
+  _lease integer;
+begin
+  if resume.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the id of the run to resume.');
+  end if;
+  if resume.lease_seconds is not null and resume.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds; heartbeat to extend it.');
+  end if;
+  select r.* into _r from sor.runs r where r.run_id = resume.run_id for update;
+  -- another tenant's run, or another kind's, is as unknown as a run that does not exist
+  if not found or _r.worker_kind <> _w.kind then
+    raise exception 'unknown run % for Worker %', resume.run_id, session_user
+      using errcode = 'SR034', hint = 'A Worker resumes a run of its own kind, of a tenant it is a member of: pass the run id start_run returned.';
+  end if;
+  perform sor_guard.require_member(_r.tenant_id);
+  if _r.status = 'running' and _r.lease_expires_at > sor.lease_clock() then
+    if _r.worker_role = session_user then
+      return _r;  -- still held by this Worker: nothing to resume
+    end if;
+    raise exception 'run % is held by % until %', _r.run_id, _r.worker_role, _r.lease_expires_at
+      using errcode = 'SR036',
+            hint = 'A run is taken over only once its lease lapsed: retry after lease_expires_at, or ask its holder to finish it.';
+  end if;
+  if _r.status not in ('running', 'abandoned') then
+    raise exception 'run % is %', _r.run_id, _r.status
+      using errcode = 'SR035', hint = 'Only a run whose lease lapsed can be resumed; a finished or cancelled run is final: start a new run.';
+  end if;
+  _lease := coalesce(resume.lease_seconds, _r.lease_seconds);
+  update sor.runs r
+     set status = 'running', finished_at = null, worker_role = session_user,
+         fencing_token = r.fencing_token + 1, resumed_at = pg_catalog.clock_timestamp(), resumed_by = session_user,
+         lease_seconds = _lease, lease_expires_at = sor.lease_clock() + make_interval(secs => _lease),
+         heartbeat_at = sor.lease_clock()
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
+  returning r.* into _r;
+  return _r;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.retry_delay(attempts integer, base interval, cap interval)
  RETURNS interval
  LANGUAGE sql
@@ -3395,6 +3472,32 @@ AS $function$
       else 'an error (SQLSTATE class ' || pg_catalog.left(code, 2) || ')'
     end
   end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.subscription(tenant_id text, name text, for_update boolean DEFAULT false)
+ RETURNS sor.subscriptions
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+begin
+  if subscription.for_update then
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name for update;
+  else
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name;
+  end if;
+  if _s.tenant_id is null then
+    raise exception 'tenant % has no subscription %', pg_catalog.quote_literal(subscription.tenant_id),
+                    coalesce(pg_catalog.quote_literal(subscription.name), 'NULL')
+      using errcode = 'SR015',
+            hint = 'Create it with sor_api.subscribe(tenant_id, name); sor_api.subscriptions(tenant_id) lists the tenant''s subscriptions.';
+  end if;
+  return _s;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
@@ -3607,14 +3710,30 @@ begin
       _meta);
     return null;
   end if;
-  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_role <> new.worker_role
+  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_kind <> new.worker_kind
+     or (old.worker_role <> new.worker_role and new.fencing_token <= old.fencing_token)
+     or new.fencing_token < old.fencing_token
      or old.hash_only <> new.hash_only or old.input_sha256 <> new.input_sha256 then
     raise exception 'the identity of run % cannot change', old.run_id
-      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker, input and hash-only mode for life.';
+      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker kind, input and hash-only mode for life; only a resume (a higher fencing token) hands a run to another Worker of its kind.';
+  end if;
+  if new.fencing_token > old.fencing_token then
+    -- a resume: only of a run whose lease lapsed, back to running, nothing else in the same change
+    if not (old.status = 'abandoned' or (old.status = 'running' and sor.lease_lapsed(old.lease_expires_at)))
+       or new.status <> 'running' or new.version <> old.version or new.state <> old.state then
+      raise exception 'run % cannot be resumed from %', old.run_id, old.status
+        using errcode = 'SR035', hint = 'Only a run whose lease lapsed is resumed (sor_api.resume_run), and a resume changes nothing but its holder and lease.';
+    end if;
+    perform sor.append_event(new.tenant_id, _stream, 'run_resumed',
+      jsonb_build_object('from', old.status, 'from_worker', old.worker_role, 'to_worker', new.worker_role,
+                         'fencing_token', new.fencing_token, 'version', new.version, 'last_step_id', new.last_step_id,
+                         'lease_expires_at', new.lease_expires_at),
+      _meta);
+    return null;
   end if;
   if old.status <> 'running' and (new.status <> old.status or new.version <> old.version or new.state <> old.state) then
     raise exception 'run % is %', old.run_id, old.status
-      using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+      using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
   end if;
   if new.version <> old.version then
     if new.version <> old.version + 1 then
@@ -3632,11 +3751,17 @@ begin
       _meta);
   end if;
   if new.status <> old.status then
-    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+    perform sor.append_event(new.tenant_id, _stream,
+      case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+           then 'run_cancelled' else 'run_' || new.status end,
       jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
                          'finished_at', new.finished_at,
                          'error', case when new.hash_only then null else new.error end,
-                         'error_sha256', encode(new.error_sha256, 'hex')),
+                         'error_sha256', encode(new.error_sha256, 'hex'))
+      || case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+              then jsonb_build_object('cancelled_by', session_user::text,
+                                      'reason', nullif(current_setting('sor.cancel_reason', true), ''))
+              else '{}'::jsonb end,
       _meta);
   end if;
   return null;
@@ -3735,20 +3860,36 @@ begin
       end if;
       select c.* into _call from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.tool_call_id = _claim.tool_call_id;
+      if _call.status = 'started'
+         and ((_call.run_id = _r.run_id and _call.fencing_token < _r.fencing_token)
+              or exists (select 1 from sor.runs o
+                          where o.tenant_id = _call.tenant_id and o.run_id = _call.run_id
+                            and (o.status <> 'running' or sor.lease_lapsed(o.lease_expires_at)))) then
+        -- in flight when its run lapsed: the attempt is closed as interrupted (it may or may not have
+        -- reached the tool: the provider dedupes by the same key) and this attempt takes the key over
+        perform sor.tool_call_interrupt(_call, _r);
+        update sor.idempotency_keys k
+           set tool_call_id = _new, run_id = null
+         where k.tenant_id = _claim.tenant_id and k.scope = _claim.scope and k.idempotency_key = _claim.idempotency_key;
+        _call := null;
+      end if;
       if _call.status = 'started' then
         raise exception 'tool call % with idempotency key % is in progress', _call.tool_call_id, tool_call_begin.idempotency_key
           using errcode = 'SR038',
                 hint = 'Another attempt holds this key and has not finished (or its run was abandoned mid-call): retry later, or check the tool''s provider.';
       end if;
-      return query select _call.tool_call_id, true, _call.status, _call.result, _call.error;
-      return;
+      if _call.tool_call_id is not null then
+        return query select _call.tool_call_id, true, _call.status, _call.result, _call.error;
+        return;
+      end if;
     end if;
   end if;
 
-  insert into sor.tool_calls (tenant_id, tool_call_id, run_id, tool_name, args, args_sha256, idempotency_key, hash_only)
+  insert into sor.tool_calls (tenant_id, tool_call_id, run_id, tool_name, args, args_sha256, idempotency_key, hash_only,
+                              fencing_token)
   values (_r.tenant_id, _new, _r.run_id, tool_call_begin.tool_name,
           case when _r.hash_only then null else tool_call_begin.args end, _args_digest,
-          tool_call_begin.idempotency_key, _r.hash_only);
+          tool_call_begin.idempotency_key, _r.hash_only, _r.fencing_token);
   return query select _new, false, 'started'::text, null::jsonb, null::jsonb;
 end
 $function$;
@@ -3797,6 +3938,26 @@ begin
          error_sha256 = _error_digest,
          finished_at = pg_catalog.clock_timestamp()
    where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _error jsonb := jsonb_build_object('interrupted', true,
+                                     'reason', 'in flight when its run''s lease lapsed; retried by a later attempt with the same key',
+                                     'retried_by_run', resumed.run_id, 'fencing_token', resumed.fencing_token);
+begin
+  update sor.tool_calls c
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when c.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error'),
+         result = null, result_sha256 = null
+   where c.tenant_id = call.tenant_id and c.tool_call_id = call.tool_call_id and c.status = 'started';
 end
 $function$;
 
@@ -3889,6 +4050,29 @@ AS $function$
    order by s.tenant_id, s.stream
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.wake_events(tenant_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE STRICT
+ SET jit TO 'off'
+AS $function$
+  select 'sor_' || wakeup_channel.kind || '_' || pg_catalog.left(pg_catalog.md5(wakeup_channel.key), 20)
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.worker_run(run_id uuid, for_write boolean)
  RETURNS sor.runs
  LANGUAGE plpgsql
@@ -3905,6 +4089,17 @@ begin
    where r.run_id = worker_run.run_id and r.worker_role = session_user
    for update;
   if not found then
+    -- a run this Worker held and another login of its kind took over: say so, to it only
+    select r.* into _r from sor.runs r
+     where r.run_id = worker_run.run_id and r.resumed_by is not null and r.resumed_by <> session_user
+       and exists (select 1 from sor.events e
+                    where e.tenant_id = r.tenant_id and e.stream = 'run-' || r.run_id::text
+                      and e.type = 'run_resumed' and e.payload ->> 'from_worker' = session_user::text);
+    if found then
+      raise exception 'run % was taken over by % (fencing token %): this Worker holds it no more', worker_run.run_id, _r.resumed_by, _r.fencing_token
+        using errcode = 'SR036',
+              hint = 'Its lease lapsed and another Worker of its kind resumed it; this Worker''s late writes are refused. Stop working on it.';
+    end if;
     raise exception 'unknown run % for Worker %', worker_run.run_id, session_user
       using errcode = 'SR034', hint = 'A Worker sees only its own runs: pass a run id that start_run returned to this role.';
   end if;
@@ -3913,14 +4108,56 @@ begin
   if worker_run.for_write then
     if _r.status <> 'running' then
       raise exception 'run % is %', worker_run.run_id, _r.status
-        using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+        using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
     end if;
     if sor.lease_lapsed(_r.lease_expires_at) then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
-        using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
+        using errcode = 'SR036', hint = 'The run reads abandoned; resume it with sor_api.resume_run (or start_run with its key), and heartbeat more often than lease_seconds.';
     end if;
   end if;
   return _r;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
+ RETURNS TABLE(last_position bigint, moved boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _tx xid8;
+begin
+  perform sor_guard.require_reader(ack_subscription.tenant_id);
+  if ack_subscription.up_to_position is null or ack_subscription.up_to_position < 1 then
+    raise exception 'up_to_position % is not a position', coalesce(ack_subscription.up_to_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass the position of the last event of read_subscription you have processed.';
+  end if;
+  _s := sor.subscription(ack_subscription.tenant_id, ack_subscription.name, true);
+  select e.tx_id into _tx
+    from sor.events e
+   where e.position = ack_subscription.up_to_position and e.tenant_id = _s.tenant_id
+     and (_s.stream_prefix is null
+          or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  if _tx is null then
+    raise exception 'no event at position % for subscription % of tenant %', ack_subscription.up_to_position,
+                    pg_catalog.quote_literal(_s.name), pg_catalog.quote_literal(_s.tenant_id)
+      using errcode = 'SR015',
+            hint = 'Acknowledge a position read_subscription returned for this subscription.';
+  end if;
+  if (_tx, ack_subscription.up_to_position) <= (_s.last_tx_id, _s.last_position) then
+    -- already acknowledged (a retried or late acknowledgement): the checkpoint never goes back
+    return query select _s.last_position, false;
+    return;
+  end if;
+  update sor.subscriptions s
+     set last_tx_id = _tx, last_position = ack_subscription.up_to_position,
+         acked_at = pg_catalog.clock_timestamp(), acked_by = session_user
+   where s.tenant_id = _s.tenant_id and s.name = _s.name;
+  return query select ack_subscription.up_to_position, true;
 end
 $function$;
 
@@ -4113,6 +4350,7 @@ begin
          pg_catalog.encode(i.hash, 'hex')
     from ins i
    order by i.position;
+  perform sor.wake_events(append_events.tenant_id);
 end
 $function$;
 
@@ -4227,6 +4465,52 @@ begin
   end if;
   perform sor.tool_call_finish(_begin.tool_call_id, _result, _error);
   return query select _begin.tool_call_id, _error is null, _result, _error, false;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.cancel_run(run_id uuid, reason text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs;
+  _error jsonb;
+begin
+  if not pg_catalog.pg_has_role(session_user, 'sor_admin', 'MEMBER') then
+    raise exception 'role % may not cancel runs', session_user
+      using errcode = 'SR034', hint = 'An operator (a member of sor_admin) cancels runs.';
+  end if;
+  if cancel_run.run_id is null or cancel_run.reason is null or pg_catalog.length(pg_catalog.btrim(cancel_run.reason)) not between 1 and 500 then
+    perform sor.journal_bad_input('reason', 'Pass the run id and a reason of 1 to 500 characters.');
+  end if;
+  select r.* into _r from sor.runs r where r.run_id = cancel_run.run_id for update;
+  if not found then
+    raise exception 'unknown run %', cancel_run.run_id
+      using errcode = 'SR034', hint = 'Pass a run id (sor_api.journal_runs lists them).';
+  end if;
+  if _r.status = 'failed' and _r.error_sha256 is not null
+     and exists (select 1 from sor.events e where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                  and e.type = 'run_cancelled') then
+    return 'cancelled';
+  end if;
+  if _r.status not in ('running', 'abandoned') then
+    raise exception 'run % is %', _r.run_id, _r.status
+      using errcode = 'SR035', hint = 'Only a running or abandoned run can be cancelled; a finished run is final.';
+  end if;
+  -- a cancelled run ends as failed, its error saying who cancelled it and why; the runs trigger
+  -- writes run_cancelled for it (it reads the reason set here)
+  _error := jsonb_build_object('cancelled', true, 'cancelled_by', session_user::text, 'reason', pg_catalog.btrim(cancel_run.reason));
+  perform pg_catalog.set_config('sor.cancel_reason', pg_catalog.btrim(cancel_run.reason), true);
+  update sor.runs r
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error')
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
+  perform pg_catalog.set_config('sor.cancel_reason', '', true);
+  return 'cancelled';
 end
 $function$;
 
@@ -5155,6 +5439,7 @@ begin
     perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
+  perform sor.mark_abandoned(null, null);
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
          lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
@@ -5432,6 +5717,41 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, max_rows integer DEFAULT 100)
+ RETURNS TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, hash text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _horizon xid8;
+begin
+  perform sor_guard.require_reader(read_subscription.tenant_id);
+  perform sor.check_max_rows(read_subscription.max_rows);
+  select s.* into _s from sor.subscriptions s
+   where s.tenant_id = read_subscription.tenant_id and s.name = read_subscription.name;
+  if _s.tenant_id is null then
+    perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
+  end if;
+  -- the horizon of events_since: every transaction older than the snapshot's xmin has ended, so
+  -- the events below it are all the ones that will ever be below it
+  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  return query
+    select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
+           pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = _s.tenant_id
+       and (e.tx_id, e.position) > (_s.last_tx_id, _s.last_position)
+       and e.tx_id < _horizon
+       and (_s.stream_prefix is null
+            or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     order by e.tx_id, e.position
+     limit read_subscription.max_rows;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text)
  RETURNS integer
  LANGUAGE plpgsql
@@ -5633,6 +5953,32 @@ begin
     returning o.outbox_id into _resume;
   end if;
   return query select _status, _released, _discarded, _resume;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.resume_run(run_id uuid, lease_seconds integer DEFAULT NULL::integer)
+ RETURNS TABLE(status text, version integer, fencing_token bigint, last_step_id text, state jsonb, lease_expires_at timestamp with time zone, resumed_from name, in_flight_calls jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _before name;
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  perform sor.mark_abandoned(null, null);
+  select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
+  _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);
+  return query
+  select _r.status, _r.version, _r.fencing_token, _r.last_step_id, _r.state, _r.lease_expires_at, _before,
+         coalesce((select jsonb_agg(jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
+                                                       'idempotency_key', c.idempotency_key, 'started_at', c.started_at,
+                                                       'fencing_token', c.fencing_token)
+                                    order by c.started_at, c.tool_call_id)
+                     from sor.tool_calls c
+                    where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.status = 'started'), '[]'::jsonb);
 end
 $function$;
 
@@ -6314,6 +6660,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
+  perform sor.mark_abandoned(null, null);
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
@@ -6339,6 +6686,12 @@ begin
           using errcode = 'SR037', hint = 'A retry must send the same input; a new request needs a new key.';
       end if;
       select r.* into _r from sor.runs r where r.tenant_id = start_run.tenant_id and r.run_id = _claim.run_id;
+      -- the same run key after a crash: a run whose lease lapsed is resumed by this Worker (or taken
+      -- over by this login of the run's kind), with a new lease and a higher fencing token
+      if _r.worker_kind = _w.kind
+         and (_r.status = 'abandoned' or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at))) then
+        _r := sor.resume(_r.run_id, start_run.lease_seconds);
+      end if;
       return query select _r.run_id, true, _r.status, _r.version;
       return;
     end if;
@@ -6351,6 +6704,82 @@ begin
           start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
   returning r.* into _r;
   return query select _r.run_id, false, _r.status, _r.version;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.subscribe(tenant_id text, name text, stream_prefix text DEFAULT NULL::text, from_start boolean DEFAULT true)
+ RETURNS TABLE(subscription text, prefix text, last_position bigint, created boolean, channel text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _s sor.subscriptions;
+  _created boolean := false;
+  _tx xid8 := '0'::xid8;
+  _pos bigint := 0;
+begin
+  perform sor_guard.require_reader(subscribe.tenant_id);
+  if subscribe.name is null or not sor.is_valid('slug', subscribe.name) then
+    raise exception 'subscription name % is not a slug', coalesce(pg_catalog.quote_literal(subscribe.name), 'NULL')
+      using errcode = 'SR011', hint = 'Name a subscription with a lowercase slug of 1 to 100 characters, such as billing.projector.';
+  end if;
+  if subscribe.stream_prefix is not null
+     and (subscribe.stream_prefix !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' or pg_catalog.length(subscribe.stream_prefix) > 200) then
+    raise exception 'stream prefix % is not the start of a stream name', pg_catalog.quote_literal(subscribe.stream_prefix)
+      using errcode = 'SR011', hint = 'Pass NULL for every stream of the tenant, or a category with its dash (order-) or a longer start of a stream name.';
+  end if;
+  if subscribe.from_start is null then
+    raise exception 'from_start is required'
+      using errcode = 'SR011', hint = 'Pass true to read the tenant''s events from its first, false to read only those appended from now on.';
+  end if;
+  if not subscribe.from_start then
+    -- from now: the checkpoint is the last of the tenant's events every reader can see
+    select e.tx_id, e.position into _tx, _pos
+      from sor.events e
+     where e.tenant_id = subscribe.tenant_id
+       and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+     order by e.tx_id desc, e.position desc
+     limit 1;
+    _tx := coalesce(_tx, '0'::xid8);
+    _pos := coalesce(_pos, 0);
+  end if;
+  insert into sor.subscriptions as s (tenant_id, name, stream_prefix, last_tx_id, last_position)
+  values (subscribe.tenant_id, subscribe.name, subscribe.stream_prefix, _tx, _pos)
+  on conflict on constraint subscriptions_pkey do nothing
+  returning s.* into _s;
+  _created := _s.tenant_id is not null;
+  if not _created then
+    _s := sor.subscription(subscribe.tenant_id, subscribe.name);
+    if _s.stream_prefix is distinct from subscribe.stream_prefix then
+      raise exception 'subscription % of tenant % exists for %', pg_catalog.quote_literal(subscribe.name),
+                      pg_catalog.quote_literal(subscribe.tenant_id),
+                      coalesce('streams starting with ' || pg_catalog.quote_literal(_s.stream_prefix), 'every stream')
+        using errcode = 'SR018',
+              hint = 'Subscribe again with the same stream prefix to get the subscription back, or choose another name; sor_api.unsubscribe removes one.';
+    end if;
+  end if;
+  return query select _s.name, _s.stream_prefix, _s.last_position, _created,
+                      sor.wakeup_channel('events', _s.tenant_id);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.subscriptions(tenant_id text)
+ RETURNS TABLE(name text, stream_prefix text, last_position bigint, created_at timestamp with time zone, created_by name, acked_at timestamp with time zone, acked_by name, channel text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_reader(subscriptions.tenant_id);
+  return query
+    select s.name, s.stream_prefix, s.last_position, s.created_at, s.created_by, s.acked_at, s.acked_by,
+           sor.wakeup_channel('events', s.tenant_id)
+      from sor.subscriptions s
+     where s.tenant_id = subscriptions.tenant_id
+     order by s.name;
 end
 $function$;
 
@@ -6377,6 +6806,21 @@ begin
   delete from sor.idempotency_keys k where k.expires_at <= pg_catalog.now();
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.unsubscribe(tenant_id text, name text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_reader(unsubscribe.tenant_id);
+  perform sor.subscription(unsubscribe.tenant_id, unsubscribe.name, true);
+  delete from sor.subscriptions s where s.tenant_id = unsubscribe.tenant_id and s.name = unsubscribe.name;
+  return true;
 end
 $function$;
 
@@ -6522,6 +6966,27 @@ begin
     detail := pg_catalog.format('block %s no longer has the hash the digest recorded: the ledger was rebuilt', _upto);
     return next;
   end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.wakeup_channel(kind text, key text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
+    raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
+                    coalesce(pg_catalog.quote_literal(wakeup_channel.key), 'NULL')
+      using errcode = 'SR011',
+            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant) or ''tasks'' with a queue name (tasks enqueued on it); then LISTEN on the name returned, quoted as an identifier.';
+  end if;
+  if wakeup_channel.kind = 'events' then
+    perform sor_guard.require_reader(wakeup_channel.key);
+  end if;
+  return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
 end
 $function$;
 
@@ -8494,6 +8959,8 @@ alter table sor.steps enable row level security;
 alter table sor.steps force row level security;
 alter table sor.streams enable row level security;
 alter table sor.streams force row level security;
+alter table sor.subscriptions enable row level security;
+alter table sor.subscriptions force row level security;
 alter table sor.tasks enable row level security;
 alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
@@ -8551,6 +9018,8 @@ create policy steps_owner_all on sor.steps as permissive for all to sor_owner us
 create policy steps_tenant_select on sor.steps as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy streams_auditor_select on sor.streams as permissive for select to sor_auditor using (true);
 create policy streams_owner_all on sor.streams as permissive for all to sor_owner using (true) with check (true);
+create policy subscriptions_auditor_select on sor.subscriptions as permissive for select to sor_auditor using (true);
+create policy subscriptions_owner_all on sor.subscriptions as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -8639,8 +9108,10 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor.resume(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -8654,8 +9125,12 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -8664,6 +9139,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.cancel_run(run_id uuid, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.check_contract(client_contract text) owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -8695,12 +9171,14 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.quotas(tenant_id text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.read_subscription(tenant_id text, name text, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.register_domain_schema(schema_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.register_worker(role_name text, kind text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.remove_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.require_kernel(version text) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.resolve_block(block_id bigint, approved boolean, note text) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.resume_run(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.retire_partition(partition_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -8713,11 +9191,15 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.subscriptions(tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_abandoned_runs() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.unsubscribe(tenant_id text, name text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_ledger(digest jsonb) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.wakeup_channel(kind text, key text) owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_guard.acl(acl aclitem[], owner oid, objtype "char") owner sor_guardian: sor_guardian=EXECUTE, sor_owner=EXECUTE
 -- function sor_guard.approval_object(operation text, object text) owner sor_guardian: sor_guardian=EXECUTE
@@ -8819,6 +9301,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.subscriptions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_quotas owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -9032,18 +9515,24 @@ comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals r
 comment on column sor.retired_partitions.range_from is 'Lower bound of the partition''s range; NULL for a partition from MINVALUE.';
 comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
 comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
+comment on column sor.runs.fencing_token is 'The run''s lease generation: 1 at start_run, raised by each resume (resume_run, or start_run with the key of a lapsed run). Calls started under an older token were in flight when the run lapsed.';
 comment on column sor.runs.hash_only is 'Content (input, error, turn content, tool-call arguments, results and errors) is stored only as sha256.';
 comment on column sor.runs.idempotency_key is 'Key the run was started with; sor.idempotency_keys binds it to this run for the retention window.';
 comment on column sor.runs.input is 'Run input; NULL in hash-only runs.';
 comment on column sor.runs.input_sha256 is 'sha256 of the input (of its jsonb text rendering when the database computed it); the fingerprint of start_run.';
 comment on column sor.runs.last_step_id is 'Step whose commit produced the current version.';
 comment on column sor.runs.lease_expires_at is 'The run is alive while this lies in the future (database clock); heartbeats push it forward.';
+comment on column sor.runs.resumed_at is 'When the run was last resumed (NULL: never).';
+comment on column sor.runs.resumed_by is 'The Worker login that last resumed the run: the same Worker, or another login of its kind that took it over.';
 comment on column sor.runs.state is 'Workflow state: each committed step output is merged shallowly (jsonb ||); keys are never deleted.';
 comment on column sor.runs.status is 'running, succeeded, failed, or abandoned (the lease lapsed: marked by the next reader or by sweep_abandoned_runs()).';
 comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_run, +1 for each committed step.';
 comment on column sor.steps.version is 'Run version this step''s commit produced.';
 comment on column sor.streams.last_hash is 'hash of the stream''s last event: the next event''s prev_hash.';
 comment on column sor.streams.version is 'Version of the stream''s last event; 0 for a stream an append with expected_version 0 has claimed and not yet written.';
+comment on column sor.subscriptions.last_position is 'Position of the last event the subscriber acknowledged (0: none yet); with last_tx_id, the cursor of read_subscription.';
+comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none): events are read in (tx_id, position) order, as events_since reads them.';
+comment on column sor.subscriptions.stream_prefix is 'NULL for every stream of the tenant; else the streams whose name starts with it (a category such as order- ).';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
 comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
@@ -9062,6 +9551,7 @@ comment on column sor.tenant_settings.idempotency_retention is 'How long an idem
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
 comment on column sor.tool_calls.args is 'Arguments; NULL in hash-only runs (see args_sha256).';
 comment on column sor.tool_calls.args_sha256 is 'sha256 of the arguments'' jsonb text rendering.';
+comment on column sor.tool_calls.fencing_token is 'The run''s fencing token when the call started.';
 comment on column sor.tool_calls.idempotency_key is 'Tenant-scoped key the call was made with, if any; see sor.idempotency_keys.';
 comment on column sor.tool_calls.status is 'started (in flight, or unfinished forever when the run was abandoned), succeeded or failed.';
 comment on column sor.tools.allowed_kinds is 'Worker kinds (sor.workers.kind) allowed to call the tool; empty means nobody.';
@@ -9137,7 +9627,7 @@ comment on function sor.leases() is 'Tasks and undelivered outbox rows in the on
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
 comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
-comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
+comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. start_run, resume_run, heartbeat and the readers call it, so a lapsed run is marked within a lease period while any Worker of the database is at work.';
 comment on function sor.outbox_counts(status text) is 'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
@@ -9149,8 +9639,10 @@ comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint,
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused, by sor.refuse_lease_call on the task as the caller may see it: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
+comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
+comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
@@ -9159,13 +9651,17 @@ comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: cla
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
-comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
+comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
 comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
-comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
+comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
+comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
+comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
+comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
@@ -9174,6 +9670,7 @@ comment on function sor_api.approve_ddl(operation text, object_identity text, ti
 comment on function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempotency_key text) is 'The only way a Worker acts: checks the allow-list for its kind, validates args against the tool''s JSON Schema (SR072 names the path), journals the call, runs the tool in a subtransaction (a failing tool leaves its error in the journal and none of its writes; ok = false), and replays a finished call for a repeated idempotency key.';
+comment on function sor_api.cancel_run(run_id uuid, reason text) is 'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status failed with the error {cancelled: true, cancelled_by, reason} and a run_cancelled event; its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
@@ -9205,12 +9702,14 @@ comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, er
 comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
 comment on function sor_api.quotas(tenant_id text) is 'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';
 comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
 comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
 comment on function sor_api.remove_member(tenant_id text, role_name text) is 'Ends a role''s membership of a tenant; its next statement sees none of that tenant''s rows. SR006 when there is no such membership.';
 comment on function sor_api.require_kernel(version text) is 'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
+comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
@@ -9222,12 +9721,16 @@ comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
 comment on function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) is 'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
-comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
+comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true), resumed when its lease lapsed and the caller is of the run''s Worker kind (see resume_run); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
+comment on function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) is 'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
+comment on function sor_api.subscriptions(tenant_id text) is 'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
+comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -9325,6 +9828,8 @@ comment on policy steps_owner_all on sor.steps is 'Definer functions run as sor_
 comment on policy steps_tenant_select on sor.steps is 'Tenant members read only their tenants'' steps.';
 comment on policy streams_auditor_select on sor.streams is 'Auditors read every stream head.';
 comment on policy streams_owner_all on sor.streams is 'The chain trigger and the definer functions read and move stream heads as sor_owner.';
+comment on policy subscriptions_auditor_select on sor.subscriptions is 'Auditors read every subscription and its checkpoint.';
+comment on policy subscriptions_owner_all on sor.subscriptions is 'The subscription functions (definer, membership checked by session_user) read and move checkpoints as sor_owner.';
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -9379,6 +9884,7 @@ comment on table sor.retired_stream_heads is 'For each stream with events in a r
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
+comment on table sor.subscriptions is 'Named subscriptions of a tenant to its events (all streams, or those starting with stream_prefix), each with its server-kept checkpoint: the (tx_id, position) of the last event acknowledged. Read and moved only through sor_api.subscribe, read_subscription, ack_subscription, subscriptions and unsubscribe.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenant_quotas is 'A tenant''s own quota of queued tasks or outbox rows, in place of sor.quota_defaults. Set by sor_api.set_quota(tenant_id, kind, n).';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:cbec5709c4cf2e25502d851ba15176078ad3ba58ac4cce60e86a4127c6b0b998',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:dd38532f0d216388ae107f33ec6be42093b18f4858e40f423174215fe5dbd0ab',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -25,27 +25,28 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-351083908}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-99578445}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-559524164}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1432102512}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":310263522}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":1525083596}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-975938265}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":-607558505}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":686029947}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":1532583561}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-1041207475}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
-{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1450735477}
+{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1582479230}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":835430062}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":1641673651}
-{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":513699051}
+{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":-572380903}
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
@@ -82,9 +83,10 @@ begin
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
+{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
-{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":947874391}
+{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":1657176607}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
@@ -111,6 +113,8 @@ begin
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":-94484437}
+{"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
+{"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -425,6 +429,7 @@ begin
 {"object":"column sor.runs.\"overlay\"","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
 {"object":"column sor.runs.error","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.runs.error_sha256","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
+{"object":"column sor.runs.fencing_token","module":"kernel","attrs":{"acl":[],"default":"1","not_null":true,"type":"bigint"}}
 {"object":"column sor.runs.finished_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.hash_only","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"false","not_null":true,"type":"boolean"}}
 {"object":"column sor.runs.heartbeat_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
@@ -434,6 +439,8 @@ begin
 {"object":"column sor.runs.last_step_id","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"text"}}
 {"object":"column sor.runs.lease_expires_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.lease_seconds","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.runs.resumed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.runs.resumed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.runs.run_id","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"gen_random_uuid()","not_null":true,"type":"uuid"}}
 {"object":"column sor.runs.started_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.state","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
@@ -458,6 +465,15 @@ begin
 {"object":"column sor.streams.stream","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.streams.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.subscriptions.acked_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.acked_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.subscriptions.created_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.subscriptions.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.subscriptions.last_position","module":"kernel","attrs":{"acl":[],"default":"0","not_null":true,"type":"bigint"}}
+{"object":"column sor.subscriptions.last_tx_id","module":"kernel","attrs":{"acl":[],"default":"'0'::xid8","not_null":true,"type":"xid8"}}
+{"object":"column sor.subscriptions.name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.subscriptions.stream_prefix","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.subscriptions.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tasks.attempts","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
 {"object":"column sor.tasks.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.tasks.claimed_by","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"name"}}
@@ -505,6 +521,7 @@ begin
 {"object":"column sor.tool_calls.args_sha256","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bytea"}}
 {"object":"column sor.tool_calls.error","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.tool_calls.error_sha256","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
+{"object":"column sor.tool_calls.fencing_token","module":"kernel","attrs":{"acl":[],"default":"1","not_null":true,"type":"bigint"}}
 {"object":"column sor.tool_calls.finished_at","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.tool_calls.hash_only","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"false","not_null":true,"type":"boolean"}}
 {"object":"column sor.tool_calls.idempotency_key","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"text"}}
@@ -733,6 +750,11 @@ begin
 {"object":"constraint steps_version_key on sor.steps","module":"kernel","attrs":{"definition":"UNIQUE (tenant_id, run_id, version)","type":"unique","validated":true}}
 {"object":"constraint streams_pkey on sor.streams","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream)","type":"primary key","validated":true}}
 {"object":"constraint streams_version_check on sor.streams","module":"kernel","attrs":{"definition":"CHECK (((version >= 0) AND ((version = 0) = (last_hash IS NULL)) AND ((version = 0) = (last_position IS NULL))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_checkpoint on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((last_position >= 0) AND ((last_position = 0) = (last_tx_id = '0'::xid8))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_name_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
+{"object":"constraint subscriptions_pkey on sor.subscriptions","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, name)","type":"primary key","validated":true}}
+{"object":"constraint subscriptions_stream_prefix_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))","type":"check","validated":true}}
+{"object":"constraint subscriptions_tenant_fkey on sor.subscriptions","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint tasks_attempts_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100))))","type":"check","validated":true}}
 {"object":"constraint tasks_claim_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL))))","type":"check","validated":true}}
 {"object":"constraint tasks_dedupe_key_length on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
@@ -789,7 +811,7 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"58bef234dce616f40836a21e95efc065079e26ed76a1dcd1781a109f5294afe9","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"0b1e5e4cabf9783d9fa71f71c79bcd5b6feae2fa280fd2481269dc86f16f0428","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -833,7 +855,7 @@ begin
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
 {"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"231797c25afcbbfee89b62e240f3e5692c2487dfe5a5ca4b081963dff9148183","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63539f50355c056607614947c2ee3bbccd9e60c9f2fd76948a1f1263b81b0abb","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97132db0a43e6f598b748545e4d287e16ec09105941babd8582e41c300873a3c","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
 {"object":"function sor.partition_bounds(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8013a0ea8c384c2cdbd44b62d5bcda22515a6966d688f31da7fa0e669dada797","owner":"sor_owner"}}
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
@@ -845,8 +867,10 @@ begin
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1a2c77819d2344a9a96596e34c8b9171d2c4733be4cb502b2f9b2f4d60adc73a","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb765e276cd99c9a6b70c148620d8ca58baa570a6fc6490bea45df7846a3f0fb","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
+{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b50f49ac2e764eb7b090e2c69e1a3595142dbc9b6c803693b75e1ec1f02726b4","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
+{"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
@@ -855,21 +879,26 @@ begin
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"81ded1dbb1497719dd372efd1c3c8fcfe0800b223379d151c00228bc8f4daa85","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
-{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5fa6e5183d075d5ca4d98615292f0caaab9884e7b4c36802d46fbd7cf201dd7a","owner":"sor_owner"}}
+{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6148932920b90dd6fe190f9dbf2f8c0e2e8f41a56891ea7d723a35f6f79d8373","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3cfb1ed0c97bc7edc3f815697bacd5e91ff43c698018e618949ac8b3b4cf251e","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6076be16d78a437fe6a9dd956efa624a35cbc76620c538c78f36bdab39b9695f","owner":"sor_owner"}}
-{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"44e05f029d6165b6317118ee7cfb5682821d5da800613eb6482fcac014b247c1","owner":"sor_owner"}}
+{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
+{"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
-{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a0e0baee029ce9b0b200317dc131fcc3861ae9f311517191f693e6f676753425","owner":"sor_owner"}}
+{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
+{"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
+{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
+{"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2b7b4d517f4c9fe4ee846e1b45897e786ba8fd38c4f8ae8bab5fdcc500f66dd6","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"93855ca8d1909dbc5f3f607958399e855792fa72a330bf10f71f470aaf13b71b","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
 {"object":"function sor_api.call_tool(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11cfae707594a6534e02e15e969098bd25f22717d2e9f2d900be52ec228643b0","owner":"sor_owner"}}
+{"object":"function sor_api.cancel_run(uuid,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e8d1584f231dc63d9c88bff2bcb011173366b281460919b664f5caaf44341053","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
 {"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bfe3282235df7f23280d5cb2864d1318cd7650598eda7eec50978303d1cfb46","owner":"sor_owner"}}
@@ -890,7 +919,7 @@ begin
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b6120fe42357cf90a04c252862d7fa9d2bc48361ebab037e7bb472ee64d7d1fb","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5c30f077842295b030d7498117bf4dbcde45b7caedccb85bc27b56c450134f91","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64826b7d10324bf84d36e9ac49af919331d13c91bc395cfd9e695b5d5efdd05c","owner":"sor_owner"}}
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"12a23785c0e52bb95282fc31412db0a409a14618b19703b62e89dbf034ba0e50","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
@@ -901,12 +930,14 @@ begin
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
 {"object":"function sor_api.quotas(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34925bb93e5410d0b508a4b4b70733dcd731d0378641fed7f44e8a6a5caf4750","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
+{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b82b866e0f7d750e693b710caba3995250f7816ffa27ab2ca03a38dc71866c08","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
+{"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"53f604a9c77c91a992429d8ebab85d9e6d570f2aed81302ceb9dee95892167f5","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
@@ -918,12 +949,16 @@ begin
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
-{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"02cb9535552378728db958109c061c64c9d268fc0d6b77707da40c5dcdacd909","owner":"sor_owner"}}
+{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2907520abd7efcd452f2076dfc12b2960cf737a8e97b82b6c76c72aa160b4024","owner":"sor_owner"}}
+{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
+{"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1452b527de48bceb6047d4c340d8dda0628f3ef40d5e18b301be2611e4d2eb1c","owner":"sor_owner"}}
+{"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
+{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df4f558d7837e358e0d5d770a24130882db3825feb4b6d52c923e30135507858","owner":"sor_owner"}}
 {"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
@@ -1005,6 +1040,7 @@ begin
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_stream_version_idx ON sor.events_default USING btree (tenant_id, stream, version)","table":"sor.events_default","valid":true}}
+{"object":"index sor.events_default_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_tx_id_position_idx ON sor.events_default USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tx_id_position_idx ON sor.events_default USING btree (tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_occurred_at_brin","module":"kernel","attrs":{"definition":"CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at)","table":"sor.events","valid":true}}
 {"object":"index sor.events_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_pkey ON ONLY sor.events USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events","valid":true}}
@@ -1013,8 +1049,10 @@ begin
 {"object":"index sor.events_p{YYYYMM}_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_p{YYYYMM}_pkey ON sor.events_p{YYYYMM} USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_position_idx ON sor.events_p{YYYYMM} USING btree (\"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_stream_version_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, stream, version)","table":"sor.events_p{YYYYMM}","valid":true}}
+{"object":"index sor.events_p{YYYYMM}_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version)","table":"sor.events","valid":true}}
+{"object":"index sor.events_tenant_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.events_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.finished_tasks_dead_idx","module":"kernel","attrs":{"definition":"CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text)","table":"sor.finished_tasks","valid":true}}
 {"object":"index sor.finished_tasks_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX finished_tasks_default_pkey ON sor.finished_tasks_default USING btree (tenant_id, task_id, finished_at)","table":"sor.finished_tasks_default","valid":true}}
@@ -1053,6 +1091,7 @@ begin
 {"object":"index sor.steps_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_pkey ON sor.steps USING btree (tenant_id, run_id, step_id)","table":"sor.steps","valid":true}}
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}
 {"object":"index sor.streams_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX streams_pkey ON sor.streams USING btree (tenant_id, stream)","table":"sor.streams","valid":true}}
+{"object":"index sor.subscriptions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX subscriptions_pkey ON sor.subscriptions USING btree (tenant_id, name)","table":"sor.subscriptions","valid":true}}
 {"object":"index sor.tasks_claimed_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tasks_pkey ON sor.tasks USING btree (tenant_id, task_id)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_ready_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]))","table":"sor.tasks","valid":true}}
@@ -1120,6 +1159,8 @@ begin
 {"object":"policy steps_tenant_select on sor.steps","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
 {"object":"policy streams_auditor_select on sor.streams","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy streams_owner_all on sor.streams","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy subscriptions_auditor_select on sor.subscriptions","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy subscriptions_owner_all on sor.subscriptions","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_auditor_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy tasks_owner_all on sor.tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_tenant_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1190,6 +1231,7 @@ begin
 {"object":"table sor.runs","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.steps","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.streams","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.subscriptions","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tasks","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_members","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_quotas","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
@@ -1289,6 +1331,16 @@ schema sor_api
   grant usage to sor_tenant
   grant usage to sor_worker
 
+function sor_api.ack_subscription(text, text, bigint)
+  arguments: tenant_id text, name text, up_to_position bigint
+  returns: TABLE(last_position bigint, moved boolean)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
 function sor_api.add_member(text, text)
   arguments: tenant_id text, role_name text
   returns: void
@@ -1352,6 +1404,14 @@ function sor_api.call_tool(uuid, text, jsonb, text)
   security: definer
   strict: no
   grant execute to sor_worker
+
+function sor_api.cancel_run(uuid, text)
+  arguments: run_id uuid, reason text
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
 
 function sor_api.certify()
   arguments: (none)
@@ -1620,6 +1680,16 @@ function sor_api.read_stream(text, text, integer, integer)
   grant execute to sor_tenant
   grant execute to sor_worker
 
+function sor_api.read_subscription(text, text, integer)
+  arguments: tenant_id text, name text, max_rows integer DEFAULT 100
+  returns: TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, hash text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
 function sor_api.record_turn(uuid, text, text, integer, integer, text, text)
   arguments: run_id uuid, model text, role text, input_tokens integer DEFAULT 0, output_tokens integer DEFAULT 0, content text DEFAULT NULL::text, content_sha256 text DEFAULT NULL::text
   returns: integer
@@ -1668,6 +1738,14 @@ function sor_api.resolve_block(bigint, boolean, text)
   security: definer
   strict: no
   grant execute to sor_approver
+
+function sor_api.resume_run(uuid, integer)
+  arguments: run_id uuid, lease_seconds integer DEFAULT NULL::integer
+  returns: TABLE(status text, version integer, fencing_token bigint, last_step_id text, state jsonb, lease_expires_at timestamp with time zone, resumed_from name, in_flight_calls jsonb)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
 
 function sor_api.retire_partition(text)
   arguments: partition_name text
@@ -1773,6 +1851,26 @@ function sor_api.start_run(text, text, jsonb, text, integer, boolean, text)
   strict: no
   grant execute to sor_worker
 
+function sor_api.subscribe(text, text, text, boolean)
+  arguments: tenant_id text, name text, stream_prefix text DEFAULT NULL::text, from_start boolean DEFAULT true
+  returns: TABLE(subscription text, prefix text, last_position bigint, created boolean, channel text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.subscriptions(text)
+  arguments: tenant_id text
+  returns: TABLE(name text, stream_prefix text, last_position bigint, created_at timestamp with time zone, created_by name, acked_at timestamp with time zone, acked_by name, channel text)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
 function sor_api.sweep_abandoned_runs()
   arguments: (none)
   returns: integer
@@ -1789,6 +1887,16 @@ function sor_api.sweep_idempotency_keys()
   security: definer
   strict: no
   grant execute to sor_admin
+  grant execute to sor_worker
+
+function sor_api.unsubscribe(text, text)
+  arguments: tenant_id text, name text
+  returns: boolean
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
   grant execute to sor_worker
 
 function sor_api.verify_events(text, text)
@@ -1814,6 +1922,17 @@ function sor_api.verify_ledger(jsonb)
   security: definer
   strict: no
   grant execute to sor_auditor
+
+function sor_api.wakeup_channel(text, text)
+  arguments: kind text, key text
+  returns: text
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
 
 function sor_api.what_happened(timestamp with time zone, timestamp with time zone, text)
   arguments: from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text DEFAULT NULL::text
@@ -2013,6 +2132,7 @@ sqlstate SR013
 sqlstate SR015
 sqlstate SR016
 sqlstate SR017
+sqlstate SR018
 sqlstate SR020
 sqlstate SR021
 sqlstate SR022

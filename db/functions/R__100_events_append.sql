@@ -207,6 +207,7 @@ begin
   values (append_event.tenant_id, append_event.stream, 0, append_event.type,
           append_event.payload, append_event.metadata, '\x'::bytea)
   returning * into _row;
+  perform sor.wake_events(append_event.tenant_id);
   return _row;
 end
 $$;

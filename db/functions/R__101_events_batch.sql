@@ -100,6 +100,7 @@ begin
          pg_catalog.encode(i.hash, 'hex')
     from ins i
    order by i.position;
+  perform sor.wake_events(append_events.tenant_id);
 end
 $$;
 comment on function sor_api.append_events(text, jsonb) is

@@ -106,18 +106,24 @@ as $$
 declare
   _n integer;
 begin
+  -- a run whose row another transaction holds is skipped: its holder is at work on it and meets
+  -- its lapsed lease itself, and no sweep waits behind a long call
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
-   where r.status = 'running'
-     and sor.lease_lapsed(r.lease_expires_at)
-     and (mark_abandoned.run_id is null or r.run_id = mark_abandoned.run_id)
-     and (mark_abandoned.worker_role is null or r.worker_role = mark_abandoned.worker_role);
+   where (r.tenant_id, r.run_id) in (
+           select x.tenant_id, x.run_id from sor.runs x
+            where x.status = 'running'
+              and sor.lease_lapsed(x.lease_expires_at)
+              and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
+              and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
+              for no key update skip locked)
+     and r.status = 'running';
   get diagnostics _n = row_count;
   return _n;
 end
 $$;
 comment on function sor.mark_abandoned(uuid, name) is
-  'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs; the runs trigger writes run_abandoned events.';
+  'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. start_run, resume_run, heartbeat and the readers call it, so a lapsed run is marked within a lease period while any Worker of the database is at work.';
 
 create or replace function sor.worker_run(run_id uuid, for_write boolean)
 returns sor.runs
@@ -136,6 +142,17 @@ begin
    where r.run_id = worker_run.run_id and r.worker_role = session_user
    for update;
   if not found then
+    -- a run this Worker held and another login of its kind took over: say so, to it only
+    select r.* into _r from sor.runs r
+     where r.run_id = worker_run.run_id and r.resumed_by is not null and r.resumed_by <> session_user
+       and exists (select 1 from sor.events e
+                    where e.tenant_id = r.tenant_id and e.stream = 'run-' || r.run_id::text
+                      and e.type = 'run_resumed' and e.payload ->> 'from_worker' = session_user::text);
+    if found then
+      raise exception 'run % was taken over by % (fencing token %): this Worker holds it no more', worker_run.run_id, _r.resumed_by, _r.fencing_token
+        using errcode = 'SR036',
+              hint = 'Its lease lapsed and another Worker of its kind resumed it; this Worker''s late writes are refused. Stop working on it.';
+    end if;
     raise exception 'unknown run % for Worker %', worker_run.run_id, session_user
       using errcode = 'SR034', hint = 'A Worker sees only its own runs: pass a run id that start_run returned to this role.';
   end if;
@@ -144,11 +161,11 @@ begin
   if worker_run.for_write then
     if _r.status <> 'running' then
       raise exception 'run % is %', worker_run.run_id, _r.status
-        using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+        using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
     end if;
     if sor.lease_lapsed(_r.lease_expires_at) then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
-        using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
+        using errcode = 'SR036', hint = 'The run reads abandoned; resume it with sor_api.resume_run (or start_run with its key), and heartbeat more often than lease_seconds.';
     end if;
   end if;
   return _r;

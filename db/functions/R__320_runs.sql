@@ -24,6 +24,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
+  perform sor.mark_abandoned(null, null);
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
@@ -49,6 +50,12 @@ begin
           using errcode = 'SR037', hint = 'A retry must send the same input; a new request needs a new key.';
       end if;
       select r.* into _r from sor.runs r where r.tenant_id = start_run.tenant_id and r.run_id = _claim.run_id;
+      -- the same run key after a crash: a run whose lease lapsed is resumed by this Worker (or taken
+      -- over by this login of the run's kind), with a new lease and a higher fencing token
+      if _r.worker_kind = _w.kind
+         and (_r.status = 'abandoned' or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at))) then
+        _r := sor.resume(_r.run_id, start_run.lease_seconds);
+      end if;
       return query select _r.run_id, true, _r.status, _r.version;
       return;
     end if;
@@ -64,7 +71,7 @@ begin
 end
 $$;
 comment on function sor_api.start_run(text, text, jsonb, text, integer, boolean, text) is
-  'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
+  'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true), resumed when its lease lapsed and the caller is of the run''s Worker kind (see resume_run); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 
 create or replace function sor_api.heartbeat(run_id uuid, lease_seconds integer default null)
 returns timestamptz
@@ -82,6 +89,7 @@ begin
     perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
+  perform sor.mark_abandoned(null, null);
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
          lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
@@ -195,5 +203,141 @@ as $$
 $$;
 comment on function sor_api.sweep_abandoned_runs() is
   'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
+
+-- Resuming a run whose lease lapsed: the same Worker, or another login of the run's Worker kind
+-- that is a member of its tenant now (a fleet), takes it with a new lease and a higher fencing
+-- token. The run keeps its id, state, version and steps: the Worker replays its workflow and
+-- commit_step answers each step committed before with its recorded output; a tool call that was in
+-- flight (started under the older token) is retried by its idempotency key, which the new attempt
+-- takes over. The previous holder, if it is another login, is refused from then on (SR036).
+create or replace function sor.resume(run_id uuid, lease_seconds integer default null)
+returns sor.runs
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _w sor.workers := sor.current_worker();
+  _r sor.runs;
+  _lease integer;
+begin
+  if resume.run_id is null then
+    perform sor.journal_bad_input('run_id', 'Pass the id of the run to resume.');
+  end if;
+  if resume.lease_seconds is not null and resume.lease_seconds not between 1 and 3600 then
+    perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds; heartbeat to extend it.');
+  end if;
+  select r.* into _r from sor.runs r where r.run_id = resume.run_id for update;
+  -- another tenant's run, or another kind's, is as unknown as a run that does not exist
+  if not found or _r.worker_kind <> _w.kind then
+    raise exception 'unknown run % for Worker %', resume.run_id, session_user
+      using errcode = 'SR034', hint = 'A Worker resumes a run of its own kind, of a tenant it is a member of: pass the run id start_run returned.';
+  end if;
+  perform sor_guard.require_member(_r.tenant_id);
+  if _r.status = 'running' and _r.lease_expires_at > sor.lease_clock() then
+    if _r.worker_role = session_user then
+      return _r;  -- still held by this Worker: nothing to resume
+    end if;
+    raise exception 'run % is held by % until %', _r.run_id, _r.worker_role, _r.lease_expires_at
+      using errcode = 'SR036',
+            hint = 'A run is taken over only once its lease lapsed: retry after lease_expires_at, or ask its holder to finish it.';
+  end if;
+  if _r.status not in ('running', 'abandoned') then
+    raise exception 'run % is %', _r.run_id, _r.status
+      using errcode = 'SR035', hint = 'Only a run whose lease lapsed can be resumed; a finished or cancelled run is final: start a new run.';
+  end if;
+  _lease := coalesce(resume.lease_seconds, _r.lease_seconds);
+  update sor.runs r
+     set status = 'running', finished_at = null, worker_role = session_user,
+         fencing_token = r.fencing_token + 1, resumed_at = pg_catalog.clock_timestamp(), resumed_by = session_user,
+         lease_seconds = _lease, lease_expires_at = sor.lease_clock() + make_interval(secs => _lease),
+         heartbeat_at = sor.lease_clock()
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
+  returning r.* into _r;
+  return _r;
+end
+$$;
+comment on function sor.resume(uuid, integer) is
+  'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
+
+create or replace function sor_api.resume_run(run_id uuid, lease_seconds integer default null)
+returns table (status text, version integer, fencing_token bigint, last_step_id text, state jsonb,
+               lease_expires_at timestamptz, resumed_from name, in_flight_calls jsonb)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _before name;
+  _r sor.runs;
+begin
+  perform sor.current_worker();
+  perform sor.mark_abandoned(null, null);
+  select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
+  _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);
+  return query
+  select _r.status, _r.version, _r.fencing_token, _r.last_step_id, _r.state, _r.lease_expires_at, _before,
+         coalesce((select jsonb_agg(jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
+                                                       'idempotency_key', c.idempotency_key, 'started_at', c.started_at,
+                                                       'fencing_token', c.fencing_token)
+                                    order by c.started_at, c.tool_call_id)
+                     from sor.tool_calls c
+                    where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.status = 'started'), '[]'::jsonb);
+end
+$$;
+comment on function sor_api.resume_run(uuid, integer) is
+  'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
+
+create or replace function sor_api.cancel_run(run_id uuid, reason text)
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _r sor.runs;
+  _error jsonb;
+begin
+  if not pg_catalog.pg_has_role(session_user, 'sor_admin', 'MEMBER') then
+    raise exception 'role % may not cancel runs', session_user
+      using errcode = 'SR034', hint = 'An operator (a member of sor_admin) cancels runs.';
+  end if;
+  if cancel_run.run_id is null or cancel_run.reason is null or pg_catalog.length(pg_catalog.btrim(cancel_run.reason)) not between 1 and 500 then
+    perform sor.journal_bad_input('reason', 'Pass the run id and a reason of 1 to 500 characters.');
+  end if;
+  select r.* into _r from sor.runs r where r.run_id = cancel_run.run_id for update;
+  if not found then
+    raise exception 'unknown run %', cancel_run.run_id
+      using errcode = 'SR034', hint = 'Pass a run id (sor_api.journal_runs lists them).';
+  end if;
+  if _r.status = 'failed' and _r.error_sha256 is not null
+     and exists (select 1 from sor.events e where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text
+                  and e.type = 'run_cancelled') then
+    return 'cancelled';
+  end if;
+  if _r.status not in ('running', 'abandoned') then
+    raise exception 'run % is %', _r.run_id, _r.status
+      using errcode = 'SR035', hint = 'Only a running or abandoned run can be cancelled; a finished run is final.';
+  end if;
+  -- a cancelled run ends as failed, its error saying who cancelled it and why; the runs trigger
+  -- writes run_cancelled for it (it reads the reason set here)
+  _error := jsonb_build_object('cancelled', true, 'cancelled_by', session_user::text, 'reason', pg_catalog.btrim(cancel_run.reason));
+  perform pg_catalog.set_config('sor.cancel_reason', pg_catalog.btrim(cancel_run.reason), true);
+  update sor.runs r
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when r.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error')
+   where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id;
+  perform pg_catalog.set_config('sor.cancel_reason', '', true);
+  return 'cancelled';
+end
+$$;
+comment on function sor_api.cancel_run(uuid, text) is
+  'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status failed with the error {cancelled: true, cancelled_by, reason} and a run_cancelled event; its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
 
 reset role;

@@ -4,6 +4,30 @@
 -- started, with its arguments, for the auditor to see.
 set role sor_owner;
 
+-- A call in flight when its run lapsed: closed as failed, with an error that says so.
+create or replace function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs)
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _error jsonb := jsonb_build_object('interrupted', true,
+                                     'reason', 'in flight when its run''s lease lapsed; retried by a later attempt with the same key',
+                                     'retried_by_run', resumed.run_id, 'fencing_token', resumed.fencing_token);
+begin
+  update sor.tool_calls c
+     set status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+         error = case when c.hash_only then null else _error end,
+         error_sha256 = sor.journal_digest(_error::text, null, false, 'error'),
+         result = null, result_sha256 = null
+   where c.tenant_id = call.tenant_id and c.tool_call_id = call.tool_call_id and c.status = 'started';
+end
+$$;
+comment on function sor.tool_call_interrupt(sor.tool_calls, sor.runs) is
+  'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
+
 create or replace function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text default null)
 returns table (tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)
 language plpgsql
@@ -46,25 +70,41 @@ begin
       end if;
       select c.* into _call from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.tool_call_id = _claim.tool_call_id;
+      if _call.status = 'started'
+         and ((_call.run_id = _r.run_id and _call.fencing_token < _r.fencing_token)
+              or exists (select 1 from sor.runs o
+                          where o.tenant_id = _call.tenant_id and o.run_id = _call.run_id
+                            and (o.status <> 'running' or sor.lease_lapsed(o.lease_expires_at)))) then
+        -- in flight when its run lapsed: the attempt is closed as interrupted (it may or may not have
+        -- reached the tool: the provider dedupes by the same key) and this attempt takes the key over
+        perform sor.tool_call_interrupt(_call, _r);
+        update sor.idempotency_keys k
+           set tool_call_id = _new, run_id = null
+         where k.tenant_id = _claim.tenant_id and k.scope = _claim.scope and k.idempotency_key = _claim.idempotency_key;
+        _call := null;
+      end if;
       if _call.status = 'started' then
         raise exception 'tool call % with idempotency key % is in progress', _call.tool_call_id, tool_call_begin.idempotency_key
           using errcode = 'SR038',
                 hint = 'Another attempt holds this key and has not finished (or its run was abandoned mid-call): retry later, or check the tool''s provider.';
       end if;
-      return query select _call.tool_call_id, true, _call.status, _call.result, _call.error;
-      return;
+      if _call.tool_call_id is not null then
+        return query select _call.tool_call_id, true, _call.status, _call.result, _call.error;
+        return;
+      end if;
     end if;
   end if;
 
-  insert into sor.tool_calls (tenant_id, tool_call_id, run_id, tool_name, args, args_sha256, idempotency_key, hash_only)
+  insert into sor.tool_calls (tenant_id, tool_call_id, run_id, tool_name, args, args_sha256, idempotency_key, hash_only,
+                              fencing_token)
   values (_r.tenant_id, _new, _r.run_id, tool_call_begin.tool_name,
           case when _r.hash_only then null else tool_call_begin.args end, _args_digest,
-          tool_call_begin.idempotency_key, _r.hash_only);
+          tool_call_begin.idempotency_key, _r.hash_only, _r.fencing_token);
   return query select _new, false, 'started'::text, null::jsonb, null::jsonb;
 end
 $$;
 comment on function sor.tool_call_begin(uuid, text, jsonb, text) is
-  'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038. In hash-only runs only the arguments'' sha256 is stored.';
+  'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
 
 create or replace function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb)
 returns void

@@ -22,14 +22,30 @@ begin
       _meta);
     return null;
   end if;
-  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_role <> new.worker_role
+  if old.run_id <> new.run_id or old.tenant_id <> new.tenant_id or old.worker_kind <> new.worker_kind
+     or (old.worker_role <> new.worker_role and new.fencing_token <= old.fencing_token)
+     or new.fencing_token < old.fencing_token
      or old.hash_only <> new.hash_only or old.input_sha256 <> new.input_sha256 then
     raise exception 'the identity of run % cannot change', old.run_id
-      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker, input and hash-only mode for life.';
+      using errcode = 'SR035', hint = 'Runs keep their tenant, Worker kind, input and hash-only mode for life; only a resume (a higher fencing token) hands a run to another Worker of its kind.';
+  end if;
+  if new.fencing_token > old.fencing_token then
+    -- a resume: only of a run whose lease lapsed, back to running, nothing else in the same change
+    if not (old.status = 'abandoned' or (old.status = 'running' and sor.lease_lapsed(old.lease_expires_at)))
+       or new.status <> 'running' or new.version <> old.version or new.state <> old.state then
+      raise exception 'run % cannot be resumed from %', old.run_id, old.status
+        using errcode = 'SR035', hint = 'Only a run whose lease lapsed is resumed (sor_api.resume_run), and a resume changes nothing but its holder and lease.';
+    end if;
+    perform sor.append_event(new.tenant_id, _stream, 'run_resumed',
+      jsonb_build_object('from', old.status, 'from_worker', old.worker_role, 'to_worker', new.worker_role,
+                         'fencing_token', new.fencing_token, 'version', new.version, 'last_step_id', new.last_step_id,
+                         'lease_expires_at', new.lease_expires_at),
+      _meta);
+    return null;
   end if;
   if old.status <> 'running' and (new.status <> old.status or new.version <> old.version or new.state <> old.state) then
     raise exception 'run % is %', old.run_id, old.status
-      using errcode = 'SR035', hint = 'A finished or abandoned run takes no more writes; start a new run.';
+      using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
   end if;
   if new.version <> old.version then
     if new.version <> old.version + 1 then
@@ -47,18 +63,24 @@ begin
       _meta);
   end if;
   if new.status <> old.status then
-    perform sor.append_event(new.tenant_id, _stream, 'run_' || new.status,
+    perform sor.append_event(new.tenant_id, _stream,
+      case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+           then 'run_cancelled' else 'run_' || new.status end,
       jsonb_build_object('from', old.status, 'to', new.status, 'version', new.version,
                          'finished_at', new.finished_at,
                          'error', case when new.hash_only then null else new.error end,
-                         'error_sha256', encode(new.error_sha256, 'hex')),
+                         'error_sha256', encode(new.error_sha256, 'hex'))
+      || case when new.status = 'failed' and coalesce(current_setting('sor.cancel_reason', true), '') <> ''
+              then jsonb_build_object('cancelled_by', session_user::text,
+                                      'reason', nullif(current_setting('sor.cancel_reason', true), ''))
+              else '{}'::jsonb end,
       _meta);
   end if;
   return null;
 end
 $$;
 comment on function sor.tg_runs__events() is
-  'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set and run_<status> events to stream run-<id>. Heartbeats write no event.';
+  'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
 
 create or replace function sor.tg_blocks__events()
 returns trigger

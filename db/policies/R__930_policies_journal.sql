@@ -106,6 +106,8 @@ grant execute on function sor_api.configure_tenant(text, boolean, interval) to s
 grant execute on function sor_api.start_run(text, text, jsonb, text, integer, boolean, text) to sor_worker;
 grant execute on function sor_api.heartbeat(uuid, integer) to sor_worker;
 grant execute on function sor_api.finish_run(uuid, text, jsonb) to sor_worker;
+grant execute on function sor_api.resume_run(uuid, integer) to sor_worker;
+grant execute on function sor_api.cancel_run(uuid, text) to sor_admin;
 grant execute on function sor_api.get_run(uuid) to sor_worker;
 grant execute on function sor_api.my_runs() to sor_worker;
 grant execute on function sor_api.record_turn(uuid, text, text, integer, integer, text, text) to sor_worker;

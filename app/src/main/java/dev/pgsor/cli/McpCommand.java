@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** `pg-sor mcp`: an MCP server on stdio for one Worker inside one run. */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = {"Serve MCP on stdin/stdout as a Worker: tools/list is sor_api.list_tools(),",
-                "tools/call is sor_api.call_tool(), inside one run opened (or joined) at start.",
+                "tools/call is sor_api.call_tool(), with the Worker surface of sor_api (turns, events,",
+                "tasks, external tool calls, steps), inside one run opened (or joined) at start.",
                 "The session ends when the client closes stdin; see docs/mcp.md."})
 final class McpCommand implements Callable<Integer> {
 
@@ -41,6 +42,17 @@ final class McpCommand implements Callable<Integer> {
                     + " process per call keeps the run alive while its calls are less than this apart.")
     int leaseSeconds;
 
+    @Option(names = "--call-timeout-seconds", defaultValue = "300",
+            description = "Longest tool call, in seconds (default: ${DEFAULT-VALUE}): the statement timeout of calls, and"
+                    + " how far the run's lease is extended while a registry tool runs, so a call longer than the lease"
+                    + " keeps the run alive. With --lease-seconds at most 3600.")
+    int callTimeoutSeconds;
+
+    @Option(names = "--reconnect-seconds", defaultValue = "30",
+            description = "After a restart or failover, how long a call reconnects (with backoff) and, where it is safe,"
+                    + " retries before the client gets a retryable tool error (default: ${DEFAULT-VALUE}).")
+    int reconnectSeconds;
+
     @Option(names = "--on-eof", defaultValue = "keep-running",
             description = "What a session that ends without finish_run does to the run: keep-running (default:"
                     + " the run stays running for one lease, for the next session of the same run key, then reads"
@@ -60,10 +72,16 @@ final class McpCommand implements Callable<Integer> {
         if (end == null) {
             return 2;
         }
+        SorMcpServer.Limits limits = new SorMcpServer.Limits(callTimeoutSeconds, reconnectSeconds);
+        String problem = limits.problem(leaseSeconds);
+        if (problem != null) {
+            System.err.println("pg-sor mcp: " + problem);
+            return 2;
+        }
         // a run that cannot be opened is refused like any command: one line with the SQLSTATE and
         // hint, exit status 5 (docs/operate/cli.md)
         SorMcpServer server = SorMcpServer.open(ConnectionUrl.resolve(url, user, password),
-                new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end);
+                new SorMcpServer.RunSpec(tenant, workflow, runKey, input, leaseSeconds), end, limits);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pg-sor-mcp-shutdown"));
         try {
             System.err.println("pg-sor MCP server: run " + server.runId() + " (" + server.status() + ", lease "

@@ -49,7 +49,10 @@ public final class McpServerProcess {
         ServerParameters params = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
                 .build();
-        McpSyncClient client = McpClient.sync(new StdioClientTransport(params, JSON))
+        StdioClientTransport transport = new StdioClientTransport(params, JSON);
+        // the server's log lines (run id, lease trouble, reconnects) in the test's output
+        transport.setStdErrorHandler(line -> System.err.println("[pg-sor mcp] " + line));
+        McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(60))
                 .build();
         client.initialize();

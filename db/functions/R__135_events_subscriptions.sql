@@ -1,0 +1,293 @@
+-- Subscriptions: named readers of a tenant's events whose checkpoint the server keeps
+-- (sor.subscriptions, V100), and wake-ups so that readers need not poll.
+--
+--   sor_api.subscribe           creates a subscription (idempotent), from the start or from now
+--   sor_api.read_subscription   the tenant's events after the checkpoint, in the order
+--                               events_since uses, never skipping one
+--   sor_api.ack_subscription    moves the checkpoint forward to an event read; never back
+--   sor_api.subscriptions       a tenant's subscriptions and their checkpoints
+--   sor_api.unsubscribe         removes one
+--   sor_api.wakeup_channel      the LISTEN channel a reader waits on
+--
+-- Every function is SECURITY DEFINER and decides by session_user: a member of the tenant (or an
+-- auditor) subscribes, reads and acknowledges; anyone else gets SR008, the same answer as for an
+-- unknown tenant. A subscription sees only its tenant's events, whoever asks.
+set role sor_owner;
+
+-- The channel a wake-up is sent on: opaque (a digest of the key), so a channel name is always a
+-- valid identifier under 64 bytes whatever the tenant id or queue name.
+create or replace function sor.wakeup_channel(kind text, key text)
+returns text
+language sql
+immutable
+strict
+set jit = off
+as $$
+  select 'sor_' || wakeup_channel.kind || '_' || pg_catalog.left(pg_catalog.md5(wakeup_channel.key), 20)
+$$;
+comment on function sor.wakeup_channel(text, text) is
+  'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
+
+create or replace function sor_api.wakeup_channel(kind text, key text)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
+    raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
+                    coalesce(pg_catalog.quote_literal(wakeup_channel.key), 'NULL')
+      using errcode = 'SR011',
+            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant) or ''tasks'' with a queue name (tasks enqueued on it); then LISTEN on the name returned, quoted as an identifier.';
+  end if;
+  if wakeup_channel.kind = 'events' then
+    perform sor_guard.require_reader(wakeup_channel.key);
+  end if;
+  return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+end
+$$;
+comment on function sor_api.wakeup_channel(text, text) is
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+
+-- A wake-up for a tenant's readers, called by the append paths after they insert: a NOTIFY on the
+-- tenant's channel when it has a subscription. NOTIFY folds identical notifications within a
+-- transaction, so a transaction sends one per tenant however many events it appends. Tenants
+-- without subscriptions cost a probe of sor.subscriptions and no NOTIFY (which would serialise
+-- commits on the notification queue).
+create or replace function sor.wake_events(tenant_id text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+begin
+  if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+  end if;
+end
+$$;
+comment on function sor.wake_events(text) is
+  'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+
+-- The cursor of a subscription, locked when asked for update; SR015 when there is none.
+create or replace function sor.subscription(tenant_id text, name text, for_update boolean default false)
+returns sor.subscriptions
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _s sor.subscriptions;
+begin
+  if subscription.for_update then
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name for update;
+  else
+    select s.* into _s from sor.subscriptions s
+     where s.tenant_id = subscription.tenant_id and s.name = subscription.name;
+  end if;
+  if _s.tenant_id is null then
+    raise exception 'tenant % has no subscription %', pg_catalog.quote_literal(subscription.tenant_id),
+                    coalesce(pg_catalog.quote_literal(subscription.name), 'NULL')
+      using errcode = 'SR015',
+            hint = 'Create it with sor_api.subscribe(tenant_id, name); sor_api.subscriptions(tenant_id) lists the tenant''s subscriptions.';
+  end if;
+  return _s;
+end
+$$;
+comment on function sor.subscription(text, text, boolean) is
+  'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
+
+create or replace function sor_api.subscribe(tenant_id text, name text, stream_prefix text default null,
+                                             from_start boolean default true)
+returns table (subscription text, prefix text, last_position bigint, created boolean, channel text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _s sor.subscriptions;
+  _created boolean := false;
+  _tx xid8 := '0'::xid8;
+  _pos bigint := 0;
+begin
+  perform sor_guard.require_reader(subscribe.tenant_id);
+  if subscribe.name is null or not sor.is_valid('slug', subscribe.name) then
+    raise exception 'subscription name % is not a slug', coalesce(pg_catalog.quote_literal(subscribe.name), 'NULL')
+      using errcode = 'SR011', hint = 'Name a subscription with a lowercase slug of 1 to 100 characters, such as billing.projector.';
+  end if;
+  if subscribe.stream_prefix is not null
+     and (subscribe.stream_prefix !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' or pg_catalog.length(subscribe.stream_prefix) > 200) then
+    raise exception 'stream prefix % is not the start of a stream name', pg_catalog.quote_literal(subscribe.stream_prefix)
+      using errcode = 'SR011', hint = 'Pass NULL for every stream of the tenant, or a category with its dash (order-) or a longer start of a stream name.';
+  end if;
+  if subscribe.from_start is null then
+    raise exception 'from_start is required'
+      using errcode = 'SR011', hint = 'Pass true to read the tenant''s events from its first, false to read only those appended from now on.';
+  end if;
+  if not subscribe.from_start then
+    -- from now: the checkpoint is the last of the tenant's events every reader can see
+    select e.tx_id, e.position into _tx, _pos
+      from sor.events e
+     where e.tenant_id = subscribe.tenant_id
+       and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
+     order by e.tx_id desc, e.position desc
+     limit 1;
+    _tx := coalesce(_tx, '0'::xid8);
+    _pos := coalesce(_pos, 0);
+  end if;
+  insert into sor.subscriptions as s (tenant_id, name, stream_prefix, last_tx_id, last_position)
+  values (subscribe.tenant_id, subscribe.name, subscribe.stream_prefix, _tx, _pos)
+  on conflict on constraint subscriptions_pkey do nothing
+  returning s.* into _s;
+  _created := _s.tenant_id is not null;
+  if not _created then
+    _s := sor.subscription(subscribe.tenant_id, subscribe.name);
+    if _s.stream_prefix is distinct from subscribe.stream_prefix then
+      raise exception 'subscription % of tenant % exists for %', pg_catalog.quote_literal(subscribe.name),
+                      pg_catalog.quote_literal(subscribe.tenant_id),
+                      coalesce('streams starting with ' || pg_catalog.quote_literal(_s.stream_prefix), 'every stream')
+        using errcode = 'SR018',
+              hint = 'Subscribe again with the same stream prefix to get the subscription back, or choose another name; sor_api.unsubscribe removes one.';
+    end if;
+  end if;
+  return query select _s.name, _s.stream_prefix, _s.last_position, _created,
+                      sor.wakeup_channel('events', _s.tenant_id);
+end
+$$;
+comment on function sor_api.subscribe(text, text, text, boolean) is
+  'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
+
+create or replace function sor_api.read_subscription(tenant_id text, name text, max_rows integer default 100)
+returns table ("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb,
+               actor name, occurred_at timestamptz, tx_id xid8, hash text)
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _s sor.subscriptions;
+  _horizon xid8;
+begin
+  perform sor_guard.require_reader(read_subscription.tenant_id);
+  perform sor.check_max_rows(read_subscription.max_rows);
+  select s.* into _s from sor.subscriptions s
+   where s.tenant_id = read_subscription.tenant_id and s.name = read_subscription.name;
+  if _s.tenant_id is null then
+    perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
+  end if;
+  -- the horizon of events_since: every transaction older than the snapshot's xmin has ended, so
+  -- the events below it are all the ones that will ever be below it
+  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  return query
+    select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
+           pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = _s.tenant_id
+       and (e.tx_id, e.position) > (_s.last_tx_id, _s.last_position)
+       and e.tx_id < _horizon
+       and (_s.stream_prefix is null
+            or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     order by e.tx_id, e.position
+     limit read_subscription.max_rows;
+end
+$$;
+comment on function sor_api.read_subscription(text, text, integer) is
+  'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
+
+create or replace function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
+returns table (last_position bigint, moved boolean)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _s sor.subscriptions;
+  _tx xid8;
+begin
+  perform sor_guard.require_reader(ack_subscription.tenant_id);
+  if ack_subscription.up_to_position is null or ack_subscription.up_to_position < 1 then
+    raise exception 'up_to_position % is not a position', coalesce(ack_subscription.up_to_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass the position of the last event of read_subscription you have processed.';
+  end if;
+  _s := sor.subscription(ack_subscription.tenant_id, ack_subscription.name, true);
+  select e.tx_id into _tx
+    from sor.events e
+   where e.position = ack_subscription.up_to_position and e.tenant_id = _s.tenant_id
+     and (_s.stream_prefix is null
+          or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
+     and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  if _tx is null then
+    raise exception 'no event at position % for subscription % of tenant %', ack_subscription.up_to_position,
+                    pg_catalog.quote_literal(_s.name), pg_catalog.quote_literal(_s.tenant_id)
+      using errcode = 'SR015',
+            hint = 'Acknowledge a position read_subscription returned for this subscription.';
+  end if;
+  if (_tx, ack_subscription.up_to_position) <= (_s.last_tx_id, _s.last_position) then
+    -- already acknowledged (a retried or late acknowledgement): the checkpoint never goes back
+    return query select _s.last_position, false;
+    return;
+  end if;
+  update sor.subscriptions s
+     set last_tx_id = _tx, last_position = ack_subscription.up_to_position,
+         acked_at = pg_catalog.clock_timestamp(), acked_by = session_user
+   where s.tenant_id = _s.tenant_id and s.name = _s.name;
+  return query select ack_subscription.up_to_position, true;
+end
+$$;
+comment on function sor_api.ack_subscription(text, text, bigint) is
+  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
+
+create or replace function sor_api.subscriptions(tenant_id text)
+returns table (name text, stream_prefix text, last_position bigint, created_at timestamptz, created_by name,
+               acked_at timestamptz, acked_by name, channel text)
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  perform sor_guard.require_reader(subscriptions.tenant_id);
+  return query
+    select s.name, s.stream_prefix, s.last_position, s.created_at, s.created_by, s.acked_at, s.acked_by,
+           sor.wakeup_channel('events', s.tenant_id)
+      from sor.subscriptions s
+     where s.tenant_id = subscriptions.tenant_id
+     order by s.name;
+end
+$$;
+comment on function sor_api.subscriptions(text) is
+  'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant.';
+
+create or replace function sor_api.unsubscribe(tenant_id text, name text)
+returns boolean
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  perform sor_guard.require_reader(unsubscribe.tenant_id);
+  perform sor.subscription(unsubscribe.tenant_id, unsubscribe.name, true);
+  delete from sor.subscriptions s where s.tenant_id = unsubscribe.tenant_id and s.name = unsubscribe.name;
+  return true;
+end
+$$;
+comment on function sor_api.unsubscribe(text, text) is
+  'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
+
+reset role;
