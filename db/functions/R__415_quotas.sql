@@ -14,7 +14,8 @@
 --   an outbox row queued sor.tg_outbox__notify_insert (AFTER INSERT, statement): +n undelivered
 --   an outbox row moved  sor.tg_outbox__events_update (AFTER UPDATE, statement): +-n per change
 --                        between undelivered and delivered, dead or discarded (sor.outbox_counts)
--- A row the owner deletes by hand from sor.tasks or sor.outbox is not counted down.
+-- A row the owner deletes by hand from sor.tasks or sor.outbox is not counted down until
+-- db/policies/R__941_policies_tasks.sql, which takes the counts from the tables, runs again.
 set role sor_owner;
 
 create or replace function sor.quota_count(kind text, tenants text[], deltas bigint[])

@@ -13,10 +13,10 @@
 --      that tenant only and concurrent writers of a tenant rarely wait on one another; no tenant
 --      ever waits on another's row.
 -- Locks: ADD COLUMN without a default changes the catalog only (ACCESS EXCLUSIVE on sor.tasks and
---        sor.finished_tasks and its partitions), then SHARE ROW EXCLUSIVE on sor.outbox (reads go
---        on, writes wait), all held to the end of the run; the counts are read from the live queue
---        and the outbox's undelivered rows once; new tables otherwise. No lock on a table the
---        journal writes: commit_step writes a run, then its outbox rows.
+--        sor.finished_tasks and its partitions, held to the end of the run); new tables otherwise.
+--        The rows a database already holds are counted by db/policies/R__941_policies_tasks.sql,
+--        after the journal's policies: a lock on the outbox taken here would deadlock with a
+--        commit_step (a run, then its outbox rows) when the journal's policies take sor.runs.
 -- Reversal: alter table sor.tasks drop column claimed_at; alter table sor.finished_tasks drop column
 --           claimed_at; drop table sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults (guarded:
 --           needs an approval).
@@ -24,12 +24,8 @@ set lock_timeout = '5s';
 
 set role sor_owner;
 
--- the tasks (by their ALTER TABLE) and the outbox are held against writers from here to the end of
--- the run, whose repeatable scripts make the tables' triggers count, so no row queued meanwhile by
--- a caller still on the old functions goes uncounted (the counts are taken below)
 alter table sor.tasks add column claimed_at timestamptz;
 alter table sor.finished_tasks add column claimed_at timestamptz;
-lock table sor.outbox in share row exclusive mode;
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
 comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 
@@ -73,13 +69,6 @@ create table sor.tenant_usage (
 ) with (fillfactor = 50);
 comment on table sor.tenant_usage is
   'How many tasks and undelivered outbox rows each tenant has queued, kept by statement triggers on sor.tasks and sor.outbox: the sum over a tenant''s slots (at most 16; a backend writes the slot of its process id, so concurrent writers of one tenant rarely wait on one row). A slot may be negative; the sum never is.';
--- the rows already queued, counted before row level security is on (its policies come with the
--- repeatable policies file, after this script)
-insert into sor.tenant_usage (tenant_id, kind, slot, pending)
-select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
-insert into sor.tenant_usage (tenant_id, kind, slot, pending)
-select o.tenant_id, 'outbox', 0, count(*) from sor.outbox o
- where o.status in ('pending', 'deferred', 'leased', 'failed') group by o.tenant_id;
 alter table sor.tenant_usage enable row level security;
 alter table sor.tenant_usage force row level security;
 alter table sor.tenant_usage set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200,

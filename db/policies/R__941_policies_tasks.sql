@@ -50,6 +50,18 @@ grant select on sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults to sor_a
 grant execute on function sor_api.set_quota(text, text, bigint) to sor_admin;
 grant execute on function sor_api.quotas(text) to sor_admin;
 
+-- the quota counts, taken from the tables whenever this file runs (first with V090's new tables,
+-- then whenever it changes): writers of the tasks and the outbox wait for the end of the run, so
+-- the counts are exact, and any drift (a row the owner deleted by hand) is mended. Here, after the
+-- journal's policies, not in V090: holding the outbox from V090 on deadlocked with commit_step (a
+-- run, then its outbox rows) when the journal's policies took sor.runs.
+lock table sor.tasks, sor.outbox in share row exclusive mode;
+delete from sor.tenant_usage;
+insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
+insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+select o.tenant_id, 'outbox', 0, count(*) from sor.outbox o where sor.outbox_counts(o.status) group by o.tenant_id;
+
 create or replace trigger finished_tasks_events_insert
   after insert on sor.finished_tasks
   referencing new table as new_rows
