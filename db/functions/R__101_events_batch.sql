@@ -26,7 +26,7 @@ begin
   with h as (
     insert into sor.streams as s (tenant_id, stream, version)
     select distinct u.tenant_id, u.stream, 0
-      from pg_catalog.unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
      order by 1, 2
     on conflict on constraint streams_pkey do update set version = s.version
     returning s.tenant_id, s.stream, s.version, s.last_hash
@@ -41,9 +41,9 @@ begin
     select e.o, e.stream, e.expected, e.actual into _bad
       from (select u.o::integer as o, u.stream, u.expected,
                    h.version + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
-              from pg_catalog.unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
+              from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
                    with ordinality as u(tenant_id, stream, expected, o)
-              join pg_catalog.unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
+              join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
                 on h.tenant_id = u.tenant_id and h.stream = u.stream) e
      where e.expected <> e.actual
      order by e.o
@@ -60,7 +60,7 @@ begin
   return query
   with b as (
     select u.o::integer as o, u.tenant_id, u.stream, u.type, u.payload, u.metadata
-      from pg_catalog.unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.types,
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.types,
                              append_event_rows.payloads, append_event_rows.metadatas)
            with ordinality as u(tenant_id, stream, type, payload, metadata, o)
   ), d as materialized (
@@ -72,7 +72,7 @@ begin
            h.version + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
       from b
       join p on p.o = b.o
-      join pg_catalog.unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
+      join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
         on h.tenant_id = b.tenant_id and h.stream = b.stream
   ), ins as (
     insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)

@@ -78,15 +78,15 @@ as $$
     select g.tenant_id, g.stream, pg_catalog.count(*) as events,
            (pg_catalog.array_agg(g.version order by g.version desc))[1] as last_version,
            (pg_catalog.array_agg(g.position order by g.version desc))[1] as last_position,
-           (select l.link from links l where l.tenant_id = g.tenant_id and l.stream = g.stream
-             order by l.grp desc limit 1) as last_hash
+           pg_catalog.max(g.grp) as last_grp
       from grouped g
      group by g.tenant_id, g.stream
   ), heads as (
     -- the stream's head row must name its last link: a truncated tail leaves the head ahead
-    select s.*, h.version as head_version, h.last_hash as head_hash,
-           h.version is distinct from s.last_version or h.last_hash is distinct from s.last_hash as head_differs
+    select s.*, l.link as last_hash, h.version as head_version, h.last_hash as head_hash,
+           h.version is distinct from s.last_version or h.last_hash is distinct from l.link as head_differs
       from streams s
+      join links l on l.tenant_id = s.tenant_id and l.stream = s.stream and l.grp = s.last_grp
       left join sor.streams h on h.tenant_id = s.tenant_id and h.stream = s.stream
   )
   select s.tenant_id, s.stream, s.events,
