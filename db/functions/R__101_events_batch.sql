@@ -77,8 +77,12 @@ begin
   ), ins as (
     insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
     select r.tenant_id, r.position, r.stream, r.version, r.type, r.payload, r.metadata, r.last_hash,
-           sor_guard.event_hash(r.last_hash, r.tenant_id, r.stream, r.version, r.type, r.payload, r.metadata,
-                                session_user, pg_catalog.now(), r.position)
+           -- sor_guard.event_hash's expression, inlined (no function call per row); verify_events
+           -- recomputes every hash with the function itself, so the two cannot drift unseen
+           pg_catalog.sha256(coalesce(r.last_hash, '\x'::bytea) || pg_catalog.convert_to(
+             pg_catalog.jsonb_build_array(r.tenant_id, r.stream, r.version, r.type, r.payload, r.metadata, session_user::text,
+               pg_catalog.to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), r.position)::text,
+             'UTF8'))
       from r
      order by r.o
     returning events.position, events.stream, events.version, events.hash
@@ -131,47 +135,40 @@ begin
         or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(b.type), r.name))
      group by b.o
   )
-  select v.o, v.code, v.problem into _bad
+  select v.o, v.code,
+         case when pg_catalog.jsonb_typeof(v.x) <> 'object'
+                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                then 'is not an object of stream, type, payload, metadata and expected_version'
+              when v.x ? 'tenant_id' and (v.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
+                then pg_catalog.format('names tenant %s, and the batch is for tenant %s', v.x -> 'tenant_id',
+                                       pg_catalog.quote_literal(append_events.tenant_id))
+              when not sor.is_valid('stream', v.stream)
+                then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(v.stream), 'NULL')
+              when not sor.is_valid('event_type', v.type)
+                then 'malformed event type ' || coalesce(pg_catalog.quote_literal(v.type), 'NULL')
+              when v.code = 'SR011' and v.x ? 'expected_version' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'payload'), 'object') = 'object'
+                   and coalesce(pg_catalog.jsonb_typeof(v.x -> 'metadata'), 'object') = 'object'
+                then 'expected_version must be a whole number, 0 or more'
+              when v.code = 'SR011' then 'payload and metadata must be JSON objects'
+              when v.kind = 'stream category' then 'stream ' || pg_catalog.quote_literal(v.stream) || ' is reserved for the kit'
+              else 'event type ' || pg_catalog.quote_literal(v.type) || ' is reserved for the kit'
+         end as problem
+    into _bad
     from (
-      select b.o,
+      select b.o, b.x, b.stream, b.type, r.kind,
              case when pg_catalog.jsonb_typeof(b.x) <> 'object'
                        or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
-                    then 'SR011'
-                  when b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
-                    then 'SR011'
-                  when not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
-                    then 'SR011'
-                  when coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
+                       or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
+                       or not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
+                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
                        or coalesce(pg_catalog.jsonb_typeof(b.x -> 'metadata'), 'object') <> 'object'
-                    then 'SR011'
-                  when b.x ? 'expected_version'
-                       and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
-                            or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
-                            or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric))
+                       or (b.x ? 'expected_version'
+                           and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
+                                or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
+                                or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric)))
                     then 'SR011'
                   when r.kind is not null then 'SR017'
-             end as code,
-             case when pg_catalog.jsonb_typeof(b.x) <> 'object'
-                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
-                    then 'is not an object of stream, type, payload, metadata and expected_version'
-                  when b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
-                    then pg_catalog.format('names tenant %s, and the batch is for tenant %s', b.x -> 'tenant_id',
-                                           pg_catalog.quote_literal(append_events.tenant_id))
-                  when not sor.is_valid('stream', b.stream)
-                    then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(b.stream), 'NULL')
-                  when not sor.is_valid('event_type', b.type)
-                    then 'malformed event type ' || coalesce(pg_catalog.quote_literal(b.type), 'NULL')
-                  when coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
-                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'metadata'), 'object') <> 'object'
-                    then 'payload and metadata must be JSON objects'
-                  when b.x ? 'expected_version'
-                       and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
-                            or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
-                            or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric))
-                    then 'expected_version must be a whole number, 0 or more'
-                  when r.kind = 'stream category' then 'stream ' || pg_catalog.quote_literal(b.stream) || ' is reserved for the kit'
-                  when r.kind is not null then 'event type ' || pg_catalog.quote_literal(b.type) || ' is reserved for the kit'
-             end as problem
+             end as code
         from b left join reserved r on r.o = b.o
     ) v
    where v.code is not null
