@@ -3,17 +3,7 @@
 -- Triggers are created or replaced, never dropped.
 set role sor_owner;
 
--- Up to 0.3.0 the chain trigger ran BEFORE INSERT for each row (cloned to every partition): that
--- trigger goes, with its clones, before the statement trigger takes its name (an upgrade's release
--- approval covers the change; on a fresh database there is nothing to drop).
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_trigger t
-              where t.tgrelid = 'sor.events'::regclass and t.tgname = 'events_chain' and t.tgtype & 1 = 1) then
-    drop trigger events_chain on sor.events;
-  end if;
-end
-$$;
+-- The chain trigger runs once per INSERT statement (V092 replaced 0.3.0's row trigger on upgrade).
 create or replace trigger events_chain
   after insert on sor.events
   referencing new table as new_rows

@@ -1,0 +1,63 @@
+-- V092: the event chain is checked once per INSERT statement instead of once per row.
+--
+-- Why: up to 0.3.0 the chain trigger events_chain ran BEFORE INSERT FOR EACH ROW on sor.events
+--      (cloned to every partition): a lock, a query, a hash and an update of the stream's head for
+--      every event. From 0.4.0 the append path writes each row's chain fields itself, and
+--      events_chain runs AFTER INSERT FOR EACH STATEMENT over the statement's transition table: it
+--      checks the links and moves each stream's head once (docs/api/events.md, the hash chain).
+--      On an upgrade the row trigger and its partition clones are dropped and the statement
+--      trigger takes the name, with the guard paused (the kit's own change to its chain trigger)
+--      and the new definition written to the register. The function it calls, in sor_guard, is
+--      redefined by R__100 later in the same transaction; no event is appended in between.
+--      On a fresh database there is no trigger yet: R__910 creates it.
+-- Locks: SHARE ROW EXCLUSIVE on sor.events and each partition while the triggers are swapped
+--      (no rows are read or written).
+-- Reversal: not in place (the row trigger needs 0.3.0's chain function); restore the branch taken
+--      before the upgrade.
+set local lock_timeout = '5s';
+select sor_guard.pause(true);
+
+set role sor_owner;
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_trigger t
+              where t.tgrelid = 'sor.events'::regclass and t.tgname = 'events_chain' and t.tgtype & 1 = 1) then
+    drop trigger events_chain on sor.events;
+    create trigger events_chain
+      after insert on sor.events
+      referencing new table as new_rows
+      for each statement execute function sor_guard.tg_events__chain();
+    alter table sor.events enable always trigger events_chain;
+  end if;
+end
+$$;
+reset role;
+
+set role sor_guardian;
+do $$
+begin
+  -- a database the kit already guards: the register takes the statement trigger and records the
+  -- row trigger's clones on the partitions as gone
+  if pg_catalog.to_regprocedure('sor_guard.live_objects(text[])') is not null then
+    execute $sql$
+      with roots as (
+        select pg_catalog.array_agg(distinct r.root_kind || ':' || r.root_objid) as roots
+          from sor_guard.registered r
+         where r.present and r.kind = 'trigger' and r.identity like 'events\_chain on sor.%'
+      ), live as (
+        select l.* from roots, sor_guard.live_objects(roots.roots) l where l.kind = 'trigger'
+      )
+      insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+      select r.kind, r.identity, r.root_kind, r.root_objid, coalesce(l.objid, r.objid), l.identity is not null,
+             l.spec, 'recorded'
+        from sor_guard.registered r
+        left join live l on l.identity = r.identity
+       where r.present and r.kind = 'trigger' and r.identity like 'events\_chain on sor.%'
+         and l.spec is distinct from r.spec
+    $sql$;
+  end if;
+end
+$$;
+reset role;
+
+select sor_guard.pause(false);
