@@ -9,7 +9,8 @@
 --      trigger takes the name, with the guard paused (the kit's own change to its chain trigger)
 --      and the new definition written to the register. The function it calls, in sor_guard, is
 --      redefined by R__100 later in the same transaction; no event is appended in between.
---      On a fresh database there is no trigger yet: R__910 creates it.
+--      On a fresh database there is no trigger yet: R__910 creates it. Both get
+--      events_refuse_unchained, which turns a row of the earlier release's code into a retry.
 -- Locks: SHARE ROW EXCLUSIVE on sor.events and each partition while the triggers are swapped
 --      (no rows are read or written).
 -- Reversal: not in place (the row trigger needs 0.3.0's chain function); restore the branch taken
@@ -18,6 +19,32 @@ set local lock_timeout = '5s';
 select sor_guard.pause(true);
 
 set role sor_owner;
+
+-- A statement of the earlier release's code that began before this run committed and waited for
+-- its locks inserts rows without their chain fields (version 0, as the row trigger expected): it is
+-- refused with 40001, which a caller retries, and the retry runs this release's append path.
+create function sor.tg_events__refuse_unchained()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $fn$
+begin
+  raise exception 'an event of stream % arrived without its chain fields: code from before the kit''s upgrade ran this statement', new.stream
+    using errcode = '40001', hint = 'Run the call again: it runs the upgraded append path now.';
+end
+$fn$;
+revoke all on function sor.tg_events__refuse_unchained() from public;
+comment on function sor.tg_events__refuse_unchained() is
+  'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
+create trigger events_refuse_unchained
+  before insert on sor.events
+  for each row when (new.version = 0) execute function sor.tg_events__refuse_unchained();
+alter table sor.events enable always trigger events_refuse_unchained;
+comment on trigger events_refuse_unchained on sor.events is
+  'Refuses (40001, retry) a row without its chain fields: a statement of the earlier release''s code that waited through the upgrade.';
+
 do $$
 begin
   if exists (select 1 from pg_catalog.pg_trigger t
