@@ -3310,6 +3310,18 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.tg_events__refuse_unchained()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  raise exception 'an event of stream % arrived without its chain fields: code from before the kit''s upgrade ran this statement', new.stream
+    using errcode = '40001', hint = 'Run the call again: it runs the upgraded append path now.';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -8222,6 +8234,8 @@ CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR
 alter table sor.events enable always trigger events_refuse_statement;
 CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_truncate;
+CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events FOR EACH ROW WHEN (new.version = 0) EXECUTE FUNCTION sor.tg_events__refuse_unchained();
+alter table sor.events enable always trigger events_refuse_unchained;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
 CREATE TRIGGER finished_tasks_events_delete AFTER DELETE ON sor.finished_tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_delete();
@@ -8445,6 +8459,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__dedupe() owner sor_owner: sor_owner=EXECUTE
@@ -8939,6 +8954,7 @@ comment on function sor.retry_delay(attempts integer, base interval, cap interva
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
+comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
 comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
@@ -9186,6 +9202,7 @@ comment on trigger ddl_audit_refuse_update_delete on sor.ddl_audit is 'Append-on
 comment on trigger events_chain on sor.events is 'Once per INSERT statement: checks that the statement''s events continue their streams'' hash chains and moves the stream heads.';
 comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger events_refuse_unchained on sor.events is 'Refuses (40001, retry) a row without its chain fields: a statement of the earlier release''s code that waited through the upgrade.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
 comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';

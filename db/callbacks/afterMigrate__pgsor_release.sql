@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e004b3e426c5f65a326fae667a05835e214eb3bf0e5735ac2f8f4b87e64e6d63',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:5fc8280d206c319a018c4485ebcb7b89a73d2011fead8feeb6b736c40a3cb9c4',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -108,7 +108,7 @@ begin
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
 {"script":"V091__no_large_objects.sql","module":"kernel","type":"versioned","version":"091","checksum":547949029}
-{"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1579209588}
+{"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":471644453}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -811,6 +811,7 @@ begin
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
+{"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ab85819743734b9ef2b8371a1ffbdf144619aa0467fca7bd8a6a8725f024e017","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
@@ -1170,6 +1171,9 @@ begin
 {"object":"trigger events_chain on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_chain AFTER INSERT ON sor.events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__chain()","enabled":"always"}}
 {"object":"trigger events_refuse_statement on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_truncate on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events_default FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events_p{YYYYMM} FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_default FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_p{YYYYMM} FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
