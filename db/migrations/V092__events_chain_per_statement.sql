@@ -63,8 +63,8 @@ reset role;
 set role sor_guardian;
 do $$
 begin
-  -- a database the kit already guards: the register takes the statement trigger and records the
-  -- row trigger's clones on the partitions as gone
+  -- a database the kit already guards: the register takes the statement trigger, records the row
+  -- trigger's clones on the partitions as gone, and takes the refusal of unchained rows
   if pg_catalog.to_regprocedure('sor_guard.live_objects(text[])') is not null then
     execute $sql$
       with roots as (
@@ -81,6 +81,17 @@ begin
         left join live l on l.identity = r.identity
        where r.present and r.kind = 'trigger' and r.identity like 'events\_chain on sor.%'
          and l.spec is distinct from r.spec
+    $sql$;
+    -- and the new refusal trigger on the table and each partition
+    execute $sql$
+      insert into sor_guard.register (kind, identity, root_kind, root_objid, objid, present, spec, reason)
+      select l.kind, l.identity, l.root_kind, l.root_objid, l.objid, true, l.spec, 'recorded'
+        from sor_guard.live_objects(array(
+               select 'table:' || c.oid from pg_catalog.pg_class c
+                where c.oid = 'sor.events'::regclass
+                   or c.oid in (select i.inhrelid from pg_catalog.pg_inherits i where i.inhparent = 'sor.events'::regclass))) l
+       where l.kind = 'trigger' and l.identity like 'events\_refuse\_unchained on sor.%'
+         and not exists (select 1 from sor_guard.registered r where r.present and r.kind = l.kind and r.identity = l.identity)
     $sql$;
   end if;
 end
