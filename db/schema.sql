@@ -1041,51 +1041,153 @@ CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type te
  SET jit TO 'off'
 AS $function$
 declare
-  _current integer;
+  _version integer;
+  _hash bytea;
+  _position bigint;
   _row sor.events;
 begin
-  if append_event.tenant_id is null or append_event.stream is null or append_event.type is null then
-    raise exception 'tenant_id, stream and type are required'
-      using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
-  end if;
-  if not sor.is_valid('stream', append_event.stream) then
-    raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
-      using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
-  end if;
-  if not sor.is_valid('event_type', append_event.type) then
-    raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
-      using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
-  end if;
-  if pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
-     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
-    raise exception 'payload and metadata of % must be JSON objects', append_event.stream
-      using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+  -- every value rule in one expression; the reserved names are the caller's rule (sor_api.append_event)
+  if append_event.tenant_id is null or append_event.stream is null or append_event.type is null
+     or not sor.is_valid('stream', append_event.stream) or not sor.is_valid('event_type', append_event.type)
+     or pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object'
+     or append_event.expected_version < 0 then
+    raise exception 'bad event for stream %: %', coalesce(pg_catalog.quote_literal(append_event.stream), 'NULL'),
+          case when append_event.tenant_id is null or append_event.stream is null or append_event.type is null
+                 then 'tenant_id, stream and type are required'
+               when not sor.is_valid('stream', append_event.stream) then 'malformed stream name'
+               when not sor.is_valid('event_type', append_event.type)
+                 then 'malformed event type ' || pg_catalog.quote_literal(append_event.type)
+               when append_event.expected_version < 0
+                 then 'expected version ' || append_event.expected_version || ' is negative'
+               else 'payload and metadata must be JSON objects' end
+      using errcode = 'SR011',
+            hint = 'A stream is category-id (e.g. expense-42, at most 200 characters); a type starts with a letter (at most 100 of letters, digits, _ . : -); payload and metadata are JSON objects; expected_version is 0 for a new stream or the version you last read.';
   end if;
   perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
   perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
-  perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
-  if not found then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
-      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
-  end if;
-  if append_event.expected_version is not null then
-    if append_event.expected_version < 0 then
-      raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
-        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
+  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
+  -- different streams never wait on each other. A new stream is claimed by a version 0 head, so
+  -- two appends both expecting version 0 cannot both succeed; an unknown tenant fails its foreign
+  -- key there. Under READ COMMITTED each statement reads the head the previous appender left.
+  loop
+    select h.version, h.last_hash into _version, _hash
+      from sor.streams h
+     where h.tenant_id = append_event.tenant_id and h.stream = append_event.stream
+       for no key update;
+    exit when found;
+    if not exists (select 1 from sor.tenants t where t.tenant_id = append_event.tenant_id) then
+      raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
+        using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
     end if;
-    _current := sor.lock_stream(append_event.tenant_id, append_event.stream, append_event.expected_version = 0);
-    if _current <> append_event.expected_version then
-      raise exception 'wrong expected version % for stream % (stream version: %)',
-            append_event.expected_version, append_event.stream, _current
-        using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry with its current version.';
-    end if;
+    insert into sor.streams (tenant_id, stream, version)
+    values (append_event.tenant_id, append_event.stream, 0)
+    on conflict on constraint streams_pkey do nothing;
+  end loop;
+  if _version <> append_event.expected_version then
+    raise exception 'wrong expected version % for stream % (stream version: %)',
+          append_event.expected_version, append_event.stream, _version
+      using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry with its current version.';
   end if;
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  values (append_event.tenant_id, append_event.stream, 0, append_event.type,
-          append_event.payload, append_event.metadata, '\x'::bytea)
+  -- the position is drawn under the head lock, so within a stream positions rise with versions;
+  -- the statement trigger (sor_guard.tg_events__chain) checks the link and moves the head
+  _position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+  insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
+  values (append_event.tenant_id, _position, append_event.stream, _version + 1, append_event.type,
+          append_event.payload, append_event.metadata, _hash,
+          sor_guard.event_hash(_hash, append_event.tenant_id, append_event.stream, _version + 1, append_event.type,
+                               append_event.payload, append_event.metadata, session_user, pg_catalog.now(), _position))
   returning * into _row;
   perform sor.wake_events(append_event.tenant_id);
   return _row;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] DEFAULT NULL::integer[])
+ RETURNS TABLE(ordinal integer, "position" bigint, stream text, version integer, hash bytea)
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _ht text[];
+  _hs text[];
+  _hv integer[];
+  _hh bytea[];
+  _bad record;
+begin
+  -- 1. the heads: a new stream is claimed at version 0, every head is locked (in tenant and stream
+  --    order, so two batches over the same streams never deadlock) and read as it is now
+  with h as (
+    insert into sor.streams as s (tenant_id, stream, version)
+    select distinct u.tenant_id, u.stream, 0
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+     order by 1, 2
+    on conflict on constraint streams_pkey do update set version = s.version
+    returning s.tenant_id, s.stream, s.version, s.last_hash
+  )
+  select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+         pg_catalog.array_agg(h.last_hash)
+    into _ht, _hs, _hv, _hh
+    from h;
+
+  -- 2. expected versions against the head plus the stream's events earlier in the batch
+  if append_event_rows.expected is not null then
+    select e.o, e.stream, e.expected, e.actual into _bad
+      from (select u.o::integer as o, u.stream, u.expected,
+                   h.version + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
+              from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
+                   with ordinality as u(tenant_id, stream, expected, o)
+              join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
+                on h.tenant_id = u.tenant_id and h.stream = u.stream) e
+     where e.expected <> e.actual
+     order by e.o
+     limit 1;
+    if found then
+      raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
+            _bad.o, _bad.expected, _bad.stream, _bad.actual
+        using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+    end if;
+  end if;
+
+  -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
+  --    within a stream positions rise with versions; each row links to its stream's head
+  return query
+  with b as (
+    select u.o::integer as o, u.tenant_id, u.stream, u.type, u.payload, u.metadata
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.types,
+                             append_event_rows.payloads, append_event_rows.metadatas)
+           with ordinality as u(tenant_id, stream, type, payload, metadata, o)
+  ), d as materialized (
+    select pg_catalog.nextval('sor.events_position_seq'::regclass) as position from b
+  ), p as (
+    select d.position, (pg_catalog.row_number() over (order by d.position))::integer as o from d
+  ), r as (
+    select b.o, b.tenant_id, b.stream, b.type, b.payload, b.metadata, p.position, h.last_hash,
+           h.version + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
+      from b
+      join p on p.o = b.o
+      join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
+        on h.tenant_id = b.tenant_id and h.stream = b.stream
+  ), ins as (
+    insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
+    select r.tenant_id, r.position, r.stream, r.version, r.type, r.payload, r.metadata, r.last_hash,
+           -- sor_guard.event_hash's expression, inlined (no function call per row); verify_events
+           -- recomputes every hash with the function itself, so the two cannot drift unseen
+           pg_catalog.sha256(coalesce(r.last_hash, '\x'::bytea) || pg_catalog.convert_to(
+             pg_catalog.jsonb_build_array(r.tenant_id, r.stream, r.version, r.type, r.payload, r.metadata, session_user::text,
+               pg_catalog.to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), r.position)::text,
+             'UTF8'))
+      from r
+     order by r.o
+    returning events.position, events.stream, events.version, events.hash
+  )
+  select p.o, i.position, i.stream, i.version, i.hash
+    from ins i join p on p.position = i.position
+   order by p.o;
+  -- a wake-up for each tenant's readers (R__135)
+  perform sor.wake_events(w.tenant_id)
+     from (select distinct u.tenant_id from unnest(append_event_rows.tenant_ids) as u(tenant_id)) w;
 end
 $function$;
 
@@ -1280,6 +1382,19 @@ AS $function$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
+  -- governed: large objects live outside every kit table, cap and retention; no kit role creates one
+  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig,
+         not pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE'),
+         'EXECUTE on ' || f.sig || ' (revoked from PUBLIC by V091; grant it to no kit role)'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                           'pg_catalog.lo_from_bytea(oid,bytea)', 'pg_catalog.lo_import(text)',
+                           'pg_catalog.lo_import(text,oid)']) f(sig)
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -1352,16 +1467,16 @@ AS $function$
                and t.tgtype & k.bits = k.bits and t.tgtype & 1 = k.bits & 1
                and t.no_when and (t.all_columns or k.bits & 16 = 0) and t.tgenabled = 'A') as good
       from (select v.what, v.bits, v.want, 'sor.events'::regclass::oid as relid
-              from (values ('sor.events: chain on INSERT', 1 | 2 | 4, 'chain'),
+              from (values ('sor.events: chain on INSERT', 4, 'chain'),
                            ('sor.events: refuse UPDATE statements', 2 | 16, 'refusal'),
                            ('sor.events: refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
             union all
-            -- every partition chains its inserts and refuses UPDATE and DELETE statements naming it
+            -- every partition refuses UPDATE and DELETE statements naming it (the chain is checked once
+            -- per INSERT statement on sor.events, which statement triggers of partitions do not see)
             select pg_catalog.format('sor.%I: %s', (select c.relname from pg_catalog.pg_class c where c.oid = i.inhrelid), v.what),
                    v.bits, v.want, i.inhrelid
               from pg_catalog.pg_inherits i
-             cross join (values ('chain on INSERT', 1 | 2 | 4, 'chain'),
-                                ('refuse UPDATE statements', 2 | 16, 'refusal'),
+             cross join (values ('refuse UPDATE statements', 2 | 16, 'refusal'),
                                 ('refuse DELETE statements', 2 | 8, 'refusal')) v(what, bits, want)
              where i.inhparent = 'sor.events'::regclass) k
   ), chains as (
@@ -2137,8 +2252,10 @@ CREATE OR REPLACE FUNCTION sor.check_size(value jsonb, what text)
  SET jit TO 'off'
 AS $function$
 begin
-  if pg_catalog.pg_column_size(check_size.value) > 1048576 then
-    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.pg_column_size(check_size.value)
+  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
+  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
+  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
 end
@@ -2951,36 +3068,6 @@ AS $function$
                 || ledger_block_hash.events_sha256)
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.lock_stream(tenant_id text, stream text, claim_new boolean)
- RETURNS integer
- LANGUAGE plpgsql
- SET jit TO 'off'
-AS $function$
-declare
-  _version integer;
-begin
-  loop
-    select h.version into _version
-      from sor.streams h
-     where h.tenant_id = lock_stream.tenant_id and h.stream = lock_stream.stream
-       for no key update;
-    if found then
-      return _version;
-    end if;
-    if not lock_stream.claim_new then
-      return 0;
-    end if;
-    -- claim the new stream with a version 0 head: a concurrent claim waits for this one
-    insert into sor.streams (tenant_id, stream, version)
-    values (lock_stream.tenant_id, lock_stream.stream, 0)
-    on conflict on constraint streams_pkey do nothing;
-    if found then
-      return 0;
-    end if;
-  end loop;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION sor.make_partitions(months_ahead integer)
  RETURNS TABLE(partition_name text, action text, detail text)
  LANGUAGE plpgsql
@@ -3237,18 +3324,26 @@ CREATE OR REPLACE FUNCTION sor.refuse_reserved(stream text, type text, topic tex
  STABLE
  SET jit TO 'off'
 AS $function$
+declare
+  _kind text;
 begin
-  if refuse_reserved.stream is not null and sor.is_reserved('stream category', refuse_reserved.stream) then
+  -- one query for the three names (the same match as sor.is_reserved, written as a join condition)
+  select r.kind into _kind
+    from sor.reserved_names r
+   where (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1)))
+      or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(refuse_reserved.type), r.name))
+      or (r.kind = 'outbox topic' and r.name = pg_catalog.lower(refuse_reserved.topic))
+   order by r.kind desc
+   limit 1;
+  if _kind = 'stream category' then
     raise exception 'stream % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.stream)
       using errcode = 'SR017',
             hint = 'The kit alone writes the run-, task- and outbox- streams (see sor_api.reserved_names). Choose another category, e.g. expense-42.';
-  end if;
-  if refuse_reserved.type is not null and sor.is_reserved('event type prefix', refuse_reserved.type) then
+  elsif _kind = 'event type prefix' then
     raise exception 'event type % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.type)
       using errcode = 'SR017',
             hint = 'Event types starting with run_, block_, task. or outbox. are the kit''s own (see sor_api.reserved_names). Name yours after your domain, e.g. ExpenseRecorded.';
-  end if;
-  if refuse_reserved.topic is not null and sor.is_reserved('outbox topic', refuse_reserved.topic) then
+  elsif _kind = 'outbox topic' then
     raise exception 'outbox topic % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.topic)
       using errcode = 'SR017',
             hint = 'The kit alone queues this topic (resume is queued when a suspend block is resolved). Choose another command type.';
@@ -3527,6 +3622,18 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.tg_events__refuse_unchained()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  raise exception 'an event of stream % arrived without its chain fields: code from before the kit''s upgrade ran this statement', new.stream
+    using errcode = '40001', hint = 'Run the call again: it runs the upgraded append path now.';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3534,12 +3641,19 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  SET jit TO 'off'
 AS $function$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select o.tenant_id, 'task-' || o.task_id, 0, 'task.retried',
-         pg_catalog.jsonb_build_object('task_id', o.task_id, 'queue', o.queue, 'from', o.status, 'to', 'ready'),
-         '{}'::jsonb, '\x'::bytea
-    from old_rows o
-   order by o.task_id;
+  -- the statement's events go through the set-based append path in one call, in order
+  perform 1
+    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
+                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
+                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
+            from (
+            select o.tenant_id, 'task-' || o.task_id as stream, 'task.retried' as type,
+                   pg_catalog.jsonb_build_object('task_id', o.task_id, 'queue', o.queue, 'from', o.status, 'to', 'ready') as payload,
+                   (pg_catalog.row_number() over (order by o.task_id)) as ord
+              from old_rows o
+            ) e
+          having pg_catalog.count(*) > 0) x
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
   return null;
 end
 $function$;
@@ -3551,15 +3665,22 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_insert()
  SET jit TO 'off'
 AS $function$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select n.tenant_id, 'task-' || n.task_id, 0, 'task.' || n.status,
-         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-           'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-           'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
-           'error', case when n.status = 'dead' then n.last_error end)),
-         '{}'::jsonb, '\x'::bytea
-    from new_rows n
-   order by n.task_id;
+  -- the statement's events go through the set-based append path in one call, in order
+  perform 1
+    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
+                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
+                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
+            from (
+            select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
+                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                     'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
+                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
+                     'error', case when n.status = 'dead' then n.last_error end)) as payload,
+                   (pg_catalog.row_number() over (order by n.task_id)) as ord
+              from new_rows n
+            ) e
+          having pg_catalog.count(*) > 0) x
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
   return null;
 end
 $function$;
@@ -3588,33 +3709,40 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__events_update()
  SET jit TO 'off'
 AS $function$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select c.tenant_id, 'outbox-' || c.outbox_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
-    from (
-      select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
-             pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
-                                           'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
-                                           'attempts', o.attempts) as payload
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
-      union all
-      select n.outbox_id, n.tenant_id, 2,
-             case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
-                  when n.status = 'pending' then 'outbox.retried'
-                  else 'outbox.' || n.status end,
-             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
-               'leased_by', coalesce(n.leased_by, o.leased_by),
-               'lease_token', coalesce(n.lease_token, o.lease_token),
-               'lease_expires_at', n.lease_expires_at,
-               'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
-               'available_at', case when n.status = 'failed' then n.available_at end,
-               'error', case when n.status in ('failed', 'dead') then n.last_error end,
-               'block_id', n.block_id))
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
-    ) c
-   order by c.outbox_id, c.seq;
+  -- the statement's events go through the set-based append path in one call, in order
+  perform 1
+    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
+                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
+                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
+            from (
+            select c.tenant_id, 'outbox-' || c.outbox_id as stream, c.type, c.payload as payload, (pg_catalog.row_number() over (order by c.outbox_id, c.seq)) as ord
+              from (
+                select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
+                       pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
+                                                     'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
+                                                     'attempts', o.attempts) as payload
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+                 where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
+                union all
+                select n.outbox_id, n.tenant_id, 2,
+                       case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
+                            when n.status = 'pending' then 'outbox.retried'
+                            else 'outbox.' || n.status end,
+                       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                         'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
+                         'leased_by', coalesce(n.leased_by, o.leased_by),
+                         'lease_token', coalesce(n.lease_token, o.lease_token),
+                         'lease_expires_at', n.lease_expires_at,
+                         'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
+                         'available_at', case when n.status = 'failed' then n.available_at end,
+                         'error', case when n.status in ('failed', 'dead') then n.last_error end,
+                         'block_id', n.block_id))
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+                 where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
+              ) c
+            ) e
+          having pg_catalog.count(*) > 0) x
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
   return null;
 end
 $function$;
@@ -3761,28 +3889,35 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
  SET jit TO 'off'
 AS $function$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select c.tenant_id, 'task-' || c.task_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
-    from (
-      select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
-             pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
-                                           'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
-                                           'attempts', o.attempts) as payload
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-       where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
-      union all
-      select n.task_id, n.tenant_id, 2,
-             case n.status when 'claimed' then 'task.claimed' when 'failed' then 'task.failed' else 'task.' || n.status end,
-             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
-               'attempts', n.attempts, 'fencing_token', coalesce(n.fencing_token, o.fencing_token),
-               'lease_expires_at', n.lease_expires_at,
-               'run_after', case when n.status = 'failed' then n.run_after end,
-               'error', case when n.status = 'failed' then n.last_error end))
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-       where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
-    ) c
-   order by c.task_id, c.seq;
+  -- the statement's events go through the set-based append path in one call, in order
+  perform 1
+    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
+                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
+                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
+            from (
+            select c.tenant_id, 'task-' || c.task_id as stream, c.type, c.payload as payload, (pg_catalog.row_number() over (order by c.task_id, c.seq)) as ord
+              from (
+                select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
+                       pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
+                                                     'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
+                                                     'attempts', o.attempts) as payload
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+                 where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
+                union all
+                select n.task_id, n.tenant_id, 2,
+                       case n.status when 'claimed' then 'task.claimed' when 'failed' then 'task.failed' else 'task.' || n.status end,
+                       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                         'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+                         'attempts', n.attempts, 'fencing_token', coalesce(n.fencing_token, o.fencing_token),
+                         'lease_expires_at', n.lease_expires_at,
+                         'run_after', case when n.status = 'failed' then n.run_after end,
+                         'error', case when n.status = 'failed' then n.last_error end))
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+                 where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
+              ) c
+            ) e
+          having pg_catalog.count(*) > 0) x
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
   return null;
 end
 $function$;
@@ -3936,18 +4071,23 @@ CREATE OR REPLACE FUNCTION sor.verify_event_chains(for_tenant text, for_stream t
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
-  -- Each event is judged against its predecessor in version order. Checks, first failing wins:
+  -- Each event is judged against its predecessor in version order. The events one statement
+  -- appended to a stream share their prev_hash (the stream's link before the statement), so a
+  -- group starts where prev_hash changes; a group's link is its one event's hash, or sha256 over
+  -- its events' hashes in version order. Checks, first failing wins:
   --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
   --                       whose first events are gone without a retired partition recording them)
   --   out_of_order        position is not above the previous event's (reordered events)
-  --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
+  --   prev_hash_mismatch  a group's prev_hash is not the link of the group before (deleted, spliced,
+  --                       swapped, or an event of an earlier statement changed and re-hashed)
   --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
   --   head_mismatch       the chain is intact but the stream's head row (sor.streams) names another last
-  --                       version or hash (events cut off the tail)
-  -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
-  -- for hash_mismatch the recomputed and the stored hash.
+  --                       version or link (events cut off the tail, or the last group changed)
+  -- For version_gap and out_of_order expected/found are the previous event's hash and this event's
+  -- prev_hash; for prev_hash_mismatch the link of the group before and this event's prev_hash; for
+  -- hash_mismatch the recomputed and the stored hash.
   -- A stream whose oldest events left in a retired partition links its first remaining event to
-  -- the last retired one, recorded in sor.retired_stream_heads before the partition left.
+  -- the link of the last retired group, recorded in sor.retired_stream_heads before the partition left.
   with boundary as (
     select distinct on (h.tenant_id, h.stream) h.tenant_id, h.stream, h.version, h.position, h.hash
       from sor.retired_stream_heads h
@@ -3960,44 +4100,61 @@ AS $function$
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
            coalesce(pg_catalog.lag(e.hash) over w, b.hash) as link_hash,
            coalesce(pg_catalog.lag(e.position) over w, b.position) as link_position,
-           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version
+           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version,
+           b.hash as boundary_hash,
+           pg_catalog.lag(e.version) over w is null or e.prev_hash is distinct from pg_catalog.lag(e.prev_hash) over w as starts
       from sor.events e
       left join boundary b on b.tenant_id = e.tenant_id and b.stream = e.stream
      where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
        and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
     window w as (partition by e.tenant_id, e.stream order by e.version)
-  ), judged as (
+  ), grouped as (
     select ev.*,
-           case when ev.version <> coalesce(ev.link_version, 0) + 1 then 'version_gap'
-                when ev.link_position is not null and ev.position <= ev.link_position then 'out_of_order'
-                when ev.prev_hash is distinct from ev.link_hash then 'prev_hash_mismatch'
-                when ev.hash is distinct from ev.computed then 'hash_mismatch'
-           end as problem
+           pg_catalog.count(*) filter (where ev.starts)
+             over (partition by ev.tenant_id, ev.stream order by ev.version rows between unbounded preceding and current row) as grp
       from ev
+  ), links as (
+    select g.tenant_id, g.stream, g.grp,
+           case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(g.hash, ''::bytea)
+                else sha256(pg_catalog.string_agg(g.hash, ''::bytea order by g.version)) end as link
+      from grouped g
+     group by g.tenant_id, g.stream, g.grp
+  ), judged as (
+    select g.*, case when g.grp = 1 then g.boundary_hash else l.link end as group_link,
+           case when g.version <> coalesce(g.link_version, 0) + 1 then 'version_gap'
+                when g.link_position is not null and g.position <= g.link_position then 'out_of_order'
+                when g.starts and g.prev_hash is distinct from case when g.grp = 1 then g.boundary_hash else l.link end
+                  then 'prev_hash_mismatch'
+                when g.hash is distinct from g.computed then 'hash_mismatch'
+           end as problem
+      from grouped g
+      left join links l on l.tenant_id = g.tenant_id and l.stream = g.stream and l.grp = g.grp - 1
   ), firsts as (
     select distinct on (j.tenant_id, j.stream) j.*
       from judged j
      where j.problem is not null
      order by j.tenant_id, j.stream, j.version
   ), streams as (
-    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events,
-           (pg_catalog.array_agg(ev.version order by ev.version desc))[1] as last_version,
-           (pg_catalog.array_agg(ev.position order by ev.version desc))[1] as last_position,
-           (pg_catalog.array_agg(ev.hash order by ev.version desc))[1] as last_hash
-      from ev
-     group by ev.tenant_id, ev.stream
+    select g.tenant_id, g.stream, pg_catalog.count(*) as events,
+           (pg_catalog.array_agg(g.version order by g.version desc))[1] as last_version,
+           (pg_catalog.array_agg(g.position order by g.version desc))[1] as last_position,
+           pg_catalog.max(g.grp) as last_grp
+      from grouped g
+     group by g.tenant_id, g.stream
   ), heads as (
-    -- the stream's head row must name its last event: a truncated tail leaves the head ahead
-    select s.*, h.version as head_version, h.last_hash as head_hash,
-           h.version is distinct from s.last_version or h.last_hash is distinct from s.last_hash as head_differs
+    -- the stream's head row must name its last link: a truncated tail leaves the head ahead
+    select s.*, l.link as last_hash, h.version as head_version, h.last_hash as head_hash,
+           h.version is distinct from s.last_version or h.last_hash is distinct from l.link as head_differs
       from streams s
+      join links l on l.tenant_id = s.tenant_id and l.stream = s.stream and l.grp = s.last_grp
       left join sor.streams h on h.tenant_id = s.tenant_id and h.stream = s.stream
   )
   select s.tenant_id, s.stream, s.events,
          case when f.problem is null and s.head_differs then s.last_position else f.position end,
          case when f.problem is null and s.head_differs then s.last_version else f.version end,
          case when f.problem is null and s.head_differs then s.head_hash
-              when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
+              when f.problem = 'hash_mismatch' then f.computed
+              when f.problem = 'prev_hash_mismatch' then f.group_link else f.link_hash end,
          case when f.problem is null and s.head_differs then s.last_hash
               when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
          coalesce(f.problem, case when s.head_differs then 'head_mismatch' end),
@@ -4009,7 +4166,7 @@ AS $function$
                                                      f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
            when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
                                                       f.position, f.version, f.link_position, f.link_version)
-           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
+           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the link of the events before it (up to version %s)',
                                                             f.version, coalesce(f.link_version::text, '(none)'))
            when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
          end end
@@ -4231,10 +4388,13 @@ CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
 AS $function$
 #variable_conflict use_column
 declare
-  _e record;
+  _bad record;
+  _tenants text[];
   _streams text[];
-  _versions integer[];
-  _s text;
+  _types text[];
+  _payloads jsonb[];
+  _metadatas jsonb[];
+  _expected integer[];
 begin
   perform sor_guard.require_member(append_events.tenant_id);
   if pg_catalog.jsonb_typeof(append_events.events) is distinct from 'array'
@@ -4243,82 +4403,80 @@ begin
       using errcode = 'SR011', hint = 'Pass [{"stream": "expense-42", "type": "Noted", "payload": {...}}, ...]; split larger batches.';
   end if;
   perform sor.check_size(append_events.events, 'the batch of events');
-  -- every event is checked before anything is written
-  for _e in
-    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  loop
-    if pg_catalog.jsonb_typeof(_e.x) <> 'object'
-       or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
-                   where k not in ('stream', 'type', 'payload', 'metadata', 'expected_version')) then
-      raise exception 'event % of the batch is not an object of stream, type, payload, metadata and expected_version', _e.o
-        using errcode = 'SR011', hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}; only stream and type are required.';
-    end if;
-    if not sor.is_valid('stream', _e.x ->> 'stream') then
-      raise exception 'event % of the batch: malformed stream name %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'stream'), 'NULL')
-        using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
-    end if;
-    if not sor.is_valid('event_type', _e.x ->> 'type') then
-      raise exception 'event % of the batch: malformed event type %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'type'), 'NULL')
-        using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
-    end if;
-    if coalesce(pg_catalog.jsonb_typeof(_e.x -> 'payload'), 'object') <> 'object'
-       or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'metadata'), 'object') <> 'object' then
-      raise exception 'event % of the batch: payload and metadata must be JSON objects', _e.o
-        using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
-    end if;
-    if _e.x ? 'expected_version' and (pg_catalog.jsonb_typeof(_e.x -> 'expected_version') <> 'number'
-                                      or (_e.x ->> 'expected_version')::numeric < 0
-                                      or (_e.x ->> 'expected_version')::numeric <> pg_catalog.trunc((_e.x ->> 'expected_version')::numeric)) then
-      raise exception 'event % of the batch: expected_version must be a whole number, 0 or more', _e.o
-        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
-    end if;
-    begin
-      perform sor.refuse_reserved(_e.x ->> 'stream', _e.x ->> 'type', null);
-    exception when sqlstate 'SR017' then
-      raise exception 'event % of the batch: %', _e.o, sqlerrm using errcode = 'SR017',
-        hint = 'The kit alone writes its streams and event types (see sor_api.reserved_names).';
-    end;
-  end loop;
 
-  -- every stream's head is locked (a new stream's head claimed at version 0) in name order, so two
-  -- batches over the same streams in any order never deadlock; each expectation is then compared
-  -- with the head plus the events of the same stream earlier in the batch, in one pass
-  _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x order by 1);
-  _versions := '{}'::integer[];
-  foreach _s in array _streams loop
-    _versions := _versions || sor.lock_stream(append_events.tenant_id, _s, true);
-  end loop;
-  select e.o, e.stream, e.expected, h.version + e.earlier as actual into _e
-    from (select t.o::integer as o, t.x ->> 'stream' as stream, (t.x ->> 'expected_version')::integer as expected,
-                 (pg_catalog.row_number() over (partition by t.x ->> 'stream' order by t.o))::integer - 1 as earlier
-            from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)) e
-    join rows from (pg_catalog.unnest(_streams), pg_catalog.unnest(_versions)) as h(stream, version) on h.stream = e.stream
-   where e.expected is not null and e.expected <> h.version + e.earlier
-   order by e.o
+  -- every event is checked before anything is written, in one query over the whole batch: its
+  -- shape, its tenant, the value rules, and the reserved names (a join with sor.reserved_names)
+  with b as (
+    select t.o::integer as o, t.x,
+           case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'stream' end as stream,
+           case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'type' end as type
+      from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
+  ), reserved as (
+    select b.o, pg_catalog.max(r.kind) as kind
+      from b join sor.reserved_names r
+        on (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(b.stream, '-', 1)))
+        or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(b.type), r.name))
+     group by b.o
+  )
+  select v.o, v.code,
+         case when pg_catalog.jsonb_typeof(v.x) <> 'object'
+                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                then 'is not an object of stream, type, payload, metadata and expected_version'
+              when v.x ? 'tenant_id' and (v.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
+                then pg_catalog.format('names tenant %s, and the batch is for tenant %s', v.x -> 'tenant_id',
+                                       pg_catalog.quote_literal(append_events.tenant_id))
+              when not sor.is_valid('stream', v.stream)
+                then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(v.stream), 'NULL')
+              when not sor.is_valid('event_type', v.type)
+                then 'malformed event type ' || coalesce(pg_catalog.quote_literal(v.type), 'NULL')
+              when v.code = 'SR011' and v.x ? 'expected_version' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'payload'), 'object') = 'object'
+                   and coalesce(pg_catalog.jsonb_typeof(v.x -> 'metadata'), 'object') = 'object'
+                then 'expected_version must be a whole number, 0 or more'
+              when v.code = 'SR011' then 'payload and metadata must be JSON objects'
+              when v.kind = 'stream category' then 'stream ' || pg_catalog.quote_literal(v.stream) || ' is reserved for the kit'
+              else 'event type ' || pg_catalog.quote_literal(v.type) || ' is reserved for the kit'
+         end as problem
+    into _bad
+    from (
+      select b.o, b.x, b.stream, b.type, r.kind,
+             case when pg_catalog.jsonb_typeof(b.x) <> 'object'
+                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                       or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
+                       or not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
+                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
+                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'metadata'), 'object') <> 'object'
+                       or (b.x ? 'expected_version'
+                           and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
+                                or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
+                                or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric)))
+                    then 'SR011'
+                  when r.kind is not null then 'SR017'
+             end as code
+        from b left join reserved r on r.o = b.o
+    ) v
+   where v.code is not null
+   order by v.o
    limit 1;
-  if found then
-    raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
-          _e.o, _e.expected, _e.stream, _e.actual
-      using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+  if found and _bad.code = 'SR017' then
+    raise exception 'event % of the batch: %', _bad.o, _bad.problem
+      using errcode = 'SR017', hint = 'The kit alone writes its streams and event types (see sor_api.reserved_names); nothing of the batch was written.';
+  elsif found then
+    raise exception 'event % of the batch: %', _bad.o, _bad.problem
+      using errcode = 'SR011',
+            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
   end if;
 
+  select pg_catalog.array_agg(append_events.tenant_id order by t.o), pg_catalog.array_agg(t.x ->> 'stream' order by t.o),
+         pg_catalog.array_agg(t.x ->> 'type' order by t.o),
+         pg_catalog.array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o),
+         pg_catalog.array_agg(coalesce(t.x -> 'metadata', '{}'::jsonb) order by t.o),
+         case when pg_catalog.bool_or(t.x ? 'expected_version')
+              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+    from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o);
   return query
-  with b as (
-    select t.o::integer as o, t.x ->> 'stream' as stream, t.x ->> 'type' as type,
-           coalesce(t.x -> 'payload', '{}'::jsonb) as payload, coalesce(t.x -> 'metadata', '{}'::jsonb) as metadata
-      from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  ), ins as (
-    insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-    select append_events.tenant_id, b.stream, 0, b.type, b.payload, b.metadata, '\x'::bytea
-      from b
-     order by b.o
-    returning events.position, events.stream, events.version, events.hash
-  )
-  select (pg_catalog.row_number() over (order by i.position))::integer, i.position, i.stream, i.version,
-         pg_catalog.encode(i.hash, 'hex')
-    from ins i
-   order by i.position;
-  perform sor.wake_events(append_events.tenant_id);
+  select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
+    from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
 end
 $function$;
 
@@ -5928,8 +6086,13 @@ begin
       into _row.row_count, _row.content_sha256;
     execute pg_catalog.format(
       'insert into sor.retired_stream_heads (tenant_id, stream, partition_name, version, position, hash)
-       select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, %L, e.version, e.position, e.hash
-         from %s e order by e.tenant_id, e.stream, e.version desc', _part::text, _part);
+       select l.tenant_id, l.stream, %L, l.version, l.position,
+              (select case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(g.hash, ''''::bytea)
+                           else sha256(pg_catalog.string_agg(g.hash, ''''::bytea order by g.version)) end
+                 from %s g
+                where g.tenant_id = l.tenant_id and g.stream = l.stream and g.prev_hash is not distinct from l.prev_hash)
+         from (select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, e.version, e.position, e.prev_hash
+                 from %s e order by e.tenant_id, e.stream, e.version desc) l', _part::text, _part, _part);
   else
     execute pg_catalog.format('select count(*), sha256(convert_to(coalesce(string_agg(to_jsonb(r)::text, E''\n'' order by r.tenant_id, %s), ''''), ''UTF8'')) from %s r',
                               case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end, _part)
@@ -8480,55 +8643,56 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_events__chain()
  SET jit TO 'off'
 AS $function$
 declare
-  _version integer;
-  _hash bytea;
+  _streams bigint;
+  _moved bigint;
+  _tenant text;
+  _stream text;
 begin
-  -- the partition was chosen by occurred_at before this trigger ran: a row naming another time is
-  -- refused rather than moved (the database's clock is the only one the log keeps)
-  if new.occurred_at is distinct from pg_catalog.now() then
-    raise exception 'occurred_at of an event is the database''s transaction time, not %', new.occurred_at
-      using errcode = 'SR011', hint = 'Leave occurred_at (and position, version, hashes, actor) to the database.';
+  -- AFTER INSERT, once per statement, over the statement's rows (new_rows). Each stream's rows of
+  -- one statement are one link of its chain: they carry the same prev_hash (the stream's link
+  -- before the statement), versions without gaps from the head's version + 1, positions rising
+  -- with versions, the database's stamps; the stream's new link is the hash of its one row, or
+  -- sha256 over its rows' hashes in version order when there are several. The head moves to the
+  -- new link in the same statement; a head that is not where the rows say (another writer moved
+  -- it, or no head was claimed) moves nothing and the insert is refused.
+  with r as (
+    select n.tenant_id, n.stream, n.version, n.position, n.prev_hash, n.hash,
+           n.occurred_at = pg_catalog.now() and n.actor = session_user
+             and n.tx_id = pg_catalog.pg_current_xact_id() as stamped,
+           pg_catalog.lag(n.version) over w as before_version,
+           pg_catalog.lag(n.position) over w as before_position,
+           pg_catalog.first_value(n.prev_hash) over w as group_prev
+      from new_rows n
+    window w as (partition by n.tenant_id, n.stream order by n.version)
+  ), s as (
+    select r.tenant_id, r.stream, pg_catalog.min(r.version) as first_version, pg_catalog.max(r.version) as last_version,
+           pg_catalog.max(r.position) as last_position, (pg_catalog.array_agg(r.group_prev))[1] as prev_hash,
+           case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(r.hash, ''::bytea)
+                else pg_catalog.sha256(pg_catalog.string_agg(r.hash, ''::bytea order by r.version)) end as link,
+           pg_catalog.bool_and(r.stamped and r.prev_hash is not distinct from r.group_prev
+                               and (r.before_version is null
+                                    or (r.version = r.before_version + 1 and r.position > r.before_position))) as linked
+      from r
+     group by r.tenant_id, r.stream
+  ), moved as (
+    update sor.streams h
+       set version = s.last_version, last_position = s.last_position, last_hash = s.link
+      from s
+     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked
+       and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
+    returning h.tenant_id, h.stream
+  )
+  select pg_catalog.count(*), pg_catalog.count(m.stream),
+         (pg_catalog.array_agg(s.tenant_id order by s.tenant_id, s.stream) filter (where m.stream is null))[1],
+         (pg_catalog.array_agg(s.stream order by s.tenant_id, s.stream) filter (where m.stream is null))[1]
+    into _streams, _moved, _tenant, _stream
+    from s left join moved m on m.tenant_id = s.tenant_id and m.stream = s.stream;
+  if _moved <> _streams then
+    raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
+      using errcode = 'SR011',
+            hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
   end if;
-  new.actor := session_user;
-  new.tx_id := pg_catalog.pg_current_xact_id();
-  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
-  -- different streams never wait on each other, and no lock table entry is taken per stream.
-  -- Under READ COMMITTED this query takes a fresh snapshot, so it reads the head the previous
-  -- appender left.
-  select h.version, h.last_hash into _version, _hash
-    from sor.streams h
-   where h.tenant_id = new.tenant_id and h.stream = new.stream
-     for no key update;
-  if not found then
-    -- a new stream: its head is written with its first event; if another transaction created it
-    -- meanwhile, this insert waits for it and the event goes after that one's
-    new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-    new.version := 1;
-    new.prev_hash := null;
-    new.hash := sor_guard.event_hash(null, new.tenant_id, new.stream, 1, new.type, new.payload, new.metadata,
-                                     new.actor, new.occurred_at, new.position);
-    insert into sor.streams (tenant_id, stream, version, last_position, last_hash)
-    values (new.tenant_id, new.stream, 1, new.position, new.hash)
-    on conflict on constraint streams_pkey do nothing;
-    if found then
-      return new;
-    end if;
-    select h.version, h.last_hash into _version, _hash
-      from sor.streams h
-     where h.tenant_id = new.tenant_id and h.stream = new.stream
-       for no key update;
-  end if;
-  -- The position is drawn under the head lock, so within one stream positions rise with versions:
-  -- a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-  new.version := _version + 1;
-  new.prev_hash := _hash;
-  new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
-                                   new.payload, new.metadata, new.actor, new.occurred_at, new.position);
-  update sor.streams h
-     set version = new.version, last_position = new.position, last_hash = new.hash
-   where h.tenant_id = new.tenant_id and h.stream = new.stream;
-  return new;
+  return null;
 end
 $function$;
 
@@ -8709,12 +8873,14 @@ CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EA
 alter table sor.ddl_audit enable always trigger ddl_audit_refuse_truncate;
 CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_audit__refuse_change();
 alter table sor.ddl_audit enable always trigger ddl_audit_refuse_update_delete;
-CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__chain();
+CREATE TRIGGER events_chain AFTER INSERT ON sor.events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__chain();
 alter table sor.events enable always trigger events_chain;
 CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_statement;
 CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_truncate;
+CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events FOR EACH ROW WHEN (new.version = 0) EXECUTE FUNCTION sor.tg_events__refuse_unchained();
+alter table sor.events enable always trigger events_refuse_unchained;
 CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor.events enable always trigger events_refuse_update_delete;
 CREATE TRIGGER finished_tasks_events_delete AFTER DELETE ON sor.finished_tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_finished_tasks__events_delete();
@@ -8892,6 +9058,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function reconciler.tool_list_pending(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function reconciler.tool_record_expense(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__020_events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__030_guard() owner sor_owner: sor_owner=EXECUTE
@@ -8930,7 +9097,6 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
--- function sor.lock_stream(tenant_id text, stream text, claim_new boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
@@ -8947,6 +9113,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_insert() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_outbox__dedupe() owner sor_owner: sor_owner=EXECUTE
@@ -9409,8 +9576,9 @@ comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant t
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
-comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
-comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
+comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
+comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
@@ -9422,7 +9590,7 @@ comment on function sor.certify__085_bodies() is 'certify(): every PL/pgSQL func
 comment on function sor.certify__087_surface() is 'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, SQL-standard bodies) and by the qualified names in its function bodies.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
-comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
+comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
@@ -9448,7 +9616,6 @@ comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
-comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. start_run, resume_run, heartbeat and the readers call it, so a lapsed run is marked within a lease period while any Worker of the database is at work.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
@@ -9456,7 +9623,7 @@ comment on function sor.partition_list() is 'Every partition of the kit''s parti
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
 comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
-comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names). Called by every entry point that takes one from a caller.';
+comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names), checked in one query. Called by every entry point that takes one from a caller; sor_api.append_events checks a whole batch with the same condition as a join.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
@@ -9465,6 +9632,7 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
+comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
 comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
@@ -9485,7 +9653,7 @@ comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_po
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
-comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}]. The same rules as append_event apply to each event, and an error names its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
+comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
 comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
@@ -9529,7 +9697,7 @@ comment on function sor_api.remove_member(tenant_id text, role_name text) is 'En
 comment on function sor_api.require_kernel(version text) is 'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
-comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
+comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
@@ -9602,7 +9770,7 @@ comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
-comment on function sor_guard.tg_events__chain() is 'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__chain() is 'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';
@@ -9723,9 +9891,10 @@ comment on trigger ddl_approvals_refuse_truncate on sor.ddl_approvals is 'Approv
 comment on trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals is 'Approvals are never changed or deleted, only consumed once.';
 comment on trigger ddl_audit_refuse_truncate on sor.ddl_audit is 'Append-only: refuses TRUNCATE for every role.';
 comment on trigger ddl_audit_refuse_update_delete on sor.ddl_audit is 'Append-only: refuses UPDATE and DELETE for every role.';
-comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
+comment on trigger events_chain on sor.events is 'Once per INSERT statement: checks that the statement''s events continue their streams'' hash chains and moves the stream heads.';
 comment on trigger events_refuse_statement on sor.events is 'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
 comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses TRUNCATE for every role.';
+comment on trigger events_refuse_unchained on sor.events is 'Refuses (40001, retry) a row without its chain fields: a statement of the earlier release''s code that waited through the upgrade.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
 comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';

@@ -13,22 +13,22 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9a233714347607c7576fbc2767f3352d5a9786e3f69611e88fe6e872199911ed',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:913669a3b5943edf5043061ba87fec7f2119cd87189e5a2d49a7b06658979c56',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
-{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-583410967}
-{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1027099444}
+{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":84097258}
+{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1675976882}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-559524164}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1432102512}
-{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":310263522}
-{"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":1525083596}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1395353847}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-131081354}
+{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-1569722723}
+{"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
@@ -54,12 +54,12 @@ begin
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-681178816}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-287621139}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-1649030742}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-753758186}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-688596212}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":1879761076}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":-837159102}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
-{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":1886399363}
+{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1513097577}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
@@ -68,8 +68,8 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":1198705506}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":1796247778}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-2091009931}
-{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":1426238431}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":186112109}
+{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-1165694269}
@@ -81,7 +81,7 @@ begin
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
-{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1060141559}
+{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":499942318}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
@@ -91,7 +91,7 @@ begin
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
-{"script":"R__990_retired.sql","module":"kernel","type":"repeatable","checksum":1327140810}
+{"script":"R__990_retired.sql","module":"kernel","type":"repeatable","checksum":-165023223}
 {"script":"V001__roles_schemas_baseline.sql","module":"kernel","type":"versioned","version":"001","checksum":-1033159032}
 {"script":"V002__tenants.sql","module":"kernel","type":"versioned","version":"002","checksum":-1886167981}
 {"script":"V003__policy_helper.sql","module":"kernel","type":"versioned","version":"003","checksum":-834117787}
@@ -111,6 +111,8 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
+{"script":"V091__no_large_objects.sql","module":"kernel","type":"versioned","version":"091","checksum":547949029}
+{"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
@@ -782,9 +784,10 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"0b1e5e4cabf9783d9fa71f71c79bcd5b6feae2fa280fd2481269dc86f16f0428","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
-{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b72567b83fbfa55f2e5071dd4bb3ac43bc4da631dff0fa70cd851a084b4828b7","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"f8d226c46ca8dbad77a419aaa42b2f097188f8e601e41b243fcd5bf216bff8c3","owner":"sor_owner"}}
+{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"adacd457f20dd214236954a80b9d62707e961753fe331801b64ffe00bea5f059","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d092eb0217e9b3d15e074ba797fb3b4f8b41c6dfad51e8aeeaceae768f555794","owner":"sor_owner"}}
+{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fd208e38f2af079e016ddff0efb6e875f0d60c21547412fada9097ea66c1dd9a","owner":"sor_owner"}}
@@ -795,7 +798,7 @@ begin
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
-{"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"03f13a40aa383dea1dae94f54bca19553a67d72d43c3ba6562c612ece3ed690f","owner":"sor_owner"}}
+{"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6746fe131b5b65f0c3ed5f237ae3c8f0f1d973d00f365997cd2742046d821fb2","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d03db2f59b2a4d34cf40372e7cd4195fadfb1eb99bc1c096569a9fec0a041d12","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
@@ -821,7 +824,6 @@ begin
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"bd7916c9bc7e412a704431cc90cacccb136edc576d29bdab88be31af31ccfd04","owner":"sor_owner"}}
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
-{"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"231797c25afcbbfee89b62e240f3e5692c2487dfe5a5ca4b081963dff9148183","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
 {"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6eb46e3555199e6eadbafaead04587bb407b8e27d5bf67db9a0bdaf19267ca1a","owner":"sor_owner"}}
 {"object":"function sor.partition_bounds(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8013a0ea8c384c2cdbd44b62d5bcda22515a6966d688f31da7fa0e669dada797","owner":"sor_owner"}}
@@ -829,7 +831,7 @@ begin
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f7671b348c931d416d4d7982e88c3a242480971ce041b653af6636d672620a38","owner":"sor_owner"}}
-{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1a2c77819d2344a9a96596e34c8b9171d2c4733be4cb502b2f9b2f4d60adc73a","owner":"sor_owner"}}
+{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d3e42e6c2521a8b678f15fd2f37e4b6769b4241c64f7e765a6962bd7bfb0f18c","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3da8ce943c3919b63b45c277789c474eb7e114d03b9fa666002fc6480f6e8b92","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
 {"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b50f49ac2e764eb7b090e2c69e1a3595142dbc9b6c803693b75e1ec1f02726b4","owner":"sor_owner"}}
@@ -838,19 +840,20 @@ begin
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ab0978751f60d54fe71607af08957f4772794da907bebb8d33e516cce92c930","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2acdf87f7d43e3262ca47696211d17cef6b6d219961e9d75dfc6d3d6284eb3ca","owner":"sor_owner"}}
+{"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ab85819743734b9ef2b8371a1ffbdf144619aa0467fca7bd8a6a8725f024e017","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e86ad1283040c61a66f32639be0db3b065e8ae598c1469fc911957d19beee121","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cb4496b7d569ff9ec53dac7ed20630b073358e7d378c64f17c6b944f19d8e564","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4c6587ca21fc08eec383a0fd20a69b2e0915f804ea979da161c1571adcde481","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
 {"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c713d304807a7dd3cc5572fd05de574074caea043ed413854b2265662f5dff9","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a5058d26fa723755b0b1c07e8ea5e63c38b9fb53e4e0f8c69e3040b49e597397","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68ccdda256f9230f062fc2f6b7b646f79dcafd1134ad89eee3209cc551cd8de0","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"13ddabd0cbab3d153d70fc5c436ce7bb569e844a8144812b63ae2b7659619871","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11c68f17e7ca89dbb7990eeb4e42aa03c9e4eabe0e8fdca8f5a4a802da80893c","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
-{"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1492c5df74846a36df69447e6bc38900f42845e169320eede837193dc2536e2c","owner":"sor_owner"}}
+{"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34dcafab7a399849195cd0eef640ec1cbf742aecc56909ed51597ce6930148e0","owner":"sor_owner"}}
@@ -858,7 +861,7 @@ begin
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"93855ca8d1909dbc5f3f607958399e855792fa72a330bf10f71f470aaf13b71b","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e564918082af593596f9f816e5237506119688bda8b1f389d0b88998c9a843","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -902,7 +905,7 @@ begin
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"53f604a9c77c91a992429d8ebab85d9e6d570f2aed81302ceb9dee95892167f5","owner":"sor_owner"}}
-{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0cda4a2d71420ca99721dd9eecc95db0ee165dbfb9e091c5d2c2f50ebb7ccaab","owner":"sor_owner"}}
+{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c0ad128db3f22bfbd17c77dfca02d68305ad22964864a9487617f90d626d2744","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
@@ -975,7 +978,7 @@ begin
 {"object":"function sor_guard.tg_ddl_audit__refuse_change()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0307a888d66f343b15fe3e5eae9ca0e37271da37de65bf7e0104bf56758111e9","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7a30796d95f3aa04829c141a4880a6dbaa702c33b03d03aa7c82437c26e8d5","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3330c006768625c5a3c766c2cfdd6c378d6a269a59694ce225ca8fb6cce44f5a","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3b234022231d6f12ff2837e7b9ca4fa63fd4f1d960abc15699fff57e7fd5633c","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}
@@ -1212,11 +1215,12 @@ begin
 {"object":"trigger ddl_approvals_refuse_update_delete on sor.ddl_approvals","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_approvals_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_approvals FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_approvals__check()","enabled":"always"}}
 {"object":"trigger ddl_audit_refuse_truncate on sor.ddl_audit","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_audit_refuse_truncate BEFORE TRUNCATE ON sor.ddl_audit FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_ddl_audit__refuse_change()","enabled":"always"}}
 {"object":"trigger ddl_audit_refuse_update_delete on sor.ddl_audit","module":"kernel","attrs":{"definition":"CREATE TRIGGER ddl_audit_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.ddl_audit FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_ddl_audit__refuse_change()","enabled":"always"}}
-{"object":"trigger events_chain on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_chain BEFORE INSERT ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__chain()","enabled":"always"}}
-{"object":"trigger events_chain on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_chain BEFORE INSERT ON sor.events_default FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__chain()","enabled":"always"}}
-{"object":"trigger events_chain on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_chain BEFORE INSERT ON sor.events_p{YYYYMM} FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__chain()","enabled":"always"}}
+{"object":"trigger events_chain on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_chain AFTER INSERT ON sor.events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__chain()","enabled":"always"}}
 {"object":"trigger events_refuse_statement on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_statement BEFORE DELETE OR UPDATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_truncate on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON sor.events FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events_default FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
+{"object":"trigger events_refuse_unchained on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_unchained BEFORE INSERT ON sor.events_p{YYYYMM} FOR EACH ROW WHEN ((new.version = 0)) EXECUTE FUNCTION sor.tg_events__refuse_unchained()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_default","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_default FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger events_refuse_update_delete on sor.events_p{YYYYMM}","module":"kernel","attrs":{"definition":"CREATE TRIGGER events_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.events_p{YYYYMM} FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}

@@ -159,14 +159,16 @@ immutable
 set jit = off
 as $$
 begin
-  if pg_catalog.pg_column_size(check_size.value) > 1048576 then
-    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.pg_column_size(check_size.value)
+  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
+  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
+  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
 end
 $$;
 comment on function sor.check_size(jsonb, text) is
-  'The one size cap of the kit: SR009 when a JSON value takes more than 1 MiB. Only jit = off is set (hot path).';
+  'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 
 create or replace function sor.check_size(value text, what text)
 returns void

@@ -40,59 +40,60 @@ volatile
 set jit = off
 as $$
 declare
-  _version integer;
-  _hash bytea;
+  _streams bigint;
+  _moved bigint;
+  _tenant text;
+  _stream text;
 begin
-  -- the partition was chosen by occurred_at before this trigger ran: a row naming another time is
-  -- refused rather than moved (the database's clock is the only one the log keeps)
-  if new.occurred_at is distinct from pg_catalog.now() then
-    raise exception 'occurred_at of an event is the database''s transaction time, not %', new.occurred_at
-      using errcode = 'SR011', hint = 'Leave occurred_at (and position, version, hashes, actor) to the database.';
+  -- AFTER INSERT, once per statement, over the statement's rows (new_rows). Each stream's rows of
+  -- one statement are one link of its chain: they carry the same prev_hash (the stream's link
+  -- before the statement), versions without gaps from the head's version + 1, positions rising
+  -- with versions, the database's stamps; the stream's new link is the hash of its one row, or
+  -- sha256 over its rows' hashes in version order when there are several. The head moves to the
+  -- new link in the same statement; a head that is not where the rows say (another writer moved
+  -- it, or no head was claimed) moves nothing and the insert is refused.
+  with r as (
+    select n.tenant_id, n.stream, n.version, n.position, n.prev_hash, n.hash,
+           n.occurred_at = pg_catalog.now() and n.actor = session_user
+             and n.tx_id = pg_catalog.pg_current_xact_id() as stamped,
+           pg_catalog.lag(n.version) over w as before_version,
+           pg_catalog.lag(n.position) over w as before_position,
+           pg_catalog.first_value(n.prev_hash) over w as group_prev
+      from new_rows n
+    window w as (partition by n.tenant_id, n.stream order by n.version)
+  ), s as (
+    select r.tenant_id, r.stream, pg_catalog.min(r.version) as first_version, pg_catalog.max(r.version) as last_version,
+           pg_catalog.max(r.position) as last_position, (pg_catalog.array_agg(r.group_prev))[1] as prev_hash,
+           case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(r.hash, ''::bytea)
+                else pg_catalog.sha256(pg_catalog.string_agg(r.hash, ''::bytea order by r.version)) end as link,
+           pg_catalog.bool_and(r.stamped and r.prev_hash is not distinct from r.group_prev
+                               and (r.before_version is null
+                                    or (r.version = r.before_version + 1 and r.position > r.before_position))) as linked
+      from r
+     group by r.tenant_id, r.stream
+  ), moved as (
+    update sor.streams h
+       set version = s.last_version, last_position = s.last_position, last_hash = s.link
+      from s
+     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked
+       and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
+    returning h.tenant_id, h.stream
+  )
+  select pg_catalog.count(*), pg_catalog.count(m.stream),
+         (pg_catalog.array_agg(s.tenant_id order by s.tenant_id, s.stream) filter (where m.stream is null))[1],
+         (pg_catalog.array_agg(s.stream order by s.tenant_id, s.stream) filter (where m.stream is null))[1]
+    into _streams, _moved, _tenant, _stream
+    from s left join moved m on m.tenant_id = s.tenant_id and m.stream = s.stream;
+  if _moved <> _streams then
+    raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
+      using errcode = 'SR011',
+            hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
   end if;
-  new.actor := session_user;
-  new.tx_id := pg_catalog.pg_current_xact_id();
-  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
-  -- different streams never wait on each other, and no lock table entry is taken per stream.
-  -- Under READ COMMITTED this query takes a fresh snapshot, so it reads the head the previous
-  -- appender left.
-  select h.version, h.last_hash into _version, _hash
-    from sor.streams h
-   where h.tenant_id = new.tenant_id and h.stream = new.stream
-     for no key update;
-  if not found then
-    -- a new stream: its head is written with its first event; if another transaction created it
-    -- meanwhile, this insert waits for it and the event goes after that one's
-    new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-    new.version := 1;
-    new.prev_hash := null;
-    new.hash := sor_guard.event_hash(null, new.tenant_id, new.stream, 1, new.type, new.payload, new.metadata,
-                                     new.actor, new.occurred_at, new.position);
-    insert into sor.streams (tenant_id, stream, version, last_position, last_hash)
-    values (new.tenant_id, new.stream, 1, new.position, new.hash)
-    on conflict on constraint streams_pkey do nothing;
-    if found then
-      return new;
-    end if;
-    select h.version, h.last_hash into _version, _hash
-      from sor.streams h
-     where h.tenant_id = new.tenant_id and h.stream = new.stream
-       for no key update;
-  end if;
-  -- The position is drawn under the head lock, so within one stream positions rise with versions:
-  -- a replay in position order applies every stream's events in version order.
-  new.position := pg_catalog.nextval('sor.events_position_seq'::regclass);
-  new.version := _version + 1;
-  new.prev_hash := _hash;
-  new.hash := sor_guard.event_hash(new.prev_hash, new.tenant_id, new.stream, new.version, new.type,
-                                   new.payload, new.metadata, new.actor, new.occurred_at, new.position);
-  update sor.streams h
-     set version = new.version, last_position = new.position, last_hash = new.hash
-   where h.tenant_id = new.tenant_id and h.stream = new.stream;
-  return new;
+  return null;
 end
 $$;
 comment on function sor_guard.tg_events__chain() is
-  'BEFORE INSERT on sor.events: locks the stream''s head row (sor.streams), draws the position under that lock, assigns the next version, links prev_hash, stamps actor, database time and transaction, computes hash, and moves the head. No insert path can skip it. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+  'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
 create or replace function sor_guard.tg_events__refuse_change()
 returns trigger
@@ -122,39 +123,6 @@ select sor_guard.pause(false);
 
 set role sor_owner;
 
-create or replace function sor.lock_stream(tenant_id text, stream text, claim_new boolean)
-returns integer
-language plpgsql
-volatile
-set jit = off
-as $$
-declare
-  _version integer;
-begin
-  loop
-    select h.version into _version
-      from sor.streams h
-     where h.tenant_id = lock_stream.tenant_id and h.stream = lock_stream.stream
-       for no key update;
-    if found then
-      return _version;
-    end if;
-    if not lock_stream.claim_new then
-      return 0;
-    end if;
-    -- claim the new stream with a version 0 head: a concurrent claim waits for this one
-    insert into sor.streams (tenant_id, stream, version)
-    values (lock_stream.tenant_id, lock_stream.stream, 0)
-    on conflict on constraint streams_pkey do nothing;
-    if found then
-      return 0;
-    end if;
-  end loop;
-end
-$$;
-comment on function sor.lock_stream(text, text, boolean) is
-  'Locks a stream''s head row for the rest of the transaction and returns its version (0 for a stream without events). With claim_new, a stream that does not exist yet is claimed by a version 0 head, so two appends both expecting version 0 cannot both succeed. Only jit = off is set (hot path): callers pin search_path.';
-
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
   metadata jsonb default '{}'::jsonb, expected_version integer default null
@@ -164,55 +132,69 @@ volatile
 set jit = off
 as $$
 declare
-  _current integer;
+  _version integer;
+  _hash bytea;
+  _position bigint;
   _row sor.events;
 begin
-  if append_event.tenant_id is null or append_event.stream is null or append_event.type is null then
-    raise exception 'tenant_id, stream and type are required'
-      using errcode = 'SR011', hint = 'Pass a tenant id, a stream such as expense-42 and an event type.';
-  end if;
-  if not sor.is_valid('stream', append_event.stream) then
-    raise exception 'malformed stream name %', pg_catalog.quote_literal(append_event.stream)
-      using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
-  end if;
-  if not sor.is_valid('event_type', append_event.type) then
-    raise exception 'malformed event type %', pg_catalog.quote_literal(append_event.type)
-      using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
-  end if;
-  if pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
-     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object' then
-    raise exception 'payload and metadata of % must be JSON objects', append_event.stream
-      using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
+  -- every value rule in one expression; the reserved names are the caller's rule (sor_api.append_event)
+  if append_event.tenant_id is null or append_event.stream is null or append_event.type is null
+     or not sor.is_valid('stream', append_event.stream) or not sor.is_valid('event_type', append_event.type)
+     or pg_catalog.jsonb_typeof(coalesce(append_event.payload, 'null')) <> 'object'
+     or pg_catalog.jsonb_typeof(coalesce(append_event.metadata, 'null')) <> 'object'
+     or append_event.expected_version < 0 then
+    raise exception 'bad event for stream %: %', coalesce(pg_catalog.quote_literal(append_event.stream), 'NULL'),
+          case when append_event.tenant_id is null or append_event.stream is null or append_event.type is null
+                 then 'tenant_id, stream and type are required'
+               when not sor.is_valid('stream', append_event.stream) then 'malformed stream name'
+               when not sor.is_valid('event_type', append_event.type)
+                 then 'malformed event type ' || pg_catalog.quote_literal(append_event.type)
+               when append_event.expected_version < 0
+                 then 'expected version ' || append_event.expected_version || ' is negative'
+               else 'payload and metadata must be JSON objects' end
+      using errcode = 'SR011',
+            hint = 'A stream is category-id (e.g. expense-42, at most 200 characters); a type starts with a letter (at most 100 of letters, digits, _ . : -); payload and metadata are JSON objects; expected_version is 0 for a new stream or the version you last read.';
   end if;
   perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
   perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
-  perform 1 from sor.tenants t where t.tenant_id = append_event.tenant_id;
-  if not found then
-    raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
-      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
-  end if;
-  if append_event.expected_version is not null then
-    if append_event.expected_version < 0 then
-      raise exception 'expected version % of stream % is negative', append_event.expected_version, append_event.stream
-        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
+  -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
+  -- different streams never wait on each other. A new stream is claimed by a version 0 head, so
+  -- two appends both expecting version 0 cannot both succeed; an unknown tenant fails its foreign
+  -- key there. Under READ COMMITTED each statement reads the head the previous appender left.
+  loop
+    select h.version, h.last_hash into _version, _hash
+      from sor.streams h
+     where h.tenant_id = append_event.tenant_id and h.stream = append_event.stream
+       for no key update;
+    exit when found;
+    if not exists (select 1 from sor.tenants t where t.tenant_id = append_event.tenant_id) then
+      raise exception 'unknown tenant %', pg_catalog.quote_literal(append_event.tenant_id)
+        using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
     end if;
-    _current := sor.lock_stream(append_event.tenant_id, append_event.stream, append_event.expected_version = 0);
-    if _current <> append_event.expected_version then
-      raise exception 'wrong expected version % for stream % (stream version: %)',
-            append_event.expected_version, append_event.stream, _current
-        using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry with its current version.';
-    end if;
+    insert into sor.streams (tenant_id, stream, version)
+    values (append_event.tenant_id, append_event.stream, 0)
+    on conflict on constraint streams_pkey do nothing;
+  end loop;
+  if _version <> append_event.expected_version then
+    raise exception 'wrong expected version % for stream % (stream version: %)',
+          append_event.expected_version, append_event.stream, _version
+      using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry with its current version.';
   end if;
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  values (append_event.tenant_id, append_event.stream, 0, append_event.type,
-          append_event.payload, append_event.metadata, '\x'::bytea)
+  -- the position is drawn under the head lock, so within a stream positions rise with versions;
+  -- the statement trigger (sor_guard.tg_events__chain) checks the link and moves the head
+  _position := pg_catalog.nextval('sor.events_position_seq'::regclass);
+  insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
+  values (append_event.tenant_id, _position, append_event.stream, _version + 1, append_event.type,
+          append_event.payload, append_event.metadata, _hash,
+          sor_guard.event_hash(_hash, append_event.tenant_id, append_event.stream, _version + 1, append_event.type,
+                               append_event.payload, append_event.metadata, session_user, pg_catalog.now(), _position))
   returning * into _row;
   perform sor.wake_events(append_event.tenant_id);
   return _row;
 end
 $$;
 comment on function sor.append_event(text, text, text, jsonb, jsonb, integer) is
-  'Internal append used by the kit''s triggers and functions: validates, checks the optional expected version under the stream''s head lock, inserts (the chain trigger does the rest). Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
+  'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 
 create or replace function sor_api.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,

@@ -1,7 +1,102 @@
--- sor_api.append_events: many events of one tenant, in one call and one transaction, with the same
--- per-event guarantees as append_event (membership, reserved names, value rules, the size cap,
--- expected versions, one chain per stream). An error names the offending event by its ordinal.
+-- Appending many events in one call, set-based: sor.append_event_rows (the one path for several
+-- events at once: sor_api.append_events and the statement triggers of tasks and the outbox) and
+-- sor_api.append_events. One statement claims and locks the heads of every stream of the batch,
+-- one inserts the rows with their positions, versions and hashes; the statement trigger
+-- (sor_guard.tg_events__chain) checks the links and moves the heads. Validation is one query over
+-- the whole batch, and an error names the first offending event by its ordinal.
 set role sor_owner;
+
+create or replace function sor.append_event_rows(
+  tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] default null
+) returns table (ordinal integer, "position" bigint, stream text, version integer, hash bytea)
+language plpgsql
+volatile
+set jit = off
+as $$
+#variable_conflict use_column
+declare
+  _ht text[];
+  _hs text[];
+  _hv integer[];
+  _hh bytea[];
+  _bad record;
+begin
+  -- 1. the heads: a new stream is claimed at version 0, every head is locked (in tenant and stream
+  --    order, so two batches over the same streams never deadlock) and read as it is now
+  with h as (
+    insert into sor.streams as s (tenant_id, stream, version)
+    select distinct u.tenant_id, u.stream, 0
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+     order by 1, 2
+    on conflict on constraint streams_pkey do update set version = s.version
+    returning s.tenant_id, s.stream, s.version, s.last_hash
+  )
+  select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+         pg_catalog.array_agg(h.last_hash)
+    into _ht, _hs, _hv, _hh
+    from h;
+
+  -- 2. expected versions against the head plus the stream's events earlier in the batch
+  if append_event_rows.expected is not null then
+    select e.o, e.stream, e.expected, e.actual into _bad
+      from (select u.o::integer as o, u.stream, u.expected,
+                   h.version + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
+              from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
+                   with ordinality as u(tenant_id, stream, expected, o)
+              join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
+                on h.tenant_id = u.tenant_id and h.stream = u.stream) e
+     where e.expected <> e.actual
+     order by e.o
+     limit 1;
+    if found then
+      raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
+            _bad.o, _bad.expected, _bad.stream, _bad.actual
+        using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+    end if;
+  end if;
+
+  -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
+  --    within a stream positions rise with versions; each row links to its stream's head
+  return query
+  with b as (
+    select u.o::integer as o, u.tenant_id, u.stream, u.type, u.payload, u.metadata
+      from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.types,
+                             append_event_rows.payloads, append_event_rows.metadatas)
+           with ordinality as u(tenant_id, stream, type, payload, metadata, o)
+  ), d as materialized (
+    select pg_catalog.nextval('sor.events_position_seq'::regclass) as position from b
+  ), p as (
+    select d.position, (pg_catalog.row_number() over (order by d.position))::integer as o from d
+  ), r as (
+    select b.o, b.tenant_id, b.stream, b.type, b.payload, b.metadata, p.position, h.last_hash,
+           h.version + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
+      from b
+      join p on p.o = b.o
+      join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
+        on h.tenant_id = b.tenant_id and h.stream = b.stream
+  ), ins as (
+    insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
+    select r.tenant_id, r.position, r.stream, r.version, r.type, r.payload, r.metadata, r.last_hash,
+           -- sor_guard.event_hash's expression, inlined (no function call per row); verify_events
+           -- recomputes every hash with the function itself, so the two cannot drift unseen
+           pg_catalog.sha256(coalesce(r.last_hash, '\x'::bytea) || pg_catalog.convert_to(
+             pg_catalog.jsonb_build_array(r.tenant_id, r.stream, r.version, r.type, r.payload, r.metadata, session_user::text,
+               pg_catalog.to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), r.position)::text,
+             'UTF8'))
+      from r
+     order by r.o
+    returning events.position, events.stream, events.version, events.hash
+  )
+  select p.o, i.position, i.stream, i.version, i.hash
+    from ins i join p on p.position = i.position
+   order by p.o;
+  -- a wake-up for each tenant's readers (R__135)
+  perform sor.wake_events(w.tenant_id)
+     from (select distinct u.tenant_id from unnest(append_event_rows.tenant_ids) as u(tenant_id)) w;
+end
+$$;
+comment on function sor.append_event_rows(text[], text[], text[], jsonb[], jsonb[], integer[]) is
+  'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 
 create or replace function sor_api.append_events(tenant_id text, events jsonb)
 returns table (ordinal integer, "position" bigint, stream text, version integer, hash text)
@@ -13,10 +108,13 @@ set jit = off
 as $$
 #variable_conflict use_column
 declare
-  _e record;
+  _bad record;
+  _tenants text[];
   _streams text[];
-  _versions integer[];
-  _s text;
+  _types text[];
+  _payloads jsonb[];
+  _metadatas jsonb[];
+  _expected integer[];
 begin
   perform sor_guard.require_member(append_events.tenant_id);
   if pg_catalog.jsonb_typeof(append_events.events) is distinct from 'array'
@@ -25,85 +123,83 @@ begin
       using errcode = 'SR011', hint = 'Pass [{"stream": "expense-42", "type": "Noted", "payload": {...}}, ...]; split larger batches.';
   end if;
   perform sor.check_size(append_events.events, 'the batch of events');
-  -- every event is checked before anything is written
-  for _e in
-    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  loop
-    if pg_catalog.jsonb_typeof(_e.x) <> 'object'
-       or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
-                   where k not in ('stream', 'type', 'payload', 'metadata', 'expected_version')) then
-      raise exception 'event % of the batch is not an object of stream, type, payload, metadata and expected_version', _e.o
-        using errcode = 'SR011', hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}; only stream and type are required.';
-    end if;
-    if not sor.is_valid('stream', _e.x ->> 'stream') then
-      raise exception 'event % of the batch: malformed stream name %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'stream'), 'NULL')
-        using errcode = 'SR011', hint = 'A stream is category-id: a lowercase category, optionally a hyphen and an id (at most 200 characters), e.g. expense-42.';
-    end if;
-    if not sor.is_valid('event_type', _e.x ->> 'type') then
-      raise exception 'event % of the batch: malformed event type %', _e.o, coalesce(pg_catalog.quote_literal(_e.x ->> 'type'), 'NULL')
-        using errcode = 'SR011', hint = 'An event type starts with a letter and has at most 100 letters, digits, _ . : or -.';
-    end if;
-    if coalesce(pg_catalog.jsonb_typeof(_e.x -> 'payload'), 'object') <> 'object'
-       or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'metadata'), 'object') <> 'object' then
-      raise exception 'event % of the batch: payload and metadata must be JSON objects', _e.o
-        using errcode = 'SR011', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
-    end if;
-    if _e.x ? 'expected_version' and (pg_catalog.jsonb_typeof(_e.x -> 'expected_version') <> 'number'
-                                      or (_e.x ->> 'expected_version')::numeric < 0
-                                      or (_e.x ->> 'expected_version')::numeric <> pg_catalog.trunc((_e.x ->> 'expected_version')::numeric)) then
-      raise exception 'event % of the batch: expected_version must be a whole number, 0 or more', _e.o
-        using errcode = 'SR011', hint = 'Pass 0 for a new stream, or the version you last read.';
-    end if;
-    begin
-      perform sor.refuse_reserved(_e.x ->> 'stream', _e.x ->> 'type', null);
-    exception when sqlstate 'SR017' then
-      raise exception 'event % of the batch: %', _e.o, sqlerrm using errcode = 'SR017',
-        hint = 'The kit alone writes its streams and event types (see sor_api.reserved_names).';
-    end;
-  end loop;
 
-  -- every stream's head is locked (a new stream's head claimed at version 0) in name order, so two
-  -- batches over the same streams in any order never deadlock; each expectation is then compared
-  -- with the head plus the events of the same stream earlier in the batch, in one pass
-  _streams := array(select distinct x ->> 'stream' from pg_catalog.jsonb_array_elements(append_events.events) x order by 1);
-  _versions := '{}'::integer[];
-  foreach _s in array _streams loop
-    _versions := _versions || sor.lock_stream(append_events.tenant_id, _s, true);
-  end loop;
-  select e.o, e.stream, e.expected, h.version + e.earlier as actual into _e
-    from (select t.o::integer as o, t.x ->> 'stream' as stream, (t.x ->> 'expected_version')::integer as expected,
-                 (pg_catalog.row_number() over (partition by t.x ->> 'stream' order by t.o))::integer - 1 as earlier
-            from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)) e
-    join rows from (pg_catalog.unnest(_streams), pg_catalog.unnest(_versions)) as h(stream, version) on h.stream = e.stream
-   where e.expected is not null and e.expected <> h.version + e.earlier
-   order by e.o
+  -- every event is checked before anything is written, in one query over the whole batch: its
+  -- shape, its tenant, the value rules, and the reserved names (a join with sor.reserved_names)
+  with b as (
+    select t.o::integer as o, t.x,
+           case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'stream' end as stream,
+           case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'type' end as type
+      from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
+  ), reserved as (
+    select b.o, pg_catalog.max(r.kind) as kind
+      from b join sor.reserved_names r
+        on (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(b.stream, '-', 1)))
+        or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(b.type), r.name))
+     group by b.o
+  )
+  select v.o, v.code,
+         case when pg_catalog.jsonb_typeof(v.x) <> 'object'
+                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                then 'is not an object of stream, type, payload, metadata and expected_version'
+              when v.x ? 'tenant_id' and (v.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
+                then pg_catalog.format('names tenant %s, and the batch is for tenant %s', v.x -> 'tenant_id',
+                                       pg_catalog.quote_literal(append_events.tenant_id))
+              when not sor.is_valid('stream', v.stream)
+                then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(v.stream), 'NULL')
+              when not sor.is_valid('event_type', v.type)
+                then 'malformed event type ' || coalesce(pg_catalog.quote_literal(v.type), 'NULL')
+              when v.code = 'SR011' and v.x ? 'expected_version' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'payload'), 'object') = 'object'
+                   and coalesce(pg_catalog.jsonb_typeof(v.x -> 'metadata'), 'object') = 'object'
+                then 'expected_version must be a whole number, 0 or more'
+              when v.code = 'SR011' then 'payload and metadata must be JSON objects'
+              when v.kind = 'stream category' then 'stream ' || pg_catalog.quote_literal(v.stream) || ' is reserved for the kit'
+              else 'event type ' || pg_catalog.quote_literal(v.type) || ' is reserved for the kit'
+         end as problem
+    into _bad
+    from (
+      select b.o, b.x, b.stream, b.type, r.kind,
+             case when pg_catalog.jsonb_typeof(b.x) <> 'object'
+                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                       or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
+                       or not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
+                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
+                       or coalesce(pg_catalog.jsonb_typeof(b.x -> 'metadata'), 'object') <> 'object'
+                       or (b.x ? 'expected_version'
+                           and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
+                                or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
+                                or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric)))
+                    then 'SR011'
+                  when r.kind is not null then 'SR017'
+             end as code
+        from b left join reserved r on r.o = b.o
+    ) v
+   where v.code is not null
+   order by v.o
    limit 1;
-  if found then
-    raise exception 'event % of the batch: wrong expected version % for stream % (stream version: %)',
-          _e.o, _e.expected, _e.stream, _e.actual
-      using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
+  if found and _bad.code = 'SR017' then
+    raise exception 'event % of the batch: %', _bad.o, _bad.problem
+      using errcode = 'SR017', hint = 'The kit alone writes its streams and event types (see sor_api.reserved_names); nothing of the batch was written.';
+  elsif found then
+    raise exception 'event % of the batch: %', _bad.o, _bad.problem
+      using errcode = 'SR011',
+            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
   end if;
 
+  select pg_catalog.array_agg(append_events.tenant_id order by t.o), pg_catalog.array_agg(t.x ->> 'stream' order by t.o),
+         pg_catalog.array_agg(t.x ->> 'type' order by t.o),
+         pg_catalog.array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o),
+         pg_catalog.array_agg(coalesce(t.x -> 'metadata', '{}'::jsonb) order by t.o),
+         case when pg_catalog.bool_or(t.x ? 'expected_version')
+              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+    from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o);
   return query
-  with b as (
-    select t.o::integer as o, t.x ->> 'stream' as stream, t.x ->> 'type' as type,
-           coalesce(t.x -> 'payload', '{}'::jsonb) as payload, coalesce(t.x -> 'metadata', '{}'::jsonb) as metadata
-      from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  ), ins as (
-    insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-    select append_events.tenant_id, b.stream, 0, b.type, b.payload, b.metadata, '\x'::bytea
-      from b
-     order by b.o
-    returning events.position, events.stream, events.version, events.hash
-  )
-  select (pg_catalog.row_number() over (order by i.position))::integer, i.position, i.stream, i.version,
-         pg_catalog.encode(i.hash, 'hex')
-    from ins i
-   order by i.position;
-  perform sor.wake_events(append_events.tenant_id);
+  select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
+    from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
 end
 $$;
 comment on function sor_api.append_events(text, jsonb) is
-  'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}]. The same rules as append_event apply to each event, and an error names its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
+  'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
 
 reset role;

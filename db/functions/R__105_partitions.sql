@@ -315,8 +315,13 @@ begin
       into _row.row_count, _row.content_sha256;
     execute pg_catalog.format(
       'insert into sor.retired_stream_heads (tenant_id, stream, partition_name, version, position, hash)
-       select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, %L, e.version, e.position, e.hash
-         from %s e order by e.tenant_id, e.stream, e.version desc', _part::text, _part);
+       select l.tenant_id, l.stream, %L, l.version, l.position,
+              (select case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(g.hash, ''''::bytea)
+                           else sha256(pg_catalog.string_agg(g.hash, ''''::bytea order by g.version)) end
+                 from %s g
+                where g.tenant_id = l.tenant_id and g.stream = l.stream and g.prev_hash is not distinct from l.prev_hash)
+         from (select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, e.version, e.position, e.prev_hash
+                 from %s e order by e.tenant_id, e.stream, e.version desc) l', _part::text, _part, _part);
   else
     execute pg_catalog.format('select count(*), sha256(convert_to(coalesce(string_agg(to_jsonb(r)::text, E''\n'' order by r.tenant_id, %s), ''''), ''UTF8'')) from %s r',
                               case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end, _part)
@@ -343,7 +348,7 @@ begin
 end
 $$;
 comment on function sor_api.retire_partition(text) is
-  'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and hash in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
+  'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 
 create or replace view sor_api.partitions with (security_barrier = true) as
   select l.parent_table, l.partition_name, l.range_from, l.range_to, l.is_default, l.approx_rows, l.retirable, l.why_not

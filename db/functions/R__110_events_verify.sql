@@ -11,18 +11,23 @@ stable
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
-  -- Each event is judged against its predecessor in version order. Checks, first failing wins:
+  -- Each event is judged against its predecessor in version order. The events one statement
+  -- appended to a stream share their prev_hash (the stream's link before the statement), so a
+  -- group starts where prev_hash changes; a group's link is its one event's hash, or sha256 over
+  -- its events' hashes in version order. Checks, first failing wins:
   --   version_gap         version is not the previous version + 1 (a deleted event, or a stream
   --                       whose first events are gone without a retired partition recording them)
   --   out_of_order        position is not above the previous event's (reordered events)
-  --   prev_hash_mismatch  prev_hash is not the previous event's hash (deleted, spliced, swapped)
+  --   prev_hash_mismatch  a group's prev_hash is not the link of the group before (deleted, spliced,
+  --                       swapped, or an event of an earlier statement changed and re-hashed)
   --   hash_mismatch       hash is not sor_guard.event_hash() of the row's own content (a modified event)
   --   head_mismatch       the chain is intact but the stream's head row (sor.streams) names another last
-  --                       version or hash (events cut off the tail)
-  -- For the link checks expected/found are the previous event's hash and this event's prev_hash;
-  -- for hash_mismatch the recomputed and the stored hash.
+  --                       version or link (events cut off the tail, or the last group changed)
+  -- For version_gap and out_of_order expected/found are the previous event's hash and this event's
+  -- prev_hash; for prev_hash_mismatch the link of the group before and this event's prev_hash; for
+  -- hash_mismatch the recomputed and the stored hash.
   -- A stream whose oldest events left in a retired partition links its first remaining event to
-  -- the last retired one, recorded in sor.retired_stream_heads before the partition left.
+  -- the link of the last retired group, recorded in sor.retired_stream_heads before the partition left.
   with boundary as (
     select distinct on (h.tenant_id, h.stream) h.tenant_id, h.stream, h.version, h.position, h.hash
       from sor.retired_stream_heads h
@@ -35,44 +40,61 @@ as $$
                           e.metadata, e.actor, e.occurred_at, e.position) as computed,
            coalesce(pg_catalog.lag(e.hash) over w, b.hash) as link_hash,
            coalesce(pg_catalog.lag(e.position) over w, b.position) as link_position,
-           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version
+           coalesce(pg_catalog.lag(e.version) over w, b.version) as link_version,
+           b.hash as boundary_hash,
+           pg_catalog.lag(e.version) over w is null or e.prev_hash is distinct from pg_catalog.lag(e.prev_hash) over w as starts
       from sor.events e
       left join boundary b on b.tenant_id = e.tenant_id and b.stream = e.stream
      where (verify_event_chains.for_tenant is null or e.tenant_id = verify_event_chains.for_tenant)
        and (verify_event_chains.for_stream is null or e.stream = verify_event_chains.for_stream)
     window w as (partition by e.tenant_id, e.stream order by e.version)
-  ), judged as (
+  ), grouped as (
     select ev.*,
-           case when ev.version <> coalesce(ev.link_version, 0) + 1 then 'version_gap'
-                when ev.link_position is not null and ev.position <= ev.link_position then 'out_of_order'
-                when ev.prev_hash is distinct from ev.link_hash then 'prev_hash_mismatch'
-                when ev.hash is distinct from ev.computed then 'hash_mismatch'
-           end as problem
+           pg_catalog.count(*) filter (where ev.starts)
+             over (partition by ev.tenant_id, ev.stream order by ev.version rows between unbounded preceding and current row) as grp
       from ev
+  ), links as (
+    select g.tenant_id, g.stream, g.grp,
+           case when pg_catalog.count(*) = 1 then pg_catalog.string_agg(g.hash, ''::bytea)
+                else sha256(pg_catalog.string_agg(g.hash, ''::bytea order by g.version)) end as link
+      from grouped g
+     group by g.tenant_id, g.stream, g.grp
+  ), judged as (
+    select g.*, case when g.grp = 1 then g.boundary_hash else l.link end as group_link,
+           case when g.version <> coalesce(g.link_version, 0) + 1 then 'version_gap'
+                when g.link_position is not null and g.position <= g.link_position then 'out_of_order'
+                when g.starts and g.prev_hash is distinct from case when g.grp = 1 then g.boundary_hash else l.link end
+                  then 'prev_hash_mismatch'
+                when g.hash is distinct from g.computed then 'hash_mismatch'
+           end as problem
+      from grouped g
+      left join links l on l.tenant_id = g.tenant_id and l.stream = g.stream and l.grp = g.grp - 1
   ), firsts as (
     select distinct on (j.tenant_id, j.stream) j.*
       from judged j
      where j.problem is not null
      order by j.tenant_id, j.stream, j.version
   ), streams as (
-    select ev.tenant_id, ev.stream, pg_catalog.count(*) as events,
-           (pg_catalog.array_agg(ev.version order by ev.version desc))[1] as last_version,
-           (pg_catalog.array_agg(ev.position order by ev.version desc))[1] as last_position,
-           (pg_catalog.array_agg(ev.hash order by ev.version desc))[1] as last_hash
-      from ev
-     group by ev.tenant_id, ev.stream
+    select g.tenant_id, g.stream, pg_catalog.count(*) as events,
+           (pg_catalog.array_agg(g.version order by g.version desc))[1] as last_version,
+           (pg_catalog.array_agg(g.position order by g.version desc))[1] as last_position,
+           pg_catalog.max(g.grp) as last_grp
+      from grouped g
+     group by g.tenant_id, g.stream
   ), heads as (
-    -- the stream's head row must name its last event: a truncated tail leaves the head ahead
-    select s.*, h.version as head_version, h.last_hash as head_hash,
-           h.version is distinct from s.last_version or h.last_hash is distinct from s.last_hash as head_differs
+    -- the stream's head row must name its last link: a truncated tail leaves the head ahead
+    select s.*, l.link as last_hash, h.version as head_version, h.last_hash as head_hash,
+           h.version is distinct from s.last_version or h.last_hash is distinct from l.link as head_differs
       from streams s
+      join links l on l.tenant_id = s.tenant_id and l.stream = s.stream and l.grp = s.last_grp
       left join sor.streams h on h.tenant_id = s.tenant_id and h.stream = s.stream
   )
   select s.tenant_id, s.stream, s.events,
          case when f.problem is null and s.head_differs then s.last_position else f.position end,
          case when f.problem is null and s.head_differs then s.last_version else f.version end,
          case when f.problem is null and s.head_differs then s.head_hash
-              when f.problem = 'hash_mismatch' then f.computed else f.link_hash end,
+              when f.problem = 'hash_mismatch' then f.computed
+              when f.problem = 'prev_hash_mismatch' then f.group_link else f.link_hash end,
          case when f.problem is null and s.head_differs then s.last_hash
               when f.problem = 'hash_mismatch' then f.hash else f.prev_hash end,
          coalesce(f.problem, case when s.head_differs then 'head_mismatch' end),
@@ -84,7 +106,7 @@ as $$
                                                      f.version, coalesce(f.link_version, 0), coalesce(f.link_version, 0) + 1)
            when 'out_of_order' then pg_catalog.format('position %s of version %s is not above position %s of version %s',
                                                       f.position, f.version, f.link_position, f.link_version)
-           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the hash of version %s',
+           when 'prev_hash_mismatch' then pg_catalog.format('prev_hash of version %s is not the link of the events before it (up to version %s)',
                                                             f.version, coalesce(f.link_version::text, '(none)'))
            when 'hash_mismatch' then pg_catalog.format('content of version %s does not match its hash', f.version)
          end end

@@ -14,33 +14,40 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  insert into sor.events (tenant_id, stream, version, type, payload, metadata, hash)
-  select c.tenant_id, 'outbox-' || c.outbox_id, 0, c.type, c.payload, '{}'::jsonb, '\x'::bytea
-    from (
-      select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
-             pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
-                                           'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
-                                           'attempts', o.attempts) as payload
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
-      union all
-      select n.outbox_id, n.tenant_id, 2,
-             case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
-                  when n.status = 'pending' then 'outbox.retried'
-                  else 'outbox.' || n.status end,
-             pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-               'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
-               'leased_by', coalesce(n.leased_by, o.leased_by),
-               'lease_token', coalesce(n.lease_token, o.lease_token),
-               'lease_expires_at', n.lease_expires_at,
-               'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
-               'available_at', case when n.status = 'failed' then n.available_at end,
-               'error', case when n.status in ('failed', 'dead') then n.last_error end,
-               'block_id', n.block_id))
-        from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-       where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
-    ) c
-   order by c.outbox_id, c.seq;
+  -- the statement's events go through the set-based append path in one call, in order
+  perform 1
+    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
+                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
+                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
+            from (
+            select c.tenant_id, 'outbox-' || c.outbox_id as stream, c.type, c.payload as payload, (pg_catalog.row_number() over (order by c.outbox_id, c.seq)) as ord
+              from (
+                select n.outbox_id, n.tenant_id, 1 as seq, 'outbox.lease_expired' as type,
+                       pg_catalog.jsonb_build_object('outbox_id', n.outbox_id, 'leased_by', o.leased_by,
+                                                     'lease_token', o.lease_token, 'lease_expires_at', o.lease_expires_at,
+                                                     'attempts', o.attempts) as payload
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+                 where o.status = 'leased' and n.status = 'leased' and o.lease_token <> n.lease_token
+                union all
+                select n.outbox_id, n.tenant_id, 2,
+                       case when n.status = 'pending' and o.status = 'deferred' then 'outbox.released'
+                            when n.status = 'pending' then 'outbox.retried'
+                            else 'outbox.' || n.status end,
+                       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                         'outbox_id', n.outbox_id, 'from', o.status, 'to', n.status, 'attempts', n.attempts,
+                         'leased_by', coalesce(n.leased_by, o.leased_by),
+                         'lease_token', coalesce(n.lease_token, o.lease_token),
+                         'lease_expires_at', n.lease_expires_at,
+                         'provider_ref', case when n.status = 'dispatched' then n.provider_ref end,
+                         'available_at', case when n.status = 'failed' then n.available_at end,
+                         'error', case when n.status in ('failed', 'dead') then n.last_error end,
+                         'block_id', n.block_id))
+                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+                 where o.status is distinct from n.status or o.lease_token is distinct from n.lease_token
+              ) c
+            ) e
+          having pg_catalog.count(*) > 0) x
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
   return null;
 end
 $$;

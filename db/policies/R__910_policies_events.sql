@@ -3,9 +3,11 @@
 -- Triggers are created or replaced, never dropped.
 set role sor_owner;
 
+-- The chain trigger runs once per INSERT statement (V092 replaced 0.3.0's row trigger on upgrade).
 create or replace trigger events_chain
-  before insert on sor.events
-  for each row execute function sor_guard.tg_events__chain();
+  after insert on sor.events
+  referencing new table as new_rows
+  for each statement execute function sor_guard.tg_events__chain();
 create or replace trigger events_refuse_update_delete
   before update or delete on sor.events
   for each row execute function sor_guard.tg_events__refuse_change();
@@ -19,7 +21,7 @@ alter table sor.events enable always trigger events_chain;
 alter table sor.events enable always trigger events_refuse_update_delete;
 alter table sor.events enable always trigger events_refuse_statement;
 alter table sor.events enable always trigger events_refuse_truncate;
-comment on trigger events_chain on sor.events is 'Links every inserted event into its stream''s hash chain.';
+comment on trigger events_chain on sor.events is 'Once per INSERT statement: checks that the statement''s events continue their streams'' hash chains and moves the stream heads.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger events_refuse_statement on sor.events is
   'Append-only: refuses every UPDATE or DELETE statement, even one matching no row, and every INSERT ... ON CONFLICT DO UPDATE (which fires UPDATE statement triggers).';
