@@ -47,7 +47,7 @@ class PartitionsTest {
             String part = "sor.events_p" + month(5);
             assertThat(fresh.count("select count(*) from sor_guard.registered where kind = 'table' and identity = ?", part)).isOne();
             assertThat(fresh.rows("select tgname, tgenabled::text from pg_trigger where tgrelid = ?::regclass and not tgisinternal order by 1", part))
-                    .containsExactly(List.of("events_refuse_update_delete", "A"),
+                    .containsExactly(List.of("events_refuse_unchained", "A"), List.of("events_refuse_update_delete", "A"),
                             List.of("partition_refuse_statement", "A"), List.of("partition_refuse_truncate", "A"),
                             List.of("partition_refuse_update_delete", "A"));
             assertThat(fresh.rows("select relrowsecurity, relforcerowsecurity, obj_description(oid, 'pg_class') is not null"
