@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e0615f9a02ab01c1fee4dbaef786995c30c5ae29bbdda5273b0201d040cbe11d',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:6b26acf3d4b483ad2e58497a4b580b981e69b015f6f322c366a6879066e31531',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -118,7 +118,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"d7f19c645185b8cad24ab1ccc7cac4d53194365035bb6219597686b229ff5fcd"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"d9ecdfda2ca7c2210018432b94ab533c384405d1a48f68fa752ceeb89bbe969b"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":-35240499}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
@@ -129,7 +129,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"reconciler","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"reconciler","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"reconciler","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"d7f19c645185b8cad24ab1ccc7cac4d53194365035bb6219597686b229ff5fcd"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"d9ecdfda2ca7c2210018432b94ab533c384405d1a48f68fa752ceeb89bbe969b"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"reconciler","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"object":"column reconciler.categories.category_id","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column reconciler.categories.label","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}

@@ -15,10 +15,11 @@
 -- reads the catalog.
 --
 -- Before it all, on any database that already holds the kernel (an upgrade, from any release), the
--- run takes every table and view of the schemas sor and sor_api in ACCESS EXCLUSIVE mode, all at
--- once, before its first script: the scripts change tables and views Workers use (columns, triggers'
--- functions, policies, grants), and a run that took their locks one by one, script by script,
--- deadlocked with the Workers' calls (each holding one relation and waiting for the next). The
+-- run takes every table of schema sor in ACCESS EXCLUSIVE mode, all at once, before its first
+-- script: the scripts change tables Workers use (columns, triggers' functions, policies, grants),
+-- and a run that took their locks one by one, script by script, deadlocked with the Workers' calls
+-- (each holding one table and waiting for the next). A reader holding a view of sor_api holds its
+-- tables too, so it is waited for the same way. The
 -- relations are taken with NOWAIT, all or none (a subtransaction: a failed attempt releases what it
 -- took), and retried every 10 to 100 ms for up to 60 s; then the run fails with 55P03 and applies
 -- nothing, and is simply run again. Workers wait for the end of the kernel's run (one transaction)
@@ -39,7 +40,7 @@ begin
   select pg_catalog.string_agg(pg_catalog.format('%I.%I', n.nspname, c.relname), ', ' order by c.oid) into _tables
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-   where n.nspname in ('sor', 'sor_api') and c.relkind in ('r', 'p', 'v')
+   where n.nspname = 'sor' and c.relkind in ('r', 'p')
      and not c.relispartition;
   loop
     _attempts := _attempts + 1;
@@ -48,7 +49,7 @@ begin
       exit;
     exception when lock_not_available then
       if pg_catalog.clock_timestamp() > _deadline then
-        raise exception 'pg-sor: lock timeout: the upgrade could not take the tables of schemas sor and sor_api within 60 s (% attempts): transactions kept using them', _attempts
+        raise exception 'pg-sor: lock timeout: the upgrade could not take the tables of schema sor within 60 s (% attempts): transactions kept using them', _attempts
           using errcode = '55P03',
                 hint = 'Nothing was applied. Migrate again; if it keeps failing, pause the Workers for the kernel''s run (docs/operate/upgrade.md).';
       end if;
@@ -56,7 +57,7 @@ begin
     end;
   end loop;
   if _attempts > 1 then
-    raise notice 'pg-sor: took the tables of schemas sor and sor_api for the upgrade after % attempts', _attempts;
+    raise notice 'pg-sor: took the tables of schema sor for the upgrade after % attempts', _attempts;
   end if;
 end
 $$;
