@@ -14,13 +14,17 @@
 -- Anywhere else (a fresh database, any later release, a 0.1.0 database without rows) it only
 -- reads the catalog.
 --
--- Before it all, on a 0.1.0 database, the run takes every table of schema sor in ACCESS EXCLUSIVE
--- mode, all at once, before its first script: V060 to V082 rebuild the tables Workers write, and a
--- run that took their locks one by one, script by script, deadlocked with the Workers' calls (each
--- holding one table and waiting for the next). The tables are taken with NOWAIT, all or none (a
--- subtransaction: a failed attempt releases what it took), and retried every 10 to 100 ms for up
--- to 60 s; then the run fails with 55P03 and applies nothing, and is simply run again. Workers
--- wait for the end of the kernel's run (one transaction) and go on; none of them loses a deadlock.
+-- Before it all, on any database that already holds the kernel (an upgrade, from any release), the
+-- run takes every table of schema sor in ACCESS EXCLUSIVE mode, all at once, before its first
+-- script: the scripts change tables Workers use (columns, triggers' functions, policies, grants),
+-- and a run that took their locks one by one, script by script, deadlocked with the Workers' calls
+-- (each holding one table and waiting for the next). A reader holding a view of sor_api holds its
+-- tables too, so it is waited for the same way. The
+-- relations are taken with NOWAIT, all or none (a subtransaction: a failed attempt releases what it
+-- took), and retried every 10 to 100 ms for up to 60 s; then the run fails with 55P03 and applies
+-- nothing, and is simply run again. Workers wait for the end of the kernel's run (one transaction)
+-- and go on; none of them loses a deadlock. It acts once per run (a transaction-local mark), and
+-- not on a fresh database, nor on a run of another module (the example domain's).
 do $$
 declare
   _tables text;
@@ -28,13 +32,16 @@ declare
   _attempts integer := 0;
 begin
   if pg_catalog.to_regclass('sor.events') is null
-     or pg_catalog.to_regclass('sor.streams') is not null
-     or (select c.relkind from pg_catalog.pg_class c where c.oid = pg_catalog.to_regclass('sor.events')) <> 'r' then
-    return;  -- not a 0.1.0 event core
+     or '${flyway:defaultSchema}' <> 'sor_flyway' and '${flyway:defaultSchema}' <> 'public'
+     or pg_catalog.current_setting('pgsor.upgrade_locked', true) = 'on' then
+    return;  -- a fresh database, another module's run, or already taken in this run
   end if;
-  select pg_catalog.string_agg(pg_catalog.format('sor.%I', c.relname), ', ' order by c.oid) into _tables
+  perform pg_catalog.set_config('pgsor.upgrade_locked', 'on', true);
+  select pg_catalog.string_agg(pg_catalog.format('%I.%I', n.nspname, c.relname), ', ' order by c.oid) into _tables
     from pg_catalog.pg_class c
-   where c.relnamespace = 'sor'::regnamespace and c.relkind in ('r', 'p');
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = 'sor' and c.relkind in ('r', 'p')
+     and not c.relispartition;
   loop
     _attempts := _attempts + 1;
     begin
@@ -42,7 +49,7 @@ begin
       exit;
     exception when lock_not_available then
       if pg_catalog.clock_timestamp() > _deadline then
-        raise exception 'pg-sor: the upgrade from 0.1.0 could not take the tables of schema sor within 60 s (% attempts): transactions kept writing them', _attempts
+        raise exception 'pg-sor: lock timeout: the upgrade could not take the tables of schema sor within 60 s (% attempts): transactions kept using them', _attempts
           using errcode = '55P03',
                 hint = 'Nothing was applied. Migrate again; if it keeps failing, pause the Workers for the kernel''s run (docs/operate/upgrade.md).';
       end if;
@@ -50,7 +57,7 @@ begin
     end;
   end loop;
   if _attempts > 1 then
-    raise notice 'pg-sor: took the tables of schema sor for the upgrade from 0.1.0 after % attempts', _attempts;
+    raise notice 'pg-sor: took the tables of schema sor for the upgrade after % attempts', _attempts;
   end if;
 end
 $$;

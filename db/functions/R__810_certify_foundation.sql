@@ -199,19 +199,6 @@ as $$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
-  -- governed: large objects live outside every kit table, cap and retention; no kit role creates one
-  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig,
-         not pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE'),
-         'EXECUTE on ' || f.sig || ' (revoked from PUBLIC by V091; grant it to no kit role)'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                           'pg_catalog.lo_from_bytea(oid,bytea)', 'pg_catalog.lo_import(text)',
-                           'pg_catalog.lo_import(text,oid)']) f(sig)
-  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -224,6 +211,6 @@ as $$
     from funcs f
 $$;
 comment on function sor.certify__010_foundation() is
-  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
+  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
 
 reset role;

@@ -160,18 +160,6 @@ class CertifyTest {
     }
 
     @Test
-    void aKitRoleThatMayCreateLargeObjectsFails() throws Exception {
-        String check = "kit roles cannot create large objects";
-        assertFails(failingAfterGuardOff(suite, "grant execute on function lo_from_bytea(oid, bytea) to sor_worker"),
-                check, "sor_worker on pg_catalog.lo_from_bytea(oid,bytea)");
-        // PUBLIC reaches every kit role: putting back PostgreSQL's default fails for each of them
-        List<Check> failing = failingAfterGuardOff(suite, "grant execute on function lo_create(oid) to public");
-        for (String role : List.of("sor_worker", "sor_dispatcher", "sor_tenant", "sor_auditor", "sor_approver", "sor_admin")) {
-            assertFails(failing, check, role + " on pg_catalog.lo_create(oid)");
-        }
-    }
-
-    @Test
     void workerTableAccessFails() throws Exception {
         List<Check> failing = failingAfterGuardOff(suite, "grant usage on schema sor to sor_worker", "grant select on sor.tenants to sor_worker");
         assertFails(failing, WORKERS, "sor_worker on sor.tenants");

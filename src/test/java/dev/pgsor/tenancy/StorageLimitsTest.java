@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one size cap counts the value as it is, not as it is stored: a repetitive 80 MB document read
- * back from a temporary table arrives compressed to under 1 MiB and is still refused. And a Worker
- * stores nothing outside the kit's tables: large objects are closed to it.
+ * back from a temporary table arrives compressed to under 1 MiB and is still refused.
  */
 @SorTest
 class StorageLimitsTest {
@@ -69,14 +68,4 @@ class StorageLimitsTest {
         }
     }
 
-    @Test
-    void aWorkerCannotCreateLargeObjects_42501() throws Exception {
-        try (Connection c = worker.connect()) {
-            for (String create : List.of("select lo_from_bytea(0, '\\x00')", "select lo_create(0)", "select lo_creat(-1)",
-                    "select lo_import('/etc/hostname')")) {
-                assertRefused("42501", () -> Sql.run(c, create));
-            }
-        }
-        assertThat(db.scalar("select count(*) from pg_largeobject_metadata")).isEqualTo(0L);
-    }
 }
