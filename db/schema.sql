@@ -3559,6 +3559,29 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.sweep_lapsed(tenant_ids text[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _n integer;
+begin
+  update sor.runs r
+     set status = 'abandoned', finished_at = r.lease_expires_at
+   where (r.tenant_id, r.run_id) in (
+           select x.tenant_id, x.run_id from sor.runs x
+            where x.status = 'running'
+              and x.tenant_id = any (sweep_lapsed.tenant_ids)
+              and x.lease_expires_at <= sor.lease_clock()
+              for no key update skip locked)
+     and r.status = 'running';
+  get diagnostics _n = row_count;
+  return _n;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
  RETURNS text
  LANGUAGE plpgsql
@@ -5503,7 +5526,7 @@ begin
     perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
          lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
@@ -6013,7 +6036,7 @@ declare
   _r sor.runs;
 begin
   perform sor.current_worker();
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
   _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);
   return query
@@ -6657,7 +6680,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
@@ -9098,6 +9121,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
@@ -9604,7 +9628,7 @@ comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
-comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. start_run, resume_run, heartbeat and the readers call it, so a lapsed run is marked within a lease period while any Worker of the database is at work.';
+comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
@@ -9617,6 +9641,7 @@ comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
+comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';

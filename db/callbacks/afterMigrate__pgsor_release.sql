@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:2c220d45f66f91e66389a8d2bb7ea49270ca953a6445bbc066905859c3032313',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7416700c1542ee64a2c51dfc178f71d0cc2e24a6b5f569ee5a4b58e8485c50df',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -38,9 +38,9 @@ begin
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":377672405}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":923854197}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-653501093}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":547006981}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
 {"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1681592198}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":873481722}
@@ -837,6 +837,7 @@ begin
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
+{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4d44ed6788f11f4a3aeca756e78c88eca5a961b8fa71858ee8b06fbe9c7f592f","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
@@ -886,7 +887,7 @@ begin
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5c30f077842295b030d7498117bf4dbcde45b7caedccb85bc27b56c450134f91","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"078db5eaf5ce8eb66476cc51cbcedb3cf49831695c3906b0b8a9430b46155c05","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"71c5f8c6ea6cae3340d7aa426d20892486519fbfb9d6745b1f21e8cc293485fb","owner":"sor_owner"}}
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"359615010660c67b88f41950950abf1d6c4034802eb4a9ddff4fa955cfa30d8c","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
@@ -903,7 +904,7 @@ begin
 {"object":"function sor_api.remove_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"990ed2e48834ad3b17fbba254c7a86bd89e42ce90c850a7a08a6ec26422993e4","owner":"sor_owner"}}
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
-{"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"53f604a9c77c91a992429d8ebab85d9e6d570f2aed81302ceb9dee95892167f5","owner":"sor_owner"}}
+{"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47ac2c2220496540683ee7095b2df2bd00a7a2fbe1da939efaba4e86d0d33b5a","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c0ad128db3f22bfbd17c77dfca02d68305ad22964864a9487617f90d626d2744","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
@@ -914,7 +915,7 @@ begin
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"01406386c01eda8d5f069b4f223b16aaf4f964d1219f2d12a81774043677396a","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
-{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9318363c2110d4d8e392ab6bb05e0117f00c48579dcf361fdc9282cfc9106aa7","owner":"sor_owner"}}
+{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9c9d5fa71c0cac30b8a70fcbd15f4278210f8fbda167398db91948446002037d","owner":"sor_owner"}}
 {"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}

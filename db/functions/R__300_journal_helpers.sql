@@ -123,7 +123,36 @@ begin
 end
 $$;
 comment on function sor.mark_abandoned(uuid, name) is
-  'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. start_run, resume_run, heartbeat and the readers call it, so a lapsed run is marked within a lease period while any Worker of the database is at work.';
+  'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
+
+-- The sweep a Worker's start_run, resume_run and heartbeat make: the lapsed runs of the tenants
+-- the caller is a member of, never another tenant's (a Worker writes no row and no event of a
+-- tenant it does not serve).
+create or replace function sor.sweep_lapsed(tenant_ids text[])
+returns integer
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _n integer;
+begin
+  update sor.runs r
+     set status = 'abandoned', finished_at = r.lease_expires_at
+   where (r.tenant_id, r.run_id) in (
+           select x.tenant_id, x.run_id from sor.runs x
+            where x.status = 'running'
+              and x.tenant_id = any (sweep_lapsed.tenant_ids)
+              and x.lease_expires_at <= sor.lease_clock()
+              for no key update skip locked)
+     and r.status = 'running';
+  get diagnostics _n = row_count;
+  return _n;
+end
+$$;
+comment on function sor.sweep_lapsed(text[]) is
+  'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 
 create or replace function sor.worker_run(run_id uuid, for_write boolean)
 returns sor.runs

@@ -24,7 +24,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
   end if;
@@ -89,7 +89,7 @@ begin
     perform sor.journal_bad_input('lease_seconds', 'A lease lasts 1 to 3600 seconds.');
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
          lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
@@ -275,7 +275,7 @@ declare
   _r sor.runs;
 begin
   perform sor.current_worker();
-  perform sor.mark_abandoned(null, null);
+  perform sor.sweep_lapsed(sor_guard.member_tenants());
   select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
   _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);
   return query
