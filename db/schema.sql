@@ -2732,6 +2732,7 @@ begin
     when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
     when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
     when 'stream'     then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' and pg_catalog.length(is_valid.value) <= 200
+    when 'stream_prefix' then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' and pg_catalog.length(is_valid.value) <= 200
     when 'event_type' then is_valid.value ~ '^[A-Za-z][A-Za-z0-9_.:-]*$' and pg_catalog.length(is_valid.value) <= 100
     when 'tool_name'  then is_valid.value ~ '^[a-z][a-z0-9_]{0,63}$'
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
@@ -6746,7 +6747,7 @@ begin
       using errcode = 'SR011', hint = 'Name a subscription with a lowercase slug of 1 to 100 characters, such as billing.projector.';
   end if;
   if subscribe.stream_prefix is not null
-     and (subscribe.stream_prefix !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' or pg_catalog.length(subscribe.stream_prefix) > 200) then
+     and not sor.is_valid('stream_prefix', subscribe.stream_prefix) then
     raise exception 'stream prefix % is not the start of a stream name', pg_catalog.quote_literal(subscribe.stream_prefix)
       using errcode = 'SR011', hint = 'Pass NULL for every stream of the tenant, or a category with its dash (order-) or a longer start of a stream name.';
   end if;
@@ -9617,7 +9618,7 @@ comment on function sor.forensic_run(run_id uuid) is 'The run the forensic reade
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
 comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
-comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
+comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
 comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR009 over 1 MiB, SR033 for a malformed hex digest.';

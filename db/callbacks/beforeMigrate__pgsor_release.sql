@@ -17,14 +17,14 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7416700c1542ee64a2c51dfc178f71d0cc2e24a6b5f569ee5a4b58e8485c50df',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:21cde92d2543e351b6e378eddd1f828a62515535725751a8c57083f477114a5a',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
-{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":84097258}
+{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":1924151628}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1675976882}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
@@ -36,7 +36,7 @@ begin
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-975938265}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1669749220}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -817,7 +817,7 @@ begin
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
 {"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"e589ae48151f789deeff74ce2ee5400f8ffafde4f894fba20d3a2b348b0cd8b5","owner":"sor_owner"}}
-{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1aedaafcfc9d5df8ba6b68bfd85d1cd4f42d8c81b66616260ba5552e05f26540","owner":"sor_owner"}}
+{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"c40309e16aff09dc7f5eabc227c5d31f07aa915875e5cd451db6738f59b4bda1","owner":"sor_owner"}}
 {"object":"function sor.journal_bad_input(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"98e53bd0c85ccec8e5a80872dcc2b58ec7ef3ce6c8d8a2d2382dc11e12a92281","owner":"sor_owner"}}
 {"object":"function sor.journal_check_id(text,text,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a553dacc3c020b92b7c6131e923746793fb0a0491fdc66cd85e2d3f637aab8f6","owner":"sor_owner"}}
 {"object":"function sor.journal_digest(text,text,boolean,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b013220633ae553f8a7980f7c6a6eefeab935195f8138de1262cf74443b737fc","owner":"sor_owner"}}
@@ -920,7 +920,7 @@ begin
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
 {"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9c9d5fa71c0cac30b8a70fcbd15f4278210f8fbda167398db91948446002037d","owner":"sor_owner"}}
-{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5bea530e54f43f0545a76da4e747a7f89c57b5189e805158c62ed7f70b81adeb","owner":"sor_owner"}}
+{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c50b72e08cfc12ec5a2cb716c5bf0057c69a860918bdc5e5506b9148b46d865","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1452b527de48bceb6047d4c340d8dda0628f3ef40d5e18b301be2611e4d2eb1c","owner":"sor_owner"}}

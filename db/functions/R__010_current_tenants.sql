@@ -141,6 +141,7 @@ begin
     when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
     when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
     when 'stream'     then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' and pg_catalog.length(is_valid.value) <= 200
+    when 'stream_prefix' then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' and pg_catalog.length(is_valid.value) <= 200
     when 'event_type' then is_valid.value ~ '^[A-Za-z][A-Za-z0-9_.:-]*$' and pg_catalog.length(is_valid.value) <= 100
     when 'tool_name'  then is_valid.value ~ '^[a-z][a-z0-9_]{0,63}$'
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
@@ -150,7 +151,7 @@ begin
 end
 $$;
 comment on function sor.is_valid(text, text) is
-  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
+  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
 
 create or replace function sor.check_size(value jsonb, what text)
 returns void

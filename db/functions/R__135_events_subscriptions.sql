@@ -125,7 +125,7 @@ begin
       using errcode = 'SR011', hint = 'Name a subscription with a lowercase slug of 1 to 100 characters, such as billing.projector.';
   end if;
   if subscribe.stream_prefix is not null
-     and (subscribe.stream_prefix !~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' or pg_catalog.length(subscribe.stream_prefix) > 200) then
+     and not sor.is_valid('stream_prefix', subscribe.stream_prefix) then
     raise exception 'stream prefix % is not the start of a stream name', pg_catalog.quote_literal(subscribe.stream_prefix)
       using errcode = 'SR011', hint = 'Pass NULL for every stream of the tenant, or a category with its dash (order-) or a longer start of a stream name.';
   end if;
