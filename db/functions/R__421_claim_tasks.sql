@@ -21,7 +21,7 @@ begin
   -- runs this one expression as cheaply as the inlined function did
   return (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks;
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks;
 end
 $$;
 comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz) is
@@ -47,14 +47,7 @@ begin
     raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  if claim_tasks.batch is null or claim_tasks.batch not between 1 and 1000 then
-    raise exception 'batch % for queue % is out of range', coalesce(claim_tasks.batch::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR051', hint = 'Claim between 1 and 1000 tasks at a time.';
-  end if;
-  if claim_tasks.lease is null or claim_tasks.lease <= '0'::interval or claim_tasks.lease > '1 day'::interval then
-    raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
-  end if;
+  perform sor.lease_check_request('queue ' || claim_tasks.queue, claim_tasks.batch, claim_tasks.lease);
   _tenants := sor_guard.member_tenants();
 
   -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
@@ -86,8 +79,9 @@ begin
     select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
   end if;
 
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims, so the
-  -- status-change trigger runs once per claim.
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
+  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
+  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
   return query
   with lapsed as (
     select t.tenant_id, t.task_id
@@ -119,6 +113,7 @@ begin
            fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
            lease            = claim_tasks.lease,
            lease_expires_at = _now + claim_tasks.lease,
+           claimed_at       = _now,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
@@ -130,6 +125,6 @@ begin
 end
 $$;
 comment on function sor_api.claim_tasks(text, integer, interval) is
-  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 
 reset role;
