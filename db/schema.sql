@@ -435,6 +435,13 @@ create table sor.subscriptions (
   constraint subscriptions_stream_prefix_format CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))
 ) with (autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
+create table sor.task_listeners (
+  queue text not null,
+  pid integer not null,
+  listened_at timestamp with time zone default clock_timestamp() not null,
+  constraint task_listeners_pkey PRIMARY KEY (queue, pid)
+);
+
 create table sor.tasks (
   tenant_id text not null,
   task_id bigint generated always as identity not null,
@@ -2333,6 +2340,101 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[])
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _tenants text[];
+  _now timestamptz := sor.lease_clock();
+begin
+  perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
+  _tenants := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+
+  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
+  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
+  -- none to end (the usual case) runs no DELETE and no finished-task insert.
+  if exists (select 1
+               from (select t.attempts >= t.max_attempts as exhausted
+                       from sor.tasks t
+                      where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                        and t.tenant_id = any (_tenants)
+                      order by t.lease_expires_at
+                      limit claim_tasks_for.batch) l
+              where l.exhausted) then
+    with lapsed as (
+      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+        from sor.tasks t
+       where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+         and t.tenant_id = any (_tenants)
+       order by t.lease_expires_at
+       limit claim_tasks_for.batch
+         for update skip locked
+    ), gone as (
+      delete from sor.tasks t
+       using lapsed l
+       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+      returning t.*
+    )
+    insert into sor.finished_tasks
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+  end if;
+
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
+  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
+  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
+  return query
+  with lapsed as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
+     order by t.lease_expires_at
+     limit claim_tasks_for.batch
+       for update skip locked
+  ), due as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks_for.queue and t.status in ('ready', 'failed') and t.run_after <= _now
+       and t.tenant_id = any (_tenants)
+     order by t.priority desc, t.run_after, t.task_id
+     limit claim_tasks_for.batch
+       for update skip locked
+  ), picked as (
+    select p.tenant_id, p.task_id
+      from (select l.tenant_id, l.task_id from lapsed l
+            union all
+            select d.tenant_id, d.task_id from due d) p
+     limit claim_tasks_for.batch
+  ), claimed as (
+    update sor.tasks t
+       set status           = 'claimed',
+           attempts         = t.attempts + 1,
+           claimed_by       = session_user,
+           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
+           lease            = claim_tasks_for.lease,
+           lease_expires_at = _now + claim_tasks_for.lease,
+           claimed_at       = _now,
+           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
+      from picked p
+     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
+    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
+  )
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from claimed c
+   order by c.task_id;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.code_text(src text)
  RETURNS text
  LANGUAGE plpgsql
@@ -2545,6 +2647,9 @@ begin
           enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
+  if _id is not null then
+    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
      where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
@@ -3834,6 +3939,27 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.task_listen(queue text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if not exists (select 1 from sor.queues q where q.queue = task_listen.queue) then
+    return;
+  end if;
+  delete from sor.task_listeners l
+   where not exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a);
+  insert into sor.task_listeners as l (queue, pid)
+  values (task_listen.queue, pg_catalog.pg_backend_pid())
+  on conflict on constraint task_listeners_pkey do update set listened_at = pg_catalog.clock_timestamp();
+exception when read_only_sql_transaction then
+  null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4438,6 +4564,22 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.wake_tasks(queue text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if exists (select 1 from sor.task_listeners l
+              where l.queue = wake_tasks.queue
+                and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('tasks', wake_tasks.queue), '');
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
  RETURNS text
  LANGUAGE sql
@@ -4994,91 +5136,26 @@ CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease 
  SET plan_cache_mode TO 'force_generic_plan'
  SET jit TO 'off'
 AS $function$
-#variable_conflict use_column
-declare
-  _tenants text[];
-  _now timestamptz := sor.lease_clock();
 begin
-  perform 1 from sor.queues q where q.queue = claim_tasks.queue;
-  if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
-      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
-  end if;
-  perform sor.lease_check_request('queue ' || claim_tasks.queue, claim_tasks.batch, claim_tasks.lease);
-  _tenants := sor_guard.member_tenants();
-
-  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
-  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
-  -- none to end (the usual case) runs no DELETE and no finished-task insert.
-  if exists (select 1
-               from (select t.attempts >= t.max_attempts as exhausted
-                       from sor.tasks t
-                      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-                        and t.tenant_id = any (_tenants)
-                      order by t.lease_expires_at
-                      limit claim_tasks.batch) l
-              where l.exhausted) then
-    with lapsed as (
-      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
-        from sor.tasks t
-       where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-         and t.tenant_id = any (_tenants)
-       order by t.lease_expires_at
-       limit claim_tasks.batch
-         for update skip locked
-    ), gone as (
-      delete from sor.tasks t
-       using lapsed l
-       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
-      returning t.*
-    )
-    insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
-  end if;
-
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
-  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
-  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
   return query
-  with lapsed as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
-     order by t.lease_expires_at
-     limit claim_tasks.batch
-       for update skip locked
-  ), due as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= _now
-       and t.tenant_id = any (_tenants)
-     order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
-            union all
-            select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks.batch
-  ), claimed as (
-    update sor.tasks t
-       set status           = 'claimed',
-           attempts         = t.attempts + 1,
-           claimed_by       = session_user,
-           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
-           lease            = claim_tasks.lease,
-           lease_expires_at = _now + claim_tasks.lease,
-           claimed_at       = _now,
-           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
-      from picked p
-     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
-    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
-  )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
-    from claimed c
-   order by c.task_id;
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, sor_guard.member_tenants()) c;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text)
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_member(claim_tasks.tenant);
+  return query
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, array[claim_tasks.tenant]) c;
 end
 $function$;
 
@@ -5547,6 +5624,9 @@ begin
          pg_catalog.array_agg(b.x ->> 'dedupe_key' order by b.o)
     into _ids, _created, _keys
     from b left join ins i on i.task_id = b.id;
+  if true = any (_created) then
+    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
 
   return query
   select u.o::integer, case when u.created then u.id else k.target_id end, u.created
@@ -6015,6 +6095,74 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.outbox_metrics()
+ RETURNS TABLE(topic text, tenant_id text, pending bigint, delayed bigint, oldest_pending_age interval, leased bigint, lapsed bigint, failed bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+  _tenants text[] := sor_guard.member_tenants();
+begin
+  return query
+  select o.topic, o.tenant_id,
+         pg_catalog.count(*) filter (where o.status = 'pending' and o.available_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'pending' and o.available_at > _now),
+         _now - pg_catalog.min(o.available_at) filter (where o.status = 'pending' and o.available_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'leased' and o.lease_expires_at > _now),
+         pg_catalog.count(*) filter (where o.status = 'leased' and o.lease_expires_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'failed')
+    from sor.outbox o
+   where o.status in ('pending', 'failed', 'leased')
+     and (_all or o.tenant_id = any (_tenants))
+   group by o.topic, o.tenant_id
+   order by 1, 2;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.queue_metrics()
+ RETURNS TABLE(queue text, tenant_id text, ready bigint, delayed bigint, oldest_ready_age interval, claimed bigint, lapsed bigint, failed bigint, dead bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+  _tenants text[] := sor_guard.member_tenants();
+begin
+  return query
+  with live as (
+    select t.queue, t.tenant_id,
+           pg_catalog.count(*) filter (where t.status = 'ready' and t.run_after <= _now) as ready,
+           pg_catalog.count(*) filter (where t.status = 'ready' and t.run_after > _now) as delayed,
+           _now - pg_catalog.min(t.run_after) filter (where t.status = 'ready' and t.run_after <= _now) as oldest_ready_age,
+           pg_catalog.count(*) filter (where t.status = 'claimed' and t.lease_expires_at > _now) as claimed,
+           pg_catalog.count(*) filter (where t.status = 'claimed' and t.lease_expires_at <= _now) as lapsed,
+           pg_catalog.count(*) filter (where t.status = 'failed') as failed
+      from sor.tasks t
+     where _all or t.tenant_id = any (_tenants)
+     group by t.queue, t.tenant_id
+  ), dead as (
+    select f.queue, f.tenant_id, pg_catalog.count(*) as dead
+      from sor.finished_tasks f
+     where f.status = 'dead' and (_all or f.tenant_id = any (_tenants))
+     group by f.queue, f.tenant_id
+  )
+  select coalesce(l.queue, d.queue), coalesce(l.tenant_id, d.tenant_id), coalesce(l.ready, 0), coalesce(l.delayed, 0),
+         l.oldest_ready_age, coalesce(l.claimed, 0), coalesce(l.lapsed, 0), coalesce(l.failed, 0), coalesce(d.dead, 0)
+    from live l
+    full join dead d on d.queue = l.queue and d.tenant_id = l.tenant_id
+   order by 1, 2;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.quotas(tenant_id text DEFAULT NULL::text)
  RETURNS TABLE(tenant_id text, kind text, pending bigint, max_pending bigint)
  LANGUAGE sql
@@ -6437,18 +6585,21 @@ CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
+declare
+  _queue text;
 begin
   with gone as (
     delete from sor.finished_tasks f
      where f.task_id = retry_task.task_id and f.status = 'dead'
     returning f.*
   )
-  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
+  insert into sor.tasks as t (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
                          dedupe_key, status, last_error, created_at, created_by)
   overriding system value
   select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
          g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
-    from gone g;
+    from gone g
+  returning t.queue into _queue;
   if not found then
     if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
        or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
@@ -6458,6 +6609,7 @@ begin
     raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
       using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
   end if;
+  perform sor.wake_tasks(_queue);  -- queued again: the queue's listeners
 end
 $function$;
 
@@ -7337,6 +7489,9 @@ begin
   end if;
   if wakeup_channel.kind = 'events' then
     perform sor_guard.require_reader(wakeup_channel.key);
+  else
+    -- the asking connection listens: the enqueue paths notify the queue while it is alive
+    perform sor.task_listen(wakeup_channel.key);
   end if;
   return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
 end
@@ -9316,6 +9471,8 @@ alter table sor.streams enable row level security;
 alter table sor.streams force row level security;
 alter table sor.subscriptions enable row level security;
 alter table sor.subscriptions force row level security;
+alter table sor.task_listeners enable row level security;
+alter table sor.task_listeners force row level security;
 alter table sor.tasks enable row level security;
 alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
@@ -9375,6 +9532,7 @@ create policy streams_auditor_select on sor.streams as permissive for select to 
 create policy streams_owner_all on sor.streams as permissive for all to sor_owner using (true) with check (true);
 create policy subscriptions_auditor_select on sor.subscriptions as permissive for select to sor_auditor using (true);
 create policy subscriptions_owner_all on sor.subscriptions as permissive for all to sor_owner using (true) with check (true);
+create policy task_listeners_owner_all on sor.task_listeners as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9424,6 +9582,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.code_text(src text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
@@ -9472,6 +9631,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.task_listen(queue text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -9488,6 +9648,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_tasks(queue text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -9503,6 +9664,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.check_contract(client_contract text) owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9529,6 +9691,8 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.outbox_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.queue_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.quotas(tenant_id text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.read_subscription(tenant_id text, name text, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -9662,6 +9826,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.subscriptions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.task_listeners owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_quotas owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -9960,12 +10125,13 @@ comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= m
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
+comment on function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) is 'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
 comment on function sor.domain_surface() is 'The domain author''s surface: the kit objects in sor and sor_guard a domain module may use (kind, regprocedure or regclass, what for). Rendered in db/contract.txt and versioned with the contract; certify() fails a domain object that uses any other.';
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
-comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. A task queued wakes the queue''s listeners (sor.wake_tasks). SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
@@ -10008,6 +10174,7 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
+comment on function sor.task_listen(queue text) is 'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
@@ -10024,6 +10191,7 @@ comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error 
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
@@ -10039,6 +10207,7 @@ comment on function sor_api.cancel_run(run_id uuid, reason text) is 'An operator
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) is 'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
@@ -10065,6 +10234,8 @@ comment on function sor_api.maintain_partitions(months_ahead integer) is 'Create
 comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the dispatcher holds the lease (sor.lease_held: its holder, the current token, not lapsed), as a task''s completion. SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
 comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts (sor.lease_retry_at, as a task''s failure). SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
 comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+comment on function sor_api.outbox_metrics() is 'Per topic and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): undelivered outbox rows pending (due now), delayed (pending, not due yet), oldest_pending_age (how long the longest-due pending row has waited; NULL when none), leased (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry). Reads the rows of the outbox''s due index only: dead rows are listed by sor_api.dead_outbox, deferred rows are not counted. One reading of the lease clock per call.';
+comment on function sor_api.queue_metrics() is 'Per queue and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): ready (due now), delayed (not due yet), oldest_ready_age (how long the longest-due ready task has waited; NULL when none), claimed (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry), dead (dead letters in sor.finished_tasks). One reading of the lease clock per call; a queue and tenant with nothing to count has no row.';
 comment on function sor_api.quotas(tenant_id text) is 'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';
 comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
 comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
@@ -10077,7 +10248,7 @@ comment on function sor_api.resolve_block(block_id bigint, approved boolean, not
 comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
-comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
+comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
@@ -10095,7 +10266,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -10195,6 +10366,7 @@ comment on policy streams_auditor_select on sor.streams is 'Auditors read every 
 comment on policy streams_owner_all on sor.streams is 'The chain trigger and the definer functions read and move stream heads as sor_owner.';
 comment on policy subscriptions_auditor_select on sor.subscriptions is 'Auditors read every subscription and its checkpoint.';
 comment on policy subscriptions_owner_all on sor.subscriptions is 'The subscription functions (definer, membership checked by session_user) read and move checkpoints as sor_owner.';
+comment on policy task_listeners_owner_all on sor.task_listeners is 'sor.task_listen and sor.wake_tasks run as sor_owner.';
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -10250,6 +10422,7 @@ comment on table sor.runs is 'One row per Worker run: who runs it, its lease, it
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
 comment on table sor.subscriptions is 'Named subscriptions of a tenant to its events (all streams, or those starting with stream_prefix), each with its server-kept checkpoint: the (tx_id, position) of the last event acknowledged. Read and moved only through sor_api.subscribe, read_subscription, ack_subscription, subscriptions and unsubscribe.';
+comment on table sor.task_listeners is 'Backends that asked for the wake-up channel of a queue (sor_api.wakeup_channel(''tasks'', queue)), by process id; rows of ended backends are removed by the next registration and ignored before that. Written and read by definer functions only.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenant_quotas is 'A tenant''s own quota of queued tasks or outbox rows, in place of sor.quota_defaults. Set by sor_api.set_quota(tenant_id, kind, n).';

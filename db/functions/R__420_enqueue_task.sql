@@ -111,6 +111,9 @@ begin
           enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
+  if _id is not null then
+    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
      where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
@@ -120,7 +123,7 @@ begin
 end
 $$;
 comment on function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) is
-  'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+  'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. A task queued wakes the queue''s listeners (sor.wake_tasks). SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 
 create or replace function sor_api.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
@@ -243,6 +246,9 @@ begin
          pg_catalog.array_agg(b.x ->> 'dedupe_key' order by b.o)
     into _ids, _created, _keys
     from b left join ins i on i.task_id = b.id;
+  if true = any (_created) then
+    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
 
   return query
   select u.o::integer, case when u.created then u.id else k.target_id end, u.created

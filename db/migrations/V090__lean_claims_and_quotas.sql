@@ -18,7 +18,7 @@
 --        after the journal's policies: a lock on the outbox taken here would deadlock with a
 --        commit_step (a run, then its outbox rows) when the journal's policies take sor.runs.
 -- Reversal: alter table sor.tasks drop column claimed_at; alter table sor.finished_tasks drop column
---           claimed_at; drop table sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults (guarded:
+--           claimed_at; drop table sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults, sor.task_listeners (guarded:
 --           needs an approval).
 set lock_timeout = '5s';
 
@@ -73,5 +73,20 @@ alter table sor.tenant_usage enable row level security;
 alter table sor.tenant_usage force row level security;
 alter table sor.tenant_usage set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 200,
                                   autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
+
+-- Who listens for task wake-ups: a backend that asked sor_api.wakeup_channel('tasks', queue) for an
+-- existing queue, by process id. The enqueue paths notify a queue's channel only while one of its
+-- listeners' backends is alive, so queueing where nobody listens sends no NOTIFY (a notifying
+-- commit serialises with every other notifying commit).
+create table sor.task_listeners (
+  queue       text        not null,
+  pid         integer     not null,
+  listened_at timestamptz not null default pg_catalog.clock_timestamp(),
+  constraint task_listeners_pkey primary key (queue, pid)
+);
+comment on table sor.task_listeners is
+  'Backends that asked for the wake-up channel of a queue (sor_api.wakeup_channel(''tasks'', queue)), by process id; rows of ended backends are removed by the next registration and ignored before that. Written and read by definer functions only.';
+alter table sor.task_listeners enable row level security;
+alter table sor.task_listeners force row level security;
 
 reset role;

@@ -86,6 +86,7 @@ grant select on sor.queues to sor_auditor, sor_admin;
 grant execute on function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) to sor_worker;
 grant execute on function sor_api.enqueue_tasks(text, text, jsonb) to sor_worker;
 grant execute on function sor_api.claim_tasks(text, integer, interval) to sor_worker;
+grant execute on function sor_api.claim_tasks(text, integer, interval, text) to sor_worker;
 grant execute on function sor_api.heartbeat_task(bigint, bigint) to sor_worker;
 grant execute on function sor_api.complete_task(bigint, bigint, jsonb) to sor_worker;
 grant execute on function sor_api.complete_tasks(jsonb) to sor_worker;
@@ -94,6 +95,13 @@ grant execute on function sor_api.fail_tasks(jsonb) to sor_worker;
 grant execute on function sor_api.create_queue(text, text, integer, interval, interval) to sor_admin;
 grant execute on function sor_api.dead_tasks(text, integer) to sor_admin;
 grant execute on function sor_api.retry_task(bigint) to sor_admin;
+-- the queue's and the outbox's metrics (R__426_queue_metrics.sql): every reader of a tenant's work
+grant execute on function sor_api.queue_metrics() to sor_worker, sor_dispatcher, sor_tenant, sor_auditor;
+grant execute on function sor_api.outbox_metrics() to sor_worker, sor_dispatcher, sor_tenant, sor_auditor;
+
+-- the listeners of task wake-ups (V090): registered and read by definer functions only
+select sor.ensure_policy('sor.task_listeners', 'task_listeners_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+comment on policy task_listeners_owner_all on sor.task_listeners is 'sor.task_listen and sor.wake_tasks run as sor_owner.';
 
 select sor_guard.classify('table', 'sor.tasks', 'queue');
 select sor_guard.classify('constraint', 'dedupe_keys_pkey on sor.dedupe_keys', 'dedupe');
