@@ -5,6 +5,7 @@ import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
@@ -12,7 +13,9 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,6 +156,36 @@ class QueueOpsTest {
             // the claim of every tenant the caller serves is unchanged
             assertThat(Sql.rows(w, "select tenant_id, subject from sor_api.claim_tasks('work', 10, interval '1 minute') order by subject"))
                     .containsExactly(List.of("globex", "g1"), List.of("globex", "g2"));
+        }
+    }
+
+    @Test
+    void racingClaimsForOneTenantNeverTakeATaskTwiceNorAnotherTenants() throws Exception {
+        for (int round = 1; round <= 10; round++) {
+            String queue = "race-" + round;
+            db.exec("select sor_api.create_queue('" + queue + "', 'a race')");
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 1; i <= 12; i++) {
+                batch.append(i > 1 ? "," : "").append("{\"subject\": \"t").append(i).append("\", \"priority\": ").append(i % 3).append('}');
+            }
+            String tasks = batch.append(']').toString();
+            Sql.run(globex, "select count(*) from sor_api.enqueue_tasks('globex', '" + queue + "', ?::jsonb)", tasks);
+            Sql.run(acme, "select count(*) from sor_api.enqueue_tasks('acme', '" + queue + "', ?::jsonb)", tasks);
+            List<Race.Outcome<List<List<Object>>>> outcomes = Race.onConnections(both, 4, (c, thread) ->
+                    Sql.rows(c, "select task_id, tenant_id from sor_api.claim_tasks(?, 5, interval '1 minute', 'acme')", queue));
+            List<Object> claimed = new ArrayList<>();
+            for (Race.Outcome<List<List<Object>>> o : outcomes) {
+                for (List<Object> row : o.get()) {
+                    assertThat(row.get(1)).as("round %d", round).isEqualTo("acme");
+                    claimed.add(row.get(0));
+                }
+            }
+            assertThat(new HashSet<>(claimed)).as("round %d: no task claimed twice", round).hasSameSizeAs(claimed);
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and tenant_id = 'acme' and status = 'claimed'", queue))
+                    .isEqualTo(claimed.size());
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and tenant_id = 'acme'", queue)).isEqualTo(12);
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and tenant_id = 'globex' and status = 'ready'", queue))
+                    .isEqualTo(12);
         }
     }
 
