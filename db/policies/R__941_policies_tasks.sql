@@ -103,6 +103,15 @@ grant execute on function sor_api.outbox_metrics() to sor_worker, sor_dispatcher
 select sor.ensure_policy('sor.task_listeners', 'task_listeners_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
 comment on policy task_listeners_owner_all on sor.task_listeners is 'sor.task_listen and sor.wake_tasks run as sor_owner.';
 
+-- the tasks of a run (R__424_run_tasks.sql): written by the definer functions, read by forensics
+select sor.ensure_policy('sor.run_tasks', 'run_tasks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.run_tasks', 'run_tasks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy run_tasks_owner_all on sor.run_tasks is 'enqueue_task_in_run and claim_tasks_in_run (definer, the run checked by session_user) link tasks as sor_owner.';
+comment on policy run_tasks_auditor_select on sor.run_tasks is 'Auditors read every run''s tasks.';
+grant select on sor.run_tasks to sor_auditor;
+grant execute on function sor_api.claim_tasks_in_run(uuid, text, integer, interval) to sor_worker;
+grant execute on function sor_api.enqueue_task_in_run(uuid, text, text, jsonb, text, integer, interval, integer) to sor_worker;
+
 select sor_guard.classify('table', 'sor.tasks', 'queue');
 select sor_guard.classify('constraint', 'dedupe_keys_pkey on sor.dedupe_keys', 'dedupe');
 

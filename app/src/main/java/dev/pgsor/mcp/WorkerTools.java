@@ -161,8 +161,9 @@ final class WorkerTools {
                             + " from x e), (s.a ->> 'after_position')::bigint, 0))::text from s"),
 
             new KitTool("enqueue_task", "Queue a task",
-                    "Queue a task for this run's tenant (sor_api.enqueue_task); a dedupe_key already used in the queue"
-                            + " returns the existing task and changes nothing, so a call with one is safe to repeat.",
+                    "Queue a task for this run's tenant, linked to the run (sor_api.enqueue_task_in_run); a dedupe_key"
+                            + " already used in the queue returns the existing task and changes nothing, so a call with one is"
+                            + " safe to repeat.",
                     """
                     {"type": "object", "required": ["queue", "subject"], "additionalProperties": false,
                      "properties": {"queue": {"type": "string"}, "subject": {"type": "string"}, "payload": {"type": "object"},
@@ -172,14 +173,14 @@ final class WorkerTools {
                     """
                     {"type": "object", "required": ["task_id"], "properties": {"task_id": {"type": "integer"}}}""",
                     hints("Queue a task", false, false, false), keyed("dedupe_key"),
-                    "select jsonb_build_object('task_id', sor_api.enqueue_task(s.tenant_id, s.a ->> 'queue', s.a ->> 'subject',"
+                    "select jsonb_build_object('task_id', sor_api.enqueue_task_in_run(s.run_id, s.a ->> 'queue', s.a ->> 'subject',"
                             + " coalesce(s.a -> 'payload', '{}'), s.a ->> 'dedupe_key', coalesce((s.a ->> 'priority')::int, 0),"
                             + " make_interval(secs => (s.a ->> 'delay_seconds')::float8), (s.a ->> 'max_attempts')::int))::text from s"),
 
             new KitTool("claim_tasks", "Claim tasks",
-                    "Claim at most batch (default 1) due tasks of a queue, each with a new fencing token and a lease of"
-                            + " lease_seconds (default 60) (sor_api.claim_tasks). Heartbeat, complete or fail each with its"
-                            + " task_id and fencing_token before the lease lapses.",
+                    "Claim at most batch (default 1) due tasks of a queue for this run's tenant, each with a new fencing"
+                            + " token and a lease of lease_seconds (default 60), linked to the run (sor_api.claim_tasks_in_run)."
+                            + " Heartbeat, complete or fail each with its task_id and fencing_token before the lease lapses.",
                     """
                     {"type": "object", "required": ["queue"], "additionalProperties": false,
                      "properties": {"queue": {"type": "string"}, "batch": {"type": "integer", "minimum": 1},
@@ -193,7 +194,7 @@ final class WorkerTools {
                                       "fencing_token": {"type": "integer"}, "lease_expires_at": {"type": "string"}}}}}}""",
                     hints("Claim tasks", false, false, false), NEVER,
                     "select jsonb_build_object('tasks', coalesce((select jsonb_agg(to_jsonb(t) order by t.task_id)"
-                            + " from sor_api.claim_tasks(s.a ->> 'queue', coalesce((s.a ->> 'batch')::int, 1),"
+                            + " from sor_api.claim_tasks_in_run(s.run_id, s.a ->> 'queue', coalesce((s.a ->> 'batch')::int, 1),"
                             + " make_interval(secs => coalesce((s.a ->> 'lease_seconds')::float8, 60))) t), '[]'))::text from s"),
 
             new KitTool("heartbeat_task", "Extend a task's lease",
