@@ -4059,16 +4059,24 @@ begin
     raise exception 'unknown tool call % for Worker %', tool_call_finish.tool_call_id, session_user
       using errcode = 'SR034', hint = 'A Worker finishes only tool calls of its own runs.';
   end if;
+  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
+  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
+  -- the same outcome again (a retry after the answer was lost): it is recorded; nothing to do.
+  -- A finished call never changes, so the row read above is its last word.
+  if _call.status <> 'started'
+     and _call.status = (case when tool_call_finish.error is null then 'succeeded' else 'failed' end)
+     and _call.result_sha256 is not distinct from _result_digest
+     and _call.error_sha256 is not distinct from _error_digest then
+    return;
+  end if;
   _r := sor.worker_run(_call.run_id, true);
   select c.* into _call from sor.tool_calls c
    where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id
    for update;
   if _call.status <> 'started' then
-    raise exception 'tool call % is already %', _call.tool_call_id, _call.status
-      using errcode = 'SR044', hint = 'A tool call is finished once; begin a new call to try again.';
+    raise exception 'tool call % is already % with another outcome', _call.tool_call_id, _call.status
+      using errcode = 'SR044', hint = 'A tool call is finished once: the same outcome again is accepted as a retry, another is refused; begin a new call to try again.';
   end if;
-  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
-  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
   update sor.tool_calls c
      set status = case when tool_call_finish.error is null then 'succeeded' else 'failed' end,
          result = case when _r.hash_only then null else tool_call_finish.result end,
@@ -9689,7 +9697,7 @@ comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: r
 comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: task.claimed for every claim (preceded by task.lease_expired when a lapsed claim was taken back) and task.failed; who claimed is the event''s actor. Heartbeats change no status and write no event.';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
-comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
+comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished with another outcome (the same outcome again returns quietly: a retry), SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';

@@ -306,14 +306,15 @@ final class WorkerTools {
 
             new KitTool("finish_tool_call", "Finish an external tool call",
                     "Record the outcome of a call begun with begin_tool_call: its result (succeeded) or its error (failed),"
-                            + " not both (sor_api.finish_tool_call). A call finishes once (SR044).",
+                            + " not both (sor_api.finish_tool_call). A call finishes once: the same outcome again is accepted"
+                            + " (a retry), another is refused (SR044).",
                     """
                     {"type": "object", "required": ["tool_call_id"], "additionalProperties": false,
                      "properties": {"tool_call_id": {"type": "string"}, "result": {}, "error": {}}}""",
                     """
                     {"type": "object", "required": ["tool_call_id", "status"],
                      "properties": {"tool_call_id": {"type": "string"}, "status": {"type": "string", "enum": ["succeeded", "failed"]}}}""",
-                    hints("Finish an external tool call", false, true, false), NEVER,
+                    hints("Finish an external tool call", false, true, true), ALWAYS,
                     "select jsonb_build_object('tool_call_id', s.a ->> 'tool_call_id', 'status',"
                             + " case when nullif(s.a -> 'error', 'null') is null then 'succeeded' else 'failed' end)::text"
                             + " from s, sor_api.finish_tool_call((s.a ->> 'tool_call_id')::uuid, nullif(s.a -> 'result', 'null'),"

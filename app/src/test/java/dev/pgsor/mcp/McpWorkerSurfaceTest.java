@@ -140,7 +140,7 @@ class McpWorkerSurfaceTest {
                     .containsEntry("complete_task", List.of(false, true, false))
                     .containsEntry("fail_task", List.of(false, true, false))
                     .containsEntry("begin_tool_call", List.of(false, false, false))
-                    .containsEntry("finish_tool_call", List.of(false, true, false))
+                    .containsEntry("finish_tool_call", List.of(false, true, true))
                     .containsEntry("commit_step", List.of(false, false, true))
                     .containsEntry("finish_run", List.of(false, true, true));
         } finally {
