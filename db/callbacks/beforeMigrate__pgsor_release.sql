@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:30957947772af36cfe8357090a365ae0baafc3e39a3d1bbf7e31b0e6fc75bbf6',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:0ff2e72e866d460eaf656daf5797b4e6a629236d3581a24fc9647d5700080d6a',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -119,7 +119,7 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
-{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":-1235014452}
+{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":66966415}
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
