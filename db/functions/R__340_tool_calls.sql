@@ -74,7 +74,7 @@ begin
          and ((_call.run_id = _r.run_id and _call.fencing_token < _r.fencing_token)
               or exists (select 1 from sor.runs o
                           where o.tenant_id = _call.tenant_id and o.run_id = _call.run_id
-                            and (o.status <> 'running' or o.lease_expires_at <= sor.lease_clock()))) then
+                            and (o.status <> 'running' or sor.lease_lapsed(o.lease_expires_at)))) then
         -- in flight when its run lapsed: the attempt is closed as interrupted (it may or may not have
         -- reached the tool: the provider dedupes by the same key) and this attempt takes the key over
         perform sor.tool_call_interrupt(_call, _r);

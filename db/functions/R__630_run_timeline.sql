@@ -15,7 +15,7 @@ declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);
   _stream text := 'run-' || _r.run_id::text;
   _lapsed boolean := _r.status = 'abandoned'
-                     or (_r.status = 'running' and _r.lease_expires_at <= pg_catalog.now());
+                     or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at));
 begin
   return query
   select x.at, x.source, x.what, x.details
