@@ -1423,6 +1423,31 @@ AS $function$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
+  -- governed: large objects live outside every kit table, cap and retention; no kit role creates
+  -- one. One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
+  -- Worker's or Dispatcher's login granted EXECUTE by name.
+  select 'governed', 'kit roles cannot create large objects', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on ' || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                     filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                  || ' is granted to PUBLIC: every role may keep data in large objects, outside the kit''s tables, size cap and retention'
+                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                      'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+  union all
+  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                           'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -4398,16 +4423,24 @@ begin
     raise exception 'unknown tool call % for Worker %', tool_call_finish.tool_call_id, session_user
       using errcode = 'SR034', hint = 'A Worker finishes only tool calls of its own runs.';
   end if;
+  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
+  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
+  -- the same outcome again (a retry after the answer was lost): it is recorded; nothing to do.
+  -- A finished call never changes, so the row read above is its last word.
+  if _call.status <> 'started'
+     and _call.status = (case when tool_call_finish.error is null then 'succeeded' else 'failed' end)
+     and _call.result_sha256 is not distinct from _result_digest
+     and _call.error_sha256 is not distinct from _error_digest then
+    return;
+  end if;
   _r := sor.worker_run(_call.run_id, true);
   select c.* into _call from sor.tool_calls c
    where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id
    for update;
   if _call.status <> 'started' then
-    raise exception 'tool call % is already %', _call.tool_call_id, _call.status
-      using errcode = 'SR044', hint = 'A tool call is finished once; begin a new call to try again.';
+    raise exception 'tool call % is already % with another outcome', _call.tool_call_id, _call.status
+      using errcode = 'SR044', hint = 'A tool call is finished once: the same outcome again is accepted as a retry, another is refused; begin a new call to try again.';
   end if;
-  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
-  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
   update sor.tool_calls c
      set status = case when tool_call_finish.error is null then 'succeeded' else 'failed' end,
          result = case when _r.hash_only then null else tool_call_finish.result end,
@@ -6005,6 +6038,7 @@ CREATE OR REPLACE FUNCTION sor_api.maintain_partitions(months_ahead integer DEFA
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 begin
@@ -6482,6 +6516,7 @@ CREATE OR REPLACE FUNCTION sor_api.retire_partition(partition_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -6917,9 +6952,13 @@ begin
                                 'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
         from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
       union all
-      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+      select c.finished_at, 4, 0, 'sor.tool_calls',
+             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
+                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
+                       || ' when its run lapsed)'
+                  else 'tool call ' || c.status || ': ' || c.tool_name end,
              jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
-                                'result', c.result, 'error', c.error)
+                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
         from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
       union all
@@ -6993,6 +7032,7 @@ CREATE OR REPLACE FUNCTION sor_api.seal_ledger(max_events integer DEFAULT 100000
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -7302,6 +7342,7 @@ CREATE OR REPLACE FUNCTION sor_api.sweep_idempotency_keys()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -10110,7 +10151,7 @@ comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
-comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
@@ -10187,7 +10228,7 @@ comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: r
 comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
-comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
+comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished with another outcome (the same outcome again returns quietly: a retry), SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';

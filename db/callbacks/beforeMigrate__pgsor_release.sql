@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:30957947772af36cfe8357090a365ae0baafc3e39a3d1bbf7e31b0e6fc75bbf6',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:2b99aaab66930c298965e3b0d139a8aa4fb6b1e48119636d0f73ace1028bef3a',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -32,9 +32,9 @@ begin
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
 {"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1395353847}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-131081354}
-{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-1569722723}
+{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-536784665}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
-{"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
+{"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
 {"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1619239750}
@@ -47,10 +47,10 @@ begin
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
 {"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":750247359}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
-{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1582479230}
+{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":835430062}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
-{"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":1641673651}
+{"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":-1631749878}
 {"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":-572380903}
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
@@ -72,10 +72,10 @@ begin
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
 {"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":1220178291}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1195902020}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":105678398}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-2091009931}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -89,6 +89,7 @@ begin
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
+{"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-1815516377}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":499942318}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
@@ -119,7 +120,7 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
-{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":-1235014452}
+{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":66966415}
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
@@ -825,7 +826,7 @@ begin
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"f8d226c46ca8dbad77a419aaa42b2f097188f8e601e41b243fcd5bf216bff8c3","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"adacd457f20dd214236954a80b9d62707e961753fe331801b64ffe00bea5f059","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"988fa4fda23179f4567a0874eb1b7751f4b3945555c0272030aafd856b2fefeb","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9adeea83db0a31d7fa4c6ccf2e3a15167a2b0e362c32315321a2a377fab03793","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
@@ -902,7 +903,7 @@ begin
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3cfb1ed0c97bc7edc3f815697bacd5e91ff43c698018e618949ac8b3b4cf251e","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f0e6d478bea2ceed1c17c6eb143f21254c62b6733857bbc07a8408b95195ea65","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
-{"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
+{"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
@@ -945,7 +946,7 @@ begin
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"12a23785c0e52bb95282fc31412db0a409a14618b19703b62e89dbf034ba0e50","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
 {"object":"function sor_api.list_tools()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9d15fb0cb5c534a57b66f36f9de426cd92d6d72b1046d48f43b7651ecd84c9b","owner":"sor_owner"}}
-{"object":"function sor_api.maintain_partitions(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"5f0592d39111f25c1914c1e66e51fde0e7a55e670b20980895f7ef8c29075cf7","owner":"sor_owner"}}
+{"object":"function sor_api.maintain_partitions(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"ff6a25f426ec35bc3bafa5009fa4a47278dbabeed3c1f1fa07b0fd8a794433c7","owner":"sor_owner"}}
 {"object":"function sor_api.mark_dispatched(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4b9aca5df753c28395c0b7e5b8322f76269f4cfdfcd3b4a087caa4681e9666ca","owner":"sor_owner"}}
 {"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ef6e03f6bc4e2dddd7cee846c43c078fae8d543f3eaab050418e1c50495f09c4","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
@@ -961,14 +962,14 @@ begin
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47ac2c2220496540683ee7095b2df2bd00a7a2fbe1da939efaba4e86d0d33b5a","owner":"sor_owner"}}
-{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c0ad128db3f22bfbd17c77dfca02d68305ad22964864a9487617f90d626d2744","owner":"sor_owner"}}
+{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"49d163d352fd855c7beb29826545dd72254863919bb90415f9e6a56c8695acba","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
 {"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5cf29d7ad1fc5c8b2ecac415a9a125681d3d47fc3120470abf9d2ab290ad6b5d","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"22a52e97208a1ca63aae4e410fbd2a5a7f01ff65cb9cbeffdf8784e72dfe521f","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"52a320155542e0f601dbcf221b46a6e1e4e6b674a5f8cf539ffd38265c306fb6","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
-{"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"01406386c01eda8d5f069b4f223b16aaf4f964d1219f2d12a81774043677396a","owner":"sor_owner"}}
+{"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
@@ -976,7 +977,7 @@ begin
 {"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c50b72e08cfc12ec5a2cb716c5bf0057c69a860918bdc5e5506b9148b46d865","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
-{"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1452b527de48bceb6047d4c340d8dda0628f3ef40d5e18b301be2611e4d2eb1c","owner":"sor_owner"}}
+{"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59373da0ea447d6e91c2953e31bc72a828dca8337dab61f5b8e7ed7e4452d1e1","owner":"sor_owner"}}
 {"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}

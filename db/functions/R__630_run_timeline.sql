@@ -37,9 +37,13 @@ begin
                                 'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
         from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
       union all
-      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+      select c.finished_at, 4, 0, 'sor.tool_calls',
+             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
+                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
+                       || ' when its run lapsed)'
+                  else 'tool call ' || c.status || ': ' || c.tool_name end,
              jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
-                                'result', c.result, 'error', c.error)
+                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
         from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
       union all

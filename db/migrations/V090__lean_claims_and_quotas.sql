@@ -12,6 +12,9 @@
 --      (a backend updates the slot of its process id), so the check reads a handful of rows of
 --      that tenant only and concurrent writers of a tenant rarely wait on one another; no tenant
 --      ever waits on another's row.
+--      And sor_api.wakeup_channel('tasks', queue) documented a NOTIFY that nothing sent:
+--      sor.task_listeners records the backends that asked for a queue's channel, so the enqueue
+--      paths notify a queue only while one of them is alive.
 -- Locks: ADD COLUMN without a default changes the catalog only (ACCESS EXCLUSIVE on sor.tasks and
 --        sor.finished_tasks and its partitions, held to the end of the run); new tables otherwise.
 --        The rows a database already holds are counted by db/policies/R__941_policies_tasks.sql,
