@@ -352,6 +352,19 @@ create table sor.retired_stream_heads (
   constraint retired_stream_heads_pkey PRIMARY KEY (tenant_id, stream, partition_name)
 );
 
+create table sor.run_tasks (
+  tenant_id text not null,
+  run_id uuid not null,
+  task_id bigint not null,
+  link text not null,
+  fencing_token bigint default 0 not null,
+  linked_at timestamp with time zone default clock_timestamp() not null,
+  constraint run_tasks_pkey PRIMARY KEY (tenant_id, run_id, task_id, link, fencing_token),
+  constraint run_tasks_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint run_tasks_link_check CHECK ((link = ANY (ARRAY['enqueued'::text, 'claimed'::text]))),
+  constraint run_tasks_token_check CHECK (((link = 'claimed'::text) = (fencing_token > 0)))
+);
+
 create table sor.runs (
   tenant_id text not null,
   run_id uuid default gen_random_uuid() not null,
@@ -5192,6 +5205,33 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval)
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  -- the caller's running run (SR033, SR034, SR035, SR036; SR008 no longer a member of its tenant)
+  _r := sor.worker_run(claim_tasks_in_run.run_id, true);
+  return query
+  with c as (
+    select * from sor.claim_tasks_for(claim_tasks_in_run.queue, claim_tasks_in_run.batch, claim_tasks_in_run.lease,
+                                      array[_r.tenant_id])
+  ), linked as (
+    insert into sor.run_tasks (tenant_id, run_id, task_id, link, fencing_token)
+    select c.tenant_id, _r.run_id, c.task_id, 'claimed', c.fencing_token from c
+    returning 1
+  )
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from c
+   order by c.task_id;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb DEFAULT '[]'::jsonb, commands jsonb DEFAULT '[]'::jsonb)
  RETURNS TABLE(status text, version integer, replayed boolean, recorded_output jsonb, block_id bigint)
  LANGUAGE plpgsql
@@ -5555,6 +5595,29 @@ begin
   perform sor_guard.require_member(enqueue_task.tenant_id);
   return sor.enqueue_task(enqueue_task.tenant_id, enqueue_task.queue, enqueue_task.subject, enqueue_task.payload,
                           enqueue_task.dedupe_key, enqueue_task.priority, enqueue_task.delay, enqueue_task.max_attempts);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs;
+  _task bigint;
+begin
+  _r := sor.worker_run(enqueue_task_in_run.run_id, true);
+  _task := sor_api.enqueue_task(_r.tenant_id, enqueue_task_in_run.queue, enqueue_task_in_run.subject,
+                                enqueue_task_in_run.payload, enqueue_task_in_run.dedupe_key, enqueue_task_in_run.priority,
+                                enqueue_task_in_run.delay, enqueue_task_in_run.max_attempts);
+  -- a dedupe key that returned an existing task links it once
+  insert into sor.run_tasks (tenant_id, run_id, task_id, link)
+  values (_r.tenant_id, _r.run_id, _task, 'enqueued')
+  on conflict on constraint run_tasks_pkey do nothing;
+  return _task;
 end
 $function$;
 
@@ -6826,65 +6889,89 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
-  with claims as (
-    -- an attempt that ended: its outcome event names the claim (holder, claimed_at); the task.
-    -- types are reserved for the kit, so only the kit's triggers write these payloads
-    select (e.payload ->> 'task_id') as task_id, (e.payload ->> 'claimed_at')::timestamptz as claimed_at,
-           case when e.type = 'task.lease_expired'
-                then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
-                else e.occurred_at end as ended_at
-      from sor.events e
-     where e.tenant_id = _r.tenant_id
-       and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
-       and e.stream like 'task-%'
-       and e.payload ->> 'claimed_by' = _r.worker_role
-       and e.payload ? 'claimed_at'
-       and (e.payload ->> 'claimed_at')::timestamptz <= _until
-    union all
-    -- a claim held now
-    select t.task_id::text, t.claimed_at, null::timestamptz
-      from sor.tasks t
-     where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
-       and t.claimed_at <= _until
-    union all
-    -- a claim made before 0.4.0, recorded by its own task.claimed event
-    select (c.payload ->> 'task_id'), c.occurred_at,
-           (select case when e.type = 'task.lease_expired'
-                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
-                        else e.occurred_at end
-              from sor.events e
-             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
-               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
-             order by e.version
-             limit 1)
-      from sor.events c
-     where c.tenant_id = _r.tenant_id
-       and c.type = 'task.claimed'
-       and c.stream like 'task-%'
-       and c.actor = _r.worker_role
-       and c.occurred_at <= _until
-  ), held as (
-    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
-      from claims h
-     where h.ended_at is null or h.ended_at >= _r.started_at
-     group by h.task_id
-  ), completed as (
-    select distinct e.payload ->> 'task_id' as task_id
-      from sor.events e
-     where e.tenant_id = _r.tenant_id
-       and e.occurred_at between _r.started_at and _until
-       and e.type = 'task.completed'
-       and e.stream like 'task-%'
-       and e.actor = _r.worker_role
-  )
-  select jsonb_build_object(
-           'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
-           'claimed', (select count(*) from held),
-           'claimed_before_start', (select count(*) from held where before_start),
-           'completed', (select count(*) from completed),
-           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
-           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
-    into _tasks;
+  if exists (select 1 from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id) then
+    -- the run names its tasks (enqueue_task_in_run, claim_tasks_in_run): by id, not by a window
+    with l as (
+      select l.* from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+    ), claimed as (
+      select distinct l.task_id from l where l.link = 'claimed'
+    ), completed as (
+      select distinct l.task_id
+        from l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.link = 'claimed' and e.type = 'task.completed'
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+    )
+    select jsonb_build_object(
+             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed',
+             'claimed', (select count(*) from claimed),
+             'claimed_before_start', 0,
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from claimed c), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from completed c), '[]'::jsonb),
+             'enqueued_task_ids', coalesce((select jsonb_agg(distinct l.task_id) from l where l.link = 'enqueued'), '[]'::jsonb))
+      into _tasks;
+  else
+    with claims as (
+      -- an attempt that ended: its outcome event names the claim (holder, claimed_at); the task.
+      -- types are reserved for the kit, so only the kit's triggers write these payloads
+      select (e.payload ->> 'task_id') as task_id, (e.payload ->> 'claimed_at')::timestamptz as claimed_at,
+             case when e.type = 'task.lease_expired'
+                  then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                  else e.occurred_at end as ended_at
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and e.stream like 'task-%'
+         and e.payload ->> 'claimed_by' = _r.worker_role
+         and e.payload ? 'claimed_at'
+         and (e.payload ->> 'claimed_at')::timestamptz <= _until
+      union all
+      -- a claim held now
+      select t.task_id::text, t.claimed_at, null::timestamptz
+        from sor.tasks t
+       where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
+         and t.claimed_at <= _until
+      union all
+      -- a claim made before 0.4.0, recorded by its own task.claimed event
+      select (c.payload ->> 'task_id'), c.occurred_at,
+             (select case when e.type = 'task.lease_expired'
+                          then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                          else e.occurred_at end
+                from sor.events e
+               where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+                 and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+               order by e.version
+               limit 1)
+        from sor.events c
+       where c.tenant_id = _r.tenant_id
+         and c.type = 'task.claimed'
+         and c.stream like 'task-%'
+         and c.actor = _r.worker_role
+         and c.occurred_at <= _until
+    ), held as (
+      select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+        from claims h
+       where h.ended_at is null or h.ended_at >= _r.started_at
+       group by h.task_id
+    ), completed as (
+      select distinct e.payload ->> 'task_id' as task_id
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at between _r.started_at and _until
+         and e.type = 'task.completed'
+         and e.stream like 'task-%'
+         and e.actor = _r.worker_role
+    )
+    select jsonb_build_object(
+             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+             'claimed', (select count(*) from held),
+             'claimed_before_start', (select count(*) from held where before_start),
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+      into _tasks;
+  end if;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -6993,6 +7080,30 @@ begin
          and (e.stream = _stream
               or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
                                where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
+      select l.linked_at, 9, 0, 'sor.run_tasks',
+             case when l.link = 'enqueued' then format('task %s enqueued on %s: %s', l.task_id, t.queue, t.subject)
+                  else format('task %s claimed on %s (fencing token %s)', l.task_id, t.queue, l.fencing_token) end,
+             jsonb_build_object('task_id', l.task_id, 'queue', t.queue, 'subject', t.subject, 'link', l.link,
+                                'fencing_token', nullif(l.fencing_token, 0))
+        from sor.run_tasks l
+        left join lateral (select x.queue, x.subject from sor.tasks x where x.tenant_id = l.tenant_id and x.task_id = l.task_id
+                           union all
+                           select y.queue, y.subject from sor.finished_tasks y where y.tenant_id = l.tenant_id and y.task_id = l.task_id
+                           limit 1) t on true
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+      union all
+      -- how each attempt claimed in the run ended: the kit's event with the same fencing token
+      select e.occurred_at, 9, e.position, 'sor.events', format('task %s %s (fencing token %s)', l.task_id,
+             pg_catalog.substr(e.type, 6), l.fencing_token),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'type', e.type, 'actor', e.actor,
+                                'payload', e.payload)
+        from sor.run_tasks l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
       union all
       select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
              jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
@@ -9504,6 +9615,8 @@ alter table sor.outbox enable row level security;
 alter table sor.outbox force row level security;
 alter table sor.retired_stream_heads enable row level security;
 alter table sor.retired_stream_heads force row level security;
+alter table sor.run_tasks enable row level security;
+alter table sor.run_tasks force row level security;
 alter table sor.runs enable row level security;
 alter table sor.runs force row level security;
 alter table sor.steps enable row level security;
@@ -9563,6 +9676,8 @@ create policy outbox_auditor_select on sor.outbox as permissive for select to so
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
 create policy retired_stream_heads_auditor_select on sor.retired_stream_heads as permissive for select to sor_auditor using (true);
 create policy retired_stream_heads_owner_all on sor.retired_stream_heads as permissive for all to sor_owner using (true) with check (true);
+create policy run_tasks_auditor_select on sor.run_tasks as permissive for select to sor_auditor using (true);
+create policy run_tasks_owner_all on sor.run_tasks as permissive for all to sor_owner using (true) with check (true);
 create policy runs_auditor_select on sor.runs as permissive for select to sor_auditor using (true);
 create policy runs_owner_all on sor.runs as permissive for all to sor_owner using (true) with check (true);
 create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9706,6 +9821,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.check_contract(client_contract text) owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9716,6 +9832,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_tasks(queue text, max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.events_since(after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9863,6 +9980,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.retention_policies owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.retired_partitions owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.retired_stream_heads owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.run_tasks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -10079,6 +10197,9 @@ comment on column sor.queues.max_attempts is 'Default attempts of a task enqueue
 comment on column sor.reserved_names.name is 'A stream category (run matches run-<id>), an event type prefix (task. matches task.completed) or an outbox topic.';
 comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals row the detach consumed.';
 comment on column sor.retired_partitions.range_from is 'Lower bound of the partition''s range; NULL for a partition from MINVALUE.';
+comment on column sor.run_tasks.fencing_token is 'The claimed attempt''s fencing token (its outcome event carries the same); 0 for enqueued.';
+comment on column sor.run_tasks.link is 'enqueued: the run queued the task; claimed: the run''s Worker claimed an attempt of it in the run.';
+comment on column sor.run_tasks.linked_at is 'When the task was enqueued or claimed (the database clock).';
 comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
 comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
 comment on column sor.runs.fencing_token is 'The run''s lease generation: 1 at start_run, raised by each resume (resume_run, or start_run with the key of a lapsed run). Calls started under an older token were in flight when the run lapsed.';
@@ -10249,6 +10370,7 @@ comment on function sor_api.certify() is 'The CI gate: one row per check of the 
 comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) is 'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) is 'Claims as sor_api.claim_tasks(queue, batch, lease, tenant) does for the run''s tenant, inside a running run of the caller, and links each claimed attempt (task id and fencing token) to the run, so its timeline and report show the task by id and how the attempt ended. SR033 NULL run, SR034 unknown or another Worker''s run, SR035 run not running, SR036 lease lapsed, SR008 no longer a member of its tenant, SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
@@ -10259,6 +10381,7 @@ comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_ide
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
 comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
 comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue (for a task queued, running or finished) it returns that task''s id and changes nothing. SR008 not a member of the tenant (or no such tenant), SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task as sor_api.enqueue_task does, for the run''s tenant, inside a running run of the caller, and links it to the run (a dedupe key that returns an existing task links that task). SR033, SR034, SR035, SR036, SR008 as claim_tasks_in_run; the errors of enqueue_task.';
 comment on function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) is 'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call, one statement and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required; a tenant_id, if given, must be the batch''s). The batch is judged as a whole: an error names the ordinal of the first bad task and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input, SR065 over the tenant''s quota of tasks.';
 comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
 comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
@@ -10292,7 +10415,7 @@ comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead out
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
-comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
@@ -10397,6 +10520,8 @@ comment on policy pending_transactions_owner_all on reconciler.pending_transacti
 comment on policy pending_transactions_tenant_select on reconciler.pending_transactions is 'A tenant member reads its tenants'' bank rows.';
 comment on policy retired_stream_heads_auditor_select on sor.retired_stream_heads is 'Auditors read every retired stream head.';
 comment on policy retired_stream_heads_owner_all on sor.retired_stream_heads is 'sor_api.retire_partition records the heads as sor_owner.';
+comment on policy run_tasks_auditor_select on sor.run_tasks is 'Auditors read every run''s tasks.';
+comment on policy run_tasks_owner_all on sor.run_tasks is 'enqueue_task_in_run and claim_tasks_in_run (definer, the run checked by session_user) link tasks as sor_owner.';
 comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
 comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
@@ -10459,6 +10584,7 @@ comment on table sor.reserved_names is 'Streams (by category), event types (by p
 comment on table sor.retention_policies is 'How long each partitioned table keeps its rows before sor_api.retire_partition may take a month out; the latest row per table applies (sor_api.set_retention). Append-only, so every change of policy stays on record.';
 comment on table sor.retired_partitions is 'Every partition that left its table through sor_api.retire_partition, with the digest recorded before it left: row count and sha256 of its rows (for events, of their hashes in position order). Append-only; a reference table on Citus.';
 comment on table sor.retired_stream_heads is 'For each stream with events in a retired event partition, its last event there (version, position, hash): verify_events checks the first remaining event of the stream against it, so the chain stays verifiable across the boundary. Append-only.';
+comment on table sor.run_tasks is 'The tasks of a run by id: each task enqueued in it (link enqueued) and each attempt claimed in it (link claimed, with the attempt''s fencing token). Written only by sor_api.enqueue_task_in_run and sor_api.claim_tasks_in_run; read by run_timeline and run_report_facts.';
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';

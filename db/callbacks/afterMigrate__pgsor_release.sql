@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:2b99aaab66930c298965e3b0d139a8aa4fb6b1e48119636d0f73ace1028bef3a',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:299c0ef1064778bdd5be41a3e15048c157154be9af55f9fc70ae05cd86e29f73',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -56,6 +56,7 @@ begin
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1822316694}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
+{"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
 {"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-2060660737}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
@@ -66,9 +67,9 @@ begin
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
-{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":1220178291}
+{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1618128594}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":105678398}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":1860351350}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
@@ -92,7 +93,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":147557762}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-1529256554}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -120,6 +121,7 @@ begin
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
+{"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -431,6 +433,12 @@ begin
 {"object":"column sor.retired_stream_heads.stream","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.retired_stream_heads.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.retired_stream_heads.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.run_tasks.fencing_token","module":"kernel","attrs":{"acl":[],"default":"0","not_null":true,"type":"bigint"}}
+{"object":"column sor.run_tasks.link","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.run_tasks.linked_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.run_tasks.run_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"uuid"}}
+{"object":"column sor.run_tasks.task_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
+{"object":"column sor.run_tasks.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.runs.\"overlay\"","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
 {"object":"column sor.runs.error","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.runs.error_sha256","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
@@ -740,6 +748,10 @@ begin
 {"object":"constraint retention_policies_table_check on sor.retention_policies","module":"kernel","attrs":{"definition":"CHECK ((table_name = ANY (ARRAY['sor.events'::text, 'sor.outbox'::text, 'sor.finished_tasks'::text])))","type":"check","validated":true}}
 {"object":"constraint retired_partitions_pkey on sor.retired_partitions","module":"kernel","attrs":{"definition":"PRIMARY KEY (partition_name)","type":"primary key","validated":true}}
 {"object":"constraint retired_stream_heads_pkey on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream, partition_name)","type":"primary key","validated":true}}
+{"object":"constraint run_tasks_link_check on sor.run_tasks","module":"kernel","attrs":{"definition":"CHECK ((link = ANY (ARRAY['enqueued'::text, 'claimed'::text])))","type":"check","validated":true}}
+{"object":"constraint run_tasks_pkey on sor.run_tasks","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, run_id, task_id, link, fencing_token)","type":"primary key","validated":true}}
+{"object":"constraint run_tasks_run_fkey on sor.run_tasks","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id)","type":"foreign key","validated":true}}
+{"object":"constraint run_tasks_token_check on sor.run_tasks","module":"kernel","attrs":{"definition":"CHECK (((link = 'claimed'::text) = (fencing_token > 0)))","type":"check","validated":true}}
 {"object":"constraint runs_error_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL))))","type":"check","validated":true}}
 {"object":"constraint runs_finished_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'running'::text) = (finished_at IS NULL)))","type":"check","validated":true}}
 {"object":"constraint runs_hash_only_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((NOT hash_only) OR ((input IS NULL) AND (error IS NULL))))","type":"check","validated":true}}
@@ -920,6 +932,7 @@ begin
 {"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ad680e3351e00e29d142db6d5b83e28ef3c0023cd2f078b8e9fba85c488bb83d","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
+{"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
 {"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32e1781bf1b154993c213c16554cdb21383dc4c734ac53023db41581fd2cc1d1","owner":"sor_owner"}}
 {"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7dd1b0bf3bbe620e901f7a856a725843082d63c664cdc853939822d93451b483","owner":"sor_owner"}}
@@ -930,6 +943,7 @@ begin
 {"object":"function sor_api.dead_outbox(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e0e0c52ce492e2505cb72ef8ce5d6adce0ebefe199c42a00fbcc23566554161","owner":"sor_owner"}}
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97f21cb293ba2b1a9ed21de1f9e1155c1451d4f0d92cda7585f539bc93dc542f","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cf88ff3d558a27db4f48e931955d982741f82186d3eb2896324948074f41eee2","owner":"sor_owner"}}
@@ -962,8 +976,8 @@ begin
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
-{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5cf29d7ad1fc5c8b2ecac415a9a125681d3d47fc3120470abf9d2ab290ad6b5d","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"52a320155542e0f601dbcf221b46a6e1e4e6b674a5f8cf539ffd38265c306fb6","owner":"sor_owner"}}
+{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c75e013e071f38633bc34f448c31d6e3eb3299fdc4abc569487b0a01aceef96a","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bad60de1b4ecbd9490c6d2cc94b6866b0d709f2a4a9263a44dee1d71dc92cd4","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
@@ -1104,6 +1118,7 @@ begin
 {"object":"index sor.retention_policies_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retention_policies_pkey ON sor.retention_policies USING btree (table_name, set_at)","table":"sor.retention_policies","valid":true}}
 {"object":"index sor.retired_partitions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retired_partitions_pkey ON sor.retired_partitions USING btree (partition_name)","table":"sor.retired_partitions","valid":true}}
 {"object":"index sor.retired_stream_heads_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retired_stream_heads_pkey ON sor.retired_stream_heads USING btree (tenant_id, stream, partition_name)","table":"sor.retired_stream_heads","valid":true}}
+{"object":"index sor.run_tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX run_tasks_pkey ON sor.run_tasks USING btree (tenant_id, run_id, task_id, link, fencing_token)","table":"sor.run_tasks","valid":true}}
 {"object":"index sor.runs_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX runs_pkey ON sor.runs USING btree (tenant_id, run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_run_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_running_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text)","table":"sor.runs","valid":true}}
@@ -1172,6 +1187,8 @@ begin
 {"object":"policy pending_transactions_tenant_select on reconciler.pending_transactions","module":"reconciler","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
 {"object":"policy retired_stream_heads_auditor_select on sor.retired_stream_heads","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy retired_stream_heads_owner_all on sor.retired_stream_heads","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy run_tasks_auditor_select on sor.run_tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy run_tasks_owner_all on sor.run_tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy runs_auditor_select on sor.runs","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy runs_owner_all on sor.runs","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy runs_tenant_select on sor.runs","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant","sor_approver"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1250,6 +1267,7 @@ begin
 {"object":"table sor.retention_policies","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.retired_partitions","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.retired_stream_heads","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.run_tasks","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.runs","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.steps","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.streams","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
@@ -1475,6 +1493,14 @@ function sor_api.claim_tasks(text, integer, interval, text)
   strict: no
   grant execute to sor_worker
 
+function sor_api.claim_tasks_in_run(uuid, text, integer, interval)
+  arguments: run_id uuid, queue text, batch integer, lease interval
+  returns: TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
 function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb)
   arguments: run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb DEFAULT '[]'::jsonb, commands jsonb DEFAULT '[]'::jsonb
   returns: TABLE(status text, version integer, replayed boolean, recorded_output jsonb, block_id bigint)
@@ -1556,6 +1582,14 @@ function sor_api.dead_tasks(text, integer)
 
 function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)
   arguments: tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
+  returns: bigint
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.enqueue_task_in_run(uuid, text, text, jsonb, text, integer, interval, integer)
+  arguments: run_id uuid, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
   returns: bigint
   volatility: volatile
   security: definer

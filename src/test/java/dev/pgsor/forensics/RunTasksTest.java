@@ -50,9 +50,11 @@ class RunTasksTest {
             long second = ((Number) Sql.scalar(c, "select sor_api.enqueue_task_in_run(?, 'matching', 'row-2')", run)).longValue();
             // claimed in the run: the run's tenant only (the globex task stays)
             List<List<Object>> claimed = Sql.rows(c, "select task_id, tenant_id, fencing_token from sor_api.claim_tasks_in_run(?, 'matching', 10, '1 minute')", run);
-            assertThat(claimed).containsExactly(List.of(first, "acme", 1L), List.of(second, "acme", 1L));
-            Sql.run(c, "select sor_api.complete_task(?, 1, '{\"matched\": true}')", first);
-            Sql.run(c, "select sor_api.fail_task(?, 1, 'no match yet')", second);
+            assertThat(claimed).extracting(r -> r.subList(0, 2)).containsExactly(List.of(first, "acme"), List.of(second, "acme"));
+            long t1 = (Long) claimed.get(0).get(2);
+            long t2 = (Long) claimed.get(1).get(2);
+            Sql.run(c, "select sor_api.complete_task(?, ?, '{\"matched\": true}')", first, t1);
+            Sql.run(c, "select sor_api.fail_task(?, ?, 'no match yet')", second, t2);
             // outside the run, the same Worker claims and completes another task: not the run's
             long other = enqueue(c, "acme", "row-3");
             List<Object> outside = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks('matching', 5, '1 minute', 'acme')").get(0);
@@ -61,15 +63,15 @@ class RunTasksTest {
             Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", run);
 
             assertThat(db.rows("select tenant_id, task_id, link, fencing_token from sor.run_tasks order by task_id, link"))
-                    .containsExactly(List.of("acme", first, "claimed", 1L), List.of("acme", first, "enqueued", 0L),
-                            List.of("acme", second, "claimed", 1L), List.of("acme", second, "enqueued", 0L));
+                    .containsExactly(List.of("acme", first, "claimed", t1), List.of("acme", first, "enqueued", 0L),
+                            List.of("acme", second, "claimed", t2), List.of("acme", second, "enqueued", 0L));
             assertThat(Sql.rows(c, "select what from sor_api.run_timeline(?) where source = 'sor.run_tasks' or what like 'task %' order by at", run))
                     .containsExactly(List.of("task " + first + " enqueued on matching: row-1"),
                             List.of("task " + second + " enqueued on matching: row-2"),
-                            List.of("task " + first + " claimed on matching (fencing token 1)"),
-                            List.of("task " + second + " claimed on matching (fencing token 1)"),
-                            List.of("task " + first + " completed (fencing token 1)"),
-                            List.of("task " + second + " failed (fencing token 1)"));
+                            List.of("task " + first + " claimed on matching (fencing token " + t1 + ")"),
+                            List.of("task " + second + " claimed on matching (fencing token " + t2 + ")"),
+                            List.of("task " + first + " completed (fencing token " + t1 + ")"),
+                            List.of("task " + second + " failed (fencing token " + t2 + ")"));
             assertThat(Sql.rows(c, "select f #>> '{tasks,claimed}', f #>> '{tasks,completed}', f #> '{tasks,claimed_task_ids}',"
                     + " f #> '{tasks,completed_task_ids}', f #> '{tasks,enqueued_task_ids}' from sor_api.run_report_facts(?) f", run).get(0))
                     .extracting(Object::toString)
