@@ -5830,6 +5830,24 @@ begin
      and sor_guard.is_member(t.tenant_id)
      for update;
   if not found then
+    -- the same failure again (a retry after a lost answer): the attempt with this token, held by
+    -- this caller, ended with this error; answer what it recorded, write nothing
+    return query
+    select 'dead'::text, null::timestamptz
+      from sor.finished_tasks f
+     where f.task_id = fail_task.task_id and f.status = 'dead' and f.fencing_token = fail_task.fencing_token
+       and f.claimed_by = session_user and f.last_error = fail_task.error and sor_guard.is_member(f.tenant_id)
+    union all
+    select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
+      from sor.tasks t
+      join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+     where t.task_id = fail_task.task_id and sor_guard.is_member(t.tenant_id)
+       and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = fail_task.fencing_token
+       and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = fail_task.error
+     limit 1;
+    if found then
+      return;
+    end if;
     perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
   end if;
   select sor.lease_retry_at(_t.attempts, _t.max_attempts, q.backoff_base, q.backoff_max) into _retry_at
@@ -5837,7 +5855,7 @@ begin
   if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
     insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
-    return query select 'dead'::text, _t.run_after;
+    return query select 'dead'::text, null::timestamptz;  -- a dead task is due no more
     return;
   end if;
   return query
@@ -10414,7 +10432,7 @@ comment on function sor_api.enqueue_task(tenant_id text, queue text, subject tex
 comment on function sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task as sor_api.enqueue_task does, for the run''s tenant, inside a running run of the caller, and links it to the run (a dedupe key that returns an existing task links that task). SR033, SR034, SR035, SR036, SR008 as claim_tasks_in_run; the errors of enqueue_task.';
 comment on function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) is 'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call, one statement and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required; a tenant_id, if given, must be the batch''s). The batch is judged as a whole: an error names the ordinal of the first bad task and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input, SR065 over the tenant''s quota of tasks.';
 comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
-comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after (NULL when dead). The same failure again (same token, by the same Worker, same error: a retry after a lost answer) returns what the attempt recorded and writes nothing. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 comment on function sor_api.fail_tasks(tasks jsonb) is 'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each as fail_task does. All or nothing: an error names the ordinal of the task refused. SR054 malformed batch, and fail_task''s SQLSTATEs.';
 comment on function sor_api.finish_run(run_id uuid, status text, error jsonb) is 'Finishes a running run of the calling Worker as succeeded or failed (with an error; only its sha256 in hash-only runs). Repeating the same finish returns quietly. SR033 bad status or an error on success, SR034 unknown run, SR035 already finished otherwise or abandoned, SR036 lease lapsed.';
 comment on function sor_api.finish_tool_call(tool_call_id uuid, result jsonb, error jsonb) is 'For plain-code Workers: finishes a started tool call with its result, or with its error (see sor.tool_call_finish).';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:bf3ef199e3e07e39db60810b0eb566cfad6f6882b17536da4810da0c12403564',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:365941031c5c96fce08e58e4b4623659cbc57cd13cdfd776a85ba718f09b3b71',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -54,7 +54,7 @@ begin
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":1466335792}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-412287784}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":317573412}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
@@ -946,7 +946,7 @@ begin
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97f21cb293ba2b1a9ed21de1f9e1155c1451d4f0d92cda7585f539bc93dc542f","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
-{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cf88ff3d558a27db4f48e931955d982741f82186d3eb2896324948074f41eee2","owner":"sor_owner"}}
+{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"75e51fbbef902c6df07d030a13c993861d52b0a55a9af02ed6edc2f440c04126","owner":"sor_owner"}}
 {"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2656bbcb054c19ed7a7f5e39f4dfa05a40e4c7e636a00b60d3837ebeb4c888c8","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}

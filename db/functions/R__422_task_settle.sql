@@ -130,6 +130,24 @@ begin
      and sor_guard.is_member(t.tenant_id)
      for update;
   if not found then
+    -- the same failure again (a retry after a lost answer): the attempt with this token, held by
+    -- this caller, ended with this error; answer what it recorded, write nothing
+    return query
+    select 'dead'::text, null::timestamptz
+      from sor.finished_tasks f
+     where f.task_id = fail_task.task_id and f.status = 'dead' and f.fencing_token = fail_task.fencing_token
+       and f.claimed_by = session_user and f.last_error = fail_task.error and sor_guard.is_member(f.tenant_id)
+    union all
+    select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
+      from sor.tasks t
+      join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+     where t.task_id = fail_task.task_id and sor_guard.is_member(t.tenant_id)
+       and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = fail_task.fencing_token
+       and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = fail_task.error
+     limit 1;
+    if found then
+      return;
+    end if;
     perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
   end if;
   select sor.lease_retry_at(_t.attempts, _t.max_attempts, q.backoff_base, q.backoff_max) into _retry_at
@@ -137,7 +155,7 @@ begin
   if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
     insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
-    return query select 'dead'::text, _t.run_after;
+    return query select 'dead'::text, null::timestamptz;  -- a dead task is due no more
     return;
   end if;
   return query
@@ -151,7 +169,7 @@ begin
 end
 $$;
 comment on function sor_api.fail_task(bigint, bigint, text) is
-  'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
+  'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after (NULL when dead). The same failure again (same token, by the same Worker, same error: a retry after a lost answer) returns what the attempt recorded and writes nothing. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 
 create or replace function sor_api.complete_tasks(tasks jsonb)
 returns table (ordinal integer, task_id bigint)

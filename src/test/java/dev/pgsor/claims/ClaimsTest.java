@@ -91,6 +91,31 @@ class ClaimsTest {
         }
     }
 
+    /** The same failure again (its answer lost) returns what the attempt recorded; another error or token is stale. */
+    @Test
+    void theSameFailureAgainReturnsWhatTheAttemptRecorded() throws Exception {
+        String q = "q" + QUEUES.incrementAndGet();
+        db.exec("select sor_api.create_queue('" + q + "', 'two attempts', 2, '1 minute', '1 minute')");
+        try (Connection c = worker.connect(); Connection other = otherWorker.connect()) {
+            long id = enqueue(c, "acme", q, "flaky", null);
+            Claim first = claim(c, q, 1, "1 minute").get(0);
+            List<Object> failed = Sql.rows(c, "select status, run_after from sor_api.fail_task(?, ?, 'smtp 451')", id, first.token()).get(0);
+            assertThat(failed.get(0)).isEqualTo("failed");
+            assertNothingWritten(db, () -> assertThat(Sql.rows(c, "select status, run_after from sor_api.fail_task(?, ?, 'smtp 451')",
+                    id, first.token())).containsExactly(failed));
+            assertRefused("SR056", () -> fail(c, id, first.token(), "smtp 452"));
+            assertRefused("SR056", () -> fail(other, id, first.token(), "smtp 451"));
+            // the last attempt: dead, and the same again answers dead
+            db.exec("update sor.tasks set run_after = now() - interval '1 second' where task_id = " + id);
+            Claim last = claim(c, q, 1, "1 minute").get(0);
+            assertThat(Sql.rows(c, "select status from sor_api.fail_task(?, ?, 'smtp 550')", id, last.token())).containsExactly(List.of("dead"));
+            assertNothingWritten(db, () -> assertThat(Sql.rows(c, "select status from sor_api.fail_task(?, ?, 'smtp 550')", id, last.token()))
+                    .containsExactly(List.of("dead")));
+            assertRefused("SR056", () -> fail(c, id, last.token(), "smtp 551"));
+            assertThat(eventTypes(id)).containsExactly("task.failed", "task.dead");
+        }
+    }
+
     @Test
     void enqueueIsIdempotentOnTheDedupeKeyPerTenantAndQueue() throws Exception {
         String q = newQueue();

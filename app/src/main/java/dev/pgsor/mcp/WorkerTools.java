@@ -276,7 +276,8 @@ final class WorkerTools {
 
             new KitTool("fail_task", "Fail a task",
                     "Fail a claimed task with an error text (sor_api.fail_task): it is due again after a backoff, or dead"
-                            + " once its attempts are spent. Returns its status and when it runs again.",
+                            + " once its attempts are spent. Returns its status and when it runs again. The same failure again"
+                            + " (same token and error) returns what was recorded.",
                     "{\"type\": \"object\", \"required\": [\"task_id\", \"fencing_token\", \"error\"], \"additionalProperties\": false,"
                             + " \"properties\": {\"task_id\": " + TASK_ID + ", \"fencing_token\": " + FENCING_TOKEN + ","
                             + " \"error\": {\"type\": \"string\"}}}",
@@ -284,7 +285,7 @@ final class WorkerTools {
                     {"type": "object", "required": ["task_id", "status"],
                      "properties": {"task_id": {"type": "integer"}, "status": {"type": "string"},
                                     "run_after": {"type": ["string", "null"]}}}""",
-                    hints("Fail a task", false, true, false), NEVER,
+                    hints("Fail a task", false, true, true), ALWAYS,
                     "select (jsonb_build_object('task_id', (s.a ->> 'task_id')::bigint) || to_jsonb(t))::text from s,"
                             + " sor_api.fail_task((s.a ->> 'task_id')::bigint, (s.a ->> 'fencing_token')::bigint, s.a ->> 'error') t"),
 

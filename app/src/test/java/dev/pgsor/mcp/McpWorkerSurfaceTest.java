@@ -138,7 +138,7 @@ class McpWorkerSurfaceTest {
                     .containsEntry("claim_tasks", List.of(false, false, false))
                     .containsEntry("heartbeat_task", List.of(false, false, true))
                     .containsEntry("complete_task", List.of(false, true, true))
-                    .containsEntry("fail_task", List.of(false, true, false))
+                    .containsEntry("fail_task", List.of(false, true, true))
                     .containsEntry("begin_tool_call", List.of(false, false, false))
                     .containsEntry("finish_tool_call", List.of(false, true, true))
                     .containsEntry("commit_step", List.of(false, false, true))
