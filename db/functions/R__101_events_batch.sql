@@ -308,7 +308,7 @@ begin
     -- sor.append_event_rows names the event by its place among the events written: name it by the batch's
     get stacked diagnostics _message = message_text, _hint = pg_exception_hint;
     raise exception '%', pg_catalog.regexp_replace(_message, '^event [0-9]+',
-                                                   'event ' || _write[(pg_catalog.substring(_message from '^event ([0-9]+)'))::integer])
+                                                   'event ' || _write[(pg_catalog.substring(_message, '^event ([0-9]+)'))::integer])
       using errcode = 'SR013', hint = _hint;
   end;
 end

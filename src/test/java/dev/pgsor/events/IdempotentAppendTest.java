@@ -103,7 +103,7 @@ class IdempotentAppendTest {
     void theSameKeyWithOtherContentIsRefusedAndWritesNothing_SR019() throws Exception {
         List<Object> first = append("order-3", "{\"amount\": 10}", null, "order-3-key");
         try (Connection c = worker.connect()) {
-            for (List<Object> other : List.of(
+            for (List<String> other : List.of(
                     List.of("order-3", "Noted", "{\"amount\": 11}", "{}"),
                     List.of("order-4", "Noted", "{\"amount\": 10}", "{}"),
                     List.of("order-3", "Changed", "{\"amount\": 10}", "{}"),
@@ -257,7 +257,7 @@ class IdempotentAppendTest {
         for (int round = 0; round < 20; round++) {
             String a = "{\"stream\": \"share-a\", \"type\": \"Noted\", \"idempotency_key\": \"share-a-" + round + "\"}";
             String b = "{\"stream\": \"share-b\", \"type\": \"Noted\", \"idempotency_key\": \"share-b-" + round + "\"}";
-            int r = round;
+            int n = round;
             List<List<List<Object>>> got = Race.values(Race.onConnections(worker, threads, (c, i) -> {
                 if (i % 3 == 0) {
                     return Sql.rows(c, BATCH, "acme", "[" + a + ", " + b + "]");
@@ -266,7 +266,7 @@ class IdempotentAppendTest {
                     return List.of(List.of(1, reversed.get(1).get(1)), List.of(2, reversed.get(0).get(1)));
                 }
                 // a single append of b's key first (the paths agree on content), then the whole batch
-                append(c, "acme", "share-b", "{}", null, "share-b-" + r);
+                append(c, "acme", "share-b", "{}", null, "share-b-" + n);
                 return Sql.rows(c, BATCH, "acme", "[" + a + ", " + b + "]");
             }));
             for (List<List<Object>> one : got) {
