@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:21cde92d2543e351b6e378eddd1f828a62515535725751a8c57083f477114a5a',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:5d52d5d5b7e5faa96c8a4a27682b1bb73a09be118e2f79d5319cebdb9785226c',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -25,9 +25,9 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1395353847}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-131081354}
-{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-1569722723}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":1920812220}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-1442398549}
+{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-1733502969}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":427245514}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
@@ -81,7 +81,7 @@ begin
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
-{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":499942318}
+{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1784212479}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
@@ -114,6 +114,7 @@ begin
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
+{"script":"V102__event_keys.sql","module":"kernel","type":"versioned","version":"102","checksum":1322705844}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -206,6 +207,14 @@ begin
 {"object":"column sor.dedupe_keys.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.domain_schemas.registered_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.domain_schemas.schema_name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
+{"object":"column sor.event_keys.\"position\"","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
+{"object":"column sor.event_keys.created_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.event_keys.fingerprint","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bytea"}}
+{"object":"column sor.event_keys.hash","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bytea"}}
+{"object":"column sor.event_keys.idempotency_key","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.event_keys.stream","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.event_keys.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.event_keys.version","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"integer"}}
 {"object":"column sor.events.\"position\"","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bigint"}}
 {"object":"column sor.events.actor","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.events.hash","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bytea"}}
@@ -616,6 +625,11 @@ begin
 {"object":"constraint dedupe_keys_key_length on sor.dedupe_keys","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
 {"object":"constraint dedupe_keys_pkey on sor.dedupe_keys","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, scope, dedupe_key)","type":"primary key","validated":true}}
 {"object":"constraint domain_schemas_pkey on sor.domain_schemas","module":"kernel","attrs":{"definition":"PRIMARY KEY (schema_name)","type":"primary key","validated":true}}
+{"object":"constraint event_keys_event on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((num_nulls(\"position\", stream, version, hash) = ANY (ARRAY[0, 4])))","type":"check","validated":true}}
+{"object":"constraint event_keys_fingerprint_length on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((length(fingerprint) = 32))","type":"check","validated":true}}
+{"object":"constraint event_keys_key_format on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)) AND (idempotency_key !~ '[[:cntrl:]]'::text)))","type":"check","validated":true}}
+{"object":"constraint event_keys_pkey on sor.event_keys","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, idempotency_key)","type":"primary key","validated":true}}
+{"object":"constraint event_keys_tenant_fkey on sor.event_keys","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint events_default_pkey on sor.events_default","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, \"position\", occurred_at)","type":"primary key","validated":true}}
 {"object":"constraint events_hash_length on sor.events","module":"kernel","attrs":{"definition":"CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32))))","type":"check","validated":true}}
 {"object":"constraint events_hash_length on sor.events_default","module":"kernel","attrs":{"definition":"CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32))))","type":"check","validated":true}}
@@ -807,6 +821,7 @@ begin
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
 {"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"324009e4af401752531367c4b3c07b9eb76f3c0d62757995ac012cd1a55d34f7","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
+{"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2c79554a22248e8fd2f632f689cfb25c261f12678505b4371ae04411809de84a","owner":"sor_owner"}}
 {"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6abfb433f2d11d9ac67bdf8720d6b80210241af6950f7d9a65f477b16a1182b2","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
@@ -861,7 +876,8 @@ begin
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e564918082af593596f9f816e5237506119688bda8b1f389d0b88998c9a843","owner":"sor_owner"}}
+{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"922863b6e7666f633f66d45960b3f98171c1f3f31e16595015a24b46218abfa8","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f15d4cce29752150bdc62ccbacd4e8cd1a46b09e3013b7d22e104ae547a1e0b7","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -905,7 +921,7 @@ begin
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47ac2c2220496540683ee7095b2df2bd00a7a2fbe1da939efaba4e86d0d33b5a","owner":"sor_owner"}}
-{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c0ad128db3f22bfbd17c77dfca02d68305ad22964864a9487617f90d626d2744","owner":"sor_owner"}}
+{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bebc4e0a3979dc8ed0d0b497683144d0a144e5ee0b3008bc05b9326983b06462","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
@@ -1002,6 +1018,7 @@ begin
 {"object":"index sor.ddl_audit_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX ddl_audit_pkey ON sor.ddl_audit USING btree (audit_id)","table":"sor.ddl_audit","valid":true}}
 {"object":"index sor.dedupe_keys_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX dedupe_keys_pkey ON sor.dedupe_keys USING btree (tenant_id, scope, dedupe_key)","table":"sor.dedupe_keys","valid":true}}
 {"object":"index sor.domain_schemas_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX domain_schemas_pkey ON sor.domain_schemas USING btree (schema_name)","table":"sor.domain_schemas","valid":true}}
+{"object":"index sor.event_keys_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX event_keys_pkey ON sor.event_keys USING btree (tenant_id, idempotency_key)","table":"sor.event_keys","valid":true}}
 {"object":"index sor.events_default_occurred_at_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_occurred_at_idx ON sor.events_default USING brin (occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
@@ -1090,6 +1107,8 @@ begin
 {"object":"policy category_rules_owner_all on reconciler.category_rules","module":"reconciler","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy dedupe_keys_auditor_select on sor.dedupe_keys","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy dedupe_keys_owner_all on sor.dedupe_keys","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy event_keys_auditor_select on sor.event_keys","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy event_keys_owner_all on sor.event_keys","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy events_auditor_select on sor.events","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy events_owner_all on sor.events","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy events_tenant_select on sor.events","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1170,6 +1189,7 @@ begin
 {"object":"table sor.ddl_audit","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.dedupe_keys","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["fillfactor=90"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.domain_schemas","module":"kernel","attrs":{"acl":["sor_guardian:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
+{"object":"table sor.event_keys","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_scale_factor=0.02","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.events","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_key":"RANGE (occurred_at)","persistence":"logged","relkind":"partitioned table","replica_identity":"default","rls":true}}
 {"object":"table sor.events_default","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_bound":"DEFAULT","partition_of":"sor.events","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.events_p{YYYYMM}","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_bound":"monthly","partition_of":"sor.events","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
@@ -1316,6 +1336,14 @@ function sor_api.add_tenant(text, text)
 
 function sor_api.append_event(text, text, text, jsonb, jsonb, integer)
   arguments: tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer
+  returns: TABLE("position" bigint, version integer, hash text)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.append_event(text, text, text, jsonb, jsonb, integer, text)
+  arguments: tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer, idempotency_key text
   returns: TABLE("position" bigint, version integer, hash text)
   volatility: volatile
   security: definer
@@ -2158,6 +2186,7 @@ sqlstate SR015
 sqlstate SR016
 sqlstate SR017
 sqlstate SR018
+sqlstate SR019
 sqlstate SR020
 sqlstate SR021
 sqlstate SR022
