@@ -1398,6 +1398,31 @@ AS $function$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
+  -- governed: large objects live outside every kit table, cap and retention; no kit role creates
+  -- one. One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
+  -- Worker's or Dispatcher's login granted EXECUTE by name.
+  select 'governed', 'kit roles cannot create large objects', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on ' || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                     filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                  || ' is granted to PUBLIC: every role may keep data in large objects, outside the kit''s tables, size cap and retention'
+                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                      'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+  union all
+  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                           'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -5875,6 +5900,7 @@ CREATE OR REPLACE FUNCTION sor_api.maintain_partitions(months_ahead integer DEFA
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 begin
@@ -6257,6 +6283,7 @@ CREATE OR REPLACE FUNCTION sor_api.retire_partition(partition_name text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -6745,6 +6772,7 @@ CREATE OR REPLACE FUNCTION sor_api.seal_ledger(max_events integer DEFAULT 100000
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -7022,6 +7050,7 @@ CREATE OR REPLACE FUNCTION sor_api.sweep_idempotency_keys()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET lock_timeout TO '5s'
  SET jit TO 'off'
 AS $function$
 declare
@@ -9805,7 +9834,7 @@ comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
-comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';

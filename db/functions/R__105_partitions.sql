@@ -193,6 +193,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 set jit = off
 as $$
 begin
@@ -274,6 +275,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 set jit = off
 as $$
 declare

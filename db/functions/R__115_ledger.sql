@@ -32,6 +32,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set lock_timeout = '5s'
 set jit = off
 as $$
 declare

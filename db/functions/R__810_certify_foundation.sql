@@ -199,6 +199,31 @@ as $$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
+  -- governed: large objects live outside every kit table, cap and retention; no kit role creates
+  -- one. One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
+  -- Worker's or Dispatcher's login granted EXECUTE by name.
+  select 'governed', 'kit roles cannot create large objects', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on ' || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                     filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                  || ' is granted to PUBLIC: every role may keep data in large objects, outside the kit''s tables, size cap and retention'
+                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                      'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+  union all
+  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
+                           'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -211,6 +236,6 @@ as $$
     from funcs f
 $$;
 comment on function sor.certify__010_foundation() is
-  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, comments.';
+  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
 
 reset role;

@@ -168,6 +168,18 @@ class CertifyTest {
     }
 
     @Test
+    void aKitRoleThatMayCreateLargeObjectsFails() throws Exception {
+        String check = "kit roles cannot create large objects";
+        assertFails(failingAfterGuardOff(suite, "grant execute on function lo_from_bytea(oid, bytea) to sor_worker"),
+                check, "sor_worker on pg_catalog.lo_from_bytea(oid,bytea)");
+        // PostgreSQL's default, put back: one row for PUBLIC, naming the function
+        List<Check> failing = failingAfterGuardOff(suite, "grant execute on function lo_create(oid) to public");
+        assertFails(failing, check, "(PUBLIC)");
+        assertThat(failing).filteredOn(c -> c.check().equals(check)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).startsWith("EXECUTE on pg_catalog.lo_create(oid) is granted to PUBLIC"));
+    }
+
+    @Test
     void missingCommentFails() throws Exception {
         assertFails(failingAfter(suite, "comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
         assertFails(failingAfter(suite, "comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");

@@ -62,6 +62,37 @@ class PartitionsTest {
         }
     }
 
+    /**
+     * A new partition needs a lock that waits for every open transaction on its table, and every
+     * append queued behind it would wait too: the maintenance call gives up after its bounded wait
+     * (lock_timeout 5 s, 55P03) with nothing created, and Workers keep appending meanwhile.
+     */
+    @Test
+    void maintenanceBehindAnOpenWorkerTransactionGivesUpWithinItsBound_55P03() throws Exception {
+        try (SorDatabase fresh = db.fresh()) {
+            fresh.addTenants("acme");
+            Database w = fresh.worker("expense-reconciler", "acme");
+            Database dispatcher = fresh.dispatcher();
+            try (java.sql.Connection open = w.connect(); java.sql.Connection other = w.connect();
+                 java.sql.Connection d = dispatcher.connect()) {
+                open.setAutoCommit(false);
+                Sql.run(open, "select * from sor_api.append_event('acme', 'held-1', 'Noted')");
+                // without its own bound the call would wait for the open transaction until this timeout (57014)
+                Sql.run(d, "set statement_timeout = '60s'");
+                Sql.run(d, "set lock_timeout = 0");
+                assertRefused("55P03", () -> Sql.run(d, "select * from sor_api.maintain_partitions(12)"));
+                assertThat(fresh.count("select count(*) from pg_class where relname = ?", "events_p" + month(12))).isZero();
+                // the call's bound is its own: the session's setting is as it was
+                assertThat(Sql.scalar(d, "show lock_timeout")).isEqualTo("0");
+                // appends of the tenant were never queued behind it
+                assertThat(Sql.rows(other, "select version from sor_api.append_event('acme', 'free-1', 'Noted')")).containsExactly(List.of(1));
+                open.commit();
+            }
+            assertThat(Sql.rows(dispatcher, "select count(*) from sor_api.maintain_partitions(12) where action = 'created'"))
+                    .containsExactly(List.of(27L));
+        }
+    }
+
     @Test
     void aPartitionRefusesWhatItsTableRefusesForTheOwnerAndTheSuperuser() throws Exception {
         String part = "sor.events_p" + month(0);

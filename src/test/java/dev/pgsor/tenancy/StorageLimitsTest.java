@@ -68,4 +68,17 @@ class StorageLimitsTest {
         }
     }
 
+    @Test
+    void aWorkerCannotCreateLargeObjects_42501() throws Exception {
+        try (Connection c = worker.connect()) {
+            for (String create : List.of("select lo_from_bytea(0, '\\x00')", "select lo_create(0)", "select lo_creat(-1)",
+                    "select lo_import('/etc/hostname')")) {
+                assertRefused("42501", create, () -> Sql.run(c, create));
+            }
+        }
+        assertThat(db.scalar("select count(*) from pg_largeobject_metadata")).isEqualTo(0L);
+        assertThat(db.rows("select ok from sor.certify_raw() where check_name = 'kit roles cannot create large objects'"))
+                .containsExactly(List.of(true));
+    }
+
 }

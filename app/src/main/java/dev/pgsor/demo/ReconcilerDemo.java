@@ -368,6 +368,9 @@ public final class ReconcilerDemo {
 
     private static void createLogin(Statement st, String name, String group, String password) throws SQLException {
         st.execute("create role " + name + " login in role " + group + " password '" + password.replace("'", "''") + "'");
+        // the session defaults docs/operate/sessions.md recommends for every Worker and Dispatcher login
+        st.execute("alter role " + name + " set idle_in_transaction_session_timeout = '1min'");
+        st.execute("alter role " + name + " set lock_timeout = '10s'");
     }
 
     private static void call(Connection c, String sql, Object... args) throws SQLException {
