@@ -4468,24 +4468,28 @@ begin
     -- (rolled back). A key found was bound to its event by the transaction that claimed it.
     _fp := sor.event_fingerprint(append_event.stream, append_event.type, append_event.payload,
                                  coalesce(append_event.metadata, '{}'::jsonb));
-    insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
-    values (append_event.tenant_id, append_event.idempotency_key, _fp)
-    on conflict on constraint event_keys_pkey do nothing;
-    if not found then
-      select k.* into strict _key from sor.event_keys k
+    loop
+      insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+      values (append_event.tenant_id, append_event.idempotency_key, _fp)
+      on conflict on constraint event_keys_pkey do nothing;
+      exit when found;
+      select k.* into _key from sor.event_keys k
        where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
-      if _key.fingerprint <> _fp then
-        raise exception 'idempotency key % was used for another event: % version % at position %',
-              pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
-          using errcode = 'SR019',
-                hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+      if found then
+        if _key.fingerprint <> _fp then
+          raise exception 'idempotency key % was used for another event: % version % at position %',
+                pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
+            using errcode = 'SR019',
+                  hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+        end if;
+        append_event.position := _key.position;
+        append_event.version := _key.version;
+        append_event.hash := pg_catalog.encode(_key.hash, 'hex');
+        return next;
+        return;
       end if;
-      append_event.position := _key.position;
-      append_event.version := _key.version;
-      append_event.hash := pg_catalog.encode(_key.hash, 'hex');
-      return next;
-      return;
-    end if;
+      -- the key left with its retired event between the two statements: claim it again
+    end loop;
   end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
@@ -4520,8 +4524,9 @@ declare
   _expected integer[];
   _keys text[];
   _fps bytea[];
-  _claimed text[];
+  _states text[];
   _write integer[];
+  _bind text[];
   _message text;
   _hint text;
 begin
@@ -4641,27 +4646,38 @@ begin
 
   -- Insert-first, in key order (two batches sharing keys never deadlock): a key held by a
   -- concurrent transaction is waited for, then found (it committed) or claimed (it rolled back).
-  with c as (
+  -- Then each event's key is looked up by its primary key, one probe per event (OFFSET 0 keeps it
+  -- a probe, never a scan of the tenant's keys): a row without an event is one this call claimed
+  -- (a committed key is always bound to its event); a found key must have been used for the same
+  -- content; a key gone by then left with its retired event, and the loop claims it again.
+  loop
     insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
     select append_events.tenant_id, u.key, (pg_catalog.array_agg(u.fp))[1]
       from unnest(_keys, _fps) as u(key, fp)
      where u.key is not null
      group by u.key
      order by u.key
-    on conflict on constraint event_keys_pkey do nothing
-    returning event_keys.idempotency_key
-  )
-  select pg_catalog.array_agg(c.idempotency_key) into _claimed from c;
-
-  -- a key found must have been used for the same content
-  select u.o, k.idempotency_key as key, k.stream, k.version, k.position into _bad
-    from unnest(_keys, _fps) with ordinality as u(key, fp, o)
-    join sor.event_keys k on k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
-    left join unnest(_claimed) as c(key) on c.key = u.key
-   where c.key is null and k.fingerprint <> u.fp
-   order by u.o
-   limit 1;
-  if found then
+    on conflict on constraint event_keys_pkey do nothing;
+    select pg_catalog.array_agg(case when u.key is null then null
+                                     when k.idempotency_key is null then 'gone'
+                                     when k.position is null then 'claimed'
+                                     when k.fingerprint = u.fp then 'found'
+                                     else 'other' end order by u.o)
+      into _states
+      from unnest(_keys, _fps) with ordinality as u(key, fp, o)
+      left join lateral (select k.idempotency_key, k.fingerprint, k.position
+                           from sor.event_keys k
+                          where u.key is not null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+                         offset 0) k on true;
+    exit when not coalesce('gone' = any(_states), false);
+  end loop;
+  if 'other' = any(_states) then
+    select u.o, k.idempotency_key as key, k.stream, k.version, k.position into _bad
+      from unnest(_keys, _states) with ordinality as u(key, state, o)
+      join sor.event_keys k on k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+     where u.state = 'other'
+     order by u.o
+     limit 1;
     raise exception 'event % of the batch: idempotency key % was used for another event: % version % at position %',
           _bad.o, pg_catalog.quote_literal(_bad.key), _bad.stream, _bad.version, _bad.position
       using errcode = 'SR019',
@@ -4671,11 +4687,19 @@ begin
   -- Written: the events without a key and the first event of each key claimed here, in batch order
   -- (their expected versions count only the events written); the keys are bound to their events;
   -- every ordinal answers with its event, a retried one with the event its key names.
-  select pg_catalog.array_agg(u.o order by u.o) into _write
-    from (select x.o::integer as o, x.key, pg_catalog.min(x.o) over (partition by x.key) as first_o
-            from unnest(_keys) with ordinality as x(key, o)) u
-    left join unnest(_claimed) as c(key) on c.key = u.key
-   where u.key is null or (c.key is not null and u.o = u.first_o);
+  select pg_catalog.array_agg(x.o order by x.o), pg_catalog.array_agg(x.key order by x.o) filter (where x.key is not null)
+    into _write, _bind
+    from (select u.o::integer as o, u.key, u.state, pg_catalog.min(u.o) over (partition by u.key) as first_o
+            from unnest(_keys, _states) with ordinality as u(key, state, o)) x
+   where x.key is null or (x.state = 'claimed' and x.o = x.first_o);
+  select pg_catalog.array_agg(e.tenant_id order by e.o), pg_catalog.array_agg(e.stream order by e.o),
+         pg_catalog.array_agg(e.type order by e.o), pg_catalog.array_agg(e.payload order by e.o),
+         pg_catalog.array_agg(e.metadata order by e.o),
+         case when _expected is not null then pg_catalog.array_agg(e.expected order by e.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+    from unnest(_tenants, _streams, _types, _payloads, _metadatas, _expected)
+         with ordinality as e(tenant_id, stream, type, payload, metadata, expected, o)
+    join unnest(_write) as w(o) on w.o = e.o;
   begin
     return query
     with u as (
@@ -4686,26 +4710,24 @@ begin
       select x.o, x.n::integer as n from unnest(_write) with ordinality as x(o, n)
     ), a as materialized (
       select a.ordinal, a.position, a.stream, a.version, a.hash
-        from sor.append_event_rows((select pg_catalog.array_agg(_tenants[w.o] order by w.n) from w),
-                                   (select pg_catalog.array_agg(_streams[w.o] order by w.n) from w),
-                                   (select pg_catalog.array_agg(_types[w.o] order by w.n) from w),
-                                   (select pg_catalog.array_agg(_payloads[w.o] order by w.n) from w),
-                                   (select pg_catalog.array_agg(_metadatas[w.o] order by w.n) from w),
-                                   case when _expected is not null
-                                        then (select pg_catalog.array_agg(_expected[w.o] order by w.n) from w) end) a
+        from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a
+       where _write is not null
     ), r as (
       select w.o, a.position, a.stream, a.version, a.hash from a join w on w.n = a.ordinal
     ), bound as (
       update sor.event_keys k
          set position = r.position, stream = r.stream, version = r.version, hash = r.hash
         from r join u on u.o = r.o
-       where k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+       where k.tenant_id = append_events.tenant_id and k.idempotency_key = any(_bind) and k.idempotency_key = u.key
     )
     select u.o, coalesce(r.position, k.position), coalesce(r.stream, k.stream), coalesce(r.version, k.version),
            pg_catalog.encode(coalesce(r.hash, k.hash), 'hex')
       from u
       left join r on r.o = u.source_o
-      left join sor.event_keys k on r.o is null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+      left join lateral (select k.position, k.stream, k.version, k.hash
+                           from sor.event_keys k
+                          where r.o is null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+                         offset 0) k on true
      order by u.o;
   exception when sqlstate 'SR013' then
     -- sor.append_event_rows names the event by its place among the events written: name it by the batch's

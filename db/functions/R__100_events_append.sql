@@ -267,24 +267,28 @@ begin
     -- (rolled back). A key found was bound to its event by the transaction that claimed it.
     _fp := sor.event_fingerprint(append_event.stream, append_event.type, append_event.payload,
                                  coalesce(append_event.metadata, '{}'::jsonb));
-    insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
-    values (append_event.tenant_id, append_event.idempotency_key, _fp)
-    on conflict on constraint event_keys_pkey do nothing;
-    if not found then
-      select k.* into strict _key from sor.event_keys k
+    loop
+      insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+      values (append_event.tenant_id, append_event.idempotency_key, _fp)
+      on conflict on constraint event_keys_pkey do nothing;
+      exit when found;
+      select k.* into _key from sor.event_keys k
        where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
-      if _key.fingerprint <> _fp then
-        raise exception 'idempotency key % was used for another event: % version % at position %',
-              pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
-          using errcode = 'SR019',
-                hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+      if found then
+        if _key.fingerprint <> _fp then
+          raise exception 'idempotency key % was used for another event: % version % at position %',
+                pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
+            using errcode = 'SR019',
+                  hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+        end if;
+        append_event.position := _key.position;
+        append_event.version := _key.version;
+        append_event.hash := pg_catalog.encode(_key.hash, 'hex');
+        return next;
+        return;
       end if;
-      append_event.position := _key.position;
-      append_event.version := _key.version;
-      append_event.hash := pg_catalog.encode(_key.hash, 'hex');
-      return next;
-      return;
-    end if;
+      -- the key left with its retired event between the two statements: claim it again
+    end loop;
   end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
