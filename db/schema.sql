@@ -4527,6 +4527,11 @@ declare
   _states text[];
   _write integer[];
   _bind text[];
+  _source integer[];
+  _written boolean[];
+  _positions bigint[];
+  _versions integer[];
+  _hashes bytea[];
   _message text;
   _hint text;
 begin
@@ -4686,56 +4691,59 @@ begin
 
   -- Written: the events without a key and the first event of each key claimed here, in batch order
   -- (their expected versions count only the events written); the keys are bound to their events;
-  -- every ordinal answers with its event, a retried one with the event its key names.
-  select pg_catalog.array_agg(x.o order by x.o), pg_catalog.array_agg(x.key order by x.o) filter (where x.key is not null)
-    into _write, _bind
-    from (select u.o::integer as o, u.key, u.state, pg_catalog.min(u.o) over (partition by u.key) as first_o
-            from unnest(_keys, _states) with ordinality as u(key, state, o)) x
-   where x.key is null or (x.state = 'claimed' and x.o = x.first_o);
+  -- every ordinal answers with its event, a retried one with the event its key names. No statement
+  -- joins two of the batch's arrays: a generic plan cannot turn a join of two arrays of 10000 into
+  -- a nested loop.
+  select pg_catalog.array_agg(x.o order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.key order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.source_o order by x.o), pg_catalog.array_agg(x.written order by x.o)
+    into _write, _bind, _source, _written
+    from (select u.o::integer as o, u.key,
+                 u.key is null or (u.state = 'claimed' and u.o = pg_catalog.min(u.o) over (partition by u.key)) as written,
+                 (case when u.key is null then u.o else pg_catalog.min(u.o) over (partition by u.key) end)::integer as source_o
+            from unnest(_keys, _states) with ordinality as u(key, state, o)) x;
   select pg_catalog.array_agg(e.tenant_id order by e.o), pg_catalog.array_agg(e.stream order by e.o),
          pg_catalog.array_agg(e.type order by e.o), pg_catalog.array_agg(e.payload order by e.o),
          pg_catalog.array_agg(e.metadata order by e.o),
          case when _expected is not null then pg_catalog.array_agg(e.expected order by e.o) end
     into _tenants, _streams, _types, _payloads, _metadatas, _expected
-    from unnest(_tenants, _streams, _types, _payloads, _metadatas, _expected)
-         with ordinality as e(tenant_id, stream, type, payload, metadata, expected, o)
-    join unnest(_write) as w(o) on w.o = e.o;
-  begin
-    return query
-    with u as (
-      select x.o::integer as o, x.key,
-             case when x.key is null then x.o else pg_catalog.min(x.o) over (partition by x.key) end::integer as source_o
-        from unnest(_keys) with ordinality as x(key, o)
-    ), w as (
-      select x.o, x.n::integer as n from unnest(_write) with ordinality as x(o, n)
-    ), a as materialized (
-      select a.ordinal, a.position, a.stream, a.version, a.hash
-        from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a
-       where _write is not null
-    ), r as (
-      select w.o, a.position, a.stream, a.version, a.hash from a join w on w.n = a.ordinal
-    ), bound as (
-      update sor.event_keys k
-         set position = r.position, stream = r.stream, version = r.version, hash = r.hash
-        from r join u on u.o = r.o
-       where k.tenant_id = append_events.tenant_id and k.idempotency_key = any(_bind) and k.idempotency_key = u.key
-    )
-    select u.o, coalesce(r.position, k.position), coalesce(r.stream, k.stream), coalesce(r.version, k.version),
-           pg_catalog.encode(coalesce(r.hash, k.hash), 'hex')
-      from u
-      left join r on r.o = u.source_o
-      left join lateral (select k.position, k.stream, k.version, k.hash
-                           from sor.event_keys k
-                          where r.o is null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
-                         offset 0) k on true
-     order by u.o;
-  exception when sqlstate 'SR013' then
-    -- sor.append_event_rows names the event by its place among the events written: name it by the batch's
-    get stacked diagnostics _message = message_text, _hint = pg_exception_hint;
-    raise exception '%', pg_catalog.regexp_replace(_message, '^event [0-9]+',
-                                                   'event ' || _write[(pg_catalog.substring(_message, '^event ([0-9]+)'))::integer])
-      using errcode = 'SR013', hint = _hint;
-  end;
+    from unnest(_tenants, _streams, _types, _payloads, _metadatas, _expected, _written)
+         with ordinality as e(tenant_id, stream, type, payload, metadata, expected, written, o)
+   where e.written;
+  if _write is not null then
+    begin
+      select pg_catalog.array_agg(a.position order by a.ordinal), pg_catalog.array_agg(a.version order by a.ordinal),
+             pg_catalog.array_agg(a.hash order by a.ordinal)
+        into _positions, _versions, _hashes
+        from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+    exception when sqlstate 'SR013' then
+      -- sor.append_event_rows names the event by its place among the events written: name it by the batch's
+      get stacked diagnostics _message = message_text, _hint = pg_exception_hint;
+      raise exception '%', pg_catalog.regexp_replace(_message, '^event [0-9]+',
+                                                     'event ' || _write[(pg_catalog.substring(_message, '^event ([0-9]+)'))::integer])
+        using errcode = 'SR013', hint = _hint;
+    end;
+    -- planned for this batch (EXECUTE): one probe of the primary key per key bound
+    execute 'update sor.event_keys k
+                set position = b.position, stream = b.stream, version = b.version, hash = b.hash
+               from unnest($2, $3, $4, $5, $6) as b(key, position, stream, version, hash)
+              where k.tenant_id = $1 and k.idempotency_key = b.key'
+      using append_events.tenant_id, _bind, _positions, _streams, _versions, _hashes;
+  end if;
+  -- each ordinal's answer: a written event's from its place among the written (the ordinal of its
+  -- key's first event), a retried one's from its key; planned for this batch (EXECUTE), so the
+  -- batch's arrays are hashed, never scanned once per event
+  return query execute
+    'select u.o::integer, coalesce(r.position, k.position), coalesce(r.stream, k.stream), coalesce(r.version, k.version),
+            pg_catalog.encode(coalesce(r.hash, k.hash), ''hex'')
+       from unnest($2, $3) with ordinality as u(key, source_o, o)
+       left join unnest($4, $5, $6, $7, $8) as r(o, position, stream, version, hash) on r.o = u.source_o
+       left join lateral (select k.position, k.stream, k.version, k.hash
+                            from sor.event_keys k
+                           where r.position is null and k.tenant_id = $1 and k.idempotency_key = u.key
+                          offset 0) k on true
+      order by u.o'
+    using append_events.tenant_id, _keys, _source, _write, _positions, _streams, _versions, _hashes;
 end
 $function$;
 
