@@ -222,6 +222,7 @@ create table sor.finished_tasks (
   created_at timestamp with time zone not null,
   created_by name not null,
   finished_at timestamp with time zone not null,
+  claimed_at timestamp with time zone,
   constraint finished_tasks_pkey PRIMARY KEY (tenant_id, task_id, finished_at),
   constraint finished_tasks_status_check CHECK ((status = ANY (ARRAY['completed'::text, 'dead'::text])))
 ) partition by RANGE (finished_at);
@@ -313,6 +314,16 @@ create table sor.queues (
   constraint queues_queue_format CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))
 );
 
+create table sor.quota_defaults (
+  kind text not null,
+  max_pending bigint not null,
+  set_at timestamp with time zone default clock_timestamp() not null,
+  set_by name default SESSION_USER not null,
+  constraint quota_defaults_pkey PRIMARY KEY (kind),
+  constraint quota_defaults_kind_check CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text]))),
+  constraint quota_defaults_max_check CHECK (((max_pending >= 0) AND (max_pending <= 1000000000)))
+);
+
 create table sor.reserved_names (
   kind text not null,
   name text not null,
@@ -355,6 +366,19 @@ create table sor.retired_stream_heads (
   "position" bigint not null,
   hash bytea not null,
   constraint retired_stream_heads_pkey PRIMARY KEY (tenant_id, stream, partition_name)
+);
+
+create table sor.run_tasks (
+  tenant_id text not null,
+  run_id uuid not null,
+  task_id bigint not null,
+  link text not null,
+  fencing_token bigint default 0 not null,
+  linked_at timestamp with time zone default clock_timestamp() not null,
+  constraint run_tasks_pkey PRIMARY KEY (tenant_id, run_id, task_id, link, fencing_token),
+  constraint run_tasks_run_fkey FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id),
+  constraint run_tasks_link_check CHECK ((link = ANY (ARRAY['enqueued'::text, 'claimed'::text]))),
+  constraint run_tasks_token_check CHECK (((link = 'claimed'::text) = (fencing_token > 0)))
 );
 
 create table sor.runs (
@@ -440,6 +464,13 @@ create table sor.subscriptions (
   constraint subscriptions_stream_prefix_format CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))
 ) with (autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
+create table sor.task_listeners (
+  queue text not null,
+  pid integer not null,
+  listened_at timestamp with time zone default clock_timestamp() not null,
+  constraint task_listeners_pkey PRIMARY KEY (queue, pid)
+);
+
 create table sor.tasks (
   tenant_id text not null,
   task_id bigint generated always as identity not null,
@@ -461,6 +492,7 @@ create table sor.tasks (
   created_at timestamp with time zone default now() not null,
   created_by name default SESSION_USER not null,
   finished_at timestamp with time zone,
+  claimed_at timestamp with time zone,
   constraint tasks_pkey PRIMARY KEY (tenant_id, task_id),
   constraint tasks_attempts_check CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100)))),
   constraint tasks_claim_check CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL)))),
@@ -480,6 +512,18 @@ create table sor.tenant_members (
   constraint tenant_members_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)
 );
 
+create table sor.tenant_quotas (
+  tenant_id text not null,
+  kind text not null,
+  max_pending bigint not null,
+  set_at timestamp with time zone default clock_timestamp() not null,
+  set_by name default SESSION_USER not null,
+  constraint tenant_quotas_pkey PRIMARY KEY (tenant_id, kind),
+  constraint tenant_quotas_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint tenant_quotas_kind_check CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text]))),
+  constraint tenant_quotas_max_check CHECK (((max_pending >= 0) AND (max_pending <= 1000000000)))
+);
+
 create table sor.tenant_settings (
   tenant_id text not null,
   hash_only boolean default false not null,
@@ -490,6 +534,16 @@ create table sor.tenant_settings (
   constraint tenant_settings_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint tenant_settings_retention_range CHECK (((idempotency_retention >= '00:00:01'::interval) AND (idempotency_retention <= '90 days'::interval)))
 );
+
+create table sor.tenant_usage (
+  tenant_id text not null,
+  kind text not null,
+  slot smallint not null,
+  pending bigint not null,
+  constraint tenant_usage_pkey PRIMARY KEY (tenant_id, kind, slot),
+  constraint tenant_usage_kind_check CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text]))),
+  constraint tenant_usage_slot_check CHECK (((slot >= 0) AND (slot <= 15)))
+) with (fillfactor=50, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
 
 create table sor.tenants (
   tenant_id text not null,
@@ -726,7 +780,7 @@ create view sor_api.journal_runs with (security_invoker=true, security_barrier=t
     worker_role,
     worker_kind,
         CASE
-            WHEN status = 'running'::text AND lease_expires_at <= clock_timestamp() THEN 'abandoned'::text
+            WHEN status = 'running'::text AND sor.lease_lapsed(lease_expires_at) THEN 'abandoned'::text
             ELSE status
         END AS status,
     idempotency_key,
@@ -743,7 +797,7 @@ create view sor_api.journal_runs with (security_invoker=true, security_barrier=t
     started_at,
     COALESCE(finished_at,
         CASE
-            WHEN lease_expires_at <= clock_timestamp() THEN lease_expires_at
+            WHEN sor.lease_lapsed(lease_expires_at) THEN lease_expires_at
             ELSE NULL::timestamp with time zone
         END) AS finished_at,
     error,
@@ -1730,6 +1784,20 @@ AS $function$
                   'no valid partial index on status')
     from queue_rels r
   union all
+  -- policy-bound: the one lease machine, checked once for both of its tables (sor.leases()): every
+  -- held lease has its holder, a fencing token sor.fencing_tokens issued, and an expiry
+  select 'policy-bound', 'held leases have a holder, an issued fencing token and an expiry', k.kind,
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s))) = 0,
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s)))
+           || ' of ' || pg_catalog.count(l.kind) || ' held leases malformed'
+    from (select 'sor.tasks' as kind union all select 'sor.outbox') k
+    left join sor.leases() l on l.kind = k.kind and l.held
+   group by k.kind
+  union all
   -- durable: a published table whose replica identity is FULL (the row filter reads status) needs
   -- it on every partition too, or updates of that partition's rows fail while published
   select 'durable', 'outbox partitions carry the replica identity of the outbox', pg_catalog.format('%I.%I', n.nspname, c.relname),
@@ -1851,14 +1919,10 @@ AS $function$
             and not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
                                and e.stream = 'run-' || r.run_id::text and e.type = 'run_' || r.status))
     union all
-    -- a task or outbox row is queued without an event (its row says who and when); every claim,
-    -- lease and outcome has one. Finished rows are checked back to the start of last month: older
-    -- months are sealed into the ledger and leave with their partitions.
-    select 'sor.tasks', count(*) from sor.tasks t
-     where t.status = 'claimed'
-       and not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
-                          and e.stream = 'task-' || t.task_id and e.type = 'task.claimed')
-    union all
+    -- a task or outbox row is queued without an event (its row says who and when), and a task's
+    -- claim is recorded by the event of its outcome; every outcome and outbox lease has one.
+    -- Finished rows are checked back to the start of last month: older months are sealed into
+    -- the ledger and leave with their partitions.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
@@ -2330,6 +2394,101 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[])
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _tenants text[];
+  _now timestamptz := sor.lease_clock();
+begin
+  perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
+  _tenants := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+
+  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
+  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
+  -- none to end (the usual case) runs no DELETE and no finished-task insert.
+  if exists (select 1
+               from (select t.attempts >= t.max_attempts as exhausted
+                       from sor.tasks t
+                      where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                        and t.tenant_id = any (_tenants)
+                      order by t.lease_expires_at
+                      limit claim_tasks_for.batch) l
+              where l.exhausted) then
+    with lapsed as (
+      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
+        from sor.tasks t
+       where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+         and t.tenant_id = any (_tenants)
+       order by t.lease_expires_at
+       limit claim_tasks_for.batch
+         for update skip locked
+    ), gone as (
+      delete from sor.tasks t
+       using lapsed l
+       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
+      returning t.*
+    )
+    insert into sor.finished_tasks
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+  end if;
+
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
+  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
+  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
+  return query
+  with lapsed as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
+     order by t.lease_expires_at
+     limit claim_tasks_for.batch
+       for update skip locked
+  ), due as (
+    select t.tenant_id, t.task_id
+      from sor.tasks t
+     where t.queue = claim_tasks_for.queue and t.status in ('ready', 'failed') and t.run_after <= _now
+       and t.tenant_id = any (_tenants)
+     order by t.priority desc, t.run_after, t.task_id
+     limit claim_tasks_for.batch
+       for update skip locked
+  ), picked as (
+    select p.tenant_id, p.task_id
+      from (select l.tenant_id, l.task_id from lapsed l
+            union all
+            select d.tenant_id, d.task_id from due d) p
+     limit claim_tasks_for.batch
+  ), claimed as (
+    update sor.tasks t
+       set status           = 'claimed',
+           attempts         = t.attempts + 1,
+           claimed_by       = session_user,
+           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
+           lease            = claim_tasks_for.lease,
+           lease_expires_at = _now + claim_tasks_for.lease,
+           claimed_at       = _now,
+           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
+      from picked p
+     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
+    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
+  )
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from claimed c
+   order by c.task_id;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.code_text(src text)
  RETURNS text
  LANGUAGE plpgsql
@@ -2542,6 +2701,9 @@ begin
           enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
+  if _id is not null then
+    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
      where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
@@ -2634,6 +2796,9 @@ AS $function$
              actor, payload ->> 'attempts')
     when type = 'task.completed' then
       format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', actor)
+        || case when payload ? 'claimed_at'
+                then format(' (attempt %s, claimed at %s, token %s)', payload ->> 'attempts', payload ->> 'claimed_at',
+                            payload ->> 'fencing_token') else '' end
     when type in ('task.failed', 'task.dead') then
       format('task %s on %s %s (attempt %s): %s', payload ->> 'task_id', payload ->> 'queue', substr(type, 6),
              payload ->> 'attempts', payload ->> 'error')
@@ -2670,7 +2835,7 @@ begin
   -- runs this one expression as cheaply as the inlined function did
   return (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks;
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks;
 end
 $function$;
 
@@ -2748,6 +2913,21 @@ begin
       return _row;
     end if;
   end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.is_interval(value text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET jit TO 'off'
+AS $function$
+begin
+  perform is_interval.value::interval;
+  return true;
+exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
+               or interval_field_overflow then
+  return false;
 end
 $function$;
 
@@ -3086,12 +3266,91 @@ AS $function$
   union all select d.schema_name from sor.domain_schemas d
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.lease_check_request(what text, batch integer, lease interval)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET jit TO 'off'
+AS $function$
+begin
+  if lease_check_request.batch is null or lease_check_request.batch not between 1 and 1000 then
+    raise exception 'batch % for % is out of range', coalesce(lease_check_request.batch::text, 'NULL'), lease_check_request.what
+      using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
+  end if;
+  if lease_check_request.lease is null or lease_check_request.lease <= '0'::interval
+     or lease_check_request.lease > '1 day'::interval then
+    raise exception 'lease % for % is out of range', coalesce(lease_check_request.lease::text, 'NULL'), lease_check_request.what
+      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat a task to extend it.';
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.lease_clock()
  RETURNS timestamp with time zone
  LANGUAGE sql
  SET jit TO 'off'
 AS $function$
   select pg_catalog.clock_timestamp()
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE
+ SET jit TO 'off'
+AS $function$
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
+  return coalesce(lease_held.holder = session_user and lease_held.fencing_token = lease_held.given_token
+                  and lease_held.lease_expires_at > lease_held.at, false);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lease_lapsed(lease_expires_at timestamp with time zone)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  return lease_lapsed.lease_expires_at <= sor.lease_clock();
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+begin
+  if lease_retry_at.attempts >= lease_retry_at.max_attempts then
+    return null;
+  end if;
+  return sor.lease_clock() + sor.retry_delay(lease_retry_at.attempts, lease_retry_at.base, lease_retry_at.cap);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.leases()
+ RETURNS TABLE(kind text, tenant_id text, id bigint, status text, held boolean, holder name, fencing_token bigint, leased_at timestamp with time zone, lease_expires_at timestamp with time zone, available_at timestamp with time zone, attempts integer, max_attempts integer)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  return query
+  select 'sor.tasks'::text, t.tenant_id, t.task_id, t.status, t.status = 'claimed',
+         t.claimed_by, t.fencing_token, t.claimed_at, t.lease_expires_at,
+         t.run_after, t.attempts, t.max_attempts
+    from sor.tasks t
+  union all
+  select 'sor.outbox'::text, o.tenant_id, o.outbox_id, o.status, o.status = 'leased',
+         o.leased_by, o.lease_token, null::timestamptz, o.lease_expires_at,
+         o.available_at, o.attempts, o.max_attempts
+    from sor.outbox o
+   where o.status in ('pending', 'deferred', 'leased', 'failed');
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea)
@@ -3176,13 +3435,24 @@ begin
    where (r.tenant_id, r.run_id) in (
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
-              and x.lease_expires_at <= sor.lease_clock()
+              and sor.lease_lapsed(x.lease_expires_at)
               and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
               and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
               for no key update skip locked)
      and r.status = 'running';
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.outbox_counts(status text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET jit TO 'off'
+AS $function$
+begin
+  return outbox_counts.status in ('pending', 'deferred', 'leased', 'failed');
 end
 $function$;
 
@@ -3332,6 +3602,95 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.quota_count(kind text, tenants text[], deltas bigint[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
+  _over record;
+begin
+  if quota_count.tenants is null then
+    return;
+  end if;
+  -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
+  -- lock shared slots in one order); a tenant that grew is checked against its quota: its slot as
+  -- just written plus its other slots as committed
+  with d as (
+    select u.tenant_id, u.delta
+      from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
+     where u.delta <> 0
+  ), moved as (
+    insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+    select d.tenant_id, quota_count.kind, _slot, d.delta from d order by d.tenant_id
+    on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+    returning x.tenant_id, x.pending
+  )
+  select m.tenant_id, m.pending + coalesce(o.pending, 0) as pending, q.max_pending
+    into _over
+    from moved m
+    join d on d.tenant_id = m.tenant_id and d.delta > 0
+    left join lateral (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
+                        where u.tenant_id = m.tenant_id and u.kind = quota_count.kind and u.slot <> _slot) o on true
+    cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
+                                          where t.tenant_id = m.tenant_id and t.kind = quota_count.kind),
+                                        (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
+   where m.pending + coalesce(o.pending, 0) > q.max_pending
+   order by m.tenant_id
+   limit 1;
+  if found then
+    if quota_count.kind = 'tasks' then
+      raise exception 'tenant % would have % live tasks, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
+        using errcode = 'SR065',
+              hint = 'Nothing of the statement was queued. Let Workers drain the queue first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''tasks'', n).';
+    end if;
+    raise exception 'tenant % would have % undelivered outbox rows, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
+      using errcode = 'SR066',
+            hint = 'Nothing of the statement was queued. Let dispatchers deliver first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''outbox'', n).';
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _what text := case refuse_lease_call.kind when 'task' then 'task' else 'outbox row' end;
+  _message text;
+begin
+  if not refuse_lease_call.known then
+    raise exception 'unknown % % (%)', _what, coalesce(refuse_lease_call.id::text, 'NULL'), refuse_lease_call.action
+      using errcode = case refuse_lease_call.kind when 'task' then 'SR055' else 'SR061' end,
+            hint = case refuse_lease_call.kind
+                     when 'task' then 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.'
+                     else 'Pass the outbox_id lease_outbox returned; a dispatcher sees only rows of its tenants.' end;
+  end if;
+  if refuse_lease_call.given_token is null or not refuse_lease_call.leased
+     or refuse_lease_call.fencing_token is distinct from refuse_lease_call.given_token
+     or refuse_lease_call.holder is distinct from session_user then
+    _message := pg_catalog.format('stale fencing token %s for %s %s (%s: status %s)', coalesce(refuse_lease_call.given_token::text, 'NULL'),
+                                  _what, refuse_lease_call.id, refuse_lease_call.action, refuse_lease_call.status);
+    if refuse_lease_call.kind = 'task' then
+      raise exception '%', _message
+        using errcode = 'SR056', hint = 'The claim was taken back, ended, or is held by another role: drop the work, do not write its results. Claim again.';
+    end if;
+    raise exception '%', _message
+      using errcode = 'SR062', hint = 'The lease was taken back, ended, or is held by another role: drop it, the current holder reports.';
+  end if;
+  raise exception 'lease of % % lapsed at % (%)', _what, refuse_lease_call.id, refuse_lease_call.lease_expires_at, refuse_lease_call.action
+    using errcode = 'SR057',
+          hint = case refuse_lease_call.kind
+                   when 'task' then 'Heartbeat more often than the lease length; the task will be taken back by the next claim.'
+                   else 'Lease for longer than a delivery takes; the row will be leased again by the next lease_outbox.' end;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text)
  RETURNS void
  LANGUAGE plpgsql
@@ -3344,17 +3703,13 @@ declare
 begin
   select o.* into _row from sor.outbox o
    where o.outbox_id = refuse_outbox_call.outbox_id and sor_guard.is_member(o.tenant_id);
-  if not found then
-    raise exception 'unknown outbox row % (%)', coalesce(refuse_outbox_call.outbox_id::text, 'NULL'), refuse_outbox_call.action
-      using errcode = 'SR061', hint = 'Pass the outbox_id lease_outbox returned.';
-  end if;
-  if _row.status = 'dispatched' then
+  if found and _row.status = 'dispatched' then
     raise exception 'outbox row % is already dispatched (provider_ref %)', _row.outbox_id, _row.provider_ref
       using errcode = 'SR063', hint = 'Another lease delivered it; with the dedupe key as the provider''s idempotency key the provider saw one message.';
   end if;
-  raise exception 'stale lease token % for outbox row % (%: status %)', coalesce(refuse_outbox_call.lease_token::text, 'NULL'),
-        _row.outbox_id, refuse_outbox_call.action, _row.status
-    using errcode = 'SR062', hint = 'The lease lapsed and the row was leased again, or it is no longer leased: drop it, the current holder reports.';
+  perform sor.refuse_lease_call('outbox', refuse_outbox_call.outbox_id, refuse_outbox_call.lease_token, refuse_outbox_call.action,
+                                found, _row.status, _row.status = 'leased', _row.leased_by, _row.lease_token,
+                                _row.lease_expires_at);
 end
 $function$;
 
@@ -3405,24 +3760,16 @@ begin
     from sor.tasks t
    where t.task_id = refuse_task_call.task_id
      and sor_guard.is_member(t.tenant_id);
-  if not found then
-    if exists (select 1 from sor.finished_tasks f
-                where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)) then
-      raise exception 'stale fencing token % for task % (%: the task is finished)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
-            refuse_task_call.task_id, refuse_task_call.action
-        using errcode = 'SR056', hint = 'The task was finished already: drop the work, do not write its results.';
-    end if;
-    raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
-      using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
+  if found then
+    perform sor.refuse_lease_call('task', refuse_task_call.task_id, refuse_task_call.fencing_token, refuse_task_call.action,
+                                  true, _task.status, _task.status = 'claimed', _task.claimed_by, _task.fencing_token,
+                                  _task.lease_expires_at);
   end if;
-  if refuse_task_call.fencing_token is null or _task.status <> 'claimed'
-     or _task.fencing_token <> refuse_task_call.fencing_token or _task.claimed_by <> session_user then
-    raise exception 'stale fencing token % for task % (%: status %)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
-          _task.task_id, refuse_task_call.action, _task.status
-      using errcode = 'SR056', hint = 'The task was taken back or finished: drop the work, do not write its results. Claim again.';
-  end if;
-  raise exception 'lease of task % lapsed at % (%)', _task.task_id, _task.lease_expires_at, refuse_task_call.action
-    using errcode = 'SR057', hint = 'Heartbeat more often than the lease length; the task will be taken back by the next claim.';
+  -- a finished task's token is stale: the task is known, its lease is over
+  perform sor.refuse_lease_call('task', refuse_task_call.task_id, refuse_task_call.fencing_token, refuse_task_call.action,
+                                exists (select 1 from sor.finished_tasks f
+                                         where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)),
+                                'finished', false, null, null, null);
 end
 $function$;
 
@@ -3504,7 +3851,7 @@ begin
       using errcode = 'SR034', hint = 'A Worker resumes a run of its own kind, of a tenant it is a member of: pass the run id start_run returned.';
   end if;
   perform sor_guard.require_member(_r.tenant_id);
-  if _r.status = 'running' and _r.lease_expires_at > sor.lease_clock() then
+  if _r.status = 'running' and not sor.lease_lapsed(_r.lease_expires_at) then
     if _r.worker_role = session_user then
       return _r;  -- still held by this Worker: nothing to resume
     end if;
@@ -3627,7 +3974,7 @@ begin
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
               and x.tenant_id = any (sweep_lapsed.tenant_ids)
-              and x.lease_expires_at <= sor.lease_clock()
+              and sor.lease_lapsed(x.lease_expires_at)
               for no key update skip locked)
      and r.status = 'running';
   get diagnostics _n = row_count;
@@ -3654,6 +4001,27 @@ begin
     when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
       then 'max_attempts must be between 1 and 100'
   end;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.task_listen(queue text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if not exists (select 1 from sor.queues q where q.queue = task_listen.queue) then
+    return;
+  end if;
+  delete from sor.task_listeners l
+   where not exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a);
+  insert into sor.task_listeners as l (queue, pid)
+  values (task_listen.queue, pg_catalog.pg_backend_pid())
+  on conflict on constraint task_listeners_pkey do update set listened_at = pg_catalog.clock_timestamp();
+exception when read_only_sql_transaction then
+  null;
 end
 $function$;
 
@@ -3737,13 +4105,16 @@ begin
             select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
                    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                      'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
+                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  -- a finished task left the live queue: it no longer counts against its tenant's quota
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
   return null;
 end
 $function$;
@@ -3806,6 +4177,13 @@ begin
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  -- a row delivered, dead or discarded stops counting against its tenant's quota; one queued
+  -- again counts again (SR066 past the quota; R__415_quotas.sql says why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
+            group by n.tenant_id) c;
   return null;
 end
 $function$;
@@ -3819,6 +4197,10 @@ AS $function$
 declare
   _n bigint;
 begin
+  -- undelivered rows count against their tenant's quota (SR066 past it; R__415_quotas.sql says
+  -- why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
   select count(*) into _n from new_rows n where n.status = 'pending';
   if _n > 0 then
     perform pg_catalog.pg_notify('sor_outbox', _n::text);
@@ -3873,7 +4255,7 @@ begin
   end if;
   if new.fencing_token > old.fencing_token then
     -- a resume: only of a run whose lease lapsed, back to running, nothing else in the same change
-    if not (old.status = 'abandoned' or (old.status = 'running' and old.lease_expires_at <= sor.lease_clock()))
+    if not (old.status = 'abandoned' or (old.status = 'running' and sor.lease_lapsed(old.lease_expires_at)))
        or new.status <> 'running' or new.version <> old.version or new.state <> old.state then
       raise exception 'run % cannot be resumed from %', old.run_id, old.status
         using errcode = 'SR035', hint = 'Only a run whose lease lapsed is resumed (sor_api.resume_run), and a resume changes nothing but its holder and lease.';
@@ -3929,19 +4311,22 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  SET jit TO 'off'
 AS $function$
 begin
-  if new.dedupe_key is null then
-    return new;
+  if new.dedupe_key is not null then
+    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+    on conflict on constraint dedupe_keys_pkey do nothing;
+    -- kept: a new key, or this very task coming back (an operator's retry)
+    if not found and not exists (select 1 from sor.dedupe_keys k
+                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+      return null;
+    end if;
   end if;
-  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-  on conflict on constraint dedupe_keys_pkey do nothing;
-  if found or exists (select 1 from sor.dedupe_keys k
-                       where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                         and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-    return new;  -- a new key, or this very task coming back (an operator's retry)
-  end if;
-  return null;
+  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
+  -- this trigger counts)
+  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
+  return new;
 end
 $function$;
 
@@ -3958,26 +4343,18 @@ begin
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
                  pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
             from (
-            select c.tenant_id, 'task-' || c.task_id as stream, c.type, c.payload as payload, (pg_catalog.row_number() over (order by c.task_id, c.seq)) as ord
-              from (
-                select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
-                       pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
-                                                     'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
-                                                     'attempts', o.attempts) as payload
-                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-                 where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
-                union all
-                select n.task_id, n.tenant_id, 2,
-                       case n.status when 'claimed' then 'task.claimed' when 'failed' then 'task.failed' else 'task.' || n.status end,
-                       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                         'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
-                         'attempts', n.attempts, 'fencing_token', coalesce(n.fencing_token, o.fencing_token),
-                         'lease_expires_at', n.lease_expires_at,
-                         'run_after', case when n.status = 'failed' then n.run_after end,
-                         'error', case when n.status = 'failed' then n.last_error end))
-                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-                 where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
-              ) c
+            -- only a claim that ended: a failure, or a lapsed claim taken back by another claim
+            select n.tenant_id, 'task-' || n.task_id as stream,
+                   case when n.status = 'claimed' then 'task.lease_expired' else 'task.' || n.status end as type,
+                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                     'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+                     'attempts', o.attempts, 'claimed_by', o.claimed_by, 'fencing_token', o.fencing_token,
+                     'claimed_at', o.claimed_at, 'lease_expires_at', o.lease_expires_at,
+                     'run_after', case when n.status = 'failed' then n.run_after end,
+                     'error', case when n.status = 'failed' then n.last_error end)) as payload,
+                   (pg_catalog.row_number() over (order by n.task_id)) as ord
+              from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+             where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
@@ -4030,7 +4407,7 @@ begin
          and ((_call.run_id = _r.run_id and _call.fencing_token < _r.fencing_token)
               or exists (select 1 from sor.runs o
                           where o.tenant_id = _call.tenant_id and o.run_id = _call.run_id
-                            and (o.status <> 'running' or o.lease_expires_at <= sor.lease_clock()))) then
+                            and (o.status <> 'running' or sor.lease_lapsed(o.lease_expires_at)))) then
         -- in flight when its run lapsed: the attempt is closed as interrupted (it may or may not have
         -- reached the tool: the provider dedupes by the same key) and this attempt takes the key over
         perform sor.tool_call_interrupt(_call, _r);
@@ -4086,16 +4463,24 @@ begin
     raise exception 'unknown tool call % for Worker %', tool_call_finish.tool_call_id, session_user
       using errcode = 'SR034', hint = 'A Worker finishes only tool calls of its own runs.';
   end if;
+  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
+  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
+  -- the same outcome again (a retry after the answer was lost): it is recorded; nothing to do.
+  -- A finished call never changes, so the row read above is its last word.
+  if _call.status <> 'started'
+     and _call.status = (case when tool_call_finish.error is null then 'succeeded' else 'failed' end)
+     and _call.result_sha256 is not distinct from _result_digest
+     and _call.error_sha256 is not distinct from _error_digest then
+    return;
+  end if;
   _r := sor.worker_run(_call.run_id, true);
   select c.* into _call from sor.tool_calls c
    where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id
    for update;
   if _call.status <> 'started' then
-    raise exception 'tool call % is already %', _call.tool_call_id, _call.status
-      using errcode = 'SR044', hint = 'A tool call is finished once; begin a new call to try again.';
+    raise exception 'tool call % is already % with another outcome', _call.tool_call_id, _call.status
+      using errcode = 'SR044', hint = 'A tool call is finished once: the same outcome again is accepted as a retry, another is refused; begin a new call to try again.';
   end if;
-  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
-  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
   update sor.tool_calls c
      set status = case when tool_call_finish.error is null then 'succeeded' else 'failed' end,
          result = case when _r.hash_only then null else tool_call_finish.result end,
@@ -4252,6 +4637,22 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.wake_tasks(queue text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if exists (select 1 from sor.task_listeners l
+              where l.queue = wake_tasks.queue
+                and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('tasks', wake_tasks.queue), '');
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
  RETURNS text
  LANGUAGE sql
@@ -4298,7 +4699,7 @@ begin
       raise exception 'run % is %', worker_run.run_id, _r.status
         using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
     end if;
-    if _r.lease_expires_at <= sor.lease_clock() then
+    if sor.lease_lapsed(_r.lease_expires_at) then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
         using errcode = 'SR036', hint = 'The run reads abandoned; resume it with sor_api.resume_run (or start_run with its key), and heartbeat more often than lease_seconds.';
     end if;
@@ -5012,95 +5413,52 @@ CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease 
  SET plan_cache_mode TO 'force_generic_plan'
  SET jit TO 'off'
 AS $function$
-#variable_conflict use_column
-declare
-  _tenants text[];
-  _now timestamptz := sor.lease_clock();
 begin
-  perform 1 from sor.queues q where q.queue = claim_tasks.queue;
-  if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
-      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
-  end if;
-  if claim_tasks.batch is null or claim_tasks.batch not between 1 and 1000 then
-    raise exception 'batch % for queue % is out of range', coalesce(claim_tasks.batch::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR051', hint = 'Claim between 1 and 1000 tasks at a time.';
-  end if;
-  if claim_tasks.lease is null or claim_tasks.lease <= '0'::interval or claim_tasks.lease > '1 day'::interval then
-    raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
-  end if;
-  _tenants := sor_guard.member_tenants();
-
-  -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
-  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
-  -- none to end (the usual case) runs no DELETE and no finished-task insert.
-  if exists (select 1
-               from (select t.attempts >= t.max_attempts as exhausted
-                       from sor.tasks t
-                      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-                        and t.tenant_id = any (_tenants)
-                      order by t.lease_expires_at
-                      limit claim_tasks.batch) l
-              where l.exhausted) then
-    with lapsed as (
-      select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
-        from sor.tasks t
-       where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-         and t.tenant_id = any (_tenants)
-       order by t.lease_expires_at
-       limit claim_tasks.batch
-         for update skip locked
-    ), gone as (
-      delete from sor.tasks t
-       using lapsed l
-       where l.exhausted and t.tenant_id = l.tenant_id and t.task_id = l.task_id
-      returning t.*
-    )
-    insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
-  end if;
-
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims, so the
-  -- status-change trigger runs once per claim.
   return query
-  with lapsed as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
-     order by t.lease_expires_at
-     limit claim_tasks.batch
-       for update skip locked
-  ), due as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= _now
-       and t.tenant_id = any (_tenants)
-     order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
-            union all
-            select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks.batch
-  ), claimed as (
-    update sor.tasks t
-       set status           = 'claimed',
-           attempts         = t.attempts + 1,
-           claimed_by       = session_user,
-           fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
-           lease            = claim_tasks.lease,
-           lease_expires_at = _now + claim_tasks.lease,
-           last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
-      from picked p
-     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
-    returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, sor_guard.member_tenants()) c;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text)
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+begin
+  perform sor_guard.require_member(claim_tasks.tenant);
+  return query
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, array[claim_tasks.tenant]) c;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval)
+ RETURNS TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs;
+begin
+  -- the caller's running run (SR033, SR034, SR035, SR036; SR008 no longer a member of its tenant)
+  _r := sor.worker_run(claim_tasks_in_run.run_id, true);
+  return query
+  with c as (
+    select * from sor.claim_tasks_for(claim_tasks_in_run.queue, claim_tasks_in_run.batch, claim_tasks_in_run.lease,
+                                      array[_r.tenant_id])
+  ), linked as (
+    insert into sor.run_tasks (tenant_id, run_id, task_id, link, fencing_token)
+    select c.tenant_id, _r.run_id, c.task_id, 'claimed', c.fencing_token from c
+    returning 1
   )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
-    from claimed c
+    from c
    order by c.task_id;
 end
 $function$;
@@ -5191,7 +5549,7 @@ begin
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'A finished or abandoned run takes no more steps; start a new run.';
   end if;
-  if _r.lease_expires_at <= sor.lease_clock() then
+  if sor.lease_lapsed(_r.lease_expires_at) then
     raise exception 'the lease of run % lapsed at %', _r.run_id, _r.lease_expires_at
       using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
   end if;
@@ -5262,8 +5620,7 @@ begin
   with gone as (
     delete from sor.tasks t
      where t.task_id = complete_task.task_id and t.status = 'claimed'
-       and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-       and t.lease_expires_at > _now
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, complete_task.fencing_token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*
   )
@@ -5316,8 +5673,8 @@ begin
   ), gone as (
     delete from sor.tasks t
      using b
-     where t.task_id = b.task_id and t.status = 'claimed' and t.fencing_token = b.token
-       and t.claimed_by = session_user and t.lease_expires_at > _now
+     where t.task_id = b.task_id and t.status = 'claimed'
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*, b.o, b.result as new_result
   ), moved as (
@@ -5326,7 +5683,8 @@ begin
       from gone g
      cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
                                             g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
-                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at,
+                                            g.claimed_at)::sor.tasks,
                                         'completed', g.new_result, null, _now) f
     returning finished_tasks.task_id
   )
@@ -5471,6 +5829,29 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs;
+  _task bigint;
+begin
+  _r := sor.worker_run(enqueue_task_in_run.run_id, true);
+  _task := sor_api.enqueue_task(_r.tenant_id, enqueue_task_in_run.queue, enqueue_task_in_run.subject,
+                                enqueue_task_in_run.payload, enqueue_task_in_run.dedupe_key, enqueue_task_in_run.priority,
+                                enqueue_task_in_run.delay, enqueue_task_in_run.max_attempts);
+  -- a dedupe key that returned an existing task links it once
+  insert into sor.run_tasks (tenant_id, run_id, task_id, link)
+  values (_r.tenant_id, _r.run_id, _task, 'enqueued')
+  on conflict on constraint run_tasks_pkey do nothing;
+  return _task;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb)
  RETURNS TABLE(ordinal integer, task_id bigint, created boolean)
  LANGUAGE plpgsql
@@ -5481,9 +5862,11 @@ AS $function$
 #variable_conflict use_column
 declare
   _queue sor.queues;
-  _e record;
-  _problem text;
+  _bad record;
+  _message text;
   _ids bigint[];
+  _created boolean[];
+  _keys text[];
 begin
   perform sor_guard.require_member(enqueue_tasks.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_tasks.queue;
@@ -5497,61 +5880,87 @@ begin
       using errcode = 'SR054', hint = 'Pass [{"subject": "row 42", "payload": {...}, "dedupe_key": "row-42"}, ...]; split larger batches.';
   end if;
   perform sor.check_size(enqueue_tasks.tasks, 'the batch of tasks for queue ' || enqueue_tasks.queue);
-  for _e in
-    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-  loop
-    _problem := case
-      when pg_catalog.jsonb_typeof(_e.x) <> 'object'
-        or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
-                    where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts'))
-        then 'not an object of subject, payload, dedupe_key, priority, delay and max_attempts'
-      when coalesce(pg_catalog.jsonb_typeof(_e.x -> 'subject'), 'null') <> 'string'
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'dedupe_key'), 'string') not in ('string', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'priority'), 'number') not in ('number', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'max_attempts'), 'number') not in ('number', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'delay'), 'string') not in ('string', 'null')
-        then 'subject and dedupe_key are strings, priority and max_attempts numbers, delay an interval such as "5 minutes"'
-    end;
-    if _problem is null then
-      begin
-        _problem := sor.task_input_problem(_e.x ->> 'subject', coalesce(_e.x -> 'payload', '{}'::jsonb), _e.x ->> 'dedupe_key',
-                                           coalesce((_e.x ->> 'priority')::integer, 0), (_e.x ->> 'delay')::interval,
-                                           (_e.x ->> 'max_attempts')::integer);
-      exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
-                     or numeric_value_out_of_range then
-        _problem := 'priority, max_attempts or delay cannot be read: ' || sqlerrm;
-      end;
-    end if;
-    if _problem is not null then
-      raise exception 'task % of the batch for queue %: %', _e.o, enqueue_tasks.queue, _problem
-        using errcode = 'SR054',
-              hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
-    end if;
-  end loop;
 
-  -- one INSERT for the batch, each row with its id drawn in ordinal order; the dedupe trigger skips
-  -- a row whose key is taken (also by an earlier row of the batch), whose ordinal then reads its
-  -- task id from the key
-  _ids := array(select pg_catalog.nextval('sor.tasks_task_id_seq'::regclass)
-                  from pg_catalog.generate_series(1, pg_catalog.jsonb_array_length(enqueue_tasks.tasks)));
-  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
-  overriding system value
-  select enqueue_tasks.tenant_id, _ids[t.o], enqueue_tasks.queue, t.x ->> 'subject', coalesce(t.x -> 'payload', '{}'::jsonb),
-         t.x ->> 'dedupe_key', coalesce((t.x ->> 'priority')::integer, 0),
-         sor.lease_clock() + coalesce((t.x ->> 'delay')::interval, '0'::interval),
-         coalesce((t.x ->> 'max_attempts')::integer, _queue.max_attempts)
-    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-   order by t.o;
+  -- the batch is judged as a whole, by one query: the first task (by ordinal) that is not an
+  -- object of the known keys, has a value of the wrong JSON type or out of range, or names another
+  -- tenant. Numbers are compared as numerics, so only a delay can fail to cast: then the delays
+  -- are read one by one (sor.is_interval), on that error path only, to name the task.
+  begin
+    select b.o, b.problem into _bad
+      from (select t.o::integer as o,
+                   case
+                     when pg_catalog.jsonb_typeof(t.x) <> 'object'
+                       or exists (select 1 from pg_catalog.jsonb_object_keys(t.x) k
+                                   where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts', 'tenant_id'))
+                       then 'not an object of subject, payload, dedupe_key, priority, delay, max_attempts and tenant_id'
+                     when coalesce(pg_catalog.jsonb_typeof(t.x -> 'subject'), 'null') <> 'string'
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'dedupe_key'), 'string') not in ('string', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'priority'), 'number') not in ('number', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'max_attempts'), 'number') not in ('number', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'delay'), 'string') not in ('string', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'tenant_id'), 'string') not in ('string', 'null')
+                       then 'subject and dedupe_key are strings, priority and max_attempts numbers, delay an interval such as "5 minutes"'
+                     when t.x ->> 'tenant_id' is distinct from enqueue_tasks.tenant_id and t.x ->> 'tenant_id' is not null
+                       then pg_catalog.format('it names tenant %s, the batch is for tenant %s', t.x ->> 'tenant_id', enqueue_tasks.tenant_id)
+                     when (t.x ->> 'priority')::numeric not between -1000 and 1000
+                       or (t.x ->> 'priority')::numeric <> pg_catalog.trunc((t.x ->> 'priority')::numeric)
+                       then 'priority must be a whole number between -1000 and 1000'
+                     when (t.x ->> 'max_attempts')::numeric not between 1 and 100
+                       or (t.x ->> 'max_attempts')::numeric <> pg_catalog.trunc((t.x ->> 'max_attempts')::numeric)
+                       then 'max_attempts must be a whole number between 1 and 100'
+                     when (t.x ->> 'delay')::interval < '0'::interval then 'delay must not be negative'
+                     else sor.task_input_problem(t.x ->> 'subject', coalesce(t.x -> 'payload', '{}'::jsonb), t.x ->> 'dedupe_key',
+                                                 coalesce((t.x ->> 'priority')::integer, 0), null, null)
+                   end as problem
+              from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)) b
+     where b.problem is not null
+     order by b.o
+     limit 1;
+  exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
+                 or interval_field_overflow then
+    get stacked diagnostics _message = message_text;
+    select b.o::integer as o, 'delay cannot be read: ' || _message as problem into _bad
+      from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as b(x, o)
+     where not sor.is_interval(b.x ->> 'delay')
+     order by b.o limit 1;
+  end;
+  if found then
+    raise exception 'task % of the batch for queue %: %', _bad.o, enqueue_tasks.queue, _bad.problem
+      using errcode = 'SR054',
+            hint = 'Nothing of the batch was queued. subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100, tenant_id (if given) the batch''s.';
+  end if;
+
+  -- one INSERT for the batch, ids drawn in ordinal order; the dedupe trigger skips a row whose key
+  -- is taken (also by an earlier row of the batch). A second statement, which sees the keys the
+  -- first one claimed and any committed meanwhile, reads a skipped row's task id from its key.
+  with b as materialized (
+    select t.o, t.x, pg_catalog.nextval('sor.tasks_task_id_seq'::regclass) as id
+      from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
+  ), ins as (
+    insert into sor.tasks as n (tenant_id, task_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+    overriding system value
+    select enqueue_tasks.tenant_id, b.id, enqueue_tasks.queue, b.x ->> 'subject', coalesce(b.x -> 'payload', '{}'::jsonb),
+           b.x ->> 'dedupe_key', coalesce((b.x ->> 'priority')::integer, 0),
+           sor.lease_clock() + coalesce((b.x ->> 'delay')::interval, '0'::interval),
+           coalesce((b.x ->> 'max_attempts')::integer, _queue.max_attempts)
+      from b
+     order by b.o
+    returning n.task_id
+  )
+  select pg_catalog.array_agg(b.id order by b.o), pg_catalog.array_agg(i.task_id is not null order by b.o),
+         pg_catalog.array_agg(b.x ->> 'dedupe_key' order by b.o)
+    into _ids, _created, _keys
+    from b left join ins i on i.task_id = b.id;
+  if true = any (_created) then
+    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
+
   return query
-  select t.o::integer,
-         case when exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
-              then _ids[t.o]
-              else (select k.target_id from sor.dedupe_keys k
-                     where k.tenant_id = enqueue_tasks.tenant_id and k.scope = 'task:' || enqueue_tasks.queue
-                       and k.dedupe_key = t.x ->> 'dedupe_key') end,
-         exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
-    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-   order by t.o;
+  select u.o::integer, case when u.created then u.id else k.target_id end, u.created
+    from unnest(_ids, _created, _keys) with ordinality as u(id, created, dedupe_key, o)
+    left join sor.dedupe_keys k on not u.created and k.tenant_id = enqueue_tasks.tenant_id
+                               and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+   order by u.o;
 end
 $function$;
 
@@ -5610,6 +6019,7 @@ AS $function$
 declare
   _now timestamptz := sor.lease_clock();
   _t sor.tasks;
+  _retry_at timestamptz;
 begin
   if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
     raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
@@ -5617,14 +6027,15 @@ begin
   end if;
   select t.* into _t from sor.tasks t
    where t.task_id = fail_task.task_id and t.status = 'claimed'
-     and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > _now
+     and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, fail_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
      for update;
   if not found then
     perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
   end if;
-  if _t.attempts >= _t.max_attempts then
+  select sor.lease_retry_at(_t.attempts, _t.max_attempts, q.backoff_base, q.backoff_max) into _retry_at
+    from sor.queues q where q.queue = _t.queue;
+  if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
     insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
     return query select 'dead'::text, _t.run_after;
@@ -5633,11 +6044,10 @@ begin
   return query
   update sor.tasks t
      set status = 'failed',
-         run_after = _now + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max),
+         run_after = _retry_at,
          last_error = fail_task.error,
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-    from sor.queues q
-   where q.queue = t.queue and t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null, claimed_at = null
+   where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
   returning t.status, t.run_after;
 end
 $function$;
@@ -5809,8 +6219,7 @@ begin
   update sor.tasks t
      set lease_expires_at = _now + t.lease
    where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
-     and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > _now
+     and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, heartbeat_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
   if _expires is null then
@@ -5833,14 +6242,7 @@ declare
   _t text;
   _now timestamptz := sor.lease_clock();
 begin
-  if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
-    raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
-      using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
-  end if;
-  if lease_outbox.lease is null or lease_outbox.lease <= '0'::interval or lease_outbox.lease > '1 day'::interval then
-    raise exception 'outbox lease % is out of range', coalesce(lease_outbox.lease::text, 'NULL')
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
-  end if;
+  perform sor.lease_check_request('the outbox', lease_outbox.batch, lease_outbox.lease);
 
   -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
   if lease_outbox.tenants is null then
@@ -5946,16 +6348,19 @@ CREATE OR REPLACE FUNCTION sor_api.mark_dispatched(outbox_id bigint, lease_token
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
+declare
+  _now timestamptz := sor.lease_clock();
 begin
   if mark_dispatched.provider_ref is null or length(mark_dispatched.provider_ref) not between 1 and 500 then
     raise exception 'provider_ref of outbox row % must have 1 to 500 characters', coalesce(mark_dispatched.outbox_id::text, 'NULL')
       using errcode = 'SR060', hint = 'Pass the provider''s message id, e.g. the email service''s id for the sent message.';
   end if;
   update sor.outbox o
-     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = sor.lease_clock(),
+     set status = 'dispatched', provider_ref = mark_dispatched.provider_ref, dispatched_at = _now,
          leased_by = null, lease_token = null, lease_expires_at = null
    where o.outbox_id = mark_dispatched.outbox_id and o.status = 'leased'
-     and o.lease_token = mark_dispatched.lease_token and sor_guard.is_member(o.tenant_id);
+     and sor.lease_held(o.leased_by, o.lease_token, o.lease_expires_at, mark_dispatched.lease_token, _now)
+     and sor_guard.is_member(o.tenant_id);
   if not found then
     perform sor.refuse_outbox_call(mark_dispatched.outbox_id, mark_dispatched.lease_token, 'mark_dispatched');
   end if;
@@ -5970,27 +6375,33 @@ CREATE OR REPLACE FUNCTION sor_api.mark_failed(outbox_id bigint, lease_token big
  SET jit TO 'off'
 AS $function$
 #variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _row record;
 begin
   if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
     raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
       using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
   end if;
-  return query
-  with failed as (
-    update sor.outbox o
-       set status = case when o.attempts >= o.max_attempts then 'dead' else 'failed' end,
-           available_at = case when o.attempts >= o.max_attempts then o.available_at
-                               else sor.lease_clock() + sor.retry_delay(o.attempts, '2 seconds'::interval, '1 hour'::interval) end,
-           last_error = mark_failed.error,
-           leased_by = null, lease_token = null, lease_expires_at = null
-     where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
-       and o.lease_token = mark_failed.lease_token and sor_guard.is_member(o.tenant_id)
-    returning o.status, o.available_at
-  )
-  select f.status, f.available_at from failed f;
+  select o.tenant_id, o.created_at,
+         sor.lease_retry_at(o.attempts, o.max_attempts, '2 seconds'::interval, '1 hour'::interval) as retry_at
+    into _row
+    from sor.outbox o
+   where o.outbox_id = mark_failed.outbox_id and o.status = 'leased'
+     and sor.lease_held(o.leased_by, o.lease_token, o.lease_expires_at, mark_failed.lease_token, _now)
+     and sor_guard.is_member(o.tenant_id)
+     for update;
   if not found then
     perform sor.refuse_outbox_call(mark_failed.outbox_id, mark_failed.lease_token, 'mark_failed');
   end if;
+  return query
+  update sor.outbox o
+     set status = case when _row.retry_at is null then 'dead' else 'failed' end,
+         available_at = coalesce(_row.retry_at, o.available_at),
+         last_error = mark_failed.error,
+         leased_by = null, lease_token = null, lease_expires_at = null
+   where o.tenant_id = _row.tenant_id and o.outbox_id = mark_failed.outbox_id and o.created_at = _row.created_at
+  returning o.status, o.available_at;
 end
 $function$;
 
@@ -6010,6 +6421,92 @@ begin
    where r.worker_role = session_user and r.tenant_id = any (sor_guard.member_tenants())
    order by r.started_at, r.run_id;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.outbox_metrics()
+ RETURNS TABLE(topic text, tenant_id text, pending bigint, delayed bigint, oldest_pending_age interval, leased bigint, lapsed bigint, failed bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+  _tenants text[] := sor_guard.member_tenants();
+begin
+  return query
+  select o.topic, o.tenant_id,
+         pg_catalog.count(*) filter (where o.status = 'pending' and o.available_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'pending' and o.available_at > _now),
+         _now - pg_catalog.min(o.available_at) filter (where o.status = 'pending' and o.available_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'leased' and o.lease_expires_at > _now),
+         pg_catalog.count(*) filter (where o.status = 'leased' and o.lease_expires_at <= _now),
+         pg_catalog.count(*) filter (where o.status = 'failed')
+    from sor.outbox o
+   where o.status in ('pending', 'failed', 'leased')
+     and (_all or o.tenant_id = any (_tenants))
+   group by o.topic, o.tenant_id
+   order by 1, 2;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.queue_metrics()
+ RETURNS TABLE(queue text, tenant_id text, ready bigint, delayed bigint, oldest_ready_age interval, claimed bigint, lapsed bigint, failed bigint, dead bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _now timestamptz := sor.lease_clock();
+  _all boolean := pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER');
+  _tenants text[] := sor_guard.member_tenants();
+begin
+  return query
+  with live as (
+    select t.queue, t.tenant_id,
+           pg_catalog.count(*) filter (where t.status = 'ready' and t.run_after <= _now) as ready,
+           pg_catalog.count(*) filter (where t.status = 'ready' and t.run_after > _now) as delayed,
+           _now - pg_catalog.min(t.run_after) filter (where t.status = 'ready' and t.run_after <= _now) as oldest_ready_age,
+           pg_catalog.count(*) filter (where t.status = 'claimed' and t.lease_expires_at > _now) as claimed,
+           pg_catalog.count(*) filter (where t.status = 'claimed' and t.lease_expires_at <= _now) as lapsed,
+           pg_catalog.count(*) filter (where t.status = 'failed') as failed
+      from sor.tasks t
+     where _all or t.tenant_id = any (_tenants)
+     group by t.queue, t.tenant_id
+  ), dead as (
+    select f.queue, f.tenant_id, pg_catalog.count(*) as dead
+      from sor.finished_tasks f
+     where f.status = 'dead' and (_all or f.tenant_id = any (_tenants))
+     group by f.queue, f.tenant_id
+  )
+  select coalesce(l.queue, d.queue), coalesce(l.tenant_id, d.tenant_id), coalesce(l.ready, 0), coalesce(l.delayed, 0),
+         l.oldest_ready_age, coalesce(l.claimed, 0), coalesce(l.lapsed, 0), coalesce(l.failed, 0), coalesce(d.dead, 0)
+    from live l
+    full join dead d on d.queue = l.queue and d.tenant_id = l.tenant_id
+   order by 1, 2;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.quotas(tenant_id text DEFAULT NULL::text)
+ RETURNS TABLE(tenant_id text, kind text, pending bigint, max_pending bigint)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select t.tenant_id, k.kind,
+         coalesce((select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                    where u.tenant_id = t.tenant_id and u.kind = k.kind), 0)::bigint,
+         coalesce(q.max_pending, k.max_pending)
+    from sor.tenants t
+   cross join sor.quota_defaults k
+    left join sor.tenant_quotas q on q.tenant_id = t.tenant_id and q.kind = k.kind
+   where quotas.tenant_id is null or t.tenant_id = quotas.tenant_id
+   order by t.tenant_id, k.kind
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_api.read_stream(tenant_id text, stream text, from_version integer DEFAULT 1, max_rows integer DEFAULT 1000)
@@ -6419,18 +6916,21 @@ CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
+declare
+  _queue text;
 begin
   with gone as (
     delete from sor.finished_tasks f
      where f.task_id = retry_task.task_id and f.status = 'dead'
     returning f.*
   )
-  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
+  insert into sor.tasks as t (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
                          dedupe_key, status, last_error, created_at, created_by)
   overriding system value
   select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
          g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
-    from gone g;
+    from gone g
+  returning t.queue into _queue;
   if not found then
     if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
        or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
@@ -6440,6 +6940,7 @@ begin
     raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
       using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
   end if;
+  perform sor.wake_tasks(_queue);  -- queued again: the queue's listeners
 end
 $function$;
 
@@ -6567,7 +7068,7 @@ declare
   _tasks jsonb;
   _counts jsonb;
 begin
-  _lapsed := _r.status = 'running' and _r.lease_expires_at <= _now;
+  _lapsed := _r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at);
   _status := case when _lapsed then 'abandoned' else _r.status end;
   _until := case when _r.status = 'running' and not _lapsed then _now
                  when _lapsed then _r.lease_expires_at
@@ -6621,44 +7122,89 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
-  with claims as (
-    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
-           (select case when e.type = 'task.lease_expired'
-                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
-                        else e.occurred_at end
-              from sor.events e
-             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
-               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
-             order by e.version
-             limit 1) as ended_at
-      from sor.events c
-     where c.tenant_id = _r.tenant_id
-       and c.type = 'task.claimed'
-       and c.stream like 'task-%'
-       and c.actor = _r.worker_role
-       and c.occurred_at <= _until
-  ), held as (
-    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
-      from claims h
-     where h.ended_at is null or h.ended_at >= _r.started_at
-     group by h.task_id
-  ), completed as (
-    select distinct e.payload ->> 'task_id' as task_id
-      from sor.events e
-     where e.tenant_id = _r.tenant_id
-       and e.occurred_at between _r.started_at and _until
-       and e.type = 'task.completed'
-       and e.stream like 'task-%'
-       and e.actor = _r.worker_role
-  )
-  select jsonb_build_object(
-           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
-           'claimed', (select count(*) from held),
-           'claimed_before_start', (select count(*) from held where before_start),
-           'completed', (select count(*) from completed),
-           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
-           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
-    into _tasks;
+  if exists (select 1 from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id) then
+    -- the run names its tasks (enqueue_task_in_run, claim_tasks_in_run): by id, not by a window
+    with l as (
+      select l.* from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+    ), claimed as (
+      select distinct l.task_id from l where l.link = 'claimed'
+    ), completed as (
+      select distinct l.task_id
+        from l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.link = 'claimed' and e.type = 'task.completed'
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+    )
+    select jsonb_build_object(
+             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed',
+             'claimed', (select count(*) from claimed),
+             'claimed_before_start', 0,
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from claimed c), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from completed c), '[]'::jsonb),
+             'enqueued_task_ids', coalesce((select jsonb_agg(distinct l.task_id) from l where l.link = 'enqueued'), '[]'::jsonb))
+      into _tasks;
+  else
+    with claims as (
+      -- an attempt that ended: its outcome event names the claim (holder, claimed_at); the task.
+      -- types are reserved for the kit, so only the kit's triggers write these payloads
+      select (e.payload ->> 'task_id') as task_id, (e.payload ->> 'claimed_at')::timestamptz as claimed_at,
+             case when e.type = 'task.lease_expired'
+                  then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                  else e.occurred_at end as ended_at
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and e.stream like 'task-%'
+         and e.payload ->> 'claimed_by' = _r.worker_role
+         and e.payload ? 'claimed_at'
+         and (e.payload ->> 'claimed_at')::timestamptz <= _until
+      union all
+      -- a claim held now
+      select t.task_id::text, t.claimed_at, null::timestamptz
+        from sor.tasks t
+       where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
+         and t.claimed_at <= _until
+      union all
+      -- a claim made before 0.4.0, recorded by its own task.claimed event
+      select (c.payload ->> 'task_id'), c.occurred_at,
+             (select case when e.type = 'task.lease_expired'
+                          then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                          else e.occurred_at end
+                from sor.events e
+               where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+                 and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+               order by e.version
+               limit 1)
+        from sor.events c
+       where c.tenant_id = _r.tenant_id
+         and c.type = 'task.claimed'
+         and c.stream like 'task-%'
+         and c.actor = _r.worker_role
+         and c.occurred_at <= _until
+    ), held as (
+      select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+        from claims h
+       where h.ended_at is null or h.ended_at >= _r.started_at
+       group by h.task_id
+    ), completed as (
+      select distinct e.payload ->> 'task_id' as task_id
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at between _r.started_at and _until
+         and e.type = 'task.completed'
+         and e.stream like 'task-%'
+         and e.actor = _r.worker_role
+    )
+    select jsonb_build_object(
+             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+             'claimed', (select count(*) from held),
+             'claimed_before_start', (select count(*) from held where before_start),
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+      into _tasks;
+  end if;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),
@@ -6705,7 +7251,7 @@ declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);
   _stream text := 'run-' || _r.run_id::text;
   _lapsed boolean := _r.status = 'abandoned'
-                     or (_r.status = 'running' and _r.lease_expires_at <= pg_catalog.now());
+                     or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at));
 begin
   return query
   select x.at, x.source, x.what, x.details
@@ -6726,9 +7272,13 @@ begin
                                 'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
         from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
       union all
-      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+      select c.finished_at, 4, 0, 'sor.tool_calls',
+             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
+                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
+                       || ' when its run lapsed)'
+                  else 'tool call ' || c.status || ': ' || c.tool_name end,
              jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
-                                'result', c.result, 'error', c.error)
+                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
         from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
       union all
@@ -6763,6 +7313,30 @@ begin
          and (e.stream = _stream
               or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
                                where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
+      select l.linked_at, 9, 0, 'sor.run_tasks',
+             case when l.link = 'enqueued' then format('task %s enqueued on %s: %s', l.task_id, t.queue, t.subject)
+                  else format('task %s claimed on %s (fencing token %s)', l.task_id, t.queue, l.fencing_token) end,
+             jsonb_build_object('task_id', l.task_id, 'queue', t.queue, 'subject', t.subject, 'link', l.link,
+                                'fencing_token', nullif(l.fencing_token, 0))
+        from sor.run_tasks l
+        left join lateral (select x.queue, x.subject from sor.tasks x where x.tenant_id = l.tenant_id and x.task_id = l.task_id
+                           union all
+                           select y.queue, y.subject from sor.finished_tasks y where y.tenant_id = l.tenant_id and y.task_id = l.task_id
+                           limit 1) t on true
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+      union all
+      -- how each attempt claimed in the run ended: the kit's event with the same fencing token
+      select e.occurred_at, 9, e.position, 'sor.events', format('task %s %s (fencing token %s)', l.task_id,
+             pg_catalog.substr(e.type, 6), l.fencing_token),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'type', e.type, 'actor', e.actor,
+                                'payload', e.payload)
+        from sor.run_tasks l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
       union all
       select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
              jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
@@ -6893,6 +7467,38 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.set_quota(tenant_id text, kind text, max_pending bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if set_quota.kind is null or set_quota.kind not in ('tasks', 'outbox')
+     or set_quota.max_pending is null or set_quota.max_pending not between 0 and 1000000000 then
+    raise exception 'invalid quota % of % for tenant %', coalesce(set_quota.max_pending::text, 'NULL'),
+          coalesce(quote_literal(set_quota.kind), 'NULL'), coalesce(quote_literal(set_quota.tenant_id), 'the default')
+      using errcode = 'SR067', hint = 'kind is tasks or outbox; max_pending between 0 and 1000000000.';
+  end if;
+  if set_quota.tenant_id is null then
+    update sor.quota_defaults d
+       set max_pending = set_quota.max_pending, set_at = pg_catalog.clock_timestamp(), set_by = session_user
+     where d.kind = set_quota.kind;
+    return;
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = set_quota.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', quote_literal(set_quota.tenant_id)
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  insert into sor.tenant_quotas as q (tenant_id, kind, max_pending)
+  values (set_quota.tenant_id, set_quota.kind, set_quota.max_pending)
+  on conflict on constraint tenant_quotas_pkey do update
+     set max_pending = excluded.max_pending, set_at = pg_catalog.clock_timestamp(), set_by = session_user;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.set_retention(table_name text, keep interval, reason text)
  RETURNS sor.retention_policies
  LANGUAGE plpgsql
@@ -6971,7 +7577,7 @@ begin
       -- the same run key after a crash: a run whose lease lapsed is resumed by this Worker (or taken
       -- over by this login of the run's kind), with a new lease and a higher fencing token
       if _r.worker_kind = _w.kind
-         and (_r.status = 'abandoned' or (_r.status = 'running' and _r.lease_expires_at <= sor.lease_clock())) then
+         and (_r.status = 'abandoned' or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at))) then
         _r := sor.resume(_r.run_id, start_run.lease_seconds);
       end if;
       return query select _r.run_id, true, _r.status, _r.version;
@@ -7268,6 +7874,9 @@ begin
   end if;
   if wakeup_channel.kind = 'events' then
     perform sor_guard.require_reader(wakeup_channel.key);
+  else
+    -- the asking connection listens: the enqueue paths notify the queue while it is alive
+    perform sor.task_listen(wakeup_channel.key);
   end if;
   return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
 end
@@ -9241,6 +9850,8 @@ alter table sor.outbox enable row level security;
 alter table sor.outbox force row level security;
 alter table sor.retired_stream_heads enable row level security;
 alter table sor.retired_stream_heads force row level security;
+alter table sor.run_tasks enable row level security;
+alter table sor.run_tasks force row level security;
 alter table sor.runs enable row level security;
 alter table sor.runs force row level security;
 alter table sor.steps enable row level security;
@@ -9249,12 +9860,18 @@ alter table sor.streams enable row level security;
 alter table sor.streams force row level security;
 alter table sor.subscriptions enable row level security;
 alter table sor.subscriptions force row level security;
+alter table sor.task_listeners enable row level security;
+alter table sor.task_listeners force row level security;
 alter table sor.tasks enable row level security;
 alter table sor.tasks force row level security;
 alter table sor.tenant_members enable row level security;
 alter table sor.tenant_members force row level security;
+alter table sor.tenant_quotas enable row level security;
+alter table sor.tenant_quotas force row level security;
 alter table sor.tenant_settings enable row level security;
 alter table sor.tenant_settings force row level security;
+alter table sor.tenant_usage enable row level security;
+alter table sor.tenant_usage force row level security;
 alter table sor.tenants enable row level security;
 alter table sor.tenants force row level security;
 alter table sor.tool_calls enable row level security;
@@ -9296,6 +9913,8 @@ create policy outbox_auditor_select on sor.outbox as permissive for select to so
 create policy outbox_owner_all on sor.outbox as permissive for all to sor_owner using (true) with check (true);
 create policy retired_stream_heads_auditor_select on sor.retired_stream_heads as permissive for select to sor_auditor using (true);
 create policy retired_stream_heads_owner_all on sor.retired_stream_heads as permissive for all to sor_owner using (true) with check (true);
+create policy run_tasks_auditor_select on sor.run_tasks as permissive for select to sor_auditor using (true);
+create policy run_tasks_owner_all on sor.run_tasks as permissive for all to sor_owner using (true) with check (true);
 create policy runs_auditor_select on sor.runs as permissive for select to sor_auditor using (true);
 create policy runs_owner_all on sor.runs as permissive for all to sor_owner using (true) with check (true);
 create policy runs_tenant_select on sor.runs as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9306,6 +9925,7 @@ create policy streams_auditor_select on sor.streams as permissive for select to 
 create policy streams_owner_all on sor.streams as permissive for all to sor_owner using (true) with check (true);
 create policy subscriptions_auditor_select on sor.subscriptions as permissive for select to sor_auditor using (true);
 create policy subscriptions_owner_all on sor.subscriptions as permissive for all to sor_owner using (true) with check (true);
+create policy task_listeners_owner_all on sor.task_listeners as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_auditor_select on sor.tasks as permissive for select to sor_auditor using (true);
 create policy tasks_owner_all on sor.tasks as permissive for all to sor_owner using (true) with check (true);
 create policy tasks_tenant_select on sor.tasks as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9313,8 +9933,12 @@ create policy tenant_members_approver_select on sor.tenant_members as permissive
 create policy tenant_members_auditor_select on sor.tenant_members as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_members_owner_all on sor.tenant_members as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_members_tenant_select on sor.tenant_members as permissive for select to sor_tenant using ((role_name = CURRENT_USER));
+create policy tenant_quotas_auditor_select on sor.tenant_quotas as permissive for select to sor_auditor using (true);
+create policy tenant_quotas_owner_all on sor.tenant_quotas as permissive for all to sor_owner using (true) with check (true);
 create policy tenant_settings_auditor_select on sor.tenant_settings as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenant_settings_owner_all on sor.tenant_settings as permissive for all to sor_owner using (true) with check (true);
+create policy tenant_usage_auditor_select on sor.tenant_usage as permissive for select to sor_auditor using (true);
+create policy tenant_usage_owner_all on sor.tenant_usage as permissive for all to sor_owner using (true) with check (true);
 create policy tenants_auditor_select on sor.tenants as permissive for select to sor_auditor, sor_admin using (true);
 create policy tenants_owner_all on sor.tenants as permissive for all to sor_owner using (true) with check (true);
 create policy tenants_tenant_select on sor.tenants as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9351,6 +9975,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.code_text(src text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
@@ -9364,6 +9989,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
+-- function sor.is_interval(value text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.is_reserved(kind text, name text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.is_valid(kind text, value text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.journal_bad_input(what text, hint text) owner sor_owner: sor_owner=EXECUTE
@@ -9373,14 +9999,22 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.json_schema_problem(schema jsonb, path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.kit_schemas() owner sor_owner: sor_owner=EXECUTE
+-- function sor.lease_check_request(what text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
+-- function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
+-- function sor.lease_lapsed(lease_expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.leases() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.outbox_counts(status text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_list() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
 -- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
+-- function sor.quota_count(kind text, tenants text[], deltas bigint[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
@@ -9391,6 +10025,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.task_listen(queue text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -9407,6 +10042,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_tasks(queue text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -9423,6 +10059,8 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.certify() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.check_contract(client_contract text) owner sor_owner: sor_admin=EXECUTE, sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.claim_tasks(queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.complete_tasks(tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9433,6 +10071,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.dead_outbox(max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.dead_tasks(queue text, max_rows integer) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.events_since(after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9449,6 +10088,9 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.outbox_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.queue_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.quotas(tenant_id text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.read_subscription(tenant_id text, name text, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
@@ -9467,6 +10109,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -9572,17 +10215,22 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.ledger_blocks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.outbox owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.queues owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.quota_defaults owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.reserved_names owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.retention_policies owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.retired_partitions owner sor_owner: sor_admin=SELECT, sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.retired_stream_heads owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.run_tasks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.runs owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.steps owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.streams owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.subscriptions owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.task_listeners owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tasks owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_members owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tenant_quotas owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenant_settings owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.tenant_usage owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tenants owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tool_calls owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -9772,6 +10420,7 @@ comment on column sor.events.prev_hash is 'hash of the previous event of the sam
 comment on column sor.events.stream is 'category-id, e.g. expense-42 or run-<uuid>; the category is the part before the first hyphen.';
 comment on column sor.events.tx_id is 'Appending transaction; events_since() reads in (tx_id, position) order and returns only rows whose transaction is older than every transaction still in flight.';
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps (the head row in sor.streams serialises appends); the expected-version check compares against it.';
+comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
 comment on column sor.finished_tasks.fencing_token is 'The token of the last claim: the task.claimed event with this token is the claim that ended it.';
 comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';
@@ -9793,6 +10442,9 @@ comment on column sor.queues.max_attempts is 'Default attempts of a task enqueue
 comment on column sor.reserved_names.name is 'A stream category (run matches run-<id>), an event type prefix (task. matches task.completed) or an outbox topic.';
 comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals row the detach consumed.';
 comment on column sor.retired_partitions.range_from is 'Lower bound of the partition''s range; NULL for a partition from MINVALUE.';
+comment on column sor.run_tasks.fencing_token is 'The claimed attempt''s fencing token (its outcome event carries the same); 0 for enqueued.';
+comment on column sor.run_tasks.link is 'enqueued: the run queued the task; claimed: the run''s Worker claimed an attempt of it in the run.';
+comment on column sor.run_tasks.linked_at is 'When the task was enqueued or claimed (the database clock).';
 comment on column sor.runs."overlay" is 'Human corrections, last write wins, not versioned; effective state is state || overlay.';
 comment on column sor.runs.error is 'Why a failed run failed; NULL in hash-only runs (see error_sha256).';
 comment on column sor.runs.fencing_token is 'The run''s lease generation: 1 at start_run, raised by each resume (resume_run, or start_run with the key of a lapsed run). Calls started under an older token were in flight when the run lapsed.';
@@ -9814,6 +10466,7 @@ comment on column sor.subscriptions.last_position is 'Position of the last event
 comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none): events are read in (tx_id, position) order, as events_since reads them.';
 comment on column sor.subscriptions.stream_prefix is 'NULL for every stream of the tenant; else the streams whose name starts with it (a category such as order- ).';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
+comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
 comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
 comment on column sor.tasks.dedupe_key is 'Unique per tenant and queue: enqueue_task with a known key returns the existing task.';
 comment on column sor.tasks.fencing_token is 'Token of the current claim; heartbeat, complete and fail are refused for any other.';
@@ -9868,7 +10521,7 @@ comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps:
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
-comment on function sor.certify__050_claims() is 'Claims and outbox checks: fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
+comment on function sor.certify__050_claims() is 'Claims and outbox checks: held leases of both well-formed (sor.leases()), fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 comment on function sor.certify__060_tools() is 'Tool boundary checks: tool functions locked down, schemas enforceable, Workers granted call_tool and list_tools.';
 comment on function sor.certify__070_capstone() is 'Capstone checks: durable (kit tables LOGGED; synchronous_commit never off for the database or a kit role, nor server-wide when fsync is on; fsync reported), addressable (primary keys; tenant_id leads every key of tenant tables), replayable (runs have their start and end events; claimed and finished tasks, leased, dispatched and dead outbox rows have the event of their state), inspectable (forensic readers present, SECURITY DEFINER, granted to sor_auditor and sor_tenant), policy-bound (outbox, task and idempotency keys unique per tenant).';
 comment on function sor.certify__080_volume() is 'Volume checks: monthly partitions ready for this month and the next, empty default partitions, and readiness for Citus (foreign keys between tenant-scoped tables lead with tenant_id, no advisory or tenant-table locks in kit functions, bigint sequences).';
@@ -9879,12 +10532,13 @@ comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= m
 comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
+comment on function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) is 'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';
 comment on function sor.domain_surface() is 'The domain author''s surface: the kit objects in sor and sor_guard a domain module may use (kind, regprocedure or regclass, what for). Rendered in db/contract.txt and versioned with the contract; certify() fails a domain object that uses any other.';
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
-comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. A task queued wakes the queue''s listeners (sor.wake_tasks). SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) is 'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
@@ -9892,6 +10546,7 @@ comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
+comment on function sor.is_interval(value text) is 'Whether a text reads as an interval (NULL does). Only for naming the bad row of a batch after its cast failed: it opens a subtransaction per call.';
 comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
 comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
@@ -9901,17 +10556,25 @@ comment on function sor.json_path_append(path text, key text) is 'Extends a JSON
 comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
 comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
+comment on function sor.lease_check_request(what text, batch integer, lease interval) is 'The one rule for a lease request of claim_tasks and lease_outbox: SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
+comment on function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) is 'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
+comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';
+comment on function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) is 'When a row whose attempt failed is available again: the lease clock plus the jittered backoff of sor.retry_delay, or NULL when its attempts are used up (it is dead). The rule of fail_task and mark_failed.';
+comment on function sor.leases() is 'Tasks and undelivered outbox rows in the one vocabulary of leases: holder (claimed_by, leased_by), fencing_token (fencing_token, lease_token), availability (run_after, available_at). For the owner''s checks (certify); consumers read sor_api.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
+comment on function sor.outbox_counts(status text) is 'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
 comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
-comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR061 unknown row, SR063 already dispatched, SR062 stale or NULL lease token.';
+comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does.';
+comment on function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) is 'Raises why a call on a lease (kind task or outbox) was refused, from the row as the caller may see it: unknown (SR055 task, SR061 outbox row), stale or NULL token or another holder (SR056 task, SR062 outbox row), or the lease lapsed (SR057 for both).';
+comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR063 already dispatched, else by sor.refuse_lease_call on the row as the dispatcher may see it: SR061 unknown row, SR062 stale or NULL lease token (or another holder), SR057 lease lapsed.';
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names), checked in one query. Called by every entry point that takes one from a caller; sor_api.append_events checks a whole batch with the same condition as a join.';
-comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
+comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused, by sor.refuse_lease_call on the task as the caller may see it: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
@@ -9919,22 +10582,24 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
+comment on function sor.task_listen(queue text) is 'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
-comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
+comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
-comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
-comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
+comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
-comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
-comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: task.claimed for every claim (preceded by task.lease_expired when a lapsed claim was taken back) and task.failed; who claimed is the event''s actor. Heartbeats change no status and write no event.';
+comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
+comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
-comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
+comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished with another outcome (the same outcome again returns quietly: a retry), SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
@@ -9950,7 +10615,9 @@ comment on function sor_api.call_tool(run_id uuid, tool text, args jsonb, idempo
 comment on function sor_api.cancel_run(run_id uuid, reason text) is 'An operator (member of sor_admin) ends a running or abandoned run for good, with a reason: status failed with the error {cancelled: true, cancelled_by, reason} and a run_cancelled event; its Worker''s next write is refused (SR035). Cancelling again returns quietly. SR034 not an operator or unknown run, SR035 already finished, SR033 missing reason.';
 comment on function sor_api.certify() is 'The CI gate: one row per check of the six system-of-record properties (failing checks show one row per failing object). Zero rows with ok = false means certified.';
 comment on function sor_api.check_contract(client_contract text) is 'A client''s startup check, in one call: given the contract snapshot it was built with, one row (true) when this database keeps all of it, else one row (false) per incompatibility: another major or an older minor version, a removed function, view or SQLSTATE, a removed grant, an altered argument list or result. SR029 when the database records no contract; 22023 for text that is not a snapshot.';
-comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) is 'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) is 'Claims as sor_api.claim_tasks(queue, batch, lease, tenant) does for the run''s tenant, inside a running run of the caller, and links each claimed attempt (task id and fencing token) to the run, so its timeline and report show the task by id and how the attempt ended. SR033 NULL run, SR034 unknown or another Worker''s run, SR035 run not running, SR036 lease lapsed, SR008 no longer a member of its tenant, SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
@@ -9961,7 +10628,8 @@ comment on function sor_api.ddl_guard_targets() is 'Every (operation, object_ide
 comment on function sor_api.dead_outbox(max_rows integer) is 'Dead outbox rows (attempts exhausted), oldest first; at most max_rows (capped at 10000).';
 comment on function sor_api.dead_tasks(queue text, max_rows integer) is 'Dead tasks (attempts exhausted), oldest first, optionally of one queue; at most max_rows (capped at 10000).';
 comment on function sor_api.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task for a tenant the caller is a member of; with a dedupe_key already used in that tenant and queue (for a task queued, running or finished) it returns that task''s id and changes nothing. SR008 not a member of the tenant (or no such tenant), SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
-comment on function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) is 'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required). Each task follows the rules of enqueue_task; an error names its ordinal and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+comment on function sor_api.enqueue_task_in_run(run_id uuid, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Queues a task as sor_api.enqueue_task does, for the run''s tenant, inside a running run of the caller, and links it to the run (a dedupe key that returns an existing task links that task). SR033, SR034, SR035, SR036, SR008 as claim_tasks_in_run; the errors of enqueue_task.';
+comment on function sor_api.enqueue_tasks(tenant_id text, queue text, tasks jsonb) is 'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call, one statement and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required; a tenant_id, if given, must be the batch''s). The batch is judged as a whole: an error names the ordinal of the first bad task and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input, SR065 over the tenant''s quota of tasks.';
 comment on function sor_api.events_since(after_position bigint, max_rows integer) is 'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
 comment on function sor_api.fail_task(task_id bigint, fencing_token bigint, error text) is 'Records a failed attempt of a claimed task: failed with a jittered exponential backoff (run_after), or dead (moved to sor.finished_tasks) once attempts reach max_attempts. Returns the new status and run_after. SR054 no error text, SR055 unknown task, SR056 stale token, SR057 lease lapsed.';
 comment on function sor_api.fail_tasks(tasks jsonb) is 'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each as fail_task does. All or nothing: an error names the ordinal of the task refused. SR054 malformed batch, and fail_task''s SQLSTATEs.';
@@ -9974,9 +10642,12 @@ comment on function sor_api.lease_outbox(batch integer, lease interval, tenants 
 comment on function sor_api.ledger_digest() is 'The digest of the ledger up to its latest sealed block: database, server system identifier, block id and hash, events covered. Store it outside the database (object storage with a retention lock, a ticket, a second database); sor_api.verify_ledger(digest) later proves nothing before it changed. NULL before the first seal. sor_auditor, sor_admin.';
 comment on function sor_api.list_tools() is 'The tools the calling Worker''s kind may call, with their descriptions and input schemas. SR030 for a caller that is not a registered Worker.';
 comment on function sor_api.maintain_partitions(months_ahead integer) is 'Creates the monthly partitions of sor.events, sor.outbox and sor.finished_tasks from this month to months_ahead (1-24, default 3) months ahead, prepares every partition (sor.prepare_partition) and registers the new ones with the drop guard. Idempotent; returns one row per partition created or blocked (the default partition holds rows of that month). Call it from any scheduler or the dispatcher loop (sor_admin, sor_dispatcher); no superuser needed. SR084 months_ahead out of range.';
-comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the lease token is current (the token decides, not the clock: a lapsed lease nobody took back may still report). SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
-comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts. SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token, SR063 already dispatched.';
+comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the dispatcher holds the lease (sor.lease_held: its holder, the current token, not lapsed), as a task''s completion. SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
+comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts (sor.lease_retry_at, as a task''s failure). SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
 comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first. A Worker never sees another Worker''s runs.';
+comment on function sor_api.outbox_metrics() is 'Per topic and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): undelivered outbox rows pending (due now), delayed (pending, not due yet), oldest_pending_age (how long the longest-due pending row has waited; NULL when none), leased (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry). Reads the rows of the outbox''s due index only: dead rows are listed by sor_api.dead_outbox, deferred rows are not counted. One reading of the lease clock per call.';
+comment on function sor_api.queue_metrics() is 'Per queue and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): ready (due now), delayed (not due yet), oldest_ready_age (how long the longest-due ready task has waited; NULL when none), claimed (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry), dead (dead letters in sor.finished_tasks). One reading of the lease clock per call; a queue and tenant with nothing to count has no row.';
+comment on function sor_api.quotas(tenant_id text) is 'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';
 comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
 comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
 comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
@@ -9988,13 +10659,14 @@ comment on function sor_api.resolve_block(block_id bigint, approved boolean, not
 comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary; the idempotency keys of its events are removed from sor.event_keys), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
-comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
+comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
-comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
+comment on function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) is 'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true), resumed when its lease lapsed and the caller is of the run''s Worker kind (see resume_run); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
 comment on function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) is 'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
@@ -10005,7 +10677,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -10097,6 +10769,8 @@ comment on policy pending_transactions_owner_all on reconciler.pending_transacti
 comment on policy pending_transactions_tenant_select on reconciler.pending_transactions is 'A tenant member reads its tenants'' bank rows.';
 comment on policy retired_stream_heads_auditor_select on sor.retired_stream_heads is 'Auditors read every retired stream head.';
 comment on policy retired_stream_heads_owner_all on sor.retired_stream_heads is 'sor_api.retire_partition records the heads as sor_owner.';
+comment on policy run_tasks_auditor_select on sor.run_tasks is 'Auditors read every run''s tasks.';
+comment on policy run_tasks_owner_all on sor.run_tasks is 'enqueue_task_in_run and claim_tasks_in_run (definer, the run checked by session_user) link tasks as sor_owner.';
 comment on policy runs_auditor_select on sor.runs is 'Auditors read every run.';
 comment on policy runs_owner_all on sor.runs is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy runs_tenant_select on sor.runs is 'Tenant members and approvers read only their tenants'' runs.';
@@ -10107,6 +10781,7 @@ comment on policy streams_auditor_select on sor.streams is 'Auditors read every 
 comment on policy streams_owner_all on sor.streams is 'The chain trigger and the definer functions read and move stream heads as sor_owner.';
 comment on policy subscriptions_auditor_select on sor.subscriptions is 'Auditors read every subscription and its checkpoint.';
 comment on policy subscriptions_owner_all on sor.subscriptions is 'The subscription functions (definer, membership checked by session_user) read and move checkpoints as sor_owner.';
+comment on policy task_listeners_owner_all on sor.task_listeners is 'sor.task_listen and sor.wake_tasks run as sor_owner.';
 comment on policy tasks_auditor_select on sor.tasks is 'Auditors read every task.';
 comment on policy tasks_owner_all on sor.tasks is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tasks_tenant_select on sor.tasks is 'A tenant member reads only its tenants'' tasks.';
@@ -10114,8 +10789,12 @@ comment on policy tenant_members_approver_select on sor.tenant_members is 'An ap
 comment on policy tenant_members_auditor_select on sor.tenant_members is 'Auditors and admins read every membership.';
 comment on policy tenant_members_owner_all on sor.tenant_members is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenant_members_tenant_select on sor.tenant_members is 'A role reads only its own memberships; sor_guard.current_tenants() relies on this.';
+comment on policy tenant_quotas_auditor_select on sor.tenant_quotas is 'Auditors read every tenant''s quota.';
+comment on policy tenant_quotas_owner_all on sor.tenant_quotas is 'sor_api.set_quota runs as sor_owner.';
 comment on policy tenant_settings_auditor_select on sor.tenant_settings is 'Auditors and admins read every tenant''s settings.';
 comment on policy tenant_settings_owner_all on sor.tenant_settings is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy tenant_usage_auditor_select on sor.tenant_usage is 'Auditors read every tenant''s counts.';
+comment on policy tenant_usage_owner_all on sor.tenant_usage is 'The quota triggers and definer functions run as sor_owner.';
 comment on policy tenants_auditor_select on sor.tenants is 'Auditors and admins read every tenant.';
 comment on policy tenants_owner_all on sor.tenants is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy tenants_tenant_select on sor.tenants is 'A member reads only the tenants it belongs to (by current_user).';
@@ -10150,17 +10829,22 @@ comment on table sor.idempotency_keys is 'Idempotency keys, per tenant and scope
 comment on table sor.ledger_blocks is 'The event log sealed in blocks (SQL Server Ledger style): block N holds every event appended by a transaction in [from_tx, to_tx), all finished when it was sealed; it hashes their hashes in (tx_id, position) order and chains to block N-1. sor_api.ledger_digest() returns the latest block as a digest to keep outside the database; sor_api.verify_ledger(digest) proves nothing before it changed. Append-only; a reference table on Citus.';
 comment on table sor.outbox is 'Transactional outbox, one partition per month of created_at: one row per side effect (an email, a webhook), written in the same transaction as the business row it belongs to.';
 comment on table sor.queues is 'Work queues known to the kit, with their retry policy; claim_tasks refuses a queue that is not here.';
+comment on table sor.quota_defaults is 'The quota of a tenant without a row of its own in sor.tenant_quotas: how many tasks (live: ready, claimed or failed) and outbox rows (undelivered: pending, deferred, leased or failed) it may have queued at once. Set by sor_api.set_quota(NULL, kind, n).';
 comment on table sor.reserved_names is 'Streams (by category), event types (by prefix, case-insensitive) and outbox topics only the kit writes. Append-only.';
 comment on table sor.retention_policies is 'How long each partitioned table keeps its rows before sor_api.retire_partition may take a month out; the latest row per table applies (sor_api.set_retention). Append-only, so every change of policy stays on record.';
 comment on table sor.retired_partitions is 'Every partition that left its table through sor_api.retire_partition, with the digest recorded before it left: row count and sha256 of its rows (for events, of their hashes in position order). Append-only; a reference table on Citus.';
 comment on table sor.retired_stream_heads is 'For each stream with events in a retired event partition, its last event there (version, position, hash): verify_events checks the first remaining event of the stream against it, so the chain stays verifiable across the boundary. Append-only.';
+comment on table sor.run_tasks is 'The tasks of a run by id: each task enqueued in it (link enqueued) and each attempt claimed in it (link claimed, with the attempt''s fencing token). Written only by sor_api.enqueue_task_in_run and sor_api.claim_tasks_in_run; read by run_timeline and run_report_facts.';
 comment on table sor.runs is 'One row per Worker run: who runs it, its lease, its status, and its Verist state (version, state, overlay). Every status change writes an event from a trigger.';
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
 comment on table sor.subscriptions is 'Named subscriptions of a tenant to its events (all streams, or those starting with stream_prefix), each with its server-kept checkpoint: the (tx_id, position) of the last event acknowledged. Read and moved only through sor_api.subscribe, read_subscription, ack_subscription, subscriptions and unsubscribe.';
+comment on table sor.task_listeners is 'Backends that asked for the wake-up channel of a queue (sor_api.wakeup_channel(''tasks'', queue)), by process id; rows of ended backends are removed by the next registration and ignored before that. Written and read by definer functions only.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
+comment on table sor.tenant_quotas is 'A tenant''s own quota of queued tasks or outbox rows, in place of sor.quota_defaults. Set by sor_api.set_quota(tenant_id, kind, n).';
 comment on table sor.tenant_settings is 'Per-tenant journal settings; a tenant without a row uses the defaults (not hash-only, 24 hours retention).';
+comment on table sor.tenant_usage is 'How many tasks and undelivered outbox rows each tenant has queued, kept by statement triggers on sor.tasks and sor.outbox: the sum over a tenant''s slots (at most 16; a backend writes the slot of its process id, so concurrent writers of one tenant rarely wait on one row). A slot may be negative; the sum never is.';
 comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lowercase slug that leads every tenant-scoped key.';
 comment on table sor.tool_calls is 'Tool calls of a run, journaled before the tool runs (started) and finished with a result or an error; a call still started after its run was abandoned stays visible with its arguments.';
 comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
@@ -10212,7 +10896,7 @@ comment on trigger retired_stream_heads_refuse_truncate on sor.retired_stream_he
 comment on trigger retired_stream_heads_refuse_update_delete on sor.retired_stream_heads is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
-comment on trigger tasks_events_update on sor.tasks is 'Every claim and failure of a task writes its event to stream task-<id>.';
+comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
 comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';
 comment on view sor_api.journal_blocks is 'Review and suspend blocks visible to the caller (auditor: all; tenant member or approver: its tenants); approvers find active blocks here.';
 comment on view sor_api.journal_runs is 'Runs visible to the caller (auditor: all; tenant member or approver: its tenants). status reads abandoned as soon as the lease lapsed.';

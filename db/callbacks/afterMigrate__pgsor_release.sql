@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:02f69240888ca57a9fae17a62afe7965231b5e213f2a826b60dff6e0a364c4b6',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8e745f0be636453845ef67142d40c8a893163e1d94b319c1ca329a9f3eba959d',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -21,6 +21,7 @@ begin
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":1924151628}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1531351514}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1675976882}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
@@ -32,55 +33,59 @@ begin
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1669749220}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1619239750}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":923854197}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":-1709446437}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":547006981}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":750247359}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
-{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1681592198}
-{"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":873481722}
+{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
+{"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":835430062}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":-1631749878}
-{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":1815351780}
-{"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":-1568200944}
+{"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":-572380903}
+{"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-2047148018}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-681178816}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-287621139}
-{"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-1649030742}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-688596212}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":1466335792}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1822316694}
+{"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
+{"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
+{"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-2060660737}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
-{"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":1879761076}
-{"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":-837159102}
+{"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":1629621670}
+{"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":794367765}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
-{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1513097577}
+{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1519417940}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
-{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":1040541511}
+{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1618128594}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":1198705506}
-{"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":1796247778}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":1860351350}
+{"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
-{"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-1165694269}
+{"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
-{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-359962637}
+{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
+{"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-1815516377}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1784212479}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
@@ -88,7 +93,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381901247}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-1529256554}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -112,10 +117,12 @@ begin
 {"script":"V083__kit_partitions.sql","module":"kernel","type":"versioned","version":"083","checksum":-1860727824}
 {"script":"V084__release_approvals.sql","module":"kernel","type":"versioned","version":"084","checksum":1970524409}
 {"script":"V085__contracts.sql","module":"kernel","type":"versioned","version":"085","checksum":266829994}
+{"script":"V090__lean_claims_and_quotas.sql","module":"kernel","type":"versioned","version":"090","checksum":66966415}
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"V102__event_keys.sql","module":"kernel","type":"versioned","version":"102","checksum":1322705844}
+{"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -253,6 +260,7 @@ begin
 {"object":"column sor.events_p{YYYYMM}.type","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.events_p{YYYYMM}.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
 {"object":"column sor.finished_tasks.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.finished_tasks.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.finished_tasks.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
@@ -270,6 +278,7 @@ begin
 {"object":"column sor.finished_tasks.task_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
 {"object":"column sor.finished_tasks.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.finished_tasks_default.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.finished_tasks_default.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_default.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.finished_tasks_default.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_default.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
@@ -287,6 +296,7 @@ begin
 {"object":"column sor.finished_tasks_default.task_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
 {"object":"column sor.finished_tasks_default.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.finished_tasks_p{YYYYMM}.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
@@ -404,6 +414,10 @@ begin
 {"object":"column sor.queues.description","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.queues.max_attempts","module":"kernel","attrs":{"acl":[],"default":"5","not_null":true,"type":"integer"}}
 {"object":"column sor.queues.queue","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.quota_defaults.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.quota_defaults.max_pending","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
+{"object":"column sor.quota_defaults.set_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.quota_defaults.set_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.reserved_names.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.reserved_names.name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.reserved_names.reserved_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
@@ -428,6 +442,12 @@ begin
 {"object":"column sor.retired_stream_heads.stream","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.retired_stream_heads.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.retired_stream_heads.version","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.run_tasks.fencing_token","module":"kernel","attrs":{"acl":[],"default":"0","not_null":true,"type":"bigint"}}
+{"object":"column sor.run_tasks.link","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.run_tasks.linked_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.run_tasks.run_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"uuid"}}
+{"object":"column sor.run_tasks.task_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
+{"object":"column sor.run_tasks.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.runs.\"overlay\"","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
 {"object":"column sor.runs.error","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"jsonb"}}
 {"object":"column sor.runs.error_sha256","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"bytea"}}
@@ -476,7 +496,11 @@ begin
 {"object":"column sor.subscriptions.name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.subscriptions.stream_prefix","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
 {"object":"column sor.subscriptions.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.task_listeners.listened_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.task_listeners.pid","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
+{"object":"column sor.task_listeners.queue","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tasks.attempts","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
+{"object":"column sor.tasks.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.tasks.claimed_by","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"name"}}
 {"object":"column sor.tasks.created_at","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.tasks.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
@@ -500,11 +524,20 @@ begin
 {"object":"column sor.tenant_members.added_by","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.tenant_members.role_name","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"name"}}
 {"object":"column sor.tenant_members.tenant_id","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
+{"object":"column sor.tenant_quotas.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.tenant_quotas.max_pending","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
+{"object":"column sor.tenant_quotas.set_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.tenant_quotas.set_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.tenant_quotas.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_settings.hash_only","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"false","not_null":true,"type":"boolean"}}
 {"object":"column sor.tenant_settings.idempotency_retention","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"'24:00:00'::interval","not_null":true,"type":"interval"}}
 {"object":"column sor.tenant_settings.tenant_id","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_settings.updated_at","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.tenant_settings.updated_by","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.tenant_usage.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.tenant_usage.pending","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
+{"object":"column sor.tenant_usage.slot","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"smallint"}}
+{"object":"column sor.tenant_usage.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tenants.created_at","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.tenants.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.tenants.display_name","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
@@ -708,6 +741,9 @@ begin
 {"object":"constraint queues_max_attempts_range on sor.queues","module":"kernel","attrs":{"definition":"CHECK (((max_attempts >= 1) AND (max_attempts <= 100)))","type":"check","validated":true}}
 {"object":"constraint queues_pkey on sor.queues","module":"kernel","attrs":{"definition":"PRIMARY KEY (queue)","type":"primary key","validated":true}}
 {"object":"constraint queues_queue_format on sor.queues","module":"kernel","attrs":{"definition":"CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))","type":"check","validated":true}}
+{"object":"constraint quota_defaults_kind_check on sor.quota_defaults","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text])))","type":"check","validated":true}}
+{"object":"constraint quota_defaults_max_check on sor.quota_defaults","module":"kernel","attrs":{"definition":"CHECK (((max_pending >= 0) AND (max_pending <= 1000000000)))","type":"check","validated":true}}
+{"object":"constraint quota_defaults_pkey on sor.quota_defaults","module":"kernel","attrs":{"definition":"PRIMARY KEY (kind)","type":"primary key","validated":true}}
 {"object":"constraint register_kind_check on sor_guard.register","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['schema'::text, 'table'::text, 'view'::text, 'function'::text, 'trigger'::text, 'rule'::text, 'policy'::text, 'constraint'::text, 'index'::text, 'event trigger'::text])))","type":"check","validated":true}}
 {"object":"constraint register_pkey on sor_guard.register","module":"kernel","attrs":{"definition":"PRIMARY KEY (entry_id)","type":"primary key","validated":true}}
 {"object":"constraint register_present_check on sor_guard.register","module":"kernel","attrs":{"definition":"CHECK ((present = (spec IS NOT NULL)))","type":"check","validated":true}}
@@ -726,6 +762,10 @@ begin
 {"object":"constraint retention_policies_table_check on sor.retention_policies","module":"kernel","attrs":{"definition":"CHECK ((table_name = ANY (ARRAY['sor.events'::text, 'sor.outbox'::text, 'sor.finished_tasks'::text])))","type":"check","validated":true}}
 {"object":"constraint retired_partitions_pkey on sor.retired_partitions","module":"kernel","attrs":{"definition":"PRIMARY KEY (partition_name)","type":"primary key","validated":true}}
 {"object":"constraint retired_stream_heads_pkey on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, stream, partition_name)","type":"primary key","validated":true}}
+{"object":"constraint run_tasks_link_check on sor.run_tasks","module":"kernel","attrs":{"definition":"CHECK ((link = ANY (ARRAY['enqueued'::text, 'claimed'::text])))","type":"check","validated":true}}
+{"object":"constraint run_tasks_pkey on sor.run_tasks","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, run_id, task_id, link, fencing_token)","type":"primary key","validated":true}}
+{"object":"constraint run_tasks_run_fkey on sor.run_tasks","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id, run_id) REFERENCES sor.runs(tenant_id, run_id)","type":"foreign key","validated":true}}
+{"object":"constraint run_tasks_token_check on sor.run_tasks","module":"kernel","attrs":{"definition":"CHECK (((link = 'claimed'::text) = (fencing_token > 0)))","type":"check","validated":true}}
 {"object":"constraint runs_error_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL))))","type":"check","validated":true}}
 {"object":"constraint runs_finished_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status = 'running'::text) = (finished_at IS NULL)))","type":"check","validated":true}}
 {"object":"constraint runs_hash_only_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((NOT hash_only) OR ((input IS NULL) AND (error IS NULL))))","type":"check","validated":true}}
@@ -749,6 +789,7 @@ begin
 {"object":"constraint subscriptions_pkey on sor.subscriptions","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, name)","type":"primary key","validated":true}}
 {"object":"constraint subscriptions_stream_prefix_format on sor.subscriptions","module":"kernel","attrs":{"definition":"CHECK (((stream_prefix IS NULL) OR ((stream_prefix ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$'::text) AND (length(stream_prefix) <= 200))))","type":"check","validated":true}}
 {"object":"constraint subscriptions_tenant_fkey on sor.subscriptions","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
+{"object":"constraint task_listeners_pkey on sor.task_listeners","module":"kernel","attrs":{"definition":"PRIMARY KEY (queue, pid)","type":"primary key","validated":true}}
 {"object":"constraint tasks_attempts_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((attempts >= 0) AND ((max_attempts >= 1) AND (max_attempts <= 100))))","type":"check","validated":true}}
 {"object":"constraint tasks_claim_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((status = 'claimed'::text) = ((fencing_token IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (claimed_by IS NOT NULL) AND (lease IS NOT NULL))))","type":"check","validated":true}}
 {"object":"constraint tasks_dedupe_key_length on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
@@ -759,9 +800,16 @@ begin
 {"object":"constraint tasks_unfinished_check on sor.tasks","module":"kernel","attrs":{"definition":"CHECK (((finished_at IS NULL) AND (result IS NULL)))","type":"check","validated":true}}
 {"object":"constraint tenant_members_pkey on sor.tenant_members","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, role_name)","type":"primary key","validated":true}}
 {"object":"constraint tenant_members_tenant_fkey on sor.tenant_members","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
+{"object":"constraint tenant_quotas_kind_check on sor.tenant_quotas","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text])))","type":"check","validated":true}}
+{"object":"constraint tenant_quotas_max_check on sor.tenant_quotas","module":"kernel","attrs":{"definition":"CHECK (((max_pending >= 0) AND (max_pending <= 1000000000)))","type":"check","validated":true}}
+{"object":"constraint tenant_quotas_pkey on sor.tenant_quotas","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, kind)","type":"primary key","validated":true}}
+{"object":"constraint tenant_quotas_tenant_fkey on sor.tenant_quotas","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint tenant_settings_pkey on sor.tenant_settings","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id)","type":"primary key","validated":true}}
 {"object":"constraint tenant_settings_retention_range on sor.tenant_settings","module":"kernel","attrs":{"definition":"CHECK (((idempotency_retention >= '00:00:01'::interval) AND (idempotency_retention <= '90 days'::interval)))","type":"check","validated":true}}
 {"object":"constraint tenant_settings_tenant_fkey on sor.tenant_settings","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
+{"object":"constraint tenant_usage_kind_check on sor.tenant_usage","module":"kernel","attrs":{"definition":"CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text])))","type":"check","validated":true}}
+{"object":"constraint tenant_usage_pkey on sor.tenant_usage","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, kind, slot)","type":"primary key","validated":true}}
+{"object":"constraint tenant_usage_slot_check on sor.tenant_usage","module":"kernel","attrs":{"definition":"CHECK (((slot >= 0) AND (slot <= 15)))","type":"check","validated":true}}
 {"object":"constraint tenants_display_name_length on sor.tenants","module":"kernel","attrs":{"definition":"CHECK (((length(display_name) >= 1) AND (length(display_name) <= 200)))","type":"check","validated":true}}
 {"object":"constraint tenants_pkey on sor.tenants","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id)","type":"primary key","validated":true}}
 {"object":"constraint tenants_tenant_id_format on sor.tenants","module":"kernel","attrs":{"definition":"CHECK ((tenant_id ~ '^[a-z][a-z0-9_-]{1,62}$'::text))","type":"check","validated":true}}
@@ -804,9 +852,9 @@ begin
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
-{"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fd208e38f2af079e016ddff0efb6e875f0d60c21547412fada9097ea66c1dd9a","owner":"sor_owner"}}
+{"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
-{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1588346e5f3fa8f1ae202e857353168efa71b503113c66ccf2966bc48dd3a1bb","owner":"sor_owner"}}
+{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b2986b19694f89c1ae60082e7ac937e1d3a378c45f0d84aaa729576c434a639b","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
@@ -815,19 +863,21 @@ begin
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6746fe131b5b65f0c3ed5f237ae3c8f0f1d973d00f365997cd2742046d821fb2","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d03db2f59b2a4d34cf40372e7cd4195fadfb1eb99bc1c096569a9fec0a041d12","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
+{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6fcaba2704e7aa9539dcb40e4c7da8610fffb8cb7426128687ef24d31e8c7a22","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
 {"object":"function sor.domain_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4089299d418cbb849e25e8777a059afb2c0c4a2b03f5098d0393717ac0aa28c5","owner":"sor_owner"}}
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
-{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"324009e4af401752531367c4b3c07b9eb76f3c0d62757995ac012cd1a55d34f7","owner":"sor_owner"}}
+{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"82da969adfefeb4055cbd8f29baa710be2341090ace583cfb76db38404137e37","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
-{"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2c79554a22248e8fd2f632f689cfb25c261f12678505b4371ae04411809de84a","owner":"sor_owner"}}
-{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6abfb433f2d11d9ac67bdf8720d6b80210241af6950f7d9a65f477b16a1182b2","owner":"sor_owner"}}
+{"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
+{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a1697c8d3143d3aa0245a69f5fbd541cace0fa3033f1ccf054efd062ad3ca99b","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
+{"object":"function sor.is_interval(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"df42d9286641f7206c5a1129bbb4d7d6bb05bf9c62dd4864395152d1bc2aa868","owner":"sor_owner"}}
 {"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"e589ae48151f789deeff74ce2ee5400f8ffafde4f894fba20d3a2b348b0cd8b5","owner":"sor_owner"}}
 {"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"c40309e16aff09dc7f5eabc227c5d31f07aa915875e5cd451db6738f59b4bda1","owner":"sor_owner"}}
 {"object":"function sor.journal_bad_input(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"98e53bd0c85ccec8e5a80872dcc2b58ec7ef3ce6c8d8a2d2382dc11e12a92281","owner":"sor_owner"}}
@@ -837,42 +887,52 @@ begin
 {"object":"function sor.json_schema_problem(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7c5684a9dec992e99e29838bf427758d2b874c4cc1451967dc71dd9a6d9fcd00","owner":"sor_owner"}}
 {"object":"function sor.json_schema_violation(jsonb,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59413952e8a2b20ddeea490510e11e635dee549ce3a48e4497ed2664021ed9c2","owner":"sor_owner"}}
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
+{"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a9c78478ae9427b149e4b112d5b8081ef5c79684cd68ff2bfefa97f170043031","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"bd7916c9bc7e412a704431cc90cacccb136edc576d29bdab88be31af31ccfd04","owner":"sor_owner"}}
+{"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"63a1dbe91f644dc0f12124936c44ef5fa36b3f3d86bb4daa9c9eb97edfb0eaba","owner":"sor_owner"}}
+{"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}
+{"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
+{"object":"function sor.leases()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"227f0f060fee3c8b690bb8a05972c886c0e130bdce1bd5b56585452768ffca86","owner":"sor_owner"}}
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6eb46e3555199e6eadbafaead04587bb407b8e27d5bf67db9a0bdaf19267ca1a","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97132db0a43e6f598b748545e4d287e16ec09105941babd8582e41c300873a3c","owner":"sor_owner"}}
+{"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
 {"object":"function sor.partition_bounds(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8013a0ea8c384c2cdbd44b62d5bcda22515a6966d688f31da7fa0e669dada797","owner":"sor_owner"}}
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
-{"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f7671b348c931d416d4d7982e88c3a242480971ce041b653af6636d672620a38","owner":"sor_owner"}}
+{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0e7be33730a17a167abfcae7a83ce9466023b33a92a30d05e47546c84961a316","owner":"sor_owner"}}
+{"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
+{"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d3e42e6c2521a8b678f15fd2f37e4b6769b4241c64f7e765a6962bd7bfb0f18c","owner":"sor_owner"}}
-{"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3da8ce943c3919b63b45c277789c474eb7e114d03b9fa666002fc6480f6e8b92","owner":"sor_owner"}}
+{"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb765e276cd99c9a6b70c148620d8ca58baa570a6fc6490bea45df7846a3f0fb","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
-{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b50f49ac2e764eb7b090e2c69e1a3595142dbc9b6c803693b75e1ec1f02726b4","owner":"sor_owner"}}
+{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b694d096ffb2ee2540cb76a3a8281b6527eca5507fb34c396493669a1c99e46d","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
-{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4d44ed6788f11f4a3aeca756e78c88eca5a961b8fa71858ee8b06fbe9c7f592f","owner":"sor_owner"}}
+{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
+{"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"81e348a90da911435a2d07387ee8fd152c67d6ead85df445d3632d57174dc657","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ab85819743734b9ef2b8371a1ffbdf144619aa0467fca7bd8a6a8725f024e017","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bde54e4d439878a4add4bb34172975cf7f5d38f34804cd58e30810bc817ccba2","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cb4496b7d569ff9ec53dac7ed20630b073358e7d378c64f17c6b944f19d8e564","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4c6587ca21fc08eec383a0fd20a69b2e0915f804ea979da161c1571adcde481","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2163e90dfdf0ece5852aa2a9207ca21b108b160298e44f0efac849532fdc1d29","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
-{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c713d304807a7dd3cc5572fd05de574074caea043ed413854b2265662f5dff9","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a5058d26fa723755b0b1c07e8ea5e63c38b9fb53e4e0f8c69e3040b49e597397","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"13ddabd0cbab3d153d70fc5c436ce7bb569e844a8144812b63ae2b7659619871","owner":"sor_owner"}}
-{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"11c68f17e7ca89dbb7990eeb4e42aa03c9e4eabe0e8fdca8f5a4a802da80893c","owner":"sor_owner"}}
-{"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b4f307f018562bbcd25da1956e38925a12420a8309f1b88d09b05dcd43583bca","owner":"sor_owner"}}
+{"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6148932920b90dd6fe190f9dbf2f8c0e2e8f41a56891ea7d723a35f6f79d8373","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3cfb1ed0c97bc7edc3f815697bacd5e91ff43c698018e618949ac8b3b4cf251e","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f0e6d478bea2ceed1c17c6eb143f21254c62b6733857bbc07a8408b95195ea65","owner":"sor_owner"}}
+{"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
+{"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
+{"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7eb2d033b810899f37ddae76707ca8bfef079e82f34d15e5a11a1af77b2dca02","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
-{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34dcafab7a399849195cd0eef640ec1cbf742aecc56909ed51597ce6930148e0","owner":"sor_owner"}}
+{"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
@@ -886,10 +946,12 @@ begin
 {"object":"function sor_api.cancel_run(uuid,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e8d1584f231dc63d9c88bff2bcb011173366b281460919b664f5caaf44341053","owner":"sor_owner"}}
 {"object":"function sor_api.certify()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aee85fb70811f44094667f04534c34b912bb89c84457d5aafbd4081e64a4938f","owner":"sor_owner"}}
 {"object":"function sor_api.check_contract(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"fdd24c8c365fd8bda66ae19113a1fbe6bc88f761663344847dba6e7164ba9840","owner":"sor_owner"}}
-{"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"24ec5d173df913cf6432073f173c65418f07977f56b7282868ab5cb12fdf9e72","owner":"sor_owner"}}
-{"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ddc2bf610f1d4c476f1a825464f03493d7e51e9069dcf9bbc45a9e1f845d63ee","owner":"sor_owner"}}
-{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1448e7252b2e885d911acac36cf51129040a6f15105cc1e48337954c6edf721","owner":"sor_owner"}}
-{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9e4648f4624c276a0a30ea759b862ed1a8396a5cf10a1db10ae21e495d18ef9","owner":"sor_owner"}}
+{"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ad680e3351e00e29d142db6d5b83e28ef3c0023cd2f078b8e9fba85c488bb83d","owner":"sor_owner"}}
+{"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
+{"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
+{"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
+{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32e1781bf1b154993c213c16554cdb21383dc4c734ac53023db41581fd2cc1d1","owner":"sor_owner"}}
+{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7dd1b0bf3bbe620e901f7a856a725843082d63c664cdc853939822d93451b483","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}
@@ -897,22 +959,26 @@ begin
 {"object":"function sor_api.dead_outbox(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e0e0c52ce492e2505cb72ef8ce5d6adce0ebefe199c42a00fbcc23566554161","owner":"sor_owner"}}
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d0236970010bf9335bf0fbe0ad3e1a584f9a99f61ef825ae715070ee0bd1648","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97f21cb293ba2b1a9ed21de1f9e1155c1451d4f0d92cda7585f539bc93dc542f","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
-{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d597dccac99d02228d6034aae76ba1731a4993f8229df47791d025c1260b03eb","owner":"sor_owner"}}
+{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cf88ff3d558a27db4f48e931955d982741f82186d3eb2896324948074f41eee2","owner":"sor_owner"}}
 {"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2656bbcb054c19ed7a7f5e39f4dfa05a40e4c7e636a00b60d3837ebeb4c888c8","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"078db5eaf5ce8eb66476cc51cbcedb3cf49831695c3906b0b8a9430b46155c05","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"71c5f8c6ea6cae3340d7aa426d20892486519fbfb9d6745b1f21e8cc293485fb","owner":"sor_owner"}}
-{"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"359615010660c67b88f41950950abf1d6c4034802eb4a9ddff4fa955cfa30d8c","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64826b7d10324bf84d36e9ac49af919331d13c91bc395cfd9e695b5d5efdd05c","owner":"sor_owner"}}
+{"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"12a23785c0e52bb95282fc31412db0a409a14618b19703b62e89dbf034ba0e50","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
 {"object":"function sor_api.list_tools()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9d15fb0cb5c534a57b66f36f9de426cd92d6d72b1046d48f43b7651ecd84c9b","owner":"sor_owner"}}
 {"object":"function sor_api.maintain_partitions(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"ff6a25f426ec35bc3bafa5009fa4a47278dbabeed3c1f1fa07b0fd8a794433c7","owner":"sor_owner"}}
-{"object":"function sor_api.mark_dispatched(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"065b25b8408f101cf9e3811dfbe82c926cd1cfb47ab06ebdf6c47a161a8c6acd","owner":"sor_owner"}}
-{"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"04de106557d8674916233841e47cb3a4df76cf811c72d3d9fecfb87828007957","owner":"sor_owner"}}
+{"object":"function sor_api.mark_dispatched(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4b9aca5df753c28395c0b7e5b8322f76269f4cfdfcd3b4a087caa4681e9666ca","owner":"sor_owner"}}
+{"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ef6e03f6bc4e2dddd7cee846c43c078fae8d543f3eaab050418e1c50495f09c4","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
+{"object":"function sor_api.outbox_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1fcd33ae2ad01f448e33b928e0f743af089861871142dfde38e6721991dd91a8","owner":"sor_owner"}}
+{"object":"function sor_api.queue_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b9a2ec7e66c00baf2df823610352fb20c0e5f1b901e692ec7b57a116a9814ed2","owner":"sor_owner"}}
+{"object":"function sor_api.quotas(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34925bb93e5410d0b508a4b4b70733dcd731d0378641fed7f44e8a6a5caf4750","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
 {"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b82b866e0f7d750e693b710caba3995250f7816ffa27ab2ca03a38dc71866c08","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
@@ -924,15 +990,16 @@ begin
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47ac2c2220496540683ee7095b2df2bd00a7a2fbe1da939efaba4e86d0d33b5a","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"7d4cb601f28aa11f04193b1d24e44f420ac509fe6fa89310deec77e4055433ef","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
-{"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8f62e6a77c09ca745e8adff10b030e9e0d30910817810198e5a32d327acd77fb","owner":"sor_owner"}}
+{"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
-{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c91ec61895c1542d8e8403c73076fefd384383318196a691b82dc89c4b48ef3a","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fd81528ec467b76d65a50d069efd837f8d3081d154a130016c840e0c0827aea9","owner":"sor_owner"}}
+{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c75e013e071f38633bc34f448c31d6e3eb3299fdc4abc569487b0a01aceef96a","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bad60de1b4ecbd9490c6d2cc94b6866b0d709f2a4a9263a44dee1d71dc92cd4","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
+{"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
-{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9c9d5fa71c0cac30b8a70fcbd15f4278210f8fbda167398db91948446002037d","owner":"sor_owner"}}
+{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1a1bdb94e6af22d9ba18f5827aa215b3054ad34ca4d74d56b900e18838c5bffa","owner":"sor_owner"}}
 {"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c50b72e08cfc12ec5a2cb716c5bf0057c69a860918bdc5e5506b9148b46d865","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
@@ -941,7 +1008,7 @@ begin
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
-{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df4f558d7837e358e0d5d770a24130882db3825feb4b6d52c923e30135507858","owner":"sor_owner"}}
+{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"260b51a77f212cead6445a1548a2c800ee214aa0414bb4b3abf9cbe408ee90e7","owner":"sor_owner"}}
 {"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
@@ -1063,10 +1130,12 @@ begin
 {"object":"index sor.outbox_p{YYYYMM}_tenant_id_run_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX outbox_p{YYYYMM}_tenant_id_run_id_idx ON sor.outbox_p{YYYYMM} USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL)","table":"sor.outbox_p{YYYYMM}","valid":true}}
 {"object":"index sor.outbox_run_idx","module":"kernel","attrs":{"definition":"CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL)","table":"sor.outbox","valid":true}}
 {"object":"index sor.queues_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX queues_pkey ON sor.queues USING btree (queue)","table":"sor.queues","valid":true}}
+{"object":"index sor.quota_defaults_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX quota_defaults_pkey ON sor.quota_defaults USING btree (kind)","table":"sor.quota_defaults","valid":true}}
 {"object":"index sor.reserved_names_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX reserved_names_pkey ON sor.reserved_names USING btree (kind, name)","table":"sor.reserved_names","valid":true}}
 {"object":"index sor.retention_policies_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retention_policies_pkey ON sor.retention_policies USING btree (table_name, set_at)","table":"sor.retention_policies","valid":true}}
 {"object":"index sor.retired_partitions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retired_partitions_pkey ON sor.retired_partitions USING btree (partition_name)","table":"sor.retired_partitions","valid":true}}
 {"object":"index sor.retired_stream_heads_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX retired_stream_heads_pkey ON sor.retired_stream_heads USING btree (tenant_id, stream, partition_name)","table":"sor.retired_stream_heads","valid":true}}
+{"object":"index sor.run_tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX run_tasks_pkey ON sor.run_tasks USING btree (tenant_id, run_id, task_id, link, fencing_token)","table":"sor.run_tasks","valid":true}}
 {"object":"index sor.runs_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX runs_pkey ON sor.runs USING btree (tenant_id, run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_run_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_running_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text)","table":"sor.runs","valid":true}}
@@ -1075,13 +1144,16 @@ begin
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}
 {"object":"index sor.streams_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX streams_pkey ON sor.streams USING btree (tenant_id, stream)","table":"sor.streams","valid":true}}
 {"object":"index sor.subscriptions_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX subscriptions_pkey ON sor.subscriptions USING btree (tenant_id, name)","table":"sor.subscriptions","valid":true}}
+{"object":"index sor.task_listeners_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX task_listeners_pkey ON sor.task_listeners USING btree (queue, pid)","table":"sor.task_listeners","valid":true}}
 {"object":"index sor.tasks_claimed_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tasks_pkey ON sor.tasks USING btree (tenant_id, task_id)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_ready_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]))","table":"sor.tasks","valid":true}}
 {"object":"index sor.tasks_task_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id)","table":"sor.tasks","valid":true}}
 {"object":"index sor.tenant_members_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenant_members_pkey ON sor.tenant_members USING btree (tenant_id, role_name)","table":"sor.tenant_members","valid":true}}
 {"object":"index sor.tenant_members_role_name_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id)","table":"sor.tenant_members","valid":true}}
+{"object":"index sor.tenant_quotas_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenant_quotas_pkey ON sor.tenant_quotas USING btree (tenant_id, kind)","table":"sor.tenant_quotas","valid":true}}
 {"object":"index sor.tenant_settings_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenant_settings_pkey ON sor.tenant_settings USING btree (tenant_id)","table":"sor.tenant_settings","valid":true}}
+{"object":"index sor.tenant_usage_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenant_usage_pkey ON sor.tenant_usage USING btree (tenant_id, kind, slot)","table":"sor.tenant_usage","valid":true}}
 {"object":"index sor.tenants_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenants_pkey ON sor.tenants USING btree (tenant_id)","table":"sor.tenants","valid":true}}
 {"object":"index sor.tool_calls_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tool_calls_pkey ON sor.tool_calls USING btree (tenant_id, tool_call_id)","table":"sor.tool_calls","valid":true}}
 {"object":"index sor.tool_calls_run_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at)","table":"sor.tool_calls","valid":true}}
@@ -1134,6 +1206,8 @@ begin
 {"object":"policy pending_transactions_tenant_select on reconciler.pending_transactions","module":"reconciler","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
 {"object":"policy retired_stream_heads_auditor_select on sor.retired_stream_heads","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy retired_stream_heads_owner_all on sor.retired_stream_heads","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy run_tasks_auditor_select on sor.run_tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy run_tasks_owner_all on sor.run_tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy runs_auditor_select on sor.runs","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy runs_owner_all on sor.runs","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy runs_tenant_select on sor.runs","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant","sor_approver"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1144,6 +1218,7 @@ begin
 {"object":"policy streams_owner_all on sor.streams","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy subscriptions_auditor_select on sor.subscriptions","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy subscriptions_owner_all on sor.subscriptions","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy task_listeners_owner_all on sor.task_listeners","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_auditor_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy tasks_owner_all on sor.tasks","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tasks_tenant_select on sor.tasks","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1151,8 +1226,12 @@ begin
 {"object":"policy tenant_members_auditor_select on sor.tenant_members","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor","sor_admin"],"using":"true"}}
 {"object":"policy tenant_members_owner_all on sor.tenant_members","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tenant_members_tenant_select on sor.tenant_members","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(role_name = CURRENT_USER)"}}
+{"object":"policy tenant_quotas_auditor_select on sor.tenant_quotas","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy tenant_quotas_owner_all on sor.tenant_quotas","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tenant_settings_auditor_select on sor.tenant_settings","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor","sor_admin"],"using":"true"}}
 {"object":"policy tenant_settings_owner_all on sor.tenant_settings","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy tenant_usage_auditor_select on sor.tenant_usage","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy tenant_usage_owner_all on sor.tenant_usage","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tenants_auditor_select on sor.tenants","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor","sor_admin"],"using":"true"}}
 {"object":"policy tenants_owner_all on sor.tenants","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy tenants_tenant_select on sor.tenants","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1203,17 +1282,22 @@ begin
 {"object":"table sor.outbox_default","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","partition_bound":"DEFAULT","partition_of":"sor.outbox","persistence":"logged","relkind":"table","replica_identity":"full","rls":true}}
 {"object":"table sor.outbox_p{YYYYMM}","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","partition_bound":"monthly","partition_of":"sor.outbox","persistence":"logged","relkind":"table","replica_identity":"full","rls":true}}
 {"object":"table sor.queues","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
+{"object":"table sor.quota_defaults","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.reserved_names","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.retention_policies","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.retired_partitions","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.retired_stream_heads","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.run_tasks","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.runs","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.steps","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.streams","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.subscriptions","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.task_listeners","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tasks","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=70"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_members","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.tenant_quotas","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenant_settings","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.tenant_usage","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=50"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tenants","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tool_calls","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tools","module":"kernel","attrs":{"acl":[],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
@@ -1280,7 +1364,7 @@ begin
 {"object":"trigger tasks_events_update on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update()","enabled":"always"}}
 {"object":"view sor_api.events","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"e284df56580882531db449c202657966cf071ec7ed3dd2936008396a7c93eb85","definition_unqualified_sha256":"d209222e292a95a935aa7a3f243f61a5a7b1ef57bc2e398223b05b319c0f9f29","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_blocks","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"4c0bf2ea810d215ec64a49caf309a3bcc18da59e12cf81ba455d00d1a8cfda19","definition_unqualified_sha256":"6e6738e214b071c1ff998c6c3e2d4d2161b30ca58839e078db693e10f5a0e522","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
-{"object":"view sor_api.journal_runs","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"259753ee2f0b89b27ae6058eef891d5ad0c4e6376cbfe0059a05938c69180018","definition_unqualified_sha256":"defa1eff4442461425a5e8502a4e65f0af5c71675b022cb23fd675109b35544d","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
+{"object":"view sor_api.journal_runs","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"c9a0832a9f19d9a579170766d796208da7ec4a96fa27957c401e1a907b16f0d7","definition_unqualified_sha256":"4dfcc50ae93dc2a57e432c826775088ba6530f96254ce2f461e95ab1a9f89553","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_steps","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"3cbc6ef87cccb180fef17e2c2185564cafbb7e2e3d52566b4340b6693810b773","definition_unqualified_sha256":"2681ee32614d93267998465ab94f45c8a4c5b90b29934658786532bb91a24f0c","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_tool_calls","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"5a46abe8e707b7346f2ad84d280f83a8e175b99ee3d8f525bfa62c09d9c342f0","definition_unqualified_sha256":"f24e2943c6cd6090f0db83238e9edeaccaf58e4d5564d328343b92537634731d","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_turns","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"caa8f60a437957e677052e99056597f91ffa6503afacf1484b57d65e232fd31c","definition_unqualified_sha256":"a6024841635bbb723c3519bb3953ea869d9d35f5a59edae0755345c3fcfc72f6","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
@@ -1429,6 +1513,22 @@ function sor_api.claim_tasks(text, integer, interval)
   strict: no
   grant execute to sor_worker
 
+function sor_api.claim_tasks(text, integer, interval, text)
+  arguments: queue text, batch integer, lease interval, tenant text
+  returns: TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.claim_tasks_in_run(uuid, text, integer, interval)
+  arguments: run_id uuid, queue text, batch integer, lease interval
+  returns: TABLE(task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer, fencing_token bigint, lease_expires_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
 function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb)
   arguments: run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb DEFAULT '[]'::jsonb, commands jsonb DEFAULT '[]'::jsonb
   returns: TABLE(status text, version integer, replayed boolean, recorded_output jsonb, block_id bigint)
@@ -1510,6 +1610,14 @@ function sor_api.dead_tasks(text, integer)
 
 function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer)
   arguments: tenant_id text, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
+  returns: bigint
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
+function sor_api.enqueue_task_in_run(uuid, text, text, jsonb, text, integer, interval, integer)
+  arguments: run_id uuid, queue text, subject text, payload jsonb DEFAULT '{}'::jsonb, dedupe_key text DEFAULT NULL::text, priority integer DEFAULT 0, delay interval DEFAULT NULL::interval, max_attempts integer DEFAULT NULL::integer
   returns: bigint
   volatility: volatile
   security: definer
@@ -1647,6 +1755,36 @@ function sor_api.my_runs()
   security: definer
   strict: no
   grant execute to sor_worker
+
+function sor_api.outbox_metrics()
+  arguments: (none)
+  returns: TABLE(topic text, tenant_id text, pending bigint, delayed bigint, oldest_pending_age interval, leased bigint, lapsed bigint, failed bigint)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.queue_metrics()
+  arguments: (none)
+  returns: TABLE(queue text, tenant_id text, ready bigint, delayed bigint, oldest_ready_age interval, claimed bigint, lapsed bigint, failed bigint, dead bigint)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_dispatcher
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.quotas(text)
+  arguments: tenant_id text DEFAULT NULL::text
+  returns: TABLE(tenant_id text, kind text, pending bigint, max_pending bigint)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_admin
 
 function sor_api.read_stream(text, text, integer, integer)
   arguments: tenant_id text, stream text, from_version integer DEFAULT 1, max_rows integer DEFAULT 1000
@@ -1804,6 +1942,14 @@ function sor_api.set_overlay(uuid, jsonb)
   security: definer
   strict: no
   grant execute to sor_approver
+
+function sor_api.set_quota(text, text, bigint)
+  arguments: tenant_id text, kind text, max_pending bigint
+  returns: void
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
 
 function sor_api.set_retention(text, interval, text)
   arguments: table_name text, keep interval, reason text
@@ -2226,6 +2372,9 @@ sqlstate SR061
 sqlstate SR062
 sqlstate SR063
 sqlstate SR064
+sqlstate SR065
+sqlstate SR066
+sqlstate SR067
 sqlstate SR070
 sqlstate SR071
 sqlstate SR072

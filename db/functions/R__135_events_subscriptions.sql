@@ -7,7 +7,7 @@
 --   sor_api.ack_subscription    moves the checkpoint forward to an event read; never back
 --   sor_api.subscriptions       a tenant's subscriptions and their checkpoints
 --   sor_api.unsubscribe         removes one
---   sor_api.wakeup_channel      the LISTEN channel a reader waits on
+--   sor_api.wakeup_channel      the LISTEN channel a reader (events) or claimer (tasks) waits on
 --
 -- Every function is SECURITY DEFINER and decides by session_user: a member of the tenant (or an
 -- auditor) subscribes, reads and acknowledges; anyone else gets SR008, the same answer as for an
@@ -28,6 +28,56 @@ $$;
 comment on function sor.wakeup_channel(text, text) is
   'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 
+-- A listener of a queue's task wake-ups is registered by its backend's process id when it asks for
+-- the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue); rows of backends that
+-- ended are removed on the way. In a read-only transaction nothing is registered (a standby).
+create or replace function sor.task_listen(queue text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+begin
+  if not exists (select 1 from sor.queues q where q.queue = task_listen.queue) then
+    return;
+  end if;
+  delete from sor.task_listeners l
+   where not exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a);
+  insert into sor.task_listeners as l (queue, pid)
+  values (task_listen.queue, pg_catalog.pg_backend_pid())
+  on conflict on constraint task_listeners_pkey do update set listened_at = pg_catalog.clock_timestamp();
+exception when read_only_sql_transaction then
+  null;
+end
+$$;
+comment on function sor.task_listen(text) is
+  'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
+
+-- A wake-up for a queue's claimers, called by the enqueue paths after a task was queued: a NOTIFY
+-- on the queue's channel while a backend that asked for it is alive. NOTIFY folds identical
+-- notifications within a transaction, so a transaction sends one per queue however many tasks it
+-- queues. A queue nobody listens to costs a probe of sor.task_listeners and no NOTIFY.
+create or replace function sor.wake_tasks(queue text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+begin
+  if exists (select 1 from sor.task_listeners l
+              where l.queue = wake_tasks.queue
+                and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
+    perform pg_catalog.pg_notify(sor.wakeup_channel('tasks', wake_tasks.queue), '');
+  end if;
+end
+$$;
+comment on function sor.wake_tasks(text) is
+  'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
+
 create or replace function sor_api.wakeup_channel(kind text, key text)
 returns text
 language plpgsql
@@ -45,12 +95,15 @@ begin
   end if;
   if wakeup_channel.kind = 'events' then
     perform sor_guard.require_reader(wakeup_channel.key);
+  else
+    -- the asking connection listens: the enqueue paths notify the queue while it is alive
+    perform sor.task_listen(wakeup_channel.key);
   end if;
   return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue. A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
 
 -- A wake-up for a tenant's readers, called by the append paths after they insert: a NOTIFY on the
 -- tenant's channel when it has a subscription. NOTIFY folds identical notifications within a

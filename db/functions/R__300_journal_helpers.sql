@@ -113,7 +113,7 @@ begin
    where (r.tenant_id, r.run_id) in (
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
-              and x.lease_expires_at <= sor.lease_clock()
+              and sor.lease_lapsed(x.lease_expires_at)
               and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
               and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
               for no key update skip locked)
@@ -144,7 +144,7 @@ begin
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
               and x.tenant_id = any (sweep_lapsed.tenant_ids)
-              and x.lease_expires_at <= sor.lease_clock()
+              and sor.lease_lapsed(x.lease_expires_at)
               for no key update skip locked)
      and r.status = 'running';
   get diagnostics _n = row_count;
@@ -192,7 +192,7 @@ begin
       raise exception 'run % is %', worker_run.run_id, _r.status
         using errcode = 'SR035', hint = 'A finished or cancelled run takes no more writes; an abandoned one takes them again once resumed (sor_api.resume_run).';
     end if;
-    if _r.lease_expires_at <= sor.lease_clock() then
+    if sor.lease_lapsed(_r.lease_expires_at) then
       raise exception 'the lease of run % lapsed at %', worker_run.run_id, _r.lease_expires_at
         using errcode = 'SR036', hint = 'The run reads abandoned; resume it with sor_api.resume_run (or start_run with its key), and heartbeat more often than lease_seconds.';
     end if;

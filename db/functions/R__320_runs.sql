@@ -53,7 +53,7 @@ begin
       -- the same run key after a crash: a run whose lease lapsed is resumed by this Worker (or taken
       -- over by this login of the run's kind), with a new lease and a higher fencing token
       if _r.worker_kind = _w.kind
-         and (_r.status = 'abandoned' or (_r.status = 'running' and _r.lease_expires_at <= sor.lease_clock())) then
+         and (_r.status = 'abandoned' or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at))) then
         _r := sor.resume(_r.run_id, start_run.lease_seconds);
       end if;
       return query select _r.run_id, true, _r.status, _r.version;
@@ -235,7 +235,7 @@ begin
       using errcode = 'SR034', hint = 'A Worker resumes a run of its own kind, of a tenant it is a member of: pass the run id start_run returned.';
   end if;
   perform sor_guard.require_member(_r.tenant_id);
-  if _r.status = 'running' and _r.lease_expires_at > sor.lease_clock() then
+  if _r.status = 'running' and not sor.lease_lapsed(_r.lease_expires_at) then
     if _r.worker_role = session_user then
       return _r;  -- still held by this Worker: nothing to resume
     end if;

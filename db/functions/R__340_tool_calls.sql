@@ -74,7 +74,7 @@ begin
          and ((_call.run_id = _r.run_id and _call.fencing_token < _r.fencing_token)
               or exists (select 1 from sor.runs o
                           where o.tenant_id = _call.tenant_id and o.run_id = _call.run_id
-                            and (o.status <> 'running' or o.lease_expires_at <= sor.lease_clock()))) then
+                            and (o.status <> 'running' or sor.lease_lapsed(o.lease_expires_at)))) then
         -- in flight when its run lapsed: the attempt is closed as interrupted (it may or may not have
         -- reached the tool: the provider dedupes by the same key) and this attempt takes the key over
         perform sor.tool_call_interrupt(_call, _r);
@@ -133,16 +133,24 @@ begin
     raise exception 'unknown tool call % for Worker %', tool_call_finish.tool_call_id, session_user
       using errcode = 'SR034', hint = 'A Worker finishes only tool calls of its own runs.';
   end if;
+  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
+  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
+  -- the same outcome again (a retry after the answer was lost): it is recorded; nothing to do.
+  -- A finished call never changes, so the row read above is its last word.
+  if _call.status <> 'started'
+     and _call.status = (case when tool_call_finish.error is null then 'succeeded' else 'failed' end)
+     and _call.result_sha256 is not distinct from _result_digest
+     and _call.error_sha256 is not distinct from _error_digest then
+    return;
+  end if;
   _r := sor.worker_run(_call.run_id, true);
   select c.* into _call from sor.tool_calls c
    where c.tenant_id = _call.tenant_id and c.tool_call_id = _call.tool_call_id
    for update;
   if _call.status <> 'started' then
-    raise exception 'tool call % is already %', _call.tool_call_id, _call.status
-      using errcode = 'SR044', hint = 'A tool call is finished once; begin a new call to try again.';
+    raise exception 'tool call % is already % with another outcome', _call.tool_call_id, _call.status
+      using errcode = 'SR044', hint = 'A tool call is finished once: the same outcome again is accepted as a retry, another is refused; begin a new call to try again.';
   end if;
-  _result_digest := sor.journal_digest(tool_call_finish.result::text, null, false, 'result');
-  _error_digest := sor.journal_digest(tool_call_finish.error::text, null, false, 'error');
   update sor.tool_calls c
      set status = case when tool_call_finish.error is null then 'succeeded' else 'failed' end,
          result = case when _r.hash_only then null else tool_call_finish.result end,
@@ -154,7 +162,7 @@ begin
 end
 $$;
 comment on function sor.tool_call_finish(uuid, jsonb, jsonb) is
-  'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
+  'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished with another outcome (the same outcome again returns quietly: a retry), SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 
 create or replace function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text default null)
 returns table (tool_call_id uuid, replayed boolean, status text, result jsonb, error jsonb)

@@ -107,7 +107,7 @@ begin
     raise exception 'run % is %', _r.run_id, _r.status
       using errcode = 'SR035', hint = 'A finished or abandoned run takes no more steps; start a new run.';
   end if;
-  if _r.lease_expires_at <= sor.lease_clock() then
+  if sor.lease_lapsed(_r.lease_expires_at) then
     raise exception 'the lease of run % lapsed at %', _r.run_id, _r.lease_expires_at
       using errcode = 'SR036', hint = 'The run reads abandoned; heartbeat more often than lease_seconds, and start a new run.';
   end if;

@@ -31,7 +31,7 @@ begin
   end if;
   if new.fencing_token > old.fencing_token then
     -- a resume: only of a run whose lease lapsed, back to running, nothing else in the same change
-    if not (old.status = 'abandoned' or (old.status = 'running' and old.lease_expires_at <= sor.lease_clock()))
+    if not (old.status = 'abandoned' or (old.status = 'running' and sor.lease_lapsed(old.lease_expires_at)))
        or new.status <> 'running' or new.version <> old.version or new.state <> old.state then
       raise exception 'run % cannot be resumed from %', old.run_id, old.status
         using errcode = 'SR035', hint = 'Only a run whose lease lapsed is resumed (sor_api.resume_run), and a resume changes nothing but its holder and lease.';

@@ -1,17 +1,18 @@
 -- Read views over the journal. security_invoker: the caller's own column grants and the forced
 -- row level security policies decide which rows it sees (an auditor all tenants, a tenant member
--- its tenants). A running run whose lease lapsed reads abandoned here even before it is marked.
+-- its tenants). A running run whose lease lapsed (sor.lease_lapsed, the one lease clock) reads
+-- abandoned here even before it is marked.
 set role sor_owner;
 
 create or replace view sor_api.journal_runs
 with (security_invoker = true, security_barrier = true) as
 select r.tenant_id, r.run_id, r.workflow, r.worker_role, r.worker_kind,
-       case when r.status = 'running' and r.lease_expires_at <= pg_catalog.clock_timestamp() then 'abandoned'
+       case when r.status = 'running' and sor.lease_lapsed(r.lease_expires_at) then 'abandoned'
             else r.status end as status,
        r.idempotency_key, r.input, encode(r.input_sha256, 'hex') as input_sha256, r.hash_only,
        r.version, r.state, r.overlay, r.state || r.overlay as effective_state, r.last_step_id,
        r.lease_expires_at, r.heartbeat_at, r.started_at,
-       coalesce(r.finished_at, case when r.lease_expires_at <= pg_catalog.clock_timestamp() then r.lease_expires_at end) as finished_at,
+       coalesce(r.finished_at, case when sor.lease_lapsed(r.lease_expires_at) then r.lease_expires_at end) as finished_at,
        r.error, encode(r.error_sha256, 'hex') as error_sha256
   from sor.runs r;
 comment on view sor_api.journal_runs is

@@ -29,6 +29,23 @@ $$;
 comment on function sor.task_input_problem(text, jsonb, text, integer, interval, integer) is
   'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 
+create or replace function sor.is_interval(value text)
+returns boolean
+language plpgsql
+immutable
+set jit = off
+as $$
+begin
+  perform is_interval.value::interval;
+  return true;
+exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
+               or interval_field_overflow then
+  return false;
+end
+$$;
+comment on function sor.is_interval(text) is
+  'Whether a text reads as an interval (NULL does). Only for naming the bad row of a batch after its cast failed: it opens a subtransaction per call.';
+
 create or replace function sor.tg_tasks__dedupe()
 returns trigger
 language plpgsql
@@ -37,23 +54,26 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  if new.dedupe_key is null then
-    return new;
+  if new.dedupe_key is not null then
+    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+    on conflict on constraint dedupe_keys_pkey do nothing;
+    -- kept: a new key, or this very task coming back (an operator's retry)
+    if not found and not exists (select 1 from sor.dedupe_keys k
+                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+      return null;
+    end if;
   end if;
-  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-  on conflict on constraint dedupe_keys_pkey do nothing;
-  if found or exists (select 1 from sor.dedupe_keys k
-                       where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                         and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-    return new;  -- a new key, or this very task coming back (an operator's retry)
-  end if;
-  return null;
+  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
+  -- this trigger counts)
+  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
+  return new;
 end
 $$;
 comment on function sor.tg_tasks__dedupe() is
-  'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
+  'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
 
 create or replace function sor.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
@@ -91,6 +111,9 @@ begin
           enqueue_task.dedupe_key, enqueue_task.priority, sor.lease_clock() + coalesce(enqueue_task.delay, '0'::interval),
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
+  if _id is not null then
+    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
      where k.tenant_id = enqueue_task.tenant_id and k.scope = 'task:' || enqueue_task.queue
@@ -100,7 +123,7 @@ begin
 end
 $$;
 comment on function sor.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) is
-  'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+  'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. A task queued wakes the queue''s listeners (sor.wake_tasks). SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 
 create or replace function sor_api.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
@@ -134,9 +157,11 @@ as $$
 #variable_conflict use_column
 declare
   _queue sor.queues;
-  _e record;
-  _problem text;
+  _bad record;
+  _message text;
   _ids bigint[];
+  _created boolean[];
+  _keys text[];
 begin
   perform sor_guard.require_member(enqueue_tasks.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_tasks.queue;
@@ -150,64 +175,90 @@ begin
       using errcode = 'SR054', hint = 'Pass [{"subject": "row 42", "payload": {...}, "dedupe_key": "row-42"}, ...]; split larger batches.';
   end if;
   perform sor.check_size(enqueue_tasks.tasks, 'the batch of tasks for queue ' || enqueue_tasks.queue);
-  for _e in
-    select t.o::integer as o, t.x from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-  loop
-    _problem := case
-      when pg_catalog.jsonb_typeof(_e.x) <> 'object'
-        or exists (select 1 from pg_catalog.jsonb_object_keys(_e.x) k
-                    where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts'))
-        then 'not an object of subject, payload, dedupe_key, priority, delay and max_attempts'
-      when coalesce(pg_catalog.jsonb_typeof(_e.x -> 'subject'), 'null') <> 'string'
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'dedupe_key'), 'string') not in ('string', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'priority'), 'number') not in ('number', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'max_attempts'), 'number') not in ('number', 'null')
-        or coalesce(pg_catalog.jsonb_typeof(_e.x -> 'delay'), 'string') not in ('string', 'null')
-        then 'subject and dedupe_key are strings, priority and max_attempts numbers, delay an interval such as "5 minutes"'
-    end;
-    if _problem is null then
-      begin
-        _problem := sor.task_input_problem(_e.x ->> 'subject', coalesce(_e.x -> 'payload', '{}'::jsonb), _e.x ->> 'dedupe_key',
-                                           coalesce((_e.x ->> 'priority')::integer, 0), (_e.x ->> 'delay')::interval,
-                                           (_e.x ->> 'max_attempts')::integer);
-      exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
-                     or numeric_value_out_of_range then
-        _problem := 'priority, max_attempts or delay cannot be read: ' || sqlerrm;
-      end;
-    end if;
-    if _problem is not null then
-      raise exception 'task % of the batch for queue %: %', _e.o, enqueue_tasks.queue, _problem
-        using errcode = 'SR054',
-              hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
-    end if;
-  end loop;
 
-  -- one INSERT for the batch, each row with its id drawn in ordinal order; the dedupe trigger skips
-  -- a row whose key is taken (also by an earlier row of the batch), whose ordinal then reads its
-  -- task id from the key
-  _ids := array(select pg_catalog.nextval('sor.tasks_task_id_seq'::regclass)
-                  from pg_catalog.generate_series(1, pg_catalog.jsonb_array_length(enqueue_tasks.tasks)));
-  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
-  overriding system value
-  select enqueue_tasks.tenant_id, _ids[t.o], enqueue_tasks.queue, t.x ->> 'subject', coalesce(t.x -> 'payload', '{}'::jsonb),
-         t.x ->> 'dedupe_key', coalesce((t.x ->> 'priority')::integer, 0),
-         sor.lease_clock() + coalesce((t.x ->> 'delay')::interval, '0'::interval),
-         coalesce((t.x ->> 'max_attempts')::integer, _queue.max_attempts)
-    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-   order by t.o;
+  -- the batch is judged as a whole, by one query: the first task (by ordinal) that is not an
+  -- object of the known keys, has a value of the wrong JSON type or out of range, or names another
+  -- tenant. Numbers are compared as numerics, so only a delay can fail to cast: then the delays
+  -- are read one by one (sor.is_interval), on that error path only, to name the task.
+  begin
+    select b.o, b.problem into _bad
+      from (select t.o::integer as o,
+                   case
+                     when pg_catalog.jsonb_typeof(t.x) <> 'object'
+                       or exists (select 1 from pg_catalog.jsonb_object_keys(t.x) k
+                                   where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts', 'tenant_id'))
+                       then 'not an object of subject, payload, dedupe_key, priority, delay, max_attempts and tenant_id'
+                     when coalesce(pg_catalog.jsonb_typeof(t.x -> 'subject'), 'null') <> 'string'
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'dedupe_key'), 'string') not in ('string', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'priority'), 'number') not in ('number', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'max_attempts'), 'number') not in ('number', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'delay'), 'string') not in ('string', 'null')
+                       or coalesce(pg_catalog.jsonb_typeof(t.x -> 'tenant_id'), 'string') not in ('string', 'null')
+                       then 'subject and dedupe_key are strings, priority and max_attempts numbers, delay an interval such as "5 minutes"'
+                     when t.x ->> 'tenant_id' is distinct from enqueue_tasks.tenant_id and t.x ->> 'tenant_id' is not null
+                       then pg_catalog.format('it names tenant %s, the batch is for tenant %s', t.x ->> 'tenant_id', enqueue_tasks.tenant_id)
+                     when (t.x ->> 'priority')::numeric not between -1000 and 1000
+                       or (t.x ->> 'priority')::numeric <> pg_catalog.trunc((t.x ->> 'priority')::numeric)
+                       then 'priority must be a whole number between -1000 and 1000'
+                     when (t.x ->> 'max_attempts')::numeric not between 1 and 100
+                       or (t.x ->> 'max_attempts')::numeric <> pg_catalog.trunc((t.x ->> 'max_attempts')::numeric)
+                       then 'max_attempts must be a whole number between 1 and 100'
+                     when (t.x ->> 'delay')::interval < '0'::interval then 'delay must not be negative'
+                     else sor.task_input_problem(t.x ->> 'subject', coalesce(t.x -> 'payload', '{}'::jsonb), t.x ->> 'dedupe_key',
+                                                 coalesce((t.x ->> 'priority')::integer, 0), null, null)
+                   end as problem
+              from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)) b
+     where b.problem is not null
+     order by b.o
+     limit 1;
+  exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow
+                 or interval_field_overflow then
+    get stacked diagnostics _message = message_text;
+    select b.o::integer as o, 'delay cannot be read: ' || _message as problem into _bad
+      from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as b(x, o)
+     where not sor.is_interval(b.x ->> 'delay')
+     order by b.o limit 1;
+  end;
+  if found then
+    raise exception 'task % of the batch for queue %: %', _bad.o, enqueue_tasks.queue, _bad.problem
+      using errcode = 'SR054',
+            hint = 'Nothing of the batch was queued. subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters, priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100, tenant_id (if given) the batch''s.';
+  end if;
+
+  -- one INSERT for the batch, ids drawn in ordinal order; the dedupe trigger skips a row whose key
+  -- is taken (also by an earlier row of the batch). A second statement, which sees the keys the
+  -- first one claimed and any committed meanwhile, reads a skipped row's task id from its key.
+  with b as materialized (
+    select t.o, t.x, pg_catalog.nextval('sor.tasks_task_id_seq'::regclass) as id
+      from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
+  ), ins as (
+    insert into sor.tasks as n (tenant_id, task_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
+    overriding system value
+    select enqueue_tasks.tenant_id, b.id, enqueue_tasks.queue, b.x ->> 'subject', coalesce(b.x -> 'payload', '{}'::jsonb),
+           b.x ->> 'dedupe_key', coalesce((b.x ->> 'priority')::integer, 0),
+           sor.lease_clock() + coalesce((b.x ->> 'delay')::interval, '0'::interval),
+           coalesce((b.x ->> 'max_attempts')::integer, _queue.max_attempts)
+      from b
+     order by b.o
+    returning n.task_id
+  )
+  select pg_catalog.array_agg(b.id order by b.o), pg_catalog.array_agg(i.task_id is not null order by b.o),
+         pg_catalog.array_agg(b.x ->> 'dedupe_key' order by b.o)
+    into _ids, _created, _keys
+    from b left join ins i on i.task_id = b.id;
+  if true = any (_created) then
+    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+  end if;
+
   return query
-  select t.o::integer,
-         case when exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
-              then _ids[t.o]
-              else (select k.target_id from sor.dedupe_keys k
-                     where k.tenant_id = enqueue_tasks.tenant_id and k.scope = 'task:' || enqueue_tasks.queue
-                       and k.dedupe_key = t.x ->> 'dedupe_key') end,
-         exists (select 1 from sor.tasks x where x.tenant_id = enqueue_tasks.tenant_id and x.task_id = _ids[t.o])
-    from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
-   order by t.o;
+  select u.o::integer, case when u.created then u.id else k.target_id end, u.created
+    from unnest(_ids, _created, _keys) with ordinality as u(id, created, dedupe_key, o)
+    left join sor.dedupe_keys k on not u.created and k.tenant_id = enqueue_tasks.tenant_id
+                               and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+   order by u.o;
 end
 $$;
 comment on function sor_api.enqueue_tasks(text, text, jsonb) is
-  'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required). Each task follows the rules of enqueue_task; an error names its ordinal and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input.';
+  'Queues 1 to 10000 tasks of one queue for a tenant the caller is a member of, in one call, one statement and one transaction: [{"subject": ..., "payload": {...}, "dedupe_key": ..., "priority": n, "delay": "5 minutes", "max_attempts": n}] (only subject is required; a tenant_id, if given, must be the batch''s). The batch is judged as a whole: an error names the ordinal of the first bad task and nothing is written. Returns each ordinal''s task id and whether it was created (false: its dedupe key named an existing task, also one earlier in the same batch). SR008 not a member, SR009 batch over 1 MiB, SR050 unknown queue, SR054 invalid input, SR065 over the tenant''s quota of tasks.';
 
 reset role;

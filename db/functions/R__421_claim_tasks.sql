@@ -1,6 +1,8 @@
 -- sor_api.claim_tasks: claim up to batch due tasks of one queue for the calling Worker, with a
 -- fresh fencing token and lease each. Expired leases are taken back first; one whose attempts are
 -- used up leaves the live queue for sor.finished_tasks as dead.
+-- The claim of every tenant the caller serves and the claim of one tenant (a fourth argument)
+-- are one function, sor.claim_tasks_for, given the tenants.
 --
 -- The single-row write paths (append_event, enqueue_task, claim_tasks, heartbeat_task,
 -- complete_task, fail_task) run with generic plans (SET plan_cache_mode): each of their statements
@@ -21,18 +23,17 @@ begin
   -- runs this one expression as cheaply as the inlined function did
   return (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at)::sor.finished_tasks;
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks;
 end
 $$;
 comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz) is
   'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
 
-create or replace function sor_api.claim_tasks(queue text, batch integer, lease interval)
+create or replace function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[])
 returns table (task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer,
                fencing_token bigint, lease_expires_at timestamptz)
 language plpgsql
 volatile
-security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
 set jit = off
@@ -42,20 +43,13 @@ declare
   _tenants text[];
   _now timestamptz := sor.lease_clock();
 begin
-  perform 1 from sor.queues q where q.queue = claim_tasks.queue;
+  perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
   if not found then
-    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks.queue), 'NULL')
+    raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  if claim_tasks.batch is null or claim_tasks.batch not between 1 and 1000 then
-    raise exception 'batch % for queue % is out of range', coalesce(claim_tasks.batch::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR051', hint = 'Claim between 1 and 1000 tasks at a time.';
-  end if;
-  if claim_tasks.lease is null or claim_tasks.lease <= '0'::interval or claim_tasks.lease > '1 day'::interval then
-    raise exception 'lease % for queue % is out of range', coalesce(claim_tasks.lease::text, 'NULL'), claim_tasks.queue
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat_task extends it.';
-  end if;
-  _tenants := sor_guard.member_tenants();
+  perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
+  _tenants := coalesce(claim_tasks_for.tenants, '{}'::text[]);
 
   -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
   -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
@@ -63,18 +57,18 @@ begin
   if exists (select 1
                from (select t.attempts >= t.max_attempts as exhausted
                        from sor.tasks t
-                      where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                      where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
                         and t.tenant_id = any (_tenants)
                       order by t.lease_expires_at
-                      limit claim_tasks.batch) l
+                      limit claim_tasks_for.batch) l
               where l.exhausted) then
     with lapsed as (
       select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
         from sor.tasks t
-       where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+       where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
          and t.tenant_id = any (_tenants)
        order by t.lease_expires_at
-       limit claim_tasks.batch
+       limit claim_tasks_for.batch
          for update skip locked
     ), gone as (
       delete from sor.tasks t
@@ -86,39 +80,41 @@ begin
     select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
   end if;
 
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims, so the
-  -- status-change trigger runs once per claim.
+  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
+  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
+  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
   return query
   with lapsed as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+     where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
        and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
      order by t.lease_expires_at
-     limit claim_tasks.batch
+     limit claim_tasks_for.batch
        for update skip locked
   ), due as (
     select t.tenant_id, t.task_id
       from sor.tasks t
-     where t.queue = claim_tasks.queue and t.status in ('ready', 'failed') and t.run_after <= _now
+     where t.queue = claim_tasks_for.queue and t.status in ('ready', 'failed') and t.run_after <= _now
        and t.tenant_id = any (_tenants)
      order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks.batch
+     limit claim_tasks_for.batch
        for update skip locked
   ), picked as (
     select p.tenant_id, p.task_id
       from (select l.tenant_id, l.task_id from lapsed l
             union all
             select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks.batch
+     limit claim_tasks_for.batch
   ), claimed as (
     update sor.tasks t
        set status           = 'claimed',
            attempts         = t.attempts + 1,
            claimed_by       = session_user,
            fencing_token    = pg_catalog.nextval('sor.fencing_tokens'),
-           lease            = claim_tasks.lease,
-           lease_expires_at = _now + claim_tasks.lease,
+           lease            = claim_tasks_for.lease,
+           lease_expires_at = _now + claim_tasks_for.lease,
+           claimed_at       = _now,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
       from picked p
      where t.tenant_id = p.tenant_id and t.task_id = p.task_id
@@ -129,7 +125,49 @@ begin
    order by c.task_id;
 end
 $$;
+comment on function sor.claim_tasks_for(text, integer, interval, text[]) is
+  'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
+
+-- The claim of every tenant the caller is a member of
+create or replace function sor_api.claim_tasks(queue text, batch integer, lease interval)
+returns table (task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer,
+               fencing_token bigint, lease_expires_at timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+begin
+  return query
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, sor_guard.member_tenants()) c;
+end
+$$;
 comment on function sor_api.claim_tasks(text, integer, interval) is
-  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock. SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+  'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+
+-- The claim for one tenant: a Worker that serves several tenants takes one tenant's tasks only
+-- (its own scheduling across tenants, a tenant's dedicated capacity)
+create or replace function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text)
+returns table (task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer,
+               fencing_token bigint, lease_expires_at timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+begin
+  perform sor_guard.require_member(claim_tasks.tenant);
+  return query
+  select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
+    from sor.claim_tasks_for(claim_tasks.queue, claim_tasks.batch, claim_tasks.lease, array[claim_tasks.tenant]) c;
+end
+$$;
+comment on function sor_api.claim_tasks(text, integer, interval, text) is
+  'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 
 reset role;

@@ -19,28 +19,20 @@ begin
     from sor.tasks t
    where t.task_id = refuse_task_call.task_id
      and sor_guard.is_member(t.tenant_id);
-  if not found then
-    if exists (select 1 from sor.finished_tasks f
-                where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)) then
-      raise exception 'stale fencing token % for task % (%: the task is finished)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
-            refuse_task_call.task_id, refuse_task_call.action
-        using errcode = 'SR056', hint = 'The task was finished already: drop the work, do not write its results.';
-    end if;
-    raise exception 'unknown task % (%)', coalesce(refuse_task_call.task_id::text, 'NULL'), refuse_task_call.action
-      using errcode = 'SR055', hint = 'Pass the task_id claim_tasks returned; a Worker sees only tasks of its tenants.';
+  if found then
+    perform sor.refuse_lease_call('task', refuse_task_call.task_id, refuse_task_call.fencing_token, refuse_task_call.action,
+                                  true, _task.status, _task.status = 'claimed', _task.claimed_by, _task.fencing_token,
+                                  _task.lease_expires_at);
   end if;
-  if refuse_task_call.fencing_token is null or _task.status <> 'claimed'
-     or _task.fencing_token <> refuse_task_call.fencing_token or _task.claimed_by <> session_user then
-    raise exception 'stale fencing token % for task % (%: status %)', coalesce(refuse_task_call.fencing_token::text, 'NULL'),
-          _task.task_id, refuse_task_call.action, _task.status
-      using errcode = 'SR056', hint = 'The task was taken back or finished: drop the work, do not write its results. Claim again.';
-  end if;
-  raise exception 'lease of task % lapsed at % (%)', _task.task_id, _task.lease_expires_at, refuse_task_call.action
-    using errcode = 'SR057', hint = 'Heartbeat more often than the lease length; the task will be taken back by the next claim.';
+  -- a finished task's token is stale: the task is known, its lease is over
+  perform sor.refuse_lease_call('task', refuse_task_call.task_id, refuse_task_call.fencing_token, refuse_task_call.action,
+                                exists (select 1 from sor.finished_tasks f
+                                         where f.task_id = refuse_task_call.task_id and sor_guard.is_member(f.tenant_id)),
+                                'finished', false, null, null, null);
 end
 $$;
 comment on function sor.refuse_task_call(bigint, bigint, text) is
-  'Raises the reason a heartbeat, complete or fail call on a task was refused: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
+  'Raises the reason a heartbeat, complete or fail call on a task was refused, by sor.refuse_lease_call on the task as the caller may see it: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 
 create or replace function sor_api.heartbeat_task(task_id bigint, fencing_token bigint)
 returns timestamptz
@@ -58,8 +50,7 @@ begin
   update sor.tasks t
      set lease_expires_at = _now + t.lease
    where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
-     and t.fencing_token = heartbeat_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > _now
+     and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, heartbeat_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
   if _expires is null then
@@ -91,8 +82,7 @@ begin
   with gone as (
     delete from sor.tasks t
      where t.task_id = complete_task.task_id and t.status = 'claimed'
-       and t.fencing_token = complete_task.fencing_token and t.claimed_by = session_user
-       and t.lease_expires_at > _now
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, complete_task.fencing_token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*
   )
@@ -119,6 +109,7 @@ as $$
 declare
   _now timestamptz := sor.lease_clock();
   _t sor.tasks;
+  _retry_at timestamptz;
 begin
   if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
     raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
@@ -126,14 +117,15 @@ begin
   end if;
   select t.* into _t from sor.tasks t
    where t.task_id = fail_task.task_id and t.status = 'claimed'
-     and t.fencing_token = fail_task.fencing_token and t.claimed_by = session_user
-     and t.lease_expires_at > _now
+     and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, fail_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
      for update;
   if not found then
     perform sor.refuse_task_call(fail_task.task_id, fail_task.fencing_token, 'fail');
   end if;
-  if _t.attempts >= _t.max_attempts then
+  select sor.lease_retry_at(_t.attempts, _t.max_attempts, q.backoff_base, q.backoff_max) into _retry_at
+    from sor.queues q where q.queue = _t.queue;
+  if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
     insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
     return query select 'dead'::text, _t.run_after;
@@ -142,11 +134,10 @@ begin
   return query
   update sor.tasks t
      set status = 'failed',
-         run_after = _now + sor.retry_delay(t.attempts, q.backoff_base, q.backoff_max),
+         run_after = _retry_at,
          last_error = fail_task.error,
-         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null
-    from sor.queues q
-   where q.queue = t.queue and t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
+         claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null, claimed_at = null
+   where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id
   returning t.status, t.run_after;
 end
 $$;
@@ -195,8 +186,8 @@ begin
   ), gone as (
     delete from sor.tasks t
      using b
-     where t.task_id = b.task_id and t.status = 'claimed' and t.fencing_token = b.token
-       and t.claimed_by = session_user and t.lease_expires_at > _now
+     where t.task_id = b.task_id and t.status = 'claimed'
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*, b.o, b.result as new_result
   ), moved as (
@@ -205,7 +196,8 @@ begin
       from gone g
      cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
                                             g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
-                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at)::sor.tasks,
+                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at,
+                                            g.claimed_at)::sor.tasks,
                                         'completed', g.new_result, null, _now) f
     returning finished_tasks.task_id
   )

@@ -28,18 +28,21 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
+declare
+  _queue text;
 begin
   with gone as (
     delete from sor.finished_tasks f
      where f.task_id = retry_task.task_id and f.status = 'dead'
     returning f.*
   )
-  insert into sor.tasks (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
+  insert into sor.tasks as t (tenant_id, task_id, queue, subject, payload, priority, run_after, attempts, max_attempts,
                          dedupe_key, status, last_error, created_at, created_by)
   overriding system value
   select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
          g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
-    from gone g;
+    from gone g
+  returning t.queue into _queue;
   if not found then
     if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
        or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
@@ -49,9 +52,10 @@ begin
     raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
       using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
   end if;
+  perform sor.wake_tasks(_queue);  -- queued again: the queue's listeners
 end
 $$;
 comment on function sor_api.retry_task(bigint) is
-  'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it. SR055 unknown task, SR058 not dead.';
+  'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
 
 reset role;

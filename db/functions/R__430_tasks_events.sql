@@ -1,10 +1,14 @@
--- The audit trail of tasks, written by statement-level triggers from the transition tables: one
--- INSERT into sor.events per statement, one event per claim and per end, on stream task-<task_id>.
---   sor.tasks, AFTER UPDATE:           task.claimed (preceded by task.lease_expired when a lapsed
---                                      lease was taken back) and task.failed
---   sor.finished_tasks, AFTER INSERT:  task.completed and task.dead
+-- The audit trail of tasks: one event per attempt, written once at its outcome, on stream
+-- task-<task_id>; each carries the attempt's claim (holder, fencing token, claimed_at, attempt
+-- number), so who claimed and who finished every attempt is in the event log with no event of its
+-- own for the claim (a claim still held is read from its live row in sor.tasks).
+--   sor.tasks, AFTER UPDATE:           task.lease_expired (a lapsed claim taken back by another
+--                                      claim) and task.failed, for the claims that ended only
+--   sor.finished_tasks, AFTER INSERT:  task.completed and task.dead; the tasks leave their
+--                                      tenant's quota count (R__415_quotas.sql)
 --   sor.finished_tasks, AFTER DELETE:  task.retried (an operator put a dead task back)
--- Queueing a task writes no event: who claimed it, and how it ended, are what an auditor reads.
+-- Queueing a task writes no event: the row records who queued it and when. The event's actor is
+-- the login that ended the attempt (the holder itself, or the claimer that took a lapsed lease back).
 set role sor_owner;
 
 create or replace function sor.tg_tasks__events_update()
@@ -21,26 +25,18 @@ begin
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
                  pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
             from (
-            select c.tenant_id, 'task-' || c.task_id as stream, c.type, c.payload as payload, (pg_catalog.row_number() over (order by c.task_id, c.seq)) as ord
-              from (
-                select n.task_id, n.tenant_id, 1 as seq, 'task.lease_expired' as type,
-                       pg_catalog.jsonb_build_object('task_id', n.task_id, 'queue', n.queue, 'claimed_by', o.claimed_by,
-                                                     'fencing_token', o.fencing_token, 'lease_expires_at', o.lease_expires_at,
-                                                     'attempts', o.attempts) as payload
-                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-                 where o.status = 'claimed' and n.status = 'claimed' and o.fencing_token <> n.fencing_token
-                union all
-                select n.task_id, n.tenant_id, 2,
-                       case n.status when 'claimed' then 'task.claimed' when 'failed' then 'task.failed' else 'task.' || n.status end,
-                       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                         'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
-                         'attempts', n.attempts, 'fencing_token', coalesce(n.fencing_token, o.fencing_token),
-                         'lease_expires_at', n.lease_expires_at,
-                         'run_after', case when n.status = 'failed' then n.run_after end,
-                         'error', case when n.status = 'failed' then n.last_error end))
-                  from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
-                 where o.status is distinct from n.status or o.fencing_token is distinct from n.fencing_token
-              ) c
+            -- only a claim that ended: a failure, or a lapsed claim taken back by another claim
+            select n.tenant_id, 'task-' || n.task_id as stream,
+                   case when n.status = 'claimed' then 'task.lease_expired' else 'task.' || n.status end as type,
+                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                     'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'from', o.status, 'to', n.status,
+                     'attempts', o.attempts, 'claimed_by', o.claimed_by, 'fencing_token', o.fencing_token,
+                     'claimed_at', o.claimed_at, 'lease_expires_at', o.lease_expires_at,
+                     'run_after', case when n.status = 'failed' then n.run_after end,
+                     'error', case when n.status = 'failed' then n.last_error end)) as payload,
+                   (pg_catalog.row_number() over (order by n.task_id)) as ord
+              from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.task_id = n.task_id
+             where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
@@ -48,7 +44,7 @@ begin
 end
 $$;
 comment on function sor.tg_tasks__events_update() is
-  'AFTER UPDATE (statement) on sor.tasks: task.claimed for every claim (preceded by task.lease_expired when a lapsed claim was taken back) and task.failed; who claimed is the event''s actor. Heartbeats change no status and write no event.';
+  'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
 
 create or replace function sor.tg_finished_tasks__events_insert()
 returns trigger
@@ -67,18 +63,21 @@ begin
             select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
                    pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                      'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token,
+                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  -- a finished task left the live queue: it no longer counts against its tenant's quota
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
   return null;
 end
 $$;
 comment on function sor.tg_finished_tasks__events_insert() is
-  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended.';
+  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 
 create or replace function sor.tg_finished_tasks__events_delete()
 returns trigger

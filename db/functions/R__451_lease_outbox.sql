@@ -20,14 +20,7 @@ declare
   _t text;
   _now timestamptz := sor.lease_clock();
 begin
-  if lease_outbox.batch is null or lease_outbox.batch not between 1 and 1000 then
-    raise exception 'outbox batch % is out of range', coalesce(lease_outbox.batch::text, 'NULL')
-      using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
-  end if;
-  if lease_outbox.lease is null or lease_outbox.lease <= '0'::interval or lease_outbox.lease > '1 day'::interval then
-    raise exception 'outbox lease % is out of range', coalesce(lease_outbox.lease::text, 'NULL')
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day.';
-  end if;
+  perform sor.lease_check_request('the outbox', lease_outbox.batch, lease_outbox.lease);
 
   -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
   if lease_outbox.tenants is null then

@@ -2,6 +2,8 @@
 -- tables. Stream: outbox-<outbox_id>: every lease (by whom: the actor) and every outcome; queueing
 -- a row writes no event (the business event of the same transaction says why). Channel:
 -- sor_outbox, one notification per statement that made rows available to lease (payload: how many).
+-- The insert and the update triggers also keep each tenant's count of undelivered rows for its
+-- quota (R__415_quotas.sql).
 set role sor_owner;
 
 drop function if exists sor.tg_outbox__events_insert();
@@ -48,11 +50,18 @@ begin
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  -- a row delivered, dead or discarded stops counting against its tenant's quota; one queued
+  -- again counts again (SR066 past the quota; R__415_quotas.sql says why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, sum(case when sor.outbox_counts(n.status) then 1 else -1 end)::bigint as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where sor.outbox_counts(n.status) <> sor.outbox_counts(o.status)
+            group by n.tenant_id) c;
   return null;
 end
 $$;
 comment on function sor.tg_outbox__events_update() is
-  'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back.';
+  'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
 
 create or replace function sor.tg_outbox__notify_insert()
 returns trigger
@@ -64,6 +73,10 @@ as $$
 declare
   _n bigint;
 begin
+  -- undelivered rows count against their tenant's quota (SR066 past it; R__415_quotas.sql says
+  -- why this trigger counts)
+  perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
+     from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
   select count(*) into _n from new_rows n where n.status = 'pending';
   if _n > 0 then
     perform pg_catalog.pg_notify('sor_outbox', _n::text);
@@ -72,7 +85,7 @@ begin
 end
 $$;
 comment on function sor.tg_outbox__notify_insert() is
-  'AFTER INSERT (statement) on sor.outbox: one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+  'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 
 create or replace function sor.tg_outbox__notify_update()
 returns trigger

@@ -3,9 +3,11 @@
 -- Nothing is re-run and nothing is written: a running run whose lease lapsed is reported as
 -- abandoned (abandoned_marked_at stays NULL until a reader or sweep_abandoned_runs() marks it).
 --
--- Tasks carry no run id, and a Worker usually claims a batch first and starts the run for it after.
--- The rule: a task counts for a run when the run's Worker role (the actor of the task.claimed
--- event, never a payload claim; the task. types are reserved for the kit) held a claim on it, in
+-- A run that enqueued or claimed its tasks through itself (enqueue_task_in_run, claim_tasks_in_run)
+-- names them in sor.run_tasks: its tasks are those, by id. Otherwise tasks carry no run id, and a
+-- Worker usually claims a batch first and starts the run for it after. The rule then: a task counts for a run when the run's Worker role (the holder named by the kit's
+-- outcome event of the attempt, or by the live task while it is held; before 0.4.0 the actor of
+-- the task.claimed event; the task. types are reserved for the kit) held a claim on it, in
 -- the run's tenant, while the run was open: the claim was made at or before the end of the run's
 -- window and ended (task.completed, task.failed, task.dead, or task.lease_expired at the lapsed
 -- lease) at or after its start, or has not ended. The window is [started_at, finished_at]
@@ -36,7 +38,7 @@ declare
   _tasks jsonb;
   _counts jsonb;
 begin
-  _lapsed := _r.status = 'running' and _r.lease_expires_at <= _now;
+  _lapsed := _r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at);
   _status := case when _lapsed then 'abandoned' else _r.status end;
   _until := case when _r.status = 'running' and not _lapsed then _now
                  when _lapsed then _r.lease_expires_at
@@ -90,44 +92,89 @@ begin
     from sor.outbox o
    where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id;
 
-  with claims as (
-    select (c.payload ->> 'task_id') as task_id, c.occurred_at as claimed_at,
-           (select case when e.type = 'task.lease_expired'
-                        then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
-                        else e.occurred_at end
-              from sor.events e
-             where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
-               and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
-             order by e.version
-             limit 1) as ended_at
-      from sor.events c
-     where c.tenant_id = _r.tenant_id
-       and c.type = 'task.claimed'
-       and c.stream like 'task-%'
-       and c.actor = _r.worker_role
-       and c.occurred_at <= _until
-  ), held as (
-    select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
-      from claims h
-     where h.ended_at is null or h.ended_at >= _r.started_at
-     group by h.task_id
-  ), completed as (
-    select distinct e.payload ->> 'task_id' as task_id
-      from sor.events e
-     where e.tenant_id = _r.tenant_id
-       and e.occurred_at between _r.started_at and _until
-       and e.type = 'task.completed'
-       and e.stream like 'task-%'
-       and e.actor = _r.worker_role
-  )
-  select jsonb_build_object(
-           'rule', 'tasks of the run''s tenant on which the run''s Worker role (the actor of task.claimed) held a claim while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
-           'claimed', (select count(*) from held),
-           'claimed_before_start', (select count(*) from held where before_start),
-           'completed', (select count(*) from completed),
-           'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
-           'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
-    into _tasks;
+  if exists (select 1 from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id) then
+    -- the run names its tasks (enqueue_task_in_run, claim_tasks_in_run): by id, not by a window
+    with l as (
+      select l.* from sor.run_tasks l where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+    ), claimed as (
+      select distinct l.task_id from l where l.link = 'claimed'
+    ), completed as (
+      select distinct l.task_id
+        from l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.link = 'claimed' and e.type = 'task.completed'
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+    )
+    select jsonb_build_object(
+             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed',
+             'claimed', (select count(*) from claimed),
+             'claimed_before_start', 0,
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from claimed c), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id order by c.task_id) from completed c), '[]'::jsonb),
+             'enqueued_task_ids', coalesce((select jsonb_agg(distinct l.task_id) from l where l.link = 'enqueued'), '[]'::jsonb))
+      into _tasks;
+  else
+    with claims as (
+      -- an attempt that ended: its outcome event names the claim (holder, claimed_at); the task.
+      -- types are reserved for the kit, so only the kit's triggers write these payloads
+      select (e.payload ->> 'task_id') as task_id, (e.payload ->> 'claimed_at')::timestamptz as claimed_at,
+             case when e.type = 'task.lease_expired'
+                  then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                  else e.occurred_at end as ended_at
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and e.stream like 'task-%'
+         and e.payload ->> 'claimed_by' = _r.worker_role
+         and e.payload ? 'claimed_at'
+         and (e.payload ->> 'claimed_at')::timestamptz <= _until
+      union all
+      -- a claim held now
+      select t.task_id::text, t.claimed_at, null::timestamptz
+        from sor.tasks t
+       where t.tenant_id = _r.tenant_id and t.status = 'claimed' and t.claimed_by = _r.worker_role
+         and t.claimed_at <= _until
+      union all
+      -- a claim made before 0.4.0, recorded by its own task.claimed event
+      select (c.payload ->> 'task_id'), c.occurred_at,
+             (select case when e.type = 'task.lease_expired'
+                          then coalesce((e.payload ->> 'lease_expires_at')::timestamptz, e.occurred_at)
+                          else e.occurred_at end
+                from sor.events e
+               where e.tenant_id = c.tenant_id and e.stream = c.stream and e.version > c.version
+                 and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+               order by e.version
+               limit 1)
+        from sor.events c
+       where c.tenant_id = _r.tenant_id
+         and c.type = 'task.claimed'
+         and c.stream like 'task-%'
+         and c.actor = _r.worker_role
+         and c.occurred_at <= _until
+    ), held as (
+      select h.task_id, bool_or(h.claimed_at < _r.started_at) as before_start
+        from claims h
+       where h.ended_at is null or h.ended_at >= _r.started_at
+       group by h.task_id
+    ), completed as (
+      select distinct e.payload ->> 'task_id' as task_id
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at between _r.started_at and _until
+         and e.type = 'task.completed'
+         and e.stream like 'task-%'
+         and e.actor = _r.worker_role
+    )
+    select jsonb_build_object(
+             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+             'claimed', (select count(*) from held),
+             'claimed_before_start', (select count(*) from held where before_start),
+             'completed', (select count(*) from completed),
+             'claimed_task_ids', coalesce((select jsonb_agg(h.task_id::bigint order by h.task_id::bigint) from held h), '[]'::jsonb),
+             'completed_task_ids', coalesce((select jsonb_agg(c.task_id::bigint order by c.task_id::bigint) from completed c), '[]'::jsonb))
+      into _tasks;
+  end if;
 
   select jsonb_build_object(
            'turns', (select count(*) from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id),

@@ -1,6 +1,7 @@
 -- Forensics: sor_api.run_timeline(run_id), everything recorded about one run as rows in time
 -- order: the run row, turns, tool call begin/finish, steps, blocks, the events of its stream and of
--- its outbox rows' streams, outbox rows queued and dispatched, the lease lapse and the finish.
+-- its outbox rows' streams, outbox rows queued and dispatched, the tasks it enqueued and claimed
+-- (sor.run_tasks) and how each claimed attempt ended, the lease lapse and the finish.
 set role sor_owner;
 
 create or replace function sor_api.run_timeline(run_id uuid)
@@ -15,7 +16,7 @@ declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);
   _stream text := 'run-' || _r.run_id::text;
   _lapsed boolean := _r.status = 'abandoned'
-                     or (_r.status = 'running' and _r.lease_expires_at <= pg_catalog.now());
+                     or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at));
 begin
   return query
   select x.at, x.source, x.what, x.details
@@ -36,9 +37,13 @@ begin
                                 'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
         from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
       union all
-      select c.finished_at, 4, 0, 'sor.tool_calls', 'tool call ' || c.status || ': ' || c.tool_name,
+      select c.finished_at, 4, 0, 'sor.tool_calls',
+             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
+                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
+                       || ' when its run lapsed)'
+                  else 'tool call ' || c.status || ': ' || c.tool_name end,
              jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
-                                'result', c.result, 'error', c.error)
+                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
         from sor.tool_calls c
        where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
       union all
@@ -74,6 +79,30 @@ begin
               or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
                                where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
       union all
+      -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
+      select l.linked_at, 9, 0, 'sor.run_tasks',
+             case when l.link = 'enqueued' then format('task %s enqueued on %s: %s', l.task_id, t.queue, t.subject)
+                  else format('task %s claimed on %s (fencing token %s)', l.task_id, t.queue, l.fencing_token) end,
+             jsonb_build_object('task_id', l.task_id, 'queue', t.queue, 'subject', t.subject, 'link', l.link,
+                                'fencing_token', nullif(l.fencing_token, 0))
+        from sor.run_tasks l
+        left join lateral (select x.queue, x.subject from sor.tasks x where x.tenant_id = l.tenant_id and x.task_id = l.task_id
+                           union all
+                           select y.queue, y.subject from sor.finished_tasks y where y.tenant_id = l.tenant_id and y.task_id = l.task_id
+                           limit 1) t on true
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
+      union all
+      -- how each attempt claimed in the run ended: the kit's event with the same fencing token
+      select e.occurred_at, 9, e.position, 'sor.events', format('task %s %s (fencing token %s)', l.task_id,
+             pg_catalog.substr(e.type, 6), l.fencing_token),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'type', e.type, 'actor', e.actor,
+                                'payload', e.payload)
+        from sor.run_tasks l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+      union all
       select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
              jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
        where _lapsed
@@ -86,7 +115,7 @@ begin
 end
 $$;
 comment on function sor_api.run_timeline(uuid) is
-  'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
+  'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 
 reset role;
 

@@ -34,6 +34,9 @@ as $$
              actor, payload ->> 'attempts')
     when type = 'task.completed' then
       format('task %s on %s completed by %s', payload ->> 'task_id', payload ->> 'queue', actor)
+        || case when payload ? 'claimed_at'
+                then format(' (attempt %s, claimed at %s, token %s)', payload ->> 'attempts', payload ->> 'claimed_at',
+                            payload ->> 'fencing_token') else '' end
     when type in ('task.failed', 'task.dead') then
       format('task %s on %s %s (attempt %s): %s', payload ->> 'task_id', payload ->> 'queue', substr(type, 6),
              payload ->> 'attempts', payload ->> 'error')

@@ -51,6 +51,20 @@ as $$
                   'no valid partial index on status')
     from queue_rels r
   union all
+  -- policy-bound: the one lease machine, checked once for both of its tables (sor.leases()): every
+  -- held lease has its holder, a fencing token sor.fencing_tokens issued, and an expiry
+  select 'policy-bound', 'held leases have a holder, an issued fencing token and an expiry', k.kind,
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s))) = 0,
+         pg_catalog.count(*) filter (where l.kind is not null
+                                       and (l.holder is null or l.fencing_token is null or l.lease_expires_at is null
+                                            or l.fencing_token > (select s.last_value from sor.fencing_tokens s)))
+           || ' of ' || pg_catalog.count(l.kind) || ' held leases malformed'
+    from (select 'sor.tasks' as kind union all select 'sor.outbox') k
+    left join sor.leases() l on l.kind = k.kind and l.held
+   group by k.kind
+  union all
   -- durable: a published table whose replica identity is FULL (the row filter reads status) needs
   -- it on every partition too, or updates of that partition's rows fail while published
   select 'durable', 'outbox partitions carry the replica identity of the outbox', pg_catalog.format('%I.%I', n.nspname, c.relname),
@@ -73,6 +87,6 @@ as $$
               else 'columns ' || (select array_to_string(p.attnames, ', ') from publication p) end
 $$;
 comment on function sor.certify__050_claims() is
-  'Claims and outbox checks: fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
+  'Claims and outbox checks: held leases of both well-formed (sor.leases()), fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
 
 reset role;

@@ -77,14 +77,10 @@ as $$
             and not exists (select 1 from sor.events e where e.tenant_id = r.tenant_id
                                and e.stream = 'run-' || r.run_id::text and e.type = 'run_' || r.status))
     union all
-    -- a task or outbox row is queued without an event (its row says who and when); every claim,
-    -- lease and outcome has one. Finished rows are checked back to the start of last month: older
-    -- months are sealed into the ledger and leave with their partitions.
-    select 'sor.tasks', count(*) from sor.tasks t
-     where t.status = 'claimed'
-       and not exists (select 1 from sor.events e where e.tenant_id = t.tenant_id
-                          and e.stream = 'task-' || t.task_id and e.type = 'task.claimed')
-    union all
+    -- a task or outbox row is queued without an event (its row says who and when), and a task's
+    -- claim is recorded by the event of its outcome; every outcome and outbox lease has one.
+    -- Finished rows are checked back to the start of last month: older months are sealed into
+    -- the ledger and leave with their partitions.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id

@@ -34,7 +34,33 @@ create or replace trigger tasks_events_update
   referencing old table as old_rows new table as new_rows
   for each statement execute function sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
-comment on trigger tasks_events_update on sor.tasks is 'Every claim and failure of a task writes its event to stream task-<id>.';
+comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
+
+-- quotas: the counters and limits are the owner's; admins set and read them through sor_api
+select sor.ensure_policy('sor.tenant_usage', 'tenant_usage_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.tenant_usage', 'tenant_usage_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy tenant_usage_owner_all on sor.tenant_usage is 'The quota triggers and definer functions run as sor_owner.';
+comment on policy tenant_usage_auditor_select on sor.tenant_usage is 'Auditors read every tenant''s counts.';
+select sor.ensure_policy('sor.tenant_quotas', 'tenant_quotas_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.tenant_quotas', 'tenant_quotas_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy tenant_quotas_owner_all on sor.tenant_quotas is 'sor_api.set_quota runs as sor_owner.';
+comment on policy tenant_quotas_auditor_select on sor.tenant_quotas is 'Auditors read every tenant''s quota.';
+revoke all on sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults from sor_tenant, sor_auditor;
+grant select on sor.tenant_usage, sor.tenant_quotas, sor.quota_defaults to sor_auditor;
+grant execute on function sor_api.set_quota(text, text, bigint) to sor_admin;
+grant execute on function sor_api.quotas(text) to sor_admin;
+
+-- the quota counts, taken from the tables whenever this file runs (first with V090's new tables,
+-- then whenever it changes): writers of the tasks and the outbox wait for the end of the run, so
+-- the counts are exact, and any drift (a row the owner deleted by hand) is mended. Here, after the
+-- journal's policies, not in V090: holding the outbox from V090 on deadlocked with commit_step (a
+-- run, then its outbox rows) when the journal's policies took sor.runs.
+lock table sor.tasks, sor.outbox in share row exclusive mode;
+delete from sor.tenant_usage;
+insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
+insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+select o.tenant_id, 'outbox', 0, count(*) from sor.outbox o where sor.outbox_counts(o.status) group by o.tenant_id;
 
 create or replace trigger finished_tasks_events_insert
   after insert on sor.finished_tasks
@@ -60,6 +86,7 @@ grant select on sor.queues to sor_auditor, sor_admin;
 grant execute on function sor_api.enqueue_task(text, text, text, jsonb, text, integer, interval, integer) to sor_worker;
 grant execute on function sor_api.enqueue_tasks(text, text, jsonb) to sor_worker;
 grant execute on function sor_api.claim_tasks(text, integer, interval) to sor_worker;
+grant execute on function sor_api.claim_tasks(text, integer, interval, text) to sor_worker;
 grant execute on function sor_api.heartbeat_task(bigint, bigint) to sor_worker;
 grant execute on function sor_api.complete_task(bigint, bigint, jsonb) to sor_worker;
 grant execute on function sor_api.complete_tasks(jsonb) to sor_worker;
@@ -68,6 +95,22 @@ grant execute on function sor_api.fail_tasks(jsonb) to sor_worker;
 grant execute on function sor_api.create_queue(text, text, integer, interval, interval) to sor_admin;
 grant execute on function sor_api.dead_tasks(text, integer) to sor_admin;
 grant execute on function sor_api.retry_task(bigint) to sor_admin;
+-- the queue's and the outbox's metrics (R__426_queue_metrics.sql): every reader of a tenant's work
+grant execute on function sor_api.queue_metrics() to sor_worker, sor_dispatcher, sor_tenant, sor_auditor;
+grant execute on function sor_api.outbox_metrics() to sor_worker, sor_dispatcher, sor_tenant, sor_auditor;
+
+-- the listeners of task wake-ups (V090): registered and read by definer functions only
+select sor.ensure_policy('sor.task_listeners', 'task_listeners_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+comment on policy task_listeners_owner_all on sor.task_listeners is 'sor.task_listen and sor.wake_tasks run as sor_owner.';
+
+-- the tasks of a run (R__424_run_tasks.sql): written by the definer functions, read by forensics
+select sor.ensure_policy('sor.run_tasks', 'run_tasks_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.run_tasks', 'run_tasks_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy run_tasks_owner_all on sor.run_tasks is 'enqueue_task_in_run and claim_tasks_in_run (definer, the run checked by session_user) link tasks as sor_owner.';
+comment on policy run_tasks_auditor_select on sor.run_tasks is 'Auditors read every run''s tasks.';
+grant select on sor.run_tasks to sor_auditor;
+grant execute on function sor_api.claim_tasks_in_run(uuid, text, integer, interval) to sor_worker;
+grant execute on function sor_api.enqueue_task_in_run(uuid, text, text, jsonb, text, integer, interval, integer) to sor_worker;
 
 select sor_guard.classify('table', 'sor.tasks', 'queue');
 select sor_guard.classify('constraint', 'dedupe_keys_pkey on sor.dedupe_keys', 'dedupe');

@@ -57,6 +57,18 @@ class ToolCallIdempotencyTest {
                     Arrays.asList(ok.get(0), "succeeded", "{\"message_id\": \"m-1\"}", null, true),
                     Arrays.asList(bad.get(0), "failed", null, "{\"code\": 550}", true));
             assertRefused("SR044", () -> finish(c, ok.get(0), "{}", null));
+            assertRefused("SR044", () -> finish(c, ok.get(0), null, "{\"message_id\": \"m-1\"}"));
+            assertRefused("SR044", () -> finish(c, bad.get(0), null, "{\"code\": 551}"));
+            // the same outcome again (a retry after a lost answer) is accepted and changes nothing
+            assertNothingWritten(db, () -> {
+                finish(c, ok.get(0), "{\"message_id\": \"m-1\"}", null);
+                finish(c, bad.get(0), null, "{\"code\": 550}");
+            });
+            // even after the run ended
+            Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", run);
+            finish(c, ok.get(0), "{\"message_id\": \"m-1\"}", null);
+            assertRefused("SR035", () -> finish(c, ok.get(0), "{\"message_id\": \"m-2\"}", null));
+            run = startRun(c, "acme");
             List<Object> third = begin(c, run, "send_email", "{}", null);
             assertRefused("SR033", () -> finish(c, third.get(0), "{}", "{}"));
             assertRefused("SR034", () -> finish(c, UUID.randomUUID(), "{}", null));

@@ -101,6 +101,9 @@ public final class SorMcpServer implements AutoCloseable {
     /** The adapter's own tool; a registry tool of the same name cannot be served. */
     public static final String FINISH_RUN = "finish_run";
 
+    /** Each connection's bound on a transaction left open (docs/operate/sessions.md); the server never leaves one open itself. */
+    static final String IDLE_IN_TRANSACTION = "set idle_in_transaction_session_timeout = '1min'";
+
     /** How long, after the end of input, requests already read may take to be answered. */
     static final long DRAIN_SECONDS = 10;
 
@@ -175,8 +178,8 @@ public final class SorMcpServer implements AutoCloseable {
         McpJsonDefaults.getSchemaValidator();
         Duration budget = Duration.ofSeconds(limits.reconnectSeconds());
         Link calls = new Link(worker, "call", budget,
-                List.of("set time zone 'UTC'", "set statement_timeout = '" + limits.callTimeoutSeconds() + "s'"));
-        Link lease = new Link(worker, "heartbeat", budget, List.of("set time zone 'UTC'"));
+                List.of("set time zone 'UTC'", "set statement_timeout = '" + limits.callTimeoutSeconds() + "s'", IDLE_IN_TRANSACTION));
+        Link lease = new Link(worker, "heartbeat", budget, List.of("set time zone 'UTC'", IDLE_IN_TRANSACTION));
         SorMcpServer server = null;
         try {
             Object[] started = calls.run(Retry.SAFE, c -> {

@@ -174,9 +174,61 @@ final class WorkerTools {
                             + " from x e where e.tenant_id = s.tenant_id), '[]'), 'last_position', coalesce((select max(e.position)"
                             + " from x e), (s.a ->> 'after_position')::bigint, 0))::text from s"),
 
+            new KitTool("subscribe", "Subscribe to events",
+                    "Create (or get back) a named subscription of this run's tenant to its events, every stream or those"
+                            + " starting with stream_prefix, whose checkpoint the database keeps (sor_api.subscribe). from_start"
+                            + " (default true) reads from the tenant's first event, false from now. Subscribing again with the same"
+                            + " prefix returns it as it is. The channel is where the database sends a wake-up (LISTEN) on append.",
+                    """
+                    {"type": "object", "required": ["name"], "additionalProperties": false,
+                     "properties": {"name": {"type": "string", "description": "a lowercase slug, e.g. billing.projector"},
+                                    "stream_prefix": {"type": "string", "description": "a category with its dash (order-) or a longer start of a stream name"},
+                                    "from_start": {"type": "boolean"}}}""",
+                    """
+                    {"type": "object", "required": ["subscription", "last_position", "created", "channel"],
+                     "properties": {"subscription": {"type": "string"}, "prefix": {"type": ["string", "null"]},
+                                    "last_position": {"type": "integer"}, "created": {"type": "boolean"},
+                                    "channel": {"type": "string"}}}""",
+                    hints("Subscribe to events", false, false, true), ALWAYS,
+                    "select to_jsonb(t)::text from s, sor_api.subscribe(s.tenant_id, s.a ->> 'name', s.a ->> 'stream_prefix',"
+                            + " coalesce((s.a ->> 'from_start')::boolean, true)) t"),
+
+            new KitTool("read_subscription", "Read a subscription",
+                    "Read the events of a subscription of this run's tenant after its checkpoint, at most max_rows (default 100),"
+                            + " in the order that never skips an event (sor_api.read_subscription). Reading again without"
+                            + " ack_subscription returns the same events: process them, then acknowledge the last position.",
+                    """
+                    {"type": "object", "required": ["name"], "additionalProperties": false,
+                     "properties": {"name": {"type": "string"}, "max_rows": {"type": "integer", "minimum": 1}}}""",
+                    "{\"type\": \"object\", \"required\": [\"subscription\", \"events\"], \"properties\": {"
+                            + "\"subscription\": {\"type\": \"string\"},"
+                            + " \"events\": {\"type\": \"array\", \"items\": " + EVENT_ITEM + "},"
+                            + " \"last_position\": {\"type\": [\"integer\", \"null\"], \"description\": \"the position to pass to ack_subscription; null when nothing new\"}}}",
+                    hints("Read a subscription", true, false, true), ALWAYS,
+                    ", x as (select e.*, row_number() over () as o from s, sor_api.read_subscription(s.tenant_id, s.a ->> 'name',"
+                            + " coalesce((s.a ->> 'max_rows')::int, 100)) e)"
+                            + " select jsonb_build_object('subscription', s.a ->> 'name', 'events', coalesce((select jsonb_agg("
+                            + EVENT_ROW + " order by e.o) from x e), '[]'), 'last_position',"
+                            + " (select e.position from x e order by e.o desc limit 1))::text from s"),
+
+            new KitTool("ack_subscription", "Acknowledge a subscription",
+                    "Move a subscription's checkpoint forward to a position read_subscription returned"
+                            + " (sor_api.ack_subscription): the next read starts after it. An acknowledgement at or before the"
+                            + " checkpoint changes nothing (moved false), so a repeated call is safe.",
+                    """
+                    {"type": "object", "required": ["name", "up_to_position"], "additionalProperties": false,
+                     "properties": {"name": {"type": "string"}, "up_to_position": {"type": "integer", "minimum": 1}}}""",
+                    """
+                    {"type": "object", "required": ["last_position", "moved"],
+                     "properties": {"last_position": {"type": "integer"}, "moved": {"type": "boolean"}}}""",
+                    hints("Acknowledge a subscription", false, false, true), ALWAYS,
+                    "select to_jsonb(t)::text from s, sor_api.ack_subscription(s.tenant_id, s.a ->> 'name',"
+                            + " (s.a ->> 'up_to_position')::bigint) t"),
+
             new KitTool("enqueue_task", "Queue a task",
-                    "Queue a task for this run's tenant (sor_api.enqueue_task); a dedupe_key already used in the queue"
-                            + " returns the existing task and changes nothing, so a call with one is safe to repeat.",
+                    "Queue a task for this run's tenant, linked to the run (sor_api.enqueue_task_in_run); a dedupe_key"
+                            + " already used in the queue returns the existing task and changes nothing, so a call with one is"
+                            + " safe to repeat.",
                     """
                     {"type": "object", "required": ["queue", "subject"], "additionalProperties": false,
                      "properties": {"queue": {"type": "string"}, "subject": {"type": "string"}, "payload": {"type": "object"},
@@ -186,14 +238,14 @@ final class WorkerTools {
                     """
                     {"type": "object", "required": ["task_id"], "properties": {"task_id": {"type": "integer"}}}""",
                     hints("Queue a task", false, false, false), keyed("dedupe_key"),
-                    "select jsonb_build_object('task_id', sor_api.enqueue_task(s.tenant_id, s.a ->> 'queue', s.a ->> 'subject',"
+                    "select jsonb_build_object('task_id', sor_api.enqueue_task_in_run(s.run_id, s.a ->> 'queue', s.a ->> 'subject',"
                             + " coalesce(s.a -> 'payload', '{}'), s.a ->> 'dedupe_key', coalesce((s.a ->> 'priority')::int, 0),"
                             + " make_interval(secs => (s.a ->> 'delay_seconds')::float8), (s.a ->> 'max_attempts')::int))::text from s"),
 
             new KitTool("claim_tasks", "Claim tasks",
-                    "Claim at most batch (default 1) due tasks of a queue, each with a new fencing token and a lease of"
-                            + " lease_seconds (default 60) (sor_api.claim_tasks). Heartbeat, complete or fail each with its"
-                            + " task_id and fencing_token before the lease lapses.",
+                    "Claim at most batch (default 1) due tasks of a queue for this run's tenant, each with a new fencing"
+                            + " token and a lease of lease_seconds (default 60), linked to the run (sor_api.claim_tasks_in_run)."
+                            + " Heartbeat, complete or fail each with its task_id and fencing_token before the lease lapses.",
                     """
                     {"type": "object", "required": ["queue"], "additionalProperties": false,
                      "properties": {"queue": {"type": "string"}, "batch": {"type": "integer", "minimum": 1},
@@ -207,7 +259,7 @@ final class WorkerTools {
                                       "fencing_token": {"type": "integer"}, "lease_expires_at": {"type": "string"}}}}}}""",
                     hints("Claim tasks", false, false, false), NEVER,
                     "select jsonb_build_object('tasks', coalesce((select jsonb_agg(to_jsonb(t) order by t.task_id)"
-                            + " from sor_api.claim_tasks(s.a ->> 'queue', coalesce((s.a ->> 'batch')::int, 1),"
+                            + " from sor_api.claim_tasks_in_run(s.run_id, s.a ->> 'queue', coalesce((s.a ->> 'batch')::int, 1),"
                             + " make_interval(secs => coalesce((s.a ->> 'lease_seconds')::float8, 60))) t), '[]'))::text from s"),
 
             new KitTool("heartbeat_task", "Extend a task's lease",
@@ -269,14 +321,15 @@ final class WorkerTools {
 
             new KitTool("finish_tool_call", "Finish an external tool call",
                     "Record the outcome of a call begun with begin_tool_call: its result (succeeded) or its error (failed),"
-                            + " not both (sor_api.finish_tool_call). A call finishes once (SR044).",
+                            + " not both (sor_api.finish_tool_call). A call finishes once: the same outcome again is accepted"
+                            + " (a retry), another is refused (SR044).",
                     """
                     {"type": "object", "required": ["tool_call_id"], "additionalProperties": false,
                      "properties": {"tool_call_id": {"type": "string"}, "result": {}, "error": {}}}""",
                     """
                     {"type": "object", "required": ["tool_call_id", "status"],
                      "properties": {"tool_call_id": {"type": "string"}, "status": {"type": "string", "enum": ["succeeded", "failed"]}}}""",
-                    hints("Finish an external tool call", false, true, false), NEVER,
+                    hints("Finish an external tool call", false, true, true), ALWAYS,
                     "select jsonb_build_object('tool_call_id', s.a ->> 'tool_call_id', 'status',"
                             + " case when nullif(s.a -> 'error', 'null') is null then 'succeeded' else 'failed' end)::text"
                             + " from s, sor_api.finish_tool_call((s.a ->> 'tool_call_id')::uuid, nullif(s.a -> 'result', 'null'),"

@@ -34,7 +34,7 @@ class McpWorkerSurfaceTest {
     static Database worker;
 
     static final List<String> SURFACE = List.of("get_run", "record_turn", "append_event", "append_events", "read_stream",
-            "events_since", "enqueue_task", "claim_tasks", "heartbeat_task", "complete_task", "fail_task", "begin_tool_call",
+            "events_since", "subscribe", "read_subscription", "ack_subscription", "enqueue_task", "claim_tasks", "heartbeat_task", "complete_task", "fail_task", "begin_tool_call",
             "finish_tool_call", "commit_step", "finish_run");
 
     @BeforeAll
@@ -129,6 +129,9 @@ class McpWorkerSurfaceTest {
                     .containsEntry("get_run", List.of(true, false, true))
                     .containsEntry("read_stream", List.of(true, false, true))
                     .containsEntry("events_since", List.of(true, false, true))
+                    .containsEntry("subscribe", List.of(false, false, true))
+                    .containsEntry("read_subscription", List.of(true, false, true))
+                    .containsEntry("ack_subscription", List.of(false, false, true))
                     .containsEntry("record_turn", List.of(false, false, false))
                     .containsEntry("append_event", List.of(false, false, false))
                     .containsEntry("enqueue_task", List.of(false, false, false))
@@ -137,7 +140,7 @@ class McpWorkerSurfaceTest {
                     .containsEntry("complete_task", List.of(false, true, false))
                     .containsEntry("fail_task", List.of(false, true, false))
                     .containsEntry("begin_tool_call", List.of(false, false, false))
-                    .containsEntry("finish_tool_call", List.of(false, true, false))
+                    .containsEntry("finish_tool_call", List.of(false, true, true))
                     .containsEntry("commit_step", List.of(false, false, true))
                     .containsEntry("finish_run", List.of(false, true, true));
         } finally {

@@ -36,11 +36,17 @@ final class Ledger {
                         select tenant_id, task_id, queue, dedupe_key from sor.finished_tasks) t
                     on t.tenant_id = k.tenant_id and t.task_id = k.target_id and t.queue = 'reconcile' and t.dedupe_key = p.bank_txn_id
                  where p.tenant_id = x.a and p.bank_txn_id = x.b"""),
-        /** sor_api.claim_tasks: a = task_id, b = fencing token; the task (live or finished) and its claim's event under that token. */
+        /**
+         * sor_api.claim_tasks: a = task_id, b = fencing token; the task (live or finished) holds the claim
+         * under that token, or the event of an attempt's outcome names it (a claim writes no event).
+         */
         TASK_CLAIMED("""
-                select 1 from (select tenant_id, task_id from sor.tasks union all select tenant_id, task_id from sor.finished_tasks) t
-                  join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id and e.type = 'task.claimed'
-                 where t.task_id = x.a::bigint and e.payload ->> 'fencing_token' = x.b"""),
+                select 1 from (select tenant_id, task_id, fencing_token from sor.tasks
+                               union all select tenant_id, task_id, fencing_token from sor.finished_tasks) t
+                 where t.task_id = x.a::bigint
+                   and (t.fencing_token::text = x.b
+                        or exists (select 1 from sor.events e where e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+                                      and e.type like 'task.%' and e.payload ->> 'fencing_token' = x.b))"""),
         /** sor_api.lease_outbox: a = outbox_id, b = lease token; the lease's event under that token. */
         OUTBOX_LEASED("""
                 select 1 from sor.outbox o join sor.events e
@@ -60,19 +66,14 @@ final class Ledger {
         /** sor_api.finish_tool_call: a = tool_call_id. */
         FINISH_CALL("select 1 from sor.tool_calls c where c.tool_call_id = x.a::uuid and c.status = 'succeeded'"),
         /**
-         * sor_api.complete_task: a = task_id, b = fencing token; completed in sor.finished_tasks, with its
-         * completion event, by the claim under that token: the completion event carries no token, so
-         * the claim is the task.claimed event with the token whose attempt (claims count attempts up)
-         * and claimer are the finished row's, and the completion follows it in the stream.
+         * sor_api.complete_task: a = task_id, b = fencing token; completed in sor.finished_tasks by the
+         * claim under that token, with its completion event naming that claim's token and holder.
          */
         TASK_COMPLETED("""
                 select 1 from sor.finished_tasks f
-                  join sor.events c on c.tenant_id = f.tenant_id and c.stream = 'task-' || f.task_id and c.type = 'task.claimed'
-                       and c.payload ->> 'fencing_token' = x.b and (c.payload ->> 'attempts')::int = f.attempts
-                       and c.actor = f.claimed_by
                   join sor.events e on e.tenant_id = f.tenant_id and e.stream = 'task-' || f.task_id and e.type = 'task.completed'
-                       and e.version > c.version
-                 where f.task_id = x.a::bigint and f.status = 'completed'"""),
+                       and e.payload ->> 'fencing_token' = x.b and e.payload ->> 'claimed_by' = f.claimed_by
+                 where f.task_id = x.a::bigint and f.status = 'completed' and f.fencing_token::text = x.b"""),
         /** sor_api.finish_run as succeeded: a = run_id. */
         RUN_FINISHED("select 1 from sor.runs r where r.run_id = x.a::uuid and r.status = 'succeeded'"),
         /** sor_api.append_event: a = tenant, b = stream, c = version, d = hash (hex). */

@@ -401,8 +401,8 @@ final class Workload {
                 ledger.ack(Kind.DISPATCHED, r[0], ref);
                 dispatched.incrementAndGet();
             } catch (SQLException e) {
-                // SR062: the lease lapsed and the row went to another lease; SR063: another lease delivered it
-                if (!"SR062".equals(e.getSQLState()) && !"SR063".equals(e.getSQLState())) {
+                // SR057: the lease lapsed; SR062: the row went to another lease; SR063: another lease delivered it
+                if (!"SR057".equals(e.getSQLState()) && !"SR062".equals(e.getSQLState()) && !"SR063".equals(e.getSQLState())) {
                     throw e;
                 }
                 staleTokens.incrementAndGet();

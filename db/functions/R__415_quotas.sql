@@ -1,0 +1,144 @@
+-- Per-tenant quotas of queued work: how many live tasks (ready, claimed or failed) and undelivered
+-- outbox rows (pending, deferred, leased or failed) a tenant may hold at once. sor.quota_count is
+-- the one rule: it moves a tenant's count in sor.tenant_usage and refuses a statement that takes
+-- the tenant over its quota: SR065 for tasks, SR066 for the outbox. The check reads at most 16
+-- counter rows of that tenant (sor.tenant_usage's slots) and its quota: no scan of the queue, no
+-- global lock, and no tenant ever waits on another's rows. Admins set quotas with sor_api.set_quota.
+--
+-- Who counts: the triggers the two tables already had, so an upgrade adds no trigger to a
+-- protected table (that needs an approval of its own, and a database of 0.1.0 or 0.2.0 cannot
+-- carry a release's approval):
+--   a task queued        sor.tg_tasks__dedupe (BEFORE INSERT, row, on sor.tasks): +1
+--   a task ended         sor.tg_finished_tasks__events_insert (AFTER INSERT, statement, on
+--                        sor.finished_tasks, where every task leaving the live queue goes): -n
+--   an outbox row queued sor.tg_outbox__notify_insert (AFTER INSERT, statement): +n undelivered
+--   an outbox row moved  sor.tg_outbox__events_update (AFTER UPDATE, statement): +-n per change
+--                        between undelivered and delivered, dead or discarded (sor.outbox_counts)
+-- A row the owner deletes by hand from sor.tasks or sor.outbox is not counted down until
+-- db/policies/R__941_policies_tasks.sql, which takes the counts from the tables, runs again.
+set role sor_owner;
+
+create or replace function sor.quota_count(kind text, tenants text[], deltas bigint[])
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
+  _over record;
+begin
+  if quota_count.tenants is null then
+    return;
+  end if;
+  -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
+  -- lock shared slots in one order); a tenant that grew is checked against its quota: its slot as
+  -- just written plus its other slots as committed
+  with d as (
+    select u.tenant_id, u.delta
+      from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
+     where u.delta <> 0
+  ), moved as (
+    insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+    select d.tenant_id, quota_count.kind, _slot, d.delta from d order by d.tenant_id
+    on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+    returning x.tenant_id, x.pending
+  )
+  select m.tenant_id, m.pending + coalesce(o.pending, 0) as pending, q.max_pending
+    into _over
+    from moved m
+    join d on d.tenant_id = m.tenant_id and d.delta > 0
+    left join lateral (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
+                        where u.tenant_id = m.tenant_id and u.kind = quota_count.kind and u.slot <> _slot) o on true
+    cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
+                                          where t.tenant_id = m.tenant_id and t.kind = quota_count.kind),
+                                        (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
+   where m.pending + coalesce(o.pending, 0) > q.max_pending
+   order by m.tenant_id
+   limit 1;
+  if found then
+    if quota_count.kind = 'tasks' then
+      raise exception 'tenant % would have % live tasks, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
+        using errcode = 'SR065',
+              hint = 'Nothing of the statement was queued. Let Workers drain the queue first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''tasks'', n).';
+    end if;
+    raise exception 'tenant % would have % undelivered outbox rows, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
+      using errcode = 'SR066',
+            hint = 'Nothing of the statement was queued. Let dispatchers deliver first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''outbox'', n).';
+  end if;
+end
+$$;
+comment on function sor.quota_count(text, text[], bigint[]) is
+  'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does.';
+
+create or replace function sor.outbox_counts(status text)
+returns boolean
+language plpgsql
+immutable
+set jit = off
+as $$
+begin
+  return outbox_counts.status in ('pending', 'deferred', 'leased', 'failed');
+end
+$$;
+comment on function sor.outbox_counts(text) is
+  'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
+
+create or replace function sor_api.set_quota(tenant_id text, kind text, max_pending bigint)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  if set_quota.kind is null or set_quota.kind not in ('tasks', 'outbox')
+     or set_quota.max_pending is null or set_quota.max_pending not between 0 and 1000000000 then
+    raise exception 'invalid quota % of % for tenant %', coalesce(set_quota.max_pending::text, 'NULL'),
+          coalesce(quote_literal(set_quota.kind), 'NULL'), coalesce(quote_literal(set_quota.tenant_id), 'the default')
+      using errcode = 'SR067', hint = 'kind is tasks or outbox; max_pending between 0 and 1000000000.';
+  end if;
+  if set_quota.tenant_id is null then
+    update sor.quota_defaults d
+       set max_pending = set_quota.max_pending, set_at = pg_catalog.clock_timestamp(), set_by = session_user
+     where d.kind = set_quota.kind;
+    return;
+  end if;
+  perform 1 from sor.tenants t where t.tenant_id = set_quota.tenant_id;
+  if not found then
+    raise exception 'unknown tenant %', quote_literal(set_quota.tenant_id)
+      using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
+  end if;
+  insert into sor.tenant_quotas as q (tenant_id, kind, max_pending)
+  values (set_quota.tenant_id, set_quota.kind, set_quota.max_pending)
+  on conflict on constraint tenant_quotas_pkey do update
+     set max_pending = excluded.max_pending, set_at = pg_catalog.clock_timestamp(), set_by = session_user;
+end
+$$;
+comment on function sor_api.set_quota(text, text, bigint) is
+  'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
+
+create or replace function sor_api.quotas(tenant_id text default null)
+returns table (tenant_id text, kind text, pending bigint, max_pending bigint)
+language sql
+stable
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+  select t.tenant_id, k.kind,
+         coalesce((select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                    where u.tenant_id = t.tenant_id and u.kind = k.kind), 0)::bigint,
+         coalesce(q.max_pending, k.max_pending)
+    from sor.tenants t
+   cross join sor.quota_defaults k
+    left join sor.tenant_quotas q on q.tenant_id = t.tenant_id and q.kind = k.kind
+   where quotas.tenant_id is null or t.tenant_id = quotas.tenant_id
+   order by t.tenant_id, k.kind
+$$;
+comment on function sor_api.quotas(text) is
+  'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';
+
+reset role;

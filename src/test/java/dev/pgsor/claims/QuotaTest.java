@@ -1,0 +1,203 @@
+package dev.pgsor.claims;
+
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.Race;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-tenant quotas of queued work, and a batch judged as a whole: a tenant at its quota of live
+ * tasks (SR065) or undelivered outbox rows (SR066) is refused with nothing written, finishing work
+ * makes room again, and another tenant queues on unaffected; a batch with a bad row or a row of
+ * another tenant is refused whole, naming the row. A tenant at its quota never slows another: its
+ * refused Workers hold only its own counter rows. Quotas are set by an admin, as sor_admin.
+ */
+@SorTest
+class QuotaTest {
+
+    static SorDatabase db;
+    static Database acme;
+    static Database globex;
+    static Database initech;
+    static Database dispatcher;
+    static Database admin;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme", "globex", "initech");
+        acme = db.worker("expense-reconciler", "acme");
+        initech = db.worker("expense-reconciler", "initech");
+        globex = db.worker("expense-reconciler", "globex");
+        dispatcher = db.dispatcher("acme");
+        admin = db.sorAdmin();
+        db.exec("select sor_api.create_queue('work', 'quota queue', 3)");
+    }
+
+    static void setQuota(String tenant, String kind, long max) throws SQLException {
+        try (Connection a = admin.connect()) {
+            Sql.run(a, "select sor_api.set_quota(?, ?, ?)", tenant, kind, max);
+        }
+    }
+
+    static String batch(int n) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 1; i <= n; i++) {
+            b.append(i > 1 ? "," : "").append("{\"subject\": \"row ").append(i).append("\"}");
+        }
+        return b.append(']').toString();
+    }
+
+    @Test
+    void aTenantAtItsTaskQuotaIsRefused_SR065_AndAnotherTenantIsNot() throws Exception {
+        setQuota("initech", "tasks", 5);
+        try (Connection c = initech.connect(); Connection g = globex.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('initech', 'work', ?::jsonb)", batch(4));
+            assertRefusedAndNothingWritten(db, "SR065", "a batch that would pass the quota",
+                    () -> Sql.run(c, "select * from sor_api.enqueue_tasks('initech', 'work', ?::jsonb)", batch(2)));
+            Claims.enqueue(c, "initech", "work", "the fifth", null);
+            assertRefusedAndNothingWritten(db, "SR065", () -> Claims.enqueue(c, "initech", "work", "the sixth", null));
+            // another tenant queues on, at the default quota
+            Sql.run(g, "select * from sor_api.enqueue_tasks('globex', 'work', ?::jsonb)", batch(50));
+            assertThat(db.count("select count(*) from sor.tasks where tenant_id = 'globex' and subject like 'row %'")).isEqualTo(50);
+
+            // finishing work makes room again
+            Claims.Claim done = Claims.claim(c, "work", 1, "1 minute").get(0);
+            Claims.complete(c, done.taskId(), done.token());
+            Claims.enqueue(c, "initech", "work", "room again", null);
+            assertThat(Sql.rows(admin, "select pending, max_pending from sor_api.quotas('initech') where kind = 'tasks'"))
+                    .containsExactly(List.of(5L, 5L));
+        }
+        try (Connection a = admin.connect()) {
+            assertRefused("SR067", () -> Sql.run(a, "select sor_api.set_quota('acme', 'nonsense', 5)"));
+            assertRefused("SR067", () -> Sql.run(a, "select sor_api.set_quota('acme', 'tasks', -1)"));
+            assertRefused("SR002", () -> Sql.run(a, "select sor_api.set_quota('nosuch', 'tasks', 5)"));
+        }
+        try (Connection c = acme.connect()) {
+            assertRefused("42501", () -> Sql.run(c, "select sor_api.set_quota('acme', 'tasks', 1000)"));
+        }
+    }
+
+    @Test
+    void aTenantAtItsOutboxQuotaIsRefused_SR066_UntilRowsAreDelivered() throws Exception {
+        setQuota("acme", "outbox", 3);
+        String insert = "insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key) values (?, 'email', 'e', '1', ?)";
+        db.exec("delete from sor.outbox where tenant_id = 'acme'");
+        for (int i = 1; i <= 3; i++) {
+            Sql.run(db.admin(), insert, "acme", "quota-" + i);
+        }
+        assertRefusedAndNothingWritten(db, "SR066", () -> Sql.run(db.admin(), insert, "acme", "quota-4"));
+        Sql.run(db.admin(), insert, "globex", "quota-4");
+        try (Connection d = dispatcher.connect()) {
+            Claims.Lease l = Claims.lease(d, 1, "1 minute").get(0);
+            Claims.markDispatched(d, l.outboxId(), l.token(), "ref");
+        }
+        Sql.run(db.admin(), insert, "acme", "quota-4");
+        assertThat(db.count("select count(*) from sor.outbox where tenant_id = 'acme' and status = 'pending'")).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchWithABadRowOrAnotherTenantsRowIsRefusedWholeNamingTheRow() throws Exception {
+        try (Connection c = acme.connect()) {
+            long before = db.count("select count(*) from sor.tasks");
+            SQLException bad = assertRefusedAndNothingWritten(db, "SR054", () -> Sql.run(c,
+                    "select * from sor_api.enqueue_tasks('acme', 'work', ?::jsonb)",
+                    "[{\"subject\": \"ok\"}, {\"subject\": \"ok\"}, {\"subject\": \"bad\", \"priority\": 5000}]"));
+            assertThat(bad.getMessage()).contains("task 3 of the batch");
+            SQLException foreign = assertRefusedAndNothingWritten(db, "SR054", () -> Sql.run(c,
+                    "select * from sor_api.enqueue_tasks('acme', 'work', ?::jsonb)",
+                    "[{\"subject\": \"ok\", \"tenant_id\": \"acme\"}, {\"subject\": \"theirs\", \"tenant_id\": \"globex\"}]"));
+            assertThat(foreign.getMessage()).contains("task 2 of the batch");
+            SQLException delay = assertRefusedAndNothingWritten(db, "SR054", () -> Sql.run(c,
+                    "select * from sor_api.enqueue_tasks('acme', 'work', ?::jsonb)",
+                    "[{\"subject\": \"ok\"}, {\"subject\": \"ok\", \"delay\": \"soon\"}]"));
+            assertThat(delay.getMessage()).contains("task 2 of the batch");
+            assertRefusedAndNothingWritten(db, "SR054", () -> Sql.run(c,
+                    "select * from sor_api.enqueue_tasks('acme', 'work', ?::jsonb)", "[{\"subject\": \"ok\", \"delay\": \"-1 hour\"}]"));
+            assertRefused("SR008", () -> Sql.run(c, "select * from sor_api.enqueue_tasks('globex', 'work', ?::jsonb)", batch(1)));
+            assertThat(db.count("select count(*) from sor.tasks")).isEqualTo(before);
+        }
+        // a dedupe key is per tenant: the same key in another tenant names that tenant's own task
+        try (Connection c = acme.connect(); Connection g = globex.connect()) {
+            long mine = (Long) Sql.rows(c, "select task_id from sor_api.enqueue_tasks('acme', 'work', ?::jsonb)",
+                    "[{\"subject\": \"k\", \"dedupe_key\": \"shared-key\"}]").get(0).get(0);
+            List<List<Object>> theirs = Sql.rows(g, "select task_id, created from sor_api.enqueue_tasks('globex', 'work', ?::jsonb)",
+                    "[{\"subject\": \"k\", \"dedupe_key\": \"shared-key\"}, {\"subject\": \"k\", \"dedupe_key\": \"shared-key\"}]");
+            assertThat(theirs.get(0).get(1)).isEqualTo(true);
+            assertThat(theirs.get(0).get(0)).isNotEqualTo(mine);
+            assertThat(theirs.get(1)).containsExactly(theirs.get(0).get(0), false);
+        }
+    }
+
+    /**
+     * A tenant at its quota holds only its own counter rows: sixteen of its Workers, each refused
+     * (SR065) and left in its open transaction, hold every slot of its count they wrote, while
+     * another tenant's Workers, released at the same moment on backends that share those slot
+     * numbers, queue all they ask for and commit. Any wait on the full tenant's locks would outlast
+     * the race (those transactions end only after it), so the other tenant's lock_timeout turns a
+     * wait into 55P03 and the test fails. Five rounds.
+     */
+    @Test
+    void aTenantAtItsQuotaNeverSlowsAnother() throws Exception {
+        db.addTenants("busy", "calm");
+        setQuota("busy", "tasks", 32);
+        Database busy = db.worker("expense-reconciler", "busy");
+        Database calm = db.worker("expense-reconciler", "calm");
+        try (Connection c = busy.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('busy', 'work', ?::jsonb)", batch(32));
+        }
+        int full = 16;
+        int others = 8;
+        for (int round = 1; round <= 5; round++) {
+            List<Connection> connections = new ArrayList<>();
+            try {
+                for (int i = 0; i < full; i++) {
+                    Connection c = busy.connect();
+                    c.setAutoCommit(false);
+                    connections.add(c);
+                }
+                for (int i = 0; i < others; i++) {
+                    Connection c = calm.connect();
+                    Sql.run(c, "set lock_timeout = '5s'");
+                    connections.add(c);
+                }
+                long calmBefore = db.count("select count(*) from sor.tasks where tenant_id = 'calm'");
+                List<Race.Outcome<Object>> outcomes = Race.together(full + others, t -> {
+                    Connection c = connections.get(t);
+                    if (t < full) {
+                        return Claims.enqueue(c, "busy", "work", "one too many", null);
+                    }
+                    return Sql.rows(c, "select task_id from sor_api.enqueue_tasks('calm', 'work', ?::jsonb)", batch(5)).size();
+                });
+                for (int t = 0; t < full; t++) {
+                    assertThat(outcomes.get(t).sqlState()).as("busy Worker " + t).isEqualTo("SR065");
+                }
+                for (int t = full; t < full + others; t++) {
+                    assertThat(outcomes.get(t).get()).as("calm Worker " + t).isEqualTo(5);
+                }
+                // committed while every refused transaction of the full tenant is still open
+                assertThat(db.count("select count(*) from sor.tasks where tenant_id = 'calm'")).isEqualTo(calmBefore + 5L * others);
+                assertThat(db.count("select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and state = 'idle in transaction (aborted)' and usename = ?", busy.user())).isEqualTo(full);
+            } finally {
+                for (Connection c : connections) {
+                    c.close();
+                }
+            }
+        }
+        assertThat(Sql.rows(admin, "select tenant_id, pending, max_pending from sor_api.quotas() where kind = 'tasks'"
+                + " and tenant_id in ('busy', 'calm') order by 1"))
+                .containsExactly(List.of("busy", 32L, 32L), List.of("calm", 200L, 1_000_000L));
+    }
+}
