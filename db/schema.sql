@@ -5627,6 +5627,15 @@ begin
   insert into sor.finished_tasks
   select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
   if not found then
+    -- the same completion again (a retry after a lost answer): the task finished by this caller's
+    -- claim with this token and this result; nothing to do
+    if exists (select 1 from sor.finished_tasks f
+                where f.task_id = complete_task.task_id and f.status = 'completed'
+                  and f.fencing_token = complete_task.fencing_token and f.claimed_by = session_user
+                  and f.result is not distinct from complete_task.result
+                  and sor_guard.is_member(f.tenant_id)) then
+      return;
+    end if;
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
 end
@@ -5644,6 +5653,7 @@ declare
   _now timestamptz := sor.lease_clock();
   _bad record;
   _n integer;
+  _bad_count integer;
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -5691,12 +5701,32 @@ begin
   select g.o, g.task_id from gone g order by g.o;
   get diagnostics _n = row_count;
   if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
+    -- tasks of the batch completed before by this caller's claim, with the same token and result
+    -- (a retry of the batch after a lost answer): returned as completed, nothing written for them
+    return query
+    select b.o, b.task_id
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+                   coalesce(t.x -> 'result', '{}'::jsonb) as result
+              from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
+     where exists (select 1 from sor.finished_tasks f
+                    where f.task_id = b.task_id and f.status = 'completed' and f.finished_at < _now
+                      and f.fencing_token = b.token and f.claimed_by = session_user
+                      and f.result is not distinct from b.result and sor_guard.is_member(f.tenant_id))
+     order by b.o;
+    get diagnostics _bad_count = row_count;
+    _n := _n + _bad_count;
+  end if;
+  if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
     -- nothing of a batch is kept when one task is refused: name the first
     select b.o, b.task_id, b.token into _bad
-      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+                   coalesce(t.x -> 'result', '{}'::jsonb) as result
               from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
      where not exists (select 1 from sor.finished_tasks f
-                        where f.task_id = b.task_id and f.status = 'completed' and f.finished_at = _now)
+                        where f.task_id = b.task_id and f.status = 'completed'
+                          and (f.finished_at = _now
+                               or (f.fencing_token = b.token and f.claimed_by = session_user
+                                   and f.result is not distinct from b.result)))
      order by b.o limit 1;
     begin
       perform sor.refuse_task_call(_bad.task_id, _bad.token, 'complete');
@@ -10619,8 +10649,8 @@ comment on function sor_api.claim_tasks(queue text, batch integer, lease interva
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) is 'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) is 'Claims as sor_api.claim_tasks(queue, batch, lease, tenant) does for the run''s tenant, inside a running run of the caller, and links each claimed attempt (task id and fencing token) to the run, so its timeline and report show the task by id and how the attempt ended. SR033 NULL run, SR034 unknown or another Worker''s run, SR035 run not running, SR036 lease lapsed, SR008 no longer a member of its tenant, SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
-comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
-comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
+comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished otherwise), SR057 lease lapsed. The same completion again (same token, by the same Worker, same result: a retry after a lost answer) returns quietly and writes nothing.';
+comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. A task the caller completed before with the same token and result (a retry of the batch after a lost answer) counts as completed: it is returned, after the tasks completed now, and nothing is written for it. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';
 comment on function sor_api.contract_version() is 'The semantic version (MAJOR.MINOR.PATCH) of the sor_api contract: a client checks the major version at startup and refuses to run against one it was not built for.';
 comment on function sor_api.create_queue(queue text, description text, max_attempts integer, backoff_base interval, backoff_max interval) is 'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8e745f0be636453845ef67142d40c8a893163e1d94b319c1ca329a9f3eba959d',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:15c87b542deabbf6ed05bdb93dcb99a41b4e8be06b27331e808e2c98e4d04d95',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -58,7 +58,7 @@ begin
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":1466335792}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1822316694}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-412287784}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
@@ -954,8 +954,8 @@ begin
 {"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
-{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32e1781bf1b154993c213c16554cdb21383dc4c734ac53023db41581fd2cc1d1","owner":"sor_owner"}}
-{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7dd1b0bf3bbe620e901f7a856a725843082d63c664cdc853939822d93451b483","owner":"sor_owner"}}
+{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7904fb98a96cd35fc828220e0b0746046784793f3e13f809ab2ac980459bd330","owner":"sor_owner"}}
+{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1eafa4e9bc5e0f2c89bce90a1251b78b5d476975abb0e7c892184b1d69f0de5","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}

@@ -89,12 +89,21 @@ begin
   insert into sor.finished_tasks
   select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
   if not found then
+    -- the same completion again (a retry after a lost answer): the task finished by this caller's
+    -- claim with this token and this result; nothing to do
+    if exists (select 1 from sor.finished_tasks f
+                where f.task_id = complete_task.task_id and f.status = 'completed'
+                  and f.fencing_token = complete_task.fencing_token and f.claimed_by = session_user
+                  and f.result is not distinct from complete_task.result
+                  and sor_guard.is_member(f.tenant_id)) then
+      return;
+    end if;
     perform sor.refuse_task_call(complete_task.task_id, complete_task.fencing_token, 'complete');
   end if;
 end
 $$;
 comment on function sor_api.complete_task(bigint, bigint, jsonb) is
-  'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished), SR057 lease lapsed.';
+  'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished otherwise), SR057 lease lapsed. The same completion again (same token, by the same Worker, same result: a retry after a lost answer) returns quietly and writes nothing.';
 
 create or replace function sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
 returns table (status text, run_after timestamptz)
@@ -157,6 +166,7 @@ declare
   _now timestamptz := sor.lease_clock();
   _bad record;
   _n integer;
+  _bad_count integer;
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -204,12 +214,32 @@ begin
   select g.o, g.task_id from gone g order by g.o;
   get diagnostics _n = row_count;
   if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
+    -- tasks of the batch completed before by this caller's claim, with the same token and result
+    -- (a retry of the batch after a lost answer): returned as completed, nothing written for them
+    return query
+    select b.o, b.task_id
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+                   coalesce(t.x -> 'result', '{}'::jsonb) as result
+              from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
+     where exists (select 1 from sor.finished_tasks f
+                    where f.task_id = b.task_id and f.status = 'completed' and f.finished_at < _now
+                      and f.fencing_token = b.token and f.claimed_by = session_user
+                      and f.result is not distinct from b.result and sor_guard.is_member(f.tenant_id))
+     order by b.o;
+    get diagnostics _bad_count = row_count;
+    _n := _n + _bad_count;
+  end if;
+  if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
     -- nothing of a batch is kept when one task is refused: name the first
     select b.o, b.task_id, b.token into _bad
-      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token
+      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+                   coalesce(t.x -> 'result', '{}'::jsonb) as result
               from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
      where not exists (select 1 from sor.finished_tasks f
-                        where f.task_id = b.task_id and f.status = 'completed' and f.finished_at = _now)
+                        where f.task_id = b.task_id and f.status = 'completed'
+                          and (f.finished_at = _now
+                               or (f.fencing_token = b.token and f.claimed_by = session_user
+                                   and f.result is not distinct from b.result)))
      order by b.o limit 1;
     begin
       perform sor.refuse_task_call(_bad.task_id, _bad.token, 'complete');
@@ -223,7 +253,7 @@ begin
 end
 $$;
 comment on function sor_api.complete_tasks(jsonb) is
-  'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
+  'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. A task the caller completed before with the same token and result (a retry of the batch after a lost answer) counts as completed: it is returned, after the tasks completed now, and nothing is written for it. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 
 create or replace function sor_api.fail_tasks(tasks jsonb)
 returns table (ordinal integer, task_id bigint, status text, run_after timestamptz)

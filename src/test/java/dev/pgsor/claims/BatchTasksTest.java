@@ -1,5 +1,6 @@
 package dev.pgsor.claims;
 
+import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,7 +108,13 @@ class BatchTasksTest {
                     .isEqualTo(3);
             assertThat(db.count("select count(*) from sor.events e join sor.finished_tasks f on e.stream = 'task-' || f.task_id"
                     + " where f.queue = ? and e.type = 'task.completed'", q)).isEqualTo(3);
-            assertRefused("SR056", "a completed task again", () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", mine));
+            // the same batch again (its answer lost) counts as completed and writes nothing; with another result it is refused
+            assertNothingWritten(db, () -> assertThat(Sql.rows(c, "select count(*) from sor_api.complete_tasks(?::jsonb)", mine))
+                    .containsExactly(List.of(3L)));
+            String otherResult = mine.replace("{\"ok\": true}", "{\"ok\": false}");
+            assertThat(otherResult).isNotEqualTo(mine);
+            assertRefused("SR056", "a completed task again, with another result",
+                    () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", otherResult));
         }
     }
 

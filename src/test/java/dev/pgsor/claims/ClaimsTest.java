@@ -57,6 +57,40 @@ class ClaimsTest {
                 .stream().map(r -> (String) r.get(0)).toList();
     }
 
+    /**
+     * A Worker that lost the answer of its completion calls it again: the same completion (same
+     * token, same result, by the same Worker) is accepted and writes nothing; another result, another
+     * token or another Worker is still refused as stale. The same for a batch.
+     */
+    @Test
+    void theSameCompletionAgainIsAcceptedAndWritesNothing() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect(); Connection other = otherWorker.connect()) {
+            long one = enqueue(c, "acme", q, "one", null);
+            long two = enqueue(c, "acme", q, "two", null);
+            long three = enqueue(c, "acme", q, "three", null);
+            List<Claim> claims = claim(c, q, 3, "1 minute");
+            complete(c, one, claims.get(0).token());
+            assertNothingWritten(db, () -> complete(c, one, claims.get(0).token()));
+            assertRefused("SR056", () -> Sql.run(c, "select sor_api.complete_task(?, ?, '{\"done\": false}')", one, claims.get(0).token()));
+            assertRefused("SR056", () -> complete(other, one, claims.get(0).token()));
+            assertRefused("SR056", () -> complete(c, one, claims.get(0).token() + 100));
+            String batch = "[{\"task_id\": " + two + ", \"fencing_token\": " + claims.get(1).token() + ", \"result\": {\"n\": 2}},"
+                    + " {\"task_id\": " + three + ", \"fencing_token\": " + claims.get(2).token() + "}]";
+            assertThat(Sql.rows(c, "select ordinal, task_id from sor_api.complete_tasks(?::jsonb)", batch))
+                    .containsExactly(List.of(1, two), List.of(2, three));
+            // the batch again: both count as completed, nothing is written
+            assertNothingWritten(db, () -> assertThat(Sql.rows(c, "select ordinal, task_id from sor_api.complete_tasks(?::jsonb) order by 1", batch))
+                    .containsExactly(List.of(1, two), List.of(2, three)));
+            // one of them with another result: the batch is refused, naming it
+            String changed = batch.replace("{\"n\": 2}", "{\"n\": 3}");
+            assertRefused("SR056", () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", changed));
+            assertThat(db.rows("select task_id, status from sor.finished_tasks where queue = ? order by task_id", q))
+                    .containsExactly(List.of(one, "completed"), List.of(two, "completed"), List.of(three, "completed"));
+            assertThat(eventTypes(one)).containsExactly("task.completed");
+        }
+    }
+
     @Test
     void enqueueIsIdempotentOnTheDedupeKeyPerTenantAndQueue() throws Exception {
         String q = newQueue();
@@ -130,7 +164,7 @@ class ClaimsTest {
             assertRefused("SR056", () -> complete(slow, id, taken.token()));
             heartbeat(fresh, id, taken.token());
             complete(fresh, id, taken.token());
-            assertRefused("SR056", () -> complete(fresh, id, taken.token()));
+            assertRefused("SR056", () -> Sql.run(fresh, "select sor_api.complete_task(?, ?, '{\"done\": false}')", id, taken.token()));
             assertThat(db.scalar("select status from sor.finished_tasks where task_id = ?", id)).isEqualTo("completed");
             assertThat(db.count("select count(*) from sor.tasks where task_id = ?", id)).as("a finished task leaves the live queue").isZero();
             // one event per attempt, at its outcome, naming the claim it ends: holder and token

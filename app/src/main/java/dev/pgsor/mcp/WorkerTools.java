@@ -275,15 +275,15 @@ final class WorkerTools {
                             + " sor_api.heartbeat_task((s.a ->> 'task_id')::bigint, (s.a ->> 'fencing_token')::bigint))::text from s"),
 
             new KitTool("complete_task", "Complete a task",
-                    "Complete a claimed task with its result, a JSON object (sor_api.complete_task). Once completed, the"
-                            + " token is stale (SR056).",
+                    "Complete a claimed task with its result, a JSON object (sor_api.complete_task). The same completion"
+                            + " again (same token and result) is accepted; another is refused as stale (SR056).",
                     "{\"type\": \"object\", \"required\": [\"task_id\", \"fencing_token\"], \"additionalProperties\": false,"
                             + " \"properties\": {\"task_id\": " + TASK_ID + ", \"fencing_token\": " + FENCING_TOKEN + ","
                             + " \"result\": {\"type\": \"object\"}}}",
                     """
                     {"type": "object", "required": ["task_id", "status"],
                      "properties": {"task_id": {"type": "integer"}, "status": {"type": "string", "enum": ["completed"]}}}""",
-                    hints("Complete a task", false, true, false), NEVER,
+                    hints("Complete a task", false, true, true), ALWAYS,
                     "select jsonb_build_object('task_id', (s.a ->> 'task_id')::bigint, 'status', 'completed')::text"
                             + " from s, sor_api.complete_task((s.a ->> 'task_id')::bigint, (s.a ->> 'fencing_token')::bigint,"
                             + " coalesce(s.a -> 'result', '{}')) c"),

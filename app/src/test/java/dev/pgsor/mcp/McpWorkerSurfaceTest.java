@@ -137,7 +137,7 @@ class McpWorkerSurfaceTest {
                     .containsEntry("enqueue_task", List.of(false, false, false))
                     .containsEntry("claim_tasks", List.of(false, false, false))
                     .containsEntry("heartbeat_task", List.of(false, false, true))
-                    .containsEntry("complete_task", List.of(false, true, false))
+                    .containsEntry("complete_task", List.of(false, true, true))
                     .containsEntry("fail_task", List.of(false, true, false))
                     .containsEntry("begin_tool_call", List.of(false, false, false))
                     .containsEntry("finish_tool_call", List.of(false, true, true))
