@@ -166,6 +166,22 @@ create table sor.domain_schemas (
   constraint domain_schemas_pkey PRIMARY KEY (schema_name)
 );
 
+create table sor.event_keys (
+  tenant_id text not null,
+  idempotency_key text not null,
+  fingerprint bytea not null,
+  "position" bigint,
+  stream text,
+  version integer,
+  hash bytea,
+  created_at timestamp with time zone default now() not null,
+  constraint event_keys_pkey PRIMARY KEY (tenant_id, idempotency_key),
+  constraint event_keys_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
+  constraint event_keys_event CHECK ((num_nulls("position", stream, version, hash) = ANY (ARRAY[0, 4]))),
+  constraint event_keys_fingerprint_length CHECK ((length(fingerprint) = 32)),
+  constraint event_keys_key_format CHECK ((((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)) AND (idempotency_key !~ '[[:cntrl:]]'::text)))
+) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.02, autovacuum_analyze_scale_factor=0.02);
+
 create table sor.events (
   tenant_id text not null,
   "position" bigint not null,
@@ -2739,6 +2755,17 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb)
+ RETURNS bytea
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET jit TO 'off'
+AS $function$
+  select pg_catalog.sha256(pg_catalog.convert_to(
+           pg_catalog.jsonb_build_array(event_fingerprint.stream, event_fingerprint.type,
+                                        event_fingerprint.payload, event_fingerprint.metadata)::text, 'UTF8'))
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.event_summary(stream text, type text, payload jsonb, actor name)
  RETURNS text
  LANGUAGE sql
@@ -4816,6 +4843,70 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer, idempotency_key text)
+ RETURNS TABLE("position" bigint, version integer, hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET jit TO 'off'
+AS $function$
+declare
+  _row sor.events;
+  _fp bytea;
+  _key sor.event_keys;
+begin
+  perform sor_guard.require_member(append_event.tenant_id);
+  if append_event.idempotency_key is not null and not sor.is_valid('key', append_event.idempotency_key) then
+    raise exception 'malformed idempotency key for stream %', coalesce(pg_catalog.quote_literal(append_event.stream), 'NULL')
+      using errcode = 'SR011',
+            hint = 'An idempotency key is 1 to 255 characters without control characters (a UUID event id is one); pass NULL to append without a key.';
+  end if;
+  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if append_event.idempotency_key is not null then
+    -- Insert-first: the key's row is claimed before the append, so a concurrent append with the
+    -- same key waits here for this transaction and then finds the key (committed) or claims it
+    -- (rolled back). A key found was bound to its event by the transaction that claimed it.
+    _fp := sor.event_fingerprint(append_event.stream, append_event.type, append_event.payload,
+                                 coalesce(append_event.metadata, '{}'::jsonb));
+    loop
+      insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+      values (append_event.tenant_id, append_event.idempotency_key, _fp)
+      on conflict on constraint event_keys_pkey do nothing;
+      exit when found;
+      select k.* into _key from sor.event_keys k
+       where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
+      if found then
+        if _key.fingerprint <> _fp then
+          raise exception 'idempotency key % was used for another event: % version % at position %',
+                pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
+            using errcode = 'SR019',
+                  hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+        end if;
+        append_event.position := _key.position;
+        append_event.version := _key.version;
+        append_event.hash := pg_catalog.encode(_key.hash, 'hex');
+        return next;
+        return;
+      end if;
+      -- the key left with its retired event between the two statements: claim it again
+    end loop;
+  end if;
+  _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
+                           append_event.payload,
+                           coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
+  if append_event.idempotency_key is not null then
+    update sor.event_keys k
+       set position = _row.position, stream = _row.stream, version = _row.version, hash = _row.hash
+     where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
+  end if;
+  append_event.position := _row.position;
+  append_event.version := _row.version;
+  append_event.hash := pg_catalog.encode(_row.hash, 'hex');
+  return next;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.append_events(tenant_id text, events jsonb)
  RETURNS TABLE(ordinal integer, "position" bigint, stream text, version integer, hash text)
  LANGUAGE plpgsql
@@ -4832,6 +4923,18 @@ declare
   _payloads jsonb[];
   _metadatas jsonb[];
   _expected integer[];
+  _keys text[];
+  _fps bytea[];
+  _states text[];
+  _write integer[];
+  _bind text[];
+  _source integer[];
+  _written boolean[];
+  _positions bigint[];
+  _versions integer[];
+  _hashes bytea[];
+  _message text;
+  _hint text;
 begin
   perform sor_guard.require_member(append_events.tenant_id);
   if pg_catalog.jsonb_typeof(append_events.events) is distinct from 'array'
@@ -4857,8 +4960,8 @@ begin
   )
   select v.o, v.code,
          case when pg_catalog.jsonb_typeof(v.x) <> 'object'
-                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
-                then 'is not an object of stream, type, payload, metadata and expected_version'
+                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
+                then 'is not an object of stream, type, payload, metadata, expected_version and idempotency_key'
               when v.x ? 'tenant_id' and (v.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
                 then pg_catalog.format('names tenant %s, and the batch is for tenant %s', v.x -> 'tenant_id',
                                        pg_catalog.quote_literal(append_events.tenant_id))
@@ -4866,6 +4969,9 @@ begin
                 then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(v.stream), 'NULL')
               when not sor.is_valid('event_type', v.type)
                 then 'malformed event type ' || coalesce(pg_catalog.quote_literal(v.type), 'NULL')
+              when v.code = 'SR011' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'idempotency_key'), 'null') <> 'null'
+                   and (pg_catalog.jsonb_typeof(v.x -> 'idempotency_key') <> 'string' or not sor.is_valid('key', v.x ->> 'idempotency_key'))
+                then 'idempotency_key must be a string of 1 to 255 characters without control characters'
               when v.code = 'SR011' and v.x ? 'expected_version' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'payload'), 'object') = 'object'
                    and coalesce(pg_catalog.jsonb_typeof(v.x -> 'metadata'), 'object') = 'object'
                 then 'expected_version must be a whole number, 0 or more'
@@ -4877,7 +4983,7 @@ begin
     from (
       select b.o, b.x, b.stream, b.type, r.kind,
              case when pg_catalog.jsonb_typeof(b.x) <> 'object'
-                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
                        or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
                        or not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
                        or coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
@@ -4886,6 +4992,9 @@ begin
                            and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
                                 or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
                                 or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric)))
+                       or (coalesce(pg_catalog.jsonb_typeof(b.x -> 'idempotency_key'), 'null') <> 'null'
+                           and (pg_catalog.jsonb_typeof(b.x -> 'idempotency_key') <> 'string'
+                                or not sor.is_valid('key', b.x ->> 'idempotency_key')))
                     then 'SR011'
                   when r.kind is not null then 'SR017'
              end as code
@@ -4900,7 +5009,7 @@ begin
   elsif found then
     raise exception 'event % of the batch: %', _bad.o, _bad.problem
       using errcode = 'SR011',
-            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
+            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n, "idempotency_key": "..."} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
   end if;
 
   select pg_catalog.array_agg(append_events.tenant_id order by t.o), pg_catalog.array_agg(t.x ->> 'stream' order by t.o),
@@ -4908,12 +5017,134 @@ begin
          pg_catalog.array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o),
          pg_catalog.array_agg(coalesce(t.x -> 'metadata', '{}'::jsonb) order by t.o),
          case when pg_catalog.bool_or(t.x ? 'expected_version')
-              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end
-    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end,
+         case when pg_catalog.bool_or(pg_catalog.jsonb_typeof(t.x -> 'idempotency_key') = 'string')
+              then pg_catalog.array_agg(t.x ->> 'idempotency_key' order by t.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected, _keys
     from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o);
-  return query
-  select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
-    from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+  if _keys is null then
+    return query
+    select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
+      from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+    return;
+  end if;
+
+  -- Keyed events. Each event's fingerprint is sor.event_fingerprint's expression, inlined (no
+  -- function call per event). A key given twice in the batch with the same content is one event
+  -- (the later ordinals answer with the first's); with other content the batch is refused.
+  select pg_catalog.array_agg(pg_catalog.sha256(pg_catalog.convert_to(
+           pg_catalog.jsonb_build_array(u.stream, u.type, u.payload, u.metadata)::text, 'UTF8')) order by u.o)
+    into _fps
+    from unnest(_streams, _types, _payloads, _metadatas) with ordinality as u(stream, type, payload, metadata, o);
+  select d.key, d.first_o, d.o into _bad
+    from (select u.key, u.o, u.fp, pg_catalog.first_value(u.o) over w as first_o, pg_catalog.first_value(u.fp) over w as first_fp
+            from unnest(_keys, _fps) with ordinality as u(key, fp, o)
+           where u.key is not null
+          window w as (partition by u.key order by u.o)) d
+   where d.fp <> d.first_fp
+   order by d.o
+   limit 1;
+  if found then
+    raise exception 'event % of the batch: idempotency key % was given to event % with other content',
+          _bad.o, pg_catalog.quote_literal(_bad.key), _bad.first_o
+      using errcode = 'SR019', hint = 'A key names one event: give each event of the batch its own key. Nothing of the batch was written.';
+  end if;
+
+  -- Insert-first, in key order (two batches sharing keys never deadlock): a key held by a
+  -- concurrent transaction is waited for, then found (it committed) or claimed (it rolled back).
+  -- Then each event's key is looked up by its primary key, one probe per event (OFFSET 0 keeps it
+  -- a probe, never a scan of the tenant's keys): a row without an event is one this call claimed
+  -- (a committed key is always bound to its event); a found key must have been used for the same
+  -- content; a key gone by then left with its retired event, and the loop claims it again.
+  loop
+    insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+    select append_events.tenant_id, u.key, (pg_catalog.array_agg(u.fp))[1]
+      from unnest(_keys, _fps) as u(key, fp)
+     where u.key is not null
+     group by u.key
+     order by u.key
+    on conflict on constraint event_keys_pkey do nothing;
+    select pg_catalog.array_agg(case when u.key is null then null
+                                     when k.idempotency_key is null then 'gone'
+                                     when k.position is null then 'claimed'
+                                     when k.fingerprint = u.fp then 'found'
+                                     else 'other' end order by u.o)
+      into _states
+      from unnest(_keys, _fps) with ordinality as u(key, fp, o)
+      left join lateral (select k.idempotency_key, k.fingerprint, k.position
+                           from sor.event_keys k
+                          where u.key is not null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+                         offset 0) k on true;
+    exit when not coalesce('gone' = any(_states), false);
+  end loop;
+  if 'other' = any(_states) then
+    select u.o, k.idempotency_key as key, k.stream, k.version, k.position into _bad
+      from unnest(_keys, _states) with ordinality as u(key, state, o)
+      join sor.event_keys k on k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+     where u.state = 'other'
+     order by u.o
+     limit 1;
+    raise exception 'event % of the batch: idempotency key % was used for another event: % version % at position %',
+          _bad.o, pg_catalog.quote_literal(_bad.key), _bad.stream, _bad.version, _bad.position
+      using errcode = 'SR019',
+            hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing of the batch was written.';
+  end if;
+
+  -- Written: the events without a key and the first event of each key claimed here, in batch order
+  -- (their expected versions count only the events written); the keys are bound to their events;
+  -- every ordinal answers with its event, a retried one with the event its key names. No statement
+  -- joins two of the batch's arrays: a generic plan cannot turn a join of two arrays of 10000 into
+  -- a nested loop.
+  select pg_catalog.array_agg(x.o order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.key order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.source_o order by x.o), pg_catalog.array_agg(x.written order by x.o)
+    into _write, _bind, _source, _written
+    from (select u.o::integer as o, u.key,
+                 u.key is null or (u.state = 'claimed' and u.o = pg_catalog.min(u.o) over (partition by u.key)) as written,
+                 (case when u.key is null then u.o else pg_catalog.min(u.o) over (partition by u.key) end)::integer as source_o
+            from unnest(_keys, _states) with ordinality as u(key, state, o)) x;
+  select pg_catalog.array_agg(e.tenant_id order by e.o), pg_catalog.array_agg(e.stream order by e.o),
+         pg_catalog.array_agg(e.type order by e.o), pg_catalog.array_agg(e.payload order by e.o),
+         pg_catalog.array_agg(e.metadata order by e.o),
+         case when _expected is not null then pg_catalog.array_agg(e.expected order by e.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+    from unnest(_tenants, _streams, _types, _payloads, _metadatas, _expected, _written)
+         with ordinality as e(tenant_id, stream, type, payload, metadata, expected, written, o)
+   where e.written;
+  if _write is not null then
+    begin
+      select pg_catalog.array_agg(a.position order by a.ordinal), pg_catalog.array_agg(a.version order by a.ordinal),
+             pg_catalog.array_agg(a.hash order by a.ordinal)
+        into _positions, _versions, _hashes
+        from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+    exception when sqlstate 'SR013' then
+      -- sor.append_event_rows names the event by its place among the events written: name it by the batch's
+      get stacked diagnostics _message = message_text, _hint = pg_exception_hint;
+      raise exception '%', pg_catalog.regexp_replace(_message, '^event [0-9]+',
+                                                     'event ' || _write[(pg_catalog.substring(_message, '^event ([0-9]+)'))::integer])
+        using errcode = 'SR013', hint = _hint;
+    end;
+    -- planned for this batch (EXECUTE): one probe of the primary key per key bound
+    execute 'update sor.event_keys k
+                set position = b.position, stream = b.stream, version = b.version, hash = b.hash
+               from unnest($2, $3, $4, $5, $6) as b(key, position, stream, version, hash)
+              where k.tenant_id = $1 and k.idempotency_key = b.key'
+      using append_events.tenant_id, _bind, _positions, _streams, _versions, _hashes;
+  end if;
+  -- each ordinal's answer: a written event's from its place among the written (the ordinal of its
+  -- key's first event), a retried one's from its key; planned for this batch (EXECUTE), so the
+  -- batch's arrays are hashed, never scanned once per event
+  return query execute
+    'select u.o::integer, coalesce(r.position, k.position), coalesce(r.stream, k.stream), coalesce(r.version, k.version),
+            pg_catalog.encode(coalesce(r.hash, k.hash), ''hex'')
+       from unnest($2, $3) with ordinality as u(key, source_o, o)
+       left join unnest($4, $5, $6, $7, $8) as r(o, position, stream, version, hash) on r.o = u.source_o
+       left join lateral (select k.position, k.stream, k.version, k.hash
+                            from sor.event_keys k
+                           where r.position is null and k.tenant_id = $1 and k.idempotency_key = u.key
+                          offset 0) k on true
+      order by u.o'
+    using append_events.tenant_id, _keys, _source, _write, _positions, _streams, _versions, _hashes;
 end
 $function$;
 
@@ -6676,6 +6907,8 @@ begin
                 where g.tenant_id = l.tenant_id and g.stream = l.stream and g.prev_hash is not distinct from l.prev_hash)
          from (select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, e.version, e.position, e.prev_hash
                  from %s e order by e.tenant_id, e.stream, e.version desc) l', _part::text, _part, _part);
+    -- an idempotency key is remembered as long as its event: the keys of the events leaving go too
+    execute pg_catalog.format('delete from sor.event_keys k using %s e where k.tenant_id = e.tenant_id and k.position = e.position', _part);
   else
     execute pg_catalog.format('select count(*), sha256(convert_to(coalesce(string_agg(to_jsonb(r)::text, E''\n'' order by r.tenant_id, %s), ''''), ''UTF8'')) from %s r',
                               case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end, _part)
@@ -9653,6 +9886,8 @@ alter table sor.blocks enable row level security;
 alter table sor.blocks force row level security;
 alter table sor.dedupe_keys enable row level security;
 alter table sor.dedupe_keys force row level security;
+alter table sor.event_keys enable row level security;
+alter table sor.event_keys force row level security;
 alter table sor.events enable row level security;
 alter table sor.events force row level security;
 alter table sor.finished_tasks enable row level security;
@@ -9712,6 +9947,8 @@ create policy blocks_owner_all on sor.blocks as permissive for all to sor_owner 
 create policy blocks_tenant_select on sor.blocks as permissive for select to sor_tenant, sor_approver using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
 create policy dedupe_keys_auditor_select on sor.dedupe_keys as permissive for select to sor_auditor using (true);
 create policy dedupe_keys_owner_all on sor.dedupe_keys as permissive for all to sor_owner using (true) with check (true);
+create policy event_keys_auditor_select on sor.event_keys as permissive for select to sor_auditor using (true);
+create policy event_keys_owner_all on sor.event_keys as permissive for all to sor_owner using (true) with check (true);
 create policy events_auditor_select on sor.events as permissive for select to sor_auditor using (true);
 create policy events_owner_all on sor.events as permissive for all to sor_owner using (true) with check (true);
 create policy events_tenant_select on sor.events as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
@@ -9794,6 +10031,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
@@ -9859,6 +10097,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.add_member(tenant_id text, role_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.add_tenant(tenant_id text, display_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer, idempotency_key text) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.append_events(tenant_id text, events jsonb) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
@@ -10017,6 +10256,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.ddl_audit owner sor_guardian: sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE
 -- table sor.dedupe_keys owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.domain_schemas owner sor_owner: sor_guardian=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.event_keys owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.events owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.finished_tasks owner sor_owner: sor_auditor=SELECT, sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE, sor_tenant=SELECT
 -- table sor.idempotency_keys owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
@@ -10214,6 +10454,11 @@ comment on column sor.ddl_audit.set_role is 'The role set with SET ROLE when the
 comment on column sor.ddl_audit.statement is 'Text of the top-level statement (current_query()).';
 comment on column sor.ddl_audit.tx_id is 'Transaction that ran the DDL.';
 comment on column sor.dedupe_keys.target_id is 'outbox_id or task_id the key was first used for.';
+comment on column sor.event_keys."position" is 'Position of the event the key appended; NULL only inside the transaction that claimed the key, before its event is written.';
+comment on column sor.event_keys.created_at is 'When the key was first used (the transaction''s time).';
+comment on column sor.event_keys.fingerprint is 'sha256 of the event''s content as sor.event_fingerprint renders it: stream, type, payload and metadata (not the expected version, so a retry of a conditional append that committed returns the original).';
+comment on column sor.event_keys.hash is 'Hash of the event the key appended, returned again to a retry.';
+comment on column sor.event_keys.idempotency_key is 'The caller''s key (1 to 255 characters, no control characters; a UUID event id is a key), unique per tenant.';
 comment on column sor.events."position" is 'Global replay order across all tenants and streams, drawn from sor.events_position_seq by the chain trigger under the stream''s head lock; gaps are normal (rolled back appends).';
 comment on column sor.events.actor is 'session_user of the connection that appended the event.';
 comment on column sor.events.hash is 'sha256(prev_hash || canonical encoding of the row), computed by the database on insert.';
@@ -10343,6 +10588,7 @@ comment on function sor.domain_surface() is 'The domain author''s surface: the k
 comment on function sor.enqueue_outbox(tenant_id text, topic text, aggregate_type text, aggregate_id text, payload jsonb, headers jsonb, dedupe_key text, max_attempts integer, run_id uuid, step_id text, block_id bigint) is 'Internal: queues one side effect in the caller''s transaction (pending, or deferred when block_id names a review block). A known (tenant_id, dedupe_key) returns the existing outbox_id and changes nothing, so a retried Worker leaves one row. SR060 invalid input, SR009 payload or headers over 1 MiB, SR017 a topic reserved for the kit, SR002 unknown tenant.';
 comment on function sor.enqueue_task(tenant_id text, queue text, subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'Internal, part of the domain author''s surface: queues a task for a tenant from a definer function (sor_api.enqueue_task after its membership check; a domain module''s own functions). With a dedupe_key already used in that tenant and queue it returns that task''s id and changes nothing. A task queued wakes the queue''s listeners (sor.wake_tasks). SR009 payload over 1 MiB, SR050 unknown queue, SR054 invalid input.';
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
+comment on function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) is 'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
@@ -10408,7 +10654,8 @@ comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_po
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
-comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
+comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer, idempotency_key text) is 'Appends one event as append_event(tenant_id, stream, type, payload, metadata, expected_version) does, idempotently: the first call with an idempotency_key (1 to 255 characters, unique per tenant) appends and binds the key to the event; a retry with the same key and the same stream, type, payload and metadata returns that event''s position, version and hash and writes nothing (its expected_version is not checked again). A concurrent call with the same key waits for the first. NULL idempotency_key: an append without a key. SR008 not a member, SR009 over 1 MiB, SR011 bad input or key, SR013 wrong expected version, SR017 reserved, SR019 the key was used for other content.';
+comment on function sor_api.append_events(tenant_id text, events jsonb) is 'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. An event may carry an "idempotency_key" (as append_event''s, unique per tenant): an event whose key was used before with the same stream, type, payload and metadata is not written again and answers with the original event (its expected_version is not checked; the expected versions of the others count only the events written); a key given twice in the batch with the same content is one event. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type, SR019 a key used for other content (before, or in the batch).';
 comment on function sor_api.approve_ddl(operation text, object_identity text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves one guarded DDL operation on one protected object, once, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role running the DDL must be another role. SR021 unknown target, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.approve_release(version text, digest text, ticket text, rehearsed_on text, expires_at timestamp with time zone) is 'Approves the upgrade of this database to one release, named by its version and manifest digest (releases/<version>/manifest.json, its last line), once per module, until expires_at (at most 7 days ahead). Only for LOGIN members of sor_approver (42501 otherwise); the role migrating must be another role. SR021 a version or digest not in their format, SR022 bad expiry, SR023 missing ticket or rehearsal.';
 comment on function sor_api.begin_tool_call(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'For plain-code Workers: journals a call the Worker makes outside the database as started before it performs it (idempotency keys per tenant and Worker kind, see sor.tool_call_begin). Commit, perform the call, then finish_tool_call. A registered tool is refused (SR075): it runs only through call_tool. SR008 no longer a member of the run''s tenant.';
@@ -10458,7 +10705,7 @@ comment on function sor_api.remove_member(tenant_id text, role_name text) is 'En
 comment on function sor_api.require_kernel(version text) is 'For a domain module''s migration: returns the kernel release this database holds when it is the given one or a newer one of the same major; SR029 otherwise (older, another major, or no release recorded), 22023 for a malformed version.';
 comment on function sor_api.resolve_block(block_id bigint, approved boolean, note text) is 'For approvers who are members of the block''s tenant: approves or rejects an active block. Review: approval releases the deferred commands (pending), rejection discards them. Suspend: queues one resume command (topic resume, payload with approved and note). SR033 malformed argument, SR042 unknown block (or a block of a tenant the caller is not a member of), SR043 already resolved, SR045 the caller runs the block''s run (separation of duties).';
 comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'Resumes a run of the caller''s Worker kind whose lease lapsed (after a crash, a long pause, a lapsed call), by the same Worker or another login of its kind (a fleet): a new lease (lease_seconds, or the run''s), fencing_token + 1; the previous holder, if another login, is refused from then on (SR036). Returns the run''s state, version and last step (replay the workflow: commit_step answers each committed step with its recorded output), the previous holder, and the tool calls that were in flight (retry each with its idempotency key: the retry takes it over). SR034 unknown run, SR036 still leased to another Worker, SR035 finished or cancelled, SR008 not a member of its tenant now.';
-comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
+comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary; the idempotency keys of its events are removed from sor.event_keys), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
@@ -10550,6 +10797,8 @@ comment on policy category_rules_auditor_select on reconciler.category_rules is 
 comment on policy category_rules_owner_all on reconciler.category_rules is 'Definer functions run as sor_owner; rules are not shown to tenants.';
 comment on policy dedupe_keys_auditor_select on sor.dedupe_keys is 'Auditors read every dedupe key.';
 comment on policy dedupe_keys_owner_all on sor.dedupe_keys is 'Definer functions run as sor_owner and enforce their own checks.';
+comment on policy event_keys_auditor_select on sor.event_keys is 'Auditors read every idempotency key and the event it names.';
+comment on policy event_keys_owner_all on sor.event_keys is 'The append functions (definer, membership checked by session_user) claim, bind and read keys as sor_owner; retire_partition removes the keys of retired events.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 comment on policy events_owner_all on sor.events is 'Definer functions run as sor_owner and enforce their own checks; the triggers still refuse change.';
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
@@ -10621,6 +10870,7 @@ comment on table sor.ddl_approvals is 'Single-use approvals of destructive DDL o
 comment on table sor.ddl_audit is 'Append-only record of every destructive DDL statement the drop guard allowed, with the approval it consumed. Refusals roll back with their transaction and are written to the server log instead.';
 comment on table sor.dedupe_keys is 'Dedupe keys of outbox rows (scope outbox) and tasks (scope task:<queue>), unique per tenant and scope across every partition: a retried writer finds the row it queued before. A key leaves with its row''s partition (sor_api.retire_partition).';
 comment on table sor.domain_schemas is 'Domain schemas (such as reconciler) that certify() sweeps and the drop guard protects, besides sor and sor_api.';
+comment on table sor.event_keys is 'Idempotency keys of appends, per tenant: the key, the sha256 of the content it was first used with, and the event it appended. A retry with the same key and content returns that event and writes nothing; other content is refused (SR019). Written only by sor_api.append_event (its idempotency_key overload) and sor_api.append_events; a key is kept as long as its event (retire_partition removes both).';
 comment on table sor.events is 'Append-only, hash-chained event log, one partition per month of occurred_at. Rows are never updated or deleted (ENABLE ALWAYS triggers refuse it, even for the owner); a month leaves only through sor_api.retire_partition, with an approval and a recorded digest.';
 comment on table sor.finished_tasks is 'Completed and dead tasks, moved out of the live queue (sor.tasks) when they finish, one partition per month of finished_at. sor_api.retry_task moves a dead one back.';
 comment on table sor.idempotency_keys is 'Idempotency keys, per tenant and scope (start_run:<workflow> or tool_call), with Stripe''s semantics: same key and fingerprint replays, another fingerprint is refused, an expired key is free.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:365941031c5c96fce08e58e4b4623659cbc57cd13cdfd776a85ba718f09b3b71',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:553f5603965d89f390b0f91b99d08e891c7c6d6fa7bd0ece88a73e0312765240',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -30,9 +30,9 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1395353847}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-131081354}
-{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-536784665}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1272953857}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":629521959}
+{"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
@@ -91,7 +91,7 @@ begin
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-1815516377}
-{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":499942318}
+{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1784212479}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
@@ -125,6 +125,7 @@ begin
 {"script":"V092__events_chain_per_statement.sql","module":"kernel","type":"versioned","version":"092","checksum":-1863118722}
 {"script":"V100__subscriptions.sql","module":"kernel","type":"versioned","version":"100","checksum":97306944}
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
+{"script":"V102__event_keys.sql","module":"kernel","type":"versioned","version":"102","checksum":1322705844}
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
@@ -218,6 +219,14 @@ begin
 {"object":"column sor.dedupe_keys.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.domain_schemas.registered_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.domain_schemas.schema_name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
+{"object":"column sor.event_keys.\"position\"","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
+{"object":"column sor.event_keys.created_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.event_keys.fingerprint","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bytea"}}
+{"object":"column sor.event_keys.hash","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bytea"}}
+{"object":"column sor.event_keys.idempotency_key","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.event_keys.stream","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.event_keys.tenant_id","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.event_keys.version","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"integer"}}
 {"object":"column sor.events.\"position\"","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bigint"}}
 {"object":"column sor.events.actor","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.events.hash","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"bytea"}}
@@ -654,6 +663,11 @@ begin
 {"object":"constraint dedupe_keys_key_length on sor.dedupe_keys","module":"kernel","attrs":{"definition":"CHECK (((length(dedupe_key) >= 1) AND (length(dedupe_key) <= 200)))","type":"check","validated":true}}
 {"object":"constraint dedupe_keys_pkey on sor.dedupe_keys","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, scope, dedupe_key)","type":"primary key","validated":true}}
 {"object":"constraint domain_schemas_pkey on sor.domain_schemas","module":"kernel","attrs":{"definition":"PRIMARY KEY (schema_name)","type":"primary key","validated":true}}
+{"object":"constraint event_keys_event on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((num_nulls(\"position\", stream, version, hash) = ANY (ARRAY[0, 4])))","type":"check","validated":true}}
+{"object":"constraint event_keys_fingerprint_length on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((length(fingerprint) = 32))","type":"check","validated":true}}
+{"object":"constraint event_keys_key_format on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)) AND (idempotency_key !~ '[[:cntrl:]]'::text)))","type":"check","validated":true}}
+{"object":"constraint event_keys_pkey on sor.event_keys","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, idempotency_key)","type":"primary key","validated":true}}
+{"object":"constraint event_keys_tenant_fkey on sor.event_keys","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint events_default_pkey on sor.events_default","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, \"position\", occurred_at)","type":"primary key","validated":true}}
 {"object":"constraint events_hash_length on sor.events","module":"kernel","attrs":{"definition":"CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32))))","type":"check","validated":true}}
 {"object":"constraint events_hash_length on sor.events_default","module":"kernel","attrs":{"definition":"CHECK (((length(hash) = 32) AND ((prev_hash IS NULL) OR (length(prev_hash) = 32))))","type":"check","validated":true}}
@@ -861,6 +875,7 @@ begin
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
 {"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"82da969adfefeb4055cbd8f29baa710be2341090ace583cfb76db38404137e37","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
+{"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
 {"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a1697c8d3143d3aa0245a69f5fbd541cace0fa3033f1ccf054efd062ad3ca99b","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
@@ -926,7 +941,8 @@ begin
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e564918082af593596f9f816e5237506119688bda8b1f389d0b88998c9a843","owner":"sor_owner"}}
+{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"79c5cf2c7fe7397ba0337613c1ad474a99dc17af85297fdaa412d92988ac1df6","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fc2886b8d791938fddc0c8695807cb4ee54018b814a3ee3bf636ac276a305301","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -976,7 +992,7 @@ begin
 {"object":"function sor_api.require_kernel(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"3c9540b32feafd7f8d4add6ec5524c070ee2a5cde9ec78d46ad0d3eb9006a8d6","owner":"sor_owner"}}
 {"object":"function sor_api.resolve_block(bigint,boolean,text)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"aa1076570b5fab9b9aeaa24ecd29ebae4b090ac325dafe28fd36ee32114a0307","owner":"sor_owner"}}
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47ac2c2220496540683ee7095b2df2bd00a7a2fbe1da939efaba4e86d0d33b5a","owner":"sor_owner"}}
-{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"49d163d352fd855c7beb29826545dd72254863919bb90415f9e6a56c8695acba","owner":"sor_owner"}}
+{"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"7d4cb601f28aa11f04193b1d24e44f420ac509fe6fa89310deec77e4055433ef","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
@@ -1074,6 +1090,7 @@ begin
 {"object":"index sor.ddl_audit_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX ddl_audit_pkey ON sor.ddl_audit USING btree (audit_id)","table":"sor.ddl_audit","valid":true}}
 {"object":"index sor.dedupe_keys_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX dedupe_keys_pkey ON sor.dedupe_keys USING btree (tenant_id, scope, dedupe_key)","table":"sor.dedupe_keys","valid":true}}
 {"object":"index sor.domain_schemas_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX domain_schemas_pkey ON sor.domain_schemas USING btree (schema_name)","table":"sor.domain_schemas","valid":true}}
+{"object":"index sor.event_keys_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX event_keys_pkey ON sor.event_keys USING btree (tenant_id, idempotency_key)","table":"sor.event_keys","valid":true}}
 {"object":"index sor.events_default_occurred_at_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_occurred_at_idx ON sor.events_default USING brin (occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
@@ -1167,6 +1184,8 @@ begin
 {"object":"policy category_rules_owner_all on reconciler.category_rules","module":"reconciler","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy dedupe_keys_auditor_select on sor.dedupe_keys","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy dedupe_keys_owner_all on sor.dedupe_keys","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
+{"object":"policy event_keys_auditor_select on sor.event_keys","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
+{"object":"policy event_keys_owner_all on sor.event_keys","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy events_auditor_select on sor.events","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy events_owner_all on sor.events","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy events_tenant_select on sor.events","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
@@ -1254,6 +1273,7 @@ begin
 {"object":"table sor.ddl_audit","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.dedupe_keys","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["fillfactor=90"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.domain_schemas","module":"kernel","attrs":{"acl":["sor_guardian:SELECT"],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
+{"object":"table sor.event_keys","module":"kernel","attrs":{"acl":["sor_auditor:SELECT"],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_scale_factor=0.02","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.events","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_key":"RANGE (occurred_at)","persistence":"logged","relkind":"partitioned table","replica_identity":"default","rls":true}}
 {"object":"table sor.events_default","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_bound":"DEFAULT","partition_of":"sor.events","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.events_p{YYYYMM}","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","partition_bound":"monthly","partition_of":"sor.events","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}

@@ -225,6 +225,88 @@ $$;
 comment on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) is
   'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
 
+create or replace function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb)
+returns bytea
+language sql
+immutable
+parallel safe
+set jit = off
+as $$
+  select pg_catalog.sha256(pg_catalog.convert_to(
+           pg_catalog.jsonb_build_array(event_fingerprint.stream, event_fingerprint.type,
+                                        event_fingerprint.payload, event_fingerprint.metadata)::text, 'UTF8'))
+$$;
+comment on function sor.event_fingerprint(text, text, jsonb, jsonb) is
+  'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
+
+create or replace function sor_api.append_event(
+  tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer, idempotency_key text
+) returns table ("position" bigint, version integer, hash text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set jit = off
+as $$
+declare
+  _row sor.events;
+  _fp bytea;
+  _key sor.event_keys;
+begin
+  perform sor_guard.require_member(append_event.tenant_id);
+  if append_event.idempotency_key is not null and not sor.is_valid('key', append_event.idempotency_key) then
+    raise exception 'malformed idempotency key for stream %', coalesce(pg_catalog.quote_literal(append_event.stream), 'NULL')
+      using errcode = 'SR011',
+            hint = 'An idempotency key is 1 to 255 characters without control characters (a UUID event id is one); pass NULL to append without a key.';
+  end if;
+  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if append_event.idempotency_key is not null then
+    -- Insert-first: the key's row is claimed before the append, so a concurrent append with the
+    -- same key waits here for this transaction and then finds the key (committed) or claims it
+    -- (rolled back). A key found was bound to its event by the transaction that claimed it.
+    _fp := sor.event_fingerprint(append_event.stream, append_event.type, append_event.payload,
+                                 coalesce(append_event.metadata, '{}'::jsonb));
+    loop
+      insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+      values (append_event.tenant_id, append_event.idempotency_key, _fp)
+      on conflict on constraint event_keys_pkey do nothing;
+      exit when found;
+      select k.* into _key from sor.event_keys k
+       where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
+      if found then
+        if _key.fingerprint <> _fp then
+          raise exception 'idempotency key % was used for another event: % version % at position %',
+                pg_catalog.quote_literal(append_event.idempotency_key), _key.stream, _key.version, _key.position
+            using errcode = 'SR019',
+                  hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing was written.';
+        end if;
+        append_event.position := _key.position;
+        append_event.version := _key.version;
+        append_event.hash := pg_catalog.encode(_key.hash, 'hex');
+        return next;
+        return;
+      end if;
+      -- the key left with its retired event between the two statements: claim it again
+    end loop;
+  end if;
+  _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
+                           append_event.payload,
+                           coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
+  if append_event.idempotency_key is not null then
+    update sor.event_keys k
+       set position = _row.position, stream = _row.stream, version = _row.version, hash = _row.hash
+     where k.tenant_id = append_event.tenant_id and k.idempotency_key = append_event.idempotency_key;
+  end if;
+  append_event.position := _row.position;
+  append_event.version := _row.version;
+  append_event.hash := pg_catalog.encode(_row.hash, 'hex');
+  return next;
+end
+$$;
+comment on function sor_api.append_event(text, text, text, jsonb, jsonb, integer, text) is
+  'Appends one event as append_event(tenant_id, stream, type, payload, metadata, expected_version) does, idempotently: the first call with an idempotency_key (1 to 255 characters, unique per tenant) appends and binds the key to the event; a retry with the same key and the same stream, type, payload and metadata returns that event''s position, version and hash and writes nothing (its expected_version is not checked again). A concurrent call with the same key waits for the first. NULL idempotency_key: an append without a key. SR008 not a member, SR009 over 1 MiB, SR011 bad input or key, SR013 wrong expected version, SR017 reserved, SR019 the key was used for other content.';
+
 reset role;
 set role sor_owner;
 select sor_guard.classify('function', 'sor_guard.tg_events__chain()', 'chain');

@@ -115,6 +115,18 @@ declare
   _payloads jsonb[];
   _metadatas jsonb[];
   _expected integer[];
+  _keys text[];
+  _fps bytea[];
+  _states text[];
+  _write integer[];
+  _bind text[];
+  _source integer[];
+  _written boolean[];
+  _positions bigint[];
+  _versions integer[];
+  _hashes bytea[];
+  _message text;
+  _hint text;
 begin
   perform sor_guard.require_member(append_events.tenant_id);
   if pg_catalog.jsonb_typeof(append_events.events) is distinct from 'array'
@@ -140,8 +152,8 @@ begin
   )
   select v.o, v.code,
          case when pg_catalog.jsonb_typeof(v.x) <> 'object'
-                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
-                then 'is not an object of stream, type, payload, metadata and expected_version'
+                   or (v.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
+                then 'is not an object of stream, type, payload, metadata, expected_version and idempotency_key'
               when v.x ? 'tenant_id' and (v.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id)
                 then pg_catalog.format('names tenant %s, and the batch is for tenant %s', v.x -> 'tenant_id',
                                        pg_catalog.quote_literal(append_events.tenant_id))
@@ -149,6 +161,9 @@ begin
                 then 'malformed stream name ' || coalesce(pg_catalog.quote_literal(v.stream), 'NULL')
               when not sor.is_valid('event_type', v.type)
                 then 'malformed event type ' || coalesce(pg_catalog.quote_literal(v.type), 'NULL')
+              when v.code = 'SR011' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'idempotency_key'), 'null') <> 'null'
+                   and (pg_catalog.jsonb_typeof(v.x -> 'idempotency_key') <> 'string' or not sor.is_valid('key', v.x ->> 'idempotency_key'))
+                then 'idempotency_key must be a string of 1 to 255 characters without control characters'
               when v.code = 'SR011' and v.x ? 'expected_version' and coalesce(pg_catalog.jsonb_typeof(v.x -> 'payload'), 'object') = 'object'
                    and coalesce(pg_catalog.jsonb_typeof(v.x -> 'metadata'), 'object') = 'object'
                 then 'expected_version must be a whole number, 0 or more'
@@ -160,7 +175,7 @@ begin
     from (
       select b.o, b.x, b.stream, b.type, r.kind,
              case when pg_catalog.jsonb_typeof(b.x) <> 'object'
-                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version']) <> '{}'::jsonb
+                       or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
                        or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
                        or not sor.is_valid('stream', b.stream) or not sor.is_valid('event_type', b.type)
                        or coalesce(pg_catalog.jsonb_typeof(b.x -> 'payload'), 'object') <> 'object'
@@ -169,6 +184,9 @@ begin
                            and (pg_catalog.jsonb_typeof(b.x -> 'expected_version') <> 'number'
                                 or (b.x ->> 'expected_version')::numeric not between 0 and 2147483647
                                 or (b.x ->> 'expected_version')::numeric <> pg_catalog.trunc((b.x ->> 'expected_version')::numeric)))
+                       or (coalesce(pg_catalog.jsonb_typeof(b.x -> 'idempotency_key'), 'null') <> 'null'
+                           and (pg_catalog.jsonb_typeof(b.x -> 'idempotency_key') <> 'string'
+                                or not sor.is_valid('key', b.x ->> 'idempotency_key')))
                     then 'SR011'
                   when r.kind is not null then 'SR017'
              end as code
@@ -183,7 +201,7 @@ begin
   elsif found then
     raise exception 'event % of the batch: %', _bad.o, _bad.problem
       using errcode = 'SR011',
-            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
+            hint = 'Each event is {"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n, "idempotency_key": "..."} (only stream and type are required; a tenant_id, if given, is the batch''s); nothing of the batch was written.';
   end if;
 
   select pg_catalog.array_agg(append_events.tenant_id order by t.o), pg_catalog.array_agg(t.x ->> 'stream' order by t.o),
@@ -191,15 +209,138 @@ begin
          pg_catalog.array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o),
          pg_catalog.array_agg(coalesce(t.x -> 'metadata', '{}'::jsonb) order by t.o),
          case when pg_catalog.bool_or(t.x ? 'expected_version')
-              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end
-    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+              then pg_catalog.array_agg((t.x ->> 'expected_version')::integer order by t.o) end,
+         case when pg_catalog.bool_or(pg_catalog.jsonb_typeof(t.x -> 'idempotency_key') = 'string')
+              then pg_catalog.array_agg(t.x ->> 'idempotency_key' order by t.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected, _keys
     from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o);
-  return query
-  select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
-    from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+  if _keys is null then
+    return query
+    select a.ordinal, a.position, a.stream, a.version, pg_catalog.encode(a.hash, 'hex')
+      from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+    return;
+  end if;
+
+  -- Keyed events. Each event's fingerprint is sor.event_fingerprint's expression, inlined (no
+  -- function call per event). A key given twice in the batch with the same content is one event
+  -- (the later ordinals answer with the first's); with other content the batch is refused.
+  select pg_catalog.array_agg(pg_catalog.sha256(pg_catalog.convert_to(
+           pg_catalog.jsonb_build_array(u.stream, u.type, u.payload, u.metadata)::text, 'UTF8')) order by u.o)
+    into _fps
+    from unnest(_streams, _types, _payloads, _metadatas) with ordinality as u(stream, type, payload, metadata, o);
+  select d.key, d.first_o, d.o into _bad
+    from (select u.key, u.o, u.fp, pg_catalog.first_value(u.o) over w as first_o, pg_catalog.first_value(u.fp) over w as first_fp
+            from unnest(_keys, _fps) with ordinality as u(key, fp, o)
+           where u.key is not null
+          window w as (partition by u.key order by u.o)) d
+   where d.fp <> d.first_fp
+   order by d.o
+   limit 1;
+  if found then
+    raise exception 'event % of the batch: idempotency key % was given to event % with other content',
+          _bad.o, pg_catalog.quote_literal(_bad.key), _bad.first_o
+      using errcode = 'SR019', hint = 'A key names one event: give each event of the batch its own key. Nothing of the batch was written.';
+  end if;
+
+  -- Insert-first, in key order (two batches sharing keys never deadlock): a key held by a
+  -- concurrent transaction is waited for, then found (it committed) or claimed (it rolled back).
+  -- Then each event's key is looked up by its primary key, one probe per event (OFFSET 0 keeps it
+  -- a probe, never a scan of the tenant's keys): a row without an event is one this call claimed
+  -- (a committed key is always bound to its event); a found key must have been used for the same
+  -- content; a key gone by then left with its retired event, and the loop claims it again.
+  loop
+    insert into sor.event_keys (tenant_id, idempotency_key, fingerprint)
+    select append_events.tenant_id, u.key, (pg_catalog.array_agg(u.fp))[1]
+      from unnest(_keys, _fps) as u(key, fp)
+     where u.key is not null
+     group by u.key
+     order by u.key
+    on conflict on constraint event_keys_pkey do nothing;
+    select pg_catalog.array_agg(case when u.key is null then null
+                                     when k.idempotency_key is null then 'gone'
+                                     when k.position is null then 'claimed'
+                                     when k.fingerprint = u.fp then 'found'
+                                     else 'other' end order by u.o)
+      into _states
+      from unnest(_keys, _fps) with ordinality as u(key, fp, o)
+      left join lateral (select k.idempotency_key, k.fingerprint, k.position
+                           from sor.event_keys k
+                          where u.key is not null and k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+                         offset 0) k on true;
+    exit when not coalesce('gone' = any(_states), false);
+  end loop;
+  if 'other' = any(_states) then
+    select u.o, k.idempotency_key as key, k.stream, k.version, k.position into _bad
+      from unnest(_keys, _states) with ordinality as u(key, state, o)
+      join sor.event_keys k on k.tenant_id = append_events.tenant_id and k.idempotency_key = u.key
+     where u.state = 'other'
+     order by u.o
+     limit 1;
+    raise exception 'event % of the batch: idempotency key % was used for another event: % version % at position %',
+          _bad.o, pg_catalog.quote_literal(_bad.key), _bad.stream, _bad.version, _bad.position
+      using errcode = 'SR019',
+            hint = 'A key names one event: retry with the same stream, type, payload and metadata to get it back, or use a new key for a new event. Nothing of the batch was written.';
+  end if;
+
+  -- Written: the events without a key and the first event of each key claimed here, in batch order
+  -- (their expected versions count only the events written); the keys are bound to their events;
+  -- every ordinal answers with its event, a retried one with the event its key names. No statement
+  -- joins two of the batch's arrays: a generic plan cannot turn a join of two arrays of 10000 into
+  -- a nested loop.
+  select pg_catalog.array_agg(x.o order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.key order by x.o) filter (where x.written),
+         pg_catalog.array_agg(x.source_o order by x.o), pg_catalog.array_agg(x.written order by x.o)
+    into _write, _bind, _source, _written
+    from (select u.o::integer as o, u.key,
+                 u.key is null or (u.state = 'claimed' and u.o = pg_catalog.min(u.o) over (partition by u.key)) as written,
+                 (case when u.key is null then u.o else pg_catalog.min(u.o) over (partition by u.key) end)::integer as source_o
+            from unnest(_keys, _states) with ordinality as u(key, state, o)) x;
+  select pg_catalog.array_agg(e.tenant_id order by e.o), pg_catalog.array_agg(e.stream order by e.o),
+         pg_catalog.array_agg(e.type order by e.o), pg_catalog.array_agg(e.payload order by e.o),
+         pg_catalog.array_agg(e.metadata order by e.o),
+         case when _expected is not null then pg_catalog.array_agg(e.expected order by e.o) end
+    into _tenants, _streams, _types, _payloads, _metadatas, _expected
+    from unnest(_tenants, _streams, _types, _payloads, _metadatas, _expected, _written)
+         with ordinality as e(tenant_id, stream, type, payload, metadata, expected, written, o)
+   where e.written;
+  if _write is not null then
+    begin
+      select pg_catalog.array_agg(a.position order by a.ordinal), pg_catalog.array_agg(a.version order by a.ordinal),
+             pg_catalog.array_agg(a.hash order by a.ordinal)
+        into _positions, _versions, _hashes
+        from sor.append_event_rows(_tenants, _streams, _types, _payloads, _metadatas, _expected) a;
+    exception when sqlstate 'SR013' then
+      -- sor.append_event_rows names the event by its place among the events written: name it by the batch's
+      get stacked diagnostics _message = message_text, _hint = pg_exception_hint;
+      raise exception '%', pg_catalog.regexp_replace(_message, '^event [0-9]+',
+                                                     'event ' || _write[(pg_catalog.substring(_message, '^event ([0-9]+)'))::integer])
+        using errcode = 'SR013', hint = _hint;
+    end;
+    -- planned for this batch (EXECUTE): one probe of the primary key per key bound
+    execute 'update sor.event_keys k
+                set position = b.position, stream = b.stream, version = b.version, hash = b.hash
+               from unnest($2, $3, $4, $5, $6) as b(key, position, stream, version, hash)
+              where k.tenant_id = $1 and k.idempotency_key = b.key'
+      using append_events.tenant_id, _bind, _positions, _streams, _versions, _hashes;
+  end if;
+  -- each ordinal's answer: a written event's from its place among the written (the ordinal of its
+  -- key's first event), a retried one's from its key; planned for this batch (EXECUTE), so the
+  -- batch's arrays are hashed, never scanned once per event
+  return query execute
+    'select u.o::integer, coalesce(r.position, k.position), coalesce(r.stream, k.stream), coalesce(r.version, k.version),
+            pg_catalog.encode(coalesce(r.hash, k.hash), ''hex'')
+       from unnest($2, $3) with ordinality as u(key, source_o, o)
+       left join unnest($4, $5, $6, $7, $8) as r(o, position, stream, version, hash) on r.o = u.source_o
+       left join lateral (select k.position, k.stream, k.version, k.hash
+                            from sor.event_keys k
+                           where r.position is null and k.tenant_id = $1 and k.idempotency_key = u.key
+                          offset 0) k on true
+      order by u.o'
+    using append_events.tenant_id, _keys, _source, _write, _positions, _streams, _versions, _hashes;
 end
 $$;
+
 comment on function sor_api.append_events(text, jsonb) is
-  'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type.';
+  'Appends 1 to 10000 events for a tenant the caller is a member of, in one call and one transaction, in the given order: [{"stream": ..., "type": ..., "payload": {...}, "metadata": {...}, "expected_version": n}] (an event may repeat the batch''s "tenant_id"; another tenant''s is refused). The same rules as append_event apply to each event, checked in one query over the whole batch, and an error names the first offending event by its ordinal (1-based); nothing is written unless all pass. Returns each event''s ordinal, position, stream, version and hash. An event may carry an "idempotency_key" (as append_event''s, unique per tenant): an event whose key was used before with the same stream, type, payload and metadata is not written again and answers with the original event (its expected_version is not checked; the expected versions of the others count only the events written); a key given twice in the batch with the same content is one event. SR008 not a member, SR009 batch over 1 MiB, SR011 bad input, SR013 wrong expected version, SR017 reserved stream or type, SR019 a key used for other content (before, or in the batch).';
 
 reset role;

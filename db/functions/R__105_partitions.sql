@@ -324,6 +324,8 @@ begin
                 where g.tenant_id = l.tenant_id and g.stream = l.stream and g.prev_hash is not distinct from l.prev_hash)
          from (select distinct on (e.tenant_id, e.stream) e.tenant_id, e.stream, e.version, e.position, e.prev_hash
                  from %s e order by e.tenant_id, e.stream, e.version desc) l', _part::text, _part, _part);
+    -- an idempotency key is remembered as long as its event: the keys of the events leaving go too
+    execute pg_catalog.format('delete from sor.event_keys k using %s e where k.tenant_id = e.tenant_id and k.position = e.position', _part);
   else
     execute pg_catalog.format('select count(*), sha256(convert_to(coalesce(string_agg(to_jsonb(r)::text, E''\n'' order by r.tenant_id, %s), ''''), ''UTF8'')) from %s r',
                               case when _l.parent_table = 'sor.outbox' then 'r.outbox_id' else 'r.task_id' end, _part)
@@ -350,7 +352,7 @@ begin
 end
 $$;
 comment on function sor_api.retire_partition(text) is
-  'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
+  'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary; the idempotency keys of its events are removed from sor.event_keys), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 
 create or replace view sor_api.partitions with (security_barrier = true) as
   select l.parent_table, l.partition_name, l.range_from, l.range_to, l.is_default, l.approx_rows, l.retirable, l.why_not

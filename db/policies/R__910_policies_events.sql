@@ -59,12 +59,20 @@ comment on policy events_owner_all on sor.events is 'Definer functions run as so
 comment on policy events_tenant_select on sor.events is 'A tenant member reads only its tenants'' events.';
 comment on policy events_auditor_select on sor.events is 'Auditors read every event.';
 
+-- idempotency keys of appends: only the append functions (definer, as sor_owner) read and write them
+select sor.ensure_policy('sor.event_keys', 'event_keys_owner_all', 'ALL', array['sor_owner']::name[], 'true', 'true');
+select sor.ensure_policy('sor.event_keys', 'event_keys_auditor_select', 'SELECT', array['sor_auditor']::name[], 'true');
+comment on policy event_keys_owner_all on sor.event_keys is 'The append functions (definer, membership checked by session_user) claim, bind and read keys as sor_owner; retire_partition removes the keys of retired events.';
+comment on policy event_keys_auditor_select on sor.event_keys is 'Auditors read every idempotency key and the event it names.';
+grant select on sor.event_keys to sor_auditor;
+
 revoke all on sor.events from sor_tenant, sor_auditor;
 grant select (tenant_id, position, stream, version, type, payload, metadata, actor, occurred_at, tx_id, prev_hash, hash)
   on sor.events to sor_tenant, sor_auditor;
 grant select on sor_api.events to sor_tenant, sor_auditor;
 
 grant execute on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) to sor_worker;
+grant execute on function sor_api.append_event(text, text, text, jsonb, jsonb, integer, text) to sor_worker;
 grant execute on function sor_api.events_since(bigint, integer) to sor_worker, sor_tenant, sor_auditor;
 grant execute on function sor_api.read_stream(text, text, integer, integer) to sor_worker, sor_tenant, sor_auditor;
 grant execute on function sor_api.verify_events(text, text) to sor_auditor;

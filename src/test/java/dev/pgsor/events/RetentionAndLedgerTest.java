@@ -65,6 +65,9 @@ class RetentionAndLedgerTest {
                       values ('acme', _p, _s, v, 'Imported', jsonb_build_object('n', v), '{}', 'importer', _at, _h,
                               sor_guard.event_hash(_h, 'acme', _s, v, 'Imported', jsonb_build_object('n', v), '{}', 'importer', _at, _p));
                       _h := sor_guard.event_hash(_h, 'acme', _s, v, 'Imported', jsonb_build_object('n', v), '{}', 'importer', _at, _p);
+                      insert into sor.event_keys (tenant_id, idempotency_key, fingerprint, position, stream, version, hash)
+                      values ('acme', 'import-' || _s || '-' || v, sor.event_fingerprint(_s, 'Imported', jsonb_build_object('n', v), '{}'),
+                              _p, _s, v, _h);
                     end loop;
                     insert into sor.streams (tenant_id, stream, version, last_position, last_hash) values ('acme', _s, _n, _p, _h);
                   end loop;
@@ -79,7 +82,7 @@ class RetentionAndLedgerTest {
                 reset role;
                 """);
         try (Connection c = worker.connect()) {
-            Sql.run(c, "select sor_api.append_event('acme', 'history-1', 'Continued', '{}', '{}', 3)");
+            Sql.run(c, "select sor_api.append_event('acme', 'history-1', 'Continued', '{}', '{}', 3, 'history-1-continued')");
         }
     }
 
@@ -129,6 +132,7 @@ class RetentionAndLedgerTest {
 
         long approval = ((Number) Sql.scalar(approver, "select sor_api.approve_ddl('detach partition', 'sor.events_p202001',"
                 + " 'RET-1', 'restored branch 2026-11', now() + interval '1 hour')")).longValue();
+        assertThat(db.count("select count(*) from sor.event_keys")).isEqualTo(6);
         assertThat(retire("sor.events_p202001")).isEqualTo(5);
         assertThat(db.rows("select parent_table, range_to::date::text, row_count, encode(content_sha256, 'hex'), approval_id"
                 + " from sor.retired_partitions where partition_name = 'sor.events_p202001'"))
@@ -137,6 +141,12 @@ class RetentionAndLedgerTest {
                 .containsExactly(List.of("history-1", 3), List.of("history-2", 2));
         assertThat(db.count("select count(*) from pg_inherits where inhrelid = 'sor.events_p202001'::regclass")).isZero();
         assertThat(db.count("select count(*) from sor.ddl_audit where operation = 'detach partition' and approval_id = ?", approval)).isOne();
+        // the idempotency keys of the retired events left with them; a retry of one appends again
+        assertThat(db.rows("select idempotency_key from sor.event_keys order by 1")).containsExactly(List.of("history-1-continued"));
+        try (Connection c = worker.connect()) {
+            assertThat(Sql.scalar(c, "select version from sor_api.append_event('acme', 'history-2', 'Imported', '{\"n\": 1}', '{}',"
+                    + " null, 'import-history-2-1')")).isEqualTo(3);
+        }
 
         // the chain and the ledger still verify across the boundary, and the stream goes on
         assertThat(Sql.rows(auditor, "select * from sor_api.verify_events('acme')")).isEmpty();

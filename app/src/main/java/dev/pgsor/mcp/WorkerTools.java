@@ -39,6 +39,14 @@ final class WorkerTools {
         return args -> args.get(field) != null;
     }
 
+    /** append_events is safe to repeat when every event carries an idempotency key. */
+    private static final Predicate<Map<String, Object>> EVERY_EVENT_KEYED = args -> args.get("events") instanceof List<?> events
+            && !events.isEmpty() && events.stream().allMatch(e -> e instanceof Map<?, ?> m && m.get("idempotency_key") != null);
+
+    private static final String IDEMPOTENCY_KEY = "{\"type\": \"string\", \"minLength\": 1, \"maxLength\": 255,"
+            + " \"description\": \"names the event: a retry with the same key and content returns the original event and writes"
+            + " nothing; the same key with other content is refused (SR019)\"}";
+
     private static final String EVENT_ROW = "jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version,"
             + " 'type', e.type, 'payload', e.payload, 'metadata', e.metadata, 'actor', e.actor, 'occurred_at', e.occurred_at,"
             + " 'hash', e.hash)";
@@ -89,39 +97,45 @@ final class WorkerTools {
             new KitTool("append_event", "Append an event",
                     "Append one event to a stream of this run's tenant (sor_api.append_event); with expected_version the"
                             + " append is refused (SR013) unless the stream is at that version (0: a new stream). The run's id"
-                            + " is added to the metadata. Streams and event types of the kit are refused (SR017).",
+                            + " is added to the metadata. Streams and event types of the kit are refused (SR017). With an"
+                            + " idempotency_key the append happens once: a retry in this run with the same key and content"
+                            + " returns the original position, version and hash (SR019 for other content), so it is safe to repeat.",
                     """
                     {"type": "object", "required": ["stream", "type"], "additionalProperties": false,
                      "properties": {"stream": {"type": "string", "description": "category-id, e.g. expense-42"},
                                     "type": {"type": "string"}, "payload": {"type": "object"}, "metadata": {"type": "object"},
-                                    "expected_version": {"type": "integer", "minimum": 0}}}""",
+                                    "expected_version": {"type": "integer", "minimum": 0},
+                                    "idempotency_key": """ + IDEMPOTENCY_KEY + "}}",
                     """
                     {"type": "object", "required": ["stream", "position", "version", "hash"],
                      "properties": {"stream": {"type": "string"}, "position": {"type": "integer"}, "version": {"type": "integer"},
                                     "hash": {"type": "string"}}}""",
-                    hints("Append an event", false, false, false), NEVER,
+                    hints("Append an event", false, false, false), keyed("idempotency_key"),
                     "select (jsonb_build_object('stream', s.a ->> 'stream') || to_jsonb(t))::text from s,"
                             + " sor_api.append_event(s.tenant_id, s.a ->> 'stream', s.a ->> 'type', coalesce(s.a -> 'payload', '{}'),"
                             + " coalesce(s.a -> 'metadata', '{}') || jsonb_build_object('run_id', s.run_id),"
-                            + " (s.a ->> 'expected_version')::int) t"),
+                            + " (s.a ->> 'expected_version')::int, s.a ->> 'idempotency_key') t"),
 
             new KitTool("append_events", "Append events",
                     "Append 1 to 10000 events of this run's tenant in one transaction, all or nothing"
-                            + " (sor_api.append_events); each as in append_event, with the run's id added to its metadata.",
+                            + " (sor_api.append_events); each as in append_event, with the run's id added to its metadata. An"
+                            + " event with an idempotency_key already used with its content is not written again and answers"
+                            + " with the original; a call whose events all carry keys is safe to repeat.",
                     """
                     {"type": "object", "required": ["events"], "additionalProperties": false,
                      "properties": {"events": {"type": "array", "minItems": 1,
                        "items": {"type": "object", "required": ["stream", "type"],
                                  "properties": {"stream": {"type": "string"}, "type": {"type": "string"},
                                                 "payload": {"type": "object"}, "metadata": {"type": "object"},
-                                                "expected_version": {"type": "integer", "minimum": 0}}}}}}""",
+                                                "expected_version": {"type": "integer", "minimum": 0},
+                                                "idempotency_key": """ + IDEMPOTENCY_KEY + "}}}}}",
                     """
                     {"type": "object", "required": ["events"],
                      "properties": {"events": {"type": "array", "items": {"type": "object",
                        "required": ["ordinal", "position", "stream", "version", "hash"],
                        "properties": {"ordinal": {"type": "integer"}, "position": {"type": "integer"}, "stream": {"type": "string"},
                                       "version": {"type": "integer"}, "hash": {"type": "string"}}}}}}""",
-                    hints("Append events", false, false, false), NEVER,
+                    hints("Append events", false, false, false), EVERY_EVENT_KEYED,
                     "select jsonb_build_object('events', coalesce((select jsonb_agg(to_jsonb(t) order by t.ordinal)"
                             + " from sor_api.append_events(s.tenant_id, (select jsonb_agg(e || jsonb_build_object('metadata',"
                             + " coalesce(e -> 'metadata', '{}') || jsonb_build_object('run_id', s.run_id)) order by o)"

@@ -178,6 +178,22 @@ class McpWorkerSurfaceTest {
                             List.of("expense-1", 2, "ExpenseCategorised", "acme", run.toString()),
                             List.of("expense-2", 1, "ExpenseSeen", "acme", run.toString()));
             assertThat(db.scalar("select metadata ->> 'source' from sor.events where stream = 'expense-2'")).isEqualTo("bank");
+            // an idempotency key: a duplicate append returns the original position and writes nothing; other content is SR019
+            Map<String, Object> receipt = args("stream", "receipt-1", "type", "ReceiptSeen", "payload", Map.of("amount", 7),
+                    "expected_version", 0, "idempotency_key", "receipt-1-seen");
+            Map<String, Object> seen = ok(client, "append_event", receipt);
+            assertThat(seen).containsEntry("stream", "receipt-1").containsEntry("version", 1);
+            assertThat(ok(client, "append_event", receipt)).isEqualTo(seen);
+            refused(client, "append_event", args("stream", "receipt-1", "type", "ReceiptSeen", "payload", Map.of("amount", 8),
+                    "idempotency_key", "receipt-1-seen"), "SR019");
+            Map<String, Object> keyedBatch = args("events", List.of(
+                    args("stream", "receipt-1", "type", "ReceiptSeen", "payload", Map.of("amount", 7), "idempotency_key", "receipt-1-seen"),
+                    args("stream", "receipt-2", "type", "ReceiptSeen", "idempotency_key", "receipt-2-seen")));
+            Map<String, Object> batchSeen = ok(client, "append_events", keyedBatch);
+            assertThat(((Map<?, ?>) ((List<?>) batchSeen.get("events")).get(0)).get("position")).isEqualTo(seen.get("position"));
+            assertThat(ok(client, "append_events", keyedBatch)).isEqualTo(batchSeen);
+            assertThat(db.rows("select stream, version from sor.events where stream like 'receipt-%' order by position"))
+                    .containsExactly(List.of("receipt-1", 1), List.of("receipt-2", 1));
 
             Map<String, Object> stream = ok(client, "read_stream", args("stream", "expense-1"));
             List<Object> types = new ArrayList<>();
