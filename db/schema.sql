@@ -179,7 +179,7 @@ create table sor.event_keys (
   constraint event_keys_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint event_keys_event CHECK ((num_nulls("position", stream, version, hash) = ANY (ARRAY[0, 4]))),
   constraint event_keys_fingerprint_length CHECK ((length(fingerprint) = 32)),
-  constraint event_keys_key_format CHECK ((((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)) AND (idempotency_key !~ '[[:cntrl:]]'::text)))
+  constraint event_keys_key_format CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255) AND (idempotency_key !~ '[[:cntrl:]]'::text)))
 ) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.02, autovacuum_analyze_scale_factor=0.02);
 
 create table sor.events (

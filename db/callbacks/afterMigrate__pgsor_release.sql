@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:553f5603965d89f390b0f91b99d08e891c7c6d6fa7bd0ece88a73e0312765240',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7ce7faa1eae77d0504c15796d9227989713781e765ded102995fc39390e9855c',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -123,6 +123,7 @@ begin
 {"script":"V101__resumable_runs.sql","module":"kernel","type":"versioned","version":"101","checksum":-1430243531}
 {"script":"V102__event_keys.sql","module":"kernel","type":"versioned","version":"102","checksum":1322705844}
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
+{"script":"V105__event_keys_key_format.sql","module":"kernel","type":"versioned","version":"105","checksum":-387579669}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -661,7 +662,7 @@ begin
 {"object":"constraint domain_schemas_pkey on sor.domain_schemas","module":"kernel","attrs":{"definition":"PRIMARY KEY (schema_name)","type":"primary key","validated":true}}
 {"object":"constraint event_keys_event on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((num_nulls(\"position\", stream, version, hash) = ANY (ARRAY[0, 4])))","type":"check","validated":true}}
 {"object":"constraint event_keys_fingerprint_length on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((length(fingerprint) = 32))","type":"check","validated":true}}
-{"object":"constraint event_keys_key_format on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK ((((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255)) AND (idempotency_key !~ '[[:cntrl:]]'::text)))","type":"check","validated":true}}
+{"object":"constraint event_keys_key_format on sor.event_keys","module":"kernel","attrs":{"definition":"CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255) AND (idempotency_key !~ '[[:cntrl:]]'::text)))","type":"check","validated":true}}
 {"object":"constraint event_keys_pkey on sor.event_keys","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, idempotency_key)","type":"primary key","validated":true}}
 {"object":"constraint event_keys_tenant_fkey on sor.event_keys","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint events_default_pkey on sor.events_default","module":"kernel","attrs":{"definition":"PRIMARY KEY (tenant_id, \"position\", occurred_at)","type":"primary key","validated":true}}
