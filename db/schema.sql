@@ -719,6 +719,7 @@ CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at
 CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at);
 CREATE INDEX events_position_idx ON ONLY sor.events USING btree ("position");
 CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version);
+CREATE INDEX events_tenant_position_idx ON ONLY sor.events USING btree (tenant_id, "position");
 CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, "position");
 CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, "position");
 CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
@@ -1105,6 +1106,27 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.announce_append(tenant_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+declare
+  _last bigint := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
+  _kept text := pg_catalog.current_setting('sor.append_bound', true);
+  _bound bigint;
+begin
+  if _kept ~ '^[0-9]{1,18}$' and _kept::bigint <= _last then
+    _bound := _kept::bigint;
+  else
+    _bound := _last;
+    perform pg_catalog.set_config('sor.append_bound', _last::text, true);
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock_shared(_bound);
+  perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), 5459794);
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.append_event(tenant_id text, stream text, type text, payload jsonb DEFAULT '{}'::jsonb, metadata jsonb DEFAULT '{}'::jsonb, expected_version integer DEFAULT NULL::integer)
  RETURNS sor.events
  LANGUAGE plpgsql
@@ -1161,6 +1183,7 @@ begin
   end if;
   -- the position is drawn under the head lock, so within a stream positions rise with versions;
   -- the statement trigger (sor_guard.tg_events__chain) checks the link and moves the head
+  perform sor.announce_append(append_event.tenant_id);
   _position := pg_catalog.nextval('sor.events_position_seq'::regclass);
   insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
   values (append_event.tenant_id, _position, append_event.stream, _version + 1, append_event.type,
@@ -1219,6 +1242,9 @@ begin
         using errcode = 'SR013', hint = 'Another writer appended first: read the stream again and retry the batch with its current version.';
     end if;
   end if;
+
+  -- the tenants' readers are told positions are about to be drawn (sor.announce_append, R__100)
+  perform sor.announce_append(t.tenant_id) from (select distinct x.tenant_id from unnest(_ht) as x(tenant_id)) t;
 
   -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
   --    within a stream positions rise with versions; each row links to its stream's head
@@ -4025,6 +4051,45 @@ exception when read_only_sql_transaction then
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.tenant_horizon(tenant_id text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _last bigint;
+  _bound bigint;
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
+    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
+          case when pg_catalog.pg_is_in_recovery() then 'a standby'
+               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
+      using errcode = 'SR086',
+            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
+  end if;
+  if (select s.seqcache from pg_catalog.pg_sequence s where s.seqrelid = 'sor.events_position_seq'::pg_catalog.regclass) <> 1 then
+    raise exception 'sor.events_position_seq caches positions per session, so a position drawn later may be lower than one drawn earlier'
+      using errcode = 'SR086', hint = 'As the kit owner: alter sequence sor.events_position_seq cache 1.';
+  end if;
+  -- 1. the last position drawn: every position at or below it was drawn before this statement
+  _last := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
+  -- 2. the tenant's writers in flight now, and the lowest bound any of them announced
+  with l as materialized (
+    select x.virtualtransaction, x.classid, x.objid, x.objsubid
+      from pg_catalog.pg_locks x
+     where x.locktype = 'advisory'
+       and x.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
+  )
+  select pg_catalog.min((b.classid::bigint << 32) | b.objid::bigint) into _bound
+    from l t
+    join l b on b.virtualtransaction = t.virtualtransaction and b.objsubid = 1
+   where t.objsubid = 2 and t.objid = 5459794
+     and t.classid = (pg_catalog.hashtext(tenant_horizon.tenant_id)::bigint & 4294967295)::oid;
+  return least(_last + 1, coalesce(_bound + 1, _last + 1));
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.tg_blocks__events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4718,6 +4783,7 @@ AS $function$
 declare
   _s sor.subscriptions;
   _tx xid8;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(ack_subscription.tenant_id);
   if ack_subscription.up_to_position is null or ack_subscription.up_to_position < 1 then
@@ -4725,19 +4791,22 @@ begin
       using errcode = 'SR011', hint = 'Pass the position of the last event of read_subscription you have processed.';
   end if;
   _s := sor.subscription(ack_subscription.tenant_id, ack_subscription.name, true);
+  -- only an event read_subscription can have returned: below the tenant's horizon, so no event
+  -- before it can still appear
+  _horizon := sor.tenant_horizon(_s.tenant_id);
   select e.tx_id into _tx
     from sor.events e
    where e.position = ack_subscription.up_to_position and e.tenant_id = _s.tenant_id
      and (_s.stream_prefix is null
           or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+     and e.position < _horizon;
   if _tx is null then
     raise exception 'no event at position % for subscription % of tenant %', ack_subscription.up_to_position,
                     pg_catalog.quote_literal(_s.name), pg_catalog.quote_literal(_s.tenant_id)
       using errcode = 'SR015',
             hint = 'Acknowledge a position read_subscription returned for this subscription.';
   end if;
-  if (_tx, ack_subscription.up_to_position) <= (_s.last_tx_id, _s.last_position) then
+  if ack_subscription.up_to_position <= _s.last_position then
     -- already acknowledged (a retried or late acknowledgement): the checkpoint never goes back
     return query select _s.last_position, false;
     return;
@@ -6591,13 +6660,13 @@ $function$;
 CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, max_rows integer DEFAULT 100)
  RETURNS TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, hash text)
  LANGUAGE plpgsql
- STABLE SECURITY DEFINER
+ SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
 declare
   _s sor.subscriptions;
-  _horizon xid8;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(read_subscription.tenant_id);
   perform sor.check_max_rows(read_subscription.max_rows);
@@ -6606,19 +6675,19 @@ begin
   if _s.tenant_id is null then
     perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
   end if;
-  -- the horizon of events_since: every transaction older than the snapshot's xmin has ended, so
-  -- the events below it are all the ones that will ever be below it
-  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  -- the tenant's reader horizon (R__130): the tenant's events below it are all the ones there
+  -- will ever be, and the next statement's snapshot sees them; other tenants never hold it back
+  _horizon := sor.tenant_horizon(_s.tenant_id);
   return query
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.hash, 'hex')
       from sor.events e
      where e.tenant_id = _s.tenant_id
-       and (e.tx_id, e.position) > (_s.last_tx_id, _s.last_position)
-       and e.tx_id < _horizon
+       and e.position > _s.last_position
+       and e.position < _horizon
        and (_s.stream_prefix is null
             or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     order by e.tx_id, e.position
+     order by e.position
      limit read_subscription.max_rows;
 end
 $function$;
@@ -7655,6 +7724,7 @@ declare
   _created boolean := false;
   _tx xid8 := '0'::xid8;
   _pos bigint := 0;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(subscribe.tenant_id);
   if subscribe.name is null or not sor.is_valid('slug', subscribe.name) then
@@ -7671,12 +7741,14 @@ begin
       using errcode = 'SR011', hint = 'Pass true to read the tenant''s events from its first, false to read only those appended from now on.';
   end if;
   if not subscribe.from_start then
-    -- from now: the checkpoint is the last of the tenant's events every reader can see
+    -- from now: the checkpoint is the tenant's last event below its reader horizon (R__130), read
+    -- in the statement after the horizon's, so with a snapshot that sees every event below it
+    _horizon := sor.tenant_horizon(subscribe.tenant_id);
     select e.tx_id, e.position into _tx, _pos
       from sor.events e
      where e.tenant_id = subscribe.tenant_id
-       and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
-     order by e.tx_id desc, e.position desc
+       and e.position < _horizon
+     order by e.position desc
      limit 1;
     _tx := coalesce(_tx, '0'::xid8);
     _pos := coalesce(_pos, 0);
@@ -7743,6 +7815,36 @@ begin
   delete from sor.idempotency_keys k where k.expires_at <= pg_catalog.now();
   get diagnostics _n = row_count;
   return _n;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.tenant_events_since(tenant_id text, after_position bigint DEFAULT 0, max_rows integer DEFAULT 1000)
+ RETURNS TABLE("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, tx_id xid8, prev_hash text, hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _horizon bigint;
+begin
+  perform sor_guard.require_reader(tenant_events_since.tenant_id);
+  if tenant_events_since.after_position is null or tenant_events_since.after_position < 0 then
+    raise exception 'after_position % is not a position', coalesce(tenant_events_since.after_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
+  end if;
+  perform sor.check_max_rows(tenant_events_since.max_rows);
+  _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
+  -- a new snapshot: every transaction that drew a position below the horizon has ended
+  return query
+    select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
+           pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = tenant_events_since.tenant_id
+       and e.position > tenant_events_since.after_position
+       and e.position < _horizon
+     order by e.position
+     limit tenant_events_since.max_rows;
 end
 $function$;
 
@@ -10006,6 +10108,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function reconciler.tool_categorise(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function reconciler.tool_list_pending(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function reconciler.tool_record_expense(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function sor.announce_append(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
@@ -10074,6 +10177,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.task_listen(queue text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.tenant_horizon(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_blocks__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_events__refuse_unchained() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_finished_tasks__events_delete() owner sor_owner: sor_owner=EXECUTE
@@ -10164,6 +10268,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.subscriptions(tenant_id text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_abandoned_runs() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.sweep_idempotency_keys() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.tenant_events_since(tenant_id text, after_position bigint, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.unsubscribe(tenant_id text, name text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.verify_events(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.verify_events_summary(for_tenant text, for_stream text) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE
@@ -10510,8 +10615,8 @@ comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_ru
 comment on column sor.steps.version is 'Run version this step''s commit produced.';
 comment on column sor.streams.last_hash is 'hash of the stream''s last event: the next event''s prev_hash.';
 comment on column sor.streams.version is 'Version of the stream''s last event; 0 for a stream an append with expected_version 0 has claimed and not yet written.';
-comment on column sor.subscriptions.last_position is 'Position of the last event the subscriber acknowledged (0: none yet); with last_tx_id, the cursor of read_subscription.';
-comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none): events are read in (tx_id, position) order, as events_since reads them.';
+comment on column sor.subscriptions.last_position is 'Position of the last event the subscriber acknowledged (0: none yet): read_subscription returns the tenant''s events after it, in position order.';
+comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none); kept for the record, the order is by position.';
 comment on column sor.subscriptions.stream_prefix is 'NULL for every stream of the tenant; else the streams whose name starts with it (a category such as order- ).';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
@@ -10563,6 +10668,7 @@ comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant t
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
+comment on function sor.announce_append(tenant_id text) is 'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, the shared advisory locks of its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and of the tenant (hashtext(tenant_id), 5459794), which sor.tenant_horizon reads. Only jit = off is set (hot path).';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
@@ -10631,6 +10737,7 @@ comment on function sor.subscription(tenant_id text, name text, for_update boole
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.task_listen(queue text) is 'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
+comment on function sor.tenant_horizon(tenant_id text) is 'The first position at which an event of the tenant may still appear: one past the last position drawn, or one past the lowest bound a transaction of the tenant still in flight announced (sor.announce_append). Events of the tenant below it are all the ones there will ever be; the caller reads them in its next statement (a new snapshot). SR086 at REPEATABLE READ or SERIALIZABLE, on a standby, or when the position sequence caches values.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
@@ -10650,7 +10757,7 @@ comment on function sor.wake_events(tenant_id text) is 'Called by the append pat
 comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
-comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
+comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
 comment on function sor_api.add_tenant(tenant_id text, display_name text) is 'Creates a tenant. SR001 for a malformed id or display name, SR004 when the id exists.';
 comment on function sor_api.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'Appends one event for a tenant the caller is a member of, to a stream and with a type the kit does not reserve. expected_version (0 for a new stream) makes it conditional: SR013 on mismatch. SR008 not a member (or no such tenant), SR009 over 1 MiB, SR011 bad input, SR017 reserved stream or type.';
@@ -10697,7 +10804,7 @@ comment on function sor_api.outbox_metrics() is 'Per topic and tenant, of the te
 comment on function sor_api.queue_metrics() is 'Per queue and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): ready (due now), delayed (not due yet), oldest_ready_age (how long the longest-due ready task has waited; NULL when none), claimed (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry), dead (dead letters in sor.finished_tasks). One reading of the lease clock per call; a queue and tenant with nothing to count has no row.';
 comment on function sor_api.quotas(tenant_id text) is 'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';
 comment on function sor_api.read_stream(tenant_id text, stream text, from_version integer, max_rows integer) is 'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
-comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
+comment on function sor_api.read_subscription(tenant_id text, name text, max_rows integer) is 'The subscription''s events after its checkpoint, in position order, up to the tenant''s reader horizon (sor.tenant_horizon: held back only by the tenant''s own transactions in flight): reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. On the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.record_turn(run_id uuid, model text, role text, input_tokens integer, output_tokens integer, content text, content_sha256 text) is 'Journals one model turn of a running run of the calling Worker and returns its number (1, 2, ...). In a hash-only run the content is never stored: pass content (hashed, then dropped) or content_sha256. SR033 malformed argument or negative token count, SR034 unknown run, SR035 not running, SR036 lease lapsed, SR039 sha256 missing or mismatched, SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor_api.register_domain_schema(schema_name text) is 'Registers a domain schema so certify() sweeps it and the drop guard protects it. Idempotent; SR007 for an unknown schema.';
 comment on function sor_api.register_worker(role_name text, kind text) is 'Registers (or re-registers with a new kind) a login role that is a member of sor_worker as a Worker. SR031 unfit role, SR033 malformed kind. The Worker still needs add_member for each tenant it works for.';
@@ -10717,10 +10824,11 @@ comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human 
 comment on function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) is 'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
 comment on function sor_api.start_run(tenant_id text, workflow text, input jsonb, idempotency_key text, lease_seconds integer, hash_only boolean, input_sha256 text) is 'Starts a run of the calling Worker for a tenant it is a member of, holding a lease of lease_seconds. With an idempotency key, a retry with the same input returns the same run (replayed = true), resumed when its lease lapsed and the caller is of the run''s Worker kind (see resume_run); another input is SR037. Hash-only when asked or when the tenant is hash-only: the input is stored only as sha256 (pass input or input_sha256). SR030 not a Worker, SR008 not a member of the tenant (or no such tenant), SR033 malformed argument, SR039 sha256 missing or mismatched, SR009 input over 1 MiB.';
-comment on function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) is 'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
+comment on function sor_api.subscribe(tenant_id text, name text, stream_prefix text, from_start boolean) is 'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix; SR086 (from now) at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.subscriptions(tenant_id text) is 'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant.';
 comment on function sor_api.sweep_abandoned_runs() is 'Marks every running run whose lease lapsed as abandoned (each writes a run_abandoned event) and returns how many; no cron needed, readers do the same lazily.';
 comment on function sor_api.sweep_idempotency_keys() is 'Deletes every idempotency key whose retention window (tenant setting idempotency_retention, default 24 hours) has ended and returns how many; the runs and tool calls they pointed to stay.';
+comment on function sor_api.tenant_events_since(tenant_id text, after_position bigint, max_rows integer) is 'One tenant''s events after a position, in position order, never skipping an event, held back only by the tenant''s own transactions in flight (sor.tenant_horizon): pass 0, then the last position returned. For a member of the tenant or an auditor, on the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR011 bad cursor; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';

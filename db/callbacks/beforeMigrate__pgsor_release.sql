@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7ce7faa1eae77d0504c15796d9227989713781e765ded102995fc39390e9855c',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9e167dec5b761d681424ce9a1850bb168d5314820035f81608ff9e0be4944ce3',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -30,14 +30,14 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-1272953857}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":629521959}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":346495392}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-213819228}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
-{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":2126315612}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1619239750}
+{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-1415161389}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":705501237}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -91,7 +91,7 @@ begin
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-1815516377}
-{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":1784212479}
+{"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":-122833674}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
@@ -128,6 +128,7 @@ begin
 {"script":"V102__event_keys.sql","module":"kernel","type":"versioned","version":"102","checksum":1322705844}
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"V105__event_keys_key_format.sql","module":"kernel","type":"versioned","version":"105","checksum":-387579669}
+{"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -851,8 +852,9 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"f8d226c46ca8dbad77a419aaa42b2f097188f8e601e41b243fcd5bf216bff8c3","owner":"sor_owner"}}
-{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"adacd457f20dd214236954a80b9d62707e961753fe331801b64ffe00bea5f059","owner":"sor_owner"}}
+{"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"48dca4b32d5281f323cf143215cdafd85d3f47e3ea887765a4ced853e58a5b4c","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
+{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"db5a6cf1a0743adb74c89b304407580dba531285f87b1e2d64bf76ebf609d284","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9adeea83db0a31d7fa4c6ccf2e3a15167a2b0e362c32315321a2a377fab03793","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -919,6 +921,7 @@ begin
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"81e348a90da911435a2d07387ee8fd152c67d6ead85df445d3632d57174dc657","owner":"sor_owner"}}
+{"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d64ec2f638d30f3ae73816031516d1c20e00371dd6c71bf11e86e4e4fd0b2d6","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}
@@ -938,7 +941,7 @@ begin
 {"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7eb2d033b810899f37ddae76707ca8bfef079e82f34d15e5a11a1af77b2dca02","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
-{"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac7fa35f8f791822458f6e95f6d91e3913ba058ef311251e5453d256ad5f1b7","owner":"sor_owner"}}
+{"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
@@ -985,7 +988,7 @@ begin
 {"object":"function sor_api.queue_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b9a2ec7e66c00baf2df823610352fb20c0e5f1b901e692ec7b57a116a9814ed2","owner":"sor_owner"}}
 {"object":"function sor_api.quotas(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34925bb93e5410d0b508a4b4b70733dcd731d0378641fed7f44e8a6a5caf4750","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
-{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b82b866e0f7d750e693b710caba3995250f7816ffa27ab2ca03a38dc71866c08","owner":"sor_owner"}}
+{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a2fdadcef6a99e7155c2b307c06962b82f8e7b1a4226eac04d9f4b72d8aa44c4","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
@@ -1005,10 +1008,11 @@ begin
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
 {"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1a1bdb94e6af22d9ba18f5827aa215b3054ad34ca4d74d56b900e18838c5bffa","owner":"sor_owner"}}
-{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3c50b72e08cfc12ec5a2cb716c5bf0057c69a860918bdc5e5506b9148b46d865","owner":"sor_owner"}}
+{"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c264ce2f0cf0c05d4e9e43d031058a7d38952471d69285eba45ce17597d60728","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59373da0ea447d6e91c2953e31bc72a828dca8337dab61f5b8e7ed7e4452d1e1","owner":"sor_owner"}}
+{"object":"function sor_api.tenant_events_since(text,bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5052c745cad5dc5f1932bd96efdbef385e3f0ed0aef82e0a11b467b7e831c48f","owner":"sor_owner"}}
 {"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
@@ -1095,6 +1099,7 @@ begin
 {"object":"index sor.events_default_occurred_at_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_occurred_at_idx ON sor.events_default USING brin (occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_default_pkey ON sor.events_default USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_position_idx ON sor.events_default USING btree (\"position\")","table":"sor.events_default","valid":true}}
+{"object":"index sor.events_default_tenant_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_position_idx ON sor.events_default USING btree (tenant_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_stream_version_idx ON sor.events_default USING btree (tenant_id, stream, version)","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tenant_id_tx_id_position_idx ON sor.events_default USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_default","valid":true}}
 {"object":"index sor.events_default_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_default_tx_id_position_idx ON sor.events_default USING btree (tx_id, \"position\")","table":"sor.events_default","valid":true}}
@@ -1104,10 +1109,12 @@ begin
 {"object":"index sor.events_p{YYYYMM}_occurred_at_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_occurred_at_idx ON sor.events_p{YYYYMM} USING brin (occurred_at)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX events_p{YYYYMM}_pkey ON sor.events_p{YYYYMM} USING btree (tenant_id, \"position\", occurred_at)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_position_idx ON sor.events_p{YYYYMM} USING btree (\"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
+{"object":"index sor.events_p{YYYYMM}_tenant_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_position_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tenant_id_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_stream_version_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, stream, version)","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tenant_id_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tenant_id_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tenant_id, tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_p{YYYYMM}_tx_id_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_p{YYYYMM}_tx_id_position_idx ON sor.events_p{YYYYMM} USING btree (tx_id, \"position\")","table":"sor.events_p{YYYYMM}","valid":true}}
 {"object":"index sor.events_stream_version_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version)","table":"sor.events","valid":true}}
+{"object":"index sor.events_tenant_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tenant_position_idx ON ONLY sor.events USING btree (tenant_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.events_tenant_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.events_tx_position_idx","module":"kernel","attrs":{"definition":"CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, \"position\")","table":"sor.events","valid":true}}
 {"object":"index sor.finished_tasks_dead_idx","module":"kernel","attrs":{"definition":"CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text)","table":"sor.finished_tasks","valid":true}}

@@ -123,6 +123,42 @@ select sor_guard.pause(false);
 
 set role sor_owner;
 
+-- A tenant's readers (sor.tenant_horizon, R__130) are held back only by the tenant's own writers.
+-- Before a transaction draws a position for a tenant's event it announces itself with two shared
+-- advisory locks held to its end (released after its commit is visible):
+--   * its bound: the int8 key L, a position at or below the last one drawn so far, so every
+--     position the transaction draws afterwards is above L; and then
+--   * the tenant's key: (hashtext(tenant_id), 5459794).
+-- A transaction keeps the bound of its first announcement (sor.append_bound, a transaction-local
+-- setting), so however many appends it makes it holds one bound lock and one lock per tenant, and
+-- repeating them costs a lookup in the backend's own lock table. The setting is only a memory: a
+-- remembered bound is used only when it is at or below the last position drawn (so it is still a
+-- bound), and the locks are taken again either way; a session that sets it by hand can only hold
+-- back its own tenant's readers, never make them skip an event.
+create or replace function sor.announce_append(tenant_id text)
+returns void
+language plpgsql
+volatile
+set jit = off
+as $$
+declare
+  _last bigint := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
+  _kept text := pg_catalog.current_setting('sor.append_bound', true);
+  _bound bigint;
+begin
+  if _kept ~ '^[0-9]{1,18}$' and _kept::bigint <= _last then
+    _bound := _kept::bigint;
+  else
+    _bound := _last;
+    perform pg_catalog.set_config('sor.append_bound', _last::text, true);
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock_shared(_bound);
+  perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), 5459794);
+end
+$$;
+comment on function sor.announce_append(text) is
+  'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, the shared advisory locks of its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and of the tenant (hashtext(tenant_id), 5459794), which sor.tenant_horizon reads. Only jit = off is set (hot path).';
+
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
   metadata jsonb default '{}'::jsonb, expected_version integer default null
@@ -182,6 +218,7 @@ begin
   end if;
   -- the position is drawn under the head lock, so within a stream positions rise with versions;
   -- the statement trigger (sor_guard.tg_events__chain) checks the link and moves the head
+  perform sor.announce_append(append_event.tenant_id);
   _position := pg_catalog.nextval('sor.events_position_seq'::regclass);
   insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
   values (append_event.tenant_id, _position, append_event.stream, _version + 1, append_event.type,

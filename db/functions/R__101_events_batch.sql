@@ -55,6 +55,9 @@ begin
     end if;
   end if;
 
+  -- the tenants' readers are told positions are about to be drawn (sor.announce_append, R__100)
+  perform sor.announce_append(t.tenant_id) from (select distinct x.tenant_id from unnest(_ht) as x(tenant_id)) t;
+
   -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
   --    within a stream positions rise with versions; each row links to its stream's head
   return query

@@ -72,6 +72,94 @@ $$;
 comment on function sor_api.events_since(bigint, integer) is
   'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
 
+-- The per-tenant reader horizon: the first position at which an event of the tenant may still
+-- appear. Each append announces itself before it draws positions (sor.announce_append, R__100): a
+-- shared advisory lock on its bound L (every position it draws is above L) and one on the tenant's
+-- key, both held until its commit is visible. The horizon is read in two statements, the sequence
+-- first and the lock table second, so any position below it was drawn by a transaction that had
+-- announced itself before the sequence was read and had ended before the lock table was read. The
+-- reader's next statement takes a new snapshot (READ COMMITTED, a VOLATILE function) and sees all
+-- of them: reading a tenant's events in position order up to the horizon returns a prefix of the
+-- final order, held back by the tenant's own open transactions only, whatever other tenants have
+-- open. A holder of the tenant's key without a bound lock in the same transaction is not a writer
+-- (the append path takes the bound first) and is ignored.
+create or replace function sor.tenant_horizon(tenant_id text)
+returns bigint
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _last bigint;
+  _bound bigint;
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
+    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
+          case when pg_catalog.pg_is_in_recovery() then 'a standby'
+               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
+      using errcode = 'SR086',
+            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
+  end if;
+  if (select s.seqcache from pg_catalog.pg_sequence s where s.seqrelid = 'sor.events_position_seq'::pg_catalog.regclass) <> 1 then
+    raise exception 'sor.events_position_seq caches positions per session, so a position drawn later may be lower than one drawn earlier'
+      using errcode = 'SR086', hint = 'As the kit owner: alter sequence sor.events_position_seq cache 1.';
+  end if;
+  -- 1. the last position drawn: every position at or below it was drawn before this statement
+  _last := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
+  -- 2. the tenant's writers in flight now, and the lowest bound any of them announced
+  with l as materialized (
+    select x.virtualtransaction, x.classid, x.objid, x.objsubid
+      from pg_catalog.pg_locks x
+     where x.locktype = 'advisory'
+       and x.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
+  )
+  select pg_catalog.min((b.classid::bigint << 32) | b.objid::bigint) into _bound
+    from l t
+    join l b on b.virtualtransaction = t.virtualtransaction and b.objsubid = 1
+   where t.objsubid = 2 and t.objid = 5459794
+     and t.classid = (pg_catalog.hashtext(tenant_horizon.tenant_id)::bigint & 4294967295)::oid;
+  return least(_last + 1, coalesce(_bound + 1, _last + 1));
+end
+$$;
+comment on function sor.tenant_horizon(text) is
+  'The first position at which an event of the tenant may still appear: one past the last position drawn, or one past the lowest bound a transaction of the tenant still in flight announced (sor.announce_append). Events of the tenant below it are all the ones there will ever be; the caller reads them in its next statement (a new snapshot). SR086 at REPEATABLE READ or SERIALIZABLE, on a standby, or when the position sequence caches values.';
+
+create or replace function sor_api.tenant_events_since(tenant_id text, after_position bigint default 0,
+                                                       max_rows integer default 1000)
+returns table ("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb,
+               actor name, occurred_at timestamptz, tx_id xid8, prev_hash text, hash text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _horizon bigint;
+begin
+  perform sor_guard.require_reader(tenant_events_since.tenant_id);
+  if tenant_events_since.after_position is null or tenant_events_since.after_position < 0 then
+    raise exception 'after_position % is not a position', coalesce(tenant_events_since.after_position::text, 'NULL')
+      using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
+  end if;
+  perform sor.check_max_rows(tenant_events_since.max_rows);
+  _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
+  -- a new snapshot: every transaction that drew a position below the horizon has ended
+  return query
+    select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
+           pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
+      from sor.events e
+     where e.tenant_id = tenant_events_since.tenant_id
+       and e.position > tenant_events_since.after_position
+       and e.position < _horizon
+     order by e.position
+     limit tenant_events_since.max_rows;
+end
+$$;
+comment on function sor_api.tenant_events_since(text, bigint, integer) is
+  'One tenant''s events after a position, in position order, never skipping an event, held back only by the tenant''s own transactions in flight (sor.tenant_horizon): pass 0, then the last position returned. For a member of the tenant or an auditor, on the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR011 bad cursor; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
+
 create or replace function sor_api.read_stream(tenant_id text, stream text, from_version integer default 1,
                                                max_rows integer default 1000)
 returns table ("position" bigint, version integer, type text, payload jsonb, metadata jsonb, actor name,

@@ -2,8 +2,8 @@
 -- (sor.subscriptions, V100), and wake-ups so that readers need not poll.
 --
 --   sor_api.subscribe           creates a subscription (idempotent), from the start or from now
---   sor_api.read_subscription   the tenant's events after the checkpoint, in the order
---                               events_since uses, never skipping one
+--   sor_api.read_subscription   the tenant's events after the checkpoint, in position order up
+--                               to the tenant's reader horizon (R__130), never skipping one
 --   sor_api.ack_subscription    moves the checkpoint forward to an event read; never back
 --   sor_api.subscriptions       a tenant's subscriptions and their checkpoints
 --   sor_api.unsubscribe         removes one
@@ -171,6 +171,7 @@ declare
   _created boolean := false;
   _tx xid8 := '0'::xid8;
   _pos bigint := 0;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(subscribe.tenant_id);
   if subscribe.name is null or not sor.is_valid('slug', subscribe.name) then
@@ -187,12 +188,14 @@ begin
       using errcode = 'SR011', hint = 'Pass true to read the tenant''s events from its first, false to read only those appended from now on.';
   end if;
   if not subscribe.from_start then
-    -- from now: the checkpoint is the last of the tenant's events every reader can see
+    -- from now: the checkpoint is the tenant's last event below its reader horizon (R__130), read
+    -- in the statement after the horizon's, so with a snapshot that sees every event below it
+    _horizon := sor.tenant_horizon(subscribe.tenant_id);
     select e.tx_id, e.position into _tx, _pos
       from sor.events e
      where e.tenant_id = subscribe.tenant_id
-       and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())
-     order by e.tx_id desc, e.position desc
+       and e.position < _horizon
+     order by e.position desc
      limit 1;
     _tx := coalesce(_tx, '0'::xid8);
     _pos := coalesce(_pos, 0);
@@ -217,20 +220,20 @@ begin
 end
 $$;
 comment on function sor_api.subscribe(text, text, text, boolean) is
-  'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix.';
+  'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix; SR086 (from now) at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.read_subscription(tenant_id text, name text, max_rows integer default 100)
 returns table ("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb,
                actor name, occurred_at timestamptz, tx_id xid8, hash text)
 language plpgsql
-stable
+volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 declare
   _s sor.subscriptions;
-  _horizon xid8;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(read_subscription.tenant_id);
   perform sor.check_max_rows(read_subscription.max_rows);
@@ -239,24 +242,24 @@ begin
   if _s.tenant_id is null then
     perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
   end if;
-  -- the horizon of events_since: every transaction older than the snapshot's xmin has ended, so
-  -- the events below it are all the ones that will ever be below it
-  _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  -- the tenant's reader horizon (R__130): the tenant's events below it are all the ones there
+  -- will ever be, and the next statement's snapshot sees them; other tenants never hold it back
+  _horizon := sor.tenant_horizon(_s.tenant_id);
   return query
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.hash, 'hex')
       from sor.events e
      where e.tenant_id = _s.tenant_id
-       and (e.tx_id, e.position) > (_s.last_tx_id, _s.last_position)
-       and e.tx_id < _horizon
+       and e.position > _s.last_position
+       and e.position < _horizon
        and (_s.stream_prefix is null
             or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     order by e.tx_id, e.position
+     order by e.position
      limit read_subscription.max_rows;
 end
 $$;
 comment on function sor_api.read_subscription(text, text, integer) is
-  'The subscription''s events after its checkpoint, in (tx_id, position) order, only from transactions older than every one still in flight: reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000.';
+  'The subscription''s events after its checkpoint, in position order, up to the tenant''s reader horizon (sor.tenant_horizon: held back only by the tenant''s own transactions in flight): reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. On the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
 returns table (last_position bigint, moved boolean)
@@ -269,6 +272,7 @@ as $$
 declare
   _s sor.subscriptions;
   _tx xid8;
+  _horizon bigint;
 begin
   perform sor_guard.require_reader(ack_subscription.tenant_id);
   if ack_subscription.up_to_position is null or ack_subscription.up_to_position < 1 then
@@ -276,19 +280,22 @@ begin
       using errcode = 'SR011', hint = 'Pass the position of the last event of read_subscription you have processed.';
   end if;
   _s := sor.subscription(ack_subscription.tenant_id, ack_subscription.name, true);
+  -- only an event read_subscription can have returned: below the tenant's horizon, so no event
+  -- before it can still appear
+  _horizon := sor.tenant_horizon(_s.tenant_id);
   select e.tx_id into _tx
     from sor.events e
    where e.position = ack_subscription.up_to_position and e.tenant_id = _s.tenant_id
      and (_s.stream_prefix is null
           or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     and e.tx_id < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+     and e.position < _horizon;
   if _tx is null then
     raise exception 'no event at position % for subscription % of tenant %', ack_subscription.up_to_position,
                     pg_catalog.quote_literal(_s.name), pg_catalog.quote_literal(_s.tenant_id)
       using errcode = 'SR015',
             hint = 'Acknowledge a position read_subscription returned for this subscription.';
   end if;
-  if (_tx, ack_subscription.up_to_position) <= (_s.last_tx_id, _s.last_position) then
+  if ack_subscription.up_to_position <= _s.last_position then
     -- already acknowledged (a retried or late acknowledgement): the checkpoint never goes back
     return query select _s.last_position, false;
     return;
@@ -301,7 +308,7 @@ begin
 end
 $$;
 comment on function sor_api.ack_subscription(text, text, bigint) is
-  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position.';
+  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.subscriptions(tenant_id text)
 returns table (name text, stream_prefix text, last_position bigint, created_at timestamptz, created_by name,

@@ -74,6 +74,7 @@ grant select on sor_api.events to sor_tenant, sor_auditor;
 grant execute on function sor_api.append_event(text, text, text, jsonb, jsonb, integer) to sor_worker;
 grant execute on function sor_api.append_event(text, text, text, jsonb, jsonb, integer, text) to sor_worker;
 grant execute on function sor_api.events_since(bigint, integer) to sor_worker, sor_tenant, sor_auditor;
+grant execute on function sor_api.tenant_events_since(text, bigint, integer) to sor_worker, sor_tenant, sor_auditor;
 grant execute on function sor_api.read_stream(text, text, integer, integer) to sor_worker, sor_tenant, sor_auditor;
 grant execute on function sor_api.verify_events(text, text) to sor_auditor;
 grant execute on function sor_api.verify_events_summary(text, text) to sor_auditor;

@@ -157,8 +157,9 @@ final class WorkerTools {
                             + " '[]'))::text from s"),
 
             new KitTool("events_since", "Read new events",
-                    "Read this run's tenant's events after a global position, in position order (sor_api.events_since):"
-                            + " never skips a committed event. Pass last_position as after_position to read on.",
+                    "Read this run's tenant's events after a position, in position order (sor_api.tenant_events_since):"
+                            + " never skips an event, and only the tenant's own open transactions hold it back."
+                            + " Pass last_position as after_position to read on.",
                     """
                     {"type": "object", "additionalProperties": false,
                      "properties": {"after_position": {"type": "integer", "minimum": 0},
@@ -167,11 +168,10 @@ final class WorkerTools {
                             + "\"events\": {\"type\": \"array\", \"items\": " + EVENT_ITEM + "},"
                             + " \"last_position\": {\"type\": \"integer\", \"description\": \"the position read up to\"}}}",
                     hints("Read new events", true, false, true), ALWAYS,
-                    // events_since reads every tenant the Worker belongs to: keep the session's, and report how far it read
-                    ", x as (select e.* from s, sor_api.events_since(coalesce((s.a ->> 'after_position')::bigint, 0),"
-                            + " coalesce((s.a ->> 'max_rows')::int, 100)) e)"
+                    ", x as (select e.* from s, sor_api.tenant_events_since(s.tenant_id,"
+                            + " coalesce((s.a ->> 'after_position')::bigint, 0), coalesce((s.a ->> 'max_rows')::int, 100)) e)"
                             + " select jsonb_build_object('events', coalesce((select jsonb_agg(" + EVENT_ROW + " order by e.position)"
-                            + " from x e where e.tenant_id = s.tenant_id), '[]'), 'last_position', coalesce((select max(e.position)"
+                            + " from x e), '[]'), 'last_position', coalesce((select max(e.position)"
                             + " from x e), (s.a ->> 'after_position')::bigint, 0))::text from s"),
 
             new KitTool("subscribe", "Subscribe to events",
