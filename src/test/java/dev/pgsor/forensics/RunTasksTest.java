@@ -38,6 +38,25 @@ class RunTasksTest {
         return ((Number) Sql.scalar(c, "select sor_api.enqueue_task(?, 'matching', ?)", tenant, subject)).longValue();
     }
 
+    /** Events the run appended to the tenant's streams carry its id in their metadata and show in its timeline and facts. */
+    @Test
+    void theEventsARunTaggedShowInItsTimelineAndFacts() throws Exception {
+        try (Connection c = worker.connect()) {
+            UUID run = Journal.startRun(c, "acme");
+            UUID otherRun = Journal.startRun(c, "acme");
+            Sql.run(c, "select * from sor_api.append_event('acme', 'invoice-7', 'Matched', '{}', jsonb_build_object('run_id', ?::text))", run);
+            Sql.run(c, "select * from sor_api.append_events('acme', jsonb_build_array(jsonb_build_object('stream', 'invoice-8',"
+                    + " 'type', 'Matched', 'metadata', jsonb_build_object('run_id', ?::text))))", run);
+            // another run's event and an untagged one are not this run's
+            Sql.run(c, "select * from sor_api.append_event('acme', 'invoice-9', 'Matched', '{}', jsonb_build_object('run_id', ?::text))", otherRun);
+            Sql.run(c, "select * from sor_api.append_event('acme', 'invoice-10', 'Matched')");
+            assertThat(Sql.rows(c, "select what, details ->> 'actor' from sor_api.run_timeline(?) where what like '%invoice-%' order by at, what", run))
+                    .containsExactly(List.of("event Matched on invoice-7 v1", worker.user()), List.of("event Matched on invoice-8 v1", worker.user()));
+            assertThat(Sql.scalar(c, "select (sor_api.run_report_facts(?) #>> '{counts,tagged_events}')::int", run)).isEqualTo(2);
+            assertThat(Sql.scalar(c, "select (sor_api.run_report_facts(?) #>> '{counts,tagged_events}')::int", otherRun)).isEqualTo(1);
+        }
+    }
+
     @Test
     void theTasksOfARunAreNamedByIdInItsTimelineAndReport() throws Exception {
         try (Connection c = worker.connect()) {
