@@ -3636,37 +3636,84 @@ CREATE OR REPLACE FUNCTION sor.quota_count(kind text, tenants text[], deltas big
 AS $function$
 declare
   _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
+  _others smallint[];
   _over record;
+  _hint text;
+  _at tid;
+  _pending bigint;
+  _refuse boolean := false;
 begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
-  -- lock shared slots in one order); a tenant that grew is checked against its quota: its slot as
-  -- just written plus its other slots as committed
-  with d as (
-    select u.tenant_id, u.delta
-      from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
-     where u.delta <> 0
-  ), moved as (
-    insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
-    select d.tenant_id, quota_count.kind, _slot, d.delta from d order by d.tenant_id
-    on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-    returning x.tenant_id, x.pending
-  )
-  select m.tenant_id, m.pending + coalesce(o.pending, 0) as pending, q.max_pending
-    into _over
-    from moved m
-    join d on d.tenant_id = m.tenant_id and d.delta > 0
-    left join lateral (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
-                        where u.tenant_id = m.tenant_id and u.kind = quota_count.kind and u.slot <> _slot) o on true
-    cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
-                                          where t.tenant_id = m.tenant_id and t.kind = quota_count.kind),
-                                        (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
-   where m.pending + coalesce(o.pending, 0) > q.max_pending
-   order by m.tenant_id
-   limit 1;
-  if found then
+  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
+  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
+  select pg_catalog.array_agg(g::smallint) into _others from pg_catalog.generate_series(0, 15) g where g <> _slot;
+  -- One tenant (a task's row trigger, once per row): the slot's row is updated where this
+  -- transaction last left it. Updating one row many times in one transaction leaves a chain of
+  -- versions that a lookup by key walks from its start (quadratic over the transaction); the
+  -- version's address, kept in a transaction-local setting, is only a hint: the update still
+  -- names the tenant, kind and slot, and a hint that misses (set by hand, stale, another tenant)
+  -- finds no row and the lookup by key below runs.
+  if pg_catalog.cardinality(quota_count.tenants) = 1 and quota_count.deltas[1] <> 0 then
+    _hint := pg_catalog.current_setting('sor.quota_hint', true);
+    if pg_catalog.split_part(_hint, '|', 1) = quota_count.kind and pg_catalog.split_part(_hint, '|', 2) = _slot::text
+       and pg_catalog.split_part(_hint, '|', 4) = quota_count.tenants[1]
+       and pg_catalog.split_part(_hint, '|', 3) ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
+      -- (a block below 10^9 and an offset below 10^4 always read as a tid)
+      update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
+       where x.ctid = pg_catalog.split_part(_hint, '|', 3)::tid
+         and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
+      returning x.ctid, x.pending into _at, _pending;
+    end if;
+    if _pending is null then
+      insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+      values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
+      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+      returning x.ctid, x.pending into _at, _pending;
+    end if;
+    perform pg_catalog.set_config('sor.quota_hint',
+                                  quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
+    if quota_count.deltas[1] > 0 then
+      select quota_count.tenants[1] as tenant_id, _pending + coalesce(o.pending, 0) as pending, q.max_pending
+        into _over
+        from (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
+               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)) o
+        cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
+                                              where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                                            (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
+       where _pending + coalesce(o.pending, 0) > q.max_pending;
+      _refuse := found;
+    end if;
+  else
+    -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
+    -- lock shared slots in one order); a tenant that grew is checked against its quota: its slot as
+    -- just written plus its other slots as committed
+    with d as (
+      select u.tenant_id, u.delta
+        from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
+       where u.delta <> 0
+    ), moved as (
+      insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+      select d.tenant_id, quota_count.kind, _slot, d.delta from d order by d.tenant_id
+      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+      returning x.tenant_id, x.pending
+    )
+    select m.tenant_id, m.pending + coalesce(o.pending, 0) as pending, q.max_pending
+      into _over
+      from moved m
+      join d on d.tenant_id = m.tenant_id and d.delta > 0
+      left join lateral (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
+                          where u.tenant_id = m.tenant_id and u.kind = quota_count.kind and u.slot = any (_others)) o on true
+      cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
+                                            where t.tenant_id = m.tenant_id and t.kind = quota_count.kind),
+                                          (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
+     where m.pending + coalesce(o.pending, 0) > q.max_pending
+     order by m.tenant_id
+     limit 1;
+    _refuse := found;
+  end if;
+  if _refuse then
     if quota_count.kind = 'tasks' then
       raise exception 'tenant % would have % live tasks, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
         using errcode = 'SR065',

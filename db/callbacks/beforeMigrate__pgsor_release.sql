@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:cb819175b881ee7d53786fb71f872b7fbb9d91e1b3f855fc4b095f5110691935',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:79576aeb33ceeae35ee57a74f129f2980a702b4766246accbcacb9a572d9a49a',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -55,7 +55,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":1466335792}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-704625565}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":317573412}
@@ -908,7 +908,7 @@ begin
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
-{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0e7be33730a17a167abfcae7a83ce9466023b33a92a30d05e47546c84961a316","owner":"sor_owner"}}
+{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7b14a7249b0e70efa030c9d6f2b514023d57fe7708bf647590748032dcd5000d","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d3e42e6c2521a8b678f15fd2f37e4b6769b4241c64f7e765a6962bd7bfb0f18c","owner":"sor_owner"}}

@@ -59,6 +59,46 @@ class QuotaTest {
         return b.append(']').toString();
     }
 
+    /**
+     * A tenant's counter row is updated where its transaction last left it (a hint in the setting
+     * sor.quota_hint, so that queueing many tasks in one transaction stays linear): a hint set by
+     * hand (another tenant's row, a row that is not there, garbage) is never trusted.
+     */
+    @Test
+    void aQuotaHintSetByHandNeverLetsATenantPassItsQuota() throws Exception {
+        db.addTenants("umbrella");
+        Database umbrella = db.worker("expense-reconciler", "umbrella");
+        setQuota("umbrella", "tasks", 3);
+        try (Connection g = globex.connect()) {
+            Claims.enqueue(g, "globex", "work", "a globex task", null);
+        }
+        String globexRow = (String) db.scalar("select ctid::text from sor.tenant_usage where tenant_id = 'globex' and kind = 'tasks' limit 1");
+        long globexCount = db.count("select coalesce(sum(pending), 0) from sor.tenant_usage where tenant_id = 'globex' and kind = 'tasks'");
+        try (Connection c = umbrella.connect()) {
+            c.setAutoCommit(false);
+            String slot = Sql.scalar(c, "select (pg_backend_pid() % 16)::text").toString();
+            List<String> forged = List.of("tasks|" + slot + "|" + globexRow + "|umbrella", "tasks|" + slot + "|(4000000,1)|umbrella",
+                    "tasks|" + slot + "|(0,1)|umbrella", "tasks|" + slot + "|" + globexRow + "|globex");
+            for (int i = 0; i < 3; i++) {
+                Sql.scalar(c, "select set_config('sor.quota_hint', ?, true)", forged.get(i));
+                Claims.enqueue(c, "umbrella", "work", "task " + i, null);
+            }
+            Sql.scalar(c, "select set_config('sor.quota_hint', ?, true)", forged.get(3));
+            assertRefused("SR065", () -> Claims.enqueue(c, "umbrella", "work", "one too many", null));
+            c.rollback();
+        }
+        assertThat(db.count("select coalesce(sum(pending), 0) from sor.tenant_usage where tenant_id = 'umbrella' and kind = 'tasks'")).isZero();
+        assertThat(db.count("select coalesce(sum(pending), 0) from sor.tenant_usage where tenant_id = 'globex' and kind = 'tasks'"))
+                .isEqualTo(globexCount);
+        try (Connection c = umbrella.connect()) {
+            for (int i = 0; i < 3; i++) {
+                Claims.enqueue(c, "umbrella", "work", "committed " + i, null);
+            }
+            assertRefused("SR065", () -> Claims.enqueue(c, "umbrella", "work", "one too many", null));
+        }
+        assertThat(db.count("select sum(pending) from sor.tenant_usage where tenant_id = 'umbrella' and kind = 'tasks'")).isEqualTo(3);
+    }
+
     @Test
     void aTenantAtItsTaskQuotaIsRefused_SR065_AndAnotherTenantIsNot() throws Exception {
         setQuota("initech", "tasks", 5);
