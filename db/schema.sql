@@ -540,6 +540,9 @@ create table sor.tenant_usage (
   kind text not null,
   slot smallint not null,
   pending bigint not null,
+  checked_for text,
+  checked_others bigint,
+  checked_max bigint,
   constraint tenant_usage_pkey PRIMARY KEY (tenant_id, kind, slot),
   constraint tenant_usage_kind_check CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text]))),
   constraint tenant_usage_slot_check CHECK (((slot >= 0) AND (slot <= 15)))
@@ -3631,59 +3634,65 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.quota_count(kind text, tenants text[], deltas bigint[])
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
 declare
   _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
-  _others smallint[];
+  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
+  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
+  _others smallint[] := pg_catalog.array_remove('{0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}'::smallint[], _slot);
   _over record;
-  _hint text;
+  _hint text[];
   _at tid;
   _pending bigint;
+  _other_pending bigint;
+  _max bigint;
   _refuse boolean := false;
 begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
-  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
-  select pg_catalog.array_agg(g::smallint) into _others from pg_catalog.generate_series(0, 15) g where g <> _slot;
   -- One tenant (a task's row trigger, once per row): the slot's row is updated where this
-  -- transaction last left it. Updating one row many times in one transaction leaves a chain of
-  -- versions that a lookup by key walks from its start (quadratic over the transaction); the
-  -- version's address, kept in a transaction-local setting, is only a hint: the update still
-  -- names the tenant, kind and slot, and a hint that misses (set by hand, stale, another tenant)
-  -- finds no row and the lookup by key below runs.
+  -- transaction last left it, and the tenant's other slots and quota are read in the same
+  -- statement. Updating one row many times in one transaction leaves a chain of versions that a
+  -- lookup by key walks from its start (quadratic over the transaction); the version's address,
+  -- kept in a transaction-local setting, is only a hint: the update still names the tenant, kind
+  -- and slot, and a hint that misses (set by hand, stale, another tenant) finds no row and the
+  -- lookup by key runs.
   if pg_catalog.cardinality(quota_count.tenants) = 1 and quota_count.deltas[1] <> 0 then
-    _hint := pg_catalog.current_setting('sor.quota_hint', true);
-    if pg_catalog.split_part(_hint, '|', 1) = quota_count.kind and pg_catalog.split_part(_hint, '|', 2) = _slot::text
-       and pg_catalog.split_part(_hint, '|', 4) = quota_count.tenants[1]
-       and pg_catalog.split_part(_hint, '|', 3) ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
+    _hint := pg_catalog.string_to_array(pg_catalog.current_setting('sor.quota_hint', true), '|');
+    if pg_catalog.cardinality(_hint) = 4 and _hint[1] = quota_count.kind and _hint[2] = _slot::text
+       and _hint[4] = quota_count.tenants[1] and _hint[3] ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
       -- (a block below 10^9 and an offset below 10^4 always read as a tid)
       update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
-       where x.ctid = pg_catalog.split_part(_hint, '|', 3)::tid
+       where x.ctid = _hint[3]::tid
          and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending into _at, _pending;
+      returning x.ctid, x.pending,
+                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+                coalesce((select t.max_pending from sor.tenant_quotas t
+                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+           into _at, _pending, _other_pending, _max;
     end if;
     if _pending is null then
       insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
       values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
       on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-      returning x.ctid, x.pending into _at, _pending;
+      returning x.ctid, x.pending,
+                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+                coalesce((select t.max_pending from sor.tenant_quotas t
+                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+           into _at, _pending, _other_pending, _max;
     end if;
     perform pg_catalog.set_config('sor.quota_hint',
                                   quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
-    if quota_count.deltas[1] > 0 then
-      select quota_count.tenants[1] as tenant_id, _pending + coalesce(o.pending, 0) as pending, q.max_pending
-        into _over
-        from (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
-               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)) o
-        cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
-                                              where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                                            (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
-       where _pending + coalesce(o.pending, 0) > q.max_pending;
-      _refuse := found;
+    if quota_count.deltas[1] > 0 and _pending + coalesce(_other_pending, 0) > _max then
+      select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
+        into _over;
+      _refuse := true;
     end if;
   else
     -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
@@ -3691,7 +3700,7 @@ begin
     -- just written plus its other slots as committed
     with d as (
       select u.tenant_id, u.delta
-        from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
+        from rows from (pg_catalog.unnest(quota_count.tenants), pg_catalog.unnest(quota_count.deltas)) as u(tenant_id, delta)
        where u.delta <> 0
     ), moved as (
       insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
@@ -10695,6 +10704,9 @@ comment on column sor.tasks.subject is 'What the task is about, e.g. statement-r
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenant_settings.hash_only is 'Every new run of the tenant is hash-only: content is never stored, only its sha256.';
 comment on column sor.tenant_settings.idempotency_retention is 'How long an idempotency key binds its request; an expired key is free again and swept by sweep_idempotency_keys().';
+comment on column sor.tenant_usage.checked_for is 'The statement (transaction id @ statement_timestamp) whose first counted row read checked_others and checked_max; NULL before any check.';
+comment on column sor.tenant_usage.checked_max is 'The tenant''s quota of this kind when the statement in checked_for was first checked.';
+comment on column sor.tenant_usage.checked_others is 'The tenant''s other slots of this kind as committed when the statement in checked_for was first checked.';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
 comment on column sor.tool_calls.args is 'Arguments; NULL in hash-only runs (see args_sha256).';
 comment on column sor.tool_calls.args_sha256 is 'sha256 of the arguments'' jsonb text rendering.';
@@ -10786,7 +10798,7 @@ comment on function sor.partition_bounds(part regclass) is 'The range of a month
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
 comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
-comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does.';
+comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 comment on function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) is 'Raises why a call on a lease (kind task or outbox) was refused, from the row as the caller may see it: unknown (SR055 task, SR061 outbox row), stale or NULL token or another holder (SR056 task, SR062 outbox row), or the lease lapsed (SR057 for both).';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR063 already dispatched, else by sor.refuse_lease_call on the row as the dispatcher may see it: SR061 unknown row, SR062 stale or NULL lease token (or another holder), SR057 lease lapsed.';
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names), checked in one query. Called by every entry point that takes one from a caller; sor_api.append_events checks a whole batch with the same condition as a join.';

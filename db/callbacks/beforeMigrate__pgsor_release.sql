@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:79576aeb33ceeae35ee57a74f129f2980a702b4766246accbcacb9a572d9a49a',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e5db85a09a0a8c37e10f6156f4cb88e30634e52bbd73697e95a76ed26ac9d25b',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -55,7 +55,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-704625565}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":667609621}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":1625706177}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":317573412}
@@ -129,6 +129,7 @@ begin
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"V105__event_keys_key_format.sql","module":"kernel","type":"versioned","version":"105","checksum":-387579669}
 {"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
+{"script":"V107__quota_check_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":714123615}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -540,6 +541,9 @@ begin
 {"object":"column sor.tenant_settings.tenant_id","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_settings.updated_at","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.tenant_settings.updated_by","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.tenant_usage.checked_for","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
+{"object":"column sor.tenant_usage.checked_max","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
+{"object":"column sor.tenant_usage.checked_others","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
 {"object":"column sor.tenant_usage.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_usage.pending","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
 {"object":"column sor.tenant_usage.slot","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"smallint"}}
@@ -908,7 +912,7 @@ begin
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
-{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7b14a7249b0e70efa030c9d6f2b514023d57fe7708bf647590748032dcd5000d","owner":"sor_owner"}}
+{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1338beb5c0b32bfaa7b42bf527a99eac64a925a009e872deb24860f11d6c0980","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d3e42e6c2521a8b678f15fd2f37e4b6769b4241c64f7e765a6962bd7bfb0f18c","owner":"sor_owner"}}

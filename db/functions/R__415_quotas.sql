@@ -22,59 +22,65 @@ create or replace function sor.quota_count(kind text, tenants text[], deltas big
 returns void
 language plpgsql
 volatile
-set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 declare
   _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
-  _others smallint[];
+  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
+  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
+  _others smallint[] := pg_catalog.array_remove('{0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}'::smallint[], _slot);
   _over record;
-  _hint text;
+  _hint text[];
   _at tid;
   _pending bigint;
+  _other_pending bigint;
+  _max bigint;
   _refuse boolean := false;
 begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
-  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
-  select pg_catalog.array_agg(g::smallint) into _others from pg_catalog.generate_series(0, 15) g where g <> _slot;
   -- One tenant (a task's row trigger, once per row): the slot's row is updated where this
-  -- transaction last left it. Updating one row many times in one transaction leaves a chain of
-  -- versions that a lookup by key walks from its start (quadratic over the transaction); the
-  -- version's address, kept in a transaction-local setting, is only a hint: the update still
-  -- names the tenant, kind and slot, and a hint that misses (set by hand, stale, another tenant)
-  -- finds no row and the lookup by key below runs.
+  -- transaction last left it, and the tenant's other slots and quota are read in the same
+  -- statement. Updating one row many times in one transaction leaves a chain of versions that a
+  -- lookup by key walks from its start (quadratic over the transaction); the version's address,
+  -- kept in a transaction-local setting, is only a hint: the update still names the tenant, kind
+  -- and slot, and a hint that misses (set by hand, stale, another tenant) finds no row and the
+  -- lookup by key runs.
   if pg_catalog.cardinality(quota_count.tenants) = 1 and quota_count.deltas[1] <> 0 then
-    _hint := pg_catalog.current_setting('sor.quota_hint', true);
-    if pg_catalog.split_part(_hint, '|', 1) = quota_count.kind and pg_catalog.split_part(_hint, '|', 2) = _slot::text
-       and pg_catalog.split_part(_hint, '|', 4) = quota_count.tenants[1]
-       and pg_catalog.split_part(_hint, '|', 3) ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
+    _hint := pg_catalog.string_to_array(pg_catalog.current_setting('sor.quota_hint', true), '|');
+    if pg_catalog.cardinality(_hint) = 4 and _hint[1] = quota_count.kind and _hint[2] = _slot::text
+       and _hint[4] = quota_count.tenants[1] and _hint[3] ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
       -- (a block below 10^9 and an offset below 10^4 always read as a tid)
       update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
-       where x.ctid = pg_catalog.split_part(_hint, '|', 3)::tid
+       where x.ctid = _hint[3]::tid
          and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending into _at, _pending;
+      returning x.ctid, x.pending,
+                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+                coalesce((select t.max_pending from sor.tenant_quotas t
+                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+           into _at, _pending, _other_pending, _max;
     end if;
     if _pending is null then
       insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
       values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
       on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-      returning x.ctid, x.pending into _at, _pending;
+      returning x.ctid, x.pending,
+                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+                coalesce((select t.max_pending from sor.tenant_quotas t
+                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+           into _at, _pending, _other_pending, _max;
     end if;
     perform pg_catalog.set_config('sor.quota_hint',
                                   quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
-    if quota_count.deltas[1] > 0 then
-      select quota_count.tenants[1] as tenant_id, _pending + coalesce(o.pending, 0) as pending, q.max_pending
-        into _over
-        from (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
-               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)) o
-        cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
-                                              where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                                            (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
-       where _pending + coalesce(o.pending, 0) > q.max_pending;
-      _refuse := found;
+    if quota_count.deltas[1] > 0 and _pending + coalesce(_other_pending, 0) > _max then
+      select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
+        into _over;
+      _refuse := true;
     end if;
   else
     -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
@@ -82,7 +88,7 @@ begin
     -- just written plus its other slots as committed
     with d as (
       select u.tenant_id, u.delta
-        from unnest(quota_count.tenants, quota_count.deltas) as u(tenant_id, delta)
+        from rows from (pg_catalog.unnest(quota_count.tenants), pg_catalog.unnest(quota_count.deltas)) as u(tenant_id, delta)
        where u.delta <> 0
     ), moved as (
       insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
@@ -117,7 +123,7 @@ begin
 end
 $$;
 comment on function sor.quota_count(text, text[], bigint[]) is
-  'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does.';
+  'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 
 create or replace function sor.outbox_counts(status text)
 returns boolean
