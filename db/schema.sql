@@ -2435,6 +2435,7 @@ declare
   _tenants text[];
   _now timestamptz := sor.lease_clock();
 begin
+  perform sor.session_defaults();
   perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
   if not found then
     raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
@@ -3969,6 +3970,23 @@ AS $function$
   select d / 2 + d / 2 * pg_catalog.random()
     from (select least(retry_delay.cap,
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.session_defaults()
+ RETURNS void
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+begin
+  if pg_catalog.current_setting('sor.session_defaults', true) is distinct from 'off' then
+    if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0' then
+      perform pg_catalog.set_config('idle_in_transaction_session_timeout', '1min', false);
+    end if;
+    if pg_catalog.current_setting('lock_timeout') = '0' then
+      perform pg_catalog.set_config('lock_timeout', '10s', false);
+    end if;
+  end if;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.sqlstate_words(code text)
@@ -6415,6 +6433,7 @@ declare
   _t text;
   _now timestamptz := sor.lease_clock();
 begin
+  perform sor.session_defaults();
   perform sor.lease_check_request('the outbox', lease_outbox.batch, lease_outbox.lease);
 
   -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
@@ -6964,6 +6983,7 @@ declare
   _r sor.runs;
 begin
   perform sor.current_worker();
+  perform sor.session_defaults();
   perform sor.sweep_lapsed(sor_guard.member_tenants());
   select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
   _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);
@@ -7736,6 +7756,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
+  perform sor.session_defaults();
   perform sor.sweep_lapsed(sor_guard.member_tenants());
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
@@ -10243,6 +10264,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.resume(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.session_defaults() owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
@@ -10806,6 +10828,7 @@ comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, a
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.session_defaults() is 'Gives the calling session idle_in_transaction_session_timeout 1min and lock_timeout 10s where they are off (0) and sor.session_defaults is not off; called where Workers and Dispatchers start work (start_run, resume_run, sor.claim_tasks_for, lease_outbox). Only jit = off is set (hot path).';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';

@@ -24,6 +24,7 @@ begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
   perform sor_guard.require_member(start_run.tenant_id);
+  perform sor.session_defaults();
   perform sor.sweep_lapsed(sor_guard.member_tenants());
   if not sor.is_valid('slug', start_run.workflow) then
     perform sor.journal_bad_input('workflow', 'A workflow is a lowercase slug of at most 100 characters, e.g. reconcile-expenses.');
@@ -275,6 +276,7 @@ declare
   _r sor.runs;
 begin
   perform sor.current_worker();
+  perform sor.session_defaults();
   perform sor.sweep_lapsed(sor_guard.member_tenants());
   select r.worker_role into _before from sor.runs r where r.run_id = resume_run.run_id;
   _r := sor.resume(resume_run.run_id, resume_run.lease_seconds);

@@ -43,6 +43,7 @@ declare
   _tenants text[];
   _now timestamptz := sor.lease_clock();
 begin
+  perform sor.session_defaults();
   perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
   if not found then
     raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')

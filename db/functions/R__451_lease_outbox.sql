@@ -20,6 +20,7 @@ declare
   _t text;
   _now timestamptz := sor.lease_clock();
 begin
+  perform sor.session_defaults();
   perform sor.lease_check_request('the outbox', lease_outbox.batch, lease_outbox.lease);
 
   -- A dispatcher delivers for the tenants it is a member of, or for the ones it names (each checked).
