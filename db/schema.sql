@@ -540,9 +540,6 @@ create table sor.tenant_usage (
   kind text not null,
   slot smallint not null,
   pending bigint not null,
-  checked_for text,
-  checked_others bigint,
-  checked_max bigint,
   constraint tenant_usage_pkey PRIMARY KEY (tenant_id, kind, slot),
   constraint tenant_usage_kind_check CHECK ((kind = ANY (ARRAY['tasks'::text, 'outbox'::text]))),
   constraint tenant_usage_slot_check CHECK (((slot >= 0) AND (slot <= 15)))
@@ -10726,9 +10723,6 @@ comment on column sor.tasks.subject is 'What the task is about, e.g. statement-r
 comment on column sor.tenant_members.role_name is 'A login role name (not an oid: the membership survives dump and restore).';
 comment on column sor.tenant_settings.hash_only is 'Every new run of the tenant is hash-only: content is never stored, only its sha256.';
 comment on column sor.tenant_settings.idempotency_retention is 'How long an idempotency key binds its request; an expired key is free again and swept by sweep_idempotency_keys().';
-comment on column sor.tenant_usage.checked_for is 'The statement (transaction id @ statement_timestamp) whose first counted row read checked_others and checked_max; NULL before any check.';
-comment on column sor.tenant_usage.checked_max is 'The tenant''s quota of this kind when the statement in checked_for was first checked.';
-comment on column sor.tenant_usage.checked_others is 'The tenant''s other slots of this kind as committed when the statement in checked_for was first checked.';
 comment on column sor.tenants.tenant_id is 'Lowercase slug, 2 to 63 characters: a letter, then letters, digits, _ or -.';
 comment on column sor.tool_calls.args is 'Arguments; NULL in hash-only runs (see args_sha256).';
 comment on column sor.tool_calls.args_sha256 is 'sha256 of the arguments'' jsonb text rendering.';

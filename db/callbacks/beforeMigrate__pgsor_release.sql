@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:bc7c3017d9aed56c45659c0479468e2946a91edc984feefd4687f3f18ef90ea4',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:99afaa6cdf15d84339076eeba753868edb689d04257328e6f2c5fee8e2918744',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -129,7 +129,6 @@ begin
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"V105__event_keys_key_format.sql","module":"kernel","type":"versioned","version":"105","checksum":-387579669}
 {"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
-{"script":"V107__quota_check_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":714123615}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -541,9 +540,6 @@ begin
 {"object":"column sor.tenant_settings.tenant_id","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_settings.updated_at","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.tenant_settings.updated_by","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
-{"object":"column sor.tenant_usage.checked_for","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
-{"object":"column sor.tenant_usage.checked_max","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
-{"object":"column sor.tenant_usage.checked_others","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"bigint"}}
 {"object":"column sor.tenant_usage.kind","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.tenant_usage.pending","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"bigint"}}
 {"object":"column sor.tenant_usage.slot","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"smallint"}}
