@@ -1113,17 +1113,38 @@ CREATE OR REPLACE FUNCTION sor.announce_append(tenant_id text)
 AS $function$
 declare
   _last bigint := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
-  _kept text := pg_catalog.current_setting('sor.append_bound', true);
-  _bound bigint;
+  _kept text[] := pg_catalog.string_to_array(pg_catalog.current_setting('sor.append_bound', true), '|');
+  _bound bigint := _last;
+  _key integer := 5459794;
+  _step bigint := 1;
+  _tries integer := 0;
 begin
-  if _kept ~ '^[0-9]{1,18}$' and _kept::bigint <= _last then
-    _bound := _kept::bigint;
-  else
-    _bound := _last;
-    perform pg_catalog.set_config('sor.append_bound', _last::text, true);
+  if pg_catalog.cardinality(_kept) = 2 and _kept[1] ~ '^-?[0-9]{1,18}$' and _kept[2] ~ '^-?[0-9]{1,10}$'
+     and _kept[1]::bigint <= _last and _kept[2]::bigint between -2147483648 and 2147483647 then
+    _bound := _kept[1]::bigint;
+    _key := _kept[2]::integer;
   end if;
-  perform pg_catalog.pg_advisory_xact_lock_shared(_bound);
-  perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), 5459794);
+  while not pg_catalog.pg_try_advisory_xact_lock_shared(_bound) loop
+    _tries := _tries + 1;
+    if _tries > 60 then
+      raise exception 'the append of tenant % cannot announce itself: every bound it tried is held exclusively by another session', announce_append.tenant_id
+        using errcode = '55P03', hint = 'A session holds advisory locks it should not (see pg_locks, locktype advisory); end it and retry.';
+    end if;
+    _bound := _bound - 1 - (pg_catalog.random() * _step)::bigint;
+    _step := least(_step * 2, 1099511627776);
+  end loop;
+  _tries := 0;
+  while not pg_catalog.pg_try_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), _key) loop
+    _tries := _tries + 1;
+    if _tries > 60 then
+      raise exception 'the append of tenant % cannot announce itself: every tenant key it tried is held exclusively by another session', announce_append.tenant_id
+        using errcode = '55P03', hint = 'A session holds advisory locks it should not (see pg_locks, locktype advisory); end it and retry.';
+    end if;
+    _key := (pg_catalog.random() * 2147483646)::integer;
+  end loop;
+  if _kept is null or _kept[1] is distinct from _bound::text or _kept[2] is distinct from _key::text then
+    perform pg_catalog.set_config('sor.append_bound', _bound::text || '|' || _key::text, true);
+  end if;
 end
 $function$;
 
@@ -4149,13 +4170,13 @@ begin
   with l as materialized (
     select x.virtualtransaction, x.classid, x.objid, x.objsubid
       from pg_catalog.pg_locks x
-     where x.locktype = 'advisory'
+     where x.locktype = 'advisory' and x.mode = 'ShareLock' and x.granted
        and x.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
   )
   select pg_catalog.min((b.classid::bigint << 32) | b.objid::bigint) into _bound
     from l t
     join l b on b.virtualtransaction = t.virtualtransaction and b.objsubid = 1
-   where t.objsubid = 2 and t.objid = 5459794
+   where t.objsubid = 2
      and t.classid = (pg_catalog.hashtext(tenant_horizon.tenant_id)::bigint & 4294967295)::oid;
   return least(_last + 1, coalesce(_bound + 1, _last + 1));
 end
@@ -10758,7 +10779,7 @@ comment on function reconciler.setup_tenant(tenant_id text) is 'Gives a tenant t
 comment on function reconciler.tool_categorise(ctx jsonb, args jsonb) is 'Tool categorise: deterministic rules standing in for the model; the lowest matching rule wins, else uncategorised. SR101 unknown bank row.';
 comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool list_pending: the tenant''s pending bank rows, oldest first.';
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
-comment on function sor.announce_append(tenant_id text) is 'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, the shared advisory locks of its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and of the tenant (hashtext(tenant_id), 5459794), which sor.tenant_horizon reads. Only jit = off is set (hot path).';
+comment on function sor.announce_append(tenant_id text) is 'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, shared advisory locks on its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and on the tenant (hashtext(tenant_id), K), which sor.tenant_horizon reads. Never waits: a key another session holds exclusively is replaced (a lower bound, another K). Only jit = off is set (hot path).';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:99afaa6cdf15d84339076eeba753868edb689d04257328e6f2c5fee8e2918744',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8e10ec974e5a069a39e95038cc03353684cb9ee3e29fdfa299e1edf2470d376f',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -30,13 +30,13 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":346495392}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":597400202}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-213819228}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
-{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-1415161389}
+{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":1007347804}
 {"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":705501237}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
@@ -852,7 +852,7 @@ begin
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
-{"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"48dca4b32d5281f323cf143215cdafd85d3f47e3ea887765a4ced853e58a5b4c","owner":"sor_owner"}}
+{"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"db5a6cf1a0743adb74c89b304407580dba531285f87b1e2d64bf76ebf609d284","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9adeea83db0a31d7fa4c6ccf2e3a15167a2b0e362c32315321a2a377fab03793","owner":"sor_owner"}}
@@ -922,7 +922,7 @@ begin
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"81e348a90da911435a2d07387ee8fd152c67d6ead85df445d3632d57174dc657","owner":"sor_owner"}}
-{"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d64ec2f638d30f3ae73816031516d1c20e00371dd6c71bf11e86e4e4fd0b2d6","owner":"sor_owner"}}
+{"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}

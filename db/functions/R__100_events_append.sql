@@ -128,13 +128,17 @@ set role sor_owner;
 -- advisory locks held to its end (released after its commit is visible):
 --   * its bound: the int8 key L, a position at or below the last one drawn so far, so every
 --     position the transaction draws afterwards is above L; and then
---   * the tenant's key: (hashtext(tenant_id), 5459794).
--- A transaction keeps the bound of its first announcement (sor.append_bound, a transaction-local
--- setting), so however many appends it makes it holds one bound lock and one lock per tenant, and
--- repeating them costs a lookup in the backend's own lock table. The setting is only a memory: a
--- remembered bound is used only when it is at or below the last position drawn (so it is still a
--- bound), and the locks are taken again either way; a session that sets it by hand can only hold
--- back its own tenant's readers, never make them skip an event.
+--   * the tenant's: the two-int4 key (hashtext(tenant_id), K), K 5459794 unless taken.
+-- An announcement never waits: every lock is tried (pg_try_advisory_xact_lock_shared). Any login
+-- may take any advisory key, so a session holding one of these keys exclusively would otherwise
+-- stall the tenant's appends: a refused bound is replaced by a lower one (any value below the last
+-- position drawn is still a bound, only more cautious), a refused tenant key by a random K (the
+-- readers accept any K). A transaction keeps its bound and K (sor.append_bound, a
+-- transaction-local setting, 'L|K'), so however many appends it makes it holds one bound lock and
+-- one lock per tenant, and repeating them costs a lookup in the backend's own lock table. The
+-- setting is only a memory: a remembered bound is used only when it is at or below the last
+-- position drawn, and the locks are taken again either way; a session that sets it by hand can
+-- only hold back its own tenant's readers, never make them skip an event.
 create or replace function sor.announce_append(tenant_id text)
 returns void
 language plpgsql
@@ -143,21 +147,42 @@ set jit = off
 as $$
 declare
   _last bigint := coalesce(pg_catalog.pg_sequence_last_value('sor.events_position_seq'::pg_catalog.regclass), 0);
-  _kept text := pg_catalog.current_setting('sor.append_bound', true);
-  _bound bigint;
+  _kept text[] := pg_catalog.string_to_array(pg_catalog.current_setting('sor.append_bound', true), '|');
+  _bound bigint := _last;
+  _key integer := 5459794;
+  _step bigint := 1;
+  _tries integer := 0;
 begin
-  if _kept ~ '^[0-9]{1,18}$' and _kept::bigint <= _last then
-    _bound := _kept::bigint;
-  else
-    _bound := _last;
-    perform pg_catalog.set_config('sor.append_bound', _last::text, true);
+  if pg_catalog.cardinality(_kept) = 2 and _kept[1] ~ '^-?[0-9]{1,18}$' and _kept[2] ~ '^-?[0-9]{1,10}$'
+     and _kept[1]::bigint <= _last and _kept[2]::bigint between -2147483648 and 2147483647 then
+    _bound := _kept[1]::bigint;
+    _key := _kept[2]::integer;
   end if;
-  perform pg_catalog.pg_advisory_xact_lock_shared(_bound);
-  perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), 5459794);
+  while not pg_catalog.pg_try_advisory_xact_lock_shared(_bound) loop
+    _tries := _tries + 1;
+    if _tries > 60 then
+      raise exception 'the append of tenant % cannot announce itself: every bound it tried is held exclusively by another session', announce_append.tenant_id
+        using errcode = '55P03', hint = 'A session holds advisory locks it should not (see pg_locks, locktype advisory); end it and retry.';
+    end if;
+    _bound := _bound - 1 - (pg_catalog.random() * _step)::bigint;
+    _step := least(_step * 2, 1099511627776);
+  end loop;
+  _tries := 0;
+  while not pg_catalog.pg_try_advisory_xact_lock_shared(pg_catalog.hashtext(announce_append.tenant_id), _key) loop
+    _tries := _tries + 1;
+    if _tries > 60 then
+      raise exception 'the append of tenant % cannot announce itself: every tenant key it tried is held exclusively by another session', announce_append.tenant_id
+        using errcode = '55P03', hint = 'A session holds advisory locks it should not (see pg_locks, locktype advisory); end it and retry.';
+    end if;
+    _key := (pg_catalog.random() * 2147483646)::integer;
+  end loop;
+  if _kept is null or _kept[1] is distinct from _bound::text or _kept[2] is distinct from _key::text then
+    perform pg_catalog.set_config('sor.append_bound', _bound::text || '|' || _key::text, true);
+  end if;
 end
 $$;
 comment on function sor.announce_append(text) is
-  'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, the shared advisory locks of its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and of the tenant (hashtext(tenant_id), 5459794), which sor.tenant_horizon reads. Only jit = off is set (hot path).';
+  'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, shared advisory locks on its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and on the tenant (hashtext(tenant_id), K), which sor.tenant_horizon reads. Never waits: a key another session holds exclusively is replaced (a lower bound, another K). Only jit = off is set (hot path).';
 
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,

@@ -81,8 +81,10 @@ comment on function sor_api.events_since(bigint, integer) is
 -- reader's next statement takes a new snapshot (READ COMMITTED, a VOLATILE function) and sees all
 -- of them: reading a tenant's events in position order up to the horizon returns a prefix of the
 -- final order, held back by the tenant's own open transactions only, whatever other tenants have
--- open. A holder of the tenant's key without a bound lock in the same transaction is not a writer
--- (the append path takes the bound first) and is ignored.
+-- open. Only shared locks count (an append takes nothing else): a session holding such keys
+-- exclusively holds nothing back. A holder of the tenant's key (any second key: an append takes
+-- another when one is held exclusively) without a bound lock in the same transaction is not a
+-- writer (the append path takes the bound first) and is ignored.
 create or replace function sor.tenant_horizon(tenant_id text)
 returns bigint
 language plpgsql
@@ -111,13 +113,13 @@ begin
   with l as materialized (
     select x.virtualtransaction, x.classid, x.objid, x.objsubid
       from pg_catalog.pg_locks x
-     where x.locktype = 'advisory'
+     where x.locktype = 'advisory' and x.mode = 'ShareLock' and x.granted
        and x.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
   )
   select pg_catalog.min((b.classid::bigint << 32) | b.objid::bigint) into _bound
     from l t
     join l b on b.virtualtransaction = t.virtualtransaction and b.objsubid = 1
-   where t.objsubid = 2 and t.objid = 5459794
+   where t.objsubid = 2
      and t.classid = (pg_catalog.hashtext(tenant_horizon.tenant_id)::bigint & 4294967295)::oid;
   return least(_last + 1, coalesce(_bound + 1, _last + 1));
 end

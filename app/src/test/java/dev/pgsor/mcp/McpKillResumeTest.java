@@ -38,27 +38,7 @@ class McpKillResumeTest {
     static void setUp(SorDatabase database) {
         db = database;
         db.addTenant("acme", "Acme Corp");
-        db.exec("""
-                create schema fixture authorization sor_owner;
-                set role sor_owner;
-                create table fixture.notes (tenant_id text not null, note_id int not null, body text not null,
-                  primary key (tenant_id, note_id));
-                alter table fixture.notes enable row level security;
-                alter table fixture.notes force row level security;
-                create policy notes_owner on fixture.notes to sor_owner using (true) with check (true);
-                create function fixture.slow_note(ctx jsonb, args jsonb) returns jsonb language plpgsql volatile
-                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
-                begin
-                  perform pg_catalog.pg_sleep((args ->> 'seconds')::float8);
-                  insert into fixture.notes values (ctx ->> 'tenant_id', (args ->> 'id')::int, args ->> 'body');
-                  return jsonb_build_object('stored', args ->> 'body');
-                end $$;
-                select sor.register_tool('slow_note', 'Store a note after a pause.',
-                  '{"type": "object", "required": ["id", "body", "seconds"], "additionalProperties": false,
-                    "properties": {"id": {"type": "integer"}, "body": {"type": "string"}, "seconds": {"type": "number"}}}',
-                  'fixture.slow_note(jsonb, jsonb)', array['resume-bot']);
-                reset role;
-                """);
+        NoteTool.installSlowNote(db, "resume-bot");
         worker = db.worker("resume-bot", "acme");
     }
 

@@ -32,27 +32,8 @@ class McpPythonSdkTest {
     static void setUp(SorDatabase database) {
         db = database;
         db.addTenant("acme", "Acme Corp");
-        db.exec("""
-                select sor_api.create_queue('py-jobs', 'work for the Python SDK test');
-                create schema fixture authorization sor_owner;
-                set role sor_owner;
-                create table fixture.notes (tenant_id text not null, note_id int not null, body text not null,
-                  primary key (tenant_id, note_id));
-                alter table fixture.notes enable row level security;
-                alter table fixture.notes force row level security;
-                create policy notes_owner on fixture.notes to sor_owner using (true) with check (true);
-                create function fixture.add_note(ctx jsonb, args jsonb) returns jsonb language plpgsql volatile
-                  security definer set search_path = pg_catalog, fixture, pg_temp set jit = off as $$
-                begin
-                  insert into fixture.notes values (ctx ->> 'tenant_id', (args ->> 'id')::int, args ->> 'body');
-                  return jsonb_build_object('stored', args ->> 'body');
-                end $$;
-                select sor.register_tool('add_note', 'Store a note.',
-                  '{"type": "object", "required": ["id", "body"], "additionalProperties": false,
-                    "properties": {"id": {"type": "integer"}, "body": {"type": "string"}}}',
-                  'fixture.add_note(jsonb, jsonb)', array['python-bot']);
-                reset role;
-                """);
+        db.exec("select sor_api.create_queue('py-jobs', 'work for the Python SDK test')");
+        NoteTool.installAddNote(db, "python-bot");
         worker = db.worker("python-bot", "acme");
     }
 
