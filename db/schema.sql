@@ -7428,7 +7428,7 @@ begin
            'tagged_events', (select count(*) from sor.events e
                               where e.tenant_id = _r.tenant_id and e.occurred_at >= _r.started_at
                                 and e.metadata ->> 'run_id' = _r.run_id::text
-                                and e.stream !~ '^(run|task|outbox)-'))
+                                and not sor.is_reserved('stream category', e.stream)))
     into _counts;
 
   return jsonb_build_object(
@@ -7538,7 +7538,7 @@ begin
        where e.tenant_id = _r.tenant_id
          and e.occurred_at >= _r.started_at
          and e.metadata ->> 'run_id' = _r.run_id::text
-         and e.stream !~ '^(run|task|outbox)-'
+         and not sor.is_reserved('stream category', e.stream)
       union all
       -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
       select l.linked_at, 9, 0, 'sor.run_tasks',

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8e10ec974e5a069a39e95038cc03353684cb9ee3e29fdfa299e1edf2470d376f',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7b0f1cd17f4ba36abf322294c7b6b4dfd9f28256043a01b36e85b80575f98f53',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -71,9 +71,9 @@ begin
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
-{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":1082833354}
+{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":304330945}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1837425373}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
@@ -1001,8 +1001,8 @@ begin
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
-{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"67adec50279c8f869fdf72da21326210487e5a3a018b28e6bff4107203e601d1","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae40984ed1c80903efa1b599a62a2cf62aa6061b5a2a4467ac821fdac55c27cf","owner":"sor_owner"}}
+{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a864ffa58f729ba3167ea5e7aa2a7de827c1055ab322374e4c32c00d683a8b56","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ebdc56da23bf2ea79c8aeb126142a3bc4b17c3685d28ae766377fa95f3109a0b","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}

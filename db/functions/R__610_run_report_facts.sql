@@ -187,7 +187,7 @@ begin
            'tagged_events', (select count(*) from sor.events e
                               where e.tenant_id = _r.tenant_id and e.occurred_at >= _r.started_at
                                 and e.metadata ->> 'run_id' = _r.run_id::text
-                                and e.stream !~ '^(run|task|outbox)-'))
+                                and not sor.is_reserved('stream category', e.stream)))
     into _counts;
 
   return jsonb_build_object(
