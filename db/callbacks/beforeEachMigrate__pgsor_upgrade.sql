@@ -21,14 +21,17 @@
 -- (each holding one table and waiting for the next). A reader holding a view of sor_api holds its
 -- tables too, so it is waited for the same way. The
 -- relations are taken with NOWAIT, all or none (a subtransaction: a failed attempt releases what it
--- took), and retried every 10 to 100 ms for up to 60 s; then the run fails with 55P03 and applies
--- nothing, and is simply run again. Workers wait for the end of the kernel's run (one transaction)
+-- took), and retried every 10 to 100 ms for up to 60 s (or the session's pgsor.upgrade_lock_wait,
+-- an interval, set by Flyway's initSql, the login or the connection's options); then the run fails
+-- with 55P03 and applies nothing, and is simply run again. Workers wait for the end of the kernel's run (one transaction)
 -- and go on; none of them loses a deadlock. It acts once per run (a transaction-local mark), and
 -- not on a fresh database, nor on a run of another module (the example domain's).
 do $$
 declare
   _tables text;
-  _deadline timestamptz := pg_catalog.clock_timestamp() + interval '60 seconds';
+  _wait_setting text := nullif(pg_catalog.current_setting('pgsor.upgrade_lock_wait', true), '');
+  _wait interval;
+  _deadline timestamptz;
   _attempts integer := 0;
 begin
   if pg_catalog.to_regclass('sor.events') is null
@@ -37,6 +40,17 @@ begin
     return;  -- a fresh database, another module's run, or already taken in this run
   end if;
   perform pg_catalog.set_config('pgsor.upgrade_locked', 'on', true);
+  begin
+    _wait := coalesce(_wait_setting, '60 seconds')::interval;
+  exception when others then
+    _wait := null;
+  end;
+  if _wait is null or _wait < interval '0' or _wait > interval '1 day' then
+    raise exception 'pg-sor: pgsor.upgrade_lock_wait is %, not an interval from 0 to 1 day', pg_catalog.quote_literal(_wait_setting)
+      using errcode = '22023',
+            hint = 'Set it to how long the upgrade may wait for the kit''s tables, e.g. ''2 min'', or reset it for the default of 60 s. Nothing was applied.';
+  end if;
+  _deadline := pg_catalog.clock_timestamp() + _wait;
   select pg_catalog.string_agg(pg_catalog.format('%I.%I', n.nspname, c.relname), ', ' order by c.oid) into _tables
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -49,9 +63,10 @@ begin
       exit;
     exception when lock_not_available then
       if pg_catalog.clock_timestamp() > _deadline then
-        raise exception 'pg-sor: lock timeout: the upgrade could not take the tables of schema sor within 60 s (% attempts): transactions kept using them', _attempts
+        raise exception 'pg-sor: lock timeout: the upgrade could not take the tables of schema sor within % s (% attempts): transactions kept using them',
+                        pg_catalog.trim_scale(extract(epoch from _wait)), _attempts
           using errcode = '55P03',
-                hint = 'Nothing was applied. Migrate again; if it keeps failing, pause the Workers for the kernel''s run (docs/operate/upgrade.md).';
+                hint = 'Nothing was applied. Migrate again; if it keeps failing, pause the Workers for the kernel''s run, or let it wait longer (pgsor.upgrade_lock_wait, docs/operate/upgrade.md).';
       end if;
       perform pg_catalog.pg_sleep(0.01 + pg_catalog.random() * 0.09);
     end;

@@ -17,15 +17,17 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:7b0f1cd17f4ba36abf322294c7b6b4dfd9f28256043a01b36e85b80575f98f53',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:87169d7432e5b7cd13d378892febadec9803ee1a5831aec09bfebf221e8abf21',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
-{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":1924151628}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1583248971}
+{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
+{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":236289296}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-510602557}
+{"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1675976882}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
@@ -75,7 +77,7 @@ begin
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
-{"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":925783343}
+{"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
@@ -132,7 +134,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"d9ecdfda2ca7c2210018432b94ab533c384405d1a48f68fa752ceeb89bbe969b"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"6406ade2c4a9974c12c66b8b745d8fd4280a31ce148f2800f5a23fdea9fb5cf3"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":711097588}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
@@ -143,7 +145,7 @@ begin
 {"script":"afterMigrateError__pgsor_release.sql","module":"reconciler","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"reconciler","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"reconciler","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
-{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"d9ecdfda2ca7c2210018432b94ab533c384405d1a48f68fa752ceeb89bbe969b"}
+{"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"reconciler","type":"callback","sha256":"6406ade2c4a9974c12c66b8b745d8fd4280a31ce148f2800f5a23fdea9fb5cf3"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"reconciler","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
 {"object":"column reconciler.categories.category_id","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column reconciler.categories.label","module":"reconciler","attrs":{"acl":[],"not_null":true,"type":"text"}}

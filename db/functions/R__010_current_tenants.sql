@@ -1,4 +1,6 @@
--- The cross-cutting rules of the kit, one function each, called by every function that needs them:
+-- Tenancy: who may act for and read which tenant, one function each, called by every function and
+-- policy that needs it (the value formats and the size cap are in R__011_values.sql, the lease
+-- clock in R__012_leases.sql, the session limits in R__013_sessions.sql):
 --
 --   tenancy   sor_guard.current_tenants()      tenants of current_user, for row level security policies
 --             sor_guard.is_member(tenant)       is session_user a member (definer functions, filters)
@@ -7,9 +9,6 @@
 --                                               gets the same answer, so nothing leaks about tenants
 --             sor_guard.can_read_tenant(tenant) an auditor, or a member
 --             sor_guard.require_reader(tenant)  SR008 unless sor_guard.can_read_tenant
---   values    sor.is_valid(kind, value)         the one definition of every id and name format
---   size      sor.check_size(value, what)       the one size cap: 1 MiB, SR009
---   clock     sor.lease_clock()                 the one lease clock: clock_timestamp()
 --
 -- The tenancy rules live in sor_guard, owned by sor_guardian: the kit owner cannot redefine them,
 -- and the guard refuses a superuser's redefinition unless it is paused for a migration (this file
@@ -124,95 +123,6 @@ select sor_guard.record_guard_upgrade();
 reset role;
 select sor_guard.pause(false);
 
-set role sor_owner;
-
-create or replace function sor.is_valid(kind text, value text)
-returns boolean
-language plpgsql
-immutable
-parallel safe
-set jit = off
-as $$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
-  -- runs this one expression at nearly the cost of the inlined function
-  return coalesce(case is_valid.kind
-    when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
-    when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
-    when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
-    when 'stream'     then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' and pg_catalog.length(is_valid.value) <= 200
-    when 'stream_prefix' then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' and pg_catalog.length(is_valid.value) <= 200
-    when 'event_type' then is_valid.value ~ '^[A-Za-z][A-Za-z0-9_.:-]*$' and pg_catalog.length(is_valid.value) <= 100
-    when 'tool_name'  then is_valid.value ~ '^[a-z][a-z0-9_]{0,63}$'
-    when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
-    when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
-    when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
-  end, false);
-end
-$$;
-comment on function sor.is_valid(text, text) is
-  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
-
-create or replace function sor.check_size(value jsonb, what text)
-returns void
-language plpgsql
-immutable
-set jit = off
-as $$
-begin
-  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
-  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
-  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
-    raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
-      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
-  end if;
-end
-$$;
-comment on function sor.check_size(jsonb, text) is
-  'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
-
-create or replace function sor.check_size(value text, what text)
-returns void
-language plpgsql
-immutable
-set jit = off
-as $$
-begin
-  if pg_catalog.octet_length(check_size.value) > 1048576 then
-    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.octet_length(check_size.value)
-      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
-  end if;
-end
-$$;
-comment on function sor.check_size(text, text) is
-  'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
-
-create or replace function sor.lease_clock()
-returns timestamptz
-language sql
-volatile
-set jit = off
-as $$
-  select pg_catalog.clock_timestamp()
-$$;
-comment on function sor.lease_clock() is
-  'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
-
-create or replace function sor.kit_schemas()
-returns setof name
-language sql
-stable
-set search_path = pg_catalog, sor, pg_temp
-set jit = off
-as $$
-  select 'sor'::name
-  union all select 'sor_api'::name
-  union all select d.schema_name from sor.domain_schemas d
-$$;
-comment on function sor.kit_schemas() is
-  'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
-
-reset role;
 set role sor_owner;
 select sor_guard.classify('function', 'sor_guard.current_tenants()', 'tenancy');
 select sor_guard.classify('function', 'sor_guard.is_member(text)', 'tenancy');

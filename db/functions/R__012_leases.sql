@@ -16,32 +16,16 @@
 -- jittered backoff, or dead when the attempts are used up (sor.lease_retry_at).
 set role sor_owner;
 
--- The session limits of a Worker or Dispatcher (docs/operate/sessions.md). PostgreSQL applies a
--- role's settings to the login only, not to the members of sor_worker, so the kit gives the
--- session its limits where a Worker or Dispatcher starts its work (start_run, resume_run, a claim
--- of tasks, a lease of outbox rows): a session whose idle_in_transaction_session_timeout or
--- lock_timeout is off (0, PostgreSQL's default) gets 1 minute and 10 seconds, for the rest of
--- the session. A value set anywhere (the login, the database, the session) is kept; a session
--- that sets sor.session_defaults to off keeps both off.
-create or replace function sor.session_defaults()
-returns void
-language plpgsql
+create or replace function sor.lease_clock()
+returns timestamptz
+language sql
 volatile
 set jit = off
 as $$
-begin
-  if pg_catalog.current_setting('sor.session_defaults', true) is distinct from 'off' then
-    if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0' then
-      perform pg_catalog.set_config('idle_in_transaction_session_timeout', '1min', false);
-    end if;
-    if pg_catalog.current_setting('lock_timeout') = '0' then
-      perform pg_catalog.set_config('lock_timeout', '10s', false);
-    end if;
-  end if;
-end
+  select pg_catalog.clock_timestamp()
 $$;
-comment on function sor.session_defaults() is
-  'Gives the calling session idle_in_transaction_session_timeout 1min and lock_timeout 10s where they are off (0) and sor.session_defaults is not off; called where Workers and Dispatchers start work (start_run, resume_run, sor.claim_tasks_for, lease_outbox). Only jit = off is set (hot path).';
+comment on function sor.lease_clock() is
+  'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 
 create or replace function sor.lease_check_request(what text, batch integer, lease interval)
 returns void

@@ -45,6 +45,9 @@ class PlpgsqlCheckTest {
 
     static Database kernel(String name) throws Exception {
         Sql.run(cluster.admin("postgres"), "create database " + name);
+        // the cluster compiles every statement with JIT (JitServerTest's setting); this test is about
+        // plpgsql_check, so its databases run without JIT, and migrate in seconds instead of a minute
+        Sql.run(cluster.admin("postgres"), "alter database " + name + " set jit = off");
         Database admin = cluster.admin(name);
         Migrator.migrate(admin, List.of(SorSchema.KERNEL));
         return admin;

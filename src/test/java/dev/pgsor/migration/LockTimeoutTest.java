@@ -140,11 +140,18 @@ class LockTimeoutTest {
                 w.setAutoCommit(false);
                 Sql.run(w, "select * from sor_api.append_event('acme', 'order-1', 'OrderPlaced', '{}')");
 
+                // a value the upgrade cannot read as its wait is refused before anything is applied
+                Throwable refused = catchThrowable(() -> Migrator.migrate(db.admin().withSetting("pgsor.upgrade_lock_wait", "soon"), List.of(upgrade)));
+                assertThat(sqlState(refused)).as(String.valueOf(refused)).isEqualTo("22023");
+                assertThat(refused).hasStackTraceContaining("pgsor.upgrade_lock_wait is 'soon'");
+                assertThat(state(db)).as("nothing of the refused run is applied").isEqualTo(before);
+
+                // the run waits for the kit's tables as long as the session says (60 s by default), then gives up
                 Throwable failed = assertTimeoutPreemptively(Duration.ofMinutes(3),
-                        () -> catchThrowable(() -> Migrator.migrate(db.admin(), List.of(upgrade))),
+                        () -> catchThrowable(() -> Migrator.migrate(db.admin().withSetting("pgsor.upgrade_lock_wait", "3s"), List.of(upgrade))),
                         "the run waited for the lock without a bound");
                 assertThat(sqlState(failed)).as(String.valueOf(failed)).isEqualTo("55P03");
-                assertThat(failed).hasStackTraceContaining("lock timeout");
+                assertThat(failed).hasStackTraceContaining("lock timeout: the upgrade could not take the tables of schema sor within 3 s");
                 assertThat(state(db)).as("nothing of the failed run is applied").isEqualTo(before);
 
                 // the Worker's transaction was not disturbed

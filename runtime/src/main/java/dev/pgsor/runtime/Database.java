@@ -46,6 +46,23 @@ public record Database(String url, String user, String password) {
         return new Database(url.substring(0, slash + 1) + name + rest, user, password);
     }
 
+    /**
+     * The same database, with a server setting for every session it opens ({@code -c name=value}
+     * in the driver's {@code options}, added to any already there).
+     */
+    public Database withSetting(String name, String value) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_.]*") || !value.matches("[A-Za-z0-9_.:-]+")) {
+            throw new IllegalArgumentException("not a setting this can pass: " + name + "=" + value);
+        }
+        String option = java.net.URLEncoder.encode("-c " + name + "=" + value, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        java.util.regex.Matcher existing = java.util.regex.Pattern.compile("([?&])options=([^&]*)").matcher(url);
+        if (existing.find()) {
+            return new Database(url.substring(0, existing.end()) + "%20" + option + url.substring(existing.end()), user, password);
+        }
+        return new Database(url + (url.contains("?") ? "&" : "?") + "options=" + option, user, password);
+    }
+
     /** The same database, another role. */
     public Database as(String role, String rolePassword) {
         return new Database(url, role, rolePassword);

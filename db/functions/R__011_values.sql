@@ -1,0 +1,71 @@
+-- Values: the one definition of every id and name format, and the one size cap, called by every
+-- function that takes a caller's value (the tables' CHECK constraints carry the same patterns
+-- inline: db/README.md, "Value formats").
+--
+--   sor.is_valid(kind, value)     tenant ids, slugs, queues, streams, event types, tool names, keys,
+--                                 labels, sha256 hex: true when the value has the kind's format
+--   sor.check_size(value, what)   SR009 when a JSON or text value has more than 1 MiB uncompressed
+set role sor_owner;
+
+create or replace function sor.is_valid(kind text, value text)
+returns boolean
+language plpgsql
+immutable
+parallel safe
+set jit = off
+as $$
+begin
+  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
+  -- runs this one expression at nearly the cost of the inlined function
+  return coalesce(case is_valid.kind
+    when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
+    when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
+    when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
+    when 'stream'     then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]+)?$' and pg_catalog.length(is_valid.value) <= 200
+    when 'stream_prefix' then is_valid.value ~ '^[a-z][a-z0-9_]*(-[A-Za-z0-9_:.@-]*)?$' and pg_catalog.length(is_valid.value) <= 200
+    when 'event_type' then is_valid.value ~ '^[A-Za-z][A-Za-z0-9_.:-]*$' and pg_catalog.length(is_valid.value) <= 100
+    when 'tool_name'  then is_valid.value ~ '^[a-z][a-z0-9_]{0,63}$'
+    when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
+    when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
+    when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
+  end, false);
+end
+$$;
+comment on function sor.is_valid(text, text) is
+  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
+
+create or replace function sor.check_size(value jsonb, what text)
+returns void
+language plpgsql
+immutable
+set jit = off
+as $$
+begin
+  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
+  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
+  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
+      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
+  end if;
+end
+$$;
+comment on function sor.check_size(jsonb, text) is
+  'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
+
+create or replace function sor.check_size(value text, what text)
+returns void
+language plpgsql
+immutable
+set jit = off
+as $$
+begin
+  if pg_catalog.octet_length(check_size.value) > 1048576 then
+    raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.octet_length(check_size.value)
+      using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
+  end if;
+end
+$$;
+comment on function sor.check_size(text, text) is
+  'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
+
+reset role;
