@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the jar manifests' Implementation-Version come from), sor_api.contract_version() on a fresh
  * install, the newest released section of the CHANGELOG and the release manifest.
  */
-@SorTest(reconciler = true)
+@SorTest
 class ReleaseVersionTest {
 
     /** The root pom.xml and the pom.xml of every module it lists. */

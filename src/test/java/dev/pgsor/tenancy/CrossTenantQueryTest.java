@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * table (a fixture shaped like the kit's tenant tables) and the kit's own views are queried alone
  * and in a join.
  */
-@SorTest(reconciler = true)
+@SorTest
 class CrossTenantQueryTest {
 
     static SorDatabase db;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Registering a tool is an owner operation that refuses anything the boundary could not enforce. */
-@SorTest(reconciler = true)
+@SorTest
 class ToolRegistrationTest {
 
     static SorDatabase db;

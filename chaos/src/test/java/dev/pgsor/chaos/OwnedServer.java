@@ -298,7 +298,11 @@ final class OwnedServer implements AutoCloseable {
 
     // ---- binaries and files
 
-    /** The directory of zonky's binaries for this platform, extracted once per JVM into the work directory. */
+    /**
+     * The directory of zonky's binaries for this platform, extracted once into the work directory.
+     * The test classes run in several JVMs at once: each extracts into a directory of its own and
+     * renames it into place, so a JVM sees the directory complete or not at all.
+     */
     static synchronized Path binaries() {
         if (binaries != null) {
             return binaries;
@@ -306,37 +310,57 @@ final class OwnedServer implements AutoCloseable {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         String zonkyArch = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") ? "arm_64" : arch;
         Path dir = workDir().resolve("pg-binaries");
-        Path marker = dir.resolve(".complete");
-        if (!Files.exists(marker)) {
-            deleteTree(dir);
-            try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", zonkyArch);
-                 TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(txz))) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    Path target = dir.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(dir)) {
-                        throw new IOException("entry outside the target directory: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else if (entry.isSymbolicLink()) {
-                        Files.createDirectories(target.getParent());
-                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                        if ((entry.getMode() & 0100) != 0) {
-                            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-                        }
+        if (!Files.exists(dir.resolve(".complete"))) {
+            Path mine = workDir().resolve("pg-binaries." + ProcessHandle.current().pid() + "." + System.nanoTime());
+            extract(zonkyArch, mine);
+            try {
+                try {
+                    Files.move(mine, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    // another JVM renamed its copy into place first (rename fails on a directory that is not empty)
+                    if (!Files.exists(dir.resolve(".complete"))) {
+                        // left half-extracted by an older run: replace it
+                        deleteTree(dir);
+                        Files.move(mine, dir, StandardCopyOption.ATOMIC_MOVE);
                     }
                 }
-                Files.writeString(marker, "");
             } catch (IOException e) {
-                throw new UncheckedIOException("could not extract the embedded PostgreSQL binaries", e);
+                throw new UncheckedIOException("could not move the embedded PostgreSQL binaries into " + dir, e);
+            } finally {
+                deleteTree(mine);
             }
         }
         binaries = dir;
         return dir;
+    }
+
+    private static void extract(String zonkyArch, Path dir) {
+        try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", zonkyArch);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(txz))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("entry outside the target directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(target.getParent());
+                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                    if ((entry.getMode() & 0100) != 0) {
+                        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    }
+                }
+            }
+            Files.writeString(dir.resolve(".complete"), "");
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new UncheckedIOException("could not extract the embedded PostgreSQL binaries", e);
+        }
     }
 
     /**
