@@ -3822,13 +3822,17 @@ CREATE OR REPLACE FUNCTION sor.refuse_reserved(stream text, type text, topic tex
 AS $function$
 declare
   _kind text;
+  _category text := pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1));
+  _type text := pg_catalog.lower(refuse_reserved.type);
+  _topic text := pg_catalog.lower(refuse_reserved.topic);
 begin
-  -- one query for the three names (the same match as sor.is_reserved, written as a join condition)
+  -- one query for the three names (the same match as sor.is_reserved, written as a join
+  -- condition); each name is folded once, not once per row of the list
   select r.kind into _kind
     from sor.reserved_names r
-   where (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1)))
-      or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(refuse_reserved.type), r.name))
-      or (r.kind = 'outbox topic' and r.name = pg_catalog.lower(refuse_reserved.topic))
+   where (r.kind = 'stream category' and r.name = _category)
+      or (r.kind = 'event type prefix' and pg_catalog.starts_with(_type, r.name))
+      or (r.kind = 'outbox topic' and r.name = _topic)
    order by r.kind desc
    limit 1;
   if _kind = 'stream category' then
@@ -9790,6 +9794,26 @@ declare
   _tenant text;
   _stream text;
 begin
+  -- One row, as every single append inserts: the same rule as below, in one UPDATE. The head moves
+  -- only when the row continues it (version = head + 1, prev_hash = the head's link, the
+  -- database's stamps); the row's hash is the stream's new link.
+  if (select pg_catalog.count(*) from new_rows) = 1 then
+    update sor.streams h
+       set version = n.version, last_position = n.position, last_hash = n.hash
+      from new_rows n
+     where h.tenant_id = n.tenant_id and h.stream = n.stream
+       and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
+       and n.occurred_at = pg_catalog.now() and n.actor = session_user
+       and n.tx_id = pg_catalog.pg_current_xact_id();
+    get diagnostics _moved = row_count;
+    if _moved = 1 then
+      return null;
+    end if;
+    select n.tenant_id, n.stream into _tenant, _stream from new_rows n;
+    raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
+      using errcode = 'SR011',
+            hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
+  end if;
   -- AFTER INSERT, once per statement, over the statement's rows (new_rows). Each stream's rows of
   -- one statement are one link of its chain: they carry the same prev_hash (the stream's link
   -- before the statement), versions without gaps from the head's version + 1, positions rising

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:87169d7432e5b7cd13d378892febadec9803ee1a5831aec09bfebf221e8abf21',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9b8344bab37df87a88ba024c9cad7c1fd3a51de67cbc2eb95fe2239b0020125e',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -24,11 +24,11 @@ begin
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":236289296}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-510602557}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
-{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":1675976882}
+{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":597400202}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-946721623}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-213819228}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
@@ -909,7 +909,7 @@ begin
 {"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1338beb5c0b32bfaa7b42bf527a99eac64a925a009e872deb24860f11d6c0980","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
-{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d3e42e6c2521a8b678f15fd2f37e4b6769b4241c64f7e765a6962bd7bfb0f18c","owner":"sor_owner"}}
+{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"4e051a34e5129dde04e3623500a2462a06e5552b0c730fe15aa14dcf7cb4cc71","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb765e276cd99c9a6b70c148620d8ca58baa570a6fc6490bea45df7846a3f0fb","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
 {"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b694d096ffb2ee2540cb76a3a8281b6527eca5507fb34c396493669a1c99e46d","owner":"sor_owner"}}
@@ -1070,7 +1070,7 @@ begin
 {"object":"function sor_guard.tg_ddl_audit__refuse_change()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0307a888d66f343b15fe3e5eae9ca0e37271da37de65bf7e0104bf56758111e9","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7a30796d95f3aa04829c141a4880a6dbaa702c33b03d03aa7c82437c26e8d5","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"3b234022231d6f12ff2837e7b9ca4fa63fd4f1d960abc15699fff57e7fd5633c","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"1b10934059d7811e0de56d7abf8bf62c7adb3ae63de57dc353660e8a5adff095","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}

@@ -32,13 +32,17 @@ set jit = off
 as $$
 declare
   _kind text;
+  _category text := pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1));
+  _type text := pg_catalog.lower(refuse_reserved.type);
+  _topic text := pg_catalog.lower(refuse_reserved.topic);
 begin
-  -- one query for the three names (the same match as sor.is_reserved, written as a join condition)
+  -- one query for the three names (the same match as sor.is_reserved, written as a join
+  -- condition); each name is folded once, not once per row of the list
   select r.kind into _kind
     from sor.reserved_names r
-   where (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1)))
-      or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(refuse_reserved.type), r.name))
-      or (r.kind = 'outbox topic' and r.name = pg_catalog.lower(refuse_reserved.topic))
+   where (r.kind = 'stream category' and r.name = _category)
+      or (r.kind = 'event type prefix' and pg_catalog.starts_with(_type, r.name))
+      or (r.kind = 'outbox topic' and r.name = _topic)
    order by r.kind desc
    limit 1;
   if _kind = 'stream category' then

@@ -45,6 +45,26 @@ declare
   _tenant text;
   _stream text;
 begin
+  -- One row, as every single append inserts: the same rule as below, in one UPDATE. The head moves
+  -- only when the row continues it (version = head + 1, prev_hash = the head's link, the
+  -- database's stamps); the row's hash is the stream's new link.
+  if (select pg_catalog.count(*) from new_rows) = 1 then
+    update sor.streams h
+       set version = n.version, last_position = n.position, last_hash = n.hash
+      from new_rows n
+     where h.tenant_id = n.tenant_id and h.stream = n.stream
+       and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
+       and n.occurred_at = pg_catalog.now() and n.actor = session_user
+       and n.tx_id = pg_catalog.pg_current_xact_id();
+    get diagnostics _moved = row_count;
+    if _moved = 1 then
+      return null;
+    end if;
+    select n.tenant_id, n.stream into _tenant, _stream from new_rows n;
+    raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
+      using errcode = 'SR011',
+            hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
+  end if;
   -- AFTER INSERT, once per statement, over the statement's rows (new_rows). Each stream's rows of
   -- one statement are one link of its chain: they carry the same prev_hash (the stream's link
   -- before the statement), versions without gaps from the head's version + 1, positions rising

@@ -153,6 +153,18 @@ class AppendOnlyTest {
         assertRefusedAndNothingWritten(db, "SR011", "a forged link", () -> Sql.run(db.admin(),
                 "insert into sor.events (tenant_id, position, stream, version, type, prev_hash, hash)"
                 + " values ('acme', nextval('sor.events_position_seq'), 'expense-1', 4, 'Forged', sha256('x'), sha256('x'))"));
+        // or the right version and link with another actor, time or transaction
+        for (String forged : List.of("actor", "occurred_at", "tx_id")) {
+            String value = switch (forged) {
+                case "actor" -> "'sor_owner'";
+                case "occurred_at" -> "now() - interval '1 second'";
+                default -> "'1'::xid8";
+            };
+            assertRefusedAndNothingWritten(db, "SR011", "the right link with a forged " + forged, () -> Sql.run(db.admin(),
+                    "insert into sor.events (tenant_id, position, stream, version, type, prev_hash, hash, " + forged + ")"
+                    + " values ('acme', nextval('sor.events_position_seq'), 'expense-1', 4, 'Forged', decode('" + head + "', 'hex'), sha256('x'), "
+                    + value + ")"));
+        }
         assertThat(db.scalar("select encode(last_hash, 'hex') from sor.streams where tenant_id = 'acme' and stream = 'expense-1'"))
                 .isEqualTo(head);
         assertThat(Sql.rows(auditor, "select * from sor_api.verify_events('acme', 'expense-1')")).isEmpty();
