@@ -1394,9 +1394,13 @@ $pgsor_manifest$, E'\n'))  then
     if not exists (select 1 from pg_catalog.pg_trigger t
                     where t.tgrelid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', '${flyway:defaultSchema}', '${flyway:table}'))
                       and t.tgname = 'pgsor_release_check') then
-      execute pg_catalog.format(
-        'create trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
-        '${flyway:defaultSchema}', '${flyway:table}');
+      begin
+        execute pg_catalog.format(
+          'create trigger pgsor_release_check before insert on %I.%I for each row execute function sor_guard.tg_history__release_check()',
+          '${flyway:defaultSchema}', '${flyway:table}');
+      exception when duplicate_object or unique_violation then
+        null;  -- a concurrent migrate of this database created it first: the same trigger
+      end;
     end if;
   end if;
 end
