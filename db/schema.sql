@@ -3671,9 +3671,8 @@ begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- One tenant (a task's row trigger, once per row): the slot's row is updated where this
-  -- transaction last left it, and the tenant's other slots and quota are read in the same
-  -- statement. Updating one row many times in one transaction leaves a chain of versions that a
+  -- One tenant (the usual statement): the slot's row is updated where this transaction last left
+  -- it, then a growth reads the tenant's other slots and quota. Updating one row many times in one transaction leaves a chain of versions that a
   -- lookup by key walks from its start (quadratic over the transaction); the version's address,
   -- kept in a transaction-local setting, is only a hint: the update still names the tenant, kind
   -- and slot, and a hint that misses (set by hand, stale, another tenant) finds no row and the
@@ -3686,32 +3685,36 @@ begin
       update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
        where x.ctid = _hint[3]::tid
          and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending,
-                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
-                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
-                coalesce((select t.max_pending from sor.tenant_quotas t
-                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
-           into _at, _pending, _other_pending, _max;
+      returning x.ctid, x.pending into _at, _pending;
     end if;
-    if _pending is null then
-      insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
-      values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
-      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-      returning x.ctid, x.pending,
-                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
-                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
-                coalesce((select t.max_pending from sor.tenant_quotas t
-                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
-           into _at, _pending, _other_pending, _max;
+    if _at is null then
+      -- the first count of the transaction: the slot's row by its key (the versions earlier
+      -- transactions left are not this transaction's to walk), or a new row
+      update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
+       where x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
+      returning x.ctid, x.pending into _at, _pending;
+      if _at is null then
+        insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+        values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
+        on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+        returning x.ctid, x.pending into _at, _pending;
+      end if;
     end if;
     perform pg_catalog.set_config('sor.quota_hint',
                                   quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
-    if quota_count.deltas[1] > 0 and _pending + coalesce(_other_pending, 0) > _max then
-      select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
-        into _over;
-      _refuse := true;
+    -- only a growth is checked: the tenant's other slots as committed, and its quota
+    if quota_count.deltas[1] > 0 then
+      select (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+             coalesce((select t.max_pending from sor.tenant_quotas t
+                        where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                      (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+        into _other_pending, _max;
+      if _pending + coalesce(_other_pending, 0) > _max then
+        select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
+          into _over;
+        _refuse := true;
+      end if;
     end if;
   else
     -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
@@ -4472,21 +4475,17 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__dedupe()
  SET jit TO 'off'
 AS $function$
 begin
-  if new.dedupe_key is not null then
-    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-    on conflict on constraint dedupe_keys_pkey do nothing;
-    -- kept: a new key, or this very task coming back (an operator's retry)
-    if not found and not exists (select 1 from sor.dedupe_keys k
-                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-      return null;
-    end if;
+  -- (the trigger runs only for a row with a dedupe key: WHEN (new.dedupe_key IS NOT NULL))
+  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+  on conflict on constraint dedupe_keys_pkey do nothing;
+  -- kept: a new key, or this very task coming back (an operator's retry)
+  if not found and not exists (select 1 from sor.dedupe_keys k
+                                where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                  and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+    return null;
   end if;
-  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
-  -- this trigger counts)
-  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
   return new;
 end
 $function$;
@@ -4519,6 +4518,22 @@ begin
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.tg_tasks__quota()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  -- AFTER INSERT, once per statement: the tasks it queued (the rows the dedupe trigger kept) count
+  -- against their tenants' quotas, one count per tenant (SR065 past it; R__415_quotas.sql)
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, pg_catalog.count(*) as n from new_rows n group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
   return null;
 end
 $function$;
@@ -6062,6 +6077,7 @@ declare
   _ids bigint[];
   _created boolean[];
   _keys text[];
+  _now timestamptz := sor.lease_clock();  -- one clock reading for the batch
 begin
   perform sor_guard.require_member(enqueue_tasks.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_tasks.queue;
@@ -6136,7 +6152,7 @@ begin
     overriding system value
     select enqueue_tasks.tenant_id, b.id, enqueue_tasks.queue, b.x ->> 'subject', coalesce(b.x -> 'payload', '{}'::jsonb),
            b.x ->> 'dedupe_key', coalesce((b.x ->> 'priority')::integer, 0),
-           sor.lease_clock() + coalesce((b.x ->> 'delay')::interval, '0'::interval),
+           _now + coalesce((b.x ->> 'delay')::interval, '0'::interval),
            coalesce((b.x ->> 'max_attempts')::integer, _queue.max_attempts)
       from b
      order by b.o
@@ -10083,10 +10099,12 @@ CREATE TRIGGER retired_stream_heads_refuse_update_delete BEFORE DELETE OR UPDATE
 alter table sor.retired_stream_heads enable always trigger retired_stream_heads_refuse_update_delete;
 CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events();
 alter table sor.runs enable always trigger runs_events;
-CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW EXECUTE FUNCTION sor.tg_tasks__dedupe();
+CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW WHEN (new.dedupe_key IS NOT NULL) EXECUTE FUNCTION sor.tg_tasks__dedupe();
 alter table sor.tasks enable always trigger tasks_dedupe;
 CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update();
 alter table sor.tasks enable always trigger tasks_events_update;
+CREATE TRIGGER tasks_quota AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__quota();
+alter table sor.tasks enable always trigger tasks_quota;
 CREATE TRIGGER classes_refuse_truncate BEFORE TRUNCATE ON sor_guard.classes FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
 alter table sor_guard.classes enable always trigger classes_refuse_truncate;
 CREATE TRIGGER classes_refuse_update_delete BEFORE DELETE OR UPDATE ON sor_guard.classes FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change();
@@ -10324,6 +10342,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tg_runs__events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_tasks__dedupe() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tg_tasks__events_update() owner sor_owner: sor_owner=EXECUTE
+-- function sor.tg_tasks__quota() owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) owner sor_owner: sor_owner=EXECUTE
@@ -10883,8 +10902,9 @@ comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) 
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
 comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
-comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
+comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks, for each row with a dedupe key: claims the key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
+comment on function sor.tg_tasks__quota() is 'AFTER INSERT (statement) on sor.tasks: the tasks the statement queued count against their tenants'' quotas of live tasks, one sor.quota_count per statement (SR065 past it, and nothing of the statement is queued).';
 comment on function sor.tool_call_begin(run_id uuid, tool_name text, args jsonb, idempotency_key text) is 'Internal (tool boundary): journals a started tool call of a running run of session_user. With an idempotency key (per tenant and Worker kind): the same key with the same tool and arguments replays the finished call (replayed = true, its status, result, error); another fingerprint is SR037; a call still started is SR038, unless it was in flight when its run lapsed (started under an older fencing token of this run, or its run is no longer running): then it is closed as failed with an interrupted error and this attempt takes the key over. In hash-only runs only the arguments'' sha256 is stored.';
 comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error jsonb) is 'Internal (tool boundary): finishes a started tool call of a running run of session_user: succeeded with result when error is NULL, else failed with error (only sha256s in hash-only runs). SR033 both given, SR034 unknown call, SR035/SR036 run not running or lease lapsed, SR044 already finished with another outcome (the same outcome again returns quietly: a retry), SR009 over 1 MiB, SR008 no longer a member of the run''s tenant.';
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
@@ -11189,6 +11209,7 @@ comment on trigger retired_stream_heads_refuse_update_delete on sor.retired_stre
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
 comment on trigger tasks_events_update on sor.tasks is 'Every claim that ends on the live queue (failed, or a lapsed claim taken back) writes its attempt''s event to stream task-<id>.';
+comment on trigger tasks_quota on sor.tasks is 'Once per INSERT statement: the tasks it queued count against their tenants'' quotas (SR065 past it).';
 comment on view sor_api.events is 'Events visible to the caller under the forced RLS of sor.events: a tenant member sees its tenants'' events, an auditor sees all. Hashes in hex.';
 comment on view sor_api.journal_blocks is 'Review and suspend blocks visible to the caller (auditor: all; tenant member or approver: its tenants); approvers find active blocks here.';
 comment on view sor_api.journal_runs is 'Runs visible to the caller (auditor: all; tenant member or approver: its tenants). status reads abandoned as soon as the lease lapsed.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:9b8344bab37df87a88ba024c9cad7c1fd3a51de67cbc2eb95fe2239b0020125e',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:fcb019bdeba7a380acc44adab14105bcd1a24a6be56f256ec05769bab9de9570',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -53,8 +53,8 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":667609621}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1749441656}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":711343746}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":39495720}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":317573412}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
@@ -95,7 +95,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-1529256554}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-98185957}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -127,6 +127,7 @@ begin
 {"script":"V103__run_tasks.sql","module":"kernel","type":"versioned","version":"103","checksum":-1603988369}
 {"script":"V105__event_keys_key_format.sql","module":"kernel","type":"versioned","version":"105","checksum":-387579669}
 {"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
+{"script":"V107__tasks_quota_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":147879886}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -906,7 +907,7 @@ begin
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
-{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"1338beb5c0b32bfaa7b42bf527a99eac64a925a009e872deb24860f11d6c0980","owner":"sor_owner"}}
+{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8554d873ecac4f46c8d641f176776c05ac72cfb0389fbe484214919b183b88fc","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"4e051a34e5129dde04e3623500a2462a06e5552b0c730fe15aa14dcf7cb4cc71","owner":"sor_owner"}}
@@ -930,8 +931,9 @@ begin
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
 {"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6148932920b90dd6fe190f9dbf2f8c0e2e8f41a56891ea7d723a35f6f79d8373","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3cfb1ed0c97bc7edc3f815697bacd5e91ff43c698018e618949ac8b3b4cf251e","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eae9c8519ea8d76b28b6cf52523f00dfab612ed3d70f03542f29de1f0a87c96b","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f0e6d478bea2ceed1c17c6eb143f21254c62b6733857bbc07a8408b95195ea65","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__quota()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f66b873f74ea092d171ab1c6fbd48da66ce44c7b942e2f0efec4e76ca72833d9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
@@ -967,7 +969,7 @@ begin
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97f21cb293ba2b1a9ed21de1f9e1155c1451d4f0d92cda7585f539bc93dc542f","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"17fd333249e7ab46c99a490c4074590a39f4ca2fa47bd08b3bc9d42e6910b35e","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"75e51fbbef902c6df07d030a13c993861d52b0a55a9af02ed6edc2f440c04126","owner":"sor_owner"}}
 {"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2656bbcb054c19ed7a7f5e39f4dfa05a40e4c7e636a00b60d3837ebeb4c888c8","owner":"sor_owner"}}
@@ -1371,8 +1373,9 @@ begin
 {"object":"trigger retired_stream_heads_refuse_truncate on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"CREATE TRIGGER retired_stream_heads_refuse_truncate BEFORE TRUNCATE ON sor.retired_stream_heads FOR EACH STATEMENT EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger retired_stream_heads_refuse_update_delete on sor.retired_stream_heads","module":"kernel","attrs":{"definition":"CREATE TRIGGER retired_stream_heads_refuse_update_delete BEFORE DELETE OR UPDATE ON sor.retired_stream_heads FOR EACH ROW EXECUTE FUNCTION sor_guard.tg_events__refuse_change()","enabled":"always"}}
 {"object":"trigger runs_events on sor.runs","module":"kernel","attrs":{"definition":"CREATE TRIGGER runs_events AFTER INSERT OR UPDATE ON sor.runs FOR EACH ROW EXECUTE FUNCTION sor.tg_runs__events()","enabled":"always"}}
-{"object":"trigger tasks_dedupe on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW EXECUTE FUNCTION sor.tg_tasks__dedupe()","enabled":"always"}}
+{"object":"trigger tasks_dedupe on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_dedupe BEFORE INSERT ON sor.tasks FOR EACH ROW WHEN ((new.dedupe_key IS NOT NULL)) EXECUTE FUNCTION sor.tg_tasks__dedupe()","enabled":"always"}}
 {"object":"trigger tasks_events_update on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_events_update AFTER UPDATE ON sor.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__events_update()","enabled":"always"}}
+{"object":"trigger tasks_quota on sor.tasks","module":"kernel","attrs":{"definition":"CREATE TRIGGER tasks_quota AFTER INSERT ON sor.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sor.tg_tasks__quota()","enabled":"always"}}
 {"object":"view sor_api.events","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"e284df56580882531db449c202657966cf071ec7ed3dd2936008396a7c93eb85","definition_unqualified_sha256":"d209222e292a95a935aa7a3f243f61a5a7b1ef57bc2e398223b05b319c0f9f29","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_blocks","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"4c0bf2ea810d215ec64a49caf309a3bcc18da59e12cf81ba455d00d1a8cfda19","definition_unqualified_sha256":"6e6738e214b071c1ff998c6c3e2d4d2161b30ca58839e078db693e10f5a0e522","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}
 {"object":"view sor_api.journal_runs","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"definition_sha256":"c9a0832a9f19d9a579170766d796208da7ec4a96fa27957c401e1a907b16f0d7","definition_unqualified_sha256":"4dfcc50ae93dc2a57e432c826775088ba6530f96254ce2f461e95ab1a9f89553","options":["security_barrier=true","security_invoker=true"],"owner":"sor_owner","relkind":"view"}}

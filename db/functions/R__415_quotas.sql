@@ -5,10 +5,8 @@
 -- counter rows of that tenant (sor.tenant_usage's slots) and its quota: no scan of the queue, no
 -- global lock, and no tenant ever waits on another's rows. Admins set quotas with sor_api.set_quota.
 --
--- Who counts: the triggers the two tables already had, so an upgrade adds no trigger to a
--- protected table (that needs an approval of its own, and a database of 0.1.0 or 0.2.0 cannot
--- carry a release's approval):
---   a task queued        sor.tg_tasks__dedupe (BEFORE INSERT, row, on sor.tasks): +1
+-- Who counts: statement triggers, one count per statement and tenant:
+--   a task queued        sor.tg_tasks__quota (AFTER INSERT, statement, on sor.tasks, V107): +n
 --   a task ended         sor.tg_finished_tasks__events_insert (AFTER INSERT, statement, on
 --                        sor.finished_tasks, where every task leaving the live queue goes): -n
 --   an outbox row queued sor.tg_outbox__notify_insert (AFTER INSERT, statement): +n undelivered
@@ -40,9 +38,8 @@ begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- One tenant (a task's row trigger, once per row): the slot's row is updated where this
-  -- transaction last left it, and the tenant's other slots and quota are read in the same
-  -- statement. Updating one row many times in one transaction leaves a chain of versions that a
+  -- One tenant (the usual statement): the slot's row is updated where this transaction last left
+  -- it, then a growth reads the tenant's other slots and quota. Updating one row many times in one transaction leaves a chain of versions that a
   -- lookup by key walks from its start (quadratic over the transaction); the version's address,
   -- kept in a transaction-local setting, is only a hint: the update still names the tenant, kind
   -- and slot, and a hint that misses (set by hand, stale, another tenant) finds no row and the
@@ -55,32 +52,36 @@ begin
       update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
        where x.ctid = _hint[3]::tid
          and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending,
-                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
-                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
-                coalesce((select t.max_pending from sor.tenant_quotas t
-                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
-           into _at, _pending, _other_pending, _max;
+      returning x.ctid, x.pending into _at, _pending;
     end if;
-    if _pending is null then
-      insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
-      values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
-      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-      returning x.ctid, x.pending,
-                (select pg_catalog.sum(u.pending) from sor.tenant_usage u
-                  where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
-                coalesce((select t.max_pending from sor.tenant_quotas t
-                           where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                         (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
-           into _at, _pending, _other_pending, _max;
+    if _at is null then
+      -- the first count of the transaction: the slot's row by its key (the versions earlier
+      -- transactions left are not this transaction's to walk), or a new row
+      update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
+       where x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
+      returning x.ctid, x.pending into _at, _pending;
+      if _at is null then
+        insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+        values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
+        on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+        returning x.ctid, x.pending into _at, _pending;
+      end if;
     end if;
     perform pg_catalog.set_config('sor.quota_hint',
                                   quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
-    if quota_count.deltas[1] > 0 and _pending + coalesce(_other_pending, 0) > _max then
-      select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
-        into _over;
-      _refuse := true;
+    -- only a growth is checked: the tenant's other slots as committed, and its quota
+    if quota_count.deltas[1] > 0 then
+      select (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+             coalesce((select t.max_pending from sor.tenant_quotas t
+                        where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                      (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+        into _other_pending, _max;
+      if _pending + coalesce(_other_pending, 0) > _max then
+        select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
+          into _over;
+        _refuse := true;
+      end if;
     end if;
   else
     -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements

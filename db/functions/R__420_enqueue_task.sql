@@ -54,26 +54,41 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  if new.dedupe_key is not null then
-    -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
-    insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
-    values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
-    on conflict on constraint dedupe_keys_pkey do nothing;
-    -- kept: a new key, or this very task coming back (an operator's retry)
-    if not found and not exists (select 1 from sor.dedupe_keys k
-                                  where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
-                                    and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
-      return null;
-    end if;
+  -- (the trigger runs only for a row with a dedupe key: WHEN (new.dedupe_key IS NOT NULL))
+  -- a concurrent first use of the key holds it: this insert waits, then finds it taken or free
+  insert into sor.dedupe_keys (tenant_id, scope, dedupe_key, target_id)
+  values (new.tenant_id, 'task:' || new.queue, new.dedupe_key, new.task_id)
+  on conflict on constraint dedupe_keys_pkey do nothing;
+  -- kept: a new key, or this very task coming back (an operator's retry)
+  if not found and not exists (select 1 from sor.dedupe_keys k
+                                where k.tenant_id = new.tenant_id and k.scope = 'task:' || new.queue
+                                  and k.dedupe_key = new.dedupe_key and k.target_id = new.task_id) then
+    return null;
   end if;
-  -- a task queued counts against its tenant's quota (SR065 past it; R__415_quotas.sql says why
-  -- this trigger counts)
-  perform sor.quota_count('tasks', array[new.tenant_id], array[1::bigint]);
   return new;
 end
 $$;
 comment on function sor.tg_tasks__dedupe() is
-  'BEFORE INSERT on sor.tasks: claims the task''s dedupe key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key. A row kept counts against its tenant''s quota of live tasks (sor.quota_count, SR065).';
+  'BEFORE INSERT on sor.tasks, for each row with a dedupe key: claims the key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
+
+create or replace function sor.tg_tasks__quota()
+returns trigger
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  -- AFTER INSERT, once per statement: the tasks it queued (the rows the dedupe trigger kept) count
+  -- against their tenants' quotas, one count per tenant (SR065 past it; R__415_quotas.sql)
+  perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, pg_catalog.count(*) as n from new_rows n group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
+  return null;
+end
+$$;
+comment on function sor.tg_tasks__quota() is
+  'AFTER INSERT (statement) on sor.tasks: the tasks the statement queued count against their tenants'' quotas of live tasks, one sor.quota_count per statement (SR065 past it, and nothing of the statement is queued).';
 
 create or replace function sor.enqueue_task(
   tenant_id text, queue text, subject text, payload jsonb default '{}'::jsonb,
@@ -162,6 +177,7 @@ declare
   _ids bigint[];
   _created boolean[];
   _keys text[];
+  _now timestamptz := sor.lease_clock();  -- one clock reading for the batch
 begin
   perform sor_guard.require_member(enqueue_tasks.tenant_id);
   select q.* into _queue from sor.queues q where q.queue = enqueue_tasks.queue;
@@ -236,7 +252,7 @@ begin
     overriding system value
     select enqueue_tasks.tenant_id, b.id, enqueue_tasks.queue, b.x ->> 'subject', coalesce(b.x -> 'payload', '{}'::jsonb),
            b.x ->> 'dedupe_key', coalesce((b.x ->> 'priority')::integer, 0),
-           sor.lease_clock() + coalesce((b.x ->> 'delay')::interval, '0'::interval),
+           _now + coalesce((b.x ->> 'delay')::interval, '0'::interval),
            coalesce((b.x ->> 'max_attempts')::integer, _queue.max_attempts)
       from b
      order by b.o

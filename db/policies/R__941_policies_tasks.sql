@@ -25,9 +25,16 @@ comment on policy dedupe_keys_auditor_select on sor.dedupe_keys is 'Auditors rea
 
 create or replace trigger tasks_dedupe
   before insert on sor.tasks
-  for each row execute function sor.tg_tasks__dedupe();
+  for each row when (new.dedupe_key is not null) execute function sor.tg_tasks__dedupe();
 alter table sor.tasks enable always trigger tasks_dedupe;
 comment on trigger tasks_dedupe on sor.tasks is 'Claims the dedupe key in sor.dedupe_keys, or skips a row whose key is taken.';
+
+create or replace trigger tasks_quota
+  after insert on sor.tasks
+  referencing new table as new_rows
+  for each statement execute function sor.tg_tasks__quota();
+alter table sor.tasks enable always trigger tasks_quota;
+comment on trigger tasks_quota on sor.tasks is 'Once per INSERT statement: the tasks it queued count against their tenants'' quotas (SR065 past it).';
 
 create or replace trigger tasks_events_update
   after update on sor.tasks

@@ -336,9 +336,7 @@ class PeerBench {
                 long ready = longOf(c, countReady);
                 long want = (long) (expectedRows * 2) + 1000;
                 if (ready < want) {
-                    // the kit's tasks 2,000 a statement, each its own transaction: its quota count moves one
-                    // counter row per task queued, and a transaction that updates one row n times costs n^2/2
-                    int chunk = "kit".equals(system) ? 2_000 : 200_000;
+                    int chunk = 200_000;
                     for (long left = want - ready; left > 0; left -= chunk) {
                         run(c, insert, (int) Math.min(left, chunk));
                     }

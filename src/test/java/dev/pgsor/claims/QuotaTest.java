@@ -129,6 +129,42 @@ class QuotaTest {
         }
     }
 
+    /**
+     * Tasks are counted once per INSERT statement (the statement trigger tasks_quota), per tenant,
+     * and only the rows the statement kept: a batch's rows whose dedupe key was taken (earlier in
+     * the batch, or before) do not count; one statement of the owner with rows of two tenants
+     * counts each, and is refused whole (SR065, naming the tenant) when one of them would pass its
+     * quota, the other tenant's rows included.
+     */
+    @Test
+    void tasksCountOncePerStatementAndTenantOnlyTheRowsKept() throws Exception {
+        db.addTenants("hooli", "piper");
+        Database hooli = db.worker("expense-reconciler", "hooli");
+        setQuota("hooli", "tasks", 5);
+        String keyed = "[{\"subject\": \"a\", \"dedupe_key\": \"k1\"}, {\"subject\": \"b\", \"dedupe_key\": \"dup\"},"
+                + " {\"subject\": \"c\", \"dedupe_key\": \"dup\"}, {\"subject\": \"d\"}]";
+        String pending = "select tenant_id, pending from sor_api.quotas() where kind = 'tasks' and tenant_id in ('hooli', 'piper') order by 1";
+        try (Connection c = hooli.connect()) {
+            assertThat(Sql.rows(c, "select ordinal, created from sor_api.enqueue_tasks('hooli', 'work', ?::jsonb) order by 1", keyed))
+                    .containsExactly(List.of(1, true), List.of(2, true), List.of(3, false), List.of(4, true));
+            assertThat(Sql.rows(admin, pending)).containsExactly(List.of("hooli", 3L), List.of("piper", 0L));
+            // the same keyed rows again: nothing kept, nothing counted (the keyless row is a new task)
+            assertThat(Sql.rows(c, "select ordinal, created from sor_api.enqueue_tasks('hooli', 'work', ?::jsonb) order by 1",
+                    keyed.replace(", {\"subject\": \"d\"}", "")))
+                    .containsExactly(List.of(1, false), List.of(2, false), List.of(3, false));
+            assertThat(Sql.rows(admin, pending)).containsExactly(List.of("hooli", 3L), List.of("piper", 0L));
+        }
+        // the owner's own statement over two tenants counts each of them
+        String insert = "insert into sor.tasks (tenant_id, queue, subject, max_attempts) values ";
+        Sql.run(db.admin(), insert + "('hooli', 'work', 'o1', 3), ('piper', 'work', 'o2', 3), ('hooli', 'work', 'o3', 3), ('piper', 'work', 'o4', 3)");
+        assertThat(Sql.rows(admin, pending)).containsExactly(List.of("hooli", 5L), List.of("piper", 2L));
+        SQLException over = assertRefusedAndNothingWritten(db, "SR065", "one statement of two tenants, one of them past its quota",
+                () -> Sql.run(db.admin(), insert + "('piper', 'work', 'o5', 3), ('hooli', 'work', 'o6', 3)"));
+        assertThat(over.getMessage()).contains("tenant hooli would have 6 live tasks, over its quota of 5");
+        assertThat(Sql.rows(admin, pending)).containsExactly(List.of("hooli", 5L), List.of("piper", 2L));
+        assertThat(db.count("select count(*) from sor.tasks where tenant_id in ('hooli', 'piper')")).isEqualTo(7);
+    }
+
     @Test
     void aTenantAtItsOutboxQuotaIsRefused_SR066_UntilRowsAreDelivered() throws Exception {
         setQuota("acme", "outbox", 3);

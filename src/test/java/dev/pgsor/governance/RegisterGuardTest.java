@@ -55,6 +55,8 @@ class RegisterGuardTest {
                         "constraint dedupe_keys_pkey on sor.dedupe_keys"),
                 new Breach("dedupe trigger disabled", "alter table sor.tasks disable trigger tasks_dedupe",
                         "trigger tasks_dedupe on sor.tasks"),
+                new Breach("quota trigger disabled", "alter table sor.tasks disable trigger tasks_quota",
+                        "trigger tasks_quota on sor.tasks"),
                 new Breach("partition detached", "alter table sor.events detach partition sor.events_default",
                         "table sor.events_default"),
                 new Breach("primary key dropped", "alter table sor.outbox drop constraint outbox_pkey cascade",
