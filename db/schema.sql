@@ -5799,7 +5799,7 @@ begin
   perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
   with gone as (
     delete from sor.tasks t
-     where t.task_id = complete_task.task_id and t.status = 'claimed'
+     where t.task_id = complete_task.task_id and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, complete_task.fencing_token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*
@@ -5834,6 +5834,7 @@ declare
   _bad record;
   _n integer;
   _bad_count integer;
+  _ids bigint[];
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -5855,6 +5856,10 @@ begin
     raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
       using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
+  -- the batch's tasks are found by their ids (= ANY, an index probe each): a join with the batch
+  -- could read every claimed task of the queue
+  select pg_catalog.array_agg((t.x ->> 'task_id')::bigint) into _ids
+    from pg_catalog.jsonb_array_elements(complete_tasks.tasks) t(x);
   return query
   with b as (
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
@@ -5863,7 +5868,7 @@ begin
   ), gone as (
     delete from sor.tasks t
      using b
-     where t.task_id = b.task_id and t.status = 'claimed'
+     where t.task_id = any (_ids) and t.task_id = b.task_id and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*, b.o, b.result as new_result
@@ -6101,8 +6106,7 @@ begin
       from (select t.o::integer as o,
                    case
                      when pg_catalog.jsonb_typeof(t.x) <> 'object'
-                       or exists (select 1 from pg_catalog.jsonb_object_keys(t.x) k
-                                   where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts', 'tenant_id'))
+                       or (t.x - '{subject,payload,dedupe_key,priority,delay,max_attempts,tenant_id}'::text[]) <> '{}'::jsonb
                        then 'not an object of subject, payload, dedupe_key, priority, delay, max_attempts and tenant_id'
                      when coalesce(pg_catalog.jsonb_typeof(t.x -> 'subject'), 'null') <> 'string'
                        or coalesce(pg_catalog.jsonb_typeof(t.x -> 'dedupe_key'), 'string') not in ('string', 'null')
@@ -6166,11 +6170,15 @@ begin
     perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
   end if;
 
+  -- a skipped row's task by its key, one probe of the key's index each (OFFSET 0 keeps it a probe:
+  -- a join could read every key of the tenant's queue for every batch)
   return query
   select u.o::integer, case when u.created then u.id else k.target_id end, u.created
     from unnest(_ids, _created, _keys) with ordinality as u(id, created, dedupe_key, o)
-    left join sor.dedupe_keys k on not u.created and k.tenant_id = enqueue_tasks.tenant_id
-                               and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+    left join lateral (select k.target_id from sor.dedupe_keys k
+                        where not u.created and k.tenant_id = enqueue_tasks.tenant_id
+                          and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+                       offset 0) k on true
    order by u.o;
 end
 $function$;
@@ -6237,7 +6245,7 @@ begin
       using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
   end if;
   select t.* into _t from sor.tasks t
-   where t.task_id = fail_task.task_id and t.status = 'claimed'
+   where t.task_id = fail_task.task_id and t.status = (select 'claimed'::text)
      and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, fail_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
      for update;
@@ -6447,7 +6455,7 @@ declare
 begin
   update sor.tasks t
      set lease_expires_at = _now + t.lease
-   where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
+   where t.task_id = heartbeat_task.task_id and t.status = (select 'claimed'::text)
      and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, heartbeat_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
@@ -9803,6 +9811,8 @@ CREATE OR REPLACE FUNCTION sor_guard.tg_events__chain()
  RETURNS trigger
  LANGUAGE plpgsql
  SET jit TO 'off'
+ SET enable_hashjoin TO 'off'
+ SET enable_mergejoin TO 'off'
 AS $function$
 declare
   _streams bigint;
@@ -9864,12 +9874,16 @@ begin
        and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
     returning h.tenant_id, h.stream
   )
-  select pg_catalog.count(*), pg_catalog.count(m.stream),
-         (pg_catalog.array_agg(s.tenant_id order by s.tenant_id, s.stream) filter (where m.stream is null))[1],
-         (pg_catalog.array_agg(s.stream order by s.tenant_id, s.stream) filter (where m.stream is null))[1]
-    into _streams, _moved, _tenant, _stream
-    from s left join moved m on m.tenant_id = s.tenant_id and m.stream = s.stream;
+  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved)
+    into _streams, _moved;
   if _moved <> _streams then
+    -- name the first stream (by tenant and stream) whose rows do not continue its head as it is now
+    select n.tenant_id, n.stream into _tenant, _stream
+      from new_rows n
+     where not exists (select 1 from sor.streams h
+                        where h.tenant_id = n.tenant_id and h.stream = n.stream and h.last_position >= n.position)
+     order by n.tenant_id, n.stream
+     limit 1;
     raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
       using errcode = 'SR011',
             hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
@@ -11043,7 +11057,7 @@ comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
-comment on function sor_guard.tg_events__chain() is 'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__chain() is 'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';

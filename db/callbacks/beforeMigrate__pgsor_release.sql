@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:fcb019bdeba7a380acc44adab14105bcd1a24a6be56f256ec05769bab9de9570',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ebc2af1c3eedb8b1d95f54fd8f2ec9dffad7696ec468eba5b412995fb814852d',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -32,7 +32,7 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-946721623}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-279193105}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-213819228}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
@@ -58,9 +58,9 @@ begin
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":711343746}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":39495720}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1716811291}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":317573412}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1283096476}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
@@ -963,8 +963,8 @@ begin
 {"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
-{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7904fb98a96cd35fc828220e0b0746046784793f3e13f809ab2ac980459bd330","owner":"sor_owner"}}
-{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1eafa4e9bc5e0f2c89bce90a1251b78b5d476975abb0e7c892184b1d69f0de5","owner":"sor_owner"}}
+{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2e4c26bc9682799e00a436263a8d010f2addaa509069c67ce6ca90594b0d6bf","owner":"sor_owner"}}
+{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c6ca43dbc126169ea8f7ce10405ab9bbdf024702e113543b2a5a3e32e878207c","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}
@@ -973,15 +973,15 @@ begin
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"17fd333249e7ab46c99a490c4074590a39f4ca2fa47bd08b3bc9d42e6910b35e","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0ffd580d582a66b0d5fed704947afd29faadbff8768b106b8f64cf8179c215b9","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"236d49d47f2dd890f0bc67b8d7406c56887ab3632fed39aa7b6e9d106ea1c89e","owner":"sor_owner"}}
-{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"75e51fbbef902c6df07d030a13c993861d52b0a55a9af02ed6edc2f440c04126","owner":"sor_owner"}}
+{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e0adab8777acca9531c47e8354650d1c7100663323c17f2d1595b61e6278ed47","owner":"sor_owner"}}
 {"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2656bbcb054c19ed7a7f5e39f4dfa05a40e4c7e636a00b60d3837ebeb4c888c8","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"078db5eaf5ce8eb66476cc51cbcedb3cf49831695c3906b0b8a9430b46155c05","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64826b7d10324bf84d36e9ac49af919331d13c91bc395cfd9e695b5d5efdd05c","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"90c99ad838b30fff4e887e44b6a3e53e24177168283d482c100f7e68e0c94e27","owner":"sor_owner"}}
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f3332b0da1342cf119ece8fe77882bb8303a5e3685b2741552a1590302777955","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
 {"object":"function sor_api.list_tools()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9d15fb0cb5c534a57b66f36f9de426cd92d6d72b1046d48f43b7651ecd84c9b","owner":"sor_owner"}}
@@ -1076,7 +1076,7 @@ begin
 {"object":"function sor_guard.tg_ddl_audit__refuse_change()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0307a888d66f343b15fe3e5eae9ca0e37271da37de65bf7e0104bf56758111e9","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7a30796d95f3aa04829c141a4880a6dbaa702c33b03d03aa7c82437c26e8d5","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"1b10934059d7811e0de56d7abf8bf62c7adb3ae63de57dc353660e8a5adff095","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["enable_hashjoin=off","enable_mergejoin=off","jit=off"],"definition_sha256":"1d3765d334bc0b043b7ba2d79461af83c33bd1cc08c65e73b77a12bf692bbb29","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}

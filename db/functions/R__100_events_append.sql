@@ -38,6 +38,10 @@ returns trigger
 language plpgsql
 volatile
 set jit = off
+-- each head is found by its key (a nested loop over the statement's streams): a hash or merge join
+-- would read every head of sor.streams, one per stream ever written (a task's stream each)
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   _streams bigint;
@@ -99,12 +103,16 @@ begin
        and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
     returning h.tenant_id, h.stream
   )
-  select pg_catalog.count(*), pg_catalog.count(m.stream),
-         (pg_catalog.array_agg(s.tenant_id order by s.tenant_id, s.stream) filter (where m.stream is null))[1],
-         (pg_catalog.array_agg(s.stream order by s.tenant_id, s.stream) filter (where m.stream is null))[1]
-    into _streams, _moved, _tenant, _stream
-    from s left join moved m on m.tenant_id = s.tenant_id and m.stream = s.stream;
+  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved)
+    into _streams, _moved;
   if _moved <> _streams then
+    -- name the first stream (by tenant and stream) whose rows do not continue its head as it is now
+    select n.tenant_id, n.stream into _tenant, _stream
+      from new_rows n
+     where not exists (select 1 from sor.streams h
+                        where h.tenant_id = n.tenant_id and h.stream = n.stream and h.last_position >= n.position)
+     order by n.tenant_id, n.stream
+     limit 1;
     raise exception 'events of stream % (tenant %) do not continue its chain', _stream, _tenant
       using errcode = 'SR011',
             hint = 'Append through sor_api.append_event or append_events: position, version, hashes, actor and occurred_at are the database''s.';
@@ -113,7 +121,7 @@ begin
 end
 $$;
 comment on function sor_guard.tg_events__chain() is
-  'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Only jit = off is set (hot path): names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+  'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
 create or replace function sor_guard.tg_events__refuse_change()
 returns trigger

@@ -201,8 +201,7 @@ begin
       from (select t.o::integer as o,
                    case
                      when pg_catalog.jsonb_typeof(t.x) <> 'object'
-                       or exists (select 1 from pg_catalog.jsonb_object_keys(t.x) k
-                                   where k not in ('subject', 'payload', 'dedupe_key', 'priority', 'delay', 'max_attempts', 'tenant_id'))
+                       or (t.x - '{subject,payload,dedupe_key,priority,delay,max_attempts,tenant_id}'::text[]) <> '{}'::jsonb
                        then 'not an object of subject, payload, dedupe_key, priority, delay, max_attempts and tenant_id'
                      when coalesce(pg_catalog.jsonb_typeof(t.x -> 'subject'), 'null') <> 'string'
                        or coalesce(pg_catalog.jsonb_typeof(t.x -> 'dedupe_key'), 'string') not in ('string', 'null')
@@ -266,11 +265,15 @@ begin
     perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
   end if;
 
+  -- a skipped row's task by its key, one probe of the key's index each (OFFSET 0 keeps it a probe:
+  -- a join could read every key of the tenant's queue for every batch)
   return query
   select u.o::integer, case when u.created then u.id else k.target_id end, u.created
     from unnest(_ids, _created, _keys) with ordinality as u(id, created, dedupe_key, o)
-    left join sor.dedupe_keys k on not u.created and k.tenant_id = enqueue_tasks.tenant_id
-                               and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+    left join lateral (select k.target_id from sor.dedupe_keys k
+                        where not u.created and k.tenant_id = enqueue_tasks.tenant_id
+                          and k.scope = 'task:' || enqueue_tasks.queue and k.dedupe_key = u.dedupe_key
+                       offset 0) k on true
    order by u.o;
 end
 $$;

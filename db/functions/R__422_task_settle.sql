@@ -3,6 +3,11 @@
 -- lease clock) and the caller's membership now; sor.refuse_task_call explains a refusal. A task that
 -- ends (completed, or dead when its attempts are used up) leaves the live queue for
 -- sor.finished_tasks in the same statement.
+--
+-- Each call names its tasks by id, and finds them by sor.tasks' task_id index: the status is
+-- compared with (select 'claimed'::text), a value the planner does not know, so it cannot take the
+-- partial index of claimed tasks instead and read every claimed task of the queue (which it did
+-- for a batch, with statistics from when few tasks were claimed).
 set role sor_owner;
 
 create or replace function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text)
@@ -49,7 +54,7 @@ declare
 begin
   update sor.tasks t
      set lease_expires_at = _now + t.lease
-   where t.task_id = heartbeat_task.task_id and t.status = 'claimed'
+   where t.task_id = heartbeat_task.task_id and t.status = (select 'claimed'::text)
      and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, heartbeat_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
   returning t.lease_expires_at into _expires;
@@ -81,7 +86,7 @@ begin
   perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
   with gone as (
     delete from sor.tasks t
-     where t.task_id = complete_task.task_id and t.status = 'claimed'
+     where t.task_id = complete_task.task_id and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, complete_task.fencing_token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*
@@ -125,7 +130,7 @@ begin
       using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
   end if;
   select t.* into _t from sor.tasks t
-   where t.task_id = fail_task.task_id and t.status = 'claimed'
+   where t.task_id = fail_task.task_id and t.status = (select 'claimed'::text)
      and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, fail_task.fencing_token, _now)
      and sor_guard.is_member(t.tenant_id)
      for update;
@@ -185,6 +190,7 @@ declare
   _bad record;
   _n integer;
   _bad_count integer;
+  _ids bigint[];
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -206,6 +212,10 @@ begin
     raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
       using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
+  -- the batch's tasks are found by their ids (= ANY, an index probe each): a join with the batch
+  -- could read every claimed task of the queue
+  select pg_catalog.array_agg((t.x ->> 'task_id')::bigint) into _ids
+    from pg_catalog.jsonb_array_elements(complete_tasks.tasks) t(x);
   return query
   with b as (
     select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
@@ -214,7 +224,7 @@ begin
   ), gone as (
     delete from sor.tasks t
      using b
-     where t.task_id = b.task_id and t.status = 'claimed'
+     where t.task_id = any (_ids) and t.task_id = b.task_id and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
        and sor_guard.is_member(t.tenant_id)
     returning t.*, b.o, b.result as new_result
