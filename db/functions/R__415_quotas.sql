@@ -39,11 +39,11 @@ begin
     return;
   end if;
   -- One tenant (the usual statement): the slot's row is updated where this transaction last left
-  -- it, then a growth reads the tenant's other slots and quota. Updating one row many times in one transaction leaves a chain of versions that a
-  -- lookup by key walks from its start (quadratic over the transaction); the version's address,
-  -- kept in a transaction-local setting, is only a hint: the update still names the tenant, kind
-  -- and slot, and a hint that misses (set by hand, stale, another tenant) finds no row and the
-  -- lookup by key runs.
+  -- it, then a growth reads the tenant's other slots and quota. Updating one row many times in one
+  -- transaction leaves a chain of versions that a lookup by key walks from its start (quadratic
+  -- over the transaction); the version's address, kept in a transaction-local setting, is only a
+  -- hint: the update still names the tenant, kind and slot, and a hint that misses (set by hand,
+  -- stale, another tenant) finds no row and the lookup by key runs.
   if pg_catalog.cardinality(quota_count.tenants) = 1 and quota_count.deltas[1] <> 0 then
     _hint := pg_catalog.string_to_array(pg_catalog.current_setting('sor.quota_hint', true), '|');
     if pg_catalog.cardinality(_hint) = 4 and _hint[1] = quota_count.kind and _hint[2] = _slot::text
