@@ -189,8 +189,11 @@ declare
   _now timestamptz := sor.lease_clock();
   _bad record;
   _n integer;
-  _bad_count integer;
   _ids bigint[];
+  _map jsonb;
+  _os integer[];
+  _replayed integer[] := '{}';
+  _done bigint[];
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -212,63 +215,57 @@ begin
     raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
       using errcode = 'SR054', hint = 'Name each task once per batch.';
   end if;
-  -- the batch's tasks are found by their ids (= ANY, an index probe each): a join with the batch
-  -- could read every claimed task of the queue
-  select pg_catalog.array_agg((t.x ->> 'task_id')::bigint) into _ids
-    from pg_catalog.jsonb_array_elements(complete_tasks.tasks) t(x);
-  return query
-  with b as (
-    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
-           coalesce(t.x -> 'result', '{}'::jsonb) as result
-      from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)
-  ), gone as (
+  -- the batch's tasks are found by their ids (= ANY, an index probe each; a join with the batch
+  -- could read every claimed task of the queue), each with its ordinal, token and result looked up
+  -- by its id; so the tasks are also locked in one order (the index's) whatever the batch's order,
+  -- and two batches over the same tasks never deadlock
+  select pg_catalog.array_agg(d.task_id),
+         pg_catalog.jsonb_object_agg(d.task_id::text, pg_catalog.jsonb_build_array(d.o, d.token, d.result))
+    into _ids, _map
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+                 coalesce(t.x -> 'result', '{}'::jsonb) as result
+            from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) d;
+  with gone as (
     delete from sor.tasks t
-     using b
-     where t.task_id = any (_ids) and t.task_id = b.task_id and t.status = (select 'claimed'::text)
-       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
+     where t.task_id = any (_ids) and t.status = (select 'claimed'::text)
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, ((_map -> t.task_id::text) ->> 1)::bigint, _now)
        and sor_guard.is_member(t.tenant_id)
-    returning t.*, b.o, b.result as new_result
+    returning t as task, t.task_id, ((_map -> t.task_id::text) ->> 0)::integer as o, (_map -> t.task_id::text) -> 2 as new_result
   ), moved as (
     insert into sor.finished_tasks
     select f.*
       from gone g
-     cross join lateral sor.finish_task(row(g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, g.run_after, g.attempts,
-                                            g.max_attempts, g.dedupe_key, g.status, g.claimed_by, g.fencing_token, g.lease,
-                                            g.lease_expires_at, g.last_error, g.result, g.created_at, g.created_by, g.finished_at,
-                                            g.claimed_at)::sor.tasks,
-                                        'completed', g.new_result, null, _now) f
+     cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now) f
     returning finished_tasks.task_id
   )
-  select g.o, g.task_id from gone g order by g.o;
-  get diagnostics _n = row_count;
+  select pg_catalog.array_agg(g.o order by g.o), pg_catalog.array_agg(g.task_id order by g.o) into _os, _done
+    from gone g;
+  _os := coalesce(_os, '{}');
+  return query select r.o, r.task_id from unnest(_os, _done) as r(o, task_id) order by r.o;
+  _n := pg_catalog.cardinality(_os);
   if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
     -- tasks of the batch completed before by this caller's claim, with the same token and result
-    -- (a retry of the batch after a lost answer): returned as completed, nothing written for them
-    return query
-    select b.o, b.task_id
+    -- (a retry of the batch after a lost answer, or a call racing this one with the same batch):
+    -- returned as completed, after the tasks completed now, nothing written for them
+    select pg_catalog.array_agg(b.o order by b.o), pg_catalog.array_agg(b.task_id order by b.o) into _replayed, _done
       from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
                    coalesce(t.x -> 'result', '{}'::jsonb) as result
               from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
-     where exists (select 1 from sor.finished_tasks f
-                    where f.task_id = b.task_id and f.status = 'completed' and f.finished_at < _now
+     where b.o <> all (_os)
+       and exists (select 1 from sor.finished_tasks f
+                    where f.task_id = b.task_id and f.status = 'completed'
                       and f.fencing_token = b.token and f.claimed_by = session_user
-                      and f.result is not distinct from b.result and sor_guard.is_member(f.tenant_id))
-     order by b.o;
-    get diagnostics _bad_count = row_count;
-    _n := _n + _bad_count;
+                      and f.result is not distinct from b.result and sor_guard.is_member(f.tenant_id));
+    _replayed := coalesce(_replayed, '{}');
+    return query select r.o, r.task_id from unnest(_replayed, _done) as r(o, task_id) order by r.o;
+    _n := _n + pg_catalog.cardinality(_replayed);
   end if;
   if _n < pg_catalog.jsonb_array_length(complete_tasks.tasks) then
     -- nothing of a batch is kept when one task is refused: name the first
-    select b.o, b.task_id, b.token into _bad
-      from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
-                   coalesce(t.x -> 'result', '{}'::jsonb) as result
-              from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)) b
-     where not exists (select 1 from sor.finished_tasks f
-                        where f.task_id = b.task_id and f.status = 'completed'
-                          and (f.finished_at = _now
-                               or (f.fencing_token = b.token and f.claimed_by = session_user
-                                   and f.result is not distinct from b.result)))
-     order by b.o limit 1;
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token into _bad
+      from pg_catalog.jsonb_array_elements(complete_tasks.tasks) with ordinality as t(x, o)
+     where t.o::integer <> all (_os || _replayed)
+     order by t.o limit 1;
     begin
       perform sor.refuse_task_call(_bad.task_id, _bad.token, 'complete');
     exception when others then
@@ -293,10 +290,14 @@ set jit = off
 as $$
 #variable_conflict use_column
 declare
-  _e record;
-  _state text;
-  _message text;
-  _hint text;
+  _now timestamptz := sor.lease_clock();
+  _bad record;
+  _n integer;
+  _ids bigint[];
+  _os integer[];
+  _tids bigint[];
+  _states text[];
+  _afters timestamptz[];
 begin
   if pg_catalog.jsonb_typeof(fail_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(fail_tasks.tasks) not between 1 and 1000
@@ -308,31 +309,125 @@ begin
     raise exception 'tasks must be a JSON array of 1 to 1000 {"task_id": n, "fencing_token": n, "error": "..."}'
       using errcode = 'SR054', hint = 'Pass each claimed task with the fencing token claim_tasks gave it and why it failed.';
   end if;
-  select d.o, d.task_id into _e
+  -- every task of the batch is checked in one query before anything is written: named once, and
+  -- an error of 1 to 4000 characters (as fail_task)
+  select d.o, d.task_id, d.nth > 1 as twice into _bad
     from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
+                 pg_catalog.length(t.x ->> 'error') as len,
                  pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
             from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
-   where d.nth > 1 order by d.o limit 1;
-  if found then
-    raise exception 'task % of the batch (task_id %) is given twice', _e.o, _e.task_id
+   where d.nth > 1 or d.len not between 1 and 4000
+   order by d.o limit 1;
+  if found and _bad.twice then
+    raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
       using errcode = 'SR054', hint = 'Name each task once per batch.';
+  elsif found then
+    raise exception 'task % of the batch (task_id %): its error must have 1 to 4000 characters', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was recorded. Describe each failure; it is kept as last_error.';
   end if;
-  for _e in
-    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token, t.x ->> 'error' as error
+  select pg_catalog.array_agg((t.x ->> 'task_id')::bigint) into _ids
+    from pg_catalog.jsonb_array_elements(fail_tasks.tasks) t(x);
+  -- One statement for the whole batch: the tasks still held with the given tokens are locked and
+  -- judged (their next due time, or none when their attempts are used up); those with attempts
+  -- left become failed in one UPDATE, the others leave the live queue for sor.finished_tasks as
+  -- dead in one DELETE and one INSERT. The tasks are found by their ids (= ANY, an index probe each).
+  with b as (
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+           t.x ->> 'error' as error
       from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
-     order by t.o
-  loop
+  ), held as materialized (
+    select t.tenant_id, t.task_id, b.o, b.error,
+           sor.lease_retry_at(t.attempts, t.max_attempts, q.backoff_base, q.backoff_max) as retry_at
+      from sor.tasks t
+      join b on b.task_id = t.task_id
+      join sor.queues q on q.queue = t.queue
+     where t.task_id = any (_ids) and t.status = (select 'claimed'::text)
+       and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
+       and sor_guard.is_member(t.tenant_id)
+     order by t.task_id  -- locked in task order: two batches over the same tasks never deadlock
+       for update of t
+  ), failed as (
+    update sor.tasks t
+       set status = 'failed', run_after = h.retry_at, last_error = h.error,
+           claimed_by = null, fencing_token = null, lease = null, lease_expires_at = null, claimed_at = null
+      from held h
+     where h.retry_at is not null and t.tenant_id = h.tenant_id and t.task_id = h.task_id
+    returning h.o, t.task_id, t.status, t.run_after
+  ), gone as (
+    delete from sor.tasks t
+     using held h
+     where h.retry_at is null and t.tenant_id = h.tenant_id and t.task_id = h.task_id
+    returning t as task, t.task_id, h.o, h.error as new_error
+  ), buried as (
+    insert into sor.finished_tasks
+    select f.*
+      from gone g
+     cross join lateral sor.finish_task(g.task, 'dead', null, g.new_error, _now) f
+    returning finished_tasks.task_id
+  )
+  select pg_catalog.array_agg(r.o order by r.o), pg_catalog.array_agg(r.task_id order by r.o),
+         pg_catalog.array_agg(r.status order by r.o), pg_catalog.array_agg(r.run_after order by r.o)
+    into _os, _tids, _states, _afters
+    from (select f.o, f.task_id, f.status, f.run_after from failed f
+          union all
+          select g.o, g.task_id, 'dead'::text, null::timestamptz from gone g) r;
+  _n := coalesce(pg_catalog.cardinality(_os), 0);
+  if _n < pg_catalog.jsonb_array_length(fail_tasks.tasks) then
+    -- tasks whose failure this caller recorded before with the same token and error (a retry of
+    -- the batch after a lost answer): answered with what the attempt recorded, nothing written
+    with b as (
+      select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token,
+             t.x ->> 'error' as error
+        from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
+       where t.o::integer <> all (coalesce(_os, '{}'::integer[]))
+    ), r as (
+      select b.o, b.task_id, 'dead'::text as status, null::timestamptz as run_after
+        from b
+       where exists (select 1 from sor.finished_tasks f
+                      where f.task_id = b.task_id and f.status = 'dead' and f.fencing_token = b.token
+                        and f.claimed_by = session_user and f.last_error = b.error and sor_guard.is_member(f.tenant_id))
+      union all
+      select b.o, b.task_id, 'failed'::text, a.run_after
+        from b
+        cross join lateral (
+          select (e.payload ->> 'run_after')::timestamptz as run_after
+            from sor.tasks t
+            join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+           where t.task_id = b.task_id and sor_guard.is_member(t.tenant_id)
+             and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = b.token
+             and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = b.error
+           limit 1) a
+    )
+    select coalesce(_os, '{}') || coalesce(pg_catalog.array_agg(r.o), '{}'),
+           coalesce(_tids, '{}') || coalesce(pg_catalog.array_agg(r.task_id), '{}'),
+           coalesce(_states, '{}') || coalesce(pg_catalog.array_agg(r.status), '{}'),
+           coalesce(_afters, '{}') || coalesce(pg_catalog.array_agg(r.run_after), '{}')
+      into _os, _tids, _states, _afters
+      from r;
+    _n := coalesce(pg_catalog.cardinality(_os), 0);
+  end if;
+  if _n < pg_catalog.jsonb_array_length(fail_tasks.tasks) then
+    -- nothing of a batch is kept when one task is refused: name the first, with fail_task's reason
+    select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, (t.x ->> 'fencing_token')::bigint as token into _bad
+      from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
+     where t.o::integer <> all (coalesce(_os, '{}'::integer[]))
+     order by t.o limit 1;
     begin
-      return query select _e.o, _e.task_id, f.status, f.run_after from sor_api.fail_task(_e.task_id, _e.token, _e.error) f;
+      perform sor.refuse_task_call(_bad.task_id, _bad.token, 'fail');
     exception when others then
-      get stacked diagnostics _state = returned_sqlstate, _message = message_text, _hint = pg_exception_hint;
-      raise exception 'task % of the batch (task_id %): %', _e.o, _e.task_id, _message
-        using errcode = _state, hint = 'Nothing of the batch was recorded. ' || coalesce(_hint, '');
+      raise exception 'task % of the batch (task_id %): %', _bad.o, _bad.task_id, sqlerrm
+        using errcode = sqlstate, hint = 'Nothing of the batch was recorded; drop or fix that task and send the batch again.';
     end;
-  end loop;
+    raise exception 'task % of the batch (task_id %) was not recorded as failed', _bad.o, _bad.task_id
+      using errcode = 'SR054', hint = 'Nothing of the batch was recorded; send the batch again.';
+  end if;
+  return query
+  select r.o, r.task_id, r.status, r.run_after
+    from unnest(_os, _tids, _states, _afters) as r(o, task_id, status, run_after)
+   order by r.o;
 end
 $$;
 comment on function sor_api.fail_tasks(jsonb) is
-  'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each as fail_task does. All or nothing: an error names the ordinal of the task refused. SR054 malformed batch, and fail_task''s SQLSTATEs.';
+  'Records 1 to 1000 failed attempts in one call and one transaction: [{"task_id": n, "fencing_token": n, "error": "..."}], each judged as fail_task judges it, set-based (one statement locks and judges the batch, one UPDATE fails the tasks with attempts left, one DELETE and INSERT move the others to sor.finished_tasks as dead). Returns each task''s new status and run_after in batch order. All or nothing: an error names the ordinal of the first task refused. A task whose failure the caller recorded before with the same token and error (a retry after a lost answer) is answered with what it recorded, nothing written. SR054 malformed batch or error text, and fail_task''s SQLSTATEs.';
 
 reset role;

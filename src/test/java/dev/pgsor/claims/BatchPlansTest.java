@@ -117,4 +117,38 @@ class BatchPlansTest {
             assertThat(delta(before, after, "dedupe_keys", 2)).as("keys fetched by index").isLessThanOrEqualTo(400L);
         }
     }
+    @Test
+    void failingABatchIsOneStatementOverItsTasksNotACallPerTask() throws Exception {
+        String me;
+        try (Connection c = worker.connect()) {
+            me = (String) Sql.scalar(c, "select session_user::text");
+        }
+        // this Worker's calls of PL/pgSQL functions are counted in its transaction's statistics
+        db.exec("alter role \"" + me + "\" set track_functions = 'pl'");
+        try (Connection c = worker.connect()) {
+            c.setAutoCommit(false);
+            List<List<Object>> claimed = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks('plans', 100, '5 minutes')");
+            assertThat(claimed).hasSize(100);
+            StringBuilder failed = new StringBuilder("[");
+            for (List<Object> t : claimed) {
+                failed.append(failed.length() > 1 ? "," : "").append("{\"task_id\": ").append(t.get(0))
+                        .append(", \"fencing_token\": ").append(t.get(1)).append(", \"error\": \"upstream 503\"}");
+            }
+            Map<String, List<Long>> before = reads(c);
+            assertThat(Sql.rows(c, "select status from sor_api.fail_tasks(?::jsonb)", failed.append(']').toString()))
+                    .hasSize(100).allSatisfy(r -> assertThat(r.get(0)).isEqualTo("failed"));
+            Map<String, List<Long>> after = reads(c);
+            List<List<Object>> calls = Sql.rows(c, "select schemaname || '.' || funcname, calls from pg_stat_xact_user_functions"
+                    + " where funcname in ('fail_tasks', 'fail_task', 'refuse_task_call') order by 1");
+            c.commit();
+            // one call of the batch function, none of the single-task one (no loop, no subtransaction per task)
+            assertThat(calls).containsExactly(List.of("sor_api.fail_tasks", 1L));
+            assertThat(delta(before, after, "tasks", 0)).as("sequential scans of sor.tasks").isZero();
+            assertThat(delta(before, after, "tasks", 2)).as("tasks fetched by index").isBetween(100L, 400L);
+        } finally {
+            db.exec("alter role \"" + me + "\" reset track_functions");
+        }
+        assertThat(db.count("select count(*) from sor.tasks where queue = 'plans' and status = 'failed' and last_error = 'upstream 503'"))
+                .isEqualTo(100);
+    }
 }

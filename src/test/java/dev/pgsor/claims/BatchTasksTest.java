@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +52,21 @@ class BatchTasksTest {
                     .append(", \"result\": {\"ok\": true}, \"error\": \"smtp 451\"}");
         }
         return b.append(']').toString();
+    }
+
+    /** Queues six tasks, claims them, and gives the batch of the six (each with the field given) in task order and reversed. */
+    static List<String> sixClaimedBothWays(String q, String tasks, String field) throws Exception {
+        List<String> items = new ArrayList<>();
+        try (Connection c = worker.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q, tasks);
+            for (List<Object> r : Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, 6, '1 minute') order by task_id", q)) {
+                items.add("{\"task_id\": " + r.get(0) + ", \"fencing_token\": " + r.get(1) + ", " + field + "}");
+            }
+        }
+        assertThat(items).hasSize(6);
+        List<String> reversed = new ArrayList<>(items);
+        Collections.reverse(reversed);
+        return List.of("[" + String.join(",", items) + "]", "[" + String.join(",", reversed) + "]");
     }
 
     @Test
@@ -132,6 +150,80 @@ class BatchTasksTest {
             assertThat(Sql.rows(c, "select status from sor_api.fail_tasks(?::jsonb)", failures))
                     .containsExactly(List.of("failed"), List.of("failed"), List.of("failed"));
             assertThat(db.count("select count(*) from sor.tasks where queue = ? and status = 'failed' and last_error = 'smtp 451'", q)).isEqualTo(3);
+        }
+    }
+    @Test
+    void failingManyKillsThoseOutOfAttemptsRetriesTheRestAndAnsweredAgainWritesNothing() throws Exception {
+        String q = newQueue();
+        try (Connection c = worker.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, ?::jsonb)", q,
+                    "[{\"subject\": \"1\", \"max_attempts\": 1}, {\"subject\": \"2\"}, {\"subject\": \"3\", \"max_attempts\": 1}, {\"subject\": \"4\"}]");
+            String me = (String) Sql.scalar(c, "select session_user::text");
+            String batch = claimed(c, q, 4).replace(", \"result\": {\"ok\": true}", "");
+            // an empty error in second place: SR054 naming it, nothing recorded
+            String emptyError = batch.replaceFirst("(\\},\\{[^}]*\"error\": )\"smtp 451\"", "$1\"\"");
+            assertThat(emptyError).isNotEqualTo(batch);
+            assertThat(assertRefusedAndNothingWritten(db, "SR054", "an empty error in second place",
+                    () -> Sql.run(c, "select * from sor_api.fail_tasks(?::jsonb)", emptyError)).getMessage()).contains("task 2 of the batch");
+            List<List<Object>> answer = Sql.rows(c, "select ordinal, status, run_after is not null and run_after > now()"
+                    + " from sor_api.fail_tasks(?::jsonb)", batch);
+            assertThat(answer).containsExactly(List.of(1, "dead", false), List.of(2, "failed", true),
+                    List.of(3, "dead", false), List.of(4, "failed", true));
+            assertThat(db.rows("select subject, status, attempts, last_error, claimed_by is null and fencing_token is null"
+                    + " from sor.tasks where queue = ? order by subject", q))
+                    .containsExactly(List.of("2", "failed", 1, "smtp 451", true), List.of("4", "failed", 1, "smtp 451", true));
+            assertThat(db.rows("select subject, status, last_error, claimed_by::text from sor.finished_tasks where queue = ? order by subject", q))
+                    .containsExactly(List.of("1", "dead", "smtp 451", me), List.of("3", "dead", "smtp 451", me));
+            // one event per ended attempt, with the claim's holder and token
+            assertThat(db.rows("select e.type, count(*) from sor.events e where e.stream in (select 'task-' || task_id from sor.tasks where queue = ?"
+                    + " union all select 'task-' || task_id from sor.finished_tasks where queue = ?)"
+                    + " and e.payload ->> 'claimed_by' = ? and (e.payload -> 'fencing_token') is not null group by e.type order by e.type", q, q, me))
+                    .containsExactly(List.of("task.dead", 2L), List.of("task.failed", 2L));
+            // the same batch again (its answer lost): the same answer, the same due times, nothing written
+            List<List<Object>> first = Sql.rows(c, "select ordinal, task_id, status, run_after from sor_api.fail_tasks(?::jsonb)", batch);
+            assertNothingWritten(db, () -> assertThat(Sql.rows(c, "select ordinal, task_id, status, run_after from sor_api.fail_tasks(?::jsonb)", batch))
+                    .isEqualTo(first));
+            assertThat(first).extracting(r -> r.get(2)).containsExactly("dead", "failed", "dead", "failed");
+            assertThat(db.rows("select run_after from sor.tasks where queue = ? order by task_id", q))
+                    .containsExactly(List.of(first.get(1).get(3)), List.of(first.get(3).get(3)));
+            // with another error it is another failure: refused (stale token), naming the first task
+            String otherError = batch.replace("smtp 451", "smtp 452");
+            assertThat(assertRefusedAndNothingWritten(db, "SR056", "the same tokens with another error",
+                    () -> Sql.run(c, "select * from sor_api.fail_tasks(?::jsonb)", otherError)).getMessage()).contains("task 1 of the batch");
+        }
+    }
+    @Test
+    void twoCallsFailingTheSameTasksInOppositeOrdersNeitherDeadlockNorRecordTwice() throws Exception {
+        for (int round = 0; round < 15; round++) {
+            String q = newQueue();
+            List<String> both = sixClaimedBothWays(q, "[{\"subject\": \"a\", \"max_attempts\": 1}, {\"subject\": \"b\"}, {\"subject\": \"c\"},"
+                    + " {\"subject\": \"d\", \"max_attempts\": 1}, {\"subject\": \"e\"}, {\"subject\": \"f\"}]", "\"error\": \"timeout\"");
+            String forward = both.get(0);
+            String backward = both.get(1);
+            List<Race.Outcome<List<List<Object>>>> outcomes = Race.onConnections(worker, 2, (c, thread) ->
+                    Sql.rows(c, "select task_id, status, run_after from sor_api.fail_tasks(?::jsonb) order by task_id", thread == 0 ? forward : backward));
+            // both answered (one recorded, the other was answered as a retry), the same answer, no 40P01
+            assertThat(outcomes.get(0).get()).as("round %d", round).hasSize(6).isEqualTo(outcomes.get(1).get());
+            assertThat(db.rows("select e.type, count(*) from sor.events e where e.type in ('task.failed', 'task.dead')"
+                    + " and e.stream in (select 'task-' || (x ->> 'task_id') from jsonb_array_elements(?::jsonb) x) group by e.type order by e.type", forward))
+                    .as("round %d: one event per attempt", round).containsExactly(List.of("task.dead", 2L), List.of("task.failed", 4L));
+        }
+    }
+    @Test
+    void twoCallsCompletingTheSameTasksInOppositeOrdersNeitherDeadlockNorRecordTwice() throws Exception {
+        for (int round = 0; round < 15; round++) {
+            String q = newQueue();
+            List<String> both = sixClaimedBothWays(q, "[{\"subject\": \"1\"}, {\"subject\": \"2\"}, {\"subject\": \"3\"},"
+                    + " {\"subject\": \"4\"}, {\"subject\": \"5\"}, {\"subject\": \"6\"}]", "\"result\": {\"n\": 1}");
+            String forward = both.get(0);
+            String backward = both.get(1);
+            List<Race.Outcome<List<List<Object>>>> outcomes = Race.onConnections(worker, 2, (c, thread) ->
+                    Sql.rows(c, "select task_id from sor_api.complete_tasks(?::jsonb) order by task_id", thread == 0 ? forward : backward));
+            assertThat(outcomes.get(0).get()).as("round %d", round).hasSize(6).isEqualTo(outcomes.get(1).get());
+            assertThat(db.count("select count(*) from sor.finished_tasks where queue = ? and status = 'completed'", q))
+                    .as("round %d", round).isEqualTo(6);
+            assertThat(db.count("select count(*) from sor.events e join sor.finished_tasks f on e.stream = 'task-' || f.task_id"
+                    + " where f.queue = ? and e.type = 'task.completed'", q)).as("round %d: one event per task", round).isEqualTo(6);
         }
     }
 }
