@@ -719,7 +719,6 @@ CREATE INDEX ddl_audit_occurred_at_idx ON sor.ddl_audit USING btree (occurred_at
 CREATE INDEX events_occurred_at_brin ON ONLY sor.events USING brin (occurred_at);
 CREATE INDEX events_position_idx ON ONLY sor.events USING btree ("position");
 CREATE INDEX events_stream_version_idx ON ONLY sor.events USING btree (tenant_id, stream, version);
-CREATE INDEX events_tenant_position_idx ON ONLY sor.events USING btree (tenant_id, "position");
 CREATE INDEX events_tenant_tx_position_idx ON ONLY sor.events USING btree (tenant_id, tx_id, "position");
 CREATE INDEX events_tx_position_idx ON ONLY sor.events USING btree (tx_id, "position");
 CREATE INDEX finished_tasks_dead_idx ON ONLY sor.finished_tasks USING btree (queue, finished_at) WHERE (status = 'dead'::text);
@@ -6878,6 +6877,7 @@ CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, 
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
  SET jit TO 'off'
 AS $function$
 declare
@@ -6898,12 +6898,12 @@ begin
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.hash, 'hex')
       from sor.events e
-     where e.tenant_id = _s.tenant_id
-       and e.position > _s.last_position
-       and e.position < _horizon
+     -- bounded as rows of the primary key, in its order (as sor_api.tenant_events_since reads)
+     where (e.tenant_id, e.position) > (_s.tenant_id, _s.last_position)
+       and (e.tenant_id, e.position) < (_s.tenant_id, _horizon)
        and (_s.stream_prefix is null
             or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     order by e.position
+     order by e.tenant_id, e.position
      limit read_subscription.max_rows;
 end
 $function$;
@@ -8056,6 +8056,7 @@ CREATE OR REPLACE FUNCTION sor_api.tenant_events_since(tenant_id text, after_pos
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
  SET jit TO 'off'
 AS $function$
 declare
@@ -8068,15 +8069,18 @@ begin
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
-  -- a new snapshot: every transaction that drew a position below the horizon has ended
+  -- a new snapshot: every transaction that drew a position below the horizon has ended. The
+  -- tenant's events are bounded and ordered as rows of the primary key, (tenant_id, position):
+  -- only that key gives the order, so the read walks the tenant's events in it, never every
+  -- tenant's positions (events_position_idx) filtering out the others' events. The plan is
+  -- generic: a custom plan misjudges the rows' bounds and sorts every event of the tenant.
   return query
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
       from sor.events e
-     where e.tenant_id = tenant_events_since.tenant_id
-       and e.position > tenant_events_since.after_position
-       and e.position < _horizon
-     order by e.position
+     where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
+       and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, _horizon)
+     order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
 end
 $function$;

@@ -135,6 +135,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 set jit = off
 as $$
 declare
@@ -147,15 +148,18 @@ begin
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
-  -- a new snapshot: every transaction that drew a position below the horizon has ended
+  -- a new snapshot: every transaction that drew a position below the horizon has ended. The
+  -- tenant's events are bounded and ordered as rows of the primary key, (tenant_id, position):
+  -- only that key gives the order, so the read walks the tenant's events in it, never every
+  -- tenant's positions (events_position_idx) filtering out the others' events. The plan is
+  -- generic: a custom plan misjudges the rows' bounds and sorts every event of the tenant.
   return query
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
       from sor.events e
-     where e.tenant_id = tenant_events_since.tenant_id
-       and e.position > tenant_events_since.after_position
-       and e.position < _horizon
-     order by e.position
+     where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
+       and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, _horizon)
+     order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
 end
 $$;

@@ -229,6 +229,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
 set jit = off
 as $$
 declare
@@ -249,12 +250,12 @@ begin
     select e.position, e.stream, e.version, e.type, e.payload, e.metadata, e.actor, e.occurred_at, e.tx_id,
            pg_catalog.encode(e.hash, 'hex')
       from sor.events e
-     where e.tenant_id = _s.tenant_id
-       and e.position > _s.last_position
-       and e.position < _horizon
+     -- bounded as rows of the primary key, in its order (as sor_api.tenant_events_since reads)
+     where (e.tenant_id, e.position) > (_s.tenant_id, _s.last_position)
+       and (e.tenant_id, e.position) < (_s.tenant_id, _horizon)
        and (_s.stream_prefix is null
             or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
-     order by e.position
+     order by e.tenant_id, e.position
      limit read_subscription.max_rows;
 end
 $$;
