@@ -6878,6 +6878,8 @@ CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, 
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_sort TO 'off'
+ SET enable_incremental_sort TO 'off'
  SET jit TO 'off'
 AS $function$
 declare
@@ -7950,6 +7952,9 @@ CREATE OR REPLACE FUNCTION sor_api.subscribe(tenant_id text, name text, stream_p
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_sort TO 'off'
+ SET enable_incremental_sort TO 'off'
  SET jit TO 'off'
 AS $function$
 declare
@@ -7977,11 +7982,13 @@ begin
     -- from now: the checkpoint is the tenant's last event below its reader horizon (R__130), read
     -- in the statement after the horizon's, so with a snapshot that sees every event below it
     _horizon := sor.tenant_horizon(subscribe.tenant_id);
+    -- bounded and ordered as rows of the primary key (as tenant_events_since reads), so it walks
+    -- back the tenant's events only, never every tenant's positions
     select e.tx_id, e.position into _tx, _pos
       from sor.events e
-     where e.tenant_id = subscribe.tenant_id
-       and e.position < _horizon
-     order by e.position desc
+     where (e.tenant_id, e.position) < (subscribe.tenant_id, _horizon)
+       and (e.tenant_id, e.position) > (subscribe.tenant_id, 0::bigint)
+     order by e.tenant_id desc, e.position desc
      limit 1;
     _tx := coalesce(_tx, '0'::xid8);
     _pos := coalesce(_pos, 0);
@@ -8057,6 +8064,8 @@ CREATE OR REPLACE FUNCTION sor_api.tenant_events_since(tenant_id text, after_pos
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_sort TO 'off'
+ SET enable_incremental_sort TO 'off'
  SET jit TO 'off'
 AS $function$
 declare

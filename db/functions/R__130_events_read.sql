@@ -136,6 +136,11 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+-- the tenant's events are read in the primary key's order, never sorted: the only plan without a
+-- sort walks the key from the tenant's bound (a sort, or an incremental sort over another index of
+-- the tenant, would take every event of the tenant first)
+set enable_sort = off
+set enable_incremental_sort = off
 set jit = off
 as $$
 declare

@@ -164,6 +164,12 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+-- the tenant's events are read in the primary key's order, never sorted: the only plan without a
+-- sort walks the key from the tenant's bound (a sort, or an incremental sort over another index of
+-- the tenant, would take every event of the tenant first)
+set enable_sort = off
+set enable_incremental_sort = off
 set jit = off
 as $$
 declare
@@ -191,11 +197,13 @@ begin
     -- from now: the checkpoint is the tenant's last event below its reader horizon (R__130), read
     -- in the statement after the horizon's, so with a snapshot that sees every event below it
     _horizon := sor.tenant_horizon(subscribe.tenant_id);
+    -- bounded and ordered as rows of the primary key (as tenant_events_since reads), so it walks
+    -- back the tenant's events only, never every tenant's positions
     select e.tx_id, e.position into _tx, _pos
       from sor.events e
-     where e.tenant_id = subscribe.tenant_id
-       and e.position < _horizon
-     order by e.position desc
+     where (e.tenant_id, e.position) < (subscribe.tenant_id, _horizon)
+       and (e.tenant_id, e.position) > (subscribe.tenant_id, 0::bigint)
+     order by e.tenant_id desc, e.position desc
      limit 1;
     _tx := coalesce(_tx, '0'::xid8);
     _pos := coalesce(_pos, 0);
@@ -230,6 +238,11 @@ volatile
 security definer
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+-- the tenant's events are read in the primary key's order, never sorted: the only plan without a
+-- sort walks the key from the tenant's bound (a sort, or an incremental sort over another index of
+-- the tenant, would take every event of the tenant first)
+set enable_sort = off
+set enable_incremental_sort = off
 set jit = off
 as $$
 declare

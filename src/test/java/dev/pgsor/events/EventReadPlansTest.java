@@ -12,10 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tenant's readers read the tenant's events after their position by the primary key
- * (tenant_id, position, occurred_at), never by a scan of the events of every tenant: the index that
- * repeated the key's leading columns is gone (V108), and each event written pays for one index
- * fewer. What a read fetched is counted in its transaction's own statistics
+ * A tenant's readers (tenant_events_since, read_subscription, and subscribe from now) read the
+ * tenant's events after (or before) their position by the primary key (tenant_id, position,
+ * occurred_at), never by walking the positions of every tenant nor by sorting all the tenant's
+ * events: the index that repeated the key's leading columns is gone (V108), and each event written
+ * pays for one index fewer. What a read fetched is counted in its transaction's own statistics
  * (pg_stat_xact_user_tables, summed over sor.events and its partitions, events_p<month> and
  * events_default).
  */
@@ -79,6 +80,26 @@ class EventReadPlansTest {
             assertThat(after[0] - before[0]).as("events read by sequential scans by read_subscription").isZero();
             assertThat(after[1] - before[1]).as("events fetched by read_subscription").isBetween(100L, 400L);
             c.commit();
+        }
+    }
+
+    @Test
+    void aSubscriptionFromNowFindsTheTenantsLastEventWithoutWalkingBackTheOthers() throws Exception {
+        // 2,000 of globex's events after acme's last
+        try (Connection g = db.worker("projector", "globex").connect()) {
+            Sql.run(g, "select count(*) from sor_api.append_events('globex', (select jsonb_agg(jsonb_build_object("
+                    + "'stream', 'ledger-' || (i % 50), 'type', 'Noted')) from generate_series(1, 2000) i))");
+        }
+        long last = ((Number) db.scalar("select max(position) from sor.events where tenant_id = 'acme'")).longValue();
+        try (Connection c = acme.connect()) {
+            c.setAutoCommit(false);
+            long[] before = reads(c);
+            assertThat(Sql.rows(c, "select last_position from sor_api.subscribe('acme', 'from-now', null, false)"))
+                    .containsExactly(List.of(last));
+            long[] after = reads(c);
+            c.commit();
+            assertThat(after[0] - before[0]).as("events read by sequential scans").isZero();
+            assertThat(after[1] - before[1]).as("events fetched by index").isBetween(1L, 10L);
         }
     }
 }
