@@ -32,6 +32,11 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+-- each read walks an index in the order it returns, never sorted: a member's tenants each by
+-- (tenant_id, tx_id, position), the auditor's whole log by (tx_id, position)
+set enable_sort = off
+set enable_incremental_sort = off
 set jit = off
 as $$
 declare
@@ -58,14 +63,33 @@ begin
   -- never will be. Reading in (tx_id, position) order up to that horizon returns a prefix of the
   -- final order, so a consumer that resumes after the last row it got never skips an event.
   _horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+  if _all then
+    return query
+      select e.position, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
+             e.occurred_at, e.tx_id, pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
+        from sor.events e
+       where (e.tx_id, e.position) > (_cursor_tx, events_since.after_position)
+         and e.tx_id < _horizon
+       order by e.tx_id, e.position
+       limit events_since.max_rows;
+    return;
+  end if;
+  -- A member reads its tenants' events only: the first max_rows of each tenant after the cursor,
+  -- walked in (tenant_id, tx_id, position) order (bounded as rows of that index), then the first
+  -- max_rows of them all in (tx_id, position) order; never the log of every tenant filtered.
   return query
-    select e.position, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
-           e.occurred_at, e.tx_id, pg_catalog.encode(e.prev_hash, 'hex'), pg_catalog.encode(e.hash, 'hex')
-      from sor.events e
-     where (e.tx_id, e.position) > (_cursor_tx, events_since.after_position)
-       and e.tx_id < _horizon
-       and (_all or e.tenant_id = any (_tenants))
-     order by e.tx_id, e.position
+    select x.position, x.tenant_id, x.stream, x.version, x.type, x.payload, x.metadata, x.actor,
+           x.occurred_at, x.tx_id, pg_catalog.encode(x.prev_hash, 'hex'), pg_catalog.encode(x.hash, 'hex')
+      from pg_catalog.unnest(_tenants) as m(tenant_id)
+     cross join lateral (
+       select e.position, e.tenant_id, e.stream, e.version, e.type, e.payload, e.metadata, e.actor,
+              e.occurred_at, e.tx_id, e.prev_hash, e.hash
+         from sor.events e
+        where (e.tenant_id, e.tx_id, e.position) > (m.tenant_id, _cursor_tx, events_since.after_position)
+          and (e.tenant_id, e.tx_id) < (m.tenant_id, _horizon)
+        order by e.tenant_id, e.tx_id, e.position
+        limit events_since.max_rows) x
+     order by x.tx_id, x.position
      limit events_since.max_rows;
 end
 $$;
