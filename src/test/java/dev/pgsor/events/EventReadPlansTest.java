@@ -121,11 +121,28 @@ class EventReadPlansTest {
     }
     @Test
     void aMemberOfTwoTenantsPagesThroughBothInTheLogsOrderSkippingNone() throws Exception {
-        Database both = db.worker("projector", "acme", "globex");
-        List<List<Object>> expected = db.rows("select position from sor.events where tenant_id in ('acme', 'globex')"
+        pagesThroughEveryEventOf(db.worker("projector", "acme", "globex"), "'acme', 'globex'");
+    }
+
+    @Test
+    void aMemberOfFiveTenantsPagesThroughThemAllInTheLogsOrderSkippingNone() throws Exception {
+        db.addTenants("initech", "umbrella", "hooli");
+        Database three = db.worker("projector", "initech", "umbrella", "hooli");
+        try (Connection c = three.connect()) {
+            for (String t : List.of("initech", "umbrella", "hooli")) {
+                Sql.run(c, "select count(*) from sor_api.append_events(?, (select jsonb_agg(jsonb_build_object("
+                        + "'stream', 'note-' || (i % 7), 'type', 'Noted')) from generate_series(1, 300) i))", t);
+            }
+        }
+        pagesThroughEveryEventOf(db.worker("projector", "acme", "globex", "initech", "umbrella", "hooli"),
+                "'acme', 'globex', 'initech', 'umbrella', 'hooli'");
+    }
+
+    static void pagesThroughEveryEventOf(Database member, String tenants) throws Exception {
+        List<List<Object>> expected = db.rows("select position from sor.events where tenant_id in (" + tenants + ")"
                 + " and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, position");
         List<Object> read = new java.util.ArrayList<>();
-        try (Connection c = both.connect()) {
+        try (Connection c = member.connect()) {
             long after = 0;
             for (int page = 0; page < 200; page++) {
                 List<List<Object>> rows = Sql.rows(c, "select position from sor_api.events_since(?, 700)", after);
