@@ -5837,6 +5837,8 @@ declare
   _os integer[];
   _replayed integer[] := '{}';
   _done bigint[];
+  -- the caller's tenants, read once: each task's tenant is compared with them, not looked up per task
+  _tenants text[] := sor_guard.member_tenants();
 begin
   if pg_catalog.jsonb_typeof(complete_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(complete_tasks.tasks) not between 1 and 1000
@@ -5872,7 +5874,7 @@ begin
     delete from sor.tasks t
      where t.task_id = any (_ids) and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, ((_map -> t.task_id::text) ->> 1)::bigint, _now)
-       and sor_guard.is_member(t.tenant_id)
+       and t.tenant_id = any (_tenants)
     returning t as task, t.task_id, ((_map -> t.task_id::text) ->> 0)::integer as o, (_map -> t.task_id::text) -> 2 as new_result
   ), moved as (
     insert into sor.finished_tasks
@@ -5898,7 +5900,7 @@ begin
        and exists (select 1 from sor.finished_tasks f
                     where f.task_id = b.task_id and f.status = 'completed'
                       and f.fencing_token = b.token and f.claimed_by = session_user
-                      and f.result is not distinct from b.result and sor_guard.is_member(f.tenant_id));
+                      and f.result is not distinct from b.result and f.tenant_id = any (_tenants));
     _replayed := coalesce(_replayed, '{}');
     return query select r.o, r.task_id from unnest(_replayed, _done) as r(o, task_id) order by r.o;
     _n := _n + pg_catalog.cardinality(_replayed);
@@ -6327,6 +6329,8 @@ declare
   _tids bigint[];
   _states text[];
   _afters timestamptz[];
+  -- the caller's tenants, read once: each task's tenant is compared with them, not looked up per task
+  _tenants text[] := sor_guard.member_tenants();
 begin
   if pg_catalog.jsonb_typeof(fail_tasks.tasks) is distinct from 'array'
      or pg_catalog.jsonb_array_length(fail_tasks.tasks) not between 1 and 1000
@@ -6372,7 +6376,7 @@ begin
       join sor.queues q on q.queue = t.queue
      where t.task_id = any (_ids) and t.status = (select 'claimed'::text)
        and sor.lease_held(t.claimed_by, t.fencing_token, t.lease_expires_at, b.token, _now)
-       and sor_guard.is_member(t.tenant_id)
+       and t.tenant_id = any (_tenants)
      order by t.task_id  -- locked in task order: two batches over the same tasks never deadlock
        for update of t
   ), failed as (
@@ -6414,7 +6418,7 @@ begin
         from b
        where exists (select 1 from sor.finished_tasks f
                       where f.task_id = b.task_id and f.status = 'dead' and f.fencing_token = b.token
-                        and f.claimed_by = session_user and f.last_error = b.error and sor_guard.is_member(f.tenant_id))
+                        and f.claimed_by = session_user and f.last_error = b.error and f.tenant_id = any (_tenants))
       union all
       select b.o, b.task_id, 'failed'::text, a.run_after
         from b
@@ -6422,7 +6426,7 @@ begin
           select (e.payload ->> 'run_after')::timestamptz as run_after
             from sor.tasks t
             join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
-           where t.task_id = b.task_id and sor_guard.is_member(t.tenant_id)
+           where t.task_id = b.task_id and t.tenant_id = any (_tenants)
              and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = b.token
              and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = b.error
            limit 1) a

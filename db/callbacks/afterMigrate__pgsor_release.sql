@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:3141217f9594305573d39f3689061d471941c7515e6c1626f7bc0b1a38a4a63d',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ef4eb820dad7efd8025be6bfbfe664615571b45d2c4c547a0b72a4b47717a362',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -56,7 +56,7 @@ begin
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1716811291}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":1824233514}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-1100287954}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
@@ -961,7 +961,7 @@ begin
 {"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
 {"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2e4c26bc9682799e00a436263a8d010f2addaa509069c67ce6ca90594b0d6bf","owner":"sor_owner"}}
-{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c7e3dde24fd2cc58e654f74b3b3aa7466c8e0140f7f522d1c2ec89dfaf19eb2c","owner":"sor_owner"}}
+{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae229fafd5691e5f25d391e21547d823008926ea00917119e8a63367a4745777","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}
@@ -973,7 +973,7 @@ begin
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0ffd580d582a66b0d5fed704947afd29faadbff8768b106b8f64cf8179c215b9","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"89a829766921d6d6497b842f1bd250c1b8b947b3dd29946acfbb680921a61b68","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e0adab8777acca9531c47e8354650d1c7100663323c17f2d1595b61e6278ed47","owner":"sor_owner"}}
-{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1ff4828090d34231c660050d0e7592f01659648dc93e6be7fa18f9735c115bdd","owner":"sor_owner"}}
+{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ee932868c3c5bc54d6b2ed53833e2555f6d080030fdb63c10bffd7e26bbbbd81","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}

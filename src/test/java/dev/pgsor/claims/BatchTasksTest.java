@@ -226,4 +226,24 @@ class BatchTasksTest {
                     + " where f.queue = ? and e.type = 'task.completed'", q)).as("round %d: one event per task", round).isEqualTo(6);
         }
     }
+    @Test
+    void aWorkerRemovedFromTheTenantSettlesNoneOfABatchItClaimedBefore() throws Exception {
+        Database leaving = db.worker("expense-reconciler", "acme");
+        String q = newQueue();
+        List<String> both;
+        try (Connection c = leaving.connect()) {
+            Sql.run(c, "select * from sor_api.enqueue_tasks('acme', ?, '[{\"subject\": \"1\"}, {\"subject\": \"2\"}]')", q);
+            String batch = claimed(c, q, 2);
+            both = List.of(batch.replace(", \"error\": \"smtp 451\"", ""), batch.replace(", \"result\": {\"ok\": true}", ""));
+        }
+        db.exec("select sor_api.remove_member('acme', '" + leaving.user() + "')");
+        try (Connection c = leaving.connect()) {
+            // the membership is checked now, for every task of the batch: none is known to the caller any more
+            assertThat(assertRefusedAndNothingWritten(db, "SR055", "completing after leaving the tenant",
+                    () -> Sql.run(c, "select * from sor_api.complete_tasks(?::jsonb)", both.get(0))).getMessage()).contains("task 1 of the batch");
+            assertThat(assertRefusedAndNothingWritten(db, "SR055", "failing after leaving the tenant",
+                    () -> Sql.run(c, "select * from sor_api.fail_tasks(?::jsonb)", both.get(1))).getMessage()).contains("task 1 of the batch");
+        }
+        assertThat(db.count("select count(*) from sor.tasks where queue = ? and status = 'claimed'", q)).isEqualTo(2);
+    }
 }
