@@ -2871,6 +2871,30 @@ AS $function$
   end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.failure_recorded(task_id bigint, fencing_token bigint, error text)
+ RETURNS TABLE(status text, run_after timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  return query
+  select 'dead'::text, null::timestamptz
+    from sor.finished_tasks f
+   where f.task_id = failure_recorded.task_id and f.status = 'dead' and f.fencing_token = failure_recorded.fencing_token
+     and f.claimed_by = session_user and f.last_error = failure_recorded.error and sor_guard.is_member(f.tenant_id)
+  union all
+  select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
+    from sor.tasks t
+    join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+   where t.task_id = failure_recorded.task_id and sor_guard.is_member(t.tenant_id)
+     and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = failure_recorded.fencing_token
+     and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = failure_recorded.error
+   limit 1;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone)
  RETURNS sor.finished_tasks
  LANGUAGE plpgsql
@@ -3017,6 +3041,7 @@ begin
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
     when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
     when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
+    when 'error_text' then pg_catalog.length(is_valid.value) between 1 and 4000
   end, false);
 end
 $function$;
@@ -6263,7 +6288,7 @@ declare
   _t sor.tasks;
   _retry_at timestamptz;
 begin
-  if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
+  if not sor.is_valid('error_text', fail_task.error) then
     raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
   end if;
@@ -6275,19 +6300,7 @@ begin
   if not found then
     -- the same failure again (a retry after a lost answer): the attempt with this token, held by
     -- this caller, ended with this error; answer what it recorded, write nothing
-    return query
-    select 'dead'::text, null::timestamptz
-      from sor.finished_tasks f
-     where f.task_id = fail_task.task_id and f.status = 'dead' and f.fencing_token = fail_task.fencing_token
-       and f.claimed_by = session_user and f.last_error = fail_task.error and sor_guard.is_member(f.tenant_id)
-    union all
-    select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
-      from sor.tasks t
-      join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
-     where t.task_id = fail_task.task_id and sor_guard.is_member(t.tenant_id)
-       and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = fail_task.fencing_token
-       and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = fail_task.error
-     limit 1;
+    return query select r.status, r.run_after from sor.failure_recorded(fail_task.task_id, fail_task.fencing_token, fail_task.error) r;
     if found then
       return;
     end if;
@@ -6345,11 +6358,10 @@ begin
   -- every task of the batch is checked in one query before anything is written: named once, and
   -- an error of 1 to 4000 characters (as fail_task)
   select d.o, d.task_id, d.nth > 1 as twice into _bad
-    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
-                 pg_catalog.length(t.x ->> 'error') as len,
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, t.x ->> 'error' as error,
                  pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
             from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
-   where d.nth > 1 or d.len not between 1 and 4000
+   where d.nth > 1 or not sor.is_valid('error_text', d.error)
    order by d.o limit 1;
   if found and _bad.twice then
     raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
@@ -6414,22 +6426,8 @@ begin
         from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
        where t.o::integer <> all (coalesce(_os, '{}'::integer[]))
     ), r as (
-      select b.o, b.task_id, 'dead'::text as status, null::timestamptz as run_after
-        from b
-       where exists (select 1 from sor.finished_tasks f
-                      where f.task_id = b.task_id and f.status = 'dead' and f.fencing_token = b.token
-                        and f.claimed_by = session_user and f.last_error = b.error and f.tenant_id = any (_tenants))
-      union all
-      select b.o, b.task_id, 'failed'::text, a.run_after
-        from b
-        cross join lateral (
-          select (e.payload ->> 'run_after')::timestamptz as run_after
-            from sor.tasks t
-            join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
-           where t.task_id = b.task_id and t.tenant_id = any (_tenants)
-             and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = b.token
-             and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = b.error
-           limit 1) a
+      select b.o, b.task_id, a.status, a.run_after
+        from b cross join lateral sor.failure_recorded(b.task_id, b.token, b.error) a
     )
     select coalesce(_os, '{}') || coalesce(pg_catalog.array_agg(r.o), '{}'),
            coalesce(_tids, '{}') || coalesce(pg_catalog.array_agg(r.task_id), '{}'),
@@ -6740,7 +6738,7 @@ declare
   _now timestamptz := sor.lease_clock();
   _row record;
 begin
-  if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
+  if not sor.is_valid('error_text', mark_failed.error) then
     raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
       using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
   end if;
@@ -10439,6 +10437,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
+-- function sor.failure_recorded(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
@@ -11001,13 +11000,14 @@ comment on function sor.enqueue_task(tenant_id text, queue text, subject text, p
 comment on function sor.ensure_policy(tbl regclass, policy name, command text, roles name[], using_expr text, check_expr text) is 'Creates a policy when missing, ALTERs it when present; never drops. Used by db/policies so re-applying a repeatable file passes the drop guard.';
 comment on function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) is 'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
+comment on function sor.failure_recorded(task_id bigint, fencing_token bigint, error text) is 'The status and run_after a failed attempt recorded (dead: its sor.finished_tasks row; failed: its task.failed event), when the attempt with this fencing token, held by session_user, ended with this error; no row otherwise. fail_task and fail_tasks answer a retry after a lost answer with it.';
 comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
 comment on function sor.is_interval(value text) is 'Whether a text reads as an interval (NULL does). Only for naming the bad row of a batch after its cast failed: it opens a subtransaction per call.';
 comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
-comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
+comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex, error_text (why an attempt failed: 1-4000 characters). NULL or an unknown kind is not valid.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
 comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR009 over 1 MiB, SR033 for a malformed hex digest.';

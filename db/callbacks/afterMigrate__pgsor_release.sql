@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ef4eb820dad7efd8025be6bfbfe664615571b45d2c4c547a0b72a4b47717a362',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d70c45c42a26c2893e64f538f61e80e5c905d0663afd540111729731ea6908f5',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -21,7 +21,7 @@ begin
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
-{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":236289296}
+{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":27081219}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-510602557}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
@@ -56,14 +56,14 @@ begin
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1716811291}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-1100287954}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":425670982}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
 {"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-2060660737}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
-{"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":794367765}
+{"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
 {"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1519417940}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
@@ -880,13 +880,14 @@ begin
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
+{"object":"function sor.failure_recorded(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"915eee5be6d26447b9af27d5b26598509526a7505acfdf09cf8d39765b0b08e6","owner":"sor_owner"}}
 {"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a1697c8d3143d3aa0245a69f5fbd541cace0fa3033f1ccf054efd062ad3ca99b","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
 {"object":"function sor.is_interval(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"df42d9286641f7206c5a1129bbb4d7d6bb05bf9c62dd4864395152d1bc2aa868","owner":"sor_owner"}}
 {"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"e589ae48151f789deeff74ce2ee5400f8ffafde4f894fba20d3a2b348b0cd8b5","owner":"sor_owner"}}
-{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"c40309e16aff09dc7f5eabc227c5d31f07aa915875e5cd451db6738f59b4bda1","owner":"sor_owner"}}
+{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"b81debdb7206984742ab4dff7b0fe4f1b2867f69e061e820636d8481ea4f672a","owner":"sor_owner"}}
 {"object":"function sor.journal_bad_input(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"98e53bd0c85ccec8e5a80872dcc2b58ec7ef3ce6c8d8a2d2382dc11e12a92281","owner":"sor_owner"}}
 {"object":"function sor.journal_check_id(text,text,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a553dacc3c020b92b7c6131e923746793fb0a0491fdc66cd85e2d3f637aab8f6","owner":"sor_owner"}}
 {"object":"function sor.journal_digest(text,text,boolean,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b013220633ae553f8a7980f7c6a6eefeab935195f8138de1262cf74443b737fc","owner":"sor_owner"}}
@@ -972,8 +973,8 @@ begin
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0ffd580d582a66b0d5fed704947afd29faadbff8768b106b8f64cf8179c215b9","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"89a829766921d6d6497b842f1bd250c1b8b947b3dd29946acfbb680921a61b68","owner":"sor_owner"}}
-{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e0adab8777acca9531c47e8354650d1c7100663323c17f2d1595b61e6278ed47","owner":"sor_owner"}}
-{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ee932868c3c5bc54d6b2ed53833e2555f6d080030fdb63c10bffd7e26bbbbd81","owner":"sor_owner"}}
+{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5e00b6a2aadc0bc889dd905f835e4b16289999525b3f675070ff44e38a387e33","owner":"sor_owner"}}
+{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"01d6bbe8ffa4713c635dd81fbe93cf3bcd2b9d03891821d7527410bf21a06340","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
@@ -984,7 +985,7 @@ begin
 {"object":"function sor_api.list_tools()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d9d15fb0cb5c534a57b66f36f9de426cd92d6d72b1046d48f43b7651ecd84c9b","owner":"sor_owner"}}
 {"object":"function sor_api.maintain_partitions(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"ff6a25f426ec35bc3bafa5009fa4a47278dbabeed3c1f1fa07b0fd8a794433c7","owner":"sor_owner"}}
 {"object":"function sor_api.mark_dispatched(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4b9aca5df753c28395c0b7e5b8322f76269f4cfdfcd3b4a087caa4681e9666ca","owner":"sor_owner"}}
-{"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ef6e03f6bc4e2dddd7cee846c43c078fae8d543f3eaab050418e1c50495f09c4","owner":"sor_owner"}}
+{"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d6dbcd163c84321357a1574ba824b4b8c0f3a10ad3fccff129111297f1b4cea4","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
 {"object":"function sor_api.outbox_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1fcd33ae2ad01f448e33b928e0f743af089861871142dfde38e6721991dd91a8","owner":"sor_owner"}}
 {"object":"function sor_api.queue_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b9a2ec7e66c00baf2df823610352fb20c0e5f1b901e692ec7b57a116a9814ed2","owner":"sor_owner"}}

@@ -3,7 +3,7 @@
 -- inline: db/README.md, "Value formats").
 --
 --   sor.is_valid(kind, value)     tenant ids, slugs, queues, streams, event types, tool names, keys,
---                                 labels, sha256 hex: true when the value has the kind's format
+--                                 labels, sha256 hex, error texts: true when the value has the kind's format
 --   sor.check_size(value, what)   SR009 when a JSON or text value has more than 1 MiB uncompressed
 set role sor_owner;
 
@@ -28,11 +28,12 @@ begin
     when 'key'        then pg_catalog.length(is_valid.value) between 1 and 255 and is_valid.value !~ '[[:cntrl:]]'
     when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
     when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
+    when 'error_text' then pg_catalog.length(is_valid.value) between 1 and 4000
   end, false);
 end
 $$;
 comment on function sor.is_valid(text, text) is
-  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex. NULL or an unknown kind is not valid.';
+  'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex, error_text (why an attempt failed: 1-4000 characters). NULL or an unknown kind is not valid.';
 
 create or replace function sor.check_size(value jsonb, what text)
 returns void

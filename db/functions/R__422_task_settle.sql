@@ -110,6 +110,35 @@ $$;
 comment on function sor_api.complete_task(bigint, bigint, jsonb) is
   'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished otherwise), SR057 lease lapsed. The same completion again (same token, by the same Worker, same result: a retry after a lost answer) returns quietly and writes nothing.';
 
+-- The failure an attempt recorded, for a retry after a lost answer: the attempt with this token,
+-- held by the caller, ended with this error (dead: its finished row; failed: its task.failed
+-- event); no row when it did not. The one lookup of fail_task and fail_tasks.
+create or replace function sor.failure_recorded(task_id bigint, fencing_token bigint, error text)
+returns table (status text, run_after timestamptz)
+language plpgsql
+stable
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  return query
+  select 'dead'::text, null::timestamptz
+    from sor.finished_tasks f
+   where f.task_id = failure_recorded.task_id and f.status = 'dead' and f.fencing_token = failure_recorded.fencing_token
+     and f.claimed_by = session_user and f.last_error = failure_recorded.error and sor_guard.is_member(f.tenant_id)
+  union all
+  select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
+    from sor.tasks t
+    join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
+   where t.task_id = failure_recorded.task_id and sor_guard.is_member(t.tenant_id)
+     and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = failure_recorded.fencing_token
+     and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = failure_recorded.error
+   limit 1;
+end
+$$;
+comment on function sor.failure_recorded(bigint, bigint, text) is
+  'The status and run_after a failed attempt recorded (dead: its sor.finished_tasks row; failed: its task.failed event), when the attempt with this fencing token, held by session_user, ended with this error; no row otherwise. fail_task and fail_tasks answer a retry after a lost answer with it.';
+
 create or replace function sor_api.fail_task(task_id bigint, fencing_token bigint, error text)
 returns table (status text, run_after timestamptz)
 language plpgsql
@@ -125,7 +154,7 @@ declare
   _t sor.tasks;
   _retry_at timestamptz;
 begin
-  if fail_task.error is null or length(fail_task.error) not between 1 and 4000 then
+  if not sor.is_valid('error_text', fail_task.error) then
     raise exception 'error of task % must have 1 to 4000 characters', coalesce(fail_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Describe the failure; it is kept as last_error.';
   end if;
@@ -137,19 +166,7 @@ begin
   if not found then
     -- the same failure again (a retry after a lost answer): the attempt with this token, held by
     -- this caller, ended with this error; answer what it recorded, write nothing
-    return query
-    select 'dead'::text, null::timestamptz
-      from sor.finished_tasks f
-     where f.task_id = fail_task.task_id and f.status = 'dead' and f.fencing_token = fail_task.fencing_token
-       and f.claimed_by = session_user and f.last_error = fail_task.error and sor_guard.is_member(f.tenant_id)
-    union all
-    select 'failed'::text, (e.payload ->> 'run_after')::timestamptz
-      from sor.tasks t
-      join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
-     where t.task_id = fail_task.task_id and sor_guard.is_member(t.tenant_id)
-       and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = fail_task.fencing_token
-       and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = fail_task.error
-     limit 1;
+    return query select r.status, r.run_after from sor.failure_recorded(fail_task.task_id, fail_task.fencing_token, fail_task.error) r;
     if found then
       return;
     end if;
@@ -316,11 +333,10 @@ begin
   -- every task of the batch is checked in one query before anything is written: named once, and
   -- an error of 1 to 4000 characters (as fail_task)
   select d.o, d.task_id, d.nth > 1 as twice into _bad
-    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id,
-                 pg_catalog.length(t.x ->> 'error') as len,
+    from (select t.o::integer as o, (t.x ->> 'task_id')::bigint as task_id, t.x ->> 'error' as error,
                  pg_catalog.row_number() over (partition by (t.x ->> 'task_id')::bigint order by t.o) as nth
             from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)) d
-   where d.nth > 1 or d.len not between 1 and 4000
+   where d.nth > 1 or not sor.is_valid('error_text', d.error)
    order by d.o limit 1;
   if found and _bad.twice then
     raise exception 'task % of the batch (task_id %) is given twice', _bad.o, _bad.task_id
@@ -385,22 +401,8 @@ begin
         from pg_catalog.jsonb_array_elements(fail_tasks.tasks) with ordinality as t(x, o)
        where t.o::integer <> all (coalesce(_os, '{}'::integer[]))
     ), r as (
-      select b.o, b.task_id, 'dead'::text as status, null::timestamptz as run_after
-        from b
-       where exists (select 1 from sor.finished_tasks f
-                      where f.task_id = b.task_id and f.status = 'dead' and f.fencing_token = b.token
-                        and f.claimed_by = session_user and f.last_error = b.error and f.tenant_id = any (_tenants))
-      union all
-      select b.o, b.task_id, 'failed'::text, a.run_after
-        from b
-        cross join lateral (
-          select (e.payload ->> 'run_after')::timestamptz as run_after
-            from sor.tasks t
-            join sor.events e on e.tenant_id = t.tenant_id and e.stream = 'task-' || t.task_id
-           where t.task_id = b.task_id and t.tenant_id = any (_tenants)
-             and e.type = 'task.failed' and (e.payload ->> 'fencing_token')::bigint = b.token
-             and e.payload ->> 'claimed_by' = session_user::text and e.payload ->> 'error' = b.error
-           limit 1) a
+      select b.o, b.task_id, a.status, a.run_after
+        from b cross join lateral sor.failure_recorded(b.task_id, b.token, b.error) a
     )
     select coalesce(_os, '{}') || coalesce(pg_catalog.array_agg(r.o), '{}'),
            coalesce(_tids, '{}') || coalesce(pg_catalog.array_agg(r.task_id), '{}'),

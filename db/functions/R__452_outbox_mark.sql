@@ -69,7 +69,7 @@ declare
   _now timestamptz := sor.lease_clock();
   _row record;
 begin
-  if mark_failed.error is null or length(mark_failed.error) not between 1 and 4000 then
+  if not sor.is_valid('error_text', mark_failed.error) then
     raise exception 'error of outbox row % must have 1 to 4000 characters', coalesce(mark_failed.outbox_id::text, 'NULL')
       using errcode = 'SR060', hint = 'Describe the failure; it is kept as last_error.';
   end if;
