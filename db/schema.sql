@@ -1216,7 +1216,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] DEFAULT NULL::integer[])
+CREATE OR REPLACE FUNCTION sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] DEFAULT NULL::integer[], serialized boolean DEFAULT false)
  RETURNS TABLE(ordinal integer, "position" bigint, stream text, version integer, hash bytea)
  LANGUAGE plpgsql
  SET jit TO 'off'
@@ -1229,29 +1229,49 @@ declare
   _hh bytea[];
   _bad record;
 begin
-  -- 1. the heads: a new stream is claimed at version 0, every head is locked (in tenant and stream
-  --    order, so two batches over the same streams never deadlock) and read as it is now
-  with h as (
-    insert into sor.streams as s (tenant_id, stream, version)
-    select distinct u.tenant_id, u.stream, 0
-      from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
-     order by 1, 2
-    on conflict on constraint streams_pkey do update set version = s.version
-    returning s.tenant_id, s.stream, s.version, s.last_hash
-  )
-  select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
-         pg_catalog.array_agg(h.last_hash)
-    into _ht, _hs, _hv, _hh
-    from h;
+  -- 1. the heads, each locked (in tenant and stream order, so two batches over the same streams
+  --    never deadlock) and read as it is now.
+  --    Claimed: a new stream is claimed by a head at version 0, so writers of a new stream that
+  --    nothing else serialises (append_events) wait for each other here; the chain trigger moves
+  --    the head. Serialized: the caller's writers of each stream are already serialised (the
+  --    kit's triggers write task-<id> and outbox-<id> under the lock of that task's or entry's
+  --    row), so only existing heads are locked, and the chain trigger makes a new stream's head at
+  --    its final link: one row written per new stream, not a claim and then an update.
+  if append_event_rows.serialized then
+    select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+           pg_catalog.array_agg(h.last_hash)
+      into _ht, _hs, _hv, _hh
+      from (select distinct u.tenant_id, u.stream
+              from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+             order by 1, 2) u
+     -- one probe of the key per stream, in order (a join could read every head)
+     cross join lateral (select h.tenant_id, h.stream, h.version, h.last_hash
+                           from sor.streams h
+                          where h.tenant_id = u.tenant_id and h.stream = u.stream
+                            for no key update) h;
+  else
+    with h as (
+      insert into sor.streams as s (tenant_id, stream, version)
+      select distinct u.tenant_id, u.stream, 0
+        from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+       order by 1, 2
+      on conflict on constraint streams_pkey do update set version = s.version
+      returning s.tenant_id, s.stream, s.version, s.last_hash
+    )
+    select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+           pg_catalog.array_agg(h.last_hash)
+      into _ht, _hs, _hv, _hh
+      from h;
+  end if;
 
   -- 2. expected versions against the head plus the stream's events earlier in the batch
   if append_event_rows.expected is not null then
     select e.o, e.stream, e.expected, e.actual into _bad
       from (select u.o::integer as o, u.stream, u.expected,
-                   h.version + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
+                   coalesce(h.version, 0) + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
               from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
                    with ordinality as u(tenant_id, stream, expected, o)
-              join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
+              left join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
                 on h.tenant_id = u.tenant_id and h.stream = u.stream) e
      where e.expected <> e.actual
      order by e.o
@@ -1264,10 +1284,12 @@ begin
   end if;
 
   -- the tenants' readers are told positions are about to be drawn (sor.announce_append, R__100)
-  perform sor.announce_append(t.tenant_id) from (select distinct x.tenant_id from unnest(_ht) as x(tenant_id)) t;
+  perform sor.announce_append(t.tenant_id)
+     from (select distinct x.tenant_id from unnest(append_event_rows.tenant_ids) as x(tenant_id)) t;
 
   -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
-  --    within a stream positions rise with versions; each row links to its stream's head
+  --    within a stream positions rise with versions; each row links to its stream's head (a new
+  --    stream without one starts at version 1 with no prev_hash)
   return query
   with b as (
     select u.o::integer as o, u.tenant_id, u.stream, u.type, u.payload, u.metadata
@@ -1280,10 +1302,10 @@ begin
     select d.position, (pg_catalog.row_number() over (order by d.position))::integer as o from d
   ), r as (
     select b.o, b.tenant_id, b.stream, b.type, b.payload, b.metadata, p.position, h.last_hash,
-           h.version + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
+           coalesce(h.version, 0) + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
       from b
       join p on p.o = b.o
-      join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
+      left join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
         on h.tenant_id = b.tenant_id and h.stream = b.stream
   ), ins as (
     insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
@@ -4260,7 +4282,9 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_delete()
  SET jit TO 'off'
 AS $function$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -4272,7 +4296,7 @@ begin
               from old_rows o
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   return null;
 end
 $function$;
@@ -4284,7 +4308,9 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_insert()
  SET jit TO 'off'
 AS $function$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -4299,7 +4325,7 @@ begin
               from new_rows n
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   -- a finished task left the live queue: it no longer counts against its tenant's quota
   perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
      from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
@@ -4331,7 +4357,9 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__events_update()
  SET jit TO 'off'
 AS $function$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (outbox-<id>) is written under the lock of its row this statement holds, so it is
+  -- serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -4364,7 +4392,7 @@ begin
               ) c
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   -- a row delivered, dead or discarded stops counting against its tenant's quota; one queued
   -- again counts again (SR066 past the quota; R__415_quotas.sql says why this trigger counts)
   perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
@@ -4521,7 +4549,9 @@ CREATE OR REPLACE FUNCTION sor.tg_tasks__events_update()
  SET jit TO 'off'
 AS $function$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -4541,7 +4571,7 @@ begin
              where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   return null;
 end
 $function$;
@@ -9955,17 +9985,29 @@ declare
   _tenant text;
   _stream text;
 begin
-  -- One row, as every single append inserts: the same rule as below, in one UPDATE. The head moves
-  -- only when the row continues it (version = head + 1, prev_hash = the head's link, the
-  -- database's stamps); the row's hash is the stream's new link.
+  -- One row, as every single append inserts: the same rule as below, in one statement. The head
+  -- moves only when the row continues it (version = head + 1, prev_hash = the head's link, the
+  -- database's stamps); the row's hash is the stream's new link. A row that starts its stream
+  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0.
   if (select pg_catalog.count(*) from new_rows) = 1 then
-    update sor.streams h
-       set version = n.version, last_position = n.position, last_hash = n.hash
-      from new_rows n
-     where h.tenant_id = n.tenant_id and h.stream = n.stream
-       and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
-       and n.occurred_at = pg_catalog.now() and n.actor = session_user
-       and n.tx_id = pg_catalog.pg_current_xact_id();
+    if (select n.version = 1 and n.prev_hash is null from new_rows n) then
+      insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
+      select n.tenant_id, n.stream, n.version, n.position, n.hash
+        from new_rows n
+       where n.occurred_at = pg_catalog.now() and n.actor = session_user
+         and n.tx_id = pg_catalog.pg_current_xact_id()
+      on conflict on constraint streams_pkey do update
+         set version = excluded.version, last_position = excluded.last_position, last_hash = excluded.last_hash
+       where h.version = 0;
+    else
+      update sor.streams h
+         set version = n.version, last_position = n.position, last_hash = n.hash
+        from new_rows n
+       where h.tenant_id = n.tenant_id and h.stream = n.stream
+         and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
+         and n.occurred_at = pg_catalog.now() and n.actor = session_user
+         and n.tx_id = pg_catalog.pg_current_xact_id();
+    end if;
     get diagnostics _moved = row_count;
     if _moved = 1 then
       return null;
@@ -9981,7 +10023,11 @@ begin
   -- with versions, the database's stamps; the stream's new link is the hash of its one row, or
   -- sha256 over its rows' hashes in version order when there are several. The head moves to the
   -- new link in the same statement; a head that is not where the rows say (another writer moved
-  -- it, or no head was claimed) moves nothing and the insert is refused.
+  -- it) moves nothing and the insert is refused. Rows that start their stream (version 1, no
+  -- prev_hash) move a head claimed at version 0, or make the head at the new link when there is
+  -- none: the kit's writers that serialise their streams themselves (sor.append_event_rows,
+  -- serialized) claim no head first. A head past version 0 (another writer's, made meanwhile or
+  -- long ago) is left as it is and the insert is refused: a stream never gets a second chain.
   with r as (
     select n.tenant_id, n.stream, n.version, n.position, n.prev_hash, n.hash,
            n.occurred_at = pg_catalog.now() and n.actor = session_user
@@ -10005,11 +10051,21 @@ begin
     update sor.streams h
        set version = s.last_version, last_position = s.last_position, last_hash = s.link
       from s
-     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked
+     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked and s.first_version > 1
        and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
     returning h.tenant_id, h.stream
+  ), made as (
+    insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
+    select s.tenant_id, s.stream, s.last_version, s.last_position, s.link
+      from s
+     where s.linked and s.first_version = 1 and s.prev_hash is null
+     order by s.tenant_id, s.stream
+    on conflict on constraint streams_pkey do update
+       set version = excluded.version, last_position = excluded.last_position, last_hash = excluded.last_hash
+     where h.version = 0
+    returning h.tenant_id, h.stream
   )
-  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved)
+  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved) + (select pg_catalog.count(*) from made)
     into _streams, _moved;
   if _moved <> _streams then
     -- name the first stream (by tenant and stream) whose rows do not continue its head as it is now
@@ -10411,7 +10467,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function reconciler.tool_record_expense(ctx jsonb, args jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.announce_append(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) owner sor_owner: sor_owner=EXECUTE
--- function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[], serialized boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__010_foundation() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__020_events() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__030_guard() owner sor_owner: sor_owner=EXECUTE
@@ -10974,7 +11030,7 @@ comment on function reconciler.tool_list_pending(ctx jsonb, args jsonb) is 'Tool
 comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'Tool record_expense: the expense, its ExpenseRecorded event and the confirmation-email outbox row in one transaction; idempotent on the natural key (tenant, bank transaction). SR101 unknown bank row, SR102 unknown category.';
 comment on function sor.announce_append(tenant_id text) is 'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, shared advisory locks on its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and on the tenant (hashtext(tenant_id), K), which sor.tenant_horizon reads. Never waits: a key another session holds exclusively is replaced (a lower bound, another K). Only jit = off is set (hot path).';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
-comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[]) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
+comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[], serialized boolean) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head (serialized: locks the existing heads only, for a caller that serialises each stream''s writers itself; the chain trigger makes a new stream''s head at its final link), one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
@@ -11194,7 +11250,7 @@ comment on function sor_guard.tg_ddl_approvals__check() is 'BEFORE INSERT/UPDATE
 comment on function sor_guard.tg_ddl_audit__refuse_change() is 'BEFORE UPDATE/DELETE (row) and TRUNCATE (statement) on sor.ddl_audit: always refuses, for every role, the owner included.';
 comment on function sor_guard.tg_drop() is 'sql_drop: every registered object a statement dropped needs an approval (objects of a dropped table or schema are covered by its approval; a dropped function outside sor_guard is recorded in the audit instead); the register retires what was dropped. Dropping the approval and audit tables is always refused.';
 comment on function sor_guard.tg_end() is 'ddl_command_end: judges every registered object the statement touched against the register (sor_guard.settle). GRANT and REVOKE name no object, so every registered root of their kind is judged.';
-comment on function sor_guard.tg_events__chain() is 'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+comment on function sor_guard.tg_events__chain() is 'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE, and makes the head of a stream that has none when its rows start its chain (version 1, no prev_hash; a head made meanwhile by another transaction refuses them); SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 comment on function sor_guard.tg_events__refuse_change() is 'Refusal trigger of every append-only table (BEFORE UPDATE/DELETE row and statement, BEFORE TRUNCATE): always raises SR010, for every role, the owner included.';
 comment on function sor_guard.tg_history__release_check() is 'BEFORE INSERT on a release module''s Flyway history table (the release callback creates the trigger): a script Flyway records as applied now that the open run''s release manifest (or, with no run open, the installed release''s) does not hold, or holds with another checksum, is refused (SR027) and the run rolls back.';
 comment on function sor_guard.tg_rewrite() is 'table_rewrite: judges the table about to be rewritten (a column type change) before any USING expression runs.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d70c45c42a26c2893e64f538f61e80e5c905d0663afd540111729731ea6908f5',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:c014b100d22e688e2419913a9716f4cff38a8e817cd8f41afccd80f77cb93122',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -32,8 +32,8 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-279193105}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-213819228}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-828531729}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-340400241}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
@@ -64,12 +64,12 @@ begin
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-2060660737}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-34101392}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
-{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1519417940}
+{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":579514304}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
@@ -858,7 +858,7 @@ begin
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
-{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"db5a6cf1a0743adb74c89b304407580dba531285f87b1e2d64bf76ebf609d284","owner":"sor_owner"}}
+{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3af88a5c6becc03525c8fdf4c7bf7b1a453272184380f62b294011f00cfef2d7","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9adeea83db0a31d7fa4c6ccf2e3a15167a2b0e362c32315321a2a377fab03793","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -930,15 +930,15 @@ begin
 {"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7234e31c3857aad5c09916fd82204f3f0007f9827a276f3619953940549e70f6","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bde54e4d439878a4add4bb34172975cf7f5d38f34804cd58e30810bc817ccba2","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0e975878569fffb5ebf2464e0d02bc7e22c1500ed9493a8fe2e8f177d6c1477c","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
-{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2163e90dfdf0ece5852aa2a9207ca21b108b160298e44f0efac849532fdc1d29","owner":"sor_owner"}}
+{"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e869c19c2f0a1d2c9dea67ddb692abe5e57d832e167e4302540c7959542b54","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
 {"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6148932920b90dd6fe190f9dbf2f8c0e2e8f41a56891ea7d723a35f6f79d8373","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eae9c8519ea8d76b28b6cf52523f00dfab612ed3d70f03542f29de1f0a87c96b","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f0e6d478bea2ceed1c17c6eb143f21254c62b6733857bbc07a8408b95195ea65","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3d6c763fe1de33b12e7029d9c61f8894458c7486f6ff2fff59e8be1529682838","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__quota()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f66b873f74ea092d171ab1c6fbd48da66ce44c7b942e2f0efec4e76ca72833d9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}
@@ -1078,7 +1078,7 @@ begin
 {"object":"function sor_guard.tg_ddl_audit__refuse_change()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0307a888d66f343b15fe3e5eae9ca0e37271da37de65bf7e0104bf56758111e9","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7a30796d95f3aa04829c141a4880a6dbaa702c33b03d03aa7c82437c26e8d5","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["enable_hashjoin=off","enable_mergejoin=off","jit=off"],"definition_sha256":"1d3765d334bc0b043b7ba2d79461af83c33bd1cc08c65e73b77a12bf692bbb29","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["enable_hashjoin=off","enable_mergejoin=off","jit=off"],"definition_sha256":"e01466c5ab1ab81dfc6e9188ad38c6c160dc20e0fd6a369a0859ac26986f38cb","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}

@@ -49,17 +49,29 @@ declare
   _tenant text;
   _stream text;
 begin
-  -- One row, as every single append inserts: the same rule as below, in one UPDATE. The head moves
-  -- only when the row continues it (version = head + 1, prev_hash = the head's link, the
-  -- database's stamps); the row's hash is the stream's new link.
+  -- One row, as every single append inserts: the same rule as below, in one statement. The head
+  -- moves only when the row continues it (version = head + 1, prev_hash = the head's link, the
+  -- database's stamps); the row's hash is the stream's new link. A row that starts its stream
+  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0.
   if (select pg_catalog.count(*) from new_rows) = 1 then
-    update sor.streams h
-       set version = n.version, last_position = n.position, last_hash = n.hash
-      from new_rows n
-     where h.tenant_id = n.tenant_id and h.stream = n.stream
-       and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
-       and n.occurred_at = pg_catalog.now() and n.actor = session_user
-       and n.tx_id = pg_catalog.pg_current_xact_id();
+    if (select n.version = 1 and n.prev_hash is null from new_rows n) then
+      insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
+      select n.tenant_id, n.stream, n.version, n.position, n.hash
+        from new_rows n
+       where n.occurred_at = pg_catalog.now() and n.actor = session_user
+         and n.tx_id = pg_catalog.pg_current_xact_id()
+      on conflict on constraint streams_pkey do update
+         set version = excluded.version, last_position = excluded.last_position, last_hash = excluded.last_hash
+       where h.version = 0;
+    else
+      update sor.streams h
+         set version = n.version, last_position = n.position, last_hash = n.hash
+        from new_rows n
+       where h.tenant_id = n.tenant_id and h.stream = n.stream
+         and h.version = n.version - 1 and h.last_hash is not distinct from n.prev_hash
+         and n.occurred_at = pg_catalog.now() and n.actor = session_user
+         and n.tx_id = pg_catalog.pg_current_xact_id();
+    end if;
     get diagnostics _moved = row_count;
     if _moved = 1 then
       return null;
@@ -75,7 +87,11 @@ begin
   -- with versions, the database's stamps; the stream's new link is the hash of its one row, or
   -- sha256 over its rows' hashes in version order when there are several. The head moves to the
   -- new link in the same statement; a head that is not where the rows say (another writer moved
-  -- it, or no head was claimed) moves nothing and the insert is refused.
+  -- it) moves nothing and the insert is refused. Rows that start their stream (version 1, no
+  -- prev_hash) move a head claimed at version 0, or make the head at the new link when there is
+  -- none: the kit's writers that serialise their streams themselves (sor.append_event_rows,
+  -- serialized) claim no head first. A head past version 0 (another writer's, made meanwhile or
+  -- long ago) is left as it is and the insert is refused: a stream never gets a second chain.
   with r as (
     select n.tenant_id, n.stream, n.version, n.position, n.prev_hash, n.hash,
            n.occurred_at = pg_catalog.now() and n.actor = session_user
@@ -99,11 +115,21 @@ begin
     update sor.streams h
        set version = s.last_version, last_position = s.last_position, last_hash = s.link
       from s
-     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked
+     where h.tenant_id = s.tenant_id and h.stream = s.stream and s.linked and s.first_version > 1
        and h.version = s.first_version - 1 and h.last_hash is not distinct from s.prev_hash
     returning h.tenant_id, h.stream
+  ), made as (
+    insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
+    select s.tenant_id, s.stream, s.last_version, s.last_position, s.link
+      from s
+     where s.linked and s.first_version = 1 and s.prev_hash is null
+     order by s.tenant_id, s.stream
+    on conflict on constraint streams_pkey do update
+       set version = excluded.version, last_position = excluded.last_position, last_hash = excluded.last_hash
+     where h.version = 0
+    returning h.tenant_id, h.stream
   )
-  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved)
+  select (select pg_catalog.count(*) from s), (select pg_catalog.count(*) from moved) + (select pg_catalog.count(*) from made)
     into _streams, _moved;
   if _moved <> _streams then
     -- name the first stream (by tenant and stream) whose rows do not continue its head as it is now
@@ -121,7 +147,7 @@ begin
 end
 $$;
 comment on function sor_guard.tg_events__chain() is
-  'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE; SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
+  'AFTER INSERT on sor.events, once per statement over its transition table: checks that each stream''s rows continue its head (versions without gaps, one shared prev_hash, positions rising with versions, database time, session_user, the current transaction), then moves every head to its new link in one UPDATE, and makes the head of a stream that has none when its rows start its chain (version 1, no prev_hash; a head made meanwhile by another transaction refuses them); SR011 otherwise. No insert path can skip it. Row hashes are computed by the append path and recomputed by verify_events and verify_ledger. Sets jit = off and turns hash and merge joins off, so each head is found by its key (a join would read every head); names are qualified, and only the owner''s pinned definer functions and superusers insert.';
 
 create or replace function sor_guard.tg_events__refuse_change()
 returns trigger

@@ -6,8 +6,12 @@
 -- the whole batch, and an error names the first offending event by its ordinal.
 set role sor_owner;
 
+-- 0.4.0 added the last argument (serialized); the five- and six-argument calls read as before
+drop function if exists sor.append_event_rows(text[], text[], text[], jsonb[], jsonb[], integer[]);
+
 create or replace function sor.append_event_rows(
-  tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] default null
+  tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[] default null,
+  serialized boolean default false
 ) returns table (ordinal integer, "position" bigint, stream text, version integer, hash bytea)
 language plpgsql
 volatile
@@ -21,29 +25,49 @@ declare
   _hh bytea[];
   _bad record;
 begin
-  -- 1. the heads: a new stream is claimed at version 0, every head is locked (in tenant and stream
-  --    order, so two batches over the same streams never deadlock) and read as it is now
-  with h as (
-    insert into sor.streams as s (tenant_id, stream, version)
-    select distinct u.tenant_id, u.stream, 0
-      from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
-     order by 1, 2
-    on conflict on constraint streams_pkey do update set version = s.version
-    returning s.tenant_id, s.stream, s.version, s.last_hash
-  )
-  select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
-         pg_catalog.array_agg(h.last_hash)
-    into _ht, _hs, _hv, _hh
-    from h;
+  -- 1. the heads, each locked (in tenant and stream order, so two batches over the same streams
+  --    never deadlock) and read as it is now.
+  --    Claimed: a new stream is claimed by a head at version 0, so writers of a new stream that
+  --    nothing else serialises (append_events) wait for each other here; the chain trigger moves
+  --    the head. Serialized: the caller's writers of each stream are already serialised (the
+  --    kit's triggers write task-<id> and outbox-<id> under the lock of that task's or entry's
+  --    row), so only existing heads are locked, and the chain trigger makes a new stream's head at
+  --    its final link: one row written per new stream, not a claim and then an update.
+  if append_event_rows.serialized then
+    select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+           pg_catalog.array_agg(h.last_hash)
+      into _ht, _hs, _hv, _hh
+      from (select distinct u.tenant_id, u.stream
+              from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+             order by 1, 2) u
+     -- one probe of the key per stream, in order (a join could read every head)
+     cross join lateral (select h.tenant_id, h.stream, h.version, h.last_hash
+                           from sor.streams h
+                          where h.tenant_id = u.tenant_id and h.stream = u.stream
+                            for no key update) h;
+  else
+    with h as (
+      insert into sor.streams as s (tenant_id, stream, version)
+      select distinct u.tenant_id, u.stream, 0
+        from unnest(append_event_rows.tenant_ids, append_event_rows.streams) as u(tenant_id, stream)
+       order by 1, 2
+      on conflict on constraint streams_pkey do update set version = s.version
+      returning s.tenant_id, s.stream, s.version, s.last_hash
+    )
+    select pg_catalog.array_agg(h.tenant_id), pg_catalog.array_agg(h.stream), pg_catalog.array_agg(h.version),
+           pg_catalog.array_agg(h.last_hash)
+      into _ht, _hs, _hv, _hh
+      from h;
+  end if;
 
   -- 2. expected versions against the head plus the stream's events earlier in the batch
   if append_event_rows.expected is not null then
     select e.o, e.stream, e.expected, e.actual into _bad
       from (select u.o::integer as o, u.stream, u.expected,
-                   h.version + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
+                   coalesce(h.version, 0) + (pg_catalog.row_number() over (partition by u.tenant_id, u.stream order by u.o))::integer - 1 as actual
               from unnest(append_event_rows.tenant_ids, append_event_rows.streams, append_event_rows.expected)
                    with ordinality as u(tenant_id, stream, expected, o)
-              join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
+              left join unnest(_ht, _hs, _hv) as h(tenant_id, stream, version)
                 on h.tenant_id = u.tenant_id and h.stream = u.stream) e
      where e.expected <> e.actual
      order by e.o
@@ -56,10 +80,12 @@ begin
   end if;
 
   -- the tenants' readers are told positions are about to be drawn (sor.announce_append, R__100)
-  perform sor.announce_append(t.tenant_id) from (select distinct x.tenant_id from unnest(_ht) as x(tenant_id)) t;
+  perform sor.announce_append(t.tenant_id)
+     from (select distinct x.tenant_id from unnest(append_event_rows.tenant_ids) as x(tenant_id)) t;
 
   -- 3. the rows: positions are drawn after every head is locked and handed out in batch order, so
-  --    within a stream positions rise with versions; each row links to its stream's head
+  --    within a stream positions rise with versions; each row links to its stream's head (a new
+  --    stream without one starts at version 1 with no prev_hash)
   return query
   with b as (
     select u.o::integer as o, u.tenant_id, u.stream, u.type, u.payload, u.metadata
@@ -72,10 +98,10 @@ begin
     select d.position, (pg_catalog.row_number() over (order by d.position))::integer as o from d
   ), r as (
     select b.o, b.tenant_id, b.stream, b.type, b.payload, b.metadata, p.position, h.last_hash,
-           h.version + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
+           coalesce(h.version, 0) + (pg_catalog.row_number() over (partition by b.tenant_id, b.stream order by b.o))::integer as version
       from b
       join p on p.o = b.o
-      join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
+      left join unnest(_ht, _hs, _hv, _hh) as h(tenant_id, stream, version, last_hash)
         on h.tenant_id = b.tenant_id and h.stream = b.stream
   ), ins as (
     insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)
@@ -98,8 +124,8 @@ begin
      from (select distinct u.tenant_id from unnest(append_event_rows.tenant_ids) as u(tenant_id)) w;
 end
 $$;
-comment on function sor.append_event_rows(text[], text[], text[], jsonb[], jsonb[], integer[]) is
-  'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head, one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
+comment on function sor.append_event_rows(text[], text[], text[], jsonb[], jsonb[], integer[], boolean) is
+  'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head (serialized: locks the existing heads only, for a caller that serialises each stream''s writers itself; the chain trigger makes a new stream''s head at its final link), one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 
 create or replace function sor_api.append_events(tenant_id text, events jsonb)
 returns table (ordinal integer, "position" bigint, stream text, version integer, hash text)

@@ -19,7 +19,9 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -39,7 +41,7 @@ begin
              where o.status = 'claimed' and (n.status <> 'claimed' or n.fencing_token <> o.fencing_token)
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   return null;
 end
 $$;
@@ -54,7 +56,9 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -69,7 +73,7 @@ begin
               from new_rows n
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   -- a finished task left the live queue: it no longer counts against its tenant's quota
   perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
      from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
@@ -87,7 +91,9 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
+  -- is serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -99,7 +105,7 @@ begin
               from old_rows o
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   return null;
 end
 $$;

@@ -16,7 +16,9 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  -- the statement's events go through the set-based append path in one call, in order
+  -- the statement's events go through the set-based append path in one call, in order; each
+  -- stream (outbox-<id>) is written under the lock of its row this statement holds, so it is
+  -- serialized: a new stream's head is made at its final link
   perform 1
     from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
                  pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
@@ -49,7 +51,7 @@ begin
               ) c
             ) e
           having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
   -- a row delivered, dead or discarded stops counting against its tenant's quota; one queued
   -- again counts again (SR066 past the quota; R__415_quotas.sql says why this trigger counts)
   perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))

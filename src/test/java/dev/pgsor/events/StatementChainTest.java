@@ -24,6 +24,7 @@ class StatementChainTest {
 
     static SorDatabase db;
     static Database worker;
+    static Database globexWorker;
     static Database auditor;
 
     static final String VERIFY = "select version, problem from sor_api.verify_events('acme', ?)";
@@ -33,7 +34,7 @@ class StatementChainTest {
         db = database;
         db.addTenants("acme", "globex");
         worker = db.worker("expense-reconciler", "acme");
-        db.worker("expense-reconciler", "globex");
+        globexWorker = db.worker("expense-reconciler", "globex");
         auditor = db.auditor();
     }
 
@@ -190,14 +191,78 @@ class StatementChainTest {
                     "[{\"subject\": \"a\"}, {\"subject\": \"b\"}, {\"subject\": \"c\"}]");
             assertThat(Sql.scalar(c, "select count(*) from sor_api.claim_tasks('chain-q', 3, interval '5 minutes')")).isEqualTo(3L);
             // a claim writes no event; three lapsed claims taken back by one claim write three in one statement
-            assertThat(db.scalar("select count(*) from sor.events where stream like 'task-%'")).isEqualTo(0L);
+            assertThat(db.scalar("select count(*) from sor.events where tenant_id = 'acme' and stream like 'task-%'")).isEqualTo(0L);
             db.exec("update sor.tasks set lease_expires_at = lease_expires_at - interval '1 hour' where queue = 'chain-q'");
             assertThat(Sql.scalar(c, "select count(*) from sor_api.claim_tasks('chain-q', 3, interval '5 minutes')")).isEqualTo(3L);
         }
-        assertThat(db.scalar("select count(*) from sor.events where stream like 'task-%' and type = 'task.lease_expired'")).isEqualTo(3L);
-        assertThat(db.scalar("select count(distinct tx_id) from sor.events where stream like 'task-%'")).isEqualTo(1L);
+        assertThat(db.scalar("select count(*) from sor.events where tenant_id = 'acme' and stream like 'task-%' and type = 'task.lease_expired'")).isEqualTo(3L);
+        assertThat(db.scalar("select count(distinct tx_id) from sor.events where tenant_id = 'acme' and stream like 'task-%'")).isEqualTo(1L);
         assertThat(db.scalar("select count(*) from sor_api.verify_events('acme') where stream like 'task-%'")).isEqualTo(0L);
         assertThat(db.scalar("select count(*) from sor.streams h join sor.events e on e.tenant_id = h.tenant_id and e.stream = h.stream"
-                + " and e.version = h.version and e.hash = h.last_hash where h.stream like 'task-%'")).isEqualTo(3L);
+                + " and e.version = h.version and e.hash = h.last_hash where h.tenant_id = 'acme' and h.stream like 'task-%'")).isEqualTo(3L);
+    }
+    @Test
+    void theKitsSerializedStreamsGetTheirHeadAtTheirFirstLinkWithoutAClaim() throws Exception {
+        db.exec("select sor_api.create_queue('heads-q', 'heads made by the chain', 3, '1 second', '1 minute')");
+        try (Connection c = globexWorker.connect()) {
+            Sql.run(c, "select count(*) from sor_api.enqueue_tasks('globex', 'heads-q', ?::jsonb)",
+                    "[{\"subject\": \"a\"}, {\"subject\": \"b\"}, {\"subject\": \"c\"}]");
+            List<List<Object>> claimed = Sql.rows(c,
+                    "select task_id, fencing_token from sor_api.claim_tasks('heads-q', 3, interval '5 minutes') order by task_id");
+            assertThat(claimed).hasSize(3);
+            // the first fails (its stream starts at version 1), the second is completed alone, the
+            // third in a batch: each stream's head is made at its first link, by the chain trigger
+            Sql.run(c, "select * from sor_api.fail_task(?, ?, 'boom')", claimed.get(0).get(0), claimed.get(0).get(1));
+            Sql.run(c, "select sor_api.complete_task(?, ?)", claimed.get(1).get(0), claimed.get(1).get(1));
+            // one row written for the new stream's head: inserted at its link, never claimed and updated
+            // (the counts since the transaction began: a backend's counts of earlier transactions may
+            // not be flushed yet)
+            String written = "select n_tup_ins, n_tup_upd from pg_stat_xact_user_tables where schemaname = 'sor' and relname = 'streams'";
+            c.setAutoCommit(false);
+            List<Object> before = Sql.rows(c, written).get(0);
+            Sql.run(c, "select * from sor_api.complete_tasks(jsonb_build_array(jsonb_build_object('task_id', ?::bigint, 'fencing_token', ?::bigint)))",
+                    claimed.get(2).get(0), claimed.get(2).get(1));
+            List<Object> after = Sql.rows(c, written).get(0);
+            assertThat(List.of((Long) after.get(0) - (Long) before.get(0), (Long) after.get(1) - (Long) before.get(1)))
+                    .containsExactly(1L, 0L);
+            c.commit();
+            c.setAutoCommit(true);
+            // the failed one again: its stream has a head, which moves to version 2
+            db.exec("update sor.tasks set run_after = now() where queue = 'heads-q'");
+            List<List<Object>> again = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks('heads-q', 3, interval '5 minutes')");
+            assertThat(again).hasSize(1);
+            Sql.run(c, "select sor_api.complete_task(?, ?)", again.get(0).get(0), again.get(0).get(1));
+        }
+        String heads = "select h.version, h.last_position = e.position and h.last_hash = e.hash from sor.streams h"
+                + " join sor.events e on e.tenant_id = h.tenant_id and e.stream = h.stream and e.version = h.version"
+                + " join sor.finished_tasks t on t.tenant_id = h.tenant_id and 'task-' || t.task_id = h.stream"
+                + " where t.queue = 'heads-q' order by t.task_id";
+        assertThat(db.rows(heads)).containsExactly(List.of(2, true), List.of(1, true), List.of(1, true));
+        assertThat(db.scalar("select count(*) from sor_api.verify_events('globex') where stream like 'task-%'")).isEqualTo(0L);
+    }
+
+    @Test
+    void rowsStartingAStreamThatHasAHeadAreRefusedForTheSuperuserToo() throws Exception {
+        try (Connection c = worker.connect()) {
+            Events.append(c, "acme", "fork-1", "Opened", "{}");
+        }
+        String head = (String) db.scalar("select encode(last_hash, 'hex') from sor.streams where tenant_id = 'acme' and stream = 'fork-1'");
+        // a second chain of a stream that has one: version 1, no prev_hash, the database's stamps
+        assertRefusedAndNothingWritten(db, "SR011", "a second first event", () -> Sql.run(db.admin(),
+                "insert into sor.events (tenant_id, position, stream, version, type, prev_hash, hash)"
+                + " values ('acme', nextval('sor.events_position_seq'), 'fork-1', 1, 'Forged', null, sha256('x'))"));
+        // and in a statement of several streams, one of them new: nothing of it is written
+        assertRefusedAndNothingWritten(db, "SR011", "a second first event beside a new stream", () -> Sql.run(db.admin(),
+                "insert into sor.events (tenant_id, position, stream, version, type, prev_hash, hash)"
+                + " values ('acme', nextval('sor.events_position_seq'), 'fork-2', 1, 'Forged', null, sha256('y')),"
+                + " ('acme', nextval('sor.events_position_seq'), 'fork-1', 1, 'Forged', null, sha256('x'))"));
+        assertThat(db.scalar("select count(*) from sor.streams where tenant_id = 'acme' and stream = 'fork-2'")).isEqualTo(0L);
+        // a new stream's first row that is not the database's (another actor) makes no head either
+        assertRefusedAndNothingWritten(db, "SR011", "a forged first event", () -> Sql.run(db.admin(),
+                "insert into sor.events (tenant_id, position, stream, version, type, actor, prev_hash, hash)"
+                + " values ('acme', nextval('sor.events_position_seq'), 'fork-3', 1, 'Forged', 'sor_owner', null, sha256('z'))"));
+        assertThat(db.scalar("select count(*) from sor.streams where tenant_id = 'acme' and stream = 'fork-3'")).isEqualTo(0L);
+        assertThat(db.scalar("select encode(last_hash, 'hex') from sor.streams where tenant_id = 'acme' and stream = 'fork-1'")).isEqualTo(head);
+        assertThat(db.rows(VERIFY, "fork-1")).isEmpty();
     }
 }

@@ -96,6 +96,42 @@ class TenantHorizonTest {
     }
 
     @Test
+    void aTaskOutcomeInFlightHoldsItsTenantsReaderBackLikeAnAppend() throws Exception {
+        // the outcome events of tasks go through the set-based path with streams the kit serialises
+        // (no head claimed before the insert): they announce themselves to the tenant's readers all
+        // the same, for the batch and the single call
+        db.exec("select sor_api.create_queue('horizon-q', 'outcomes in flight')");
+        Sql.rows(acme, "select * from sor_api.enqueue_tasks('acme', 'horizon-q', '[{\"subject\": \"a\"}, {\"subject\": \"b\"}]'::jsonb)");
+        List<List<Object>> claimed = Sql.rows(acme,
+                "select task_id, fencing_token from sor_api.claim_tasks('horizon-q', 2, '5 minutes') order by task_id");
+        assertThat(claimed).hasSize(2);
+        for (String call : List.of("batch", "single")) {
+            List<Object> task = claimed.get(call.equals("batch") ? 0 : 1);
+            try (Connection early = acme.connect(); Connection late = acme.connect(); Connection reader = acme.connect()) {
+                long before = Sql.rows(reader, "select max(position) from sor_api.tenant_events_since('acme', 0, 10000)").stream()
+                        .map(r -> r.get(0) == null ? 0L : ((Number) r.get(0)).longValue()).findFirst().orElse(0L);
+                early.setAutoCommit(false);
+                Sql.scalar(early, "select pg_current_xact_id()::text");
+                if (call.equals("batch")) {
+                    Sql.rows(early, "select * from sor_api.complete_tasks(jsonb_build_array(jsonb_build_object('task_id', ?::bigint, 'fencing_token', ?::bigint)))",
+                            task.get(0), task.get(1));
+                } else {
+                    Sql.rows(early, "select sor_api.complete_task(?, ?)", task.get(0), task.get(1));
+                }
+                long outcome = ((Number) Sql.scalar(early,
+                        "select max(position) from sor_api.read_stream('acme', 'task-' || ?, 1, 100)", task.get(0))).longValue();
+                long later = Events.append(late, "acme", "order-" + call, "Noted", "{}");
+                assertThat(later).isGreaterThan(outcome);
+                // the later, committed event waits behind the outcome still in flight
+                assertThat(since(reader, "acme", before)).as(call).isEmpty();
+                early.commit();
+                assertThat(since(reader, "acme", before)).as(call).containsExactly(outcome, later);
+            }
+        }
+        assertThat(db.count("select count(*) from sor_api.verify_events('acme')")).isZero();
+    }
+
+    @Test
     void aTransactionHoldsOneBoundAndOneTenantLockHoweverManyAppends() throws Exception {
         try (Connection c = acme.connect()) {
             c.setAutoCommit(false);
