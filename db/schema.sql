@@ -1356,7 +1356,7 @@ AS $function$
        and not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   ), funcs as (
-    select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
+    select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind, p.prolang, p.provolatile, p.proretset,
            format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
            case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
            k.nspname, p.prosrc, sor.code_text(p.prosrc) as code, p.proargnames, p.proargmodes
@@ -1451,11 +1451,22 @@ AS $function$
     from definer_path d
   union all
   -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
-  -- the write paths' statements for longer than they ran)
+  -- the write paths' statements for longer than they ran). A function with no statement of its
+  -- own needs no setting: an immutable SQL function that is one SELECT of an expression (no FROM,
+  -- no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
+  -- and runs under that statement's jit = off (a SET clause would keep it from being inlined:
+  -- the kit's per-row value checks are written this way)
   select 'policy-bound', 'kit functions run with jit = off', f.qname,
-         coalesce(not j.setting::boolean, false),
-         coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)')
-    from funcs f
+         coalesce(not j.setting::boolean, false)
+           or (j.setting is null and f.inlined),
+         case when j.setting is null and f.inlined then 'no jit setting: inlined into the statements that call it'
+              else coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)') end
+    from (select f.*,
+                 f.prolang = (select l.oid from pg_catalog.pg_language l where l.lanname = 'sql')
+                   and f.provolatile = 'i' and not f.prosecdef and not f.proretset and f.proconfig is null
+                   and f.code ~* '^\s*select\M' and f.code !~* '\m(from|into)\M'
+                   and pg_catalog.btrim(f.code, E' \t\r\n;') !~ ';' as inlined
+            from funcs f) f
     left join lateral (select substr(c, length('jit=') + 1) as setting
                          from unnest(f.proconfig) c where c like 'jit=%') j on true
    where f.prokind in ('f', 'p')
@@ -3045,14 +3056,14 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
  RETURNS boolean
- LANGUAGE plpgsql
+ LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET jit TO 'off'
 AS $function$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
-  -- runs this one expression at nearly the cost of the inlined function
-  return coalesce(case is_valid.kind
+  -- one expression, no SET clause: the planner inlines it into the statement that calls it, which
+  -- runs with that statement's jit = off (certify accepts such a function without its own
+  -- setting). A batch checks every row with it at the cost of the expression alone, not of a
+  -- function call with a setting to save and restore per row.
+  select coalesce(case is_valid.kind
     when 'tenant_id'  then is_valid.value ~ '^[a-z][a-z0-9_-]{1,62}$'
     when 'slug'       then is_valid.value ~ '^[a-z][a-z0-9_.-]{0,99}$'
     when 'queue'      then is_valid.value ~ '^[a-z][a-z0-9_.-]{1,62}$'
@@ -3064,8 +3075,7 @@ begin
     when 'label'      then pg_catalog.length(is_valid.value) between 1 and 200 and is_valid.value !~ '[[:cntrl:]]'
     when 'sha256_hex' then is_valid.value ~ '^[0-9a-f]{64}$'
     when 'error_text' then pg_catalog.length(is_valid.value) between 1 and 4000
-  end, false);
-end
+  end, false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.journal_bad_input(what text, hint text)
@@ -4155,13 +4165,12 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer)
  RETURNS text
- LANGUAGE plpgsql
+ LANGUAGE sql
  IMMUTABLE
- SET jit TO 'off'
 AS $function$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
-  return case
+  -- one expression, no SET clause: inlined into the statement that calls it (enqueue_tasks judges
+  -- every task of a batch with it in one query), like sor.is_valid
+  select case
     when not sor.is_valid('label', task_input_problem.subject) then 'subject must have 1 to 200 characters (no control characters)'
     when pg_catalog.jsonb_typeof(coalesce(task_input_problem.payload, 'null'::jsonb)) <> 'object' then 'payload must be a JSON object'
     when task_input_problem.dedupe_key is not null and not sor.is_valid('label', task_input_problem.dedupe_key)
@@ -4171,8 +4180,7 @@ begin
     when task_input_problem.delay is not null and task_input_problem.delay < '0'::interval then 'delay must not be negative'
     when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
       then 'max_attempts must be between 1 and 100'
-  end;
-end
+  end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.task_listen(queue text)
@@ -9984,13 +9992,17 @@ declare
   _moved bigint;
   _tenant text;
   _stream text;
+  _starts boolean;
 begin
   -- One row, as every single append inserts: the same rule as below, in one statement. The head
   -- moves only when the row continues it (version = head + 1, prev_hash = the head's link, the
   -- database's stamps); the row's hash is the stream's new link. A row that starts its stream
-  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0.
-  if (select pg_catalog.count(*) from new_rows) = 1 then
-    if (select n.version = 1 and n.prev_hash is null from new_rows n) then
+  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0. (One query
+  -- counts the rows and tells a start, as the count alone did.)
+  select pg_catalog.count(*), pg_catalog.bool_and(n.version = 1 and n.prev_hash is null) into _streams, _starts
+    from new_rows n;
+  if _streams = 1 then
+    if _starts then
       insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
       select n.tenant_id, n.stream, n.version, n.position, n.hash
         from new_rows n
@@ -11063,7 +11075,7 @@ comment on function sor.forensic_time(at timestamp with time zone) is 'A timesta
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
 comment on function sor.is_interval(value text) is 'Whether a text reads as an interval (NULL does). Only for naming the bad row of a batch after its cast failed: it opens a subtransaction per call.';
 comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
-comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex, error_text (why an attempt failed: 1-4000 characters). NULL or an unknown kind is not valid.';
+comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex, error_text (why an attempt failed: 1-4000 characters). NULL or an unknown kind is not valid. One SQL expression without settings, inlined into its callers'' statements.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
 comment on function sor.journal_digest(content text, given_sha256 text, hash_only boolean, what text) is 'sha256 of content (text or a jsonb rendering), checked against a sha256 the caller gave: SR039 on mismatch or when a hash-only row has neither, SR009 over 1 MiB, SR033 for a malformed hex digest.';

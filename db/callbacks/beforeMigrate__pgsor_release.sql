@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:c014b100d22e688e2419913a9716f4cff38a8e817cd8f41afccd80f77cb93122',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:882a684df39115abb4d961ccb94d1a3e6b5be9d2b396e0cfc30826f179e1a734',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -25,14 +25,14 @@ begin
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
-{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":27081219}
+{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-2030590424}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-510602557}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-828531729}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":2016196921}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-340400241}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
@@ -58,7 +58,7 @@ begin
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1716811291}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-1550525892}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":425670982}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
@@ -78,7 +78,7 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-1990521571}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-878178044}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -859,7 +859,7 @@ begin
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3af88a5c6becc03525c8fdf4c7bf7b1a453272184380f62b294011f00cfef2d7","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9adeea83db0a31d7fa4c6ccf2e3a15167a2b0e362c32315321a2a377fab03793","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"49687d6e83c3add26825510be20df1616bb41a7b9725b26aaac9758235938aa3","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
@@ -891,7 +891,7 @@ begin
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
 {"object":"function sor.is_interval(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"df42d9286641f7206c5a1129bbb4d7d6bb05bf9c62dd4864395152d1bc2aa868","owner":"sor_owner"}}
 {"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"e589ae48151f789deeff74ce2ee5400f8ffafde4f894fba20d3a2b348b0cd8b5","owner":"sor_owner"}}
-{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"b81debdb7206984742ab4dff7b0fe4f1b2867f69e061e820636d8481ea4f672a","owner":"sor_owner"}}
+{"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"262d8992743134db83307a9c220cc6e66e99f645d9de4006719f9575797eb7ec","owner":"sor_owner"}}
 {"object":"function sor.journal_bad_input(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"98e53bd0c85ccec8e5a80872dcc2b58ec7ef3ce6c8d8a2d2382dc11e12a92281","owner":"sor_owner"}}
 {"object":"function sor.journal_check_id(text,text,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a553dacc3c020b92b7c6131e923746793fb0a0491fdc66cd85e2d3f637aab8f6","owner":"sor_owner"}}
 {"object":"function sor.journal_digest(text,text,boolean,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b013220633ae553f8a7980f7c6a6eefeab935195f8138de1262cf74443b737fc","owner":"sor_owner"}}
@@ -925,7 +925,7 @@ begin
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}
-{"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"af990a65115f81aab31e63dc2870cb003afd5f3cdbf133e0a888297bcea5a864","owner":"sor_owner"}}
+{"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"2b74b20eb089162c306e95fbd5f30a785ef58c3c3af767fe592393527caedf7d","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"81e348a90da911435a2d07387ee8fd152c67d6ead85df445d3632d57174dc657","owner":"sor_owner"}}
 {"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
@@ -1078,7 +1078,7 @@ begin
 {"object":"function sor_guard.tg_ddl_audit__refuse_change()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"0307a888d66f343b15fe3e5eae9ca0e37271da37de65bf7e0104bf56758111e9","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_drop()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7a30796d95f3aa04829c141a4880a6dbaa702c33b03d03aa7c82437c26e8d5","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_end()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"19e0779f7df283ac5c07d0cc066dfd3f288ceaf7c5ef0086ee5127ed26c7e985","owner":"sor_guardian"}}
-{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["enable_hashjoin=off","enable_mergejoin=off","jit=off"],"definition_sha256":"e01466c5ab1ab81dfc6e9188ad38c6c160dc20e0fd6a369a0859ac26986f38cb","owner":"sor_guardian"}}
+{"object":"function sor_guard.tg_events__chain()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["enable_hashjoin=off","enable_mergejoin=off","jit=off"],"definition_sha256":"864ea1274aff131a80a9f38ecb617a6cae130b63f8a969ce1bc8f500eb7dc2ee","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_events__refuse_change()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9d7699675382d43c74becc14bdb8cda7390a3bdb1b8e0271e0b607ba96686c7b","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_history__release_check()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b3451df07058e7353bf2cc2691819d4cd585a8f57adbed8a11ca87c14adf6733","owner":"sor_guardian"}}
 {"object":"function sor_guard.tg_rewrite()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c2ac7965a0e28a2bb1e054f6721d521686fc7831748b9efd086cb25c667cf23c","owner":"sor_guardian"}}

@@ -48,13 +48,17 @@ declare
   _moved bigint;
   _tenant text;
   _stream text;
+  _starts boolean;
 begin
   -- One row, as every single append inserts: the same rule as below, in one statement. The head
   -- moves only when the row continues it (version = head + 1, prev_hash = the head's link, the
   -- database's stamps); the row's hash is the stream's new link. A row that starts its stream
-  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0.
-  if (select pg_catalog.count(*) from new_rows) = 1 then
-    if (select n.version = 1 and n.prev_hash is null from new_rows n) then
+  -- (version 1, no prev_hash) makes the head or moves the one claimed at version 0. (One query
+  -- counts the rows and tells a start, as the count alone did.)
+  select pg_catalog.count(*), pg_catalog.bool_and(n.version = 1 and n.prev_hash is null) into _streams, _starts
+    from new_rows n;
+  if _streams = 1 then
+    if _starts then
       insert into sor.streams as h (tenant_id, stream, version, last_position, last_hash)
       select n.tenant_id, n.stream, n.version, n.position, n.hash
         from new_rows n

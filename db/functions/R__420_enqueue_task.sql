@@ -7,13 +7,12 @@ set role sor_owner;
 create or replace function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer,
                                                   delay interval, max_attempts integer)
 returns text
-language plpgsql
+language sql
 immutable
-set jit = off
 as $$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
-  return case
+  -- one expression, no SET clause: inlined into the statement that calls it (enqueue_tasks judges
+  -- every task of a batch with it in one query), like sor.is_valid
+  select case
     when not sor.is_valid('label', task_input_problem.subject) then 'subject must have 1 to 200 characters (no control characters)'
     when pg_catalog.jsonb_typeof(coalesce(task_input_problem.payload, 'null'::jsonb)) <> 'object' then 'payload must be a JSON object'
     when task_input_problem.dedupe_key is not null and not sor.is_valid('label', task_input_problem.dedupe_key)
@@ -23,8 +22,7 @@ begin
     when task_input_problem.delay is not null and task_input_problem.delay < '0'::interval then 'delay must not be negative'
     when task_input_problem.max_attempts is not null and task_input_problem.max_attempts not between 1 and 100
       then 'max_attempts must be between 1 and 100'
-  end;
-end
+  end
 $$;
 comment on function sor.task_input_problem(text, jsonb, text, integer, interval, integer) is
   'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';

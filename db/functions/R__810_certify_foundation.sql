@@ -35,7 +35,7 @@ as $$
        and not exists (select 1 from pg_catalog.pg_depend d
                         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   ), funcs as (
-    select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind,
+    select p.oid, p.proname, p.proacl, p.proowner, p.prosecdef, p.proconfig, p.prokind, p.prolang, p.provolatile, p.proretset,
            format('%I.%I(%s)', k.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as qname,
            case when k.nspname = 'sor_guard' then 'sor_guardian' else 'sor_owner' end as expected_owner,
            k.nspname, p.prosrc, sor.code_text(p.prosrc) as code, p.proargnames, p.proargmodes
@@ -130,11 +130,22 @@ as $$
     from definer_path d
   union all
   -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
-  -- the write paths' statements for longer than they ran)
+  -- the write paths' statements for longer than they ran). A function with no statement of its
+  -- own needs no setting: an immutable SQL function that is one SELECT of an expression (no FROM,
+  -- no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
+  -- and runs under that statement's jit = off (a SET clause would keep it from being inlined:
+  -- the kit's per-row value checks are written this way)
   select 'policy-bound', 'kit functions run with jit = off', f.qname,
-         coalesce(not j.setting::boolean, false),
-         coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)')
-    from funcs f
+         coalesce(not j.setting::boolean, false)
+           or (j.setting is null and f.inlined),
+         case when j.setting is null and f.inlined then 'no jit setting: inlined into the statements that call it'
+              else coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)') end
+    from (select f.*,
+                 f.prolang = (select l.oid from pg_catalog.pg_language l where l.lanname = 'sql')
+                   and f.provolatile = 'i' and not f.prosecdef and not f.proretset and f.proconfig is null
+                   and f.code ~* '^\s*select\M' and f.code !~* '\m(from|into)\M'
+                   and pg_catalog.btrim(f.code, E' \t\r\n;') !~ ';' as inlined
+            from funcs f) f
     left join lateral (select substr(c, length('jit=') + 1) as setting
                          from unnest(f.proconfig) c where c like 'jit=%') j on true
    where f.prokind in ('f', 'p')

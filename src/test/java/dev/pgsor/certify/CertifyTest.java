@@ -128,8 +128,18 @@ class CertifyTest {
                 .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor.ensure_policy(regclass,name,text,name[],text,text)"))
                 .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor_guard.tg_end()"))
                 .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("reconciler.tool_categorise(jsonb,jsonb)"));
+        // only the value checks run without the setting: one-expression SQL functions the planner
+        // inlines into the statements that call them (which run with jit = off)
         assertThat(functions).as("functions without jit = off").filteredOn(r -> !(Boolean) r.get(1))
-                .isEmpty();
+                .extracting(r -> r.get(0))
+                .containsExactlyInAnyOrder("sor.is_valid(text,text)",
+                        "sor.task_input_problem(text,jsonb,text,integer,interval,integer)");
+        assertThat(suite.rows("select p.oid::regprocedure::text, l.lanname, p.provolatile::text, p.proconfig is null"
+                + " from pg_proc p join pg_language l on l.oid = p.prolang"
+                + " where p.oid in ('sor.is_valid(text,text)'::regprocedure,"
+                + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure) order by 1"))
+                .containsExactly(List.of("sor.is_valid(text,text)", "sql", "i", true),
+                        List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true));
         assertThat(suite.rows("select property, \"check\", object, ok, detail from sor_api.certify() where \"check\" = ?", JIT))
                 .containsExactly(List.of("policy-bound", JIT, functions.size() + " objects", true, "all " + functions.size() + " pass"));
     }
@@ -146,6 +156,21 @@ class CertifyTest {
         assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = on"))
                 .extracting(Check::check, Check::object, Check::detail).containsExactly(tuple(JIT, "sor.jit_prone()", "jit=on"));
         assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = off")).isEmpty();
+        // a function with no statement of its own (an immutable SQL expression, inlined into its
+        // callers) needs no setting; one that reads a table, or that a SET clause keeps from being
+        // inlined, or a volatile one, does
+        String inlined = "set role sor_owner; create function sor.jit_free(x int) returns int language sql immutable"
+                + " as 'select x + 1'; comment on function sor.jit_free(int) is 'x'; reset role;";
+        assertThat(failingAfter(suite, inlined)).isEmpty();
+        for (String notInlined : List.of("language sql immutable as 'select count(*)::int from sor.events where x > 0'",
+                "language sql immutable set search_path = pg_catalog, pg_temp as 'select x + 1'",
+                "language sql volatile as 'select x + 1'",
+                "language sql immutable as 'select x + 1; select x + 2'",
+                "language plpgsql immutable as 'begin return x + 1; end'")) {
+            assertThat(failingAfter(suite, "set role sor_owner; create function sor.jit_free(x int) returns int " + notInlined
+                    + "; comment on function sor.jit_free(int) is 'x'; reset role;"))
+                    .as(notInlined).extracting(Check::check, Check::object).containsExactly(tuple(JIT, "sor.jit_free(x integer)"));
+        }
         // a registered domain schema's functions are swept too
         assertFails(failingAfter(suite, "create schema dom authorization sor_owner",
                 "select sor_api.register_domain_schema('dom')",
