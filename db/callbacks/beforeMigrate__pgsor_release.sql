@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:882a684df39115abb4d961ccb94d1a3e6b5be9d2b396e0cfc30826f179e1a734',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:a8892ce8870e11290938e02bfb874924e0e7bdf1ccc0edb5493c2f7511ef2968',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -33,7 +33,7 @@ begin
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
 {"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":2016196921}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":-340400241}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1079669882}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
@@ -64,7 +64,7 @@ begin
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-34101392}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":1764038583}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
@@ -858,7 +858,7 @@ begin
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
-{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3af88a5c6becc03525c8fdf4c7bf7b1a453272184380f62b294011f00cfef2d7","owner":"sor_owner"}}
+{"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"49687d6e83c3add26825510be20df1616bb41a7b9725b26aaac9758235938aa3","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
@@ -938,7 +938,7 @@ begin
 {"object":"function sor.tg_outbox__notify_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a108da1376e6fbc4bc24eed0e0e68acf179658a5e6295af61021d0488249eb9c","owner":"sor_owner"}}
 {"object":"function sor.tg_runs__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6148932920b90dd6fe190f9dbf2f8c0e2e8f41a56891ea7d723a35f6f79d8373","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eae9c8519ea8d76b28b6cf52523f00dfab612ed3d70f03542f29de1f0a87c96b","owner":"sor_owner"}}
-{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3d6c763fe1de33b12e7029d9c61f8894458c7486f6ff2fff59e8be1529682838","owner":"sor_owner"}}
+{"object":"function sor.tg_tasks__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c8cb2b6ba8aaddbf1e149e465ad8decb4a1d83e6883d01f8b5ed75c45cd0ec2d","owner":"sor_owner"}}
 {"object":"function sor.tg_tasks__quota()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f66b873f74ea092d171ab1c6fbd48da66ce44c7b942e2f0efec4e76ca72833d9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_begin(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"70c685236feb58ed34a286023d730f2396009c82c767c89655e4185a164babfe","owner":"sor_owner"}}
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}

@@ -19,6 +19,11 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
+  -- a claim (ready or failed rows made claimed) ends no claim: nothing to record, and the query
+  -- below would cost the claim as much again
+  if not exists (select 1 from old_rows o where o.status = 'claimed') then
+    return null;
+  end if;
   -- the statement's events go through the set-based append path in one call, in order; each
   -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
   -- is serialized: a new stream's head is made at its final link

@@ -83,6 +83,35 @@ class ExpectedVersionTest {
     }
 
     @Test
+    void aBatchOfOneKeepsTheRulesOfABatch() throws Exception {
+        // a batch of one event takes its own path (statements of one row): the same versions,
+        // links and refusals as a longer batch
+        String one = "select ordinal, version from sor_api.append_events('acme', jsonb_build_array(jsonb_build_object("
+                + "'stream', ?::text, 'type', 'Noted', 'expected_version', ?::int)))";
+        try (Connection c = acmeWorker.connect()) {
+            assertThat(Sql.rows(c, one, "single-1", 0)).containsExactly(List.of(1, 1));
+            assertThat(Sql.rows(c, one, "single-1", 1)).containsExactly(List.of(1, 2));
+            assertNothingWritten(db, () -> {
+                assertThat(assertRefused("SR013", () -> Sql.rows(c, one, "single-1", 1)).getMessage())
+                        .contains("event 1 of the batch: wrong expected version 1 for stream single-1 (stream version: 2)");
+                assertRefused("SR013", () -> Sql.rows(c, one, "single-2", 3));
+            });
+            Events.append(c, "acme", "single-1", "Noted", "{}");
+            assertThat(Sql.rows(c, one, "single-1", 3)).containsExactly(List.of(1, 4));
+        }
+        // first appends of one event each to a new stream, released together: every one written, in order
+        for (int round = 0; round < 10; round++) {
+            String stream = "single-race-" + round;
+            List<Race.Outcome<Object>> outcomes = Race.onConnections(acmeWorker, 4, (c, i) -> Sql.scalar(c,
+                    "select version from sor_api.append_events('acme', jsonb_build_array(jsonb_build_object('stream', ?::text, 'type', 'Noted')))",
+                    stream));
+            assertThat(outcomes).as("round %d", round).extracting(Race.Outcome::get).containsExactlyInAnyOrder(1, 2, 3, 4);
+            assertThat(Sql.rows(auditor, "select * from sor_api.verify_events('acme', ?)", stream)).isEmpty();
+        }
+        assertThat(Sql.rows(auditor, "select * from sor_api.verify_events('acme', 'single-1')")).isEmpty();
+    }
+
+    @Test
     void concurrentWritersWithTheSameExpectedVersionExactlyOneWinsPerRound() throws Exception {
         int threads = 8;
         for (int round = 0; round < 15; round++) {
