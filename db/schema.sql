@@ -1491,8 +1491,8 @@ AS $function$
   union all
   -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
   -- the write paths' statements for longer than they ran). A function with no statement of its
-  -- own needs no setting: an immutable SQL function that is one SELECT of an expression (no FROM,
-  -- no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
+  -- own needs no setting: an immutable or stable SQL function that is one SELECT of an expression
+  -- (no FROM, no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
   -- and runs under that statement's jit = off (a SET clause would keep it from being inlined:
   -- the kit's per-row value checks are written this way)
   select 'policy-bound', 'kit functions run with jit = off', f.qname,
@@ -1502,7 +1502,7 @@ AS $function$
               else coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)') end
     from (select f.*,
                  f.prolang = (select l.oid from pg_catalog.pg_language l where l.lanname = 'sql')
-                   and f.provolatile = 'i' and not f.prosecdef and not f.proretset and f.proconfig is null
+                   and f.provolatile in ('i', 's') and not f.prosecdef and not f.proretset and f.proconfig is null
                    and f.code ~* '^\s*select\M' and f.code !~* '\m(from|into)\M'
                    and pg_catalog.btrim(f.code, E' \t\r\n;') !~ ';' as inlined
             from funcs f) f
@@ -2969,17 +2969,14 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone)
  RETURNS sor.finished_tasks
- LANGUAGE plpgsql
+ LANGUAGE sql
  IMMUTABLE
- SET jit TO 'off'
 AS $function$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined, and plpgsql
-  -- runs this one expression as cheaply as the inlined function did
-  return (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
+  -- one expression, no SET clause: inlined into the statement that moves the tasks (a row
+  -- built per task, not a function called per task)
+  select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks;
-end
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
@@ -3438,15 +3435,13 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone)
  RETURNS boolean
- LANGUAGE plpgsql
+ LANGUAGE sql
  STABLE
- SET jit TO 'off'
 AS $function$
-begin
-  -- plpgsql rather than sql: a SET clause keeps a sql function from being inlined
-  return coalesce(lease_held.holder = session_user and lease_held.fencing_token = lease_held.given_token
-                  and lease_held.lease_expires_at > lease_held.at, false);
-end
+  -- one expression, no SET clause: inlined into the statement it guards (a batch's tasks are
+  -- judged without a function call each)
+  select coalesce(lease_held.holder = session_user and lease_held.fencing_token = lease_held.given_token
+                  and lease_held.lease_expires_at > lease_held.at, false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.lease_lapsed(lease_expires_at timestamp with time zone)
@@ -11113,7 +11108,7 @@ comment on function sor.ensure_policy(tbl regclass, policy name, command text, r
 comment on function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) is 'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.failure_recorded(task_id bigint, fencing_token bigint, error text) is 'The status and run_after a failed attempt recorded (dead: its sor.finished_tasks row; failed: its task.failed event), when the attempt with this fencing token, held by session_user, ended with this error; no row otherwise. fail_task and fail_tasks answer a retry after a lost answer with it.';
-comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. Only jit = off is set (hot path).';
+comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. One SQL expression without settings, inlined into its callers'' statements.';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';

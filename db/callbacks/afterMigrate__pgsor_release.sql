@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:a8892ce8870e11290938e02bfb874924e0e7bdf1ccc0edb5493c2f7511ef2968',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ff54372f318111835a25c0a86c22c86a5612f11dcff264736bdd4fe578e21504',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -22,7 +22,7 @@ begin
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-2030590424}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-510602557}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":530259103}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
@@ -55,7 +55,7 @@ begin
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-1550525892}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-961636823}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":29225059}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":425670982}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
@@ -74,7 +74,7 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-878178044}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":144861477}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -855,7 +855,7 @@ begin
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"49687d6e83c3add26825510be20df1616bb41a7b9725b26aaac9758235938aa3","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b107bb3b2b440532e6092d20e4427ba61343ab8104b51ee75bdd3c45e5769bdd","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
@@ -881,7 +881,7 @@ begin
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
 {"object":"function sor.failure_recorded(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"915eee5be6d26447b9af27d5b26598509526a7505acfdf09cf8d39765b0b08e6","owner":"sor_owner"}}
-{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a1697c8d3143d3aa0245a69f5fbd541cace0fa3033f1ccf054efd062ad3ca99b","owner":"sor_owner"}}
+{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"6b07e614776b500f453db750d2212a21350a4ac646a28e4844747bed3781a151","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
@@ -897,7 +897,7 @@ begin
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
 {"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a9c78478ae9427b149e4b112d5b8081ef5c79684cd68ff2bfefa97f170043031","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"bd7916c9bc7e412a704431cc90cacccb136edc576d29bdab88be31af31ccfd04","owner":"sor_owner"}}
-{"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"63a1dbe91f644dc0f12124936c44ef5fa36b3f3d86bb4daa9c9eb97edfb0eaba","owner":"sor_owner"}}
+{"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"7936dbd61516e1b2dc5084cff914e9e18a9f0bd6a048b3e5c889b9a50ab8546c","owner":"sor_owner"}}
 {"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}
 {"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
 {"object":"function sor.leases()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"227f0f060fee3c8b690bb8a05972c886c0e130bdce1bd5b56585452768ffca86","owner":"sor_owner"}}

@@ -133,12 +133,18 @@ class CertifyTest {
         assertThat(functions).as("functions without jit = off").filteredOn(r -> !(Boolean) r.get(1))
                 .extracting(r -> r.get(0))
                 .containsExactlyInAnyOrder("sor.is_valid(text,text)",
-                        "sor.task_input_problem(text,jsonb,text,integer,interval,integer)");
+                        "sor.task_input_problem(text,jsonb,text,integer,interval,integer)",
+                        "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)",
+                        "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)");
         assertThat(suite.rows("select p.oid::regprocedure::text, l.lanname, p.provolatile::text, p.proconfig is null"
                 + " from pg_proc p join pg_language l on l.oid = p.prolang"
                 + " where p.oid in ('sor.is_valid(text,text)'::regprocedure,"
-                + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure) order by 1"))
-                .containsExactly(List.of("sor.is_valid(text,text)", "sql", "i", true),
+                + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure,"
+                + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz)'::regprocedure,"
+                + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure) order by 1"))
+                .containsExactly(List.of("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)", "sql", "i", true),
+                        List.of("sor.is_valid(text,text)", "sql", "i", true),
+                        List.of("sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)", "sql", "s", true),
                         List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true));
         assertThat(suite.rows("select property, \"check\", object, ok, detail from sor_api.certify() where \"check\" = ?", JIT))
                 .containsExactly(List.of("policy-bound", JIT, functions.size() + " objects", true, "all " + functions.size() + " pass"));
