@@ -1491,8 +1491,8 @@ AS $function$
   union all
   -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
   -- the write paths' statements for longer than they ran). A function with no statement of its
-  -- own needs no setting: an immutable or stable SQL function that is one SELECT of an expression
-  -- (no FROM, no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
+  -- own needs no setting: a SQL function that is one SELECT of an expression (no FROM, no SET, not
+  -- SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
   -- and runs under that statement's jit = off (a SET clause would keep it from being inlined:
   -- the kit's per-row value checks are written this way)
   select 'policy-bound', 'kit functions run with jit = off', f.qname,
@@ -1502,7 +1502,7 @@ AS $function$
               else coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)') end
     from (select f.*,
                  f.prolang = (select l.oid from pg_catalog.pg_language l where l.lanname = 'sql')
-                   and f.provolatile in ('i', 's') and not f.prosecdef and not f.proretset and f.proconfig is null
+                   and not f.prosecdef and not f.proretset and f.proconfig is null
                    and f.code ~* '^\s*select\M' and f.code !~* '\m(from|into)\M'
                    and pg_catalog.btrim(f.code, E' \t\r\n;') !~ ';' as inlined
             from funcs f) f
@@ -3428,8 +3428,9 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.lease_clock()
  RETURNS timestamp with time zone
  LANGUAGE sql
- SET jit TO 'off'
 AS $function$
+  -- one expression, no SET clause: inlined into its callers' statements and expressions (a SQL
+  -- function that is not inlined costs an executor of its own per call)
   select pg_catalog.clock_timestamp()
 $function$;
 
@@ -8847,14 +8848,17 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint)
  RETURNS bytea
- LANGUAGE plpgsql
- IMMUTABLE PARALLEL SAFE
- SET jit TO 'off'
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
 AS $function$
-begin
+  -- (stable, not immutable, though it is a pure function of its arguments: an immutable function
+  -- whose arguments call now() or session_user is not inlined, and a SQL function that is not
+  -- inlined costs an executor of its own per call)
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
-  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  return pg_catalog.sha256(
+  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone. One
+  -- expression, no SET clause: inlined into the statement that calls it (an append's INSERT,
+  -- verify_events' reads), where it costs the expression alone.
+  select pg_catalog.sha256(
            coalesce(event_hash.prev_hash, '\x'::bytea)
            || pg_catalog.convert_to(
                 pg_catalog.jsonb_build_array(
@@ -8862,8 +8866,7 @@ begin
                   event_hash.payload, event_hash.metadata, event_hash.actor::text,
                   pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   event_hash."position")::text,
-                'UTF8'));
-end
+                'UTF8'))
 $function$;
 
 CREATE OR REPLACE FUNCTION sor_guard.fail_release(history text)
@@ -11263,7 +11266,7 @@ comment on function sor_guard.current_tenants() is 'Tenants of current_user acco
 comment on function sor_guard.declare_class(kind text, identity text, class text) is 'Appends one class declaration (sor_guard.classes); called by sor_guard.classify, which resolves the object''s identity first.';
 comment on function sor_guard.diff(roots text[]) is 'Every difference between the live catalog and the register, for the given roots (NULL: all): kind, identity, the operation (as approvals name it), its outcome (approve, record, tighten) and a detail. Objects not yet registered are not differences (protect_all registers them), but a new policy, trigger or rule on a registered table is.';
 comment on function sor_guard.end_release(history text, version text, digest text, manifest text) is 'Run by the afterMigrate release callback: closes the run; an approved upgrade consumes its approval and is recorded as upgraded, a first run under release control as installed; a run of the installed release writes nothing (unchanged). Returns the event recorded (NULL for a history table the release does not describe).';
-comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
+comment on function sor_guard.event_hash(prev_hash bytea, tenant_id text, stream text, version integer, type text, payload jsonb, metadata jsonb, actor name, occurred_at timestamp with time zone, "position" bigint) is 'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. One SQL expression without settings, inlined into its callers'' statements: every name is qualified and its callers pin search_path.';
 comment on function sor_guard.fail_release(history text) is 'Run by the afterMigrateError callback: closes an open run as failed (its approval stays unused: the run is simply run again).';
 comment on function sor_guard.function_sha256(fn oid) is 'sha256 of a function''s full definition (pg_get_functiondef: signature, language, volatility, security, settings, body).';
 comment on function sor_guard.ident(classid oid, objid oid, objsubid integer) is 'pg_identify_object(...).identity, the name the register and approvals use.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ff54372f318111835a25c0a86c22c86a5612f11dcff264736bdd4fe578e21504',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4ddded5e5c7515d60f6b04fa36b8067cf6344aca97e15e67f4850b7a04e76d94',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -22,13 +22,13 @@ begin
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-2030590424}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":530259103}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-942312832}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":2016196921}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":58873424}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1079669882}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
@@ -74,7 +74,7 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":144861477}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1062022045}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -855,7 +855,7 @@ begin
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b107bb3b2b440532e6092d20e4427ba61343ab8104b51ee75bdd3c45e5769bdd","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6ef0a6b43a6292a41696cadab9421ece9fd2c885755ee09928c3e32a25fbb004","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
@@ -896,7 +896,7 @@ begin
 {"object":"function sor.json_schema_violation(jsonb,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59413952e8a2b20ddeea490510e11e635dee549ce3a48e4497ed2664021ed9c2","owner":"sor_owner"}}
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
 {"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a9c78478ae9427b149e4b112d5b8081ef5c79684cd68ff2bfefa97f170043031","owner":"sor_owner"}}
-{"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"bd7916c9bc7e412a704431cc90cacccb136edc576d29bdab88be31af31ccfd04","owner":"sor_owner"}}
+{"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"299713461a31896cae317e2d760903f46c4ff00bca440f455c31ef7d0f1a2e7a","owner":"sor_owner"}}
 {"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"7936dbd61516e1b2dc5084cff914e9e18a9f0bd6a048b3e5c889b9a50ab8546c","owner":"sor_owner"}}
 {"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}
 {"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
@@ -1036,7 +1036,7 @@ begin
 {"object":"function sor_guard.declare_class(text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7094495f064458f353b3a15fc7c2563a2c76ac76ac429f6eacdf58d0e772112e","owner":"sor_guardian"}}
 {"object":"function sor_guard.diff(text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f5d94de7d5016347fcd8deffce1e8ee43079f200920c25f313853c7f56ba32cf","owner":"sor_guardian"}}
 {"object":"function sor_guard.end_release(text,text,text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"f7ab6b0906df1ba9b65afa77c08f8ed0645c9e1c9f971ebc57b8eb80a91736f4","owner":"sor_guardian"}}
-{"object":"function sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"fb11b57490b51fabd83c51931b9d2e7abf415eaeaf299816b0fbc4579619a84e","owner":"sor_guardian"}}
+{"object":"function sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":[],"definition_sha256":"922617d3fbf0da7bc236c2f1cf0445002792c1404e4ef628cb343d98222a6d9e","owner":"sor_guardian"}}
 {"object":"function sor_guard.fail_release(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bc7779b956f286c5c00d4f7e1fd65eb21b5f1d8b842469bce390bd9efd1e46fc","owner":"sor_guardian"}}
 {"object":"function sor_guard.function_sha256(oid)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ff0be5e9e98af7966b1e485a98c928a5d26f650330ff35ecf6949aebb74830a8","owner":"sor_guardian"}}
 {"object":"function sor_guard.ident(oid,oid,integer)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8ea5d574f59c55eee728ae1b2a71bb73cf722a6968d43bb2e0b10e18098a497c","owner":"sor_guardian"}}

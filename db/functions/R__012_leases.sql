@@ -20,8 +20,9 @@ create or replace function sor.lease_clock()
 returns timestamptz
 language sql
 volatile
-set jit = off
 as $$
+  -- one expression, no SET clause: inlined into its callers' statements and expressions (a SQL
+  -- function that is not inlined costs an executor of its own per call)
   select pg_catalog.clock_timestamp()
 $$;
 comment on function sor.lease_clock() is

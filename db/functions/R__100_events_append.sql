@@ -9,15 +9,18 @@ create or replace function sor_guard.event_hash(
   prev_hash bytea, tenant_id text, stream text, version integer, type text,
   payload jsonb, metadata jsonb, actor name, occurred_at timestamptz, "position" bigint
 ) returns bytea
-language plpgsql
-immutable
+language sql
+stable
 parallel safe
-set jit = off
 as $$
-begin
+  -- (stable, not immutable, though it is a pure function of its arguments: an immutable function
+  -- whose arguments call now() or session_user is not inlined, and a SQL function that is not
+  -- inlined costs an executor of its own per call)
   -- jsonb text is canonical (keys sorted, whitespace normalised); the timestamp is rendered in
-  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone.
-  return pg_catalog.sha256(
+  -- UTC with microseconds, so the encoding does not depend on the session's TimeZone. One
+  -- expression, no SET clause: inlined into the statement that calls it (an append's INSERT,
+  -- verify_events' reads), where it costs the expression alone.
+  select pg_catalog.sha256(
            coalesce(event_hash.prev_hash, '\x'::bytea)
            || pg_catalog.convert_to(
                 pg_catalog.jsonb_build_array(
@@ -25,11 +28,10 @@ begin
                   event_hash.payload, event_hash.metadata, event_hash.actor::text,
                   pg_catalog.to_char(event_hash.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   event_hash."position")::text,
-                'UTF8'));
-end
+                'UTF8'))
 $$;
 comment on function sor_guard.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint) is
-  'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. Only jit = off is set (hot path): every name is qualified and its callers pin search_path.';
+  'sha256 over the previous hash and a canonical JSON encoding of the event; verify_events() recomputes it. One SQL expression without settings, inlined into its callers'' statements: every name is qualified and its callers pin search_path.';
 
 drop function if exists sor_guard.stream_lock_key(text, text);
 

@@ -131,8 +131,8 @@ as $$
   union all
   -- policy-bound: every kit function runs with jit = off (JIT compiled the guard's, certify's and
   -- the write paths' statements for longer than they ran). A function with no statement of its
-  -- own needs no setting: an immutable or stable SQL function that is one SELECT of an expression
-  -- (no FROM, no SET, not SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
+  -- own needs no setting: a SQL function that is one SELECT of an expression (no FROM, no SET, not
+  -- SECURITY DEFINER, not set-returning) is inlined into the statement that calls it
   -- and runs under that statement's jit = off (a SET clause would keep it from being inlined:
   -- the kit's per-row value checks are written this way)
   select 'policy-bound', 'kit functions run with jit = off', f.qname,
@@ -142,7 +142,7 @@ as $$
               else coalesce('jit=' || j.setting, 'no jit setting: its statements follow the session''s jit (add SET jit = off)') end
     from (select f.*,
                  f.prolang = (select l.oid from pg_catalog.pg_language l where l.lanname = 'sql')
-                   and f.provolatile in ('i', 's') and not f.prosecdef and not f.proretset and f.proconfig is null
+                   and not f.prosecdef and not f.proretset and f.proconfig is null
                    and f.code ~* '^\s*select\M' and f.code !~* '\m(from|into)\M'
                    and pg_catalog.btrim(f.code, E' \t\r\n;') !~ ';' as inlined
             from funcs f) f

@@ -135,17 +135,24 @@ class CertifyTest {
                 .containsExactlyInAnyOrder("sor.is_valid(text,text)",
                         "sor.task_input_problem(text,jsonb,text,integer,interval,integer)",
                         "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)",
-                        "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)");
+                        "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)",
+                        "sor.lease_clock()",
+                        "sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)");
         assertThat(suite.rows("select p.oid::regprocedure::text, l.lanname, p.provolatile::text, p.proconfig is null"
                 + " from pg_proc p join pg_language l on l.oid = p.prolang"
                 + " where p.oid in ('sor.is_valid(text,text)'::regprocedure,"
                 + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure,"
                 + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz)'::regprocedure,"
-                + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure) order by 1"))
+                + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure,"
+                + " 'sor.lease_clock()'::regprocedure,"
+                + " 'sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamptz,bigint)'::regprocedure) order by 1"))
                 .containsExactly(List.of("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)", "sql", "i", true),
                         List.of("sor.is_valid(text,text)", "sql", "i", true),
+                        List.of("sor.lease_clock()", "sql", "v", true),
                         List.of("sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)", "sql", "s", true),
-                        List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true));
+                        List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true),
+                        List.of("sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)",
+                                "sql", "s", true));
         assertThat(suite.rows("select property, \"check\", object, ok, detail from sor_api.certify() where \"check\" = ?", JIT))
                 .containsExactly(List.of("policy-bound", JIT, functions.size() + " objects", true, "all " + functions.size() + " pass"));
     }
@@ -162,15 +169,16 @@ class CertifyTest {
         assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = on"))
                 .extracting(Check::check, Check::object, Check::detail).containsExactly(tuple(JIT, "sor.jit_prone()", "jit=on"));
         assertThat(failingAfter(suite, fn, "alter function sor.jit_prone() set jit = off")).isEmpty();
-        // a function with no statement of its own (an immutable SQL expression, inlined into its
-        // callers) needs no setting; one that reads a table, or that a SET clause keeps from being
-        // inlined, or a volatile one, does
-        String inlined = "set role sor_owner; create function sor.jit_free(x int) returns int language sql immutable"
-                + " as 'select x + 1'; comment on function sor.jit_free(int) is 'x'; reset role;";
-        assertThat(failingAfter(suite, inlined)).isEmpty();
+        // a function with no statement of its own (one SQL expression, inlined into its callers)
+        // needs no setting, whatever its volatility; one that reads a table, that a SET clause keeps
+        // from being inlined, of two statements, or in PL/pgSQL does
+        for (String inlined : List.of("language sql immutable as 'select x + 1'",
+                "language sql volatile as 'select x + (random() * 0)::int'")) {
+            assertThat(failingAfter(suite, "set role sor_owner; create function sor.jit_free(x int) returns int " + inlined
+                    + "; comment on function sor.jit_free(int) is 'x'; reset role;")).as(inlined).isEmpty();
+        }
         for (String notInlined : List.of("language sql immutable as 'select count(*)::int from sor.events where x > 0'",
                 "language sql immutable set search_path = pg_catalog, pg_temp as 'select x + 1'",
-                "language sql volatile as 'select x + 1'",
                 "language sql immutable as 'select x + 1; select x + 2'",
                 "language plpgsql immutable as 'begin return x + 1; end'")) {
             assertThat(failingAfter(suite, "set role sor_owner; create function sor.jit_free(x int) returns int " + notInlined
@@ -180,7 +188,7 @@ class CertifyTest {
         // a registered domain schema's functions are swept too
         assertFails(failingAfter(suite, "create schema dom authorization sor_owner",
                 "select sor_api.register_domain_schema('dom')",
-                "set role sor_owner; create function dom.f() returns int language sql as 'select 1';"
+                "set role sor_owner; create function dom.f() returns int language sql as 'select count(*)::int from pg_catalog.pg_class';"
                         + " comment on function dom.f() is 'x'; reset role;"), "policy-bound", JIT, "dom.f()");
     }
 
