@@ -1176,8 +1176,10 @@ begin
       using errcode = 'SR011',
             hint = 'A stream is category-id (e.g. expense-42, at most 200 characters); a type starts with a letter (at most 100 of letters, digits, _ . : -); payload and metadata are JSON objects; expected_version is 0 for a new stream or the version you last read.';
   end if;
-  perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
-  perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
+  if sor.over_cap(append_event.payload) or sor.over_cap(append_event.metadata) then
+    perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
+    perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
+  end if;
   -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
   -- different streams never wait on each other. A new stream is claimed by a version 0 head, so
   -- two appends both expecting version 0 cannot both succeed; an unknown tenant fails its foreign
@@ -1706,6 +1708,29 @@ AS $function$
          pg_catalog.format('%s at position %s: %s', c.problem, c.position, c.detail)
     from chains c
    where c.problem is not null
+  union all
+  -- the list callers read (sor.reserved_names) is the list the kit applies (sor.reserved_list, in
+  -- sor.reserved_kind's expression), name for name, and each listed name is refused with its kind
+  select 'governed', 'reserved names are the names the kit refuses', 'sor.reserved_names: ' || k.kind,
+         r.listed is not distinct from r.applied and r.unrefused is null,
+         case when r.listed is not distinct from r.applied and r.unrefused is null then coalesce(r.listed, 'none')
+              else pg_catalog.concat_ws('; ',
+                     'listed but not applied: ' || (select pg_catalog.string_agg(x, ', ' order by x)
+                                                      from pg_catalog.unnest(pg_catalog.string_to_array(r.listed, ', ')) x
+                                                     where x <> all (coalesce(pg_catalog.string_to_array(r.applied, ', '), '{}'))),
+                     'applied but not listed: ' || (select pg_catalog.string_agg(x, ', ' order by x)
+                                                      from pg_catalog.unnest(pg_catalog.string_to_array(r.applied, ', ')) x
+                                                     where x <> all (coalesce(pg_catalog.string_to_array(r.listed, ', '), '{}'))),
+                     'not refused as ' || k.kind || ': ' || r.unrefused) end
+    from (values ('stream category'), ('event type prefix'), ('outbox topic')) k(kind)
+   cross join lateral (
+     select (select pg_catalog.string_agg(n.name, ', ' order by n.name) from sor.reserved_names n where n.kind = k.kind) as listed,
+            (select pg_catalog.string_agg(a.name, ', ' order by a.name) from pg_catalog.unnest(sor.reserved_list(k.kind)) a(name)) as applied,
+            (select pg_catalog.string_agg(n.name, ', ' order by n.name) from sor.reserved_names n
+              where n.kind = k.kind
+                and sor.reserved_kind(case when k.kind = 'stream category' then n.name || '-1' end,
+                                      case when k.kind = 'event type prefix' then n.name || 'x' end,
+                                      case when k.kind = 'outbox topic' then n.name end) is distinct from k.kind) as unrefused) r
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify__030_guard()
@@ -2462,9 +2487,7 @@ CREATE OR REPLACE FUNCTION sor.check_size(value jsonb, what text)
  SET jit TO 'off'
 AS $function$
 begin
-  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
-  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
-  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
+  if sor.over_cap(check_size.value) then
     raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
@@ -2478,7 +2501,7 @@ CREATE OR REPLACE FUNCTION sor.check_size(value text, what text)
  SET jit TO 'off'
 AS $function$
 begin
-  if pg_catalog.octet_length(check_size.value) > 1048576 then
+  if sor.over_cap(check_size.value) then
     raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.octet_length(check_size.value)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
@@ -2763,9 +2786,13 @@ begin
       using errcode = 'SR060',
             hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
   end if;
-  perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
-  perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
-  perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
+  if sor.reserved_kind(null, null, enqueue_outbox.topic) is not null then
+    perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
+  end if;
+  if sor.over_cap(enqueue_outbox.payload) or sor.over_cap(enqueue_outbox.headers) then
+    perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
+    perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
+  end if;
   perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
   if not found then
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)
@@ -2812,7 +2839,9 @@ begin
       using errcode = 'SR054',
             hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
   end if;
-  perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
+  if sor.over_cap(enqueue_task.payload) then
+    perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
+  end if;
 
   -- the dedupe trigger claims the key in sor.dedupe_keys, or skips the row when it is taken
   insert into sor.tasks as t (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)
@@ -3073,21 +3102,12 @@ $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_reserved(kind text, name text)
  RETURNS boolean
- LANGUAGE plpgsql
- STABLE
- SET jit TO 'off'
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
 AS $function$
-begin
-  -- plpgsql, not sql: the query plan is cached for the session instead of planned on every call
-  return exists (
-    select 1 from sor.reserved_names r
-     where r.kind = is_reserved.kind
-       and case r.kind
-             when 'stream category' then pg_catalog.lower(pg_catalog.split_part(is_reserved.name, '-', 1)) = r.name
-             when 'event type prefix' then pg_catalog.left(pg_catalog.lower(is_reserved.name), pg_catalog.length(r.name)) = r.name
-             when 'outbox topic' then pg_catalog.lower(is_reserved.name) = r.name
-           end);
-end
+  select coalesce(sor.reserved_kind(case when is_reserved.kind = 'stream category' then is_reserved.name end,
+                                    case when is_reserved.kind = 'event type prefix' then is_reserved.name end,
+                                    case when is_reserved.kind = 'outbox topic' then is_reserved.name end) = is_reserved.kind, false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.is_valid(kind text, value text)
@@ -3595,6 +3615,26 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.over_cap(value jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
+  -- is its compressed size, and a repetitive 80 MB document compresses below any cap. One
+  -- expression without settings, inlined: a caller tests it and calls sor.check_size (a PL/pgSQL
+  -- call with its setting saved and restored) only to raise
+  select pg_catalog.octet_length(over_cap.value::text) > 1048576
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.over_cap(value text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select pg_catalog.octet_length(over_cap.value) > 1048576
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.partition_bounds(part regclass)
  RETURNS TABLE(range_from timestamp with time zone, range_to timestamp with time zone, is_default boolean)
  LANGUAGE plpgsql
@@ -3911,24 +3951,13 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.refuse_reserved(stream text, type text, topic text)
  RETURNS void
  LANGUAGE plpgsql
- STABLE
+ IMMUTABLE
  SET jit TO 'off'
 AS $function$
 declare
-  _kind text;
-  _category text := pg_catalog.lower(pg_catalog.split_part(refuse_reserved.stream, '-', 1));
-  _type text := pg_catalog.lower(refuse_reserved.type);
-  _topic text := pg_catalog.lower(refuse_reserved.topic);
+  _kind text := sor.reserved_kind(refuse_reserved.stream, refuse_reserved.type, refuse_reserved.topic);
 begin
-  -- one query for the three names (the same match as sor.is_reserved, written as a join
-  -- condition); each name is folded once, not once per row of the list
-  select r.kind into _kind
-    from sor.reserved_names r
-   where (r.kind = 'stream category' and r.name = _category)
-      or (r.kind = 'event type prefix' and pg_catalog.starts_with(_type, r.name))
-      or (r.kind = 'outbox topic' and r.name = _topic)
-   order by r.kind desc
-   limit 1;
+  -- hot callers test sor.reserved_kind(...) is not null themselves and call this only to raise
   if _kind = 'stream category' then
     raise exception 'stream % is reserved for the kit', pg_catalog.quote_literal(refuse_reserved.stream)
       using errcode = 'SR017',
@@ -4024,6 +4053,33 @@ begin
          side_effects = excluded.side_effects, enabled = excluded.enabled,
          registered_at = pg_catalog.now(), registered_by = session_user;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.reserved_kind(stream text, type text, topic text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select case
+           when pg_catalog.lower(pg_catalog.split_part(reserved_kind.stream, '-', 1)) = any (sor.reserved_list('stream category'))
+             then 'stream category'
+           when pg_catalog.lower(reserved_kind.type) ^@ any (sor.reserved_list('event type prefix'))
+             then 'event type prefix'
+           when pg_catalog.lower(reserved_kind.topic) = any (sor.reserved_list('outbox topic'))
+             then 'outbox topic'
+         end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.reserved_list(kind text)
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select case reserved_list.kind
+           when 'stream category' then '{run,task,outbox}'::text[]
+           when 'event type prefix' then '{run_,block_,task.,outbox.}'::text[]
+           when 'outbox topic' then '{resume}'::text[]
+         end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.resume(run_id uuid, lease_seconds integer DEFAULT NULL::integer)
@@ -5114,7 +5170,9 @@ declare
 begin
   -- Membership first: a caller learns nothing about tenants it does not belong to.
   perform sor_guard.require_member(append_event.tenant_id);
-  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if sor.reserved_kind(append_event.stream, append_event.type, null) is not null then
+    perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
@@ -5144,7 +5202,9 @@ begin
       using errcode = 'SR011',
             hint = 'An idempotency key is 1 to 255 characters without control characters (a UUID event id is one); pass NULL to append without a key.';
   end if;
-  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if sor.reserved_kind(append_event.stream, append_event.type, null) is not null then
+    perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  end if;
   if append_event.idempotency_key is not null then
     -- Insert-first: the key's row is claimed before the append, so a concurrent append with the
     -- same key waits here for this transaction and then finds the key (committed) or claims it
@@ -5227,18 +5287,13 @@ begin
   perform sor.check_size(append_events.events, 'the batch of events');
 
   -- every event is checked before anything is written, in one query over the whole batch: its
-  -- shape, its tenant, the value rules, and the reserved names (a join with sor.reserved_names)
+  -- shape, its tenant, the value rules, and the reserved names (sor.reserved_kind, an expression
+  -- inlined per event: no query, no call)
   with b as (
     select t.o::integer as o, t.x,
            case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'stream' end as stream,
            case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'type' end as type
       from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  ), reserved as (
-    select b.o, pg_catalog.max(r.kind) as kind
-      from b join sor.reserved_names r
-        on (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(b.stream, '-', 1)))
-        or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(b.type), r.name))
-     group by b.o
   )
   select v.o, v.code,
          case when pg_catalog.jsonb_typeof(v.x) <> 'object'
@@ -5263,7 +5318,7 @@ begin
          end as problem
     into _bad
     from (
-      select b.o, b.x, b.stream, b.type, r.kind,
+      select b.o, b.x, b.stream, b.type, sor.reserved_kind(b.stream, b.type, null) as kind,
              case when pg_catalog.jsonb_typeof(b.x) <> 'object'
                        or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
                        or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
@@ -5278,9 +5333,9 @@ begin
                            and (pg_catalog.jsonb_typeof(b.x -> 'idempotency_key') <> 'string'
                                 or not sor.is_valid('key', b.x ->> 'idempotency_key')))
                     then 'SR011'
-                  when r.kind is not null then 'SR017'
+                  when sor.reserved_kind(b.stream, b.type, null) is not null then 'SR017'
              end as code
-        from b left join reserved r on r.o = b.o
+        from b
     ) v
    where v.code is not null
    order by v.o
@@ -5788,7 +5843,9 @@ begin
        or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
       perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
     end if;
-    perform sor.refuse_reserved(null, _e ->> 'type', null);
+    if sor.reserved_kind(null, _e ->> 'type', null) is not null then
+      perform sor.refuse_reserved(null, _e ->> 'type', null);
+    end if;
   end loop;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
@@ -5798,7 +5855,9 @@ begin
        or not sor.is_valid('event_type', _c ->> 'type') then
       perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
     end if;
-    perform sor.refuse_reserved(null, null, _c ->> 'type');
+    if sor.reserved_kind(null, null, _c ->> 'type') is not null then
+      perform sor.refuse_reserved(null, null, _c ->> 'type');
+    end if;
     if (_c ->> 'type') in ('review', 'suspend') then
       if _blocking is not null then
         raise exception 'step % has more than one review or suspend command', commit_step.step_id
@@ -5898,7 +5957,9 @@ begin
     raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
+  if sor.over_cap(complete_task.result) then
+    perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
+  end if;
   with gone as (
     delete from sor.tasks t
      where t.task_id = complete_task.task_id and t.status = (select 'claimed'::text)
@@ -10572,6 +10633,8 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.outbox_counts(status text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.over_cap(value jsonb) owner sor_owner: sor_owner=EXECUTE
+-- function sor.over_cap(value text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_bounds(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.partition_list() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
@@ -10582,6 +10645,8 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) owner sor_owner: sor_owner=EXECUTE
+-- function sor.reserved_kind(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.reserved_list(kind text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.resume(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.session_defaults() owner sor_owner: sor_owner=EXECUTE
@@ -11086,7 +11151,7 @@ comment on function sor.announce_append(tenant_id text) is 'Called by the append
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[], serialized boolean) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head (serialized: locks the existing heads only, for a caller that serialises each stream''s writers itself; the chain trigger makes a new stream''s head at its final link), one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
-comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
 comment on function sor.certify__050_claims() is 'Claims and outbox checks: held leases of both well-formed (sor.leases()), fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
@@ -11097,8 +11162,8 @@ comment on function sor.certify__085_bodies() is 'certify(): every PL/pgSQL func
 comment on function sor.certify__087_surface() is 'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, SQL-standard bodies) and by the qualified names in its function bodies.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
-comment on function sor.check_size(value jsonb, what text) is 'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
-comment on function sor.check_size(value text, what text) is 'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
+comment on function sor.check_size(value jsonb, what text) is 'SR009 when a JSON value is over the kit''s size cap (sor.over_cap: more than 1 MiB in its text form, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
+comment on function sor.check_size(value text, what text) is 'SR009 when a text value is over the kit''s size cap (sor.over_cap: more than 1 MiB, UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) is 'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
@@ -11116,7 +11181,7 @@ comment on function sor.forensic_run(run_id uuid) is 'The run the forensic reade
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';
 comment on function sor.is_interval(value text) is 'Whether a text reads as an interval (NULL does). Only for naming the bad row of a batch after its cast failed: it opens a subtransaction per call.';
-comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. Only jit = off is set (hot path): callers pin search_path.';
+comment on function sor.is_reserved(kind text, name text) is 'True when the kit reserves the name: a stream whose category (the part before the first hyphen) is reserved, an event type starting with a reserved prefix (case-insensitive), a reserved outbox topic. sor.reserved_kind''s expression, inlined.';
 comment on function sor.is_valid(kind text, value text) is 'The value domains of the kit, defined once: tenant_id (lowercase slug, 2-63), slug (workflow, worker kind: lowercase, 1-100), queue (2-63), stream (category-id, at most 200), stream_prefix (the start of a stream name: a category, its dash, part of an id; at most 200), event_type (at most 100), tool_name (lowercase, at most 64), key (idempotency and dedupe keys: 1-255, no control characters), label (subjects, topics, ids: 1-200, no control characters), sha256_hex, error_text (why an attempt failed: 1-4000 characters). NULL or an unknown kind is not valid. One SQL expression without settings, inlined into its callers'' statements.';
 comment on function sor.journal_bad_input(what text, hint text) is 'Raises SR033 (malformed argument) naming the argument; used by every journal function so bad input changes nothing.';
 comment on function sor.journal_check_id(value text, what text, max_length integer) is 'Returns the id when it is non-NULL, non-empty, at most max_length characters and free of control characters; SR033 otherwise.';
@@ -11135,6 +11200,8 @@ comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
 comment on function sor.outbox_counts(status text) is 'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
+comment on function sor.over_cap(value jsonb) is 'The one size cap of the kit: true when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). One expression without settings, inlined into its callers.';
+comment on function sor.over_cap(value text) is 'The one size cap of the kit for text: true when a value has more than 1 MiB (UTF-8 bytes). One expression without settings, inlined into its callers.';
 comment on function sor.partition_bounds(part regclass) is 'The range of a monthly partition (range_from NULL when it starts at MINVALUE), or is_default for a default partition.';
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
@@ -11142,9 +11209,11 @@ comment on function sor.prepare_partition(part regclass) is 'Gives a partition w
 comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 comment on function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) is 'Raises why a call on a lease (kind task or outbox) was refused, from the row as the caller may see it: unknown (SR055 task, SR061 outbox row), stale or NULL token or another holder (SR056 task, SR062 outbox row), or the lease lapsed (SR057 for both).';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR063 already dispatched, else by sor.refuse_lease_call on the row as the dispatcher may see it: SR061 unknown row, SR062 stale or NULL lease token (or another holder), SR057 lease lapsed.';
-comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_names), checked in one query. Called by every entry point that takes one from a caller; sor_api.append_events checks a whole batch with the same condition as a join.';
+comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_kind, no query). Every entry point that takes one from a caller asks sor.reserved_kind first and calls this to raise; sor_api.append_events applies the same expression to each event of a batch.';
 comment on function sor.refuse_task_call(task_id bigint, fencing_token bigint, action text) is 'Raises the reason a heartbeat, complete or fail call on a task was refused, by sor.refuse_lease_call on the task as the caller may see it: SR055 unknown task, SR056 stale or NULL fencing token (also a finished task), SR057 lease lapsed.';
 comment on function sor.register_tool(tool_name text, description text, input_schema jsonb, function_oid regprocedure, allowed_kinds text[], side_effects boolean, enabled boolean) is 'Registers or updates a tool (called by migrations as the owner). SR073 malformed name, description, schema or signature; SR074 the function is not a locked-down SECURITY DEFINER function.';
+comment on function sor.reserved_kind(stream text, type text, topic text) is 'The kind of the first reserved name among a stream (its category, the part before the first hyphen), an event type (a reserved prefix) and an outbox topic, case-insensitive (sor.reserved_list): stream category, event type prefix or outbox topic; NULL when none is reserved (a NULL argument is not checked). One expression without settings, inlined into its callers.';
+comment on function sor.reserved_list(kind text) is 'The names the kit reserves, by kind (stream category, event type prefix, outbox topic), lowercase; NULL for another kind. The same names as sor.reserved_names (certify checks it). One expression without settings, inlined into its callers.';
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.session_defaults() is 'Gives the calling session idle_in_transaction_session_timeout 1min and lock_timeout 10s where they are off (0) and sor.session_defaults is not off; called where Workers and Dispatchers start work (start_run, resume_run, sor.claim_tasks_for, lease_outbox). Only jit = off is set (hot path).';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4ddded5e5c7515d60f6b04fa36b8067cf6344aca97e15e67f4850b7a04e76d94',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ca964839027b635d017bf6e3b36301787cf777598ebaeb44aba801d0ab25b82d',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -21,15 +21,15 @@ begin
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
-{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-2030590424}
+{"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-942312832}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
-{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1028299110}
+{"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":58873424}
-{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1079669882}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-583397799}
+{"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1399430783}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
@@ -46,7 +46,7 @@ begin
 {"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-1641628421}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
 {"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
-{"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":835430062}
+{"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":-2096464439}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":-1631749878}
 {"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":-572380903}
@@ -54,14 +54,14 @@ begin
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":-1550525892}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":29225059}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":425670982}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-904966865}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
 {"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":1764038583}
-{"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":215059489}
+{"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
 {"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
@@ -75,7 +75,7 @@ begin
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1062022045}
-{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1396796888}
+{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1685826287}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
@@ -853,10 +853,10 @@ begin
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}
 {"object":"function reconciler.tool_record_expense(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"373a5a35259909f7f19b2cb305a2cf8b3a4a42cb950f613b5961299a04bee11e","owner":"sor_owner"}}
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
-{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"23e055695b36a6b476b851128496894501208b2d4edd6485765569b2b95f4824","owner":"sor_owner"}}
+{"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"9993e10ac78bf159c9ed30682f6b2a075db408c93aa873b90d29c8760a866676","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6ef0a6b43a6292a41696cadab9421ece9fd2c885755ee09928c3e32a25fbb004","owner":"sor_owner"}}
-{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a58a3b491e1b67219cb60f3259a9e90237cd11b0e4bd187ad10b01dc9bd2cd30","owner":"sor_owner"}}
+{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dfdddf8d2eefd1f088852e358c3b4ee279d59868a244ce81823b82aba6b2bc80","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
@@ -867,16 +867,16 @@ begin
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
-{"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"6746fe131b5b65f0c3ed5f237ae3c8f0f1d973d00f365997cd2742046d821fb2","owner":"sor_owner"}}
-{"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"d03db2f59b2a4d34cf40372e7cd4195fadfb1eb99bc1c096569a9fec0a041d12","owner":"sor_owner"}}
+{"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"37074d25b64223f8392a4bf18eaf03d90b4be37bff90cc6885d46cc3cf0d4412","owner":"sor_owner"}}
+{"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
 {"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fa5369240ef75df2c7d9252efb8ad9fc0872752d804ed118f4e93ea30d8f99d6","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
 {"object":"function sor.domain_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4089299d418cbb849e25e8777a059afb2c0c4a2b03f5098d0393717ac0aa28c5","owner":"sor_owner"}}
-{"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f6ecb539ffbd6f326ba5fd6459bec0e249db0f1271e5b1f53a2860dc148f677c","owner":"sor_owner"}}
-{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"82da969adfefeb4055cbd8f29baa710be2341090ace583cfb76db38404137e37","owner":"sor_owner"}}
+{"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7791d5e6cef2f57489b30683ba22c18893cef60e47cf6ea17df1f78df234b245","owner":"sor_owner"}}
+{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6dc713029ddf8706316fb7df82f2871ef2c76e8a0317baf94cf95a5076a3c38f","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
@@ -886,7 +886,7 @@ begin
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
 {"object":"function sor.is_interval(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"df42d9286641f7206c5a1129bbb4d7d6bb05bf9c62dd4864395152d1bc2aa868","owner":"sor_owner"}}
-{"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"e589ae48151f789deeff74ce2ee5400f8ffafde4f894fba20d3a2b348b0cd8b5","owner":"sor_owner"}}
+{"object":"function sor.is_reserved(text,text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"9412daec8d1c5654f49ae6dd1c2f1ecddf958ad698206eb23924a36f5e841ff8","owner":"sor_owner"}}
 {"object":"function sor.is_valid(text,text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"262d8992743134db83307a9c220cc6e66e99f645d9de4006719f9575797eb7ec","owner":"sor_owner"}}
 {"object":"function sor.journal_bad_input(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"98e53bd0c85ccec8e5a80872dcc2b58ec7ef3ce6c8d8a2d2382dc11e12a92281","owner":"sor_owner"}}
 {"object":"function sor.journal_check_id(text,text,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a553dacc3c020b92b7c6131e923746793fb0a0491fdc66cd85e2d3f637aab8f6","owner":"sor_owner"}}
@@ -905,6 +905,8 @@ begin
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
 {"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97132db0a43e6f598b748545e4d287e16ec09105941babd8582e41c300873a3c","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
+{"object":"function sor.over_cap(jsonb)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"e110bd9f48d23f3f8cf69ffa74ceec29e4e80bf250818c41f761d4aa679fc602","owner":"sor_owner"}}
+{"object":"function sor.over_cap(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"fc8fdbc8116ede9cd4a8f4d62250cc089898f433ac02945f1bdde030c6657a2b","owner":"sor_owner"}}
 {"object":"function sor.partition_bounds(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8013a0ea8c384c2cdbd44b62d5bcda22515a6966d688f31da7fa0e669dada797","owner":"sor_owner"}}
 {"object":"function sor.partition_list()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"41af13ddd37d779e57a9f46594719b69fba777eb511b5b53bb6bdeca0746f8a2","owner":"sor_owner"}}
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
@@ -912,9 +914,11 @@ begin
 {"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"cbeb6fcb5f5f9e4b9ee3b731a4840d780999c8299ce891339442520ac54e77d0","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
-{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"4e051a34e5129dde04e3623500a2462a06e5552b0c730fe15aa14dcf7cb4cc71","owner":"sor_owner"}}
+{"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3da1924639de49d987e7d9fa5ebd28229a8bb34aaf50a46be7a90e853d80aeea","owner":"sor_owner"}}
 {"object":"function sor.refuse_task_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb765e276cd99c9a6b70c148620d8ca58baa570a6fc6490bea45df7846a3f0fb","owner":"sor_owner"}}
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
+{"object":"function sor.reserved_kind(text,text,text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"10529c9b4193ddf2a871849b19ff0e3dd922128d3382c114949b5595d31ab2e0","owner":"sor_owner"}}
+{"object":"function sor.reserved_list(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"1f42233217e16a28d813f67d69da107456b418f63eccd1d55f1ab71ecc130601","owner":"sor_owner"}}
 {"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b694d096ffb2ee2540cb76a3a8281b6527eca5507fb34c396493669a1c99e46d","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.session_defaults()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"746af4ade6bafd41f82536f0e33ddf180121edc5fa8385c8b31416fa56a39cd2","owner":"sor_owner"}}
@@ -947,9 +951,9 @@ begin
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
 {"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
-{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9cb9c14f8de3325ae5db1a20b73e2bb30caca2eec161c22c4b638f58858573c4","owner":"sor_owner"}}
-{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"79c5cf2c7fe7397ba0337613c1ad474a99dc17af85297fdaa412d92988ac1df6","owner":"sor_owner"}}
-{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fc2886b8d791938fddc0c8695807cb4ee54018b814a3ee3bf636ac276a305301","owner":"sor_owner"}}
+{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bcfbd219536391e817ae1a29487c6904a074dc0d52d29d8b0ad63dc2706d5e87","owner":"sor_owner"}}
+{"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8182dc0fe75a56cf0b0b98b73fa3af0515fffc4be8223edb881ceeefe7f6608f","owner":"sor_owner"}}
+{"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1c40c9ee320eb23455c6ac7741e1b9c9196d524bf93134b31b91c6280c18b61","owner":"sor_owner"}}
 {"object":"function sor_api.approve_ddl(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dc418525525e4f754257f821e57b57251f31392c55b66a8aa90449e9a2035aab","owner":"sor_owner"}}
 {"object":"function sor_api.approve_release(text,text,text,text,timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abf9e52a35af86bbd862fda1ed3340a3492fb7b42659755c2fa0c52b46b4dcbd","owner":"sor_owner"}}
 {"object":"function sor_api.begin_tool_call(uuid,text,jsonb,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8d8529b95433e8ecdec088691bfaacb91d309391081ecda33e8fdfd713cb1452","owner":"sor_owner"}}
@@ -960,8 +964,8 @@ begin
 {"object":"function sor_api.claim_tasks(text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ad680e3351e00e29d142db6d5b83e28ef3c0023cd2f078b8e9fba85c488bb83d","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
-{"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"baaa4fc548c1b3bbd42c9cb1a3afb016adb7f8aa041be684288f609cfb530f12","owner":"sor_owner"}}
-{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2e4c26bc9682799e00a436263a8d010f2addaa509069c67ce6ca90594b0d6bf","owner":"sor_owner"}}
+{"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5a8728ad29589be3fad31bd8beb5fc37a910e69109d6d2bd10449997b87d445a","owner":"sor_owner"}}
+{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5262577d1c1bc519644a2f72712f9f994a645efd7d3380b011640e3994127d8a","owner":"sor_owner"}}
 {"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae229fafd5691e5f25d391e21547d823008926ea00917119e8a63367a4745777","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}

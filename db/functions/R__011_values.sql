@@ -4,8 +4,36 @@
 --
 --   sor.is_valid(kind, value)     tenant ids, slugs, queues, streams, event types, tool names, keys,
 --                                 labels, sha256 hex, error texts: true when the value has the kind's format
---   sor.check_size(value, what)   SR009 when a JSON or text value has more than 1 MiB uncompressed
+--   sor.over_cap(value)           the one size cap: true when a JSON or text value has more than
+--                                 1 MiB uncompressed (an inlined expression; hot paths test it first)
+--   sor.check_size(value, what)   SR009 when sor.over_cap(value)
 set role sor_owner;
+
+create or replace function sor.over_cap(value jsonb)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
+  -- is its compressed size, and a repetitive 80 MB document compresses below any cap. One
+  -- expression without settings, inlined: a caller tests it and calls sor.check_size (a PL/pgSQL
+  -- call with its setting saved and restored) only to raise
+  select pg_catalog.octet_length(over_cap.value::text) > 1048576
+$$;
+comment on function sor.over_cap(jsonb) is
+  'The one size cap of the kit: true when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). One expression without settings, inlined into its callers.';
+
+create or replace function sor.over_cap(value text)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  select pg_catalog.octet_length(over_cap.value) > 1048576
+$$;
+comment on function sor.over_cap(text) is
+  'The one size cap of the kit for text: true when a value has more than 1 MiB (UTF-8 bytes). One expression without settings, inlined into its callers.';
 
 create or replace function sor.is_valid(kind text, value text)
 returns boolean
@@ -41,16 +69,14 @@ immutable
 set jit = off
 as $$
 begin
-  -- measured on the uncompressed text form: pg_column_size() of a value read back from a table
-  -- is its compressed size, and a repetitive 80 MB document compresses below any cap
-  if pg_catalog.octet_length(check_size.value::text) > 1048576 then
+  if sor.over_cap(check_size.value) then
     raise exception '% is larger than 1 MiB (% bytes as text)', check_size.what, pg_catalog.octet_length(check_size.value::text)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
 end
 $$;
 comment on function sor.check_size(jsonb, text) is
-  'The one size cap of the kit: SR009 when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
+  'SR009 when a JSON value is over the kit''s size cap (sor.over_cap: more than 1 MiB in its text form, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 
 create or replace function sor.check_size(value text, what text)
 returns void
@@ -59,13 +85,13 @@ immutable
 set jit = off
 as $$
 begin
-  if pg_catalog.octet_length(check_size.value) > 1048576 then
+  if sor.over_cap(check_size.value) then
     raise exception '% is larger than 1 MiB (% bytes)', check_size.what, pg_catalog.octet_length(check_size.value)
       using errcode = 'SR009', hint = 'Store large content elsewhere and keep its sha256 and a reference instead.';
   end if;
 end
 $$;
 comment on function sor.check_size(text, text) is
-  'The one size cap of the kit: SR009 when a text value has more than 1 MiB (UTF-8 bytes). Only jit = off is set (hot path).';
+  'SR009 when a text value is over the kit''s size cap (sor.over_cap: more than 1 MiB, UTF-8 bytes). Only jit = off is set (hot path).';
 
 reset role;

@@ -276,8 +276,10 @@ begin
       using errcode = 'SR011',
             hint = 'A stream is category-id (e.g. expense-42, at most 200 characters); a type starts with a letter (at most 100 of letters, digits, _ . : -); payload and metadata are JSON objects; expected_version is 0 for a new stream or the version you last read.';
   end if;
-  perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
-  perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
+  if sor.over_cap(append_event.payload) or sor.over_cap(append_event.metadata) then
+    perform sor.check_size(append_event.payload, 'the payload of an event for stream ' || append_event.stream);
+    perform sor.check_size(append_event.metadata, 'the metadata of an event for stream ' || append_event.stream);
+  end if;
   -- The stream's head row is its lock, held to commit: appends to one stream are serialised, to
   -- different streams never wait on each other. A new stream is claimed by a version 0 head, so
   -- two appends both expecting version 0 cannot both succeed; an unknown tenant fails its foreign
@@ -334,7 +336,9 @@ declare
 begin
   -- Membership first: a caller learns nothing about tenants it does not belong to.
   perform sor_guard.require_member(append_event.tenant_id);
-  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if sor.reserved_kind(append_event.stream, append_event.type, null) is not null then
+    perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  end if;
   _row := sor.append_event(append_event.tenant_id, append_event.stream, append_event.type,
                            append_event.payload,
                            coalesce(append_event.metadata, '{}'::jsonb), append_event.expected_version);
@@ -382,7 +386,9 @@ begin
       using errcode = 'SR011',
             hint = 'An idempotency key is 1 to 255 characters without control characters (a UUID event id is one); pass NULL to append without a key.';
   end if;
-  perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  if sor.reserved_kind(append_event.stream, append_event.type, null) is not null then
+    perform sor.refuse_reserved(append_event.stream, append_event.type, null);
+  end if;
   if append_event.idempotency_key is not null then
     -- Insert-first: the key's row is claimed before the append, so a concurrent append with the
     -- same key waits here for this transaction and then finds the key (committed) or claims it

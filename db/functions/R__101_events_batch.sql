@@ -205,18 +205,13 @@ begin
   perform sor.check_size(append_events.events, 'the batch of events');
 
   -- every event is checked before anything is written, in one query over the whole batch: its
-  -- shape, its tenant, the value rules, and the reserved names (a join with sor.reserved_names)
+  -- shape, its tenant, the value rules, and the reserved names (sor.reserved_kind, an expression
+  -- inlined per event: no query, no call)
   with b as (
     select t.o::integer as o, t.x,
            case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'stream' end as stream,
            case when pg_catalog.jsonb_typeof(t.x) = 'object' then t.x ->> 'type' end as type
       from pg_catalog.jsonb_array_elements(append_events.events) with ordinality as t(x, o)
-  ), reserved as (
-    select b.o, pg_catalog.max(r.kind) as kind
-      from b join sor.reserved_names r
-        on (r.kind = 'stream category' and r.name = pg_catalog.lower(pg_catalog.split_part(b.stream, '-', 1)))
-        or (r.kind = 'event type prefix' and pg_catalog.starts_with(pg_catalog.lower(b.type), r.name))
-     group by b.o
   )
   select v.o, v.code,
          case when pg_catalog.jsonb_typeof(v.x) <> 'object'
@@ -241,7 +236,7 @@ begin
          end as problem
     into _bad
     from (
-      select b.o, b.x, b.stream, b.type, r.kind,
+      select b.o, b.x, b.stream, b.type, sor.reserved_kind(b.stream, b.type, null) as kind,
              case when pg_catalog.jsonb_typeof(b.x) <> 'object'
                        or (b.x - array['tenant_id', 'stream', 'type', 'payload', 'metadata', 'expected_version', 'idempotency_key']) <> '{}'::jsonb
                        or (b.x ? 'tenant_id' and (b.x -> 'tenant_id') is distinct from pg_catalog.to_jsonb(append_events.tenant_id))
@@ -256,9 +251,9 @@ begin
                            and (pg_catalog.jsonb_typeof(b.x -> 'idempotency_key') <> 'string'
                                 or not sor.is_valid('key', b.x ->> 'idempotency_key')))
                     then 'SR011'
-                  when r.kind is not null then 'SR017'
+                  when sor.reserved_kind(b.stream, b.type, null) is not null then 'SR017'
              end as code
-        from b left join reserved r on r.o = b.o
+        from b
     ) v
    where v.code is not null
    order by v.o

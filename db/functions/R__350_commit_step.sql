@@ -64,7 +64,9 @@ begin
        or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
       perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
     end if;
-    perform sor.refuse_reserved(null, _e ->> 'type', null);
+    if sor.reserved_kind(null, _e ->> 'type', null) is not null then
+      perform sor.refuse_reserved(null, _e ->> 'type', null);
+    end if;
   end loop;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
@@ -74,7 +76,9 @@ begin
        or not sor.is_valid('event_type', _c ->> 'type') then
       perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
     end if;
-    perform sor.refuse_reserved(null, null, _c ->> 'type');
+    if sor.reserved_kind(null, null, _c ->> 'type') is not null then
+      perform sor.refuse_reserved(null, null, _c ->> 'type');
+    end if;
     if (_c ->> 'type') in ('review', 'suspend') then
       if _blocking is not null then
         raise exception 'step % has more than one review or suspend command', commit_step.step_id

@@ -116,7 +116,9 @@ begin
       using errcode = 'SR054',
             hint = 'subject 1 to 200 characters, payload a JSON object, dedupe_key NULL or 1 to 200 characters (no control characters), priority between -1000 and 1000, delay not negative, max_attempts between 1 and 100.';
   end if;
-  perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
+  if sor.over_cap(enqueue_task.payload) then
+    perform sor.check_size(enqueue_task.payload, 'the payload of a task for queue ' || enqueue_task.queue);
+  end if;
 
   -- the dedupe trigger claims the key in sor.dedupe_keys, or skips the row when it is taken
   insert into sor.tasks as t (tenant_id, queue, subject, payload, dedupe_key, priority, run_after, max_attempts)

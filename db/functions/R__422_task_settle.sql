@@ -83,7 +83,9 @@ begin
     raise exception 'result of task % must be a JSON object', coalesce(complete_task.task_id::text, 'NULL')
       using errcode = 'SR054', hint = 'Wrap scalars and arrays in an object, e.g. {"value": 42}.';
   end if;
-  perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
+  if sor.over_cap(complete_task.result) then
+    perform sor.check_size(complete_task.result, 'the result of task ' || coalesce(complete_task.task_id::text, 'NULL'));
+  end if;
   with gone as (
     delete from sor.tasks t
      where t.task_id = complete_task.task_id and t.status = (select 'claimed'::text)

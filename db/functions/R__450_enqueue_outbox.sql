@@ -50,9 +50,13 @@ begin
       using errcode = 'SR060',
             hint = 'tenant_id, topic, aggregate_type, aggregate_id and dedupe_key are required (at most 200 characters), payload and headers are JSON objects, max_attempts between 1 and 100.';
   end if;
-  perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
-  perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
-  perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
+  if sor.reserved_kind(null, null, enqueue_outbox.topic) is not null then
+    perform sor.refuse_reserved(null, null, enqueue_outbox.topic);
+  end if;
+  if sor.over_cap(enqueue_outbox.payload) or sor.over_cap(enqueue_outbox.headers) then
+    perform sor.check_size(enqueue_outbox.payload, 'the payload of outbox topic ' || enqueue_outbox.topic);
+    perform sor.check_size(enqueue_outbox.headers, 'the headers of outbox topic ' || enqueue_outbox.topic);
+  end if;
   perform 1 from sor.tenants t where t.tenant_id = enqueue_outbox.tenant_id;
   if not found then
     raise exception 'unknown tenant %', quote_literal(enqueue_outbox.tenant_id)

@@ -2,7 +2,8 @@
 -- UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers whose function is declared a refusal
 -- function (sor_guard.classes); the event log runs its chain function (declared chain) once per
 -- INSERT statement and refuses UPDATE and DELETE statements (ON CONFLICT DO UPDATE included), ENABLE ALWAYS;
--- every stream's hash chain verifies. No name pattern: the declarations say what each object is.
+-- every stream's hash chain verifies; the reserved names callers read are the names the kit
+-- refuses. No name pattern: the declarations say what each object is.
 set role sor_owner;
 
 create or replace function sor.certify__020_events()
@@ -104,8 +105,31 @@ as $$
          pg_catalog.format('%s at position %s: %s', c.problem, c.position, c.detail)
     from chains c
    where c.problem is not null
+  union all
+  -- the list callers read (sor.reserved_names) is the list the kit applies (sor.reserved_list, in
+  -- sor.reserved_kind's expression), name for name, and each listed name is refused with its kind
+  select 'governed', 'reserved names are the names the kit refuses', 'sor.reserved_names: ' || k.kind,
+         r.listed is not distinct from r.applied and r.unrefused is null,
+         case when r.listed is not distinct from r.applied and r.unrefused is null then coalesce(r.listed, 'none')
+              else pg_catalog.concat_ws('; ',
+                     'listed but not applied: ' || (select pg_catalog.string_agg(x, ', ' order by x)
+                                                      from pg_catalog.unnest(pg_catalog.string_to_array(r.listed, ', ')) x
+                                                     where x <> all (coalesce(pg_catalog.string_to_array(r.applied, ', '), '{}'))),
+                     'applied but not listed: ' || (select pg_catalog.string_agg(x, ', ' order by x)
+                                                      from pg_catalog.unnest(pg_catalog.string_to_array(r.applied, ', ')) x
+                                                     where x <> all (coalesce(pg_catalog.string_to_array(r.listed, ', '), '{}'))),
+                     'not refused as ' || k.kind || ': ' || r.unrefused) end
+    from (values ('stream category'), ('event type prefix'), ('outbox topic')) k(kind)
+   cross join lateral (
+     select (select pg_catalog.string_agg(n.name, ', ' order by n.name) from sor.reserved_names n where n.kind = k.kind) as listed,
+            (select pg_catalog.string_agg(a.name, ', ' order by a.name) from pg_catalog.unnest(sor.reserved_list(k.kind)) a(name)) as applied,
+            (select pg_catalog.string_agg(n.name, ', ' order by n.name) from sor.reserved_names n
+              where n.kind = k.kind
+                and sor.reserved_kind(case when k.kind = 'stream category' then n.name || '-1' end,
+                                      case when k.kind = 'event type prefix' then n.name || 'x' end,
+                                      case when k.kind = 'outbox topic' then n.name end) is distinct from k.kind) as unrefused) r
 $$;
 comment on function sor.certify__020_events() is
-  'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies.';
+  'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind.';
 
 reset role;

@@ -129,7 +129,7 @@ class CertifyTest {
                 .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("sor_guard.tg_end()"))
                 .anySatisfy(r -> assertThat(r.get(0)).isEqualTo("reconciler.tool_categorise(jsonb,jsonb)"));
         // only the value checks run without the setting: one-expression SQL functions the planner
-        // inlines into the statements that call them (which run with jit = off)
+        // inlines into the statements and PL/pgSQL conditions that call them (which run with jit = off)
         assertThat(functions).as("functions without jit = off").filteredOn(r -> !(Boolean) r.get(1))
                 .extracting(r -> r.get(0))
                 .containsExactlyInAnyOrder("sor.is_valid(text,text)",
@@ -137,6 +137,8 @@ class CertifyTest {
                         "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)",
                         "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)",
                         "sor.lease_clock()",
+                        "sor.over_cap(jsonb)", "sor.over_cap(text)",
+                        "sor.reserved_list(text)", "sor.reserved_kind(text,text,text)", "sor.is_reserved(text,text)",
                         "sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)");
         assertThat(suite.rows("select p.oid::regprocedure::text, l.lanname, p.provolatile::text, p.proconfig is null"
                 + " from pg_proc p join pg_language l on l.oid = p.prolang"
@@ -144,12 +146,19 @@ class CertifyTest {
                 + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure,"
                 + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz)'::regprocedure,"
                 + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure,"
-                + " 'sor.lease_clock()'::regprocedure,"
+                + " 'sor.lease_clock()'::regprocedure, 'sor.over_cap(jsonb)'::regprocedure, 'sor.over_cap(text)'::regprocedure,"
+                + " 'sor.reserved_list(text)'::regprocedure, 'sor.reserved_kind(text,text,text)'::regprocedure,"
+                + " 'sor.is_reserved(text,text)'::regprocedure,"
                 + " 'sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamptz,bigint)'::regprocedure) order by 1"))
                 .containsExactly(List.of("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)", "sql", "i", true),
+                        List.of("sor.is_reserved(text,text)", "sql", "i", true),
                         List.of("sor.is_valid(text,text)", "sql", "i", true),
                         List.of("sor.lease_clock()", "sql", "v", true),
                         List.of("sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)", "sql", "s", true),
+                        List.of("sor.over_cap(jsonb)", "sql", "i", true),
+                        List.of("sor.over_cap(text)", "sql", "i", true),
+                        List.of("sor.reserved_kind(text,text,text)", "sql", "i", true),
+                        List.of("sor.reserved_list(text)", "sql", "i", true),
                         List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true),
                         List.of("sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)",
                                 "sql", "s", true));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgsor.db.Certification.Check;
 import dev.pgsor.db.Certification;
 import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.Sql;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import java.sql.Connection;
@@ -128,6 +129,34 @@ class EventsCertifyTest {
         List<Check> statement = failingAfter(db -> Tamper.events(db, "alter table sor.events enable trigger events_refuse_statement"));
         assertThat(objects(statement)).containsExactlyInAnyOrder("sor.events: refuse UPDATE statements",
                 "sor.events: refuse DELETE statements");
+    }
+
+    static final String RESERVED = "reserved names are the names the kit refuses";
+
+    @Test
+    void reservedNamesListedAreTheNamesTheKitRefuses() throws Exception {
+        try (Connection c = suite.admin().connect()) {
+            // one row per kind (certify() folds passing rows into one; the area's function lists them)
+            assertThat(Sql.rows(c, "select object, ok, detail from sor.certify__020_events() where check_name = ? order by object", RESERVED))
+                    .containsExactly(List.of("sor.reserved_names: event type prefix", true, "block_, outbox., run_, task."),
+                            List.of("sor.reserved_names: outbox topic", true, "resume"),
+                            List.of("sor.reserved_names: stream category", true, "outbox, run, task"));
+        }
+        // a reservation listed for callers that the kit's check does not apply fails, naming it
+        List<Check> listedOnly = failingAfter(db -> db.exec(
+                "set role sor_owner; insert into sor.reserved_names (kind, name) values ('stream category', 'ledger'); reset role"));
+        assertFails(listedOnly, RESERVED, "sor.reserved_names: stream category",
+                "listed but not applied: ledger; not refused as stream category: ledger");
+        assertThat(objects(listedOnly)).containsExactly("sor.reserved_names: stream category");
+        // a name the check applies that the list does not show fails too (the list changed by hand)
+        List<Check> appliedOnly = failingAfter(db -> Tamper.events(db, """
+                create or replace function sor.reserved_list(kind text) returns text[] language sql immutable parallel safe as $$
+                  select case reserved_list.kind when 'stream category' then '{run,task,outbox}'::text[]
+                                                 when 'event type prefix' then '{run_,block_,task.,outbox.,ledger.}'::text[]
+                                                 when 'outbox topic' then '{resume}'::text[] end
+                $$"""));
+        assertFails(appliedOnly, RESERVED, "sor.reserved_names: event type prefix", "applied but not listed: ledger.");
+        assertThat(objects(appliedOnly)).containsExactly("sor.reserved_names: event type prefix");
     }
 
     static final String NOT_A_REFUSAL = """

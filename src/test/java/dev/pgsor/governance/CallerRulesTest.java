@@ -81,6 +81,19 @@ class CallerRulesTest {
             assertRefusedAndNothingWritten(db, "SR017", "resume command",
                     () -> Sql.run(c, "select * from sor_api.commit_step(?, 's1', 0, '{}', '[]', '[{\"type\": \"resume\"}]')", run));
             Sql.run(c, "select * from sor_api.append_event('acme', 'expense-9', 'ExpenseSeen')");
+            // near misses are the caller's: a category that only starts like a reserved one, a type
+            // that is a reserved prefix without its separator, alone and in a batch
+            List<List<String>> nearMisses = List.of(List.of("runs-1", "Noted"), List.of("tasks-1", "task"),
+                    List.of("outboxes-1", "outbox"), List.of("running-2", "runner"), List.of("expense-10", "blocked"),
+                    List.of("expense-11", "Task_done"));
+            for (List<String> e : nearMisses) {
+                Sql.run(c, "select * from sor_api.append_event('acme', ?, ?)", e.get(0), e.get(1));
+            }
+            assertThat(Sql.scalar(c, "select count(*) from sor_api.append_events('acme', ?::jsonb)",
+                    "[" + String.join(", ", nearMisses.stream()
+                            .map(e -> "{\"stream\": \"" + e.get(0) + "\", \"type\": \"" + e.get(1) + "\"}").toList()) + "]"))
+                    .isEqualTo((long) nearMisses.size());
+            assertThat(Sql.scalar(c, "select count(*) from sor_api.read_stream('acme', 'tasks-1')")).isEqualTo(2L);
         }
         assertCertified(db);
     }
