@@ -5812,9 +5812,7 @@ declare
   _commands jsonb := coalesce(commit_step.commands, '[]'::jsonb);
   _r sor.runs;
   _step sor.steps;
-  _e jsonb;
-  _c jsonb;
-  _ord integer;
+  _bad record;
   _blocking jsonb;
   _blocking_ord integer;
   _block bigint;
@@ -5835,38 +5833,55 @@ begin
   if jsonb_typeof(_events) <> 'array' or jsonb_array_length(_events) > 1000 then
     perform sor.journal_bad_input('events', 'Events are a JSON array (at most 1000) of {"type": ..., "payload": {...}}.');
   end if;
-  for _e in select x from jsonb_array_elements(_events) x loop
-    if jsonb_typeof(_e) <> 'object'
-       or jsonb_typeof(_e -> 'type') is distinct from 'string'
-       or not sor.is_valid('event_type', _e ->> 'type')
-       or coalesce(jsonb_typeof(_e -> 'payload'), 'object') <> 'object'
-       or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
-      perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
-    end if;
-    if sor.reserved_kind(null, _e ->> 'type', null) is not null then
-      perform sor.refuse_reserved(null, _e ->> 'type', null);
-    end if;
-  end loop;
+  -- each list is judged as a whole by one query, the first offending element (by ordinal) named
+  -- by its error: its shape (SR033), a reserved event type or command topic (SR017, by
+  -- sor.reserved_kind's expression), a second review or suspend command (SR041)
+  select b.type, b.code into _bad
+    from (select t.x ->> 'type' as type, t.o,
+                 case when jsonb_typeof(t.x) <> 'object'
+                        or jsonb_typeof(t.x -> 'type') is distinct from 'string'
+                        or not sor.is_valid('event_type', t.x ->> 'type')
+                        or coalesce(jsonb_typeof(t.x -> 'payload'), 'object') <> 'object'
+                        or (t.x - '{type,payload}'::text[]) <> '{}'::jsonb then 'SR033'
+                      when sor.reserved_kind(null, t.x ->> 'type', null) is not null then 'SR017'
+                 end as code
+            from jsonb_array_elements(_events) with ordinality as t(x, o)) b
+   where b.code is not null
+   order by b.o
+   limit 1;
+  if _bad.code = 'SR033' then
+    perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
+  elsif _bad.code = 'SR017' then
+    perform sor.refuse_reserved(null, _bad.type, null);
+  end if;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
   end if;
-  for _c, _ord in select x, o::integer from jsonb_array_elements(_commands) with ordinality as t(x, o) loop
-    if jsonb_typeof(_c) <> 'object' or jsonb_typeof(_c -> 'type') is distinct from 'string'
-       or not sor.is_valid('event_type', _c ->> 'type') then
-      perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
-    end if;
-    if sor.reserved_kind(null, null, _c ->> 'type') is not null then
-      perform sor.refuse_reserved(null, null, _c ->> 'type');
-    end if;
-    if (_c ->> 'type') in ('review', 'suspend') then
-      if _blocking is not null then
-        raise exception 'step % has more than one review or suspend command', commit_step.step_id
-          using errcode = 'SR041', hint = 'A run has at most one active block: give a step at most one review or suspend command.';
-      end if;
-      _blocking := _c;
-      _blocking_ord := _ord;
-    end if;
-  end loop;
+  select b.type, b.code into _bad
+    from (select t.x ->> 'type' as type, t.o,
+                 case when jsonb_typeof(t.x) <> 'object' or jsonb_typeof(t.x -> 'type') is distinct from 'string'
+                        or not sor.is_valid('event_type', t.x ->> 'type') then 'SR033'
+                      when sor.reserved_kind(null, null, t.x ->> 'type') is not null then 'SR017'
+                      when t.x ->> 'type' in ('review', 'suspend')
+                       and count(*) filter (where jsonb_typeof(t.x) = 'object' and t.x ->> 'type' in ('review', 'suspend'))
+                             over (order by t.o rows between unbounded preceding and 1 preceding) > 0 then 'SR041'
+                 end as code
+            from jsonb_array_elements(_commands) with ordinality as t(x, o)) b
+   where b.code is not null
+   order by b.o
+   limit 1;
+  if _bad.code = 'SR033' then
+    perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
+  elsif _bad.code = 'SR017' then
+    perform sor.refuse_reserved(null, null, _bad.type);
+  elsif _bad.code = 'SR041' then
+    raise exception 'step % has more than one review or suspend command', commit_step.step_id
+      using errcode = 'SR041', hint = 'A run has at most one active block: give a step at most one review or suspend command.';
+  end if;
+  -- the one review or suspend command, if any
+  select t.x, t.o::integer into _blocking, _blocking_ord
+    from jsonb_array_elements(_commands) with ordinality as t(x, o)
+   where t.x ->> 'type' in ('review', 'suspend');
   perform sor.check_size(commit_step.output, 'the output of step ' || commit_step.step_id);
   perform sor.check_size(_events, 'the events of step ' || commit_step.step_id);
   perform sor.check_size(_commands, 'the commands of step ' || commit_step.step_id);
@@ -5919,11 +5934,17 @@ begin
   values (_r.tenant_id, _r.run_id, commit_step.step_id, _version, commit_step.output,
           jsonb_array_length(_events), jsonb_array_length(_commands), _block);
 
-  _meta := jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'version', _version);
-  for _e in select x from jsonb_array_elements(_events) x loop
-    perform sor.append_event(_r.tenant_id, 'run-' || _r.run_id::text, _e ->> 'type',
-                             coalesce(_e -> 'payload', '{}'::jsonb), _meta);
-  end loop;
+  -- the step's events in one statement, in order: one link of the run's chain (sor.append_event_rows)
+  if jsonb_array_length(_events) > 0 then
+    _meta := jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'version', _version);
+    perform 1
+      from (select array_agg(_r.tenant_id order by t.o) as tenant_ids, array_agg('run-' || _r.run_id::text order by t.o) as streams,
+                   array_agg(t.x ->> 'type' order by t.o) as types,
+                   array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o) as payloads,
+                   array_agg(_meta order by t.o) as metadatas
+              from jsonb_array_elements(_events) with ordinality as t(x, o)) x
+     cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  end if;
 
   insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
                           status, run_id, step_id, block_id)
@@ -11259,7 +11280,7 @@ comment on function sor_api.check_contract(client_contract text) is 'A client''s
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval) is 'Claims at most batch due tasks of a queue (FOR UPDATE SKIP LOCKED; priority, then age) for tenants the caller is a member of; takes back lapsed leases first (one whose attempts are used up ends dead, in sor.finished_tasks). Every claimed task gets a new fencing token and a lease of the given length from the database clock; the claim writes no event (its outcome''s event records it). SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.claim_tasks(queue text, batch integer, lease interval, tenant text) is 'Claims as sor_api.claim_tasks(queue, batch, lease) does, the tasks of one tenant only: at most batch due tasks of the queue for that tenant, its lapsed leases taken back first; never a task of another tenant. SR008 not a member of the tenant (or no such tenant, or NULL), SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
 comment on function sor_api.claim_tasks_in_run(run_id uuid, queue text, batch integer, lease interval) is 'Claims as sor_api.claim_tasks(queue, batch, lease, tenant) does for the run''s tenant, inside a running run of the caller, and links each claimed attempt (task id and fencing token) to the run, so its timeline and report show the task by id and how the attempt ended. SR033 NULL run, SR034 unknown or another Worker''s run, SR035 run not running, SR036 lease lapsed, SR008 no longer a member of its tenant, SR050 unknown queue, SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
-comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
+comment on function sor_api.commit_step(run_id uuid, step_id text, expected_version integer, output jsonb, events jsonb, commands jsonb) is 'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version; one statement, one link of the run''s chain) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 comment on function sor_api.complete_task(task_id bigint, fencing_token bigint, result jsonb) is 'Completes a claimed task with its result, if the fencing token is current and the lease has not lapsed: the task leaves the live queue for sor.finished_tasks. SR009 result over 1 MiB, SR054 result not an object, SR055 unknown task, SR056 stale token (or already finished otherwise), SR057 lease lapsed. The same completion again (same token, by the same Worker, same result: a retry after a lost answer) returns quietly and writes nothing.';
 comment on function sor_api.complete_tasks(tasks jsonb) is 'Completes 1 to 1000 claimed tasks in one call and one transaction: [{"task_id": n, "fencing_token": n, "result": {...}}]. All or nothing: if any task is refused (as complete_task would refuse it) nothing is completed and the error names its ordinal. A task the caller completed before with the same token and result (a retry of the batch after a lost answer) counts as completed: it is returned, after the tasks completed now, and nothing is written for it. SR009 batch over 1 MiB, SR054 malformed batch, SR055, SR056, SR057 as complete_task.';
 comment on function sor_api.configure_tenant(tenant_id text, hash_only boolean, idempotency_retention interval) is 'Sets a tenant''s journal settings (NULL keeps the current value): hash_only for its new runs, idempotency_retention (1 second to 90 days, default 24 hours). SR002 unknown tenant, SR033 retention out of range.';

@@ -33,9 +33,7 @@ declare
   _commands jsonb := coalesce(commit_step.commands, '[]'::jsonb);
   _r sor.runs;
   _step sor.steps;
-  _e jsonb;
-  _c jsonb;
-  _ord integer;
+  _bad record;
   _blocking jsonb;
   _blocking_ord integer;
   _block bigint;
@@ -56,38 +54,55 @@ begin
   if jsonb_typeof(_events) <> 'array' or jsonb_array_length(_events) > 1000 then
     perform sor.journal_bad_input('events', 'Events are a JSON array (at most 1000) of {"type": ..., "payload": {...}}.');
   end if;
-  for _e in select x from jsonb_array_elements(_events) x loop
-    if jsonb_typeof(_e) <> 'object'
-       or jsonb_typeof(_e -> 'type') is distinct from 'string'
-       or not sor.is_valid('event_type', _e ->> 'type')
-       or coalesce(jsonb_typeof(_e -> 'payload'), 'object') <> 'object'
-       or exists (select 1 from jsonb_object_keys(_e) k where k not in ('type', 'payload')) then
-      perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
-    end if;
-    if sor.reserved_kind(null, _e ->> 'type', null) is not null then
-      perform sor.refuse_reserved(null, _e ->> 'type', null);
-    end if;
-  end loop;
+  -- each list is judged as a whole by one query, the first offending element (by ordinal) named
+  -- by its error: its shape (SR033), a reserved event type or command topic (SR017, by
+  -- sor.reserved_kind's expression), a second review or suspend command (SR041)
+  select b.type, b.code into _bad
+    from (select t.x ->> 'type' as type, t.o,
+                 case when jsonb_typeof(t.x) <> 'object'
+                        or jsonb_typeof(t.x -> 'type') is distinct from 'string'
+                        or not sor.is_valid('event_type', t.x ->> 'type')
+                        or coalesce(jsonb_typeof(t.x -> 'payload'), 'object') <> 'object'
+                        or (t.x - '{type,payload}'::text[]) <> '{}'::jsonb then 'SR033'
+                      when sor.reserved_kind(null, t.x ->> 'type', null) is not null then 'SR017'
+                 end as code
+            from jsonb_array_elements(_events) with ordinality as t(x, o)) b
+   where b.code is not null
+   order by b.o
+   limit 1;
+  if _bad.code = 'SR033' then
+    perform sor.journal_bad_input('events', 'Each event is {"type": "name", "payload": {...}}: a type of at most 100 letters, digits, _ . : or -, and an optional object payload.');
+  elsif _bad.code = 'SR017' then
+    perform sor.refuse_reserved(null, _bad.type, null);
+  end if;
   if jsonb_typeof(_commands) <> 'array' or jsonb_array_length(_commands) > 1000 then
     perform sor.journal_bad_input('commands', 'Commands are a JSON array (at most 1000) of objects with a "type".');
   end if;
-  for _c, _ord in select x, o::integer from jsonb_array_elements(_commands) with ordinality as t(x, o) loop
-    if jsonb_typeof(_c) <> 'object' or jsonb_typeof(_c -> 'type') is distinct from 'string'
-       or not sor.is_valid('event_type', _c ->> 'type') then
-      perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
-    end if;
-    if sor.reserved_kind(null, null, _c ->> 'type') is not null then
-      perform sor.refuse_reserved(null, null, _c ->> 'type');
-    end if;
-    if (_c ->> 'type') in ('review', 'suspend') then
-      if _blocking is not null then
-        raise exception 'step % has more than one review or suspend command', commit_step.step_id
-          using errcode = 'SR041', hint = 'A run has at most one active block: give a step at most one review or suspend command.';
-      end if;
-      _blocking := _c;
-      _blocking_ord := _ord;
-    end if;
-  end loop;
+  select b.type, b.code into _bad
+    from (select t.x ->> 'type' as type, t.o,
+                 case when jsonb_typeof(t.x) <> 'object' or jsonb_typeof(t.x -> 'type') is distinct from 'string'
+                        or not sor.is_valid('event_type', t.x ->> 'type') then 'SR033'
+                      when sor.reserved_kind(null, null, t.x ->> 'type') is not null then 'SR017'
+                      when t.x ->> 'type' in ('review', 'suspend')
+                       and count(*) filter (where jsonb_typeof(t.x) = 'object' and t.x ->> 'type' in ('review', 'suspend'))
+                             over (order by t.o rows between unbounded preceding and 1 preceding) > 0 then 'SR041'
+                 end as code
+            from jsonb_array_elements(_commands) with ordinality as t(x, o)) b
+   where b.code is not null
+   order by b.o
+   limit 1;
+  if _bad.code = 'SR033' then
+    perform sor.journal_bad_input('commands', 'Each command is an object whose "type" is a name of at most 100 letters, digits, _ . : or -.');
+  elsif _bad.code = 'SR017' then
+    perform sor.refuse_reserved(null, null, _bad.type);
+  elsif _bad.code = 'SR041' then
+    raise exception 'step % has more than one review or suspend command', commit_step.step_id
+      using errcode = 'SR041', hint = 'A run has at most one active block: give a step at most one review or suspend command.';
+  end if;
+  -- the one review or suspend command, if any
+  select t.x, t.o::integer into _blocking, _blocking_ord
+    from jsonb_array_elements(_commands) with ordinality as t(x, o)
+   where t.x ->> 'type' in ('review', 'suspend');
   perform sor.check_size(commit_step.output, 'the output of step ' || commit_step.step_id);
   perform sor.check_size(_events, 'the events of step ' || commit_step.step_id);
   perform sor.check_size(_commands, 'the commands of step ' || commit_step.step_id);
@@ -140,11 +155,17 @@ begin
   values (_r.tenant_id, _r.run_id, commit_step.step_id, _version, commit_step.output,
           jsonb_array_length(_events), jsonb_array_length(_commands), _block);
 
-  _meta := jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'version', _version);
-  for _e in select x from jsonb_array_elements(_events) x loop
-    perform sor.append_event(_r.tenant_id, 'run-' || _r.run_id::text, _e ->> 'type',
-                             coalesce(_e -> 'payload', '{}'::jsonb), _meta);
-  end loop;
+  -- the step's events in one statement, in order: one link of the run's chain (sor.append_event_rows)
+  if jsonb_array_length(_events) > 0 then
+    _meta := jsonb_build_object('run_id', _r.run_id, 'step_id', commit_step.step_id, 'version', _version);
+    perform 1
+      from (select array_agg(_r.tenant_id order by t.o) as tenant_ids, array_agg('run-' || _r.run_id::text order by t.o) as streams,
+                   array_agg(t.x ->> 'type' order by t.o) as types,
+                   array_agg(coalesce(t.x -> 'payload', '{}'::jsonb) order by t.o) as payloads,
+                   array_agg(_meta order by t.o) as metadatas
+              from jsonb_array_elements(_events) with ordinality as t(x, o)) x
+     cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas) a;
+  end if;
 
   insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, payload, headers, dedupe_key,
                           status, run_id, step_id, block_id)
@@ -163,7 +184,7 @@ begin
 end
 $$;
 comment on function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb) is
-  'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
+  'Verist commit: for a running run of the calling Worker at expected_version, merges output into state (shallow ||), bumps the version, appends the events (stream run-<id>, metadata run_id, step_id, version; one statement, one link of the run''s chain) and queues the commands, all or nothing. Returns committed (new version), conflict (current version) or not_found (unknown or another Worker''s run). A step already committed returns its recorded output with replayed = true. A review command opens a block and defers its siblings; a suspend command opens a block and discards them. SR008 no longer a member of the run''s tenant, SR009 over 1 MiB, SR017 a reserved event type or command topic, SR033 malformed argument, SR035 run not running, SR036 lease lapsed, SR041 second block.';
 
 create or replace function sor_api.set_overlay(run_id uuid, "overlay" jsonb)
 returns jsonb

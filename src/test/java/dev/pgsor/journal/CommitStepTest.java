@@ -58,6 +58,40 @@ class CommitStepTest {
     }
 
     @Test
+    void aStepsEventsAreWrittenInOneStatementAsOneLinkOfTheRunsChain() throws Exception {
+        try (Connection c = worker.connect()) {
+            UUID run = startRun(c, "acme");
+            String stream = "run-" + run;
+            c.setAutoCommit(false);
+            // (pg_stat_xact_* also holds this session's counts not yet flushed: read the difference)
+            String updates = "select n_tup_upd from pg_stat_xact_user_tables where schemaname = 'sor' and relname = 'streams'";
+            long before = (Long) Sql.scalar(c, updates);
+            assertThat(commit(c, run, "extract", 0, "{}",
+                    "[{\"type\": \"seen\", \"payload\": {\"n\": 1}}, {\"type\": \"seen\", \"payload\": {\"n\": 2}},"
+                            + " {\"type\": \"seen\", \"payload\": {\"n\": 3}}]", "[]"))
+                    .containsExactly("committed", 1, false, "{}", null);
+            // the run's head row was written three times by the step: once for run_state_committed
+            // (the runs row's trigger), and for the step's three events once to claim it and once to
+            // move it (four times before: one move per event)
+            assertThat((Long) Sql.scalar(c, updates) - before).isEqualTo(3L);
+            c.commit();
+            c.setAutoCommit(true);
+            List<List<Object>> rows = Sql.rows(db.admin(), "select version, payload->>'n', encode(prev_hash, 'hex'), encode(hash, 'hex')"
+                    + " from sor.events where stream = ? and type = 'seen' order by version", stream);
+            assertThat(rows).hasSize(3);
+            // consecutive versions after run_started and run_state_committed, one shared previous link
+            assertThat(rows).extracting(r -> r.get(0)).containsExactly(3, 4, 5);
+            assertThat(rows).extracting(r -> r.get(1)).containsExactly("1", "2", "3");
+            assertThat(rows).extracting(r -> r.get(2)).containsOnly(rows.get(0).get(2));
+            // the head's link is sha256 over the three hashes in version order
+            assertThat(Sql.rows(db.admin(), "select s.version, encode(s.last_hash, 'hex') = encode(sha256(decode(?, 'hex')), 'hex')"
+                    + " from sor.streams s where s.stream = ?", "" + rows.get(0).get(3) + rows.get(1).get(3) + rows.get(2).get(3), stream))
+                    .containsExactly(List.of(5, true));
+            assertThat(db.count("select count(*) from sor.verify_event_chains('acme', ?) where problem is not null", stream)).isZero();
+        }
+    }
+
+    @Test
     void eightThreadsRacingOnOneExpectedVersionCommitExactlyOnce() throws Exception {
         UUID run;
         try (Connection c = worker.connect()) {

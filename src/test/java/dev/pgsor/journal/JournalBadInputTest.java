@@ -111,6 +111,13 @@ class JournalBadInputTest {
                 Arguments.of("commit_step command without type", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[{\"to\": \"a\"}]')", "SR033"),
                 Arguments.of("commit_step command not an object", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[1]')", "SR033"),
                 Arguments.of("commit_step two blocking commands", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[{\"type\": \"review\"}, {\"type\": \"suspend\"}]')", "SR041"),
+                // each list is judged as a whole; the first offending element (by ordinal) decides
+                Arguments.of("commit_step reserved event before a malformed one", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[{\"type\": \"run_done\"}, 5]')", "SR017"),
+                Arguments.of("commit_step malformed event before a reserved one", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[5, {\"type\": \"run_done\"}]')", "SR033"),
+                Arguments.of("commit_step bad event before a bad command", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[{\"type\": \"Task.x\"}]', '[1]')", "SR017"),
+                Arguments.of("commit_step second blocking command before a reserved topic", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[{\"type\": \"review\"}, {\"type\": \"suspend\"}, {\"type\": \"resume\"}]')", "SR041"),
+                Arguments.of("commit_step reserved topic before a second blocking command", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[{\"type\": \"review\"}, {\"type\": \"RESUME\"}, {\"type\": \"suspend\"}]')", "SR017"),
+                Arguments.of("commit_step malformed command after one blocking command", "select * from sor_api.commit_step(:run, 's', 0, '{}', '[]', '[{\"type\": \"review\"}, {\"type\": \"a b\"}, {\"type\": \"suspend\"}]')", "SR033"),
                 Arguments.of("commit_step oversized output", "select * from sor_api.commit_step(:run, 's', 0, jsonb_build_object('x', " + big + "))", "SR009"),
                 Arguments.of("finish_run NULL status", "select sor_api.finish_run(:run, null)", "SR033"),
                 Arguments.of("finish_run unknown status", "select sor_api.finish_run(:run, 'done')", "SR033"),
