@@ -307,8 +307,12 @@ create table sor.queues (
   backoff_max interval default '01:00:00'::interval not null,
   created_at timestamp with time zone default now() not null,
   created_by name default SESSION_USER not null,
+  completion_record text default 'event'::text not null,
+  completion_record_set_at timestamp with time zone,
+  completion_record_set_by name,
   constraint queues_pkey PRIMARY KEY (queue),
   constraint queues_backoff_range CHECK (((backoff_base > '00:00:00'::interval) AND (backoff_max >= backoff_base))),
+  constraint queues_completion_record_check CHECK ((completion_record = ANY (ARRAY['event'::text, 'row'::text]))),
   constraint queues_description_length CHECK (((length(description) >= 1) AND (length(description) <= 500))),
   constraint queues_max_attempts_range CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
   constraint queues_queue_format CHECK ((queue ~ '^[a-z][a-z0-9_.-]{1,62}$'::text))
@@ -4422,6 +4426,10 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
+             -- a completion of a queue that records its completions by the finished row alone
+             -- (completion_record 'row', V109) writes no event; a dead task always does
+             where n.status <> 'completed'
+                or (select q.completion_record from sor.queues q where q.queue = n.queue) is distinct from 'row'
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -7652,14 +7660,20 @@ begin
     ), claimed as (
       select distinct l.task_id from l where l.link = 'claimed'
     ), completed as (
-      select distinct l.task_id
+      select l.task_id
         from l
         join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
        where l.link = 'claimed' and e.type = 'task.completed'
          and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+      union
+      -- a completion of a queue that records it by the finished row alone (completion_record row)
+      select l.task_id
+        from l
+        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
+       where l.link = 'claimed' and f.status = 'completed' and f.fencing_token = l.fencing_token
     )
     select jsonb_build_object(
-             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed',
+             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed, or whose finished row (same fencing token) is completed',
              'claimed', (select count(*) from claimed),
              'claimed_before_start', 0,
              'completed', (select count(*) from completed),
@@ -7682,6 +7696,13 @@ begin
          and e.payload ->> 'claimed_by' = _r.worker_role
          and e.payload ? 'claimed_at'
          and (e.payload ->> 'claimed_at')::timestamptz <= _until
+      union all
+      -- a completion recorded by its finished row alone (a queue whose completion_record is row);
+      -- one also recorded by its event is counted once (held groups by task)
+      select f.task_id::text, f.claimed_at, f.finished_at
+        from sor.finished_tasks f
+       where f.tenant_id = _r.tenant_id and f.status = 'completed' and f.claimed_by = _r.worker_role
+         and f.claimed_at <= _until and f.finished_at >= _r.started_at
       union all
       -- a claim held now
       select t.task_id::text, t.claimed_at, null::timestamptz
@@ -7711,16 +7732,25 @@ begin
        where h.ended_at is null or h.ended_at >= _r.started_at
        group by h.task_id
     ), completed as (
-      select distinct e.payload ->> 'task_id' as task_id
+      select e.payload ->> 'task_id' as task_id
         from sor.events e
        where e.tenant_id = _r.tenant_id
          and e.occurred_at between _r.started_at and _until
          and e.type = 'task.completed'
          and e.stream like 'task-%'
          and e.actor = _r.worker_role
+      union
+      -- completed by the holder, recorded by its finished row (alone, on a queue whose
+      -- completion_record is row)
+      select f.task_id::text
+        from sor.finished_tasks f
+       where f.tenant_id = _r.tenant_id
+         and f.finished_at between _r.started_at and _until
+         and f.status = 'completed'
+         and f.claimed_by = _r.worker_role
     )
     select jsonb_build_object(
-             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event or finished row, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
              'claimed', (select count(*) from held),
              'claimed_before_start', (select count(*) from held where before_start),
              'completed', (select count(*) from completed),
@@ -7876,6 +7906,19 @@ begin
          and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
          and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
       union all
+      -- an attempt claimed in the run that completed on a queue recording completions by the
+      -- finished row alone (completion_record row): the finished row, when no event records it
+      select f.finished_at, 9, 0, 'sor.finished_tasks', format('task %s completed (fencing token %s)', l.task_id, l.fencing_token),
+             jsonb_build_object('task_id', f.task_id, 'queue', f.queue, 'status', f.status, 'claimed_by', f.claimed_by,
+                                'claimed_at', f.claimed_at, 'attempts', f.attempts)
+        from sor.run_tasks l
+        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and f.status = 'completed' and f.fencing_token = l.fencing_token
+         and not exists (select 1 from sor.events e
+                          where e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id and e.type = 'task.completed'
+                            and (e.payload ->> 'fencing_token')::bigint = l.fencing_token)
+      union all
       select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
              jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
        where _lapsed
@@ -7971,6 +8014,35 @@ begin
     block_hash := pg_catalog.encode(_row.block_hash, 'hex');
     return next;
   end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.set_completion_record(queue text, record text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if set_completion_record.record is null or set_completion_record.record not in ('event', 'row') then
+    raise exception 'invalid completion record % for queue %', coalesce(quote_literal(set_completion_record.record), 'NULL'),
+          coalesce(quote_literal(set_completion_record.queue), 'NULL')
+      using errcode = 'SR059',
+            hint = 'event: each completed task is also a task.completed event in the hash-chained log (the default); row: its sor.finished_tasks row is its one record.';
+  end if;
+  perform 1 from sor.queues q where q.queue = set_completion_record.queue for update;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(set_completion_record.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  -- written only when it changes: the time and login of the last change stay the change's
+  update sor.queues q
+     set completion_record = set_completion_record.record,
+         completion_record_set_at = pg_catalog.clock_timestamp(),
+         completion_record_set_by = session_user
+   where q.queue = set_completion_record.queue and q.completion_record <> set_completion_record.record;
+  return set_completion_record.record;
 end
 $function$;
 
@@ -10760,6 +10832,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.set_completion_record(queue text, record text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -11091,6 +11164,9 @@ comment on column sor.outbox.lease_token is 'Fencing token of the current lease;
 comment on column sor.outbox.run_id is 'Run whose step queued this command, when it came from commit_step.';
 comment on column sor.outbox.status is 'pending, deferred (held by a review block), leased, dispatched, failed (retry at available_at), dead (max_attempts reached) or discarded (its block was rejected).';
 comment on column sor.queues.backoff_base is 'Retry delay after the first failure; doubled for every further attempt, capped at backoff_max, jittered.';
+comment on column sor.queues.completion_record is 'How a completed task of this queue is recorded: event (its sor.finished_tasks row and a task.completed event in the hash-chained log, the default) or row (its sor.finished_tasks row only). Set by sor_api.set_completion_record.';
+comment on column sor.queues.completion_record_set_at is 'When completion_record was last set by sor_api.set_completion_record (NULL: never, the default).';
+comment on column sor.queues.completion_record_set_by is 'The login that last set completion_record (NULL: never).';
 comment on column sor.queues.max_attempts is 'Default attempts of a task enqueued without its own max_attempts; then it is dead.';
 comment on column sor.reserved_names.name is 'A stream category (run matches run-<id>), an event type prefix (task. matches task.completed) or an outbox topic.';
 comment on column sor.retired_partitions.approval_id is 'The sor.ddl_approvals row the detach consumed.';
@@ -11247,7 +11323,7 @@ comment on function sor.tenant_horizon(tenant_id text) is 'The first position at
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
-comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
+comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt (no task.completed for a queue whose completion_record is row: its finished row is the record); the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
@@ -11327,6 +11403,7 @@ comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a ru
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
+comment on function sor_api.set_completion_record(queue text, record text) is 'Admin: how the queue records its completed tasks from now on: event (the default: the task''s sor.finished_tasks row and a task.completed event on stream task-<id>, in the hash-chained log that verify_events and the ledger cover) or row (the sor.finished_tasks row alone, with the attempt''s holder, fencing token, claimed_at, finished_at and result: faster, but the completion is not in the event log, so event readers, subscriptions and what_happened do not see it and the hash chain does not cover it). Failures, lapsed leases, dead tasks and retries write their events on every queue. Returns the record now in force; the change is kept with its time and login (sor.queues). SR050 unknown queue, SR059 record not event or row.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
 comment on function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) is 'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';
@@ -11536,7 +11613,7 @@ comment on trigger events_refuse_truncate on sor.events is 'Append-only: refuses
 comment on trigger events_refuse_unchained on sor.events is 'Refuses (40001, retry) a row without its chain fields: a statement of the earlier release''s code that waited through the upgrade.';
 comment on trigger events_refuse_update_delete on sor.events is 'Append-only: refuses UPDATE and DELETE of any row, for every role.';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
-comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
+comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id> (no task.completed on a queue whose completion_record is row).';
 comment on trigger kit_partitions_refuse_truncate on sor_guard.kit_partitions is 'Append-only: the record of the kit''s partitions is never truncated.';
 comment on trigger kit_partitions_refuse_update_delete on sor_guard.kit_partitions is 'Append-only: a record of a partition is never changed or removed; a change is a new row.';
 comment on trigger ledger_blocks_refuse_truncate on sor.ledger_blocks is 'Append-only: refuses TRUNCATE for every role.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:1c8741d9ff7a247622909d3fca3d49c70f73e86c7211f644398932a936542a4a',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4397cee475d03765ba1be48df586cfa81fc6cddab24182392349fe2444bebb2e',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -52,7 +52,7 @@ begin
 {"script":"R__380_journal_events.sql","module":"kernel","type":"repeatable","checksum":-572380903}
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
-{"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":675502893}
+{"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":356059661}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":29225059}
@@ -60,7 +60,7 @@ begin
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":1764038583}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-561570487}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
@@ -69,9 +69,9 @@ begin
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
-{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":304330945}
+{"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1792501763}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":49364458}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1835521691}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1062022045}
@@ -95,7 +95,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-98185957}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-863144802}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -129,6 +129,7 @@ begin
 {"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
 {"script":"V107__tasks_quota_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":147879886}
 {"script":"V108__events_index_covered_by_key.sql","module":"kernel","type":"versioned","version":"108","checksum":-1446797051}
+{"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":-1998915866}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -415,6 +416,9 @@ begin
 {"object":"column sor.outbox_p{YYYYMM}.topic","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
 {"object":"column sor.queues.backoff_base","module":"kernel","attrs":{"acl":[],"default":"'00:00:01'::interval","not_null":true,"type":"interval"}}
 {"object":"column sor.queues.backoff_max","module":"kernel","attrs":{"acl":[],"default":"'01:00:00'::interval","not_null":true,"type":"interval"}}
+{"object":"column sor.queues.completion_record","module":"kernel","attrs":{"acl":[],"default":"'event'::text","not_null":true,"type":"text"}}
+{"object":"column sor.queues.completion_record_set_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.queues.completion_record_set_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.queues.created_at","module":"kernel","attrs":{"acl":[],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.queues.created_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.queues.description","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
@@ -743,6 +747,7 @@ begin
 {"object":"constraint pending_transactions_tenant_fkey on reconciler.pending_transactions","module":"reconciler","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint pending_transactions_txn_format on reconciler.pending_transactions","module":"reconciler","attrs":{"definition":"CHECK ((bank_txn_id ~ '^[A-Za-z0-9_.:-]{1,64}$'::text))","type":"check","validated":true}}
 {"object":"constraint queues_backoff_range on sor.queues","module":"kernel","attrs":{"definition":"CHECK (((backoff_base > '00:00:00'::interval) AND (backoff_max >= backoff_base)))","type":"check","validated":true}}
+{"object":"constraint queues_completion_record_check on sor.queues","module":"kernel","attrs":{"definition":"CHECK ((completion_record = ANY (ARRAY['event'::text, 'row'::text])))","type":"check","validated":true}}
 {"object":"constraint queues_description_length on sor.queues","module":"kernel","attrs":{"definition":"CHECK (((length(description) >= 1) AND (length(description) <= 500)))","type":"check","validated":true}}
 {"object":"constraint queues_max_attempts_range on sor.queues","module":"kernel","attrs":{"definition":"CHECK (((max_attempts >= 1) AND (max_attempts <= 100)))","type":"check","validated":true}}
 {"object":"constraint queues_pkey on sor.queues","module":"kernel","attrs":{"definition":"PRIMARY KEY (queue)","type":"primary key","validated":true}}
@@ -931,7 +936,7 @@ begin
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0e975878569fffb5ebf2464e0d02bc7e22c1500ed9493a8fe2e8f177d6c1477c","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2fbb742df5080054ffedc15ec465cd534a359ba6858046699534a6654ad39578","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e869c19c2f0a1d2c9dea67ddb692abe5e57d832e167e4302540c7959542b54","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
@@ -1007,10 +1012,11 @@ begin
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
-{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a864ffa58f729ba3167ea5e7aa2a7de827c1055ab322374e4c32c00d683a8b56","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ebdc56da23bf2ea79c8aeb126142a3bc4b17c3685d28ae766377fa95f3109a0b","owner":"sor_owner"}}
+{"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"27fe231a34eacb4bd1342126149c52961dfceba92a00de5b03cf7224f0251a8a","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0cd7d49254d518d0ae64539f0f0381b5ef67baf9112fa2604b18fb3dae0e8d20","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
+{"object":"function sor_api.set_completion_record(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ca67ad93a321ae399ccc8669742c241229d4ead0d5416c2561e4c83dd08b17a5","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}

@@ -35,4 +35,40 @@ $$;
 comment on function sor_api.create_queue(text, text, integer, interval, interval) is
   'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
 
+-- How a queue records its completed tasks (V109): 'event', the default, writes each completion's
+-- task.completed event in the hash-chained log besides its sor.finished_tasks row; 'row' keeps the
+-- finished row as the completion's one record. Failures, lapsed leases, dead tasks and retries
+-- write their events on every queue.
+create or replace function sor_api.set_completion_record(queue text, record text)
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  if set_completion_record.record is null or set_completion_record.record not in ('event', 'row') then
+    raise exception 'invalid completion record % for queue %', coalesce(quote_literal(set_completion_record.record), 'NULL'),
+          coalesce(quote_literal(set_completion_record.queue), 'NULL')
+      using errcode = 'SR059',
+            hint = 'event: each completed task is also a task.completed event in the hash-chained log (the default); row: its sor.finished_tasks row is its one record.';
+  end if;
+  perform 1 from sor.queues q where q.queue = set_completion_record.queue for update;
+  if not found then
+    raise exception 'unknown queue %', coalesce(quote_literal(set_completion_record.queue), 'NULL')
+      using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
+  end if;
+  -- written only when it changes: the time and login of the last change stay the change's
+  update sor.queues q
+     set completion_record = set_completion_record.record,
+         completion_record_set_at = pg_catalog.clock_timestamp(),
+         completion_record_set_by = session_user
+   where q.queue = set_completion_record.queue and q.completion_record <> set_completion_record.record;
+  return set_completion_record.record;
+end
+$$;
+comment on function sor_api.set_completion_record(text, text) is
+  'Admin: how the queue records its completed tasks from now on: event (the default: the task''s sor.finished_tasks row and a task.completed event on stream task-<id>, in the hash-chained log that verify_events and the ledger cover) or row (the sor.finished_tasks row alone, with the attempt''s holder, fencing token, claimed_at, finished_at and result: faster, but the completion is not in the event log, so event readers, subscriptions and what_happened do not see it and the hash chain does not cover it). Failures, lapsed leases, dead tasks and retries write their events on every queue. Returns the record now in force; the change is kept with its time and login (sor.queues). SR050 unknown queue, SR059 record not event or row.';
+
 reset role;

@@ -5,7 +5,9 @@
 --   sor.tasks, AFTER UPDATE:           task.lease_expired (a lapsed claim taken back by another
 --                                      claim) and task.failed, for the claims that ended only
 --   sor.finished_tasks, AFTER INSERT:  task.completed and task.dead; the tasks leave their
---                                      tenant's quota count (R__415_quotas.sql)
+--                                      tenant's quota count (R__415_quotas.sql). A queue whose
+--                                      completion_record is 'row' (V109) writes no task.completed:
+--                                      the finished row is that completion's one record
 --   sor.finished_tasks, AFTER DELETE:  task.retried (an operator put a dead task back)
 -- Queueing a task writes no event: the row records who queued it and when. The event's actor is
 -- the login that ended the attempt (the holder itself, or the claimer that took a lapsed lease back).
@@ -76,6 +78,10 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
+             -- a completion of a queue that records its completions by the finished row alone
+             -- (completion_record 'row', V109) writes no event; a dead task always does
+             where n.status <> 'completed'
+                or (select q.completion_record from sor.queues q where q.queue = n.queue) is distinct from 'row'
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -86,7 +92,7 @@ begin
 end
 $$;
 comment on function sor.tg_finished_tasks__events_insert() is
-  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
+  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt (no task.completed for a queue whose completion_record is row: its finished row is the record); the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 
 create or replace function sor.tg_finished_tasks__events_delete()
 returns trigger

@@ -6,7 +6,7 @@
 -- A run that enqueued or claimed its tasks through itself (enqueue_task_in_run, claim_tasks_in_run)
 -- names them in sor.run_tasks: its tasks are those, by id. Otherwise tasks carry no run id, and a
 -- Worker usually claims a batch first and starts the run for it after. The rule then: a task counts for a run when the run's Worker role (the holder named by the kit's
--- outcome event of the attempt, or by the live task while it is held; before 0.4.0 the actor of
+-- outcome event of the attempt or by its finished row, or by the live task while it is held; before 0.4.0 the actor of
 -- the task.claimed event; the task. types are reserved for the kit) held a claim on it, in
 -- the run's tenant, while the run was open: the claim was made at or before the end of the run's
 -- window and ended (task.completed, task.failed, task.dead, or task.lease_expired at the lapsed
@@ -99,14 +99,20 @@ begin
     ), claimed as (
       select distinct l.task_id from l where l.link = 'claimed'
     ), completed as (
-      select distinct l.task_id
+      select l.task_id
         from l
         join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
        where l.link = 'claimed' and e.type = 'task.completed'
          and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+      union
+      -- a completion of a queue that records it by the finished row alone (completion_record row)
+      select l.task_id
+        from l
+        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
+       where l.link = 'claimed' and f.status = 'completed' and f.fencing_token = l.fencing_token
     )
     select jsonb_build_object(
-             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed',
+             'rule', 'tasks linked to the run by id: enqueued with enqueue_task_in_run, attempts claimed with claim_tasks_in_run; completed: an attempt claimed in the run whose outcome event (same fencing token) is task.completed, or whose finished row (same fencing token) is completed',
              'claimed', (select count(*) from claimed),
              'claimed_before_start', 0,
              'completed', (select count(*) from completed),
@@ -129,6 +135,13 @@ begin
          and e.payload ->> 'claimed_by' = _r.worker_role
          and e.payload ? 'claimed_at'
          and (e.payload ->> 'claimed_at')::timestamptz <= _until
+      union all
+      -- a completion recorded by its finished row alone (a queue whose completion_record is row);
+      -- one also recorded by its event is counted once (held groups by task)
+      select f.task_id::text, f.claimed_at, f.finished_at
+        from sor.finished_tasks f
+       where f.tenant_id = _r.tenant_id and f.status = 'completed' and f.claimed_by = _r.worker_role
+         and f.claimed_at <= _until and f.finished_at >= _r.started_at
       union all
       -- a claim held now
       select t.task_id::text, t.claimed_at, null::timestamptz
@@ -158,16 +171,25 @@ begin
        where h.ended_at is null or h.ended_at >= _r.started_at
        group by h.task_id
     ), completed as (
-      select distinct e.payload ->> 'task_id' as task_id
+      select e.payload ->> 'task_id' as task_id
         from sor.events e
        where e.tenant_id = _r.tenant_id
          and e.occurred_at between _r.started_at and _until
          and e.type = 'task.completed'
          and e.stream like 'task-%'
          and e.actor = _r.worker_role
+      union
+      -- completed by the holder, recorded by its finished row (alone, on a queue whose
+      -- completion_record is row)
+      select f.task_id::text
+        from sor.finished_tasks f
+       where f.tenant_id = _r.tenant_id
+         and f.finished_at between _r.started_at and _until
+         and f.status = 'completed'
+         and f.claimed_by = _r.worker_role
     )
     select jsonb_build_object(
-             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
+             'rule', 'tasks of the run''s tenant on which the run''s Worker role held a claim (the holder named by the attempt''s outcome event or finished row, or by the live task) while the run was open: claimed at or before its end, the claim ending (completed, failed, dead, lease lapsed) at or after its start or not yet; completed within the window',
              'claimed', (select count(*) from held),
              'claimed_before_start', (select count(*) from held where before_start),
              'completed', (select count(*) from completed),

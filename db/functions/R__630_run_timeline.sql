@@ -114,6 +114,19 @@ begin
          and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
          and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
       union all
+      -- an attempt claimed in the run that completed on a queue recording completions by the
+      -- finished row alone (completion_record row): the finished row, when no event records it
+      select f.finished_at, 9, 0, 'sor.finished_tasks', format('task %s completed (fencing token %s)', l.task_id, l.fencing_token),
+             jsonb_build_object('task_id', f.task_id, 'queue', f.queue, 'status', f.status, 'claimed_by', f.claimed_by,
+                                'claimed_at', f.claimed_at, 'attempts', f.attempts)
+        from sor.run_tasks l
+        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and f.status = 'completed' and f.fencing_token = l.fencing_token
+         and not exists (select 1 from sor.events e
+                          where e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id and e.type = 'task.completed'
+                            and (e.payload ->> 'fencing_token')::bigint = l.fencing_token)
+      union all
       select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
              jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
        where _lapsed

@@ -79,7 +79,7 @@ create or replace trigger finished_tasks_events_delete
   for each statement execute function sor.tg_finished_tasks__events_delete();
 alter table sor.finished_tasks enable always trigger finished_tasks_events_insert;
 alter table sor.finished_tasks enable always trigger finished_tasks_events_delete;
-comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id>.';
+comment on trigger finished_tasks_events_insert on sor.finished_tasks is 'Every task that ends writes task.completed or task.dead to stream task-<id> (no task.completed on a queue whose completion_record is row).';
 comment on trigger finished_tasks_events_delete on sor.finished_tasks is 'Every dead task put back in its queue writes task.retried.';
 
 revoke all on sor.tasks, sor.finished_tasks, sor.dedupe_keys from sor_tenant, sor_auditor;
@@ -100,6 +100,7 @@ grant execute on function sor_api.complete_tasks(jsonb) to sor_worker;
 grant execute on function sor_api.fail_task(bigint, bigint, text) to sor_worker;
 grant execute on function sor_api.fail_tasks(jsonb) to sor_worker;
 grant execute on function sor_api.create_queue(text, text, integer, interval, interval) to sor_admin;
+grant execute on function sor_api.set_completion_record(text, text) to sor_admin;
 grant execute on function sor_api.dead_tasks(text, integer) to sor_admin;
 grant execute on function sor_api.retry_task(bigint) to sor_admin;
 -- the queue's and the outbox's metrics (R__426_queue_metrics.sql): every reader of a tenant's work

@@ -78,6 +78,9 @@ class PeerBench {
     static final boolean CATEGORY_PER_CLIENT = "per-client".equals(System.getProperty("bench.categories", "one"));
     static final int WAL_TASKS = Integer.getInteger("bench.walTasks", 2000);
     static final int BATCH = 100;
+    /** The kit's queue whose completed tasks are recorded by their finished row alone (completion_record row). */
+    static final String ROWS_QUEUE = "bench_rows";
+    static final String KIT_ROWS = "kit, completions as rows";
 
     /** The plain event table with the same optimistic check as the peers': one version per stream. */
     static final String PLAIN = """
@@ -291,11 +294,7 @@ class PeerBench {
         for (int size : new int[] {1, BATCH}) {
             all.add(new Case(size == 1 ? "claim" : "claim" + size, size == 1 ? "claim + complete one" : "claim + complete a batch of " + size,
                     1, "pgmq `read` + `delete`", List.of(
-                    new Sys("kit", kit, size == 1 ? PeerBench::kitClaimOne : PeerBench::kitClaimBatch, topUp(s.admin(), "kit",
-                            "select count(*) from sor.tasks where queue = 'bench' and status = 'ready'",
-                            "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts)"
-                                    + " select 'acme', 'bench', 'row ' || i, '{\"row\": 1}', 5 from generate_series(1, ?) i",
-                            "vacuum analyze sor.tasks")),
+                    new Sys("kit", kit, kitClaim("bench", size), kitTopUp(s, "bench")),
                     new Sys("pgmq", p.pgmq(), size == 1 ? PeerBench::pgmqClaimOne : PeerBench::pgmqClaimBatch, topUp(p.pgmqAdmin(), "pgmq",
                             "select count(*) from pgmq.q_bench where vt <= clock_timestamp()",
                             "select count(*) from pgmq.send_batch('bench', array(select '{\"row\": 1}'::jsonb from generate_series(1, ?)))",
@@ -304,7 +303,9 @@ class PeerBench {
                             "select count(*) from bench.queue where queue = 'bench' and status = 'ready'",
                             "insert into bench.queue (tenant_id, queue, subject, payload) select 'acme', 'bench', 'row ' || i, '{\"row\": 1}'"
                                     + " from generate_series(1, ?) i",
-                            "vacuum analyze bench.queue")))));
+                            "vacuum analyze bench.queue")),
+                    // the same on a queue whose completions are recorded by their finished row alone
+                    new Sys(KIT_ROWS, kit, kitClaim(ROWS_QUEUE, size), kitTopUp(s, ROWS_QUEUE)))));
         }
         all.add(new Case("append100", "append a batch of 100", 1, "plain `INSERT`", List.of(
                 new Sys("kit", kit, (c, t, n) ->
@@ -346,26 +347,43 @@ class PeerBench {
         };
     }
 
-    static long kitClaimOne(Connection c, int thread, long n) throws SQLException {
+    /** The kit's claim + complete of one task or a batch, on the given queue. */
+    static Op kitClaim(String queue, int size) {
+        return size == 1 ? (c, t, n) -> kitClaimOne(c, queue) : (c, t, n) -> kitClaimBatch(c, queue);
+    }
+
+    /** Tops the kit's queue up (tasks inserted as the owner: the benchmark's fill, not a measured path). */
+    static Prep kitTopUp(Server s, String queue) {
+        return topUp(s.admin(), "kit",
+                "select count(*) from sor.tasks where queue = '" + queue + "' and status = 'ready'",
+                "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts)"
+                        + " select 'acme', '" + queue + "', 'row ' || i, '{\"row\": 1}', 5 from generate_series(1, ?) i",
+                "vacuum analyze sor.tasks");
+    }
+
+    static long kitClaimOne(Connection c, String queue) throws SQLException {
         long id;
         long token;
-        try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks('bench', 1, '5 minutes')");
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new DryQueue("kit");
+        try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks(?, 1, '5 minutes')")) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new DryQueue("kit");
+                }
+                id = rs.getLong(1);
+                token = rs.getLong(2);
             }
-            id = rs.getLong(1);
-            token = rs.getLong(2);
         }
         run(c, "select sor_api.complete_task(?, ?)", id, token);
         return 1;
     }
 
-    static long kitClaimBatch(Connection c, int thread, long n) throws SQLException {
+    static long kitClaimBatch(Connection c, String queue) throws SQLException {
         StringBuilder done = new StringBuilder("[");
         int got = 0;
-        try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks('bench', ?, '5 minutes')")) {
-            ps.setInt(1, BATCH);
+        try (PreparedStatement ps = c.prepareStatement("select task_id, fencing_token from sor_api.claim_tasks(?, ?, '5 minutes')")) {
+            ps.setString(1, queue);
+            ps.setInt(2, BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     done.append(got++ == 0 ? "" : ",").append("{\"task_id\": ").append(rs.getLong(1))
@@ -467,6 +485,8 @@ class PeerBench {
         Server s = EventCoreBench.open(disposable);
         try {
             exec(s.admin(), PLAIN);
+            exec(s.admin(), "select sor_api.create_queue('" + ROWS_QUEUE + "', 'bench queue, completions as rows', 5);"
+                    + " select sor_api.set_completion_record('" + ROWS_QUEUE + "', 'row')");
             Peers p = loadPeers(s, peers);
             String label = s.label() + ", PostgreSQL " + serverVersion(s.admin());
             List<Case> cases = cases(s, p).stream().filter(k -> CASES.contains(k.id())).toList();
@@ -514,16 +534,17 @@ class PeerBench {
             for (Case k : cases) {
                 List<Double> kit = rates.get(k.id() + "/kit");
                 List<Double> plain = rates.get(k.id() + "/plain");
-                String peerName = k.systems().stream().map(Sys::name).filter(x -> !x.equals("kit") && !x.equals("plain"))
+                String peerName = k.systems().stream().map(Sys::name).filter(x -> !x.startsWith("kit") && !x.equals("plain"))
                         .findFirst().orElse("plain");
                 List<Double> peer = rates.get(k.id() + "/" + peerName);
-                List<Double> byRound = new ArrayList<>();
-                for (int i = 0; i < kit.size(); i++) {
-                    byRound.add(kit.get(i) / peer.get(i));
+                table.add(row(k.label(), kit, k.peer(), peer, plain));
+                // a variant of the kit in the same rounds (a queue whose completions are rows only)
+                for (Sys variant : k.systems()) {
+                    if (variant.name().startsWith("kit, ")) {
+                        table.add(row(k.label() + " (" + variant.name().substring(5) + ")", rates.get(k.id() + "/" + variant.name()),
+                                k.peer(), peer, plain));
+                    }
                 }
-                table.add(String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %.2f | %.2f–%.2f | %.2f |", k.label(), rate(median(kit)),
-                        k.peer(), rate(median(peer)), rate(median(plain)), median(kit) / median(peer), Collections.min(byRound),
-                        Collections.max(byRound), median(kit) / median(plain)));
             }
             if (CASES.contains("wal")) {
                 table.add("");
@@ -534,6 +555,17 @@ class PeerBench {
         } finally {
             s.server().close();
         }
+    }
+
+    /** One row of the table: the kit's (or a variant's) median, the peer's, plain SQL's, and the ratios. */
+    static String row(String label, List<Double> kit, String peerLabel, List<Double> peer, List<Double> plain) {
+        List<Double> byRound = new ArrayList<>();
+        for (int i = 0; i < kit.size(); i++) {
+            byRound.add(kit.get(i) / peer.get(i));
+        }
+        return String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %.2f | %.2f–%.2f | %.2f |", label, rate(median(kit)),
+                peerLabel, rate(median(peer)), rate(median(plain)), median(kit) / median(peer), Collections.min(byRound),
+                Collections.max(byRound), median(kit) / median(plain));
     }
 
     /** Rows in each system's live queue (a kit task is live until it ends; pgmq and plain rows until deleted). */
@@ -570,8 +602,8 @@ class PeerBench {
         out.add(String.format(Locale.ROOT, "WAL bytes per task claimed and completed (%,d tasks each, after a checkpoint; full_page_writes %s):",
                 WAL_TASKS, s.label().startsWith("fsync off") ? "off" : "on"));
         out.add("");
-        out.add("| claim + complete | kit | pgmq | plain SQL | kit ÷ pgmq |");
-        out.add("|---|---|---|---|---|");
+        out.add("| claim + complete | kit | kit, completions as rows | pgmq | plain SQL | kit ÷ pgmq | kit, rows ÷ pgmq |");
+        out.add("|---|---|---|---|---|---|---|");
         for (Case k : cases(s, p)) {
             if (!k.id().startsWith("claim")) {
                 continue;
@@ -580,8 +612,9 @@ class PeerBench {
             double kitBytes = walPerRow(s.admin(), k.systems().get(0));
             double pgmqBytes = walPerRow(s.admin(), k.systems().get(1));
             double plainBytes = walPerRow(s.admin(), k.systems().get(2));
-            out.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.1f |", size == 1 ? "one at a time" : "in batches of " + size,
-                    kitBytes, pgmqBytes, plainBytes, kitBytes / pgmqBytes));
+            double rowsBytes = walPerRow(s.admin(), k.systems().get(3));
+            out.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.1f | %.1f |", size == 1 ? "one at a time" : "in batches of " + size,
+                    kitBytes, rowsBytes, pgmqBytes, plainBytes, kitBytes / pgmqBytes, rowsBytes / pgmqBytes));
         }
         return out;
     }

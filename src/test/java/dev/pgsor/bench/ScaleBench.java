@@ -209,7 +209,7 @@ class ScaleBench {
         for (int i = 0; i < cycles; i++) {
             long t = System.nanoTime();
             if (kit) {
-                PeerBench.kitClaimOne(c, 0, i);
+                PeerBench.kitClaimOne(c, "bench");
             } else {
                 PeerBench.pgmqClaimOne(c, 0, i);
             }
@@ -258,7 +258,7 @@ class ScaleBench {
             long finishedBefore = longOf(admin, "select count(*) from sor.finished_tasks");
             long finishedBytesBefore = bytes(admin, finishedBytes);
             for (int i = 0; i < FINISHED; i += PeerBench.BATCH) {
-                PeerBench.kitClaimBatch(kit, 0, i);
+                PeerBench.kitClaimBatch(kit, "bench");
             }
             run(admin, "vacuum analyze sor.events");
             run(admin, "vacuum analyze sor.finished_tasks");

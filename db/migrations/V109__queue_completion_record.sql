@@ -1,0 +1,32 @@
+-- V109: a queue may record its completed tasks by their finished row alone.
+--
+-- Why: every task that ends is moved to sor.finished_tasks, a row that holds the attempt's whole
+--      record (holder, fencing token, claimed_at, finished_at, attempts, result), and the statement
+--      trigger on sor.finished_tasks also appends a task.completed event to the task's own stream
+--      task-<id> (a new stream and head per task): the same outcome written twice, and the event
+--      is about half the time of a claim and completion (measured in docs/operate/volume.md). A
+--      queue of high volume whose completions need no place in the hash-chained event log can now
+--      say so: completion_record 'row' (sor_api.set_completion_record, an admin's call) keeps
+--      the finished row as the one record of a completion and appends no task.completed event.
+--      Failures, lapsed leases, dead tasks and retries still write their events on every queue.
+--      The default, 'event', is what every queue did before.
+-- Locks: ACCESS EXCLUSIVE on sor.queues for the added columns (a default that is a constant: no
+--      rewrite, no rows read; milliseconds).
+-- Reversal: alter table sor.queues drop column completion_record, drop column
+--      completion_record_set_at, drop column completion_record_set_by (with the drop guard's
+--      approval); the trigger function of an earlier release ignores them.
+set local lock_timeout = '5s';
+set role sor_owner;
+
+alter table sor.queues
+  add column completion_record text not null default 'event',
+  add column completion_record_set_at timestamptz,
+  add column completion_record_set_by name,
+  add constraint queues_completion_record_check check (completion_record in ('event', 'row'));
+
+comment on column sor.queues.completion_record is
+  'How a completed task of this queue is recorded: event (its sor.finished_tasks row and a task.completed event in the hash-chained log, the default) or row (its sor.finished_tasks row only). Set by sor_api.set_completion_record.';
+comment on column sor.queues.completion_record_set_at is 'When completion_record was last set by sor_api.set_completion_record (NULL: never, the default).';
+comment on column sor.queues.completion_record_set_by is 'The login that last set completion_record (NULL: never).';
+
+reset role;

@@ -1,0 +1,211 @@
+package dev.pgsor.claims;
+
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
+import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.journal.Journal;
+import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
+import java.sql.Connection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A queue's completion record (V109): by default a completed task is recorded twice, by its
+ * sor.finished_tasks row and by a task.completed event in the hash-chained log; a queue set to
+ * {@code row} keeps the finished row as the completion's one record and appends no event, while
+ * its failures, lapsed leases and dead tasks still write theirs. Only an admin sets it; the run
+ * reports count a completion either way.
+ */
+@SorTest
+class CompletionRecordTest {
+
+    static SorDatabase db;
+    static Database admin;
+    static Database worker;
+    static final AtomicInteger QUEUES = new AtomicInteger();
+
+    @BeforeAll
+    static void setUp(SorDatabase database) {
+        db = database;
+        db.addTenants("acme");
+        admin = db.sorAdmin();
+        worker = db.worker("completer", "acme");
+    }
+
+    /** A new queue with the given completion record, set by the admin (event: the default, never set). */
+    static String queue(String record) throws Exception {
+        String q = "cr" + QUEUES.incrementAndGet();
+        Sql.run(admin, "select sor_api.create_queue(?, 'completion record queue', 2, '1 second', '1 minute')", q);
+        if (!record.equals("event")) {
+            assertThat(Sql.scalar(admin, "select sor_api.set_completion_record(?, ?)", q, record)).isEqualTo(record);
+        }
+        return q;
+    }
+
+    /** Queues one task and claims it: [task_id, fencing_token]. */
+    static List<Object> claimedTask(Connection c, String q, String subject) throws Exception {
+        long id = ((Number) Sql.scalar(c, "select sor_api.enqueue_task('acme', ?, ?)", q, subject)).longValue();
+        List<Object> claim = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, 1, '1 minute')", q).get(0);
+        assertThat(claim.get(0)).isEqualTo(id);
+        return claim;
+    }
+
+    static List<List<Object>> eventsOf(long taskId) {
+        return db.rows("select type, payload ->> 'fencing_token', payload ->> 'claimed_by' from sor.events"
+                + " where tenant_id = 'acme' and stream = ? order by version", "task-" + taskId);
+    }
+
+    @Test
+    void aRowQueuesCompletionIsItsFinishedRowAloneAndTheDefaultQueueAlsoWritesItsEvent() throws Exception {
+        String rows = queue("row");
+        String events = queue("event");
+        try (Connection c = worker.connect()) {
+            List<Object> r = claimedTask(c, rows, "rows-1");
+            List<Object> e = claimedTask(c, events, "events-1");
+            Sql.run(c, "select sor_api.complete_task(?, ?, '{\"n\": 1}')", r.get(0), r.get(1));
+            Sql.run(c, "select sor_api.complete_task(?, ?, '{\"n\": 2}')", e.get(0), e.get(1));
+            // the finished rows of both hold the attempt's whole record
+            for (List<Object> t : List.of(r, e)) {
+                assertThat(db.rows("select status, claimed_by::text, fencing_token, attempts, claimed_at is not null and claimed_at <= finished_at"
+                        + " from sor.finished_tasks where task_id = ?", t.get(0)))
+                        .containsExactly(List.of("completed", worker.user(), t.get(1), 1, true));
+            }
+            // the row queue's completion wrote no event and made no stream head; the other queue's did both
+            assertThat(eventsOf((Long) r.get(0))).isEmpty();
+            assertThat(db.count("select count(*) from sor.streams where tenant_id = 'acme' and stream = ?", "task-" + r.get(0))).isZero();
+            assertThat(eventsOf((Long) e.get(0))).containsExactly(List.of("task.completed", e.get(1).toString(), worker.user()));
+            // the same completion again (a retry after a lost answer) is quiet on both and writes nothing
+            Sql.run(c, "select sor_api.complete_task(?, ?, '{\"n\": 1}')", r.get(0), r.get(1));
+            assertThat(eventsOf((Long) r.get(0))).isEmpty();
+            assertThat(db.count("select count(*) from sor.finished_tasks where task_id = ?", r.get(0))).isEqualTo(1);
+            // a stale token on the finished row-queue task is still refused as stale
+            assertRefused("SR056", () -> Sql.run(c, "select sor_api.complete_task(?, ?)", r.get(0), (Long) r.get(1) + 1000));
+        }
+        assertThat(db.rows("select intact, broken_streams::bigint from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+    }
+
+    @Test
+    void aRowQueueStillWritesTheEventsOfFailuresAndDeadTasks() throws Exception {
+        String rows = queue("row");
+        try (Connection c = worker.connect()) {
+            List<Object> first = claimedTask(c, rows, "flaky");
+            Sql.run(c, "select * from sor_api.fail_task(?, ?, 'smtp 451')", first.get(0), first.get(1));
+            // max_attempts 2: the second failure makes it dead
+            Sql.run(db.admin(), "update sor.tasks set run_after = now() - interval '1 second' where task_id = ?", first.get(0));
+            List<Object> second = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, 1, '1 minute')", rows).get(0);
+            assertThat(second.get(0)).isEqualTo(first.get(0));
+            assertThat(Sql.rows(c, "select status from sor_api.fail_task(?, ?, 'smtp 550')", second.get(0), second.get(1)))
+                    .containsExactly(List.of("dead"));
+            assertThat(eventsOf((Long) first.get(0))).containsExactly(
+                    List.of("task.failed", first.get(1).toString(), worker.user()),
+                    List.of("task.dead", second.get(1).toString(), worker.user()));
+            // an operator's retry of the dead task writes task.retried; its completion then writes no event
+            Sql.run(admin, "select sor_api.retry_task(?)", first.get(0));
+            List<Object> third = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, 1, '1 minute')", rows).get(0);
+            Sql.run(c, "select sor_api.complete_task(?, ?)", third.get(0), third.get(1));
+            assertThat(eventsOf((Long) first.get(0))).extracting(x -> x.get(0))
+                    .containsExactly("task.failed", "task.dead", "task.retried");
+            assertThat(db.rows("select status, fencing_token from sor.finished_tasks where task_id = ?", first.get(0)))
+                    .containsExactly(List.of("completed", third.get(1)));
+        }
+        assertThat(db.rows("select intact, broken_streams::bigint from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+    }
+
+    @Test
+    void aBatchOverBothKindsOfQueueWritesTheEventsOfTheEventQueuesTasksOnly() throws Exception {
+        String rows = queue("row");
+        String events = queue("event");
+        try (Connection c = worker.connect()) {
+            List<Object> a = claimedTask(c, rows, "a");
+            List<Object> b = claimedTask(c, events, "b");
+            List<Object> d = claimedTask(c, rows, "d");
+            String batch = "[" + String.join(",", List.of(a, b, d).stream()
+                    .map(t -> "{\"task_id\": " + t.get(0) + ", \"fencing_token\": " + t.get(1) + "}").toList()) + "]";
+            assertThat(Sql.rows(c, "select ordinal from sor_api.complete_tasks(?::jsonb)", batch))
+                    .containsExactly(List.of(1), List.of(2), List.of(3));
+            assertThat(db.count("select count(*) from sor.finished_tasks where task_id in (?, ?, ?) and status = 'completed'",
+                    a.get(0), b.get(0), d.get(0))).isEqualTo(3);
+            assertThat(eventsOf((Long) a.get(0))).isEmpty();
+            assertThat(eventsOf((Long) d.get(0))).isEmpty();
+            assertThat(eventsOf((Long) b.get(0))).extracting(x -> x.get(0)).containsExactly("task.completed");
+            // the live counts of the tenant's quota went down for all three
+            assertThat(db.count("select count(*) from sor.tasks where task_id in (?, ?, ?)", a.get(0), b.get(0), d.get(0))).isZero();
+        }
+    }
+
+    @Test
+    void switchingBackToEventsWritesTheEventsAgainAndTheLastChangeIsKept() throws Exception {
+        String q = queue("row");
+        List<Object> set = db.rows("select completion_record, completion_record_set_by::text, completion_record_set_at is not null"
+                + " from sor.queues where queue = ?", q).get(0);
+        assertThat(set).containsExactly("row", admin.user(), true);
+        Object at = db.scalar("select completion_record_set_at from sor.queues where queue = ?", q);
+        // the same record again changes nothing, not even the time of the last change
+        assertThat(Sql.scalar(admin, "select sor_api.set_completion_record(?, 'row')", q)).isEqualTo("row");
+        assertThat(db.scalar("select completion_record_set_at from sor.queues where queue = ?", q)).isEqualTo(at);
+        try (Connection c = worker.connect()) {
+            List<Object> before = claimedTask(c, q, "before");
+            Sql.run(c, "select sor_api.complete_task(?, ?)", before.get(0), before.get(1));
+            assertThat(Sql.scalar(admin, "select sor_api.set_completion_record(?, 'event')", q)).isEqualTo("event");
+            List<Object> after = claimedTask(c, q, "after");
+            Sql.run(c, "select sor_api.complete_task(?, ?)", after.get(0), after.get(1));
+            assertThat(eventsOf((Long) before.get(0))).isEmpty();
+            assertThat(eventsOf((Long) after.get(0))).extracting(x -> x.get(0)).containsExactly("task.completed");
+        }
+        assertThat(db.rows("select completion_record from sor.queues where queue = ?", q)).containsExactly(List.of("event"));
+    }
+
+    @Test
+    void onlyAnAdminSetsTheRecordAndBadInputIsRefusedWithNothingWritten() throws Exception {
+        String q = queue("event");
+        // a Worker cannot call it at all
+        try (Connection c = worker.connect()) {
+            assertRefusedAndNothingWritten(db, "42501", () -> Sql.run(c, "select sor_api.set_completion_record(?, 'row')", q));
+        }
+        assertRefusedAndNothingWritten(db, "SR059", "unknown record", () -> Sql.run(admin, "select sor_api.set_completion_record(?, 'none')", q));
+        assertRefusedAndNothingWritten(db, "SR059", "NULL record", () -> Sql.run(admin, "select sor_api.set_completion_record(?, null)", q));
+        assertRefusedAndNothingWritten(db, "SR059", "case matters", () -> Sql.run(admin, "select sor_api.set_completion_record(?, 'ROW')", q));
+        assertRefusedAndNothingWritten(db, "SR050", "unknown queue", () -> Sql.run(admin, "select sor_api.set_completion_record('no-such-queue', 'row')"));
+        assertRefusedAndNothingWritten(db, "SR050", "NULL queue", () -> Sql.run(admin, "select sor_api.set_completion_record(null, 'row')"));
+        // the table refuses a value the function would not write, even from the owner
+        assertRefused("23514", () -> db.exec("update sor.queues set completion_record = 'none' where queue = '" + q + "'"));
+        assertThat(db.rows("select completion_record, completion_record_set_at from sor.queues where queue = ?", q))
+                .containsExactly(java.util.Arrays.asList("event", null));
+    }
+
+    @Test
+    void aRunsReportAndTimelineCountACompletionRecordedByItsFinishedRow() throws Exception {
+        String q = queue("row");
+        try (Connection c = worker.connect()) {
+            // the run names its task: claimed through the run, completed
+            UUID run = Journal.startRun(c, "acme");
+            long id = ((Number) Sql.scalar(c, "select sor_api.enqueue_task_in_run(?, ?, 'in-run')", run, q)).longValue();
+            List<Object> claim = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks_in_run(?, ?, 1, '1 minute')", run, q).get(0);
+            assertThat(claim.get(0)).isEqualTo(id);
+            Sql.run(c, "select sor_api.complete_task(?, ?)", id, claim.get(1));
+            Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", run);
+            assertThat(eventsOf(id)).isEmpty();
+            assertThat(Sql.rows(c, "select f #>> '{tasks,claimed}', f #>> '{tasks,completed}', f #> '{tasks,completed_task_ids}'"
+                    + " from sor_api.run_report_facts(?) f", run).get(0)).extracting(Object::toString)
+                    .containsExactly("1", "1", "[" + id + "]");
+            assertThat(Sql.rows(c, "select source, what from sor_api.run_timeline(?) where what like 'task % completed%'", run))
+                    .containsExactly(List.of("sor.finished_tasks", "task " + id + " completed (fencing token " + claim.get(1) + ")"));
+
+            // a run that does not name its tasks: the Worker's claim and completion within its window
+            UUID window = Journal.startRun(c, "acme");
+            List<Object> t = claimedTask(c, q, "in-window");
+            Sql.run(c, "select sor_api.complete_task(?, ?)", t.get(0), t.get(1));
+            Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", window);
+            assertThat(Sql.rows(c, "select f #>> '{tasks,claimed}', f #>> '{tasks,completed}', f #> '{tasks,completed_task_ids}'"
+                    + " from sor_api.run_report_facts(?) f", window).get(0)).extracting(Object::toString)
+                    .containsExactly("1", "1", "[" + t.get(0) + "]");
+        }
+    }
+}
