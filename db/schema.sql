@@ -223,6 +223,7 @@ create table sor.finished_tasks (
   created_by name not null,
   finished_at timestamp with time zone not null,
   claimed_at timestamp with time zone,
+  completion_event boolean default true not null,
   constraint finished_tasks_pkey PRIMARY KEY (tenant_id, task_id, finished_at),
   constraint finished_tasks_status_check CHECK ((status = ANY (ARRAY['completed'::text, 'dead'::text])))
 ) partition by RANGE (finished_at);
@@ -2070,8 +2071,11 @@ AS $function$
     -- claim is recorded by the event of its outcome; every outcome and outbox lease has one.
     -- Finished rows are checked back to the start of last month: older months are sealed into
     -- the ledger and leave with their partitions.
+    -- A completion written without its event (completion_event false: its queue recorded
+    -- completions as rows, V109) is recorded by its finished row alone.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and f.completion_event
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
                           and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all
@@ -2586,7 +2590,7 @@ begin
       returning t.*
     )
     insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now, true) f;
   end if;
 
   -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
@@ -3000,7 +3004,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone)
+CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone, completion_event boolean)
  RETURNS sor.finished_tasks
  LANGUAGE sql
  IMMUTABLE
@@ -3009,7 +3013,8 @@ AS $function$
   -- built per task, not a function called per task)
   select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at,
+          finish_task.status <> 'completed' or coalesce(finish_task.completion_event, true))::sor.finished_tasks
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.forensic_run(run_id uuid)
@@ -4427,9 +4432,9 @@ begin
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
              -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event; a dead task always does
-             where n.status <> 'completed'
-                or (select q.completion_record from sor.queues q where q.queue = n.queue) is distinct from 'row'
+             -- (completion_record 'row', V109) writes no event: its row says so
+             -- (completion_event false); a dead task always does
+             where n.completion_event
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -5997,7 +6002,11 @@ begin
     returning t.*
   )
   insert into sor.finished_tasks
-  select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
+  select f.*
+    from gone g
+   cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now,
+                                      -- written as an event too unless the queue records completions as rows
+                                      (select q.completion_record from sor.queues q where q.queue = g.queue) is distinct from 'row') f;
   if not found then
     -- the same completion again (a retry after a lost answer): the task finished by this caller's
     -- claim with this token and this result; nothing to do
@@ -6073,7 +6082,8 @@ begin
     insert into sor.finished_tasks
     select f.*
       from gone g
-     cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now) f
+     cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now,
+                                        (select q.completion_record from sor.queues q where q.queue = (g.task).queue) is distinct from 'row') f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(g.o order by g.o), pg_catalog.array_agg(g.task_id order by g.o) into _os, _done
@@ -6478,7 +6488,7 @@ begin
     from sor.queues q where q.queue = _t.queue;
   if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
-    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
+    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now, true) f;
     return query select 'dead'::text, null::timestamptz;  -- a dead task is due no more
     return;
   end if;
@@ -6575,7 +6585,7 @@ begin
     insert into sor.finished_tasks
     select f.*
       from gone g
-     cross join lateral sor.finish_task(g.task, 'dead', null, g.new_error, _now) f
+     cross join lateral sor.finish_task(g.task, 'dead', null, g.new_error, _now, true) f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(r.o order by r.o), pg_catalog.array_agg(r.task_id order by r.o),
@@ -10702,7 +10712,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.event_summary(stream text, type text, payload jsonb, actor name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.failure_recorded(task_id bigint, fencing_token bigint, error text) owner sor_owner: sor_owner=EXECUTE
--- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
+-- function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone, completion_event boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_run(run_id uuid) owner sor_owner: sor_owner=EXECUTE
 -- function sor.forensic_time(at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) owner sor_owner: sor_owner=EXECUTE
@@ -11148,6 +11158,7 @@ comment on column sor.events.tx_id is 'Appending transaction; events_since() rea
 comment on column sor.events.version is 'Per-stream version, 1, 2, 3 ... without gaps (the head row in sor.streams serialises appends); the expected-version check compares against it.';
 comment on column sor.finished_tasks.claimed_at is 'When the claim that ended the task was made; NULL for a task finished before 0.4.0.';
 comment on column sor.finished_tasks.claimed_by is 'The Worker that completed it, or held the last claim of a dead one.';
+comment on column sor.finished_tasks.completion_event is 'Whether the task''s end was also written as an event (task.completed or task.dead on stream task-<id>): false for a task completed on a queue whose completion_record was row when it completed, its finished row being the one record; true otherwise (every dead task, and every row finished before 0.4.0).';
 comment on column sor.finished_tasks.fencing_token is 'The token of the last claim: the task.claimed event with this token is the claim that ended it.';
 comment on column sor.idempotency_keys.expires_at is 'End of the retention window; sweep_idempotency_keys() deletes expired keys.';
 comment on column sor.idempotency_keys.fingerprint is 'sha256 of the request the key was first used with.';
@@ -11273,7 +11284,7 @@ comment on function sor.ensure_policy(tbl regclass, policy name, command text, r
 comment on function sor.event_fingerprint(stream text, type text, payload jsonb, metadata jsonb) is 'The content an idempotency key of an append is bound to (sor.event_keys.fingerprint): sha256 over the canonical JSON text of stream, type, payload and metadata. The expected version is not content: a retry of a conditional append that committed returns the original. sor_api.append_events computes the same expression inline (set-based, no call per event).';
 comment on function sor.event_summary(stream text, type text, payload jsonb, actor name) is 'One readable line for an event, by type (runs, blocks, tasks, outbox; any other type as "<type> on <stream> by <actor>"). Reads only the event''s own fields; who did it is always the actor column (the session that wrote the event), never a claim in the payload. The kit''s types are reserved (sor.reserved_names), so no caller can forge them.';
 comment on function sor.failure_recorded(task_id bigint, fencing_token bigint, error text) is 'The status and run_after a failed attempt recorded (dead: its sor.finished_tasks row; failed: its task.failed event), when the attempt with this fencing token, held by session_user, ended with this error; no row otherwise. fail_task and fail_tasks answer a retry after a lost answer with it.';
-comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. One SQL expression without settings, inlined into its callers'' statements.';
+comment on function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone, completion_event boolean) is 'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. completion_event false (a completion on a queue whose completion_record is row) marks a completion recorded by the row alone; a dead task is always written as an event. One SQL expression without settings, inlined into its callers'' statements.';
 comment on function sor.forensic_run(run_id uuid) is 'The run the forensic readers report on, if session_user may read it (an auditor, or a member of its tenant). SR091 NULL run id, SR090 unknown run or a run of a tenant the caller may not read.';
 comment on function sor.forensic_time(at timestamp with time zone) is 'A timestamp as the forensic reports print it: UTC, milliseconds, independent of the session''s TimeZone.';
 comment on function sor.idempotency_claim(tenant_id text, scope text, idempotency_key text, fingerprint bytea, run_id uuid, tool_call_id uuid) is 'Binds an idempotency key to a new run or tool call, or returns the unexpired binding that holds it (the caller compares ids). An expired key is rebound; a concurrent first use is waited for.';

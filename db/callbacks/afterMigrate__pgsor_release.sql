@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4397cee475d03765ba1be48df586cfa81fc6cddab24182392349fe2444bebb2e',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e575e51212a218ebedce046727e3f18c1440459514444c9f2d4c589c129306b8',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -55,12 +55,12 @@ begin
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":356059661}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":29225059}
-{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-904966865}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-2123209023}
+{"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":-1846878910}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-561570487}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-358705350}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
@@ -80,7 +80,7 @@ begin
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
-{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":-1164110689}
+{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":851187978}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":-241984213}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
@@ -129,7 +129,7 @@ begin
 {"script":"V106__tenant_reader_horizon.sql","module":"kernel","type":"versioned","version":"106","checksum":89205073}
 {"script":"V107__tasks_quota_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":147879886}
 {"script":"V108__events_index_covered_by_key.sql","module":"kernel","type":"versioned","version":"108","checksum":-1446797051}
-{"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":-1998915866}
+{"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":353746762}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -269,6 +269,7 @@ begin
 {"object":"column sor.finished_tasks.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
 {"object":"column sor.finished_tasks.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.finished_tasks.completion_event","module":"kernel","attrs":{"acl":[],"default":"true","not_null":true,"type":"boolean"}}
 {"object":"column sor.finished_tasks.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
 {"object":"column sor.finished_tasks.dedupe_key","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
@@ -287,6 +288,7 @@ begin
 {"object":"column sor.finished_tasks_default.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
 {"object":"column sor.finished_tasks_default.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_default.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.finished_tasks_default.completion_event","module":"kernel","attrs":{"acl":[],"default":"true","not_null":true,"type":"boolean"}}
 {"object":"column sor.finished_tasks_default.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_default.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
 {"object":"column sor.finished_tasks_default.dedupe_key","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
@@ -305,6 +307,7 @@ begin
 {"object":"column sor.finished_tasks_p{YYYYMM}.attempts","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.claimed_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
+{"object":"column sor.finished_tasks_p{YYYYMM}.completion_event","module":"kernel","attrs":{"acl":[],"default":"true","not_null":true,"type":"boolean"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.created_at","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.created_by","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
 {"object":"column sor.finished_tasks_p{YYYYMM}.dedupe_key","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"text"}}
@@ -866,7 +869,7 @@ begin
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
-{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b2986b19694f89c1ae60082e7ac937e1d3a378c45f0d84aaa729576c434a639b","owner":"sor_owner"}}
+{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2e62ae50fb0fd5b8c2ebc007203bfd19c1be99769c5b207892964cd9dc3551f9","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c87d30bb3d72d41731e8a28141c50aed40b084a6091546f994719c5aec9839b1","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
@@ -875,7 +878,7 @@ begin
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"37074d25b64223f8392a4bf18eaf03d90b4be37bff90cc6885d46cc3cf0d4412","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
-{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"fa5369240ef75df2c7d9252efb8ad9fc0872752d804ed118f4e93ea30d8f99d6","owner":"sor_owner"}}
+{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6c5582e93a42406355a04a84b260bfa325d8d3788e4ef7a4281b2371f6ac47db","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
@@ -886,7 +889,7 @@ begin
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
 {"object":"function sor.failure_recorded(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"915eee5be6d26447b9af27d5b26598509526a7505acfdf09cf8d39765b0b08e6","owner":"sor_owner"}}
-{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"6b07e614776b500f453db750d2212a21350a4ac646a28e4844747bed3781a151","owner":"sor_owner"}}
+{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"ad1d7425533b77e7ca1095df9d34b1871a7c2d389c0dbf2d27c12a534794ece8","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
@@ -936,7 +939,7 @@ begin
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2fbb742df5080054ffedc15ec465cd534a359ba6858046699534a6654ad39578","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6df5cc7d5dd8191e67c533cf34f823d382130ea4df14a293779ea70dc86e8298","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e869c19c2f0a1d2c9dea67ddb692abe5e57d832e167e4302540c7959542b54","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}
@@ -970,8 +973,8 @@ begin
 {"object":"function sor_api.claim_tasks(text,integer,interval,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4bfb6fec9ab7234355708709f0774e604657bb897cf726e06b7d56e5df07b32c","owner":"sor_owner"}}
 {"object":"function sor_api.claim_tasks_in_run(uuid,text,integer,interval)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"151929d02a1509743c831abd0db285dc8a70c058b22aab03afa5b75d1314abff","owner":"sor_owner"}}
 {"object":"function sor_api.commit_step(uuid,text,integer,jsonb,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c4adf730cf56cc279bdb3a539ce6167af45e421178ae883bbc94f1405861dce9","owner":"sor_owner"}}
-{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5262577d1c1bc519644a2f72712f9f994a645efd7d3380b011640e3994127d8a","owner":"sor_owner"}}
-{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ae229fafd5691e5f25d391e21547d823008926ea00917119e8a63367a4745777","owner":"sor_owner"}}
+{"object":"function sor_api.complete_task(bigint,bigint,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"81f7fd6a45463f68e0b56877c5436aa169741218eeae45460e281a4c901cb207","owner":"sor_owner"}}
+{"object":"function sor_api.complete_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"29488a88a86ed9e886b907370f4ca09879ac907d07bba14f85c5ac699170a1ed","owner":"sor_owner"}}
 {"object":"function sor_api.configure_tenant(text,boolean,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4552292ee85e052a808c5e88d9238e191b862daaf8abdf9181e379452a094d36","owner":"sor_owner"}}
 {"object":"function sor_api.contract_version()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off"],"definition_sha256":"0df9105a472a41774e69d85a156bc0c67fa0316df0582dd635d0b89ca1b60fd3","owner":"sor_owner"}}
 {"object":"function sor_api.create_queue(text,text,integer,interval,interval)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"61ebccfedd64b4d7204a62bd37c194312595c396688ffab6282b259f674c2ecf","owner":"sor_owner"}}
@@ -982,8 +985,8 @@ begin
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0ffd580d582a66b0d5fed704947afd29faadbff8768b106b8f64cf8179c215b9","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"89a829766921d6d6497b842f1bd250c1b8b947b3dd29946acfbb680921a61b68","owner":"sor_owner"}}
-{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5e00b6a2aadc0bc889dd905f835e4b16289999525b3f675070ff44e38a387e33","owner":"sor_owner"}}
-{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"01d6bbe8ffa4713c635dd81fbe93cf3bcd2b9d03891821d7527410bf21a06340","owner":"sor_owner"}}
+{"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5814be4d88adfac00442cdd87b97570f03654d9097476dfc44e7f2a2a1de0782","owner":"sor_owner"}}
+{"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e92b1e626ef30985237695fb9f4fca21d95f1d7ada21e7f6702b3806d85f4a31","owner":"sor_owner"}}
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
@@ -1957,6 +1960,14 @@ function sor_api.seal_ledger(integer)
   grant execute to sor_admin
   grant execute to sor_auditor
   grant execute to sor_dispatcher
+
+function sor_api.set_completion_record(text, text)
+  arguments: queue text, record text
+  returns: text
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_admin
 
 function sor_api.set_overlay(uuid, jsonb)
   arguments: run_id uuid, "overlay" jsonb

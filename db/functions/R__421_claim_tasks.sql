@@ -12,7 +12,10 @@
 -- would stay with the session.
 set role sor_owner;
 
-create or replace function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamptz)
+drop function if exists sor.finish_task(sor.tasks, text, jsonb, text, timestamptz);
+
+create or replace function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamptz,
+                                           completion_event boolean)
 returns sor.finished_tasks
 language sql
 immutable
@@ -21,10 +24,11 @@ as $$
   -- built per task, not a function called per task)
   select (t.tenant_id, t.task_id, t.queue, t.subject, t.payload, t.priority, t.attempts, t.max_attempts, t.dedupe_key,
           finish_task.status, t.claimed_by, t.fencing_token, coalesce(finish_task.last_error, t.last_error), finish_task.result,
-          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at)::sor.finished_tasks
+          t.created_at, t.created_by, finish_task.finished_at, t.claimed_at,
+          finish_task.status <> 'completed' or coalesce(finish_task.completion_event, true))::sor.finished_tasks
 $$;
-comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz) is
-  'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. One SQL expression without settings, inlined into its callers'' statements.';
+comment on function sor.finish_task(sor.tasks, text, jsonb, text, timestamptz, boolean) is
+  'The sor.finished_tasks row of a live task that ends (completed or dead): one mapping for every path that moves a task out of the queue. completion_event false (a completion on a queue whose completion_record is row) marks a completion recorded by the row alone; a dead task is always written as an event. One SQL expression without settings, inlined into its callers'' statements.';
 
 create or replace function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[])
 returns table (task_id bigint, tenant_id text, subject text, payload jsonb, attempts integer,
@@ -75,7 +79,7 @@ begin
       returning t.*
     )
     insert into sor.finished_tasks
-    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now) f;
+    select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now, true) f;
   end if;
 
   -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes

@@ -94,7 +94,11 @@ begin
     returning t.*
   )
   insert into sor.finished_tasks
-  select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now) f;
+  select f.*
+    from gone g
+   cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now,
+                                      -- written as an event too unless the queue records completions as rows
+                                      (select q.completion_record from sor.queues q where q.queue = g.queue) is distinct from 'row') f;
   if not found then
     -- the same completion again (a retry after a lost answer): the task finished by this caller's
     -- claim with this token and this result; nothing to do
@@ -178,7 +182,7 @@ begin
     from sor.queues q where q.queue = _t.queue;
   if _retry_at is null then
     delete from sor.tasks t where t.tenant_id = _t.tenant_id and t.task_id = _t.task_id;
-    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now) f;
+    insert into sor.finished_tasks select f.* from sor.finish_task(_t, 'dead', null, fail_task.error, _now, true) f;
     return query select 'dead'::text, null::timestamptz;  -- a dead task is due no more
     return;
   end if;
@@ -256,7 +260,8 @@ begin
     insert into sor.finished_tasks
     select f.*
       from gone g
-     cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now) f
+     cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now,
+                                        (select q.completion_record from sor.queues q where q.queue = (g.task).queue) is distinct from 'row') f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(g.o order by g.o), pg_catalog.array_agg(g.task_id order by g.o) into _os, _done
@@ -384,7 +389,7 @@ begin
     insert into sor.finished_tasks
     select f.*
       from gone g
-     cross join lateral sor.finish_task(g.task, 'dead', null, g.new_error, _now) f
+     cross join lateral sor.finish_task(g.task, 'dead', null, g.new_error, _now, true) f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(r.o order by r.o), pg_catalog.array_agg(r.task_id order by r.o),

@@ -79,9 +79,9 @@ begin
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
              -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event; a dead task always does
-             where n.status <> 'completed'
-                or (select q.completion_record from sor.queues q where q.queue = n.queue) is distinct from 'row'
+             -- (completion_record 'row', V109) writes no event: its row says so
+             -- (completion_event false); a dead task always does
+             where n.completion_event
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;

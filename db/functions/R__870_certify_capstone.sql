@@ -81,8 +81,11 @@ as $$
     -- claim is recorded by the event of its outcome; every outcome and outbox lease has one.
     -- Finished rows are checked back to the start of last month: older months are sealed into
     -- the ledger and leave with their partitions.
+    -- A completion written without its event (completion_event false: its queue recorded
+    -- completions as rows, V109) is recorded by its finished row alone.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
+       and f.completion_event
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
                           and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all

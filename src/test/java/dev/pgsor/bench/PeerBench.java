@@ -51,7 +51,10 @@ import org.junit.jupiter.api.Test;
  * a plain insert); enqueue a batch of 100 ({@code enqueue_tasks}, {@code pgmq.send_batch}, one
  * insert); claim + complete one and a batch of 100 ({@code claim_tasks} + {@code complete_task(s)},
  * {@code pgmq.read} + {@code pgmq.delete}, {@code UPDATE ... SKIP LOCKED} + {@code DELETE}; two
- * commits per cycle each); append a batch of 100 ({@code append_events}, one plain insert). Every
+ * commits per cycle each; the claim cases also measure the kit on a queue whose completion record
+ * is {@code row}, {@code sor_api.set_completion_record}: its completions write their finished row and
+ * no {@code task.completed} event, a row of its own in the table); append a batch of 100
+ * ({@code append_events}, one plain insert). Every
  * call is its own autocommit transaction. Each system of a case keeps its connections for the case,
  * is warmed up once, then the case runs its rounds back to back, each round measuring every system
  * in turn, the order rotated from round to round; the table gives medians over the rounds, the

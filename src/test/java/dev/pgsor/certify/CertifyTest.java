@@ -134,7 +134,7 @@ class CertifyTest {
                 .extracting(r -> r.get(0))
                 .containsExactlyInAnyOrder("sor.is_valid(text,text)",
                         "sor.task_input_problem(text,jsonb,text,integer,interval,integer)",
-                        "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)",
+                        "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)",
                         "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)",
                         "sor.lease_clock()",
                         "sor.over_cap(jsonb)", "sor.over_cap(text)",
@@ -144,13 +144,13 @@ class CertifyTest {
                 + " from pg_proc p join pg_language l on l.oid = p.prolang"
                 + " where p.oid in ('sor.is_valid(text,text)'::regprocedure,"
                 + " 'sor.task_input_problem(text,jsonb,text,integer,interval,integer)'::regprocedure,"
-                + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz)'::regprocedure,"
+                + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz,boolean)'::regprocedure,"
                 + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure,"
                 + " 'sor.lease_clock()'::regprocedure, 'sor.over_cap(jsonb)'::regprocedure, 'sor.over_cap(text)'::regprocedure,"
                 + " 'sor.reserved_list(text)'::regprocedure, 'sor.reserved_kind(text,text,text)'::regprocedure,"
                 + " 'sor.is_reserved(text,text)'::regprocedure,"
                 + " 'sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamptz,bigint)'::regprocedure) order by 1"))
-                .containsExactly(List.of("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)", "sql", "i", true),
+                .containsExactly(List.of("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)", "sql", "i", true),
                         List.of("sor.is_reserved(text,text)", "sql", "i", true),
                         List.of("sor.is_valid(text,text)", "sql", "i", true),
                         List.of("sor.lease_clock()", "sql", "v", true),

@@ -1,5 +1,6 @@
 package dev.pgsor.claims;
 
+import static dev.pgsor.testkit.SorAssertions.assertCertified;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static dev.pgsor.testkit.SorAssertions.assertRefusedAndNothingWritten;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +78,10 @@ class CompletionRecordTest {
                         + " from sor.finished_tasks where task_id = ?", t.get(0)))
                         .containsExactly(List.of("completed", worker.user(), t.get(1), 1, true));
             }
-            // the row queue's completion wrote no event and made no stream head; the other queue's did both
+            // the row queue's completion wrote no event and made no stream head, and its row says so;
+            // the other queue's did both
+            assertThat(db.rows("select task_id, completion_event from sor.finished_tasks where task_id in (?, ?) order by task_id",
+                    r.get(0), e.get(0))).containsExactlyInAnyOrder(List.of(r.get(0), false), List.of(e.get(0), true));
             assertThat(eventsOf((Long) r.get(0))).isEmpty();
             assertThat(db.count("select count(*) from sor.streams where tenant_id = 'acme' and stream = ?", "task-" + r.get(0))).isZero();
             assertThat(eventsOf((Long) e.get(0))).containsExactly(List.of("task.completed", e.get(1).toString(), worker.user()));
@@ -89,6 +93,35 @@ class CompletionRecordTest {
             assertRefused("SR056", () -> Sql.run(c, "select sor_api.complete_task(?, ?)", r.get(0), (Long) r.get(1) + 1000));
         }
         assertThat(db.rows("select intact, broken_streams::bigint from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+        // certify's replayable check asks an event of every finished task but the completions written without one
+        assertCertified(db);
+        assertThat(db.rows("select ok, detail from sor.certify__070_capstone()"
+                + " where check_name = 'runs, tasks and outbox rows have the events of their state' and object = 'sor.finished_tasks'"))
+                .containsExactly(List.of(true, "every row has its events"));
+    }
+
+    /** Certify still finds a completion written as an event whose event is missing: the row queue's exemption is the row's own mark. */
+    @Test
+    void certifyStillFindsACompletionMarkedAsAnEventThatHasNone() throws Exception {
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.addTenants("acme");
+            Database w = scratch.worker("completer", "acme");
+            scratch.exec("select sor_api.create_queue('lean', 'rows only'); select sor_api.set_completion_record('lean', 'row');"
+                    + " select sor_api.create_queue('full', 'events too')");
+            String check = "select ok, detail from sor.certify__070_capstone()"
+                    + " where check_name = 'runs, tasks and outbox rows have the events of their state' and object = 'sor.finished_tasks'";
+            try (Connection c = w.connect()) {
+                List<Object> lean = claimedTask(c, "lean", "lean-1");
+                Sql.run(c, "select sor_api.complete_task(?, ?)", lean.get(0), lean.get(1));
+                assertThat(scratch.rows(check)).containsExactly(List.of(true, "every row has its events"));
+                // the trigger off (past the guard): a completion of the full queue, marked as an event, gets none
+                scratch.pastTheGuard("alter table sor.finished_tasks disable trigger finished_tasks_events_insert");
+                List<Object> lost = claimedTask(c, "full", "full-1");
+                Sql.run(c, "select sor_api.complete_task(?, ?)", lost.get(0), lost.get(1));
+                scratch.pastTheGuard("alter table sor.finished_tasks enable always trigger finished_tasks_events_insert");
+            }
+            assertThat(scratch.rows(check)).containsExactly(List.of(false, "1 rows without their events"));
+        }
     }
 
     @Test
@@ -158,7 +191,11 @@ class CompletionRecordTest {
             Sql.run(c, "select sor_api.complete_task(?, ?)", after.get(0), after.get(1));
             assertThat(eventsOf((Long) before.get(0))).isEmpty();
             assertThat(eventsOf((Long) after.get(0))).extracting(x -> x.get(0)).containsExactly("task.completed");
+            // each finished row keeps the record it was written with
+            assertThat(db.rows("select completion_event from sor.finished_tasks where task_id in (?, ?) order by task_id",
+                    before.get(0), after.get(0))).containsExactly(List.of(false), List.of(true));
         }
+        assertCertified(db);
         assertThat(db.rows("select completion_record from sor.queues where queue = ?", q)).containsExactly(List.of("event"));
     }
 
