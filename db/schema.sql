@@ -2072,10 +2072,10 @@ AS $function$
     -- Finished rows are checked back to the start of last month: older months are sealed into
     -- the ledger and leave with their partitions.
     -- A completion written without its event (completion_event false: its queue recorded
-    -- completions as rows, V109) is recorded by its finished row alone.
+    -- completions as rows, V109) is recorded by its finished row alone; a dead task never is.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
-       and f.completion_event
+       and (f.completion_event or f.status <> 'completed')
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
                           and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all
@@ -4431,10 +4431,13 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
+              left join (select q.queue from sor.queues q where q.completion_record = 'row') r on r.queue = n.queue
              -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event: its row says so
-             -- (completion_event false); a dead task always does
-             where n.completion_event
+             -- (completion_record 'row', V109) writes no event: its row says so (completion_event
+             -- false, set by the statement that moved it). The mark is honoured only there: a dead
+             -- task, or a row marked so on a queue that records events (written by hand, or
+             -- completed as the queue was switched back), still gets its event
+             where n.completion_event or n.status <> 'completed' or r.queue is null
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -11334,7 +11337,7 @@ comment on function sor.tenant_horizon(tenant_id text) is 'The first position at
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
 comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (statement) on sor.finished_tasks: task.retried for every dead task an operator put back in its queue.';
-comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt (no task.completed for a queue whose completion_record is row: its finished row is the record); the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
+comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; no task.completed for a completion marked completion_event false on a queue whose completion_record is row (its finished row is the record). The ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
 comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';

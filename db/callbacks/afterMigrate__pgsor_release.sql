@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e575e51212a218ebedce046727e3f18c1440459514444c9f2d4c589c129306b8',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:005fa13881ba8f53d023a823ec49feced74eadd1997faa01c1667bff24a48ffd',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -60,7 +60,7 @@ begin
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-358705350}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-1451649307}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
@@ -80,7 +80,7 @@ begin
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
 {"script":"R__860_certify_tools.sql","module":"kernel","type":"repeatable","checksum":-1004072523}
-{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":851187978}
+{"script":"R__870_certify_capstone.sql","module":"kernel","type":"repeatable","checksum":2019232573}
 {"script":"R__880_certify_volume.sql","module":"kernel","type":"repeatable","checksum":-241984213}
 {"script":"R__885_certify_bodies.sql","module":"kernel","type":"repeatable","checksum":-325645845}
 {"script":"R__887_certify_surface.sql","module":"kernel","type":"repeatable","checksum":1919142024}
@@ -869,7 +869,7 @@ begin
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
 {"object":"function sor.certify__060_tools()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ccd7aa7511ca2614380939ab6e19bb89a53ea0cdbd48f852dbb4b2da9abdf12e","owner":"sor_owner"}}
-{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2e62ae50fb0fd5b8c2ebc007203bfd19c1be99769c5b207892964cd9dc3551f9","owner":"sor_owner"}}
+{"object":"function sor.certify__070_capstone()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9441f3147351840bc514b8e2a7104a37f817cea74660daf92c3ff923c8c6b99d","owner":"sor_owner"}}
 {"object":"function sor.certify__080_volume()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"c87d30bb3d72d41731e8a28141c50aed40b084a6091546f994719c5aec9839b1","owner":"sor_owner"}}
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
@@ -939,7 +939,7 @@ begin
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6df5cc7d5dd8191e67c533cf34f823d382130ea4df14a293779ea70dc86e8298","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"469db9ac57efec07f213541a0c7285f77a310f41b0deb496c35043e83503be24","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e869c19c2f0a1d2c9dea67ddb692abe5e57d832e167e4302540c7959542b54","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}

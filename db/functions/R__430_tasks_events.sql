@@ -78,10 +78,13 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
+              left join (select q.queue from sor.queues q where q.completion_record = 'row') r on r.queue = n.queue
              -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event: its row says so
-             -- (completion_event false); a dead task always does
-             where n.completion_event
+             -- (completion_record 'row', V109) writes no event: its row says so (completion_event
+             -- false, set by the statement that moved it). The mark is honoured only there: a dead
+             -- task, or a row marked so on a queue that records events (written by hand, or
+             -- completed as the queue was switched back), still gets its event
+             where n.completion_event or n.status <> 'completed' or r.queue is null
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -92,7 +95,7 @@ begin
 end
 $$;
 comment on function sor.tg_finished_tasks__events_insert() is
-  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt (no task.completed for a queue whose completion_record is row: its finished row is the record); the ended tasks no longer count against their tenant''s quota (sor.quota_count).';
+  'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; no task.completed for a completion marked completion_event false on a queue whose completion_record is row (its finished row is the record). The ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 
 create or replace function sor.tg_finished_tasks__events_delete()
 returns trigger

@@ -82,10 +82,10 @@ as $$
     -- Finished rows are checked back to the start of last month: older months are sealed into
     -- the ledger and leave with their partitions.
     -- A completion written without its event (completion_event false: its queue recorded
-    -- completions as rows, V109) is recorded by its finished row alone.
+    -- completions as rows, V109) is recorded by its finished row alone; a dead task never is.
     select 'sor.finished_tasks', count(*) from sor.finished_tasks f
      where f.finished_at >= pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month'
-       and f.completion_event
+       and (f.completion_event or f.status <> 'completed')
        and not exists (select 1 from sor.events e where e.tenant_id = f.tenant_id
                           and e.stream = 'task-' || f.task_id and e.type = 'task.' || f.status)
     union all

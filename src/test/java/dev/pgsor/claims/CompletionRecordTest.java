@@ -124,6 +124,27 @@ class CompletionRecordTest {
         }
     }
 
+    /** The row's mark is honoured only where the queue records completions as rows: a dead task, or a row written by hand on another queue, gets its event. */
+    @Test
+    void aFinishedRowMarkedWithoutItsEventGetsItAnywayUnlessItsQueueRecordsRows() throws Exception {
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.addTenants("acme");
+            scratch.exec("select sor_api.create_queue('lean', 'rows only'); select sor_api.set_completion_record('lean', 'row');"
+                    + " select sor_api.create_queue('full', 'events too')");
+            // written by hand as the owner (a superuser here), each marked as written without its event
+            scratch.exec("insert into sor.finished_tasks (tenant_id, task_id, queue, subject, payload, priority, attempts, max_attempts,"
+                    + " status, claimed_by, fencing_token, created_at, created_by, finished_at, claimed_at, completion_event) values"
+                    + " ('acme', 900000001, 'full', 'by hand', '{}', 0, 1, 5, 'completed', 'someone', 1, now(), 'someone', now(), now(), false),"
+                    + " ('acme', 900000002, 'lean', 'by hand', '{}', 0, 5, 5, 'dead', 'someone', 2, now(), 'someone', now(), now(), false),"
+                    + " ('acme', 900000003, 'lean', 'by hand', '{}', 0, 1, 5, 'completed', 'someone', 3, now(), 'someone', now(), now(), false)");
+            assertThat(scratch.rows("select stream, type from sor.events where stream in ('task-900000001', 'task-900000002', 'task-900000003')"
+                    + " order by stream")).containsExactly(List.of("task-900000001", "task.completed"), List.of("task-900000002", "task.dead"));
+            assertThat(scratch.rows("select ok from sor.certify__070_capstone()"
+                    + " where check_name = 'runs, tasks and outbox rows have the events of their state' and object = 'sor.finished_tasks'"))
+                    .containsExactly(List.of(true));
+        }
+    }
+
     @Test
     void aRowQueueStillWritesTheEventsOfFailuresAndDeadTasks() throws Exception {
         String rows = queue("row");
