@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.journal.Journal;
 import dev.pgsor.runtime.Database;
+import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,79 @@ class CompletionRecordTest {
                     + " where check_name = 'runs, tasks and outbox rows have the events of their state' and object = 'sor.finished_tasks'"))
                     .containsExactly(List.of(true));
         }
+    }
+
+    /**
+     * Workers complete tasks, one at a time and in batches, while an admin switches the queue's
+     * record back and forth: every completion is recorded once by its row, an event exactly when
+     * its row says so (or, at most one, when the queue went back to events as it completed), the
+     * quota's count comes back to zero, and certify and the hash chains hold. Three rounds.
+     */
+    @Test
+    void completionsRacingASwitchOfTheRecordKeepEveryRowAndItsMark() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String q = queue("event");
+            int tasks = 300;
+            try (Connection c = worker.connect()) {
+                Sql.run(c, "select count(*) from sor_api.enqueue_tasks('acme', ?, (select jsonb_agg(jsonb_build_object('subject', 'race-' || g))"
+                        + " from generate_series(1, ?) g))", q, tasks);
+            }
+            AtomicBoolean working = new AtomicBoolean(true);
+            AtomicInteger switches = new AtomicInteger();
+            List<Race.Outcome<Integer>> outcomes = Race.together(4, thread -> {
+                if (thread == 3) {
+                    // the admin: switches until the Workers are done
+                    try (Connection a = admin.connect()) {
+                        while (working.get()) {
+                            Sql.run(a, "select sor_api.set_completion_record(?, ?)", q, switches.incrementAndGet() % 2 == 1 ? "row" : "event");
+                        }
+                    }
+                    return 0;
+                }
+                int done = 0;
+                try (Connection c = worker.connect()) {
+                    while (true) {
+                        List<List<Object>> claimed = Sql.rows(c, "select task_id, fencing_token from sor_api.claim_tasks(?, ?, '1 minute')", q, thread + 1);
+                        if (claimed.isEmpty()) {
+                            break;
+                        }
+                        if (claimed.size() == 1) {
+                            Sql.run(c, "select sor_api.complete_task(?, ?)", claimed.get(0).get(0), claimed.get(0).get(1));
+                        } else {
+                            String batch = "[" + String.join(",", claimed.stream()
+                                    .map(t -> "{\"task_id\": " + t.get(0) + ", \"fencing_token\": " + t.get(1) + "}").toList()) + "]";
+                            Sql.run(c, "select count(*) from sor_api.complete_tasks(?::jsonb)", batch);
+                        }
+                        done += claimed.size();
+                    }
+                } finally {
+                    if (thread == 0) {
+                        working.set(false);
+                    }
+                }
+                return done;
+            });
+            working.set(false);
+            assertThat(Race.values(outcomes).stream().mapToInt(Integer::intValue).sum()).isEqualTo(tasks);
+            assertThat(switches.get()).isGreaterThan(1);
+            assertThat(db.count("select count(*) from sor.tasks where queue = ?", q)).isZero();
+            // every task finished once, completed; marked both ways over the round
+            assertThat(db.rows("select count(*), count(*) filter (where status = 'completed'), count(distinct task_id)"
+                    + " from sor.finished_tasks where queue = ?", q)).containsExactly(List.of((long) tasks, (long) tasks, (long) tasks));
+            // a row marked as an event has exactly one; a row marked without has none, or one when the queue went back to events as it completed
+            assertThat(db.count("select count(*) from sor.finished_tasks f where f.queue = ? and f.completion_event"
+                    + " and (select count(*) from sor.events e where e.tenant_id = f.tenant_id and e.stream = 'task-' || f.task_id) <> 1", q)).isZero();
+            assertThat(db.count("select count(*) from sor.finished_tasks f where f.queue = ? and not f.completion_event"
+                    + " and (select count(*) from sor.events e where e.tenant_id = f.tenant_id and e.stream = 'task-' || f.task_id) > 1", q)).isZero();
+        }
+        // over the rounds, completions were written both ways
+        assertThat(db.rows("select count(*) filter (where completion_event) > 0, count(*) filter (where not completion_event) > 0"
+                + " from sor.finished_tasks where subject like 'race-%'")).containsExactly(List.of(true, true));
+        // the queue's tasks no longer count against the tenant's quota
+        assertThat(db.scalar("select pending from sor_api.quotas('acme') where kind = 'tasks'"))
+                .isEqualTo(db.scalar("select count(*) from sor.tasks where tenant_id = 'acme'"));
+        assertThat(db.rows("select intact, broken_streams::bigint from sor_api.verify_events_summary()")).containsExactly(List.of(true, 0L));
+        assertCertified(db);
     }
 
     @Test
