@@ -3790,6 +3790,19 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.queues_recording_rows()
+ RETURNS text[]
+ LANGUAGE plpgsql
+ STABLE
+ SET jit TO 'off'
+AS $function$
+begin
+  -- PL/pgSQL, not SQL: its query's plan is kept for the session (a SQL function that is not inlined
+  -- is planned again by every statement that calls it)
+  return (select coalesce(pg_catalog.array_agg(q.queue), '{}'::text[]) from sor.queues q where q.completion_record = 'row');
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.quota_count(kind text, tenants text[], deltas bigint[])
  RETURNS void
  LANGUAGE plpgsql
@@ -4431,13 +4444,12 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
-              left join (select q.queue from sor.queues q where q.completion_record = 'row') r on r.queue = n.queue
              -- a completion of a queue that records its completions by the finished row alone
              -- (completion_record 'row', V109) writes no event: its row says so (completion_event
              -- false, set by the statement that moved it). The mark is honoured only there: a dead
              -- task, or a row marked so on a queue that records events (written by hand, or
              -- completed as the queue was switched back), still gets its event
-             where n.completion_event or n.status <> 'completed' or r.queue is null
+             where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
@@ -6009,7 +6021,7 @@ begin
     from gone g
    cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now,
                                       -- written as an event too unless the queue records completions as rows
-                                      (select q.completion_record from sor.queues q where q.queue = g.queue) is distinct from 'row') f;
+                                      g.queue <> all ((select sor.queues_recording_rows())::text[])) f;
   if not found then
     -- the same completion again (a retry after a lost answer): the task finished by this caller's
     -- claim with this token and this result; nothing to do
@@ -6086,7 +6098,7 @@ begin
     select f.*
       from gone g
      cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now,
-                                        (select q.completion_record from sor.queues q where q.queue = (g.task).queue) is distinct from 'row') f
+                                        (g.task).queue <> all ((select sor.queues_recording_rows())::text[])) f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(g.o order by g.o), pg_catalog.array_agg(g.task_id order by g.o) into _os, _done
@@ -10745,6 +10757,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.partition_list() owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE
 -- function sor.partitioned_tables() owner sor_owner: sor_owner=EXECUTE
 -- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
+-- function sor.queues_recording_rows() owner sor_owner: sor_owner=EXECUTE
 -- function sor.quota_count(kind text, tenants text[], deltas bigint[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
@@ -11317,6 +11330,7 @@ comment on function sor.partition_bounds(part regclass) is 'The range of a month
 comment on function sor.partition_list() is 'Every partition of the kit''s partitioned tables with its range, estimated rows and whether sor_api.retire_partition may take it out now (why_not says why not).';
 comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (sor.events, sor.outbox, sor.finished_tasks), their partition key, whether they are append-only and how long they keep rows (sor.retention_policies).';
 comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
+comment on function sor.queues_recording_rows() is 'The queues whose completion_record is row (their completed tasks are recorded by the sor.finished_tasks row alone, no task.completed event). The completion paths mark each finished row by it (completion_event) and the finished-tasks trigger honours a mark only for these queues. Callers ask it once per statement: queue <> all ((select sor.queues_recording_rows())::text[]).';
 comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 comment on function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) is 'Raises why a call on a lease (kind task or outbox) was refused, from the row as the caller may see it: unknown (SR055 task, SR061 outbox row), stale or NULL token or another holder (SR056 task, SR062 outbox row), or the lease lapsed (SR057 for both).';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR063 already dispatched, else by sor.refuse_lease_call on the row as the dispatcher may see it: SR061 unknown row, SR062 stale or NULL lease token (or another holder), SR057 lease lapsed.';

@@ -35,6 +35,23 @@ $$;
 comment on function sor_api.create_queue(text, text, integer, interval, interval) is
   'Creates a work queue or updates its retry policy (existing tasks keep their max_attempts). SR059 for a malformed name or policy.';
 
+-- The queues whose completions are recorded by their finished row alone: the one place that reads
+-- the rule. A statement that moves tasks asks it once, as an InitPlan ((select ...)::text[]), not per row.
+create or replace function sor.queues_recording_rows()
+returns text[]
+language plpgsql
+stable
+set jit = off
+as $$
+begin
+  -- PL/pgSQL, not SQL: its query's plan is kept for the session (a SQL function that is not inlined
+  -- is planned again by every statement that calls it)
+  return (select coalesce(pg_catalog.array_agg(q.queue), '{}'::text[]) from sor.queues q where q.completion_record = 'row');
+end
+$$;
+comment on function sor.queues_recording_rows() is
+  'The queues whose completion_record is row (their completed tasks are recorded by the sor.finished_tasks row alone, no task.completed event). The completion paths mark each finished row by it (completion_event) and the finished-tasks trigger honours a mark only for these queues. Callers ask it once per statement: queue <> all ((select sor.queues_recording_rows())::text[]).';
+
 -- How a queue records its completed tasks (V109): 'event', the default, writes each completion's
 -- task.completed event in the hash-chained log besides its sor.finished_tasks row; 'row' keeps the
 -- finished row as the completion's one record. Failures, lapsed leases, dead tasks and retries

@@ -98,7 +98,7 @@ begin
     from gone g
    cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'completed', complete_task.result, null, _now,
                                       -- written as an event too unless the queue records completions as rows
-                                      (select q.completion_record from sor.queues q where q.queue = g.queue) is distinct from 'row') f;
+                                      g.queue <> all ((select sor.queues_recording_rows())::text[])) f;
   if not found then
     -- the same completion again (a retry after a lost answer): the task finished by this caller's
     -- claim with this token and this result; nothing to do
@@ -261,7 +261,7 @@ begin
     select f.*
       from gone g
      cross join lateral sor.finish_task(g.task, 'completed', g.new_result, null, _now,
-                                        (select q.completion_record from sor.queues q where q.queue = (g.task).queue) is distinct from 'row') f
+                                        (g.task).queue <> all ((select sor.queues_recording_rows())::text[])) f
     returning finished_tasks.task_id
   )
   select pg_catalog.array_agg(g.o order by g.o), pg_catalog.array_agg(g.task_id order by g.o) into _os, _done

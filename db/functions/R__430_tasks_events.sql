@@ -78,13 +78,12 @@ begin
                      'error', case when n.status = 'dead' then n.last_error end)) as payload,
                    (pg_catalog.row_number() over (order by n.task_id)) as ord
               from new_rows n
-              left join (select q.queue from sor.queues q where q.completion_record = 'row') r on r.queue = n.queue
              -- a completion of a queue that records its completions by the finished row alone
              -- (completion_record 'row', V109) writes no event: its row says so (completion_event
              -- false, set by the statement that moved it). The mark is honoured only there: a dead
              -- task, or a row marked so on a queue that records events (written by hand, or
              -- completed as the queue was switched back), still gets its event
-             where n.completion_event or n.status <> 'completed' or r.queue is null
+             where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
             ) e
           having pg_catalog.count(*) > 0) x
    cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
