@@ -2552,29 +2552,43 @@ CREATE OR REPLACE FUNCTION sor.claim_tasks_for(queue text, batch integer, lease 
 AS $function$
 #variable_conflict use_column
 declare
-  _tenants text[];
   _now timestamptz := sor.lease_clock();
+  _tenants text[] := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+  -- the request's rule, an inlined expression; sor.lease_check_request runs only to raise why
+  _bad_request boolean := not sor.lease_request_ok(claim_tasks_for.batch, claim_tasks_for.lease);
+  _queue boolean;
+  _lapsed boolean;
 begin
-  perform sor.session_defaults();
-  perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
-  if not found then
+  -- the session's limits (sor.session_defaults), looked at as an expression: the function runs
+  -- only while one of them is off
+  if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0'
+     or pg_catalog.current_setting('lock_timeout') = '0' then
+    perform sor.session_defaults();
+  end if;
+  -- One query asks whether the queue exists and what the first batch of lapsed leases holds:
+  -- NULL none (the usual case), false some to take back, true one among them whose attempts are
+  -- used up (it ends dead first)
+  select exists (select 1 from sor.queues q where q.queue = claim_tasks_for.queue),
+         (select pg_catalog.bool_or(l.exhausted)
+            from (select t.attempts >= t.max_attempts as exhausted
+                    from sor.tasks t
+                   where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                     and t.tenant_id = any (_tenants)
+                   order by t.lease_expires_at
+                   limit case when _bad_request then 0 else claim_tasks_for.batch end) l)
+    into _queue, _lapsed;
+  if not _queue then
     raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
-  _tenants := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+  if _bad_request then
+    perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
+  end if;
 
   -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
-  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
-  -- none to end (the usual case) runs no DELETE and no finished-task insert.
-  if exists (select 1
-               from (select t.attempts >= t.max_attempts as exhausted
-                       from sor.tasks t
-                      where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-                        and t.tenant_id = any (_tenants)
-                      order by t.lease_expires_at
-                      limit claim_tasks_for.batch) l
-              where l.exhausted) then
+  -- as dead (only when the look-ahead saw one: a claim that finds none to end runs no DELETE and
+  -- no finished-task insert).
+  if _lapsed then
     with lapsed as (
       select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
         from sor.tasks t
@@ -2593,33 +2607,14 @@ begin
     select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now, true) f;
   end if;
 
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
-  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
-  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
+  -- Other lapsed leases come first (they are the oldest work), read only when the look-ahead saw
+  -- one, then the due tasks. One UPDATE claims; a claim writes no event: its holder, token and
+  -- start stay on the row and go into the event of the attempt's outcome (task.lease_expired, when
+  -- this claim takes a lapsed one back). The tasks are locked as they are picked, then found again
+  -- by their ids: an index probe each, whatever the planner guesses of the batch's size (a join
+  -- with them could hash every task of the table).
   return query
-  with lapsed as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
-     order by t.lease_expires_at
-     limit claim_tasks_for.batch
-       for update skip locked
-  ), due as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks_for.queue and t.status in ('ready', 'failed') and t.run_after <= _now
-       and t.tenant_id = any (_tenants)
-     order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks_for.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
-            union all
-            select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks_for.batch
-  ), claimed as (
+  with claimed as (
     update sor.tasks t
        set status           = 'claimed',
            attempts         = t.attempts + 1,
@@ -2629,8 +2624,27 @@ begin
            lease_expires_at = _now + claim_tasks_for.lease,
            claimed_at       = _now,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
-      from picked p
-     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
+     where t.tenant_id = any (_tenants) and t.task_id = any (array(
+             select p.task_id
+               from (select l.task_id
+                       from (select l.task_id
+                               from sor.tasks l
+                              where _lapsed is not null
+                                and l.queue = claim_tasks_for.queue and l.status = 'claimed' and l.lease_expires_at <= _now
+                                and l.attempts < l.max_attempts and l.tenant_id = any (_tenants)
+                              order by l.lease_expires_at
+                              limit claim_tasks_for.batch
+                                for update skip locked) l
+                     union all
+                     select d.task_id
+                       from (select d.task_id
+                               from sor.tasks d
+                              where d.queue = claim_tasks_for.queue and d.status in ('ready', 'failed') and d.run_after <= _now
+                                and d.tenant_id = any (_tenants)
+                              order by d.priority desc, d.run_after, d.task_id
+                              limit claim_tasks_for.batch
+                                for update skip locked) d) p
+              limit claim_tasks_for.batch))
     returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
   )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at
@@ -3442,6 +3456,9 @@ CREATE OR REPLACE FUNCTION sor.lease_check_request(what text, batch integer, lea
  SET jit TO 'off'
 AS $function$
 begin
+  if sor.lease_request_ok(lease_check_request.batch, lease_check_request.lease) then
+    return;
+  end if;
   if lease_check_request.batch is null or lease_check_request.batch not between 1 and 1000 then
     raise exception 'batch % for % is out of range', coalesce(lease_check_request.batch::text, 'NULL'), lease_check_request.what
       using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
@@ -3484,6 +3501,17 @@ AS $function$
 begin
   return lease_lapsed.lease_expires_at <= sor.lease_clock();
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lease_request_ok(batch integer, lease interval)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  -- one expression, no SET clause: inlined where a claim looks at its request before anything
+  -- else (sor.lease_check_request raises the reason when it is false)
+  select coalesce(lease_request_ok.batch between 1 and 1000 and lease_request_ok.lease > '0'::interval
+                  and lease_request_ok.lease <= '1 day'::interval, false)
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval)
@@ -4428,31 +4456,40 @@ CREATE OR REPLACE FUNCTION sor.tg_finished_tasks__events_insert()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
+declare
+  _tenant_ids text[];
+  _streams text[];
+  _types text[];
+  _payloads jsonb[];
+  _metadatas jsonb[];
 begin
-  -- the statement's events go through the set-based append path in one call, in order; each
-  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
-  -- is serialized: a new stream's head is made at its final link
-  perform 1
-    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
-                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
-                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
-            from (
-            select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
-                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                     'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
-                     'error', case when n.status = 'dead' then n.last_error end)) as payload,
-                   (pg_catalog.row_number() over (order by n.task_id)) as ord
-              from new_rows n
-             -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event: its row says so (completion_event
-             -- false, set by the statement that moved it). The mark is honoured only there: a dead
-             -- task, or a row marked so on a queue that records events (written by hand, or
-             -- completed as the queue was switched back), still gets its event
-             where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
-            ) e
-          having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
+  -- the statement's events, in order, gathered by one query; a statement that writes none (the
+  -- completions of a queue whose record is 'row') stops there and runs no append
+  select pg_catalog.array_agg(e.tenant_id order by e.ord), pg_catalog.array_agg(e.stream order by e.ord),
+         pg_catalog.array_agg(e.type order by e.ord), pg_catalog.array_agg(e.payload order by e.ord),
+         pg_catalog.array_agg('{}'::jsonb order by e.ord)
+    into _tenant_ids, _streams, _types, _payloads, _metadatas
+    from (
+    select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
+           pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+             'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
+             'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
+             'error', case when n.status = 'dead' then n.last_error end)) as payload,
+           (pg_catalog.row_number() over (order by n.task_id)) as ord
+      from new_rows n
+     -- a completion of a queue that records its completions by the finished row alone
+     -- (completion_record 'row', V109) writes no event: its row says so (completion_event
+     -- false, set by the statement that moved it). The mark is honoured only there: a dead
+     -- task, or a row marked so on a queue that records events (written by hand, or
+     -- completed as the queue was switched back), still gets its event
+     where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
+    ) e;
+  -- each stream (task-<id>) is written under the lock of its task's row this statement holds, so
+  -- it is serialized: a new stream's head is made at its final link; one call of the set-based
+  -- append path for the whole statement
+  if _tenant_ids is not null then
+    perform 1 from sor.append_event_rows(_tenant_ids, _streams, _types, _payloads, _metadatas, null, true);
+  end if;
   -- a finished task left the live queue: it no longer counts against its tenant's quota
   perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
      from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;
@@ -10745,6 +10782,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_lapsed(lease_expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.lease_request_ok(batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.leases() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
@@ -11318,6 +11356,7 @@ comment on function sor.lease_check_request(what text, batch integer, lease inte
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) is 'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
 comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';
+comment on function sor.lease_request_ok(batch integer, lease interval) is 'The rule of a lease request: 1 to 1000 rows, a lease in (0, 1 day]; false for NULL. sor.lease_check_request raises why a request breaks it.';
 comment on function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) is 'When a row whose attempt failed is available again: the lease clock plus the jittered backoff of sor.retry_delay, or NULL when its attempts are used up (it is dead). The rule of fail_task and mark_failed.';
 comment on function sor.leases() is 'Tasks and undelivered outbox rows in the one vocabulary of leases: holder (claimed_by, leased_by), fencing_token (fencing_token, lease_token), availability (run_after, available_at). For the owner''s checks (certify); consumers read sor_api.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:55caae03c19c30b9a85383eb106ecde5d78dcec67ac0674061c85aa8f5b0f069',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e0624933522c7dff02ba03a7102468c8076b38a6d8841f6501e6160d5ef668af',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -22,7 +22,7 @@ begin
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-942312832}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1199154124}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
@@ -55,12 +55,12 @@ begin
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-2123209023}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":946090940}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
-{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":1788575464}
+{"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-850618891}
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
@@ -878,7 +878,7 @@ begin
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"37074d25b64223f8392a4bf18eaf03d90b4be37bff90cc6885d46cc3cf0d4412","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
-{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6c5582e93a42406355a04a84b260bfa325d8d3788e4ef7a4281b2371f6ac47db","owner":"sor_owner"}}
+{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32d1573cf05ab05ed36163fdb999ad1510b35b543dd66666697476245d8b6e6c","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
@@ -903,10 +903,11 @@ begin
 {"object":"function sor.json_schema_problem(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7c5684a9dec992e99e29838bf427758d2b874c4cc1451967dc71dd9a6d9fcd00","owner":"sor_owner"}}
 {"object":"function sor.json_schema_violation(jsonb,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59413952e8a2b20ddeea490510e11e635dee549ce3a48e4497ed2664021ed9c2","owner":"sor_owner"}}
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
-{"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a9c78478ae9427b149e4b112d5b8081ef5c79684cd68ff2bfefa97f170043031","owner":"sor_owner"}}
+{"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"5ed067b621be82a9f442408b88370922ad09743ab7d97d9bf83b111f2b697299","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"299713461a31896cae317e2d760903f46c4ff00bca440f455c31ef7d0f1a2e7a","owner":"sor_owner"}}
 {"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"7936dbd61516e1b2dc5084cff914e9e18a9f0bd6a048b3e5c889b9a50ab8546c","owner":"sor_owner"}}
 {"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}
+{"object":"function sor.lease_request_ok(integer,interval)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"ecc7af52386f6d053344644e81b212fdd4b8c95ba44a035942a264372ac3803e","owner":"sor_owner"}}
 {"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
 {"object":"function sor.leases()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"227f0f060fee3c8b690bb8a05972c886c0e130bdce1bd5b56585452768ffca86","owner":"sor_owner"}}
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
@@ -940,7 +941,7 @@ begin
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
-{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"82718bce05004cb94a4aff4700d9e854f1115027fed53181a5fce3672e88efda","owner":"sor_owner"}}
+{"object":"function sor.tg_finished_tasks__events_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cb8a11f0b4e333440e72e3b72184873d9c5ce1f0143694f0b7c594b78627ad22","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__dedupe()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d254052a05daa83215acbdb28e1a834c013d3ccd00c3445332084ca3fa1bd2cb","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__events_update()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d0e869c19c2f0a1d2c9dea67ddb692abe5e57d832e167e4302540c7959542b54","owner":"sor_owner"}}
 {"object":"function sor.tg_outbox__notify_insert()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dd29de8f6a5a2e6386e4e90a5b4f77865ef6c519af266189164d7784a1cc0296","owner":"sor_owner"}}

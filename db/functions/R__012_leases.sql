@@ -28,6 +28,19 @@ $$;
 comment on function sor.lease_clock() is
   'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 
+create or replace function sor.lease_request_ok(batch integer, lease interval)
+returns boolean
+language sql
+immutable
+as $$
+  -- one expression, no SET clause: inlined where a claim looks at its request before anything
+  -- else (sor.lease_check_request raises the reason when it is false)
+  select coalesce(lease_request_ok.batch between 1 and 1000 and lease_request_ok.lease > '0'::interval
+                  and lease_request_ok.lease <= '1 day'::interval, false)
+$$;
+comment on function sor.lease_request_ok(integer, interval) is
+  'The rule of a lease request: 1 to 1000 rows, a lease in (0, 1 day]; false for NULL. sor.lease_check_request raises why a request breaks it.';
+
 create or replace function sor.lease_check_request(what text, batch integer, lease interval)
 returns void
 language plpgsql
@@ -35,6 +48,9 @@ immutable
 set jit = off
 as $$
 begin
+  if sor.lease_request_ok(lease_check_request.batch, lease_check_request.lease) then
+    return;
+  end if;
   if lease_check_request.batch is null or lease_check_request.batch not between 1 and 1000 then
     raise exception 'batch % for % is out of range', coalesce(lease_check_request.batch::text, 'NULL'), lease_check_request.what
       using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';

@@ -41,29 +41,43 @@ set jit = off
 as $$
 #variable_conflict use_column
 declare
-  _tenants text[];
   _now timestamptz := sor.lease_clock();
+  _tenants text[] := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+  -- the request's rule, an inlined expression; sor.lease_check_request runs only to raise why
+  _bad_request boolean := not sor.lease_request_ok(claim_tasks_for.batch, claim_tasks_for.lease);
+  _queue boolean;
+  _lapsed boolean;
 begin
-  perform sor.session_defaults();
-  perform 1 from sor.queues q where q.queue = claim_tasks_for.queue;
-  if not found then
+  -- the session's limits (sor.session_defaults), looked at as an expression: the function runs
+  -- only while one of them is off
+  if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0'
+     or pg_catalog.current_setting('lock_timeout') = '0' then
+    perform sor.session_defaults();
+  end if;
+  -- One query asks whether the queue exists and what the first batch of lapsed leases holds:
+  -- NULL none (the usual case), false some to take back, true one among them whose attempts are
+  -- used up (it ends dead first)
+  select exists (select 1 from sor.queues q where q.queue = claim_tasks_for.queue),
+         (select pg_catalog.bool_or(l.exhausted)
+            from (select t.attempts >= t.max_attempts as exhausted
+                    from sor.tasks t
+                   where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
+                     and t.tenant_id = any (_tenants)
+                   order by t.lease_expires_at
+                   limit case when _bad_request then 0 else claim_tasks_for.batch end) l)
+    into _queue, _lapsed;
+  if not _queue then
     raise exception 'unknown queue %', coalesce(quote_literal(claim_tasks_for.queue), 'NULL')
       using errcode = 'SR050', hint = 'An admin creates queues with sor_api.create_queue(queue, description).';
   end if;
-  perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
-  _tenants := coalesce(claim_tasks_for.tenants, '{}'::text[]);
+  if _bad_request then
+    perform sor.lease_check_request('queue ' || claim_tasks_for.queue, claim_tasks_for.batch, claim_tasks_for.lease);
+  end if;
 
   -- Lapsed leases are taken in lease order, batch at a time; one on its last allowed attempt ends
-  -- as dead. The first batch of them is looked at before anything is written, so a claim that finds
-  -- none to end (the usual case) runs no DELETE and no finished-task insert.
-  if exists (select 1
-               from (select t.attempts >= t.max_attempts as exhausted
-                       from sor.tasks t
-                      where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-                        and t.tenant_id = any (_tenants)
-                      order by t.lease_expires_at
-                      limit claim_tasks_for.batch) l
-              where l.exhausted) then
+  -- as dead (only when the look-ahead saw one: a claim that finds none to end runs no DELETE and
+  -- no finished-task insert).
+  if _lapsed then
     with lapsed as (
       select t.tenant_id, t.task_id, t.attempts >= t.max_attempts as exhausted
         from sor.tasks t
@@ -82,33 +96,14 @@ begin
     select f.* from gone g cross join lateral sor.finish_task(row(g.*)::sor.tasks, 'dead', null, 'lease expired', _now, true) f;
   end if;
 
-  -- Other lapsed leases come first (they are the oldest work). One UPDATE claims; a claim writes
-  -- no event: its holder, token and start stay on the row and go into the event of the attempt's
-  -- outcome (task.lease_expired, when this claim takes a lapsed one back).
+  -- Other lapsed leases come first (they are the oldest work), read only when the look-ahead saw
+  -- one, then the due tasks. One UPDATE claims; a claim writes no event: its holder, token and
+  -- start stay on the row and go into the event of the attempt's outcome (task.lease_expired, when
+  -- this claim takes a lapsed one back). The tasks are locked as they are picked, then found again
+  -- by their ids: an index probe each, whatever the planner guesses of the batch's size (a join
+  -- with them could hash every task of the table).
   return query
-  with lapsed as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks_for.queue and t.status = 'claimed' and t.lease_expires_at <= _now
-       and t.attempts < t.max_attempts and t.tenant_id = any (_tenants)
-     order by t.lease_expires_at
-     limit claim_tasks_for.batch
-       for update skip locked
-  ), due as (
-    select t.tenant_id, t.task_id
-      from sor.tasks t
-     where t.queue = claim_tasks_for.queue and t.status in ('ready', 'failed') and t.run_after <= _now
-       and t.tenant_id = any (_tenants)
-     order by t.priority desc, t.run_after, t.task_id
-     limit claim_tasks_for.batch
-       for update skip locked
-  ), picked as (
-    select p.tenant_id, p.task_id
-      from (select l.tenant_id, l.task_id from lapsed l
-            union all
-            select d.tenant_id, d.task_id from due d) p
-     limit claim_tasks_for.batch
-  ), claimed as (
+  with claimed as (
     update sor.tasks t
        set status           = 'claimed',
            attempts         = t.attempts + 1,
@@ -118,8 +113,27 @@ begin
            lease_expires_at = _now + claim_tasks_for.lease,
            claimed_at       = _now,
            last_error       = case when t.status = 'claimed' then 'lease expired' else t.last_error end
-      from picked p
-     where t.tenant_id = p.tenant_id and t.task_id = p.task_id
+     where t.tenant_id = any (_tenants) and t.task_id = any (array(
+             select p.task_id
+               from (select l.task_id
+                       from (select l.task_id
+                               from sor.tasks l
+                              where _lapsed is not null
+                                and l.queue = claim_tasks_for.queue and l.status = 'claimed' and l.lease_expires_at <= _now
+                                and l.attempts < l.max_attempts and l.tenant_id = any (_tenants)
+                              order by l.lease_expires_at
+                              limit claim_tasks_for.batch
+                                for update skip locked) l
+                     union all
+                     select d.task_id
+                       from (select d.task_id
+                               from sor.tasks d
+                              where d.queue = claim_tasks_for.queue and d.status in ('ready', 'failed') and d.run_after <= _now
+                                and d.tenant_id = any (_tenants)
+                              order by d.priority desc, d.run_after, d.task_id
+                              limit claim_tasks_for.batch
+                                for update skip locked) d) p
+              limit claim_tasks_for.batch))
     returning t.task_id, t.tenant_id, t.subject, t.payload, t.attempts, t.fencing_token, t.lease_expires_at
   )
   select c.task_id, c.tenant_id, c.subject, c.payload, c.attempts, c.fencing_token, c.lease_expires_at

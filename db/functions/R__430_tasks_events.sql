@@ -62,31 +62,40 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
+declare
+  _tenant_ids text[];
+  _streams text[];
+  _types text[];
+  _payloads jsonb[];
+  _metadatas jsonb[];
 begin
-  -- the statement's events go through the set-based append path in one call, in order; each
-  -- stream (task-<id>) is written under the lock of its task's row this statement holds, so it
-  -- is serialized: a new stream's head is made at its final link
-  perform 1
-    from (select pg_catalog.array_agg(e.tenant_id order by e.ord) as tenant_ids, pg_catalog.array_agg(e.stream order by e.ord) as streams,
-                 pg_catalog.array_agg(e.type order by e.ord) as types, pg_catalog.array_agg(e.payload order by e.ord) as payloads,
-                 pg_catalog.array_agg('{}'::jsonb order by e.ord) as metadatas
-            from (
-            select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
-                   pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                     'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
-                     'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
-                     'error', case when n.status = 'dead' then n.last_error end)) as payload,
-                   (pg_catalog.row_number() over (order by n.task_id)) as ord
-              from new_rows n
-             -- a completion of a queue that records its completions by the finished row alone
-             -- (completion_record 'row', V109) writes no event: its row says so (completion_event
-             -- false, set by the statement that moved it). The mark is honoured only there: a dead
-             -- task, or a row marked so on a queue that records events (written by hand, or
-             -- completed as the queue was switched back), still gets its event
-             where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
-            ) e
-          having pg_catalog.count(*) > 0) x
-   cross join lateral sor.append_event_rows(x.tenant_ids, x.streams, x.types, x.payloads, x.metadatas, null, true) a;
+  -- the statement's events, in order, gathered by one query; a statement that writes none (the
+  -- completions of a queue whose record is 'row') stops there and runs no append
+  select pg_catalog.array_agg(e.tenant_id order by e.ord), pg_catalog.array_agg(e.stream order by e.ord),
+         pg_catalog.array_agg(e.type order by e.ord), pg_catalog.array_agg(e.payload order by e.ord),
+         pg_catalog.array_agg('{}'::jsonb order by e.ord)
+    into _tenant_ids, _streams, _types, _payloads, _metadatas
+    from (
+    select n.tenant_id, 'task-' || n.task_id as stream, 'task.' || n.status as type,
+           pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+             'task_id', n.task_id, 'queue', n.queue, 'subject', n.subject, 'attempts', n.attempts,
+             'claimed_by', n.claimed_by, 'fencing_token', n.fencing_token, 'claimed_at', n.claimed_at,
+             'error', case when n.status = 'dead' then n.last_error end)) as payload,
+           (pg_catalog.row_number() over (order by n.task_id)) as ord
+      from new_rows n
+     -- a completion of a queue that records its completions by the finished row alone
+     -- (completion_record 'row', V109) writes no event: its row says so (completion_event
+     -- false, set by the statement that moved it). The mark is honoured only there: a dead
+     -- task, or a row marked so on a queue that records events (written by hand, or
+     -- completed as the queue was switched back), still gets its event
+     where n.completion_event or n.status <> 'completed' or n.queue <> all ((select sor.queues_recording_rows())::text[])
+    ) e;
+  -- each stream (task-<id>) is written under the lock of its task's row this statement holds, so
+  -- it is serialized: a new stream's head is made at its final link; one call of the set-based
+  -- append path for the whole statement
+  if _tenant_ids is not null then
+    perform 1 from sor.append_event_rows(_tenant_ids, _streams, _types, _payloads, _metadatas, null, true);
+  end if;
   -- a finished task left the live queue: it no longer counts against its tenant's quota
   perform sor.quota_count('tasks', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(-c.n))
      from (select n.tenant_id, count(*) as n from new_rows n group by n.tenant_id) c;

@@ -102,6 +102,25 @@ class BatchPlansTest {
     }
 
     @Test
+    void aClaimReadsTheTasksItTakesNotTheQueue() throws Exception {
+        // a new session plans the claim afresh with the statistics of 3,000 ready tasks: the plan
+        // that reads the queue (a guess of a tenth of it per claim, joined by a hash of every task)
+        // was chosen exactly then; each claim is rolled back, the queue stays as the other tests
+        // expect it
+        for (int batch : new int[] {1, 100}) {
+            try (Connection c = worker.connect()) {
+                c.setAutoCommit(false);
+                Map<String, List<Long>> before = reads(c);
+                assertThat(Sql.rows(c, "select task_id from sor_api.claim_tasks('plans', ?, '5 minutes')", batch)).hasSize(batch);
+                Map<String, List<Long>> after = reads(c);
+                c.rollback();
+                assertThat(delta(before, after, "tasks", 0)).as("sequential scans of sor.tasks, batch " + batch).isZero();
+                assertThat(delta(before, after, "tasks", 2)).as("tasks fetched by index, batch " + batch).isBetween((long) batch, 3L * batch + 10);
+            }
+        }
+    }
+
+    @Test
     void aBatchOfTakenDedupeKeysReadsThoseKeysOnly() throws Exception {
         try (Connection c = worker.connect()) {
             c.setAutoCommit(false);
