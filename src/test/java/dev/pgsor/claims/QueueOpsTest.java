@@ -26,8 +26,9 @@ import org.postgresql.PGNotification;
 /**
  * What a dispatcher or Worker needs around the queue: a wake-up on the queue's channel for every
  * transaction that queued tasks on it (none for one rolled back), a claim for one tenant that never
- * takes another tenant's task (SR008 for a tenant the caller is not a member of), and the queue's and
- * the outbox's metrics, of the tenants the caller may read only.
+ * takes another tenant's task (SR008 for a tenant the caller is not a member of), claimers racing
+ * over lapsed leases (each taken back once, each exhausted task ended dead once), and the queue's
+ * and the outbox's metrics, of the tenants the caller may read only.
  */
 @SorTest
 class QueueOpsTest {
@@ -187,6 +188,68 @@ class QueueOpsTest {
             assertThat(db.count("select count(*) from sor.tasks where queue = ? and tenant_id = 'globex' and status = 'ready'", queue))
                     .isEqualTo(12);
         }
+    }
+
+    /** A bigint[] literal of the ids. */
+    static String ids(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+    }
+
+    @Test
+    void racingClaimersTakeEachLapsedLeaseBackOnce_AndEndEachExhaustedTaskOnce() throws Exception {
+        for (int round = 1; round <= 5; round++) {
+            String queue = "lapse-" + round;
+            db.exec("select sor_api.create_queue('" + queue + "', 'lapsed leases under a race', 3)");
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 1; i <= 12; i++) {
+                batch.append(i > 1 ? "," : "").append("{\"subject\": \"t").append(i).append("\"}");
+            }
+            Sql.run(acme, "select count(*) from sor_api.enqueue_tasks('acme', '" + queue + "', ?::jsonb)", batch.append(']').toString());
+            // 8 claims that lapse: 4 on their last allowed attempt (they end dead), 4 that may run again;
+            // 4 tasks stay ready
+            List<Long> held = new ArrayList<>();
+            for (List<Object> r : Sql.rows(acme, "select task_id from sor_api.claim_tasks(?, 8, interval '150 milliseconds') order by task_id", queue)) {
+                held.add(((Number) r.get(0)).longValue());
+            }
+            assertThat(held).hasSize(8);
+            List<Long> exhausted = held.subList(0, 4);
+            List<Long> again = held.subList(4, 8);
+            Sql.run(db.admin(), "update sor.tasks set max_attempts = 1 where task_id = any (?::bigint[])", ids(exhausted));
+            Thread.sleep(300);
+
+            List<Race.Outcome<List<List<Object>>>> outcomes = Race.onConnections(acme, 4, (c, thread) ->
+                    Sql.rows(c, "select task_id, fencing_token, attempts from sor_api.claim_tasks(?, 3, interval '1 minute')", queue));
+            List<Long> claimed = new ArrayList<>();
+            List<Long> tokens = new ArrayList<>();
+            for (Race.Outcome<List<List<Object>>> o : outcomes) {
+                for (List<Object> row : o.get()) {
+                    claimed.add(((Number) row.get(0)).longValue());
+                    tokens.add(((Number) row.get(1)).longValue());
+                }
+            }
+            // what the race left (rows another claimer held a moment) one more claim takes
+            for (List<Object> row : Sql.rows(acme, "select task_id, fencing_token from sor_api.claim_tasks(?, 12, interval '1 minute')", queue)) {
+                claimed.add(((Number) row.get(0)).longValue());
+                tokens.add(((Number) row.get(1)).longValue());
+            }
+            assertThat(new HashSet<>(claimed)).as("round %d: no task claimed twice", round).hasSameSizeAs(claimed).hasSize(8);
+            assertThat(new HashSet<>(tokens)).as("round %d: a new token each", round).hasSize(8);
+            assertThat(claimed).as("round %d", round).containsAll(again).doesNotContainAnyElementsOf(exhausted);
+            // each exhausted task ended dead once, with one task.dead; each other lapse was taken back
+            // once, on its second attempt, with one task.lease_expired
+            assertThat(db.rows("select task_id, status, last_error from sor.finished_tasks where queue = ? order by task_id", queue))
+                    .as("round %d", round)
+                    .containsExactlyElementsOf(exhausted.stream().map(id -> List.<Object>of(id, "dead", "lease expired")).toList());
+            assertThat(db.rows("select e.type, count(*) from sor.events e where e.stream in (select 'task-' || x from unnest(?::bigint[]) x)"
+                    + " group by e.type order by 1", ids(held)))
+                    .as("round %d", round).containsExactly(List.of("task.dead", 4L), List.of("task.lease_expired", 4L));
+            assertThat(db.rows("select attempts, last_error, count(*) from sor.tasks where task_id = any (?::bigint[]) group by 1, 2",
+                    ids(again))).as("round %d", round).containsExactly(List.of(2, "lease expired", 4L));
+            assertThat(db.count("select count(*) from sor.tasks where queue = ? and status = 'claimed'", queue)).isEqualTo(8);
+        }
+        // the tenant's quota counts its live tasks, whatever ended dead in the races
+        assertThat(db.count("select coalesce(sum(pending), 0) from sor.tenant_usage where tenant_id = 'acme' and kind = 'tasks'"))
+                .isEqualTo(db.count("select count(*) from sor.tasks where tenant_id = 'acme'"));
     }
 
     @Test
