@@ -3018,7 +3018,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone, completion_event boolean)
+CREATE OR REPLACE FUNCTION sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamp with time zone, completion_event boolean DEFAULT true)
  RETURNS sor.finished_tasks
  LANGUAGE sql
  IMMUTABLE
@@ -3561,6 +3561,18 @@ AS $function$
                                      ledger_block_hash.to_tx, ledger_block_hash.events, ledger_block_hash.first_position,
                                      ledger_block_hash.last_position), 'UTF8')
                 || ledger_block_hash.events_sha256)
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lock_stream(tenant_id text, stream text, claim_new boolean)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+begin
+  raise exception 'pg-sor was upgraded while this call ran: its code locked stream % the way an earlier release did',
+        coalesce(pg_catalog.quote_literal(lock_stream.stream), 'NULL')
+    using errcode = '40001', hint = 'Retry the call: it runs the code of the release now installed.';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.make_partitions(months_ahead integer)
@@ -10786,6 +10798,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.leases() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
+-- function sor.lock_stream(tenant_id text, stream text, claim_new boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.outbox_counts(status text) owner sor_owner: sor_owner=EXECUTE
@@ -11360,6 +11373,7 @@ comment on function sor.lease_request_ok(batch integer, lease interval) is 'The 
 comment on function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) is 'When a row whose attempt failed is available again: the lease clock plus the jittered backoff of sor.retry_delay, or NULL when its attempts are used up (it is dead). The rule of fail_task and mark_failed.';
 comment on function sor.leases() is 'Tasks and undelivered outbox rows in the one vocabulary of leases: holder (claimed_by, leased_by), fencing_token (fencing_token, lease_token), availability (run_after, available_at). For the owner''s checks (certify); consumers read sor_api.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
+comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'A tombstone: the stream lock of 0.2.0 and 0.3.0, which this release does not use. An old append still running as the upgrade commits calls it and gets 40001, which a Worker retries with the new code. Only jit = off is set.';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
 comment on function sor.outbox_counts(status text) is 'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:e0624933522c7dff02ba03a7102468c8076b38a6d8841f6501e6160d5ef668af',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4d53740804f771faa7dcb4b86c8e9e509a0cdb2914c90cd77fc9df747bba5493',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -32,7 +32,7 @@ begin
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
-{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":-583397799}
+{"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":1647383870}
 {"script":"R__101_events_batch.sql","module":"kernel","type":"repeatable","checksum":1399430783}
 {"script":"R__105_partitions.sql","module":"kernel","type":"repeatable","checksum":-619321683}
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
@@ -59,7 +59,7 @@ begin
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":946090940}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-818772889}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
@@ -103,7 +103,7 @@ begin
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
-{"script":"R__990_retired.sql","module":"kernel","type":"repeatable","checksum":-165023223}
+{"script":"R__990_retired.sql","module":"kernel","type":"repeatable","checksum":1327140810}
 {"script":"V001__roles_schemas_baseline.sql","module":"kernel","type":"versioned","version":"001","checksum":-1033159032}
 {"script":"V002__tenants.sql","module":"kernel","type":"versioned","version":"002","checksum":-1886167981}
 {"script":"V003__policy_helper.sql","module":"kernel","type":"versioned","version":"003","checksum":-834117787}
@@ -893,7 +893,7 @@ begin
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
 {"object":"function sor.failure_recorded(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"915eee5be6d26447b9af27d5b26598509526a7505acfdf09cf8d39765b0b08e6","owner":"sor_owner"}}
-{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"ad1d7425533b77e7ca1095df9d34b1871a7c2d389c0dbf2d27c12a534794ece8","owner":"sor_owner"}}
+{"object":"function sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"07760bb098ea743653a4a3035eaeb19aeca8871b137a5c7b187bfb600b4aa431","owner":"sor_owner"}}
 {"object":"function sor.forensic_run(uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f86109f0af80da7f3cbcdff5ee8334c5cb89c703be27a5ab28a2c192fbf4b201","owner":"sor_owner"}}
 {"object":"function sor.forensic_time(timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c2d44075977f3f6c168f97e63e8c2fa50e2d70b3b3d8c07642e40d833b741623","owner":"sor_owner"}}
 {"object":"function sor.idempotency_claim(text,text,text,bytea,uuid,uuid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6f62603af73650c3b0b6e880d9508471697895b9f03dd24fd49329d4c6420a54","owner":"sor_owner"}}
@@ -915,6 +915,7 @@ begin
 {"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
 {"object":"function sor.leases()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"227f0f060fee3c8b690bb8a05972c886c0e130bdce1bd5b56585452768ffca86","owner":"sor_owner"}}
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
+{"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3a6f04addae6d5ab465374c315d31919bf8468adc7433f4137fb64f449fc2614","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
 {"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97132db0a43e6f598b748545e4d287e16ec09105941babd8582e41c300873a3c","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}

@@ -244,6 +244,28 @@ $$;
 comment on function sor.announce_append(text) is
   'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, shared advisory locks on its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and on the tenant (hashtext(tenant_id), K), which sor.tenant_horizon reads. Never waits: a key another session holds exclusively is replaced (a lower bound, another K). Only jit = off is set (hot path).';
 
+-- sor.lock_stream locked a stream's head for the append paths of 0.2.0 and 0.3.0. This release
+-- does not use it, but an old append whose call straddles the upgrade's commit plans its next
+-- statement against the new catalog and calls it: a function that is gone would answer 42883,
+-- which no Worker retries. It stays as a tombstone that answers 40001 instead: the Worker retries
+-- and the retry runs this release's code. (A release keeps every function of the releases it
+-- upgrades from while Workers run: a changed signature gains defaulted arguments, a retired
+-- function leaves a tombstone; ReleaseManifestTest checks it.)
+create or replace function sor.lock_stream(tenant_id text, stream text, claim_new boolean)
+returns integer
+language plpgsql
+volatile
+set jit = off
+as $$
+begin
+  raise exception 'pg-sor was upgraded while this call ran: its code locked stream % the way an earlier release did',
+        coalesce(pg_catalog.quote_literal(lock_stream.stream), 'NULL')
+    using errcode = '40001', hint = 'Retry the call: it runs the code of the release now installed.';
+end
+$$;
+comment on function sor.lock_stream(text, text, boolean) is
+  'A tombstone: the stream lock of 0.2.0 and 0.3.0, which this release does not use. An old append still running as the upgrade commits calls it and gets 40001, which a Worker retries with the new code. Only jit = off is set.';
+
 create or replace function sor.append_event(
   tenant_id text, stream text, type text, payload jsonb default '{}'::jsonb,
   metadata jsonb default '{}'::jsonb, expected_version integer default null

@@ -12,10 +12,13 @@
 -- would stay with the session.
 set role sor_owner;
 
+-- 0.4.0 added the last argument, with a default: a call with five arguments reads as before (a
+-- 0.3.0 function whose call straddles the upgrade's commit plans its statement again against the
+-- new catalog, and must still find this one)
 drop function if exists sor.finish_task(sor.tasks, text, jsonb, text, timestamptz);
 
 create or replace function sor.finish_task(t sor.tasks, status text, result jsonb, last_error text, finished_at timestamptz,
-                                           completion_event boolean)
+                                           completion_event boolean default true)
 returns sor.finished_tasks
 language sql
 immutable

@@ -48,7 +48,7 @@ begin
     'sor.tg_drop_guard__start()', 'sor.tg_drop_guard__sql_drop()', 'sor.tg_drop_guard__alter()',
     'sor.tg_ddl_approvals__refuse_change()', 'sor.tg_ddl_audit__refuse_change()', 'sor.tg_events__chain()',
     'sor.tg_events__refuse_change()', 'sor.event_hash(bytea, text, text, integer, text, jsonb, jsonb, name, timestamptz, bigint)',
-    'sor.stream_lock_key(text, text)', 'sor.lock_stream(text, text, boolean)']
+    'sor.stream_lock_key(text, text)']
   loop
     if pg_catalog.to_regprocedure(_fn) is null then
       continue;

@@ -148,6 +148,24 @@ class CompletionRecordTest {
     }
 
     /**
+     * The statement of a 0.3.0 function that is running as the upgrade commits is planned again
+     * against the new catalog: its call of sor.finish_task with five arguments must still find the
+     * function (a "function does not exist" is not a state a Worker can retry), and reads as a
+     * completion written as an event.
+     */
+    @Test
+    void theFiveArgumentCallOfTheReleaseBeforeStillFindsFinishTask() throws Exception {
+        try (SorDatabase scratch = db.fresh()) {
+            scratch.addTenants("acme");
+            scratch.exec("select sor_api.create_queue('old', 'old callers')");
+            scratch.exec("insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts) values ('acme', 'old', 'from 0.3.0', '{}', 5)");
+            assertThat(scratch.rows("select f.status, f.result::text, f.completion_event"
+                    + " from sor.tasks t cross join lateral sor.finish_task(t, 'completed', '{\"ok\": true}'::jsonb, null, now()) f"))
+                    .containsExactly(List.of("completed", "{\"ok\": true}", true));
+        }
+    }
+
+    /**
      * Workers complete tasks, one at a time and in batches, while an admin switches the queue's
      * record back and forth: every completion is recorded once by its row, an event exactly when
      * its row says so (or, at most one, when the queue went back to events as it completed), the

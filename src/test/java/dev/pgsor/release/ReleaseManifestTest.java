@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -92,6 +93,55 @@ class ReleaseManifestTest {
             assertThat(live.version()).isEqualTo(version);
             assertFresh(version, live);
         }
+    }
+
+    /** The earlier releases upgraded while Workers run (0.1.0's upgrade takes every table first: docs/operate/upgrade.md). */
+    static List<String> upgradedWhileWorkersRun() throws Exception {
+        return earlierReleases().stream().filter(v -> !v.equals("0.1.0")).toList();
+    }
+
+    /**
+     * A call of an earlier release that straddles the upgrade's commit plans its next statement
+     * against the new catalog: every function of that release must still answer a call with its
+     * argument types (the same function, one that gained defaulted arguments, or a tombstone that
+     * answers a retryable 40001), never "function does not exist" (42883), which no Worker retries.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("upgradedWhileWorkersRun")
+    void everyFunctionOfAReleaseUpgradedWhileWorkersRunStillAnswersItsCalls(String version, SorDatabase db) throws Exception {
+        ReleaseManifest old = ReleaseManifest.parse(Files.readString(committed(version), StandardCharsets.UTF_8));
+        List<String> functions = old.objects().keySet().stream().filter(k -> k.startsWith("function ")).map(k -> k.substring(9)).toList();
+        assertThat(functions).as("functions of " + version).hasSizeGreaterThan(100)
+                .contains("sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone)", "sor.lock_stream(text,text,boolean)");
+        List<String> unanswered = new ArrayList<>();
+        for (String signature : functions) {
+            int open = signature.indexOf('(');
+            String[] name = signature.substring(0, open).split("\\.", 2);
+            String args = signature.substring(open + 1, signature.length() - 1);
+            List<String> types = args.isEmpty() ? List.of() : List.of(args.split(","));
+            String literal = types.stream().map(t -> '"' + t.replace("\\", "\\\\").replace("\"", "\\\"") + '"').collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            long found = db.count("with a as (select pg_catalog.array_agg(pg_catalog.to_regtype(u.t)::oid order by u.o) as types,"
+                    + " pg_catalog.count(*) filter (where pg_catalog.to_regtype(u.t) is null) as unknown"
+                    + " from pg_catalog.unnest(?::text[]) with ordinality u(t, o))"
+                    + " select count(*) from a, pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace"
+                    + " where a.unknown = 0 and n.nspname = ? and p.proname = ? and p.pronargs >= ?"
+                    + " and p.pronargs - ? <= p.pronargdefaults"
+                    + " and pg_catalog.array_to_string((p.proargtypes::oid[])[0:? - 1], ',') = coalesce(pg_catalog.array_to_string(a.types, ','), '')",
+                    literal, name[0], name[1], types.size(), types.size(), types.size());
+            if (found != 1) {
+                unanswered.add(signature + " (" + found + " candidates)");
+            }
+        }
+        assertThat(unanswered).as("functions of " + version + " that a call straddling the upgrade would not find").isEmpty();
+    }
+
+    /** The tombstone of 0.3.0's stream lock: an old append still running as the upgrade commits gets 40001 and retries. */
+    @Test
+    void aRetiredFunctionOfAnEarlierReleaseAnswersARetryableState(SorDatabase db) throws Exception {
+        java.sql.SQLException e = dev.pgsor.testkit.SorAssertions.assertRefused("40001",
+                () -> db.scalar("select sor.lock_stream('acme', 'expense-1', true)"));
+        assertThat(e.getMessage()).contains("pg-sor was upgraded while this call ran").contains("'expense-1'");
+        assertThat(db.count("select count(*) from sor.streams where stream = 'expense-1'")).isZero();
     }
 
     @Test
