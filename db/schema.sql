@@ -2559,10 +2559,8 @@ declare
   _queue boolean;
   _lapsed boolean;
 begin
-  -- the session's limits (sor.session_defaults), looked at as an expression: the function runs
-  -- only while one of them is off
-  if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0'
-     or pg_catalog.current_setting('lock_timeout') = '0' then
+  -- the session's limits: their rule is an inlined expression, the function runs only when due
+  if sor.session_defaults_due() then
     perform sor.session_defaults();
   end if;
   -- One query asks whether the queue exists and what the first batch of lapsed leases holds:
@@ -4212,7 +4210,7 @@ CREATE OR REPLACE FUNCTION sor.session_defaults()
  SET jit TO 'off'
 AS $function$
 begin
-  if pg_catalog.current_setting('sor.session_defaults', true) is distinct from 'off' then
+  if sor.session_defaults_due() then
     if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0' then
       perform pg_catalog.set_config('idle_in_transaction_session_timeout', '1min', false);
     end if;
@@ -4221,6 +4219,17 @@ begin
     end if;
   end if;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.session_defaults_due()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+AS $function$
+  -- one expression, no SET clause: inlined into its callers' conditions
+  select coalesce(pg_catalog.current_setting('sor.session_defaults', true), '') <> 'off'
+         and (pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0'
+              or pg_catalog.current_setting('lock_timeout') = '0')
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.sqlstate_words(code text)
@@ -10820,6 +10829,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.resume(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.session_defaults() owner sor_owner: sor_owner=EXECUTE
+-- function sor.session_defaults_due() owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.subscription(tenant_id text, name text, for_update boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.sweep_lapsed(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
@@ -11395,6 +11405,7 @@ comment on function sor.reserved_list(kind text) is 'The names the kit reserves,
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
 comment on function sor.session_defaults() is 'Gives the calling session idle_in_transaction_session_timeout 1min and lock_timeout 10s where they are off (0) and sor.session_defaults is not off; called where Workers and Dispatchers start work (start_run, resume_run, sor.claim_tasks_for, lease_outbox). Only jit = off is set (hot path).';
+comment on function sor.session_defaults_due() is 'Whether the session is due its limits: sor.session_defaults is not off and idle_in_transaction_session_timeout or lock_timeout is off (0). sor.session_defaults applies them; a claim calls it only when this is true.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';

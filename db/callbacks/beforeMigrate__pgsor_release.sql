@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4d53740804f771faa7dcb4b86c8e9e509a0cdb2914c90cd77fc9df747bba5493',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d668adf09db7d7b7ed3793ec1fedcc44ba6554ee9e293373e075b2bddc6f2e4b',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -27,7 +27,7 @@ begin
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1199154124}
-{"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":450949244}
+{"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
@@ -59,7 +59,7 @@ begin
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
-{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":-818772889}
+{"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":264866019}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
 {"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
@@ -882,7 +882,7 @@ begin
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"37074d25b64223f8392a4bf18eaf03d90b4be37bff90cc6885d46cc3cf0d4412","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
-{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"32d1573cf05ab05ed36163fdb999ad1510b35b543dd66666697476245d8b6e6c","owner":"sor_owner"}}
+{"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f569b3196481621883d879aaa246b96986bccbb4493b8e38bc7e9cf4d077cf22","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
@@ -936,7 +936,8 @@ begin
 {"object":"function sor.reserved_list(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"1f42233217e16a28d813f67d69da107456b418f63eccd1d55f1ab71ecc130601","owner":"sor_owner"}}
 {"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b694d096ffb2ee2540cb76a3a8281b6527eca5507fb34c396493669a1c99e46d","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
-{"object":"function sor.session_defaults()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"746af4ade6bafd41f82536f0e33ddf180121edc5fa8385c8b31416fa56a39cd2","owner":"sor_owner"}}
+{"object":"function sor.session_defaults()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"cc814d3f896aa00e0bc8cee7a4f005008de299c136db31323ef0bd4dfdd255fb","owner":"sor_owner"}}
+{"object":"function sor.session_defaults_due()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"35949650394b83f117d546f4b6a17e69e1b7a945dd51a11ee9d3a662cd55c0bd","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}

@@ -51,10 +51,8 @@ declare
   _queue boolean;
   _lapsed boolean;
 begin
-  -- the session's limits (sor.session_defaults), looked at as an expression: the function runs
-  -- only while one of them is off
-  if pg_catalog.current_setting('idle_in_transaction_session_timeout') = '0'
-     or pg_catalog.current_setting('lock_timeout') = '0' then
+  -- the session's limits: their rule is an inlined expression, the function runs only when due
+  if sor.session_defaults_due() then
     perform sor.session_defaults();
   end if;
   -- One query asks whether the queue exists and what the first batch of lapsed leases holds:

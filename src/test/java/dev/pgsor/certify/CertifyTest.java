@@ -136,7 +136,7 @@ class CertifyTest {
                         "sor.task_input_problem(text,jsonb,text,integer,interval,integer)",
                         "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)",
                         "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)",
-                        "sor.lease_clock()", "sor.lease_request_ok(integer,interval)",
+                        "sor.lease_clock()", "sor.lease_request_ok(integer,interval)", "sor.session_defaults_due()",
                         "sor.over_cap(jsonb)", "sor.over_cap(text)",
                         "sor.reserved_list(text)", "sor.reserved_kind(text,text,text)", "sor.is_reserved(text,text)",
                         "sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)");
@@ -147,6 +147,7 @@ class CertifyTest {
                 + " 'sor.finish_task(sor.tasks,text,jsonb,text,timestamptz,boolean)'::regprocedure,"
                 + " 'sor.lease_held(name,bigint,timestamptz,bigint,timestamptz)'::regprocedure,"
                 + " 'sor.lease_clock()'::regprocedure, 'sor.lease_request_ok(integer,interval)'::regprocedure,"
+                + " 'sor.session_defaults_due()'::regprocedure,"
                 + " 'sor.over_cap(jsonb)'::regprocedure, 'sor.over_cap(text)'::regprocedure,"
                 + " 'sor.reserved_list(text)'::regprocedure, 'sor.reserved_kind(text,text,text)'::regprocedure,"
                 + " 'sor.is_reserved(text,text)'::regprocedure,"
@@ -161,6 +162,7 @@ class CertifyTest {
                         List.of("sor.over_cap(text)", "sql", "i", true),
                         List.of("sor.reserved_kind(text,text,text)", "sql", "i", true),
                         List.of("sor.reserved_list(text)", "sql", "i", true),
+                        List.of("sor.session_defaults_due()", "sql", "s", true),
                         List.of("sor.task_input_problem(text,jsonb,text,integer,interval,integer)", "sql", "i", true),
                         List.of("sor_guard.event_hash(bytea,text,text,integer,text,jsonb,jsonb,name,timestamp with time zone,bigint)",
                                 "sql", "s", true));
