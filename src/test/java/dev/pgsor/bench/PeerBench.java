@@ -54,7 +54,10 @@ import org.junit.jupiter.api.Test;
  * commits per cycle each; the claim cases also measure the kit on a queue whose completion record
  * is {@code row}, {@code sor_api.set_completion_record}: its completions write their finished row and
  * no {@code task.completed} event, a row of its own in the table); append a batch of 100
- * ({@code append_events}, one plain insert). Every
+ * ({@code append_events}, one plain insert). The append, enqueue and batch append cases also measure
+ * the kit's tables alone: the same rows written by one {@code INSERT} straight into {@code sor.events}
+ * or {@code sor.tasks} as a superuser, without the kit's functions, so only the tables' own triggers,
+ * constraints and indexes run: the most any function over these tables could reach. Every
  * call is its own autocommit transaction. Each system of a case keeps its connections for the case,
  * is warmed up once, then the case runs its rounds back to back, each round measuring every system
  * in turn, the order rotated from round to round; the table gives medians over the rounds, the
@@ -84,6 +87,27 @@ class PeerBench {
     /** The kit's queue whose completed tasks are recorded by their finished row alone (completion_record row). */
     static final String ROWS_QUEUE = "bench_rows";
     static final String KIT_ROWS = "kit, completions as rows";
+    /**
+     * The kit's rows written straight into its tables by one INSERT each, as a superuser, without
+     * the kit's functions (no membership, validation, reserved names, quotas, head lock; a cheap
+     * hash): the tables' own triggers, constraints and indexes only. What no function over these
+     * tables can beat, beside the peers in the same rounds.
+     */
+    static final String KIT_TABLES = "kit, its tables alone";
+    /** One event continuing its stream's head (one writer per stream), hashed over its payload text. */
+    static final String RAW_EVENT = "insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)"
+            + " select 'acme', nextval('sor.events_position_seq'), ?, ?, 'Noted', x.payload, '{}', h.last_hash,"
+            + " sha256(convert_to(x.payload::text, 'UTF8'))"
+            + " from (select ?::jsonb as payload) x,"
+            + " (select (select s.last_hash from sor.streams s where s.tenant_id = 'acme' and s.stream = ?) as last_hash) h";
+    /** A batch of events of one stream in one statement, continuing its head, each hashed over its text. */
+    static final String RAW_EVENTS = "with b as (select ?::jsonb as batch),"
+            + " h as (select coalesce(s.version, 0) as version, s.last_hash"
+            + " from b left join sor.streams s on s.tenant_id = 'acme' and s.stream = b.batch -> 0 ->> 'stream')"
+            + " insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)"
+            + " select 'acme', nextval('sor.events_position_seq'), t.x ->> 'stream', h.version + t.o::integer, t.x ->> 'type',"
+            + " t.x -> 'payload', '{}', h.last_hash, sha256(convert_to(t.x::text, 'UTF8'))"
+            + " from h, b, jsonb_array_elements(b.batch) with ordinality t(x, o) order by t.o";
 
     /** The plain event table with the same optimistic check as the peers': one version per stream. */
     static final String PLAIN = """
@@ -243,6 +267,7 @@ class PeerBench {
     static List<Case> cases(Server s, Peers p) {
         Database kit = s.worker();
         Database plain = s.worker();
+        Database tables = s.admin();
         List<Case> all = new ArrayList<>();
         for (int clients : new int[] {1, 4}) {
             // each measurement writes streams of its own, so a client knows every stream's version:
@@ -257,7 +282,9 @@ class PeerBench {
                                     UUID.randomUUID().toString(), streamOf(m, t, n), "{\"amount\": " + n + "}", n / 50 - 1)), null),
                     new Sys("plain", plain, appendOp((c, m, t, n) ->
                             run(c, "insert into bench.stream_events (stream, version, type, payload) values (?, ?, 'Noted', ?::jsonb)",
-                                    streamOf(m, t, n), (int) (n / 50) + 1, "{\"amount\": " + n + "}")), null))));
+                                    streamOf(m, t, n), (int) (n / 50) + 1, "{\"amount\": " + n + "}")), null),
+                    new Sys(KIT_TABLES, tables, appendOp((c, m, t, n) ->
+                            run(c, RAW_EVENT, streamOf(m, t, n), (int) (n / 50) + 1, "{\"amount\": " + n + "}", streamOf(m, t, n))), null))));
         }
         all.add(new Case("enqueue", "enqueue one", 1, "pgmq `send`", List.of(
                 new Sys("kit", kit, (c, t, n) -> {
@@ -270,6 +297,11 @@ class PeerBench {
                 }, null),
                 new Sys("plain", plain, (c, t, n) -> {
                     run(c, "insert into bench.queue (tenant_id, queue, subject, payload) values ('acme', 'bench', ?, ?::jsonb)",
+                            "row " + n, "{\"row\": " + n + "}");
+                    return 1;
+                }, null),
+                new Sys(KIT_TABLES, tables, (c, t, n) -> {
+                    run(c, "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts) values ('acme', 'bench', ?, ?::jsonb, 5)",
                             "row " + n, "{\"row\": " + n + "}");
                     return 1;
                 }, null))));
@@ -291,6 +323,12 @@ class PeerBench {
                 }, null),
                 new Sys("plain", plain, (c, t, n) -> {
                     run(c, "insert into bench.queue (tenant_id, queue, subject, payload) select 'acme', 'bench', x ->> 'subject', x -> 'payload'"
+                            + " from jsonb_array_elements(?::jsonb) x", batchOfTasks(n, BATCH));
+                    return BATCH;
+                }, null),
+                new Sys(KIT_TABLES, tables, (c, t, n) -> {
+                    run(c, "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts)"
+                            + " select 'acme', 'bench', x ->> 'subject', coalesce(x -> 'payload', '{}'), 5"
                             + " from jsonb_array_elements(?::jsonb) x", batchOfTasks(n, BATCH));
                     return BATCH;
                 }, null))));
@@ -316,6 +354,10 @@ class PeerBench {
                 new Sys("plain", plain, (c, t, n) -> {
                     run(c, "insert into bench.events (tenant_id, stream, type, payload) select 'acme', x ->> 'stream', x ->> 'type', x -> 'payload'"
                             + " from jsonb_array_elements(?::jsonb) x", batchOfEvents(t, n, BATCH));
+                    return BATCH;
+                }, null),
+                new Sys(KIT_TABLES, tables, (c, t, n) -> {
+                    run(c, RAW_EVENTS, batchOfEvents(t, n, BATCH));
                     return BATCH;
                 }, null))));
         return all;
@@ -489,7 +531,10 @@ class PeerBench {
         try {
             exec(s.admin(), PLAIN);
             exec(s.admin(), "select sor_api.create_queue('" + ROWS_QUEUE + "', 'bench queue, completions as rows', 5);"
-                    + " select sor_api.set_completion_record('" + ROWS_QUEUE + "', 'row')");
+                    + " select sor_api.set_completion_record('" + ROWS_QUEUE + "', 'row');"
+                    // the enqueue cases queue more than the default quota of live tasks in a run;
+                    // the quota is still counted and checked on every statement
+                    + " select sor_api.set_quota('acme', 'tasks', 100000000)");
             Peers p = loadPeers(s, peers);
             String label = s.label() + ", PostgreSQL " + serverVersion(s.admin());
             List<Case> cases = cases(s, p).stream().filter(k -> CASES.contains(k.id())).toList();
