@@ -54,10 +54,11 @@ import org.junit.jupiter.api.Test;
  * commits per cycle each; the claim cases also measure the kit on a queue whose completion record
  * is {@code row}, {@code sor_api.set_completion_record}: its completions write their finished row and
  * no {@code task.completed} event, a row of its own in the table); append a batch of 100
- * ({@code append_events}, one plain insert). The append, enqueue and batch append cases also measure
- * the kit's tables alone: the same rows written by one {@code INSERT} straight into {@code sor.events}
- * or {@code sor.tasks} as a superuser, without the kit's functions, so only the tables' own triggers,
- * constraints and indexes run: the most any function over these tables could reach. Every
+ * ({@code append_events}, one plain insert). Every case also measures the kit's tables alone: the
+ * same rows written straight into {@code sor.events}, {@code sor.tasks} and {@code sor.finished_tasks}
+ * as a superuser, one statement per write, without the kit's functions, so only the tables' own
+ * triggers, constraints and indexes run: for the writes, the most any function over these tables
+ * could reach. Every
  * call is its own autocommit transaction. Each system of a case keeps its connections for the case,
  * is warmed up once, then the case runs its rounds back to back, each round measuring every system
  * in turn, the order rotated from round to round; the table gives medians over the rounds, the
@@ -88,12 +89,14 @@ class PeerBench {
     static final String ROWS_QUEUE = "bench_rows";
     static final String KIT_ROWS = "kit, completions as rows";
     /**
-     * The kit's rows written straight into its tables by one INSERT each, as a superuser, without
-     * the kit's functions (no membership, validation, reserved names, quotas, head lock; a cheap
-     * hash): the tables' own triggers, constraints and indexes only. What no function over these
-     * tables can beat, beside the peers in the same rounds.
+     * The kit's rows written straight into its tables, one statement per write, as a superuser, without
+     * the kit's functions (no membership, validation, reserved names, size cap, head lock; a cheap
+     * hash): the tables' own triggers (the chain, the quota's count, a finished task's event),
+     * constraints and indexes only. For the writes, what no function over these tables can beat,
+     * beside the peers in the same rounds.
      */
-    static final String KIT_TABLES = "kit, its tables alone";
+    static final String TABLES_ALONE = "its tables alone";
+    static final String KIT_TABLES = "kit, " + TABLES_ALONE;
     /** One event continuing its stream's head (one writer per stream), hashed over its payload text. */
     static final String RAW_EVENT = "insert into sor.events (tenant_id, position, stream, version, type, payload, metadata, prev_hash, hash)"
             + " select 'acme', nextval('sor.events_position_seq'), ?, ?, 'Noted', x.payload, '{}', h.last_hash,"
@@ -346,7 +349,11 @@ class PeerBench {
                                     + " from generate_series(1, ?) i",
                             "vacuum analyze bench.queue")),
                     // the same on a queue whose completions are recorded by their finished row alone
-                    new Sys(KIT_ROWS, kit, kitClaim(ROWS_QUEUE, size), kitTopUp(s, ROWS_QUEUE)))));
+                    new Sys(KIT_ROWS, kit, kitClaim(ROWS_QUEUE, size), kitTopUp(s, ROWS_QUEUE)),
+                    // and both written straight into the tables
+                    new Sys(KIT_TABLES, tables, (c, t, n) -> rawClaim(c, "bench", size, true), kitTopUp(s, "bench")),
+                    new Sys(KIT_ROWS + ", " + TABLES_ALONE, tables, (c, t, n) -> rawClaim(c, ROWS_QUEUE, size, false),
+                            kitTopUp(s, ROWS_QUEUE)))));
         }
         all.add(new Case("append100", "append a batch of 100", 1, "plain `INSERT`", List.of(
                 new Sys("kit", kit, (c, t, n) ->
@@ -404,6 +411,46 @@ class PeerBench {
                 "insert into sor.tasks (tenant_id, queue, subject, payload, max_attempts)"
                         + " select 'acme', '" + queue + "', 'row ' || i, '{\"row\": 1}', 5 from generate_series(1, ?) i",
                 "vacuum analyze sor.tasks");
+    }
+
+    /**
+     * Claim + complete straight in the tables, two commits as the kit's: the claim's UPDATE of the
+     * due tasks (picked as the kit picks them, locked and skipped as they are picked), then the
+     * completion's move of the claimed rows to {@code sor.finished_tasks} (their triggers record the
+     * outcome event, or not on a row queue, and count the quota down).
+     */
+    static long rawClaim(Connection c, String queue, int size, boolean completionEvent) throws SQLException {
+        Long[] ids;
+        try (PreparedStatement ps = c.prepareStatement("update sor.tasks t set status = 'claimed', attempts = t.attempts + 1,"
+                + " claimed_by = session_user, fencing_token = nextval('sor.fencing_tokens'), lease = '5 minutes',"
+                + " lease_expires_at = now() + interval '5 minutes', claimed_at = now()"
+                + " where t.tenant_id = 'acme' and t.task_id = any (array(select d.task_id from sor.tasks d"
+                + " where d.queue = ? and d.status in ('ready', 'failed') and d.run_after <= now() and d.tenant_id = 'acme'"
+                + " order by d.priority desc, d.run_after, d.task_id limit ? for update skip locked))"
+                + " returning t.task_id")) {
+            ps.setString(1, queue);
+            ps.setInt(2, size);
+            List<Long> got = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    got.add(rs.getLong(1));
+                }
+            }
+            if (got.size() < size) {
+                throw new DryQueue("kit (" + TABLES_ALONE + ")");
+            }
+            ids = got.toArray(new Long[0]);
+        }
+        try (PreparedStatement ps = c.prepareStatement("with d as (delete from sor.tasks t where t.tenant_id = 'acme' and t.task_id = any (?)"
+                + " returning t.*) insert into sor.finished_tasks (tenant_id, task_id, queue, subject, payload, priority, attempts,"
+                + " max_attempts, dedupe_key, status, claimed_by, fencing_token, last_error, result, created_at, created_by,"
+                + " finished_at, claimed_at, completion_event) select d.tenant_id, d.task_id, d.queue, d.subject, d.payload,"
+                + " d.priority, d.attempts, d.max_attempts, d.dedupe_key, 'completed', d.claimed_by, d.fencing_token, d.last_error,"
+                + " '{}'::jsonb, d.created_at, d.created_by, now(), d.claimed_at, ? from d")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setBoolean(2, completionEvent);
+            return ps.executeUpdate();
+        }
     }
 
     static long kitClaimOne(Connection c, String queue) throws SQLException {
