@@ -3457,15 +3457,14 @@ begin
   if sor.lease_request_ok(lease_check_request.batch, lease_check_request.lease) then
     return;
   end if;
-  if lease_check_request.batch is null or lease_check_request.batch not between 1 and 1000 then
+  -- why: the batch judged by the same rule with a lease it accepts, else the lease (the bounds
+  -- live in sor.lease_request_ok alone, so a request it refuses always raises here)
+  if not sor.lease_request_ok(lease_check_request.batch, '1 minute'::interval) then
     raise exception 'batch % for % is out of range', coalesce(lease_check_request.batch::text, 'NULL'), lease_check_request.what
       using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
   end if;
-  if lease_check_request.lease is null or lease_check_request.lease <= '0'::interval
-     or lease_check_request.lease > '1 day'::interval then
-    raise exception 'lease % for % is out of range', coalesce(lease_check_request.lease::text, 'NULL'), lease_check_request.what
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat a task to extend it.';
-  end if;
+  raise exception 'lease % for % is out of range', coalesce(lease_check_request.lease::text, 'NULL'), lease_check_request.what
+    using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat a task to extend it.';
 end
 $function$;
 
@@ -11375,7 +11374,7 @@ comment on function sor.json_path_append(path text, key text) is 'Extends a JSON
 comment on function sor.json_schema_problem(schema jsonb, path text) is 'NULL when a JSON Schema uses only the keywords the kit enforces, else where and what is wrong. register_tool refuses a schema that would promise checks the kit does not make.';
 comment on function sor.json_schema_violation(schema jsonb, value jsonb, at_path text) is 'The first violation of a JSON Schema by a value (path such as $.items[2].name, keyword, detail), or no row when the value is valid. Supported keywords: see sor.json_schema_problem.';
 comment on function sor.kit_schemas() is 'Schemas certify() sweeps: sor, sor_api and every registered domain schema (the guard also protects sor_guard).';
-comment on function sor.lease_check_request(what text, batch integer, lease interval) is 'The one rule for a lease request of claim_tasks and lease_outbox: SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+comment on function sor.lease_check_request(what text, batch integer, lease interval) is 'Raises why a lease request of claim_tasks and lease_outbox breaks sor.lease_request_ok (the one rule): SR051 batch not in 1..1000, else SR052 lease not in (0, 1 day]; returns when the request keeps it.';
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) is 'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
 comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d668adf09db7d7b7ed3793ec1fedcc44ba6554ee9e293373e075b2bddc6f2e4b',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d5abfc35aad29ad3a8580683d58ffbc8644e0cdb225bd2c6dd0252fe297da569',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -22,7 +22,7 @@ begin
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1199154124}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1265009533}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
 {"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
@@ -903,7 +903,7 @@ begin
 {"object":"function sor.json_schema_problem(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7c5684a9dec992e99e29838bf427758d2b874c4cc1451967dc71dd9a6d9fcd00","owner":"sor_owner"}}
 {"object":"function sor.json_schema_violation(jsonb,jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59413952e8a2b20ddeea490510e11e635dee549ce3a48e4497ed2664021ed9c2","owner":"sor_owner"}}
 {"object":"function sor.kit_schemas()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bdcbef3715db2ade6145e3c4299ffd77986396d216b3d870dacbbf1dc67b1d7","owner":"sor_owner"}}
-{"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"5ed067b621be82a9f442408b88370922ad09743ab7d97d9bf83b111f2b697299","owner":"sor_owner"}}
+{"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"13f0907c911aaef145728dc49ccccd8dab181e91c7dda587196444fe9dfd738b","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"299713461a31896cae317e2d760903f46c4ff00bca440f455c31ef7d0f1a2e7a","owner":"sor_owner"}}
 {"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"7936dbd61516e1b2dc5084cff914e9e18a9f0bd6a048b3e5c889b9a50ab8546c","owner":"sor_owner"}}
 {"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}

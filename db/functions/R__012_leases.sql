@@ -51,19 +51,18 @@ begin
   if sor.lease_request_ok(lease_check_request.batch, lease_check_request.lease) then
     return;
   end if;
-  if lease_check_request.batch is null or lease_check_request.batch not between 1 and 1000 then
+  -- why: the batch judged by the same rule with a lease it accepts, else the lease (the bounds
+  -- live in sor.lease_request_ok alone, so a request it refuses always raises here)
+  if not sor.lease_request_ok(lease_check_request.batch, '1 minute'::interval) then
     raise exception 'batch % for % is out of range', coalesce(lease_check_request.batch::text, 'NULL'), lease_check_request.what
       using errcode = 'SR051', hint = 'Lease between 1 and 1000 rows at a time.';
   end if;
-  if lease_check_request.lease is null or lease_check_request.lease <= '0'::interval
-     or lease_check_request.lease > '1 day'::interval then
-    raise exception 'lease % for % is out of range', coalesce(lease_check_request.lease::text, 'NULL'), lease_check_request.what
-      using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat a task to extend it.';
-  end if;
+  raise exception 'lease % for % is out of range', coalesce(lease_check_request.lease::text, 'NULL'), lease_check_request.what
+    using errcode = 'SR052', hint = 'A lease is longer than 0 and at most 1 day; heartbeat a task to extend it.';
 end
 $$;
 comment on function sor.lease_check_request(text, integer, interval) is
-  'The one rule for a lease request of claim_tasks and lease_outbox: SR051 batch not in 1..1000, SR052 lease not in (0, 1 day].';
+  'Raises why a lease request of claim_tasks and lease_outbox breaks sor.lease_request_ok (the one rule): SR051 batch not in 1..1000, else SR052 lease not in (0, 1 day]; returns when the request keeps it.';
 
 create or replace function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamptz,
                                           given_token bigint, at timestamptz)
