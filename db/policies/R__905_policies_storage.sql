@@ -1,4 +1,4 @@
--- Storage outside the kit's tables: large objects.
+-- Storage and shared memory outside the kit's tables: large objects, and the shared lock table.
 --
 -- PostgreSQL grants EXECUTE on lo_creat, lo_create and lo_from_bytea to PUBLIC, so any role could
 -- keep data in pg_largeobject: outside every kit table, its row level security, the 1 MiB cap and
@@ -34,6 +34,77 @@ begin
     raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (they belong to a superuser): any role may create large objects; certify() reports it',
                  current_user, pg_catalog.array_to_string(_left, ', ')
       using hint = 'A superuser runs: REVOKE EXECUTE ON FUNCTION ' || pg_catalog.array_to_string(_left, ', ') || ' FROM PUBLIC;';
+  end if;
+end
+$$;
+
+-- The server's shared lock table: advisory locks.
+--
+-- PostgreSQL grants EXECUTE on every advisory lock function to PUBLIC, and nothing bounds how many
+-- advisory locks a session takes. A session-level one outlives its transaction and its statement,
+-- so no timeout ends it while the session sits idle. One login that takes them in a loop fills the
+-- lock table the whole server shares (max_locks_per_transaction times max_connections entries):
+-- until it disconnects, a statement of any session that needs one more lock fails with 53200 (out
+-- of shared memory), and no new connection to any database of the server is accepted. A kit role
+-- or login never needs one: a Worker coordinates through the kit's claims and leases, and the one
+-- advisory lock the kit takes (sor.announce_append, the append path's announcement to its tenant's
+-- readers) is taken by definer code that runs as sor_owner. So every function that takes one is
+-- closed to PUBLIC. sor_owner (no login; its code and the roles that migrate act as it) keeps the
+-- two the announcement calls, the transaction-level exclusive lock the append path of 0.1.0 took
+-- (a call of that code still running while an upgrade commits), and the two Flyway takes to
+-- serialise its runs (pg_try_advisory_xact_lock, pg_try_advisory_lock): a managed service's admin
+-- migrates as a member of sor_owner. The database's owner keeps Flyway's two by name, when it is
+-- not a kit role or a Worker's or Dispatcher's login. No kit function but the announcement takes
+-- one (certify's volume check). The unlock functions only release the caller's own locks and stay open.
+--
+-- Only a superuser can revoke them (bootstrap-owned pg_catalog functions; the revoke applies to
+-- every role of this database: an application of this database that uses advisory locks gets
+-- EXECUTE back by name, never PUBLIC or a kit role). A role that migrates without being a
+-- superuser leaves them open and says so, and certify() fails its row 'kit roles cannot take
+-- advisory locks' (docs/operate/install.md) until a superuser runs this file.
+do $$
+declare
+  _sig text;
+  _left text[] := '{}';
+  _super boolean := exists (select 1 from pg_catalog.pg_roles r where r.rolname = current_user and r.rolsuper);
+  _owner name := (select pg_catalog.pg_get_userbyid(d.datdba) from pg_catalog.pg_database d
+                   where d.datname = pg_catalog.current_database());
+begin
+  foreach _sig in array array[
+      'pg_catalog.pg_advisory_lock(bigint)', 'pg_catalog.pg_advisory_lock(integer,integer)',
+      'pg_catalog.pg_advisory_lock_shared(bigint)', 'pg_catalog.pg_advisory_lock_shared(integer,integer)',
+      'pg_catalog.pg_advisory_xact_lock(bigint)', 'pg_catalog.pg_advisory_xact_lock(integer,integer)',
+      'pg_catalog.pg_advisory_xact_lock_shared(bigint)', 'pg_catalog.pg_advisory_xact_lock_shared(integer,integer)',
+      'pg_catalog.pg_try_advisory_lock(bigint)', 'pg_catalog.pg_try_advisory_lock(integer,integer)',
+      'pg_catalog.pg_try_advisory_lock_shared(bigint)', 'pg_catalog.pg_try_advisory_lock_shared(integer,integer)',
+      'pg_catalog.pg_try_advisory_xact_lock(bigint)', 'pg_catalog.pg_try_advisory_xact_lock(integer,integer)',
+      'pg_catalog.pg_try_advisory_xact_lock_shared(bigint)', 'pg_catalog.pg_try_advisory_xact_lock_shared(integer,integer)'] loop
+    continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
+    if _super then
+      execute pg_catalog.format('revoke execute on function %s from public', _sig);
+    else
+      _left := _left || _sig;
+    end if;
+  end loop;
+  if _super then
+    grant execute on function pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
+                              pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
+                              pg_catalog.pg_advisory_xact_lock(bigint),
+                              pg_catalog.pg_try_advisory_xact_lock(bigint), pg_catalog.pg_try_advisory_lock(bigint) to sor_owner;
+    if _owner is not null
+       and not exists (select 1 from pg_catalog.pg_roles r where r.rolname = _owner and r.rolsuper)
+       and _owner not in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver',
+                          'sor_admin', 'sor_guardian')
+       and not pg_catalog.pg_has_role(_owner, 'sor_worker', 'MEMBER')
+       and not pg_catalog.pg_has_role(_owner, 'sor_dispatcher', 'MEMBER') then
+      execute pg_catalog.format('grant execute on function pg_catalog.pg_try_advisory_xact_lock(bigint), '
+                                || 'pg_catalog.pg_try_advisory_lock(bigint) to %I', _owner);
+    end if;
+  end if;
+  if pg_catalog.cardinality(_left) > 0 then
+    raise notice 'pg-sor: % cannot revoke EXECUTE on the % advisory lock functions from PUBLIC (they belong to a superuser): any login may fill the server''s shared lock table; certify() reports it',
+                 current_user, pg_catalog.cardinality(_left)
+      using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
   end if;
 end
 $$;

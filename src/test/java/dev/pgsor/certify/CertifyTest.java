@@ -232,6 +232,31 @@ class CertifyTest {
     }
 
     @Test
+    void aKitRoleOrWorkerThatMayTakeAdvisoryLocksFails() throws Exception {
+        String check = "kit roles cannot take advisory locks";
+        assertFails(failingAfterGuardOff(suite, "grant execute on function pg_advisory_lock(bigint) to sor_worker"),
+                check, "sor_worker on pg_catalog.pg_advisory_lock(bigint)");
+        try (SorDatabase db = suite.fresh()) {
+            // a Worker's login granted one by name; an application's login of this database may be
+            var worker = db.worker("expense-reconciler");
+            var app = db.loginRole("other_app");
+            db.exec("grant execute on function pg_try_advisory_lock(integer, integer) to " + worker.user() + ", " + app.user());
+            assertThat(db.rows("select object from sor.certify_raw() where check_name = ? and not ok", check))
+                    .containsExactly(List.of(worker.user() + " on pg_catalog.pg_try_advisory_lock(integer,integer)"));
+        }
+        // the kit's definer role keeps the two its announcement tries, and only those (and 0.1.0's)
+        assertFails(failingAfterGuardOff(suite, "grant execute on function pg_advisory_lock_shared(bigint) to sor_owner"),
+                check, "sor_owner on pg_catalog.pg_advisory_lock_shared(bigint)");
+        // PostgreSQL's default, put back: one row for PUBLIC, naming the functions
+        List<Check> failing = failingAfterGuardOff(suite,
+                "grant execute on function pg_advisory_lock(bigint), pg_try_advisory_xact_lock(integer, integer) to public");
+        assertFails(failing, check, "(PUBLIC)");
+        assertThat(failing).filteredOn(c -> c.check().equals(check)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).startsWith("EXECUTE on 2 of the 16 advisory lock functions"
+                        + " (pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_try_advisory_xact_lock(integer,integer)) is granted to PUBLIC"));
+    }
+
+    @Test
     void missingCommentFails() throws Exception {
         assertFails(failingAfter(suite, "comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
         assertFails(failingAfter(suite, "comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");

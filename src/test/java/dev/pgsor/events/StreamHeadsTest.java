@@ -120,11 +120,15 @@ class StreamHeadsTest {
      * A login holding, exclusively, every advisory key an append of its tenant would take first
      * (the tenant's key and the bounds around the last position drawn) stalls nothing: the append
      * announces itself on other keys at once, and the tenant's reader still never skips its event.
+     * No kit login may take an advisory lock (SharedLockTableTest); the hostile here is another
+     * application's login of the same database, granted the function by name.
      */
     @Test
     void aLoginHoldingTheAnnouncementKeysStallsNoAppend() throws Exception {
         Sql.run(worker.connect(), "select sor_api.append_event('acme', 'announced-0', 'Noted')");
-        try (Connection hostile = otherWorker.connect(); Connection c = worker.connect(); Connection reader = worker.connect()) {
+        Database otherApp = db.loginRole("other_app");
+        db.exec("grant execute on function pg_advisory_lock(bigint), pg_advisory_lock(integer, integer) to " + otherApp.user());
+        try (Connection hostile = otherApp.connect(); Connection c = worker.connect(); Connection reader = worker.connect()) {
             long last = ((Number) db.scalar("select pg_sequence_last_value('sor.events_position_seq')")).longValue();
             Sql.run(hostile, "select pg_advisory_lock(hashtext('acme'), 5459794)");
             Sql.run(hostile, "select pg_advisory_lock(k) from generate_series(?::bigint - 200, ?::bigint + 200) k", last, last);
