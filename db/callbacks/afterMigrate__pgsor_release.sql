@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:35d3244b4faa259c1b8b6e1be7db64d24f59a55af5db385e61b0f8dfc5c0e69d',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:22f5c67b444355f8b492570f536df04b739734da78a1e6189091cc6c23665428',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -88,7 +88,7 @@ begin
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
-{"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-1162922017}
+{"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":1904180250}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":-122833674}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}

@@ -70,15 +70,13 @@ declare
   _owner name := (select pg_catalog.pg_get_userbyid(d.datdba) from pg_catalog.pg_database d
                    where d.datname = pg_catalog.current_database());
 begin
-  foreach _sig in array array[
-      'pg_catalog.pg_advisory_lock(bigint)', 'pg_catalog.pg_advisory_lock(integer,integer)',
-      'pg_catalog.pg_advisory_lock_shared(bigint)', 'pg_catalog.pg_advisory_lock_shared(integer,integer)',
-      'pg_catalog.pg_advisory_xact_lock(bigint)', 'pg_catalog.pg_advisory_xact_lock(integer,integer)',
-      'pg_catalog.pg_advisory_xact_lock_shared(bigint)', 'pg_catalog.pg_advisory_xact_lock_shared(integer,integer)',
-      'pg_catalog.pg_try_advisory_lock(bigint)', 'pg_catalog.pg_try_advisory_lock(integer,integer)',
-      'pg_catalog.pg_try_advisory_lock_shared(bigint)', 'pg_catalog.pg_try_advisory_lock_shared(integer,integer)',
-      'pg_catalog.pg_try_advisory_xact_lock(bigint)', 'pg_catalog.pg_try_advisory_xact_lock(integer,integer)',
-      'pg_catalog.pg_try_advisory_xact_lock_shared(bigint)', 'pg_catalog.pg_try_advisory_xact_lock_shared(integer,integer)'] loop
+  -- every function of pg_catalog that takes an advisory lock (16 on PostgreSQL 15 to 18): the same
+  -- list certify() reads
+  for _sig in select 'pg_catalog.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+                from pg_catalog.pg_proc p
+               where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
+                 and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
+               order by 1 loop
     continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
     if _super then
       execute pg_catalog.format('revoke execute on function %s from public', _sig);
