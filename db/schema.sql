@@ -1433,9 +1433,14 @@ AS $function$
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
   ), advisory(sig) as (
     -- every function that takes an advisory lock (the unlock functions only release the caller's own)
-    select 'pg_catalog.' || p.proname || '(' || pg_catalog.replace(pg_catalog.pg_get_function_identity_arguments(p.oid), ', ', ',') || ')'
+    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
       from pg_catalog.pg_proc p
      where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
+  ), emit(sig) as (
+    -- every form of the function that writes a logical decoding message into the WAL
+    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+      from pg_catalog.pg_proc p
+     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -1643,6 +1648,34 @@ AS $function$
               and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+  union all
+  -- governed: a logical decoding message goes straight into the WAL (up to a gigabyte a call, kept
+  -- when its transaction rolls back) and to every logical decoding consumer of the server; no kit
+  -- role writes one. One row for PUBLIC, one per kit role or Worker's or Dispatcher's login
+  -- granted EXECUTE by name.
+  select 'governed', 'kit roles cannot write logical decoding messages', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on '
+                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                          then 'every form of pg_catalog.pg_logical_emit_message'
+                          else pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                 filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) end
+                  || ' is granted to PUBLIC: every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
+                  || ' outside the kit''s tables and quotas, and read by every logical decoding consumer'
+                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from emit f
+  union all
+  select 'governed', 'kit roles cannot write logical decoding messages', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join emit f
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
   union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
@@ -11376,7 +11409,7 @@ comment on function reconciler.tool_record_expense(ctx jsonb, args jsonb) is 'To
 comment on function sor.announce_append(tenant_id text) is 'Called by the append paths (sor.append_event, sor.append_event_rows) before they draw positions for a tenant''s events: takes, to the end of the transaction, shared advisory locks on its bound (int8 key: a position at or below the last drawn, the same for the whole transaction) and on the tenant (hashtext(tenant_id), K), which sor.tenant_horizon reads. Never waits: a key another session holds exclusively is replaced (a lower bound, another K). Only jit = off is set (hot path).';
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[], serialized boolean) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head (serialized: locks the existing heads only, for a caller that serialises each stream''s writers itself; the chain trigger makes a new stream''s head at its final link), one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
-comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects and no advisory locks for kit roles, comments.';
+comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects, advisory locks or logical decoding messages for kit roles, comments.';
 comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';

@@ -66,9 +66,14 @@ as $$
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
   ), advisory(sig) as (
     -- every function that takes an advisory lock (the unlock functions only release the caller's own)
-    select 'pg_catalog.' || p.proname || '(' || pg_catalog.replace(pg_catalog.pg_get_function_identity_arguments(p.oid), ', ', ',') || ')'
+    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
       from pg_catalog.pg_proc p
      where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
+  ), emit(sig) as (
+    -- every form of the function that writes a logical decoding message into the WAL
+    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+      from pg_catalog.pg_proc p
+     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -277,6 +282,34 @@ as $$
                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
   union all
+  -- governed: a logical decoding message goes straight into the WAL (up to a gigabyte a call, kept
+  -- when its transaction rolls back) and to every logical decoding consumer of the server; no kit
+  -- role writes one. One row for PUBLIC, one per kit role or Worker's or Dispatcher's login
+  -- granted EXECUTE by name.
+  select 'governed', 'kit roles cannot write logical decoding messages', '(PUBLIC)',
+         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
+         coalesce('EXECUTE on '
+                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
+                          then 'every form of pg_catalog.pg_logical_emit_message'
+                          else pg_catalog.string_agg(f.sig, ', ' order by f.sig)
+                                 filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) end
+                  || ' is granted to PUBLIC: every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
+                  || ' outside the kit''s tables and quotas, and read by every logical decoding consumer'
+                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+    from emit f
+  union all
+  select 'governed', 'kit roles cannot write logical decoding messages', g.rolname || ' on ' || f.sig, false,
+         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+    from (select r.oid, r.rolname from pg_catalog.pg_roles r
+           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                               'sor_approver', 'sor_admin', 'sor_guardian')
+              or (r.rolcanlogin and not r.rolsuper
+                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+   cross join emit f
+   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -289,6 +322,6 @@ as $$
     from funcs f
 $$;
 comment on function sor.certify__010_foundation() is
-  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects and no advisory locks for kit roles, comments.';
+  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects, advisory locks or logical decoding messages for kit roles, comments.';
 
 reset role;

@@ -1,4 +1,4 @@
--- Storage and shared memory outside the kit's tables: large objects, and the shared lock table.
+-- Storage and shared memory outside the kit's tables: large objects, the shared lock table, and logical decoding messages in the WAL.
 --
 -- PostgreSQL grants EXECUTE on lo_creat, lo_create and lo_from_bytea to PUBLIC, so any role could
 -- keep data in pg_largeobject: outside every kit table, its row level security, the 1 MiB cap and
@@ -72,7 +72,7 @@ declare
 begin
   -- every function of pg_catalog that takes an advisory lock (16 on PostgreSQL 15 to 18): the same
   -- list certify() reads
-  for _sig in select 'pg_catalog.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+  for _sig in select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
                 from pg_catalog.pg_proc p
                where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
                  and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
@@ -102,6 +102,41 @@ begin
   if pg_catalog.cardinality(_left) > 0 then
     raise notice 'pg-sor: % cannot revoke EXECUTE on the % advisory lock functions from PUBLIC (they belong to a superuser): any login may fill the server''s shared lock table; certify() reports it',
                  current_user, pg_catalog.cardinality(_left)
+      using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
+  end if;
+end
+$$;
+
+-- The server's write-ahead log: logical decoding messages.
+--
+-- PostgreSQL grants EXECUTE on pg_logical_emit_message to PUBLIC. It writes its message (up to a
+-- gigabyte a call) straight into the WAL, and a non-transactional one stays there when its
+-- transaction rolls back: storage outside every kit table, quota and retention, kept as long as a
+-- replication slot or the WAL archive keeps it, and delivered to every logical decoding consumer
+-- of the server (the outbox's CDC relay among them). A Worker's login wrote 200 MB of WAL in a
+-- transaction it rolled back. The kit never emits one, so every form of the function is closed to
+-- PUBLIC and granted to no kit role; only a superuser can (they are the bootstrap superuser's),
+-- and certify() fails its row 'kit roles cannot write logical decoding messages' until one does.
+do $$
+declare
+  _sig text;
+  _left text[] := '{}';
+  _super boolean := exists (select 1 from pg_catalog.pg_roles r where r.rolname = current_user and r.rolsuper);
+begin
+  for _sig in select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+                from pg_catalog.pg_proc p
+               where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
+               order by 1 loop
+    continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
+    if _super then
+      execute pg_catalog.format('revoke execute on function %s from public', _sig);
+    else
+      _left := _left || _sig;
+    end if;
+  end loop;
+  if pg_catalog.cardinality(_left) > 0 then
+    raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (it belongs to a superuser): any login may write logical decoding messages into the WAL; certify() reports it',
+                 current_user, pg_catalog.array_to_string(_left, ', ')
       using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
   end if;
 end

@@ -257,6 +257,20 @@ class CertifyTest {
     }
 
     @Test
+    void aKitRoleOrWorkerThatMayWriteLogicalDecodingMessagesFails() throws Exception {
+        String check = "kit roles cannot write logical decoding messages";
+        String form = ((String) suite.scalar("select min(p.oid::regprocedure::text) from pg_proc p where p.proname = 'pg_logical_emit_message'"));
+        assertFails(failingAfterGuardOff(suite, "grant execute on function " + form + " to sor_dispatcher"),
+                check, "sor_dispatcher on pg_catalog." + form);
+        // PostgreSQL's default, put back for one form: one row for PUBLIC, naming it
+        List<Check> failing = failingAfterGuardOff(suite, "grant execute on function " + form + " to public");
+        assertFails(failing, check, "(PUBLIC)");
+        assertThat(failing).filteredOn(c -> c.check().equals(check)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).startsWith("EXECUTE on pg_catalog." + form + " is granted to PUBLIC: every role"
+                        + " may write up to a gigabyte of WAL a call"));
+    }
+
+    @Test
     void missingCommentFails() throws Exception {
         assertFails(failingAfter(suite, "comment on table sor.tenants is null"), COMMENTS, "sor.tenants");
         assertFails(failingAfter(suite, "comment on function sor_api.certify() is null"), COMMENTS, "sor_api.certify()");

@@ -37,6 +37,10 @@ class ManagedInstallTest {
             + " pg_catalog.lo_from_bytea(oid,bytea) is granted to PUBLIC: every role may keep data in large objects, outside the"
             + " kit's tables, size cap and retention (the role that migrated is no superuser and could not revoke it: a managed service)";
     static final String ADVISORY_CHECK = "kit roles cannot take advisory locks";
+    static final String MESSAGES_CHECK = "kit roles cannot write logical decoding messages";
+    static final String MESSAGES_DETAIL = "EXECUTE on every form of pg_catalog.pg_logical_emit_message is granted to PUBLIC: every role may"
+            + " write up to a gigabyte of WAL a call, kept when its transaction rolls back, outside the kit's tables and quotas, and read by"
+            + " every logical decoding consumer (the role that migrated is no superuser and could not revoke it: a managed service)";
     static final String ADVISORY_DETAIL = "EXECUTE on all 16 advisory lock functions is granted to PUBLIC: one login may fill the server's"
             + " shared lock table, and then no session can take a lock nor a new connection start (the role that migrated is no superuser"
             + " and could not revoke it: a managed service)";
@@ -75,6 +79,7 @@ class ManagedInstallTest {
         return List.of(
                 List.of("governed", LARGE_OBJECTS_CHECK, "(PUBLIC)", LARGE_OBJECTS_DETAIL),
                 List.of("governed", ADVISORY_CHECK, "(PUBLIC)", ADVISORY_DETAIL),
+                List.of("governed", MESSAGES_CHECK, "(PUBLIC)", MESSAGES_DETAIL),
                 List.of("governed", GUARDIAN_CHECK, "sor_guardian", guardianMembers()),
                 List.of("policy-bound", GUARD_CHECK, "(drop guard)", "not installed: the role that migrated could not create"
                         + " event triggers (a managed service); nothing refuses guarded DDL, certify() still sees every difference from the register"));
@@ -126,15 +131,17 @@ class ManagedInstallTest {
         assertThat(two.status()).isEqualTo(ExitCode.CHECKS_FAILED);
 
         CliRunner.Run both = CliRunner.run(concat(target, "--accept", GUARD_CHECK, "--accept", GUARDIAN_CHECK + "=sor_guardian",
-                "--accept", LARGE_OBJECTS_CHECK + "=(PUBLIC)", "--accept", ADVISORY_CHECK + "=(PUBLIC)"));
+                "--accept", LARGE_OBJECTS_CHECK + "=(PUBLIC)", "--accept", ADVISORY_CHECK + "=(PUBLIC)",
+                "--accept", MESSAGES_CHECK + "=(PUBLIC)"));
         assertThat(both.status()).as(both.out()).isEqualTo(ExitCode.OK);
         assertThat(both.out().lines().filter(l -> l.startsWith("accepted: ")).toList()).containsExactly(
                 "accepted: " + LARGE_OBJECTS_CHECK + " | (PUBLIC) | " + LARGE_OBJECTS_DETAIL,
                 "accepted: " + ADVISORY_CHECK + " | (PUBLIC) | " + ADVISORY_DETAIL,
+                "accepted: " + MESSAGES_CHECK + " | (PUBLIC) | " + MESSAGES_DETAIL,
                 "accepted: " + GUARDIAN_CHECK + " | sor_guardian | " + guardianMembers(),
                 "accepted: " + GUARD_CHECK + " | (drop guard) | not installed: the role that migrated could not create event triggers"
                         + " (a managed service); nothing refuses guarded DDL, certify() still sees every difference from the register");
-        assertThat(both.out()).containsPattern("\\d+ checks, 4 failing: 4 accepted with --accept, 0 not accepted");
+        assertThat(both.out()).containsPattern("\\d+ checks, 5 failing: 5 accepted with --accept, 0 not accepted");
     }
 
     @Test
@@ -165,7 +172,7 @@ class ManagedInstallTest {
         Migrator.migrate(later, List.of(SorSchema.KERNEL));
         Sql.run(cluster.provider("sor_later"),
                 Files.readString(Repo.path("db", "policies", "R__921_drop_guard_event_triggers.sql"), StandardCharsets.UTF_8));
-        // and closes large objects and advisory locks, as the file that the admin could not apply fully says
+        // and closes large objects, advisory locks and logical decoding messages, as the file that the admin could not apply fully says
         Sql.run(cluster.provider("sor_later"),
                 Files.readString(Repo.path("db", "policies", "R__905_policies_storage.sql"), StandardCharsets.UTF_8));
         Migrator.migrate(later, List.of(SorSchema.KERNEL));
@@ -203,10 +210,11 @@ class ManagedInstallTest {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         ReconcilerDemo.Outcome night = new ReconcilerDemo(admin, new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8),
                 new ReconcilerDemo.Options(null, List.of(Certification.Accept.parse(GUARD_CHECK), Certification.Accept.parse(GUARDIAN_CHECK),
-                        Certification.Accept.parse(LARGE_OBJECTS_CHECK), Certification.Accept.parse(ADVISORY_CHECK)))).run();
+                        Certification.Accept.parse(LARGE_OBJECTS_CHECK), Certification.Accept.parse(ADVISORY_CHECK),
+                        Certification.Accept.parse(MESSAGES_CHECK)))).run();
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertThat(night.proven()).as(printed).isTrue();
-        assertThat(night.acceptedChecks()).isEqualTo(4);
+        assertThat(night.acceptedChecks()).isEqualTo(5);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^    their password: ([0-9a-f]{24}) \\(generated").matcher(printed);
         assertThat(m.find()).isTrue();
         Database auditor = admin.as(night.logins().auditor(), m.group(1));

@@ -66,6 +66,7 @@ class ManagedRolesGrantedByHandTest {
         assertThat(ManagedInstallTest.failingRows(admin)).containsExactly(
                 List.of("governed", ManagedInstallTest.LARGE_OBJECTS_CHECK, "(PUBLIC)", ManagedInstallTest.LARGE_OBJECTS_DETAIL),
                 List.of("governed", ManagedInstallTest.ADVISORY_CHECK, "(PUBLIC)", ManagedInstallTest.ADVISORY_DETAIL),
+                List.of("governed", ManagedInstallTest.MESSAGES_CHECK, "(PUBLIC)", ManagedInstallTest.MESSAGES_DETAIL),
                 List.of("governed", ManagedInstallTest.GUARDIAN_CHECK, "sor_guardian", "members: mgd_admin"),
                 List.of("policy-bound", ManagedInstallTest.GUARD_CHECK, "(drop guard)", "not installed: the role that migrated could not"
                         + " create event triggers (a managed service); nothing refuses guarded DDL, certify() still sees every difference from the register"));
