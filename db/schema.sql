@@ -1431,16 +1431,6 @@ AS $function$
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
-  ), advisory(sig) as (
-    -- every function that takes an advisory lock (the unlock functions only release the caller's own)
-    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-      from pg_catalog.pg_proc p
-     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
-  ), emit(sig) as (
-    -- every form of the function that writes a logical decoding message into the WAL
-    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-      from pg_catalog.pg_proc p
-     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -1587,95 +1577,50 @@ AS $function$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
-  -- governed: large objects live outside every kit table, cap and retention; no kit role creates
-  -- one. One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
-  -- Worker's or Dispatcher's login granted EXECUTE by name.
-  select 'governed', 'kit roles cannot create large objects', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on ' || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                     filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                  || ' is granted to PUBLIC: every role may keep data in large objects, outside the kit''s tables, size cap and retention'
-                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                      'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+  -- governed: storage and shared memory outside the kit's tables (sor.closed_catalog_functions):
+  -- large objects live outside every kit table, cap and retention; an advisory lock is an entry
+  -- of the lock table the whole server shares, and nothing bounds how many a session takes; a
+  -- logical decoding message goes straight into the WAL. No kit role reaches them. Per check, one
+  -- row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or Worker's or
+  -- Dispatcher's login granted EXECUTE by name.
+  (select 'governed', c.check_name, '(PUBLIC)', pg_catalog.count(*) filter (where c.open) = 0,
+          coalesce('EXECUTE on '
+                   || case when not pg_catalog.bool_and(c.open) or c.ordinal = 1
+                             then pg_catalog.string_agg(c.sig, ', ' order by c.sig) filter (where c.open)
+                           when c.ordinal = 2 then 'all ' || pg_catalog.count(*) || ' advisory lock functions'
+                           else 'every form of pg_catalog.pg_logical_emit_message' end
+                   || ' is granted to PUBLIC: '
+                   || case c.ordinal
+                        when 1 then 'every role may keep data in large objects, outside the kit''s tables, size cap and retention'
+                        when 2 then 'one login may fill the server''s shared lock table, and then no session can take a lock'
+                                    || ' nor a new connection start'
+                        else 'every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
+                             || ' outside the kit''s tables and quotas, and read by every logical decoding consumer' end
+                   || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                   'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+     from (select f.ordinal, f.check_name, f.sig, pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE') as open
+             from sor.closed_catalog_functions() f) c
+    group by c.ordinal, c.check_name
+    order by c.ordinal)
   union all
-  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                           'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-  union all
-  -- governed: an advisory lock is an entry of the lock table the whole server shares, and nothing
-  -- bounds how many a session takes (a session-level one outlives every timeout while the session
-  -- idles): no kit role takes one but sor_owner, whose definer code announces appends with two.
-  -- One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
-  -- Worker's or Dispatcher's login granted EXECUTE by name.
-  select 'governed', 'kit roles cannot take advisory locks', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on '
-                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                          then 'all ' || pg_catalog.count(*) || ' advisory lock functions'
-                          else pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                               || ' of the ' || pg_catalog.count(*) || ' advisory lock functions ('
-                               || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                    filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) || ')' end
-                  || ' is granted to PUBLIC: one login may fill the server''s shared lock table, and then no session can take a lock'
-                  || ' nor a new connection start (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from advisory f
-  union all
-  select 'governed', 'kit roles cannot take advisory locks', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join advisory f
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-     -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
-     -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
-     -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
-     and not (pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
-              and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
-                   or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
-                   or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
-  union all
-  -- governed: a logical decoding message goes straight into the WAL (up to a gigabyte a call, kept
-  -- when its transaction rolls back) and to every logical decoding consumer of the server; no kit
-  -- role writes one. One row for PUBLIC, one per kit role or Worker's or Dispatcher's login
-  -- granted EXECUTE by name.
-  select 'governed', 'kit roles cannot write logical decoding messages', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on '
-                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                          then 'every form of pg_catalog.pg_logical_emit_message'
-                          else pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                 filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) end
-                  || ' is granted to PUBLIC: every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
-                  || ' outside the kit''s tables and quotas, and read by every logical decoding consumer'
-                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from emit f
-  union all
-  select 'governed', 'kit roles cannot write logical decoding messages', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join emit f
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  (select 'governed', f.check_name, g.rolname || ' on ' || f.sig, false,
+          'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+     from (select r.oid, r.rolname from pg_catalog.pg_roles r
+            where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                                'sor_approver', 'sor_admin', 'sor_guardian')
+               or (r.rolcanlogin and not r.rolsuper
+                   and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+    cross join sor.closed_catalog_functions() f
+    where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+      and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+      -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
+      -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
+      -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
+      and not (f.ordinal = 2 and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
+               and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
+                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
+                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+    order by f.ordinal, g.rolname, f.sig)
   union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
@@ -2724,6 +2669,22 @@ begin
     from claimed c
    order by c.task_id;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.closed_catalog_functions()
+ RETURNS TABLE(ordinal integer, check_name text, sig text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+    from pg_catalog.pg_proc p
+    join (values (1, 'kit roles cannot create large objects', '^lo_(creat|create|from_bytea)$'),
+                 (2, 'kit roles cannot take advisory locks', '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'),
+                 (3, 'kit roles cannot write logical decoding messages', '^pg_logical_emit_message$'))
+         as k(ordinal, check_name, name_pattern) on p.proname ~ k.name_pattern
+   where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.code_text(src text)
@@ -10849,6 +10810,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_verify_scope(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.closed_catalog_functions() owner sor_owner: sor_owner=EXECUTE
 -- function sor.code_text(src text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) owner sor_owner: sor_owner=EXECUTE
 -- function sor.current_worker() owner sor_owner: sor_owner=EXECUTE
@@ -11425,6 +11387,7 @@ comment on function sor.check_size(value jsonb, what text) is 'SR009 when a JSON
 comment on function sor.check_size(value text, what text) is 'SR009 when a text value is over the kit''s size cap (sor.over_cap: more than 1 MiB, UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) is 'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
+comment on function sor.closed_catalog_functions() is 'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it: creating large objects, taking advisory locks, writing logical decoding messages (read from the catalog: every form on this server).';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';

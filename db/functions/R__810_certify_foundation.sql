@@ -8,6 +8,28 @@
 -- kit's and the guard's (sor_guard).
 set role sor_owner;
 
+-- The functions of pg_catalog that PostgreSQL grants to PUBLIC and that reach storage or shared
+-- memory outside the kit's tables, read from the catalog (so a new form is seen): large objects'
+-- creation, every function that takes an advisory lock, and logical decoding messages.
+-- db/policies/R__905_policies_storage.sql revokes them from PUBLIC; certify() checks them.
+create or replace function sor.closed_catalog_functions()
+returns table (ordinal integer, check_name text, sig text)
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+    from pg_catalog.pg_proc p
+    join (values (1, 'kit roles cannot create large objects', '^lo_(creat|create|from_bytea)$'),
+                 (2, 'kit roles cannot take advisory locks', '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'),
+                 (3, 'kit roles cannot write logical decoding messages', '^pg_logical_emit_message$'))
+         as k(ordinal, check_name, name_pattern) on p.proname ~ k.name_pattern
+   where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
+$$;
+comment on function sor.closed_catalog_functions() is
+  'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it: creating large objects, taking advisory locks, writing logical decoding messages (read from the catalog: every form on this server).';
+
 create or replace function sor.certify__010_foundation()
 returns table (property text, check_name text, object text, ok boolean, detail text)
 language sql
@@ -64,16 +86,6 @@ as $$
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
-  ), advisory(sig) as (
-    -- every function that takes an advisory lock (the unlock functions only release the caller's own)
-    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-      from pg_catalog.pg_proc p
-     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
-  ), emit(sig) as (
-    -- every form of the function that writes a logical decoding message into the WAL
-    select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-      from pg_catalog.pg_proc p
-     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -220,95 +232,50 @@ as $$
          'table privileges of ' || l.rolname
     from low_roles l cross join rels r
   union all
-  -- governed: large objects live outside every kit table, cap and retention; no kit role creates
-  -- one. One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
-  -- Worker's or Dispatcher's login granted EXECUTE by name.
-  select 'governed', 'kit roles cannot create large objects', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on ' || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                     filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                  || ' is granted to PUBLIC: every role may keep data in large objects, outside the kit''s tables, size cap and retention'
-                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                      'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
+  -- governed: storage and shared memory outside the kit's tables (sor.closed_catalog_functions):
+  -- large objects live outside every kit table, cap and retention; an advisory lock is an entry
+  -- of the lock table the whole server shares, and nothing bounds how many a session takes; a
+  -- logical decoding message goes straight into the WAL. No kit role reaches them. Per check, one
+  -- row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or Worker's or
+  -- Dispatcher's login granted EXECUTE by name.
+  (select 'governed', c.check_name, '(PUBLIC)', pg_catalog.count(*) filter (where c.open) = 0,
+          coalesce('EXECUTE on '
+                   || case when not pg_catalog.bool_and(c.open) or c.ordinal = 1
+                             then pg_catalog.string_agg(c.sig, ', ' order by c.sig) filter (where c.open)
+                           when c.ordinal = 2 then 'all ' || pg_catalog.count(*) || ' advisory lock functions'
+                           else 'every form of pg_catalog.pg_logical_emit_message' end
+                   || ' is granted to PUBLIC: '
+                   || case c.ordinal
+                        when 1 then 'every role may keep data in large objects, outside the kit''s tables, size cap and retention'
+                        when 2 then 'one login may fill the server''s shared lock table, and then no session can take a lock'
+                                    || ' nor a new connection start'
+                        else 'every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
+                             || ' outside the kit''s tables and quotas, and read by every logical decoding consumer' end
+                   || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
+                   'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
+     from (select f.ordinal, f.check_name, f.sig, pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE') as open
+             from sor.closed_catalog_functions() f) c
+    group by c.ordinal, c.check_name
+    order by c.ordinal)
   union all
-  select 'governed', 'kit roles cannot create large objects', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join unnest(array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                           'pg_catalog.lo_from_bytea(oid,bytea)']) f(sig)
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-  union all
-  -- governed: an advisory lock is an entry of the lock table the whole server shares, and nothing
-  -- bounds how many a session takes (a session-level one outlives every timeout while the session
-  -- idles): no kit role takes one but sor_owner, whose definer code announces appends with two.
-  -- One row for PUBLIC (what a managed service's admin cannot revoke), one per kit role or
-  -- Worker's or Dispatcher's login granted EXECUTE by name.
-  select 'governed', 'kit roles cannot take advisory locks', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on '
-                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                          then 'all ' || pg_catalog.count(*) || ' advisory lock functions'
-                          else pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                               || ' of the ' || pg_catalog.count(*) || ' advisory lock functions ('
-                               || pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                    filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) || ')' end
-                  || ' is granted to PUBLIC: one login may fill the server''s shared lock table, and then no session can take a lock'
-                  || ' nor a new connection start (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from advisory f
-  union all
-  select 'governed', 'kit roles cannot take advisory locks', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join advisory f
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-     -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
-     -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
-     -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
-     and not (pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
-              and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
-                   or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
-                   or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
-  union all
-  -- governed: a logical decoding message goes straight into the WAL (up to a gigabyte a call, kept
-  -- when its transaction rolls back) and to every logical decoding consumer of the server; no kit
-  -- role writes one. One row for PUBLIC, one per kit role or Worker's or Dispatcher's login
-  -- granted EXECUTE by name.
-  select 'governed', 'kit roles cannot write logical decoding messages', '(PUBLIC)',
-         pg_catalog.count(*) filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) = 0,
-         coalesce('EXECUTE on '
-                  || case when pg_catalog.bool_and(pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE'))
-                          then 'every form of pg_catalog.pg_logical_emit_message'
-                          else pg_catalog.string_agg(f.sig, ', ' order by f.sig)
-                                 filter (where pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')) end
-                  || ' is granted to PUBLIC: every role may write up to a gigabyte of WAL a call, kept when its transaction rolls back,'
-                  || ' outside the kit''s tables and quotas, and read by every logical decoding consumer'
-                  || ' (the role that migrated is no superuser and could not revoke it: a managed service)',
-                  'revoked from PUBLIC by db/policies/R__905_policies_storage.sql')
-    from emit f
-  union all
-  select 'governed', 'kit roles cannot write logical decoding messages', g.rolname || ' on ' || f.sig, false,
-         'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
-    from (select r.oid, r.rolname from pg_catalog.pg_roles r
-           where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
-                               'sor_approver', 'sor_admin', 'sor_guardian')
-              or (r.rolcanlogin and not r.rolsuper
-                  and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
-   cross join emit f
-   where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
-     and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+  (select 'governed', f.check_name, g.rolname || ' on ' || f.sig, false,
+          'EXECUTE granted by name; grant it to no kit role or login of a Worker or Dispatcher'
+     from (select r.oid, r.rolname from pg_catalog.pg_roles r
+            where r.rolname in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor',
+                                'sor_approver', 'sor_admin', 'sor_guardian')
+               or (r.rolcanlogin and not r.rolsuper
+                   and exists (select 1 from low_roles l where pg_catalog.pg_has_role(r.oid, l.oid, 'MEMBER')))) g
+    cross join sor.closed_catalog_functions() f
+    where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
+      and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
+      -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
+      -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
+      -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
+      and not (f.ordinal = 2 and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
+               and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
+                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
+                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+    order by f.ordinal, g.rolname, f.sig)
   union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,

@@ -11,32 +11,8 @@
 -- applications use large objects grants EXECUTE back to those applications' roles by name, never
 -- to PUBLIC or a kit role). A role that migrates without being a superuser (a managed service's
 -- admin) cannot: it leaves the grants as they are and says so, and certify() fails its documented
--- row 'kit roles cannot create large objects' (docs/operate/install.md) until a superuser runs the
--- three REVOKEs below.
-reset role;
-do $$
-declare
-  _sig text;
-  _left text[] := '{}';
-begin
-  foreach _sig in array array['pg_catalog.lo_creat(integer)', 'pg_catalog.lo_create(oid)',
-                              'pg_catalog.lo_from_bytea(oid,bytea)'] loop
-    continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
-    if exists (select 1 from pg_catalog.pg_roles r where r.rolname = current_user and r.rolsuper)
-       or exists (select 1 from pg_catalog.pg_proc p
-                   where p.oid = _sig::regprocedure and pg_catalog.pg_has_role(current_user, p.proowner, 'USAGE')) then
-      execute pg_catalog.format('revoke execute on function %s from public', _sig);
-    else
-      _left := _left || _sig;
-    end if;
-  end loop;
-  if pg_catalog.cardinality(_left) > 0 then
-    raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (they belong to a superuser): any role may create large objects; certify() reports it',
-                 current_user, pg_catalog.array_to_string(_left, ', ')
-      using hint = 'A superuser runs: REVOKE EXECUTE ON FUNCTION ' || pg_catalog.array_to_string(_left, ', ') || ' FROM PUBLIC;';
-  end if;
-end
-$$;
+-- row 'kit roles cannot create large objects' (docs/operate/install.md) until a superuser runs
+-- this file.
 
 -- The server's shared lock table: advisory locks.
 --
@@ -62,26 +38,36 @@ $$;
 -- EXECUTE back by name, never PUBLIC or a kit role). A role that migrates without being a
 -- superuser leaves them open and says so, and certify() fails its row 'kit roles cannot take
 -- advisory locks' (docs/operate/install.md) until a superuser runs this file.
+
+-- The server's write-ahead log: logical decoding messages.
+--
+-- PostgreSQL grants EXECUTE on pg_logical_emit_message to PUBLIC. It writes its message (up to a
+-- gigabyte a call) straight into the WAL, and a non-transactional one stays there when its
+-- transaction rolls back: storage outside every kit table, quota and retention, kept as long as a
+-- replication slot or the WAL archive keeps it, and delivered to every logical decoding consumer
+-- of the server (the outbox's CDC relay among them). A Worker's login wrote 200 MB of WAL in a
+-- transaction it rolled back. The kit never emits one, so every form of the function is closed to
+-- PUBLIC and granted to no kit role; only a superuser can (they are the bootstrap superuser's),
+-- and certify() fails its row 'kit roles cannot write logical decoding messages' until one does.
+
+-- One pass over sor.closed_catalog_functions() (R__810: the functions of the three kinds above,
+-- read from the catalog, which certify() reads too): each still executable by PUBLIC is revoked
+-- when this role may (a superuser), or named in a NOTICE when it may not; then the grants by name.
+reset role;
 do $$
 declare
-  _sig text;
+  _f record;
   _left text[] := '{}';
   _super boolean := exists (select 1 from pg_catalog.pg_roles r where r.rolname = current_user and r.rolsuper);
   _owner name := (select pg_catalog.pg_get_userbyid(d.datdba) from pg_catalog.pg_database d
                    where d.datname = pg_catalog.current_database());
 begin
-  -- every function of pg_catalog that takes an advisory lock (16 on PostgreSQL 15 to 18): the same
-  -- list certify() reads
-  for _sig in select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-                from pg_catalog.pg_proc p
-               where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
-                 and p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
-               order by 1 loop
-    continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
+  for _f in select c.check_name, c.sig from sor.closed_catalog_functions() c order by c.ordinal, c.sig loop
+    continue when not pg_catalog.has_function_privilege('public', _f.sig::regprocedure, 'EXECUTE');
     if _super then
-      execute pg_catalog.format('revoke execute on function %s from public', _sig);
+      execute pg_catalog.format('revoke execute on function %s from public', _f.sig);
     else
-      _left := _left || _sig;
+      _left := _left || _f.sig;
     end if;
   end loop;
   if _super then
@@ -100,42 +86,7 @@ begin
     end if;
   end if;
   if pg_catalog.cardinality(_left) > 0 then
-    raise notice 'pg-sor: % cannot revoke EXECUTE on the % advisory lock functions from PUBLIC (they belong to a superuser): any login may fill the server''s shared lock table; certify() reports it',
-                 current_user, pg_catalog.cardinality(_left)
-      using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
-  end if;
-end
-$$;
-
--- The server's write-ahead log: logical decoding messages.
---
--- PostgreSQL grants EXECUTE on pg_logical_emit_message to PUBLIC. It writes its message (up to a
--- gigabyte a call) straight into the WAL, and a non-transactional one stays there when its
--- transaction rolls back: storage outside every kit table, quota and retention, kept as long as a
--- replication slot or the WAL archive keeps it, and delivered to every logical decoding consumer
--- of the server (the outbox's CDC relay among them). A Worker's login wrote 200 MB of WAL in a
--- transaction it rolled back. The kit never emits one, so every form of the function is closed to
--- PUBLIC and granted to no kit role; only a superuser can (they are the bootstrap superuser's),
--- and certify() fails its row 'kit roles cannot write logical decoding messages' until one does.
-do $$
-declare
-  _sig text;
-  _left text[] := '{}';
-  _super boolean := exists (select 1 from pg_catalog.pg_roles r where r.rolname = current_user and r.rolsuper);
-begin
-  for _sig in select 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
-                from pg_catalog.pg_proc p
-               where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace and p.proname = 'pg_logical_emit_message'
-               order by 1 loop
-    continue when not pg_catalog.has_function_privilege('public', _sig::regprocedure, 'EXECUTE');
-    if _super then
-      execute pg_catalog.format('revoke execute on function %s from public', _sig);
-    else
-      _left := _left || _sig;
-    end if;
-  end loop;
-  if pg_catalog.cardinality(_left) > 0 then
-    raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (it belongs to a superuser): any login may write logical decoding messages into the WAL; certify() reports it',
+    raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (they belong to a superuser): any role may create large objects, fill the server''s shared lock table or write messages into its WAL; certify() reports it',
                  current_user, pg_catalog.array_to_string(_left, ', ')
       using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
   end if;
