@@ -1613,13 +1613,8 @@ AS $function$
     cross join sor.closed_catalog_functions() f
     where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
       and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-      -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
-      -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
-      -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
-      and not (f.ordinal = 2 and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
-               and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
-                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
-                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+      -- sor_owner (and the roles that act as it) keeps what the kit's code needs (owner_keeps)
+      and not (f.owner_keeps and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE'))
     order by f.ordinal, g.rolname, f.sig)
   union all
   -- inspectable: every table, view and function carries a COMMENT
@@ -2672,13 +2667,17 @@ end
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.closed_catalog_functions()
- RETURNS TABLE(ordinal integer, check_name text, sig text)
+ RETURNS TABLE(ordinal integer, check_name text, sig text, owner_keeps boolean, database_owner_keeps boolean)
  LANGUAGE sql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
  SET jit TO 'off'
 AS $function$
-  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text,
+         k.ordinal = 2 and (p.proname ~ '^pg_(try_)advisory_xact_lock_shared$'
+                            or (p.proname ~ '^pg_(try_advisory_(xact_)?lock|advisory_xact_lock)$'
+                                and p.proargtypes = '20'::pg_catalog.oidvector)),
+         k.ordinal = 2 and p.proname ~ '^pg_(try_)advisory_(xact_)?lock$' and p.proargtypes = '20'::pg_catalog.oidvector
     from pg_catalog.pg_proc p
     join (values (1, 'kit roles cannot create large objects', '^lo_(creat|create|from_bytea)$'),
                  (2, 'kit roles cannot take advisory locks', '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'),
@@ -11387,7 +11386,7 @@ comment on function sor.check_size(value jsonb, what text) is 'SR009 when a JSON
 comment on function sor.check_size(value text, what text) is 'SR009 when a text value is over the kit''s size cap (sor.over_cap: more than 1 MiB, UTF-8 bytes). Only jit = off is set (hot path).';
 comment on function sor.check_verify_scope(for_tenant text, for_stream text) is 'Validates the scope of verify_events / verify_events_summary: SR011 stream without tenant, SR002 unknown tenant, SR015 unknown stream.';
 comment on function sor.claim_tasks_for(queue text, batch integer, lease interval, tenants text[]) is 'The claim of sor_api.claim_tasks and its form for one tenant: at most batch due tasks of a queue of the given tenants (the caller checked them), lapsed leases taken back first (one whose attempts are used up ends dead). Runs as the definer function that calls it; claimed_by is session_user. SR050 unknown queue, SR051, SR052 (sor.lease_check_request).';
-comment on function sor.closed_catalog_functions() is 'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it: creating large objects, taking advisory locks, writing logical decoding messages (read from the catalog: every form on this server).';
+comment on function sor.closed_catalog_functions() is 'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it (creating large objects, taking advisory locks, writing logical decoding messages; read from the catalog: every form on this server), and whether sor_owner (owner_keeps: the append path''s announcement, 0.1.0''s append path, Flyway) or the database''s owner (database_owner_keeps: Flyway) keeps it.';
 comment on function sor.code_text(src text) is 'A function body without comments and without the text of its string literals (quoted and dollar-quoted): what certify reads when it asks what a function calls or reads, so a name in a comment or a string does not count.';
 comment on function sor.command_dedupe_key(run_id uuid, step_id text, ordinal integer, command jsonb) is 'Deterministic outbox dedupe key of a step''s command: hex sha256 of [run_id, step_id, ordinal (1-based), canonical command JSON].';
 comment on function sor.current_worker() is 'The registered Worker of session_user (which must still be a member of sor_worker); SR030 otherwise.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8e5afc333067d06ed48f5af7bc4b25ea0c1a9a2dc38d344f4f41ed1473a58a8e',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:70f67473279d1906c0ff08ee740d22721225b373f6de55bc1c1946afb0d630a3',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -78,7 +78,7 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1835521691}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1613849937}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1955888667}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1685826287}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -92,7 +92,7 @@ begin
 {"script":"R__895_policies_guard.sql","module":"kernel","type":"repeatable","checksum":-1482007237}
 {"script":"R__900_policies_tenancy.sql","module":"kernel","type":"repeatable","checksum":-1440452986}
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
-{"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":1524010486}
+{"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-278577137}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":-122833674}
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
@@ -867,7 +867,7 @@ begin
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"9993e10ac78bf159c9ed30682f6b2a075db408c93aa873b90d29c8760a866676","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"995913e2a69e4dec59a045fc256822264f738cb58de4466f42d09329d7f3fe68","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0150e5fd451725363283c678b3fdbb0d8c8f2581f18d9a155be882d02e6a6476","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dfdddf8d2eefd1f088852e358c3b4ee279d59868a244ce81823b82aba6b2bc80","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
@@ -883,7 +883,7 @@ begin
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
 {"object":"function sor.check_verify_scope(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"33a06c0f4c77846d8d66e2bc2402a547621e0150fc98a54bafd614b166fbecbe","owner":"sor_owner"}}
 {"object":"function sor.claim_tasks_for(text,integer,interval,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f569b3196481621883d879aaa246b96986bccbb4493b8e38bc7e9cf4d077cf22","owner":"sor_owner"}}
-{"object":"function sor.closed_catalog_functions()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"268bb388497ba23b77646b1fc4db1edaeb3e41fac22616e61dd1b049b4f7dcdc","owner":"sor_owner"}}
+{"object":"function sor.closed_catalog_functions()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"91e8bc338a35ed4e81bae2c7050d843581f3cadddc9a349a4b3bc2244187911e","owner":"sor_owner"}}
 {"object":"function sor.code_text(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4951881f4f2b4b83f5e539abc20538ef76353dff97e35a504f35530ba253b080","owner":"sor_owner"}}
 {"object":"function sor.command_dedupe_key(uuid,text,integer,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2643b15a85671f66f535000cbdcc599ddced0826b4aa7e0cd4bd0163e521ff52","owner":"sor_owner"}}
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}

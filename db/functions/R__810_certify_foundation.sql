@@ -10,16 +10,36 @@ set role sor_owner;
 
 -- The functions of pg_catalog that PostgreSQL grants to PUBLIC and that reach storage or shared
 -- memory outside the kit's tables, read from the catalog (so a new form is seen): large objects'
--- creation, every function that takes an advisory lock, and logical decoding messages.
--- db/policies/R__905_policies_storage.sql revokes them from PUBLIC; certify() checks them.
+-- creation, every function that takes an advisory lock, and logical decoding messages; and which
+-- of them the kit's own code keeps. db/policies/R__905_policies_storage.sql revokes them from
+-- PUBLIC and makes the grants; certify() checks both. owner_keeps: sor_owner (its definer code and
+-- the roles that migrate act as it) keeps the two shared locks the append path's announcement
+-- tries, the exclusive transaction lock of 0.1.0's append path (its calls still running as an
+-- upgrade commits) and the two Flyway takes to serialise its runs; database_owner_keeps: Flyway's
+-- two. (Names are written as patterns with groups, so that this text is not taken for a call by
+-- the volume check of R__880.)
+-- (its first form, of this release's development, had three columns: replaced, never dropped again)
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc p
+              where p.oid = pg_catalog.to_regprocedure('sor.closed_catalog_functions()')
+                and not ('owner_keeps' = any (p.proargnames))) then
+    drop function sor.closed_catalog_functions();
+  end if;
+end
+$$;
 create or replace function sor.closed_catalog_functions()
-returns table (ordinal integer, check_name text, sig text)
+returns table (ordinal integer, check_name text, sig text, owner_keeps boolean, database_owner_keeps boolean)
 language sql
 stable
 set search_path = pg_catalog, pg_temp
 set jit = off
 as $$
-  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text
+  select k.ordinal, k.check_name, 'pg_catalog.' || p.oid::pg_catalog.regprocedure::text,
+         k.ordinal = 2 and (p.proname ~ '^pg_(try_)advisory_xact_lock_shared$'
+                            or (p.proname ~ '^pg_(try_advisory_(xact_)?lock|advisory_xact_lock)$'
+                                and p.proargtypes = '20'::pg_catalog.oidvector)),
+         k.ordinal = 2 and p.proname ~ '^pg_(try_)advisory_(xact_)?lock$' and p.proargtypes = '20'::pg_catalog.oidvector
     from pg_catalog.pg_proc p
     join (values (1, 'kit roles cannot create large objects', '^lo_(creat|create|from_bytea)$'),
                  (2, 'kit roles cannot take advisory locks', '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'),
@@ -28,7 +48,7 @@ as $$
    where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
 $$;
 comment on function sor.closed_catalog_functions() is
-  'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it: creating large objects, taking advisory locks, writing logical decoding messages (read from the catalog: every form on this server).';
+  'The functions of pg_catalog closed to PUBLIC by db/policies/R__905_policies_storage.sql, each with the certify() row that checks it (creating large objects, taking advisory locks, writing logical decoding messages; read from the catalog: every form on this server), and whether sor_owner (owner_keeps: the append path''s announcement, 0.1.0''s append path, Flyway) or the database''s owner (database_owner_keeps: Flyway) keeps it.';
 
 create or replace function sor.certify__010_foundation()
 returns table (property text, check_name text, object text, ok boolean, detail text)
@@ -268,13 +288,8 @@ as $$
     cross join sor.closed_catalog_functions() f
     where not pg_catalog.has_function_privilege('public', f.sig::regprocedure, 'EXECUTE')
       and pg_catalog.has_function_privilege(g.oid, f.sig::regprocedure, 'EXECUTE')
-      -- sor_owner (and the roles that act as it) keeps what R__905 grants it: the two shared locks
-      -- the announcement tries, the exclusive one the append path of 0.1.0 took, and Flyway's two
-      -- (written as patterns, so that this text is not taken for a call by the volume check of R__880)
-      and not (f.ordinal = 2 and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE')
-               and (f.sig ~ '^pg_catalog\.pg_(try_)advisory_xact_lock_shared\((bigint|integer,integer)\)$'
-                    or f.sig ~ '^pg_catalog\.pg_(advisory)_xact_lock\(bigint\)$'
-                    or f.sig ~ '^pg_catalog\.pg_(try_)advisory_(xact_)?lock\(bigint\)$'))
+      -- sor_owner (and the roles that act as it) keeps what the kit's code needs (owner_keeps)
+      and not (f.owner_keeps and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE'))
     order by f.ordinal, g.rolname, f.sig)
   union all
   -- inspectable: every table, view and function carries a COMMENT

@@ -52,7 +52,8 @@
 
 -- One pass over sor.closed_catalog_functions() (R__810: the functions of the three kinds above,
 -- read from the catalog, which certify() reads too): each still executable by PUBLIC is revoked
--- when this role may (a superuser), or named in a NOTICE when it may not; then the grants by name.
+-- when this role may (a superuser), or named in a NOTICE when it may not; then the grants by name
+-- of what the kit's own code keeps (the same function's owner_keeps and database_owner_keeps).
 reset role;
 do $$
 declare
@@ -70,20 +71,22 @@ begin
       _left := _left || _f.sig;
     end if;
   end loop;
+  -- the grants by name: what the kit's code keeps (sor.closed_catalog_functions says which)
   if _super then
-    grant execute on function pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
-                              pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
-                              pg_catalog.pg_advisory_xact_lock(bigint),
-                              pg_catalog.pg_try_advisory_xact_lock(bigint), pg_catalog.pg_try_advisory_lock(bigint) to sor_owner;
-    if _owner is not null
-       and not exists (select 1 from pg_catalog.pg_roles r where r.rolname = _owner and r.rolsuper)
-       and _owner not in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver',
-                          'sor_admin', 'sor_guardian')
-       and not pg_catalog.pg_has_role(_owner, 'sor_worker', 'MEMBER')
-       and not pg_catalog.pg_has_role(_owner, 'sor_dispatcher', 'MEMBER') then
-      execute pg_catalog.format('grant execute on function pg_catalog.pg_try_advisory_xact_lock(bigint), '
-                                || 'pg_catalog.pg_try_advisory_lock(bigint) to %I', _owner);
-    end if;
+    for _f in select c.sig, c.owner_keeps, c.database_owner_keeps from sor.closed_catalog_functions() c
+               where c.owner_keeps or c.database_owner_keeps loop
+      if _f.owner_keeps then
+        execute pg_catalog.format('grant execute on function %s to sor_owner', _f.sig);
+      end if;
+      if _f.database_owner_keeps and _owner is not null
+         and not exists (select 1 from pg_catalog.pg_roles r where r.rolname = _owner and r.rolsuper)
+         and _owner not in ('sor_owner', 'sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver',
+                            'sor_admin', 'sor_guardian')
+         and not pg_catalog.pg_has_role(_owner, 'sor_worker', 'MEMBER')
+         and not pg_catalog.pg_has_role(_owner, 'sor_dispatcher', 'MEMBER') then
+        execute pg_catalog.format('grant execute on function %s to %I', _f.sig, _owner);
+      end if;
+    end loop;
   end if;
   if pg_catalog.cardinality(_left) > 0 then
     raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (they belong to a superuser): any role may create large objects, fill the server''s shared lock table or write messages into its WAL; certify() reports it',
