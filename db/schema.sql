@@ -625,6 +625,16 @@ create table sor.turns (
   constraint turns_turn_no_check CHECK ((turn_no >= 1))
 );
 
+create table sor.wakeup_secret (
+  singleton boolean default true not null,
+  secret bytea default decode((replace((gen_random_uuid())::text, '-'::text, ''::text) || replace((gen_random_uuid())::text, '-'::text, ''::text)), 'hex'::text) not null,
+  rotated_at timestamp with time zone default clock_timestamp() not null,
+  rotated_by name default SESSION_USER not null,
+  constraint wakeup_secret_pkey PRIMARY KEY (singleton),
+  constraint wakeup_secret_length CHECK ((length(secret) = 32)),
+  constraint wakeup_secret_singleton CHECK (singleton)
+);
+
 create table sor.workers (
   role_name name not null,
   kind text not null,
@@ -1751,6 +1761,26 @@ AS $function$
                 and sor.reserved_kind(case when k.kind = 'stream category' then n.name || '-1' end,
                                       case when k.kind = 'event type prefix' then n.name || 'x' end,
                                       case when k.kind = 'outbox topic' then n.name end) is distinct from k.kind) as unrefused) r
+  union all
+  -- wake-up channels are named from the database's secret (sor.wakeup_channel): one row of 32
+  -- bytes, granted to no role, readable under forced row level security by sor_owner's policy alone
+  select 'governed', 'wake-up channels cannot be named without asking the kit', 'sor.wakeup_secret',
+         w.rows = 1 and w.sized = 1 and w.forced and w.grantees is null and w.policies is null,
+         case when w.rows = 0 then 'no secret: wake-ups have stopped (sor_api.rotate_wakeup_channels makes one)'
+              when w.rows <> 1 or w.sized <> 1 then w.rows || ' rows, ' || w.sized || ' of 32 bytes'
+              when not w.forced then 'row level security is not enabled and forced'
+              when w.grantees is not null then 'privileges granted to ' || w.grantees
+              when w.policies is not null then 'policies for roles other than sor_owner: ' || w.policies
+              else 'one secret of 32 bytes, read by sor_owner only' end
+    from (select (select pg_catalog.count(*) from sor.wakeup_secret) as rows,
+                 (select pg_catalog.count(*) from sor.wakeup_secret x where pg_catalog.length(x.secret) = 32) as sized,
+                 c.relrowsecurity and c.relforcerowsecurity as forced,
+                 (select pg_catalog.string_agg(distinct case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end, ', ')
+                    from pg_catalog.aclexplode(c.relacl) a where a.grantee <> c.relowner) as grantees,
+                 (select pg_catalog.string_agg(p.polname, ', ' order by p.polname) from pg_catalog.pg_policy p
+                   where p.polrelid = c.oid
+                     and p.polroles <> array[(select r.oid from pg_catalog.pg_roles r where r.rolname = 'sor_owner')]) as policies
+            from pg_catalog.pg_class c where c.oid = 'sor.wakeup_secret'::regclass) w
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.certify__030_guard()
@@ -5086,7 +5116,9 @@ CREATE OR REPLACE FUNCTION sor.wake_events(tenant_id text)
 AS $function$
 begin
   if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
-    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+    perform pg_catalog.pg_notify(c.channel, '')
+       from (select sor.wakeup_channel('events', wake_events.tenant_id) as channel) c
+      where c.channel is not null;
   end if;
 end
 $function$;
@@ -5102,7 +5134,9 @@ begin
   if exists (select 1 from sor.task_listeners l
               where l.queue = wake_tasks.queue
                 and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
-    perform pg_catalog.pg_notify(sor.wakeup_channel('tasks', wake_tasks.queue), '');
+    perform pg_catalog.pg_notify(c.channel, '')
+       from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
+      where c.channel is not null;
   end if;
 end
 $function$;
@@ -5110,10 +5144,14 @@ $function$;
 CREATE OR REPLACE FUNCTION sor.wakeup_channel(kind text, key text)
  RETURNS text
  LANGUAGE sql
- IMMUTABLE STRICT
+ STABLE STRICT
  SET jit TO 'off'
 AS $function$
-  select 'sor_' || wakeup_channel.kind || '_' || pg_catalog.left(pg_catalog.md5(wakeup_channel.key), 20)
+  select 'sor_' || wakeup_channel.kind || '_'
+         || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(
+              w.secret || pg_catalog.convert_to(wakeup_channel.kind || ':' || wakeup_channel.key, 'UTF8')), 'hex'), 32)
+    from sor.wakeup_secret w
+   where w.singleton
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.worker_run(run_id uuid, for_write boolean)
@@ -7592,6 +7630,24 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.rotate_wakeup_channels()
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _at timestamptz;
+begin
+  insert into sor.wakeup_secret as w (singleton) values (true)
+  on conflict on constraint wakeup_secret_pkey do update
+     set secret = excluded.secret, rotated_at = excluded.rotated_at, rotated_by = excluded.rotated_by
+  returning w.rotated_at into _at;
+  return _at;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.run_report(run_id uuid)
  RETURNS text
  LANGUAGE plpgsql
@@ -8637,6 +8693,8 @@ CREATE OR REPLACE FUNCTION sor_api.wakeup_channel(kind text, key text)
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
+declare
+  _channel text;
 begin
   if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
     raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
@@ -8650,7 +8708,12 @@ begin
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
   end if;
-  return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  _channel := sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  if _channel is null then
+    raise exception 'the wake-up channels have no secret: sor.wakeup_secret holds no row'
+      using errcode = '55000', hint = 'An admin runs sor_api.rotate_wakeup_channels() to make one; read or claim by polling meanwhile.';
+  end if;
+  return _channel;
 end
 $function$;
 
@@ -10710,6 +10773,8 @@ alter table sor.tool_calls enable row level security;
 alter table sor.tool_calls force row level security;
 alter table sor.turns enable row level security;
 alter table sor.turns force row level security;
+alter table sor.wakeup_secret enable row level security;
+alter table sor.wakeup_secret force row level security;
 alter table sor.workers enable row level security;
 alter table sor.workers force row level security;
 
@@ -10780,6 +10845,7 @@ create policy tool_calls_tenant_select on sor.tool_calls as permissive for selec
 create policy turns_auditor_select on sor.turns as permissive for select to sor_auditor using (true);
 create policy turns_owner_all on sor.turns as permissive for all to sor_owner using (true) with check (true);
 create policy turns_tenant_select on sor.turns as permissive for select to sor_tenant using ((tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants)));
+create policy wakeup_secret_owner_all on sor.wakeup_secret as permissive for all to sor_owner using (true) with check (true);
 create policy workers_auditor_select on sor.workers as permissive for select to sor_auditor, sor_admin using (true);
 create policy workers_owner_all on sor.workers as permissive for all to sor_owner using (true) with check (true);
 
@@ -10949,6 +11015,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.retire_partition(partition_name text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_outbox(outbox_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.retry_task(task_id bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.rotate_wakeup_channels() owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.run_report(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_report_facts(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -11083,6 +11150,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- table sor.tool_calls owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.tools owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.turns owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
+-- table sor.wakeup_secret owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor.workers owner sor_owner: sor_owner=DELETE, sor_owner=INSERT, sor_owner=MAINTAIN, sor_owner=REFERENCES, sor_owner=SELECT, sor_owner=TRIGGER, sor_owner=TRUNCATE, sor_owner=UPDATE
 -- table sor_guard.classes owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
 -- table sor_guard.contracts owner sor_guardian: sor_admin=SELECT, sor_auditor=SELECT, sor_guardian=DELETE, sor_guardian=INSERT, sor_guardian=MAINTAIN, sor_guardian=REFERENCES, sor_guardian=SELECT, sor_guardian=TRIGGER, sor_guardian=TRUNCATE, sor_guardian=UPDATE, sor_owner=SELECT
@@ -11343,6 +11411,9 @@ comment on column sor.tools.function_oid is 'SECURITY DEFINER function (ctx json
 comment on column sor.tools.side_effects is 'Whether the tool writes: a read-only tool can be retried freely, a writing tool should be called with an idempotency key.';
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
+comment on column sor.wakeup_secret.rotated_at is 'When the secret was made or last replaced.';
+comment on column sor.wakeup_secret.rotated_by is 'The login that made or last replaced it.';
+comment on column sor.wakeup_secret.secret is '32 random bytes (two gen_random_uuid() values, 244 random bits).';
 comment on column sor.workers.kind is 'What the Worker is; the tool registry allow-lists tools per kind.';
 comment on column sor_guard.contracts.contract is 'The contract snapshot''s text, as the release shipped it.';
 comment on column sor_guard.contracts.digest is 'sha256: and the sha256 of the text.';
@@ -11371,7 +11442,7 @@ comment on function sor.announce_append(tenant_id text) is 'Called by the append
 comment on function sor.append_event(tenant_id text, stream text, type text, payload jsonb, metadata jsonb, expected_version integer) is 'The one path that appends a single event (sor_api.append_event and the kit''s journal triggers): validates in one expression, locks the stream''s head (claiming a new stream at version 0), checks the optional expected version, and inserts the event with its position, version, prev_hash and hash; the statement trigger checks the link and moves the head. Executable by sor_owner only; only jit = off is set (hot path): its callers are pinned definer functions.';
 comment on function sor.append_event_rows(tenant_ids text[], streams text[], types text[], payloads jsonb[], metadatas jsonb[], expected integer[], serialized boolean) is 'The one path that appends several events at once (the i-th of each array is one event; expected versions optional): one statement claims and locks every stream''s head (serialized: locks the existing heads only, for a caller that serialises each stream''s writers itself; the chain trigger makes a new stream''s head at its final link), one inserts the rows with positions in array order, versions, prev_hash and hash; the statement trigger checks the links and moves the heads. SR013 names the first event whose expected version is wrong. Callers validate first. Executable by sor_owner only; only jit = off is set (hot path).';
 comment on function sor.certify__010_foundation() is 'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects, advisory locks or logical decoding messages for kit roles, comments.';
-comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind.';
+comment on function sor.certify__020_events() is 'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind; the wake-up secret is one row of 32 bytes that only sor_owner''s policy reads and no role is granted.';
 comment on function sor.certify__030_guard() is 'Drop guard checks from the register: guard event triggers installed and ENABLE ALWAYS (or one row saying the guard is not installed), the live catalog equal to the register, every protected object registered, no session able to act as sor_guardian, every partition of a kit table made by the kit or attached with an approval (sor_guard.kit_partitions), event_triggers not switched off.';
 comment on function sor.certify__040_journal() is 'Journal checks: audit triggers (functions declared audit) ENABLE ALWAYS, no content in hash-only rows (runs, turns, tool calls, events), run versions equal to steps and state events.';
 comment on function sor.certify__050_claims() is 'Claims and outbox checks: held leases of both well-formed (sor.leases()), fillfactor (of each partition of a partitioned queue) and a partial index on the claimed rows of queue tables (declared queue), the CDC publication where wal_level is logical.';
@@ -11466,7 +11537,7 @@ comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.run
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
 comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
-comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
+comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
@@ -11526,6 +11597,7 @@ comment on function sor_api.resume_run(run_id uuid, lease_seconds integer) is 'R
 comment on function sor_api.retire_partition(partition_name text) is 'sor_admin: takes a month out of sor.events, sor.outbox or sor.finished_tasks, oldest first and only past the table''s retention. Records its digest first (row count, sha256 of its rows; for events each stream''s last version and link (the hash of its last statement''s events) in sor.retired_stream_heads, so verify_events still checks the chain across the boundary; the idempotency keys of its events are removed from sor.event_keys), then detaches it, which the drop guard allows only with an unused approval of detach partition by a sor_approver (SR020). The detached table stays as an archive (events keep their refusal triggers). SR080 not a kit partition, SR081 inside retention, not the oldest or the default, SR082 outbox rows still waiting, SR083 events not sealed into the ledger yet.';
 comment on function sor_api.retry_outbox(outbox_id bigint) is 'Queues a dead outbox row again with a fresh attempt budget (pending now; its last_error is kept; listeners are notified). SR061 unknown row, SR064 not dead.';
 comment on function sor_api.retry_task(task_id bigint) is 'Puts a dead task back in its live queue with a fresh attempt budget (its last_error is kept); the task.retried event records it and the queue''s listeners are woken. SR055 unknown task, SR058 not dead.';
+comment on function sor_api.rotate_wakeup_channels() is 'Admin: replaces the database''s wake-up secret (or makes it when missing), so every wake-up channel gets a new name from the next transaction on; returns when. Readers and claimers ask sor_api.wakeup_channel (or subscribe, subscriptions) again and LISTEN on the new names; the old names carry no wake-up.';
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
@@ -11545,7 +11617,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read; 55000 no secret (an admin rotates to make one).';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';
@@ -11672,6 +11744,7 @@ comment on policy tool_calls_tenant_select on sor.tool_calls is 'Tenant members 
 comment on policy turns_auditor_select on sor.turns is 'Auditors read every turn.';
 comment on policy turns_owner_all on sor.turns is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on policy turns_tenant_select on sor.turns is 'Tenant members read only their tenants'' turns.';
+comment on policy wakeup_secret_owner_all on sor.wakeup_secret is 'The wake-up functions (definer) read the secret and sor_api.rotate_wakeup_channels replaces it as sor_owner.';
 comment on policy workers_auditor_select on sor.workers is 'Auditors and admins read the Worker registry.';
 comment on policy workers_owner_all on sor.workers is 'Definer functions run as sor_owner and enforce their own checks.';
 comment on schema reconciler is 'The Expense Reconciler reference domain.';
@@ -11717,6 +11790,7 @@ comment on table sor.tenants is 'One row per tenant. tenant_id is a stable lower
 comment on table sor.tool_calls is 'Tool calls of a run, journaled before the tool runs (started) and finished with a result or an error; a call still started after its run was abandoned stays visible with its arguments.';
 comment on table sor.tools is 'Tools Workers may call through sor_api.call_tool: name, description, JSON Schema of the input, implementing function and allowed worker kinds. Written only by sor.register_tool in migrations.';
 comment on table sor.turns is 'Model turns of a run: model, role, token counts and content (or only its sha256 in hash-only runs).';
+comment on table sor.wakeup_secret is 'One row: the secret every wake-up channel name is derived from (sor.wakeup_channel), so that no login can name a tenant''s or a queue''s channel without asking sor_api.wakeup_channel. Read only by the kit''s definer functions; replaced by sor_api.rotate_wakeup_channels.';
 comment on table sor.workers is 'Registered Workers: a login role that is a member of sor_worker, with its kind (e.g. expense-reconciler). Functions identify the Worker by session_user.';
 comment on table sor_guard.classes is 'What a protected object is for, declared once where it is defined (sor_guard.classify): refusal and chain trigger functions, audit triggers, tenancy rules, guard functions, forensic readers, queue tables, dedupe keys. certify() reads it instead of name patterns or hand lists. Append-only.';
 comment on table sor_guard.contracts is 'Append-only record of the contract snapshots (db/contract.txt of each release) this database has kept: the latest row is the contract sor_api.check_contract compares a client''s with. Written only by the release callback through sor_guard.record_contract.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:70f67473279d1906c0ff08ee740d22721225b373f6de55bc1c1946afb0d630a3',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:0c37ddf97ea12fb52a3f37d0e03d475a9ed5ee0536bff131747ed9f80240d8be',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -35,7 +35,7 @@ begin
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-82653382}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1703500835}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":304267276}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -75,7 +75,7 @@ begin
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":1955888667}
-{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":-1685826287}
+{"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":1131117992}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
 {"script":"R__850_certify_claims.sql","module":"kernel","type":"repeatable","checksum":-2105557085}
@@ -90,7 +90,7 @@ begin
 {"script":"R__901_policies_leases.sql","module":"kernel","type":"repeatable","checksum":377883973}
 {"script":"R__905_policies_storage.sql","module":"kernel","type":"repeatable","checksum":-278577137}
 {"script":"R__910_policies_events.sql","module":"kernel","type":"repeatable","checksum":-122833674}
-{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":379686942}
+{"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1681030880}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
@@ -130,6 +130,7 @@ begin
 {"script":"V107__tasks_quota_per_statement.sql","module":"kernel","type":"versioned","version":"107","checksum":147879886}
 {"script":"V108__events_index_covered_by_key.sql","module":"kernel","type":"versioned","version":"108","checksum":-1446797051}
 {"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":353746762}
+{"script":"V110__wakeup_channel_secret.sql","module":"kernel","type":"versioned","version":"110","checksum":389468870}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -591,6 +592,10 @@ begin
 {"object":"column sor.turns.run_id","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"uuid"}}
 {"object":"column sor.turns.tenant_id","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.turns.turn_no","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"integer"}}
+{"object":"column sor.wakeup_secret.rotated_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
+{"object":"column sor.wakeup_secret.rotated_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
+{"object":"column sor.wakeup_secret.secret","module":"kernel","attrs":{"acl":[],"default":"decode((replace((gen_random_uuid())::text, '-'::text, ''::text) || replace((gen_random_uuid())::text, '-'::text, ''::text)), 'hex'::text)","not_null":true,"type":"bytea"}}
+{"object":"column sor.wakeup_secret.singleton","module":"kernel","attrs":{"acl":[],"default":"true","not_null":true,"type":"boolean"}}
 {"object":"column sor.workers.kind","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.workers.registered_at","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.workers.registered_by","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT"],"default":"SESSION_USER","not_null":true,"type":"name"}}
@@ -847,6 +852,9 @@ begin
 {"object":"constraint turns_sha256_check on sor.turns","module":"kernel","attrs":{"definition":"CHECK ((((content IS NULL) OR (content_sha256 IS NOT NULL)) AND ((content_sha256 IS NULL) OR (length(content_sha256) = 32))))","type":"check","validated":true}}
 {"object":"constraint turns_tokens_check on sor.turns","module":"kernel","attrs":{"definition":"CHECK (((input_tokens >= 0) AND (output_tokens >= 0)))","type":"check","validated":true}}
 {"object":"constraint turns_turn_no_check on sor.turns","module":"kernel","attrs":{"definition":"CHECK ((turn_no >= 1))","type":"check","validated":true}}
+{"object":"constraint wakeup_secret_length on sor.wakeup_secret","module":"kernel","attrs":{"definition":"CHECK ((length(secret) = 32))","type":"check","validated":true}}
+{"object":"constraint wakeup_secret_pkey on sor.wakeup_secret","module":"kernel","attrs":{"definition":"PRIMARY KEY (singleton)","type":"primary key","validated":true}}
+{"object":"constraint wakeup_secret_singleton on sor.wakeup_secret","module":"kernel","attrs":{"definition":"CHECK (singleton)","type":"check","validated":true}}
 {"object":"constraint workers_kind_format on sor.workers","module":"kernel","attrs":{"definition":"CHECK ((kind ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
 {"object":"constraint workers_pkey on sor.workers","module":"kernel","attrs":{"definition":"PRIMARY KEY (role_name)","type":"primary key","validated":true}}
 {"object":"event trigger sor_guard_1_start","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_start","function":"sor_guard.tg_start()","tags":[]}}
@@ -864,7 +872,7 @@ begin
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"9993e10ac78bf159c9ed30682f6b2a075db408c93aa873b90d29c8760a866676","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
 {"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0150e5fd451725363283c678b3fdbb0d8c8f2581f18d9a155be882d02e6a6476","owner":"sor_owner"}}
-{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dfdddf8d2eefd1f088852e358c3b4ee279d59868a244ce81823b82aba6b2bc80","owner":"sor_owner"}}
+{"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"612775907cea63c56f0369e89ce6f1a1600364d6fed69f71527f05193d33e8d9","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}
 {"object":"function sor.certify__050_claims()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df467dad97264e3eb88a4440cdbe9724575a571a380dc222a52b8fe30fd7e07c","owner":"sor_owner"}}
@@ -957,9 +965,9 @@ begin
 {"object":"function sor.tool_call_finish(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63f042d138551d4f48329bf525aa9a40209a972357e25e002aceb00a90b34fb9","owner":"sor_owner"}}
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
-{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1409a62c9c07419832fc1203c67cc9188585b7903196b2ebaa895cb80b5aaba1","owner":"sor_owner"}}
-{"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"7eb2d033b810899f37ddae76707ca8bfef079e82f34d15e5a11a1af77b2dca02","owner":"sor_owner"}}
-{"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"2632c176b216b73532b8480106f845cd47e830ded93d1505999284e256b2a04d","owner":"sor_owner"}}
+{"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"84f21d74c67dfe2ba808ec14b24d49de1c2c80172c5a3c63ae26c18f33f38d35","owner":"sor_owner"}}
+{"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"37f4adc57caede5d7d8cdd5990355492fec28828a14c5518819508ad19db145a","owner":"sor_owner"}}
+{"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"afd12ae089d058b511e779b89fb34fe5094ac93afffadd6ac4819b01738688b6","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
@@ -1019,6 +1027,7 @@ begin
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"7d4cb601f28aa11f04193b1d24e44f420ac509fe6fa89310deec77e4055433ef","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
 {"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
+{"object":"function sor_api.rotate_wakeup_channels()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"adee7e868d0b5c6d055652af52759dbfacee8dcea09c57093c703ca0c396fb45","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
 {"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"27fe231a34eacb4bd1342126149c52961dfceba92a00de5b03cf7224f0251a8a","owner":"sor_owner"}}
 {"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0cd7d49254d518d0ae64539f0f0381b5ef67baf9112fa2604b18fb3dae0e8d20","owner":"sor_owner"}}
@@ -1038,7 +1047,7 @@ begin
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
-{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"260b51a77f212cead6445a1548a2c800ee214aa0414bb4b3abf9cbe408ee90e7","owner":"sor_owner"}}
+{"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bb459b6b8b02f6ce12f3209c8b5a7ad56d71e8e36438723512573a129f3d1de2","owner":"sor_owner"}}
 {"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
@@ -1190,6 +1199,7 @@ begin
 {"object":"index sor.tool_calls_tool_call_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id)","table":"sor.tool_calls","valid":true}}
 {"object":"index sor.tools_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tools_pkey ON sor.tools USING btree (tool_name)","table":"sor.tools","valid":true}}
 {"object":"index sor.turns_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX turns_pkey ON sor.turns USING btree (tenant_id, run_id, turn_no)","table":"sor.turns","valid":true}}
+{"object":"index sor.wakeup_secret_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX wakeup_secret_pkey ON sor.wakeup_secret USING btree (singleton)","table":"sor.wakeup_secret","valid":true}}
 {"object":"index sor.workers_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX workers_pkey ON sor.workers USING btree (role_name)","table":"sor.workers","valid":true}}
 {"object":"index sor_guard.classes_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX classes_pkey ON sor_guard.classes USING btree (kind, identity, class)","table":"sor_guard.classes","valid":true}}
 {"object":"index sor_guard.contracts_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX contracts_pkey ON sor_guard.contracts USING btree (entry_id)","table":"sor_guard.contracts","valid":true}}
@@ -1271,6 +1281,7 @@ begin
 {"object":"policy turns_auditor_select on sor.turns","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor"],"using":"true"}}
 {"object":"policy turns_owner_all on sor.turns","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy turns_tenant_select on sor.turns","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_tenant"],"using":"(tenant_id IN ( SELECT sor_guard.current_tenants() AS current_tenants))"}}
+{"object":"policy wakeup_secret_owner_all on sor.wakeup_secret","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"policy workers_auditor_select on sor.workers","module":"kernel","attrs":{"command":"select","permissive":true,"roles":["sor_auditor","sor_admin"],"using":"true"}}
 {"object":"policy workers_owner_all on sor.workers","module":"kernel","attrs":{"check":"true","command":"all","permissive":true,"roles":["sor_owner"],"using":"true"}}
 {"object":"schema reconciler","module":"reconciler","attrs":{"acl":["sor_admin:USAGE","sor_auditor:USAGE","sor_tenant:USAGE"],"owner":"sor_owner"}}
@@ -1332,6 +1343,7 @@ begin
 {"object":"table sor.tool_calls","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":["autovacuum_analyze_scale_factor=0.02","autovacuum_vacuum_cost_delay=0","autovacuum_vacuum_insert_scale_factor=0.05","autovacuum_vacuum_scale_factor=0.01","autovacuum_vacuum_threshold=200","fillfactor=80"],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.tools","module":"kernel","attrs":{"acl":[],"force_rls":false,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor.turns","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
+{"object":"table sor.wakeup_secret","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor.workers","module":"kernel","attrs":{"acl":[],"force_rls":true,"options":[],"owner":"sor_owner","persistence":"logged","relkind":"table","replica_identity":"default","rls":true}}
 {"object":"table sor_guard.classes","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}
 {"object":"table sor_guard.contracts","module":"kernel","attrs":{"acl":["sor_admin:SELECT","sor_auditor:SELECT","sor_owner:SELECT"],"force_rls":false,"options":[],"owner":"sor_guardian","persistence":"logged","relkind":"table","replica_identity":"default","rls":false}}

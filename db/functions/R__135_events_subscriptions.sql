@@ -15,18 +15,27 @@
 set role sor_owner;
 
 -- The channel a wake-up is sent on: opaque (a digest of the key), so a channel name is always a
--- valid identifier under 64 bytes whatever the tenant id or queue name.
+-- valid identifier under 64 bytes whatever the tenant id or queue name; and secret (the digest is
+-- keyed with sor.wakeup_secret, which only the kit's definer functions read), so a login that may
+-- not ask sor_api.wakeup_channel for it cannot name it: LISTEN and NOTIFY need no privilege, and a
+-- channel anyone could compute would tell another tenant's login when a tenant appends, and let
+-- it wake the tenant's readers for nothing. NULL when the secret row is missing (certify reports
+-- it): the wake-ups then stop, the writes do not.
 create or replace function sor.wakeup_channel(kind text, key text)
 returns text
 language sql
-immutable
+stable
 strict
 set jit = off
 as $$
-  select 'sor_' || wakeup_channel.kind || '_' || pg_catalog.left(pg_catalog.md5(wakeup_channel.key), 20)
+  select 'sor_' || wakeup_channel.kind || '_'
+         || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(
+              w.secret || pg_catalog.convert_to(wakeup_channel.kind || ':' || wakeup_channel.key, 'UTF8')), 'hex'), 32)
+    from sor.wakeup_secret w
+   where w.singleton
 $$;
 comment on function sor.wakeup_channel(text, text) is
-  'The NOTIFY channel of a wake-up: sor_<kind>_<20 hex digits of md5(key)>; kind events (key: the tenant id) or tasks (key: the queue).';
+  'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 
 -- A listener of a queue's task wake-ups is registered by its backend's process id when it asks for
 -- the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue); rows of backends that
@@ -71,7 +80,9 @@ begin
   if exists (select 1 from sor.task_listeners l
               where l.queue = wake_tasks.queue
                 and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
-    perform pg_catalog.pg_notify(sor.wakeup_channel('tasks', wake_tasks.queue), '');
+    perform pg_catalog.pg_notify(c.channel, '')
+       from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
+      where c.channel is not null;
   end if;
 end
 $$;
@@ -86,6 +97,8 @@ security definer
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
+declare
+  _channel text;
 begin
   if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
     raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
@@ -99,11 +112,41 @@ begin
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
   end if;
-  return sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  _channel := sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  if _channel is null then
+    raise exception 'the wake-up channels have no secret: sor.wakeup_secret holds no row'
+      using errcode = '55000', hint = 'An admin runs sor_api.rotate_wakeup_channels() to make one; read or claim by polling meanwhile.';
+  end if;
+  return _channel;
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. SR011 bad kind or key; SR008 for events of a tenant the caller may not read.';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read; 55000 no secret (an admin rotates to make one).';
+
+-- A new secret: every channel gets a new name. Listeners keep listening on the old names and get
+-- no wake-up there, so they ask for their channels again (readers and claimers are told to ask on
+-- every reconnect); an admin rotates when a login that was given a channel should no longer hear
+-- it (a member removed from a tenant) or when a channel name was seen where it should not be.
+create or replace function sor_api.rotate_wakeup_channels()
+returns timestamptz
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+declare
+  _at timestamptz;
+begin
+  insert into sor.wakeup_secret as w (singleton) values (true)
+  on conflict on constraint wakeup_secret_pkey do update
+     set secret = excluded.secret, rotated_at = excluded.rotated_at, rotated_by = excluded.rotated_by
+  returning w.rotated_at into _at;
+  return _at;
+end
+$$;
+comment on function sor_api.rotate_wakeup_channels() is
+  'Admin: replaces the database''s wake-up secret (or makes it when missing), so every wake-up channel gets a new name from the next transaction on; returns when. Readers and claimers ask sor_api.wakeup_channel (or subscribe, subscriptions) again and LISTEN on the new names; the old names carry no wake-up.';
 
 -- A wake-up for a tenant's readers, called by the append paths after they insert: a NOTIFY on the
 -- tenant's channel when it has a subscription. NOTIFY folds identical notifications within a
@@ -120,7 +163,9 @@ set jit = off
 as $$
 begin
   if exists (select 1 from sor.subscriptions s where s.tenant_id = wake_events.tenant_id) then
-    perform pg_catalog.pg_notify(sor.wakeup_channel('events', wake_events.tenant_id), '');
+    perform pg_catalog.pg_notify(c.channel, '')
+       from (select sor.wakeup_channel('events', wake_events.tenant_id) as channel) c
+      where c.channel is not null;
   end if;
 end
 $$;

@@ -128,8 +128,28 @@ as $$
                 and sor.reserved_kind(case when k.kind = 'stream category' then n.name || '-1' end,
                                       case when k.kind = 'event type prefix' then n.name || 'x' end,
                                       case when k.kind = 'outbox topic' then n.name end) is distinct from k.kind) as unrefused) r
+  union all
+  -- wake-up channels are named from the database's secret (sor.wakeup_channel): one row of 32
+  -- bytes, granted to no role, readable under forced row level security by sor_owner's policy alone
+  select 'governed', 'wake-up channels cannot be named without asking the kit', 'sor.wakeup_secret',
+         w.rows = 1 and w.sized = 1 and w.forced and w.grantees is null and w.policies is null,
+         case when w.rows = 0 then 'no secret: wake-ups have stopped (sor_api.rotate_wakeup_channels makes one)'
+              when w.rows <> 1 or w.sized <> 1 then w.rows || ' rows, ' || w.sized || ' of 32 bytes'
+              when not w.forced then 'row level security is not enabled and forced'
+              when w.grantees is not null then 'privileges granted to ' || w.grantees
+              when w.policies is not null then 'policies for roles other than sor_owner: ' || w.policies
+              else 'one secret of 32 bytes, read by sor_owner only' end
+    from (select (select pg_catalog.count(*) from sor.wakeup_secret) as rows,
+                 (select pg_catalog.count(*) from sor.wakeup_secret x where pg_catalog.length(x.secret) = 32) as sized,
+                 c.relrowsecurity and c.relforcerowsecurity as forced,
+                 (select pg_catalog.string_agg(distinct case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end, ', ')
+                    from pg_catalog.aclexplode(c.relacl) a where a.grantee <> c.relowner) as grantees,
+                 (select pg_catalog.string_agg(p.polname, ', ' order by p.polname) from pg_catalog.pg_policy p
+                   where p.polrelid = c.oid
+                     and p.polroles <> array[(select r.oid from pg_catalog.pg_roles r where r.rolname = 'sor_owner')]) as policies
+            from pg_catalog.pg_class c where c.oid = 'sor.wakeup_secret'::regclass) w
 $$;
 comment on function sor.certify__020_events() is
-  'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind.';
+  'Events checks: append-only tables (sor.append_only_tables) refuse UPDATE, DELETE and TRUNCATE with ENABLE ALWAYS triggers calling a declared refusal function; the event log''s chain and statement triggers are ENABLE ALWAYS; every hash chain verifies; sor.reserved_names lists exactly the names sor.reserved_kind refuses (sor.reserved_list), each refused with its kind; the wake-up secret is one row of 32 bytes that only sor_owner''s policy reads and no role is granted.';
 
 reset role;
