@@ -292,6 +292,70 @@ as $$
       and not (f.owner_keeps and pg_catalog.pg_has_role(g.oid, 'sor_owner', 'USAGE'))
     order by f.ordinal, g.rolname, f.sig)
   union all
+  -- governed: storage outside the kit's tables, through the catalog. No caller of the kit may
+  -- create an object (a table, a function, a schema) in any schema of the database, nor a schema
+  -- in it: what it created would sit outside every kit table, policy, cap, quota and retention.
+  -- PostgreSQL 15 and later grant PUBLIC no CREATE on schema public; a cluster upgraded from an
+  -- earlier major keeps that grant, and a DBA may give one. One row per schema (temporary and
+  -- system schemas aside) and one for the database, naming who holds CREATE among PUBLIC, the
+  -- kit's caller roles (sor_worker, sor_dispatcher, sor_tenant, sor_auditor, sor_approver) and
+  -- their logins (superusers and members of sor_owner or sor_admin aside: other rows name them).
+  (select 'governed', 'kit roles cannot create objects outside the kit', o.what, o.holders is null,
+          coalesce('CREATE held by ' || o.holders || ': they may keep objects here outside every kit table, policy, quota and retention'
+                   || case when o.holders ~ '^PUBLIC(,|$)' and o.what = 'schema public'
+                             then ' (PUBLIC''s, which a cluster upgraded from PostgreSQL 14 or earlier keeps, is revoked by'
+                                  || ' db/policies/R__905_policies_storage.sql when a superuser or the database''s owner migrates)'
+                           when o.holders ~ '^PUBLIC(,|$)' and o.what like 'database %'
+                             then ' (PUBLIC''s is revoked by db/policies/R__905_policies_storage.sql when a superuser or the database''s owner migrates)'
+                           else '' end,
+                   'no caller of the kit may create here')
+     from (select x.what,
+                  (select pg_catalog.string_agg(c.name, ', ' order by c.ord, c.name)
+                     from (select 0 as ord, 'PUBLIC'::text as name, 'public'::name as role
+                           union all
+                           select 1, r.rolname::text, r.rolname from pg_catalog.pg_roles r
+                            where r.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
+                           union all
+                           select 2, r.rolname::text, r.rolname from pg_catalog.pg_roles r
+                            where r.rolcanlogin and not r.rolsuper
+                              and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+                              and not pg_catalog.pg_has_role(r.oid, 'sor_admin', 'MEMBER')
+                              and exists (select 1 from pg_catalog.pg_roles g
+                                           where g.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
+                                             and pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))) c
+                    where case when x.nsp is null then pg_catalog.has_database_privilege(c.role, pg_catalog.current_database(), 'CREATE')
+                               else pg_catalog.has_schema_privilege(c.role, x.nsp, 'CREATE') end
+                      -- a role is named only when it holds more than PUBLIC does
+                      and (c.ord = 0 or not case when x.nsp is null then pg_catalog.has_database_privilege('public', pg_catalog.current_database(), 'CREATE')
+                                                 else pg_catalog.has_schema_privilege('public', x.nsp, 'CREATE') end)) as holders
+             from (select pg_catalog.format('schema %I', n.nspname) as what, n.oid as nsp, n.nspname as sort
+                     from pg_catalog.pg_namespace n
+                    where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+                      and n.nspname !~ '^pg_(toast_)?temp_'
+                   union all
+                   select pg_catalog.format('database %I', pg_catalog.current_database()), null, null) x) o
+    order by o.what like 'database %', o.what)
+  union all
+  -- and what such a role created while it could (or was given) is named by its owner: objects of
+  -- this database owned by a caller role of the kit or its login, temporary ones aside
+  (select 'governed', 'kit roles cannot create objects outside the kit', 'objects owned by ' || r.rolname, false,
+          pg_catalog.count(*) || ' owned: ' || pg_catalog.string_agg(o.type || ' ' || o.identity, ', ' order by o.type, o.identity)
+          || '; drop them or give them to their application''s owner (ALTER ... OWNER TO)'
+     from pg_catalog.pg_shdepend d
+     join pg_catalog.pg_roles r on r.oid = d.refobjid
+     cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, 0) o
+    where d.deptype = 'o' and d.refclassid = 'pg_catalog.pg_authid'::regclass
+      and d.dbid = (select db.oid from pg_catalog.pg_database db where db.datname = pg_catalog.current_database())
+      and coalesce(o.schema, '') !~ '^pg_(toast_)?temp_'
+      and not r.rolsuper
+      and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+      and not pg_catalog.pg_has_role(r.oid, 'sor_admin', 'MEMBER')
+      and exists (select 1 from pg_catalog.pg_roles g
+                   where g.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
+                     and pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))
+    group by r.rolname
+    order by r.rolname)
+  union all
   -- inspectable: every table, view and function carries a COMMENT
   select 'inspectable', 'every table, view and function has a comment', r.qname,
          pg_catalog.obj_description(r.oid, 'pg_class') is not null,
@@ -304,6 +368,6 @@ as $$
     from funcs f
 $$;
 comment on function sor.certify__010_foundation() is
-  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects, advisory locks or logical decoding messages for kit roles, comments.';
+  'Foundation catalog sweeps: RLS forced on tenant tables, no PUBLIC privileges, pinned search_path, least-privilege roles, ownership, no worker table access, no large objects, advisory locks or logical decoding messages for kit roles, no CREATE on any schema or the database for the kit''s callers, comments.';
 
 reset role;

@@ -1,4 +1,4 @@
--- Storage and shared memory outside the kit's tables: large objects, the shared lock table, and logical decoding messages in the WAL.
+-- Storage and shared memory outside the kit's tables: large objects, the shared lock table, logical decoding messages in the WAL, and objects created outside the kit.
 --
 -- PostgreSQL grants EXECUTE on lo_creat, lo_create and lo_from_bytea to PUBLIC, so any role could
 -- keep data in pg_largeobject: outside every kit table, its row level security, the 1 MiB cap and
@@ -50,6 +50,17 @@
 -- PUBLIC and granted to no kit role; only a superuser can (they are the bootstrap superuser's),
 -- and certify() fails its row 'kit roles cannot write logical decoding messages' until one does.
 
+-- Objects of their own: CREATE on a schema, or on the database (which makes schemas).
+--
+-- A role that may create a table or a function anywhere in the database keeps data outside every
+-- kit table, policy, cap, quota and retention. PostgreSQL 15 and later grant PUBLIC no CREATE on
+-- schema public, but a cluster upgraded from PostgreSQL 14 or earlier (pg_upgrade, or a dump of
+-- it) keeps that grant: this file revokes PUBLIC's CREATE on schema public and on the database
+-- when PUBLIC holds it and this role may (a superuser, or the owner), as PostgreSQL 15 would have
+-- made them; a NOTICE says what it left otherwise. Grants to other roles by name, and on other
+-- schemas, are the DBA's: certify()'s row 'kit roles cannot create objects outside the kit' names
+-- every schema where PUBLIC, a caller role of the kit or the login of one holds CREATE.
+
 -- One pass over sor.closed_catalog_functions() (R__810: the functions of the three kinds above,
 -- read from the catalog, which certify() reads too): each still executable by PUBLIC is revoked
 -- when this role may (a superuser), or named in a NOTICE when it may not; then the grants by name
@@ -88,8 +99,25 @@ begin
       end if;
     end loop;
   end if;
+  -- CREATE of PUBLIC on schema public and on the database, as PostgreSQL 15 leaves them
+  if pg_catalog.has_schema_privilege('public', 'public', 'CREATE') then
+    if _super or pg_catalog.has_schema_privilege(current_user, 'public', 'CREATE') and exists (
+         select 1 from pg_catalog.pg_namespace n where n.nspname = 'public' and pg_catalog.pg_has_role(current_user, n.nspowner, 'USAGE')) then
+      revoke create on schema public from public;
+    else
+      _left := _left || 'CREATE on schema public'::text;
+    end if;
+  end if;
+  if pg_catalog.has_database_privilege('public', pg_catalog.current_database(), 'CREATE') then
+    if _super or pg_catalog.pg_has_role(current_user, (select d.datdba from pg_catalog.pg_database d
+                                                         where d.datname = pg_catalog.current_database()), 'USAGE') then
+      execute pg_catalog.format('revoke create on database %I from public', pg_catalog.current_database());
+    else
+      _left := _left || pg_catalog.format('CREATE on database %I', pg_catalog.current_database());
+    end if;
+  end if;
   if pg_catalog.cardinality(_left) > 0 then
-    raise notice 'pg-sor: % cannot revoke EXECUTE on % from PUBLIC (they belong to a superuser): any role may create large objects, fill the server''s shared lock table or write messages into its WAL; certify() reports it',
+    raise notice 'pg-sor: % cannot revoke from PUBLIC: % (they belong to a superuser or another owner): any role may create large objects, fill the server''s shared lock table, write messages into its WAL or create objects outside the kit; certify() reports it',
                  current_user, pg_catalog.array_to_string(_left, ', ')
       using hint = 'A superuser runs db/policies/R__905_policies_storage.sql (see docs/operate/install.md).';
   end if;
