@@ -4723,17 +4723,14 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_insert()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
-declare
-  _n bigint;
 begin
   -- undelivered rows count against their tenant's quota (SR066 past it; R__415_quotas.sql says
   -- why this trigger counts)
   perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
      from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
-  select count(*) into _n from new_rows n where n.status = 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
-  end if;
+  perform sor.wake_outbox(pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, count(*) as n from new_rows n where n.status = 'pending' group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
   return null;
 end
 $function$;
@@ -4744,15 +4741,13 @@ CREATE OR REPLACE FUNCTION sor.tg_outbox__notify_update()
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET jit TO 'off'
 AS $function$
-declare
-  _n bigint;
 begin
-  select count(*) into _n
-    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-   where n.status = 'pending' and o.status <> 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
-  end if;
+  perform sor.wake_outbox(pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, count(*) as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where n.status = 'pending' and o.status <> 'pending'
+            group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
   return null;
 end
 $function$;
@@ -5184,6 +5179,25 @@ begin
        from (select sor.wakeup_channel('events', wake_events.tenant_id) as channel) c
       where c.channel is not null;
   end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.wake_outbox(tenant_ids text[], counts bigint[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if coalesce(pg_catalog.current_setting('sor.outbox_broadcast', true), '') <> 'off' then
+    perform pg_catalog.pg_notify('sor_outbox', (select pg_catalog.sum(x)::text from pg_catalog.unnest(wake_outbox.counts) x));
+  end if;
+  perform pg_catalog.pg_notify(c.channel, c.n::text)
+     from (select sor.wakeup_channel('outbox', t.tenant_id) as channel, t.n, t.ord
+             from unnest(wake_outbox.tenant_ids, wake_outbox.counts) with ordinality t(tenant_id, n, ord)) c
+    where c.channel is not null
+    order by c.ord;
 end
 $function$;
 
@@ -8760,14 +8774,16 @@ AS $function$
 declare
   _channel text;
 begin
-  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
+  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks', 'outbox') or wakeup_channel.key is null then
     raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
                     coalesce(pg_catalog.quote_literal(wakeup_channel.key), 'NULL')
       using errcode = 'SR011',
-            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant) or ''tasks'' with a queue name (tasks enqueued on it); then LISTEN on the name returned, quoted as an identifier.';
+            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant), ''tasks'' with a queue name (tasks enqueued on it) or ''outbox'' with a tenant id (outbox rows of that tenant ready to lease); then LISTEN on the name returned, quoted as an identifier.';
   end if;
   if wakeup_channel.kind = 'events' then
     perform sor_guard.require_reader(wakeup_channel.key);
+  elsif wakeup_channel.kind = 'outbox' then
+    perform sor_guard.require_member(wakeup_channel.key);
   else
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
@@ -11018,6 +11034,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) owner sor_owner: sor_owner=EXECUTE
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_outbox(tenant_ids text[], counts bigint[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_tasks(queue text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
@@ -11589,8 +11606,8 @@ comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (sta
 comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; no task.completed for a completion marked completion_event false on a queue whose completion_record is row (its finished row is the record). The ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
-comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
-comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
+comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox unless turned off); each payload is a number of rows.';
+comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox unless turned off; each payload is a number of rows.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
 comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks, for each row with a dedupe key: claims the key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
@@ -11600,8 +11617,9 @@ comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error 
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
+comment on function sor.wake_outbox(tenant_ids text[], counts bigint[]) is 'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) unless the session''s sor.outbox_broadcast is off.';
 comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
-comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
+comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
@@ -11681,7 +11699,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read; 55000 no secret (an admin rotates to make one).';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';

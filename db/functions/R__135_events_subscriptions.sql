@@ -35,7 +35,7 @@ as $$
    where w.singleton
 $$;
 comment on function sor.wakeup_channel(text, text) is
-  'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
+  'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 
 -- A listener of a queue's task wake-ups is registered by its backend's process id when it asks for
 -- the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue); rows of backends that
@@ -100,14 +100,16 @@ as $$
 declare
   _channel text;
 begin
-  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks') or wakeup_channel.key is null then
+  if wakeup_channel.kind is null or wakeup_channel.kind not in ('events', 'tasks', 'outbox') or wakeup_channel.key is null then
     raise exception 'no wake-up channel for kind % and key %', coalesce(pg_catalog.quote_literal(wakeup_channel.kind), 'NULL'),
                     coalesce(pg_catalog.quote_literal(wakeup_channel.key), 'NULL')
       using errcode = 'SR011',
-            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant) or ''tasks'' with a queue name (tasks enqueued on it); then LISTEN on the name returned, quoted as an identifier.';
+            hint = 'Ask for kind ''events'' with a tenant id (appends of that tenant), ''tasks'' with a queue name (tasks enqueued on it) or ''outbox'' with a tenant id (outbox rows of that tenant ready to lease); then LISTEN on the name returned, quoted as an identifier.';
   end if;
   if wakeup_channel.kind = 'events' then
     perform sor_guard.require_reader(wakeup_channel.key);
+  elsif wakeup_channel.kind = 'outbox' then
+    perform sor_guard.require_member(wakeup_channel.key);
   else
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
@@ -121,7 +123,7 @@ begin
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read; 55000 no secret (an admin rotates to make one).';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
 
 -- A new secret: every channel gets a new name. Listeners keep listening on the old names and get
 -- no wake-up there, so they ask for their channels again (readers and claimers are told to ask on

@@ -1,7 +1,8 @@
 -- Status-change events and NOTIFY of sor.outbox, from statement-level triggers on the transition
 -- tables. Stream: outbox-<outbox_id>: every lease (by whom: the actor) and every outcome; queueing
--- a row writes no event (the business event of the same transaction says why). Channel:
--- sor_outbox, one notification per statement that made rows available to lease (payload: how many).
+-- a row writes no event (the business event of the same transaction says why). Wake-ups: one
+-- notification per statement that made rows available to lease, on each tenant's channel and on
+-- sor_outbox (payload: how many; sor.wake_outbox).
 -- The insert and the update triggers also keep each tenant's count of undelivered rows for its
 -- quota (R__415_quotas.sql).
 set role sor_owner;
@@ -65,6 +66,34 @@ $$;
 comment on function sor.tg_outbox__events_update() is
   'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
 
+-- The dispatchers' wake-ups. Each tenant's channel (sor.wakeup_channel('outbox', tenant), named
+-- with the database's secret: only the tenant's members get it from sor_api.wakeup_channel) hears
+-- its own rows. sor_outbox, the channel of 0.2.0 and 0.3.0, hears every tenant's rows together
+-- under a fixed name any login can LISTEN on (how many rows some tenant's outbox got, and when):
+-- kept for the dispatchers that listen there, unless sor.outbox_broadcast is off in the inserting
+-- session (ALTER DATABASE ... SET sor.outbox_broadcast = off turns it off for every session).
+create or replace function sor.wake_outbox(tenant_ids text[], counts bigint[])
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+begin
+  if coalesce(pg_catalog.current_setting('sor.outbox_broadcast', true), '') <> 'off' then
+    perform pg_catalog.pg_notify('sor_outbox', (select pg_catalog.sum(x)::text from pg_catalog.unnest(wake_outbox.counts) x));
+  end if;
+  perform pg_catalog.pg_notify(c.channel, c.n::text)
+     from (select sor.wakeup_channel('outbox', t.tenant_id) as channel, t.n, t.ord
+             from unnest(wake_outbox.tenant_ids, wake_outbox.counts) with ordinality t(tenant_id, n, ord)) c
+    where c.channel is not null
+    order by c.ord;
+end
+$$;
+comment on function sor.wake_outbox(text[], bigint[]) is
+  'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) unless the session''s sor.outbox_broadcast is off.';
+
 create or replace function sor.tg_outbox__notify_insert()
 returns trigger
 language plpgsql
@@ -72,22 +101,19 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
-declare
-  _n bigint;
 begin
   -- undelivered rows count against their tenant's quota (SR066 past it; R__415_quotas.sql says
   -- why this trigger counts)
   perform sor.quota_count('outbox', pg_catalog.array_agg(c.tenant_id), pg_catalog.array_agg(c.n))
      from (select n.tenant_id, count(*) as n from new_rows n where sor.outbox_counts(n.status) group by n.tenant_id) c;
-  select count(*) into _n from new_rows n where n.status = 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
-  end if;
+  perform sor.wake_outbox(pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, count(*) as n from new_rows n where n.status = 'pending' group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
   return null;
 end
 $$;
 comment on function sor.tg_outbox__notify_insert() is
-  'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then one NOTIFY sor_outbox per statement that inserted pending rows; the payload is their number.';
+  'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox unless turned off); each payload is a number of rows.';
 
 create or replace function sor.tg_outbox__notify_update()
 returns trigger
@@ -96,20 +122,18 @@ volatile
 set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
-declare
-  _n bigint;
 begin
-  select count(*) into _n
-    from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
-   where n.status = 'pending' and o.status <> 'pending';
-  if _n > 0 then
-    perform pg_catalog.pg_notify('sor_outbox', _n::text);
-  end if;
+  perform sor.wake_outbox(pg_catalog.array_agg(c.tenant_id order by c.tenant_id), pg_catalog.array_agg(c.n order by c.tenant_id))
+     from (select n.tenant_id, count(*) as n
+             from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.outbox_id = n.outbox_id
+            where n.status = 'pending' and o.status <> 'pending'
+            group by n.tenant_id) c
+   having pg_catalog.count(*) > 0;
   return null;
 end
 $$;
 comment on function sor.tg_outbox__notify_update() is
-  'AFTER UPDATE (statement) on sor.outbox: one NOTIFY sor_outbox per statement that made rows pending (a review approved, an operator retry); the payload is their number.';
+  'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox unless turned off; each payload is a number of rows.';
 
 reset role;
 

@@ -1,5 +1,6 @@
 package dev.pgsor.claims;
 
+import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.runtime.Database;
@@ -10,6 +11,7 @@ import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class OutboxNotifyTest {
     @BeforeAll
     static void setUp(SorDatabase database) {
         db = database;
-        db.addTenants("acme");
+        db.addTenants("acme", "globex");
         dispatcher = db.dispatcher("acme");
         worker = db.worker("expense-reconciler", "acme");
     }
@@ -89,5 +91,74 @@ class OutboxNotifyTest {
             }
             assertThat(notificationsUntilSentinel(listener)).as("leasing makes nothing available").isEmpty();
         }
+    }
+
+    /** Notifications (channel: payload) received until the sentinel on sor_outbox. */
+    static List<String> allUntilSentinel(Connection listener) throws Exception {
+        db.exec("select pg_notify('sor_outbox', 'sentinel')");
+        List<String> got = new ArrayList<>();
+        PGConnection pg = listener.unwrap(PGConnection.class);
+        while (true) {
+            PGNotification[] batch = pg.getNotifications(30_000);
+            assertThat(batch).as("the sentinel arrives").isNotNull();
+            for (PGNotification n : batch) {
+                if (n.getName().equals("sor_outbox") && n.getParameter().equals("sentinel")) {
+                    return got;
+                }
+                got.add(n.getName() + ": " + n.getParameter());
+            }
+        }
+    }
+
+    static final String INSERT = "insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key)"
+            + " select ?, 'email', 'expense', g::text, ? || g from generate_series(1, ?) g";
+
+    /**
+     * Each tenant's dispatchers hear its own rows on a channel named with the database's secret,
+     * which only the tenant's members are given; sor_outbox, which any login may LISTEN on, can be
+     * turned off per database.
+     */
+    @Test
+    void aTenantsChannelCarriesOnlyItsRowsAndTheBroadcastCanBeTurnedOff() throws Exception {
+        String acme = (String) Sql.scalar(dispatcher, "select sor_api.wakeup_channel('outbox', 'acme')");
+        assertThat(acme).matches("sor_outbox_[0-9a-f]{32}");
+        Database globexDispatcher = db.dispatcher("globex");
+        String globex = (String) Sql.scalar(globexDispatcher, "select sor_api.wakeup_channel('outbox', 'globex')");
+        assertThat(globex).matches("sor_outbox_[0-9a-f]{32}").isNotEqualTo(acme);
+        // another tenant's dispatcher or Worker is not given acme's channel
+        assertRefused("SR008", () -> Sql.rows(globexDispatcher, "select sor_api.wakeup_channel('outbox', 'acme')"));
+        assertRefused("SR008", () -> Sql.rows(db.worker("mailer", "globex"), "select sor_api.wakeup_channel('outbox', 'acme')"));
+
+        try (Connection listener = dispatcher.connect(); Statement st = listener.createStatement()) {
+            st.execute("listen \"" + acme + "\"");
+            st.execute("listen sor_outbox");
+            try (Connection c = db.admin().connect()) {
+                c.setAutoCommit(false);
+                Sql.run(c, INSERT, "acme", "a-", 3);
+                Sql.run(c, INSERT, "globex", "g-", 5);
+                c.commit();
+                // one statement for both tenants: each channel its own count, sor_outbox the total
+                Sql.run(c, "insert into sor.outbox (tenant_id, topic, aggregate_type, aggregate_id, dedupe_key)"
+                        + " select t, 'email', 'expense', g::text, 'both-' || t || g from unnest(array['acme', 'globex']) t,"
+                        + " generate_series(1, 2) g");
+                c.commit();
+            }
+            assertThat(allUntilSentinel(listener)).containsExactly("sor_outbox: 3", acme + ": 3", "sor_outbox: 5",
+                    "sor_outbox: 4", acme + ": 2");
+
+            // the broadcast off for the database: new sessions send only the tenants' channels
+            db.exec("alter database " + db.name() + " set sor.outbox_broadcast = off");
+            try {
+                db.exec("select 1");
+                try (Connection c = db.admin().connect()) {
+                    Sql.run(c, INSERT, "acme", "off-a-", 2);
+                    Sql.run(c, INSERT, "globex", "off-g-", 2);
+                }
+                assertThat(allUntilSentinel(listener)).containsExactly(acme + ": 2");
+            } finally {
+                db.exec("alter database " + db.name() + " reset sor.outbox_broadcast");
+            }
+        }
+        assertThat(Arrays.asList(acme, globex)).doesNotHaveDuplicates();
     }
 }
