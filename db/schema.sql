@@ -630,6 +630,9 @@ create table sor.wakeup_secret (
   secret bytea default decode((replace((gen_random_uuid())::text, '-'::text, ''::text) || replace((gen_random_uuid())::text, '-'::text, ''::text)), 'hex'::text) not null,
   rotated_at timestamp with time zone default clock_timestamp() not null,
   rotated_by name default SESSION_USER not null,
+  outbox_broadcast boolean default false not null,
+  outbox_broadcast_set_at timestamp with time zone,
+  outbox_broadcast_set_by name,
   constraint wakeup_secret_pkey PRIMARY KEY (singleton),
   constraint wakeup_secret_length CHECK ((length(secret) = 32)),
   constraint wakeup_secret_singleton CHECK (singleton)
@@ -5190,7 +5193,7 @@ CREATE OR REPLACE FUNCTION sor.wake_outbox(tenant_ids text[], counts bigint[])
  SET jit TO 'off'
 AS $function$
 begin
-  if coalesce(pg_catalog.current_setting('sor.outbox_broadcast', true), '') <> 'off' then
+  if exists (select 1 from sor.wakeup_secret w where w.singleton and w.outbox_broadcast) then
     perform pg_catalog.pg_notify('sor_outbox', (select pg_catalog.sum(x)::text from pg_catalog.unnest(wake_outbox.counts) x));
   end if;
   perform pg_catalog.pg_notify(c.channel, c.n::text)
@@ -8297,6 +8300,33 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.set_outbox_broadcast(enabled boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _was boolean;
+begin
+  if set_outbox_broadcast.enabled is null then
+    raise exception 'the outbox broadcast is on (true) or off (false), not NULL'
+      using errcode = 'SR060', hint = 'Pass false once no dispatcher listens on sor_outbox (they listen on sor_api.wakeup_channel(''outbox'', tenant_id)), true for one that still does.';
+  end if;
+  select w.outbox_broadcast into _was from sor.wakeup_secret w where w.singleton for update;
+  if not found then
+    raise exception 'the wake-up channels have no secret: sor.wakeup_secret holds no row'
+      using errcode = '55000', hint = 'An admin runs sor_api.rotate_wakeup_channels() to make one, then sets the broadcast.';
+  end if;
+  update sor.wakeup_secret w
+     set outbox_broadcast = set_outbox_broadcast.enabled, outbox_broadcast_set_at = pg_catalog.clock_timestamp(),
+         outbox_broadcast_set_by = session_user
+   where w.singleton;
+  return _was;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.set_overlay(run_id uuid, "overlay" jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -11103,6 +11133,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_completion_record(queue text, record text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
+-- function sor_api.set_outbox_broadcast(enabled boolean) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_overlay(run_id uuid, "overlay" jsonb) owner sor_owner: sor_approver=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_retention(table_name text, keep interval, reason text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -11492,6 +11523,9 @@ comment on column sor.tools.function_oid is 'SECURITY DEFINER function (ctx json
 comment on column sor.tools.side_effects is 'Whether the tool writes: a read-only tool can be retried freely, a writing tool should be called with an idempotency key.';
 comment on column sor.turns.content_sha256 is 'sha256 of the UTF-8 content; mandatory in hash-only runs, where the content itself is never stored.';
 comment on column sor.turns.hash_only is 'Copied from the run: the row holds no content.';
+comment on column sor.wakeup_secret.outbox_broadcast is 'Whether the outbox''s wake-ups are also sent on sor_outbox (every tenant''s rows together, under a fixed name any login may LISTEN on), besides each tenant''s channel. Set by sor_api.set_outbox_broadcast.';
+comment on column sor.wakeup_secret.outbox_broadcast_set_at is 'When outbox_broadcast was last set by sor_api.set_outbox_broadcast (NULL: as the migration left it).';
+comment on column sor.wakeup_secret.outbox_broadcast_set_by is 'The login that last set outbox_broadcast (NULL: the migration).';
 comment on column sor.wakeup_secret.rotated_at is 'When the secret was made or last replaced.';
 comment on column sor.wakeup_secret.rotated_by is 'The login that made or last replaced it.';
 comment on column sor.wakeup_secret.secret is '32 random bytes (two gen_random_uuid() values, 244 random bits).';
@@ -11606,8 +11640,8 @@ comment on function sor.tg_finished_tasks__events_delete() is 'AFTER DELETE (sta
 comment on function sor.tg_finished_tasks__events_insert() is 'AFTER INSERT (statement) on sor.finished_tasks: task.completed or task.dead for every task that ended, with the last claim''s holder, fencing token, claimed_at and attempt; no task.completed for a completion marked completion_event false on a queue whose completion_record is row (its finished row is the record). The ended tasks no longer count against their tenant''s quota (sor.quota_count).';
 comment on function sor.tg_outbox__dedupe() is 'BEFORE INSERT on sor.outbox: claims the row''s dedupe key (per tenant) in sor.dedupe_keys, or skips the row when the key is taken: a retried writer queues nothing twice, whatever partition the first row is in.';
 comment on function sor.tg_outbox__events_update() is 'AFTER UPDATE (statement) on sor.outbox: one event per status change (outbox.leased, outbox.dispatched, outbox.failed, outbox.dead, outbox.released, outbox.discarded, outbox.retried), preceded by outbox.lease_expired when a lapsed lease was taken back; a row moving between undelivered and delivered, dead or discarded moves its tenant''s quota count (sor.quota_count, SR066).';
-comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox unless turned off); each payload is a number of rows.';
-comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox unless turned off; each payload is a number of rows.';
+comment on function sor.tg_outbox__notify_insert() is 'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox while the broadcast is on); each payload is a number of rows.';
+comment on function sor.tg_outbox__notify_update() is 'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox while the broadcast is on; each payload is a number of rows.';
 comment on function sor.tg_runs__events() is 'AFTER INSERT/UPDATE on sor.runs: refuses identity changes and writes to finished runs (SR035), and appends run_started, run_state_committed, run_overlay_set, run_resumed and run_<status> events to stream run-<id>. Heartbeats write no event.';
 comment on function sor.tg_tasks__dedupe() is 'BEFORE INSERT on sor.tasks, for each row with a dedupe key: claims the key (per tenant and queue) in sor.dedupe_keys, or skips the row when the key is taken, by a task queued, running or finished. Every path that queues a task is idempotent on its key.';
 comment on function sor.tg_tasks__events_update() is 'AFTER UPDATE (statement) on sor.tasks: for every claim that ended on the live queue, task.failed, or task.lease_expired when a lapsed claim was taken back, with the ended claim''s holder, fencing token, claimed_at and attempt. Claims and heartbeats write no event.';
@@ -11617,7 +11651,7 @@ comment on function sor.tool_call_finish(tool_call_id uuid, result jsonb, error 
 comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.runs) is 'Closes a tool call that was in flight when its run lapsed as failed, with an interrupted error naming the run that retries it.';
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
-comment on function sor.wake_outbox(tenant_ids text[], counts bigint[]) is 'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) unless the session''s sor.outbox_broadcast is off.';
+comment on function sor.wake_outbox(tenant_ids text[], counts bigint[]) is 'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) while the broadcast is on (sor.wakeup_secret.outbox_broadcast, sor_api.set_outbox_broadcast).';
 comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
@@ -11686,6 +11720,7 @@ comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded ab
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
 comment on function sor_api.set_completion_record(queue text, record text) is 'Admin: how the queue records its completed tasks from now on: event (the default: the task''s sor.finished_tasks row and a task.completed event on stream task-<id>, in the hash-chained log that verify_events and the ledger cover) or row (the sor.finished_tasks row alone, with the attempt''s holder, fencing token, claimed_at, finished_at and result: faster, but the completion is not in the event log, so event readers, subscriptions and what_happened do not see it and the hash chain does not cover it). Failures, lapsed leases, dead tasks and retries write their events on every queue. Returns the record now in force; the change is kept with its time and login (sor.queues). SR050 unknown queue, SR059 record not event or row.';
+comment on function sor_api.set_outbox_broadcast(enabled boolean) is 'Admin: turns on or off the outbox''s wake-ups on sor_outbox (every tenant''s rows together, payload their number, under a fixed name any login may LISTEN on); returns what it was. Each tenant''s channel (sor_api.wakeup_channel(''outbox'', tenant_id)) is notified either way. Off on a new install; an upgrade from 0.2.0 or 0.3.0 with dispatchers or outbox rows keeps it on. SR060 NULL; 55000 no wake-up secret.';
 comment on function sor_api.set_overlay(run_id uuid, "overlay" jsonb) is 'Human correction by an approver who is a member of the run''s tenant: merges the keys into the overlay (last write wins, no version bump) and returns the effective state (state || overlay). Keys are never deleted: write a tombstone value instead. SR009 over 1 MiB, SR033 malformed argument, SR034 unknown run (or a run of a tenant the caller is not a member of).';
 comment on function sor_api.set_quota(tenant_id text, kind text, max_pending bigint) is 'Admin: sets how many live tasks (kind tasks) or undelivered outbox rows (kind outbox) a tenant may hold at once; tenant_id NULL sets the default of tenants without their own. Rows already queued stay; a statement that would go over is refused (SR065, SR066). SR067 invalid kind or number, SR002 unknown tenant.';
 comment on function sor_api.set_retention(table_name text, keep interval, reason text) is 'sor_admin: how long a partitioned table keeps its months before sor_api.retire_partition may take one out; appended to sor.retention_policies with who, when and why. SR084 unknown table, keep under a month or no reason.';

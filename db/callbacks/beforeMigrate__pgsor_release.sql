@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:674515f906805df41ca90210a645d36c5e59a2ffbbb86811837f06f494c2d84b',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:c1e7caab567ae50b641fef97b7cc299a1d995ceeb044d11cf5058a0f0594c6ce',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -68,8 +68,8 @@ begin
 {"script":"R__450_enqueue_outbox.sql","module":"kernel","type":"repeatable","checksum":-1238966718}
 {"script":"R__451_lease_outbox.sql","module":"kernel","type":"repeatable","checksum":-1129746288}
 {"script":"R__452_outbox_mark.sql","module":"kernel","type":"repeatable","checksum":1747587753}
-{"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":798656951}
-{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-1665319130}
+{"script":"R__453_outbox_admin.sql","module":"kernel","type":"repeatable","checksum":-1236000633}
+{"script":"R__460_outbox_events.sql","module":"kernel","type":"repeatable","checksum":-194264680}
 {"script":"R__500_json_schema.sql","module":"kernel","type":"repeatable","checksum":-1351577346}
 {"script":"R__510_tools.sql","module":"kernel","type":"repeatable","checksum":-635373497}
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
@@ -98,7 +98,7 @@ begin
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
-{"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-669508011}
+{"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-1545277811}
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-863144802}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
@@ -135,6 +135,7 @@ begin
 {"script":"V108__events_index_covered_by_key.sql","module":"kernel","type":"versioned","version":"108","checksum":-1446797051}
 {"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":353746762}
 {"script":"V110__wakeup_channel_secret.sql","module":"kernel","type":"versioned","version":"110","checksum":389468870}
+{"script":"V111__outbox_broadcast.sql","module":"kernel","type":"versioned","version":"111","checksum":1973718718}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -596,6 +597,9 @@ begin
 {"object":"column sor.turns.run_id","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"uuid"}}
 {"object":"column sor.turns.tenant_id","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.turns.turn_no","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"integer"}}
+{"object":"column sor.wakeup_secret.outbox_broadcast","module":"kernel","attrs":{"acl":[],"default":"false","not_null":true,"type":"boolean"}}
+{"object":"column sor.wakeup_secret.outbox_broadcast_set_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
+{"object":"column sor.wakeup_secret.outbox_broadcast_set_by","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"name"}}
 {"object":"column sor.wakeup_secret.rotated_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.wakeup_secret.rotated_by","module":"kernel","attrs":{"acl":[],"default":"SESSION_USER","not_null":true,"type":"name"}}
 {"object":"column sor.wakeup_secret.secret","module":"kernel","attrs":{"acl":[],"default":"decode((replace((gen_random_uuid())::text, '-'::text, ''::text) || replace((gen_random_uuid())::text, '-'::text, ''::text)), 'hex'::text)","not_null":true,"type":"bytea"}}
@@ -970,7 +974,7 @@ begin
 {"object":"function sor.tool_call_interrupt(sor.tool_calls,sor.runs)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"09832db21225fda66b7c7df0cd257742e946167624c96c522d5d798f0ec35ebf","owner":"sor_owner"}}
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"84f21d74c67dfe2ba808ec14b24d49de1c2c80172c5a3c63ae26c18f33f38d35","owner":"sor_owner"}}
-{"object":"function sor.wake_outbox(text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"54eb0f2ae580af10684dcb67a67ce3f16bf605424f2cf330df94884cb0452b43","owner":"sor_owner"}}
+{"object":"function sor.wake_outbox(text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9749e6027bf63b1952f4b6c0add1697390af9271f58a610a84789899d9607e9e","owner":"sor_owner"}}
 {"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"37f4adc57caede5d7d8cdd5990355492fec28828a14c5518819508ad19db145a","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"afd12ae089d058b511e779b89fb34fe5094ac93afffadd6ac4819b01738688b6","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
@@ -1039,6 +1043,7 @@ begin
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_completion_record(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ca67ad93a321ae399ccc8669742c241229d4ead0d5416c2561e4c83dd08b17a5","owner":"sor_owner"}}
+{"object":"function sor_api.set_outbox_broadcast(boolean)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1b23bf6dfe7be797df112ccbcf9f4b5513c9b6c715aa4c9bdf9baa3b9627fad0","owner":"sor_owner"}}
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}

@@ -70,8 +70,8 @@ comment on function sor.tg_outbox__events_update() is
 -- with the database's secret: only the tenant's members get it from sor_api.wakeup_channel) hears
 -- its own rows. sor_outbox, the channel of 0.2.0 and 0.3.0, hears every tenant's rows together
 -- under a fixed name any login can LISTEN on (how many rows some tenant's outbox got, and when):
--- kept for the dispatchers that listen there, unless sor.outbox_broadcast is off in the inserting
--- session (ALTER DATABASE ... SET sor.outbox_broadcast = off turns it off for every session).
+-- sent only while sor.wakeup_secret.outbox_broadcast is on (V111: off on a new install, kept on
+-- by an upgrade whose dispatchers may listen there; sor_api.set_outbox_broadcast).
 create or replace function sor.wake_outbox(tenant_ids text[], counts bigint[])
 returns void
 language plpgsql
@@ -81,7 +81,7 @@ set search_path = pg_catalog, pg_temp
 set jit = off
 as $$
 begin
-  if coalesce(pg_catalog.current_setting('sor.outbox_broadcast', true), '') <> 'off' then
+  if exists (select 1 from sor.wakeup_secret w where w.singleton and w.outbox_broadcast) then
     perform pg_catalog.pg_notify('sor_outbox', (select pg_catalog.sum(x)::text from pg_catalog.unnest(wake_outbox.counts) x));
   end if;
   perform pg_catalog.pg_notify(c.channel, c.n::text)
@@ -92,7 +92,7 @@ begin
 end
 $$;
 comment on function sor.wake_outbox(text[], bigint[]) is
-  'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) unless the session''s sor.outbox_broadcast is off.';
+  'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) while the broadcast is on (sor.wakeup_secret.outbox_broadcast, sor_api.set_outbox_broadcast).';
 
 create or replace function sor.tg_outbox__notify_insert()
 returns trigger
@@ -113,7 +113,7 @@ begin
 end
 $$;
 comment on function sor.tg_outbox__notify_insert() is
-  'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox unless turned off); each payload is a number of rows.';
+  'AFTER INSERT (statement) on sor.outbox: counts the undelivered rows against their tenants'' quotas (sor.quota_count, SR066 past one), then wakes the dispatchers when the statement inserted pending rows (sor.wake_outbox: one NOTIFY on each tenant''s channel, and on sor_outbox while the broadcast is on); each payload is a number of rows.';
 
 create or replace function sor.tg_outbox__notify_update()
 returns trigger
@@ -133,7 +133,7 @@ begin
 end
 $$;
 comment on function sor.tg_outbox__notify_update() is
-  'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox unless turned off; each payload is a number of rows.';
+  'AFTER UPDATE (statement) on sor.outbox: wakes the dispatchers when the statement made rows pending (a review approved, an operator retry): sor.wake_outbox, one NOTIFY on each tenant''s channel and on sor_outbox while the broadcast is on; each payload is a number of rows.';
 
 reset role;
 

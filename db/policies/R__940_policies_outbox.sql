@@ -40,6 +40,7 @@ grant execute on function sor_api.mark_dispatched(bigint, bigint, text) to sor_d
 grant execute on function sor_api.mark_failed(bigint, bigint, text) to sor_dispatcher;
 grant execute on function sor_api.dead_outbox(integer) to sor_admin;
 grant execute on function sor_api.retry_outbox(bigint) to sor_admin;
+grant execute on function sor_api.set_outbox_broadcast(boolean) to sor_admin;
 
 select sor_guard.classify('table', 'sor.outbox', 'queue');
 select sor_guard.classify('function', 'sor.tg_outbox__events_update()', 'audit');

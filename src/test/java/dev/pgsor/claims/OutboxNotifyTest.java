@@ -39,6 +39,8 @@ class OutboxNotifyTest {
         db.addTenants("acme", "globex");
         dispatcher = db.dispatcher("acme");
         worker = db.worker("expense-reconciler", "acme");
+        // sor_outbox, the channel of 0.2.0's dispatchers: on for these tests (a new install starts with it off)
+        db.scalar("select sor_api.set_outbox_broadcast(true)");
     }
 
     /** Payloads received on sor_outbox until the sentinel, which is sent after the statements. */
@@ -115,8 +117,8 @@ class OutboxNotifyTest {
 
     /**
      * Each tenant's dispatchers hear its own rows on a channel named with the database's secret,
-     * which only the tenant's members are given; sor_outbox, which any login may LISTEN on, can be
-     * turned off per database.
+     * which only the tenant's members are given; sor_outbox, which any login may LISTEN on, is an
+     * admin's switch.
      */
     @Test
     void aTenantsChannelCarriesOnlyItsRowsAndTheBroadcastCanBeTurnedOff() throws Exception {
@@ -146,17 +148,22 @@ class OutboxNotifyTest {
             assertThat(allUntilSentinel(listener)).containsExactly("sor_outbox: 3", acme + ": 3", "sor_outbox: 5",
                     "sor_outbox: 4", acme + ": 2");
 
-            // the broadcast off for the database: new sessions send only the tenants' channels
-            db.exec("alter database " + db.name() + " set sor.outbox_broadcast = off");
+            // only an admin turns the broadcast; off, the statements notify only the tenants' channels
+            Database admin = db.sorAdmin();
+            assertRefused("42501", () -> Sql.rows(dispatcher, "select sor_api.set_outbox_broadcast(false)"));
+            assertRefused("42501", () -> Sql.rows(worker, "select sor_api.set_outbox_broadcast(false)"));
+            assertRefused("SR060", () -> Sql.rows(admin, "select sor_api.set_outbox_broadcast(null)"));
             try {
-                db.exec("select 1");
+                assertThat(Sql.scalar(admin, "select sor_api.set_outbox_broadcast(false)")).isEqualTo(true);
+                assertThat(db.rows("select outbox_broadcast, outbox_broadcast_set_by::text from sor.wakeup_secret"))
+                        .containsExactly(List.of(false, admin.user()));
                 try (Connection c = db.admin().connect()) {
                     Sql.run(c, INSERT, "acme", "off-a-", 2);
                     Sql.run(c, INSERT, "globex", "off-g-", 2);
                 }
                 assertThat(allUntilSentinel(listener)).containsExactly(acme + ": 2");
             } finally {
-                db.exec("alter database " + db.name() + " reset sor.outbox_broadcast");
+                assertThat(Sql.scalar(admin, "select sor_api.set_outbox_broadcast(true)")).isEqualTo(false);
             }
         }
         assertThat(Arrays.asList(acme, globex)).doesNotHaveDuplicates();

@@ -164,6 +164,14 @@ class WakeupChannelTest {
     }
 
     @Test
+    void aNewInstallDoesNotBroadcastTheOutboxUnderItsFixedName() throws Exception {
+        // sor_outbox (0.2.0's channel, every tenant's rows under a name any login may LISTEN on) is
+        // off on a new install; each tenant's channel carries its rows (OutboxNotifyTest)
+        assertThat(db.rows("select outbox_broadcast, outbox_broadcast_set_by from sor.wakeup_secret"))
+                .containsExactly(Arrays.asList(false, null));
+    }
+
+    @Test
     void certifyNamesASecretAnotherRoleCouldRead() throws Exception {
         assertFails(failingAfterGuardOff(db, "grant select on sor.wakeup_secret to sor_worker"), CHECK, "sor.wakeup_secret");
         assertFails(failingAfterGuardOff(db, "grant select on sor.wakeup_secret to sor_auditor"), CHECK, "sor.wakeup_secret");

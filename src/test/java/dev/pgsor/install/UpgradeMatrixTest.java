@@ -122,6 +122,9 @@ class UpgradeMatrixTest {
             // the catalog is a fresh install's
             assertThat(snapshot(db)).isEqualTo(freshSnapshot);
 
+            // its dispatchers may listen on sor_outbox (0.2.0's channel): the broadcast stays on
+            assertThat(db.scalar("select outbox_broadcast from sor.wakeup_secret")).isEqualTo(true);
+
             // it keeps working where it stopped
             keepsWorking(db);
 
