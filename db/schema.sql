@@ -473,6 +473,8 @@ create table sor.task_listeners (
   queue text not null,
   pid integer not null,
   listened_at timestamp with time zone default clock_timestamp() not null,
+  role_name name not null,
+  tenant_ids text[] not null,
   constraint task_listeners_pkey PRIMARY KEY (queue, pid)
 );
 
@@ -3002,7 +3004,7 @@ begin
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
   if _id is not null then
-    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+    perform sor.wake_tasks(enqueue_task.queue, array[enqueue_task.tenant_id]);  -- queued: the tenant's listeners of the queue, once per transaction
   end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
@@ -4489,9 +4491,10 @@ begin
   end if;
   delete from sor.task_listeners l
    where not exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a);
-  insert into sor.task_listeners as l (queue, pid)
-  values (task_listen.queue, pg_catalog.pg_backend_pid())
-  on conflict on constraint task_listeners_pkey do update set listened_at = pg_catalog.clock_timestamp();
+  insert into sor.task_listeners as l (queue, pid, role_name, tenant_ids)
+  values (task_listen.queue, pg_catalog.pg_backend_pid(), session_user, sor_guard.member_tenants())
+  on conflict on constraint task_listeners_pkey do update
+     set listened_at = pg_catalog.clock_timestamp(), role_name = excluded.role_name, tenant_ids = excluded.tenant_ids;
 exception when read_only_sql_transaction then
   null;
 end
@@ -5204,7 +5207,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor.wake_tasks(queue text)
+CREATE OR REPLACE FUNCTION sor.wake_tasks(queue text, tenant_ids text[] DEFAULT NULL::text[])
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -5214,6 +5217,7 @@ AS $function$
 begin
   if exists (select 1 from sor.task_listeners l
               where l.queue = wake_tasks.queue
+                and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
                 and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
     perform pg_catalog.pg_notify(c.channel, '')
        from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
@@ -6594,7 +6598,7 @@ begin
     into _ids, _created, _keys
     from b left join ins i on i.task_id = b.id;
   if true = any (_created) then
-    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+    perform sor.wake_tasks(enqueue_tasks.queue, array[enqueue_tasks.tenant_id]);  -- queued: the tenant's listeners of the queue, once per transaction
   end if;
 
   -- a skipped row's task by its key, one probe of the key's index each (OFFSET 0 keeps it a probe:
@@ -7685,6 +7689,7 @@ CREATE OR REPLACE FUNCTION sor_api.retry_task(task_id bigint)
 AS $function$
 declare
   _queue text;
+  _tenant text;
 begin
   with gone as (
     delete from sor.finished_tasks f
@@ -7697,7 +7702,7 @@ begin
   select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
          g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
     from gone g
-  returning t.queue into _queue;
+  returning t.queue, t.tenant_id into _queue, _tenant;
   if not found then
     if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
        or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
@@ -7707,7 +7712,7 @@ begin
     raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
       using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
   end if;
-  perform sor.wake_tasks(_queue);  -- queued again: the queue's listeners
+  perform sor.wake_tasks(_queue, array[_tenant]);  -- queued again: the tenant's listeners of the queue
 end
 $function$;
 
@@ -11065,7 +11070,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.verify_event_chains(for_tenant text, for_stream text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_events(tenant_id text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wake_outbox(tenant_ids text[], counts bigint[]) owner sor_owner: sor_owner=EXECUTE
--- function sor.wake_tasks(queue text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.wake_tasks(queue text, tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.wakeup_channel(kind text, key text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.worker_run(run_id uuid, for_write boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
@@ -11497,6 +11502,8 @@ comment on column sor.streams.version is 'Version of the stream''s last event; 0
 comment on column sor.subscriptions.last_position is 'Position of the last event the subscriber acknowledged (0: none yet): read_subscription returns the tenant''s events after it, in position order.';
 comment on column sor.subscriptions.last_tx_id is 'tx_id of the event at last_position (0 for none); kept for the record, the order is by position.';
 comment on column sor.subscriptions.stream_prefix is 'NULL for every stream of the tenant; else the streams whose name starts with it (a category such as order- ).';
+comment on column sor.task_listeners.role_name is 'The login (session_user) that asked for the channel.';
+comment on column sor.task_listeners.tenant_ids is 'The tenants that login was a member of when it asked: an enqueue notifies only for these (asking again registers the tenants of now).';
 comment on column sor.tasks.attempts is 'Claims so far (a taken-back lease counts); at max_attempts a failure or lapsed lease makes the task dead.';
 comment on column sor.tasks.claimed_at is 'When the current claim was made (the lease clock); NULL when the task is not claimed.';
 comment on column sor.tasks.claimed_by is 'session_user of the Worker holding the current claim.';
@@ -11632,7 +11639,7 @@ comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for th
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
 comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
-comment on function sor.task_listen(queue text) is 'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
+comment on function sor.task_listen(queue text) is 'Registers the calling backend, its login and the login''s tenants (sor_guard.member_tenants) as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 comment on function sor.tenant_horizon(tenant_id text) is 'The first position at which an event of the tenant may still appear: one past the last position drawn, or one past the lowest bound a transaction of the tenant still in flight announced (sor.announce_append). Events of the tenant below it are all the ones there will ever be; the caller reads them in its next statement (a new snapshot). SR086 at REPEATABLE READ or SERIALIZABLE, on a standby, or when the position sequence caches values.';
 comment on function sor.tg_blocks__events() is 'AFTER INSERT/UPDATE on sor.blocks: appends block_opened and block_approved / block_rejected events to the run''s stream and refuses any change to a resolved block (SR043).';
 comment on function sor.tg_events__refuse_unchained() is 'BEFORE INSERT row trigger on sor.events, only for rows of version 0 (the earlier release''s append path, caught by an upgrade mid-statement): refuses them with 40001 so the caller retries with the upgraded code.';
@@ -11652,7 +11659,7 @@ comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.run
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
 comment on function sor.wake_outbox(tenant_ids text[], counts bigint[]) is 'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) while the broadcast is on (sor.wakeup_secret.outbox_broadcast, sor_api.set_outbox_broadcast).';
-comment on function sor.wake_tasks(queue text) is 'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
+comment on function sor.wake_tasks(queue text, tenant_ids text[]) is 'Called by the enqueue paths after tasks of the given tenants were queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive and was registered for one of those tenants (its login''s tenants when it asked; any live listener when tenant_ids is NULL); one notification per transaction and queue.';
 comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
@@ -11897,7 +11904,7 @@ comment on table sor.runs is 'One row per Worker run: who runs it, its lease, it
 comment on table sor.steps is 'Recorded output of every committed step: commit_step returns it instead of committing a step twice (exactly-once steps).';
 comment on table sor.streams is 'One head row per event stream: its current version, last position and last hash. The chain trigger locks it to append (no advisory lock), so versions stay gapless and chains linear, and reads it instead of looking up the last event.';
 comment on table sor.subscriptions is 'Named subscriptions of a tenant to its events (all streams, or those starting with stream_prefix), each with its server-kept checkpoint: the (tx_id, position) of the last event acknowledged. Read and moved only through sor_api.subscribe, read_subscription, ack_subscription, subscriptions and unsubscribe.';
-comment on table sor.task_listeners is 'Backends that asked for the wake-up channel of a queue (sor_api.wakeup_channel(''tasks'', queue)), by process id; rows of ended backends are removed by the next registration and ignored before that. Written and read by definer functions only.';
+comment on table sor.task_listeners is 'Backends that asked for the wake-up channel of a queue (sor_api.wakeup_channel(''tasks'', queue)), by process id, login and the login''s tenants when it asked; an enqueue notifies only while such a backend is alive and was registered for a tenant whose tasks it queued. Rows of ended backends are removed by the next registration and ignored before that. Written and read by definer functions only.';
 comment on table sor.tasks is 'Work items claimed by Workers with FOR UPDATE SKIP LOCKED; every claim carries a new fencing token and a lease from the database clock.';
 comment on table sor.tenant_members is 'Which login roles act for which tenants. Policies find the caller''s tenants here by current_user.';
 comment on table sor.tenant_quotas is 'A tenant''s own quota of queued tasks or outbox rows, in place of sor.quota_defaults. Set by sor_api.set_quota(tenant_id, kind, n).';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:c1e7caab567ae50b641fef97b7cc299a1d995ceeb044d11cf5058a0f0594c6ce',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:0a3ef37cece4bea42585014f32bce9e197778f7864ba5ee63ef3e52f0b1c43d7',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -35,7 +35,7 @@ begin
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
 {"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-82653382}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-1168690039}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-211859840}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -54,10 +54,10 @@ begin
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
 {"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
-{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1624768016}
+{"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":216023709}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":264866019}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
-{"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-943221189}
+{"script":"R__423_task_admin.sql","module":"kernel","type":"repeatable","checksum":-908831155}
 {"script":"R__424_run_tasks.sql","module":"kernel","type":"repeatable","checksum":-70693764}
 {"script":"R__426_queue_metrics.sql","module":"kernel","type":"repeatable","checksum":1311604994}
 {"script":"R__430_tasks_events.sql","module":"kernel","type":"repeatable","checksum":-850618891}
@@ -132,6 +132,7 @@ begin
 {"script":"V109__queue_completion_record.sql","module":"kernel","type":"versioned","version":"109","checksum":353746762}
 {"script":"V110__wakeup_channel_secret.sql","module":"kernel","type":"versioned","version":"110","checksum":389468870}
 {"script":"V111__outbox_broadcast.sql","module":"kernel","type":"versioned","version":"111","checksum":1973718718}
+{"script":"V112__task_listeners_by_login.sql","module":"kernel","type":"versioned","version":"112","checksum":-2107414973}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -514,6 +515,8 @@ begin
 {"object":"column sor.task_listeners.listened_at","module":"kernel","attrs":{"acl":[],"default":"clock_timestamp()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.task_listeners.pid","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"integer"}}
 {"object":"column sor.task_listeners.queue","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text"}}
+{"object":"column sor.task_listeners.role_name","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"name"}}
+{"object":"column sor.task_listeners.tenant_ids","module":"kernel","attrs":{"acl":[],"not_null":true,"type":"text[]"}}
 {"object":"column sor.tasks.attempts","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
 {"object":"column sor.tasks.claimed_at","module":"kernel","attrs":{"acl":[],"not_null":false,"type":"timestamp with time zone"}}
 {"object":"column sor.tasks.claimed_by","module":"kernel","attrs":{"acl":["sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":false,"type":"name"}}
@@ -897,7 +900,7 @@ begin
 {"object":"function sor.current_worker()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b85659fdb9d1f6145bac583f4fbbdafc6f01429529c72b2d2934356c87af3d77","owner":"sor_owner"}}
 {"object":"function sor.domain_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"4089299d418cbb849e25e8777a059afb2c0c4a2b03f5098d0393717ac0aa28c5","owner":"sor_owner"}}
 {"object":"function sor.enqueue_outbox(text,text,text,text,jsonb,jsonb,text,integer,uuid,text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7791d5e6cef2f57489b30683ba22c18893cef60e47cf6ea17df1f78df234b245","owner":"sor_owner"}}
-{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6dc713029ddf8706316fb7df82f2871ef2c76e8a0317baf94cf95a5076a3c38f","owner":"sor_owner"}}
+{"object":"function sor.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14f8c3576f067a616e120ae26a938d9d1be9f032937032bedb4237fcdf84f111","owner":"sor_owner"}}
 {"object":"function sor.ensure_policy(regclass,name,text,name[],text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1c61b4bfa1f5a9a8a016cfd34a33fc7a7aeba096977c25bcbf0a06126afc7dd5","owner":"sor_owner"}}
 {"object":"function sor.event_fingerprint(text,text,jsonb,jsonb)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"93dfa34dbc9f8fbbc05d92c9677beeb6f6a329ba27c2c6b279e2c44d56ef6043","owner":"sor_owner"}}
 {"object":"function sor.event_summary(text,text,jsonb,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8da31f38f765db4ef47ba5a125e4e81a9b868e6ab6135686c480bf2f3cbfcb8f","owner":"sor_owner"}}
@@ -951,7 +954,7 @@ begin
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0118ed41b96ea7437fd8d5c4be56cb5876fa7a1cb782bc9a733e6094c50c30f2","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"2b74b20eb089162c306e95fbd5f30a785ef58c3c3af767fe592393527caedf7d","owner":"sor_owner"}}
-{"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"81e348a90da911435a2d07387ee8fd152c67d6ead85df445d3632d57174dc657","owner":"sor_owner"}}
+{"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d83de90ba57bd03dd75ee014b7d0d30470ffdc3a7da0bb01d9e665a7d96961c4","owner":"sor_owner"}}
 {"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
@@ -971,7 +974,7 @@ begin
 {"object":"function sor.verify_event_chains(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4dc3099c02771c431667d8b053f41e11b0af1369a4c4b4b70c773b36c0bcc96d","owner":"sor_owner"}}
 {"object":"function sor.wake_events(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"84f21d74c67dfe2ba808ec14b24d49de1c2c80172c5a3c63ae26c18f33f38d35","owner":"sor_owner"}}
 {"object":"function sor.wake_outbox(text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9749e6027bf63b1952f4b6c0add1697390af9271f58a610a84789899d9607e9e","owner":"sor_owner"}}
-{"object":"function sor.wake_tasks(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"37f4adc57caede5d7d8cdd5990355492fec28828a14c5518819508ad19db145a","owner":"sor_owner"}}
+{"object":"function sor.wake_tasks(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"413dd9f25289816dca6afdb91c308ad937a83c266836f205a3715f30ca1a8fc9","owner":"sor_owner"}}
 {"object":"function sor.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"afd12ae089d058b511e779b89fb34fe5094ac93afffadd6ac4819b01738688b6","owner":"sor_owner"}}
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
@@ -1001,7 +1004,7 @@ begin
 {"object":"function sor_api.dead_tasks(text,integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7906e3b5d12df897a691ace04c52e4ce69a927d93d0c4f858c07cbb0f1fec5fb","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task(text,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"64b58e90db6c117fb035f4eecdfd2ea3f8d9450169dbe31bf9a21cedd70a2c79","owner":"sor_owner"}}
 {"object":"function sor_api.enqueue_task_in_run(uuid,text,text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9e008c2983a7374d8ae67b0f16548d63a9272694b4800f0c16a2a21c00de1d00","owner":"sor_owner"}}
-{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0ffd580d582a66b0d5fed704947afd29faadbff8768b106b8f64cf8179c215b9","owner":"sor_owner"}}
+{"object":"function sor_api.enqueue_tasks(text,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2ae0735f209de17f35ef77c0229e7b39dc16105e10690862920601a2b46169b1","owner":"sor_owner"}}
 {"object":"function sor_api.events_since(bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"89a829766921d6d6497b842f1bd250c1b8b947b3dd29946acfbb680921a61b68","owner":"sor_owner"}}
 {"object":"function sor_api.fail_task(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"5814be4d88adfac00442cdd87b97570f03654d9097476dfc44e7f2a2a1de0782","owner":"sor_owner"}}
 {"object":"function sor_api.fail_tasks(jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"e92b1e626ef30985237695fb9f4fca21d95f1d7ada21e7f6702b3806d85f4a31","owner":"sor_owner"}}
@@ -1031,7 +1034,7 @@ begin
 {"object":"function sor_api.resume_run(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b09ccc9ed0b67138a193328cd2aa855fbf23edc3d1eb3d274825b262e6dc7288","owner":"sor_owner"}}
 {"object":"function sor_api.retire_partition(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, pg_temp"],"definition_sha256":"7d4cb601f28aa11f04193b1d24e44f420ac509fe6fa89310deec77e4055433ef","owner":"sor_owner"}}
 {"object":"function sor_api.retry_outbox(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"68b456d94c06667d956600db72b28a801e2d121286343c9bc879877b1b0b2600","owner":"sor_owner"}}
-{"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6d2fc2bd30094707ce269de8cc1e866d18583305f6b674c0d1882a0b94df49a6","owner":"sor_owner"}}
+{"object":"function sor_api.retry_task(bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"9ce22f1b0ee479a7f36c80e6d8916b44b248e1970a6bc16b0fb6e03cb57382fe","owner":"sor_owner"}}
 {"object":"function sor_api.rotate_wakeup_channels()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"adee7e868d0b5c6d055652af52759dbfacee8dcea09c57093c703ca0c396fb45","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
 {"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"27fe231a34eacb4bd1342126149c52961dfceba92a00de5b03cf7224f0251a8a","owner":"sor_owner"}}

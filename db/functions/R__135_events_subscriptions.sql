@@ -37,9 +37,10 @@ $$;
 comment on function sor.wakeup_channel(text, text) is
   'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 
--- A listener of a queue's task wake-ups is registered by its backend's process id when it asks for
--- the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue); rows of backends that
--- ended are removed on the way. In a read-only transaction nothing is registered (a standby).
+-- A listener of a queue's task wake-ups is registered by its backend's process id, its login and
+-- the login's tenants when it asks for the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue);
+-- rows of backends that ended are removed on the way. In a read-only transaction nothing is
+-- registered (a standby).
 create or replace function sor.task_listen(queue text)
 returns void
 language plpgsql
@@ -54,21 +55,27 @@ begin
   end if;
   delete from sor.task_listeners l
    where not exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a);
-  insert into sor.task_listeners as l (queue, pid)
-  values (task_listen.queue, pg_catalog.pg_backend_pid())
-  on conflict on constraint task_listeners_pkey do update set listened_at = pg_catalog.clock_timestamp();
+  insert into sor.task_listeners as l (queue, pid, role_name, tenant_ids)
+  values (task_listen.queue, pg_catalog.pg_backend_pid(), session_user, sor_guard.member_tenants())
+  on conflict on constraint task_listeners_pkey do update
+     set listened_at = pg_catalog.clock_timestamp(), role_name = excluded.role_name, tenant_ids = excluded.tenant_ids;
 exception when read_only_sql_transaction then
   null;
 end
 $$;
 comment on function sor.task_listen(text) is
-  'Registers the calling backend as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
+  'Registers the calling backend, its login and the login''s tenants (sor_guard.member_tenants) as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 
 -- A wake-up for a queue's claimers, called by the enqueue paths after a task was queued: a NOTIFY
--- on the queue's channel while a backend that asked for it is alive. NOTIFY folds identical
--- notifications within a transaction, so a transaction sends one per queue however many tasks it
--- queues. A queue nobody listens to costs a probe of sor.task_listeners and no NOTIFY.
-create or replace function sor.wake_tasks(queue text)
+-- on the queue's channel while a backend that asked for it is alive and was registered for a tenant
+-- whose tasks were queued (its login's tenants when it asked). A notifying commit serialises with every other notifying commit
+-- of the server (one listener's registration halved the enqueues of 4 clients, V112), so a
+-- tenant's listeners make only that tenant's enqueues notify. NOTIFY folds identical notifications
+-- within a transaction: one per queue however many tasks it queues. A queue nobody of the tenant
+-- listens to costs a probe of sor.task_listeners and no NOTIFY. tenant_ids NULL (the call of the
+-- earlier release's code) notifies for any live listener.
+drop function if exists sor.wake_tasks(text);
+create or replace function sor.wake_tasks(queue text, tenant_ids text[] default null)
 returns void
 language plpgsql
 volatile
@@ -79,6 +86,7 @@ as $$
 begin
   if exists (select 1 from sor.task_listeners l
               where l.queue = wake_tasks.queue
+                and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
                 and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
     perform pg_catalog.pg_notify(c.channel, '')
        from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
@@ -86,8 +94,8 @@ begin
   end if;
 end
 $$;
-comment on function sor.wake_tasks(text) is
-  'Called by the enqueue paths after a task was queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive; one notification per transaction and queue.';
+comment on function sor.wake_tasks(text, text[]) is
+  'Called by the enqueue paths after tasks of the given tenants were queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive and was registered for one of those tenants (its login''s tenants when it asked; any live listener when tenant_ids is NULL); one notification per transaction and queue.';
 
 create or replace function sor_api.wakeup_channel(kind text, key text)
 returns text

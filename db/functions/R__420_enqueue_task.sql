@@ -127,7 +127,7 @@ begin
           coalesce(enqueue_task.max_attempts, _queue.max_attempts))
   returning t.task_id into _id;
   if _id is not null then
-    perform sor.wake_tasks(enqueue_task.queue);  -- queued: the queue's listeners, once per transaction
+    perform sor.wake_tasks(enqueue_task.queue, array[enqueue_task.tenant_id]);  -- queued: the tenant's listeners of the queue, once per transaction
   end if;
   if _id is null then
     select k.target_id into _id from sor.dedupe_keys k
@@ -262,7 +262,7 @@ begin
     into _ids, _created, _keys
     from b left join ins i on i.task_id = b.id;
   if true = any (_created) then
-    perform sor.wake_tasks(enqueue_tasks.queue);  -- queued: the queue's listeners, once per transaction
+    perform sor.wake_tasks(enqueue_tasks.queue, array[enqueue_tasks.tenant_id]);  -- queued: the tenant's listeners of the queue, once per transaction
   end if;
 
   -- a skipped row's task by its key, one probe of the key's index each (OFFSET 0 keeps it a probe:

@@ -30,6 +30,7 @@ set jit = off
 as $$
 declare
   _queue text;
+  _tenant text;
 begin
   with gone as (
     delete from sor.finished_tasks f
@@ -42,7 +43,7 @@ begin
   select g.tenant_id, g.task_id, g.queue, g.subject, g.payload, g.priority, sor.lease_clock(), 0, g.max_attempts,
          g.dedupe_key, 'ready', g.last_error, g.created_at, g.created_by
     from gone g
-  returning t.queue into _queue;
+  returning t.queue, t.tenant_id into _queue, _tenant;
   if not found then
     if exists (select 1 from sor.tasks t where t.task_id = retry_task.task_id)
        or exists (select 1 from sor.finished_tasks f where f.task_id = retry_task.task_id) then
@@ -52,7 +53,7 @@ begin
     raise exception 'unknown task %', coalesce(retry_task.task_id::text, 'NULL')
       using errcode = 'SR055', hint = 'Pass a task_id from sor_api.dead_tasks().';
   end if;
-  perform sor.wake_tasks(_queue);  -- queued again: the queue's listeners
+  perform sor.wake_tasks(_queue, array[_tenant]);  -- queued again: the tenant's listeners of the queue
 end
 $$;
 comment on function sor_api.retry_task(bigint) is

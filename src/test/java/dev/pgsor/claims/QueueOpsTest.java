@@ -103,6 +103,47 @@ class QueueOpsTest {
         assertThat(db.count("select count(*) from sor.tasks where queue = 'work' and subject = 'never'")).isZero();
     }
 
+    /**
+     * A notifying commit serialises with every other notifying commit of the server, so a listener
+     * must not make another tenant's enqueues notify: a Worker of acme listening on a queue costs
+     * globex's enqueues on it nothing, and a login removed from acme that asks again stops costing acme's.
+     */
+    @Test
+    void aTenantsListenerNeverMakesAnotherTenantsEnqueuesNotify() throws Exception {
+        String channel = (String) Sql.scalar(acme, "select sor_api.wakeup_channel('tasks', 'work')");
+        try (Connection listener = acme.connect()) {
+            assertThat(Sql.scalar(listener, "select sor_api.wakeup_channel('tasks', 'work')")).isEqualTo(channel);
+            try (Statement st = listener.createStatement()) {
+                st.execute("listen \"" + channel + "\"");
+            }
+            int pid = ((Number) Sql.scalar(listener, "select pg_backend_pid()")).intValue();
+            assertThat(db.rows("select queue, pid, role_name::text, tenant_ids::text from sor.task_listeners where pid = ?", pid))
+                    .containsExactly(List.of("work", pid, acme.user(), "{acme}"));
+            for (int round = 0; round < 3; round++) {
+                // globex's enqueues, one at a time and in a batch: no NOTIFY
+                try (Connection g = globex.connect()) {
+                    Claims.enqueue(g, "globex", "work", "g-" + round, null);
+                    Sql.run(g, "select * from sor_api.enqueue_tasks('globex', 'work', '[{\"subject\": \"gb\"}]'::jsonb)");
+                }
+                assertThat(notifications(listener, 300)).as("round %d, globex", round).isZero();
+                // acme's: one each
+                try (Connection c = acme.connect()) {
+                    Claims.enqueue(c, "acme", "work", "a-" + round, null);
+                }
+                assertThat(notifications(listener, 2000)).as("round %d, acme", round).isEqualTo(1);
+            }
+            // a login removed from acme that asks again (as on every reconnect) is registered for
+            // the tenants it has now: none, and acme's enqueues stop notifying
+            db.exec("select sor_api.remove_member('acme', '" + acme.user() + "')");
+            assertThat(Sql.scalar(listener, "select sor_api.wakeup_channel('tasks', 'work')")).isEqualTo(channel);
+            assertThat(db.rows("select tenant_ids::text from sor.task_listeners where pid = ?", pid)).containsExactly(List.of("{}"));
+            try (Connection c = both.connect()) {
+                Claims.enqueue(c, "acme", "work", "after removal", null);
+            }
+            assertThat(notifications(listener, 300)).isZero();
+        }
+    }
+
     @Test
     void aQueueWithoutListenersSendsNone_AndAnEndedListenerIsForgotten() throws Exception {
         try (Connection c = acme.connect()) {
@@ -113,7 +154,7 @@ class QueueOpsTest {
         try (Connection gone = acme.connect()) {
             Sql.run(gone, "select sor_api.wakeup_channel('tasks', 'work')");
             pid = ((Number) Sql.scalar(gone, "select pg_backend_pid()")).intValue();
-            assertThat(db.rows("select queue, pid from sor.task_listeners")).containsExactly(List.of("work", pid));
+            assertThat(db.rows("select queue, pid, role_name::text from sor.task_listeners")).containsExactly(List.of("work", pid, acme.user()));
         }
         // an unknown queue registers nothing; a new registration removes the ended backend's row
         try (Connection c = globex.connect()) {
