@@ -5215,14 +5215,13 @@ CREATE OR REPLACE FUNCTION sor.wake_tasks(queue text, tenant_ids text[] DEFAULT 
  SET jit TO 'off'
 AS $function$
 begin
-  if exists (select 1 from sor.task_listeners l
-              where l.queue = wake_tasks.queue
-                and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
-                and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
-    perform pg_catalog.pg_notify(c.channel, '')
-       from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
-      where c.channel is not null;
-  end if;
+  perform pg_catalog.pg_notify(c.channel, '')
+     from (select distinct sor.wakeup_channel('tasks', l.queue || '/' || l.role_name) as channel
+             from sor.task_listeners l
+            where l.queue = wake_tasks.queue
+              and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
+              and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) c
+    where c.channel is not null;
 end
 $function$;
 
@@ -8823,7 +8822,10 @@ begin
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
   end if;
-  _channel := sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  -- a queue's channel is the asking login's own: it hears the enqueues of its own tenants only
+  _channel := sor.wakeup_channel(wakeup_channel.kind,
+                                 case when wakeup_channel.kind = 'tasks' then wakeup_channel.key || '/' || session_user
+                                      else wakeup_channel.key end);
   if _channel is null then
     raise exception 'the wake-up channels have no secret: sor.wakeup_secret holds no row'
       using errcode = '55000', hint = 'An admin runs sor_api.rotate_wakeup_channels() to make one; read or claim by polling meanwhile.';
@@ -11659,8 +11661,8 @@ comment on function sor.tool_call_interrupt(call sor.tool_calls, resumed sor.run
 comment on function sor.verify_event_chains(for_tenant text, for_stream text) is 'One row per stream checked (all streams, one tenant''s, or one stream): the first broken link of its hash chain, or NULL problem when intact.';
 comment on function sor.wake_events(tenant_id text) is 'Called by the append paths after an insert: notifies the tenant''s wake-up channel (empty payload) when the tenant has a subscription; one notification per transaction and tenant.';
 comment on function sor.wake_outbox(tenant_ids text[], counts bigint[]) is 'Called by the outbox''s statement triggers with the tenants whose rows became pending and how many: one NOTIFY on each tenant''s wake-up channel (sor.wakeup_channel(''outbox'', tenant), payload its number of rows), and one on sor_outbox (payload the total) while the broadcast is on (sor.wakeup_secret.outbox_broadcast, sor_api.set_outbox_broadcast).';
-comment on function sor.wake_tasks(queue text, tenant_ids text[]) is 'Called by the enqueue paths after tasks of the given tenants were queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive and was registered for one of those tenants (its login''s tenants when it asked; any live listener when tenant_ids is NULL); one notification per transaction and queue.';
-comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
+comment on function sor.wake_tasks(queue text, tenant_ids text[]) is 'Called by the enqueue paths after tasks of the given tenants were queued: notifies (empty payload) the queue''s channel of each login with a live backend registered by sor_api.wakeup_channel(''tasks'', queue) for one of those tenants (its login''s tenants when it asked; every live listener when tenant_ids is NULL); one notification per transaction and login.';
+comment on function sor.wakeup_channel(kind text, key text) is 'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue, a slash and the listening login). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 comment on function sor.worker_run(run_id uuid, for_write boolean) is 'Locks and returns a run of session_user, which must still be a member of the run''s tenant: SR033 NULL id, SR034 unknown or another Worker''s run, SR008 no longer a member of its tenant; for a write also SR035 not running and SR036 lease lapsed.';
 comment on function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint) is 'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 comment on function sor_api.add_member(tenant_id text, role_name text) is 'Makes an existing, unprivileged LOGIN role a member of a tenant (a NOLOGIN group role is refused: every role that can SET ROLE to it would act for the tenant). SR001 malformed tenant, SR002 unknown tenant, SR003 unknown role, SR004 duplicate, SR005 group role or privileged role.';
@@ -11741,7 +11743,7 @@ comment on function sor_api.unsubscribe(tenant_id text, name text) is 'Removes t
 comment on function sor_api.verify_events(for_tenant text, for_stream text) is 'Auditor: recomputes the hash chains of every stream (or one tenant''s, or one stream) and returns the first broken link of each broken stream, then one row (problem unrecorded_partition, no stream) for each partition of sor.events that the kit neither made nor attached with an approval; no rows when intact. SR002 unknown tenant, SR011 stream without tenant, SR015 unknown stream.';
 comment on function sor_api.verify_events_summary(for_tenant text, for_stream text) is 'Auditor: one row of counts over the same scope as verify_events (streams and events checked, broken streams, intact).';
 comment on function sor_api.verify_ledger(digest jsonb) is 'Auditor: recomputes every ledger block up to the digest''s block (or all, without a digest) from the events and checks the chain of block hashes and the digest''s hash. One row per problem, none when intact: block_missing, range_gap, chain_broken, block_changed, event_changed, events_missing, events_added, events_rehashed, digest_mismatch. Blocks whose events left with a retired partition are checked by their chain only. SR085 not a digest, or a digest of another database.';
-comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
+comment on function sor_api.wakeup_channel(kind text, key text) is 'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (the asking login''s own channel of the queue: one NOTIFY, empty payload, per transaction that queued tasks of one of the login''s tenants on it, while a connection that asked is alive: asking registers the calling connection and the login''s tenants in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
 comment on function sor_api.what_happened(from_at timestamp with time zone, to_at timestamp with time zone, tenant_id text) is 'What happened between from_at (inclusive) and to_at (exclusive), from sor.events alone: one row per event in position order with its tenant, stream, type, actor, occurred_at and a readable summary. An auditor reads every tenant, anyone else its own tenants; tenant_id narrows to one. SR092 NULL or reversed window, SR093 window over 31 days, SR008 a tenant the caller may not read (or no such tenant).';
 comment on function sor_guard.acl(acl aclitem[], owner oid, objtype "char") is 'The privileges an ACL grants to roles other than the owner, as a sorted JSON array of grantee:privilege (* when grantable).';
 comment on function sor_guard.approval_object(operation text, object text) is 'The object an approval names for a change: a partition''s column, trigger, index, constraint or policy is named by its partitioned table''s, so one approval covers a change that recursed to every partition.';

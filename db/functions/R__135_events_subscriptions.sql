@@ -35,7 +35,7 @@ as $$
    where w.singleton
 $$;
 comment on function sor.wakeup_channel(text, text) is
-  'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
+  'The NOTIFY channel of a wake-up: sor_<kind>_<32 hex digits of sha256(the database''s wake-up secret, kind:key)>; kind events or outbox (key: the tenant id) or tasks (key: the queue, a slash and the listening login). Only the kit''s definer functions read the secret (sor.wakeup_secret), so no login can name a channel it was not given by sor_api.wakeup_channel. NULL when the secret is missing.';
 
 -- A listener of a queue's task wake-ups is registered by its backend's process id, its login and
 -- the login's tenants when it asks for the channel (sor_api.wakeup_channel('tasks', queue), for an existing queue);
@@ -67,13 +67,15 @@ comment on function sor.task_listen(text) is
   'Registers the calling backend, its login and the login''s tenants (sor_guard.member_tenants) as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 
 -- A wake-up for a queue's claimers, called by the enqueue paths after a task was queued: a NOTIFY
--- on the queue's channel while a backend that asked for it is alive and was registered for a tenant
--- whose tasks were queued (its login's tenants when it asked). A notifying commit serialises with every other notifying commit
--- of the server (one listener's registration halved the enqueues of 4 clients, V112), so a
--- tenant's listeners make only that tenant's enqueues notify. NOTIFY folds identical notifications
--- within a transaction: one per queue however many tasks it queues. A queue nobody of the tenant
+-- on the channel of each login with a live backend that asked for the queue's channel and was
+-- registered for a tenant whose tasks were queued (its login's tenants when it asked). A
+-- notifying commit serialises with every other notifying commit of the server (a third of four
+-- clients' enqueues, V112), so a tenant's listeners make only that tenant's enqueues notify; and
+-- each login has its own channel of the queue, so a listener hears the enqueues of its own
+-- tenants only, not another tenant's on the same queue. NOTIFY folds identical notifications
+-- within a transaction: one per login however many tasks it queues. A queue nobody of the tenant
 -- listens to costs a probe of sor.task_listeners and no NOTIFY. tenant_ids NULL (the call of the
--- earlier release's code) notifies for any live listener.
+-- earlier release's code) notifies every live listener.
 drop function if exists sor.wake_tasks(text);
 create or replace function sor.wake_tasks(queue text, tenant_ids text[] default null)
 returns void
@@ -84,18 +86,17 @@ set search_path = pg_catalog, pg_temp
 set jit = off
 as $$
 begin
-  if exists (select 1 from sor.task_listeners l
-              where l.queue = wake_tasks.queue
-                and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
-                and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) then
-    perform pg_catalog.pg_notify(c.channel, '')
-       from (select sor.wakeup_channel('tasks', wake_tasks.queue) as channel) c
-      where c.channel is not null;
-  end if;
+  perform pg_catalog.pg_notify(c.channel, '')
+     from (select distinct sor.wakeup_channel('tasks', l.queue || '/' || l.role_name) as channel
+             from sor.task_listeners l
+            where l.queue = wake_tasks.queue
+              and (wake_tasks.tenant_ids is null or l.tenant_ids && wake_tasks.tenant_ids)
+              and exists (select 1 from pg_catalog.pg_stat_get_activity(l.pid) a)) c
+    where c.channel is not null;
 end
 $$;
 comment on function sor.wake_tasks(text, text[]) is
-  'Called by the enqueue paths after tasks of the given tenants were queued: notifies the queue''s wake-up channel (empty payload) while a backend registered by sor_api.wakeup_channel(''tasks'', queue) is alive and was registered for one of those tenants (its login''s tenants when it asked; any live listener when tenant_ids is NULL); one notification per transaction and queue.';
+  'Called by the enqueue paths after tasks of the given tenants were queued: notifies (empty payload) the queue''s channel of each login with a live backend registered by sor_api.wakeup_channel(''tasks'', queue) for one of those tenants (its login''s tenants when it asked; every live listener when tenant_ids is NULL); one notification per transaction and login.';
 
 create or replace function sor_api.wakeup_channel(kind text, key text)
 returns text
@@ -122,7 +123,10 @@ begin
     -- the asking connection listens: the enqueue paths notify the queue while it is alive
     perform sor.task_listen(wakeup_channel.key);
   end if;
-  _channel := sor.wakeup_channel(wakeup_channel.kind, wakeup_channel.key);
+  -- a queue's channel is the asking login's own: it hears the enqueues of its own tenants only
+  _channel := sor.wakeup_channel(wakeup_channel.kind,
+                                 case when wakeup_channel.kind = 'tasks' then wakeup_channel.key || '/' || session_user
+                                      else wakeup_channel.key end);
   if _channel is null then
     raise exception 'the wake-up channels have no secret: sor.wakeup_secret holds no row'
       using errcode = '55000', hint = 'An admin runs sor_api.rotate_wakeup_channels() to make one; read or claim by polling meanwhile.';
@@ -131,7 +135,7 @@ begin
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (one NOTIFY, empty payload, per transaction that queued tasks on it, while a connection that asked for the channel is alive: asking registers the calling connection in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (the asking login''s own channel of the queue: one NOTIFY, empty payload, per transaction that queued tasks of one of the login''s tenants on it, while a connection that asked is alive: asking registers the calling connection and the login''s tenants in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
 
 -- A new secret: every channel gets a new name. Listeners keep listening on the old names and get
 -- no wake-up there, so they ask for their channels again (readers and claimers are told to ask on

@@ -62,13 +62,15 @@ class QueueOpsTest {
     @Test
     void aTransactionThatQueuesTasksWakesTheQueuesListenersOnce_AndARollbackNone() throws Exception {
         String channel = (String) Sql.scalar(both, "select sor_api.wakeup_channel('tasks', 'work')");
-        String otherChannel = (String) Sql.scalar(both, "select sor_api.wakeup_channel('tasks', 'other')");
+        String bothOther = (String) Sql.scalar(both, "select sor_api.wakeup_channel('tasks', 'other')");
         try (Connection listener = both.connect(); Connection otherListener = db.dispatcher("acme").connect()) {
+            // a login's channel of a queue is the same on each of its connections, and its own
             assertThat(Sql.scalar(listener, "select sor_api.wakeup_channel('tasks', 'work')")).isEqualTo(channel);
             try (Statement st = listener.createStatement()) {
                 st.execute("listen \"" + channel + "\"");
             }
-            assertThat(Sql.scalar(otherListener, "select sor_api.wakeup_channel('tasks', 'other')")).isEqualTo(otherChannel);
+            String otherChannel = (String) Sql.scalar(otherListener, "select sor_api.wakeup_channel('tasks', 'other')");
+            assertThat(otherChannel).matches("sor_tasks_[0-9a-f]{32}").isNotEqualTo(bothOther).isNotEqualTo(channel);
             try (Statement st = otherListener.createStatement()) {
                 st.execute("listen \"" + otherChannel + "\"");
             }
@@ -111,7 +113,14 @@ class QueueOpsTest {
     @Test
     void aTenantsListenerNeverMakesAnotherTenantsEnqueuesNotify() throws Exception {
         String channel = (String) Sql.scalar(acme, "select sor_api.wakeup_channel('tasks', 'work')");
-        try (Connection listener = acme.connect()) {
+        String globexChannel = (String) Sql.scalar(globex, "select sor_api.wakeup_channel('tasks', 'work')");
+        assertThat(globexChannel).isNotEqualTo(channel);
+        try (Connection listener = acme.connect(); Connection globexListener = globex.connect()) {
+            // globex listens on the same queue: its enqueues notify its own channel, never acme's
+            assertThat(Sql.scalar(globexListener, "select sor_api.wakeup_channel('tasks', 'work')")).isEqualTo(globexChannel);
+            try (Statement st = globexListener.createStatement()) {
+                st.execute("listen \"" + globexChannel + "\"");
+            }
             assertThat(Sql.scalar(listener, "select sor_api.wakeup_channel('tasks', 'work')")).isEqualTo(channel);
             try (Statement st = listener.createStatement()) {
                 st.execute("listen \"" + channel + "\"");
@@ -120,17 +129,23 @@ class QueueOpsTest {
             assertThat(db.rows("select queue, pid, role_name::text, tenant_ids::text from sor.task_listeners where pid = ?", pid))
                     .containsExactly(List.of("work", pid, acme.user(), "{acme}"));
             for (int round = 0; round < 3; round++) {
-                // globex's enqueues, one at a time and in a batch: no NOTIFY
+                // globex's enqueues, one and a batch in one transaction: globex's channel once, nothing on acme's
                 try (Connection g = globex.connect()) {
+                    g.setAutoCommit(false);
                     Claims.enqueue(g, "globex", "work", "g-" + round, null);
                     Sql.run(g, "select * from sor_api.enqueue_tasks('globex', 'work', '[{\"subject\": \"gb\"}]'::jsonb)");
+                    g.commit();
                 }
-                assertThat(notifications(listener, 300)).as("round %d, globex", round).isZero();
+                PGNotification[] heard = globexListener.unwrap(PGConnection.class).getNotifications(2000);
+                assertThat(heard).as("round %d, globex's listener", round).isNotNull();
+                assertThat(Arrays.stream(heard).map(PGNotification::getName)).as("round %d", round).containsExactly(globexChannel);
+                assertThat(notifications(listener, 300)).as("round %d, globex's enqueues at acme's listener", round).isZero();
                 // acme's: one each
                 try (Connection c = acme.connect()) {
                     Claims.enqueue(c, "acme", "work", "a-" + round, null);
                 }
                 assertThat(notifications(listener, 2000)).as("round %d, acme", round).isEqualTo(1);
+                assertThat(notifications(globexListener, 300)).as("round %d, acme's enqueue at globex's listener", round).isZero();
             }
             // a login removed from acme that asks again (as on every reconnect) is registered for
             // the tenants it has now: none, and acme's enqueues stop notifying
