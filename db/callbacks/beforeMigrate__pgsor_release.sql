@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:db5b34e3566731bf86a52826c07d7d4cd907728fe7c28df5d958ca37ea36b40b',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:b560d897c83f01b61b6038cd2969a98b6af3c8214c097fbe02c4b6af73d50db2',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -78,7 +78,7 @@ begin
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1835521691}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
-{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":940058158}
+{"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-372864574}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":1131117992}
 {"script":"R__830_certify_guard.sql","module":"kernel","type":"repeatable","checksum":-1519851255}
 {"script":"R__840_certify_journal.sql","module":"kernel","type":"repeatable","checksum":733432173}
@@ -882,7 +882,7 @@ begin
 {"object":"function sor.announce_append(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"8975dd6589155fa18a808ce3ea58090d204355f13bbe0bd074d14a8dae9ac68c","owner":"sor_owner"}}
 {"object":"function sor.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"9993e10ac78bf159c9ed30682f6b2a075db408c93aa873b90d29c8760a866676","owner":"sor_owner"}}
 {"object":"function sor.append_event_rows(text[],text[],text[],jsonb[],jsonb[],integer[],boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fe09b08e76045f2d04a777ac2cb08d81f489e418983119aeaac45e4c8b9e2d34","owner":"sor_owner"}}
-{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bc825dcafee33d2155493385ad6cb505792b287df4bb6ac2d5c0f71bd61d79a1","owner":"sor_owner"}}
+{"object":"function sor.certify__010_foundation()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3378e7a68983e819042b9c88bc8ad4e00b80885564ba9ecde289ec761e59c4db","owner":"sor_owner"}}
 {"object":"function sor.certify__020_events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"612775907cea63c56f0369e89ce6f1a1600364d6fed69f71527f05193d33e8d9","owner":"sor_owner"}}
 {"object":"function sor.certify__030_guard()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b1a8218d8247e176904bcdc14efbbd0c03ea154fdd69a509714a4f3e98b1b81f","owner":"sor_owner"}}
 {"object":"function sor.certify__040_journal()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"78b847b30de83572f8e19c2992ddd58cafdf54a33f5f3bc6451641231755712c","owner":"sor_owner"}}

@@ -106,6 +106,20 @@ as $$
        and r.oid <> (select d.datdba from pg_catalog.pg_database d where d.datname = current_database())
   ), low_roles as (
     select r.oid, r.rolname from pg_catalog.pg_roles r where r.rolname in ('sor_worker', 'sor_dispatcher')
+  ), caller_groups as (
+    -- the kit's caller roles: none of them, nor a login of one, may create objects outside the kit
+    select g.oid, g.rolname from pg_catalog.pg_roles g
+     where g.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
+  ), callers as (
+    -- those roles and their logins (superusers and members of sor_owner or sor_admin aside: other
+    -- rows name them)
+    select g.oid, g.rolname, false as login from caller_groups g
+    union all
+    select r.oid, r.rolname, true from pg_catalog.pg_roles r
+     where r.rolcanlogin and not r.rolsuper
+       and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
+       and not pg_catalog.pg_has_role(r.oid, 'sor_admin', 'MEMBER')
+       and exists (select 1 from caller_groups g where pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))
   ), gates as (
     -- functions that check membership: the tenancy rules, and every kit function whose body calls
     -- one of them, transitively
@@ -297,9 +311,8 @@ as $$
   -- in it: what it created would sit outside every kit table, policy, cap, quota and retention.
   -- PostgreSQL 15 and later grant PUBLIC no CREATE on schema public; a cluster upgraded from an
   -- earlier major keeps that grant, and a DBA may give one. One row per schema (temporary and
-  -- system schemas aside) and one for the database, naming who holds CREATE among PUBLIC, the
-  -- kit's caller roles (sor_worker, sor_dispatcher, sor_tenant, sor_auditor, sor_approver) and
-  -- their logins (superusers and members of sor_owner or sor_admin aside: other rows name them).
+  -- system schemas aside) and one for the database, naming who holds CREATE among PUBLIC and the
+  -- callers (the kit's caller roles and their logins, above).
   (select 'governed', 'kit roles cannot create objects outside the kit', o.what, o.holders is null,
           coalesce('CREATE held by ' || o.holders || ': they may keep objects here outside every kit table, policy, quota and retention'
                    || case when o.holders ~ '^PUBLIC(,|$)' and o.what = 'schema public'
@@ -313,16 +326,7 @@ as $$
                   (select pg_catalog.string_agg(c.name, ', ' order by c.ord, c.name)
                      from (select 0 as ord, 'PUBLIC'::text as name, 'public'::name as role
                            union all
-                           select 1, r.rolname::text, r.rolname from pg_catalog.pg_roles r
-                            where r.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
-                           union all
-                           select 2, r.rolname::text, r.rolname from pg_catalog.pg_roles r
-                            where r.rolcanlogin and not r.rolsuper
-                              and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
-                              and not pg_catalog.pg_has_role(r.oid, 'sor_admin', 'MEMBER')
-                              and exists (select 1 from pg_catalog.pg_roles g
-                                           where g.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
-                                             and pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))) c
+                           select case when k.login then 2 else 1 end, k.rolname::text, k.rolname from callers k) c
                     where case when x.nsp is null then pg_catalog.has_database_privilege(c.role, pg_catalog.current_database(), 'CREATE')
                                else pg_catalog.has_schema_privilege(c.role, x.nsp, 'CREATE') end
                       -- a role is named only when it holds more than PUBLIC does
@@ -342,17 +346,11 @@ as $$
           pg_catalog.count(*) || ' owned: ' || pg_catalog.string_agg(o.type || ' ' || o.identity, ', ' order by o.type, o.identity)
           || '; drop them or give them to their application''s owner (ALTER ... OWNER TO)'
      from pg_catalog.pg_shdepend d
-     join pg_catalog.pg_roles r on r.oid = d.refobjid
+     join callers r on r.oid = d.refobjid
      cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, 0) o
     where d.deptype = 'o' and d.refclassid = 'pg_catalog.pg_authid'::regclass
       and d.dbid = (select db.oid from pg_catalog.pg_database db where db.datname = pg_catalog.current_database())
       and coalesce(o.schema, '') !~ '^pg_(toast_)?temp_'
-      and not r.rolsuper
-      and not pg_catalog.pg_has_role(r.oid, 'sor_owner', 'MEMBER')
-      and not pg_catalog.pg_has_role(r.oid, 'sor_admin', 'MEMBER')
-      and exists (select 1 from pg_catalog.pg_roles g
-                   where g.rolname in ('sor_worker', 'sor_dispatcher', 'sor_tenant', 'sor_auditor', 'sor_approver')
-                     and pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))
     group by r.rolname
     order by r.rolname)
   union all
