@@ -13,14 +13,14 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:b560d897c83f01b61b6038cd2969a98b6af3c8214c097fbe02c4b6af73d50db2',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:b624e081c36aad232c7436deeba14daefd95f849fc90b6151651155b3e25cf97',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
-{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-1617852509}
+{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-342643762}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1265009533}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
@@ -34,8 +34,8 @@ begin
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
-{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-82653382}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-1172452046}
+{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-2071339874}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-715060967}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -72,7 +72,7 @@ begin
 {"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1792501763}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
 {"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1835521691}
-{"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":-1103709813}
+{"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":870474574}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-372864574}
 {"script":"R__820_certify_events.sql","module":"kernel","type":"repeatable","checksum":1131117992}
@@ -1057,7 +1057,7 @@ begin
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}
 {"object":"function sor_api.verify_ledger(jsonb)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"a08eb284cbfba586376c61bf780ef6d2a86388151df105249b6b876040239f9c","owner":"sor_owner"}}
 {"object":"function sor_api.wakeup_channel(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"58a29c06fec09401826f8f8ca788dc9f8c7167835950676c23427a3ca780a048","owner":"sor_owner"}}
-{"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b35128b9826cb280c19b7cfc334ef75fb9c11f59fbcdd55d0af3f10ba168696c","owner":"sor_owner"}}
+{"object":"function sor_api.what_happened(timestamp with time zone,timestamp with time zone,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1abfe23ae1f93a0cb6ef75f6197009766b0231a476c4d3794cb776d722a7ae11","owner":"sor_owner"}}
 {"object":"function sor_guard.acl(aclitem[],oid,\"char\")","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"27d3f0e9778e908b900ae1d7d23a6ac7b74162b8e8e448bdc683fba69fd59c6f","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_object(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"461ea7ed0af30fe8df8f3016a4d6f695bedb49d2d135e14a49a748a8fff3ddc0","owner":"sor_guardian"}}
 {"object":"function sor_guard.approval_used(text,text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"e6186d826bb7130a806ac013aa24d67668657b64fa58feecd826f7a61517d18a","owner":"sor_guardian"}}
@@ -1101,7 +1101,7 @@ begin
 {"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_module(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7471eaa8c952566d185a58e11b4ec924e6ac34adddc27a5691bf26a4aff093","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"33dd4837571284f468adb118e90bac755d4d410de367598e36f131cc1e898302","owner":"sor_guardian"}}
-{"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"2cd0e2aa944c997e0ce85db41402a60d31d62e3e515a8d7058b40fbb4ee2101d","owner":"sor_guardian"}}
+{"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"a3a7debae2d937c0ade889851a34943853d9eb8f50a6ed6bda82e537718bb9cc","owner":"sor_guardian"}}
 {"object":"function sor_guard.root_of(oid,oid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d678ea474cfdbd3e47226cb4eb12b0a10186d1bc22436752445c7c5f94fd6a75","owner":"sor_guardian"}}
 {"object":"function sor_guard.settle(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ebea3b4923515f34f1f1a0a40795a345ee6ea1cdb802348d7415810b24414657","owner":"sor_guardian"}}
 {"object":"function sor_guard.settle_partitions(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a1bb79f38d05c4ba1364677ea05a012eb31b28fb4f7eb2bf5dc423a56564f947","owner":"sor_guardian"}}

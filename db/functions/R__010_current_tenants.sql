@@ -104,17 +104,28 @@ stable
 set jit = off
 as $$
 begin
-  if require_reader.tenant_id is null or not sor_guard.can_read_tenant(require_reader.tenant_id) then
-    raise exception 'role % may not read tenant %', session_user,
-          coalesce(pg_catalog.quote_literal(require_reader.tenant_id), 'NULL')
-      using errcode = 'SR008',
-            hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor. An unknown tenant gets the same answer.';
+  -- a member reads its tenants; an auditor reads every tenant there is, and may know them all
+  -- (sor_api.tenants): an unknown tenant is SR002 to it (a subscription to it would otherwise
+  -- reach its foreign key, and a channel or an empty answer would be given for a name no tenant
+  -- has); to anyone else SR008, so the answer reveals nothing
+  if require_reader.tenant_id is not null and sor_guard.is_member(require_reader.tenant_id) then
+    return require_reader.tenant_id;
   end if;
-  return require_reader.tenant_id;
+  if require_reader.tenant_id is not null and pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') then
+    if not exists (select 1 from sor.tenants t where t.tenant_id = require_reader.tenant_id) then
+      raise exception 'unknown tenant %', pg_catalog.quote_literal(require_reader.tenant_id)
+        using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
+    end if;
+    return require_reader.tenant_id;
+  end if;
+  raise exception 'role % may not read tenant %', session_user,
+        coalesce(pg_catalog.quote_literal(require_reader.tenant_id), 'NULL')
+    using errcode = 'SR008',
+          hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor. An unknown tenant gets the same answer.';
 end
 $$;
 comment on function sor_guard.require_reader(text) is
-  'The read gate: returns the tenant id when session_user may read it (an auditor, or a member), else SR008, also for an unknown tenant.';
+  'The read gate: returns the tenant id when session_user may read it (a member of it, or an auditor), else SR008, also for an unknown tenant; to an auditor, who may know every tenant, an unknown tenant is SR002.';
 
 -- The guard functions this file redefined are recorded before the guard runs again (what the
 -- afterMigrate callback does at the end of the run): a later statement of the run that the guard

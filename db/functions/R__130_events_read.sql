@@ -196,7 +196,7 @@ begin
 end
 $$;
 comment on function sor_api.tenant_events_since(text, bigint, integer) is
-  'One tenant''s events after a position, in position order, never skipping an event, held back only by the tenant''s own transactions in flight (sor.tenant_horizon): pass 0, then the last position returned. For a member of the tenant or an auditor, on the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR011 bad cursor; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
+  'One tenant''s events after a position, in position order, never skipping an event, held back only by the tenant''s own transactions in flight (sor.tenant_horizon): pass 0, then the last position returned. For a member of the tenant or an auditor, on the primary, at READ COMMITTED. SR008 not a reader of the tenant (an auditor: SR002 no such tenant); SR011 bad cursor; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.read_stream(tenant_id text, stream text, from_version integer default 1,
                                                max_rows integer default 1000)
@@ -232,6 +232,6 @@ begin
 end
 $$;
 comment on function sor_api.read_stream(text, text, integer, integer) is
-  'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
+  'One stream of a tenant the caller is a member of (or any, for an auditor), in version order from from_version. SR008 not a reader of the tenant (or no such tenant; an auditor: SR002), SR011 bad input, SR015 unknown stream, SR016 max_rows out of 1..10000.';
 
 reset role;

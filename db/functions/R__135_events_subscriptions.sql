@@ -135,7 +135,7 @@ begin
 end
 $$;
 comment on function sor_api.wakeup_channel(text, text) is
-  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (the asking login''s own channel of the queue: one NOTIFY, empty payload, per transaction that queued tasks of one of the login''s tenants on it, while a connection that asked is alive: asking registers the calling connection and the login''s tenants in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read, or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
+  'The channel to LISTEN on for wake-ups: kind events with a tenant id the caller may read (one NOTIFY, empty payload, per transaction that appended events of the tenant, while the tenant has a subscription), outbox with a tenant id the caller is a member of (one NOTIFY per statement that made outbox rows of the tenant ready to lease, payload how many), or tasks with a queue (the asking login''s own channel of the queue: one NOTIFY, empty payload, per transaction that queued tasks of one of the login''s tenants on it, while a connection that asked is alive: asking registers the calling connection and the login''s tenants in sor.task_listeners). A wake-up says only that something may be there: read or claim as usual. The name is derived from the database''s wake-up secret: no login can name a channel without asking here, and sor_api.rotate_wakeup_channels changes every name. SR011 bad kind or key; SR008 for events of a tenant the caller may not read (an auditor: SR002 no such tenant), or the outbox of a tenant it is not a member of; 55000 no secret (an admin rotates to make one).';
 
 -- A new secret: every channel gets a new name. Listeners keep listening on the old names and get
 -- no wake-up there, so they ask for their channels again (readers and claimers are told to ask on
@@ -287,7 +287,7 @@ begin
 end
 $$;
 comment on function sor_api.subscribe(text, text, text, boolean) is
-  'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant; SR011 bad name or prefix; SR018 the name exists with another prefix; SR086 (from now) at REPEATABLE READ or SERIALIZABLE, or on a standby.';
+  'Creates the tenant''s named subscription to its events (every stream, or those starting with stream_prefix), with its checkpoint at the start (from_start) or after the last event visible now; subscribing again with the same prefix returns it as it is (created false). Returns the LISTEN channel of its wake-ups. SR008 not a reader of the tenant (an auditor: SR002 no such tenant); SR011 bad name or prefix; SR018 the name exists with another prefix; SR086 (from now) at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.read_subscription(tenant_id text, name text, max_rows integer default 100)
 returns table ("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb,
@@ -332,7 +332,7 @@ begin
 end
 $$;
 comment on function sor_api.read_subscription(text, text, integer) is
-  'The subscription''s events after its checkpoint, in position order, up to the tenant''s reader horizon (sor.tenant_horizon: held back only by the tenant''s own transactions in flight): reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. On the primary, at READ COMMITTED. SR008 not a reader of the tenant; SR015 no such subscription; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
+  'The subscription''s events after its checkpoint, in position order, up to the tenant''s reader horizon (sor.tenant_horizon: held back only by the tenant''s own transactions in flight): reading again without an acknowledgement returns the same events (at least once); acknowledging the last one read and reading again never skips one. On the primary, at READ COMMITTED. SR008 not a reader of the tenant (an auditor: SR002 no such tenant); SR015 no such subscription; SR016 max_rows out of 1..10000; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.ack_subscription(tenant_id text, name text, up_to_position bigint)
 returns table (last_position bigint, moved boolean)
@@ -381,7 +381,7 @@ begin
 end
 $$;
 comment on function sor_api.ack_subscription(text, text, bigint) is
-  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant; SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
+  'Moves the subscription''s checkpoint forward to the event at up_to_position (one read_subscription returned): the next read starts after it. An acknowledgement at or before the checkpoint changes nothing (moved false): the checkpoint never goes back. SR008 not a reader of the tenant (an auditor: SR002 no such tenant); SR011 bad position; SR015 no such subscription; SR015 no event of the subscription at that position below the tenant''s reader horizon; SR086 at REPEATABLE READ or SERIALIZABLE, or on a standby.';
 
 create or replace function sor_api.subscriptions(tenant_id text)
 returns table (name text, stream_prefix text, last_position bigint, created_at timestamptz, created_by name,
@@ -403,7 +403,7 @@ begin
 end
 $$;
 comment on function sor_api.subscriptions(text) is
-  'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant.';
+  'The tenant''s subscriptions with their checkpoints, by name. SR008 not a reader of the tenant (an auditor: SR002 no such tenant).';
 
 create or replace function sor_api.unsubscribe(tenant_id text, name text)
 returns boolean
@@ -421,6 +421,6 @@ begin
 end
 $$;
 comment on function sor_api.unsubscribe(text, text) is
-  'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant; SR015 no such subscription.';
+  'Removes the tenant''s subscription and its checkpoint. SR008 not a reader of the tenant (an auditor: SR002 no such tenant); SR015 no such subscription.';
 
 reset role;

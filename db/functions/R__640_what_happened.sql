@@ -85,7 +85,8 @@ begin
       using errcode = 'SR093', hint = 'Ask about at most 31 days at a time.';
   end if;
   if what_happened.tenant_id is not null then
-    -- the read gate: an unknown tenant and another tenant's id get the same answer (SR008)
+    -- the read gate: an unknown tenant and another tenant's id get the same answer (SR008), an
+    -- auditor SR002 for an unknown tenant
     perform sor_guard.require_reader(what_happened.tenant_id);
   end if;
   return query

@@ -90,8 +90,11 @@ class ReadApiTest {
         assertRefused("SR008", () -> Sql.run(acmeWorker, "select * from sor_api.read_stream('globex', 'expense-1')"));
         assertRefused("SR008", () -> Sql.run(outsider, "select * from sor_api.read_stream('acme', 'expense-1')"));
         assertRefused("SR015", () -> Sql.run(acmeWorker, "select * from sor_api.read_stream('acme', 'expense-404')"));
-        // an auditor reads every tenant: for it an unknown tenant simply has no such stream
-        assertRefused("SR015", () -> Sql.run(auditor, "select * from sor_api.read_stream('initech', 'expense-1')"));
+        // an auditor reads every tenant and may know them all: to it an unknown tenant is named as such
+        assertRefused("SR002", () -> Sql.run(auditor, "select * from sor_api.read_stream('initech', 'expense-1')"));
+        assertRefused("SR002", () -> Sql.run(auditor, "select * from sor_api.tenant_events_since('initech', 0)"));
+        assertRefused("SR002", () -> Sql.run(auditor, "select * from sor_api.subscribe('initech', 'audit.copy')"));
+        assertRefused("SR002", () -> Sql.run(auditor, "select sor_api.wakeup_channel('events', 'initech')"));
         for (String sql : List.of("select * from sor_api.read_stream(null, 'expense-1')",
                 "select * from sor_api.read_stream('acme', null)", "select * from sor_api.read_stream('acme', 'expense-1', 0)",
                 "select * from sor_api.read_stream('acme', 'expense-1', null)")) {

@@ -1,0 +1,174 @@
+package dev.pgsor.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgsor.runtime.Database;
+import dev.pgsor.support.Repo;
+import dev.pgsor.testkit.SorDatabase;
+import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Bad input to any function of the contract, from every caller: each {@code sor_api} function a
+ * role may execute is called with every argument NULL, and then with each argument in turn given
+ * bad values of its type (empty, too long, a control character, JSON of the wrong shape, negative,
+ * zero, the type's maximum, negative and huge intervals, infinite timestamps, arrays holding NULL)
+ * and the other arguments plausible. A call may succeed (it is rolled back) or be refused; a
+ * refusal must carry a SQLSTATE that has a row in docs/errors.md and a hint. A new function that
+ * lets a NULL reach a NOT NULL column, a cast fail or an array subscript run off its end fails here.
+ */
+@SorTest
+class BadInputSweepTest {
+
+    private static final Pattern CODE_ROW = Pattern.compile("(?m)^\\|\\s*([0-9A-Z]{5})\\s*\\|");
+
+    /** A plausible value of each argument type: the caller's tenant, an empty object, one. */
+    private static final Map<String, String> PLAUSIBLE = Map.ofEntries(
+            Map.entry("text", "'acme'"), Map.entry("jsonb", "'{}'::jsonb"), Map.entry("integer", "1"),
+            Map.entry("bigint", "1"), Map.entry("smallint", "1"), Map.entry("numeric", "1"),
+            Map.entry("boolean", "true"), Map.entry("interval", "'1 second'::interval"),
+            Map.entry("timestamp with time zone", "now()"), Map.entry("text[]", "'{acme}'::text[]"),
+            Map.entry("uuid", "gen_random_uuid()"));
+
+    /** Bad values of each argument type (NULL is tried for every argument at once, first). */
+    private static final Map<String, List<String>> BAD = Map.of(
+            "text", List.of("''", "repeat('x', 5000)", "E'a\\x01b'", "'ACME'", "'a b'", "' acme'", "'acme;drop'"),
+            "jsonb", List.of("'[]'::jsonb", "'\"s\"'::jsonb", "'null'::jsonb", "'1'::jsonb", "'[{}]'::jsonb", "'[1]'::jsonb",
+                    "'[null]'::jsonb", "'{\"a\": [1, {\"b\": null}]}'::jsonb", "'[{\"stream\": 5}]'::jsonb",
+                    "'[{\"subject\": \"x\", \"delay\": \"soon\"}]'::jsonb", "'[{\"task_id\": \"x\"}]'::jsonb"),
+            "integer", List.of("-1", "0", "2147483647", "-2147483648"),
+            "bigint", List.of("-1", "0", "9223372036854775807"),
+            "smallint", List.of("-1", "32767"),
+            "numeric", List.of("'NaN'::numeric", "-1"),
+            "interval", List.of("'-1 day'::interval", "'1000 years'::interval", "'0'::interval"),
+            "timestamp with time zone", List.of("'infinity'::timestamptz", "'-infinity'::timestamptz",
+                    "'1900-01-01'::timestamptz", "'9999-12-31'::timestamptz"),
+            "text[]", List.of("'{NULL}'::text[]", "'{\"\"}'::text[]", "'{}'::text[]"));
+
+    static SorDatabase db;
+    static SortedSet<String> documented;
+
+    @BeforeAll
+    static void setUp(SorDatabase database) throws IOException {
+        db = database;
+        db.addTenants("acme", "globex");
+        documented = new TreeSet<>();
+        Matcher m = CODE_ROW.matcher(Files.readString(Repo.path("docs/errors.md"), StandardCharsets.UTF_8));
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+    }
+
+    /** One function of sor_api: its name, whether it is a procedure, its argument types. */
+    private record Fn(String name, boolean procedure, List<String> types) { }
+
+    /** What the sweep saw as one role. */
+    private record Sweep(int calls, int refused, List<String> problems) { }
+
+    @Test
+    void aWorkersBadInputIsRefusedWithADocumentedCodeAndAHint() throws SQLException {
+        assertClean("worker", sweep(db.worker("sweep", "acme"), true), 300);
+    }
+
+    @Test
+    void aTenantUsersApproversAndDispatchersBadInputIsRefusedWithADocumentedCodeAndAHint() throws SQLException {
+        assertClean("tenant user", sweep(db.tenantUser("acme"), true), 50);
+        assertClean("approver", sweep(db.approver("acme"), true), 20);
+        assertClean("dispatcher", sweep(db.dispatcher("acme"), true), 20);
+    }
+
+    @Test
+    void anAuditorsAndAnAdminsBadInputIsRefusedWithADocumentedCodeAndAHint() throws SQLException {
+        assertClean("auditor", sweep(db.auditor(), true), 50);
+        Database admin = db.sorAdmin();
+        db.addMember("acme", admin);
+        assertClean("admin", sweep(admin, true), 100);
+    }
+
+    @Test
+    void aSuperusersNullsAreRefusedWithADocumentedCodeAndAHint() throws SQLException {
+        // the superuser may execute everything: every function once, with every argument NULL
+        assertClean("superuser", sweep(db.admin(), false), 60);
+    }
+
+    private static void assertClean(String role, Sweep s, int atLeast) {
+        System.out.printf("BadInputSweepTest: %s made %d calls, %d refused%n", role, s.calls(), s.refused());
+        assertThat(s.calls()).as("calls made as the %s", role).isGreaterThanOrEqualTo(atLeast);
+        assertThat(s.refused()).as("calls refused as the %s", role).isGreaterThan(0);
+        assertThat(s.problems()).as("refusals as the %s without a documented SQLSTATE or without a hint", role).isEmpty();
+    }
+
+    private static Sweep sweep(Database role, boolean badValues) throws SQLException {
+        List<Fn> fns = new ArrayList<>();
+        for (List<Object> r : Sql.rows(role, "select p.proname, p.prokind = 'p',"
+                + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[]"
+                + " from pg_catalog.pg_proc p"
+                + " where p.pronamespace = 'sor_api'::regnamespace and p.pronargs > 0 and p.prokind in ('f', 'p')"
+                + " and pg_catalog.has_function_privilege(p.oid, 'execute')"
+                + " order by p.proname, p.oid")) {
+            String[] types = (String[]) ((java.sql.Array) r.get(2)).getArray();
+            fns.add(new Fn((String) r.get(0), (Boolean) r.get(1), List.of(types)));
+        }
+        int calls = 0;
+        int refused = 0;
+        Map<String, String> problems = new LinkedHashMap<>();
+        try (Connection c = role.connect()) {
+            c.setAutoCommit(false);
+            for (Fn fn : fns) {
+                List<List<String>> argLists = new ArrayList<>();
+                argLists.add(fn.types().stream().map(t -> "null::" + t).toList());
+                if (badValues) {
+                    for (int i = 0; i < fn.types().size(); i++) {
+                        for (String bad : BAD.getOrDefault(fn.types().get(i), List.of())) {
+                            List<String> args = new ArrayList<>();
+                            for (int j = 0; j < fn.types().size(); j++) {
+                                String t = fn.types().get(j);
+                                args.add(j == i ? bad : PLAUSIBLE.getOrDefault(t, "null::" + t));
+                            }
+                            argLists.add(args);
+                        }
+                    }
+                }
+                for (List<String> args : argLists) {
+                    String call = (fn.procedure() ? "call sor_api." : "select * from sor_api.") + fn.name()
+                            + "(" + String.join(", ", args) + ")";
+                    calls++;
+                    try (Statement st = c.createStatement()) {
+                        st.execute("set local statement_timeout = '20s'");
+                        st.execute(call);
+                    } catch (PSQLException e) {
+                        refused++;
+                        String state = e.getSQLState();
+                        String hint = e.getServerErrorMessage() == null ? null : e.getServerErrorMessage().getHint();
+                        if (state == null || !documented.contains(state) || hint == null || hint.isBlank()) {
+                            // one problem per function and SQLSTATE: the first call that shows it
+                            String shown = call.length() > 300 ? call.substring(0, 300) + "..." : call;
+                            problems.putIfAbsent(fn.name() + " " + state, shown + " -> " + state + " "
+                                    + e.getMessage().lines().findFirst().orElse("") + " (hint: " + hint + ")");
+                        }
+                    } finally {
+                        c.rollback();
+                    }
+                }
+            }
+        }
+        return new Sweep(calls, refused, new ArrayList<>(problems.values()));
+    }
+}
