@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:b624e081c36aad232c7436deeba14daefd95f849fc90b6151651155b3e25cf97',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:81e8672f15ed6948156c020ebeb1cd335e2f23a6d04eb0dac3c0a4b7ebd6c864',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -138,7 +138,7 @@ begin
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
 {"script":"beforeEachMigrate__pgsor_upgrade.sql","module":"kernel","type":"callback","sha256":"6406ade2c4a9974c12c66b8b745d8fd4280a31ce148f2800f5a23fdea9fb5cf3"}
 {"script":"beforeMigrate__pgsor_roles.sql","module":"kernel","type":"callback","sha256":"86f350cd090aa47cc850a410ee6cc728fb136268493c88f893a7643814e8a712"}
-{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":711097588}
+{"script":"R__100_reconciler_ingest.sql","module":"reconciler","type":"repeatable","checksum":2080596459}
 {"script":"R__200_reconciler_tools.sql","module":"reconciler","type":"repeatable","checksum":2004439449}
 {"script":"R__300_reconciler_setup.sql","module":"reconciler","type":"repeatable","checksum":596375425}
 {"script":"R__900_policies_reconciler.sql","module":"reconciler","type":"repeatable","checksum":655114423}
@@ -870,7 +870,7 @@ begin
 {"object":"event trigger sor_guard_4_end","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_end()","tags":[]}}
 {"object":"event trigger sor_guard_5_end_watch","module":"kernel","attrs":{"enabled":"always","event":"ddl_command_end","function":"sor_guard.tg_watch_end()","tags":[]}}
 {"object":"event trigger sor_guard_6_rewrite","module":"kernel","attrs":{"enabled":"always","event":"table_rewrite","function":"sor_guard.tg_rewrite()","tags":[]}}
-{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"e4b38dca10063e66d0aea8375598899a914c75bb6702e77ec91998f28232b9f5","owner":"sor_owner"}}
+{"object":"function reconciler.ingest_bank_rows(text,jsonb)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"79d4eeebf3e2e71966421300e98085675f7e5c94e73cd7caa72fa83be583d9d9","owner":"sor_owner"}}
 {"object":"function reconciler.setup_tenant(text)","module":"reconciler","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, reconciler, sor, pg_temp"],"definition_sha256":"6fd2928e9d33fbadeddda8f4b25fd5c19eaa9cfc676fa093c7cfcbf0668a9139","owner":"sor_owner"}}
 {"object":"function reconciler.tool_categorise(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"1b04df57312877c7c564fe6581487c477044cc91f137d32263e0c2f06a3f90d6","owner":"sor_owner"}}
 {"object":"function reconciler.tool_list_pending(jsonb,jsonb)","module":"reconciler","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, reconciler, pg_temp"],"definition_sha256":"6b3b8804e2e7f0ea69491a603d6d85a2e5d623ea4596dd69e867ccb07c8cf8b8","owner":"sor_owner"}}

@@ -19,7 +19,9 @@ begin
     raise exception 'unknown tenant %', coalesce(quote_literal(ingest_bank_rows.tenant_id), 'NULL')
       using errcode = 'SR002', hint = 'Create the tenant first with sor_api.add_tenant.';
   end if;
-  if jsonb_typeof(coalesce(ingest_bank_rows.bank_rows, 'null')) <> 'array' or jsonb_array_length(ingest_bank_rows.bank_rows) > 10000 then
+  if jsonb_typeof(coalesce(ingest_bank_rows.bank_rows, 'null')) <> 'array' or jsonb_array_length(ingest_bank_rows.bank_rows) > 10000
+     -- every element an object: jsonb_to_recordset refuses anything else with an error of its own
+     or ingest_bank_rows.bank_rows @? 'strict $[*] ? (@.type() != "object")' then
     raise exception 'bank rows for tenant % must be a JSON array of at most 10000 objects', ingest_bank_rows.tenant_id
       using errcode = 'SR100', hint = 'Pass [{"bank_txn_id": ..., "account_holder": ..., "holder_email": ..., "booked_on": ..., "description": ..., "amount": ..., "currency": ...}, ...].';
   end if;

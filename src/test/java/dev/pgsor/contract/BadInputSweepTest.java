@@ -27,14 +27,15 @@ import org.postgresql.util.PSQLException;
 
 /**
  * Bad input to any function of the contract, from every caller: each {@code sor_api} function a
- * role may execute is called with every argument NULL, and then with each argument in turn given
+ * role may execute (and each of the example domain module's {@code reconciler} schema, which
+ * domain authors copy) is called with every argument NULL, and then with each argument in turn given
  * bad values of its type (empty, too long, a control character, JSON of the wrong shape, negative,
  * zero, the type's maximum, negative and huge intervals, infinite timestamps, arrays holding NULL)
  * and the other arguments plausible. A call may succeed (it is rolled back) or be refused; a
  * refusal must carry a SQLSTATE that has a row in docs/errors.md and a hint. A new function that
  * lets a NULL reach a NOT NULL column, a cast fail or an array subscript run off its end fails here.
  */
-@SorTest
+@SorTest(reconciler = true)
 class BadInputSweepTest {
 
     private static final Pattern CODE_ROW = Pattern.compile("(?m)^\\|\\s*([0-9A-Z]{5})\\s*\\|");
@@ -51,7 +52,7 @@ class BadInputSweepTest {
     private static final Map<String, List<String>> BAD = Map.of(
             "text", List.of("''", "repeat('x', 5000)", "E'a\\x01b'", "'ACME'", "'a b'", "' acme'", "'acme;drop'"),
             "jsonb", List.of("'[]'::jsonb", "'\"s\"'::jsonb", "'null'::jsonb", "'1'::jsonb", "'[{}]'::jsonb", "'[1]'::jsonb",
-                    "'[null]'::jsonb", "'{\"a\": [1, {\"b\": null}]}'::jsonb", "'[{\"stream\": 5}]'::jsonb",
+                    "'[null]'::jsonb", "'[[]]'::jsonb", "'[{}, \"x\"]'::jsonb", "'{\"a\": [1, {\"b\": null}]}'::jsonb", "'[{\"stream\": 5}]'::jsonb",
                     "'[{\"subject\": \"x\", \"delay\": \"soon\"}]'::jsonb", "'[{\"task_id\": \"x\"}]'::jsonb"),
             "integer", List.of("-1", "0", "2147483647", "-2147483648"),
             "bigint", List.of("-1", "0", "9223372036854775807"),
@@ -117,10 +118,11 @@ class BadInputSweepTest {
 
     private static Sweep sweep(Database role, boolean badValues) throws SQLException {
         List<Fn> fns = new ArrayList<>();
-        for (List<Object> r : Sql.rows(role, "select p.proname, p.prokind = 'p',"
+        for (List<Object> r : Sql.rows(role, "select p.pronamespace::regnamespace::text || '.' || p.proname, p.prokind = 'p',"
                 + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[]"
                 + " from pg_catalog.pg_proc p"
-                + " where p.pronamespace = 'sor_api'::regnamespace and p.pronargs > 0 and p.prokind in ('f', 'p')"
+                + " where p.pronamespace in ('sor_api'::regnamespace, 'reconciler'::regnamespace) and p.pronargs > 0"
+                + " and p.prokind in ('f', 'p')"
                 + " and pg_catalog.has_function_privilege(p.oid, 'execute')"
                 + " order by p.proname, p.oid")) {
             String[] types = (String[]) ((java.sql.Array) r.get(2)).getArray();
@@ -147,7 +149,7 @@ class BadInputSweepTest {
                     }
                 }
                 for (List<String> args : argLists) {
-                    String call = (fn.procedure() ? "call sor_api." : "select * from sor_api.") + fn.name()
+                    String call = (fn.procedure() ? "call " : "select * from ") + fn.name()
                             + "(" + String.join(", ", args) + ")";
                     calls++;
                     try (Statement st = c.createStatement()) {

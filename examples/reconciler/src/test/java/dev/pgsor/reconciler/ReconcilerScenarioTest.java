@@ -211,7 +211,7 @@ class ReconcilerScenarioTest {
     void badBankRowsAreRefusedAndLoadNothing() {
         String alice = outcome.tenants().get(0);
         long before = db.count("select count(*) from reconciler.pending_transactions");
-        for (String rows : List.of("{}", "[{\"bank_txn_id\": \"X-1\"}]",
+        for (String rows : List.of("{}", "[1]", "[null]", "[[]]", "[{\"bank_txn_id\": \"X-0\"}, \"row\"]", "[{\"bank_txn_id\": \"X-1\"}]",
                 "[{\"bank_txn_id\": \"X-2\", \"account_holder\": \"A\", \"holder_email\": \"a@b\", \"booked_on\": \"not a date\","
                         + " \"description\": \"d\", \"amount\": 1, \"currency\": \"EUR\"}]",
                 "[{\"bank_txn_id\": \"X-3\", \"account_holder\": \"A\", \"holder_email\": \"a@b\", \"booked_on\": \"2026-11-17\","
