@@ -48,6 +48,18 @@ class BadInputSweepTest {
             Map.entry("timestamp with time zone", "now()"), Map.entry("text[]", "'{acme}'::text[]"),
             Map.entry("uuid", "gen_random_uuid()"));
 
+    /**
+     * Plausible values by argument name, so that a call gets past its first checks and the bad
+     * argument reaches the code behind them: a queue, stream, run and task that exist.
+     */
+    private static final Map<String, String> BY_NAME = new java.util.HashMap<>(Map.ofEntries(
+            Map.entry("queue", "'sweep'"), Map.entry("stream", "'order-1'"), Map.entry("for_stream", "'order-1'"),
+            Map.entry("type", "'Noted'"), Map.entry("name", "'audit.copy'"), Map.entry("kind", "'tasks'"),
+            Map.entry("subject", "'row 1'"), Map.entry("workflow", "'sweep'"), Map.entry("version", "'0.4.0'"),
+            Map.entry("role_name", "session_user::text"), Map.entry("tenant", "'acme'"), Map.entry("for_tenant", "'acme'"),
+            Map.entry("tasks", "'[{\"subject\": \"row 2\"}]'::jsonb"),
+            Map.entry("events", "'[{\"stream\": \"order-2\", \"type\": \"Noted\"}]'::jsonb")));
+
     /** Bad values of each argument type (NULL is tried for every argument at once, first). */
     private static final Map<String, List<String>> BAD = Map.of(
             "text", List.of("''", "repeat('x', 5000)", "E'a\\x01b'", "'ACME'", "'a b'", "' acme'", "'acme;drop'"),
@@ -67,9 +79,15 @@ class BadInputSweepTest {
     static SortedSet<String> documented;
 
     @BeforeAll
-    static void setUp(SorDatabase database) throws IOException {
+    static void setUp(SorDatabase database) throws IOException, SQLException {
         db = database;
         db.addTenants("acme", "globex");
+        // a queue, a task, an event and a run that exist, which the plausible arguments name
+        Sql.run(db.sorAdmin(), "select sor_api.create_queue('sweep', 'bad input sweep')");
+        Database owner = db.worker("sweep-owner", "acme");
+        BY_NAME.put("task_id", String.valueOf(Sql.scalar(owner, "select sor_api.enqueue_task('acme', 'sweep', 'row 0')")));
+        Sql.run(owner, "select sor_api.append_event('acme', 'order-1', 'Noted', '{}'::jsonb, '{}'::jsonb, null)");
+        BY_NAME.put("run_id", "'" + Sql.scalar(owner, "select run_id from sor_api.start_run('acme', 'sweep')") + "'::uuid");
         documented = new TreeSet<>();
         Matcher m = CODE_ROW.matcher(Files.readString(Repo.path("docs/errors.md"), StandardCharsets.UTF_8));
         while (m.find()) {
@@ -78,7 +96,7 @@ class BadInputSweepTest {
     }
 
     /** One function of sor_api: its name, whether it is a procedure, its argument types. */
-    private record Fn(String name, boolean procedure, List<String> types) { }
+    private record Fn(String name, boolean procedure, List<String> types, List<String> names) { }
 
     /** What the sweep saw as one role. */
     private record Sweep(int calls, int refused, List<String> problems) { }
@@ -119,14 +137,20 @@ class BadInputSweepTest {
     private static Sweep sweep(Database role, boolean badValues) throws SQLException {
         List<Fn> fns = new ArrayList<>();
         for (List<Object> r : Sql.rows(role, "select p.pronamespace::regnamespace::text || '.' || p.proname, p.prokind = 'p',"
-                + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[]"
+                + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[],"
+                + " coalesce(p.proargnames[1:p.pronargs], array[]::text[])"
                 + " from pg_catalog.pg_proc p"
                 + " where p.pronamespace in ('sor_api'::regnamespace, 'reconciler'::regnamespace) and p.pronargs > 0"
                 + " and p.prokind in ('f', 'p')"
                 + " and pg_catalog.has_function_privilege(p.oid, 'execute')"
                 + " order by p.proname, p.oid")) {
             String[] types = (String[]) ((java.sql.Array) r.get(2)).getArray();
-            fns.add(new Fn((String) r.get(0), (Boolean) r.get(1), List.of(types)));
+            String[] names = (String[]) ((java.sql.Array) r.get(3)).getArray();
+            List<String> argNames = new ArrayList<>();
+            for (int i = 0; i < types.length; i++) {
+                argNames.add(i < names.length && names[i] != null ? names[i] : "");
+            }
+            fns.add(new Fn((String) r.get(0), (Boolean) r.get(1), List.of(types), argNames));
         }
         int calls = 0;
         int refused = 0;
@@ -142,7 +166,8 @@ class BadInputSweepTest {
                             List<String> args = new ArrayList<>();
                             for (int j = 0; j < fn.types().size(); j++) {
                                 String t = fn.types().get(j);
-                                args.add(j == i ? bad : PLAUSIBLE.getOrDefault(t, "null::" + t));
+                                args.add(j == i ? bad
+                                        : BY_NAME.getOrDefault(fn.names().get(j), PLAUSIBLE.getOrDefault(t, "null::" + t)));
                             }
                             argLists.add(args);
                         }
