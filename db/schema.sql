@@ -10052,24 +10052,23 @@ CREATE OR REPLACE FUNCTION sor_guard.require_reader(tenant_id text)
  SET jit TO 'off'
 AS $function$
 begin
-  -- a member reads its tenants; an auditor reads every tenant there is, and may know them all
-  -- (sor_api.tenants): an unknown tenant is SR002 to it (a subscription to it would otherwise
-  -- reach its foreign key, and a channel or an empty answer would be given for a name no tenant
-  -- has); to anyone else SR008, so the answer reveals nothing
-  if require_reader.tenant_id is not null and sor_guard.is_member(require_reader.tenant_id) then
-    return require_reader.tenant_id;
+  -- who may read is the one rule of can_read_tenant (a member, or an auditor); anyone else gets
+  -- SR008, also for an unknown tenant, so the answer reveals nothing
+  if require_reader.tenant_id is null or not sor_guard.can_read_tenant(require_reader.tenant_id) then
+    raise exception 'role % may not read tenant %', session_user,
+          coalesce(pg_catalog.quote_literal(require_reader.tenant_id), 'NULL')
+      using errcode = 'SR008',
+            hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor. An unknown tenant gets the same answer.';
   end if;
-  if require_reader.tenant_id is not null and pg_catalog.pg_has_role(session_user, 'sor_auditor', 'MEMBER') then
-    if not exists (select 1 from sor.tenants t where t.tenant_id = require_reader.tenant_id) then
-      raise exception 'unknown tenant %', pg_catalog.quote_literal(require_reader.tenant_id)
-        using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
-    end if;
-    return require_reader.tenant_id;
+  -- a member's tenant exists; only an auditor, who reads every tenant and may know them all
+  -- (sor_api.tenants), gets here with one that does not: SR002 (a subscription to it would
+  -- otherwise reach its foreign key, and a channel or an empty answer be given for a name no
+  -- tenant has)
+  if not exists (select 1 from sor.tenants t where t.tenant_id = require_reader.tenant_id) then
+    raise exception 'unknown tenant %', pg_catalog.quote_literal(require_reader.tenant_id)
+      using errcode = 'SR002', hint = 'List the tenants in sor_api.tenants.';
   end if;
-  raise exception 'role % may not read tenant %', session_user,
-        coalesce(pg_catalog.quote_literal(require_reader.tenant_id), 'NULL')
-    using errcode = 'SR008',
-          hint = 'A caller reads only tenants it is a member of (sor_api.add_member), or is an auditor. An unknown tenant gets the same answer.';
+  return require_reader.tenant_id;
 end
 $function$;
 

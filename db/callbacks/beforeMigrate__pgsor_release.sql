@@ -17,14 +17,14 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:81e8672f15ed6948156c020ebeb1cd335e2f23a6d04eb0dac3c0a4b7ebd6c864',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:6512155fe287b57bace36ebffa8438ba3a242aa1bbe337f74bc040caf2665935',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
-{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":-342643762}
+{"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":386592083}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1265009533}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
@@ -1105,7 +1105,7 @@ begin
 {"object":"function sor_guard.release_latest(text,text[])","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d45239ed2728a41681958ed19cc0f2ce45b8133d7b1953b17463ea6f20a072a3","owner":"sor_guardian"}}
 {"object":"function sor_guard.release_module(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8a7471eaa8c952566d185a58e11b4ec924e6ac34adddc27a5691bf26a4aff093","owner":"sor_guardian"}}
 {"object":"function sor_guard.require_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"33dd4837571284f468adb118e90bac755d4d410de367598e36f131cc1e898302","owner":"sor_guardian"}}
-{"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"a3a7debae2d937c0ade889851a34943853d9eb8f50a6ed6bda82e537718bb9cc","owner":"sor_guardian"}}
+{"object":"function sor_guard.require_reader(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"c81c3cf7986e15ff64f01267b13c5e3d39fc049143019c6c724362a4acfdf834","owner":"sor_guardian"}}
 {"object":"function sor_guard.root_of(oid,oid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d678ea474cfdbd3e47226cb4eb12b0a10186d1bc22436752445c7c5f94fd6a75","owner":"sor_guardian"}}
 {"object":"function sor_guard.settle(text,text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ebea3b4923515f34f1f1a0a40795a345ee6ea1cdb802348d7415810b24414657","owner":"sor_guardian"}}
 {"object":"function sor_guard.settle_partitions(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a1bb79f38d05c4ba1364677ea05a012eb31b28fb4f7eb2bf5dc423a56564f947","owner":"sor_guardian"}}
