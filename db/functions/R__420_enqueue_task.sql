@@ -241,8 +241,11 @@ begin
   end if;
 
   -- one INSERT for the batch, ids drawn in ordinal order; the dedupe trigger skips a row whose key
-  -- is taken (also by an earlier row of the batch). A second statement, which sees the keys the
-  -- first one claimed and any committed meanwhile, reads a skipped row's task id from its key.
+  -- is taken (also by an earlier row of the batch). The rows are inserted in the order of their
+  -- keys (then ordinals), so the trigger claims a batch's keys in one order whatever the batch's:
+  -- two batches sharing keys wait for one another instead of deadlocking, and of a key given twice
+  -- the first ordinal still wins. A second statement, which sees the keys the first one claimed
+  -- and any committed meanwhile, reads a skipped row's task id from its key.
   with b as materialized (
     select t.o, t.x, pg_catalog.nextval('sor.tasks_task_id_seq'::regclass) as id
       from pg_catalog.jsonb_array_elements(enqueue_tasks.tasks) with ordinality as t(x, o)
@@ -254,7 +257,7 @@ begin
            _now + coalesce((b.x ->> 'delay')::interval, '0'::interval),
            coalesce((b.x ->> 'max_attempts')::integer, _queue.max_attempts)
       from b
-     order by b.o
+     order by b.x ->> 'dedupe_key' collate "C", b.o
     returning n.task_id
   )
   select pg_catalog.array_agg(b.id order by b.o), pg_catalog.array_agg(i.task_id is not null order by b.o),

@@ -193,6 +193,41 @@ class BatchTasksTest {
         }
     }
     @Test
+    void twoBatchesSharingDedupeKeysInOppositeOrdersNeitherDeadlockNorQueueTwice() throws Exception {
+        // two producers racing with the same keys, each in its own order: the keys are claimed in
+        // the keys' order, so the second batch waits for the first and answers with its task ids
+        int n = 40;
+        for (int round = 0; round < 20; round++) {
+            String q = newQueue();
+            List<String> forward = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                forward.add("{\"subject\": \"s" + i + "\", \"dedupe_key\": \"key-" + round + "-" + i + "\"}");
+            }
+            List<String> backward = new ArrayList<>(forward);
+            Collections.reverse(backward);
+            String[] batches = {"[" + String.join(",", forward) + "]", "[" + String.join(",", backward) + "]"};
+            List<Race.Outcome<List<List<Object>>>> outcomes = Race.onConnections(worker, 2, (c, thread) ->
+                    Sql.rows(c, "select e.task_id, e.created, x ->> 'dedupe_key' from sor_api.enqueue_tasks('acme', ?, ?::jsonb) e"
+                            + " join jsonb_array_elements(?::jsonb) with ordinality as j(x, o) on j.o = e.ordinal order by 3",
+                            q, batches[thread], batches[thread]));
+            for (Race.Outcome<List<List<Object>>> o : outcomes) {
+                assertThat(o.ok()).as("round %d: %s", round, o.error() == null ? "" : o.sqlState() + " " + o.error().getMessage()).isTrue();
+            }
+            List<List<Object>> a = outcomes.get(0).get();
+            List<List<Object>> b = outcomes.get(1).get();
+            assertThat(a).as("round %d", round).hasSize(n);
+            // the same task for each key in both answers, created by exactly one of the two
+            for (int i = 0; i < n; i++) {
+                assertThat(b.get(i).get(2)).isEqualTo(a.get(i).get(2));
+                assertThat(b.get(i).get(0)).as("round %d, %s", round, a.get(i).get(2)).isEqualTo(a.get(i).get(0));
+                assertThat(List.of(a.get(i).get(1), b.get(i).get(1))).as("round %d, %s", round, a.get(i).get(2))
+                        .containsExactlyInAnyOrder(true, false);
+            }
+            assertThat(db.count("select count(*) from sor.tasks where queue = ?", q)).as("round %d", round).isEqualTo(n);
+            assertThat(db.count("select count(*) from sor.dedupe_keys where scope = 'task:' || ?", q)).as("round %d", round).isEqualTo(n);
+        }
+    }
+    @Test
     void twoCallsFailingTheSameTasksInOppositeOrdersNeitherDeadlockNorRecordTwice() throws Exception {
         for (int round = 0; round < 15; round++) {
             String q = newQueue();
