@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:b20a98904639be70adec3b3cbff7fe8f802104be1ad617d01399d5e40c201023',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8b56715977e7d7061d0fce77535d149f9dfd68a61aa08bd3f50321c41fca6ac4',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -25,7 +25,7 @@ begin
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1265009533}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
-{"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-410614634}
+{"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-772755745}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
 {"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":1647383870}
@@ -53,7 +53,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1694391489}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1841015219}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1677204397}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":264866019}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
@@ -95,7 +95,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-1545277811}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-863144802}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-1032815392}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -938,7 +938,7 @@ begin
 {"object":"function sor.partitioned_tables()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"53f4b1f80f42aa9a997ef8aa675320678314991af5eabcfec967c2c321ee22e8","owner":"sor_owner"}}
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
 {"object":"function sor.queues_recording_rows()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"f8b7621ecaea69d5dd336011666d227c90e8e0f10e9c9e0f51e7123c16e4c9af","owner":"sor_owner"}}
-{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"cbeb6fcb5f5f9e4b9ee3b731a4840d780999c8299ce891339442520ac54e77d0","owner":"sor_owner"}}
+{"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"507e2f3a64858248b30c4436d2678a4c24a3602a5add42610752ca0c7c56c4c6","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}
 {"object":"function sor.refuse_reserved(text,text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3da1924639de49d987e7d9fa5ebd28229a8bb34aaf50a46be7a90e853d80aeea","owner":"sor_owner"}}
@@ -979,7 +979,7 @@ begin
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
-{"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb484a6e56ddc665329cc7d84986975b24e26cfbccde88ed1f8257d6bdf48eb3","owner":"sor_owner"}}
+{"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f2b043289d01397056eb2a69eb662f2682b32120a0057b524fb4e86f14089f31","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bcfbd219536391e817ae1a29487c6904a074dc0d52d29d8b0ad63dc2706d5e87","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8182dc0fe75a56cf0b0b98b73fa3af0515fffc4be8223edb881ceeefe7f6608f","owner":"sor_owner"}}
 {"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1c40c9ee320eb23455c6ac7741e1b9c9196d524bf93134b31b91c6280c18b61","owner":"sor_owner"}}

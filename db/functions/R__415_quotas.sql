@@ -3,7 +3,10 @@
 -- the one rule: it moves a tenant's count in sor.tenant_usage and refuses a statement that takes
 -- the tenant over its quota: SR065 for tasks, SR066 for the outbox. The check reads at most 16
 -- counter rows of that tenant (sor.tenant_usage's slots) and its quota: no scan of the queue, no
--- global lock, and no tenant ever waits on another's rows. Admins set quotas with sor_api.set_quota.
+-- global lock, and no tenant ever waits on another's rows. A transaction counts in a slot that no
+-- other open transaction holds (its backend's own when free, else the next free one), so writers of
+-- one tenant do not wait for each other's commits, and transactions that count two tenants in
+-- opposite orders do not deadlock on their slots. Admins set quotas with sor_api.set_quota.
 --
 -- Who counts: statement triggers, one count per statement and tenant:
 --   a task queued        sor.tg_tasks__quota (AFTER INSERT, statement, on sor.tasks, V107): +n
@@ -23,108 +26,121 @@ volatile
 set jit = off
 as $$
 declare
+  -- where this backend starts looking for a slot of the tenant's count
   _slot smallint := (pg_catalog.pg_backend_pid() % 16)::smallint;
-  -- the other backends' slots, each looked up by its own key: this backend's slot may hold many
-  -- row versions written by its own transaction, which a scan of the tenant's keys would visit
-  _others smallint[] := pg_catalog.array_remove('{0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}'::smallint[], _slot);
-  _over record;
+  _others smallint[];
+  _t record;
   _hint text[];
   _at tid;
+  _got smallint;
   _pending bigint;
   _other_pending bigint;
   _max bigint;
-  _refuse boolean := false;
 begin
   if quota_count.tenants is null then
     return;
   end if;
-  -- One tenant (the usual statement): the slot's row is updated where this transaction last left
-  -- it, then a growth reads the tenant's other slots and quota. Updating one row many times in one
-  -- transaction leaves a chain of versions that a lookup by key walks from its start (quadratic
-  -- over the transaction); the version's address, kept in a transaction-local setting, is only a
-  -- hint: the update still names the tenant, kind and slot, and a hint that misses (set by hand,
-  -- stale, another tenant) finds no row and the lookup by key runs.
-  if pg_catalog.cardinality(quota_count.tenants) = 1 and quota_count.deltas[1] <> 0 then
-    _hint := pg_catalog.string_to_array(pg_catalog.current_setting('sor.quota_hint', true), '|');
-    if pg_catalog.cardinality(_hint) = 4 and _hint[1] = quota_count.kind and _hint[2] = _slot::text
-       and _hint[4] = quota_count.tenants[1] and _hint[3] ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
-      -- (a block below 10^9 and an offset below 10^4 always read as a tid)
+  if pg_catalog.cardinality(quota_count.tenants) <> 1 then
+    -- a statement of several tenants: each counted alone, in tenant order (a refusal names the
+    -- first tenant, in that order, that would pass its quota; nothing of the statement is kept)
+    for _t in select u.tenant_id, pg_catalog.sum(u.delta)::bigint as delta
+                from rows from (pg_catalog.unnest(quota_count.tenants), pg_catalog.unnest(quota_count.deltas)) as u(tenant_id, delta)
+               group by u.tenant_id
+              having pg_catalog.sum(u.delta) <> 0
+               order by u.tenant_id loop
+      perform sor.quota_count(quota_count.kind, array[_t.tenant_id], array[_t.delta]);
+    end loop;
+    return;
+  end if;
+  if quota_count.deltas[1] = 0 then
+    return;
+  end if;
+  -- The slot's row is updated where this transaction last left it: updating one row many times in
+  -- one transaction leaves a chain of versions that a lookup by key walks from its start
+  -- (quadratic over the transaction); the version's address, kept in a transaction-local setting,
+  -- is only a hint: the update still names the tenant, kind and slot, and a hint that misses (set
+  -- by hand, stale, another tenant) finds no row and the slot is looked for again.
+  _hint := pg_catalog.string_to_array(pg_catalog.current_setting('sor.quota_hint', true), '|');
+  if pg_catalog.cardinality(_hint) = 4 and _hint[1] = quota_count.kind and _hint[2] ~ '^[0-9]{1,2}$'
+     and _hint[4] = quota_count.tenants[1] and _hint[3] ~ '^\([0-9]{1,9},[0-9]{1,4}\)$' then
+    -- (a block below 10^9 and an offset below 10^4 always read as a tid)
+    update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
+     where x.ctid = _hint[3]::tid
+       and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _hint[2]::smallint
+    returning x.ctid, x.pending, x.slot into _at, _pending, _got;
+  end if;
+  if _at is null then
+    -- the transaction's first count of the tenant: this backend's own slot unless another open
+    -- transaction holds it, else the first of the tenant's slots after it that none holds (SKIP
+    -- LOCKED; a slot this transaction holds is not skipped), so a writer never waits for another's
+    -- commit on a shared slot, and two transactions counting two tenants in opposite orders never
+    -- deadlock on them. (The own slot first, by its key: a probe, where the ordered look reads and
+    -- sorts the tenant's 16 rows.)
+    update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
+     where x.ctid = (select u.ctid from sor.tenant_usage u
+                      where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = _slot
+                        for update skip locked)
+    returning x.ctid, x.pending, x.slot into _at, _pending, _got;
+    if _at is null then
       update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
-       where x.ctid = _hint[3]::tid
-         and x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending into _at, _pending;
+       where x.ctid = (select u.ctid from sor.tenant_usage u
+                        where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind
+                        order by (u.slot - _slot + 16) % 16
+                        limit 1
+                          for update skip locked)
+      returning x.ctid, x.pending, x.slot into _at, _pending, _got;
     end if;
     if _at is null then
-      -- the first count of the transaction: the slot's row by its key (the versions earlier
-      -- transactions left are not this transaction's to walk), or a new row
-      update sor.tenant_usage x set pending = x.pending + quota_count.deltas[1]
-       where x.tenant_id = quota_count.tenants[1] and x.kind = quota_count.kind and x.slot = _slot
-      returning x.ctid, x.pending into _at, _pending;
-      if _at is null then
-        insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
-        values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
-        on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-        returning x.ctid, x.pending into _at, _pending;
-      end if;
-    end if;
-    perform pg_catalog.set_config('sor.quota_hint',
-                                  quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
-    -- only a growth is checked: the tenant's other slots as committed, and its quota
-    if quota_count.deltas[1] > 0 then
-      select (select pg_catalog.sum(u.pending) from sor.tenant_usage u
-               where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
-             coalesce((select t.max_pending from sor.tenant_quotas t
-                        where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
-                      (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
-        into _other_pending, _max;
-      if _pending + coalesce(_other_pending, 0) > _max then
-        select quota_count.tenants[1] as tenant_id, _pending + coalesce(_other_pending, 0) as pending, _max as max_pending
-          into _over;
-        _refuse := true;
-      end if;
-    end if;
-  else
-    -- this backend's slot of each tenant moves by its delta (tenants in order, so two statements
-    -- lock shared slots in one order); a tenant that grew is checked against its quota: its slot as
-    -- just written plus its other slots as committed
-    with d as (
-      select u.tenant_id, u.delta
-        from rows from (pg_catalog.unnest(quota_count.tenants), pg_catalog.unnest(quota_count.deltas)) as u(tenant_id, delta)
-       where u.delta <> 0
-    ), moved as (
+      -- every slot row of the tenant is held by another open transaction, or some are missing
+      -- (sor_api.add_tenant and R__941 make all 16; the owner may have deleted some): a slot that
+      -- has no row yet (one another transaction is making meanwhile is waited for)
       insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
-      select d.tenant_id, quota_count.kind, _slot, d.delta from d order by d.tenant_id
-      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
-      returning x.tenant_id, x.pending
-    )
-    select m.tenant_id, m.pending + coalesce(o.pending, 0) as pending, q.max_pending
-      into _over
-      from moved m
-      join d on d.tenant_id = m.tenant_id and d.delta > 0
-      left join lateral (select pg_catalog.sum(u.pending) as pending from sor.tenant_usage u
-                          where u.tenant_id = m.tenant_id and u.kind = quota_count.kind and u.slot = any (_others)) o on true
-      cross join lateral (select coalesce((select t.max_pending from sor.tenant_quotas t
-                                            where t.tenant_id = m.tenant_id and t.kind = quota_count.kind),
-                                          (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind)) as max_pending) q
-     where m.pending + coalesce(o.pending, 0) > q.max_pending
-     order by m.tenant_id
-     limit 1;
-    _refuse := found;
-  end if;
-  if _refuse then
-    if quota_count.kind = 'tasks' then
-      raise exception 'tenant % would have % live tasks, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
-        using errcode = 'SR065',
-              hint = 'Nothing of the statement was queued. Let Workers drain the queue first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''tasks'', n).';
+      select quota_count.tenants[1], quota_count.kind, s.slot, quota_count.deltas[1]
+        from pg_catalog.generate_series(0, 15) as s(slot)
+       where not exists (select 1 from sor.tenant_usage u
+                          where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = s.slot)
+       order by (s.slot - _slot + 16) % 16
+       limit 1
+      on conflict on constraint tenant_usage_pkey do nothing
+      returning x.ctid, x.pending, x.slot into _at, _pending, _got;
     end if;
-    raise exception 'tenant % would have % undelivered outbox rows, over its quota of %', _over.tenant_id, _over.pending, _over.max_pending
-      using errcode = 'SR066',
-            hint = 'Nothing of the statement was queued. Let dispatchers deliver first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''outbox'', n).';
+    if _at is null then
+      -- all 16 slots held by other open transactions of the tenant (or one made meanwhile):
+      -- this backend's own slot, waiting for its holder
+      insert into sor.tenant_usage as x (tenant_id, kind, slot, pending)
+      values (quota_count.tenants[1], quota_count.kind, _slot, quota_count.deltas[1])
+      on conflict on constraint tenant_usage_pkey do update set pending = x.pending + excluded.pending
+      returning x.ctid, x.pending, x.slot into _at, _pending, _got;
+    end if;
+  end if;
+  _slot := _got;  -- (a statement that found no row set it NULL: assigned once a row is counted)
+  perform pg_catalog.set_config('sor.quota_hint',
+                                quota_count.kind || '|' || _slot || '|' || _at::text || '|' || quota_count.tenants[1], true);
+  -- only a growth is checked: the tenant's other slots as committed (each read by its own key:
+  -- this transaction's slot may hold many versions of its own), and its quota
+  if quota_count.deltas[1] > 0 then
+    _others := pg_catalog.array_remove('{0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}'::smallint[], _slot);
+    select (select pg_catalog.sum(u.pending) from sor.tenant_usage u
+             where u.tenant_id = quota_count.tenants[1] and u.kind = quota_count.kind and u.slot = any (_others)),
+           coalesce((select t.max_pending from sor.tenant_quotas t
+                      where t.tenant_id = quota_count.tenants[1] and t.kind = quota_count.kind),
+                    (select f.max_pending from sor.quota_defaults f where f.kind = quota_count.kind))
+      into _other_pending, _max;
+    if _pending + coalesce(_other_pending, 0) > _max then
+      if quota_count.kind = 'tasks' then
+        raise exception 'tenant % would have % live tasks, over its quota of %', quota_count.tenants[1], _pending + coalesce(_other_pending, 0), _max
+          using errcode = 'SR065',
+                hint = 'Nothing of the statement was queued. Let Workers drain the queue first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''tasks'', n).';
+      end if;
+      raise exception 'tenant % would have % undelivered outbox rows, over its quota of %', quota_count.tenants[1], _pending + coalesce(_other_pending, 0), _max
+        using errcode = 'SR066',
+              hint = 'Nothing of the statement was queued. Let dispatchers deliver first, or have an admin raise the quota: sor_api.set_quota(tenant_id, ''outbox'', n).';
+    end if;
   end if;
 end
 $$;
 comment on function sor.quota_count(text, text[], bigint[]) is
-  'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in this backend''s slot of sor.tenant_usage, and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
+  'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in a slot of sor.tenant_usage that no other open transaction holds (this backend''s own when free), and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 
 create or replace function sor.outbox_counts(status text)
 returns boolean

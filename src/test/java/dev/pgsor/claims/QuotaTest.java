@@ -99,6 +99,94 @@ class QuotaTest {
         assertThat(db.count("select sum(pending) from sor.tenant_usage where tenant_id = 'umbrella' and kind = 'tasks'")).isEqualTo(3);
     }
 
+    /**
+     * Opens connections of the role until two have backends of the same quota slot (process id
+     * modulo 16: at most 17 connections), closes the others and returns the two.
+     */
+    static Connection[] twoOfOneSlot(Database role) throws SQLException {
+        List<Connection> open = new ArrayList<>();
+        Connection[] pair = null;
+        java.util.Map<Integer, Connection> bySlot = new java.util.HashMap<>();
+        while (pair == null) {
+            Connection c = role.connect();
+            open.add(c);
+            int slot = ((Number) Sql.scalar(c, "select pg_backend_pid() % 16")).intValue();
+            Connection first = bySlot.putIfAbsent(slot, c);
+            if (first != null) {
+                pair = new Connection[] {first, c};
+            }
+        }
+        for (Connection c : open) {
+            if (c != pair[0] && c != pair[1]) {
+                c.close();
+            }
+        }
+        return pair;
+    }
+
+    static void assertCountsAreTheTables(String... tenants) {
+        for (String t : tenants) {
+            assertThat(db.count("select coalesce(sum(pending), 0) from sor.tenant_usage where tenant_id = ? and kind = 'tasks'", t))
+                    .as("%s's count of live tasks", t).isEqualTo(db.count("select count(*) from sor.tasks where tenant_id = ?", t));
+        }
+    }
+
+    /**
+     * Two Workers of one tenant whose backends share a quota slot: the second does not wait for the
+     * first's open transaction (it counts in a slot nobody holds), and the counts stay exact.
+     */
+    @Test
+    void writersOfOneTenantWhoseBackendsShareASlotDoNotWaitForEachOthersCommit() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Connection[] pair = twoOfOneSlot(acme);
+            try (Connection a = pair[0]; Connection b = pair[1]) {
+                a.setAutoCommit(false);
+                b.setAutoCommit(false);
+                Claims.enqueue(a, "acme", "work", "held open " + round, null);
+                Sql.run(b, "set local lock_timeout = '2s'");
+                // before: b waited for a's commit on their shared slot, and gave up with 55P03
+                Claims.enqueue(b, "acme", "work", "not waiting " + round, null);
+                Claims.Claim mine = Claims.claim(b, "work", 1, "1 minute").get(0);
+                Claims.complete(b, mine.taskId(), mine.token());
+                b.commit();
+                Claims.enqueue(a, "acme", "work", "held open, again " + round, null);
+                a.commit();
+            }
+            assertCountsAreTheTables("acme");
+        }
+    }
+
+    /**
+     * A Worker of two tenants, in two transactions whose backends share a slot, counting the two
+     * tenants in opposite orders: neither waits, so neither deadlocks.
+     */
+    @Test
+    void transactionsCountingTwoTenantsInOppositeOrdersDoNotDeadlockOnASharedSlot() throws Exception {
+        db.addTenants("slot-one", "slot-two");
+        Database both = db.worker("expense-reconciler", "slot-one", "slot-two");
+        for (int round = 0; round < 5; round++) {
+            Connection[] pair = twoOfOneSlot(both);
+            try (Connection a = pair[0]; Connection b = pair[1]) {
+                for (Connection c : pair) {
+                    c.setAutoCommit(false);
+                    Sql.run(c, "set local lock_timeout = '2s'");
+                }
+                Claims.enqueue(a, "slot-one", "work", "a first " + round, null);
+                Claims.enqueue(b, "slot-two", "work", "b first " + round, null);
+                int r = round;
+                List<Race.Outcome<Long>> second = Race.together(2, thread -> thread == 0
+                        ? Claims.enqueue(a, "slot-two", "work", "a second " + r, null)
+                        : Claims.enqueue(b, "slot-one", "work", "b second " + r, null));
+                for (Race.Outcome<Long> o : second) {
+                    assertThat(o.ok()).as("round %d: %s", round, o.error() == null ? "" : o.sqlState() + " " + o.error().getMessage()).isTrue();
+                }
+                a.commit();
+                b.commit();
+            }
+            assertCountsAreTheTables("slot-one", "slot-two");
+        }
+    }
+
     @Test
     void aTenantAtItsTaskQuotaIsRefused_SR065_AndAnotherTenantIsNot() throws Exception {
         setQuota("initech", "tasks", 5);
