@@ -3,13 +3,9 @@ package dev.pgsor.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgsor.runtime.Database;
-import dev.pgsor.support.Repo;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
-import dev.pgsor.testkit.Sql;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
@@ -37,28 +30,6 @@ import org.postgresql.util.PSQLException;
  */
 @SorTest(reconciler = true)
 class BadInputSweepTest {
-
-    private static final Pattern CODE_ROW = Pattern.compile("(?m)^\\|\\s*([0-9A-Z]{5})\\s*\\|");
-
-    /** A plausible value of each argument type: the caller's tenant, an empty object, one. */
-    private static final Map<String, String> PLAUSIBLE = Map.ofEntries(
-            Map.entry("text", "'acme'"), Map.entry("jsonb", "'{}'::jsonb"), Map.entry("integer", "1"),
-            Map.entry("bigint", "1"), Map.entry("smallint", "1"), Map.entry("numeric", "1"),
-            Map.entry("boolean", "true"), Map.entry("interval", "'1 second'::interval"),
-            Map.entry("timestamp with time zone", "now()"), Map.entry("text[]", "'{acme}'::text[]"),
-            Map.entry("uuid", "gen_random_uuid()"));
-
-    /**
-     * Plausible values by argument name, so that a call gets past its first checks and the bad
-     * argument reaches the code behind them: a queue, stream, run and task that exist.
-     */
-    private static final Map<String, String> BY_NAME = new java.util.HashMap<>(Map.ofEntries(
-            Map.entry("queue", "'sweep'"), Map.entry("stream", "'order-1'"), Map.entry("for_stream", "'order-1'"),
-            Map.entry("type", "'Noted'"), Map.entry("name", "'audit.copy'"), Map.entry("kind", "'tasks'"),
-            Map.entry("subject", "'row 1'"), Map.entry("workflow", "'sweep'"), Map.entry("version", "'0.4.0'"),
-            Map.entry("role_name", "session_user::text"), Map.entry("tenant", "'acme'"), Map.entry("for_tenant", "'acme'"),
-            Map.entry("tasks", "'[{\"subject\": \"row 2\"}]'::jsonb"),
-            Map.entry("events", "'[{\"stream\": \"order-2\", \"type\": \"Noted\"}]'::jsonb")));
 
     /** Bad values of each argument type (NULL is tried for every argument at once, first). */
     private static final Map<String, List<String>> BAD = Map.of(
@@ -77,26 +48,15 @@ class BadInputSweepTest {
 
     static SorDatabase db;
     static SortedSet<String> documented;
+    static Map<String, String> byName;
 
     @BeforeAll
     static void setUp(SorDatabase database) throws IOException, SQLException {
         db = database;
-        db.addTenants("acme", "globex");
         // a queue, a task, an event and a run that exist, which the plausible arguments name
-        Sql.run(db.sorAdmin(), "select sor_api.create_queue('sweep', 'bad input sweep')");
-        Database owner = db.worker("sweep-owner", "acme");
-        BY_NAME.put("task_id", String.valueOf(Sql.scalar(owner, "select sor_api.enqueue_task('acme', 'sweep', 'row 0')")));
-        Sql.run(owner, "select sor_api.append_event('acme', 'order-1', 'Noted', '{}'::jsonb, '{}'::jsonb, null)");
-        BY_NAME.put("run_id", "'" + Sql.scalar(owner, "select run_id from sor_api.start_run('acme', 'sweep')") + "'::uuid");
-        documented = new TreeSet<>();
-        Matcher m = CODE_ROW.matcher(Files.readString(Repo.path("docs/errors.md"), StandardCharsets.UTF_8));
-        while (m.find()) {
-            documented.add(m.group(1));
-        }
+        byName = Sweeps.setUpObjects(db);
+        documented = Sweeps.documentedCodes();
     }
-
-    /** One function of sor_api: its name, whether it is a procedure, its argument types. */
-    private record Fn(String name, boolean procedure, List<String> types, List<String> names) { }
 
     /** What the sweep saw as one role. */
     private record Sweep(int calls, int refused, List<String> problems) { }
@@ -135,47 +95,26 @@ class BadInputSweepTest {
     }
 
     private static Sweep sweep(Database role, boolean badValues) throws SQLException {
-        List<Fn> fns = new ArrayList<>();
-        for (List<Object> r : Sql.rows(role, "select p.pronamespace::regnamespace::text || '.' || p.proname, p.prokind = 'p',"
-                + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[],"
-                + " coalesce(p.proargnames[1:p.pronargs], array[]::text[])"
-                + " from pg_catalog.pg_proc p"
-                + " where p.pronamespace in ('sor_api'::regnamespace, 'reconciler'::regnamespace) and p.pronargs > 0"
-                + " and p.prokind in ('f', 'p')"
-                + " and pg_catalog.has_function_privilege(p.oid, 'execute')"
-                + " order by p.proname, p.oid")) {
-            String[] types = (String[]) ((java.sql.Array) r.get(2)).getArray();
-            String[] names = (String[]) ((java.sql.Array) r.get(3)).getArray();
-            List<String> argNames = new ArrayList<>();
-            for (int i = 0; i < types.length; i++) {
-                argNames.add(i < names.length && names[i] != null ? names[i] : "");
-            }
-            fns.add(new Fn((String) r.get(0), (Boolean) r.get(1), List.of(types), argNames));
-        }
+        List<Sweeps.Fn> fns = Sweeps.executable(role, 1, "sor_api", "reconciler");
         int calls = 0;
         int refused = 0;
         Map<String, String> problems = new LinkedHashMap<>();
         try (Connection c = role.connect()) {
             c.setAutoCommit(false);
-            for (Fn fn : fns) {
+            for (Sweeps.Fn fn : fns) {
                 List<List<String>> argLists = new ArrayList<>();
                 argLists.add(fn.types().stream().map(t -> "null::" + t).toList());
                 if (badValues) {
                     for (int i = 0; i < fn.types().size(); i++) {
                         for (String bad : BAD.getOrDefault(fn.types().get(i), List.of())) {
-                            List<String> args = new ArrayList<>();
-                            for (int j = 0; j < fn.types().size(); j++) {
-                                String t = fn.types().get(j);
-                                args.add(j == i ? bad
-                                        : BY_NAME.getOrDefault(fn.names().get(j), PLAUSIBLE.getOrDefault(t, "null::" + t)));
-                            }
+                            List<String> args = new ArrayList<>(fn.plausible(byName));
+                            args.set(i, bad);
                             argLists.add(args);
                         }
                     }
                 }
                 for (List<String> args : argLists) {
-                    String call = (fn.procedure() ? "call " : "select * from ") + fn.name()
-                            + "(" + String.join(", ", args) + ")";
+                    String call = fn.call(args);
                     calls++;
                     try (Statement st = c.createStatement()) {
                         st.execute("set local statement_timeout = '20s'");
