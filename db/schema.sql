@@ -3766,6 +3766,8 @@ CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, wo
 AS $function$
 declare
   _n integer;
+  -- the lease clock read once: compared in the scan, not called for each running run
+  _now timestamptz := sor.lease_clock();
 begin
   -- a run whose row another transaction holds is skipped: its holder is at work on it and meets
   -- its lapsed lease itself, and no sweep waits behind a long call
@@ -3774,7 +3776,7 @@ begin
    where (r.tenant_id, r.run_id) in (
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
-              and sor.lease_lapsed(x.lease_expires_at)
+              and x.lease_expires_at <= _now
               and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
               and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
               for no key update skip locked)
@@ -4456,6 +4458,11 @@ CREATE OR REPLACE FUNCTION sor.sweep_lapsed(tenant_ids text[])
 AS $function$
 declare
   _n integer;
+  -- the lease clock read once (sor.lease_lapsed's rule, lease_expires_at <= lease_clock()): the
+  -- scan reads every running run of the tenants (runs_running_idx leaves the lease out, so that a
+  -- heartbeat stays a HOT update), and a function called for each of them made a heartbeat's cost
+  -- grow with the tenant's running runs (3,200 of them: 5.7 ms a heartbeat, now 1 ms)
+  _now timestamptz := sor.lease_clock();
 begin
   update sor.runs r
      set status = 'abandoned', finished_at = r.lease_expires_at
@@ -4463,7 +4470,7 @@ begin
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
               and x.tenant_id = any (sweep_lapsed.tenant_ids)
-              and sor.lease_lapsed(x.lease_expires_at)
+              and x.lease_expires_at <= _now
               for no key update skip locked)
      and r.status = 'running';
   get diagnostics _n = row_count;

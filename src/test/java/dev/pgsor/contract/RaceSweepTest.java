@@ -6,10 +6,13 @@ import dev.pgsor.runtime.Database;
 import dev.pgsor.testkit.Race;
 import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
+import dev.pgsor.testkit.Sql;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,82 @@ class RaceSweepTest {
         assertClean("admin", sweep("admin", admin), 30);
     }
 
+    /**
+     * Every two of a Worker's functions that may write, racing each other on the Worker's own
+     * claimed task (its id and fencing token), its own run and the same stream and keys: both
+     * succeed, or one or both are refused with a documented SQLSTATE and a hint.
+     */
+    @Test
+    void aWorkersWritesRacingEachOtherOnItsOwnTaskAndRunSucceedOrAreRefusedWithADocumentedCode() throws Exception {
+        Database worker = db.worker("pairs", "acme");
+        List<Sweeps.Fn> fns = Sweeps.executable(worker, 0, true, "sor_api").stream().filter(f -> !SKIPPED.contains(f.name())).toList();
+        int races = 0;
+        int succeeded = 0;
+        int refused = 0;
+        Map<String, String> problems = new LinkedHashMap<>();
+        try (Connection setup = worker.connect(); Connection c0 = worker.connect(); Connection c1 = worker.connect()) {
+            Connection[] racers = {c0, c1};
+            for (Connection c : racers) {
+                Sql.run(c, "set statement_timeout = '20s'");
+            }
+            for (int i = 0; i < fns.size(); i++) {
+                for (int j = i + 1; j < fns.size(); j++) {
+                    Sql.run(setup, "select sor_api.enqueue_task('acme', 'sweep', 'pair')");
+                    List<Object> claim = Sql.rows(setup, "select task_id, fencing_token from sor_api.claim_tasks('sweep', 1, '1 minute')").get(0);
+                    Map<String, String> names = new HashMap<>(byName);
+                    names.put("task_id", claim.get(0).toString());
+                    names.put("fencing_token", claim.get(1).toString());
+                    names.put("run_id", "'" + Sql.scalar(setup, "select run_id from sor_api.start_run('acme', 'sweep')") + "'::uuid");
+                    String key = "pair-" + i + "-" + j;
+                    String[] calls = {pairCall(fns.get(i), names, claim).replace("ROUND", key), pairCall(fns.get(j), names, claim).replace("ROUND", key)};
+                    races++;
+                    List<Race.Outcome<Boolean>> outcomes = Race.together(2, thread -> {
+                        try (Statement st = racers[thread].createStatement()) {
+                            return st.execute(calls[thread]);
+                        }
+                    });
+                    for (int t = 0; t < 2; t++) {
+                        Race.Outcome<Boolean> o = outcomes.get(t);
+                        if (o.ok()) {
+                            succeeded++;
+                        } else {
+                            refused++;
+                            String problem = problem(o);
+                            if (problem != null) {
+                                problems.putIfAbsent(fns.get(t == 0 ? i : j).name() + " " + o.sqlState(),
+                                        calls[t] + " racing " + calls[1 - t] + " -> " + problem);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertClean("worker, in pairs", new Sweep(races, succeeded, refused, new ArrayList<>(problems.values())), 200);
+    }
+
+    /** A call of the function with the names' values; a batch of completions or failures names the claimed task. */
+    private static String pairCall(Sweeps.Fn fn, Map<String, String> names, List<Object> claim) {
+        List<String> args = fn.plausible(names);
+        String item = "{\"task_id\": " + claim.get(0) + ", \"fencing_token\": " + claim.get(1);
+        if (fn.name().equals("sor_api.complete_tasks")) {
+            args.set(0, "'[" + item + ", \"result\": {}}]'::jsonb");
+        } else if (fn.name().equals("sor_api.fail_tasks")) {
+            args.set(0, "'[" + item + ", \"error\": \"timeout\"}]'::jsonb");
+        }
+        return fn.call(args);
+    }
+
+    /** Why a refusal is not an answer to a race (a code never given, undocumented, or no hint), or null. */
+    private static String problem(Race.Outcome<?> o) {
+        String state = o.sqlState();
+        String hint = o.error() instanceof PSQLException e && e.getServerErrorMessage() != null
+                ? e.getServerErrorMessage().getHint() : null;
+        if (state == null || NEVER.contains(state) || !documented.contains(state) || hint == null || hint.isBlank()) {
+            return state + " " + o.error().getMessage().lines().findFirst().orElse("") + " (hint: " + hint + ")";
+        }
+        return null;
+    }
+
     private static void assertClean(String role, Sweep s, int atLeast) {
         System.out.printf("RaceSweepTest: %s ran %d races, %d calls succeeded, %d refused%n", role, s.races(), s.succeeded(), s.refused());
         assertThat(s.races()).as("races run as the %s", role).isGreaterThanOrEqualTo(atLeast);
@@ -126,12 +205,9 @@ class RaceSweepTest {
                         continue;
                     }
                     refused++;
-                    String state = o.sqlState();
-                    String hint = o.error() instanceof PSQLException e && e.getServerErrorMessage() != null
-                            ? e.getServerErrorMessage().getHint() : null;
-                    if (state == null || NEVER.contains(state) || !documented.contains(state) || hint == null || hint.isBlank()) {
-                        problems.putIfAbsent(fn.name() + " " + state, calls[0] + " -> " + state + " "
-                                + o.error().getMessage().lines().findFirst().orElse("") + " (hint: " + hint + ")");
+                    String problem = problem(o);
+                    if (problem != null) {
+                        problems.putIfAbsent(fn.name() + " " + o.sqlState(), calls[0] + " -> " + problem);
                     }
                 }
             }

@@ -92,15 +92,20 @@ final class Sweeps {
 
     /** The functions and procedures of the schemas that the role may execute, with at least minArgs arguments. */
     static List<Fn> executable(Database role, int minArgs, String... schemas) throws SQLException {
+        return executable(role, minArgs, false, schemas);
+    }
+
+    /** The same, only the volatile ones (those that may write) when writersOnly. */
+    static List<Fn> executable(Database role, int minArgs, boolean writersOnly, String... schemas) throws SQLException {
         List<Fn> fns = new ArrayList<>();
         for (List<Object> r : Sql.rows(role, "select p.pronamespace::regnamespace::text || '.' || p.proname, p.prokind = 'p',"
                 + " array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) with ordinality u(t, o) order by o)::text[],"
                 + " coalesce(p.proargnames[1:p.pronargs], array[]::text[])"
                 + " from pg_catalog.pg_proc p"
                 + " where p.pronamespace::regnamespace::text = any (?::text[]) and p.pronargs >= ?"
-                + " and p.prokind in ('f', 'p')"
+                + " and p.prokind in ('f', 'p') and (not ? or p.provolatile = 'v')"
                 + " and pg_catalog.has_function_privilege(p.oid, 'execute')"
-                + " order by p.proname, p.oid", "{" + String.join(",", schemas) + "}", minArgs)) {
+                + " order by p.proname, p.oid", "{" + String.join(",", schemas) + "}", minArgs, writersOnly)) {
             String[] types = (String[]) ((java.sql.Array) r.get(2)).getArray();
             String[] names = (String[]) ((java.sql.Array) r.get(3)).getArray();
             List<String> argNames = new ArrayList<>();
