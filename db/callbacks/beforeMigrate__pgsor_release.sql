@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4c35435735b956163047ab423943ff539f854d8cc0204b05411876477d2fdead',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:f5281766888593be68d89c440bc31debfd71ac7dce79a7b731dc3e518bf31e23',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -45,7 +45,7 @@ begin
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":596443453}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":1857770971}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
 {"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-1641628421}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
@@ -933,7 +933,7 @@ begin
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
 {"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3a6f04addae6d5ab465374c315d31919bf8468adc7433f4137fb64f449fc2614","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0b5e2a4e643a71effcf451986c7df916663003888f2fbe07579e527ae534b198","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4684a3c6e1009224325715d6dd833496f003e3e6177b60c76fc8de0db554d9fa","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
 {"object":"function sor.over_cap(jsonb)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"e110bd9f48d23f3f8cf69ffa74ceec29e4e80bf250818c41f761d4aa679fc602","owner":"sor_owner"}}
 {"object":"function sor.over_cap(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"fc8fdbc8116ede9cd4a8f4d62250cc089898f433ac02945f1bdde030c6657a2b","owner":"sor_owner"}}

@@ -109,17 +109,41 @@ declare
   _now timestamptz := sor.lease_clock();
 begin
   -- a run whose row another transaction holds is skipped: its holder is at work on it and meets
-  -- its lapsed lease itself, and no sweep waits behind a long call
-  update sor.runs r
-     set status = 'abandoned', finished_at = r.lease_expires_at
-   where (r.tenant_id, r.run_id) in (
-           select x.tenant_id, x.run_id from sor.runs x
-            where x.status = 'running'
-              and x.lease_expires_at <= _now
-              and (mark_abandoned.run_id is null or x.run_id = mark_abandoned.run_id)
-              and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
-              for no key update skip locked)
-     and r.status = 'running';
+  -- its lapsed lease itself, and no sweep waits behind a long call. One statement per case, so
+  -- that each is planned for what it is given: a run by its id (get_run), a Worker's runs
+  -- (my_runs), every running run (sweep_abandoned_runs); a single statement with "id is null or"
+  -- conditions had a generic plan that read every running run of every tenant for one run.
+  if mark_abandoned.run_id is not null then
+    update sor.runs r
+       set status = 'abandoned', finished_at = r.lease_expires_at
+     where (r.tenant_id, r.run_id) in (
+             select x.tenant_id, x.run_id from sor.runs x
+              where x.run_id = mark_abandoned.run_id
+                and x.status = 'running'
+                and x.lease_expires_at <= _now
+                and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
+                for no key update skip locked)
+       and r.status = 'running';
+  elsif mark_abandoned.worker_role is not null then
+    update sor.runs r
+       set status = 'abandoned', finished_at = r.lease_expires_at
+     where (r.tenant_id, r.run_id) in (
+             select x.tenant_id, x.run_id from sor.runs x
+              where x.worker_role = mark_abandoned.worker_role
+                and x.status = 'running'
+                and x.lease_expires_at <= _now
+                for no key update skip locked)
+       and r.status = 'running';
+  else
+    update sor.runs r
+       set status = 'abandoned', finished_at = r.lease_expires_at
+     where (r.tenant_id, r.run_id) in (
+             select x.tenant_id, x.run_id from sor.runs x
+              where x.status = 'running'
+                and x.lease_expires_at <= _now
+                for no key update skip locked)
+       and r.status = 'running';
+  end if;
   get diagnostics _n = row_count;
   return _n;
 end
