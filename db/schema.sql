@@ -3630,8 +3630,18 @@ CREATE OR REPLACE FUNCTION sor.lease_lapsed(lease_expires_at timestamp with time
  SET jit TO 'off'
 AS $function$
 begin
-  return lease_lapsed.lease_expires_at <= sor.lease_clock();
+  return sor.lease_lapsed_at(lease_lapsed.lease_expires_at, sor.lease_clock());
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.lease_lapsed_at(lease_expires_at timestamp with time zone, at timestamp with time zone)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  -- one expression, no SET clause: inlined into the statement that scans many leases (a sweep of
+  -- lapsed runs reads the clock once and compares every lease with it, no function call each)
+  select lease_lapsed_at.lease_expires_at <= lease_lapsed_at.at
 $function$;
 
 CREATE OR REPLACE FUNCTION sor.lease_request_ok(batch integer, lease interval)
@@ -3758,6 +3768,22 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.make_quota_slots(tenant_ids text[])
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+  -- every slot of each kind, at 0 where it has no row: sor.quota_count takes a slot no other open
+  -- transaction holds (SKIP LOCKED), which only a committed row can say
+  insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+  select t.tenant_id, k.kind, s.slot, 0
+    from pg_catalog.unnest(make_quota_slots.tenant_ids) as t(tenant_id)
+   cross join (values ('tasks'), ('outbox')) as k(kind)
+   cross join pg_catalog.generate_series(0, 15) as s(slot)
+  on conflict on constraint tenant_usage_pkey do nothing
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, worker_role name DEFAULT NULL::name)
  RETURNS integer
  LANGUAGE plpgsql
@@ -3766,7 +3792,8 @@ CREATE OR REPLACE FUNCTION sor.mark_abandoned(run_id uuid DEFAULT NULL::uuid, wo
 AS $function$
 declare
   _n integer;
-  -- the lease clock read once: compared in the scan, not called for each running run
+  -- the lease clock read once, each lease judged at it by the inlined rule (sor.lease_lapsed_at),
+  -- not by a function called for each running run
   _now timestamptz := sor.lease_clock();
 begin
   -- a run whose row another transaction holds is skipped: its holder is at work on it and meets
@@ -3781,7 +3808,7 @@ begin
              select x.tenant_id, x.run_id from sor.runs x
               where x.run_id = mark_abandoned.run_id
                 and x.status = 'running'
-                and x.lease_expires_at <= _now
+                and sor.lease_lapsed_at(x.lease_expires_at, _now)
                 and (mark_abandoned.worker_role is null or x.worker_role = mark_abandoned.worker_role)
                 for no key update skip locked)
        and r.status = 'running';
@@ -3792,7 +3819,7 @@ begin
              select x.tenant_id, x.run_id from sor.runs x
               where x.worker_role = mark_abandoned.worker_role
                 and x.status = 'running'
-                and x.lease_expires_at <= _now
+                and sor.lease_lapsed_at(x.lease_expires_at, _now)
                 for no key update skip locked)
        and r.status = 'running';
   else
@@ -3801,7 +3828,7 @@ begin
      where (r.tenant_id, r.run_id) in (
              select x.tenant_id, x.run_id from sor.runs x
               where x.status = 'running'
-                and x.lease_expires_at <= _now
+                and sor.lease_lapsed_at(x.lease_expires_at, _now)
                 for no key update skip locked)
        and r.status = 'running';
   end if;
@@ -4482,7 +4509,7 @@ CREATE OR REPLACE FUNCTION sor.sweep_lapsed(tenant_ids text[])
 AS $function$
 declare
   _n integer;
-  -- the lease clock read once (sor.lease_lapsed's rule, lease_expires_at <= lease_clock()): the
+  -- the lease clock read once, each lease judged at it by the inlined rule (sor.lease_lapsed_at): the
   -- scan reads every running run of the tenants (runs_running_idx leaves the lease out, so that a
   -- heartbeat stays a HOT update), and a function called for each of them made a heartbeat's cost
   -- grow with the tenant's running runs (3,200 of them: 5.7 ms a heartbeat, now 1 ms)
@@ -4494,7 +4521,7 @@ begin
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
               and x.tenant_id = any (sweep_lapsed.tenant_ids)
-              and x.lease_expires_at <= _now
+              and sor.lease_lapsed_at(x.lease_expires_at, _now)
               for no key update skip locked)
      and r.status = 'running';
   get diagnostics _n = row_count;
@@ -5439,12 +5466,8 @@ begin
     raise exception 'tenant % already exists', add_tenant.tenant_id
       using errcode = 'SR004', hint = 'Tenant ids are unique; choose another id or use the existing tenant.';
   end if;
-  -- the tenant's quota counters, all 16 slots of each kind, committed with the tenant: a writer
-  -- picks a slot no other open transaction holds (sor.quota_count), which only rows that exist can say
-  insert into sor.tenant_usage (tenant_id, kind, slot, pending)
-  select add_tenant.tenant_id, k.kind, s.slot, 0
-    from (values ('tasks'), ('outbox')) as k(kind) cross join pg_catalog.generate_series(0, 15) as s(slot)
-  on conflict on constraint tenant_usage_pkey do nothing;
+  -- the tenant's quota counters, committed with the tenant (sor.quota_count picks among them)
+  perform sor.make_quota_slots(array[add_tenant.tenant_id]);
   return add_tenant.tenant_id;
 end
 $function$;
@@ -11085,12 +11108,14 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.lease_clock() owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_lapsed(lease_expires_at timestamp with time zone) owner sor_owner: sor_approver=EXECUTE, sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE
+-- function sor.lease_lapsed_at(lease_expires_at timestamp with time zone, at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_request_ok(batch integer, lease interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
 -- function sor.leases() owner sor_owner: sor_owner=EXECUTE
 -- function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) owner sor_owner: sor_owner=EXECUTE
 -- function sor.lock_stream(tenant_id text, stream text, claim_new boolean) owner sor_owner: sor_owner=EXECUTE
 -- function sor.make_partitions(months_ahead integer) owner sor_owner: sor_owner=EXECUTE
+-- function sor.make_quota_slots(tenant_ids text[]) owner sor_owner: sor_owner=EXECUTE
 -- function sor.mark_abandoned(run_id uuid, worker_role name) owner sor_owner: sor_owner=EXECUTE
 -- function sor.outbox_counts(status text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.over_cap(value jsonb) owner sor_owner: sor_owner=EXECUTE
@@ -11674,12 +11699,14 @@ comment on function sor.lease_check_request(what text, batch integer, lease inte
 comment on function sor.lease_clock() is 'The one clock of leases (runs, tasks, outbox): clock_timestamp(), so a transaction begun before a lease lapsed cannot act after the lapse.';
 comment on function sor.lease_held(holder name, fencing_token bigint, lease_expires_at timestamp with time zone, given_token bigint, at timestamp with time zone) is 'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
 comment on function sor.lease_lapsed(lease_expires_at timestamp with time zone) is 'Whether a lease expiring at lease_expires_at has lapsed, on the one lease clock (sor.lease_clock): the rule for runs (a running run whose lease lapsed reads abandoned), tasks and outbox rows. Security definer, so a reader of sor_api.journal_runs needs EXECUTE on it alone.';
+comment on function sor.lease_lapsed_at(lease_expires_at timestamp with time zone, at timestamp with time zone) is 'The lapse rule at a given reading of the lease clock: a lease expiring at lease_expires_at has lapsed at at when it is not after it. sor.lease_lapsed applies it at the clock''s now; a sweep over many leases applies it at one reading.';
 comment on function sor.lease_request_ok(batch integer, lease interval) is 'The rule of a lease request: 1 to 1000 rows, a lease in (0, 1 day]; false for NULL. sor.lease_check_request raises why a request breaks it.';
 comment on function sor.lease_retry_at(attempts integer, max_attempts integer, base interval, cap interval) is 'When a row whose attempt failed is available again: the lease clock plus the jittered backoff of sor.retry_delay, or NULL when its attempts are used up (it is dead). The rule of fail_task and mark_failed.';
 comment on function sor.leases() is 'Tasks and undelivered outbox rows in the one vocabulary of leases: holder (claimed_by, leased_by), fencing_token (fencing_token, lease_token), availability (run_after, available_at). For the owner''s checks (certify); consumers read sor_api.';
 comment on function sor.ledger_block_hash(prev_block_hash bytea, block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, events_sha256 bytea) is 'The hash of a ledger block: sha256(previous block hash || "block_id|from_tx|to_tx|events|first_position|last_position" || events_sha256).';
 comment on function sor.lock_stream(tenant_id text, stream text, claim_new boolean) is 'A tombstone: the stream lock of 0.2.0 and 0.3.0, which this release does not use. An old append still running as the upgrade commits calls it and gets 40001, which a Worker retries with the new code. Only jit = off is set.';
 comment on function sor.make_partitions(months_ahead integer) is 'The work of sor_api.maintain_partitions without registering the new partitions with the guard: a migration runs it, the afterMigrate callback registers.';
+comment on function sor.make_quota_slots(tenant_ids text[]) is 'Makes the 16 counter slots of each kind (tasks, outbox) of the given tenants in sor.tenant_usage, leaving existing ones as they are: sor_api.add_tenant for a new tenant, R__941_policies_tasks.sql for every tenant when it takes the counts from the tables.';
 comment on function sor.mark_abandoned(run_id uuid, worker_role name) is 'Marks running runs whose lease lapsed as abandoned (finished_at = the lapsed lease), optionally one run or one Worker''s runs, skipping runs another transaction holds; the runs trigger writes run_abandoned events. the readers and sweep_abandoned_runs call it.';
 comment on function sor.outbox_counts(status text) is 'Whether an outbox row of this status counts against its tenant''s quota: undelivered (pending, deferred, leased, failed), not dispatched, dead or discarded.';
 comment on function sor.over_cap(value jsonb) is 'The one size cap of the kit: true when a JSON value has more than 1 MiB in its text form (UTF-8 bytes, uncompressed, whatever its stored size). One expression without settings, inlined into its callers.';

@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:f5281766888593be68d89c440bc31debfd71ac7dce79a7b731dc3e518bf31e23',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:6b480c3323bd1a32750b4108dabb8885c73c5c53c3eb14edba2c5a13d03a19ab',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -26,10 +26,10 @@ begin
 {"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":386592083}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
-{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":1265009533}
+{"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-1000193014}
 {"script":"R__013_sessions.sql","module":"kernel","type":"repeatable","checksum":31669161}
 {"script":"R__015_reserved_names.sql","module":"kernel","type":"repeatable","checksum":-1831032544}
-{"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":-772755745}
+{"script":"R__020_tenant_admin.sql","module":"kernel","type":"repeatable","checksum":312437105}
 {"script":"R__030_views_tenancy.sql","module":"kernel","type":"repeatable","checksum":1246861095}
 {"script":"R__035_views_guard.sql","module":"kernel","type":"repeatable","checksum":198614365}
 {"script":"R__100_events_append.sql","module":"kernel","type":"repeatable","checksum":1647383870}
@@ -45,7 +45,7 @@ begin
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":1857770971}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":-372433731}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
 {"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-1641628421}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
@@ -57,7 +57,7 @@ begin
 {"script":"R__390_views_journal.sql","module":"kernel","type":"repeatable","checksum":2034413639}
 {"script":"R__400_retry_delay.sql","module":"kernel","type":"repeatable","checksum":-1622314834}
 {"script":"R__410_queues.sql","module":"kernel","type":"repeatable","checksum":-2104777823}
-{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-1841015219}
+{"script":"R__415_quotas.sql","module":"kernel","type":"repeatable","checksum":-515781306}
 {"script":"R__420_enqueue_task.sql","module":"kernel","type":"repeatable","checksum":1677204397}
 {"script":"R__421_claim_tasks.sql","module":"kernel","type":"repeatable","checksum":264866019}
 {"script":"R__422_task_settle.sql","module":"kernel","type":"repeatable","checksum":714423952}
@@ -99,7 +99,7 @@ begin
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
 {"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1526616097}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-1545277811}
-{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":-1032815392}
+{"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381247492}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
 {"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
@@ -926,14 +926,16 @@ begin
 {"object":"function sor.lease_check_request(text,integer,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"13f0907c911aaef145728dc49ccccd8dab181e91c7dda587196444fe9dfd738b","owner":"sor_owner"}}
 {"object":"function sor.lease_clock()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"299713461a31896cae317e2d760903f46c4ff00bca440f455c31ef7d0f1a2e7a","owner":"sor_owner"}}
 {"object":"function sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"7936dbd61516e1b2dc5084cff914e9e18a9f0bd6a048b3e5c889b9a50ab8546c","owner":"sor_owner"}}
-{"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"275904f46d7d3cf1be18f05a6e5ead9251aea77ae9a9016b2178c76c781f800c","owner":"sor_owner"}}
+{"object":"function sor.lease_lapsed(timestamp with time zone)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE","sor_auditor:EXECUTE","sor_tenant:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2a8e836109fdfc0d5d91edbccfdea0bd4b56d645c3b6b7299280fa86346bc61c","owner":"sor_owner"}}
+{"object":"function sor.lease_lapsed_at(timestamp with time zone,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"87b8c6edfa5b4bb70f0559bdc8db80a0a3051c96491707cff97c4c13848e2674","owner":"sor_owner"}}
 {"object":"function sor.lease_request_ok(integer,interval)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"ecc7af52386f6d053344644e81b212fdd4b8c95ba44a035942a264372ac3803e","owner":"sor_owner"}}
 {"object":"function sor.lease_retry_at(integer,integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"222ab464d0eefdb78887bf0e2b7ea8ac77be6a8e7822fa0090921c65d260e01c","owner":"sor_owner"}}
 {"object":"function sor.leases()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"227f0f060fee3c8b690bb8a05972c886c0e130bdce1bd5b56585452768ffca86","owner":"sor_owner"}}
 {"object":"function sor.ledger_block_hash(bytea,bigint,xid8,xid8,bigint,bigint,bigint,bytea)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"48a7894c393eb357895138a88e95c4aa799152ae17ac322b6554e199a7a75f8e","owner":"sor_owner"}}
 {"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3a6f04addae6d5ab465374c315d31919bf8468adc7433f4137fb64f449fc2614","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4684a3c6e1009224325715d6dd833496f003e3e6177b60c76fc8de0db554d9fa","owner":"sor_owner"}}
+{"object":"function sor.make_quota_slots(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d6ed91bab74449dc866632e2787960497982a9b9442bf4083b3afe00ff6a64d0","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2e4c8ae9910bd45a7a1dfce1abd19539a6626ca5c443ea7d7252e19088b06cde","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
 {"object":"function sor.over_cap(jsonb)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"e110bd9f48d23f3f8cf69ffa74ceec29e4e80bf250818c41f761d4aa679fc602","owner":"sor_owner"}}
 {"object":"function sor.over_cap(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"fc8fdbc8116ede9cd4a8f4d62250cc089898f433ac02945f1bdde030c6657a2b","owner":"sor_owner"}}
@@ -956,7 +958,7 @@ begin
 {"object":"function sor.session_defaults_due()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"35949650394b83f117d546f4b6a17e69e1b7a945dd51a11ee9d3a662cd55c0bd","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
-{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0d9b5d3008d5985f77d1f0482f64759cccf96b9c2fe531b192aca100d61d8f13","owner":"sor_owner"}}
+{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b754d0928f36a98a180d4ab211387f4cd36c8e631de67216a887329882e5afae","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"2b74b20eb089162c306e95fbd5f30a785ef58c3c3af767fe592393527caedf7d","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d83de90ba57bd03dd75ee014b7d0d30470ffdc3a7da0bb01d9e665a7d96961c4","owner":"sor_owner"}}
 {"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
@@ -983,7 +985,7 @@ begin
 {"object":"function sor.worker_run(uuid,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4e01f70dd78772740d419f559bd2469a716973a14b2708dd4f3cf5178f1930bd","owner":"sor_owner"}}
 {"object":"function sor_api.ack_subscription(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bea3c26b880b0baaaee4a6fb0dbe4783712b93bd133e77fcf40f6aaf32a2a398","owner":"sor_owner"}}
 {"object":"function sor_api.add_member(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"14cae5178970fda44e5ea9d11f79a2482bdfda43342862aa2123f05b5318bb7d","owner":"sor_owner"}}
-{"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f2b043289d01397056eb2a69eb662f2682b32120a0057b524fb4e86f14089f31","owner":"sor_owner"}}
+{"object":"function sor_api.add_tenant(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f972db2c1a9e8fda5abb7aaf10f5accd702ebf2687e20d0449649c782745bb96","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"bcfbd219536391e817ae1a29487c6904a074dc0d52d29d8b0ad63dc2706d5e87","owner":"sor_owner"}}
 {"object":"function sor_api.append_event(text,text,text,jsonb,jsonb,integer,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8182dc0fe75a56cf0b0b98b73fa3af0515fffc4be8223edb881ceeefe7f6608f","owner":"sor_owner"}}
 {"object":"function sor_api.append_events(text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c1c40c9ee320eb23455c6ac7741e1b9c9196d524bf93134b31b91c6280c18b61","owner":"sor_owner"}}

@@ -11,7 +11,8 @@
 -- reads both tables in this vocabulary. The rules: a request asks for 1 to 1000 rows and a lease in
 -- (0, 1 day] (sor.lease_check_request); a lease is held by its holder with its token until it
 -- lapses (sor.lease_held); it has lapsed when its expiry is not after the lease clock
--- (sor.lease_lapsed, also for runs); a refused call says why, in the same words and, for a lapse,
+-- (sor.lease_lapsed, also for runs; sor.lease_lapsed_at at one reading of the clock, for a sweep
+-- over many); a refused call says why, in the same words and, for a lapse,
 -- the same SQLSTATE for both (sor.refuse_lease_call); a failed attempt is due again after a
 -- jittered backoff, or dead when the attempts are used up (sor.lease_retry_at).
 set role sor_owner;
@@ -78,6 +79,18 @@ $$;
 comment on function sor.lease_held(name, bigint, timestamptz, bigint, timestamptz) is
   'Whether the caller holds a lease: it is the holder (session_user), gives the current fencing token, and the lease has not lapsed at the given time of the lease clock. The guard of every heartbeat, complete, fail, mark_dispatched and mark_failed.';
 
+create or replace function sor.lease_lapsed_at(lease_expires_at timestamptz, at timestamptz)
+returns boolean
+language sql
+immutable
+as $$
+  -- one expression, no SET clause: inlined into the statement that scans many leases (a sweep of
+  -- lapsed runs reads the clock once and compares every lease with it, no function call each)
+  select lease_lapsed_at.lease_expires_at <= lease_lapsed_at.at
+$$;
+comment on function sor.lease_lapsed_at(timestamptz, timestamptz) is
+  'The lapse rule at a given reading of the lease clock: a lease expiring at lease_expires_at has lapsed at at when it is not after it. sor.lease_lapsed applies it at the clock''s now; a sweep over many leases applies it at one reading.';
+
 -- security definer: the security_invoker view sor_api.journal_runs runs it as its reader, who is
 -- granted this function only, not the clock it reads
 create or replace function sor.lease_lapsed(lease_expires_at timestamptz)
@@ -89,7 +102,7 @@ set search_path = pg_catalog, sor, pg_temp
 set jit = off
 as $$
 begin
-  return lease_lapsed.lease_expires_at <= sor.lease_clock();
+  return sor.lease_lapsed_at(lease_lapsed.lease_expires_at, sor.lease_clock());
 end
 $$;
 comment on function sor.lease_lapsed(timestamptz) is

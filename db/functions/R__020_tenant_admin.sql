@@ -27,12 +27,8 @@ begin
     raise exception 'tenant % already exists', add_tenant.tenant_id
       using errcode = 'SR004', hint = 'Tenant ids are unique; choose another id or use the existing tenant.';
   end if;
-  -- the tenant's quota counters, all 16 slots of each kind, committed with the tenant: a writer
-  -- picks a slot no other open transaction holds (sor.quota_count), which only rows that exist can say
-  insert into sor.tenant_usage (tenant_id, kind, slot, pending)
-  select add_tenant.tenant_id, k.kind, s.slot, 0
-    from (values ('tasks'), ('outbox')) as k(kind) cross join pg_catalog.generate_series(0, 15) as s(slot)
-  on conflict on constraint tenant_usage_pkey do nothing;
+  -- the tenant's quota counters, committed with the tenant (sor.quota_count picks among them)
+  perform sor.make_quota_slots(array[add_tenant.tenant_id]);
   return add_tenant.tenant_id;
 end
 $$;

@@ -142,6 +142,25 @@ $$;
 comment on function sor.quota_count(text, text[], bigint[]) is
   'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in a slot of sor.tenant_usage that no other open transaction holds (this backend''s own when free), and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
 
+create or replace function sor.make_quota_slots(tenant_ids text[])
+returns void
+language sql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+  -- every slot of each kind, at 0 where it has no row: sor.quota_count takes a slot no other open
+  -- transaction holds (SKIP LOCKED), which only a committed row can say
+  insert into sor.tenant_usage (tenant_id, kind, slot, pending)
+  select t.tenant_id, k.kind, s.slot, 0
+    from pg_catalog.unnest(make_quota_slots.tenant_ids) as t(tenant_id)
+   cross join (values ('tasks'), ('outbox')) as k(kind)
+   cross join pg_catalog.generate_series(0, 15) as s(slot)
+  on conflict on constraint tenant_usage_pkey do nothing
+$$;
+comment on function sor.make_quota_slots(text[]) is
+  'Makes the 16 counter slots of each kind (tasks, outbox) of the given tenants in sor.tenant_usage, leaving existing ones as they are: sor_api.add_tenant for a new tenant, R__941_policies_tasks.sql for every tenant when it takes the counts from the tables.';
+
 create or replace function sor.outbox_counts(status text)
 returns boolean
 language plpgsql

@@ -68,12 +68,9 @@ insert into sor.tenant_usage (tenant_id, kind, slot, pending)
 select t.tenant_id, 'tasks', 0, count(*) from sor.tasks t group by t.tenant_id;
 insert into sor.tenant_usage (tenant_id, kind, slot, pending)
 select o.tenant_id, 'outbox', 0, count(*) from sor.outbox o where sor.outbox_counts(o.status) group by o.tenant_id;
--- and every tenant's 16 slots of each kind, as sor_api.add_tenant makes them: a writer counts in a
--- slot no other open transaction holds (sor.quota_count, from 0.4.0), which only rows that exist can say
-insert into sor.tenant_usage (tenant_id, kind, slot, pending)
-select t.tenant_id, k.kind, s.slot, 0
-  from sor.tenants t cross join (values ('tasks'), ('outbox')) as k(kind) cross join generate_series(0, 15) as s(slot)
-on conflict on constraint tenant_usage_pkey do nothing;
+-- and every tenant's 16 slots of each kind, as sor_api.add_tenant makes them (sor.quota_count, from
+-- 0.4.0, counts in a slot no other open transaction holds, which only a committed row can say)
+select sor.make_quota_slots(array(select t.tenant_id from sor.tenants t));
 
 create or replace trigger finished_tasks_events_insert
   after insert on sor.finished_tasks

@@ -136,6 +136,7 @@ class CertifyTest {
                         "sor.task_input_problem(text,jsonb,text,integer,interval,integer)",
                         "sor.finish_task(sor.tasks,text,jsonb,text,timestamp with time zone,boolean)",
                         "sor.lease_held(name,bigint,timestamp with time zone,bigint,timestamp with time zone)",
+                        "sor.lease_lapsed_at(timestamp with time zone,timestamp with time zone)",
                         "sor.lease_clock()", "sor.lease_request_ok(integer,interval)", "sor.session_defaults_due()",
                         "sor.over_cap(jsonb)", "sor.over_cap(text)",
                         "sor.reserved_list(text)", "sor.reserved_kind(text,text,text)", "sor.is_reserved(text,text)",
