@@ -110,6 +110,7 @@ grant execute on function sor_api.resume_run(uuid, integer) to sor_worker;
 grant execute on function sor_api.cancel_run(uuid, text) to sor_admin;
 grant execute on function sor_api.get_run(uuid) to sor_worker;
 grant execute on function sor_api.my_runs() to sor_worker;
+grant execute on function sor_api.my_runs(text, uuid, integer) to sor_worker;
 grant execute on function sor_api.record_turn(uuid, text, text, integer, integer, text, text) to sor_worker;
 grant execute on function sor_api.begin_tool_call(uuid, text, jsonb, text) to sor_worker;
 grant execute on function sor_api.finish_tool_call(uuid, jsonb, jsonb) to sor_worker;

@@ -133,6 +133,61 @@ class StartRunTest {
     }
 
     @Test
+    void aWorkerReadsItsRunsAPageAtATimeOfOneStatusOrAny() throws Exception {
+        Database pager = db.worker("expense-reconciler", "acme", "globex");
+        Database other = db.worker("expense-reconciler", "acme");
+        try (Connection c = pager.connect(); Connection theirs = other.connect()) {
+            List<UUID> started = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                started.add(startRun(c, i % 2 == 0 ? "acme" : "globex", "reconcile", "{\"page\": " + i + "}", "page-" + i, 60));
+            }
+            UUID lapsing = startRun(c, "acme", "reconcile", "{\"page\": 7}", "page-7", 1);
+            Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", started.get(1));
+            Sql.run(c, "select sor_api.finish_run(?, 'succeeded')", started.get(4));
+            Sql.run(c, "select sor_api.finish_run(?, 'failed', '{\"why\": \"bank down\"}')", started.get(5));
+            UUID foreign = startRun(theirs, "acme");
+            Thread.sleep(1200);
+
+            List<Object> all = Sql.rows(c, "select run_id from sor_api.my_runs()").stream().map(r -> r.get(0)).toList();
+            assertThat(all).hasSize(8).doesNotContain(foreign);
+            // pages of 3 in the order of my_runs(), each after the last run of the page before
+            List<Object> paged = new java.util.ArrayList<>();
+            Object cursor = null;
+            for (int page = 0; page < 4; page++) {
+                List<Object> got = Sql.rows(c, "select run_id from sor_api.my_runs(null, ?::uuid, 3)", cursor)
+                        .stream().map(r -> r.get(0)).toList();
+                assertThat(got.size()).as("page " + page).isEqualTo(List.of(3, 3, 2, 0).get(page));
+                paged.addAll(got);
+                cursor = got.isEmpty() ? cursor : got.get(got.size() - 1);
+            }
+            assertThat(paged).isEqualTo(all);
+            // one status at a time; the lapsed run reads abandoned (marked before the page is read)
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs('succeeded', null, 10)")).extracting(r -> r.get(0))
+                    .containsExactlyInAnyOrder(started.get(1), started.get(4));
+            assertThat(Sql.rows(c, "select run_id, status from sor_api.my_runs('failed', null, 10)"))
+                    .containsExactly(List.of(started.get(5), "failed"));
+            assertThat(Sql.rows(c, "select run_id, status from sor_api.my_runs('abandoned', null, 10)"))
+                    .containsExactly(List.of(lapsing, "abandoned"));
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs('running', null, 10)")).extracting(r -> r.get(0))
+                    .containsExactlyInAnyOrder(started.get(0), started.get(2), started.get(3), started.get(6));
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs('running', ?, 10)", started.get(2))).extracting(r -> r.get(0))
+                    .containsExactly(started.get(3), started.get(6));
+            assertThat(db.count("select count(*) from sor.runs where run_id = ? and status = 'abandoned'", lapsing)).isOne();
+
+            // bad arguments change nothing and say what to pass
+            assertNothingWritten(db, () -> {
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs('done', null, 10)"));
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 0)"));
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 10001)"));
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, null)"));
+                // a cursor that is not one of the caller's runs: another Worker's, or none
+                assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.my_runs(null, ?, 10)", foreign));
+                assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.my_runs(null, ?, 10)", UUID.randomUUID()));
+            });
+        }
+    }
+
+    @Test
     void anUnregisteredOrNonMemberWorkerCannotStartARun() throws Exception {
         Database unregistered = db.loginRole("unreg", "sor_worker");
         db.addMember("acme", unregistered);
