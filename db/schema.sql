@@ -411,6 +411,7 @@ create table sor.runs (
   fencing_token bigint default 1 not null,
   resumed_at timestamp with time zone,
   resumed_by name,
+  sweep_at timestamp with time zone default '-infinity'::timestamp with time zone not null,
   constraint runs_pkey PRIMARY KEY (tenant_id, run_id),
   constraint runs_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id),
   constraint runs_error_check CHECK (((status = 'failed'::text) OR ((error IS NULL) AND (error_sha256 IS NULL)))),
@@ -420,6 +421,7 @@ create table sor.runs (
   constraint runs_sha256_length CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
   constraint runs_state_object CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof("overlay") = 'object'::text))),
   constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text]))),
+  constraint runs_sweep_at_check CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at))) NOT VALID,
   constraint runs_version_check CHECK ((version >= 0)),
   constraint runs_workflow_format CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
 ) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
@@ -748,7 +750,7 @@ CREATE INDEX outbox_due_idx ON ONLY sor.outbox USING btree (available_at, outbox
 CREATE INDEX outbox_outbox_id_idx ON ONLY sor.outbox USING btree (outbox_id);
 CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
 CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
-CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text);
+CREATE INDEX runs_sweep_idx ON sor.runs USING btree (tenant_id, sweep_at) WHERE (status = 'running'::text);
 CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
 CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
@@ -3819,6 +3821,7 @@ begin
              select x.tenant_id, x.run_id from sor.runs x
               where x.worker_role = mark_abandoned.worker_role
                 and x.status = 'running'
+                and x.sweep_at <= _now
                 and sor.lease_lapsed_at(x.lease_expires_at, _now)
                 for no key update skip locked)
        and r.status = 'running';
@@ -3828,6 +3831,7 @@ begin
      where (r.tenant_id, r.run_id) in (
              select x.tenant_id, x.run_id from sor.runs x
               where x.status = 'running'
+                and x.sweep_at <= _now
                 and sor.lease_lapsed_at(x.lease_expires_at, _now)
                 for no key update skip locked)
        and r.status = 'running';
@@ -4351,6 +4355,7 @@ declare
   _w sor.workers := sor.current_worker();
   _r sor.runs;
   _lease integer;
+  _now timestamptz;
 begin
   if resume.run_id is null then
     perform sor.journal_bad_input('run_id', 'Pass the id of the run to resume.');
@@ -4378,11 +4383,12 @@ begin
       using errcode = 'SR035', hint = 'Only a run whose lease lapsed can be resumed; a finished or cancelled run is final: start a new run.';
   end if;
   _lease := coalesce(resume.lease_seconds, _r.lease_seconds);
+  _now := sor.lease_clock();
   update sor.runs r
      set status = 'running', finished_at = null, worker_role = session_user,
          fencing_token = r.fencing_token + 1, resumed_at = pg_catalog.clock_timestamp(), resumed_by = session_user,
-         lease_seconds = _lease, lease_expires_at = sor.lease_clock() + make_interval(secs => _lease),
-         heartbeat_at = sor.lease_clock()
+         lease_seconds = _lease, lease_expires_at = _now + make_interval(secs => _lease),
+         sweep_at = _now + make_interval(secs => _lease), heartbeat_at = _now
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r;
@@ -4509,10 +4515,11 @@ CREATE OR REPLACE FUNCTION sor.sweep_lapsed(tenant_ids text[])
 AS $function$
 declare
   _n integer;
-  -- the lease clock read once, each lease judged at it by the inlined rule (sor.lease_lapsed_at): the
-  -- scan reads every running run of the tenants (runs_running_idx leaves the lease out, so that a
-  -- heartbeat stays a HOT update), and a function called for each of them made a heartbeat's cost
-  -- grow with the tenant's running runs (3,200 of them: 5.7 ms a heartbeat, now 1 ms)
+  -- the lease clock read once, each lease judged at it by the inlined rule (sor.lease_lapsed_at).
+  -- The scan reads the running runs of the tenants whose sweep_at has come (runs_sweep_idx, V113):
+  -- sweep_at is never after a running run's lease expiry (runs_sweep_at_check), so every lapsed
+  -- run is among them, and a run whose Worker heartbeats is not (its heartbeats keep sweep_at
+  -- ahead). The index leaves the lease itself out, so that most heartbeats stay HOT updates.
   _now timestamptz := sor.lease_clock();
 begin
   update sor.runs r
@@ -4521,6 +4528,7 @@ begin
            select x.tenant_id, x.run_id from sor.runs x
             where x.status = 'running'
               and x.tenant_id = any (sweep_lapsed.tenant_ids)
+              and x.sweep_at <= _now
               and sor.lease_lapsed_at(x.lease_expires_at, _now)
               for no key update skip locked)
      and r.status = 'running';
@@ -7028,6 +7036,8 @@ CREATE OR REPLACE FUNCTION sor_api.heartbeat(run_id uuid, lease_seconds integer 
 AS $function$
 declare
   _r sor.runs;
+  _now timestamptz;
+  _lease interval;
 begin
   perform sor.current_worker();
   if heartbeat.lease_seconds is not null and heartbeat.lease_seconds not between 1 and 3600 then
@@ -7035,10 +7045,17 @@ begin
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
   perform sor.sweep_lapsed(sor_guard.member_tenants());
+  _lease := make_interval(secs => coalesce(heartbeat.lease_seconds, _r.lease_seconds));
+  _now := sor.lease_clock();
+  -- sweep_at (where the sweeps first look at the run, never after its expiry) is left where it is
+  -- while it is more than half the new lease ahead, so that most heartbeats change no indexed
+  -- column (a HOT update); otherwise it moves to the new expiry
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
-         lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
-         heartbeat_at = sor.lease_clock()
+         lease_expires_at = _now + _lease,
+         heartbeat_at = _now,
+         sweep_at = case when r.sweep_at > _now + _lease / 2 and r.sweep_at <= _now + _lease then r.sweep_at
+                         else _now + _lease end
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r.lease_expires_at;
@@ -8559,6 +8576,7 @@ declare
   _new uuid := pg_catalog.gen_random_uuid();
   _claim sor.idempotency_keys;
   _r sor.runs;
+  _expires timestamptz;
 begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
@@ -8601,11 +8619,13 @@ begin
     end if;
   end if;
 
+  -- the lease's expiry is also where the sweeps of lapsed runs will first look at the run (sweep_at)
+  _expires := sor.lease_clock() + make_interval(secs => start_run.lease_seconds);
   insert into sor.runs as r (tenant_id, run_id, workflow, idempotency_key, input, input_sha256, worker_role,
-                             worker_kind, lease_seconds, lease_expires_at, hash_only)
+                             worker_kind, lease_seconds, lease_expires_at, sweep_at, hash_only)
   values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
           case when _hash_only then null else _input end, _digest, session_user, _w.kind,
-          start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
+          start_run.lease_seconds, _expires, _expires, _hash_only)
   returning r.* into _r;
   return query select _r.run_id, false, _r.status, _r.version;
 end
@@ -11631,6 +11651,7 @@ comment on column sor.runs.resumed_at is 'When the run was last resumed (NULL: n
 comment on column sor.runs.resumed_by is 'The Worker login that last resumed the run: the same Worker, or another login of its kind that took it over.';
 comment on column sor.runs.state is 'Workflow state: each committed step output is merged shallowly (jsonb ||); keys are never deleted.';
 comment on column sor.runs.status is 'running, succeeded, failed, or abandoned (the lease lapsed: marked by the next reader or by sweep_abandoned_runs()).';
+comment on column sor.runs.sweep_at is 'A time at or before the lease expiry of a running run (runs_sweep_at_check), indexed with the tenant for running runs (runs_sweep_idx): a sweep of lapsed runs reads the running runs whose sweep_at has come, a superset of the lapsed ones. Set to the expiry by start_run and resume_run, and by a heartbeat when it is less than half the new lease ahead (otherwise left alone, so that the heartbeat stays a HOT update); -infinity for a run written without it.';
 comment on column sor.runs.version is 'Optimistic-lock version: 0 after start_run, +1 for each committed step.';
 comment on column sor.steps.version is 'Run version this step''s commit produced.';
 comment on column sor.streams.last_hash is 'hash of the stream''s last event: the next event''s prev_hash.';
@@ -11775,7 +11796,7 @@ comment on function sor.session_defaults() is 'Gives the calling session idle_in
 comment on function sor.session_defaults_due() is 'Whether the session is due its limits: sor.session_defaults is not off and idle_in_transaction_session_timeout or lock_timeout is off (0). sor.session_defaults applies them; a claim calls it only when this is true.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
 comment on function sor.subscription(tenant_id text, name text, for_update boolean) is 'The subscription row (locked FOR UPDATE when asked), or SR015 when the tenant has no subscription of that name.';
-comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works.';
+comment on function sor.sweep_lapsed(tenant_ids text[]) is 'Marks the running runs of the given tenants whose lease lapsed as abandoned, skipping runs another transaction holds; start_run, resume_run and heartbeat call it with the caller''s tenants, so a lapsed run is marked within a lease period while any Worker of its tenant works. Reads only the running runs whose sweep_at has come (runs_sweep_idx), not every running run.';
 comment on function sor.task_input_problem(subject text, payload jsonb, dedupe_key text, priority integer, delay interval, max_attempts integer) is 'What is wrong with a task to queue, or NULL: the one definition of a valid task, used by enqueue_task and enqueue_tasks.';
 comment on function sor.task_listen(queue text) is 'Registers the calling backend, its login and the login''s tenants (sor_guard.member_tenants) as a listener of a queue''s task wake-ups (sor.task_listeners) and removes the rows of backends that ended; nothing for an unknown queue or in a read-only transaction. Called by sor_api.wakeup_channel(''tasks'', queue).';
 comment on function sor.tenant_horizon(tenant_id text) is 'The first position at which an event of the tenant may still appear: one past the last position drawn, or one past the lowest bound a transaction of the tenant still in flight announced (sor.announce_append). Events of the tenant below it are all the ones there will ever be; the caller reads them in its next statement (a new snapshot). SR086 at REPEATABLE READ or SERIALIZABLE, on a standby, or when the position sequence caches values.';

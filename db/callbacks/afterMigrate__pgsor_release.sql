@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:ff1255e3241a1e17bdc1f669bf9b26a86788c12f6049e90e78c314925ec6900f',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8d7cae9c5be9601bbf69a33f4acb9560025d0420b890a30d717563a46b81529e',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -41,9 +41,9 @@ begin
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
 {"script":"R__210_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-2003983436}
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
-{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":-372433731}
+{"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":1239503663}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-294677371}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":1875040576}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
 {"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":-1427470972}
@@ -133,6 +133,7 @@ begin
 {"script":"V110__wakeup_channel_secret.sql","module":"kernel","type":"versioned","version":"110","checksum":389468870}
 {"script":"V111__outbox_broadcast.sql","module":"kernel","type":"versioned","version":"111","checksum":1973718718}
 {"script":"V112__task_listeners_by_login.sql","module":"kernel","type":"versioned","version":"112","checksum":-2107414973}
+{"script":"V113__runs_sweep_at.sql","module":"kernel","type":"versioned","version":"113","checksum":1105632000}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -483,6 +484,7 @@ begin
 {"object":"column sor.runs.started_at","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"now()","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.state","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'{}'::jsonb","not_null":true,"type":"jsonb"}}
 {"object":"column sor.runs.status","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"'running'::text","not_null":true,"type":"text"}}
+{"object":"column sor.runs.sweep_at","module":"kernel","attrs":{"acl":[],"default":"'-infinity'::timestamp with time zone","not_null":true,"type":"timestamp with time zone"}}
 {"object":"column sor.runs.tenant_id","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
 {"object":"column sor.runs.version","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"default":"0","not_null":true,"type":"integer"}}
 {"object":"column sor.runs.worker_kind","module":"kernel","attrs":{"acl":["sor_approver:SELECT","sor_auditor:SELECT","sor_tenant:SELECT"],"not_null":true,"type":"text"}}
@@ -800,6 +802,7 @@ begin
 {"object":"constraint runs_sha256_length on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32))))","type":"check","validated":true}}
 {"object":"constraint runs_state_object on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof(\"overlay\") = 'object'::text)))","type":"check","validated":true}}
 {"object":"constraint runs_status_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text])))","type":"check","validated":true}}
+{"object":"constraint runs_sweep_at_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at))) NOT VALID","type":"check","validated":false}}
 {"object":"constraint runs_tenant_fkey on sor.runs","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint runs_version_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((version >= 0))","type":"check","validated":true}}
 {"object":"constraint runs_workflow_format on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
@@ -931,7 +934,7 @@ begin
 {"object":"function sor.lock_stream(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"3a6f04addae6d5ab465374c315d31919bf8468adc7433f4137fb64f449fc2614","owner":"sor_owner"}}
 {"object":"function sor.make_partitions(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"ee6ed779e554768743dd4b0068fee4e280bb5089f0dc220ea89887c54e9bf1f2","owner":"sor_owner"}}
 {"object":"function sor.make_quota_slots(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d6ed91bab74449dc866632e2787960497982a9b9442bf4083b3afe00ff6a64d0","owner":"sor_owner"}}
-{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"2e4c8ae9910bd45a7a1dfce1abd19539a6626ca5c443ea7d7252e19088b06cde","owner":"sor_owner"}}
+{"object":"function sor.mark_abandoned(uuid,name)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0c63ecd9b5a17a042f9663b01d5af5d8480bbaf726889673dcc4fb55cb3bcbcb","owner":"sor_owner"}}
 {"object":"function sor.outbox_counts(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"a34ae3f0b41fe1f80587875436a70e22048a2524a5f6bb2cbe5ef9367b1c2b37","owner":"sor_owner"}}
 {"object":"function sor.over_cap(jsonb)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"e110bd9f48d23f3f8cf69ffa74ceec29e4e80bf250818c41f761d4aa679fc602","owner":"sor_owner"}}
 {"object":"function sor.over_cap(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"fc8fdbc8116ede9cd4a8f4d62250cc089898f433ac02945f1bdde030c6657a2b","owner":"sor_owner"}}
@@ -948,13 +951,13 @@ begin
 {"object":"function sor.register_tool(text,text,jsonb,regprocedure,text[],boolean,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"8dd6b10de4ae75128e60708d1de60cbee7d7104204ae9f37f770067005c8eb00","owner":"sor_owner"}}
 {"object":"function sor.reserved_kind(text,text,text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"10529c9b4193ddf2a871849b19ff0e3dd922128d3382c114949b5595d31ab2e0","owner":"sor_owner"}}
 {"object":"function sor.reserved_list(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"1f42233217e16a28d813f67d69da107456b418f63eccd1d55f1ab71ecc130601","owner":"sor_owner"}}
-{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b694d096ffb2ee2540cb76a3a8281b6527eca5507fb34c396493669a1c99e46d","owner":"sor_owner"}}
+{"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c88a10adfccec09436cee73bde418d7960b87adf6689ca0ca9bb0fd0f1a6c18a","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
 {"object":"function sor.session_defaults()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"cc814d3f896aa00e0bc8cee7a4f005008de299c136db31323ef0bd4dfdd255fb","owner":"sor_owner"}}
 {"object":"function sor.session_defaults_due()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"35949650394b83f117d546f4b6a17e69e1b7a945dd51a11ee9d3a662cd55c0bd","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
 {"object":"function sor.subscription(text,text,boolean)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"31c1873b0e7d1e2d2fcda6f43170cee4d73cf7d3dd9ff765670764b6b40ebf6f","owner":"sor_owner"}}
-{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b754d0928f36a98a180d4ab211387f4cd36c8e631de67216a887329882e5afae","owner":"sor_owner"}}
+{"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4ec55e5da1476b5d9a6e269fc0f838e90952fc4a8f524353e4e19a390b7087ab","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"2b74b20eb089162c306e95fbd5f30a785ef58c3c3af767fe592393527caedf7d","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d83de90ba57bd03dd75ee014b7d0d30470ffdc3a7da0bb01d9e665a7d96961c4","owner":"sor_owner"}}
 {"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
@@ -1013,7 +1016,7 @@ begin
 {"object":"function sor_api.finish_run(uuid,text,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7bed03d48eb74bd48864480aeb39d0c4c0164654300cc4621f14b8b15a614dbb","owner":"sor_owner"}}
 {"object":"function sor_api.finish_tool_call(uuid,jsonb,jsonb)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ea8d621dc9e288b65e458ac1488542d2a4675e7ef5c5ed05672cfab14460859e","owner":"sor_owner"}}
 {"object":"function sor_api.get_run(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"004106dbc65c552a2aa5676dfb5abcdf47c3c150243a98e8a341beacbc11bc96","owner":"sor_owner"}}
-{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"078db5eaf5ce8eb66476cc51cbcedb3cf49831695c3906b0b8a9430b46155c05","owner":"sor_owner"}}
+{"object":"function sor_api.heartbeat(uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f0b40b9272d2b77df3317d7a156e7215550f1084f2a00336f4609de6b32ae50b","owner":"sor_owner"}}
 {"object":"function sor_api.heartbeat_task(bigint,bigint)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"90c99ad838b30fff4e887e44b6a3e53e24177168283d482c100f7e68e0c94e27","owner":"sor_owner"}}
 {"object":"function sor_api.lease_outbox(integer,interval,text[])","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f3332b0da1342cf119ece8fe77882bb8303a5e3685b2741552a1590302777955","owner":"sor_owner"}}
 {"object":"function sor_api.ledger_digest()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7402b5d4f5d52d5aa36c8eb6ff847fe9249b1a3a248591476d56bbf9c663668","owner":"sor_owner"}}
@@ -1049,7 +1052,7 @@ begin
 {"object":"function sor_api.set_overlay(uuid,jsonb)","module":"kernel","attrs":{"acl":["sor_approver:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"326dc871baffcbf82c8c73bc74d986f1939fdde857af931423bacc4a9d88bb38","owner":"sor_owner"}}
 {"object":"function sor_api.set_quota(text,text,bigint)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c0622a1c9f5b84b77f2894a50bb1878a225858d930efea41efd0e515df5e1727","owner":"sor_owner"}}
 {"object":"function sor_api.set_retention(text,interval,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"1ea67a44e1a31abd1aeba028a97aebe438cfd04c0b5fbda7250be828e97b3e28","owner":"sor_owner"}}
-{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"3be319cce1037d84f985e2cb66574c7181581ca3f2cbd2484689e7ea8b7f0cc9","owner":"sor_owner"}}
+{"object":"function sor_api.start_run(text,text,jsonb,text,integer,boolean,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"eb600c2057cf892840f4d515b7876aff055b2a7ff5e08f80ec7514804274cee3","owner":"sor_owner"}}
 {"object":"function sor_api.subscribe(text,text,text,boolean)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"de85921f08fa9cd89be87a6612975dc2637987f2b875952cb6f466ece2d34111","owner":"sor_owner"}}
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
@@ -1189,7 +1192,7 @@ begin
 {"object":"index sor.run_tasks_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX run_tasks_pkey ON sor.run_tasks USING btree (tenant_id, run_id, task_id, link, fencing_token)","table":"sor.run_tasks","valid":true}}
 {"object":"index sor.runs_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX runs_pkey ON sor.runs USING btree (tenant_id, run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_run_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id)","table":"sor.runs","valid":true}}
-{"object":"index sor.runs_running_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_running_idx ON sor.runs USING btree (tenant_id) WHERE (status = 'running'::text)","table":"sor.runs","valid":true}}
+{"object":"index sor.runs_sweep_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_sweep_idx ON sor.runs USING btree (tenant_id, sweep_at) WHERE (status = 'running'::text)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_worker_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at)","table":"sor.runs","valid":true}}
 {"object":"index sor.steps_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_pkey ON sor.steps USING btree (tenant_id, run_id, step_id)","table":"sor.steps","valid":true}}
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}

@@ -20,6 +20,7 @@ declare
   _new uuid := pg_catalog.gen_random_uuid();
   _claim sor.idempotency_keys;
   _r sor.runs;
+  _expires timestamptz;
 begin
   _w := sor.current_worker();
   -- membership first, and the same answer for an unknown tenant: nothing leaks about other tenants
@@ -62,11 +63,13 @@ begin
     end if;
   end if;
 
+  -- the lease's expiry is also where the sweeps of lapsed runs will first look at the run (sweep_at)
+  _expires := sor.lease_clock() + make_interval(secs => start_run.lease_seconds);
   insert into sor.runs as r (tenant_id, run_id, workflow, idempotency_key, input, input_sha256, worker_role,
-                             worker_kind, lease_seconds, lease_expires_at, hash_only)
+                             worker_kind, lease_seconds, lease_expires_at, sweep_at, hash_only)
   values (start_run.tenant_id, _new, start_run.workflow, start_run.idempotency_key,
           case when _hash_only then null else _input end, _digest, session_user, _w.kind,
-          start_run.lease_seconds, sor.lease_clock() + make_interval(secs => start_run.lease_seconds), _hash_only)
+          start_run.lease_seconds, _expires, _expires, _hash_only)
   returning r.* into _r;
   return query select _r.run_id, false, _r.status, _r.version;
 end
@@ -84,6 +87,8 @@ set jit = off
 as $$
 declare
   _r sor.runs;
+  _now timestamptz;
+  _lease interval;
 begin
   perform sor.current_worker();
   if heartbeat.lease_seconds is not null and heartbeat.lease_seconds not between 1 and 3600 then
@@ -91,10 +96,17 @@ begin
   end if;
   _r := sor.worker_run(heartbeat.run_id, true);
   perform sor.sweep_lapsed(sor_guard.member_tenants());
+  _lease := make_interval(secs => coalesce(heartbeat.lease_seconds, _r.lease_seconds));
+  _now := sor.lease_clock();
+  -- sweep_at (where the sweeps first look at the run, never after its expiry) is left where it is
+  -- while it is more than half the new lease ahead, so that most heartbeats change no indexed
+  -- column (a HOT update); otherwise it moves to the new expiry
   update sor.runs r
      set lease_seconds = coalesce(heartbeat.lease_seconds, r.lease_seconds),
-         lease_expires_at = sor.lease_clock() + make_interval(secs => coalesce(heartbeat.lease_seconds, r.lease_seconds)),
-         heartbeat_at = sor.lease_clock()
+         lease_expires_at = _now + _lease,
+         heartbeat_at = _now,
+         sweep_at = case when r.sweep_at > _now + _lease / 2 and r.sweep_at <= _now + _lease then r.sweep_at
+                         else _now + _lease end
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r.lease_expires_at;
@@ -274,6 +286,7 @@ declare
   _w sor.workers := sor.current_worker();
   _r sor.runs;
   _lease integer;
+  _now timestamptz;
 begin
   if resume.run_id is null then
     perform sor.journal_bad_input('run_id', 'Pass the id of the run to resume.');
@@ -301,11 +314,12 @@ begin
       using errcode = 'SR035', hint = 'Only a run whose lease lapsed can be resumed; a finished or cancelled run is final: start a new run.';
   end if;
   _lease := coalesce(resume.lease_seconds, _r.lease_seconds);
+  _now := sor.lease_clock();
   update sor.runs r
      set status = 'running', finished_at = null, worker_role = session_user,
          fencing_token = r.fencing_token + 1, resumed_at = pg_catalog.clock_timestamp(), resumed_by = session_user,
-         lease_seconds = _lease, lease_expires_at = sor.lease_clock() + make_interval(secs => _lease),
-         heartbeat_at = sor.lease_clock()
+         lease_seconds = _lease, lease_expires_at = _now + make_interval(secs => _lease),
+         sweep_at = _now + make_interval(secs => _lease), heartbeat_at = _now
    where r.tenant_id = _r.tenant_id and r.run_id = _r.run_id
   returning r.* into _r;
   return _r;
