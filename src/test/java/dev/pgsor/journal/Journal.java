@@ -1,5 +1,6 @@
 package dev.pgsor.journal;
 
+import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,5 +35,16 @@ public final class Journal {
     /** commit_step with no events and no commands. */
     static List<Object> commit(Connection c, UUID run, String step, int expected, String output) throws SQLException {
         return commit(c, run, step, expected, output, "[]", "[]");
+    }
+
+    /** Waits (bounded, ten seconds) until the lease of the run has lapsed on the database clock. */
+    static void awaitLapse(SorDatabase db, UUID run) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (Boolean.TRUE.equals(db.scalar("select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("lease of " + run + " did not lapse");
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgsor.journal;
 
+import static dev.pgsor.journal.Journal.awaitLapse;
 import static dev.pgsor.journal.Journal.commit;
 import static dev.pgsor.journal.Journal.startRun;
 import static dev.pgsor.testkit.SorAssertions.assertNothingWritten;
@@ -38,16 +39,6 @@ class LeaseAndCrashTest {
         acmeUser = db.tenantUser("acme");
     }
 
-    /** Waits (bounded) until the lease of the run has lapsed on the database clock. */
-    private static void awaitLapse(UUID run) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Boolean.TRUE.equals(db.scalar("select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("lease of " + run + " did not lapse");
-    }
 
     @Test
     void aWorkerKilledMidToolCallLeavesAnAbandonedRunWithItsUnfinishedCallVisible() throws Exception {
@@ -61,7 +52,7 @@ class LeaseAndCrashTest {
             Crash.terminateMidStatement(db, c);
         }
 
-        awaitLapse(run);
+        awaitLapse(db, run);
         for (Database reader : List.of(auditor, acmeUser)) {
             assertThat(Sql.rows(reader, "select status, version from sor_api.journal_runs where run_id = ?", run))
                     .containsExactly(List.of("abandoned", 0));
@@ -89,7 +80,7 @@ class LeaseAndCrashTest {
     void theNextReaderMarksALapsedRunAbandoned() throws Exception {
         try (Connection c = worker.connect()) {
             UUID run = startRun(c, "acme", "reconcile", "{}", null, 1);
-            awaitLapse(run);
+            awaitLapse(db, run);
             assertThat(Sql.scalar(c, "select status from sor_api.get_run(?)", run)).isEqualTo("abandoned");
             assertThat(db.scalar("select status from sor.runs where run_id = ?", run)).isEqualTo("abandoned");
             assertThat(db.count("select count(*) from sor.events where stream = ? and type = 'run_abandoned'", "run-" + run)).isOne();
@@ -103,7 +94,7 @@ class LeaseAndCrashTest {
         try (Connection c = worker.connect()) {
             UUID run = startRun(c, "acme", "reconcile", "{}", null, 1);
             UUID call = (UUID) Sql.scalar(c, "select tool_call_id from sor_api.begin_tool_call(?, 'lookup', '{}')", run);
-            awaitLapse(run);
+            awaitLapse(db, run);
             assertNothingWritten(db, () -> {
                 assertRefused("SR036", () -> Sql.scalar(c, "select sor_api.heartbeat(?)", run));
                 assertRefused("SR036", () -> Sql.scalar(c, "select sor_api.record_turn(?, 'm', 'user', 1, 1, 'late')", run));

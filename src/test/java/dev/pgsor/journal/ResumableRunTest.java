@@ -1,5 +1,6 @@
 package dev.pgsor.journal;
 
+import static dev.pgsor.journal.Journal.awaitLapse;
 import static dev.pgsor.journal.Journal.commit;
 import static dev.pgsor.journal.Journal.startRun;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
@@ -44,15 +45,6 @@ class ResumableRunTest {
         otherKind = db.worker("mailer", "acme");
     }
 
-    static void awaitLapse(UUID run) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (Boolean.TRUE.equals(db.scalar("select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run))) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("lease of " + run + " did not lapse");
-    }
 
     List<String> events(UUID run) {
         return db.rows("select type from sor.events where stream = ? order by version", "run-" + run).stream()
@@ -69,7 +61,7 @@ class ResumableRunTest {
             inFlight = (UUID) Sql.scalar(c, "select tool_call_id from sor_api.begin_tool_call(?, 'send_email', '{\"to\": \"alice\"}', 'mail-alice')", run);
             Crash.terminateMidStatement(db, c);
         }
-        awaitLapse(run);
+        awaitLapse(db, run);
 
         try (Connection c = first.connect()) {
             // the restarted Worker starts its run again with the same key and input: resumed, same id
@@ -105,7 +97,7 @@ class ResumableRunTest {
             UUID call = (UUID) Sql.scalar(a, "select tool_call_id from sor_api.begin_tool_call(?, 'lookup', '{}', 'look-1')", run);
             // while the lease holds, nobody else takes the run
             assertRefused("SR036", () -> Sql.rows(b, "select * from sor_api.resume_run(?)", run));
-            awaitLapse(run);
+            awaitLapse(db, run);
             // another kind, or a login of no Worker, does not see it
             assertRefused("SR034", () -> Sql.rows(m, "select * from sor_api.resume_run(?)", run));
             List<Object> resumed = Sql.rows(b, "select status, version, fencing_token, last_step_id, state::text, resumed_from::text,"
@@ -138,7 +130,7 @@ class ResumableRunTest {
             try (Connection a = first.connect()) {
                 run = startRun(a, "acme", "reconcile", "{}", null, 1);
             }
-            awaitLapse(run);
+            awaitLapse(db, run);
             CyclicBarrier barrier = new CyclicBarrier(2);
             ConcurrentLinkedQueue<String> outcomes = new ConcurrentLinkedQueue<>();
             List<Thread> threads = new ArrayList<>();
@@ -198,7 +190,7 @@ class ResumableRunTest {
         }
         try (Connection c = second.connect()) {
             UUID busy = startRun(c, "acme", "reconcile", "{}", null, 60);
-            awaitLapse(lapsed);
+            awaitLapse(db, lapsed);
             assertThat(db.scalar("select status from sor.runs where run_id = ?", lapsed)).isEqualTo("running");
             Sql.scalar(c, "select sor_api.heartbeat(?)", busy);
             assertThat(db.scalar("select status from sor.runs where run_id = ?", lapsed)).isEqualTo("abandoned");

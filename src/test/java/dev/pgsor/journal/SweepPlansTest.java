@@ -1,5 +1,6 @@
 package dev.pgsor.journal;
 
+import static dev.pgsor.journal.Journal.awaitLapse;
 import static dev.pgsor.journal.Journal.startRun;
 import static dev.pgsor.testkit.SorAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +86,7 @@ class SweepPlansTest {
         }
         assertThat(db.scalar("select sweep_at <= lease_expires_at and lease_expires_at < now() + interval '2 seconds'"
                 + " from sor.runs where run_id = ?", run)).isEqualTo(true);
-        awaitLapse(run);
+        awaitLapse(db, run);
         // another Worker of the tenant at work marks it: its heartbeat's sweep finds the lapsed run
         try (Connection c = fleet.connect()) {
             UUID own = startRun(c, "acme", "reconcile", "{\"day\": 3}", null, 600);
@@ -132,15 +133,5 @@ class SweepPlansTest {
             assertThat(db.scalar("select sweep_at = lease_expires_at and sweep_at > clock_timestamp() + interval '590 seconds'"
                     + " from sor.runs where run_id = ?", run)).isEqualTo(true);
         }
-    }
-
-    static void awaitLapse(UUID run) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Boolean.TRUE.equals(db.scalar("select lease_expires_at <= clock_timestamp() from sor.runs where run_id = ?", run))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("lease of " + run + " did not lapse");
     }
 }
