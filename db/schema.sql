@@ -751,7 +751,8 @@ CREATE INDEX outbox_outbox_id_idx ON ONLY sor.outbox USING btree (outbox_id);
 CREATE INDEX outbox_run_idx ON ONLY sor.outbox USING btree (tenant_id, run_id) WHERE (run_id IS NOT NULL);
 CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id);
 CREATE INDEX runs_sweep_idx ON sor.runs USING btree (tenant_id, sweep_at) WHERE (status = 'running'::text);
-CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at);
+CREATE INDEX runs_worker_run_idx ON sor.runs USING btree (worker_role, started_at, run_id);
+CREATE INDEX runs_worker_status_idx ON sor.runs USING btree (worker_role, status, started_at, run_id);
 CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at) WHERE (status = 'claimed'::text);
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
 CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
@@ -7315,14 +7316,29 @@ begin
     end if;
   end if;
   perform sor.mark_abandoned(null, session_user);
-  return query
-  select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
-    from sor.runs r
-   where r.worker_role = session_user and r.tenant_id = any (_tenants)
-     and (my_runs.run_status is null or r.status = my_runs.run_status)
-     and (_after_at is null or (r.started_at, r.run_id) > (_after_at, my_runs.after_run_id))
-   order by r.started_at, r.run_id
-   limit my_runs.max_runs;
+  -- one statement per case, each an index's range from the cursor on (a first page starts after
+  -- -infinity): runs_worker_status_idx for one status, runs_worker_run_idx for every run; a single
+  -- statement with "is null or" conditions would have a generic plan that reads the Worker's whole
+  -- history for every page
+  if my_runs.run_status is null then
+    return query
+    select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
+      from sor.runs r
+     where r.worker_role = session_user
+       and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
+       and r.tenant_id = any (_tenants)
+     order by r.started_at, r.run_id
+     limit my_runs.max_runs;
+  else
+    return query
+    select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
+      from sor.runs r
+     where r.worker_role = session_user and r.status = my_runs.run_status
+       and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
+       and r.tenant_id = any (_tenants)
+     order by r.started_at, r.run_id
+     limit my_runs.max_runs;
+  end if;
 end
 $function$;
 

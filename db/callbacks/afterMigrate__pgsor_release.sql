@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:8d7cae9c5be9601bbf69a33f4acb9560025d0420b890a30d717563a46b81529e',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:a808a5554de50002eb5d4da770b8d8e7a75f4d08b95f613378f74d7bf7e75449',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -43,7 +43,7 @@ begin
 {"script":"R__220_ddl_audit_append_only.sql","module":"kernel","type":"repeatable","checksum":605939425}
 {"script":"R__300_journal_helpers.sql","module":"kernel","type":"repeatable","checksum":1239503663}
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
-{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":1875040576}
+{"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":512477155}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
 {"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":-1427470972}
@@ -134,6 +134,7 @@ begin
 {"script":"V111__outbox_broadcast.sql","module":"kernel","type":"versioned","version":"111","checksum":1973718718}
 {"script":"V112__task_listeners_by_login.sql","module":"kernel","type":"versioned","version":"112","checksum":-2107414973}
 {"script":"V113__runs_sweep_at.sql","module":"kernel","type":"versioned","version":"113","checksum":1105632000}
+{"script":"V114__runs_by_worker_and_status.sql","module":"kernel","type":"versioned","version":"114","checksum":-1260456135}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -1025,7 +1026,7 @@ begin
 {"object":"function sor_api.mark_dispatched(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4b9aca5df753c28395c0b7e5b8322f76269f4cfdfcd3b4a087caa4681e9666ca","owner":"sor_owner"}}
 {"object":"function sor_api.mark_failed(bigint,bigint,text)","module":"kernel","attrs":{"acl":["sor_dispatcher:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d6dbcd163c84321357a1574ba824b4b8c0f3a10ad3fccff129111297f1b4cea4","owner":"sor_owner"}}
 {"object":"function sor_api.my_runs()","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"63d3523b62996621c0375ac7c65da503249942785b1d33195539b10ce042dd8f","owner":"sor_owner"}}
-{"object":"function sor_api.my_runs(text,uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"57ce43c012f9e09b757bb7b44a5db5590f1644dc59524f569ce7c20e768a2a8f","owner":"sor_owner"}}
+{"object":"function sor_api.my_runs(text,uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6bf48a7fe55a5b75285613a55d51cf474d4923bdd538a35b70a558ce8b29ff85","owner":"sor_owner"}}
 {"object":"function sor_api.outbox_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1fcd33ae2ad01f448e33b928e0f743af089861871142dfde38e6721991dd91a8","owner":"sor_owner"}}
 {"object":"function sor_api.queue_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b9a2ec7e66c00baf2df823610352fb20c0e5f1b901e692ec7b57a116a9814ed2","owner":"sor_owner"}}
 {"object":"function sor_api.quotas(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34925bb93e5410d0b508a4b4b70733dcd731d0378641fed7f44e8a6a5caf4750","owner":"sor_owner"}}
@@ -1193,7 +1194,8 @@ begin
 {"object":"index sor.runs_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX runs_pkey ON sor.runs USING btree (tenant_id, run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_run_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_run_id_idx ON sor.runs USING btree (run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.runs_sweep_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_sweep_idx ON sor.runs USING btree (tenant_id, sweep_at) WHERE (status = 'running'::text)","table":"sor.runs","valid":true}}
-{"object":"index sor.runs_worker_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_worker_idx ON sor.runs USING btree (worker_role, started_at)","table":"sor.runs","valid":true}}
+{"object":"index sor.runs_worker_run_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_worker_run_idx ON sor.runs USING btree (worker_role, started_at, run_id)","table":"sor.runs","valid":true}}
+{"object":"index sor.runs_worker_status_idx","module":"kernel","attrs":{"definition":"CREATE INDEX runs_worker_status_idx ON sor.runs USING btree (worker_role, status, started_at, run_id)","table":"sor.runs","valid":true}}
 {"object":"index sor.steps_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_pkey ON sor.steps USING btree (tenant_id, run_id, step_id)","table":"sor.steps","valid":true}}
 {"object":"index sor.steps_version_key","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX steps_version_key ON sor.steps USING btree (tenant_id, run_id, version)","table":"sor.steps","valid":true}}
 {"object":"index sor.streams_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX streams_pkey ON sor.streams USING btree (tenant_id, stream)","table":"sor.streams","valid":true}}

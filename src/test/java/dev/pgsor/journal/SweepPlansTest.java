@@ -10,6 +10,7 @@ import dev.pgsor.testkit.SorDatabase;
 import dev.pgsor.testkit.SorTest;
 import dev.pgsor.testkit.Sql;
 import java.sql.Connection;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,44 @@ class SweepPlansTest {
             c.setAutoCommit(true);
             assertThat(db.count("select count(*) from sor.runs where tenant_id = 'acme' and status = 'running'"))
                     .isEqualTo(running + 4).isGreaterThan(IN_FLIGHT);
+        }
+    }
+
+    @Test
+    void aPageOfAWorkersRunsReadsThePageNotTheWorkersHistory() throws Exception {
+        Database historian = db.worker("expense-reconciler", "acme");
+        List<Object> finished;
+        try (Connection c = historian.connect()) {
+            // a long history: 1,500 finished runs, then 3 in flight
+            Sql.run(c, "select count(*) from generate_series(1, 1500) i,"
+                    + " lateral sor_api.start_run('acme', 'history', jsonb_build_object('i', i), null, 600) s,"
+                    + " lateral sor_api.finish_run(s.run_id, 'succeeded') f");
+            // in the order my_runs() gives (the order of every page)
+            finished = Sql.rows(c, "select run_id from sor_api.my_runs() where status = 'succeeded'").stream().map(r -> r.get(0)).toList();
+            assertThat(finished).hasSize(1500);
+            for (int i = 0; i < 3; i++) {
+                startRun(c, "acme", "reconcile", "{\"now\": " + i + "}", null, 600);
+            }
+        }
+        db.exec("analyze sor.runs");
+        try (Connection c = historian.connect()) {
+            c.setAutoCommit(false);
+            long before = runsRead(c);
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs('running', null, 10)")).hasSize(3);
+            long running = runsRead(c) - before;
+            before = runsRead(c);
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs('succeeded', ?, 10)", finished.get(999)))
+                    .extracting(r -> r.get(0)).isEqualTo(finished.subList(1000, 1010));
+            long succeeded = runsRead(c) - before;
+            before = runsRead(c);
+            assertThat(Sql.rows(c, "select run_id from sor_api.my_runs(null, ?, 10)", finished.get(999)))
+                    .extracting(r -> r.get(0)).isEqualTo(finished.subList(1000, 1010));
+            long any = runsRead(c) - before;
+            c.commit();
+            // each read the page (and the Worker's few running runs, for its sweep), not 1,503 runs
+            assertThat(running).as("rows of sor.runs read for the running runs").isLessThan(30);
+            assertThat(succeeded).as("rows of sor.runs read for a page of succeeded runs").isLessThan(40);
+            assertThat(any).as("rows of sor.runs read for a page of every run").isLessThan(40);
         }
     }
 
