@@ -7283,7 +7283,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION sor_api.my_runs(run_status text, after_run_id uuid, max_runs integer)
+CREATE OR REPLACE FUNCTION sor_api.my_runs(run_status text, after_run_id uuid, max_rows integer)
  RETURNS TABLE(run_id uuid, tenant_id text, workflow text, status text, version integer, lease_expires_at timestamp with time zone, started_at timestamp with time zone, finished_at timestamp with time zone)
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -7300,10 +7300,8 @@ begin
     perform sor.journal_bad_input('run_status',
       'run_status is running, succeeded, failed or abandoned, or NULL for every run.');
   end if;
-  if my_runs.max_runs is null or my_runs.max_runs not between 1 and 10000 then
-    perform sor.journal_bad_input('max_runs',
-      'Ask for 1 to 10000 runs a page; pass the last run_id of a page as after_run_id for the next.');
-  end if;
+  -- the page size of every reader of the kit (SR016)
+  perform sor.check_max_rows(my_runs.max_rows);
   _tenants := sor_guard.member_tenants();
   if my_runs.after_run_id is not null then
     select r.started_at into _after_at
@@ -7328,7 +7326,7 @@ begin
        and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
        and r.tenant_id = any (_tenants)
      order by r.started_at, r.run_id
-     limit my_runs.max_runs;
+     limit my_runs.max_rows;
   else
     return query
     select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
@@ -7337,7 +7335,7 @@ begin
        and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
        and r.tenant_id = any (_tenants)
      order by r.started_at, r.run_id
-     limit my_runs.max_runs;
+     limit my_runs.max_rows;
   end if;
 end
 $function$;
@@ -11287,7 +11285,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) owner sor_owner: sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.my_runs() owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
--- function sor_api.my_runs(run_status text, after_run_id uuid, max_runs integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.my_runs(run_status text, after_run_id uuid, max_rows integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.outbox_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.queue_metrics() owner sor_owner: sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.quotas(tenant_id text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -11879,8 +11877,8 @@ comment on function sor_api.list_tools() is 'The tools the calling Worker''s kin
 comment on function sor_api.maintain_partitions(months_ahead integer) is 'Creates the monthly partitions of sor.events, sor.outbox and sor.finished_tasks from this month to months_ahead (1-24, default 3) months ahead, prepares every partition (sor.prepare_partition) and registers the new ones with the drop guard. Idempotent; returns one row per partition created or blocked (the default partition holds rows of that month). Call it from any scheduler or the dispatcher loop (sor_admin, sor_dispatcher); no superuser needed. SR084 months_ahead out of range.';
 comment on function sor_api.mark_dispatched(outbox_id bigint, lease_token bigint, provider_ref text) is 'Dispatcher: records that a leased row was delivered, with the provider''s reference, if the dispatcher holds the lease (sor.lease_held: its holder, the current token, not lapsed), as a task''s completion. SR060 no provider_ref, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
 comment on function sor_api.mark_failed(outbox_id bigint, lease_token bigint, error text) is 'Dispatcher: records a failed delivery of a leased row: failed, due again after a jittered exponential backoff (2 s doubling, capped at 1 hour), or dead once attempts reach max_attempts (sor.lease_retry_at, as a task''s failure). SR060 no error text, SR061 unknown row (or a row of a tenant the dispatcher is not a member of), SR062 stale token or another holder, SR057 lease lapsed, SR063 already dispatched.';
-comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first: every one it ever ran (my_runs(run_status, after_run_id, max_runs) reads them a page at a time). A Worker never sees another Worker''s runs.';
-comment on function sor_api.my_runs(run_status text, after_run_id uuid, max_runs integer) is 'A page of the calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first as my_runs(): of one run_status (running, succeeded, failed, abandoned) or of any (NULL), after the run after_run_id (NULL: from the first), at most max_runs (1 to 10000). SR033 bad run_status or max_runs, SR034 a cursor that is not one of the caller''s runs, SR030 not a Worker.';
+comment on function sor_api.my_runs() is 'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first: every one it ever ran (my_runs(run_status, after_run_id, max_rows) reads them a page at a time). A Worker never sees another Worker''s runs.';
+comment on function sor_api.my_runs(run_status text, after_run_id uuid, max_rows integer) is 'A page of the calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first as my_runs(): of one run_status (running, succeeded, failed, abandoned) or of any (NULL), after the run after_run_id (NULL: from the first), at most max_rows (1 to 10000). SR033 bad run_status, SR016 max_rows out of range, SR034 a cursor that is not one of the caller''s runs, SR030 not a Worker.';
 comment on function sor_api.outbox_metrics() is 'Per topic and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): undelivered outbox rows pending (due now), delayed (pending, not due yet), oldest_pending_age (how long the longest-due pending row has waited; NULL when none), leased (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry). Reads the rows of the outbox''s due index only: dead rows are listed by sor_api.dead_outbox, deferred rows are not counted. One reading of the lease clock per call.';
 comment on function sor_api.queue_metrics() is 'Per queue and tenant, of the tenants the caller may read (an auditor every tenant, anyone else its own): ready (due now), delayed (not due yet), oldest_ready_age (how long the longest-due ready task has waited; NULL when none), claimed (lease held), lapsed (lease lapsed, not yet taken back), failed (awaiting a retry), dead (dead letters in sor.finished_tasks). One reading of the lease clock per call; a queue and tenant with nothing to count has no row.';
 comment on function sor_api.quotas(tenant_id text) is 'Admin: each tenant''s (or one tenant''s) queued tasks and undelivered outbox rows beside its quota.';

@@ -202,13 +202,13 @@ begin
 end
 $$;
 comment on function sor_api.my_runs() is
-  'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first: every one it ever ran (my_runs(run_status, after_run_id, max_runs) reads them a page at a time). A Worker never sees another Worker''s runs.';
+  'The calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first: every one it ever ran (my_runs(run_status, after_run_id, max_rows) reads them a page at a time). A Worker never sees another Worker''s runs.';
 
 -- The same runs a page at a time, optionally of one status: a Worker with a year of runs asks for
 -- the ones it needs (its running or abandoned runs after a restart) in pages of a bounded size
 -- instead of its whole history. Keyset paging in (started_at, run_id) order, the order of
 -- my_runs(): the cursor is the last run of the page before, one of the caller's own runs.
-create or replace function sor_api.my_runs(run_status text, after_run_id uuid, max_runs integer)
+create or replace function sor_api.my_runs(run_status text, after_run_id uuid, max_rows integer)
 returns table (run_id uuid, tenant_id text, workflow text, status text, version integer,
                lease_expires_at timestamptz, started_at timestamptz, finished_at timestamptz)
 language plpgsql
@@ -227,10 +227,8 @@ begin
     perform sor.journal_bad_input('run_status',
       'run_status is running, succeeded, failed or abandoned, or NULL for every run.');
   end if;
-  if my_runs.max_runs is null or my_runs.max_runs not between 1 and 10000 then
-    perform sor.journal_bad_input('max_runs',
-      'Ask for 1 to 10000 runs a page; pass the last run_id of a page as after_run_id for the next.');
-  end if;
+  -- the page size of every reader of the kit (SR016)
+  perform sor.check_max_rows(my_runs.max_rows);
   _tenants := sor_guard.member_tenants();
   if my_runs.after_run_id is not null then
     select r.started_at into _after_at
@@ -255,7 +253,7 @@ begin
        and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
        and r.tenant_id = any (_tenants)
      order by r.started_at, r.run_id
-     limit my_runs.max_runs;
+     limit my_runs.max_rows;
   else
     return query
     select r.run_id, r.tenant_id, r.workflow, r.status, r.version, r.lease_expires_at, r.started_at, r.finished_at
@@ -264,12 +262,12 @@ begin
        and (r.started_at, r.run_id) > (coalesce(_after_at, '-infinity'), coalesce(my_runs.after_run_id, '00000000-0000-0000-0000-000000000000'))
        and r.tenant_id = any (_tenants)
      order by r.started_at, r.run_id
-     limit my_runs.max_runs;
+     limit my_runs.max_rows;
   end if;
 end
 $$;
 comment on function sor_api.my_runs(text, uuid, integer) is
-  'A page of the calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first as my_runs(): of one run_status (running, succeeded, failed, abandoned) or of any (NULL), after the run after_run_id (NULL: from the first), at most max_runs (1 to 10000). SR033 bad run_status or max_runs, SR034 a cursor that is not one of the caller''s runs, SR030 not a Worker.';
+  'A page of the calling Worker''s runs in the tenants it is a member of now (after marking its lapsed ones abandoned), oldest first as my_runs(): of one run_status (running, succeeded, failed, abandoned) or of any (NULL), after the run after_run_id (NULL: from the first), at most max_rows (1 to 10000). SR033 bad run_status, SR016 max_rows out of range, SR034 a cursor that is not one of the caller''s runs, SR030 not a Worker.';
 
 create or replace function sor_api.sweep_abandoned_runs()
 returns integer

@@ -177,9 +177,9 @@ class StartRunTest {
             // bad arguments change nothing and say what to pass
             assertNothingWritten(db, () -> {
                 assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs('done', null, 10)"));
-                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 0)"));
-                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 10001)"));
-                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, null)"));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 0)"));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, 10001)"));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.my_runs(null, null, null)"));
                 // a cursor that is not one of the caller's runs: another Worker's, or none
                 assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.my_runs(null, ?, 10)", foreign));
                 assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.my_runs(null, ?, 10)", UUID.randomUUID()));
