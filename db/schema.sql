@@ -421,7 +421,7 @@ create table sor.runs (
   constraint runs_sha256_length CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32)))),
   constraint runs_state_object CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof("overlay") = 'object'::text))),
   constraint runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text]))),
-  constraint runs_sweep_at_check CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at))) NOT VALID,
+  constraint runs_sweep_at_check CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at))),
   constraint runs_version_check CHECK ((version >= 0)),
   constraint runs_workflow_format CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))
 ) with (fillfactor=80, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=200, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_delay=0);
@@ -9670,7 +9670,11 @@ begin
   when 'policy' then
     return query select 'alter policy', 'approve', 'policy changed', null::text;
   when 'constraint' then
-    if (before ->> 'definition') = (after ->> 'definition') and not (before ->> 'validated')::boolean then
+    -- a validation: the same constraint, validated now (pg_get_constraintdef ends a constraint
+    -- not yet validated with NOT VALID, so its text loses those words as it is validated)
+    if (before ->> 'type') is not distinct from (after ->> 'type')
+       and pg_catalog.regexp_replace(before ->> 'definition', ' NOT VALID$', '') = (after ->> 'definition')
+       and not (before ->> 'validated')::boolean and (after ->> 'validated')::boolean then
       return query select 'validate constraint', 'tighten', 'constraint validated', null::text;
     else
       return query select 'alter constraint', 'approve', 'constraint changed', null::text;

@@ -17,13 +17,13 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:4a5d2f0546d658e57947430b2b15f2567ebaf5e3e04e79b130878cd2e1dfe374',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:1c154e4e56ce71eca43539dd34b6ab05ff75506c814796a689b010a946c65e21',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
 {"script":"R__002_domain_surface.sql","module":"kernel","type":"repeatable","checksum":-1541597706}
 {"script":"R__003_versioned_functions.sql","module":"kernel","type":"repeatable","checksum":995651654}
-{"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":-1946103154}
+{"script":"R__005_guard_register.sql","module":"kernel","type":"repeatable","checksum":585181247}
 {"script":"R__010_current_tenants.sql","module":"kernel","type":"repeatable","checksum":386592083}
 {"script":"R__011_values.sql","module":"kernel","type":"repeatable","checksum":-1526977556}
 {"script":"R__012_leases.sql","module":"kernel","type":"repeatable","checksum":-1000193014}
@@ -97,7 +97,7 @@ begin
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1681030880}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
-{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":1156396327}
+{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":493906917}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-1545277811}
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381247492}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
@@ -807,7 +807,7 @@ begin
 {"object":"constraint runs_sha256_length on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((length(input_sha256) = 32) AND ((error_sha256 IS NULL) OR (length(error_sha256) = 32))))","type":"check","validated":true}}
 {"object":"constraint runs_state_object on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((jsonb_typeof(state) = 'object'::text) AND (jsonb_typeof(\"overlay\") = 'object'::text)))","type":"check","validated":true}}
 {"object":"constraint runs_status_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text])))","type":"check","validated":true}}
-{"object":"constraint runs_sweep_at_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at))) NOT VALID","type":"check","validated":false}}
+{"object":"constraint runs_sweep_at_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK (((status <> 'running'::text) OR (sweep_at <= lease_expires_at)))","type":"check","validated":true}}
 {"object":"constraint runs_tenant_fkey on sor.runs","module":"kernel","attrs":{"definition":"FOREIGN KEY (tenant_id) REFERENCES sor.tenants(tenant_id)","type":"foreign key","validated":true}}
 {"object":"constraint runs_version_check on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((version >= 0))","type":"check","validated":true}}
 {"object":"constraint runs_workflow_format on sor.runs","module":"kernel","attrs":{"definition":"CHECK ((workflow ~ '^[a-z][a-z0-9_.-]{0,99}$'::text))","type":"check","validated":true}}
@@ -1089,7 +1089,7 @@ begin
 {"object":"function sor_guard.ident(oid,oid,integer)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"8ea5d574f59c55eee728ae1b2a71bb73cf722a6968d43bb2e0b10e18098a497c","owner":"sor_guardian"}}
 {"object":"function sor_guard.is_member(text)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off"],"definition_sha256":"ab04e2e330440390fb9f5647ba2e7b805ca8b9a16d28b6f9b6d9da4887011485","owner":"sor_guardian"}}
 {"object":"function sor_guard.is_target(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"235074a23380a34ef5dcb15b5106d30e7bbe37371e49c7d358d96e7137707352","owner":"sor_guardian"}}
-{"object":"function sor_guard.judge(text,text,jsonb,jsonb,boolean,jsonb)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"efce8c215864c03067c7cb9e1b1af55371cb1af69283bc9053162f126c4c070b","owner":"sor_guardian"}}
+{"object":"function sor_guard.judge(text,text,jsonb,jsonb,boolean,jsonb)","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"966252a6bbed4f4167fc2bfe2c522b7f1260c18b25b7d6dd14cef96529b43e90","owner":"sor_guardian"}}
 {"object":"function sor_guard.kit_parents()","module":"kernel","attrs":{"acl":["sor_owner:EXECUTE"],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"38b300640651c6825c76e844febaa892661a708234f619a3d39a81bffe0cb276","owner":"sor_guardian"}}
 {"object":"function sor_guard.kit_partition_shape(oid)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"dedfecaa3f8c137511dce0f63bb0d0bfe77d900ed448f283481530221325df92","owner":"sor_guardian"}}
 {"object":"function sor_guard.kit_partition_state()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"a98654de3f947453ab6e50e99fd3dec7946d9d5ab350b9a813901d36de833aec","owner":"sor_guardian"}}

@@ -320,7 +320,11 @@ begin
   when 'policy' then
     return query select 'alter policy', 'approve', 'policy changed', null::text;
   when 'constraint' then
-    if (before ->> 'definition') = (after ->> 'definition') and not (before ->> 'validated')::boolean then
+    -- a validation: the same constraint, validated now (pg_get_constraintdef ends a constraint
+    -- not yet validated with NOT VALID, so its text loses those words as it is validated)
+    if (before ->> 'type') is not distinct from (after ->> 'type')
+       and pg_catalog.regexp_replace(before ->> 'definition', ' NOT VALID$', '') = (after ->> 'definition')
+       and not (before ->> 'validated')::boolean and (after ->> 'validated')::boolean then
       return query select 'validate constraint', 'tighten', 'constraint validated', null::text;
     else
       return query select 'alter constraint', 'approve', 'constraint changed', null::text;

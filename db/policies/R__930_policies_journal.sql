@@ -10,6 +10,13 @@ create or replace trigger blocks_events
   for each row execute function sor.tg_blocks__events();
 alter table sor.runs enable always trigger runs_events;
 alter table sor.blocks enable always trigger blocks_events;
+-- runs_sweep_at_check (V113: a running run's sweep_at never after its lease's expiry) was added
+-- NOT VALID; it is validated here, once (a no-op when it already is), so the catalog vouches for
+-- every run. VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE on sor.runs while it reads the
+-- runs: reads and writes go on (V113's header says ACCESS EXCLUSIVE; it is not). Here, not in a
+-- versioned migration: this file runs after R__005, whose drop guard judges a validation a
+-- tightening (the guard of earlier releases read it as another definition and asked an approval).
+alter table sor.runs validate constraint runs_sweep_at_check;
 comment on trigger runs_events on sor.runs is 'Every run transition (start, state commit, overlay, finish, abandonment) writes its event; refuses writes to finished runs.';
 comment on trigger blocks_events on sor.blocks is 'Every block transition (opened, approved, rejected) writes its event; refuses changes to resolved blocks.';
 

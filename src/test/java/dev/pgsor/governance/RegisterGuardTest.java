@@ -142,6 +142,38 @@ class RegisterGuardTest {
         assertCertified(db);
     }
 
+    /**
+     * A constraint added NOT VALID and validated later is a tightening, not a change of the
+     * constraint: pg_get_constraintdef ends its text with NOT VALID until it is validated, and the
+     * guard used to read the shorter text as another definition and ask an approval for it.
+     * Replacing it by another definition still needs one.
+     */
+    @Test
+    void validatingAConstraintAddedNotValidIsATighteningAndChangingItIsNot() throws Exception {
+        try (Connection c = db.admin().connect()) {
+            Sql.run(c, "set role sor_owner");
+            Sql.run(c, "alter table sor.runs add constraint gov_lease_positive check (lease_seconds > 0) not valid");
+            Sql.run(c, "alter table sor.runs validate constraint gov_lease_positive");
+            assertRefused("SR020", "another definition under the same name", () -> Sql.run(c,
+                    "alter table sor.runs drop constraint gov_lease_positive,"
+                            + " add constraint gov_lease_positive check (lease_seconds > 1) not valid"));
+        }
+        assertThat(db.rows("select reason, spec ->> 'validated', spec ->> 'definition' from sor_guard.registered"
+                + " where kind = 'constraint' and identity = 'gov_lease_positive on sor.runs'"))
+                .containsExactly(List.of("tightened", "true", "CHECK ((lease_seconds > 0))"));
+        assertThat(db.rows("select operation from sor.ddl_audit where object_identity = 'gov_lease_positive on sor.runs'")).isEmpty();
+        assertCertified(db);
+    }
+
+    /** Every constraint of the kit is validated, so the catalog vouches for every row, not only the rows written since. */
+    @Test
+    void everyConstraintOfTheKitIsValidated() throws Exception {
+        assertThat(db.rows("select c.conrelid::regclass::text, c.conname from pg_constraint c"
+                + " join pg_namespace n on n.oid = c.connamespace"
+                + " where n.nspname in ('sor', 'sor_api', 'sor_guard', 'sor_flyway') and not c.convalidated")).isEmpty();
+        assertThat(db.scalar("select convalidated from pg_constraint where conname = 'runs_sweep_at_check'")).isEqualTo(true);
+    }
+
     @Test
     void theOwnerCannotReplaceTheRulesAtAll_42501() throws Exception {
         try (Connection c = db.admin().connect()) {
