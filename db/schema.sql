@@ -757,7 +757,7 @@ CREATE INDEX tasks_claimed_idx ON sor.tasks USING btree (queue, lease_expires_at
 CREATE INDEX tasks_ready_idx ON sor.tasks USING btree (queue, priority DESC, run_after, task_id) WHERE (status = ANY (ARRAY['ready'::text, 'failed'::text]));
 CREATE INDEX tasks_task_id_idx ON sor.tasks USING btree (task_id);
 CREATE INDEX tenant_members_role_name_idx ON sor.tenant_members USING btree (role_name, tenant_id);
-CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at);
+CREATE INDEX tool_calls_run_call_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at, tool_call_id);
 CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id);
 CREATE INDEX kit_partitions_name_idx ON sor_guard.kit_partitions USING btree (partition_name, entry_id);
 CREATE INDEX register_identity_idx ON sor_guard.register USING btree (kind, identity, entry_id);
@@ -8361,6 +8361,61 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer)
+ RETURNS TABLE(tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb, error jsonb, idempotency_key text, started_at timestamp with time zone, finished_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+#variable_conflict use_column
+declare
+  _r sor.runs;
+  _after_at timestamptz;
+begin
+  perform sor.current_worker();
+  if run_tool_calls.call_status is not null and run_tool_calls.call_status not in ('started', 'succeeded', 'failed') then
+    perform sor.journal_bad_input('call_status',
+      'call_status is started (in flight), succeeded or failed, or NULL for every call.');
+  end if;
+  -- the page size of every reader of the kit (SR016)
+  perform sor.check_max_rows(run_tool_calls.max_rows);
+  _r := sor.worker_run(run_tool_calls.run_id, false);
+  if run_tool_calls.after_tool_call_id is not null then
+    select c.started_at into _after_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.tool_call_id = run_tool_calls.after_tool_call_id and c.run_id = _r.run_id;
+    if _after_at is null then
+      raise exception 'unknown tool call % of run %', run_tool_calls.after_tool_call_id, _r.run_id
+        using errcode = 'SR034',
+              hint = 'after_tool_call_id is the last tool_call_id of a page of this run''s calls; NULL starts from its first call.';
+    end if;
+  end if;
+  -- one statement per case, each a range of tool_calls_run_call_idx from the cursor on (a first
+  -- page starts after -infinity); a status is a filter on that range (a finish changes no indexed
+  -- column of a call, so it stays a HOT update)
+  if run_tool_calls.call_status is null then
+    return query
+    select c.tool_call_id, c.tool_name, c.status, c.args, pg_catalog.encode(c.args_sha256, 'hex'), c.result, c.error,
+           c.idempotency_key, c.started_at, c.finished_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
+       and (c.started_at, c.tool_call_id) > (coalesce(_after_at, '-infinity'), coalesce(run_tool_calls.after_tool_call_id, '00000000-0000-0000-0000-000000000000'))
+     order by c.started_at, c.tool_call_id
+     limit run_tool_calls.max_rows;
+  else
+    return query
+    select c.tool_call_id, c.tool_name, c.status, c.args, pg_catalog.encode(c.args_sha256, 'hex'), c.result, c.error,
+           c.idempotency_key, c.started_at, c.finished_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.status = run_tool_calls.call_status
+       and (c.started_at, c.tool_call_id) > (coalesce(_after_at, '-infinity'), coalesce(run_tool_calls.after_tool_call_id, '00000000-0000-0000-0000-000000000000'))
+     order by c.started_at, c.tool_call_id
+     limit run_tool_calls.max_rows;
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor_api.seal_ledger(max_events integer DEFAULT 100000)
  RETURNS TABLE(block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, block_hash text)
  LANGUAGE plpgsql
@@ -11310,6 +11365,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.run_report_facts(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_completion_record(queue text, record text) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
 -- function sor_api.set_outbox_broadcast(enabled boolean) owner sor_owner: sor_admin=EXECUTE, sor_owner=EXECUTE
@@ -11903,6 +11959,7 @@ comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager ca
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
+comment on function sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer) is 'A page of the tool calls of one run of the calling Worker, oldest first as run_tool_calls(run_id) (by start, then id): of one call_status (started: in flight; succeeded; failed) or of any (NULL), after the call after_tool_call_id (NULL: from the first), at most max_rows (1 to 10000). SR033 bad call_status, SR016 max_rows out of range, SR034 unknown or another Worker''s run, or a cursor that is not a call of this run, SR030 not a Worker.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';
 comment on function sor_api.set_completion_record(queue text, record text) is 'Admin: how the queue records its completed tasks from now on: event (the default: the task''s sor.finished_tasks row and a task.completed event on stream task-<id>, in the hash-chained log that verify_events and the ledger cover) or row (the sor.finished_tasks row alone, with the attempt''s holder, fencing token, claimed_at, finished_at and result: faster, but the completion is not in the event log, so event readers, subscriptions and what_happened do not see it and the hash chain does not cover it). Failures, lapsed leases, dead tasks and retries write their events on every queue. Returns the record now in force; the change is kept with its time and login (sor.queues). SR050 unknown queue, SR059 record not event or row.';
 comment on function sor_api.set_outbox_broadcast(enabled boolean) is 'Admin: turns on or off the outbox''s wake-ups on sor_outbox (every tenant''s rows together, payload their number, under a fixed name any login may LISTEN on); returns what it was. Each tenant''s channel (sor_api.wakeup_channel(''outbox'', tenant_id)) is notified either way. Off on a new install; an upgrade from 0.2.0 or 0.3.0 with dispatchers or outbox rows keeps it on. SR060 NULL; 55000 no wake-up secret.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:1c154e4e56ce71eca43539dd34b6ab05ff75506c814796a689b010a946c65e21',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:916263abd0c56ec8acf70e49716c0e8df7d1a431cc4502f2b2fc78e51f1be0b8',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -45,7 +45,7 @@ begin
 {"script":"R__310_journal_admin.sql","module":"kernel","type":"repeatable","checksum":-761014119}
 {"script":"R__320_runs.sql","module":"kernel","type":"repeatable","checksum":-1710927233}
 {"script":"R__330_turns.sql","module":"kernel","type":"repeatable","checksum":-894925972}
-{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":1690384146}
+{"script":"R__340_tool_calls.sql","module":"kernel","type":"repeatable","checksum":-1404333369}
 {"script":"R__350_commit_step.sql","module":"kernel","type":"repeatable","checksum":-1427470972}
 {"script":"R__360_blocks.sql","module":"kernel","type":"repeatable","checksum":646870392}
 {"script":"R__370_idempotency_sweep.sql","module":"kernel","type":"repeatable","checksum":-1631749878}
@@ -93,7 +93,7 @@ begin
 {"script":"R__912_policies_subscriptions.sql","module":"kernel","type":"repeatable","checksum":1681030880}
 {"script":"R__920_policies_drop_guard.sql","module":"kernel","type":"repeatable","checksum":-315769626}
 {"script":"R__921_drop_guard_event_triggers.sql","module":"kernel","type":"repeatable","checksum":1208934562}
-{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":493906917}
+{"script":"R__930_policies_journal.sql","module":"kernel","type":"repeatable","checksum":473778640}
 {"script":"R__940_policies_outbox.sql","module":"kernel","type":"repeatable","checksum":-1545277811}
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381247492}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
@@ -135,6 +135,7 @@ begin
 {"script":"V112__task_listeners_by_login.sql","module":"kernel","type":"versioned","version":"112","checksum":-2107414973}
 {"script":"V113__runs_sweep_at.sql","module":"kernel","type":"versioned","version":"113","checksum":1105632000}
 {"script":"V114__runs_by_worker_and_status.sql","module":"kernel","type":"versioned","version":"114","checksum":-1260456135}
+{"script":"V115__tool_calls_by_run_and_id.sql","module":"kernel","type":"versioned","version":"115","checksum":1009599486}
 {"script":"afterMigrateError__pgsor_release.sql","module":"kernel","type":"callback","sha256":"a8fbdcd7305209853a18d0f711d17d3ce0e71af718caf6d1fb0961383550b38d"}
 {"script":"afterMigrate__pgsor_register.sql","module":"kernel","type":"callback","sha256":"711506fd0f16fd4a582e9cd497bb7735b45955da99ce116a483db67557ca5868"}
 {"script":"beforeEachMigrate__pgsor_lock_timeout.sql","module":"kernel","type":"callback","sha256":"d1e123f5acefa2f1ba1f98fcf12764cc8e53fdcabadc5f83e4f8f9ae6121f25c"}
@@ -1047,6 +1048,7 @@ begin
 {"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"27fe231a34eacb4bd1342126149c52961dfceba92a00de5b03cf7224f0251a8a","owner":"sor_owner"}}
 {"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0cd7d49254d518d0ae64539f0f0381b5ef67baf9112fa2604b18fb3dae0e8d20","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
+{"object":"function sor_api.run_tool_calls(uuid,text,uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abccc7c848fbb86de08336bd340f331b25c547736a81dbc9134c7cea2fed2168","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
 {"object":"function sor_api.set_completion_record(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"ca67ad93a321ae399ccc8669742c241229d4ead0d5416c2561e4c83dd08b17a5","owner":"sor_owner"}}
 {"object":"function sor_api.set_outbox_broadcast(boolean)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"1b23bf6dfe7be797df112ccbcf9f4b5513c9b6c715aa4c9bdf9baa3b9627fad0","owner":"sor_owner"}}
@@ -1212,7 +1214,7 @@ begin
 {"object":"index sor.tenant_usage_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenant_usage_pkey ON sor.tenant_usage USING btree (tenant_id, kind, slot)","table":"sor.tenant_usage","valid":true}}
 {"object":"index sor.tenants_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tenants_pkey ON sor.tenants USING btree (tenant_id)","table":"sor.tenants","valid":true}}
 {"object":"index sor.tool_calls_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tool_calls_pkey ON sor.tool_calls USING btree (tenant_id, tool_call_id)","table":"sor.tool_calls","valid":true}}
-{"object":"index sor.tool_calls_run_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tool_calls_run_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at)","table":"sor.tool_calls","valid":true}}
+{"object":"index sor.tool_calls_run_call_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tool_calls_run_call_idx ON sor.tool_calls USING btree (tenant_id, run_id, started_at, tool_call_id)","table":"sor.tool_calls","valid":true}}
 {"object":"index sor.tool_calls_tool_call_id_idx","module":"kernel","attrs":{"definition":"CREATE INDEX tool_calls_tool_call_id_idx ON sor.tool_calls USING btree (tool_call_id)","table":"sor.tool_calls","valid":true}}
 {"object":"index sor.tools_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX tools_pkey ON sor.tools USING btree (tool_name)","table":"sor.tools","valid":true}}
 {"object":"index sor.turns_pkey","module":"kernel","attrs":{"definition":"CREATE UNIQUE INDEX turns_pkey ON sor.turns USING btree (tenant_id, run_id, turn_no)","table":"sor.turns","valid":true}}

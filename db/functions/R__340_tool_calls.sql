@@ -235,4 +235,63 @@ $$;
 comment on function sor_api.run_tool_calls(uuid) is
   'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 
+create or replace function sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer)
+returns table (tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb,
+               error jsonb, idempotency_key text, started_at timestamptz, finished_at timestamptz)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+#variable_conflict use_column
+declare
+  _r sor.runs;
+  _after_at timestamptz;
+begin
+  perform sor.current_worker();
+  if run_tool_calls.call_status is not null and run_tool_calls.call_status not in ('started', 'succeeded', 'failed') then
+    perform sor.journal_bad_input('call_status',
+      'call_status is started (in flight), succeeded or failed, or NULL for every call.');
+  end if;
+  -- the page size of every reader of the kit (SR016)
+  perform sor.check_max_rows(run_tool_calls.max_rows);
+  _r := sor.worker_run(run_tool_calls.run_id, false);
+  if run_tool_calls.after_tool_call_id is not null then
+    select c.started_at into _after_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.tool_call_id = run_tool_calls.after_tool_call_id and c.run_id = _r.run_id;
+    if _after_at is null then
+      raise exception 'unknown tool call % of run %', run_tool_calls.after_tool_call_id, _r.run_id
+        using errcode = 'SR034',
+              hint = 'after_tool_call_id is the last tool_call_id of a page of this run''s calls; NULL starts from its first call.';
+    end if;
+  end if;
+  -- one statement per case, each a range of tool_calls_run_call_idx from the cursor on (a first
+  -- page starts after -infinity); a status is a filter on that range (a finish changes no indexed
+  -- column of a call, so it stays a HOT update)
+  if run_tool_calls.call_status is null then
+    return query
+    select c.tool_call_id, c.tool_name, c.status, c.args, pg_catalog.encode(c.args_sha256, 'hex'), c.result, c.error,
+           c.idempotency_key, c.started_at, c.finished_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
+       and (c.started_at, c.tool_call_id) > (coalesce(_after_at, '-infinity'), coalesce(run_tool_calls.after_tool_call_id, '00000000-0000-0000-0000-000000000000'))
+     order by c.started_at, c.tool_call_id
+     limit run_tool_calls.max_rows;
+  else
+    return query
+    select c.tool_call_id, c.tool_name, c.status, c.args, pg_catalog.encode(c.args_sha256, 'hex'), c.result, c.error,
+           c.idempotency_key, c.started_at, c.finished_at
+      from sor.tool_calls c
+     where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.status = run_tool_calls.call_status
+       and (c.started_at, c.tool_call_id) > (coalesce(_after_at, '-infinity'), coalesce(run_tool_calls.after_tool_call_id, '00000000-0000-0000-0000-000000000000'))
+     order by c.started_at, c.tool_call_id
+     limit run_tool_calls.max_rows;
+  end if;
+end
+$$;
+comment on function sor_api.run_tool_calls(uuid, text, uuid, integer) is
+  'A page of the tool calls of one run of the calling Worker, oldest first as run_tool_calls(run_id) (by start, then id): of one call_status (started: in flight; succeeded; failed) or of any (NULL), after the call after_tool_call_id (NULL: from the first), at most max_rows (1 to 10000). SR033 bad call_status, SR016 max_rows out of range, SR034 unknown or another Worker''s run, or a cursor that is not a call of this run, SR030 not a Worker.';
+
 reset role;

@@ -122,6 +122,7 @@ grant execute on function sor_api.record_turn(uuid, text, text, integer, integer
 grant execute on function sor_api.begin_tool_call(uuid, text, jsonb, text) to sor_worker;
 grant execute on function sor_api.finish_tool_call(uuid, jsonb, jsonb) to sor_worker;
 grant execute on function sor_api.run_tool_calls(uuid) to sor_worker;
+grant execute on function sor_api.run_tool_calls(uuid, text, uuid, integer) to sor_worker;
 grant execute on function sor_api.commit_step(uuid, text, integer, jsonb, jsonb, jsonb) to sor_worker;
 grant execute on function sor_api.sweep_abandoned_runs() to sor_worker, sor_admin;
 grant execute on function sor_api.sweep_idempotency_keys() to sor_worker, sor_admin;

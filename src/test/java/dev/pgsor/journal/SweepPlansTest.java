@@ -116,6 +116,45 @@ class SweepPlansTest {
         }
     }
 
+    /**
+     * A long resumable run's tool calls a page at a time: 1,500 calls begun in one statement (so
+     * they share their start time), and a page after the 1,000th reads the page, not the run's
+     * calls before it (with tool_calls_run_idx, which left the id out, it read all 1,500).
+     */
+    @Test
+    void aPageOfARunsToolCallsReadsThePageNotTheRunsCallsBeforeIt() throws Exception {
+        Database caller = db.worker("expense-reconciler", "acme");
+        UUID run;
+        List<Object> calls;
+        try (Connection c = caller.connect()) {
+            run = startRun(c, "acme", "reconcile", "{\"long\": true}", null, 600);
+            Sql.run(c, "select count(*) from generate_series(1, 1500) i,"
+                    + " lateral sor_api.begin_tool_call(?, 'lookup', jsonb_build_object('i', i), null) b", run);
+            calls = Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?)", run).stream().map(r -> r.get(0)).toList();
+            assertThat(calls).hasSize(1500);
+        }
+        db.exec("analyze sor.tool_calls");
+        try (Connection c = caller.connect()) {
+            c.setAutoCommit(false);
+            long before = callsRead(c);
+            assertThat(Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?, null, ?, 10)", run, calls.get(999)))
+                    .extracting(r -> r.get(0)).isEqualTo(calls.subList(1000, 1010));
+            long any = callsRead(c) - before;
+            before = callsRead(c);
+            assertThat(Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?, 'started', ?, 10)", run, calls.get(999)))
+                    .extracting(r -> r.get(0)).isEqualTo(calls.subList(1000, 1010));
+            long started = callsRead(c) - before;
+            c.commit();
+            assertThat(any).as("rows of sor.tool_calls read for a page of every call").isLessThan(30);
+            assertThat(started).as("rows of sor.tool_calls read for a page of calls in flight").isLessThan(30);
+        }
+    }
+
+    static long callsRead(Connection c) throws Exception {
+        return ((Number) Sql.scalar(c, "select coalesce(sum(coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)), 0)"
+                + " from pg_stat_xact_user_tables where schemaname = 'sor' and relname = 'tool_calls'")).longValue();
+    }
+
     @Test
     void aRunWhoseHeartbeatShortenedItsLeaseIsSweptWhenItLapses() throws Exception {
         UUID run;

@@ -75,6 +75,70 @@ class ToolCallIdempotencyTest {
         }
     }
 
+    /**
+     * run_tool_calls(run_id, call_status, after_tool_call_id, max_rows): the run's calls a page at a
+     * time in the order of run_tool_calls(run_id), of one status or of any; calls begun in one
+     * transaction (one start time) are ordered by id and never skipped nor repeated across pages.
+     */
+    @Test
+    void aWorkerReadsARunsToolCallsAPageAtATimeOfOneStatusOrAny() throws Exception {
+        Database other = db.worker("expense-reconciler", "acme");
+        try (Connection c = worker.connect(); Connection theirs = other.connect()) {
+            UUID run = startRun(c, "acme");
+            UUID elsewhere = startRun(c, "globex");
+            Object foreignCall = begin(c, elsewhere, "lookup", "{}", null).get(0);
+            UUID foreignRun = startRun(theirs, "acme");
+            List<Object> ids = new java.util.ArrayList<>();
+            ids.add(begin(c, run, "lookup", "{\"n\": 0}", null).get(0));
+            c.setAutoCommit(false);
+            for (int i = 1; i < 5; i++) {
+                ids.add(begin(c, run, "lookup", "{\"n\": " + i + "}", null).get(0));
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            ids.add(begin(c, run, "lookup", "{\"n\": 5}", null).get(0));
+            ids.add(begin(c, run, "lookup", "{\"n\": 6}", null).get(0));
+            finish(c, ids.get(1), "{\"ok\": 1}", null);
+            finish(c, ids.get(3), "{\"ok\": 3}", null);
+            finish(c, ids.get(6), null, "{\"code\": 6}");
+
+            List<Object> all = Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?)", run).stream().map(r -> r.get(0)).toList();
+            assertThat(all).hasSize(7).containsExactlyInAnyOrderElementsOf(ids).doesNotContain(foreignCall);
+            List<Object> paged = new java.util.ArrayList<>();
+            Object cursor = null;
+            for (int page = 0; page < 4; page++) {
+                List<Object> got = Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?, null, ?::uuid, 3)", run, cursor)
+                        .stream().map(r -> r.get(0)).toList();
+                assertThat(got.size()).as("page " + page).isEqualTo(List.of(3, 3, 1, 0).get(page));
+                paged.addAll(got);
+                cursor = got.isEmpty() ? cursor : got.get(got.size() - 1);
+            }
+            assertThat(paged).isEqualTo(all);
+            assertThat(Sql.rows(c, "select tool_call_id, status from sor_api.run_tool_calls(?, 'succeeded', null, 10)", run))
+                    .containsExactlyInAnyOrder(List.of(ids.get(1), "succeeded"), List.of(ids.get(3), "succeeded"));
+            assertThat(Sql.rows(c, "select tool_call_id, status, error::text from sor_api.run_tool_calls(?, 'failed', null, 10)", run))
+                    .containsExactly(List.of(ids.get(6), "failed", "{\"code\": 6}"));
+            List<Object> inFlight = all.stream().filter(id -> !List.of(ids.get(1), ids.get(3), ids.get(6)).contains(id)).toList();
+            assertThat(Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?, 'started', null, 10)", run))
+                    .extracting(r -> r.get(0)).isEqualTo(inFlight);
+            assertThat(Sql.rows(c, "select tool_call_id from sor_api.run_tool_calls(?, 'started', ?, 2)", run, inFlight.get(1)))
+                    .extracting(r -> r.get(0)).isEqualTo(inFlight.subList(2, 4));
+
+            // bad arguments change nothing and say what to pass
+            assertNothingWritten(db, () -> {
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, 'done', null, 10)", run));
+                assertRefused("SR033", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(null, null, null, 10)"));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, null, 0)", run));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, null, 10001)", run));
+                assertRefused("SR016", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, null, null)", run));
+                // another Worker's run; a cursor that is not a call of this run (of another run of the caller's, or none)
+                assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, null, 10)", foreignRun));
+                assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, ?, 10)", run, foreignCall));
+                assertRefused("SR034", () -> Sql.rows(c, "select * from sor_api.run_tool_calls(?, null, ?, 10)", run, UUID.randomUUID()));
+            });
+        }
+    }
+
     @Test
     void theSameKeyAndArgumentsReplayTheFinishedCallEvenFromAnotherRun() throws Exception {
         try (Connection c = worker.connect()) {
