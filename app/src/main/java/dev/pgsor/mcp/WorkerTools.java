@@ -336,6 +336,37 @@ final class WorkerTools {
                             + " from s, sor_api.finish_tool_call((s.a ->> 'tool_call_id')::uuid, nullif(s.a -> 'result', 'null'),"
                             + " nullif(s.a -> 'error', 'null')) f"),
 
+            new KitTool("list_tool_calls", "List this run's tool calls",
+                    "List the tool calls of this run, oldest first, a page at a time (sor_api.run_tool_calls): of one"
+                            + " status (started: in flight; succeeded; failed) or of any, after the call after_tool_call_id,"
+                            + " at most max_rows (default 100). After a restart, list the calls that were in flight or"
+                            + " interrupted and retry each with begin_tool_call and its idempotency_key. Pass"
+                            + " last_tool_call_id as after_tool_call_id to read on.",
+                    """
+                    {"type": "object", "additionalProperties": false,
+                     "properties": {"status": {"type": "string", "enum": ["started", "succeeded", "failed"]},
+                                    "after_tool_call_id": {"type": "string", "description": "last_tool_call_id of the page before"},
+                                    "max_rows": {"type": "integer", "minimum": 1, "maximum": 10000}}}""",
+                    """
+                    {"type": "object", "required": ["tool_calls", "last_tool_call_id"],
+                     "properties": {"tool_calls": {"type": "array", "items":
+                                      {"type": "object", "required": ["tool_call_id", "tool_name", "status", "started_at"],
+                                       "properties": {"tool_call_id": {"type": "string"}, "tool_name": {"type": "string"},
+                                                      "status": {"type": "string", "enum": ["started", "succeeded", "failed"]},
+                                                      "args": {}, "idempotency_key": {"type": ["string", "null"]},
+                                                      "result": {}, "error": {}, "started_at": {"type": "string"},
+                                                      "finished_at": {"type": ["string", "null"]}}}},
+                                    "last_tool_call_id": {"type": ["string", "null"],
+                                                          "description": "the call to pass as after_tool_call_id; null when the page is empty"}}}""",
+                    hints("List this run's tool calls", true, false, true), ALWAYS,
+                    ", x as (select t.*, row_number() over () as o from s, sor_api.run_tool_calls(s.run_id, s.a ->> 'status',"
+                            + " (s.a ->> 'after_tool_call_id')::uuid, coalesce((s.a ->> 'max_rows')::int, 100)) t)"
+                            + " select jsonb_build_object('tool_calls', coalesce((select jsonb_agg(jsonb_build_object("
+                            + "'tool_call_id', t.tool_call_id, 'tool_name', t.tool_name, 'status', t.status, 'args', t.args,"
+                            + " 'idempotency_key', t.idempotency_key, 'result', t.result, 'error', t.error,"
+                            + " 'started_at', t.started_at, 'finished_at', t.finished_at) order by t.o) from x t), '[]'),"
+                            + " 'last_tool_call_id', (select t.tool_call_id from x t order by t.o desc limit 1))::text from s"),
+
             new KitTool("commit_step", "Commit a step",
                     "Commit one step of this run exactly once (sor_api.commit_step): merges output into the run's state,"
                             + " appends events to the run's stream and queues commands, all or nothing. expected_version is"

@@ -143,12 +143,24 @@ class McpKillResumeTest {
         try {
             Map<String, Object> resumed = call(second, "get_run", Map.of(), null);
             assertThat(resumed).containsEntry("run_id", run.toString()).containsEntry("status", "running");
-            // the external call begun by A is in flight under the old token: the retry with its key takes it over
-            Map<String, Object> retried = call(second, "begin_tool_call", args("tool_name", "fetch_inbox",
-                    "args", Map.of("folder", "today"), "idempotency_key", "fetch-1"), null);
+            // the external call begun by A is in flight under the old token: B finds it among the run's
+            // calls still started, and retries it with its key, which closes it as interrupted and takes it over
+            List<Map<String, Object>> started = McpWorkerSurfaceTest.items(
+                    call(second, "list_tool_calls", args("status", "started"), null).get("tool_calls"));
+            assertThat(started).singleElement().satisfies(c -> assertThat(c)
+                    .containsEntry("tool_call_id", fetchCall).containsEntry("tool_name", "fetch_inbox")
+                    .containsEntry("args", Map.of("folder", "today")).containsEntry("idempotency_key", "fetch-1"));
+            Map<String, Object> lost = started.get(0);
+            Map<String, Object> retried = call(second, "begin_tool_call", args("tool_name", lost.get("tool_name"),
+                    "args", lost.get("args"), "idempotency_key", lost.get("idempotency_key")), null);
             assertThat(retried).containsEntry("status", "started");
             call(second, "finish_tool_call", args("tool_call_id", retried.get("tool_call_id"),
                     "result", Map.of("messages", 3)), null);
+            List<Map<String, Object>> failed = McpWorkerSurfaceTest.items(
+                    call(second, "list_tool_calls", args("status", "failed"), null).get("tool_calls"));
+            assertThat(failed).singleElement().satisfies(c -> assertThat(c).containsEntry("tool_call_id", fetchCall)
+                    .satisfies(m -> assertThat(McpWorkerSurfaceTest.object(m.get("error")))
+                            .containsEntry("interrupted", true).containsEntry("retried_by_run", run.toString())));
             // answered from the journal from now on
             assertThat(call(second, "begin_tool_call", args("tool_name", "fetch_inbox",
                     "args", Map.of("folder", "today"), "idempotency_key", "fetch-1"), null))

@@ -35,7 +35,7 @@ class McpWorkerSurfaceTest {
 
     static final List<String> SURFACE = List.of("get_run", "record_turn", "append_event", "append_events", "read_stream",
             "events_since", "subscribe", "read_subscription", "ack_subscription", "enqueue_task", "claim_tasks", "heartbeat_task", "complete_task", "fail_task", "begin_tool_call",
-            "finish_tool_call", "commit_step", "finish_run");
+            "finish_tool_call", "list_tool_calls", "commit_step", "finish_run");
 
     @BeforeAll
     static void setUp(SorDatabase database) {
@@ -83,6 +83,18 @@ class McpWorkerSurfaceTest {
         return map;
     }
 
+    /** A JSON array of objects, as the SDK client parsed it. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> items(Object array) {
+        return (List<Map<String, Object>>) array;
+    }
+
+    /** A JSON object, as the SDK client parsed it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value) {
+        return (Map<String, Object>) value;
+    }
+
     static long number(Object value) {
         return ((Number) value).longValue();
     }
@@ -121,6 +133,7 @@ class McpWorkerSurfaceTest {
                     .containsEntry("fail_task", List.of(false, true, true))
                     .containsEntry("begin_tool_call", List.of(false, false, false))
                     .containsEntry("finish_tool_call", List.of(false, true, true))
+                    .containsEntry("list_tool_calls", List.of(true, false, true))
                     .containsEntry("commit_step", List.of(false, false, true))
                     .containsEntry("finish_run", List.of(false, true, true));
         } finally {
@@ -240,6 +253,30 @@ class McpWorkerSurfaceTest {
             assertThat(ok(client, "finish_tool_call", args("tool_call_id", bounced.get("tool_call_id"),
                     "error", Map.of("reason", "mailbox full")))).containsEntry("status", "failed");
             refused(client, "finish_tool_call", args("tool_call_id", bounced.get("tool_call_id"), "result", Map.of()), "SR044");
+            Map<String, Object> pending = ok(client, "begin_tool_call", args("tool_name", "send_receipt",
+                    "args", Map.of("to", "carol@acme.test"), "idempotency_key", "receipt-3"));
+
+            // the run's calls, a page at a time, of one status or of any
+            Map<String, Object> callsFirst = ok(client, "list_tool_calls", args("max_rows", 2));
+            assertThat(items(callsFirst.get("tool_calls")).stream().map(c -> c.get("tool_call_id")).toList())
+                    .containsExactly(begun.get("tool_call_id"), bounced.get("tool_call_id"));
+            assertThat(callsFirst).containsEntry("last_tool_call_id", bounced.get("tool_call_id"));
+            Map<String, Object> callsRest = ok(client, "list_tool_calls", args("after_tool_call_id", callsFirst.get("last_tool_call_id")));
+            assertThat(items(callsRest.get("tool_calls"))).singleElement().satisfies(c -> assertThat(c)
+                    .containsEntry("tool_call_id", pending.get("tool_call_id")).containsEntry("tool_name", "send_receipt")
+                    .containsEntry("status", "started").containsEntry("args", Map.of("to", "carol@acme.test"))
+                    .containsEntry("idempotency_key", "receipt-3").containsEntry("result", null).containsEntry("error", null)
+                    .containsEntry("finished_at", null).containsKey("started_at"));
+            Map<String, Object> callsFailed = ok(client, "list_tool_calls", args("status", "failed"));
+            assertThat(items(callsFailed.get("tool_calls"))).singleElement()
+                    .satisfies(c -> assertThat(c).containsEntry("tool_call_id", bounced.get("tool_call_id"))
+                            .containsEntry("status", "failed").containsEntry("error", Map.of("reason", "mailbox full")));
+            Map<String, Object> callsNone = ok(client, "list_tool_calls", args("status", "started", "after_tool_call_id", pending.get("tool_call_id")));
+            assertThat(items(callsNone.get("tool_calls"))).isEmpty();
+            assertThat(callsNone).containsEntry("last_tool_call_id", null);
+            refused(client, "list_tool_calls", args("after_tool_call_id", UUID.randomUUID().toString()), "SR034");
+            assertThat(ok(client, "finish_tool_call", args("tool_call_id", pending.get("tool_call_id"),
+                    "result", Map.of("message_id", "m-3")))).containsEntry("status", "succeeded");
 
             // a step: committed once, replayed on repetition, a stale version is a conflict
             Map<String, Object> step = args("step_id", "categorise", "expected_version", 0, "output", Map.of("categorised", 2),
@@ -268,7 +305,8 @@ class McpWorkerSurfaceTest {
         assertThat(db.rows("select turn_no, role, content from sor.turns where run_id = ? order by turn_no", run))
                 .containsExactly(List.of(1, "user", "Reconcile the day."), List.of(2, "assistant", "On it."));
         assertThat(db.rows("select tool_name, status, idempotency_key from sor.tool_calls where run_id = ? order by started_at", run))
-                .containsExactly(List.of("send_receipt", "succeeded", "receipt-1"), java.util.Arrays.asList("send_receipt", "failed", null));
+                .containsExactly(List.of("send_receipt", "succeeded", "receipt-1"), java.util.Arrays.asList("send_receipt", "failed", null),
+                        List.of("send_receipt", "succeeded", "receipt-3"));
         assertThat(db.rows("select status, version from sor.runs where run_id = ?", run)).containsExactly(List.of("succeeded", 1));
         // the run's timeline shows its turns, its external calls and its step
         List<Object> whats = new ArrayList<>();
