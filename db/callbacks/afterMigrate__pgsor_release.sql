@@ -2003,6 +2003,14 @@ function sor_api.run_tool_calls(uuid)
   strict: no
   grant execute to sor_worker
 
+function sor_api.run_tool_calls(uuid, text, uuid, integer)
+  arguments: run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer
+  returns: TABLE(tool_call_id uuid, tool_name text, status text, args jsonb, args_sha256 text, result jsonb, error jsonb, idempotency_key text, started_at timestamp with time zone, finished_at timestamp with time zone)
+  volatility: volatile
+  security: definer
+  strict: no
+  grant execute to sor_worker
+
 function sor_api.seal_ledger(integer)
   arguments: max_events integer DEFAULT 100000
   returns: TABLE(block_id bigint, from_tx xid8, to_tx xid8, events bigint, first_position bigint, last_position bigint, block_hash text)
