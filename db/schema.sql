@@ -4410,6 +4410,141 @@ AS $function$
                        retry_delay.base * pg_catalog.power(2, least(greatest(retry_delay.attempts, 1) - 1, 30))) as d) x
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.run_timeline_entries(run_row sor.runs, from_at timestamp with time zone)
+ RETURNS TABLE(at timestamp with time zone, ord integer, sub bigint, key text, source text, what text, details jsonb)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs := run_timeline_entries.run_row;
+  _after timestamptz := coalesce(run_timeline_entries.from_at, '-infinity');
+  _stream text := 'run-' || _r.run_id::text;
+  _lapsed boolean := _r.status = 'abandoned'
+                     or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at));
+begin
+  return query
+  select x.at, x.ord, x.sub, x.key, x.source, x.what, x.details
+    from (
+      select _r.started_at as at, 1 as ord, 0::bigint as sub, ''::text as key, 'sor.runs'::text as source,
+             'run started'::text as what,
+             jsonb_build_object('workflow', _r.workflow, 'worker_role', _r.worker_role, 'worker_kind', _r.worker_kind,
+                                'lease_seconds', _r.lease_seconds, 'hash_only', _r.hash_only) as details
+       where _r.started_at >= _after
+      union all
+      select t.recorded_at, 2, t.turn_no::bigint, '', 'sor.turns',
+             format('turn %s: %s (%s)', t.turn_no, t.role, t.model),
+             jsonb_build_object('turn_no', t.turn_no, 'model', t.model, 'role', t.role,
+                                'input_tokens', t.input_tokens, 'output_tokens', t.output_tokens)
+        from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id and t.recorded_at >= _after
+      union all
+      select c.started_at, 3, 0, c.tool_call_id::text, 'sor.tool_calls', 'tool call begun: ' || c.tool_name,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name, 'args', c.args,
+                                'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
+        from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.started_at >= _after
+      union all
+      select c.finished_at, 4, 0, c.tool_call_id::text, 'sor.tool_calls',
+             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
+                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
+                       || ' when its run lapsed)'
+                  else 'tool call ' || c.status || ': ' || c.tool_name end,
+             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
+                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
+        from sor.tool_calls c
+       where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at >= _after
+      union all
+      select s.committed_at, 5, s.version::bigint, s.step_id, 'sor.steps', format('step %s committed (version %s)', s.step_id, s.version),
+             jsonb_build_object('step_id', s.step_id, 'version', s.version, 'output', s.output,
+                                'event_count', s.event_count, 'command_count', s.command_count, 'block_id', s.block_id)
+        from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id and s.committed_at >= _after
+      union all
+      select b.opened_at, 6, b.block_id, 'opened', 'sor.blocks', format('%s block %s opened', b.kind, b.block_id),
+             jsonb_build_object('block_id', b.block_id, 'kind', b.kind, 'step_id', b.step_id, 'command', b.command)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.opened_at >= _after
+      union all
+      select b.resolved_at, 6, b.block_id, 'resolved', 'sor.blocks', format('%s block %s %s', b.kind, b.block_id, b.status),
+             jsonb_build_object('block_id', b.block_id, 'resolved_by', b.resolved_by, 'approved', b.approved, 'note', b.note)
+        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.resolved_at >= _after
+      union all
+      select o.created_at, 7, o.outbox_id, '', 'sor.outbox', format('outbox #%s queued: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id,
+                                'dedupe_key', o.dedupe_key, 'payload', o.payload)
+        from sor.outbox o where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id and o.created_at >= _after
+      union all
+      select o.dispatched_at, 8, o.outbox_id, '', 'sor.outbox', format('outbox #%s dispatched: %s', o.outbox_id, o.topic),
+             jsonb_build_object('outbox_id', o.outbox_id, 'provider_ref', o.provider_ref, 'attempts', o.attempts)
+        from sor.outbox o
+       where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id and o.dispatched_at >= _after
+      union all
+      select e.occurred_at, 9, e.position, 'event', 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id and e.occurred_at >= _after
+         and (e.stream = _stream
+              or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
+                               where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
+      union all
+      -- the events the run appended to the tenant's own streams, tagged with its id in their
+      -- metadata (as the MCP server tags every append of a session), from the run's start on
+      select e.occurred_at, 9, e.position, 'event', 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
+                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
+        from sor.events e
+       where e.tenant_id = _r.tenant_id
+         and e.occurred_at >= greatest(_r.started_at, _after)
+         and e.metadata ->> 'run_id' = _r.run_id::text
+         and not sor.is_reserved('stream category', e.stream)
+      union all
+      -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
+      select l.linked_at, 9, 0, pg_catalog.format('task %s %s %s', l.task_id, l.link, l.fencing_token), 'sor.run_tasks',
+             case when l.link = 'enqueued' then format('task %s enqueued on %s: %s', l.task_id, t.queue, t.subject)
+                  else format('task %s claimed on %s (fencing token %s)', l.task_id, t.queue, l.fencing_token) end,
+             jsonb_build_object('task_id', l.task_id, 'queue', t.queue, 'subject', t.subject, 'link', l.link,
+                                'fencing_token', nullif(l.fencing_token, 0))
+        from sor.run_tasks l
+        left join lateral (select x.queue, x.subject from sor.tasks x where x.tenant_id = l.tenant_id and x.task_id = l.task_id
+                           union all
+                           select y.queue, y.subject from sor.finished_tasks y where y.tenant_id = l.tenant_id and y.task_id = l.task_id
+                           limit 1) t on true
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.linked_at >= _after
+      union all
+      -- how each attempt claimed in the run ended: the kit's event with the same fencing token
+      select e.occurred_at, 9, e.position, 'event', 'sor.events', format('task %s %s (fencing token %s)', l.task_id,
+             pg_catalog.substr(e.type, 6), l.fencing_token),
+             jsonb_build_object('position', e.position, 'stream', e.stream, 'type', e.type, 'actor', e.actor,
+                                'payload', e.payload)
+        from sor.run_tasks l
+        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired') and e.occurred_at >= _after
+         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
+      union all
+      -- an attempt claimed in the run that completed on a queue recording completions by the
+      -- finished row alone (completion_record row): the finished row, when no event records it
+      select f.finished_at, 9, 0, pg_catalog.format('finished %s %s', f.task_id, f.fencing_token), 'sor.finished_tasks', format('task %s completed (fencing token %s)', l.task_id, l.fencing_token),
+             jsonb_build_object('task_id', f.task_id, 'queue', f.queue, 'status', f.status, 'claimed_by', f.claimed_by,
+                                'claimed_at', f.claimed_at, 'attempts', f.attempts)
+        from sor.run_tasks l
+        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
+       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
+         and f.status = 'completed' and f.fencing_token = l.fencing_token and f.finished_at >= _after
+         and not exists (select 1 from sor.events e
+                          where e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id and e.type = 'task.completed'
+                            and (e.payload ->> 'fencing_token')::bigint = l.fencing_token)
+      union all
+      select _r.lease_expires_at, 10, 0, '', 'sor.runs', 'lease lapsed',
+             jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
+       where _lapsed and _r.lease_expires_at >= _after
+      union all
+      select _r.finished_at, 11, 0, '', 'sor.runs', 'run ' || _r.status,
+             jsonb_build_object('version', _r.version, 'error', _r.error)
+       where _r.finished_at >= _after
+    ) x;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.session_defaults()
  RETURNS void
  LANGUAGE plpgsql
@@ -8215,128 +8350,48 @@ CREATE OR REPLACE FUNCTION sor_api.run_timeline(run_id uuid)
 AS $function$
 declare
   _r sor.runs := sor.forensic_run(run_timeline.run_id);
-  _stream text := 'run-' || _r.run_id::text;
-  _lapsed boolean := _r.status = 'abandoned'
-                     or (_r.status = 'running' and sor.lease_lapsed(_r.lease_expires_at));
 begin
   return query
   select x.at, x.source, x.what, x.details
-    from (
-      select _r.started_at as at, 1 as ord, 0::bigint as sub, 'sor.runs'::text as source,
-             'run started'::text as what,
-             jsonb_build_object('workflow', _r.workflow, 'worker_role', _r.worker_role, 'worker_kind', _r.worker_kind,
-                                'lease_seconds', _r.lease_seconds, 'hash_only', _r.hash_only) as details
-      union all
-      select t.recorded_at, 2, t.turn_no::bigint, 'sor.turns',
-             format('turn %s: %s (%s)', t.turn_no, t.role, t.model),
-             jsonb_build_object('turn_no', t.turn_no, 'model', t.model, 'role', t.role,
-                                'input_tokens', t.input_tokens, 'output_tokens', t.output_tokens)
-        from sor.turns t where t.tenant_id = _r.tenant_id and t.run_id = _r.run_id
-      union all
-      select c.started_at, 3, 0, 'sor.tool_calls', 'tool call begun: ' || c.tool_name,
-             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name, 'args', c.args,
-                                'args_sha256', encode(c.args_sha256, 'hex'), 'idempotency_key', c.idempotency_key)
-        from sor.tool_calls c where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id
-      union all
-      select c.finished_at, 4, 0, 'sor.tool_calls',
-             case when c.status = 'failed' and c.error @> '{"interrupted": true}'
-                  then 'tool call interrupted: ' || c.tool_name || ' (in flight under fencing token ' || c.fencing_token
-                       || ' when its run lapsed)'
-                  else 'tool call ' || c.status || ': ' || c.tool_name end,
-             jsonb_build_object('tool_call_id', c.tool_call_id, 'tool_name', c.tool_name,
-                                'result', c.result, 'error', c.error, 'fencing_token', c.fencing_token)
-        from sor.tool_calls c
-       where c.tenant_id = _r.tenant_id and c.run_id = _r.run_id and c.finished_at is not null
-      union all
-      select s.committed_at, 5, s.version::bigint, 'sor.steps', format('step %s committed (version %s)', s.step_id, s.version),
-             jsonb_build_object('step_id', s.step_id, 'version', s.version, 'output', s.output,
-                                'event_count', s.event_count, 'command_count', s.command_count, 'block_id', s.block_id)
-        from sor.steps s where s.tenant_id = _r.tenant_id and s.run_id = _r.run_id
-      union all
-      select b.opened_at, 6, b.block_id, 'sor.blocks', format('%s block %s opened', b.kind, b.block_id),
-             jsonb_build_object('block_id', b.block_id, 'kind', b.kind, 'step_id', b.step_id, 'command', b.command)
-        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id
-      union all
-      select b.resolved_at, 6, b.block_id, 'sor.blocks', format('%s block %s %s', b.kind, b.block_id, b.status),
-             jsonb_build_object('block_id', b.block_id, 'resolved_by', b.resolved_by, 'approved', b.approved, 'note', b.note)
-        from sor.blocks b where b.tenant_id = _r.tenant_id and b.run_id = _r.run_id and b.resolved_at is not null
-      union all
-      select o.created_at, 7, o.outbox_id, 'sor.outbox', format('outbox #%s queued: %s', o.outbox_id, o.topic),
-             jsonb_build_object('outbox_id', o.outbox_id, 'topic', o.topic, 'step_id', o.step_id,
-                                'dedupe_key', o.dedupe_key, 'payload', o.payload)
-        from sor.outbox o where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id
-      union all
-      select o.dispatched_at, 8, o.outbox_id, 'sor.outbox', format('outbox #%s dispatched: %s', o.outbox_id, o.topic),
-             jsonb_build_object('outbox_id', o.outbox_id, 'provider_ref', o.provider_ref, 'attempts', o.attempts)
-        from sor.outbox o
-       where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id and o.dispatched_at is not null
-      union all
-      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
-             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
-                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
-        from sor.events e
-       where e.tenant_id = _r.tenant_id
-         and (e.stream = _stream
-              or e.stream in (select 'outbox-' || o.outbox_id from sor.outbox o
-                               where o.tenant_id = _r.tenant_id and o.run_id = _r.run_id))
-      union all
-      -- the events the run appended to the tenant's own streams, tagged with its id in their
-      -- metadata (as the MCP server tags every append of a session), from the run's start on
-      select e.occurred_at, 9, e.position, 'sor.events', format('event %s on %s v%s', e.type, e.stream, e.version),
-             jsonb_build_object('position', e.position, 'stream', e.stream, 'version', e.version, 'type', e.type,
-                                'actor', e.actor, 'payload', e.payload, 'metadata', e.metadata)
-        from sor.events e
-       where e.tenant_id = _r.tenant_id
-         and e.occurred_at >= _r.started_at
-         and e.metadata ->> 'run_id' = _r.run_id::text
-         and not sor.is_reserved('stream category', e.stream)
-      union all
-      -- the tasks the run enqueued and the attempts it claimed, by id (sor.run_tasks)
-      select l.linked_at, 9, 0, 'sor.run_tasks',
-             case when l.link = 'enqueued' then format('task %s enqueued on %s: %s', l.task_id, t.queue, t.subject)
-                  else format('task %s claimed on %s (fencing token %s)', l.task_id, t.queue, l.fencing_token) end,
-             jsonb_build_object('task_id', l.task_id, 'queue', t.queue, 'subject', t.subject, 'link', l.link,
-                                'fencing_token', nullif(l.fencing_token, 0))
-        from sor.run_tasks l
-        left join lateral (select x.queue, x.subject from sor.tasks x where x.tenant_id = l.tenant_id and x.task_id = l.task_id
-                           union all
-                           select y.queue, y.subject from sor.finished_tasks y where y.tenant_id = l.tenant_id and y.task_id = l.task_id
-                           limit 1) t on true
-       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id
-      union all
-      -- how each attempt claimed in the run ended: the kit's event with the same fencing token
-      select e.occurred_at, 9, e.position, 'sor.events', format('task %s %s (fencing token %s)', l.task_id,
-             pg_catalog.substr(e.type, 6), l.fencing_token),
-             jsonb_build_object('position', e.position, 'stream', e.stream, 'type', e.type, 'actor', e.actor,
-                                'payload', e.payload)
-        from sor.run_tasks l
-        join sor.events e on e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id
-       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
-         and e.type in ('task.completed', 'task.failed', 'task.dead', 'task.lease_expired')
-         and (e.payload ->> 'fencing_token')::bigint = l.fencing_token
-      union all
-      -- an attempt claimed in the run that completed on a queue recording completions by the
-      -- finished row alone (completion_record row): the finished row, when no event records it
-      select f.finished_at, 9, 0, 'sor.finished_tasks', format('task %s completed (fencing token %s)', l.task_id, l.fencing_token),
-             jsonb_build_object('task_id', f.task_id, 'queue', f.queue, 'status', f.status, 'claimed_by', f.claimed_by,
-                                'claimed_at', f.claimed_at, 'attempts', f.attempts)
-        from sor.run_tasks l
-        join sor.finished_tasks f on f.tenant_id = l.tenant_id and f.task_id = l.task_id
-       where l.tenant_id = _r.tenant_id and l.run_id = _r.run_id and l.link = 'claimed'
-         and f.status = 'completed' and f.fencing_token = l.fencing_token
-         and not exists (select 1 from sor.events e
-                          where e.tenant_id = l.tenant_id and e.stream = 'task-' || l.task_id and e.type = 'task.completed'
-                            and (e.payload ->> 'fencing_token')::bigint = l.fencing_token)
-      union all
-      select _r.lease_expires_at, 10, 0, 'sor.runs', 'lease lapsed',
-             jsonb_build_object('lease_seconds', _r.lease_seconds, 'last_heartbeat_at', _r.heartbeat_at)
-       where _lapsed
-      union all
-      select _r.finished_at, 11, 0, 'sor.runs', 'run ' || _r.status,
-             jsonb_build_object('version', _r.version, 'error', _r.error)
-       where _r.finished_at is not null
-    ) x
-   order by x.at, x.ord, x.sub;
+    from sor.run_timeline_entries(_r, null) x
+   order by x.at, x.ord, x.sub, x.key collate "C";
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor_api.run_timeline(run_id uuid, after_entry text, max_rows integer)
+ RETURNS TABLE(at timestamp with time zone, source text, what text, details jsonb, entry text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+declare
+  _r sor.runs := sor.forensic_run(run_timeline.run_id);
+  _parts text[];
+  _at timestamptz := '-infinity';
+  _ord integer := 0;
+  _sub bigint := -9223372036854775808;
+  _key text := '';
+begin
+  perform sor.check_max_rows(run_timeline.max_rows);
+  if run_timeline.after_entry is not null then
+    _parts := pg_catalog.regexp_match(run_timeline.after_entry, '^(-?[0-9]{1,19})/([0-9]{1,2})/(-?[0-9]{1,19})/(.*)$');
+    if _parts is null then
+      raise exception 'after_entry % is not an entry of a timeline page', pg_catalog.quote_literal(pg_catalog.left(run_timeline.after_entry, 100))
+        using errcode = 'SR011', hint = 'Pass the entry column of the last row of the page before, as it was returned; NULL starts from the run''s start.';
+    end if;
+    _at := 'epoch'::timestamptz + (_parts[1] || ' microseconds')::interval;
+    _ord := _parts[2]::integer;
+    _sub := _parts[3]::bigint;
+    _key := _parts[4];
+  end if;
+  return query
+  select x.at, x.source, x.what, x.details,
+         pg_catalog.concat_ws('/', (extract(epoch from x.at) * 1000000)::bigint, x.ord, x.sub, x.key)
+    from sor.run_timeline_entries(_r, _at) x
+   where (x.at, x.ord, x.sub, x.key collate "C") > (_at, _ord, _sub, _key collate "C")
+   order by x.at, x.ord, x.sub, x.key collate "C"
+   limit run_timeline.max_rows;
 end
 $function$;
 
@@ -11272,6 +11327,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.reserved_list(kind text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.resume(run_id uuid, lease_seconds integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.retry_delay(attempts integer, base interval, cap interval) owner sor_owner: sor_owner=EXECUTE
+-- function sor.run_timeline_entries(run_row sor.runs, from_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.session_defaults() owner sor_owner: sor_owner=EXECUTE
 -- function sor.session_defaults_due() owner sor_owner: sor_owner=EXECUTE
 -- function sor.sqlstate_words(code text) owner sor_owner: sor_owner=EXECUTE
@@ -11364,6 +11420,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor_api.run_report(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_report_facts(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_timeline(run_id uuid) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
+-- function sor_api.run_timeline(run_id uuid, after_entry text, max_rows integer) owner sor_owner: sor_auditor=EXECUTE, sor_owner=EXECUTE, sor_tenant=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer) owner sor_owner: sor_owner=EXECUTE, sor_worker=EXECUTE
 -- function sor_api.seal_ledger(max_events integer) owner sor_owner: sor_admin=EXECUTE, sor_auditor=EXECUTE, sor_dispatcher=EXECUTE, sor_owner=EXECUTE
@@ -11866,6 +11923,7 @@ comment on function sor.reserved_kind(stream text, type text, topic text) is 'Th
 comment on function sor.reserved_list(kind text) is 'The names the kit reserves, by kind (stream category, event type prefix, outbox topic), lowercase; NULL for another kind. The same names as sor.reserved_names (certify checks it). One expression without settings, inlined into its callers.';
 comment on function sor.resume(run_id uuid, lease_seconds integer) is 'Resumes a run whose lease lapsed (abandoned, or running past its lease) for session_user, a Worker of the run''s kind and a member of its tenant now: status running, a new lease, fencing_token + 1, resumed_at/by; the runs trigger writes run_resumed. A run still leased to this Worker is returned as it is. SR034 unknown run (or another kind''s), SR036 leased to another Worker, SR035 finished (or cancelled), SR033 bad argument.';
 comment on function sor.retry_delay(attempts integer, base interval, cap interval) is 'Delay before the next attempt after failed attempt number attempts: min(cap, base * 2^(attempts-1)), jittered uniformly between half and all of it.';
+comment on function sor.run_timeline_entries(run_row sor.runs, from_at timestamp with time zone) is 'Internal: the entries of a run''s timeline at or after a time (NULL: all), unordered, each with its place in the timeline''s order (at, ord, sub, key). The callers (sor_api.run_timeline) check who may read the run.';
 comment on function sor.session_defaults() is 'Gives the calling session idle_in_transaction_session_timeout 1min and lock_timeout 10s where they are off (0) and sor.session_defaults is not off; called where Workers and Dispatchers start work (start_run, resume_run, sor.claim_tasks_for, lease_outbox). Only jit = off is set (hot path).';
 comment on function sor.session_defaults_due() is 'Whether the session is due its limits: sor.session_defaults is not off and idle_in_transaction_session_timeout or lock_timeout is off (0). sor.session_defaults applies them; a claim calls it only when this is true.';
 comment on function sor.sqlstate_words(code text) is 'A SQLSTATE in words for the forensic reports: the states a crash or a lost connection leaves (57P01 terminated by an administrator, 57014 cancelled, 08006 connection broke, ...), then by class.';
@@ -11958,6 +12016,7 @@ comment on function sor_api.rotate_wakeup_channels() is 'Admin: replaces the dat
 comment on function sor_api.run_report(run_id uuid) is 'A paragraph a manager can read about one run, written from sor_api.run_report_facts: who ran it, how it ended, its tool calls and failure point (tool and arguments), its lease, the outbox messages it queued and whether they were dispatched, the tasks its Worker held a claim on while the run was open and completed, a SQLSTATE in words. Times in UTC. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_report_facts(run_id uuid) is 'Every fact of a run''s forensic report as one jsonb object, read from rows only: identity (tenant, workflow, Worker role and kind), status and times, tool calls (succeeded / failed / unfinished), the failure point (the unfinished or failed tool call with its arguments, else the run''s error), the lease (heartbeat, lapse, when it was marked abandoned), the outbox rows it queued and their dispatch, and the tasks its Worker role held a claim on while the run was open (claimed before start_run included) and completed in the run''s window. A running run whose lease lapsed reads as abandoned. SR091 NULL run id, SR090 unknown or unreadable run.';
 comment on function sor_api.run_timeline(run_id uuid) is 'Everything recorded about one run as rows in time order (ties: run start, turns, tool call begin, tool call finish, steps, blocks, outbox queued, outbox dispatched, events by position and the run''s tasks, lease lapse, finish): at, source table, what happened, details. Reads rows only. SR091 NULL run id, SR090 unknown or unreadable run.';
+comment on function sor_api.run_timeline(run_id uuid, after_entry text, max_rows integer) is 'run_timeline(run_id) a page at a time, in the same order: the rows after the entry after_entry (the entry column of the last row of the page before; NULL: from the start), at most max_rows (1 to 10000), each with its entry. SR091 NULL run id, SR090 unknown or unreadable run, SR016 max_rows out of range, SR011 an after_entry that is not an entry.';
 comment on function sor_api.run_tool_calls(run_id uuid) is 'The tool calls of one run of the calling Worker, oldest first, finished or not. SR034 unknown or another Worker''s run.';
 comment on function sor_api.run_tool_calls(run_id uuid, call_status text, after_tool_call_id uuid, max_rows integer) is 'A page of the tool calls of one run of the calling Worker, oldest first as run_tool_calls(run_id) (by start, then id): of one call_status (started: in flight; succeeded; failed) or of any (NULL), after the call after_tool_call_id (NULL: from the first), at most max_rows (1 to 10000). SR033 bad call_status, SR016 max_rows out of range, SR034 unknown or another Worker''s run, or a cursor that is not a call of this run, SR030 not a Worker.';
 comment on function sor_api.seal_ledger(max_events integer) is 'Seals the events of every transaction that has finished and is not sealed yet into ledger blocks of about max_events events (1-1000000, default 100000; a block never splits a transaction), each hashed and chained to the one before. Returns the blocks it wrote; none when there is nothing new. Run it from the dispatcher loop or any scheduler: an event is covered once the transactions older than it have finished and the next seal runs. sor_admin, sor_dispatcher, sor_auditor. SR085 max_events out of range.';

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:916263abd0c56ec8acf70e49716c0e8df7d1a431cc4502f2b2fc78e51f1be0b8',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d60e8c01e7824358b20378336ac4a47ea5e171c3e082cc0e9e86205dcc098f44',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -71,7 +71,7 @@ begin
 {"script":"R__600_forensics_access.sql","module":"kernel","type":"repeatable","checksum":1095418427}
 {"script":"R__610_run_report_facts.sql","module":"kernel","type":"repeatable","checksum":-1792501763}
 {"script":"R__620_run_report.sql","module":"kernel","type":"repeatable","checksum":-585618647}
-{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1835521691}
+{"script":"R__630_run_timeline.sql","module":"kernel","type":"repeatable","checksum":-1426352838}
 {"script":"R__640_what_happened.sql","module":"kernel","type":"repeatable","checksum":870474574}
 {"script":"R__800_certify.sql","module":"kernel","type":"repeatable","checksum":1904074838}
 {"script":"R__810_certify_foundation.sql","module":"kernel","type":"repeatable","checksum":-372864574}
@@ -98,7 +98,7 @@ begin
 {"script":"R__941_policies_tasks.sql","module":"kernel","type":"repeatable","checksum":381247492}
 {"script":"R__945_policies_partitions.sql","module":"kernel","type":"repeatable","checksum":645971129}
 {"script":"R__950_policies_tools.sql","module":"kernel","type":"repeatable","checksum":-1644650131}
-{"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":-1309099068}
+{"script":"R__960_policies_forensics.sql","module":"kernel","type":"repeatable","checksum":436345069}
 {"script":"R__990_retired.sql","module":"kernel","type":"repeatable","checksum":1327140810}
 {"script":"V001__roles_schemas_baseline.sql","module":"kernel","type":"versioned","version":"001","checksum":-1033159032}
 {"script":"V002__tenants.sql","module":"kernel","type":"versioned","version":"002","checksum":-1886167981}
@@ -955,6 +955,7 @@ begin
 {"object":"function sor.reserved_list(text)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"1f42233217e16a28d813f67d69da107456b418f63eccd1d55f1ab71ecc130601","owner":"sor_owner"}}
 {"object":"function sor.resume(uuid,integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"c88a10adfccec09436cee73bde418d7960b87adf6689ca0ca9bb0fd0f1a6c18a","owner":"sor_owner"}}
 {"object":"function sor.retry_delay(integer,interval,interval)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96b18dd15cde296b1d817d8cb0389106f13b8e5803749f77baadd86604d82907","owner":"sor_owner"}}
+{"object":"function sor.run_timeline_entries(sor.runs,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"317566494e0db2084e1fb2fe474f2bb9ca82b23091addecce4fb21345896a5c7","owner":"sor_owner"}}
 {"object":"function sor.session_defaults()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"cc814d3f896aa00e0bc8cee7a4f005008de299c136db31323ef0bd4dfdd255fb","owner":"sor_owner"}}
 {"object":"function sor.session_defaults_due()","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"35949650394b83f117d546f4b6a17e69e1b7a945dd51a11ee9d3a662cd55c0bd","owner":"sor_owner"}}
 {"object":"function sor.sqlstate_words(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"47a21e595b1ec6575ac1902e482de511884ce922edb28c9e86a03149450516f8","owner":"sor_owner"}}
@@ -1046,7 +1047,8 @@ begin
 {"object":"function sor_api.rotate_wakeup_channels()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"adee7e868d0b5c6d055652af52759dbfacee8dcea09c57093c703ca0c396fb45","owner":"sor_owner"}}
 {"object":"function sor_api.run_report(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"df42912e769ef808dfed938995a2de8db508afeab375d2e743723d385169a224","owner":"sor_owner"}}
 {"object":"function sor_api.run_report_facts(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"27fe231a34eacb4bd1342126149c52961dfceba92a00de5b03cf7224f0251a8a","owner":"sor_owner"}}
-{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0cd7d49254d518d0ae64539f0f0381b5ef67baf9112fa2604b18fb3dae0e8d20","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"997b5bc8a16fa2028993a41f094f2656c772a796a50604b83212e863f91c1664","owner":"sor_owner"}}
+{"object":"function sor_api.run_timeline(uuid,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b7996c9303d0d410e3e73c1835f8be32b181753c8e92c82a116c5e39fe57061e","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"6722b450b78dd0a69fa02a7d571c233d40cd4956d1171a23dc8fcf72c6aa92f5","owner":"sor_owner"}}
 {"object":"function sor_api.run_tool_calls(uuid,text,uuid,integer)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"abccc7c848fbb86de08336bd340f331b25c547736a81dbc9134c7cea2fed2168","owner":"sor_owner"}}
 {"object":"function sor_api.seal_ledger(integer)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_auditor:EXECUTE","sor_dispatcher:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"209ebec129e3be5b76c8ae1715914ef23133dccfa2baff0e07909c685b540462","owner":"sor_owner"}}
@@ -1988,6 +1990,16 @@ function sor_api.run_report_facts(uuid)
 function sor_api.run_timeline(uuid)
   arguments: run_id uuid
   returns: TABLE(at timestamp with time zone, source text, what text, details jsonb)
+  volatility: stable
+  security: definer
+  strict: no
+  grant execute to sor_auditor
+  grant execute to sor_tenant
+  grant execute to sor_worker
+
+function sor_api.run_timeline(uuid, text, integer)
+  arguments: run_id uuid, after_entry text, max_rows integer
+  returns: TABLE(at timestamp with time zone, source text, what text, details jsonb, entry text)
   volatility: stable
   security: definer
   strict: no

@@ -331,6 +331,59 @@ class RunReportTest {
                         List.of("ZZ999", "an error (SQLSTATE class ZZ)"));
     }
 
+    /**
+     * run_timeline(run_id, after_entry, max_rows): the timeline of a long run a page at a time, in
+     * the order of run_timeline(run_id), entries that share their time (tool calls begun, tasks
+     * linked and events appended in one transaction) never skipped nor repeated across pages.
+     */
+    @Test
+    void aLongRunsTimelineReadsAPageAtATimeInTheSameOrder() throws Exception {
+        Database w = db.worker("expense-reconciler", "acme");
+        db.exec("select sor_api.create_queue('paged-rows', 'Rows of the paged timeline')");
+        UUID run;
+        try (Connection c = w.connect()) {
+            for (int i = 1; i <= 4; i++) {
+                Sql.scalar(c, "select sor_api.enqueue_task('acme', 'paged-rows', ?)", "paged row " + i);
+            }
+            run = startRun(c, "acme", 60);
+            c.setAutoCommit(false);
+            for (int i = 0; i < 5; i++) {
+                beginTool(c, run, "classify_txn", "{\"tx\": \"t-" + i + "\"}");
+            }
+            Sql.rows(c, "select * from sor_api.commit_step(?, 'paged', 0, '{\"rows\": 4}',"
+                    + " '[{\"type\": \"rows_seen\", \"payload\": {}}, {\"type\": \"rows_counted\", \"payload\": {}}]', '[]')", run);
+            c.commit();
+            c.setAutoCommit(true);
+            Sql.rows(c, "select * from sor_api.claim_tasks_in_run(?, 'paged-rows', 4, interval '1 minute')", run);
+            Sql.scalar(c, "select sor_api.finish_run(?, 'succeeded')", run);
+        }
+        for (Database reader : List.of(auditor, acmeMember)) {
+            List<List<Object>> all = Sql.rows(reader, "select at, source, what, details::text from sor_api.run_timeline(?)", run);
+            assertThat(all.size()).isGreaterThan(15);
+            List<List<Object>> paged = new java.util.ArrayList<>();
+            Object cursor = null;
+            int pages = 0;
+            while (true) {
+                List<List<Object>> page = Sql.rows(reader, "select at, source, what, details::text, entry"
+                        + " from sor_api.run_timeline(?, ?, 4)", run, cursor);
+                if (page.isEmpty()) {
+                    break;
+                }
+                assertThat(page.size()).isLessThanOrEqualTo(4);
+                page.forEach(r -> paged.add(r.subList(0, 4)));
+                cursor = page.get(page.size() - 1).get(4);
+                pages++;
+            }
+            assertThat(paged).isEqualTo(all);
+            assertThat(pages).isEqualTo((all.size() + 3) / 4);
+            // the five calls begun in one transaction share their time and are all there, once
+            assertThat(paged.stream().filter(r -> r.get(2).equals("tool call begun: classify_txn")).count()).isEqualTo(5);
+        }
+        assertRefused("SR011", () -> Sql.rows(auditor, "select * from sor_api.run_timeline(?, 'not an entry', 10)", run));
+        assertRefused("SR016", () -> Sql.rows(auditor, "select * from sor_api.run_timeline(?, null, 0)", run));
+        assertRefused("SR016", () -> Sql.rows(auditor, "select * from sor_api.run_timeline(?, null, null)", run));
+    }
+
     @Test
     void onlyTheAuditorAndMembersOfTheRunsTenantReadIt() throws Exception {
         Database w = db.worker("expense-reconciler", "acme");
@@ -340,13 +393,13 @@ class RunReportTest {
             run = startRun(c, "acme", 60);
         }
         for (String fn : List.of("select sor_api.run_report(?)", "select sor_api.run_report_facts(?)",
-                "select * from sor_api.run_timeline(?)")) {
+                "select * from sor_api.run_timeline(?)", "select * from sor_api.run_timeline(?, null, 10)")) {
             for (Database outsider : List.of(globexMember, globexWorker)) {
                 assertRefused("SR090", () -> Sql.run(outsider, fn, run));
             }
             assertRefused("42501", () -> Sql.run(dispatcher, fn, run));
             assertRefused("SR090", () -> Sql.run(auditor, fn, UUID.randomUUID()));
-            assertRefused("SR091", () -> Sql.run(auditor, fn.replace("?", "null::uuid")));
+            assertRefused("SR091", () -> Sql.run(auditor, fn.replaceFirst("\\?", "null::uuid")));
             Sql.run(auditor, fn, run);
             Sql.run(acmeMember, fn, run);
             Sql.run(w, fn, run);

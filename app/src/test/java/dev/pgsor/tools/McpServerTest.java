@@ -66,9 +66,9 @@ class McpServerTest {
         McpSyncClient client = client("session-1");
         try {
             List<McpSchema.Tool> tools = client.listTools().tools();
-            // the registry's tool for the kind, then the seventeen tools of the Worker surface and finish_run
+            // the registry's tool for the kind, then the eighteen tools of the Worker surface and finish_run
             assertThat(tools).extracting(McpSchema.Tool::name).startsWith("add_note", "get_run").endsWith("finish_run")
-                    .doesNotContain("secret").hasSize(19);
+                    .doesNotContain("secret").hasSize(20);
             assertThat(tools.get(0).inputSchema()).containsEntry("required", List.of("id", "body"));
 
             McpSchema.CallToolResult ok = client.callTool(call("add_note", Map.of("id", 7, "body", "via mcp")));
