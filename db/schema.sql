@@ -2590,6 +2590,23 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.check_horizon_context()
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
+    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
+          case when pg_catalog.pg_is_in_recovery() then 'a standby'
+               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
+      using errcode = 'SR086',
+            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.check_max_rows(max_rows integer)
  RETURNS void
  LANGUAGE plpgsql
@@ -4725,13 +4742,7 @@ declare
   _last bigint;
   _bound bigint;
 begin
-  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
-    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
-          case when pg_catalog.pg_is_in_recovery() then 'a standby'
-               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
-      using errcode = 'SR086',
-            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
-  end if;
+  perform sor.check_horizon_context();
   if (select s.seqcache from pg_catalog.pg_sequence s where s.seqrelid = 'sor.events_position_seq'::pg_catalog.regclass) <> 1 then
     raise exception 'sor.events_position_seq caches positions per session, so a position drawn later may be lower than one drawn earlier'
       using errcode = 'SR086', hint = 'As the kit owner: alter sequence sor.events_position_seq cache 1.';
@@ -7603,6 +7614,9 @@ CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, 
  SET jit TO 'off'
 AS $function$
 declare
+  _next text;
+  _rows bigint;
+  _idle_key text;
   _s sor.subscriptions;
   _horizon bigint;
 begin
@@ -7612,6 +7626,27 @@ begin
    where s.tenant_id = read_subscription.tenant_id and s.name = read_subscription.name;
   if _s.tenant_id is null then
     perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
+  end if;
+  perform sor.check_horizon_context();
+  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
+  -- reader through the probe, which is always right)
+  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('subscription:' || _s.tenant_id || ':' || _s.name));
+  -- a reader that has read everything: when its last page in this session was empty and no event
+  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
+  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
+  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
+  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
+  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
+  -- primary key of each month once).
+  if pg_catalog.current_setting(_idle_key, true) = 'on' then
+    select e.stream into _next from sor.events e
+      where (e.tenant_id, e.position) > (_s.tenant_id, _s.last_position)
+        and (e.tenant_id, e.position) < (_s.tenant_id, 9223372036854775807::bigint)
+      order by e.tenant_id, e.position
+      limit 1;
+    if not found then
+      return;
+    end if;
   end if;
   -- the tenant's reader horizon (R__130): the tenant's events below it are all the ones there
   -- will ever be, and the next statement's snapshot sees them; other tenants never hold it back
@@ -7627,6 +7662,10 @@ begin
             or pg_catalog.left(e.stream, pg_catalog.length(_s.stream_prefix)) = _s.stream_prefix)
      order by e.tenant_id, e.position
      limit read_subscription.max_rows;
+  get diagnostics _rows = row_count;
+  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
+    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
+  end if;
 end
 $function$;
 
@@ -8877,6 +8916,9 @@ CREATE OR REPLACE FUNCTION sor_api.tenant_events_since(tenant_id text, after_pos
  SET jit TO 'off'
 AS $function$
 declare
+  _next text;
+  _rows bigint;
+  _idle_key text;
   _horizon bigint;
 begin
   perform sor_guard.require_reader(tenant_events_since.tenant_id);
@@ -8885,6 +8927,27 @@ begin
       using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
+  perform sor.check_horizon_context();
+  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
+  -- reader through the probe, which is always right)
+  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('events_since:' || tenant_events_since.tenant_id));
+  -- a reader that has read everything: when its last page in this session was empty and no event
+  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
+  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
+  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
+  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
+  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
+  -- primary key of each month once).
+  if pg_catalog.current_setting(_idle_key, true) = 'on' then
+    select e.stream into _next from sor.events e
+      where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
+        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, 9223372036854775807::bigint)
+      order by e.tenant_id, e.position
+      limit 1;
+    if not found then
+      return;
+    end if;
+  end if;
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
   -- a new snapshot: every transaction that drew a position below the horizon has ended. The
   -- tenant's events are bounded and ordered as rows of the primary key, (tenant_id, position):
@@ -8899,6 +8962,10 @@ begin
        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, _horizon)
      order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
+  get diagnostics _rows = row_count;
+  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
+    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
+  end if;
 end
 $function$;
 
@@ -11266,6 +11333,7 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.certify__085_bodies() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify__087_surface() owner sor_owner: sor_owner=EXECUTE
 -- function sor.certify_raw() owner sor_owner: sor_owner=EXECUTE
+-- function sor.check_horizon_context() owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_max_rows(max_rows integer) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value jsonb, what text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.check_size(value text, what text) owner sor_owner: sor_owner=EXECUTE
@@ -11862,6 +11930,7 @@ comment on function sor.certify__080_volume() is 'Volume checks: monthly partiti
 comment on function sor.certify__085_bodies() is 'certify(): every PL/pgSQL function of the kit''s schemas compiles against the tables it uses (plpgsql_check, where installed; one row saying it is not, otherwise).';
 comment on function sor.certify__087_surface() is 'certify(): every object the domain author''s surface declares exists, and every registered domain schema uses the kit (sor, sor_guard) only through that surface: by pg_depend (foreign keys, defaults, policies, triggers, views, SQL-standard bodies) and by the qualified names in its function bodies.';
 comment on function sor.certify_raw() is 'Runs every sor.certify__* check function in name order and returns one row per object checked.';
+comment on function sor.check_horizon_context() is 'SR086 unless on the primary at READ COMMITTED: where sor.tenant_horizon, and the readers that use it, can read a tenant''s events in position order.';
 comment on function sor.check_max_rows(max_rows integer) is 'SR016 unless 1 <= max_rows <= 10000: the page size of the event readers.';
 comment on function sor.check_size(value jsonb, what text) is 'SR009 when a JSON value is over the kit''s size cap (sor.over_cap: more than 1 MiB in its text form, uncompressed, whatever its stored size). Only jit = off is set (hot path).';
 comment on function sor.check_size(value text, what text) is 'SR009 when a text value is over the kit''s size cap (sor.over_cap: more than 1 MiB, UTF-8 bytes). Only jit = off is set (hot path).';

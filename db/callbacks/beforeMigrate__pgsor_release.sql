@@ -17,7 +17,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.begin_release(text,text,text,text)') is null then
     return;
   end if;
-  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:d60e8c01e7824358b20378336ac4a47ea5e171c3e082cc0e9e86205dcc098f44',
+  if sor_guard.begin_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:781747e98f69eb28eedc53456963197f491d5de58669373fc6c22f494e13a10d',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -38,8 +38,8 @@ begin
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
-{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-2071339874}
-{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-715060967}
+{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":-807826142}
+{"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":-1900888246}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
 {"script":"R__207_drop_guard_partitions.sql","module":"kernel","type":"repeatable","checksum":791851239}
@@ -898,6 +898,7 @@ begin
 {"object":"function sor.certify__085_bodies()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"9dc168186f4e11375d7cfc1aeac5cdde6234aef8ace456a4c8b82670b725c8f7","owner":"sor_owner"}}
 {"object":"function sor.certify__087_surface()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b6545a58958f0b05dd54ac39b64a998adfe2db94cc2fd1159a06cddc510725ff","owner":"sor_owner"}}
 {"object":"function sor.certify_raw()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b08576c545876ef76e439e6e6806779be61102bb1625e197363f7d30d93c817c","owner":"sor_owner"}}
+{"object":"function sor.check_horizon_context()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"7eb8e655ec5cc8e7bdaf9e5b1518eaebdae30a1a285e2f1921ce941a4f6c05fd","owner":"sor_owner"}}
 {"object":"function sor.check_max_rows(integer)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d382b89aaca75ab6e6812567b51f52c4e0e86ff363a0918253be347dc2fa90f7","owner":"sor_owner"}}
 {"object":"function sor.check_size(jsonb,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"37074d25b64223f8392a4bf18eaf03d90b4be37bff90cc6885d46cc3cf0d4412","owner":"sor_owner"}}
 {"object":"function sor.check_size(text,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"fd43fa3bc70481594473ef7f49798acb58afc696904c2a4cc2365ced7ec36aed","owner":"sor_owner"}}
@@ -967,7 +968,7 @@ begin
 {"object":"function sor.sweep_lapsed(text[])","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"4ec55e5da1476b5d9a6e269fc0f838e90952fc4a8f524353e4e19a390b7087ab","owner":"sor_owner"}}
 {"object":"function sor.task_input_problem(text,jsonb,text,integer,interval,integer)","module":"kernel","attrs":{"acl":[],"config":[],"definition_sha256":"2b74b20eb089162c306e95fbd5f30a785ef58c3c3af767fe592393527caedf7d","owner":"sor_owner"}}
 {"object":"function sor.task_listen(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"d83de90ba57bd03dd75ee014b7d0d30470ffdc3a7da0bb01d9e665a7d96961c4","owner":"sor_owner"}}
-{"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"744322072e3f71fd732696d9a4f2c00642d6541f837035aa1670751ae155004e","owner":"sor_owner"}}
+{"object":"function sor.tenant_horizon(text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cf227e73b6d9b7f543a94b622e68bd0054a10375e427cc9c73bb566e5cf41217","owner":"sor_owner"}}
 {"object":"function sor.tg_blocks__events()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"88c818b3f52fde1ecc92d11943d333cef50a844c2bfaa6f6291cc96eb93b32f2","owner":"sor_owner"}}
 {"object":"function sor.tg_events__refuse_unchained()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"bad45875ce786c039a2ca391393015edce51bcc0c811e3c814d98e4cbc9f1426","owner":"sor_owner"}}
 {"object":"function sor.tg_finished_tasks__events_delete()","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"625bd9fab6486d32b2c869615d47eff5716cbeef512fad586bc02d8c6d295683","owner":"sor_owner"}}
@@ -1037,7 +1038,7 @@ begin
 {"object":"function sor_api.queue_metrics()","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_dispatcher:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"b9a2ec7e66c00baf2df823610352fb20c0e5f1b901e692ec7b57a116a9814ed2","owner":"sor_owner"}}
 {"object":"function sor_api.quotas(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"34925bb93e5410d0b508a4b4b70733dcd731d0378641fed7f44e8a6a5caf4750","owner":"sor_owner"}}
 {"object":"function sor_api.read_stream(text,text,integer,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"107cc241165649dc33aa37231ac4553fb732fe78160e1203305b442e76365087","owner":"sor_owner"}}
-{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"0010c4c7cd0144c3be1e3dbdf57b2ccb025b2febabbd974077216102fbc01854","owner":"sor_owner"}}
+{"object":"function sor_api.read_subscription(text,text,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"16a21fc7ec86063b9c3a653017a3dcb5e394110e05dd12669be8d133c2f15104","owner":"sor_owner"}}
 {"object":"function sor_api.record_turn(uuid,text,text,integer,integer,text,text)","module":"kernel","attrs":{"acl":["sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"51a60d27c3473446238d6a0b3838067371812b9b95601dde90f01512bd7a78b3","owner":"sor_owner"}}
 {"object":"function sor_api.register_domain_schema(text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d525f96e9c10948189e520ffb0c460062a8f0e95647e8675c96164f874cf5e50","owner":"sor_owner"}}
 {"object":"function sor_api.register_worker(text,text)","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"f697960fd833650918b103f616a57005b909895ae30809e6afc44499c944ae46","owner":"sor_owner"}}
@@ -1066,7 +1067,7 @@ begin
 {"object":"function sor_api.subscriptions(text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"cce50115e7dbcb60efc2b476270a1909c098ba7c2d19738dadf994a7e24309eb","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_abandoned_runs()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"96d3918d680f6f8c30e7e63be0495e2b17466dd6dcb44efbd37087c000ae373c","owner":"sor_owner"}}
 {"object":"function sor_api.sweep_idempotency_keys()","module":"kernel","attrs":{"acl":["sor_admin:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","lock_timeout=5s","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"59373da0ea447d6e91c2953e31bc72a828dca8337dab61f5b8e7ed7e4452d1e1","owner":"sor_owner"}}
-{"object":"function sor_api.tenant_events_since(text,bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"693f7a81f606952ebe9eb81282a581a6b778d110d60f3d515a63b10c6868b0e2","owner":"sor_owner"}}
+{"object":"function sor_api.tenant_events_since(text,bigint,integer)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"47db38e2f62124e1177c32e43d0e61cc66a52d46fb84774bd6b065d78667ae69","owner":"sor_owner"}}
 {"object":"function sor_api.unsubscribe(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE","sor_tenant:EXECUTE","sor_worker:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"688e481fd412ff2cd67a1b0d19ee4fe2a85fc3c6c82295bbbdb09fcb3355cf25","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"d1bb56d62eee73bd5e9e3b0806fd9ac3960daa2c20bc9e0350523c91c5606bd3","owner":"sor_owner"}}
 {"object":"function sor_api.verify_events_summary(text,text)","module":"kernel","attrs":{"acl":["sor_auditor:EXECUTE"],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"dac5e36fc9813d7b357e7fccd6277ac9876fb703a49dccc926fd6bd8ef2c3acc","owner":"sor_owner"}}

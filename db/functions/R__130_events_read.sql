@@ -112,6 +112,29 @@ comment on function sor_api.events_since(bigint, integer) is
 -- exclusively holds nothing back. A holder of the tenant's key (any second key: an append takes
 -- another when one is held exclusively) without a bound lock in the same transaction is not a
 -- writer (the append path takes the bound first) and is ignored.
+-- Where a tenant's events can be read in position order at all: on the primary, at READ COMMITTED
+-- (each statement a new snapshot). Checked by the readers before anything else, so that a reader
+-- that finds nothing new gets the same refusal as one that finds events.
+create or replace function sor.check_horizon_context()
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set jit = off
+as $$
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
+    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
+          case when pg_catalog.pg_is_in_recovery() then 'a standby'
+               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
+      using errcode = 'SR086',
+            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
+  end if;
+end
+$$;
+comment on function sor.check_horizon_context() is
+  'SR086 unless on the primary at READ COMMITTED: where sor.tenant_horizon, and the readers that use it, can read a tenant''s events in position order.';
+
 create or replace function sor.tenant_horizon(tenant_id text)
 returns bigint
 language plpgsql
@@ -123,13 +146,7 @@ declare
   _last bigint;
   _bound bigint;
 begin
-  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' or pg_catalog.pg_is_in_recovery() then
-    raise exception 'a tenant''s events are read in position order only on the primary and at READ COMMITTED (this is %)',
-          case when pg_catalog.pg_is_in_recovery() then 'a standby'
-               else pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')) end
-      using errcode = 'SR086',
-            hint = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; on a standby read sor_api.events_since, whose horizon is every transaction in flight.';
-  end if;
+  perform sor.check_horizon_context();
   if (select s.seqcache from pg_catalog.pg_sequence s where s.seqrelid = 'sor.events_position_seq'::pg_catalog.regclass) <> 1 then
     raise exception 'sor.events_position_seq caches positions per session, so a position drawn later may be lower than one drawn earlier'
       using errcode = 'SR086', hint = 'As the kit owner: alter sequence sor.events_position_seq cache 1.';
@@ -171,6 +188,9 @@ set enable_incremental_sort = off
 set jit = off
 as $$
 declare
+  _next text;
+  _rows bigint;
+  _idle_key text;
   _horizon bigint;
 begin
   perform sor_guard.require_reader(tenant_events_since.tenant_id);
@@ -179,6 +199,27 @@ begin
       using errcode = 'SR011', hint = 'Pass 0 to read from the start, then the position of the last event you processed.';
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
+  perform sor.check_horizon_context();
+  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
+  -- reader through the probe, which is always right)
+  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('events_since:' || tenant_events_since.tenant_id));
+  -- a reader that has read everything: when its last page in this session was empty and no event
+  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
+  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
+  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
+  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
+  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
+  -- primary key of each month once).
+  if pg_catalog.current_setting(_idle_key, true) = 'on' then
+    select e.stream into _next from sor.events e
+      where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
+        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, 9223372036854775807::bigint)
+      order by e.tenant_id, e.position
+      limit 1;
+    if not found then
+      return;
+    end if;
+  end if;
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
   -- a new snapshot: every transaction that drew a position below the horizon has ended. The
   -- tenant's events are bounded and ordered as rows of the primary key, (tenant_id, position):
@@ -193,6 +234,10 @@ begin
        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, _horizon)
      order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
+  get diagnostics _rows = row_count;
+  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
+    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
+  end if;
 end
 $$;
 comment on function sor_api.tenant_events_since(text, bigint, integer) is

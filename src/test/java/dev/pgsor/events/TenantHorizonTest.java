@@ -80,6 +80,59 @@ class TenantHorizonTest {
         }
     }
 
+    /** Calls of sor.tenant_horizon counted so far in this session's open transaction (and any not yet flushed). */
+    static long horizonCalls(Connection c) throws Exception {
+        return ((Number) Sql.scalar(c, "select coalesce(sum(calls), 0) from pg_stat_xact_user_functions"
+                + " where schemaname = 'sor' and funcname = 'tenant_horizon'")).longValue();
+    }
+
+    /**
+     * A reader that has read everything and polls again does not read the horizon (and with it the
+     * server's lock table, whose cost grows with every lock held in the server) until an event of its
+     * tenant is visible after its cursor; a writer of the tenant in flight keeps its page empty.
+     */
+    @Test
+    void anIdleReaderPollsWithoutTheHorizonUntilAnEventArrives() throws Exception {
+        db.exec("alter role " + acme.user() + " set track_functions = 'pl'");
+        Sql.rows(acme, "select * from sor_api.subscribe('acme', 'idle-books')");
+        long first;
+        try (Connection w = acme.connect()) {
+            first = Events.append(w, "acme", "order-1", "Noted", "{}");
+        }
+        try (Connection reader = acme.connect(); Connection writer = acme.connect()) {
+            assertThat(since(reader, "acme", 0)).containsExactly(first);
+            assertThat(Sql.rows(reader, "select position from sor_api.read_subscription('acme', 'idle-books', 10)"))
+                    .containsExactly(List.of(first));
+            Sql.rows(reader, "select * from sor_api.ack_subscription('acme', 'idle-books', ?)", first);
+            // the first empty pages read the horizon; the reader is idle from then on
+            assertThat(since(reader, "acme", first)).isEmpty();
+            assertThat(Sql.rows(reader, "select * from sor_api.read_subscription('acme', 'idle-books', 10)")).isEmpty();
+            reader.setAutoCommit(false);
+            long before = horizonCalls(reader);
+            for (int i = 0; i < 3; i++) {
+                assertThat(since(reader, "acme", first)).isEmpty();
+                assertThat(Sql.rows(reader, "select * from sor_api.read_subscription('acme', 'idle-books', 10)")).isEmpty();
+            }
+            assertThat(horizonCalls(reader) - before).as("horizons read by six idle pages").isZero();
+            reader.commit();
+
+            // a writer of the tenant in flight: nothing is visible yet, the pages stay empty
+            writer.setAutoCommit(false);
+            long second = Events.append(writer, "acme", "order-2", "Noted", "{}");
+            assertThat(since(reader, "acme", first)).isEmpty();
+            assertThat(Sql.rows(reader, "select * from sor_api.read_subscription('acme', 'idle-books', 10)")).isEmpty();
+            reader.commit();
+            writer.commit();
+            // it committed: the next pages find it, through the horizon
+            before = horizonCalls(reader);
+            assertThat(since(reader, "acme", first)).containsExactly(second);
+            assertThat(Sql.rows(reader, "select position from sor_api.read_subscription('acme', 'idle-books', 10)"))
+                    .containsExactly(List.of(second));
+            assertThat(horizonCalls(reader) - before).as("horizons read by two pages that found an event").isEqualTo(2);
+            reader.commit();
+        }
+    }
+
     @Test
     void theTenantsOwnOpenTransactionHoldsItsReaderBackAndNothingIsSkipped() throws Exception {
         try (Connection early = acme.connect(); Connection late = acme.connect(); Connection reader = acme.connect()) {
