@@ -4169,6 +4169,45 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION sor.reader_caught_up(tenant_id text, after_position bigint, reader text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_sort TO 'off'
+ SET jit TO 'off'
+AS $function$
+declare
+  _next text;
+begin
+  if pg_catalog.current_setting('sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext(reader_caught_up.reader)), true)
+     is distinct from 'on' then
+    return false;
+  end if;
+  -- bounded and ordered as the readers read, so it probes the primary key of each month once
+  select e.stream into _next from sor.events e
+    where (e.tenant_id, e.position) > (reader_caught_up.tenant_id, reader_caught_up.after_position)
+      and (e.tenant_id, e.position) < (reader_caught_up.tenant_id, 9223372036854775807::bigint)
+    order by e.tenant_id, e.position
+    limit 1;
+  return not found;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION sor.reader_page_read(reader text, rows_read bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET jit TO 'off'
+AS $function$
+declare
+  _setting text := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext(reader_page_read.reader));
+begin
+  if (reader_page_read.rows_read = 0) <> (pg_catalog.current_setting(_setting, true) is not distinct from 'on') then
+    perform pg_catalog.set_config(_setting, case when reader_page_read.rows_read = 0 then 'on' else '' end, false);
+  end if;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone)
  RETURNS void
  LANGUAGE plpgsql
@@ -7614,9 +7653,7 @@ CREATE OR REPLACE FUNCTION sor_api.read_subscription(tenant_id text, name text, 
  SET jit TO 'off'
 AS $function$
 declare
-  _next text;
   _rows bigint;
-  _idle_key text;
   _s sor.subscriptions;
   _horizon bigint;
 begin
@@ -7628,25 +7665,9 @@ begin
     perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
   end if;
   perform sor.check_horizon_context();
-  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
-  -- reader through the probe, which is always right)
-  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('subscription:' || _s.tenant_id || ':' || _s.name));
-  -- a reader that has read everything: when its last page in this session was empty and no event
-  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
-  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
-  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
-  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
-  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
-  -- primary key of each month once).
-  if pg_catalog.current_setting(_idle_key, true) = 'on' then
-    select e.stream into _next from sor.events e
-      where (e.tenant_id, e.position) > (_s.tenant_id, _s.last_position)
-        and (e.tenant_id, e.position) < (_s.tenant_id, 9223372036854775807::bigint)
-      order by e.tenant_id, e.position
-      limit 1;
-    if not found then
-      return;
-    end if;
+  -- a reader that has read everything and polls again answers without the horizon (R__130)
+  if sor.reader_caught_up(_s.tenant_id, _s.last_position, 'subscription:' || _s.tenant_id || ':' || _s.name) then
+    return;
   end if;
   -- the tenant's reader horizon (R__130): the tenant's events below it are all the ones there
   -- will ever be, and the next statement's snapshot sees them; other tenants never hold it back
@@ -7663,9 +7684,7 @@ begin
      order by e.tenant_id, e.position
      limit read_subscription.max_rows;
   get diagnostics _rows = row_count;
-  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
-    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
-  end if;
+  perform sor.reader_page_read('subscription:' || _s.tenant_id || ':' || _s.name, _rows);
 end
 $function$;
 
@@ -8916,9 +8935,7 @@ CREATE OR REPLACE FUNCTION sor_api.tenant_events_since(tenant_id text, after_pos
  SET jit TO 'off'
 AS $function$
 declare
-  _next text;
   _rows bigint;
-  _idle_key text;
   _horizon bigint;
 begin
   perform sor_guard.require_reader(tenant_events_since.tenant_id);
@@ -8928,25 +8945,9 @@ begin
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
   perform sor.check_horizon_context();
-  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
-  -- reader through the probe, which is always right)
-  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('events_since:' || tenant_events_since.tenant_id));
-  -- a reader that has read everything: when its last page in this session was empty and no event
-  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
-  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
-  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
-  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
-  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
-  -- primary key of each month once).
-  if pg_catalog.current_setting(_idle_key, true) = 'on' then
-    select e.stream into _next from sor.events e
-      where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
-        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, 9223372036854775807::bigint)
-      order by e.tenant_id, e.position
-      limit 1;
-    if not found then
-      return;
-    end if;
+  -- a reader that has read everything and polls again answers without the horizon (R__130)
+  if sor.reader_caught_up(tenant_events_since.tenant_id, tenant_events_since.after_position, 'events_since:' || tenant_events_since.tenant_id) then
+    return;
   end if;
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
   -- a new snapshot: every transaction that drew a position below the horizon has ended. The
@@ -8963,9 +8964,7 @@ begin
      order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
   get diagnostics _rows = row_count;
-  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
-    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
-  end if;
+  perform sor.reader_page_read('events_since:' || tenant_events_since.tenant_id, _rows);
 end
 $function$;
 
@@ -11386,6 +11385,8 @@ create policy workers_owner_all on sor.workers as permissive for all to sor_owne
 -- function sor.prepare_partition(part regclass) owner sor_owner: sor_owner=EXECUTE
 -- function sor.queues_recording_rows() owner sor_owner: sor_owner=EXECUTE
 -- function sor.quota_count(kind text, tenants text[], deltas bigint[]) owner sor_owner: sor_owner=EXECUTE
+-- function sor.reader_caught_up(tenant_id text, after_position bigint, reader text) owner sor_owner: sor_owner=EXECUTE
+-- function sor.reader_page_read(reader text, rows_read bigint) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) owner sor_owner: sor_owner=EXECUTE
 -- function sor.refuse_reserved(stream text, type text, topic text) owner sor_owner: sor_owner=EXECUTE
@@ -11983,6 +11984,8 @@ comment on function sor.partitioned_tables() is 'The kit''s partitioned tables (
 comment on function sor.prepare_partition(part regclass) is 'Gives a partition what it does not inherit from its parent: row level security enabled and forced with an owner-only policy, a comment, and for an append-only parent its own UPDATE/DELETE/TRUNCATE refusal triggers (ENABLE ALWAYS); for a queue, fillfactor 80; the parent''s replica identity FULL. Idempotent. SR080 when the table is not a partition of a kit table.';
 comment on function sor.queues_recording_rows() is 'The queues whose completion_record is row (their completed tasks are recorded by the sor.finished_tasks row alone, no task.completed event). The completion paths mark each finished row by it (completion_event) and the finished-tasks trigger honours a mark only for these queues. Callers ask it once per statement: queue <> all ((select sor.queues_recording_rows())::text[]).';
 comment on function sor.quota_count(kind text, tenants text[], deltas bigint[]) is 'The one quota rule: moves each tenant''s count of queued rows of a kind (tasks, outbox) by its delta in a slot of sor.tenant_usage that no other open transaction holds (this backend''s own when free), and refuses a growth past the tenant''s quota (sor.tenant_quotas, else sor.quota_defaults): SR065 tasks, SR066 outbox rows. Concurrent transactions of one tenant see each other''s counts once committed, so together they may pass the quota by what they queue at the same time; one statement never does. A transaction updates its slot where it last left it (sor.quota_hint, a hint that is never trusted). Only jit = off is set (hot path): every name is qualified.';
+comment on function sor.reader_caught_up(tenant_id text, after_position bigint, reader text) is 'Whether a tenant reader (tenant_events_since, read_subscription) whose last page in this session was empty still has nothing after its cursor: then its page is empty without the horizon (sor.tenant_horizon, which reads pg_locks).';
+comment on function sor.reader_page_read(reader text, rows_read bigint) is 'Records for the session whether a tenant reader''s page was empty, which sor.reader_caught_up reads on its next page.';
 comment on function sor.refuse_lease_call(kind text, id bigint, given_token bigint, action text, known boolean, status text, leased boolean, holder name, fencing_token bigint, lease_expires_at timestamp with time zone) is 'Raises why a call on a lease (kind task or outbox) was refused, from the row as the caller may see it: unknown (SR055 task, SR061 outbox row), stale or NULL token or another holder (SR056 task, SR062 outbox row), or the lease lapsed (SR057 for both).';
 comment on function sor.refuse_outbox_call(outbox_id bigint, lease_token bigint, action text) is 'Raises the reason a mark_dispatched or mark_failed call was refused: SR063 already dispatched, else by sor.refuse_lease_call on the row as the dispatcher may see it: SR061 unknown row, SR062 stale or NULL lease token (or another holder), SR057 lease lapsed.';
 comment on function sor.refuse_reserved(stream text, type text, topic text) is 'SR017 when a caller-supplied stream, event type or outbox topic is reserved for the kit (sor.reserved_kind, no query). Every entry point that takes one from a caller asks sor.reserved_kind first and calls this to raise; sor_api.append_events applies the same expression to each event of a batch.';

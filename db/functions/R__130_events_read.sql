@@ -99,19 +99,6 @@ $$;
 comment on function sor_api.events_since(bigint, integer) is
   'The event log for consumers, never skipping an event: rows after the cursor event in (tx_id, position) order, only from transactions older than every transaction still in flight. Pass 0, then the last position returned. SR011 bad cursor, SR015 unknown cursor, SR016 max_rows out of 1..10000.';
 
--- The per-tenant reader horizon: the first position at which an event of the tenant may still
--- appear. Each append announces itself before it draws positions (sor.announce_append, R__100): a
--- shared advisory lock on its bound L (every position it draws is above L) and one on the tenant's
--- key, both held until its commit is visible. The horizon is read in two statements, the sequence
--- first and the lock table second, so any position below it was drawn by a transaction that had
--- announced itself before the sequence was read and had ended before the lock table was read. The
--- reader's next statement takes a new snapshot (READ COMMITTED, a VOLATILE function) and sees all
--- of them: reading a tenant's events in position order up to the horizon returns a prefix of the
--- final order, held back by the tenant's own open transactions only, whatever other tenants have
--- open. Only shared locks count (an append takes nothing else): a session holding such keys
--- exclusively holds nothing back. A holder of the tenant's key (any second key: an append takes
--- another when one is held exclusively) without a bound lock in the same transaction is not a
--- writer (the append path takes the bound first) and is ignored.
 -- Where a tenant's events can be read in position order at all: on the primary, at READ COMMITTED
 -- (each statement a new snapshot). Checked by the readers before anything else, so that a reader
 -- that finds nothing new gets the same refusal as one that finds events.
@@ -135,6 +122,19 @@ $$;
 comment on function sor.check_horizon_context() is
   'SR086 unless on the primary at READ COMMITTED: where sor.tenant_horizon, and the readers that use it, can read a tenant''s events in position order.';
 
+-- The per-tenant reader horizon: the first position at which an event of the tenant may still
+-- appear. Each append announces itself before it draws positions (sor.announce_append, R__100): a
+-- shared advisory lock on its bound L (every position it draws is above L) and one on the tenant's
+-- key, both held until its commit is visible. The horizon is read in two statements, the sequence
+-- first and the lock table second, so any position below it was drawn by a transaction that had
+-- announced itself before the sequence was read and had ended before the lock table was read. The
+-- reader's next statement takes a new snapshot (READ COMMITTED, a VOLATILE function) and sees all
+-- of them: reading a tenant's events in position order up to the horizon returns a prefix of the
+-- final order, held back by the tenant's own open transactions only, whatever other tenants have
+-- open. Only shared locks count (an append takes nothing else): a session holding such keys
+-- exclusively holds nothing back. A holder of the tenant's key (any second key: an append takes
+-- another when one is held exclusively) without a bound lock in the same transaction is not a
+-- writer (the append path takes the bound first) and is ignored.
 create or replace function sor.tenant_horizon(tenant_id text)
 returns bigint
 language plpgsql
@@ -171,6 +171,60 @@ $$;
 comment on function sor.tenant_horizon(text) is
   'The first position at which an event of the tenant may still appear: one past the last position drawn, or one past the lowest bound a transaction of the tenant still in flight announced (sor.announce_append). Events of the tenant below it are all the ones there will ever be; the caller reads them in its next statement (a new snapshot). SR086 at REPEATABLE READ or SERIALIZABLE, on a standby, or when the position sequence caches values.';
 
+-- A tenant's reader that has read everything and polls again: when its last page in this session
+-- was empty (a setting of the session per reader: tenant_events_since per tenant, a subscription
+-- per name) and no event of the tenant after its cursor is visible now, its page is empty again
+-- (as the read would make it, a moment earlier), and the reader answers so without the horizon,
+-- whose read of the server's lock table costs with every lock held in the server by anyone: a
+-- tenant's idle readers polling do not pay for the rest of the server's work
+-- (docs/operate/volume.md). A reader whose last page found events reads on without the probe.
+-- (Two readers whose names share a hash only send each other through the probe, which is always
+-- right.)
+create or replace function sor.reader_caught_up(tenant_id text, after_position bigint, reader text)
+returns boolean
+language plpgsql
+volatile
+set search_path = pg_catalog, sor, pg_temp
+set plan_cache_mode = force_generic_plan
+set enable_sort = off
+set jit = off
+as $$
+declare
+  _next text;
+begin
+  if pg_catalog.current_setting('sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext(reader_caught_up.reader)), true)
+     is distinct from 'on' then
+    return false;
+  end if;
+  -- bounded and ordered as the readers read, so it probes the primary key of each month once
+  select e.stream into _next from sor.events e
+    where (e.tenant_id, e.position) > (reader_caught_up.tenant_id, reader_caught_up.after_position)
+      and (e.tenant_id, e.position) < (reader_caught_up.tenant_id, 9223372036854775807::bigint)
+    order by e.tenant_id, e.position
+    limit 1;
+  return not found;
+end
+$$;
+comment on function sor.reader_caught_up(text, bigint, text) is
+  'Whether a tenant reader (tenant_events_since, read_subscription) whose last page in this session was empty still has nothing after its cursor: then its page is empty without the horizon (sor.tenant_horizon, which reads pg_locks).';
+
+create or replace function sor.reader_page_read(reader text, rows_read bigint)
+returns void
+language plpgsql
+volatile
+set jit = off
+as $$
+declare
+  _setting text := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext(reader_page_read.reader));
+begin
+  if (reader_page_read.rows_read = 0) <> (pg_catalog.current_setting(_setting, true) is not distinct from 'on') then
+    perform pg_catalog.set_config(_setting, case when reader_page_read.rows_read = 0 then 'on' else '' end, false);
+  end if;
+end
+$$;
+comment on function sor.reader_page_read(text, bigint) is
+  'Records for the session whether a tenant reader''s page was empty, which sor.reader_caught_up reads on its next page.';
+
 create or replace function sor_api.tenant_events_since(tenant_id text, after_position bigint default 0,
                                                        max_rows integer default 1000)
 returns table ("position" bigint, stream text, version integer, type text, payload jsonb, metadata jsonb,
@@ -188,9 +242,7 @@ set enable_incremental_sort = off
 set jit = off
 as $$
 declare
-  _next text;
   _rows bigint;
-  _idle_key text;
   _horizon bigint;
 begin
   perform sor_guard.require_reader(tenant_events_since.tenant_id);
@@ -200,25 +252,9 @@ begin
   end if;
   perform sor.check_max_rows(tenant_events_since.max_rows);
   perform sor.check_horizon_context();
-  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
-  -- reader through the probe, which is always right)
-  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('events_since:' || tenant_events_since.tenant_id));
-  -- a reader that has read everything: when its last page in this session was empty and no event
-  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
-  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
-  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
-  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
-  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
-  -- primary key of each month once).
-  if pg_catalog.current_setting(_idle_key, true) = 'on' then
-    select e.stream into _next from sor.events e
-      where (e.tenant_id, e.position) > (tenant_events_since.tenant_id, tenant_events_since.after_position)
-        and (e.tenant_id, e.position) < (tenant_events_since.tenant_id, 9223372036854775807::bigint)
-      order by e.tenant_id, e.position
-      limit 1;
-    if not found then
-      return;
-    end if;
+  -- a reader that has read everything and polls again answers without the horizon (R__130)
+  if sor.reader_caught_up(tenant_events_since.tenant_id, tenant_events_since.after_position, 'events_since:' || tenant_events_since.tenant_id) then
+    return;
   end if;
   _horizon := sor.tenant_horizon(tenant_events_since.tenant_id);
   -- a new snapshot: every transaction that drew a position below the horizon has ended. The
@@ -235,9 +271,7 @@ begin
      order by e.tenant_id, e.position
      limit tenant_events_since.max_rows;
   get diagnostics _rows = row_count;
-  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
-    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
-  end if;
+  perform sor.reader_page_read('events_since:' || tenant_events_since.tenant_id, _rows);
 end
 $$;
 comment on function sor_api.tenant_events_since(text, bigint, integer) is

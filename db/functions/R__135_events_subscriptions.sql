@@ -305,9 +305,7 @@ set enable_incremental_sort = off
 set jit = off
 as $$
 declare
-  _next text;
   _rows bigint;
-  _idle_key text;
   _s sor.subscriptions;
   _horizon bigint;
 begin
@@ -319,25 +317,9 @@ begin
     perform sor.subscription(read_subscription.tenant_id, read_subscription.name);
   end if;
   perform sor.check_horizon_context();
-  -- a setting of the session per tenant (and subscription) read (a shared hash only sends a
-  -- reader through the probe, which is always right)
-  _idle_key := 'sor.reader_idle_' || pg_catalog.to_hex(pg_catalog.hashtext('subscription:' || _s.tenant_id || ':' || _s.name));
-  -- a reader that has read everything: when its last page in this session was empty and no event
-  -- of the tenant after the cursor is visible now, the page is empty again (as the read below
-  -- would make it, a moment earlier) without the horizon, whose read of the server's lock table
-  -- costs with every lock held in the server by anyone: a tenant's idle readers polling no longer
-  -- pay for the rest of the server's work (docs/operate/volume.md). A reader that found events
-  -- last time reads on without the probe (bounded and ordered as the read below, so it probes the
-  -- primary key of each month once).
-  if pg_catalog.current_setting(_idle_key, true) = 'on' then
-    select e.stream into _next from sor.events e
-      where (e.tenant_id, e.position) > (_s.tenant_id, _s.last_position)
-        and (e.tenant_id, e.position) < (_s.tenant_id, 9223372036854775807::bigint)
-      order by e.tenant_id, e.position
-      limit 1;
-    if not found then
-      return;
-    end if;
+  -- a reader that has read everything and polls again answers without the horizon (R__130)
+  if sor.reader_caught_up(_s.tenant_id, _s.last_position, 'subscription:' || _s.tenant_id || ':' || _s.name) then
+    return;
   end if;
   -- the tenant's reader horizon (R__130): the tenant's events below it are all the ones there
   -- will ever be, and the next statement's snapshot sees them; other tenants never hold it back
@@ -354,9 +336,7 @@ begin
      order by e.tenant_id, e.position
      limit read_subscription.max_rows;
   get diagnostics _rows = row_count;
-  if (_rows = 0) <> (pg_catalog.current_setting(_idle_key, true) is not distinct from 'on') then
-    perform pg_catalog.set_config(_idle_key, case when _rows = 0 then 'on' else '' end, false);
-  end if;
+  perform sor.reader_page_read('subscription:' || _s.tenant_id || ':' || _s.name, _rows);
 end
 $$;
 comment on function sor_api.read_subscription(text, text, integer) is
