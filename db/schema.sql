@@ -4175,6 +4175,7 @@ CREATE OR REPLACE FUNCTION sor.reader_caught_up(tenant_id text, after_position b
  SET search_path TO 'pg_catalog', 'sor', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_sort TO 'off'
+ SET enable_incremental_sort TO 'off'
  SET jit TO 'off'
 AS $function$
 declare

@@ -13,7 +13,7 @@ begin
   if pg_catalog.to_regprocedure('sor_guard.end_release(text,text,text,text)') is null then
     return;
   end if;
-  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:3366b9d731b1ffa8b2af376d825a71f1cadf80c032525a511cfb0c633af3e991',
+  perform sor_guard.end_release('${flyway:defaultSchema}.${flyway:table}','0.4.0', 'sha256:43a0867c965dcb153168f1dc8ee572598211dad013f9bf3753c770e5dd922379',
       pg_catalog.ltrim($pgsor_manifest$
 {"manifest":"pg-sor release manifest 1","release":"0.4.0","postgres_major":17,"modules":{"kernel":["sor","sor_api","sor_guard"],"reconciler":["reconciler"]}}
 {"script":"R__001_contract_version.sql","module":"kernel","type":"repeatable","checksum":661449129}
@@ -34,7 +34,7 @@ begin
 {"script":"R__110_events_verify.sql","module":"kernel","type":"repeatable","checksum":-1226309146}
 {"script":"R__115_ledger.sql","module":"kernel","type":"repeatable","checksum":-1262456815}
 {"script":"R__120_views_events.sql","module":"kernel","type":"repeatable","checksum":1472003843}
-{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":698318366}
+{"script":"R__130_events_read.sql","module":"kernel","type":"repeatable","checksum":673337428}
 {"script":"R__135_events_subscriptions.sql","module":"kernel","type":"repeatable","checksum":841417712}
 {"script":"R__200_drop_guard_approvals.sql","module":"kernel","type":"repeatable","checksum":-318393162}
 {"script":"R__204_release_window.sql","module":"kernel","type":"repeatable","checksum":1755726159}
@@ -947,7 +947,7 @@ begin
 {"object":"function sor.prepare_partition(regclass)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, pg_temp"],"definition_sha256":"b62e1346370836fb30a9743edb102044ae64220d85c9d67e6669ac93d804d059","owner":"sor_owner"}}
 {"object":"function sor.queues_recording_rows()","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"f8b7621ecaea69d5dd336011666d227c90e8e0f10e9c9e0f51e7123c16e4c9af","owner":"sor_owner"}}
 {"object":"function sor.quota_count(text,text[],bigint[])","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"507e2f3a64858248b30c4436d2678a4c24a3602a5add42610752ca0c7c56c4c6","owner":"sor_owner"}}
-{"object":"function sor.reader_caught_up(text,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"af9d5e557c13d2f6172d59bd4e9e5be7e79cf142d9bcfbe38801ffd9ad40617d","owner":"sor_owner"}}
+{"object":"function sor.reader_caught_up(text,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["enable_incremental_sort=off","enable_sort=off","jit=off","plan_cache_mode=force_generic_plan","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"79985310b48eeb7217f2e661ab5bc2560ca408ec0b023693eb21fb93bb804995","owner":"sor_owner"}}
 {"object":"function sor.reader_page_read(text,bigint)","module":"kernel","attrs":{"acl":[],"config":["jit=off"],"definition_sha256":"b5003ab9f29ef9544352252d18fcd2b0c93be736c0a2fcfa99dc0115be601e2d","owner":"sor_owner"}}
 {"object":"function sor.refuse_lease_call(text,bigint,bigint,text,boolean,text,boolean,name,bigint,timestamp with time zone)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"97fb6fc2d0f7806ffb2d6cd492790c830a6281a3ac85786f4e0f7d0b7ce5d62d","owner":"sor_owner"}}
 {"object":"function sor.refuse_outbox_call(bigint,bigint,text)","module":"kernel","attrs":{"acl":[],"config":["jit=off","search_path=pg_catalog, sor, pg_temp"],"definition_sha256":"757fb36c9907d63267d1f3f6f002efd712f581c5afbff66d44e92cbdf900389c","owner":"sor_owner"}}

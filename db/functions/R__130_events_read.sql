@@ -186,7 +186,10 @@ language plpgsql
 volatile
 set search_path = pg_catalog, sor, pg_temp
 set plan_cache_mode = force_generic_plan
+-- as the readers: the primary key's order, never a sort nor an incremental sort over another
+-- index of the tenant (which would take every event of the tenant first)
 set enable_sort = off
+set enable_incremental_sort = off
 set jit = off
 as $$
 declare
